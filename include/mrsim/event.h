@@ -1,0 +1,53 @@
+/* include/mrsim/event.h: what the kernel dispatches.
+ * An event is a value: its payload is copied into the event (never a pointer
+ * to heap data), so an event owns no memory and the pool can recycle it the
+ * moment it is popped. Handlers receive a copy. */
+#ifndef MRSIM_EVENT_H
+#define MRSIM_EVENT_H
+
+#include <stdint.h>
+
+#include "simtime.h"
+#include "types.h"
+
+/* Bytes of inline payload. Together with the queue entry this keeps a pending
+ * event within 64 bytes (bench/README.md). Payload structs are checked
+ * against it with MR_PAYLOAD_FITS. */
+#define MR_PAYLOAD_SIZE 24
+
+/* Messages between component kinds. Each later model adds its messages here,
+ * so the trace, the TUI and the tests print the same names. Kinds below
+ * MR_MSG_PRIVATE are public; a model's own timers start at MR_MSG_PRIVATE. */
+#define MR_MSG_MAP(X) /* no cross-component messages yet */
+
+enum mr_msg {
+    MR_MSG_NONE = 0,
+#define MR_MSG_ENUM(name, text) MR_MSG_##name,
+    MR_MSG_MAP(MR_MSG_ENUM)
+#undef MR_MSG_ENUM
+    MR_MSG_PRIVATE = 256
+};
+
+struct mr_event {
+    mr_time time;     /* when it fires */
+    uint64_t seq;     /* insertion order: ties at equal time fire in this order */
+    uint32_t target;  /* id of the component that handles it */
+    uint32_t kind;    /* an mr_msg, or a model's private kind >= MR_MSG_PRIVATE */
+    union {
+        unsigned char bytes[MR_PAYLOAD_SIZE];
+        uint64_t align_; /* keeps payload structs with 64-bit fields aligned */
+    } payload;
+};
+
+/* A cancellable reference to a pending event. The generation makes a handle
+ * of a fired or cancelled event detectably stale, even after its slot is
+ * reused. The zero handle refers to nothing. */
+typedef struct mr_handle {
+    uint32_t slot;
+    uint32_t gen;
+} mr_handle;
+
+/* The public name of a kind below MR_MSG_PRIVATE, or NULL. */
+const char *mr_msg_name(uint32_t kind);
+
+#endif

@@ -1,0 +1,58 @@
+/* include/mrsim/runner.h: replications and their aggregate.
+ * Replications are independent runs; the runner spreads them over threads
+ * and stores each one's metrics in the slot of its index, then the
+ * aggregate reads the slots in index order. Since replication i always uses
+ * the same seeds and the combination order is fixed, the aggregate is
+ * bit-for-bit the same whatever the number of threads. */
+#ifndef MRSIM_RUNNER_H
+#define MRSIM_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Runs replication rep, writing nmetrics values into metrics (NAN for a
+ * metric that does not apply). Returns MR_OK or an error code. Called
+ * concurrently from several threads for different reps: it must share no
+ * mutable state except through ctx it synchronises itself. */
+typedef int (*mr_rep_fn)(void *ctx, uint64_t rep, double *metrics);
+
+/* Called on the calling thread after each finished replication, in
+ * completion order (not index order): for progress display only. */
+typedef void (*mr_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+typedef struct mr_runner {
+    uint64_t replications; /* >= 1 */
+    int jobs;              /* worker threads, >= 1 (capped at replications) */
+    size_t nmetrics;
+    mr_rep_fn run;
+    void *ctx;
+    mr_progress_fn progress; /* optional */
+    void *progress_ctx;
+} mr_runner;
+
+/* Runs every replication; out receives replications x nmetrics values, row
+ * rep at out + rep * nmetrics. Returns MR_OK, or the code of the failed
+ * replication with the lowest index (setting *failed_rep if not NULL), so a
+ * failure is reported the same whatever the thread count. MR_EINVAL for a
+ * bad spec. */
+int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep);
+
+/* The number of online processors (the default of --jobs), at least 1. */
+int mr_cpu_count(void);
+
+/* Summary of one metric across replications. NaN values (the metric did
+ * not apply in that replication) are left out; with no value left every
+ * field is NaN and n is 0. The CI is mean +/- t(0.975, n-1) sd / sqrt(n)
+ * (NaN for n < 2); percentiles are GSL's interpolated quantiles. */
+typedef struct mr_summary {
+    uint64_t n;
+    double mean, sd;
+    double ci_lo, ci_hi;
+    double p50, p95, p99;
+    double min, max;
+} mr_summary;
+
+/* Summarises values[0], values[stride], ... (n of them). */
+void mr_summarize(const double *values, size_t n, size_t stride, mr_summary *out);
+
+#endif

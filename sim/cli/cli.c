@@ -1,0 +1,107 @@
+/* sim/cli/cli.c: the command table, --help and --version, and the option
+ * helpers the commands share. A command is one line in `commands` and one
+ * cmd_NAME.c file. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mrsim/config.h"
+#include "mrsim/model.h"
+
+static const mr_cli_cmd commands[] = {
+    {.name = "bench",
+     .summary = "benchmarks, figures on stdout",
+     .run = mr_cmd_bench,
+     .help = mr_cmd_bench_help},
+};
+
+static void main_help(FILE *out)
+{
+    fprintf(out, "mrsim %s: discrete-event simulation of multi-region cloud architectures\n\n",
+            MR_VERSION);
+    fputs("usage: mrsim COMMAND [options]\n"
+          "       mrsim --help | --version | COMMAND --help\n\ncommands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\ncomponent kinds:\n", out);
+    for (size_t i = 0; i < mr_model_count(); i++)
+        fprintf(out, "  %-10s %s\n", mr_model_at(i)->kind, mr_model_at(i)->summary);
+    fputs("\nexample:\n  mrsim bench phold --lps 1024 --pending 100000 --events 10000000\n"
+          "\nexit codes: 0 success, 1 internal error, 2 usage error, 3 SLO missed,\n"
+          "            4 invalid scenario, 5 input/output failure, 130 interrupted\n",
+          out);
+}
+
+int mr_cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        main_help(stderr);
+        return MR_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        main_help(stdout);
+        return MR_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("mrsim %s\n", MR_VERSION);
+        return MR_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, cmd) == 0) {
+            for (int a = 2; a < argc; a++) {
+                if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+                    commands[i].help(stdout);
+                    return MR_EXIT_OK;
+                }
+            }
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    return mr_cli_usage_error(NULL, "unknown command '%s'", cmd);
+}
+
+int mr_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("mrsim: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "\ntry 'mrsim %s --help'\n", cmd);
+    else
+        fputs("\ntry 'mrsim --help'\n", stderr);
+    return MR_EXIT_USAGE;
+}
+
+int mr_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min,
+                     uint64_t max, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (s[0] == '\0' || s[0] == '-' || s[0] == '+' || *end != '\0' || errno == ERANGE) {
+        mr_cli_usage_error(cmd, "%s expects a whole number, got '%s'", opt, s);
+        return -1;
+    }
+    if (v < min || v > max) {
+        mr_cli_usage_error(cmd, "%s must be in [%llu, %llu], got %llu", opt,
+                           (unsigned long long)min, (unsigned long long)max, v);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        mr_cli_usage_error(cmd, "option %s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}

@@ -1,0 +1,52 @@
+/* sim/cli/cli.h: private to the mrsim program: the command table and the
+ * helpers every command shares. */
+#ifndef MRSIM_CLI_CLI_H
+#define MRSIM_CLI_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit statuses of CLI.md; sim/cli/main.c is the only place that maps
+ * library codes onto them. */
+enum {
+    MR_EXIT_OK = 0,
+    MR_EXIT_INTERNAL = 1,
+    MR_EXIT_USAGE = 2,
+    MR_EXIT_SLO = 3,
+    MR_EXIT_SCENARIO = 4,
+    MR_EXIT_IO = 5,
+    MR_EXIT_INTERRUPTED = 130,
+};
+
+typedef struct mr_cli_cmd {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name; returns an exit status */
+    void (*help)(FILE *out);
+} mr_cli_cmd;
+
+int mr_cli_main(int argc, char **argv);
+
+/* The exit status for a library error code (main.c). */
+int mr_cli_exit_code(int rc);
+
+/* Prints "mrsim: error: MESSAGE" and a hint to --help on stderr; returns
+ * MR_EXIT_USAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+int mr_cli_usage_error(const char *cmd, const char *fmt, ...);
+
+/* Parses a whole unsigned decimal number in [min, max] from s; returns 0 on
+ * success, -1 (after a usage error naming opt) otherwise. */
+int mr_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min,
+                     uint64_t max, uint64_t *out);
+
+/* The value of an option that takes one: argv[*i + 1], advancing *i; NULL
+ * (after a usage error) when it is missing. */
+const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i);
+
+int mr_cmd_bench(int argc, char **argv);
+void mr_cmd_bench_help(FILE *out);
+
+#endif

@@ -1,0 +1,42 @@
+/* sim/run/aggregate.c: one metric across replications: mean, a 95% CI from
+ * Student's t (GSL), percentiles (GSL's interpolated quantiles of the sorted
+ * values). Values are read in replication order and sorted with a total
+ * order, so the result depends only on the values, never on the threads. */
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/runner.h"
+
+void mr_summarize(const double *values, size_t n, size_t stride, mr_summary *out)
+{
+    double *v = mr_xmalloc((n ? n : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = values[i * stride];
+        if (!isnan(x))
+            v[k++] = x;
+    }
+    out->n = k;
+    out->mean = out->sd = out->ci_lo = out->ci_hi = NAN;
+    out->p50 = out->p95 = out->p99 = out->min = out->max = NAN;
+    if (k > 0) {
+        out->mean = gsl_stats_mean(v, 1, k);
+        gsl_sort(v, 1, k);
+        out->min = v[0];
+        out->max = v[k - 1];
+        out->p50 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.50);
+        out->p95 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.95);
+        out->p99 = gsl_stats_quantile_from_sorted_data(v, 1, k, 0.99);
+    }
+    if (k > 1) {
+        out->sd = gsl_stats_sd_m(v, 1, k, out->mean);
+        double half = gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) * out->sd / sqrt((double)k);
+        out->ci_lo = out->mean - half;
+        out->ci_hi = out->mean + half;
+    }
+    free(v);
+}
