@@ -18,7 +18,7 @@ PACKAGES := cmake make gcc pkg-config libgsl-dev libyaml-dev libsqlite3-dev \
 .PHONY: run test build deps clean bench
 
 run: build
-	@./$(BUILD)/mrsim bench phold --lps 1024 --pending 100000 --events 5000000 --seed 42 --summary
+	@./$(BUILD)/mrsim bench phold --lps 1024 --pending 100000 --events 10000000 --seed 42 --compare
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
