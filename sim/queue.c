@@ -1,5 +1,6 @@
 /* sim/queue.c: the cold parts of the event queue: growth, cancel,
- * compaction and teardown (queue.h has the invariants and the hot path). */
+ * compaction, renumbering, and the calendar's spill, refill and
+ * redistribution (queue.h has the invariants and the hot path). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,28 +9,53 @@
 
 /* Below this many dead entries a compaction is not worth its O(n) pass. */
 #define COMPACT_MIN_DEAD 1024
+/* A refill that meets more empty buckets than this, or a bucket this many
+ * times the target, means the bucket width no longer fits the events. */
+#define TOO_SPARSE 256
+#define TOO_DENSE 16
 
 void mr__queue_init(mr__queue *q)
 {
-    q->heap = NULL;
-    q->raw = NULL;
-    q->n = 0;
-    q->cap = 0;
-    q->dead = 0;
-    q->next_seq = 0;
+    memset(q, 0, sizeof *q);
     mr__pool_init(&q->pool);
+    q->far_min = INT64_MAX;
+}
+
+static void free_chunk_list(mr__chunk *c)
+{
+    while (c) {
+        mr__chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
+static void release_chunk_list(mr__queue *q, mr__chunk *c)
+{
+    for (; c; c = c->next) {
+        for (uint32_t i = 0; i < c->n; i++)
+            mr__pool_release(&q->pool, c->e[i].slot);
+    }
 }
 
 uint32_t mr__queue_fini(mr__queue *q)
 {
     for (size_t i = 0; i < q->n; i++)
         mr__pool_release(&q->pool, q->heap[i].slot);
+    if (q->buckets) {
+        for (size_t b = 0; b < MR__NBUCKETS; b++) {
+            release_chunk_list(q, q->buckets[b].head);
+            free_chunk_list(q->buckets[b].head);
+        }
+    }
+    release_chunk_list(q, q->far.head);
+    free_chunk_list(q->far.head);
+    free_chunk_list(q->free_chunks);
+    free(q->buckets);
     uint32_t leaked = q->pool.live_count;
     free(q->raw);
     mr__pool_fini(&q->pool);
-    q->heap = NULL;
-    q->raw = NULL;
-    q->n = q->cap = q->dead = 0;
+    mr__queue_init(q);
     return leaked;
 }
 
@@ -57,6 +83,64 @@ void mr__queue_grow(mr__queue *q)
     mr__queue_reserve(q, q->cap ? q->cap * 2 : 1024);
 }
 
+mr__chunk *mr__queue_new_chunk(mr__queue *q)
+{
+    mr__chunk *c = q->free_chunks;
+    if (c)
+        q->free_chunks = c->next;
+    else
+        c = mr_xmalloc(sizeof *c);
+    c->next = NULL;
+    c->n = 0;
+    return c;
+}
+
+static void recycle_chunk(mr__queue *q, mr__chunk *c)
+{
+    c->next = q->free_chunks;
+    q->free_chunks = c;
+}
+
+/* Appends every entry of the list to the heap array (order not kept) and
+ * recycles the chunks. */
+static void drain_list(mr__queue *q, mr__bucket *b)
+{
+    mr__chunk *c = b->head;
+    while (c) {
+        if (q->n + c->n > q->cap)
+            mr__queue_reserve(q, 2 * (q->n + c->n));
+        memcpy(q->heap + q->n, c->e, c->n * sizeof(mr__entry));
+        q->n += c->n;
+        mr__chunk *next = c->next;
+        recycle_chunk(q, c);
+        c = next;
+    }
+    b->head = b->tail = NULL;
+}
+
+/* Floyd's heap construction: sift every internal node down, last first. */
+static void heapify(mr__queue *q)
+{
+    if (q->n > 1) {
+        for (size_t k = (q->n - 2) / MR__ARITY + 1; k-- > 0;)
+            mr__queue_sift_down(q, k, q->heap[k]);
+    }
+}
+
+/* Brings every calendar entry back into the heap array, unordered, and
+ * leaves the calendar off. */
+static void gather_all(mr__queue *q)
+{
+    if (!q->spilled)
+        return;
+    for (size_t b = 0; b < MR__NBUCKETS; b++)
+        drain_list(q, &q->buckets[b]);
+    drain_list(q, &q->far);
+    q->n2 = q->nfar = 0;
+    q->far_min = INT64_MAX;
+    q->spilled = 0;
+}
+
 int mr__queue_is_pending(const mr__queue *q, mr_handle h)
 {
     if (h.gen == 0 || h.slot >= q->pool.used)
@@ -73,28 +157,14 @@ int mr__queue_cancel(mr__queue *q, mr_handle h)
     r->link = MR__SLOT_DEAD;
     mr__rec_retire(r);
     q->dead++;
-    if (q->dead >= COMPACT_MIN_DEAD && q->dead > q->n / 2)
+    if (q->dead >= COMPACT_MIN_DEAD && q->dead > mr__queue_total(q) / 2)
         mr__queue_compact(q);
     return 0;
 }
 
-static int entry_cmp(const void *pa, const void *pb)
-{
-    const mr__entry *a = pa, *b = pb;
-    return mr__entry_less(*b, *a) - mr__entry_less(*a, *b);
-}
-
-void mr__queue_renumber(mr__queue *q)
-{
-    /* A sorted array is a valid heap, so sorting is the whole rebuild. */
-    qsort(q->heap, q->n, sizeof *q->heap, entry_cmp);
-    for (size_t i = 0; i < q->n; i++)
-        q->heap[i].seq = (uint32_t)i;
-    q->next_seq = (uint32_t)q->n;
-}
-
 void mr__queue_compact(mr__queue *q)
 {
+    gather_all(q);
     size_t w = 0;
     for (size_t i = 0; i < q->n; i++) {
         uint32_t s = q->heap[i].slot;
@@ -105,9 +175,108 @@ void mr__queue_compact(mr__queue *q)
     }
     q->n = w;
     q->dead = 0;
-    /* Floyd's heap construction: sift every internal node down, last first. */
-    if (q->n > 1) {
-        for (size_t k = (q->n - 2) / MR__ARITY + 1; k-- > 0;)
-            mr__queue_sift_down(q, k, q->heap[k]);
+    heapify(q);
+    if (q->n > MR__SPILL_AT)
+        mr__queue_spill(q);
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+    const mr__entry *a = pa, *b = pb;
+    return mr__entry_less(*b, *a) - mr__entry_less(*a, *b);
+}
+
+void mr__queue_renumber(mr__queue *q)
+{
+    gather_all(q);
+    /* A sorted array is a valid heap, so sorting is the whole rebuild. */
+    qsort(q->heap, q->n, sizeof *q->heap, entry_cmp);
+    for (size_t i = 0; i < q->n; i++)
+        q->heap[i].seq = (uint32_t)i;
+    q->next_seq = (uint32_t)q->n;
+    if (q->n > MR__SPILL_AT)
+        mr__queue_spill(q);
+}
+
+void mr__queue_spill(mr__queue *q)
+{
+    gather_all(q);
+    if (q->n == 0)
+        return;
+    mr_time tmin = q->heap[0].time, tmax = q->heap[0].time;
+    for (size_t i = 1; i < q->n; i++) {
+        mr_time t = q->heap[i].time;
+        tmin = t < tmin ? t : tmin;
+        tmax = t > tmax ? t : tmax;
     }
+    /* Width: the span shared so that a bucket holds about the target. */
+    double width = ((double)tmax - (double)tmin + 1.0) * MR__BUCKET_TARGET / (double)q->n;
+    int shift = 0;
+    while (shift < 62 && (double)((int64_t)1 << (shift + 1)) <= width)
+        shift++;
+    if (q->buckets == NULL)
+        q->buckets = mr_xcalloc(MR__NBUCKETS, sizeof *q->buckets);
+    q->wshift = shift;
+    q->cur = tmin >> shift;
+    q->spilled = 1;
+    q->pops_since_respill = 0;
+    size_t w = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        mr__entry e = q->heap[i];
+        if ((e.time >> shift) > q->cur)
+            mr__queue_tier2_add(q, e);
+        else
+            q->heap[w++] = e;
+    }
+    q->n = w;
+    heapify(q);
+}
+
+/* Moves every far entry that now falls inside the bucket window into its
+ * bucket; the rest stay far. */
+static void redistribute_far(mr__queue *q)
+{
+    mr__chunk *c = q->far.head;
+    q->far_moves++;
+    q->far.head = q->far.tail = NULL;
+    q->n2 -= q->nfar;
+    q->nfar = 0;
+    q->far_min = INT64_MAX;
+    while (c) {
+        for (uint32_t i = 0; i < c->n; i++)
+            mr__queue_tier2_add(q, c->e[i]);
+        mr__chunk *next = c->next;
+        recycle_chunk(q, c);
+        c = next;
+    }
+}
+
+int mr__queue_refill(mr__queue *q)
+{
+    size_t empty = 0;
+    while (q->n == 0) {
+        if (q->n2 == 0)
+            return 0;
+        if (q->n2 == q->nfar) {
+            /* Every bucket is empty: jump to the first far bucket. */
+            q->cur = q->far_min - 1;
+            redistribute_far(q);
+        }
+        q->cur++;
+        mr__bucket *b = &q->buckets[q->cur & (MR__NBUCKETS - 1)];
+        drain_list(q, b);
+        q->n2 -= q->n;
+        /* Only now is the drained slot free for the id entering the window
+         * (cur + NBUCKETS shares it): far entries may move in. */
+        if (q->far_min - q->cur <= MR__NBUCKETS)
+            redistribute_far(q);
+        if (q->n == 0)
+            empty++;
+    }
+    heapify(q);
+    q->pops_since_respill += q->n;
+    int misfit = empty > TOO_SPARSE || q->n > (size_t)TOO_DENSE * MR__BUCKET_TARGET;
+    if (misfit && q->pops_since_respill > mr__queue_total(q))
+        mr__queue_spill(q); /* choose the width again from what is pending */
+    return 1;
 }

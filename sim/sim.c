@@ -246,8 +246,7 @@ size_t mr_sim_pending(const mr_sim *sim)
 
 int mr_sim_next_time(mr_sim *sim, mr_time *t)
 {
-    mr__queue_skip_dead(&sim->queue);
-    if (sim->queue.n == 0)
+    if (!mr__queue_settle(&sim->queue))
         return MR_EEMPTY;
     *t = sim->queue.heap[0].time;
     return MR_OK;

@@ -3,6 +3,7 @@
  * renumbering before wrap, growth to a million events, leak accounting. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "mrsim/error.h"
@@ -212,4 +213,200 @@ Test(queue, fini_reports_a_leaked_slot)
     push(&q, 1, 1);
     mr__pool_alloc(&q.pool); /* a slot taken outside the queue: a leak */
     cr_assert_eq(mr__queue_fini(&q), 1);
+}
+
+/* A differential test of both tiers against a plain reference heap keyed
+ * by (time, 64-bit insertion number): random pushes (mostly near, some a
+ * year away, some at the same instant, some at the end of time), random
+ * cancels and pops, with enough events pending to spill into the calendar
+ * and come back. Every pop must match the reference exactly. */
+typedef struct ref_e {
+    mr_time time;
+    uint64_t seq;
+    uint32_t id;
+} ref_e;
+
+static int ref_less(ref_e a, ref_e b)
+{
+    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+}
+
+static void ref_push(ref_e *h, size_t *n, ref_e e)
+{
+    size_t k = (*n)++;
+    while (k > 0 && ref_less(e, h[(k - 1) / 2])) {
+        h[k] = h[(k - 1) / 2];
+        k = (k - 1) / 2;
+    }
+    h[k] = e;
+}
+
+static ref_e ref_pop(ref_e *h, size_t *n)
+{
+    ref_e top = h[0], last = h[--*n];
+    size_t k = 0;
+    for (;;) {
+        size_t c = 2 * k + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && ref_less(h[c + 1], h[c]))
+            c++;
+        if (!ref_less(h[c], last))
+            break;
+        h[k] = h[c];
+        k = c;
+    }
+    if (*n > 0)
+        h[k] = last;
+    return top;
+}
+
+typedef struct coverage {
+    int spilled;     /* the calendar was used */
+    int returned;    /* ... and later everything was back in the heap */
+    size_t max_far;  /* most entries in the far list at once */
+    size_t max_live; /* most events pending at once */
+    uint64_t far_moves;
+} coverage;
+
+static coverage differential(uint64_t seed, size_t ops, double p_push_bias, double p_cancel)
+{
+    coverage cov = {0, 0, 0, 0, 0};
+    mr__queue q;
+    mr__queue_init(&q);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, seed);
+    ref_e *ref = malloc(2 * ops * sizeof *ref);
+    mr_handle *handles = malloc(2 * ops * sizeof *handles);
+    uint32_t *pending_ids = malloc(2 * ops * sizeof *pending_ids);
+    char *alive = calloc(2 * ops, 1);
+    size_t nref = 0, npend = 0;
+    uint32_t next_id = 0;
+    uint64_t seq = 0;
+    mr_time now = 0;
+    /* After `ops` random operations, drain: pop until empty, pushing a
+     * near event after half of the pops, so far events come due while
+     * buckets are in use. */
+    size_t cap = 2 * ops;
+    for (size_t op = 0; op < cap; op++) {
+        double u = gsl_rng_uniform(g);
+        int draining = op >= ops;
+        if (draining && nref == 0 && npend == 0)
+            break;
+        if (draining)
+            u = (op % 2 && gsl_rng_uniform(g) < 0.5) ? 0.0 : 1.0;
+        if (u < p_push_bias) {
+            /* Only near events and ties until the heap spills, so the
+             * calendar's bucket width is fitted to them and the far events
+             * that follow land past its window. */
+            double v = gsl_rng_uniform(g);
+            if (!q.spilled || draining)
+                v = v < 0.9 ? 0.0 : 0.95;
+            mr_time t;
+            if (v < 0.80)
+                t = now + (mr_time)(-log(1 - gsl_rng_uniform(g)) * 1e9);
+            else if (v < 0.90)
+                t = now + (mr_time)gsl_rng_uniform_int(g, 4000000000UL) * 8000;
+            else if (v < 0.99)
+                t = now;
+            else
+                t = MR_TIME_NEVER - (mr_time)gsl_rng_uniform_int(g, 3);
+            uint32_t id = next_id++;
+            handles[id] = push(&q, t, id);
+            alive[id] = 1;
+            pending_ids[npend++] = id;
+            ref_push(ref, &nref, (ref_e){t, seq++, id});
+        } else if (u < p_push_bias + p_cancel && npend > 0) {
+            size_t j = gsl_rng_uniform_int(g, npend);
+            uint32_t id = pending_ids[j];
+            pending_ids[j] = pending_ids[--npend];
+            cr_assert_eq(mr__queue_cancel(&q, handles[id]), 0);
+            alive[id] = 0;
+        } else {
+            while (nref > 0 && !alive[ref[0].id])
+                ref_pop(ref, &nref);
+            mr_event ev;
+            int got = pop(&q, &ev);
+            cr_assert_eq(got, nref > 0, "op %zu: pop %d with %zu in the reference", op, got, nref);
+            if (!got)
+                continue;
+            ref_e want = ref_pop(ref, &nref);
+            cr_assert_eq(word_of(&ev), want.id, "op %zu: popped %u, expected %u", op,
+                         word_of(&ev), want.id);
+            cr_assert_eq(ev.time, want.time);
+            now = ev.time;
+            alive[want.id] = 0;
+            for (size_t j = 0; j < npend; j++) {
+                if (pending_ids[j] == want.id) {
+                    pending_ids[j] = pending_ids[--npend];
+                    break;
+                }
+            }
+        }
+        if (op % 4096 == 0)
+            cr_assert_eq(mr__queue_live(&q), npend);
+        cov.spilled |= q.spilled;
+        cov.returned |= cov.spilled && !q.spilled;
+        cov.max_far = q.nfar > cov.max_far ? q.nfar : cov.max_far;
+        cov.max_live = npend > cov.max_live ? npend : cov.max_live;
+    }
+    cr_assert_eq(npend, 0, "the drain emptied the queue");
+    cr_assert_eq(mr__queue_live(&q), 0);
+    cov.far_moves = q.far_moves;
+    free(ref);
+    free(handles);
+    free(pending_ids);
+    free(alive);
+    gsl_rng_free(g);
+    cr_assert_eq(mr__queue_fini(&q), 0);
+    return cov;
+}
+
+Test(queue, both_tiers_match_a_reference_heap_while_growing, .timeout = 120)
+{
+    /* Pushes outnumber pops: the heap spills into the calendar. */
+    coverage c = differential(1, 150000, 0.62, 0.05);
+    cr_assert(c.spilled && c.max_far > 0, "spilled %d, far %zu", c.spilled, c.max_far);
+    cr_assert_gt(c.max_live, MR__SPILL_AT);
+}
+
+Test(queue, both_tiers_match_a_reference_heap_while_draining, .timeout = 120)
+{
+    /* Pushes and pops balance at a level above the spill threshold, far
+     * entries come due, buckets are refilled and jumped over. */
+    coverage c = differential(2, 400000, 0.55, 0.01);
+    cr_assert(c.spilled && c.max_far > 0, "spilled %d, far %zu", c.spilled, c.max_far);
+    cr_assert_gt(c.far_moves, 0, "far entries came due");
+}
+
+Test(queue, mass_cancel_while_spilled_compacts_both_tiers, .timeout = 60)
+{
+    /* Cancels outnumber pops: compactions gather the calendar back. */
+    coverage c = differential(3, 300000, 0.55, 0.40);
+    cr_assert(c.spilled && c.returned, "spilled %d, returned %d", c.spilled, c.returned);
+}
+
+Test(queue, renumbering_while_spilled_keeps_the_order, .timeout = 60)
+{
+    mr__queue q;
+    mr__queue_init(&q);
+    enum { N = 50000 };
+    for (uint32_t i = 0; i < N; i++)
+        push(&q, (mr_time)(i % 1000) * MR_MS, i);
+    cr_assert(q.spilled, "the heap spilled into the calendar");
+    q.next_seq = MR__SEQ_LIMIT;
+    push(&q, 999 * MR_MS, N); /* renumbers first, so it comes after every equal time */
+    mr_event ev;
+    mr_time last = -1;
+    uint32_t last_word = 0;
+    for (uint32_t i = 0; i <= N; i++) {
+        cr_assert(pop(&q, &ev));
+        cr_assert_geq(ev.time, last);
+        if (ev.time == last)
+            cr_assert_gt(word_of(&ev), last_word, "equal times pop in push order");
+        last = ev.time;
+        last_word = word_of(&ev);
+    }
+    cr_assert_eq(last_word, N, "the last pushed of the equal times pops last");
+    cr_assert_eq(mr__queue_fini(&q), 0);
 }
