@@ -311,6 +311,8 @@ static coverage differential(uint64_t seed, size_t ops, double p_push_bias, doub
                 t = now;
             else
                 t = MR_TIME_NEVER - (mr_time)gsl_rng_uniform_int(g, 3);
+            if (now > MR_TIME_NEVER / 2) /* at the end of time only ties remain */
+                t = now;
             uint32_t id = next_id++;
             handles[id] = push(&q, t, id);
             alive[id] = 1;
