@@ -303,7 +303,9 @@ static coverage differential(uint64_t seed, size_t ops, double p_push_bias, doub
             if (!q.spilled || draining)
                 v = v < 0.9 ? 0.0 : 0.95;
             mr_time t;
-            if (v < 0.80)
+            if (now > MR_TIME_NEVER / 2) /* at the end of time only ties remain */
+                t = now;
+            else if (v < 0.80)
                 t = now + (mr_time)(-log(1 - gsl_rng_uniform(g)) * 1e9);
             else if (v < 0.90)
                 t = now + (mr_time)gsl_rng_uniform_int(g, 4000000000UL) * 8000;
@@ -311,8 +313,6 @@ static coverage differential(uint64_t seed, size_t ops, double p_push_bias, doub
                 t = now;
             else
                 t = MR_TIME_NEVER - (mr_time)gsl_rng_uniform_int(g, 3);
-            if (now > MR_TIME_NEVER / 2) /* at the end of time only ties remain */
-                t = now;
             uint32_t id = next_id++;
             handles[id] = push(&q, t, id);
             alive[id] = 1;
