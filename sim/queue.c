@@ -141,6 +141,117 @@ static void gather_all(mr__queue *q)
     q->spilled = 0;
 }
 
+/* Chooses the bucket width so that a bucket holds about the target
+ * number of entries, given their count and time span. */
+static int fit_shift(mr_time tmin, mr_time tmax, size_t n)
+{
+    double width = ((double)tmax - (double)tmin + 1.0) * MR__BUCKET_TARGET / (double)n;
+    int shift = 0;
+    while (shift < 62 && (double)((int64_t)1 << (shift + 1)) <= width)
+        shift++;
+    return shift;
+}
+
+/* Places an entry in the tier its bucket id says (while spilled). */
+static void place(mr__queue *q, mr__entry e)
+{
+    if ((e.time >> q->wshift) > q->cur) {
+        mr__queue_tier2_add(q, e);
+    } else {
+        if (q->n == q->cap)
+            mr__queue_grow(q);
+        q->heap[q->n++] = e; /* heapified by the caller */
+    }
+}
+
+/* Rebuilds both tiers in place: drops dead entries (drop_dead) and/or
+ * fits the bucket width anew to what is pending (refit). Entries move
+ * chunk by chunk and chunks are recycled as they empty, so this touches no
+ * more memory than the tiers already hold. */
+static void rebuild(mr__queue *q, int drop_dead, int refit)
+{
+    /* Detach every list into one chain. */
+    mr__chunk *chain = NULL, **tail = &chain;
+    if (q->spilled) {
+        for (size_t b = 0; b < MR__NBUCKETS; b++) {
+            if (q->buckets[b].head) {
+                *tail = q->buckets[b].head;
+                tail = &q->buckets[b].tail->next;
+                q->buckets[b].head = q->buckets[b].tail = NULL;
+            }
+        }
+        if (q->far.head) {
+            *tail = q->far.head;
+            tail = &q->far.tail->next;
+            q->far.head = q->far.tail = NULL;
+        }
+    }
+    q->n2 = q->nfar = 0;
+    q->far_min = INT64_MAX;
+
+    size_t w = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        mr__entry e = q->heap[i];
+        if (drop_dead && q->pool.recs[e.slot].link == MR__SLOT_DEAD) {
+            mr__pool_release(&q->pool, e.slot);
+            q->dead--;
+        } else {
+            q->heap[w++] = e;
+        }
+    }
+    q->n = w;
+    if (refit) {
+        size_t count = q->n;
+        mr_time tmin = MR_TIME_NEVER, tmax = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            tmin = q->heap[i].time < tmin ? q->heap[i].time : tmin;
+            tmax = q->heap[i].time > tmax ? q->heap[i].time : tmax;
+        }
+        for (mr__chunk *c = chain; c; c = c->next) {
+            for (uint32_t i = 0; i < c->n; i++) {
+                tmin = c->e[i].time < tmin ? c->e[i].time : tmin;
+                tmax = c->e[i].time > tmax ? c->e[i].time : tmax;
+            }
+            count += c->n;
+        }
+        if (count > 0) {
+            q->wshift = fit_shift(tmin, tmax, count);
+            q->cur = tmin >> q->wshift;
+        }
+        q->pops_since_respill = 0;
+    }
+    if (q->spilled || refit) {
+        if (q->buckets == NULL)
+            q->buckets = mr_xcalloc(MR__NBUCKETS, sizeof *q->buckets);
+        q->spilled = 1;
+        /* Heap entries that now belong to a later bucket leave the heap. */
+        size_t k = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            mr__entry e = q->heap[i];
+            if ((e.time >> q->wshift) > q->cur)
+                mr__queue_tier2_add(q, e);
+            else
+                q->heap[k++] = e;
+        }
+        q->n = k;
+    }
+    while (chain) {
+        for (uint32_t i = 0; i < chain->n; i++) {
+            mr__entry e = chain->e[i];
+            if (drop_dead && q->pool.recs[e.slot].link == MR__SLOT_DEAD) {
+                mr__pool_release(&q->pool, e.slot);
+                q->dead--;
+            } else {
+                place(q, e);
+            }
+        }
+        mr__chunk *next = chain->next;
+        recycle_chunk(q, chain);
+        chain = next;
+    }
+    heapify(q);
+}
+
 int mr__queue_is_pending(const mr__queue *q, mr_handle h)
 {
     if (h.gen == 0 || h.slot >= q->pool.used)
@@ -164,20 +275,7 @@ int mr__queue_cancel(mr__queue *q, mr_handle h)
 
 void mr__queue_compact(mr__queue *q)
 {
-    gather_all(q);
-    size_t w = 0;
-    for (size_t i = 0; i < q->n; i++) {
-        uint32_t s = q->heap[i].slot;
-        if (q->pool.recs[s].link == MR__SLOT_DEAD)
-            mr__pool_release(&q->pool, s);
-        else
-            q->heap[w++] = q->heap[i];
-    }
-    q->n = w;
-    q->dead = 0;
-    heapify(q);
-    if (q->n > MR__SPILL_AT)
-        mr__queue_spill(q);
+    rebuild(q, 1, 0);
 }
 
 static int entry_cmp(const void *pa, const void *pb)
@@ -200,36 +298,7 @@ void mr__queue_renumber(mr__queue *q)
 
 void mr__queue_spill(mr__queue *q)
 {
-    gather_all(q);
-    if (q->n == 0)
-        return;
-    mr_time tmin = q->heap[0].time, tmax = q->heap[0].time;
-    for (size_t i = 1; i < q->n; i++) {
-        mr_time t = q->heap[i].time;
-        tmin = t < tmin ? t : tmin;
-        tmax = t > tmax ? t : tmax;
-    }
-    /* Width: the span shared so that a bucket holds about the target. */
-    double width = ((double)tmax - (double)tmin + 1.0) * MR__BUCKET_TARGET / (double)q->n;
-    int shift = 0;
-    while (shift < 62 && (double)((int64_t)1 << (shift + 1)) <= width)
-        shift++;
-    if (q->buckets == NULL)
-        q->buckets = mr_xcalloc(MR__NBUCKETS, sizeof *q->buckets);
-    q->wshift = shift;
-    q->cur = tmin >> shift;
-    q->spilled = 1;
-    q->pops_since_respill = 0;
-    size_t w = 0;
-    for (size_t i = 0; i < q->n; i++) {
-        mr__entry e = q->heap[i];
-        if ((e.time >> shift) > q->cur)
-            mr__queue_tier2_add(q, e);
-        else
-            q->heap[w++] = e;
-    }
-    q->n = w;
-    heapify(q);
+    rebuild(q, 0, 1);
 }
 
 /* Moves every far entry that now falls inside the bucket window into its
