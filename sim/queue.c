@@ -275,6 +275,7 @@ int mr__queue_cancel(mr__queue *q, mr_handle h)
 
 void mr__queue_compact(mr__queue *q)
 {
+    q->compactions++;
     rebuild(q, 1, 0);
 }
 
@@ -298,6 +299,7 @@ void mr__queue_renumber(mr__queue *q)
 
 void mr__queue_spill(mr__queue *q)
 {
+    q->refits += q->spilled;
     rebuild(q, 0, 1);
 }
 

@@ -87,7 +87,9 @@ typedef struct mr__queue {
     size_t nfar;
     mr__chunk *free_chunks;
     uint64_t pops_since_respill;
-    uint64_t far_moves; /* far redistributions so far (for tests and tuning) */
+    uint64_t far_moves;   /* far redistributions so far (for tests and tuning) */
+    uint64_t compactions; /* likewise */
+    uint64_t refits;      /* likewise: bucket width fitted anew while spilled */
 } mr__queue;
 
 void mr__queue_init(mr__queue *q);
