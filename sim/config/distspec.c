@@ -29,8 +29,22 @@
 /* A CSV with more bad lines than this stops being read. */
 #define MAX_CSV_ERRORS 10
 
+/* The distributions' names, indexed by mr_dist_kind: the one list that
+ * look-ups, hints and messages use. */
+static const char *const dist_names[] = {
+    [MR_DIST_CONST] = "const",
+    [MR_DIST_UNIFORM] = "uniform",
+    [MR_DIST_EXPONENTIAL] = "exponential",
+    [MR_DIST_NORMAL] = "normal",
+    [MR_DIST_LOGNORMAL] = "lognormal",
+    [MR_DIST_TRIANGULAR] = "triangular",
+    [MR_DIST_WEIBULL] = "weibull",
+    [MR_DIST_PARETO] = "pareto",
+    [MR_DIST_EMPIRICAL] = "empirical",
+    [MR_DIST_MIX] = "mix",
+};
+
 typedef struct dist_info {
-    const char *name;
     int nargs;                  /* -1: one or more values (empirical) or parts (mix) */
     const char *args[MAX_ARGS]; /* compact order = map keys */
     bool plain[MAX_ARGS];       /* a plain number whatever the value kind */
@@ -40,26 +54,83 @@ typedef struct dist_info {
 
 /* Indexed by mr_dist_kind. */
 static const dist_info dists[] = {
-    [MR_DIST_CONST] = {"const", 1, {"value"}, {false}, "a finite value", "const(value)"},
-    [MR_DIST_UNIFORM] = {"uniform", 2, {"min", "max"}, {false, false}, "min <= max",
-                         "uniform(min, max)"},
-    [MR_DIST_EXPONENTIAL] = {"exponential", 1, {"mean"}, {false}, "mean >= 0",
-                             "exponential(mean)"},
-    [MR_DIST_NORMAL] = {"normal", 2, {"mean", "sd"}, {false, false}, "sd >= 0",
-                        "normal(mean, sd)"},
-    [MR_DIST_LOGNORMAL] = {"lognormal", 2, {"median", "sigma"}, {false, true},
-                           "median > 0 and sigma >= 0", "lognormal(median, sigma)"},
-    [MR_DIST_TRIANGULAR] = {"triangular", 3, {"min", "mode", "max"}, {false, false, false},
-                            "min <= mode <= max and min < max", "triangular(min, mode, max)"},
-    [MR_DIST_WEIBULL] = {"weibull", 2, {"scale", "shape"}, {false, true},
-                         "scale > 0 and shape > 0", "weibull(scale, shape)"},
-    [MR_DIST_PARETO] = {"pareto", 2, {"scale", "shape"}, {false, true},
-                        "scale > 0 and shape > 0", "pareto(scale, shape)"},
-    [MR_DIST_EMPIRICAL] = {"empirical", -1, {"values"}, {false}, "at least one value",
-                           "empirical([v1, v2, ...])"},
-    [MR_DIST_MIX] = {"mix", -1, {"of"}, {false}, "probabilities that sum to 1",
-                     "mix(p1: dist1, p2: dist2, ...)"},
+    [MR_DIST_CONST] =
+        {
+            .nargs = 1,
+            .args = {"value"},
+            .needs = "a finite value",
+            .usage = "const(value)",
+        },
+    [MR_DIST_UNIFORM] =
+        {
+            .nargs = 2,
+            .args = {"min", "max"},
+            .needs = "min <= max",
+            .usage = "uniform(min, max)",
+        },
+    [MR_DIST_EXPONENTIAL] =
+        {
+            .nargs = 1,
+            .args = {"mean"},
+            .needs = "mean >= 0",
+            .usage = "exponential(mean)",
+        },
+    [MR_DIST_NORMAL] =
+        {
+            .nargs = 2,
+            .args = {"mean", "sd"},
+            .needs = "sd >= 0",
+            .usage = "normal(mean, sd)",
+        },
+    [MR_DIST_LOGNORMAL] =
+        {
+            .nargs = 2,
+            .args = {"median", "sigma"},
+            .plain = {false, true},
+            .needs = "median > 0 and sigma >= 0",
+            .usage = "lognormal(median, sigma)",
+        },
+    [MR_DIST_TRIANGULAR] =
+        {
+            .nargs = 3,
+            .args = {"min", "mode", "max"},
+            .needs = "min <= mode <= max and min < max",
+            .usage = "triangular(min, mode, max)",
+        },
+    [MR_DIST_WEIBULL] =
+        {
+            .nargs = 2,
+            .args = {"scale", "shape"},
+            .plain = {false, true},
+            .needs = "scale > 0 and shape > 0",
+            .usage = "weibull(scale, shape)",
+        },
+    [MR_DIST_PARETO] =
+        {
+            .nargs = 2,
+            .args = {"scale", "shape"},
+            .plain = {false, true},
+            .needs = "scale > 0 and shape > 0",
+            .usage = "pareto(scale, shape)",
+        },
+    [MR_DIST_EMPIRICAL] =
+        {
+            .nargs = -1,
+            .args = {"values"},
+            .needs = "at least one value",
+            .usage = "empirical([v1, v2, ...])",
+        },
+    [MR_DIST_MIX] =
+        {
+            .nargs = -1,
+            .args = {"of"},
+            .needs = "probabilities that sum to 1",
+            .usage = "mix(p1: dist1, p2: dist2, ...)",
+        },
 };
+
+_Static_assert(sizeof dists / sizeof *dists == sizeof dist_names / sizeof *dist_names,
+               "one name per distribution");
 
 #define NDISTS (sizeof dists / sizeof *dists)
 
@@ -88,26 +159,16 @@ static void set_text(args *a, size_t i, const char *s, size_t len)
     a->text[i][len] = '\0';
 }
 
-static const char *const *names_array(void)
-{
-    static const char *names[NDISTS];
-    /* The table is const and this fills the same pointers every time, so
-     * concurrent first calls are harmless. */
-    for (size_t i = 0; i < NDISTS; i++)
-        names[i] = dists[i].name;
-    return names;
-}
-
 const char *const *mr_distspec_names(size_t *n)
 {
     *n = NDISTS;
-    return names_array();
+    return dist_names;
 }
 
 static int find_dist(const char *name, size_t len)
 {
     for (size_t i = 0; i < NDISTS; i++) {
-        if (strlen(dists[i].name) == len && memcmp(dists[i].name, name, len) == 0)
+        if (strlen(dist_names[i]) == len && memcmp(dist_names[i], name, len) == 0)
             return (int)i;
     }
     return -1;
@@ -119,8 +180,8 @@ static void unknown_dist(ctx *c, const mr_mark *at, const char *name, size_t len
     memcpy(word, name, len);
     word[len] = '\0';
     size_t order[NDISTS];
-    mr_closest_order(word, names_array(), NDISTS, order);
-    char *list = mr__names_list(names_array(), NDISTS, order, false);
+    mr_closest_order(word, dist_names, NDISTS, order);
+    char *list = mr__names_list(dist_names, NDISTS, order, false);
     mr_diag_error(c->diag, at, "unknown distribution '%s' (known: %s)", word, list);
     free(list);
     free(word);
@@ -168,7 +229,7 @@ static int construct(ctx *c, int k, const args *a, const mr_mark *at, mr_dist *o
         used += (size_t)snprintf(found + used, sizeof found - used, "%s%s %s", i ? ", " : "",
                                  d->args[i], a->text[i]);
     }
-    mr_diag_error(c->diag, at, "%s needs %s (found %s)", d->name, d->needs, found);
+    mr_diag_error(c->diag, at, "%s needs %s (found %s)", dist_names[k], d->needs, found);
     return MR_ESCENARIO;
 }
 
@@ -202,8 +263,8 @@ static int parse_param(const ctx *c, int k, size_t i, const char *text, double *
         return mr_units_value(c->kind, text, out, err, n);
     int rc = mr_units_number(text, out, err, n);
     if (rc != MR_OK) {
-        snprintf(err, n, "%s of %s is a plain number, without a unit; found '%s'",
-                 dists[k].args[i], dists[k].name, text);
+        snprintf(err, n, "%s of %s is a plain number, without a unit; found '%s'", dists[k].args[i],
+                 dist_names[k], text);
     }
     return rc;
 }
@@ -251,9 +312,13 @@ static mr_mark mark_at(const cparser *p, size_t off)
     return m;
 }
 
+/* Declared apart so that the compiler checks every call's format. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
+static int
+perr(const cparser *p, size_t off, const char *fmt, ...);
+
 static int perr(const cparser *p, size_t off, const char *fmt, ...)
 {
     char msg[512];
@@ -307,8 +372,7 @@ static int compact_spec(cparser *p, int depth, mr_dist *out);
 static int compact_value(cparser *p, int k, size_t i, size_t off, size_t len, double *out)
 {
     if (p->s->text[p->i] == '(') {
-        return perr(p, off, "parameters of %s are values, not distributions",
-                    dists[k].name);
+        return perr(p, off, "parameters of %s are values, not distributions", dist_names[k]);
     }
     char *text = atom_dup(p, off, len);
     char err[MR_UNITS_ERRLEN];
@@ -327,7 +391,7 @@ static int arity_error(const cparser *p, int k, size_t name_off, size_t given)
         strcat(list, i > 0 ? ", " : "");
         strcat(list, d->args[i]);
     }
-    return perr(p, name_off, "%s takes %d argument%s (%s), found %zu", d->name, d->nargs,
+    return perr(p, name_off, "%s takes %d argument%s (%s), found %zu", dist_names[k], d->nargs,
                 d->nargs > 1 ? "s" : "", list, given);
 }
 
@@ -346,8 +410,8 @@ static int compact_args(cparser *p, int k, size_t name_off, mr_dist *out)
         read_atom(p, &off, &len);
         if (len == 0 && p->s->text[p->i] != '(') {
             if (given < MAX_ARGS && (int)given < d->nargs)
-                return perr(p, off, "%s: %s is missing", d->name, d->args[given]);
-            return perr(p, off, "%s: an argument is missing", d->name);
+                return perr(p, off, "%s: %s is missing", dist_names[k], d->args[given]);
+            return perr(p, off, "%s: an argument is missing", dist_names[k]);
         }
         if ((int)given < d->nargs) {
             if (compact_value(p, k, given, off, len, &a.v[given]) != MR_OK)
@@ -367,8 +431,8 @@ static int compact_args(cparser *p, int k, size_t name_off, mr_dist *out)
             break;
         }
         if (ch == '\0')
-            return perr(p, name_off, "missing ')' after the arguments of %s", d->name);
-        return perr(p, p->i, "unexpected '%c' in the arguments of %s", ch, d->name);
+            return perr(p, name_off, "missing ')' after the arguments of %s", dist_names[k]);
+        return perr(p, p->i, "unexpected '%c' in the arguments of %s", ch, dist_names[k]);
     }
     if ((int)given != d->nargs)
         return arity_error(p, k, name_off, given);
@@ -559,10 +623,9 @@ static int compact(ctx *c, const src *s, mr_dist *out)
     bool call = name_end > start && t[j] == '(';
     if (!call) {
         /* A plain value: parsed whole, so its message is the unit's own. */
-        if (name_end > start && t[j] == '\0' && find_dist(t + start, name_end - start) >= 0) {
-            const dist_info *d = &dists[find_dist(t + start, name_end - start)];
-            return perr(&p, start, "%s needs parameters: write %s", d->name, d->usage);
-        }
+        int k = name_end > start && t[j] == '\0' ? find_dist(t + start, name_end - start) : -1;
+        if (k >= 0)
+            return perr(&p, start, "%s needs parameters: write %s", dist_names[k], dists[k].usage);
         double v;
         char err[MR_UNITS_ERRLEN];
         if (mr_units_value(c->kind, t, &v, err, sizeof err) != MR_OK)
@@ -615,11 +678,11 @@ static int map_param(ctx *c, mr_node *map, int k, size_t i, args *a)
     const char *key = dists[k].args[i];
     mr_node *v = mr_node_take(map, key);
     if (v == NULL) {
-        mr_diag_error(c->diag, &map->mark, "%s needs '%s'", dists[k].name, key);
+        mr_diag_error(c->diag, &map->mark, "%s needs '%s'", dist_names[k], key);
         return MR_ESCENARIO;
     }
     if (v->kind != MR_NODE_SCALAR || v->null) {
-        mr_diag_error(c->diag, &v->mark, "%s of %s: expected %s, found %s", key, dists[k].name,
+        mr_diag_error(c->diag, &v->mark, "%s of %s: expected %s, found %s", key, dist_names[k],
                       dists[k].plain[i] ? "a number" : mr_unit_kind_describe(c->kind),
                       mr_node_describe(v));
         return MR_ESCENARIO;
@@ -684,8 +747,9 @@ static int map_lognormal(ctx *c, mr_node *map, mr_dist *out)
     if (rc != MR_OK)
         return rc;
     if (mr_dist_lognormal_q(out, 0.5, a.v[0], lognormal_q_probs[which - 1], x) != MR_OK) {
-        mr_diag_error(c->diag, &map->mark, "lognormal needs 0 < median < %s (found median %s, %s %s)",
-                      keys[which], a.text[0], keys[which], q->text);
+        mr_diag_error(c->diag, &map->mark,
+                      "lognormal needs 0 < median < %s (found median %s, %s %s)", keys[which],
+                      a.text[0], keys[which], q->text);
         return MR_ESCENARIO;
     }
     return MR_OK;
@@ -723,7 +787,8 @@ static int read_csv(ctx *c, const char *path, const mr_node *at, double unit_ns,
             s++;
         if (*s == '\0' || *s == '#')
             continue;
-        mr_mark m = {.file = path, .line = lineno, .column = 1 + mr__chars(line, (size_t)(s - line))};
+        mr_mark m = {
+            .file = path, .line = lineno, .column = 1 + mr__chars(line, (size_t)(s - line))};
         bool header = first && !(s[0] >= '0' && s[0] <= '9') && s[0] != '.' && s[0] != '-' &&
                       s[0] != '+' && s[0] != 'P';
         first = false;
@@ -833,11 +898,12 @@ static int map_empirical(ctx *c, mr_node *map, mr_dist *out)
             snprintf(one, sizeof one, "1%s", unit->kind == MR_NODE_SCALAR ? unit->text : "");
             if (unit->kind != MR_NODE_SCALAR || unit->null || strlen(unit->text) > 8 ||
                 mr_units_duration(one, &t, err, sizeof err) != MR_OK) {
-                mr_diag_error(c->diag, &unit->mark,
-                              "unit: expected a duration unit (ns, us, ms, s, m, h, d, y), found %s%s%s",
-                              unit->kind == MR_NODE_SCALAR ? "'" : "",
-                              unit->kind == MR_NODE_SCALAR ? unit->text : mr_node_describe(unit),
-                              unit->kind == MR_NODE_SCALAR ? "'" : "");
+                mr_diag_error(
+                    c->diag, &unit->mark,
+                    "unit: expected a duration unit (ns, us, ms, s, m, h, d, y), found %s%s%s",
+                    unit->kind == MR_NODE_SCALAR ? "'" : "",
+                    unit->kind == MR_NODE_SCALAR ? unit->text : mr_node_describe(unit),
+                    unit->kind == MR_NODE_SCALAR ? "'" : "");
                 return MR_ESCENARIO;
             }
             unit_ns = (double)t;
@@ -937,7 +1003,7 @@ static int map_spec(ctx *c, mr_node *map, int depth, double *p_out, mr_dist *out
     }
     mr_node *name = mr_node_take(map, "dist");
     if (name == NULL) {
-        char *list = mr__names_list(names_array(), NDISTS, NULL, false);
+        char *list = mr__names_list(dist_names, NDISTS, NULL, false);
         mr_diag_error(c->diag, &map->mark, "a distribution map needs 'dist' (one of %s)", list);
         free(list);
         return MR_ESCENARIO;

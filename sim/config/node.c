@@ -9,6 +9,7 @@
  * the document as it was: set by path checks the whole path in a dry run
  * before it changes anything, and extend works on a copy it swaps in at the
  * end. */
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -562,8 +563,8 @@ static mr_node **select_item(const path *p, size_t k, mr_node *seq, mr_diag *dia
     mr_mark m = path_mark_at(p, st->off);
     if (seq->kind != MR_NODE_SEQ) {
         if (diag != NULL)
-            mr_diag_error(diag, &m, "%s is %s, not a sequence", prefix_name(p, k, where, sizeof where),
-                          mr_node_describe(seq));
+            mr_diag_error(diag, &m, "%s is %s, not a sequence",
+                          prefix_name(p, k, where, sizeof where), mr_node_describe(seq));
         return NULL;
     }
     if (st->kind == STEP_INDEX) {
@@ -693,6 +694,7 @@ static int path_put(mr_doc *doc, const path *p, mr_node *value, bool dry, mr_dia
         if (st->kind != STEP_KEY) {
             /* Only keys are created, so a bracket after a missing key (virt)
              * was refused by the step before. */
+            assert(cur != NULL);
             mr_node **item = select_item(p, k, cur, diag);
             if (item == NULL)
                 return MR_ESCENARIO;
@@ -744,6 +746,7 @@ static int path_put(mr_doc *doc, const path *p, mr_node *value, bool dry, mr_dia
             virt = true;
             continue;
         }
+        assert(cur != NULL); /* only a dry run follows a path that does not exist */
         mr_mark km = path_mark_at(p, st->off);
         km.file = mr_doc_intern(doc, km.file);
         mr_node *key = mr_node_new_scalar(st->key, &km);

@@ -35,8 +35,8 @@ typedef struct mr_node_pair {
  * except `used`, which belongs to whoever binds the tree. */
 struct mr_node {
     mr_node_kind kind;
-    mr_mark mark;  /* where the node starts; mark.file is owned by the document */
-    bool used;     /* a binder consumed this value (see mr_node_take) */
+    mr_mark mark; /* where the node starts; mark.file is owned by the document */
+    bool used;    /* a binder consumed this value (see mr_node_take) */
 
     /* SCALAR only. */
     char *text;  /* NUL-terminated; "" for an empty value */
@@ -54,8 +54,8 @@ struct mr_node {
 
 /* A loaded scenario file, or several merged by `extends:`. */
 typedef struct mr_doc {
-    mr_node *root;  /* never NULL; an empty file gives an empty map */
-    char **files;   /* the interned file names every mark points at; owned */
+    mr_node *root; /* never NULL; an empty file gives an empty map */
+    char **files;  /* the interned file names every mark points at; owned */
     size_t nfiles, capfiles;
 } mr_doc;
 
@@ -90,9 +90,9 @@ const char *mr_doc_intern(mr_doc *doc, const char *file);
 /* Parses text as one YAML value (usually in flow style: "30s", "[a, b]",
  * "{mode: honor, share: 1}") into a new detached node whose marks are counted
  * from at (the position of text's first character; its file is interned into
- * doc). Empty text gives a null scalar. Returns MR_OK and sets *out (the
- * caller puts it into doc's tree or frees it with mr_node_free), or
- * MR_ESCENARIO after diagnostics. */
+ * doc, the one change even a failed call makes). Empty text gives a null scalar. Returns MR_OK and
+ * sets *out (the caller puts it into doc's tree or frees it with mr_node_free), or MR_ESCENARIO
+ * after diagnostics. */
 int mr_doc_parse_value(mr_doc *doc, const char *text, const mr_mark *at, mr_node **out,
                        mr_diag *diag);
 
@@ -105,7 +105,7 @@ int mr_doc_parse_value(mr_doc *doc, const char *text, const mr_mark *at, mr_node
  * path. Takes ownership of value on success only. Fails with MR_EINVAL for a
  * malformed path and MR_ESCENARIO when the path cannot be followed (a scalar
  * in the way, an index past the end, no element with that name), in both cases
- * after a diagnostic and with doc unchanged. */
+ * after a diagnostic (diag must not be NULL) and with doc unchanged. */
 int mr_doc_set_node(mr_doc *doc, const char *path, const mr_mark *path_mark, mr_node *value,
                     mr_diag *diag);
 
@@ -147,8 +147,8 @@ void mr_node_free(mr_node *node);
  * NULL gives NULL. Caller frees. */
 mr_node *mr_node_clone(const mr_node *node);
 
-/* "a map", "a sequence", "nothing" (a null) or "a value": for messages such
- * as "expected a duration, found a map". */
+/* "a map", "a sequence", "null" or "a value": for messages such as
+ * "expected a duration, found a map". */
 const char *mr_node_describe(const mr_node *node);
 
 /* The value of key in map, or NULL when map is not a map or lacks the key. */

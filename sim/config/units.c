@@ -22,9 +22,13 @@
 #define DURATION_UNITS "ns, us, ms, s, m, h, d, y"
 #define SIZE_UNITS "B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB"
 
+/* Declared apart so that the compiler checks every call's format. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
+static int
+fail(char *err, size_t n, const char *fmt, ...);
+
 static int fail(char *err, size_t n, const char *fmt, ...)
 {
     if (err != NULL && n > 0) {
@@ -126,9 +130,8 @@ typedef struct time_unit {
 } time_unit;
 
 static const time_unit time_units[] = {
-    {"ns", 1, 0},      {"us", 1, 3},         {"\xC2\xB5s", 1, 3},   {"ms", 1, 6},
-    {"s", 1, 9},       {"m", 60, 9},         {"h", 3600, 9},        {"d", 86400, 9},
-    {"y", 31536000, 9},
+    {"ns", 1, 0}, {"us", 1, 3},   {"\xC2\xB5s", 1, 3}, {"ms", 1, 6},       {"s", 1, 9},
+    {"m", 60, 9}, {"h", 3600, 9}, {"d", 86400, 9},     {"y", 31536000, 9},
 };
 
 static const time_unit *find_time_unit(const char *name, size_t n)
@@ -212,7 +215,7 @@ static int iso_duration(const char *t, mr_time *out, char *err, size_t n)
 {
     static const char designators[] = "YMWDHMS"; /* order; [1] is months */
     static const time_unit iso_units[] = {
-        {"Y", 31536000, 9}, {"M", 0, 0}, {"W", 604800, 9}, {"D", 86400, 9},
+        {"Y", 31536000, 9}, {"M", 0, 0},  {"W", 604800, 9}, {"D", 86400, 9},
         {"H", 3600, 9},     {"M", 60, 9}, {"S", 1, 9},
     };
     int64_t acc = 0;
@@ -232,8 +235,7 @@ static int iso_duration(const char *t, mr_time *out, char *err, size_t n)
         const char *ip, *fp;
         size_t ni, nf;
         if (!read_decimal(t, &i, true, &ip, &ni, &fp, &nf))
-            return fail(err, n, "bad ISO 8601 duration '%s': expected a number at '%s'", t,
-                        t + i);
+            return fail(err, n, "bad ISO 8601 duration '%s': expected a number at '%s'", t, t + i);
         char d = t[i] >= 'a' && t[i] <= 'z' ? (char)(t[i] - 'a' + 'A') : t[i];
         int pos = -1;
         for (int k = in_time ? 4 : 0; k < (in_time ? 7 : 4); k++) {
@@ -247,8 +249,8 @@ static int iso_duration(const char *t, mr_time *out, char *err, size_t n)
         if (pos == 1)
             return fail(err, n, "months are ambiguous in '%s': write days (P30D)", t);
         if (pos <= last)
-            return fail(err, n, "bad ISO 8601 duration '%s': parts out of order (Y, W, D, T, H, M, S)",
-                        t);
+            return fail(err, n,
+                        "bad ISO 8601 duration '%s': parts out of order (Y, W, D, T, H, M, S)", t);
         last = pos;
         any = true;
         i++;
@@ -267,6 +269,8 @@ static int duration_text(const char *t, mr_time *out, char *err, size_t n)
         return fail(err, n, "a duration cannot be negative: '%s'", t);
     if (t[0] == 'P' || t[0] == 'p')
         return iso_duration(t, out, err, n);
+    if (t[0] == '\0')
+        return fail(err, n, "expected a duration such as 30s, found ''");
     double v;
     if (whole_number(t, false, false, &v)) {
         if (v != 0) {
@@ -294,8 +298,8 @@ static int duration_text(const char *t, mr_time *out, char *err, size_t n)
                (unsigned char)t[i] == 0xC2 || (unsigned char)t[i] == 0xB5)
             i++;
         if (i == u0) {
-            return fail(err, n, "missing unit after '%.*s' in '%s' (units: %s)", (int)(i - at), t + at,
-                        t, DURATION_UNITS);
+            return fail(err, n, "missing unit after '%.*s' in '%s' (units: %s)", (int)(i - at),
+                        t + at, t, DURATION_UNITS);
         }
         const time_unit *u = find_time_unit(t + u0, i - u0);
         if (u == NULL) {
@@ -476,8 +480,9 @@ int mr_units_money(const char *text, double *out, char *err, size_t errlen)
     double v;
     int rc = MR_OK;
     if (!whole_number(t, true, true, &v) || !isfinite(v))
-        rc = fail(err, errlen, "expected an amount of money as a plain number such as 740, found "
-                               "'%s'",
+        rc = fail(err, errlen,
+                  "expected an amount of money as a plain number such as 740, found "
+                  "'%s'",
                   t);
     else if (v < 0)
         rc = fail(err, errlen, "an amount of money cannot be negative: '%s'", t);
@@ -504,8 +509,7 @@ int mr_units_number(const char *text, double *out, char *err, size_t errlen)
     return rc;
 }
 
-int mr_units_int(const char *text, int64_t lo, int64_t hi, int64_t *out, char *err,
-                 size_t errlen)
+int mr_units_int(const char *text, int64_t lo, int64_t hi, int64_t *out, char *err, size_t errlen)
 {
     char *t = trimmed(text);
     size_t i = t[0] == '+' || t[0] == '-' ? 1 : 0;
@@ -673,8 +677,7 @@ size_t mr_edit_distance(const char *a, const char *b)
                 d = cur[j - 1] + 1;
             if (prev[j - 1] + cost < d)
                 d = prev[j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                pp[j - 2] + 1 < d)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < d)
                 d = pp[j - 2] + 1;
             cur[j] = d;
         }

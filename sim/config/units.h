@@ -21,8 +21,8 @@
 #include "mrsim/diag.h"
 #include "mrsim/simtime.h"
 
-/* A message buffer this long holds every message of this file whole, for
- * texts up to 100 bytes or so (longer texts are cut, never overflowed). */
+/* A message buffer this long holds every message of this file whole for
+ * texts of up to 50 bytes; longer ones are cut short, never overflowed. */
 #define MR_UNITS_ERRLEN 256
 
 /* What a number in a scenario file measures. */
@@ -72,8 +72,7 @@ int mr_units_money(const char *text, double *out, char *err, size_t errlen);
 int mr_units_number(const char *text, double *out, char *err, size_t errlen);
 
 /* An integer in [lo, hi]: [+-]DIGITS. */
-int mr_units_int(const char *text, int64_t lo, int64_t hi, int64_t *out, char *err,
-                 size_t errlen);
+int mr_units_int(const char *text, int64_t lo, int64_t hi, int64_t *out, char *err, size_t errlen);
 
 /* true or false (also True, TRUE, False, FALSE; not yes/no/on/off). */
 int mr_units_bool(const char *text, bool *out, char *err, size_t errlen);

@@ -100,6 +100,16 @@ static yaml_mark_t mark_at_offset(const builder *b, size_t off)
     return m;
 }
 
+/* Whether the text in [from, to) opens more parentheses than it closes: the
+ * sign of an unquoted compact spec cut short by a ':' or a flow indicator. */
+static bool open_before(const builder *b, size_t from, size_t to)
+{
+    int depth = 0;
+    for (size_t i = from; i < to && i < b->len; i++)
+        depth += (b->buf[i] == '(') - (b->buf[i] == ')');
+    return depth > 0;
+}
+
 static void syntax_error(builder *b)
 {
     yaml_parser_t *p = &b->parser;
@@ -116,7 +126,11 @@ static void syntax_error(builder *b)
     }
     mr_mark m = mark_of(b, p->problem_mark);
     size_t off = offset_of(b, p->problem_mark.line, p->problem_mark.column);
-    const char *hint = off < b->len && b->buf[off] == '\t' ? "; indent with spaces, not tabs" : "";
+    const char *hint = "";
+    if (off < b->len && b->buf[off] == '\t')
+        hint = "; indent with spaces, not tabs";
+    else if (open_before(b, offset_of(b, p->problem_mark.line, 0), off))
+        hint = "; put a compact distribution in quotes: \"mix(0.9: ...)\", \"empirical([...])\"";
     if (p->context == NULL) {
         mr_diag_error(b->diag, &m, "%s%s", problem, hint);
     } else if (p->context_mark.line == p->problem_mark.line &&
@@ -181,8 +195,8 @@ static mr_node *scalar_node(builder *b, const yaml_event_t *ev)
     bool is_str = false;
     check_props(b, ev->data.scalar.anchor, ev->data.scalar.tag, ev->start_mark, &is_str);
     mr_mark m = mark_of(b, ev->start_mark);
-    mr_node *n = mr__node_new_scalar_n((const char *)ev->data.scalar.value,
-                                       ev->data.scalar.length, &m);
+    mr_node *n =
+        mr__node_new_scalar_n((const char *)ev->data.scalar.value, ev->data.scalar.length, &m);
     n->quoted = is_str || ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
     n->null = !n->quoted && is_null_text(n->text);
     if (ev->start_mark.line == ev->end_mark.line)
@@ -265,9 +279,8 @@ static int build_seq(builder *b, const yaml_event_t *start, int depth, mr_node *
  * entry written without ':' (it sits right at the end of the key). */
 static bool implicit_empty(const mr_node *key, const mr_node *value)
 {
-    return value->kind == MR_NODE_SCALAR && !value->quoted && value->len == 0 &&
-           key->span >= 0 && value->mark.line == key->mark.line &&
-           value->mark.column == key->mark.column + key->span;
+    return value->kind == MR_NODE_SCALAR && !value->quoted && value->len == 0 && key->span >= 0 &&
+           value->mark.line == key->mark.line && value->mark.column == key->mark.column + key->span;
 }
 
 static int build_map(builder *b, const yaml_event_t *start, int depth, mr_node **out)
