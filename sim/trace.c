@@ -23,8 +23,8 @@ const char *mr_msg_name(uint32_t kind)
 const char *mr_event_kind_name(const mr_component *target, uint32_t kind, char *buf, size_t n)
 {
     const char *name = kind < MR_MSG_PRIVATE ? mr_msg_name(kind) : NULL;
-    if (name == NULL && target && target->model->event_name)
-        name = target->model->event_name(kind);
+    if (name == NULL && target)
+        name = mr_component_event_name(target, kind);
     if (name)
         return name;
     if (kind >= MR_MSG_PRIVATE)
@@ -63,9 +63,7 @@ void mr_trace_csv(void *file, const mr_sim *sim, const mr_component *target,
     FILE *f = file;
     char t[32], kbuf[32], detail[256];
     mr_time_format_exact(ev->time, t, sizeof t);
-    detail[0] = '\0';
-    if (target->model->event_detail)
-        target->model->event_detail(target, ev, detail, sizeof detail);
+    mr_component_event_detail(target, ev, detail, sizeof detail);
     fputs(t, f);
     fputc(',', f);
     csv_field(f, target->name);

@@ -81,6 +81,22 @@ static inline void mr_component_report(const mr_component *c, mr_report *out)
         c->model->report(c, out);
 }
 
+/* The name of a private event kind, or NULL when the model has none. */
+static inline const char *mr_component_event_name(const mr_component *c, uint32_t kind)
+{
+    return c->model->event_name ? c->model->event_name(kind) : NULL;
+}
+
+/* Writes an event's trace detail into buf ("" when the model has none). */
+static inline void mr_component_event_detail(const mr_component *c, const mr_event *ev,
+                                             char *buf, size_t n)
+{
+    if (n > 0)
+        buf[0] = '\0';
+    if (c->model->event_detail)
+        c->model->event_detail(c, ev, buf, n);
+}
+
 static inline void mr_component_fini(mr_component *c)
 {
     if (c->model->fini)

@@ -16,6 +16,11 @@ typedef struct mr_counter {
     uint64_t n;
 } mr_counter;
 
+static inline void mr_counter_reset(mr_counter *c)
+{
+    c->n = 0;
+}
+
 static inline void mr_counter_add(mr_counter *c, uint64_t k)
 {
     c->n += k;

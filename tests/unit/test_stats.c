@@ -234,3 +234,13 @@ Test(stats, twa_merge_with_an_empty_interval_keeps_the_mean)
     mr_twa_merge(&e, &a);
     cr_assert(ieee_ulp_eq(dbl, mr_twa_mean(&e, e.last), 2.0, 0));
 }
+
+Test(stats, counter_adds_and_resets_for_the_warm_up)
+{
+    mr_counter c = {0};
+    mr_counter_add(&c, 3);
+    mr_counter_add(&c, 4);
+    cr_assert_eq(c.n, 7);
+    mr_counter_reset(&c);
+    cr_assert_eq(c.n, 0);
+}
