@@ -18,7 +18,9 @@
 /* Messages between component kinds. Each later model adds its messages here,
  * so the trace, the TUI and the tests print the same names. Kinds below
  * MR_MSG_PRIVATE are public; a model's own timers start at MR_MSG_PRIVATE. */
-#define MR_MSG_MAP(X) /* no cross-component messages yet */
+#define MR_MSG_MAP(X)                                                                      \
+    X(FAULT_START, "fault_start") /* payload mr_msg_fault: a fault begins at its target */ \
+    X(FAULT_END, "fault_end")     /* payload mr_msg_fault: it ends */
 
 enum mr_msg {
     MR_MSG_NONE = 0,
@@ -38,6 +40,14 @@ struct mr_event {
         uint64_t align_; /* keeps payload structs with 64-bit fields aligned */
     } payload;
 };
+
+/* Payload of MR_MSG_FAULT_START and MR_MSG_FAULT_END. */
+typedef struct mr_msg_fault {
+    uint32_t fault; /* index of the fault in the faults component */
+    uint32_t kind;  /* the fault kind (mr_fault_kind of the scenario) */
+    double severity; /* 1 = total; partial faults later */
+} mr_msg_fault;
+_Static_assert(sizeof(mr_msg_fault) <= MR_PAYLOAD_SIZE, "fault payload too large");
 
 /* A cancellable reference to a pending event. The generation makes a handle
  * of a fired or cancelled event detectably stale, even after its slot is

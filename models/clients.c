@@ -1,0 +1,262 @@
+/* models/clients.c: a client population. Arrivals are one Poisson stream
+ * (thinned by the daily profile); each request picks its resolver
+ * uniformly (Poisson splitting), so one event stands for one request. Its
+ * fate is computed on arrival: the address its runtime cache or resolver
+ * holds (rule 3), whether that cluster and region are up, and its queueing
+ * delay in the cluster's FIFO queue. A failed attempt is retried after the
+ * timeout plus a backoff, up to `attempts` in all: only failures cost a
+ * second event. Attempts reach the cluster's queue at their issue time (the
+ * half round trip is left out of the queue's clock so offers stay in time
+ * order across populations); the round trip still counts in the latency.
+ * Invariant: every request ends in exactly one mr__slo_request. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "world.h"
+
+enum { CL_ARRIVE = MR_MSG_PRIVATE, CL_RETRY };
+
+typedef struct retry_msg {
+    mr_time first_issue;
+    uint32_t resolver;
+    uint32_t attempt; /* the attempt about to be made, 2 or more */
+} retry_msg;
+_Static_assert(sizeof(retry_msg) <= MR_PAYLOAD_SIZE, "retry payload too large");
+
+/* REFERENCE.md §4: Java caches positive answers 30 s regardless of the TTL;
+ * Chromium keeps the record TTL with a 60 s floor. */
+#define JAVA_HOLD (30 * MR_S)
+#define CHROME_FLOOR (60 * MR_S)
+
+static const mr_param clients_params[] = {
+    MR_PARAM_INT(mr_clients_cfg, resolver, 0, 0, UINT32_MAX, "component id of the resolvers"),
+    MR_PARAM_INT(mr_clients_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
+    MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
+    /* SCENARIO.md example: 400/s; workload-specific. */
+    MR_PARAM_DOUBLE(mr_clients_cfg, rate, 400, 0, 1e9, "requests per second"),
+    MR_PARAM_INT(mr_clients_cfg, profile, MR_PROFILE_CONST, 0, 1, "0 const, 1 diurnal"),
+    MR_PARAM_DOUBLE(mr_clients_cfg, peak, 1, 0, 100, "diurnal multiplier at the peak"),
+    MR_PARAM_DOUBLE(mr_clients_cfg, trough, 1, 0, 100, "diurnal multiplier 12 h after"),
+    MR_PARAM_DURATION(mr_clients_cfg, peak_at, 13 * MR_H, 0, MR_DAY, "time of day of the peak"),
+    MR_PARAM_DOUBLE(mr_clients_cfg, read, 0.9, 0, 1, "share of reads"),
+    /* SCENARIO.md example timeout 2 s; a client setting, no Azure figure. */
+    MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
+    MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
+    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
+    MR_PARAM_END,
+};
+
+static int clients_init(mr_component *self, mr_diag *diag)
+{
+    mr_clients_state *st = self->state;
+    int rc = mr_param_check(clients_params, self->cfg, self->name, diag);
+    if (rc != MR_OK)
+        return rc;
+    st->arrivals = mr_rng_derive(self->rng, "arrivals");
+    st->pick = mr_rng_derive(self->rng, "pick");
+    st->service = mr_rng_derive(self->rng, "service");
+    st->retry = mr_rng_derive(self->rng, "retry");
+    return MR_OK;
+}
+
+static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    st->pool = mr__world_expect(sim, self, cfg->resolver, "resolver", "resolver pool", diag);
+    mr_component *slo = mr__world_expect(sim, self, cfg->slo, "slo", "SLO collector", diag);
+    if (st->pool == NULL || slo == NULL)
+        return MR_ENOCOMP;
+    st->slo = slo->state;
+    st->nres = (uint32_t)((const mr_resolver_cfg *)st->pool->cfg)->count;
+    if (cfg->res_base + st->nres > ((const mr_slo_cfg *)slo->cfg)->resolvers) {
+        mr_diag_error(diag, NULL, "%s: resolvers beyond the SLO collector's count", self->name);
+        return MR_ERANGE;
+    }
+    if (cfg->runtime_cache != MR_RUNTIME_NONE) {
+        st->rt_answer = mr_xcalloc(st->nres, sizeof *st->rt_answer);
+        st->rt_expiry = mr_xcalloc(st->nres, sizeof *st->rt_expiry);
+    }
+    return MR_OK;
+}
+
+/* The rate multiplier at time t (1 for a constant profile). */
+static double profile_at(const mr_clients_cfg *cfg, mr_time t)
+{
+    if (cfg->profile != MR_PROFILE_DIURNAL)
+        return 1;
+    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
+    return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(2 * 3.14159265358979323846 * phase));
+}
+
+static double max_profile(const mr_clients_cfg *cfg)
+{
+    if (cfg->profile != MR_PROFILE_DIURNAL)
+        return 1;
+    return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
+}
+
+/* Schedules the next arrival after now by thinning (Lewis and Shedler): a
+ * Poisson stream at the peak rate, each point kept with probability
+ * profile / peak. */
+static void next_arrival(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    double top = cfg->rate * max_profile(cfg);
+    if (!(top > 0))
+        return;
+    mr_time t = now;
+    for (;;) {
+        t += mr_time_from_s(mr_rng_exponential(st->arrivals, 1.0 / top));
+        if (t > mr_sim_horizon(sim))
+            return;
+        if (cfg->profile == MR_PROFILE_CONST ||
+            mr_rng_uniform(st->arrivals) * max_profile(cfg) < profile_at(cfg, t))
+            break;
+    }
+    mr_sim_schedule_at(sim, t, self->id, CL_ARRIVE, NULL, 0, NULL);
+}
+
+static void clients_start(mr_component *self, mr_sim *sim)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    if (st->rt_answer) {
+        /* Runtime caches start in steady state too (rule 3). */
+        mr_time ttl = ((const mr_tm_cfg *)((const mr_resolver_state *)st->pool->state)->tm->cfg)->ttl;
+        mr_time hold = cfg->runtime_cache == MR_RUNTIME_JAVA ? JAVA_HOLD
+                                                              : (ttl > CHROME_FLOOR ? ttl : CHROME_FLOOR);
+        for (uint32_t i = 0; i < st->nres; i++) {
+            st->rt_answer[i] = mr__resolver_lookup(st->pool, i, 0);
+            st->rt_expiry[i] = (mr_time)(mr_rng_uniform(st->pick) * (double)hold);
+        }
+    }
+    next_arrival(self, sim, mr_sim_now(sim));
+}
+
+/* The cluster the clients behind resolver i send to at time now. */
+static uint32_t lookup(mr_component *self, uint32_t i, mr_time now)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    if (st->rt_answer == NULL)
+        return mr__resolver_lookup(st->pool, i, now);
+    if (now >= st->rt_expiry[i]) {
+        st->rt_answer[i] = mr__resolver_lookup(st->pool, i, now);
+        mr_time hold = JAVA_HOLD;
+        if (cfg->runtime_cache == MR_RUNTIME_CHROME) {
+            mr_time ttl = ((const mr_tm_cfg *)((const mr_resolver_state *)st->pool->state)->tm->cfg)->ttl;
+            hold = ttl > CHROME_FLOOR ? ttl : CHROME_FLOOR;
+        }
+        st->rt_expiry[i] = now + hold;
+    }
+    return st->rt_answer[i];
+}
+
+/* Makes attempt number `attempt` of a request first issued at first_issue,
+ * now, through resolver i; records or retries it. */
+static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32_t i,
+                    uint32_t attempt_no)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    mr_component *c = mr_sim_component(sim, lookup(self, i, now));
+    mr_cluster_state *cl = c->state;
+    const mr_cluster_cfg *ccfg = c->cfg;
+    int ok = 0;
+    mr_time done = 0;
+    st->attempts++;
+    if (mr_cluster_up(cl)) {
+        mr_time fixed = cfg->rtt[ccfg->region] + ccfg->ingress_latency;
+        mr_time svc = mr_dist_sample_time(&ccfg->service_time, st->service);
+        mr_time patience = cfg->timeout - fixed - svc;
+        if (patience >= 0) {
+            mr_time start = mr_fifo_offer(&cl->fifo, now, cl->hold, patience);
+            if (start >= 0) {
+                ok = 1;
+                done = start + svc + fixed;
+            }
+        }
+    }
+    mr__slo_attempt(st->slo, (uint32_t)cfg->res_base + i, now, ok, done);
+    if (ok) {
+        mr__slo_request(st->slo, first_issue, 1, done);
+        return;
+    }
+    st->failures++;
+    if ((int64_t)attempt_no < cfg->attempts) {
+        retry_msg m = {first_issue, i, attempt_no + 1};
+        mr_time wait = cfg->timeout + mr_dist_sample_time(&cfg->backoff, st->retry);
+        mr_sim_schedule(sim, wait, self->id, CL_RETRY, &m, sizeof m, NULL);
+    } else {
+        mr__slo_request(st->slo, first_issue, 0, now + cfg->timeout);
+    }
+}
+
+static void clients_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    mr_clients_state *st = self->state;
+    switch (ev->kind) {
+    case CL_ARRIVE: {
+        st->requests++;
+        uint32_t i = mr_rng_below(st->pick, st->nres);
+        attempt(self, sim, ev->time, i, 1);
+        next_arrival(self, sim, ev->time);
+        break;
+    }
+    case CL_RETRY: {
+        retry_msg m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        attempt(self, sim, m.first_issue, m.resolver, m.attempt);
+        break;
+    }
+    default:
+        mr_sim_unhandled(sim, ev);
+    }
+}
+
+static void clients_report(const mr_component *self, mr_report *out)
+{
+    const mr_clients_state *st = self->state;
+    mr_report_scalar(out, self->name, "requests", (double)st->requests);
+    mr_report_scalar(out, self->name, "attempts", (double)st->attempts);
+    mr_report_scalar(out, self->name, "failed_attempts", (double)st->failures);
+}
+
+static const char *clients_event_name(uint32_t kind)
+{
+    return kind == CL_ARRIVE ? "arrive" : kind == CL_RETRY ? "retry" : NULL;
+}
+
+static void clients_fini(mr_component *self)
+{
+    mr_clients_state *st = self->state;
+    mr_rng_free(st->arrivals);
+    mr_rng_free(st->pick);
+    mr_rng_free(st->service);
+    mr_rng_free(st->retry);
+    free(st->rt_answer);
+    free(st->rt_expiry);
+}
+
+const mr_model mr_model_clients = {
+    .kind = "clients",
+    .summary = "client population: Poisson arrivals, resolvers, retries, runtime caches",
+    .params = clients_params,
+    .cfg_size = sizeof(mr_clients_cfg),
+    .state_size = sizeof(mr_clients_state),
+    .init = clients_init,
+    .link = clients_link,
+    .start = clients_start,
+    .handle = clients_handle,
+    .report = clients_report,
+    .event_name = clients_event_name,
+    .fini = clients_fini,
+};

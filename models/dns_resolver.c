@@ -1,0 +1,139 @@
+/* models/dns_resolver.c: a pool of recursive resolvers caching the traffic
+ * layer's answer (DESIGN.md rule 3). A resolver holding no answer or an
+ * expired one asks the authority on the next query and keeps the answer for
+ * the record's TTL stretched by its policy: honor (the TTL), floor
+ * (max(TTL, min_ttl)) or extra (TTL + a hold drawn at each refresh). Policies
+ * are given by share and assigned to resolvers in index order, so the same
+ * resolvers violate the TTL in every replication and every variant.
+ * Caches start in steady state: at t = 0 each holds the answer current at
+ * t = 0 with a remaining lifetime uniform in [0, effective TTL).
+ * Invariant: expiry[i] is the first time resolver i asks again. */
+#include <stdlib.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "world.h"
+
+static const mr_param resolver_params[] = {
+    MR_PARAM_INT(mr_resolver_cfg, tm, 0, 0, UINT32_MAX, "component id of the DNS authority"),
+    /* SCENARIO.md example: 1000 resolvers; a modelling choice, no Azure figure. */
+    MR_PARAM_INT(mr_resolver_cfg, count, 1000, 1, 10000000, "resolvers in the pool"),
+    MR_PARAM_INT(mr_resolver_cfg, npol, 0, 0, MR_MAX_TTL_POLICIES,
+                 "TTL policies (0: everyone honours the TTL)"),
+    MR_PARAM_END,
+};
+
+static int resolver_init(mr_component *self, mr_diag *diag)
+{
+    const mr_resolver_cfg *cfg = self->cfg;
+    mr_resolver_state *st = self->state;
+    int rc = mr_param_check(resolver_params, cfg, self->name, diag);
+    if (rc != MR_OK)
+        return rc;
+    double sum = 0;
+    for (int64_t p = 0; p < cfg->npol; p++)
+        sum += cfg->pol[p].share;
+    if (cfg->npol > 0 && (sum < 1 - 1e-9 || sum > 1 + 1e-9)) {
+        mr_diag_error(diag, NULL, "%s: TTL policy shares sum to %g, not 1", self->name, sum);
+        return MR_ERANGE;
+    }
+    size_t n = (size_t)cfg->count;
+    st->answer = mr_xcalloc(n, sizeof *st->answer);
+    st->expiry = mr_xcalloc(n, sizeof *st->expiry);
+    st->policy = mr_xcalloc(n, sizeof *st->policy);
+    /* Policy p covers the resolvers from the cumulative share before it. */
+    double cum = 0;
+    size_t i = 0;
+    for (int64_t p = 0; p < cfg->npol; p++) {
+        cum += cfg->pol[p].share;
+        size_t end = p == cfg->npol - 1 ? n : (size_t)(cum * (double)n + 0.5);
+        for (; i < end && i < n; i++)
+            st->policy[i] = (uint8_t)p;
+    }
+    return MR_OK;
+}
+
+static int resolver_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    const mr_resolver_cfg *cfg = self->cfg;
+    mr_resolver_state *st = self->state;
+    st->tm = mr__world_expect(sim, self, cfg->tm, "traffic_manager", "authority", diag);
+    return st->tm ? MR_OK : MR_ENOCOMP;
+}
+
+/* The time resolver i keeps an answer fetched now. */
+static mr_time effective_ttl(mr_component *self, uint32_t i)
+{
+    const mr_resolver_cfg *cfg = self->cfg;
+    const mr_resolver_state *st = self->state;
+    mr_time ttl = ((const mr_tm_cfg *)st->tm->cfg)->ttl;
+    if (cfg->npol == 0)
+        return ttl;
+    const mr_ttl_policy *p = &cfg->pol[st->policy[i]];
+    switch (p->mode) {
+    case MR_TTL_FLOOR:
+        return ttl > p->min_ttl ? ttl : p->min_ttl;
+    case MR_TTL_EXTRA:
+        return ttl + mr_dist_sample_time(&p->hold, self->rng);
+    default:
+        return ttl;
+    }
+}
+
+static void resolver_start(mr_component *self, mr_sim *sim)
+{
+    const mr_resolver_cfg *cfg = self->cfg;
+    mr_resolver_state *st = self->state;
+    (void)sim;
+    for (uint32_t i = 0; i < (uint32_t)cfg->count; i++) {
+        st->answer[i] = mr__tm_answer(st->tm, self->rng);
+        st->expiry[i] = (mr_time)(mr_rng_uniform(self->rng) * (double)effective_ttl(self, i));
+    }
+}
+
+uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now)
+{
+    mr_resolver_state *st = pool->state;
+    if (now >= st->expiry[i]) {
+        st->answer[i] = mr__tm_answer(st->tm, pool->rng);
+        st->expiry[i] = now + effective_ttl(pool, i);
+        st->refreshes++;
+    }
+    return st->answer[i];
+}
+
+static void resolver_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    (void)self;
+    mr_sim_unhandled(sim, ev);
+}
+
+static void resolver_report(const mr_component *self, mr_report *out)
+{
+    const mr_resolver_state *st = self->state;
+    mr_report_scalar(out, self->name, "refreshes", (double)st->refreshes);
+}
+
+static void resolver_fini(mr_component *self)
+{
+    mr_resolver_state *st = self->state;
+    free(st->answer);
+    free(st->expiry);
+    free(st->policy);
+}
+
+const mr_model mr_model_dns_resolver = {
+    .kind = "resolver",
+    .summary = "recursive DNS resolvers: TTL honour, floors, extra holds",
+    .params = resolver_params,
+    .cfg_size = sizeof(mr_resolver_cfg),
+    .state_size = sizeof(mr_resolver_state),
+    .init = resolver_init,
+    .link = resolver_link,
+    .start = resolver_start,
+    .handle = resolver_handle,
+    .report = resolver_report,
+    .fini = resolver_fini,
+};

@@ -1,0 +1,159 @@
+/* models/traffic_tm.c: Azure Traffic Manager, a DNS authority with health
+ * probes (DESIGN.md rule 1). Each endpoint is probed every interval from a
+ * phase drawn uniformly in [0, interval) at start. A probe of an endpoint
+ * that is down fails when its timeout expires; of one that is up, succeeds
+ * at once. The endpoint turns Degraded at the (tolerated + 1)-th
+ * consecutive failure and Online at the first success; DNS answers follow
+ * from that moment (mr__tm_answer). With every endpoint Degraded it fails
+ * open. Invariant: fails[e] counts consecutive failed probes of e. */
+#include <string.h>
+
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "world.h"
+
+enum { TM_PROBE = MR_MSG_PRIVATE, TM_PROBE_FAILED };
+
+static const mr_param tm_params[] = {
+    MR_PARAM_INT(mr_tm_cfg, n, 0, 0, MR_MAX_ENDPOINTS, "endpoints"),
+    MR_PARAM_INT(mr_tm_cfg, routing, MR_ROUTING_PRIORITY, 0, 1, "0 priority, 1 weighted"),
+    /* REFERENCE.md §1 "Probing interval": 30 s (or 10 s fast probing). */
+    MR_PARAM_DURATION(mr_tm_cfg, interval, 30 * MR_S, 10 * MR_S, 30 * MR_S, "probe interval"),
+    /* REFERENCE.md §1 "Probe timeout": 5-10 s, default 10 s at a 30 s interval. */
+    MR_PARAM_DURATION(mr_tm_cfg, timeout, 10 * MR_S, 5 * MR_S, 10 * MR_S, "probe timeout"),
+    /* REFERENCE.md §1 "Tolerated number of failures": 0-9, default 3. */
+    MR_PARAM_INT(mr_tm_cfg, tolerated, 3, 0, 9, "tolerated consecutive probe failures"),
+    /* REFERENCE.md §1 "Default DNS TTL": 30 s (az CLI). */
+    MR_PARAM_DURATION(mr_tm_cfg, ttl, 30 * MR_S, 0, 2147483647LL * MR_S, "DNS TTL"),
+    MR_PARAM_END,
+};
+
+static int tm_init(mr_component *self, mr_diag *diag)
+{
+    const mr_tm_cfg *cfg = self->cfg;
+    int rc = mr_param_check(tm_params, cfg, self->name, diag);
+    if (rc == MR_OK && cfg->timeout >= cfg->interval) {
+        mr_diag_error(diag, NULL, "%s: probe timeout must be shorter than the interval",
+                      self->name);
+        rc = MR_ERANGE;
+    }
+    return rc;
+}
+
+static int tm_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    const mr_tm_cfg *cfg = self->cfg;
+    mr_tm_state *st = self->state;
+    int rc = MR_OK;
+    for (int64_t e = 0; e < cfg->n; e++) {
+        mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "endpoint", diag);
+        if (c == NULL)
+            rc = MR_ENOCOMP;
+        else
+            st->cl[e] = c->state;
+    }
+    return rc;
+}
+
+static void tm_start(mr_component *self, mr_sim *sim)
+{
+    const mr_tm_cfg *cfg = self->cfg;
+    for (int64_t e = 0; e < cfg->n; e++) {
+        uint32_t ep = (uint32_t)e;
+        mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
+        mr_sim_schedule(sim, phase, self->id, TM_PROBE, &ep, sizeof ep, NULL);
+    }
+}
+
+static void set_status(mr_tm_state *st, uint32_t e, int degraded, mr_time now)
+{
+    if (st->degraded[e] != degraded) {
+        st->degraded[e] = (uint8_t)degraded;
+        st->changed_at[e] = now;
+        st->changes++;
+    }
+}
+
+static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    const mr_tm_cfg *cfg = self->cfg;
+    mr_tm_state *st = self->state;
+    uint32_t e;
+    memcpy(&e, ev->payload.bytes, sizeof e);
+    switch (ev->kind) {
+    case TM_PROBE:
+        if (mr_cluster_up(st->cl[e])) {
+            st->fails[e] = 0;
+            set_status(st, e, 0, ev->time);
+        } else {
+            mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &e, sizeof e, NULL);
+        }
+        mr_sim_schedule(sim, cfg->interval, self->id, TM_PROBE, &e, sizeof e, NULL);
+        break;
+    case TM_PROBE_FAILED:
+        if (++st->fails[e] > cfg->tolerated)
+            set_status(st, e, 1, ev->time);
+        break;
+    default:
+        mr_sim_unhandled(sim, ev);
+    }
+}
+
+uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r)
+{
+    const mr_tm_cfg *cfg = tm->cfg;
+    const mr_tm_state *st = tm->state;
+    int any_online = 0;
+    for (int64_t e = 0; e < cfg->n; e++)
+        any_online |= !st->degraded[e];
+    /* Fail-open: with every endpoint Degraded, answer as if all were Online. */
+    int64_t best = -1;
+    if (cfg->routing == MR_ROUTING_WEIGHTED) {
+        double total = 0;
+        for (int64_t e = 0; e < cfg->n; e++)
+            total += (!any_online || !st->degraded[e]) ? cfg->weight[e] : 0;
+        double u = mr_rng_uniform(r) * total;
+        for (int64_t e = 0; e < cfg->n && best < 0; e++) {
+            double w = (!any_online || !st->degraded[e]) ? cfg->weight[e] : 0;
+            if (w > 0 && (u < w || e == cfg->n - 1))
+                best = e;
+            u -= w;
+        }
+    }
+    for (int64_t e = 0; e < cfg->n && best < 0; e++) {
+        if (any_online && st->degraded[e])
+            continue;
+        int64_t b = best;
+        if (b < 0 || cfg->priority[e] < cfg->priority[b])
+            best = e;
+    }
+    if (best < 0) /* no endpoint at all, or weights all zero: the first */
+        best = 0;
+    return (uint32_t)cfg->cluster[best];
+}
+
+static void tm_report(const mr_component *self, mr_report *out)
+{
+    const mr_tm_state *st = self->state;
+    mr_report_scalar(out, self->name, "status_changes", (double)st->changes);
+}
+
+static const char *tm_event_name(uint32_t kind)
+{
+    return kind == TM_PROBE ? "probe" : kind == TM_PROBE_FAILED ? "probe_failed" : NULL;
+}
+
+const mr_model mr_model_traffic_tm = {
+    .kind = "traffic_manager",
+    .summary = "Azure Traffic Manager: probes, priority and weighted DNS answers",
+    .params = tm_params,
+    .cfg_size = sizeof(mr_tm_cfg),
+    .state_size = sizeof(mr_tm_state),
+    .init = tm_init,
+    .link = tm_link,
+    .start = tm_start,
+    .handle = tm_handle,
+    .report = tm_report,
+    .event_name = tm_event_name,
+};

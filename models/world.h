@@ -1,0 +1,213 @@
+/* models/world.h: private to models/. The configuration and state of the
+ * compute and traffic components that read one another directly: a request's
+ * fate is computed when it arrives (one event per request), so the clients
+ * model reads the resolver's cache, the traffic manager's answer, the
+ * cluster's queue and the region's health in place rather than by messages.
+ * Only reads and the queue offer cross components; every change of state
+ * (a fault, a probe verdict) is still an event of its owner.
+ * Invariant: a component only writes its own state, except that clients
+ * offer work to a cluster's FIFO queue and record outcomes in the SLO
+ * collector, both append-only in time order. */
+#ifndef MRSIM_MODELS_WORLD_H
+#define MRSIM_MODELS_WORLD_H
+
+#include <stdint.h>
+
+#include "fifo.h"
+#include "mrsim/diag.h"
+#include "mrsim/model.h"
+#include "mrsim/rng.h"
+#include "mrsim/sim.h"
+#include "mrsim/stats.h"
+
+#define MR_MAX_REGIONS 32
+#define MR_MAX_ENDPOINTS 16
+#define MR_MAX_TTL_POLICIES 4
+#define MR_MAX_FAULTS 32
+
+/* The component with that id if it is of that kind; otherwise NULL after a
+ * diagnostic naming who asked for what. */
+mr_component *mr__world_expect(mr_sim *sim, const mr_component *self, int64_t id,
+                               const char *kind, const char *role, mr_diag *diag);
+
+typedef struct mr_slo_state mr_slo_state;
+
+/* ---- region ---------------------------------------------------------- */
+typedef struct mr_region_cfg {
+    int64_t zones;
+} mr_region_cfg;
+
+typedef struct mr_region_state {
+    int32_t down; /* outages in force; up when 0 */
+} mr_region_state;
+
+/* ---- cluster ----------------------------------------------------------- */
+typedef struct mr_cluster_cfg {
+    int64_t region;            /* component id of its region */
+    int64_t pods;              /* serving pods: the FIFO queue's servers */
+    double rps_per_pod;        /* a pod's throughput: each request holds it 1/rps */
+    mr_dist service_time;      /* the latency a request spends in service */
+    mr_time ingress_latency;   /* added by the regional ingress */
+} mr_cluster_cfg;
+
+typedef struct mr_cluster_state {
+    mr_fifo fifo;
+    const mr_region_state *region;
+    int32_t down; /* cluster failures in force */
+    mr_time hold; /* 1 / rps_per_pod */
+} mr_cluster_state;
+
+static inline int mr_cluster_up(const mr_cluster_state *c)
+{
+    return c->down == 0 && c->region->down == 0;
+}
+
+/* ---- traffic manager ------------------------------------------------------ */
+enum { MR_ROUTING_PRIORITY = 0, MR_ROUTING_WEIGHTED = 1 };
+
+typedef struct mr_tm_cfg {
+    int64_t n;                          /* endpoints */
+    int64_t cluster[MR_MAX_ENDPOINTS];  /* component ids */
+    int64_t priority[MR_MAX_ENDPOINTS]; /* lower first */
+    double weight[MR_MAX_ENDPOINTS];
+    int64_t routing;
+    mr_time interval, timeout;
+    int64_t tolerated;
+    mr_time ttl;
+} mr_tm_cfg;
+
+typedef struct mr_tm_state {
+    const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
+    int32_t fails[MR_MAX_ENDPOINTS];
+    uint8_t degraded[MR_MAX_ENDPOINTS];
+    mr_time changed_at[MR_MAX_ENDPOINTS]; /* last Online/Degraded change */
+    uint64_t changes;                     /* status changes so far */
+} mr_tm_state;
+
+/* The cluster component id DNS answers with now (rule 1: by routing method
+ * over Online endpoints; fail-open when all are Degraded). Weighted
+ * routing draws from r. */
+uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r);
+
+/* ---- resolver pool ------------------------------------------------------- */
+enum { MR_TTL_HONOR = 0, MR_TTL_FLOOR = 1, MR_TTL_EXTRA = 2 };
+
+typedef struct mr_ttl_policy {
+    double share;
+    int64_t mode;
+    mr_time min_ttl; /* FLOOR */
+    mr_dist hold;    /* EXTRA: added to the TTL at every refresh */
+} mr_ttl_policy;
+
+typedef struct mr_resolver_cfg {
+    int64_t tm;    /* component id of the authority */
+    int64_t count; /* resolvers in the pool */
+    int64_t npol;
+    mr_ttl_policy pol[MR_MAX_TTL_POLICIES];
+} mr_resolver_cfg;
+
+typedef struct mr_resolver_state {
+    uint32_t *answer;  /* cached cluster id per resolver */
+    mr_time *expiry;   /* when it must ask again */
+    uint8_t *policy;   /* index into cfg->pol */
+    const mr_component *tm;
+    uint64_t refreshes;
+} mr_resolver_state;
+
+/* The answer resolver i gives at time now, asking the authority first if
+ * its entry has expired (rule 3). */
+uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now);
+
+/* ---- client populations ------------------------------------------------- */
+enum { MR_RUNTIME_NONE = 0, MR_RUNTIME_JAVA = 1, MR_RUNTIME_CHROME = 2 };
+enum { MR_PROFILE_CONST = 0, MR_PROFILE_DIURNAL = 1 };
+
+typedef struct mr_clients_cfg {
+    int64_t resolver;     /* component id of the resolver pool */
+    int64_t slo;          /* component id of the SLO collector */
+    int64_t res_base;     /* global index of the pool's first resolver (client RTO) */
+    double rate;          /* requests per second (times the profile) */
+    int64_t profile;
+    double peak, trough;  /* DIURNAL: multipliers of rate at peak_at and 12 h later */
+    mr_time peak_at;      /* DIURNAL: time of day of the peak */
+    double read;          /* share of reads (used by data stores) */
+    mr_time timeout;
+    int64_t attempts;     /* in all, the first included */
+    mr_dist backoff;      /* wait after a failed attempt */
+    int64_t runtime_cache;
+    mr_time rtt[MR_MAX_REGIONS]; /* round trip to the region with that component id */
+} mr_clients_cfg;
+
+typedef struct mr_clients_state {
+    mr_component *pool;
+    mr_slo_state *slo;
+    mr_rng *arrivals, *pick, *service, *retry; /* one stream per purpose */
+    uint32_t *rt_answer;  /* runtime cache per resolver: answer and expiry */
+    mr_time *rt_expiry;
+    uint32_t nres;
+    uint64_t requests, attempts, failures;
+} mr_clients_state;
+
+/* ---- faults -------------------------------------------------------------- */
+enum { MR_TIMING_AT = 0, MR_TIMING_MTBF = 1 };
+
+typedef struct mr_fault_cfg {
+    int64_t kind;    /* the scenario's fault kind, carried in the messages */
+    int64_t target;  /* component id that receives FAULT_START / FAULT_END */
+    int64_t timing;
+    mr_time at;      /* AT */
+    mr_dist duration; /* AT */
+    mr_dist mtbf, mttr; /* MTBF: up time, then down time */
+} mr_fault_cfg;
+
+typedef struct mr_faults_cfg {
+    int64_t slo; /* component id of the SLO collector */
+    int64_t n;
+    mr_fault_cfg f[MR_MAX_FAULTS];
+} mr_faults_cfg;
+
+typedef struct mr_faults_state {
+    mr_slo_state *slo;
+    uint64_t started;
+} mr_faults_state;
+
+/* ---- SLO collector --------------------------------------------------------- */
+typedef struct mr_slo_cfg {
+    mr_time window, warmup, horizon, stable_for;
+    double success_target;
+    int64_t resolvers; /* resolvers of every pool, for client RTO */
+} mr_slo_cfg;
+
+typedef struct mr_slo_episode {
+    mr_time start, end;
+    uint32_t fault;
+} mr_slo_episode;
+
+struct mr_slo_state {
+    mr_time window, warmup; /* copies of the cfg's, for the recorders */
+    uint64_t *total, *ok;   /* per window of first issue time */
+    size_t nwin;
+    size_t nres;
+    mr_hist latency_ms;   /* successful requests, first issue to completion */
+    mr_slo_episode ep[MR_MAX_FAULTS * 8];
+    size_t nep;
+    /* Client RTO per resolver (rule: first failing request after an
+     * episode's start to the completion of the next success). */
+    mr_time *fail_issue; /* -1: none pending */
+    uint32_t *done_ep;   /* 1 + the episode whose sample is taken */
+    mr_tally client_rto_s;
+    mr_hist client_rto_hist;
+};
+
+/* Records an attempt's fate at its issue time (outcomes are computed on
+ * arrival, so calls come in time order): its resolver (global index), its
+ * issue time, and, for a success, its completion time. */
+void mr__slo_attempt(mr_slo_state *s, uint32_t resolver, mr_time issue, int ok, mr_time done);
+/* Records a request's final outcome (retries included) in the window of
+ * its first issue time. */
+void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done);
+/* A fault episode starts or ends. */
+void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault);
+void mr__slo_episode_end(mr_slo_state *s, mr_time t, uint32_t fault);
+
+#endif
