@@ -1,0 +1,70 @@
+/* include/mrsim/result.h: the result of running a scenario: every metric
+ * of DESIGN.md summarised over replications, per-fault episodes and SLO
+ * verdicts. The sinks (table, JSON) print it; the names come from one
+ * X-macro list so the table, the JSON and the database cannot drift.
+ * A metric that does not apply (no data store: no RPO) has n == 0 and
+ * prints as null, never as a made-up zero. */
+#ifndef MRSIM_RESULT_H
+#define MRSIM_RESULT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runner.h"
+
+/* name, unit for the table, description */
+#define MR_METRIC_MAP(X)                                                                   \
+    X(AVAILABILITY, "availability", "", "successful requests / all requests")               \
+    X(DOWNTIME_S, "downtime_s", "s", "time in SLO windows below the success target")        \
+    X(RTO_S, "rto_s", "s", "recovery time of the fault episodes")                           \
+    X(CLIENT_RTO_S, "client_rto_s", "s", "per resolver: first failure to next success")     \
+    X(RPO_S, "rpo_s", "s", "age of the oldest write lost at a forced failover")             \
+    X(LOST_WRITES, "lost_writes", "", "acknowledged writes lost")                           \
+    X(STALE_READ_RATIO, "stale_read_ratio", "", "reads served behind the newest write")     \
+    X(STALENESS_MS_P99, "staleness_ms_p99", "ms", "99th percentile of read staleness")       \
+    X(WRITE_CONFLICTS, "write_conflicts", "", "overlapping writes to one key, overwritten") \
+    X(LATENCY_MS_P50, "latency_ms_p50", "ms", "median request latency")                     \
+    X(LATENCY_MS_P99, "latency_ms_p99", "ms", "99th percentile of request latency")         \
+    X(COST_USD_MONTH, "cost_usd_month", "USD", "monthly cost")
+
+typedef enum mr_metric {
+#define MR_METRIC_ENUM(id, name, unit, text) MR_METRIC_##id,
+    MR_METRIC_MAP(MR_METRIC_ENUM)
+#undef MR_METRIC_ENUM
+        MR_METRIC_COUNT
+} mr_metric;
+
+/* The metric's name as the JSON and the database spell it. */
+const char *mr_metric_name(mr_metric m);
+const char *mr_metric_unit(mr_metric m);
+
+typedef struct mr_episode_result {
+    const char *fault;  /* name; not owned */
+    const char *kind;   /* fault kind; not owned */
+    const char *target; /* not owned */
+    mr_summary rto_s;
+    mr_summary rpo_s;
+    uint64_t censored;  /* replications in which service never recovered */
+} mr_episode_result;
+
+typedef struct mr_result {
+    const char *scenario; /* not owned */
+    const char *file;     /* not owned */
+    uint64_t seed;
+    uint64_t replications;
+    double horizon_s;
+    uint64_t events;
+    double wall_s;
+    mr_summary metrics[MR_METRIC_COUNT];
+    mr_episode_result *episodes; /* not owned */
+    size_t nepisodes;
+} mr_result;
+
+/* The result document of CLI.md as one JSON object followed by a newline. */
+void mr_result_write_json(const mr_result *r, FILE *out);
+
+/* The human table: one line per metric with mean, 95% CI and percentiles,
+ * then one per episode. */
+void mr_result_write_table(const mr_result *r, FILE *out);
+
+#endif

@@ -1,0 +1,165 @@
+/* sim/out/result.c: the result document (JSON, CLI.md) and the human table.
+ * Numbers are printed with %.10g so that the same result prints the same
+ * bytes on every machine (golden tests compare them), and NaN, which marks
+ * a value that does not exist, prints as null. */
+#include <math.h>
+#include <string.h>
+
+#include "mrsim/config.h"
+#include "mrsim/result.h"
+
+const char *mr_metric_name(mr_metric m)
+{
+    switch (m) {
+#define MR_METRIC_NAME(id, name, unit, text)                                                \
+    case MR_METRIC_##id:                                                                    \
+        return name;
+        MR_METRIC_MAP(MR_METRIC_NAME)
+#undef MR_METRIC_NAME
+    default:
+        return "?";
+    }
+}
+
+const char *mr_metric_unit(mr_metric m)
+{
+    switch (m) {
+#define MR_METRIC_UNIT(id, name, unit, text)                                                \
+    case MR_METRIC_##id:                                                                    \
+        return unit;
+        MR_METRIC_MAP(MR_METRIC_UNIT)
+#undef MR_METRIC_UNIT
+    default:
+        return "";
+    }
+}
+
+static void json_number(FILE *out, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs("null", out);
+    else
+        fprintf(out, "%.10g", v);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void json_summary(FILE *out, const mr_summary *s)
+{
+    if (s->n == 0) {
+        fputs("null", out);
+        return;
+    }
+    fputs("{\"mean\": ", out);
+    json_number(out, s->mean);
+    fputs(", \"ci95\": [", out);
+    json_number(out, s->ci_lo);
+    fputs(", ", out);
+    json_number(out, s->ci_hi);
+    fputs("], \"p50\": ", out);
+    json_number(out, s->p50);
+    fputs(", \"p95\": ", out);
+    json_number(out, s->p95);
+    fputs(", \"p99\": ", out);
+    json_number(out, s->p99);
+    fputs(", \"min\": ", out);
+    json_number(out, s->min);
+    fputs(", \"max\": ", out);
+    json_number(out, s->max);
+    fprintf(out, ", \"n\": %llu}", (unsigned long long)s->n);
+}
+
+void mr_result_write_json(const mr_result *r, FILE *out)
+{
+    fputs("{\n  \"mrsim\": ", out);
+    json_string(out, MR_VERSION);
+    fputs(",\n  \"scenario\": ", out);
+    json_string(out, r->scenario);
+    fputs(",\n  \"file\": ", out);
+    json_string(out, r->file);
+    fprintf(out, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"horizon_s\": ",
+            (unsigned long long)r->seed, (unsigned long long)r->replications);
+    json_number(out, r->horizon_s);
+    fprintf(out, ",\n  \"events\": %llu,\n  \"wall_s\": ", (unsigned long long)r->events);
+    json_number(out, r->wall_s);
+    fputs(",\n  \"metrics\": {", out);
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
+        fprintf(out, "%s\n    \"%s\": ", m ? "," : "", mr_metric_name((mr_metric)m));
+        json_summary(out, &r->metrics[m]);
+    }
+    fputs("\n  },\n  \"episodes\": [", out);
+    for (size_t e = 0; e < r->nepisodes; e++) {
+        const mr_episode_result *ep = &r->episodes[e];
+        fputs(e ? ",\n    {\"fault\": " : "\n    {\"fault\": ", out);
+        json_string(out, ep->fault);
+        fputs(", \"kind\": ", out);
+        json_string(out, ep->kind);
+        fputs(", \"target\": ", out);
+        json_string(out, ep->target);
+        fputs(", \"rto_s\": ", out);
+        json_summary(out, &ep->rto_s);
+        fputs(", \"rpo_s\": ", out);
+        json_summary(out, &ep->rpo_s);
+        fprintf(out, ", \"censored\": %llu}", (unsigned long long)ep->censored);
+    }
+    fputs(r->nepisodes ? "\n  ],\n  \"slo\": []\n}\n" : "],\n  \"slo\": []\n}\n", out);
+}
+
+static void table_cell(FILE *out, double v)
+{
+    if (isnan(v))
+        fprintf(out, " %12s", "-");
+    else
+        fprintf(out, " %12.6g", v);
+}
+
+static void table_row(FILE *out, const char *name, const char *unit, const mr_summary *s)
+{
+    char label[48];
+    snprintf(label, sizeof label, "%s%s%s%s", name, unit[0] ? " (" : "", unit, unit[0] ? ")" : "");
+    fprintf(out, "%-26s", label);
+    if (s->n == 0) {
+        fprintf(out, " %12s  (does not apply)\n", "null");
+        return;
+    }
+    table_cell(out, s->mean);
+    table_cell(out, s->ci_lo);
+    table_cell(out, s->ci_hi);
+    table_cell(out, s->p50);
+    table_cell(out, s->p95);
+    table_cell(out, s->p99);
+    fprintf(out, " %6llu\n", (unsigned long long)s->n);
+}
+
+void mr_result_write_table(const mr_result *r, FILE *out)
+{
+    fprintf(out, "%s (%s): %llu replications of %.10g s, seed %llu\n\n", r->scenario, r->file,
+            (unsigned long long)r->replications, r->horizon_s, (unsigned long long)r->seed);
+    fprintf(out, "%-26s %12s %12s %12s %12s %12s %12s %6s\n", "metric", "mean", "ci95 lo",
+            "ci95 hi", "p50", "p95", "p99", "n");
+    for (int m = 0; m < MR_METRIC_COUNT; m++)
+        table_row(out, mr_metric_name((mr_metric)m), mr_metric_unit((mr_metric)m),
+                  &r->metrics[m]);
+    for (size_t e = 0; e < r->nepisodes; e++) {
+        const mr_episode_result *ep = &r->episodes[e];
+        char name[64];
+        snprintf(name, sizeof name, "rto %s", ep->fault);
+        table_row(out, name, "s", &ep->rto_s);
+        if (ep->censored)
+            fprintf(out, "%-26s %llu replication(s) never recovered before the horizon\n", "",
+                    (unsigned long long)ep->censored);
+    }
+}

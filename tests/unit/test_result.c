@@ -1,0 +1,86 @@
+/* tests/unit/test_result.c: the result document's keys, nulls and number
+ * format, and the table. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/result.h"
+
+static char *render(const mr_result *r, int json)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (json)
+        mr_result_write_json(r, f);
+    else
+        mr_result_write_table(r, f);
+    fclose(f);
+    return buf;
+}
+
+static mr_result sample(mr_episode_result *ep)
+{
+    mr_result r = {.scenario = "ap", .file = "s/ap.yaml", .seed = 42, .replications = 3,
+                   .horizon_s = 7200, .events = 99, .wall_s = 0.5, .episodes = ep,
+                   .nepisodes = 1};
+    const double avail[] = {0.99, 0.995, 0.999};
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
+        const double nan3[] = {NAN, NAN, NAN};
+        mr_summarize(m == MR_METRIC_AVAILABILITY ? avail : nan3, 3, 1, &r.metrics[m]);
+    }
+    mr_summarize(avail, 3, 1, &ep->rto_s);
+    mr_summarize(avail, 0, 1, &ep->rpo_s);
+    return r;
+}
+
+Test(result, json_has_every_key_of_cli_md_and_nulls_for_what_does_not_apply)
+{
+    mr_episode_result ep = {.fault = "weu-outage", .kind = "region_outage",
+                            .target = "westeurope", .censored = 1};
+    mr_result r = sample(&ep);
+    char *j = render(&r, 1);
+    static const char *const keys[] = {"\"mrsim\": ", "\"scenario\": \"ap\"",
+                                       "\"file\": \"s/ap.yaml\"", "\"seed\": 42",
+                                       "\"replications\": 3", "\"horizon_s\": 7200",
+                                       "\"events\": 99", "\"wall_s\": 0.5", "\"metrics\": {",
+                                       "\"episodes\": [", "\"slo\": ["};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_assert(strstr(j, keys[i]), "missing %s in\n%s", keys[i], j);
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"%s\": ", mr_metric_name((mr_metric)m));
+        cr_assert(strstr(j, key), "missing metric %s", key);
+    }
+    cr_assert(strstr(j, "\"availability\": {\"mean\": 0.9946666667, \"ci95\": ["), "%s", j);
+    cr_assert(strstr(j, "\"rpo_s\": null,\n"), "a metric that does not apply is null");
+    cr_assert(strstr(j, "\"p50\": 0.995, \"p95\": "), "%s", j);
+    cr_assert(strstr(j, "\"n\": 3}"), "%s", j);
+    cr_assert(strstr(j, "{\"fault\": \"weu-outage\", \"kind\": \"region_outage\", \"target\": "
+                        "\"westeurope\", \"rto_s\": {"),
+              "%s", j);
+    cr_assert(strstr(j, "\"rpo_s\": null, \"censored\": 1}"), "%s", j);
+    free(j);
+}
+
+Test(result, json_escapes_strings)
+{
+    mr_episode_result ep = {.fault = "a\"b\\c\n", .kind = "k", .target = "t"};
+    mr_result r = sample(&ep);
+    char *j = render(&r, 1);
+    cr_assert(strstr(j, "\"fault\": \"a\\\"b\\\\c\\u000a\""), "%s", j);
+    free(j);
+}
+
+Test(result, table_names_every_metric_and_marks_nulls)
+{
+    mr_episode_result ep = {.fault = "weu-outage", .kind = "region_outage", .target = "w"};
+    mr_result r = sample(&ep);
+    char *t = render(&r, 0);
+    cr_assert(strstr(t, "ap (s/ap.yaml): 3 replications of 7200 s, seed 42"), "%s", t);
+    cr_assert(strstr(t, "availability "), "%s", t);
+    cr_assert(strstr(t, "rpo_s (s)") && strstr(t, "(does not apply)"), "%s", t);
+    cr_assert(strstr(t, "rto weu-outage (s)"), "%s", t);
+    free(t);
+}
