@@ -54,7 +54,8 @@ static void faults_start(mr_component *self, mr_sim *sim)
         uint32_t i = (uint32_t)f;
         const mr_fault_cfg *fc = &cfg->f[f];
         if (fc->timing == MR_TIMING_AT)
-            mr_sim_schedule_at(sim, fc->at, self->id, FT_START, &i, sizeof i, NULL);
+            mr_sim_schedule_at(sim, mr_dist_sample_time(&fc->at, self->rng), self->id, FT_START,
+                               &i, sizeof i, NULL);
         else
             mr_sim_schedule(sim, mr_dist_sample_time(&fc->mtbf, self->rng), self->id, FT_START,
                             &i, sizeof i, NULL);

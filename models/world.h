@@ -155,7 +155,7 @@ typedef struct mr_fault_cfg {
     int64_t kind;    /* the scenario's fault kind, carried in the messages */
     int64_t target;  /* component id that receives FAULT_START / FAULT_END */
     int64_t timing;
-    mr_time at;      /* AT */
+    mr_dist at;       /* AT: start time, drawn once per replication */
     mr_dist duration; /* AT */
     mr_dist mtbf, mttr; /* MTBF: up time, then down time */
 } mr_fault_cfg;

@@ -82,8 +82,8 @@ static mr_sim *build(uint64_t rep, mr_time floor_ttl, mr_time horizon)
     mr_dist_const(&cli.backoff, 0);
     add(sim, "clients", "users", &cli, ID_CLIENTS);
     mr_faults_cfg faults = {.slo = ID_SLO, .n = 1};
-    faults.f[0] = (mr_fault_cfg){.kind = 0, .target = ID_WEU, .timing = MR_TIMING_AT,
-                                 .at = 300 * MR_S};
+    faults.f[0] = (mr_fault_cfg){.kind = 0, .target = ID_WEU, .timing = MR_TIMING_AT};
+    mr_dist_const(&faults.f[0].at, (double)(300 * MR_S));
     mr_dist_const(&faults.f[0].duration, (double)(10 * MR_H));
     add(sim, "faults", "faults", &faults, ID_FAULTS);
     mr_diag *d = mr_diag_new();
