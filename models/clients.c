@@ -39,7 +39,7 @@ static const mr_param clients_params[] = {
     MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
     /* SCENARIO.md example: 400/s; workload-specific. */
     MR_PARAM_DOUBLE(mr_clients_cfg, rate, 400, 0, 1e9, "requests per second"),
-    MR_PARAM_INT(mr_clients_cfg, profile, MR_PROFILE_CONST, 0, 1, "0 const, 1 diurnal"),
+    MR_PARAM_INT(mr_clients_cfg, profile, MR_CL_CONST, 0, 1, "0 const, 1 diurnal"),
     MR_PARAM_DOUBLE(mr_clients_cfg, peak, 1, 0, 100, "diurnal multiplier at the peak"),
     MR_PARAM_DOUBLE(mr_clients_cfg, trough, 1, 0, 100, "diurnal multiplier 12 h after"),
     MR_PARAM_DURATION(mr_clients_cfg, peak_at, 13 * MR_H, 0, MR_DAY, "time of day of the peak"),
@@ -88,7 +88,7 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 /* The rate multiplier at time t (1 for a constant profile). */
 static double profile_at(const mr_clients_cfg *cfg, mr_time t)
 {
-    if (cfg->profile != MR_PROFILE_DIURNAL)
+    if (cfg->profile != MR_CL_DIURNAL)
         return 1;
     double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
     return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(2 * 3.14159265358979323846 * phase));
@@ -96,7 +96,7 @@ static double profile_at(const mr_clients_cfg *cfg, mr_time t)
 
 static double max_profile(const mr_clients_cfg *cfg)
 {
-    if (cfg->profile != MR_PROFILE_DIURNAL)
+    if (cfg->profile != MR_CL_DIURNAL)
         return 1;
     return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
 }
@@ -116,7 +116,7 @@ static void next_arrival(mr_component *self, mr_sim *sim, mr_time now)
         t += mr_time_from_s(mr_rng_exponential(st->arrivals, 1.0 / top));
         if (t > mr_sim_horizon(sim))
             return;
-        if (cfg->profile == MR_PROFILE_CONST ||
+        if (cfg->profile == MR_CL_CONST ||
             mr_rng_uniform(st->arrivals) * max_profile(cfg) < profile_at(cfg, t))
             break;
     }

@@ -73,9 +73,9 @@ static mr_time effective_ttl(mr_component *self, uint32_t i)
         return ttl;
     const mr_ttl_policy *p = &cfg->pol[st->policy[i]];
     switch (p->mode) {
-    case MR_TTL_FLOOR:
+    case MR_RES_FLOOR:
         return ttl > p->min_ttl ? ttl : p->min_ttl;
-    case MR_TTL_EXTRA:
+    case MR_RES_EXTRA:
         return ttl + mr_dist_sample_time(&p->hold, self->rng);
     default:
         return ttl;

@@ -53,7 +53,7 @@ static void faults_start(mr_component *self, mr_sim *sim)
     for (int64_t f = 0; f < cfg->n; f++) {
         uint32_t i = (uint32_t)f;
         const mr_fault_cfg *fc = &cfg->f[f];
-        if (fc->timing == MR_TIMING_AT)
+        if (fc->timing == MR_FT_AT)
             mr_sim_schedule_at(sim, mr_dist_sample_time(&fc->at, self->rng), self->id, FT_START,
                                &i, sizeof i, NULL);
         else
@@ -80,7 +80,7 @@ static void faults_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         st->started++;
         tell_target(sim, fc, i, MR_MSG_FAULT_START);
         mr__slo_episode_start(st->slo, ev->time, i);
-        const mr_dist *down = fc->timing == MR_TIMING_AT ? &fc->duration : &fc->mttr;
+        const mr_dist *down = fc->timing == MR_FT_AT ? &fc->duration : &fc->mttr;
         mr_sim_schedule(sim, mr_dist_sample_time(down, self->rng), self->id, FT_END, &i, sizeof i,
                         NULL);
         break;
@@ -88,7 +88,7 @@ static void faults_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case FT_END:
         tell_target(sim, fc, i, MR_MSG_FAULT_END);
         mr__slo_episode_end(st->slo, ev->time, i);
-        if (fc->timing == MR_TIMING_MTBF)
+        if (fc->timing == MR_FT_MTBF)
             mr_sim_schedule(sim, mr_dist_sample_time(&fc->mtbf, self->rng), self->id, FT_START,
                             &i, sizeof i, NULL);
         break;

@@ -17,7 +17,7 @@ enum { TM_PROBE = MR_MSG_PRIVATE, TM_PROBE_FAILED };
 
 static const mr_param tm_params[] = {
     MR_PARAM_INT(mr_tm_cfg, n, 0, 0, MR_MAX_ENDPOINTS, "endpoints"),
-    MR_PARAM_INT(mr_tm_cfg, routing, MR_ROUTING_PRIORITY, 0, 1, "0 priority, 1 weighted"),
+    MR_PARAM_INT(mr_tm_cfg, routing, MR_TM_PRIORITY, 0, 1, "0 priority, 1 weighted"),
     /* REFERENCE.md §1 "Probing interval": 30 s (or 10 s fast probing). */
     MR_PARAM_DURATION(mr_tm_cfg, interval, 30 * MR_S, 10 * MR_S, 30 * MR_S, "probe interval"),
     /* REFERENCE.md §1 "Probe timeout": 5-10 s, default 10 s at a 30 s interval. */
@@ -109,7 +109,7 @@ uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r)
         any_online |= !st->degraded[e];
     /* Fail-open: with every endpoint Degraded, answer as if all were Online. */
     int64_t best = -1;
-    if (cfg->routing == MR_ROUTING_WEIGHTED) {
+    if (cfg->routing == MR_TM_WEIGHTED) {
         double total = 0;
         for (int64_t e = 0; e < cfg->n; e++)
             total += (!any_online || !st->degraded[e]) ? cfg->weight[e] : 0;

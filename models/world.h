@@ -63,7 +63,7 @@ static inline int mr_cluster_up(const mr_cluster_state *c)
 }
 
 /* ---- traffic manager ------------------------------------------------------ */
-enum { MR_ROUTING_PRIORITY = 0, MR_ROUTING_WEIGHTED = 1 };
+enum { MR_TM_PRIORITY = 0, MR_TM_WEIGHTED = 1 };
 
 typedef struct mr_tm_cfg {
     int64_t n;                          /* endpoints */
@@ -90,7 +90,7 @@ typedef struct mr_tm_state {
 uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r);
 
 /* ---- resolver pool ------------------------------------------------------- */
-enum { MR_TTL_HONOR = 0, MR_TTL_FLOOR = 1, MR_TTL_EXTRA = 2 };
+enum { MR_RES_HONOR = 0, MR_RES_FLOOR = 1, MR_RES_EXTRA = 2 };
 
 typedef struct mr_ttl_policy {
     double share;
@@ -120,7 +120,7 @@ uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now);
 
 /* ---- client populations ------------------------------------------------- */
 enum { MR_RUNTIME_NONE = 0, MR_RUNTIME_JAVA = 1, MR_RUNTIME_CHROME = 2 };
-enum { MR_PROFILE_CONST = 0, MR_PROFILE_DIURNAL = 1 };
+enum { MR_CL_CONST = 0, MR_CL_DIURNAL = 1 };
 
 typedef struct mr_clients_cfg {
     int64_t resolver;     /* component id of the resolver pool */
@@ -149,7 +149,7 @@ typedef struct mr_clients_state {
 } mr_clients_state;
 
 /* ---- faults -------------------------------------------------------------- */
-enum { MR_TIMING_AT = 0, MR_TIMING_MTBF = 1 };
+enum { MR_FT_AT = 0, MR_FT_MTBF = 1 };
 
 typedef struct mr_fault_cfg {
     int64_t kind;    /* the scenario's fault kind, carried in the messages */

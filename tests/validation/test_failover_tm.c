@@ -65,13 +65,13 @@ static mr_sim *build(uint64_t rep, mr_time floor_ttl, mr_time horizon)
     cl.region = ID_NEU;
     add(sim, "cluster", "aks-neu", &cl, ID_AKS_NEU);
     mr_tm_cfg tm = {.n = 2, .cluster = {ID_AKS_WEU, ID_AKS_NEU}, .priority = {1, 2},
-                    .weight = {1, 1}, .routing = MR_ROUTING_PRIORITY, .interval = 30 * MR_S,
+                    .weight = {1, 1}, .routing = MR_TM_PRIORITY, .interval = 30 * MR_S,
                     .timeout = 10 * MR_S, .tolerated = 3, .ttl = 30 * MR_S};
     add(sim, "traffic_manager", "tm", &tm, ID_TM);
     mr_resolver_cfg res = {.tm = ID_TM, .count = RESOLVERS, .npol = 0};
     if (floor_ttl > 0) {
         res.npol = 1;
-        res.pol[0] = (mr_ttl_policy){.share = 1, .mode = MR_TTL_FLOOR, .min_ttl = floor_ttl};
+        res.pol[0] = (mr_ttl_policy){.share = 1, .mode = MR_RES_FLOOR, .min_ttl = floor_ttl};
     }
     add(sim, "resolver", "isp", &res, ID_RES);
     mr_slo_cfg slo = {.window = 10 * MR_S, .warmup = 60 * MR_S, .horizon = horizon,
@@ -82,7 +82,7 @@ static mr_sim *build(uint64_t rep, mr_time floor_ttl, mr_time horizon)
     mr_dist_const(&cli.backoff, 0);
     add(sim, "clients", "users", &cli, ID_CLIENTS);
     mr_faults_cfg faults = {.slo = ID_SLO, .n = 1};
-    faults.f[0] = (mr_fault_cfg){.kind = 0, .target = ID_WEU, .timing = MR_TIMING_AT};
+    faults.f[0] = (mr_fault_cfg){.kind = 0, .target = ID_WEU, .timing = MR_FT_AT};
     mr_dist_const(&faults.f[0].at, (double)(300 * MR_S));
     mr_dist_const(&faults.f[0].duration, (double)(10 * MR_H));
     add(sim, "faults", "faults", &faults, ID_FAULTS);
