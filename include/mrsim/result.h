@@ -54,6 +54,7 @@ typedef struct mr_result {
     uint64_t replications;
     double horizon_s;
     uint64_t events;
+    uint64_t requests; /* simulated client requests, every replication (for benchmarks) */
     double wall_s;
     mr_summary metrics[MR_METRIC_COUNT];
     mr_episode_result *episodes; /* not owned */

@@ -11,10 +11,15 @@
 #include "mrsim/model.h"
 
 static const mr_cli_cmd commands[] = {
+    {.name = "run",
+     .summary = "simulate a scenario: every replication, metrics with 95% CIs",
+     .run = mr_cmd_run,
+     .help = mr_cmd_run_help},
     {.name = "bench",
      .summary = "benchmarks, figures on stdout",
      .run = mr_cmd_bench,
      .help = mr_cmd_bench_help},
+    {.name = "validate", .summary = "load and check scenarios; print nothing on success", .run = mr_cmd_validate, .help = mr_cmd_validate_help},
 };
 
 static void main_help(FILE *out)

@@ -46,7 +46,13 @@ int mr_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t m
  * (after a usage error) when it is missing. */
 const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i);
 
+int mr_cmd_run(int argc, char **argv);
+void mr_cmd_run_help(FILE *out);
 int mr_cmd_bench(int argc, char **argv);
 void mr_cmd_bench_help(FILE *out);
+
+/* `mrsim validate` (cmd_validate.c). */
+int mr_cmd_validate(int argc, char **argv);
+void mr_cmd_validate_help(FILE *out);
 
 #endif

@@ -6,12 +6,17 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "mrsim/build.h"
 #include "mrsim/error.h"
+#include "mrsim/scenario.h"
 
 void mr_cmd_bench_help(FILE *out)
 {
     fputs("usage: mrsim bench phold [--lps N] [--pending M] [--events K] [--seed S]\n"
-          "                         [--reference | --compare] [--json]\n\n"
+          "                         [--reference | --compare] [--json]\n"
+          "       mrsim bench scenario SCENARIO.yaml [-n N] [--set KEY=VALUE]...\n\n"
+          "scenario: runs the scenario's replications on one thread and prints\n"
+          "requests/s, events/s, replications/s and simulated seconds per second.\n\n"
           "PHOLD: each event at LP x, time t, schedules one event at a uniformly random\n"
           "LP at t + Exp(1 s); M events stay pending; the run stops after K events.\n\n"
           "  --lps N        logical processes (default 1024)\n"
@@ -117,11 +122,69 @@ static int bench_phold(int argc, char **argv)
     return MR_EXIT_OK;
 }
 
+/* `mrsim bench scenario FILE`: request-fidelity throughput of a scenario on
+ * one thread (bench/README.md records the reference scenario's figures). */
+static int bench_scenario(int argc, char **argv)
+{
+    const char *file = NULL;
+    const char *sets[64];
+    size_t nsets = 0;
+    mr_run_opts opts = {.jobs = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "-n") == 0 || strcmp(a, "--replications") == 0) {
+            if (!(v = mr_cli_optarg("bench", argc, argv, &i)) ||
+                mr_cli_parse_u64("bench", a, v, 1, 100000000, &opts.replications))
+                return MR_EXIT_USAGE;
+        } else if (strcmp(a, "--set") == 0) {
+            if (!(v = mr_cli_optarg("bench", argc, argv, &i)))
+                return MR_EXIT_USAGE;
+            if (nsets == sizeof sets / sizeof sets[0])
+                return mr_cli_usage_error("bench", "at most 64 --set options");
+            sets[nsets++] = v;
+        } else if (a[0] == '-') {
+            return mr_cli_usage_error("bench", "unknown option '%s' for 'bench scenario'", a);
+        } else if (file == NULL) {
+            file = a;
+        } else {
+            return mr_cli_usage_error("bench", "one scenario at a time");
+        }
+    }
+    if (file == NULL)
+        return mr_cli_usage_error("bench", "bench scenario needs a scenario file");
+    mr_diag *diag = mr_diag_new();
+    mr_scenario *sc = NULL;
+    mr_result r = {0};
+    int rc = mr_scenario_load(file, sets, nsets, &sc, diag);
+    if (rc == MR_OK)
+        rc = mr_run_scenario(sc, &opts, &r, diag);
+    mr_diag_print(diag, stderr);
+    if (rc == MR_OK) {
+        double sim_s = r.horizon_s * (double)r.replications;
+        printf("%s: %llu replications of %.0f s on one thread in %.3f s\n", r.scenario,
+               (unsigned long long)r.replications, r.horizon_s, r.wall_s);
+        printf("  requests/s       %14.0f  (%llu requests)\n", (double)r.requests / r.wall_s,
+               (unsigned long long)r.requests);
+        printf("  events/s         %14.0f  (%llu events, %.3f per request)\n",
+               (double)r.events / r.wall_s, (unsigned long long)r.events,
+               r.requests ? (double)r.events / (double)r.requests : 0.0);
+        printf("  replications/s   %14.3f\n", (double)r.replications / r.wall_s);
+        printf("  simulated s / s  %14.1f\n", sim_s / r.wall_s);
+    }
+    mr_result_fini(&r);
+    mr_scenario_free(sc);
+    mr_diag_free(diag);
+    return mr_cli_exit_code(rc);
+}
+
 int mr_cmd_bench(int argc, char **argv)
 {
     if (argc < 2)
-        return mr_cli_usage_error("bench", "which benchmark? available: phold");
+        return mr_cli_usage_error("bench", "which benchmark? available: phold, scenario");
     if (strcmp(argv[1], "phold") == 0)
         return bench_phold(argc - 1, argv + 1);
-    return mr_cli_usage_error("bench", "unknown benchmark '%s'; available: phold", argv[1]);
+    if (strcmp(argv[1], "scenario") == 0)
+        return bench_scenario(argc - 1, argv + 1);
+    return mr_cli_usage_error("bench", "unknown benchmark '%s'; available: phold, scenario",
+                              argv[1]);
 }

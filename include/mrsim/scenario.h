@@ -1,0 +1,627 @@
+/* include/mrsim/scenario.h: a loaded scenario (SCENARIO.md) as plain structs.
+ * mr_scenario_load reads a YAML file, applies `extends:`/`set:` and every
+ * --set, binds each section into the structs below with its defaults
+ * (docs/scenario-format.md lists every key, unit, range and default, and the
+ * REFERENCE.md row it comes from) and checks every cross-reference.
+ *
+ * Conventions, kept by every struct here:
+ * - References between sections are resolved to indices into the arrays of
+ *   the scenario (`size_t region` indexes `regions`); MR_SC_NONE is "none".
+ * - Durations are mr_time (ns). An optional duration that is absent is
+ *   MR_SC_UNSET (-1); an optional ratio that is absent is NaN.
+ * - Every element keeps the mark of where it was written (its map in the
+ *   file, or the key it belongs to when it was filled in by default), so a
+ *   later stage can still point at the file.
+ * - Distributions (mr_dist) and every string and array belong to the
+ *   scenario; mr_scenario_free releases them all.
+ * Invariant: a scenario returned by mr_scenario_load is complete (every
+ * default filled in) and consistent (every index valid, every share summing
+ * to 1); nothing is half-bound. */
+#ifndef MRSIM_SCENARIO_H
+#define MRSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "rng.h"
+#include "simtime.h"
+
+/* An absent reference. */
+#define MR_SC_NONE ((size_t)-1)
+/* An absent optional duration. */
+#define MR_SC_UNSET ((mr_time)-1)
+
+/* ---- Enumerations whose names appear in files and output ---------------
+ * Each list is an X-macro X(CONSTANT, "name"): the enum, the names the
+ * binder accepts and the names the results print come from the one list. */
+
+#define MR_FIDELITY_MAP(X) X(REQUEST, "request") X(AGGREGATE, "aggregate")
+#define MR_ROLE_MAP(X) X(ACTIVE, "active") X(STANDBY, "standby")
+#define MR_STANDBY_MAP(X) X(HOT, "hot") X(WARM, "warm") X(COLD, "cold")
+#define MR_INGRESS_MAP(X) X(AGC, "agc") X(NGINX, "nginx")
+#define MR_DEP_KIND_MAP(X)                                                                         \
+    X(IDENTITY, "identity")                                                                        \
+    X(REGISTRY, "registry")                                                                        \
+    X(FIREWALL, "firewall")                                                                        \
+    X(MONITORING, "monitoring")                                                                    \
+    X(DNS, "dns")                                                                                  \
+    X(OTHER, "other")
+#define MR_NEEDED_FOR_MAP(X) X(REQUESTS, "requests") X(POD_START, "pod_start")
+#define MR_TRAFFIC_KIND_MAP(X)                                                                     \
+    X(TRAFFIC_MANAGER, "traffic_manager") X(FRONT_DOOR, "front_door") X(DNS, "dns")
+#define MR_ROUTING_MAP(X)                                                                          \
+    X(PRIORITY, "priority") X(WEIGHTED, "weighted") X(PERFORMANCE, "performance")
+#define MR_TTL_MODE_MAP(X) X(HONOR, "honor") X(FLOOR, "floor") X(EXTRA, "extra")
+#define MR_RUNTIME_CACHE_MAP(X) X(NONE, "none") X(JAVA, "java") X(CHROME, "chrome")
+#define MR_PROFILE_MAP(X) X(CONST, "const") X(DIURNAL, "diurnal")
+#define MR_STORE_KIND_MAP(X) X(SQL, "sql") X(COSMOS, "cosmos") X(REDIS, "redis") X(BLOB, "blob")
+#define MR_CONSISTENCY_MAP(X)                                                                      \
+    X(STRONG, "strong")                                                                            \
+    X(BOUNDED, "bounded")                                                                          \
+    X(SESSION, "session")                                                                          \
+    X(CONSISTENT_PREFIX, "consistent_prefix")                                                      \
+    X(EVENTUAL, "eventual")
+#define MR_REDUNDANCY_MAP(X)                                                                       \
+    X(LRS, "lrs")                                                                                  \
+    X(ZRS, "zrs")                                                                                  \
+    X(GRS, "grs")                                                                                  \
+    X(RA_GRS, "ra_grs")                                                                            \
+    X(GZRS, "gzrs")                                                                                \
+    X(RA_GZRS, "ra_gzrs")
+#define MR_GEO_MAP(X) X(PASSIVE, "passive") X(ACTIVE, "active")
+#define MR_FAILOVER_MODE_MAP(X) X(AUTOMATIC, "automatic") X(MANUAL, "manual")
+/* Fault kinds of SCENARIO.md, with the kind of thing each one's target names. */
+#define MR_FAULT_KIND_MAP(X)                                                                       \
+    X(REGION_OUTAGE, "region_outage", REGION)                                                      \
+    X(ZONE_OUTAGE, "zone_outage", ZONE)                                                            \
+    X(CLUSTER_FAILURE, "cluster_failure", CLUSTER)                                                 \
+    X(INGRESS_FAILURE, "ingress_failure", CLUSTER)                                                 \
+    X(NETWORK_PARTITION, "network_partition", REGION)                                              \
+    X(GRAY_FAILURE, "gray_failure", CLUSTER)                                                       \
+    X(DATASTORE_FAILURE, "datastore_failure", DATASTORE)                                           \
+    X(DATASTORE_FAILOVER, "datastore_failover", DATASTORE)                                         \
+    X(REPLICATION_PARTITION, "replication_partition", DATASTORE)                                   \
+    X(DNS_MISCONFIG, "dns_misconfig", TRAFFIC)                                                     \
+    X(TRAFFIC_LAYER_OUTAGE, "traffic_layer_outage", TRAFFIC)                                       \
+    X(DEPENDENCY_OUTAGE, "dependency_outage", DEPENDENCY)
+/* The kinds of thing a fault can aim at. */
+#define MR_TARGET_KIND_MAP(X)                                                                      \
+    X(REGION, "region")                                                                            \
+    X(ZONE, "zone")                                                                                \
+    X(CLUSTER, "cluster")                                                                          \
+    X(DATASTORE, "datastore")                                                                      \
+    X(DEPENDENCY, "dependency")                                                                    \
+    X(TRAFFIC, "traffic")
+#define MR_SELECT_MAP(X) X(ONE, "one") X(ALL, "all") X(COUNT, "count") X(PERCENT, "percent")
+#define MR_TIMING_MAP(X)                                                                           \
+    X(AT, "at") X(STOCHASTIC, "mtbf") X(REPEAT, "repeat") X(AFTER, "start_after")
+#define MR_FAILOVER_TRIGGER_MAP(X)                                                                 \
+    X(PROBES, "probes") X(DATASTORE, "datastore") X(OPERATOR, "operator")
+#define MR_FAILBACK_MAP(X) X(MANUAL, "manual") X(AUTOMATIC, "automatic") X(NONE, "none")
+#define MR_FAILOVER_PARAM_MAP(X) X(PLANNED, "planned") X(FORCED, "forced")
+
+typedef enum mr_fidelity {
+#define X(c, s) MR_FIDELITY_##c,
+    MR_FIDELITY_MAP(X)
+#undef X
+} mr_fidelity;
+typedef enum mr_role {
+#define X(c, s) MR_ROLE_##c,
+    MR_ROLE_MAP(X)
+#undef X
+} mr_role;
+typedef enum mr_standby {
+#define X(c, s) MR_STANDBY_##c,
+    MR_STANDBY_MAP(X)
+#undef X
+} mr_standby;
+typedef enum mr_ingress_kind {
+#define X(c, s) MR_INGRESS_##c,
+    MR_INGRESS_MAP(X)
+#undef X
+} mr_ingress_kind;
+typedef enum mr_dep_kind {
+#define X(c, s) MR_DEP_##c,
+    MR_DEP_KIND_MAP(X)
+#undef X
+} mr_dep_kind;
+typedef enum mr_needed_for {
+#define X(c, s) MR_NEEDED_FOR_##c,
+    MR_NEEDED_FOR_MAP(X)
+#undef X
+} mr_needed_for;
+typedef enum mr_traffic_kind {
+#define X(c, s) MR_TRAFFIC_##c,
+    MR_TRAFFIC_KIND_MAP(X)
+#undef X
+} mr_traffic_kind;
+typedef enum mr_routing {
+#define X(c, s) MR_ROUTING_##c,
+    MR_ROUTING_MAP(X)
+#undef X
+} mr_routing;
+typedef enum mr_ttl_mode {
+#define X(c, s) MR_TTL_##c,
+    MR_TTL_MODE_MAP(X)
+#undef X
+} mr_ttl_mode;
+typedef enum mr_runtime_cache {
+#define X(c, s) MR_CACHE_##c,
+    MR_RUNTIME_CACHE_MAP(X)
+#undef X
+} mr_runtime_cache;
+typedef enum mr_profile_kind {
+#define X(c, s) MR_PROFILE_##c,
+    MR_PROFILE_MAP(X)
+#undef X
+} mr_profile_kind;
+typedef enum mr_store_kind {
+#define X(c, s) MR_STORE_##c,
+    MR_STORE_KIND_MAP(X)
+#undef X
+} mr_store_kind;
+typedef enum mr_consistency {
+#define X(c, s) MR_CONSISTENCY_##c,
+    MR_CONSISTENCY_MAP(X)
+#undef X
+} mr_consistency;
+typedef enum mr_redundancy {
+#define X(c, s) MR_REDUNDANCY_##c,
+    MR_REDUNDANCY_MAP(X)
+#undef X
+} mr_redundancy;
+typedef enum mr_geo {
+#define X(c, s) MR_GEO_##c,
+    MR_GEO_MAP(X)
+#undef X
+} mr_geo;
+typedef enum mr_failover_mode {
+#define X(c, s) MR_FAILOVER_##c,
+    MR_FAILOVER_MODE_MAP(X)
+#undef X
+} mr_failover_mode;
+typedef enum mr_fault_kind {
+#define X(c, s, t) MR_FAULT_##c,
+    MR_FAULT_KIND_MAP(X)
+#undef X
+        MR_FAULT_KIND_COUNT
+} mr_fault_kind;
+typedef enum mr_target_kind {
+#define X(c, s) MR_TARGET_##c,
+    MR_TARGET_KIND_MAP(X)
+#undef X
+} mr_target_kind;
+typedef enum mr_select {
+#define X(c, s) MR_SELECT_##c,
+    MR_SELECT_MAP(X)
+#undef X
+} mr_select;
+typedef enum mr_timing {
+#define X(c, s) MR_TIMING_##c,
+    MR_TIMING_MAP(X)
+#undef X
+} mr_timing;
+typedef enum mr_failover_trigger {
+#define X(c, s) MR_TRIGGER_##c,
+    MR_FAILOVER_TRIGGER_MAP(X)
+#undef X
+} mr_failover_trigger;
+typedef enum mr_failback_mode {
+#define X(c, s) MR_FAILBACK_##c,
+    MR_FAILBACK_MAP(X)
+#undef X
+} mr_failback_mode;
+typedef enum mr_failover_param {
+#define X(c, s) MR_FAILOVER_PARAM_##c,
+    MR_FAILOVER_PARAM_MAP(X)
+#undef X
+} mr_failover_param;
+
+/* The names of each enumeration, indexed by its value and ended by NULL
+ * ("front_door" is mr_traffic_kind_names[MR_TRAFFIC_FRONT_DOOR]). */
+extern const char *const mr_fidelity_names[];
+extern const char *const mr_role_names[];
+extern const char *const mr_standby_names[];
+extern const char *const mr_ingress_names[];
+extern const char *const mr_dep_kind_names[];
+extern const char *const mr_needed_for_names[];
+extern const char *const mr_traffic_kind_names[];
+extern const char *const mr_routing_names[];
+extern const char *const mr_ttl_mode_names[];
+extern const char *const mr_runtime_cache_names[];
+extern const char *const mr_profile_names[];
+extern const char *const mr_store_kind_names[];
+extern const char *const mr_consistency_names[];
+extern const char *const mr_redundancy_names[];
+extern const char *const mr_geo_names[];
+extern const char *const mr_failover_mode_names[];
+extern const char *const mr_fault_kind_names[];
+extern const char *const mr_target_kind_names[];
+extern const char *const mr_select_names[];
+extern const char *const mr_timing_names[];
+extern const char *const mr_failover_trigger_names[];
+extern const char *const mr_failback_names[];
+extern const char *const mr_failover_param_names[];
+
+/* "region_outage" for MR_FAULT_REGION_OUTAGE; "?" out of range. */
+const char *mr_fault_kind_name(mr_fault_kind kind);
+/* The kind of thing a fault of this kind aims at (MR_TARGET_REGION for a
+ * region outage). */
+mr_target_kind mr_fault_kind_target(mr_fault_kind kind);
+
+/* ---- Sections ------------------------------------------------------------ */
+
+/* A list of indices into one of the scenario's arrays (a `uses:` list). */
+typedef struct mr_sc_refs {
+    size_t *v;
+    size_t n;
+    mr_mark mark;
+} mr_sc_refs;
+
+typedef struct mr_sc_label {
+    const char *key, *value;
+    mr_mark mark;
+} mr_sc_label;
+
+typedef struct mr_sc_run {
+    mr_time horizon; /* simulated time of each replication */
+    mr_time warmup;  /* < horizon; metrics ignore [0, warmup) */
+    /* A fixed count, or adaptive: at least rep_min, at most rep_max, stop once
+     * until_metric's 95% CI half-width is within until_rel_ci_half_width of its
+     * mean. replications == rep_max when adaptive, rep_min == rep_max == it
+     * when fixed. */
+    int replications;
+    bool adaptive;
+    int rep_min, rep_max;
+    const char *until_metric; /* a metric name of CLI.md; NULL when fixed */
+    double until_rel_ci_half_width;
+    mr_fidelity fidelity;
+    mr_mark mark;
+} mr_sc_run;
+
+typedef struct mr_sc_region {
+    const char *name;
+    int zones; /* availability zones, numbered 1..zones; 0: none */
+    mr_mark mark;
+} mr_sc_region;
+
+typedef struct mr_sc_dependency {
+    const char *name;
+    mr_dep_kind kind;
+    size_t region;      /* MR_SC_NONE: global */
+    mr_sc_refs used_by; /* clusters; every cluster when the key is absent */
+    mr_needed_for needed_for;
+    mr_mark mark;
+} mr_sc_dependency;
+
+typedef struct mr_sc_nodes {
+    int count, min, max;
+    const char *sku;
+    double usd_per_hour;
+} mr_sc_nodes;
+
+typedef struct mr_sc_pods {
+    int per_node;
+    double rps_per_pod;
+    mr_dist startup; /* ns */
+} mr_sc_pods;
+
+typedef struct mr_sc_autoscaler {
+    double target_utilization;
+    mr_dist node_provision; /* ns */
+} mr_sc_autoscaler;
+
+typedef struct mr_sc_ingress {
+    mr_ingress_kind kind;
+    mr_time latency;
+} mr_sc_ingress;
+
+typedef struct mr_sc_cluster {
+    const char *name;
+    size_t region;
+    mr_role role;
+    mr_standby standby; /* MR_STANDBY_HOT for an active cluster */
+    int *zones;         /* 1-based zone numbers; every zone of the region by default */
+    size_t nzones;
+    mr_sc_nodes nodes;
+    mr_sc_pods pods;
+    mr_dist service_time; /* ns */
+    mr_sc_autoscaler autoscaler;
+    mr_sc_ingress ingress;
+    mr_mark mark;
+} mr_sc_cluster;
+
+/* A Traffic Manager or DNS endpoint, or a Front Door origin. */
+typedef struct mr_sc_endpoint {
+    size_t cluster;
+    int priority; /* lower first */
+    int weight;
+    mr_mark mark;
+} mr_sc_endpoint;
+
+/* Health probes. Traffic Manager uses interval, timeout, tolerated_failures;
+ * Front Door interval, timeout, sample_size, successful_samples_required.
+ * Fields that do not apply to the kind are 0. */
+typedef struct mr_sc_probe {
+    mr_time interval, timeout;
+    int tolerated_failures;
+    int sample_size, successful_samples_required;
+    int locations; /* independent probing locations (Front Door: defaults to pops) */
+} mr_sc_probe;
+
+typedef struct mr_sc_traffic {
+    mr_traffic_kind kind;
+    mr_routing routing;
+    mr_sc_endpoint *endpoints; /* `endpoints:` or, for Front Door, `origins:` */
+    size_t nendpoints;
+    mr_sc_probe probe;          /* zeroed for plain DNS, which has no probes */
+    mr_time ttl;                /* MR_SC_UNSET for Front Door (anycast, no DNS answer to cache) */
+    int pops;                   /* Front Door edge locations; 0 otherwise */
+    mr_time additional_latency; /* Front Door latency sensitivity; 0 otherwise */
+    mr_dist operator_delay;     /* DNS: detection + decision + edit; const 0 otherwise */
+    mr_mark mark;
+} mr_sc_traffic;
+
+typedef struct mr_sc_ttl_policy {
+    double share;
+    mr_ttl_mode mode;
+    mr_time min_ttl; /* FLOOR: answers are kept at least this long; 0 otherwise */
+    mr_dist hold;    /* EXTRA: kept this much longer than the TTL; const 0 otherwise */
+    mr_mark mark;
+} mr_sc_ttl_policy;
+
+typedef struct mr_sc_resolver {
+    const char *name;
+    int count;
+    mr_sc_ttl_policy *policies; /* shares sum to 1 */
+    size_t npolicies;
+    bool implicit; /* made by the binder: the file declares no resolvers */
+    mr_mark mark;
+} mr_sc_resolver;
+
+typedef struct mr_sc_profile {
+    mr_profile_kind kind;
+    double peak, trough; /* DIURNAL: multipliers of rate; 1 for CONST */
+    mr_time peak_at;     /* DIURNAL: time of day of the peak */
+} mr_sc_profile;
+
+typedef struct mr_sc_retry {
+    int attempts; /* in all, the first included */
+    mr_dist backoff;
+} mr_sc_retry;
+
+typedef struct mr_sc_client {
+    const char *name;
+    size_t origin;   /* region nearest the clients */
+    size_t resolver; /* MR_SC_NONE only when there are no resolvers at all */
+    mr_runtime_cache runtime_cache;
+    double rate; /* requests per second */
+    mr_sc_profile profile;
+    double read, write; /* sum to 1 */
+    mr_time timeout;
+    mr_sc_retry retry;
+    mr_sc_refs uses;     /* datastores */
+    size_t stamp;        /* MR_SC_NONE: not pinned */
+    mr_sc_refs fallback; /* stamps */
+    mr_mark mark;
+} mr_sc_client;
+
+typedef struct mr_sc_replica {
+    size_t region;
+    bool readable;
+    mr_mark mark;
+} mr_sc_replica;
+
+typedef struct mr_sc_store_failover {
+    mr_failover_mode mode;
+    mr_time grace;    /* sql AUTOMATIC: wait before failing over with data loss */
+    mr_dist decision; /* MANUAL: the operator's detection and decision delay */
+    mr_dist duration; /* the switch itself, once decided */
+} mr_sc_store_failover;
+
+typedef struct mr_sc_datastore {
+    const char *name;
+    mr_store_kind kind;
+    size_t primary; /* sql, redis, blob: the writable region; cosmos: first of write_regions */
+    mr_sc_replica *replicas; /* sql, redis, blob: geo-secondaries */
+    size_t nreplicas;
+    mr_sc_refs regions;       /* cosmos: every region of the account */
+    mr_sc_refs write_regions; /* cosmos: a subset of regions; several = multi-region writes */
+    mr_consistency consistency;
+    int64_t bounded_versions; /* cosmos bounded staleness K */
+    mr_time bounded_time;     /* cosmos bounded staleness T */
+    int64_t keys;             /* cosmos: key space */
+    double zipf;              /* cosmos: key popularity exponent; 0 = uniform */
+    double ru_per_s;          /* cosmos provisioned throughput */
+    mr_geo geo;               /* redis: passive (Premium) or active (Enterprise) */
+    mr_redundancy redundancy; /* blob */
+    mr_dist lag;              /* replication lag (ns) */
+    mr_time lag_sample;       /* how often the lag process is sampled */
+    mr_sc_store_failover failover;
+    mr_time listener_ttl; /* sql failover-group listener; MR_SC_UNSET otherwise */
+    double usd_per_month;
+    mr_mark mark;
+} mr_sc_datastore;
+
+typedef struct mr_sc_target {
+    mr_target_kind kind;
+    bool selector;  /* false: names one thing, index */
+    size_t index;   /* !selector: index in the kind's array (ZONE: the region) */
+    int zone;       /* ZONE: 1-based */
+    size_t region;  /* selector: only things in this region, or MR_SC_NONE */
+    int role;       /* selector: an mr_role, or -1 for any */
+    mr_select mode; /* selector */
+    double value;   /* COUNT: how many; PERCENT: the share in [0, 1] */
+    mr_mark mark;
+} mr_sc_target;
+
+typedef struct mr_sc_param {
+    const char *key, *value; /* as written */
+    mr_mark mark;
+} mr_sc_param;
+
+typedef struct mr_sc_fault {
+    const char *name;
+    mr_fault_kind kind;
+    mr_sc_target target;
+    mr_timing timing;
+    mr_dist at;       /* AT: start time */
+    mr_dist duration; /* AT, REPEAT, AFTER; const 0 for an instantaneous kind */
+    mr_time mtbf;     /* STOCHASTIC: mean up-time (exponential) */
+    mr_dist mttr;     /* STOCHASTIC: repair time */
+    mr_time every;    /* REPEAT */
+    int count;        /* REPEAT */
+    mr_time jitter;   /* REPEAT: each start moves by up to +-jitter */
+    size_t after;     /* AFTER: index of the fault this one follows */
+    mr_dist delay;    /* AFTER: from that fault's start */
+    double severity;  /* share of requests affected */
+    bool ramp;        /* severity ramps from ramp_from to ramp_to over ramp_over */
+    double ramp_from, ramp_to;
+    mr_time ramp_over;
+    mr_time expect_rto, expect_rpo; /* MR_SC_UNSET when not stated */
+    /* Known params, bound: */
+    bool invert;                     /* gray_failure: requests pass while probes fail */
+    mr_failover_param failover_mode; /* datastore_failover */
+    size_t peer;                     /* network_partition: the other region; MR_SC_NONE = clients */
+    mr_sc_param *params;             /* every param as written */
+    size_t nparams;
+    mr_mark mark;
+} mr_sc_fault;
+
+typedef struct mr_sc_action {
+    bool promote;  /* false: scale cluster to `to` nodes; true: promote datastore */
+    size_t target; /* cluster or datastore index */
+    int to;
+    mr_mark mark;
+} mr_sc_action;
+
+typedef struct mr_sc_failover {
+    bool present;
+    mr_failover_trigger trigger;
+    mr_dist decision; /* OPERATOR trigger: the decision delay */
+    mr_sc_action *actions;
+    size_t nactions;
+    mr_failback_mode failback;
+    mr_dist failback_decision;
+    mr_mark mark;
+} mr_sc_failover;
+
+typedef struct mr_sc_slo_targets {
+    double availability;           /* NaN when not stated */
+    mr_time rto, rpo, latency_p99; /* MR_SC_UNSET when not stated */
+} mr_sc_slo_targets;
+
+typedef struct mr_sc_slo {
+    mr_time window;
+    double success_target;
+    mr_time stable_for;
+    double confidence;
+    mr_sc_slo_targets targets;
+    mr_sc_slo_targets steady_state;
+    mr_mark mark;
+} mr_sc_slo;
+
+typedef struct mr_sc_cost {
+    const char *currency;
+    double hours_per_month;
+    double egress_per_gb;
+    double bytes_per_write;
+    mr_mark mark;
+} mr_sc_cost;
+
+typedef struct mr_sc_stamp {
+    const char *name;
+    size_t region;
+    mr_sc_refs clusters, datastores;
+    mr_mark mark;
+} mr_sc_stamp;
+
+/* One override "PATH=VALUE", the value in YAML flow form, ready for
+ * mr_doc_set_arg (or mr_scenario_load's sets). */
+typedef struct mr_sc_override {
+    const char *text;
+    mr_mark mark;
+} mr_sc_override;
+
+typedef struct mr_sc_variant {
+    const char *name;
+    mr_sc_override *sets;
+    size_t nsets;
+    mr_mark mark;
+} mr_sc_variant;
+
+/* One swept key: the run for value i applies values[i].text ("PATH=V"). */
+typedef struct mr_sc_sweep {
+    const char *path;
+    mr_sc_override *values;
+    size_t nvalues;
+    mr_mark mark;
+} mr_sc_sweep;
+
+typedef struct mr_scenario_internal mr_scenario_internal;
+
+typedef struct mr_scenario {
+    const char *file;        /* as given to mr_scenario_load */
+    const char *name;        /* the file's base name without .yaml when absent */
+    const char *description; /* "" when absent */
+    mr_sc_label *labels;
+    size_t nlabels;
+    uint64_t seed;
+    mr_sc_run run;
+    mr_sc_region *regions;
+    size_t nregions;
+    mr_time *rtt; /* nregions x nregions round trips: rtt[i * nregions + j] */
+    mr_sc_dependency *dependencies;
+    size_t ndependencies;
+    mr_sc_cluster *clusters;
+    size_t nclusters;
+    mr_sc_traffic traffic;
+    mr_sc_resolver *resolvers;
+    size_t nresolvers;
+    mr_sc_client *clients;
+    size_t nclients;
+    mr_sc_datastore *datastores;
+    size_t ndatastores;
+    mr_sc_fault *faults;
+    size_t nfaults;
+    mr_sc_failover failover;
+    mr_sc_slo slo;
+    mr_sc_cost cost;
+    mr_sc_stamp *stamps;
+    size_t nstamps;
+    mr_sc_variant *variants;
+    size_t nvariants;
+    mr_sc_sweep *sweeps;
+    size_t nsweeps;
+    mr_scenario_internal *internal; /* private to sim/config */
+} mr_scenario;
+
+/* ---- Loading --------------------------------------------------------------- */
+
+/* Loads the scenario at path: reads it, resolves `extends:` and `set:`, then
+ * applies the nsets overrides "PATH=VALUE" in order (as --set; marks read
+ * "--set:1:COLUMN"), binds every section with its defaults and checks every
+ * cross-reference. Returns MR_OK and sets *out (caller frees with
+ * mr_scenario_free), or leaves *out untouched and returns MR_EIO when a file
+ * cannot be read, MR_ESCENARIO when the scenario is invalid, in both cases
+ * after adding every problem found to diag as "FILE:LINE:COLUMN: error: ...". */
+int mr_scenario_load(const char *path, const char *const *sets, size_t nsets, mr_scenario **out,
+                     mr_diag *diag);
+
+/* Frees the scenario and everything it owns. NULL is a no-op. */
+void mr_scenario_free(mr_scenario *sc);
+
+/* Calls fn once per resolved parameter, defaults included, in file order,
+ * with its dotted path as --set takes it ("clusters[1].standby") and its
+ * value as text ("warm", "30s", "lognormal(25ms, 0.5)"): what the results
+ * database keeps in `runattr`. Returns the number of calls. */
+size_t mr_scenario_each_value(const mr_scenario *sc,
+                              void (*fn)(void *ctx, const char *path, const char *value),
+                              void *ctx);
+
+/* The value of one resolved parameter by its dotted path, or NULL. */
+const char *mr_scenario_value(const mr_scenario *sc, const char *path);
+
+#endif

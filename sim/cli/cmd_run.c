@@ -1,0 +1,132 @@
+/* sim/cli/cmd_run.c: `mrsim run`: load a scenario, run its replications,
+ * print the result table or the JSON document of CLI.md. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "mrsim/alloc.h"
+#include "mrsim/build.h"
+#include "mrsim/error.h"
+#include "mrsim/runner.h"
+#include "mrsim/scenario.h"
+
+void mr_cmd_run_help(FILE *out)
+{
+    fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
+          "                 [--json] [--trace FILE] [-q]\n\n"
+          "Simulates every replication of the scenario and prints each metric's mean,\n"
+          "95% confidence interval and percentiles across replications.\n\n"
+          "  -n, --replications N  replications (default: run.replications of the file)\n"
+          "  -s, --seed S          64-bit seed (default: seed of the file)\n"
+          "  -j, --jobs J          worker threads (default: the number of cores)\n"
+          "  --set KEY=VALUE       override a value by its dotted path; repeatable\n"
+          "  --json                print the result document instead of the table\n"
+          "  --trace FILE          write every event of replication 0 as CSV\n"
+          "  -q, --quiet           no progress on stderr\n\n"
+          "example:\n"
+          "  mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n",
+          out);
+}
+
+static void progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "\rmrsim: %llu/%llu replications", (unsigned long long)done,
+            (unsigned long long)total);
+    if (done == total)
+        fputs("\n", stderr);
+}
+
+int mr_cmd_run(int argc, char **argv)
+{
+    const char *file = NULL, *trace_path = NULL;
+    const char **sets = mr_xcalloc((size_t)argc, sizeof *sets);
+    size_t nsets = 0;
+    int json = 0, quiet = 0, status = MR_EXIT_OK;
+    mr_run_opts opts = {.jobs = mr_cpu_count()};
+    for (int i = 1; i < argc && status == MR_EXIT_OK; i++) {
+        const char *a = argv[i], *v;
+        uint64_t x;
+        if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--replications") == 0) {
+            if (!(v = mr_cli_optarg("run", argc, argv, &i)) ||
+                mr_cli_parse_u64("run", a, v, 1, 100000000, &opts.replications))
+                status = MR_EXIT_USAGE;
+        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
+            if (!(v = mr_cli_optarg("run", argc, argv, &i)) ||
+                mr_cli_parse_u64("run", a, v, 0, UINT64_MAX, &opts.seed))
+                status = MR_EXIT_USAGE;
+            opts.seed_set = 1;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            if (!(v = mr_cli_optarg("run", argc, argv, &i)) ||
+                mr_cli_parse_u64("run", a, v, 1, 4096, &x))
+                status = MR_EXIT_USAGE;
+            else
+                opts.jobs = (int)x;
+        } else if (strcmp(a, "--set") == 0) {
+            if (!(v = mr_cli_optarg("run", argc, argv, &i)))
+                status = MR_EXIT_USAGE;
+            else
+                sets[nsets++] = v;
+        } else if (strcmp(a, "--trace") == 0) {
+            if (!(trace_path = mr_cli_optarg("run", argc, argv, &i)))
+                status = MR_EXIT_USAGE;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            status = mr_cli_usage_error("run", "unknown option '%s'", a);
+        } else if (file == NULL) {
+            file = a;
+        } else {
+            status = mr_cli_usage_error("run", "one scenario at a time ('%s' and '%s')", file, a);
+        }
+    }
+    if (status == MR_EXIT_OK && file == NULL)
+        status = mr_cli_usage_error("run", "which scenario? give a file");
+    if (status != MR_EXIT_OK) {
+        free(sets);
+        return status;
+    }
+
+    mr_diag *diag = mr_diag_new();
+    mr_scenario *sc = NULL;
+    int rc = mr_scenario_load(file, sets, nsets, &sc, diag);
+    if (rc == MR_OK)
+        rc = mr_build_check(sc, diag);
+    if (rc == MR_OK && trace_path) {
+        opts.trace = fopen(trace_path, "w");
+        if (opts.trace == NULL) {
+            fprintf(stderr, "mrsim: error: %s: cannot open for writing: %s\n", trace_path,
+                    strerror(errno));
+            rc = MR_EIO;
+        }
+    }
+    mr_result result = {0};
+    if (rc == MR_OK) {
+        if (!quiet && isatty(STDERR_FILENO))
+            opts.progress = progress;
+        rc = mr_run_scenario(sc, &opts, &result, diag);
+    }
+    if (opts.trace && fclose(opts.trace) != 0 && rc == MR_OK) {
+        fprintf(stderr, "mrsim: error: %s: write failed: %s\n", trace_path, strerror(errno));
+        rc = MR_EIO;
+    }
+    if (rc != MR_OK && opts.trace)
+        remove(trace_path); /* nothing written half-way */
+    mr_diag_print(diag, stderr);
+    if (rc == MR_OK) {
+        if (json)
+            mr_result_write_json(&result, stdout);
+        else
+            mr_result_write_table(&result, stdout);
+    }
+    mr_result_fini(&result);
+    mr_scenario_free(sc);
+    mr_diag_free(diag);
+    free(sets);
+    return mr_cli_exit_code(rc);
+}

@@ -1,0 +1,171 @@
+/* sim/run/run.c: every replication of a scenario, summarised. Each
+ * replication builds its own components from the shared, read-only
+ * scenario, runs to the horizon, and writes one row: the metrics of
+ * result.h, then per fault its mean RTO and whether any of its episodes was
+ * censored, then the event count. Rows are summarised in replication order
+ * (runner.h), so the result is the same for any --jobs. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/build.h"
+#include "mrsim/error.h"
+#include "mrsim/report.h"
+
+typedef struct run_ctx {
+    const mr_scenario *sc;
+    uint64_t seed;
+    FILE *trace;
+    size_t ncols;
+} run_ctx;
+
+static size_t col_fault_rto(size_t f)
+{
+    return MR_METRIC_COUNT + 2 * f;
+}
+
+static size_t col_fault_censored(size_t f)
+{
+    return MR_METRIC_COUNT + 2 * f + 1;
+}
+
+static size_t col_events(const mr_scenario *sc)
+{
+    return MR_METRIC_COUNT + 2 * sc->nfaults;
+}
+
+static size_t col_requests(const mr_scenario *sc)
+{
+    return col_events(sc) + 1;
+}
+
+static int run_one(void *vctx, uint64_t rep, double *row)
+{
+    const run_ctx *ctx = vctx;
+    const mr_scenario *sc = ctx->sc;
+    mr_diag *diag = mr_diag_new();
+    mr_sim *sim = NULL;
+    int rc = mr_build(sc, ctx->seed, rep, &sim, diag);
+    mr_diag_free(diag);
+    if (rc != MR_OK)
+        return rc;
+    if (rep == 0 && ctx->trace) {
+        mr_trace_csv_header(ctx->trace);
+        mr_sim_set_trace(sim, mr_trace_csv, ctx->trace);
+    }
+    rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
+    mr_sim_finish(sim);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    row[MR_METRIC_AVAILABILITY] = mr_report_find(r, "", "availability");
+    row[MR_METRIC_DOWNTIME_S] = mr_report_find(r, "", "downtime_s");
+    row[MR_METRIC_RTO_S] = mr_report_find(r, "", "rto_s");
+    row[MR_METRIC_CLIENT_RTO_S] = mr_report_find(r, "", "client_rto_s");
+    row[MR_METRIC_LATENCY_MS_P50] = mr_report_find(r, "", "latency_ms_p50");
+    row[MR_METRIC_LATENCY_MS_P99] = mr_report_find(r, "", "latency_ms_p99");
+    /* Per fault: the mean RTO of its episodes in this replication. */
+    double *sum = mr_xcalloc(sc->nfaults + 1, sizeof *sum);
+    double *cnt = mr_xcalloc(sc->nfaults + 1, sizeof *cnt);
+    const char *comp, *metric;
+    double v, fault = -1;
+    for (size_t i = 0; mr_report_get(r, i, &comp, &metric, &v); i++) {
+        if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "requests") == 0)
+            row[col_requests(sc)] = (isnan(row[col_requests(sc)]) ? 0 : row[col_requests(sc)]) + v;
+        if (strncmp(comp, "episode/", 8) != 0)
+            continue;
+        if (strcmp(metric, "fault") == 0)
+            fault = v;
+        else if (strcmp(metric, "rto_s") == 0 && fault >= 0 && fault < (double)sc->nfaults) {
+            sum[(size_t)fault] += v;
+            cnt[(size_t)fault] += 1;
+        } else if (strcmp(metric, "censored") == 0 && v > 0 && fault >= 0 &&
+                   fault < (double)sc->nfaults)
+            row[col_fault_censored((size_t)fault)] = 1;
+    }
+    for (size_t f = 0; f < sc->nfaults; f++) {
+        row[col_fault_rto(f)] = cnt[f] > 0 ? sum[f] / cnt[f] : NAN;
+        if (isnan(row[col_fault_censored(f)]))
+            row[col_fault_censored(f)] = 0;
+    }
+    row[col_events(sc)] = (double)mr_sim_events(sim);
+    free(sum);
+    free(cnt);
+    mr_report_free(r);
+    int frc = mr_sim_free(sim);
+    return rc != MR_OK ? rc : frc;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
+                    mr_diag *diag)
+{
+    int rc = mr_build_check(sc, diag);
+    if (rc != MR_OK)
+        return rc;
+    uint64_t reps = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
+    run_ctx ctx = {.sc = sc, .seed = opts->seed_set ? opts->seed : sc->seed, .trace = opts->trace};
+    ctx.ncols = col_requests(sc) + 1;
+    double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
+    mr_runner spec = {.replications = reps,
+                      .jobs = opts->jobs,
+                      .nmetrics = ctx.ncols,
+                      .run = run_one,
+                      .ctx = &ctx,
+                      .progress = opts->progress,
+                      .progress_ctx = opts->progress_ctx};
+    double t0 = wall_now();
+    uint64_t failed = 0;
+    rc = mr_replicate(&spec, rows, &failed);
+    double t1 = wall_now();
+    if (rc != MR_OK) {
+        mr_diag_error(diag, &sc->run.mark, "replication %llu failed: %s",
+                      (unsigned long long)failed, mr_strerror(rc));
+        free(rows);
+        return rc;
+    }
+    memset(out, 0, sizeof *out);
+    out->scenario = sc->name;
+    out->file = sc->file;
+    out->seed = ctx.seed;
+    out->replications = reps;
+    out->horizon_s = mr_time_to_s(sc->run.horizon);
+    out->wall_s = t1 - t0;
+    for (int m = 0; m < MR_METRIC_COUNT; m++)
+        mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
+    for (uint64_t i = 0; i < reps; i++) {
+        out->events += (uint64_t)rows[i * ctx.ncols + col_events(sc)];
+        double req = rows[i * ctx.ncols + col_requests(sc)];
+        out->requests += isnan(req) ? 0 : (uint64_t)req;
+    }
+    out->nepisodes = sc->nfaults;
+    out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
+    for (size_t f = 0; f < sc->nfaults; f++) {
+        mr_episode_result *ep = &out->episodes[f];
+        const mr_sc_fault *sf = &sc->faults[f];
+        ep->fault = sf->name;
+        ep->kind = mr_fault_kind_name(sf->kind);
+        ep->target = sf->kind == MR_FAULT_REGION_OUTAGE ? sc->regions[sf->target.index].name
+                                                        : sc->clusters[sf->target.index].name;
+        mr_summarize(rows + col_fault_rto(f), reps, ctx.ncols, &ep->rto_s);
+        mr_summarize(rows, 0, ctx.ncols, &ep->rpo_s); /* no data stores yet: null */
+        for (uint64_t i = 0; i < reps; i++)
+            ep->censored += rows[i * ctx.ncols + col_fault_censored(f)] > 0;
+    }
+    free(rows);
+    return MR_OK;
+}
+
+void mr_result_fini(mr_result *r)
+{
+    free(r->episodes);
+    r->episodes = NULL;
+    r->nepisodes = 0;
+}

@@ -1,0 +1,176 @@
+/* tests/e2e/test_run.c: `mrsim run` as a user runs it: the JSON document is
+ * identical run to run and for any --jobs (wall_s aside), and matches the
+ * checked-in golden output; --set, --trace, and the exit codes of CLI.md
+ * for bad input. Regenerate the golden file, after a change that is meant
+ * to change the numbers, from the source directory with:
+ *   build/mrsim run tests/fixtures/run/tiny-tm.yaml --json -q \
+ *     | grep -v -e '"wall_s"' -e '"file"' > tests/e2e/golden/run-tiny.json
+ * (wall_s is a timing, and the test names the fixture by its absolute path). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/tiny-tm.yaml"
+
+typedef struct run_out {
+    int status;
+    char *out, *err;
+} run_out;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return calloc(1, 1);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc((size_t)n + 1, 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    buf[got] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Removes the line holding key from a JSON document. */
+static void drop_line(char *s, const char *key)
+{
+    char *p = strstr(s, key);
+    if (p == NULL)
+        return;
+    char *start = p;
+    while (start > s && start[-1] != '\n')
+        start--;
+    char *end = strchr(p, '\n');
+    end = end ? end + 1 : p + strlen(p);
+    memmove(start, end, strlen(end) + 1);
+}
+
+/* Runs `mrsim run ARGS` with stdout and stderr captured. */
+static run_out run(const char *args)
+{
+    char outp[] = "/tmp/mrsim-run-out-XXXXXX", errp[] = "/tmp/mrsim-run-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    cr_assert(fo >= 0 && fe >= 0);
+    close(fo);
+    close(fe);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s run %s >%s 2>%s", MRSIM_BINARY, args, outp, errp);
+    int st = system(cmd);
+    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
+    drop_line(r.out, "\"wall_s\""); /* a timing */
+    drop_line(r.out, "\"file\"");   /* the path as given */
+    remove(outp);
+    remove(errp);
+    return r;
+}
+
+static void run_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+Test(run, json_is_identical_run_to_run_and_for_any_jobs, .timeout = 120)
+{
+    run_out a = run(FIXTURE " --json -q -j 1");
+    run_out b = run(FIXTURE " --json -q -j 1");
+    run_out c = run(FIXTURE " --json -q -j 2");
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_assert_str_eq(a.out, b.out);
+    cr_assert_str_eq(a.out, c.out, "-j 1 and -j 2 differ");
+    char *golden = slurp(MRSIM_SOURCE_DIR "/tests/e2e/golden/run-tiny.json");
+    cr_assert_str_eq(a.out, golden, "the output differs from tests/e2e/golden/run-tiny.json");
+    free(golden);
+    run_free(&a);
+    run_free(&b);
+    run_free(&c);
+}
+
+Test(run, another_seed_gives_other_numbers, .timeout = 120)
+{
+    run_out a = run(FIXTURE " --json -q -s 1");
+    run_out b = run(FIXTURE " --json -q -s 2");
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_assert_str_neq(a.out, b.out);
+    run_free(&a);
+    run_free(&b);
+}
+
+Test(run, the_table_shows_the_metrics_and_the_episode, .timeout = 120)
+{
+    run_out a = run(FIXTURE " -q -n 2");
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_assert(strstr(a.out, "availability") && strstr(a.out, "client_rto_s (s)") &&
+                  strstr(a.out, "rto weu-outage (s)") && strstr(a.out, "(does not apply)"),
+              "%s", a.out);
+    run_free(&a);
+}
+
+Test(run, set_overrides_change_the_result, .timeout = 120)
+{
+    run_out a = run(FIXTURE " --json -q -n 2");
+    run_out b = run(FIXTURE " --json -q -n 2 --set traffic.ttl=300s");
+    cr_assert_eq(b.status, 0, "%s", b.err);
+    cr_assert_str_neq(a.out, b.out);
+    run_free(&a);
+    run_free(&b);
+}
+
+Test(run, trace_writes_replication_0_as_csv, .timeout = 120)
+{
+    char path[] = "/tmp/mrsim-trace-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    char args[512];
+    snprintf(args, sizeof args, FIXTURE " -q -n 2 --trace %s", path);
+    run_out a = run(args);
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    char *csv = slurp(path);
+    cr_assert(strncmp(csv, "time_s,component,kind,detail\n", 29) == 0, "%.200s", csv);
+    cr_assert(strstr(csv, ",clients/users,arrive,") && strstr(csv, ",traffic,probe,") &&
+                  strstr(csv, ",westeurope,fault_start,"),
+              "%.300s", csv);
+    free(csv);
+    remove(path);
+    run_free(&a);
+}
+
+Test(run, bad_input_exits_with_the_codes_of_cli_md, .timeout = 60)
+{
+    run_out r = run("");
+    cr_assert_eq(r.status, 2, "no file");
+    run_free(&r);
+    r = run(FIXTURE " --bogus");
+    cr_assert_eq(r.status, 2);
+    run_free(&r);
+    r = run(FIXTURE " -n 0");
+    cr_assert_eq(r.status, 2);
+    run_free(&r);
+    r = run("/nonexistent/x.yaml");
+    cr_assert_eq(r.status, 5, "%s", r.err);
+    cr_assert_eq(r.out[0], '\0');
+    run_free(&r);
+    r = run(FIXTURE " --set traffic.ttl=30");
+    cr_assert_eq(r.status, 4, "a bare number is not a duration: %s", r.err);
+    cr_assert(strstr(r.err, "error:"), "%s", r.err);
+    cr_assert_eq(r.out[0], '\0', "nothing on stdout");
+    run_free(&r);
+    r = run(FIXTURE " --set clusters[1].standby=warm");
+    cr_assert_eq(r.status, 4, "%s", r.err);
+    cr_assert(strstr(r.err, "not simulated by this version"), "%s", r.err);
+    run_free(&r);
+    char path[] = "/tmp/mrsim-trace-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    remove(path);
+    char args[512];
+    snprintf(args, sizeof args, FIXTURE " --set clusters[1].standby=warm --trace %s", path);
+    r = run(args);
+    cr_assert_eq(r.status, 4);
+    cr_assert_neq(access(path, F_OK), 0, "no trace file written half-way");
+    run_free(&r);
+}

@@ -1,0 +1,229 @@
+/* tests/e2e/test_validate.c: `mrsim validate` as a user runs it, from the
+ * source directory so that diagnostics name files as the corpus does. Every
+ * tests/fixtures/bad/NN-name.yaml must exit 4, print nothing on stdout and
+ * print exactly NN-name.err on stderr; every tests/fixtures/good/ file must
+ * exit 0 and print nothing. The directories are read at run time, so a new
+ * fixture is tested without touching this file. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+typedef struct run_out {
+    int status; /* exit status; -1 when killed by a signal */
+    char *out, *err;
+} run_out;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n - 1 == 0)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Runs `cd MRSIM_SOURCE_DIR && mrsim validate ARGS`, capturing both streams. */
+static void run(const char *args, run_out *r)
+{
+    char outp[] = "/tmp/mrsim-validate-out-XXXXXX", errp[] = "/tmp/mrsim-validate-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    cr_assert(fo >= 0 && fe >= 0);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' validate %s >%s 2>%s", MRSIM_SOURCE_DIR,
+             MRSIM_BINARY, args, outp, errp);
+    int st = system(cmd);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r->out = slurp(outp);
+    r->err = slurp(errp);
+    remove(outp);
+    remove(errp);
+}
+
+static void run_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names ending in .yaml in MRSIM_SOURCE_DIR/rel, sorted. Sets *n. */
+static char **yaml_files(const char *rel, size_t *n)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/%s", MRSIM_SOURCE_DIR, rel);
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot read %s", dir);
+    char **names = NULL;
+    *n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+            names = realloc(names, (*n + 1) * sizeof *names);
+            names[(*n)++] = strdup(e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, *n, sizeof *names, cmp_names);
+    return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+Test(validate, every_bad_fixture_exits_4_with_exactly_its_diagnostics, .timeout = 300)
+{
+    size_t n;
+    char **names = yaml_files("tests/fixtures/bad", &n);
+    cr_assert_geq(n, 35, "the corpus has %zu bad files; it should have at least 35", n);
+    int failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        char arg[512], errfile[1024];
+        snprintf(arg, sizeof arg, "tests/fixtures/bad/%s", names[i]);
+        snprintf(errfile, sizeof errfile, "%s/tests/fixtures/bad/%.*s.err", MRSIM_SOURCE_DIR,
+                 (int)(strlen(names[i]) - 5), names[i]);
+        char *want = slurp(errfile);
+        cr_expect_not_null(want, "%s has no .err file", names[i]);
+        run_out r;
+        run(arg, &r);
+        bool ok =
+            r.status == 4 && r.out && r.out[0] == '\0' && want && r.err && strcmp(r.err, want) == 0;
+        if (!ok) {
+            failures++;
+            cr_log_error("%s: exit %d (want 4), stdout '%s'\n--- want stderr:\n%s--- got:\n%s",
+                         names[i], r.status, r.out ? r.out : "", want ? want : "(none)",
+                         r.err ? r.err : "");
+        }
+        free(want);
+        run_free(&r);
+    }
+    free_names(names, n);
+    cr_assert_eq(failures, 0, "%d bad fixtures did not behave", failures);
+}
+
+Test(validate, every_good_fixture_exits_0_silently, .timeout = 120)
+{
+    size_t n;
+    char **names = yaml_files("tests/fixtures/good", &n);
+    cr_assert_geq(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        char arg[512];
+        snprintf(arg, sizeof arg, "tests/fixtures/good/%s", names[i]);
+        run_out r;
+        run(arg, &r);
+        cr_expect_eq(r.status, 0, "%s exited %d:\n%s", names[i], r.status, r.err);
+        cr_expect_str_empty(r.out, "%s wrote to stdout", names[i]);
+        cr_expect_str_empty(r.err, "%s wrote to stderr", names[i]);
+        run_free(&r);
+    }
+    free_names(names, n);
+}
+
+Test(validate, several_files_report_each_and_the_worst_status_wins)
+{
+    run_out r;
+    run("tests/fixtures/good/minimal.yaml tests/fixtures/bad/03-unknown-key.yaml "
+        "tests/fixtures/bad/23-warmup-horizon.yaml",
+        &r);
+    cr_expect_eq(r.status, 4);
+    cr_expect_str_eq(r.err,
+                     "tests/fixtures/bad/03-unknown-key.yaml:3:3: error: unknown key "
+                     "'replicatoins' (did you mean 'replications'?)\n"
+                     "tests/fixtures/bad/23-warmup-horizon.yaml:3:11: error: run.warmup: 2h must "
+                     "be shorter than run.horizon (1h)\n");
+    run_free(&r);
+    run("tests/fixtures/bad/03-unknown-key.yaml tests/fixtures/no-such-file.yaml", &r);
+    cr_expect_eq(r.status, 5, "an unreadable file is an input failure (5)");
+    cr_expect(strstr(r.err, "tests/fixtures/no-such-file.yaml: error: cannot open") != NULL, "%s",
+              r.err);
+    run_free(&r);
+}
+
+Test(validate, an_unreadable_file_exits_5)
+{
+    run_out r;
+    run("tests/fixtures/no-such-file.yaml", &r);
+    cr_expect_eq(r.status, 5);
+    cr_expect_str_eq(r.err, "tests/fixtures/no-such-file.yaml: error: cannot open: No such file "
+                            "or directory\n");
+    cr_expect_str_empty(r.out);
+    run_free(&r);
+}
+
+Test(validate, set_overrides_are_checked_with_their_own_marks)
+{
+    run_out r;
+    run("tests/fixtures/good/active-passive-tm.yaml --set traffic.ttl=10s "
+        "--set 'clusters[1].standby=cold'",
+        &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    run("tests/fixtures/good/active-passive-tm.yaml --set traffic.probe.interval=20s", &r);
+    cr_expect_eq(r.status, 4);
+    cr_expect_str_eq(r.err, "--set:1:24: error: traffic.probe.interval: Traffic Manager probes "
+                            "every 30s or 10s only (REFERENCE.md §1), found 20s\n");
+    run_free(&r);
+    run("tests/fixtures/good/minimal.yaml --set 'clusters[0].rol=standby'", &r);
+    cr_expect_eq(r.status, 4);
+    cr_expect_str_eq(r.err, "--set:1:13: error: unknown key 'rol' (did you mean 'role'?)\n");
+    run_free(&r);
+}
+
+Test(validate, usage_errors_exit_2_and_help_has_an_example)
+{
+    static const char *const bad[] = {"", "--bogus tests/fixtures/good/minimal.yaml",
+                                      "tests/fixtures/good/minimal.yaml --set",
+                                      "tests/fixtures/good/minimal.yaml --set nokey"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        run_out r;
+        run(bad[i], &r);
+        cr_expect_eq(r.status, 2, "'validate %s' exited %d", bad[i], r.status);
+        cr_expect_str_empty(r.out);
+        cr_expect(strstr(r.err, "mrsim: error: ") == r.err, "%s", r.err);
+        run_free(&r);
+    }
+    run_out r;
+    run("--help", &r);
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.out, "usage: mrsim validate") && strstr(r.out, "example:"), "%s", r.out);
+    run_free(&r);
+}
+
+Test(validate, keys_prints_every_section_as_markdown)
+{
+    run_out r;
+    run("--keys", &r);
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.out, "### `traffic.probe`") != NULL);
+    cr_expect(strstr(r.out, "| `tolerated_failures` | integer | 3 | [0, 9] | traffic_manager |") !=
+                  NULL,
+              "%s", r.out);
+    /* The format reference carries the same tables: regenerate it when a key changes. */
+    char *doc = slurp(MRSIM_SOURCE_DIR "/docs/scenario-format.md");
+    cr_assert_not_null(doc);
+    cr_expect(strstr(doc, r.out) != NULL,
+              "docs/scenario-format.md is out of date: replace its Keys section with the output "
+              "of 'mrsim validate --keys'");
+    free(doc);
+    run_free(&r);
+}
