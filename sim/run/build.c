@@ -1,9 +1,11 @@
 /* sim/run/build.c: scenario -> components of one replication. Component
  * ids are assigned in a fixed order (regions first, so a region's id is its
  * index, then clusters, the traffic layer, resolver pools, the SLO
- * collector, client populations, the fault injector), and names are the
- * scenario's, so each component's random stream depends only on the seed,
- * the replication and its name (DESIGN.md "Random numbers").
+ * collector, client populations, the fault injector). Names are the
+ * scenario's under their section ("regions/westeurope", "clusters/aks-weu";
+ * names are unique only within a kind), so each component's random stream
+ * depends only on the seed, the replication and what it is (DESIGN.md
+ * "Random numbers").
  * What this build cannot simulate yet is refused by mr_build_check with
  * the part named, located in the file. */
 #include <stdio.h>
@@ -119,9 +121,11 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
     mr_sim *sim = mr_sim_new(seed, rep);
     mr_sim_set_horizon(sim, sc->run.horizon);
 
+    char name[160];
     for (size_t i = 0; i < sc->nregions && rc == MR_OK; i++) {
         mr_region_cfg cfg = {.zones = sc->regions[i].zones > 0 ? sc->regions[i].zones : 1};
-        rc = add(sim, "region", sc->regions[i].name, &cfg, diag);
+        snprintf(name, sizeof name, "regions/%s", sc->regions[i].name);
+        rc = add(sim, "region", name, &cfg, diag);
     }
     for (size_t i = 0; i < sc->nclusters && rc == MR_OK; i++) {
         const mr_sc_cluster *c = &sc->clusters[i];
@@ -130,7 +134,8 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                               .rps_per_pod = c->pods.rps_per_pod,
                               .service_time = c->service_time,
                               .ingress_latency = c->ingress.latency};
-        rc = add(sim, "cluster", c->name, &cfg, diag);
+        snprintf(name, sizeof name, "clusters/%s", c->name);
+        rc = add(sim, "cluster", name, &cfg, diag);
     }
     if (rc == MR_OK) {
         const mr_sc_traffic *t = &sc->traffic;
@@ -165,7 +170,6 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                                          .min_ttl = sp->min_ttl,
                                          .hold = sp->hold};
         }
-        char name[160];
         snprintf(name, sizeof name, "resolvers/%s", r->name);
         rc = add(sim, "resolver", name, &cfg, diag);
         resolvers += r->count;
@@ -202,7 +206,6 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                                                                                      : MR_RUNTIME_NONE};
         for (size_t r = 0; r < sc->nregions; r++)
             cfg.rtt[r] = sc->rtt[c->origin * sc->nregions + r];
-        char name[160];
         snprintf(name, sizeof name, "clients/%s", c->name);
         rc = add(sim, "clients", name, &cfg, diag);
     }

@@ -132,7 +132,7 @@ Test(run, trace_writes_replication_0_as_csv, .timeout = 120)
     char *csv = slurp(path);
     cr_assert(strncmp(csv, "time_s,component,kind,detail\n", 29) == 0, "%.200s", csv);
     cr_assert(strstr(csv, ",clients/users,arrive,") && strstr(csv, ",traffic,probe,") &&
-                  strstr(csv, ",westeurope,fault_start,"),
+                  strstr(csv, ",regions/westeurope,fault_start,"),
               "%.300s", csv);
     free(csv);
     remove(path);
@@ -173,4 +173,13 @@ Test(run, bad_input_exits_with_the_codes_of_cli_md, .timeout = 60)
     cr_assert_eq(r.status, 4);
     cr_assert_neq(access(path, F_OK), 0, "no trace file written half-way");
     run_free(&r);
+}
+
+Test(run, names_shared_across_kinds_and_stochastic_faults_run, .timeout = 120)
+{
+    run_out a = run(MRSIM_SOURCE_DIR "/tests/fixtures/run/same-names.yaml -q");
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    cr_assert(strstr(a.out, "rto weu-outage (s)") && strstr(a.out, "rto neu-flaky (s)"), "%s",
+              a.out);
+    run_free(&a);
 }
