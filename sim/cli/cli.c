@@ -33,8 +33,9 @@ static void main_help(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\ncomponent kinds:\n", out);
     for (size_t i = 0; i < mr_model_count(); i++)
-        fprintf(out, "  %-10s %s\n", mr_model_at(i)->kind, mr_model_at(i)->summary);
-    fputs("\nexample:\n  mrsim bench phold --lps 1024 --pending 100000 --events 10000000\n"
+        fprintf(out, "  %-16s %s\n", mr_model_at(i)->kind, mr_model_at(i)->summary);
+    fputs("\nexamples:\n  mrsim run scenarios/active-passive-tm.yaml --set traffic.ttl=10s\n"
+          "  mrsim bench phold --lps 1024 --pending 100000 --events 10000000\n"
           "\nexit codes: 0 success, 1 internal error, 2 usage error, 3 SLO missed,\n"
           "            4 invalid scenario, 5 input/output failure, 130 interrupted\n",
           out);

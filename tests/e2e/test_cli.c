@@ -43,7 +43,7 @@ Test(cli, help_and_version_exit_zero_with_an_example)
     run_out r;
     run("--help", &r);
     cr_assert_eq(r.status, 0);
-    cr_assert(strstr(r.out, "usage: mrsim") && strstr(r.out, "example:"), "%s", r.out);
+    cr_assert(strstr(r.out, "usage: mrsim") && strstr(r.out, "examples:"), "%s", r.out);
     cr_assert(strstr(r.out, "phold"), "component kinds are listed");
     run("bench --help", &r);
     cr_assert_eq(r.status, 0);
