@@ -49,17 +49,8 @@ static int cluster_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_cluster_state *st = self->state;
-    switch (ev->kind) {
-    case MR_MSG_FAULT_START:
-        st->down++;
-        break;
-    case MR_MSG_FAULT_END:
-        if (st->down > 0)
-            st->down--;
-        break;
-    default:
+    if (!mr__fault_count(&st->down, ev))
         mr_sim_unhandled(sim, ev);
-    }
 }
 
 static void cluster_fini(mr_component *self)

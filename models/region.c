@@ -22,17 +22,8 @@ static int region_init(mr_component *self, mr_diag *diag)
 static void region_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_region_state *st = self->state;
-    switch (ev->kind) {
-    case MR_MSG_FAULT_START:
-        st->down++;
-        break;
-    case MR_MSG_FAULT_END:
-        if (st->down > 0)
-            st->down--;
-        break;
-    default:
+    if (!mr__fault_count(&st->down, ev))
         mr_sim_unhandled(sim, ev);
-    }
 }
 
 const mr_model mr_model_region = {

@@ -32,6 +32,23 @@ mr_component *mr__world_expect(mr_sim *sim, const mr_component *self, int64_t id
 
 typedef struct mr_slo_state mr_slo_state;
 
+/* Counts the faults in force at a target: FAULT_START adds one, FAULT_END
+ * removes one, so overlapping faults compose. Returns 1 if ev was one of
+ * them, 0 otherwise. */
+static inline int mr__fault_count(int32_t *down, const mr_event *ev)
+{
+    if (ev->kind == MR_MSG_FAULT_START) {
+        (*down)++;
+        return 1;
+    }
+    if (ev->kind == MR_MSG_FAULT_END) {
+        if (*down > 0)
+            (*down)--;
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- region ---------------------------------------------------------- */
 typedef struct mr_region_cfg {
     int64_t zones;
