@@ -1,0 +1,138 @@
+/* models/store_common.c: the write log and the replica position of rule 4
+ * (store.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/alloc.h"
+#include "store.h"
+
+void mr_store_log_init(mr_store_log *log)
+{
+    memset(log, 0, sizeof *log);
+}
+
+void mr_store_log_fini(mr_store_log *log)
+{
+    free(log->t);
+    memset(log, 0, sizeof *log);
+}
+
+static mr_time at(const mr_store_log *log, size_t i)
+{
+    return log->t[(log->head + i) % log->cap];
+}
+
+uint64_t mr_store_log_append(mr_store_log *log, mr_time t)
+{
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? 2 * log->cap : 1024;
+        mr_time *nt = mr_xmalloc(cap * sizeof *nt);
+        for (size_t i = 0; i < log->n; i++)
+            nt[i] = at(log, i);
+        free(log->t);
+        log->t = nt;
+        log->cap = cap;
+        log->head = 0;
+    }
+    log->t[(log->head + log->n) % log->cap] = t;
+    log->n++;
+    return log->first_seq + log->n - 1;
+}
+
+/* Index of the first write committed after a (log->n when none). */
+static size_t first_index_after(const mr_store_log *log, mr_time a)
+{
+    size_t lo = 0, hi = log->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (at(log, mid) > a)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+uint64_t mr_store_log_count_after(const mr_store_log *log, mr_time a)
+{
+    return log->n - first_index_after(log, a);
+}
+
+mr_time mr_store_log_first_after(const mr_store_log *log, mr_time a)
+{
+    size_t i = first_index_after(log, a);
+    return i < log->n ? at(log, i) : -1;
+}
+
+void mr_store_log_trim(mr_store_log *log, mr_time t)
+{
+    size_t k = first_index_after(log, t);
+    log->head = log->cap ? (log->head + k) % log->cap : 0;
+    log->n -= k;
+    log->first_seq += k;
+}
+
+void mr_replica_init(mr_replica *r, const mr_dist *lag, mr_time sample, mr_rng *rng)
+{
+    r->lag = lag;
+    r->sample = sample;
+    r->next_grid = sample;
+    r->cur_lag = mr_dist_sample_time(lag, rng);
+    r->best = INT64_MIN / 2; /* nothing applied yet */
+    r->cut = 0;
+    r->frozen = 0;
+}
+
+/* Passes every grid point up to t, drawing the next interval's lag at each;
+ * a finished interval counts only if the link was up (count). */
+static void advance(mr_replica *r, mr_time t, mr_rng *rng, int count)
+{
+    while (r->next_grid <= t) {
+        mr_time end = r->next_grid - r->cur_lag;
+        if (count && end > r->best)
+            r->best = end;
+        r->cur_lag = mr_dist_sample_time(r->lag, rng);
+        r->next_grid += r->sample;
+    }
+}
+
+mr_time mr_replica_applied(mr_replica *r, mr_time t, mr_rng *rng)
+{
+    if (r->cut) {
+        advance(r, t, rng, 0);
+        return r->frozen;
+    }
+    advance(r, t, rng, 1);
+    mr_time now = t - r->cur_lag;
+    return now > r->best ? now : r->best;
+}
+
+void mr_replica_cut(mr_replica *r, mr_time t, mr_rng *rng)
+{
+    if (r->cut)
+        return;
+    r->frozen = mr_replica_applied(r, t, rng);
+    r->cut = 1;
+}
+
+void mr_replica_heal(mr_replica *r, mr_time t, mr_rng *rng)
+{
+    if (!r->cut)
+        return;
+    advance(r, t, rng, 0);
+    r->best = r->frozen; /* shipping resumes from t: s in the cut does not count */
+    r->cut = 0;
+}
+
+mr_store_loss mr_store_forced_loss(const mr_store_log *log, mr_replica *r, mr_time t,
+                                   mr_rng *rng)
+{
+    mr_time a = mr_replica_applied(r, t, rng);
+    mr_store_loss loss = {0, 0};
+    /* Writes in (a, t]: the log holds nothing after t at time t. */
+    loss.lost = mr_store_log_count_after(log, a);
+    mr_time oldest = mr_store_log_first_after(log, a);
+    if (loss.lost > 0 && oldest >= 0)
+        loss.rpo_s = mr_time_to_s(t - oldest);
+    return loss;
+}
