@@ -55,6 +55,12 @@ mr_time mr_replica_applied(mr_replica *r, mr_time t, mr_rng *rng);
 void mr_replica_cut(mr_replica *r, mr_time t, mr_rng *rng);
 void mr_replica_heal(mr_replica *r, mr_time t, mr_rng *rng);
 
+/* The earliest time >= t at which applied >= t: when a planned failover
+ * requested at t can switch without losing a write (the replica must hold
+ * every write acknowledged up to t). With the link cut it never catches
+ * up: MR_TIME_NEVER. */
+mr_time mr_replica_caught_up(mr_replica *r, mr_time t, mr_rng *rng);
+
 typedef struct mr_store_loss {
     uint64_t lost;  /* acknowledged writes the promoted replica lacks */
     double rpo_s;   /* age at t of the oldest of them; 0 when none */

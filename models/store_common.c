@@ -124,6 +124,25 @@ void mr_replica_heal(mr_replica *r, mr_time t, mr_rng *rng)
     r->cut = 0;
 }
 
+mr_time mr_replica_caught_up(mr_replica *r, mr_time t, mr_rng *rng)
+{
+    if (r->cut)
+        return MR_TIME_NEVER;
+    if (mr_replica_applied(r, t, rng) >= t)
+        return t;
+    /* Within the current interval applied(s) = max(best, s - lag), which
+     * reaches t at s = t + lag if that comes before the next grid point;
+     * otherwise the next interval, with its own lag, is tried. */
+    for (;;) {
+        mr_time start = r->next_grid - r->sample, s = t + r->cur_lag;
+        if (s < start) /* a short lag after a long one: reached as the interval opens */
+            s = start;
+        if (s < r->next_grid)
+            return s > t ? s : t;
+        advance(r, r->next_grid, rng, 1);
+    }
+}
+
 mr_store_loss mr_store_forced_loss(const mr_store_log *log, mr_replica *r, mr_time t,
                                    mr_rng *rng)
 {

@@ -244,3 +244,49 @@ Test(rpo, the_log_trims_and_counts)
     cr_assert_eq(mr_store_log_append(&log, 6 * MR_S), 5000);
     mr_store_log_fini(&log);
 }
+
+Test(rpo, a_planned_failover_waits_for_the_replica_and_loses_nothing)
+{
+    for (uint64_t rep = 0; rep < 200; rep++) {
+        mr_dist lag;
+        mr_dist_exponential(&lag, M * 1e9);
+        mr_rng *g = mr_rng_new(8, rep, "lag");
+        mr_replica r;
+        mr_replica_init(&r, &lag, (mr_time)(D * 1e9), g);
+        mr_store_log log;
+        mr_store_log_init(&log);
+        mr_time t = mr_time_from_s(T);
+        for (mr_time w = 0; w <= t; w += 50 * MR_MS)
+            mr_store_log_append(&log, w);
+        mr_time ready = mr_replica_caught_up(&r, t, g);
+        cr_assert_geq(ready, t);
+        if (ready > t) {
+            /* The earliest such time: a twin replica (same draws) is behind
+             * one nanosecond before. */
+            mr_rng *g2 = mr_rng_new(8, rep, "lag");
+            mr_replica twin;
+            mr_replica_init(&twin, &lag, (mr_time)(D * 1e9), g2);
+            cr_assert_lt(mr_replica_applied(&twin, ready - 1, g2), t);
+            cr_assert_geq(mr_replica_applied(&twin, ready, g2), t);
+            mr_rng_free(g2);
+        }
+        cr_assert_lt(ready, t + 60 * MR_S, "a 2 s mean lag catches up within a minute");
+        /* Writes stop at t while it catches up: at `ready` nothing is lost. */
+        mr_store_loss l = mr_store_forced_loss(&log, &r, ready, g);
+        cr_assert_eq(l.lost, 0, "rep %llu: %llu lost", (unsigned long long)rep,
+                     (unsigned long long)l.lost);
+        mr_store_log_fini(&log);
+        mr_rng_free(g);
+    }
+    /* A cut link never catches up. */
+    mr_dist lag;
+    mr_dist_const(&lag, 0);
+    mr_rng *g = mr_rng_new(8, 0, "lag");
+    mr_replica r;
+    mr_replica_init(&r, &lag, MR_S, g);
+    mr_replica_cut(&r, 10 * MR_S, g);
+    cr_assert_eq(mr_replica_caught_up(&r, 20 * MR_S, g), MR_TIME_NEVER);
+    mr_replica_heal(&r, 30 * MR_S, g);
+    cr_assert_eq(mr_replica_caught_up(&r, 30 * MR_S, g), 30 * MR_S);
+    mr_rng_free(g);
+}
