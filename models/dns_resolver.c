@@ -60,6 +60,11 @@ static int resolver_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     const mr_resolver_cfg *cfg = self->cfg;
     mr_resolver_state *st = self->state;
     st->tm = mr__world_expect(sim, self, cfg->tm, "traffic_manager", "authority", diag);
+    if (st->tm && ((const mr_tm_cfg *)st->tm->cfg)->n < 1) {
+        mr_diag_error(diag, NULL, "%s: its authority %s has no endpoint to answer with",
+                      self->name, st->tm->name);
+        return MR_ENOCOMP;
+    }
     return st->tm ? MR_OK : MR_ENOCOMP;
 }
 

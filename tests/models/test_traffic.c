@@ -308,3 +308,18 @@ Test(clients, a_diurnal_profile_shapes_the_arrivals, .timeout = 120)
               (unsigned long long)at_trough);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
+
+Test(resolver, refuses_an_authority_without_endpoints)
+{
+    mr_sim *sim = mr_sim_new(1, 0);
+    mr_tm_cfg tm = {.n = 0, .interval = 30 * MR_S, .timeout = 10 * MR_S, .tolerated = 3,
+                    .ttl = 30 * MR_S};
+    add(sim, "traffic_manager", "tm", &tm);
+    mr_resolver_cfg res = {.tm = 0, .count = 4};
+    add(sim, "resolver", "isp", &res);
+    mr_diag *d = mr_diag_new();
+    cr_assert_eq(mr_sim_start(sim, d), MR_ENOCOMP);
+    cr_assert_str_eq(mr_diag_line(d, 0), "error: isp: its authority tm has no endpoint to answer with");
+    mr_diag_free(d);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
