@@ -12,23 +12,23 @@
 
 #include "runner.h"
 
-/* name, unit for the table, description */
-#define MR_METRIC_MAP(X)                                                                   \
-    X(AVAILABILITY, "availability", "", "successful requests / all requests")               \
-    X(DOWNTIME_S, "downtime_s", "s", "time in SLO windows below the success target")        \
-    X(RTO_S, "rto_s", "s", "recovery time of the fault episodes")                           \
-    X(CLIENT_RTO_S, "client_rto_s", "s", "per resolver: first failure to next success")     \
-    X(RPO_S, "rpo_s", "s", "age of the oldest write lost at a forced failover")             \
-    X(LOST_WRITES, "lost_writes", "", "acknowledged writes lost")                           \
-    X(STALE_READ_RATIO, "stale_read_ratio", "", "reads served behind the newest write")     \
-    X(STALENESS_MS_P99, "staleness_ms_p99", "ms", "99th percentile of read staleness")       \
-    X(WRITE_CONFLICTS, "write_conflicts", "", "overlapping writes to one key, overwritten") \
-    X(LATENCY_MS_P50, "latency_ms_p50", "ms", "median request latency")                     \
-    X(LATENCY_MS_P99, "latency_ms_p99", "ms", "99th percentile of request latency")         \
-    X(COST_USD_MONTH, "cost_usd_month", "USD", "monthly cost")
+/* id, name, unit for the table, description, 1 when higher is better */
+#define MR_METRIC_MAP(X)                                                                      \
+    X(AVAILABILITY, "availability", "", "successful requests / all requests", 1)               \
+    X(DOWNTIME_S, "downtime_s", "s", "time in SLO windows below the success target", 0)        \
+    X(RTO_S, "rto_s", "s", "recovery time of the fault episodes", 0)                           \
+    X(CLIENT_RTO_S, "client_rto_s", "s", "per resolver: first failure to next success", 0)     \
+    X(RPO_S, "rpo_s", "s", "age of the oldest write lost at a forced failover", 0)             \
+    X(LOST_WRITES, "lost_writes", "", "acknowledged writes lost", 0)                           \
+    X(STALE_READ_RATIO, "stale_read_ratio", "", "reads served behind the newest write", 0)     \
+    X(STALENESS_MS_P99, "staleness_ms_p99", "ms", "99th percentile of read staleness", 0)       \
+    X(WRITE_CONFLICTS, "write_conflicts", "", "overlapping writes to one key, overwritten", 0) \
+    X(LATENCY_MS_P50, "latency_ms_p50", "ms", "median request latency", 0)                     \
+    X(LATENCY_MS_P99, "latency_ms_p99", "ms", "99th percentile of request latency", 0)         \
+    X(COST_USD_MONTH, "cost_usd_month", "USD", "monthly cost", 0)
 
 typedef enum mr_metric {
-#define MR_METRIC_ENUM(id, name, unit, text) MR_METRIC_##id,
+#define MR_METRIC_ENUM(id, name, unit, text, up) MR_METRIC_##id,
     MR_METRIC_MAP(MR_METRIC_ENUM)
 #undef MR_METRIC_ENUM
         MR_METRIC_COUNT
@@ -37,6 +37,8 @@ typedef enum mr_metric {
 /* The metric's name as the JSON and the database spell it. */
 const char *mr_metric_name(mr_metric m);
 const char *mr_metric_unit(mr_metric m);
+/* 1 when a higher value is better (availability), 0 when lower is. */
+int mr_metric_higher_is_better(mr_metric m);
 
 typedef struct mr_episode_result {
     const char *fault;  /* name; not owned */
@@ -57,9 +59,24 @@ typedef struct mr_result {
     uint64_t requests; /* simulated client requests, every replication (for benchmarks) */
     double wall_s;
     mr_summary metrics[MR_METRIC_COUNT];
-    mr_episode_result *episodes; /* not owned */
+    mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
+    double *per_rep; /* replications x MR_METRIC_COUNT values, row-major (NaN: n/a);
+                        owned likewise; what `compare` pairs */
 } mr_result;
+
+/* A paired difference b - a of one metric over the replications both runs
+ * share (common random numbers make them pairs). */
+typedef struct mr_difference {
+    mr_metric metric;
+    mr_summary d;      /* of the per-replication differences */
+    int verdict;       /* +1: b is better, -1: a is better, 0: the CI holds 0 or n < 2 */
+} mr_difference;
+
+/* The paired difference of metric m between two results of the same
+ * replication count. */
+void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
+                          mr_difference *out);
 
 /* The result document of CLI.md as one JSON object followed by a newline. */
 void mr_result_write_json(const mr_result *r, FILE *out);

@@ -48,6 +48,8 @@ const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i);
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);
+int mr_cmd_compare(int argc, char **argv);
+void mr_cmd_compare_help(FILE *out);
 int mr_cmd_bench(int argc, char **argv);
 void mr_cmd_bench_help(FILE *out);
 

@@ -160,6 +160,10 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     out->wall_s = t1 - t0;
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
+    out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
+    for (uint64_t i = 0; i < reps; i++)
+        memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * ctx.ncols,
+               MR_METRIC_COUNT * sizeof *rows);
     mr_summary *crto = &out->metrics[MR_METRIC_CLIENT_RTO_S];
     if (crto->n > 0 && pooled.n > 0) {
         crto->p50 = mr_hist_quantile(&pooled, 0.50);
@@ -195,6 +199,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
 void mr_result_fini(mr_result *r)
 {
     free(r->episodes);
+    free(r->per_rep);
     r->episodes = NULL;
+    r->per_rep = NULL;
     r->nepisodes = 0;
 }

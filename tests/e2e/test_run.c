@@ -49,8 +49,8 @@ static void drop_line(char *s, const char *key)
     memmove(start, end, strlen(end) + 1);
 }
 
-/* Runs `mrsim run ARGS` with stdout and stderr captured. */
-static run_out run(const char *args)
+/* Runs `mrsim COMMAND ARGS` with stdout and stderr captured. */
+static run_out mrsim(const char *command, const char *args)
 {
     char outp[] = "/tmp/mrsim-run-out-XXXXXX", errp[] = "/tmp/mrsim-run-err-XXXXXX";
     int fo = mkstemp(outp), fe = mkstemp(errp);
@@ -58,7 +58,7 @@ static run_out run(const char *args)
     close(fo);
     close(fe);
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s run %s >%s 2>%s", MRSIM_BINARY, args, outp, errp);
+    snprintf(cmd, sizeof cmd, "%s %s %s >%s 2>%s", MRSIM_BINARY, command, args, outp, errp);
     int st = system(cmd);
     run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
     drop_line(r.out, "\"wall_s\""); /* a timing */
@@ -66,6 +66,11 @@ static run_out run(const char *args)
     remove(outp);
     remove(errp);
     return r;
+}
+
+static run_out run(const char *args)
+{
+    return mrsim("run", args);
 }
 
 static void run_free(run_out *r)
@@ -182,4 +187,38 @@ Test(run, names_shared_across_kinds_and_stochastic_faults_run, .timeout = 120)
     cr_assert(strstr(a.out, "rto weu-outage (s)") && strstr(a.out, "rto neu-flaky (s)"), "%s",
               a.out);
     run_free(&a);
+}
+
+Test(compare, variants_run_with_common_random_numbers_and_pair_differences, .timeout = 120)
+{
+    run_out r = mrsim("compare", MRSIM_SOURCE_DIR "/tests/fixtures/run/variants.yaml -q --json -n 3");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *head = "{\"runs\": [\n{\n  \"mrsim\"";
+    cr_assert(strncmp(r.out, head, strlen(head)) == 0, "%.80s", r.out);
+    cr_assert(strstr(r.out, "\"scenario\": \"cost-only\"") && strstr(r.out, "\"scenario\": \"ttl-300s\""));
+    cr_assert(strstr(r.out, "{\"a\": \"base\", \"b\": \"cost-only\", \"metric\": \"availability\", "
+                            "\"mean\": 0, \"ci95\": [0, 0], \"n\": 3, \"better\": null}"),
+              "an unrelated parameter differs by exactly 0:\n%s", r.out);
+    cr_assert(strstr(r.out, "\"b\": \"ttl-300s\", \"metric\": \"client_rto_s\""));
+    run_free(&r);
+    r = mrsim("compare", MRSIM_SOURCE_DIR "/tests/fixtures/run/variants.yaml -q -n 3");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "ttl-300s - base (paired over 3 replications, common random numbers):"),
+              "%s", r.out);
+    run_free(&r);
+}
+
+Test(compare, bad_use_exits_2_or_4, .timeout = 60)
+{
+    run_out r = mrsim("compare", "");
+    cr_assert_eq(r.status, 2);
+    run_free(&r);
+    r = mrsim("compare", FIXTURE);
+    cr_assert_eq(r.status, 2, "one file without variants: %s", r.err);
+    cr_assert(strstr(r.err, "fewer than two variants"), "%s", r.err);
+    run_free(&r);
+    r = mrsim("compare", FIXTURE " " FIXTURE " --set traffic.ttl=3");
+    cr_assert_eq(r.status, 4, "%s", r.err);
+    cr_assert_eq(r.out[0], '\0');
+    run_free(&r);
 }
