@@ -63,6 +63,9 @@ typedef struct mr_result {
     size_t nepisodes;
     double *per_rep; /* replications x MR_METRIC_COUNT values, row-major (NaN: n/a);
                         owned likewise; what `compare` pairs */
+    const char *const *vary_keys;   /* a sweep's varied keys and this run's values; */
+    const char *const *vary_values; /* printed as "vary" when nvary > 0; not owned */
+    size_t nvary;
 } mr_result;
 
 /* A paired difference b - a of one metric over the replications both runs

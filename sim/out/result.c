@@ -127,6 +127,17 @@ void mr_result_write_json(const mr_result *r, FILE *out)
     fprintf(out, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"horizon_s\": ",
             (unsigned long long)r->seed, (unsigned long long)r->replications);
     json_number(out, r->horizon_s);
+    if (r->nvary > 0) {
+        fputs(",\n  \"vary\": {", out);
+        for (size_t i = 0; i < r->nvary; i++) {
+            if (i)
+                fputs(", ", out);
+            json_string(out, r->vary_keys[i]);
+            fputs(": ", out);
+            json_string(out, r->vary_values[i]);
+        }
+        fputs("}", out);
+    }
     fprintf(out, ",\n  \"events\": %llu,\n  \"wall_s\": ", (unsigned long long)r->events);
     json_number(out, r->wall_s);
     fputs(",\n  \"metrics\": {", out);

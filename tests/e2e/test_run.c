@@ -222,3 +222,41 @@ Test(compare, bad_use_exits_2_or_4, .timeout = 60)
     cr_assert_eq(r.out[0], '\0');
     run_free(&r);
 }
+
+Test(sweep, the_cross_product_runs_with_its_values_recorded, .timeout = 120)
+{
+    run_out r = mrsim("sweep", MRSIM_SOURCE_DIR "/tests/fixtures/run/sweep.yaml -q --json -n 2 "
+                               "--vary 'clients[0].rate=50/s,100/s'");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *want[] = {"\"vary\": {\"traffic.ttl\": \"10s\", \"clients[0].rate\": \"50/s\"}",
+                          "\"vary\": {\"traffic.ttl\": \"10s\", \"clients[0].rate\": \"100/s\"}",
+                          "\"vary\": {\"traffic.ttl\": \"300s\", \"clients[0].rate\": \"50/s\"}",
+                          "\"vary\": {\"traffic.ttl\": \"300s\", \"clients[0].rate\": \"100/s\"}"};
+    const char *at = r.out;
+    for (size_t i = 0; i < 4; i++) {
+        const char *p = strstr(at, want[i]);
+        cr_assert_not_null(p, "run %zu (%s) missing or out of order:\n%s", i, want[i], r.out);
+        at = p + 1;
+    }
+    run_free(&r);
+    /* A value that is one distribution with a comma inside stays one value. */
+    r = mrsim("sweep", FIXTURE " -q -n 2 --vary 'faults[0].duration=2m,lognormal(3m,0.5)'");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "lognormal(3m,0.5)"), "%s", r.out);
+    run_free(&r);
+}
+
+Test(sweep, bad_use_exits_2_or_4, .timeout = 60)
+{
+    run_out r = mrsim("sweep", FIXTURE " -q");
+    cr_assert_eq(r.status, 2, "nothing to sweep");
+    run_free(&r);
+    r = mrsim("sweep", FIXTURE " -q --vary traffic.ttl");
+    cr_assert_eq(r.status, 2);
+    run_free(&r);
+    r = mrsim("sweep", FIXTURE " -q --vary traffic.ttl=10,20");
+    cr_assert_eq(r.status, 4, "%s", r.err);
+    cr_assert(strstr(r.err, "missing unit"), "%s", r.err);
+    cr_assert_eq(r.out[0], '\0', "nothing printed before every value is checked");
+    run_free(&r);
+}
