@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mrsim/alloc.h"
 #include "mrsim/config.h"
+#include "mrsim/runner.h"
 #include "mrsim/model.h"
 
 static const mr_cli_cmd commands[] = {
@@ -118,4 +120,49 @@ const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i)
         return NULL;
     }
     return argv[++*i];
+}
+
+void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications)
+{
+    memset(c, 0, sizeof *c);
+    c->opts.jobs = mr_cpu_count();
+    c->min_replications = min_replications;
+    c->sets = mr_xcalloc((size_t)argc + 1, sizeof *c->sets);
+}
+
+void mr_cli_common_fini(mr_cli_common *c)
+{
+    free(c->sets);
+    c->sets = NULL;
+}
+
+int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_common *c)
+{
+    const char *a = argv[*i], *v;
+    uint64_t x;
+    if (strcmp(a, "--json") == 0) {
+        c->json = 1;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        c->quiet = 1;
+    } else if (strcmp(a, "-n") == 0 || strcmp(a, "--replications") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) ||
+            mr_cli_parse_u64(cmd, a, v, c->min_replications, 100000000, &c->opts.replications))
+            return -1;
+    } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) ||
+            mr_cli_parse_u64(cmd, a, v, 0, UINT64_MAX, &c->opts.seed))
+            return -1;
+        c->opts.seed_set = 1;
+    } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_parse_u64(cmd, a, v, 1, 4096, &x))
+            return -1;
+        c->opts.jobs = (int)x;
+    } else if (strcmp(a, "--set") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        c->sets[c->nsets++] = v;
+    } else {
+        return 0;
+    }
+    return 1;
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mrsim/build.h"
+
 /* Exit statuses of CLI.md; sim/cli/main.c is the only place that maps
  * library codes onto them. */
 enum {
@@ -45,6 +47,24 @@ int mr_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t m
 /* The value of an option that takes one: argv[*i + 1], advancing *i; NULL
  * (after a usage error) when it is missing. */
 const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i);
+
+/* The options run, compare and sweep share (CLI.md "Common options"). */
+typedef struct mr_cli_common {
+    mr_run_opts opts;       /* replications, seed, jobs (default: the core count) */
+    uint64_t min_replications;
+    const char **sets;      /* --set values in order; room for argc of them */
+    size_t nsets;
+    int json, quiet;
+} mr_cli_common;
+
+/* Sets the defaults; sets gets room for argc values. Free with mr_cli_common_fini. */
+void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications);
+void mr_cli_common_fini(mr_cli_common *c);
+
+/* Parses the common option at argv[*i] (advancing *i past its value).
+ * Returns 1 when it was one, 0 when it is not a common option, -1 after a
+ * usage error has been printed. */
+int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_common *c);
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);

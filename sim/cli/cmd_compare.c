@@ -71,51 +71,34 @@ static void json_difference(FILE *out, const char *a, const char *b, const mr_di
 int mr_cmd_compare(int argc, char **argv)
 {
     const char **files = mr_xcalloc((size_t)argc, sizeof *files);
-    const char **gsets = mr_xcalloc((size_t)argc, sizeof *gsets);
-    size_t nfiles = 0, ngsets = 0;
-    int json = 0, quiet = 0, status = MR_EXIT_OK;
-    mr_run_opts opts = {.jobs = mr_cpu_count()};
+    size_t nfiles = 0;
+    int status = MR_EXIT_OK;
+    mr_cli_common c;
+    mr_cli_common_init(&c, argc, 2); /* a paired CI needs two pairs */
     for (int i = 1; i < argc && status == MR_EXIT_OK; i++) {
-        const char *a = argv[i], *v;
-        uint64_t x;
-        if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            quiet = 1;
-        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--replications") == 0) {
-            if (!(v = mr_cli_optarg("compare", argc, argv, &i)) ||
-                mr_cli_parse_u64("compare", a, v, 2, 100000000, &opts.replications))
-                status = MR_EXIT_USAGE;
-        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
-            if (!(v = mr_cli_optarg("compare", argc, argv, &i)) ||
-                mr_cli_parse_u64("compare", a, v, 0, UINT64_MAX, &opts.seed))
-                status = MR_EXIT_USAGE;
-            opts.seed_set = 1;
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if (!(v = mr_cli_optarg("compare", argc, argv, &i)) ||
-                mr_cli_parse_u64("compare", a, v, 1, 4096, &x))
-                status = MR_EXIT_USAGE;
-            else
-                opts.jobs = (int)x;
-        } else if (strcmp(a, "--set") == 0) {
-            if (!(v = mr_cli_optarg("compare", argc, argv, &i)))
-                status = MR_EXIT_USAGE;
-            else
-                gsets[ngsets++] = v;
-        } else if (a[0] == '-' && a[1] != '\0') {
+        const char *a = argv[i];
+        int k = mr_cli_common_option("compare", argc, argv, &i, &c);
+        if (k < 0)
+            status = MR_EXIT_USAGE;
+        else if (k > 0)
+            continue;
+        else if (a[0] == '-' && a[1] != '\0')
             status = mr_cli_usage_error("compare", "unknown option '%s'", a);
-        } else {
+        else
             files[nfiles++] = a;
-        }
     }
     if (status == MR_EXIT_OK && nfiles == 0)
         status = mr_cli_usage_error("compare", "which scenarios? give two or more files, or "
                                                "one with variants:");
     if (status != MR_EXIT_OK) {
         free(files);
-        free(gsets);
+        mr_cli_common_fini(&c);
         return status;
     }
+    const char **gsets = c.sets;
+    size_t ngsets = c.nsets;
+    mr_run_opts opts = c.opts;
+    int json = c.json, quiet = c.quiet;
 
     mr_diag *diag = mr_diag_new();
     int rc = MR_OK;
@@ -132,7 +115,7 @@ int mr_cmd_compare(int argc, char **argv)
             mr_scenario_free(first);
             mr_diag_free(diag);
             free(files);
-            free(gsets);
+            mr_cli_common_fini(&c);
             return status;
         }
         if (rc == MR_OK) {
@@ -237,7 +220,7 @@ int mr_cmd_compare(int argc, char **argv)
     free(labels);
     free(specs);
     free(files);
-    free(gsets);
+    mr_cli_common_fini(&c);
     mr_diag_free(diag);
     return mr_cli_exit_code(rc);
 }

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "mrsim/alloc.h"
 #include "mrsim/build.h"
 #include "mrsim/error.h"
 #include "mrsim/runner.h"
@@ -43,37 +42,16 @@ static void progress(void *ctx, uint64_t done, uint64_t total)
 int mr_cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *trace_path = NULL;
-    const char **sets = mr_xcalloc((size_t)argc, sizeof *sets);
-    size_t nsets = 0;
-    int json = 0, quiet = 0, status = MR_EXIT_OK;
-    mr_run_opts opts = {.jobs = mr_cpu_count()};
+    int status = MR_EXIT_OK;
+    mr_cli_common c;
+    mr_cli_common_init(&c, argc, 1);
     for (int i = 1; i < argc && status == MR_EXIT_OK; i++) {
-        const char *a = argv[i], *v;
-        uint64_t x;
-        if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            quiet = 1;
-        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--replications") == 0) {
-            if (!(v = mr_cli_optarg("run", argc, argv, &i)) ||
-                mr_cli_parse_u64("run", a, v, 1, 100000000, &opts.replications))
-                status = MR_EXIT_USAGE;
-        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
-            if (!(v = mr_cli_optarg("run", argc, argv, &i)) ||
-                mr_cli_parse_u64("run", a, v, 0, UINT64_MAX, &opts.seed))
-                status = MR_EXIT_USAGE;
-            opts.seed_set = 1;
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if (!(v = mr_cli_optarg("run", argc, argv, &i)) ||
-                mr_cli_parse_u64("run", a, v, 1, 4096, &x))
-                status = MR_EXIT_USAGE;
-            else
-                opts.jobs = (int)x;
-        } else if (strcmp(a, "--set") == 0) {
-            if (!(v = mr_cli_optarg("run", argc, argv, &i)))
-                status = MR_EXIT_USAGE;
-            else
-                sets[nsets++] = v;
+        const char *a = argv[i];
+        int k = mr_cli_common_option("run", argc, argv, &i, &c);
+        if (k < 0) {
+            status = MR_EXIT_USAGE;
+        } else if (k > 0) {
+            continue;
         } else if (strcmp(a, "--trace") == 0) {
             if (!(trace_path = mr_cli_optarg("run", argc, argv, &i)))
                 status = MR_EXIT_USAGE;
@@ -88,13 +66,14 @@ int mr_cmd_run(int argc, char **argv)
     if (status == MR_EXIT_OK && file == NULL)
         status = mr_cli_usage_error("run", "which scenario? give a file");
     if (status != MR_EXIT_OK) {
-        free(sets);
+        mr_cli_common_fini(&c);
         return status;
     }
+    mr_run_opts opts = c.opts;
 
     mr_diag *diag = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(file, sets, nsets, &sc, diag);
+    int rc = mr_scenario_load(file, c.sets, c.nsets, &sc, diag);
     if (rc == MR_OK)
         rc = mr_build_check(sc, diag);
     if (rc == MR_OK && trace_path) {
@@ -107,7 +86,7 @@ int mr_cmd_run(int argc, char **argv)
     }
     mr_result result = {0};
     if (rc == MR_OK) {
-        if (!quiet && isatty(STDERR_FILENO))
+        if (!c.quiet && isatty(STDERR_FILENO))
             opts.progress = progress;
         rc = mr_run_scenario(sc, &opts, &result, diag);
     }
@@ -119,7 +98,7 @@ int mr_cmd_run(int argc, char **argv)
         remove(trace_path); /* nothing written half-way */
     mr_diag_print(diag, stderr);
     if (rc == MR_OK) {
-        if (json)
+        if (c.json)
             mr_result_write_json(&result, stdout);
         else
             mr_result_write_table(&result, stdout);
@@ -127,6 +106,6 @@ int mr_cmd_run(int argc, char **argv)
     mr_result_fini(&result);
     mr_scenario_free(sc);
     mr_diag_free(diag);
-    free(sets);
+    mr_cli_common_fini(&c);
     return mr_cli_exit_code(rc);
 }

@@ -114,40 +114,20 @@ static void print_row(const mr_result *r, const axis *axes, size_t naxes, const 
 int mr_cmd_sweep(int argc, char **argv)
 {
     const char *file = NULL;
-    const char **gsets = mr_xcalloc((size_t)argc + 1, sizeof *gsets);
-    size_t ngsets = 0, naxes = 0;
+    size_t naxes = 0;
     axis axes[MAX_KEYS];
-    int json = 0, quiet = 0, status = MR_EXIT_OK;
-    mr_run_opts opts = {.jobs = mr_cpu_count()};
+    int status = MR_EXIT_OK;
+    mr_cli_common c;
+    mr_cli_common_init(&c, argc, 1);
     const char **varies = mr_xcalloc((size_t)argc + 1, sizeof *varies);
     size_t nvaries = 0;
     for (int i = 1; i < argc && status == MR_EXIT_OK; i++) {
         const char *a = argv[i], *v;
-        uint64_t x;
-        if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-            quiet = 1;
-        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--replications") == 0) {
-            if (!(v = mr_cli_optarg("sweep", argc, argv, &i)) ||
-                mr_cli_parse_u64("sweep", a, v, 1, 100000000, &opts.replications))
-                status = MR_EXIT_USAGE;
-        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
-            if (!(v = mr_cli_optarg("sweep", argc, argv, &i)) ||
-                mr_cli_parse_u64("sweep", a, v, 0, UINT64_MAX, &opts.seed))
-                status = MR_EXIT_USAGE;
-            opts.seed_set = 1;
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if (!(v = mr_cli_optarg("sweep", argc, argv, &i)) ||
-                mr_cli_parse_u64("sweep", a, v, 1, 4096, &x))
-                status = MR_EXIT_USAGE;
-            else
-                opts.jobs = (int)x;
-        } else if (strcmp(a, "--set") == 0) {
-            if (!(v = mr_cli_optarg("sweep", argc, argv, &i)))
-                status = MR_EXIT_USAGE;
-            else
-                gsets[ngsets++] = v;
+        int k = mr_cli_common_option("sweep", argc, argv, &i, &c);
+        if (k < 0) {
+            status = MR_EXIT_USAGE;
+        } else if (k > 0) {
+            continue;
         } else if (strcmp(a, "--vary") == 0) {
             if (!(v = mr_cli_optarg("sweep", argc, argv, &i)))
                 status = MR_EXIT_USAGE;
@@ -163,6 +143,10 @@ int mr_cmd_sweep(int argc, char **argv)
             status = mr_cli_usage_error("sweep", "one scenario at a time ('%s' and '%s')", file, a);
         }
     }
+    const char **gsets = c.sets;
+    size_t ngsets = c.nsets;
+    mr_run_opts opts = c.opts;
+    int json = c.json, quiet = c.quiet;
     if (status == MR_EXIT_OK && file == NULL)
         status = mr_cli_usage_error("sweep", "which scenario? give a file");
     mr_diag *diag = mr_diag_new();
@@ -290,7 +274,7 @@ int mr_cmd_sweep(int argc, char **argv)
     free(keys);
     free(vals);
     free(varies);
-    free(gsets);
+    mr_cli_common_fini(&c);
     mr_scenario_free(base);
     mr_diag_free(diag);
     return status != MR_EXIT_OK ? status : mr_cli_exit_code(rc);
