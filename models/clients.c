@@ -123,15 +123,24 @@ static void next_arrival(mr_component *self, mr_sim *sim, mr_time now)
     mr_sim_schedule_at(sim, t, self->id, CL_ARRIVE, NULL, 0, NULL);
 }
 
-static void clients_start(mr_component *self, mr_sim *sim)
+/* How long the runtime cache keeps an answer: Java 30 s whatever the TTL,
+ * Chrome the TTL with a 60 s floor. */
+static mr_time runtime_hold(const mr_component *self)
 {
     const mr_clients_cfg *cfg = self->cfg;
+    const mr_clients_state *st = self->state;
+    if (cfg->runtime_cache == MR_RUNTIME_JAVA)
+        return JAVA_HOLD;
+    mr_time ttl = ((const mr_tm_cfg *)((const mr_resolver_state *)st->pool->state)->tm->cfg)->ttl;
+    return ttl > CHROME_FLOOR ? ttl : CHROME_FLOOR;
+}
+
+static void clients_start(mr_component *self, mr_sim *sim)
+{
     mr_clients_state *st = self->state;
     if (st->rt_answer) {
         /* Runtime caches start in steady state too (rule 3). */
-        mr_time ttl = ((const mr_tm_cfg *)((const mr_resolver_state *)st->pool->state)->tm->cfg)->ttl;
-        mr_time hold = cfg->runtime_cache == MR_RUNTIME_JAVA ? JAVA_HOLD
-                                                              : (ttl > CHROME_FLOOR ? ttl : CHROME_FLOOR);
+        mr_time hold = runtime_hold(self);
         for (uint32_t i = 0; i < st->nres; i++) {
             st->rt_answer[i] = mr__resolver_lookup(st->pool, i, 0);
             st->rt_expiry[i] = (mr_time)(mr_rng_uniform(st->pick) * (double)hold);
@@ -143,18 +152,12 @@ static void clients_start(mr_component *self, mr_sim *sim)
 /* The cluster the clients behind resolver i send to at time now. */
 static uint32_t lookup(mr_component *self, uint32_t i, mr_time now)
 {
-    const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
     if (st->rt_answer == NULL)
         return mr__resolver_lookup(st->pool, i, now);
     if (now >= st->rt_expiry[i]) {
         st->rt_answer[i] = mr__resolver_lookup(st->pool, i, now);
-        mr_time hold = JAVA_HOLD;
-        if (cfg->runtime_cache == MR_RUNTIME_CHROME) {
-            mr_time ttl = ((const mr_tm_cfg *)((const mr_resolver_state *)st->pool->state)->tm->cfg)->ttl;
-            hold = ttl > CHROME_FLOOR ? ttl : CHROME_FLOOR;
-        }
-        st->rt_expiry[i] = now + hold;
+        st->rt_expiry[i] = now + runtime_hold(self);
     }
     return st->rt_answer[i];
 }

@@ -48,7 +48,6 @@ static void print_difference(const char *a, const char *b, const mr_difference *
     printf("  %-22s %12.6g  [%12.6g, %12.6g]  n %-4llu %s\n", name, d->d.mean, d->d.ci_lo,
            d->d.ci_hi, (unsigned long long)d->d.n,
            d->verdict > 0 ? b : d->verdict < 0 ? a : "no difference at 95%");
-    (void)a;
 }
 
 static void json_difference(FILE *out, const char *a, const char *b, const mr_difference *d,

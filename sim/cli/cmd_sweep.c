@@ -190,7 +190,6 @@ int mr_cmd_sweep(int argc, char **argv)
     const char **vals = mr_xcalloc(naxes + 1, sizeof *vals);
     mr_result *results = mr_xcalloc(nruns, sizeof *results);
     mr_scenario **scs = mr_xcalloc(nruns, sizeof *scs);
-    size_t done = 0;
     if (status == MR_EXIT_OK && rc == MR_OK) {
         if (!opts.seed_set) {
             opts.seed = base->seed;
@@ -224,8 +223,6 @@ int mr_cmd_sweep(int argc, char **argv)
             if (!quiet && isatty(STDERR_FILENO))
                 fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, nruns);
             rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
-            if (rc == MR_OK)
-                done++;
         }
     }
     mr_diag_print(diag, stderr);
@@ -265,7 +262,6 @@ int mr_cmd_sweep(int argc, char **argv)
     }
     for (size_t k = 0; k < naxes; k++)
         axis_free(&axes[k]);
-    (void)done;
     free(results);
     free(scs);
     free(idx);

@@ -97,22 +97,16 @@ static void json_summary(FILE *out, const mr_summary *s)
         fputs("null", out);
         return;
     }
-    fputs("{\"mean\": ", out);
-    json_number(out, s->mean);
-    fputs(", \"ci95\": [", out);
-    json_number(out, s->ci_lo);
-    fputs(", ", out);
-    json_number(out, s->ci_hi);
-    fputs("], \"p50\": ", out);
-    json_number(out, s->p50);
-    fputs(", \"p95\": ", out);
-    json_number(out, s->p95);
-    fputs(", \"p99\": ", out);
-    json_number(out, s->p99);
-    fputs(", \"min\": ", out);
-    json_number(out, s->min);
-    fputs(", \"max\": ", out);
-    json_number(out, s->max);
+    const struct {
+        const char *key;
+        double v;
+    } fields[] = {{"{\"mean\": ", s->mean}, {", \"ci95\": [", s->ci_lo}, {", ", s->ci_hi},
+                  {"], \"p50\": ", s->p50},   {", \"p95\": ", s->p95},  {", \"p99\": ", s->p99},
+                  {", \"min\": ", s->min},    {", \"max\": ", s->max}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        fputs(fields[i].key, out);
+        json_number(out, fields[i].v);
+    }
     fprintf(out, ", \"n\": %llu}", (unsigned long long)s->n);
 }
 
