@@ -778,3 +778,18 @@ void mr__refs(mr__bind *b, mr_node *node, const char *path, const mr__names *nam
     mr__record(b, path, t);
     free(t);
 }
+
+mr_node *mr__named_item(mr__bind *b, mr_node *seq, size_t i, const char *section,
+                        const char *name, char *p)
+{
+    mr__path_index(p, section, i);
+    mr_node *m = mr__map(b, seq->items[i], p);
+    if (m == NULL)
+        return NULL;
+    mr_node_take(m, "name");
+    if (name) {
+        char q[MR__PATH];
+        mr__record(b, mr__path(q, p, "name"), name);
+    }
+    return m;
+}

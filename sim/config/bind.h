@@ -136,6 +136,11 @@ void mr__fmt_time(mr_time t, char *buf, size_t n);
 /* node when it is a map; NULL for an absent or null node (nothing said) and
  * after "PATH: expected a map, found ..." for anything else. */
 mr_node *mr__map(mr__bind *b, mr_node *node, const char *path);
+/* Item i of a named section (`regions`, `clusters`, ...): writes its path
+ * into p ("clusters[1]"), and returns its map with the `name` key taken
+ * and recorded, or NULL after a diagnostic when the item is no map. */
+mr_node *mr__named_item(mr__bind *b, mr_node *seq, size_t i, const char *section,
+                        const char *name, char *p);
 /* The same for a sequence. */
 mr_node *mr__seq(mr__bind *b, mr_node *node, const char *path);
 /* mr_node_take(map, key) then mr__map / mr__seq. */

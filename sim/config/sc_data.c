@@ -575,20 +575,16 @@ void mr__bind_datastores(mr__bind *b, mr_node *seq)
         return;
     sc->ndatastores = seq->n;
     sc->datastores = mr__alloc(b, seq->n * sizeof *sc->datastores);
-    char p[MR__PATH], q[MR__PATH];
+    char p[MR__PATH];
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_datastore *d = &sc->datastores[i];
-        mr__path_index(p, "datastores", i);
         d->name = b->datastores.v[i];
         d->mark = seq->items[i]->mark;
         d->primary = MR_SC_NONE;
         d->listener_ttl = MR_SC_UNSET;
-        mr_node *m = mr__map(b, seq->items[i], p);
+        mr_node *m = mr__named_item(b, seq, i, "datastores", d->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (d->name)
-            mr__record(b, mr__path(q, p, "name"), d->name);
         bind_store(b, m, p, d);
         mr__unknown_keys(b, m, mr__store_keys);
     }

@@ -589,18 +589,14 @@ void mr__bind_faults(mr__bind *b, mr_node *seq)
     char p[MR__PATH], q[MR__PATH];
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_fault *f = &sc->faults[i];
-        mr__path_index(p, "faults", i);
         f->name = b->faults.v[i];
         f->mark = seq->items[i]->mark;
         f->after = f->peer = MR_SC_NONE;
         f->target.index = f->target.region = MR_SC_NONE;
         f->expect_rto = f->expect_rpo = MR_SC_UNSET;
-        mr_node *m = mr__map(b, seq->items[i], p);
+        mr_node *m = mr__named_item(b, seq, i, "faults", f->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (f->name)
-            mr__record(b, mr__path(q, p, "name"), f->name);
         mr_node *kn = mr_node_take(m, "kind");
         int kind = -1;
         if (kn && !mr_node_is_null(kn)) {

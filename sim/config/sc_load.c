@@ -162,15 +162,11 @@ void mr__bind_resolvers(mr__bind *b, mr_node *seq, const mr_mark *root)
     sc->resolvers = mr__alloc(b, seq->n * sizeof *sc->resolvers);
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_resolver *r = &sc->resolvers[i];
-        mr__path_index(p, "resolvers", i);
         r->name = b->resolvers.v[i];
         r->mark = seq->items[i]->mark;
-        mr_node *m = mr__map(b, seq->items[i], p);
+        mr_node *m = mr__named_item(b, seq, i, "resolvers", r->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (r->name)
-            mr__record(b, mr__path(q, p, "name"), r->name);
         mr__bind_keys(b, m, NULL, p, mr__resolver_keys, 0, "", r);
         mr_node *pol = mr__take_seq(b, m, "ttl_policy", p);
         if (pol == NULL || pol->n == 0) {
@@ -442,16 +438,12 @@ void mr__bind_clients(mr__bind *b, mr_node *seq)
     char p[MR__PATH], q[MR__PATH];
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_client *c = &sc->clients[i];
-        mr__path_index(p, "clients", i);
         c->name = b->clients.v[i];
         c->mark = seq->items[i]->mark;
         c->origin = c->resolver = c->stamp = MR_SC_NONE;
-        mr_node *m = mr__map(b, seq->items[i], p);
+        mr_node *m = mr__named_item(b, seq, i, "clients", c->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (c->name)
-            mr__record(b, mr__path(q, p, "name"), c->name);
         mr__bind_keys(b, m, NULL, p, mr__client_keys, 0, "", c);
 
         mr_node *st = mr_node_take(m, "stamp");

@@ -59,16 +59,12 @@ void mr__bind_dependencies(mr__bind *b, mr_node *seq)
     char p[MR__PATH], q[MR__PATH];
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_dependency *d = &sc->dependencies[i];
-        mr__path_index(p, "dependencies", i);
         d->name = b->dependencies.v[i];
         d->mark = seq->items[i]->mark;
         d->region = MR_SC_NONE;
-        mr_node *m = mr__map(b, seq->items[i], p);
+        mr_node *m = mr__named_item(b, seq, i, "dependencies", d->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (d->name)
-            mr__record(b, mr__path(q, p, "name"), d->name);
         mr__bind_keys(b, m, NULL, p, mr__dependency_keys, 0, "", d);
         mr_node *r = mr_node_take(m, "region");
         if (r && !mr_node_is_null(r)) {
@@ -321,17 +317,13 @@ void mr__bind_clusters(mr__bind *b, mr_node *seq)
     char p[MR__PATH], q[MR__PATH];
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_cluster *c = &sc->clusters[i];
-        mr__path_index(p, "clusters", i);
         c->name = b->clusters.v[i];
         c->mark = seq->items[i]->mark;
         c->region = MR_SC_NONE;
         c->nodes.min = c->nodes.max = -1;
-        mr_node *m = mr__map(b, seq->items[i], p);
+        mr_node *m = mr__named_item(b, seq, i, "clusters", c->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (c->name)
-            mr__record(b, mr__path(q, p, "name"), c->name);
         mr__bind_keys(b, m, NULL, p, mr__cluster_keys, 0, "", c);
         mr_node *r = mr_node_take(m, "region");
         if (r && !mr_node_is_null(r)) {
@@ -797,16 +789,12 @@ void mr__bind_stamps(mr__bind *b, mr_node *seq)
     char p[MR__PATH], q[MR__PATH];
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_stamp *s = &sc->stamps[i];
-        mr__path_index(p, "stamps", i);
         s->name = b->stamps.v[i];
         s->mark = seq->items[i]->mark;
         s->region = MR_SC_NONE;
-        mr_node *m = mr__map(b, seq->items[i], p);
+        mr_node *m = mr__named_item(b, seq, i, "stamps", s->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (s->name)
-            mr__record(b, mr__path(q, p, "name"), s->name);
         mr__bind_keys(b, m, NULL, p, mr__stamp_keys, 0, "", s);
         mr_node *r = mr_node_take(m, "region");
         if (r && !mr_node_is_null(r)) {

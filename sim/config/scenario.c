@@ -631,17 +631,11 @@ static void bind_regions(mr__bind *b, mr_node *seq, const mr_mark *root)
     char p[MR__PATH];
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_region *r = &sc->regions[i];
-        mr__path_index(p, "regions", i);
         r->name = b->regions.v[i];
-        mr_node *m = mr__map(b, seq->items[i], p);
         r->mark = seq->items[i]->mark;
+        mr_node *m = mr__named_item(b, seq, i, "regions", r->name, p);
         if (m == NULL)
             continue;
-        mr_node_take(m, "name");
-        if (r->name) {
-            char q[MR__PATH];
-            mr__record(b, mr__path(q, p, "name"), r->name);
-        }
         mr__bind_keys(b, m, NULL, p, mr__region_keys, 0, "", r);
         mr__unknown_keys(b, m, mr__region_keys);
     }
