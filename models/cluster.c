@@ -9,10 +9,13 @@
 
 #include "mrsim/error.h"
 #include "mrsim/param.h"
+#include "mrsim/report.h"
 #include "world.h"
 
 static const mr_param cluster_params[] = {
     MR_PARAM_INT(mr_cluster_cfg, region, 0, 0, UINT32_MAX, "component id of the region"),
+    /* SCENARIO.md example: 6 nodes; no Azure figure. */
+    MR_PARAM_INT(mr_cluster_cfg, nodes, 6, 0, 100000, "provisioned nodes"),
     /* SCENARIO.md example: 6 nodes x 4 pods per node = 24 pods; no Azure figure. */
     MR_PARAM_INT(mr_cluster_cfg, pods, 24, 0, 1000000, "serving pods"),
     /* SCENARIO.md example: 40 requests/s per pod (workload-specific). */
@@ -46,11 +49,27 @@ static int cluster_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     return MR_OK;
 }
 
+static void cluster_start(mr_component *self, mr_sim *sim)
+{
+    mr_cluster_state *st = self->state;
+    st->horizon = mr_sim_horizon(sim);
+}
+
 static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_cluster_state *st = self->state;
     if (!mr__fault_count(&st->down, ev))
         mr_sim_unhandled(sim, ev);
+}
+
+/* node_hours: what the cost model bills. The node count is constant until
+ * the autoscaler and standby modes come (compute issue). */
+static void cluster_report(const mr_component *self, mr_report *out)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    const mr_cluster_state *st = self->state;
+    mr_report_scalar(out, self->name, "node_hours",
+                     (double)cfg->nodes * mr_time_to_s(st->horizon) / 3600.0);
 }
 
 static void cluster_fini(mr_component *self)
@@ -67,6 +86,8 @@ const mr_model mr_model_cluster = {
     .state_size = sizeof(mr_cluster_state),
     .init = cluster_init,
     .link = cluster_link,
+    .start = cluster_start,
     .handle = cluster_handle,
+    .report = cluster_report,
     .fini = cluster_fini,
 };

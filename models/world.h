@@ -61,6 +61,7 @@ typedef struct mr_region_state {
 /* ---- cluster ----------------------------------------------------------- */
 typedef struct mr_cluster_cfg {
     int64_t region;            /* component id of its region */
+    int64_t nodes;             /* provisioned nodes (billed: node_hours) */
     int64_t pods;              /* serving pods: the FIFO queue's servers */
     double rps_per_pod;        /* a pod's throughput: each request holds it 1/rps */
     mr_dist service_time;      /* the latency a request spends in service */
@@ -72,6 +73,7 @@ typedef struct mr_cluster_state {
     const mr_region_state *region;
     int32_t down; /* cluster failures in force */
     mr_time hold; /* 1 / rps_per_pod */
+    mr_time horizon; /* end of the run, for node_hours */
 } mr_cluster_state;
 
 static inline int mr_cluster_up(const mr_cluster_state *c)

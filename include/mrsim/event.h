@@ -20,7 +20,10 @@
  * MR_MSG_PRIVATE are public; a model's own timers start at MR_MSG_PRIVATE. */
 #define MR_MSG_MAP(X)                                                                      \
     X(FAULT_START, "fault_start") /* payload mr_msg_fault: a fault begins at its target */ \
-    X(FAULT_END, "fault_end")     /* payload mr_msg_fault: it ends */
+    X(FAULT_END, "fault_end")     /* payload mr_msg_fault: it ends */                      \
+    X(ENDPOINT_STATUS, "endpoint_status") /* payload mr_msg_status: traffic layer's verdict */ \
+    X(SCALE, "scale")             /* payload mr_msg_scale: a cluster is told its node count */ \
+    X(PROMOTE, "promote")         /* payload mr_msg_promote: a data store fails over */
 
 enum mr_msg {
     MR_MSG_NONE = 0,
@@ -45,9 +48,33 @@ struct mr_event {
 typedef struct mr_msg_fault {
     uint32_t fault; /* index of the fault in the faults component */
     uint32_t kind;  /* the fault kind (mr_fault_kind of the scenario) */
-    double severity; /* 1 = total; partial faults later */
+    double severity; /* share of requests affected at the start: 1 = total */
+    int32_t zone;    /* zone_outage: the 1-based zone; 0 otherwise */
 } mr_msg_fault;
 _Static_assert(sizeof(mr_msg_fault) <= MR_PAYLOAD_SIZE, "fault payload too large");
+
+/* Payload of MR_MSG_ENDPOINT_STATUS: the traffic layer tells its watcher
+ * (the failover policy) that an endpoint's health verdict changed. */
+typedef struct mr_msg_status {
+    uint32_t endpoint; /* index in the traffic layer's endpoints */
+    uint32_t cluster;  /* component id of the endpoint's cluster */
+    int32_t healthy;   /* 1: Online / healthy somewhere; 0: Degraded everywhere */
+} mr_msg_status;
+_Static_assert(sizeof(mr_msg_status) <= MR_PAYLOAD_SIZE, "status payload too large");
+
+/* Payload of MR_MSG_SCALE: the failover policy sets a cluster's node count
+ * (scale a warm standby up, provision a cold one, scale back at failback). */
+typedef struct mr_msg_scale {
+    int32_t nodes;
+} mr_msg_scale;
+_Static_assert(sizeof(mr_msg_scale) <= MR_PAYLOAD_SIZE, "scale payload too large");
+
+/* Payload of MR_MSG_PROMOTE: a data store fails over to a replica. */
+typedef struct mr_msg_promote {
+    uint32_t forced; /* 1: forced (may lose writes), 0: planned (waits for catch-up) */
+    uint32_t fault;  /* the fault whose episode it belongs to, or UINT32_MAX */
+} mr_msg_promote;
+_Static_assert(sizeof(mr_msg_promote) <= MR_PAYLOAD_SIZE, "promote payload too large");
 
 /* A cancellable reference to a pending event. The generation makes a handle
  * of a fired or cancelled event detectably stale, even after its slot is

@@ -130,6 +130,7 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
     for (size_t i = 0; i < sc->nclusters && rc == MR_OK; i++) {
         const mr_sc_cluster *c = &sc->clusters[i];
         mr_cluster_cfg cfg = {.region = (int64_t)c->region,
+                              .nodes = c->nodes.count,
                               .pods = (int64_t)c->nodes.count * c->pods.per_node,
                               .rps_per_pod = c->pods.rps_per_pod,
                               .service_time = c->service_time,
