@@ -44,6 +44,11 @@ static size_t col_requests(const mr_scenario *sc)
     return col_events(sc) + 1;
 }
 
+static size_t col_population(const mr_scenario *sc, size_t p)
+{
+    return col_requests(sc) + 1 + p;
+}
+
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
     const run_ctx *ctx = vctx;
@@ -76,6 +81,10 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     for (size_t i = 0; mr_report_get(r, i, &comp, &metric, &v); i++) {
         if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "requests") == 0)
             row[col_requests(sc)] = (isnan(row[col_requests(sc)]) ? 0 : row[col_requests(sc)]) + v;
+        if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "availability") == 0)
+            for (size_t p = 0; p < sc->nclients; p++)
+                if (strcmp(comp + 8, sc->clients[p].name) == 0)
+                    row[col_population(sc, p)] = v;
         if (strncmp(comp, "episode/", 8) != 0)
             continue;
         if (strcmp(metric, "fault") == 0)
@@ -151,7 +160,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         return rc;
     uint64_t reps = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
     run_ctx ctx = {.sc = sc, .seed = opts->seed_set ? opts->seed : sc->seed, .trace = opts->trace};
-    ctx.ncols = col_requests(sc) + 1;
+    ctx.ncols = col_population(sc, sc->nclients);
     double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
     ctx.client_rto = mr_xcalloc(reps, sizeof *ctx.client_rto);
     for (uint64_t i = 0; i < reps; i++)
@@ -212,6 +221,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         double req = rows[i * ctx.ncols + col_requests(sc)];
         out->requests += isnan(req) ? 0 : (uint64_t)req;
     }
+    out->npopulations = sc->nclients;
+    out->populations = mr_xcalloc(sc->nclients + 1, sizeof *out->populations);
+    for (size_t p = 0; p < sc->nclients; p++) {
+        mr_population_result *pr = &out->populations[p];
+        pr->name = sc->clients[p].name;
+        pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
+                                                        : NULL;
+        mr_summarize(rows + col_population(sc, p), reps, ctx.ncols, &pr->availability);
+    }
     out->nepisodes = sc->nfaults;
     out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
     for (size_t f = 0; f < sc->nfaults; f++) {
@@ -233,6 +251,9 @@ void mr_result_fini(mr_result *r)
 {
     free(r->episodes);
     free(r->per_rep);
+    free(r->populations);
+    r->populations = NULL;
+    r->npopulations = 0;
     r->episodes = NULL;
     r->per_rep = NULL;
     r->nepisodes = 0;
