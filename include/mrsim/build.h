@@ -28,6 +28,7 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
  * finished ones and the wall time so far. */
 typedef struct mr_progress {
     uint64_t done, total;
+    int adaptive; /* total is max: the run may stop before */
     uint64_t events;
     double elapsed_s;
 } mr_progress;

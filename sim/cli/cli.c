@@ -176,12 +176,20 @@ static void progress_line(void *vctx, const mr_progress *p)
     char rate[32] = "-", eta[32] = "-";
     if (p->elapsed_s > 0)
         snprintf(rate, sizeof rate, "%.3g", (double)p->events / p->elapsed_s);
-    if (p->done > 0 && p->done <= p->total)
-        snprintf(eta, sizeof eta, "%.0f s",
-                 p->elapsed_s / (double)p->done * (double)(p->total - p->done));
-    /* In adaptive mode total is max: the ETA is an upper bound. */
-    fprintf(stderr, "\rmrsim: %llu/%llu replications, %s events/s, ETA %s   ",
-            (unsigned long long)p->done, (unsigned long long)p->total, rate, eta);
+    if (p->done > 0 && p->done <= p->total) {
+        double left = p->elapsed_s / (double)p->done * (double)(p->total - p->done);
+        if (left < 120)
+            snprintf(eta, sizeof eta, "%.0f s", left);
+        else if (left < 7200)
+            snprintf(eta, sizeof eta, "%.0f min", left / 60);
+        else
+            snprintf(eta, sizeof eta, "%.1f h", left / 3600);
+    }
+    /* In adaptive mode total is max and the run may stop before: the ETA is
+     * then an upper bound. */
+    fprintf(stderr, "\rmrsim: %llu%s%llu replications, %s events/s, ETA %s%s   ",
+            (unsigned long long)p->done, p->adaptive ? " of at most " : "/",
+            (unsigned long long)p->total, rate, p->adaptive ? "at most " : "", eta);
     fflush(stderr);
     pr->shown = 1;
 }

@@ -29,6 +29,7 @@ typedef struct run_ctx {
     _Atomic uint64_t events_done;
     const mr_run_opts *opts;
     uint64_t done_before, total; /* replications of earlier batches; the most that may run */
+    int adaptive;
     double t0;
 } run_ctx;
 
@@ -152,6 +153,7 @@ static void run_progress(void *vctx, uint64_t done, uint64_t total)
     run_ctx *ctx = vctx;
     mr_progress p = {.done = ctx->done_before + done,
                      .total = ctx->total,
+                     .adaptive = ctx->adaptive,
                      .events = atomic_load(&ctx->events_done),
                      .elapsed_s = wall_now() - ctx->t0};
     ctx->opts->progress(ctx->opts->progress_ctx, &p);
@@ -207,7 +209,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                    .seed = opts->seed_set ? opts->seed : sc->seed,
                    .trace = opts->trace,
                    .opts = opts,
-                   .total = cap};
+                   .total = cap,
+                   .adaptive = until >= 0};
     ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
     ctx.ncols = mr__slo_ncols(ctx.slo_cols);
     atomic_init(&ctx.events_done, 0);
