@@ -261,3 +261,34 @@ Test(slo, compare_and_sweep_check_slo, .timeout = 120)
     cr_assert(second && strstr(second + 1, "\"replications\": 6,"), "%s", r.out);
     run_free(&r);
 }
+
+Test(slo, progress_only_on_a_terminal_and_not_with_q, .timeout = 60)
+{
+    /* Not a terminal (captured): nothing. */
+    run_out r = mrsim("run", TINY " -n 2 --json");
+    cr_assert(strstr(r.err, "replications") == NULL, "%s", r.err);
+    run_free(&r);
+    if (system("command -v script >/dev/null 2>&1") != 0)
+        cr_skip_test("no script(1) to give the program a terminal");
+    /* script(1) gives stderr a terminal; its output holds what was shown. */
+    char cmd[2048];
+    char outp[] = "/tmp/mrsim-slo-tty-XXXXXX";
+    int fd = mkstemp(outp);
+    close(fd);
+    snprintf(cmd, sizeof cmd,
+             "script -qc '%s run " TINY " -n 2 --json >/dev/null' /dev/null >%s 2>&1",
+             MRSIM_BINARY, outp);
+    cr_assert_eq(system(cmd), 0);
+    char *tty = slurp(outp);
+    cr_assert(strstr(tty, "mrsim: 2/2 replications, ") && strstr(tty, " events/s, ETA "), "%s",
+              tty);
+    free(tty);
+    snprintf(cmd, sizeof cmd,
+             "script -qc '%s run " TINY " -n 2 --json -q >/dev/null' /dev/null >%s 2>&1",
+             MRSIM_BINARY, outp);
+    cr_assert_eq(system(cmd), 0);
+    tty = slurp(outp);
+    cr_assert(strstr(tty, "replications") == NULL, "-q: %s", tty);
+    free(tty);
+    remove(outp);
+}
