@@ -108,7 +108,11 @@ static void print_row(const mr_result *r, const axis *axes, size_t naxes, const 
         else
             printf(" %11.6g +/- %-8.3g", s->mean, (s->ci_hi - s->ci_lo) / 2);
     }
-    putchar('\n');
+    /* The SLO verdict of the point: every stated target and expectation. */
+    size_t stated = r->nslo;
+    for (size_t e = 0; e < r->nepisodes; e++)
+        stated += r->episodes[e].nexpect;
+    printf(" %-6s\n", stated == 0 ? "-" : mr_result_slo_missed(r) ? "missed" : "met");
 }
 
 int mr_cmd_sweep(int argc, char **argv)
@@ -239,8 +243,8 @@ int mr_cmd_sweep(int argc, char **argv)
         else {
             for (size_t k = 0; k < naxes; k++)
                 printf("%-14s ", axes[k].key);
-            printf(" %22s %22s %22s %22s %22s\n", "availability", "downtime_s", "rto_s",
-                   "client_rto_s", "latency_ms_p99");
+            printf(" %22s %22s %22s %22s %22s %-6s\n", "availability", "downtime_s", "rto_s",
+                   "client_rto_s", "latency_ms_p99", "slo");
         }
         for (size_t r = 0; r < nruns; r++) {
             size_t rest = r;

@@ -247,8 +247,13 @@ Test(slo, compare_and_sweep_check_slo, .timeout = 120)
     r = mrsim("compare", NOFAULT " " NOFAULT " -q -n 2 --check-slo");
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
-    r = mrsim("sweep", OUTAGE " -q -n 2 --check-slo --vary 'slo.targets.rto=1s,5m'");
+    r = mrsim("sweep", OUTAGE " -q -n 2 --check-slo --vary 'slo.targets.rto=1s,5m' "
+                          "--set slo.targets.availability=50%");
     cr_assert_eq(r.status, 3, "%s", r.err);
+    char *one = strstr(r.out, "\n1s "), *five = strstr(r.out, "\n5m ");
+    cr_assert(one && five, "%s", r.out);
+    cr_assert(strstr(one, " missed\n") && strstr(five, " met   \n") && strstr(five, "missed") == NULL,
+              "a point's slo column: %s", r.out);
     run_free(&r);
     r = mrsim("sweep", OUTAGE " -q -n 2 --check-slo --set 'slo.targets={}' --vary "
                           "'faults[0].expect.rto=2m,3m'");
