@@ -248,10 +248,10 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
     ctx.ncols = mr__slo_ncols(ctx.slo_cols);
     atomic_init(&ctx.events_done, 0);
-    double *rows = mr_xmalloc(cap * ctx.ncols * sizeof *rows);
-    ctx.client_rto = mr_xcalloc(cap, sizeof *ctx.client_rto);
-    for (uint64_t i = 0; i < cap; i++)
-        mr_hist_init(&ctx.client_rto[i]);
+    /* Rows grow batch by batch (doubling, up to cap), so that a large max
+     * costs memory only when it is reached; never while workers run. */
+    double *rows = NULL;
+    uint64_t have = 0;
     mr_runner spec = {.jobs = opts->jobs,
                       .nmetrics = ctx.ncols,
                       .run = run_one,
@@ -266,6 +266,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     while (rc == MR_OK && reps < cap) {
         spec.first = reps;
         spec.replications = reps + batch < cap ? reps + batch : cap;
+        if (spec.replications > have) {
+            uint64_t want = 2 * have > spec.replications ? 2 * have : spec.replications;
+            want = want < cap ? want : cap;
+            rows = mr_xrealloc(rows, want * ctx.ncols * sizeof *rows);
+            ctx.client_rto = mr_xrealloc(ctx.client_rto, want * sizeof *ctx.client_rto);
+            for (uint64_t i = have; i < want; i++)
+                mr_hist_init(&ctx.client_rto[i]);
+            have = want;
+        }
         ctx.done_before = reps;
         rc = mr_replicate(&spec, rows, &failed);
         reps = spec.replications;
@@ -284,7 +293,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
      * one replication share its detection time and are not independent. */
     mr_hist pooled;
     mr_hist_init(&pooled);
-    for (uint64_t i = 0; i < cap; i++) {
+    for (uint64_t i = 0; i < have; i++) {
         if (i < reps)
             mr_hist_merge(&pooled, &ctx.client_rto[i]);
         mr_hist_fini(&ctx.client_rto[i]);
