@@ -99,6 +99,11 @@ static mr_time effective_ttl(mr_component *self, uint32_t i)
     }
 }
 
+mr_time mr__resolver_hold(mr_component *pool, uint32_t i)
+{
+    return effective_ttl(pool, i);
+}
+
 static void resolver_start(mr_component *self, mr_sim *sim)
 {
     const mr_resolver_cfg *cfg = self->cfg;

@@ -5,10 +5,22 @@
  * from every metric. Fault episodes are reported by the faults component.
  * Invariant: attempts are recorded in issue-time order (their fate is
  * computed on arrival), which is what makes the client-RTO rule a single
- * pass. */
+ * pass.
+ * Aggregate fidelity (cfg aggregate = 1): a year has 3 million windows, too
+ * many to keep or scan per replication. Traffic arrives as expected counts
+ * per interval (mr__slo_integrate); a window whose every interval had a
+ * success share of 1 meets the target whatever its count, so it is only
+ * added to bulk sums (its count is the expectation: no noise, since it
+ * cannot change a ratio of 1). A window with a share below 1 somewhere is
+ * kept, in order, with its counts drawn (total ~ Poisson(expected), ok ~
+ * Binomial(total, expected ok / expected total)): counts matter there, a
+ * 10-request window at 95% misses a 99% target 40% of the time. Downtime,
+ * RTO and episode downtime then walk the kept windows only. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
 
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
@@ -28,6 +40,7 @@ static const mr_param slo_params[] = {
     /* SCENARIO.md example slo.success_target 0.99. */
     MR_PARAM_DOUBLE(mr_slo_cfg, success_target, 0.99, 0, 1, "success ratio a window must meet"),
     MR_PARAM_INT(mr_slo_cfg, resolvers, 1, 1, 100000000, "resolvers of every pool"),
+    MR_PARAM_INT(mr_slo_cfg, aggregate, 0, 0, 1, "1: aggregate fidelity (sparse windows)"),
     MR_PARAM_END,
 };
 
@@ -42,8 +55,18 @@ static int slo_init(mr_component *self, mr_diag *diag)
     st->warmup = cfg->warmup;
     st->nres = (size_t)cfg->resolvers;
     st->nwin = (size_t)(cfg->horizon / cfg->window) + 1;
-    st->total = mr_xcalloc(st->nwin, sizeof *st->total);
-    st->ok = mr_xcalloc(st->nwin, sizeof *st->ok);
+    st->agg = cfg->aggregate != 0;
+    st->horizon = cfg->horizon;
+    if (st->agg) {
+        st->noise = mr_rng_derive(self->rng, "noise");
+        st->capsparse = 256;
+        st->sw = mr_xmalloc(st->capsparse * sizeof *st->sw);
+        st->st = mr_xmalloc(st->capsparse * sizeof *st->st);
+        st->so = mr_xmalloc(st->capsparse * sizeof *st->so);
+    } else {
+        st->total = mr_xcalloc(st->nwin, sizeof *st->total);
+        st->ok = mr_xcalloc(st->nwin, sizeof *st->ok);
+    }
     st->fail_issue = mr_xmalloc((size_t)cfg->resolvers * sizeof *st->fail_issue);
     st->done_ep = mr_xcalloc((size_t)cfg->resolvers, sizeof *st->done_ep);
     for (int64_t r = 0; r < cfg->resolvers; r++)
@@ -83,6 +106,92 @@ void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done)
                     1e3 * mr_time_to_s(done - first_issue));
 }
 
+/* The first measured window (warm-up excluded) and the end of the windows. */
+static size_t first_measured(const mr_slo_state *s)
+{
+    return (size_t)((s->warmup + s->window - 1) / s->window);
+}
+
+void mr__slo_flush(mr_slo_state *s)
+{
+    if (!s->agg || !(s->cur_total > 0)) {
+        s->cur_total = s->cur_ok = 0;
+        s->cur_imperfect = 0;
+        return;
+    }
+    size_t w = s->cur_w;
+    if (w < s->nwin) {
+        if (!s->cur_imperfect) {
+            if (w < first_measured(s)) {
+                s->warm_total += s->cur_total;
+                s->warm_ok += s->cur_ok;
+            } else {
+                s->bulk_total += s->cur_total;
+                s->bulk_ok += s->cur_ok;
+            }
+        } else {
+            if (s->nsparse == s->capsparse) {
+                s->capsparse *= 2;
+                s->sw = mr_xrealloc(s->sw, s->capsparse * sizeof *s->sw);
+                s->st = mr_xrealloc(s->st, s->capsparse * sizeof *s->st);
+                s->so = mr_xrealloc(s->so, s->capsparse * sizeof *s->so);
+            }
+            double p = s->cur_ok / s->cur_total;
+            unsigned n = gsl_ran_poisson(mr_rng_gsl(s->noise), s->cur_total);
+            unsigned k = gsl_ran_binomial(mr_rng_gsl(s->noise), p < 1 ? (p > 0 ? p : 0) : 1, n);
+            s->sw[s->nsparse] = w;
+            s->st[s->nsparse] = n;
+            s->so[s->nsparse] = k;
+            s->nsparse++;
+        }
+    }
+    s->cur_total = s->cur_ok = 0;
+    s->cur_imperfect = 0;
+}
+
+void mr__slo_integrate(mr_slo_state *s, mr_time t0, mr_time t1, double rate, double ok_share)
+{
+    if (t1 > s->horizon)
+        t1 = s->horizon;
+    if (!s->agg || t1 <= t0 || !(rate > 0))
+        return;
+    int perfect = ok_share >= 1;
+    mr_time W = s->window;
+    while (t0 < t1) {
+        size_t w = (size_t)(t0 / W);
+        if (w != s->cur_w) {
+            mr__slo_flush(s);
+            s->cur_w = w;
+        }
+        mr_time wend = (mr_time)(w + 1) * W;
+        if (perfect && t1 >= wend + W) {
+            /* Whole windows met in full: straight to the bulk sums. */
+            double n = rate * mr_time_to_s(wend - t0);
+            s->cur_total += n;
+            s->cur_ok += n;
+            mr__slo_flush(s);
+            size_t w2 = (size_t)(t1 / W);
+            size_t a = w + 1, m = first_measured(s), e = w2 < s->nwin ? w2 : s->nwin;
+            double per = rate * mr_time_to_s(W);
+            size_t warm = a < m ? (m < e ? m : e) - a : 0;
+            size_t meas = e > a + warm ? e - a - warm : 0;
+            s->warm_total += per * (double)warm;
+            s->warm_ok += per * (double)warm;
+            s->bulk_total += per * (double)meas;
+            s->bulk_ok += per * (double)meas;
+            s->cur_w = w2;
+            t0 = (mr_time)w2 * W;
+            continue;
+        }
+        mr_time e = t1 < wend ? t1 : wend;
+        double n = rate * mr_time_to_s(e - t0);
+        s->cur_total += n;
+        s->cur_ok += n * (ok_share > 0 ? ok_share : 0);
+        s->cur_imperfect |= !perfect;
+        t0 = e;
+    }
+}
+
 void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault)
 {
     if (s->nep > 0 && s->ep[s->nep - 1].end < 0)
@@ -106,12 +215,80 @@ static int meets(const mr_slo_state *s, double target, size_t w)
     return s->total[w] == 0 || (double)s->ok[w] >= target * (double)s->total[w];
 }
 
+static int sparse_bad(const mr_slo_state *s, double target, size_t j)
+{
+    return s->st[j] > 0 && s->so[j] < target * s->st[j];
+}
+
+/* The first kept window at or after w. */
+static size_t sparse_from(const mr_slo_state *s, size_t w)
+{
+    size_t lo = 0, hi = s->nsparse;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->sw[mid] < w)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* episode_rto over the kept windows: the same rule, where a gap between two
+ * below-target windows is a run of meeting ones. */
+static double sparse_episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k,
+                                 int *censored)
+{
+    mr_time start = s->ep[k].start;
+    mr_time limit = k + 1 < s->nep ? s->ep[k + 1].start : cfg->horizon;
+    size_t w0 = (size_t)(start / cfg->window);
+    size_t w1 = (size_t)((limit + cfg->window - 1) / cfg->window);
+    if (w1 > s->nwin)
+        w1 = s->nwin;
+    size_t need = (size_t)((cfg->stable_for + cfg->window - 1) / cfg->window);
+    if (need < 1)
+        need = 1;
+    int64_t last_bad = -1;
+    *censored = 0;
+    for (size_t j = sparse_from(s, w0); j < s->nsparse && s->sw[j] < w1; j++) {
+        if (!sparse_bad(s, cfg->success_target, j))
+            continue;
+        if (last_bad >= 0 && s->sw[j] - (size_t)last_bad - 1 >= need)
+            break;
+        last_bad = (int64_t)s->sw[j];
+    }
+    if (last_bad < 0)
+        return 0;
+    /* Either a long enough gap follows last_bad, or the range's end does. */
+    size_t next = w1;
+    for (size_t j = sparse_from(s, (size_t)last_bad + 1); j < s->nsparse && s->sw[j] < w1; j++)
+        if (sparse_bad(s, cfg->success_target, j)) {
+            next = s->sw[j];
+            break;
+        }
+    if (next - (size_t)last_bad - 1 >= need)
+        return mr_time_to_s((mr_time)(last_bad + 1) * cfg->window - start);
+    *censored = 1;
+    return mr_time_to_s(limit - start);
+}
+
+static uint64_t sparse_bad_between(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t a,
+                                   size_t b)
+{
+    uint64_t bad = 0;
+    for (size_t j = sparse_from(s, a); j < s->nsparse && s->sw[j] < b; j++)
+        bad += sparse_bad(s, cfg->success_target, j);
+    return bad;
+}
+
 /* RTO of episode k in seconds (DESIGN.md): the end of the last below-target
  * window before a run of stable_for meeting windows, minus the start; 0 if
  * no window from the start on missed; *censored when no such run comes
  * before the episode's end (the next fault or the horizon). */
 static double episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k, int *censored)
 {
+    if (s->agg)
+        return sparse_episode_rto(cfg, s, k, censored);
     mr_time start = s->ep[k].start;
     mr_time limit = k + 1 < s->nep ? s->ep[k + 1].start : cfg->horizon;
     size_t w0 = (size_t)(start / cfg->window);
@@ -149,6 +326,8 @@ static uint64_t episode_downtime(const mr_slo_cfg *cfg, const mr_slo_state *s, s
         a = w0;
     if (b > w1)
         b = w1;
+    if (s->agg)
+        return a < b ? sparse_bad_between(cfg, s, a, b) : 0;
     uint64_t bad = 0;
     for (size_t w = a; w < b; w++)
         bad += !meets(s, cfg->success_target, w);
@@ -163,24 +342,43 @@ static void slo_report(const mr_component *self, mr_report *out)
     size_t w1 = (size_t)((cfg->horizon + cfg->window - 1) / cfg->window);
     if (w1 > st->nwin)
         w1 = st->nwin;
-    uint64_t total = 0, ok = 0, bad = 0;
-    for (size_t w = w0; w < w1; w++) {
-        total += st->total[w];
-        ok += st->ok[w];
-        bad += !meets(st, cfg->success_target, w);
+    double total = 0, ok = 0;
+    uint64_t bad = 0;
+    double wtotal = 0, wok = 0;
+    if (st->agg) {
+        total = st->bulk_total;
+        ok = st->bulk_ok;
+        wtotal = st->warm_total;
+        wok = st->warm_ok;
+        for (size_t j = 0; j < st->nsparse; j++) {
+            if (st->sw[j] >= w1)
+                break;
+            if (st->sw[j] < w0) {
+                wtotal += st->st[j];
+                wok += st->so[j];
+                continue;
+            }
+            total += st->st[j];
+            ok += st->so[j];
+            bad += sparse_bad(st, cfg->success_target, j);
+        }
+    } else {
+        for (size_t w = w0; w < w1; w++) {
+            total += (double)st->total[w];
+            ok += (double)st->ok[w];
+            bad += !meets(st, cfg->success_target, w);
+        }
+        for (size_t w = 0; w < w0 && w < st->nwin; w++) {
+            wtotal += (double)st->total[w];
+            wok += (double)st->ok[w];
+        }
     }
-    mr_report_scalar(out, "", "availability", total ? (double)ok / (double)total : NAN);
+    mr_report_scalar(out, "", "availability", total > 0 ? ok / total : NAN);
     mr_report_scalar(out, "", "downtime_s", (double)bad * mr_time_to_s(cfg->window));
-    mr_report_scalar(out, "", "requests", (double)total);
+    mr_report_scalar(out, "", "requests", total);
     /* The warm-up on its own, for slo.steady_state: the windows the metrics
      * above leave out. */
-    uint64_t wtotal = 0, wok = 0;
-    for (size_t w = 0; w < w0 && w < st->nwin; w++) {
-        wtotal += st->total[w];
-        wok += st->ok[w];
-    }
-    mr_report_scalar(out, "", "warmup_availability",
-                     wtotal ? (double)wok / (double)wtotal : NAN);
+    mr_report_scalar(out, "", "warmup_availability", wtotal > 0 ? wok / wtotal : NAN);
     mr_report_scalar(out, "", "warmup_latency_ms_p99",
                      mr_hist_quantile(&st->warm_latency_ms, 0.99));
     double rto_sum = 0;
@@ -218,6 +416,10 @@ static void slo_fini(mr_component *self)
     free(st->ok);
     free(st->fail_issue);
     free(st->done_ep);
+    free(st->sw);
+    free(st->st);
+    free(st->so);
+    mr_rng_free(st->noise);
     mr_hist_fini(&st->latency_ms);
     mr_hist_fini(&st->warm_latency_ms);
     mr_hist_fini(&st->client_rto_hist);

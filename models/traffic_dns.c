@@ -8,6 +8,8 @@
  * Resolvers then keep the old answer until their caches expire (rule 3).
  * "Serves" is the truth an operator would see from users: the cluster is
  * up and does not fail every request (a total gray failure counts).
+ * Aggregate fidelity (lazy): every move of the record is told to the
+ * listener (the aggregate clients), which re-reads the answer.
  * Invariant: at most one edit is under way (pending). */
 #include <string.h>
 
@@ -24,6 +26,8 @@ static const mr_param dns_params[] = {
     /* REFERENCE.md §3 "TTL default": the docs' example uses 3600 s. */
     MR_PARAM_DURATION(mr_dns_cfg, ttl, MR_H, MR_S, 2147483647LL * MR_S, "record TTL"),
     MR_PARAM_INT(mr_dns_cfg, watcher, -1, -1, UINT32_MAX, "component told of record changes"),
+    MR_PARAM_INT(mr_dns_cfg, lazy, 0, 0, 1, "1: aggregate fidelity, tell the listener"),
+    MR_PARAM_INT(mr_dns_cfg, listener, 0, 0, UINT32_MAX, "lazy: component told of every move"),
     MR_PARAM_END,
 };
 
@@ -101,6 +105,8 @@ static void tell(mr_component *self, mr_sim *sim, int32_t e, int healthy)
 static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_dns_state *st = self->state;
+    if (ev->kind == MR_MSG_WAKE)
+        return; /* nothing sleeps here */
     if (ev->kind == MR_MSG_FAULT_START || ev->kind == MR_MSG_FAULT_END) {
         mr_msg_fault m;
         memcpy(&m, ev->payload.bytes, sizeof m);
@@ -120,6 +126,12 @@ static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         st->record = to;
         st->changes++;
         tell(self, sim, to, 1);
+        const mr_dns_cfg *cfg = self->cfg;
+        if (cfg->lazy) {
+            mr_msg_status s = {(uint32_t)to, (uint32_t)cfg->cluster[to], 1};
+            mr_sim_schedule(sim, 0, (uint32_t)cfg->listener, MR_MSG_ENDPOINT_STATUS, &s,
+                            sizeof s, NULL);
+        }
     }
     consider(self, sim);
 }

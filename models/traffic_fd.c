@@ -11,6 +11,10 @@
  * every origin unhealthy the edge fails open over all of them, priority
  * still honoured (REFERENCE.md §2 "All origins unhealthy"). Clients reach
  * the edge by anycast: no DNS answer changes, so no cache delays failover.
+ * Aggregate fidelity (lazy): as for Traffic Manager, an edge's probes of an
+ * origin sleep while its window is full of successes and the origin is
+ * quiescent, and resume on their grid at MR_MSG_WAKE; every change of an
+ * edge's view is told to the listener (the aggregate clients).
  * Invariant: healthy_pops[e] counts the edges whose window of e holds at
  * least `required` successes. */
 #include <stdlib.h>
@@ -47,6 +51,8 @@ static const mr_param fd_params[] = {
                       "latency window around the fastest origin"),
     MR_PARAM_INT(mr_fd_cfg, retry_next, 0, 0, 1, "retry a refused connection elsewhere"),
     MR_PARAM_INT(mr_fd_cfg, watcher, -1, -1, UINT32_MAX, "component told of health changes"),
+    MR_PARAM_INT(mr_fd_cfg, lazy, 0, 0, 1, "1: aggregate fidelity, quiescent probes sleep"),
+    MR_PARAM_INT(mr_fd_cfg, listener, 0, 0, UINT32_MAX, "lazy: component told of every change"),
     MR_PARAM_END,
 };
 
@@ -80,6 +86,12 @@ static int fd_init(mr_component *self, mr_diag *diag)
     for (int64_t e = 0; e < cfg->n; e++)
         st->healthy_pops[e] = (int32_t)cfg->pops;
     st->probe = mr_rng_derive(self->rng, "probe");
+    if (cfg->lazy) {
+        st->phase = mr_xmalloc(cells * sizeof *st->phase);
+        st->sleep_next = mr_xmalloc(cells * sizeof *st->sleep_next);
+        for (size_t c = 0; c < cells; c++)
+            st->sleep_next[c] = -1;
+    }
     return MR_OK;
 }
 
@@ -109,8 +121,29 @@ static void fd_start(mr_component *self, mr_sim *sim)
         for (int64_t e = 0; e < cfg->n; e++) {
             probe_msg m = {(uint32_t)p, (uint32_t)e};
             mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
+            mr_fd_state *st = self->state;
+            if (st->phase)
+                st->phase[(size_t)p * (size_t)cfg->n + (size_t)e] = mr_sim_now(sim) + phase;
             mr_sim_schedule(sim, phase, self->id, FD_PROBE, &m, sizeof m, NULL);
         }
+}
+
+/* Every sleeping probe resumes at its next instant on its grid. */
+static void wake(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    mr_fd_state *st = self->state;
+    size_t cells = (size_t)cfg->pops * (size_t)cfg->n;
+    for (size_t c = 0; c < cells && st->sleep_next; c++) {
+        if (st->sleep_next[c] < 0)
+            continue;
+        mr_time next = mr__next_on_grid(st->phase[c], cfg->interval, now);
+        if (next > st->sleep_next[c])
+            st->probes += (uint64_t)((next - st->sleep_next[c]) / cfg->interval);
+        st->sleep_next[c] = -1;
+        probe_msg m = {(uint32_t)(c / (size_t)cfg->n), (uint32_t)(c % (size_t)cfg->n)};
+        mr_sim_schedule_at(sim, next, self->id, FD_PROBE, &m, sizeof m, NULL);
+    }
 }
 
 /* Adds one probe outcome to edge p's window of origin e. */
@@ -125,6 +158,11 @@ static void record(mr_component *self, mr_sim *sim, const probe_msg *m, int ok)
         return;
     st->healthy[c] = h;
     st->changes++;
+    if (cfg->lazy) {
+        mr_msg_status s = {m->origin, (uint32_t)cfg->cluster[m->origin], h};
+        mr_sim_schedule(sim, 0, (uint32_t)cfg->listener, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,
+                        NULL);
+    }
     int32_t before = st->healthy_pops[m->origin];
     st->healthy_pops[m->origin] += h ? 1 : -1;
     /* The failover policy hears when an origin is healthy nowhere, or
@@ -140,6 +178,10 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
+    if (ev->kind == MR_MSG_WAKE) {
+        wake(self, sim, ev->time);
+        return;
+    }
     if (mr__traffic_fault(&st->faults, ev))
         return;
     probe_msg m;
@@ -150,9 +192,15 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         if (mr_cluster_probe_ok(st->cl[m.origin], ev->time,
                                 mr_cluster_probe_fail_share(st->cl[m.origin], ev->time) > 0
                                     ? mr_rng_uniform(st->probe)
-                                    : 1))
+                                    : 1)) {
             record(self, sim, &m, 1);
-        else
+            size_t c = (size_t)m.pop * (size_t)cfg->n + m.origin;
+            if (cfg->lazy && st->window[c] == full_window(cfg) &&
+                mr_cluster_quiescent(st->cl[m.origin])) {
+                st->sleep_next[c] = ev->time + cfg->interval;
+                break;
+            }
+        } else
             mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
         mr_sim_schedule(sim, cfg->interval, self->id, FD_PROBE, &m, sizeof m, NULL);
         break;
@@ -248,6 +296,8 @@ static void fd_fini(mr_component *self)
     mr_fd_state *st = self->state;
     free(st->window);
     free(st->healthy);
+    free(st->phase);
+    free(st->sleep_next);
     mr_rng_free(st->probe);
 }
 

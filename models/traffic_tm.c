@@ -11,6 +11,14 @@
  * answers follow from that moment (mr__tm_answer): priority, weighted, or
  * performance (the Online endpoint closest to the resolver's region). With
  * every endpoint Degraded it fails open.
+ * Aggregate fidelity (lazy): a probe that succeeds with its location's
+ * count at 0 and its endpoint quiescent (no fault in force that a probe can
+ * see) changes nothing, and neither would the next ones until a fault
+ * starts or ends; so the location's probes of that endpoint sleep, and
+ * MR_MSG_WAKE (sent by the aggregate clients on every fault start and end)
+ * schedules the next one on the same grid, phase + k x interval. No random
+ * number is drawn by a skipped probe, so the verdicts are those of request
+ * fidelity exactly; skipped probes still count in `probes`.
  * Invariant: tripped[e] counts the locations whose fails[l][e] exceed
  * tolerated. */
 #include <string.h>
@@ -43,6 +51,8 @@ static const mr_param tm_params[] = {
     /* REFERENCE.md §1 "Probe origin": several locations, count not published; 0 means 1. */
     MR_PARAM_INT(mr_tm_cfg, locations, 1, 0, MR_MAX_LOCATIONS, "probing locations"),
     MR_PARAM_INT(mr_tm_cfg, quorum, 1, 0, MR_MAX_LOCATIONS, "tripped locations for Degraded"),
+    MR_PARAM_INT(mr_tm_cfg, lazy, 0, 0, 1, "1: aggregate fidelity, quiescent probes sleep"),
+    MR_PARAM_INT(mr_tm_cfg, listener, 0, 0, UINT32_MAX, "lazy: component told of changes"),
     MR_PARAM_END,
 };
 
@@ -99,23 +109,54 @@ static void tm_start(mr_component *self, mr_sim *sim)
         for (int64_t e = 0; e < cfg->n; e++) {
             probe_msg m = {(uint32_t)e, (uint32_t)l};
             mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
+            mr_tm_state *st = self->state;
+            st->phase[l][e] = mr_sim_now(sim) + phase;
+            st->sleep_next[l][e] = -1;
             mr_sim_schedule(sim, phase, self->id, TM_PROBE, &m, sizeof m, NULL);
         }
 }
 
-static void set_status(mr_tm_state *st, uint32_t e, int degraded, mr_time now)
+static void set_status(mr_sim *sim, const mr_tm_cfg *cfg, mr_tm_state *st, uint32_t e,
+                       int degraded, mr_time now)
 {
     if (st->degraded[e] != degraded) {
         st->degraded[e] = (uint8_t)degraded;
         st->changed_at[e] = now;
         st->changes++;
+        if (cfg->lazy) {
+            mr_msg_status s = {e, (uint32_t)cfg->cluster[e], !degraded};
+            mr_sim_schedule(sim, 0, (uint32_t)cfg->listener, MR_MSG_ENDPOINT_STATUS, &s,
+                            sizeof s, NULL);
+        }
     }
+}
+
+/* Every sleeping probe resumes at its next instant on its grid. */
+static void wake(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_tm_cfg *cfg = self->cfg;
+    mr_tm_state *st = self->state;
+    for (int64_t l = 0; l < locations(cfg); l++)
+        for (int64_t e = 0; e < cfg->n; e++) {
+            if (st->sleep_next[l][e] < 0)
+                continue;
+            mr_time next = mr__next_on_grid(st->phase[l][e], cfg->interval, now);
+            if (next > st->sleep_next[l][e])
+                st->probes += (uint64_t)((next - st->sleep_next[l][e]) / cfg->interval);
+            st->sleep_next[l][e] = -1;
+            probe_msg m = {(uint32_t)e, (uint32_t)l};
+            mr_sim_schedule_at(sim, next, self->id, TM_PROBE, &m, sizeof m, NULL);
+        }
 }
 
 static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_tm_cfg *cfg = self->cfg;
     mr_tm_state *st = self->state;
+    if (ev->kind == MR_MSG_WAKE) {
+        wake(self, sim, ev->time);
+        return;
+    }
     if (mr__traffic_fault(&st->faults, ev))
         return;
     probe_msg m;
@@ -130,7 +171,11 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             if (st->fails[l][e] > cfg->tolerated)
                 st->tripped[e]--;
             st->fails[l][e] = 0;
-            set_status(st, e, st->tripped[e] >= quorum(cfg), ev->time);
+            set_status(sim, cfg, st, e, st->tripped[e] >= quorum(cfg), ev->time);
+            if (cfg->lazy && mr_cluster_quiescent(c)) {
+                st->sleep_next[l][e] = ev->time + cfg->interval;
+                break;
+            }
         } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &m, sizeof m, NULL);
         }
@@ -140,7 +185,7 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case TM_PROBE_FAILED:
         if (++st->fails[l][e] == cfg->tolerated + 1)
             st->tripped[e]++;
-        set_status(st, e, st->tripped[e] >= quorum(cfg), ev->time);
+        set_status(sim, cfg, st, e, st->tripped[e] >= quorum(cfg), ev->time);
         break;
     default:
         mr_sim_unhandled(sim, ev);

@@ -169,6 +169,23 @@ static inline int mr_cluster_up(const mr_cluster_state *c)
     return c->down == 0 && c->region->down == 0;
 }
 
+/* Whether every probe of the cluster succeeds until some fault starts or
+ * ends: what lets aggregate fidelity skip them (DESIGN.md "periodic
+ * activity whose outcome cannot change in steady state"). */
+static inline int mr_cluster_quiescent(const mr_cluster_state *c)
+{
+    return mr_cluster_up(c) && !mr__fault_set_any(&c->partial) &&
+           !mr__fault_set_any(&c->gray_probe);
+}
+
+/* The first instant at or after now of a grid phase + k x interval. */
+static inline mr_time mr__next_on_grid(mr_time phase, mr_time interval, mr_time now)
+{
+    if (now <= phase)
+        return phase;
+    return phase + (now - phase + interval - 1) / interval * interval;
+}
+
 /* The share of requests a cluster that is up fails now (partial and gray
  * failures), and likewise for health probes: probes see what the probe
  * path sees (DESIGN.md "Global traffic layer"). */
@@ -232,6 +249,10 @@ typedef struct mr_tm_cfg {
     int64_t quorum;    /* locations that must count enough failures for Degraded */
     /* PERFORMANCE: round trip from region r to endpoint e. */
     mr_time rtt[MR_MAX_REGIONS][MR_MAX_ENDPOINTS];
+    /* Aggregate fidelity: probes of a quiescent endpoint sleep until
+     * MR_MSG_WAKE, and every status change is told to `listener`. */
+    int64_t lazy;
+    int64_t listener;
 } mr_tm_cfg;
 
 typedef struct mr_tm_state {
@@ -244,6 +265,8 @@ typedef struct mr_tm_state {
     uint64_t queries, probes;
     mr_traffic_faults faults;
     mr_rng *probe; /* partial failures seen by probes */
+    mr_time phase[MR_MAX_LOCATIONS][MR_MAX_ENDPOINTS];      /* first probe (lazy) */
+    mr_time sleep_next[MR_MAX_LOCATIONS][MR_MAX_ENDPOINTS]; /* skipped from; -1 awake */
 } mr_tm_state;
 
 /* The cluster component id DNS answers with now (rule 1: by routing method
@@ -265,6 +288,8 @@ typedef struct mr_fd_cfg {
     int64_t retry_next;          /* retry a refused connection at the next origin */
     int64_t watcher;             /* told of health changes (MR_MSG_ENDPOINT_STATUS); -1 none */
     mr_time rtt[MR_MAX_REGIONS][MR_MAX_ENDPOINTS]; /* from a client's region to origin e */
+    int64_t lazy;     /* as for Traffic Manager: sleeping probes, every edge's */
+    int64_t listener; /* change told to the aggregate clients */
 } mr_fd_cfg;
 
 typedef struct mr_fd_state {
@@ -275,6 +300,8 @@ typedef struct mr_fd_state {
     mr_traffic_faults faults;
     mr_rng *probe;     /* partial failures seen by probes */
     uint64_t changes, probes, requests;
+    mr_time *phase;      /* pops x n, lazy only: first probe */
+    mr_time *sleep_next; /* pops x n, lazy only: skipped from; -1 awake */
 } mr_fd_state;
 
 /* The origin (cluster component id) that edge `pop` sends a request from
@@ -295,6 +322,7 @@ typedef struct mr_dns_cfg {
     mr_time ttl;
     mr_dist operator_delay; /* detection, decision and the edit */
     int64_t watcher;        /* told when the record moves; -1 none */
+    int64_t lazy, listener; /* aggregate fidelity: the listener hears every move */
 } mr_dns_cfg;
 
 typedef struct mr_dns_state {
@@ -335,6 +363,8 @@ typedef struct mr_resolver_state {
 /* The answer resolver i gives at time now, asking the authority first if
  * its entry has expired (rule 3). */
 uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now);
+/* How long resolver i keeps an answer fetched now (draws an extra hold). */
+mr_time mr__resolver_hold(mr_component *pool, uint32_t i);
 
 /* ---- client populations ------------------------------------------------- */
 enum { MR_RUNTIME_NONE = 0, MR_RUNTIME_JAVA = 1, MR_RUNTIME_CHROME = 2 };
@@ -380,6 +410,7 @@ typedef struct mr_slo_cfg {
     mr_time window, warmup, horizon, stable_for;
     double success_target;
     int64_t resolvers; /* resolvers of every pool, for client RTO */
+    int64_t aggregate; /* 1: counts come from mr__slo_integrate (sparse windows) */
 } mr_slo_cfg;
 
 typedef struct mr_slo_episode {
@@ -402,6 +433,18 @@ struct mr_slo_state {
     uint32_t *done_ep;   /* 1 + the episode whose sample is taken */
     mr_tally client_rto_s;
     mr_hist client_rto_hist;
+    /* Aggregate fidelity: windows that met every request are summed in
+     * bulk; the others are kept, in time order, with Poisson counts. */
+    int agg;
+    mr_time horizon;
+    size_t cur_w;           /* the window being filled */
+    double cur_total, cur_ok;
+    int cur_imperfect;      /* some of it had a success share below 1 */
+    double bulk_total, bulk_ok, warm_total, warm_ok;
+    size_t *sw;             /* imperfect windows: index, counts */
+    double *st, *so;
+    size_t nsparse, capsparse;
+    mr_rng *noise;
 };
 
 /* Records an attempt's fate at its issue time (outcomes are computed on
@@ -411,6 +454,11 @@ void mr__slo_attempt(mr_slo_state *s, uint32_t resolver, mr_time issue, int ok, 
 /* Records a request's final outcome (retries included) in the window of
  * its first issue time. */
 void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done);
+/* Aggregate fidelity: requests first issued in [t0, t1) at `rate` per
+ * second, a share ok_share of which succeed. Calls come in time order. */
+void mr__slo_integrate(mr_slo_state *s, mr_time t0, mr_time t1, double rate, double ok_share);
+/* Closes the window being filled (at the end of the run). */
+void mr__slo_flush(mr_slo_state *s);
 /* A fault episode starts or ends. */
 void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault);
 void mr__slo_episode_end(mr_slo_state *s, mr_time t, uint32_t fault);

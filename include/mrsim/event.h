@@ -23,7 +23,8 @@
     X(FAULT_END, "fault_end")     /* payload mr_msg_fault: it ends */                      \
     X(ENDPOINT_STATUS, "endpoint_status") /* payload mr_msg_status: traffic layer's verdict */ \
     X(SCALE, "scale")             /* payload mr_msg_scale: a cluster is told its node count */ \
-    X(PROMOTE, "promote")         /* payload mr_msg_promote: a data store fails over */
+    X(PROMOTE, "promote")         /* payload mr_msg_promote: a data store fails over */ \
+    X(WAKE, "wake")               /* no payload: aggregate fidelity, re-read the world */
 
 enum mr_msg {
     MR_MSG_NONE = 0,

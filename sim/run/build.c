@@ -240,8 +240,6 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
 {
     int rc = MR_OK;
     char what[160];
-    if (sc->run.fidelity != MR_FIDELITY_REQUEST)
-        unsupported(diag, &sc->run.mark, &rc, "run.fidelity: aggregate");
     if (sc->traffic.kind == MR_TRAFFIC_DNS && sc->traffic.routing != MR_ROUTING_PRIORITY) {
         snprintf(what, sizeof what, "traffic.routing: %s with plain DNS (one record: priority)",
                  mr_routing_names[sc->traffic.routing]);
@@ -278,6 +276,12 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
             unsupported(diag, &c->uses.mark, &rc, "clients using data stores");
         if (c->resolver == MR_SC_NONE)
             unsupported(diag, &c->mark, &rc, "clients without a resolver");
+        if (sc->run.fidelity == MR_FIDELITY_AGGREGATE && c->runtime_cache != MR_CACHE_NONE) {
+            snprintf(what, sizeof what,
+                     "clients '%s': a runtime cache with run.fidelity: aggregate (request only)",
+                     c->name);
+            unsupported(diag, &c->mark, &rc, what);
+        }
     }
     if (sc->nfaults > MR_MAX_FAULTS)
         unsupported(diag, &sc->faults[0].mark, &rc, "more than 32 faults");
@@ -385,6 +389,14 @@ static int add(mr_sim *sim, const char *kind, const char *name, const void *cfg,
     return mr_sim_add(sim, mr_model_find(kind), name, cfg, diag, NULL);
 }
 
+/* Aggregate fidelity: the traffic layer's quiescent probes sleep and it
+ * tells the aggregate clients (the first population, the hub) of every
+ * verdict. */
+static int aggregate(const mr_scenario *sc)
+{
+    return sc->run.fidelity == MR_FIDELITY_AGGREGATE && sc->nclients > 0;
+}
+
 /* The traffic layer, of the scenario's kind, as component "traffic". */
 static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_diag *diag)
 {
@@ -398,7 +410,9 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
                          .required = t->probe.successful_samples_required,
                          .additional_latency = t->additional_latency,
                          .retry_next = t->retry_next_origin,
-                         .watcher = -1};
+                         .watcher = -1,
+                         .lazy = aggregate(sc),
+                         .listener = l->clients0};
         for (size_t e = 0; e < t->nendpoints; e++) {
             cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
             cfg.priority[e] = t->endpoints[e].priority;
@@ -412,7 +426,9 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
         mr_dns_cfg cfg = {.n = (int64_t)t->nendpoints,
                           .ttl = t->ttl,
                           .operator_delay = t->operator_delay,
-                          .watcher = -1};
+                          .watcher = -1,
+                          .lazy = aggregate(sc),
+                          .listener = l->clients0};
         for (size_t e = 0; e < t->nendpoints; e++) {
             cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
             cfg.priority[e] = t->endpoints[e].priority;
@@ -428,7 +444,9 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
                      .tolerated = t->probe.tolerated_failures,
                      .ttl = t->ttl,
                      .locations = t->probe.locations,
-                     .quorum = t->probe.quorum};
+                     .quorum = t->probe.quorum,
+                     .lazy = aggregate(sc),
+                     .listener = l->clients0};
     for (size_t e = 0; e < t->nendpoints; e++) {
         cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
         cfg.priority[e] = t->endpoints[e].priority;
@@ -497,7 +515,8 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                           .horizon = sc->run.horizon,
                           .stable_for = sc->slo.stable_for,
                           .success_target = sc->slo.success_target,
-                          .resolvers = resolvers > 0 ? resolvers : 1};
+                          .resolvers = resolvers > 0 ? resolvers : 1,
+                          .aggregate = sc->run.fidelity == MR_FIDELITY_AGGREGATE};
         rc = add(sim, "slo", "slo", &cfg, diag);
     }
     for (size_t i = 0; i < sc->nclients && rc == MR_OK; i++) {
@@ -531,13 +550,15 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                 cfg.fallback |= stamp_origins(sc, c->fallback.v[f]);
         }
         snprintf(name, sizeof name, "clients/%s", c->name);
-        rc = add(sim, "clients", name, &cfg, diag);
+        rc = add(sim, aggregate(sc) ? "clients_agg" : "clients", name, &cfg, diag);
     }
     if (rc == MR_OK) {
         mr_faults_cfg cfg = {.slo = l.slo, .n = (int64_t)sc->nfaults};
         /* The DNS operator learns of every fault as it happens. */
         if (sc->traffic.kind == MR_TRAFFIC_DNS)
             cfg.watcher[cfg.nwatch++] = l.tm;
+        if (aggregate(sc)) /* the hub re-reads the world at every start and end */
+            cfg.watcher[cfg.nwatch++] = l.clients0;
         for (size_t i = 0; i < sc->nfaults; i++)
             fault_cfg(sc, &sc->faults[i], &l, &cfg.f[i]);
         rc = add(sim, "faults", "faults", &cfg, diag);

@@ -1,0 +1,715 @@
+/* models/clients_agg.c: client populations at aggregate fidelity (DESIGN.md
+ * "DNS caches and clients"). Traffic is a rate, not events. The model acts
+ * only when something changes and integrates expected requests and
+ * successes into the SLO collector's windows in between
+ * (mr__slo_integrate), where a window below a success share of 1 gets
+ * Poisson counts (models/slo.c).
+ *
+ * One component per population (the builder swaps the kind "clients" for
+ * this one, same configuration), but the first of them, the hub, runs every
+ * population: they share clusters (capacity) and resolver pools. The others
+ * only report what the hub computed for them.
+ *
+ * What the hub knows: for each resolver, the slot (endpoint, no answer, a
+ * wrong record) its cached answer points at, and counts per slot; with
+ * Front Door, the origin each (population, edge) is routed to. Between
+ * events the success share of population k is piecewise constant:
+ *   sum over slots j of share_kj x (1 - (1 - p_kj c_j)^attempts)
+ * where p_kj is the share of attempts cluster j serves (up, reachable from
+ * k's region, not failed by a partial or gray failure) and c_j =
+ * min(1, capacity_j / offered_j) is the fluid capacity approximation: the
+ * rate beyond pods x rps_per_pod fails. Retries are taken as independent
+ * attempts under the state of the first (the state changing within
+ * attempts x (timeout + backoff) of a switch is not seen: a bias of a few
+ * seconds per switch, under 3% of the loss of the reference drill).
+ *
+ * What makes it act (each an event):
+ *  - a fault starts or ends (it is a watcher of the fault injector): it
+ *    re-reads the clusters and regions and sends MR_MSG_WAKE to the traffic
+ *    layer, whose sleeping probes resume on their grid (traffic_tm.c);
+ *  - the traffic layer tells it of every verdict (its listener): with
+ *    Front Door the routes of the edges are re-read; with a DNS authority
+ *    (Traffic Manager, plain DNS) every resolver's next refresh becomes an
+ *    event, once: a refresh after the latest change fetches the answer that
+ *    holds until the next change, so its later refreshes cannot change
+ *    anything and are not simulated (weighted answers are redrawn then, the
+ *    split following the weights over resolvers rather than per query);
+ *  - a resolver's refresh: it asks the authority through the resolver pool
+ *    (rule 3: its TTL policy) and moves to the slot of the answer;
+ *  - a tick every SLO window while a ramped fault is in force, and every
+ *    hour with a daily profile (to re-evaluate capacity).
+ * A refresh happens at the first query after expiry: expiry plus an
+ * exponential wait at the resolver's query rate, as in request fidelity.
+ * A resolver whose expiry is long past (it refreshed in steady state,
+ * unsimulated) has its next refresh drawn from the renewal process in
+ * equilibrium: with a fixed hold L and mean wait m, waiting (probability
+ * m / (L + m)) or U(0, L) before its expiry, then the wait; with extra
+ * holds drawn per refresh, five cycles simulated from a uniform phase.
+ *
+ * Client RTO (per resolver): from the instant its traffic starts failing
+ * entirely after an episode's start (its slot serves no attempt) to the
+ * instant it serves again. Request fidelity measures from the first failing
+ * request's issue to the next success's completion: both ends are an
+ * exponential request gap later, so the means agree up to the latency.
+ * Partial failures (0 < share < 1) give no client-RTO sample here.
+ * Latency percentiles are not computed (null): a fluid model has no
+ * per-request latency, and no number is better than a made-up one.
+ * Runtime caches (Java, Chrome) are refused in aggregate mode by the
+ * builder.
+ * Invariant: cnt[j] of a pool = resolvers whose slot is j; a resolver has
+ * at most one refresh pending. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "mrsim/scenario.h"
+#include "world.h"
+
+extern const mr_model mr_model_clients_agg;
+
+enum { AG_REFRESH = MR_MSG_PRIVATE, AG_TICK };
+
+#define AG_MAX_POPS 64
+#define AG_MAX_POOLS 64
+#define AG_SLOTS (MR_MAX_ENDPOINTS + 2)
+enum { SLOT_NONE = MR_MAX_ENDPOINTS, SLOT_BAD = MR_MAX_ENDPOINTS + 1 };
+/* Cycles of burn-in for a stale resolver with random holds. */
+#define AG_BURN_IN 5
+
+typedef struct refresh_msg {
+    uint32_t pool, i;
+} refresh_msg;
+
+typedef struct ag_pool {
+    mr_component *comp;
+    mr_resolver_state *rs;
+    const mr_resolver_cfg *rc;
+    uint32_t n, base;
+    double rate;    /* requests/s of the populations behind it, at profile 1 */
+    int32_t cnt[AG_SLOTS];
+    uint8_t fail_slot[AG_SLOTS];
+    uint8_t *slot, *pending, *failing;
+    uint8_t *fail_edge; /* Front Door: per edge */
+} ag_pool;
+
+typedef struct ag_engine {
+    mr_slo_state *slo;
+    const mr_slo_cfg *slo_cfg;
+    const mr_faults_cfg *faults;
+    mr_component *traffic;
+    int fd, retry_next;
+    uint32_t nep;
+    uint32_t clid[MR_MAX_ENDPOINTS];
+    const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
+    double capacity[MR_MAX_ENDPOINTS];
+    uint32_t npop;
+    mr_component *pop[AG_MAX_POPS];
+    uint32_t pool_of[AG_MAX_POPS];
+    double ok_share[AG_MAX_POPS];
+    uint32_t npool;
+    ag_pool pool[AG_MAX_POOLS];
+    uint32_t edges;  /* Front Door edges */
+    uint8_t *route;  /* npop x edges: slot */
+    mr_time last, horizon, window;
+    int tick_pending, diurnal;
+    mr_rng *wait, *draw;
+} ag_engine;
+
+typedef struct ag_state {
+    ag_engine *eng; /* the hub's only */
+    double requests, measured, succeeded;
+} ag_state;
+
+static const mr_param agg_params[] = {
+    MR_PARAM_INT(mr_clients_cfg, resolver, 0, 0, UINT32_MAX, "component id of the resolvers"),
+    MR_PARAM_INT(mr_clients_cfg, traffic, -1, -1, UINT32_MAX,
+                 "component id of the traffic layer; -1: the resolvers' authority"),
+    MR_PARAM_INT(mr_clients_cfg, origin, -1, -1, MR_MAX_REGIONS - 1, "region the clients are near"),
+    MR_PARAM_INT(mr_clients_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
+    MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
+    /* SCENARIO.md example: 400/s; workload-specific. */
+    MR_PARAM_DOUBLE(mr_clients_cfg, rate, 400, 0, 1e9, "requests per second"),
+    MR_PARAM_INT(mr_clients_cfg, profile, MR_CL_CONST, 0, 1, "0 const, 1 diurnal"),
+    MR_PARAM_DOUBLE(mr_clients_cfg, peak, 1, 0, 100, "diurnal multiplier at the peak"),
+    MR_PARAM_DOUBLE(mr_clients_cfg, trough, 1, 0, 100, "diurnal multiplier 12 h after"),
+    MR_PARAM_DURATION(mr_clients_cfg, peak_at, 13 * MR_H, 0, MR_DAY, "time of day of the peak"),
+    /* SCENARIO.md example timeout 2 s; a client setting, no Azure figure. */
+    MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
+    MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
+    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 0,
+                 "aggregate fidelity: no runtime cache"),
+    MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
+    MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
+    MR_PARAM_END,
+};
+
+static const double TWO_PI = 6.28318530717958647692;
+
+/* The rate multiplier at t, and its mean over [t0, t1) (closed form). */
+static double profile_at(const mr_clients_cfg *cfg, mr_time t)
+{
+    if (cfg->profile != MR_CL_DIURNAL)
+        return 1;
+    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
+    return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(TWO_PI * phase));
+}
+
+static double profile_mean(const mr_clients_cfg *cfg, mr_time t0, mr_time t1)
+{
+    if (cfg->profile != MR_CL_DIURNAL || t1 <= t0)
+        return profile_at(cfg, t0);
+    double a = (double)((t0 - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
+    double b = a + (double)(t1 - t0) / (double)MR_DAY;
+    double amp = (cfg->peak - cfg->trough) * 0.5;
+    return cfg->trough + amp + amp * (sin(TWO_PI * b) - sin(TWO_PI * a)) / (TWO_PI * (b - a));
+}
+
+static int agg_init(mr_component *self, mr_diag *diag)
+{
+    return mr_param_check(agg_params, self->cfg, self->name, diag);
+}
+
+static uint32_t slot_of(const ag_engine *g, uint32_t answer)
+{
+    for (uint32_t j = 0; j < g->nep; j++)
+        if (g->clid[j] == answer)
+            return j;
+    return answer == MR_NO_ANSWER ? SLOT_NONE : SLOT_BAD;
+}
+
+/* The endpoints of the traffic layer, whatever its kind. */
+static int read_endpoints(ag_engine *g, mr_sim *sim, const mr_component *self, mr_diag *diag)
+{
+    const mr_component *t = g->traffic;
+    const int64_t *cluster;
+    int64_t n;
+    if (strcmp(t->model->kind, "traffic_manager") == 0) {
+        n = ((const mr_tm_cfg *)t->cfg)->n;
+        cluster = ((const mr_tm_cfg *)t->cfg)->cluster;
+    } else if (strcmp(t->model->kind, "dns") == 0) {
+        n = ((const mr_dns_cfg *)t->cfg)->n;
+        cluster = ((const mr_dns_cfg *)t->cfg)->cluster;
+    } else if (strcmp(t->model->kind, "front_door") == 0) {
+        const mr_fd_cfg *f = t->cfg;
+        n = f->n;
+        cluster = f->cluster;
+        g->fd = 1;
+        g->retry_next = f->retry_next != 0;
+        g->edges = f->pops > 0 ? (uint32_t)f->pops : 1;
+    } else {
+        mr_diag_error(diag, NULL, "%s: its traffic layer %s is of no known kind", self->name,
+                      t->name);
+        return MR_ENOCOMP;
+    }
+    g->nep = (uint32_t)n;
+    for (uint32_t j = 0; j < g->nep; j++) {
+        mr_component *c = mr__world_expect(sim, self, cluster[j], "cluster", "endpoint", diag);
+        if (c == NULL)
+            return MR_ENOCOMP;
+        const mr_cluster_cfg *cc = c->cfg;
+        g->clid[j] = c->id;
+        g->cl[j] = c->state;
+        g->capacity[j] = (double)cc->pods * cc->rps_per_pod;
+    }
+    return MR_OK;
+}
+
+static ag_pool *pool_for(ag_engine *g, mr_component *comp)
+{
+    for (uint32_t p = 0; p < g->npool; p++)
+        if (g->pool[p].comp == comp)
+            return &g->pool[p];
+    if (g->npool == AG_MAX_POOLS)
+        return NULL;
+    ag_pool *p = &g->pool[g->npool++];
+    p->comp = comp;
+    p->rs = comp->state;
+    p->rc = comp->cfg;
+    p->n = (uint32_t)p->rc->count;
+    p->slot = mr_xcalloc(p->n, 1);
+    p->pending = mr_xcalloc(p->n, 1);
+    p->failing = mr_xcalloc(p->n, 1);
+    return p;
+}
+
+/* The hub (the first population) gathers every population and pool. */
+static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    ag_state *st = self->state;
+    ag_engine *g = mr_xcalloc(1, sizeof *g);
+    st->eng = g;
+    mr_component *slo = mr__world_expect(sim, self, cfg->slo, "slo", "SLO collector", diag);
+    if (slo == NULL)
+        return MR_ENOCOMP;
+    g->slo = slo->state;
+    g->slo_cfg = slo->cfg;
+    if (!g->slo->agg) {
+        mr_diag_error(diag, NULL, "%s: its SLO collector does not take aggregate counts",
+                      self->name);
+        return MR_ENOCOMP;
+    }
+    size_t n = mr_sim_component_count(sim);
+    for (uint32_t id = self->id; id < n; id++) {
+        mr_component *c = mr_sim_component(sim, id);
+        if (c->model != &mr_model_clients_agg)
+            continue;
+        const mr_clients_cfg *pc = c->cfg;
+        if (g->npop == AG_MAX_POPS) {
+            mr_diag_error(diag, NULL, "%s: more than %d populations", self->name, AG_MAX_POPS);
+            return MR_ERANGE;
+        }
+        mr_component *res = mr__world_expect(sim, c, pc->resolver, "resolver", "resolver pool",
+                                             diag);
+        if (res == NULL)
+            return MR_ENOCOMP;
+        ag_pool *p = pool_for(g, res);
+        if (p == NULL) {
+            mr_diag_error(diag, NULL, "%s: more than %d resolver pools", self->name,
+                          AG_MAX_POOLS);
+            return MR_ERANGE;
+        }
+        p->base = (uint32_t)pc->res_base;
+        if (pc->res_base + p->n > g->slo_cfg->resolvers) {
+            mr_diag_error(diag, NULL, "%s: resolvers beyond the SLO collector's count", c->name);
+            return MR_ERANGE;
+        }
+        p->rate += pc->rate;
+        g->diurnal |= pc->profile == MR_CL_DIURNAL;
+        g->pool_of[g->npop] = (uint32_t)(p - g->pool);
+        g->pop[g->npop++] = c;
+        if (g->traffic == NULL) {
+            int64_t tid = pc->traffic >= 0 ? pc->traffic : p->rc->tm;
+            g->traffic = tid <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)tid) : NULL;
+            if (g->traffic == NULL) {
+                mr_diag_error(diag, NULL, "%s: no traffic layer", c->name);
+                return MR_ENOCOMP;
+            }
+        }
+    }
+    int rc = read_endpoints(g, sim, self, diag);
+    if (rc != MR_OK)
+        return rc;
+    if (g->fd) {
+        g->route = mr_xcalloc((size_t)g->npop * g->edges, 1);
+        for (uint32_t p = 0; p < g->npool; p++)
+            g->pool[p].fail_edge = mr_xcalloc(g->edges, 1);
+    }
+    g->wait = mr_rng_derive(self->rng, "wait");
+    g->draw = mr_rng_derive(self->rng, "draw");
+    return MR_OK;
+}
+
+static int agg_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    size_t n = mr_sim_component_count(sim);
+    for (uint32_t id = 0; id < n; id++) {
+        mr_component *c = mr_sim_component(sim, id);
+        if (c->model == &mr_model_clients_agg)
+            return c == self ? hub_link(self, sim, diag) : MR_OK;
+    }
+    return MR_OK;
+}
+
+/* The share of population k's attempts that cluster slot j serves now, as
+ * far as its health and the network go. */
+static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time now)
+{
+    if (j >= g->nep)
+        return 0;
+    const mr_cluster_state *c = g->cl[j];
+    const mr_clients_cfg *cfg = g->pop[k]->cfg;
+    if (!mr_cluster_up(c))
+        return 0;
+    if (!g->fd && !mr_region_reachable(c->region, cfg->origin))
+        return 0;
+    double s = 1 - mr_cluster_request_fail_share(c, now);
+    return s > 0 ? s : 0;
+}
+
+/* Front Door: the slot edge e sends population k to now (rule 2). */
+static uint32_t fd_slot(ag_engine *g, uint32_t k, uint32_t e, mr_time now)
+{
+    const mr_clients_cfg *cfg = g->pop[k]->cfg;
+    uint32_t home = cfg->home ? (uint32_t)cfg->home : UINT32_MAX;
+    uint32_t to = mr__fd_route(g->traffic, e, cfg->origin, home, (uint32_t)cfg->fallback,
+                               UINT32_MAX, g->draw, now);
+    uint32_t j = slot_of(g, to);
+    if (j < g->nep && g->retry_next && !mr_cluster_up(g->cl[j]))
+        j = slot_of(g, mr__fd_route(g->traffic, e, cfg->origin, home, (uint32_t)cfg->fallback,
+                                    to, g->draw, now));
+    return j;
+}
+
+/* Resolvers of a pool of n that enter through edge e (i mod edges = e). */
+static double edge_share(uint32_t n, uint32_t edges, uint32_t e)
+{
+    return (double)(n / edges + (e < n % edges)) / (double)n;
+}
+
+/* Each population's share of traffic per slot now. */
+static void shares(const ag_engine *g, uint32_t k, double *share)
+{
+    const ag_pool *p = &g->pool[g->pool_of[k]];
+    for (uint32_t j = 0; j < AG_SLOTS; j++)
+        share[j] = 0;
+    if (g->fd) {
+        for (uint32_t e = 0; e < g->edges && e < p->n; e++)
+            share[g->route[(size_t)k * g->edges + e]] += edge_share(p->n, g->edges, e);
+    } else {
+        for (uint32_t j = 0; j < AG_SLOTS; j++)
+            share[j] = (double)p->cnt[j] / (double)p->n;
+    }
+}
+
+/* The success share of every population from now on (capacity included). */
+static void recompute_rates(ag_engine *g, mr_time now)
+{
+    double share[AG_MAX_POPS][AG_SLOTS], att[AG_MAX_POPS][AG_SLOTS];
+    double offered[MR_MAX_ENDPOINTS] = {0};
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        double rate = cfg->rate * profile_at(cfg, now);
+        shares(g, k, share[k]);
+        for (uint32_t j = 0; j < g->nep; j++) {
+            att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
+            if (att[k][j] > 0)
+                offered[j] += rate * share[k][j];
+        }
+    }
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        double ok = 0;
+        for (uint32_t j = 0; j < g->nep; j++) {
+            if (!(share[k][j] > 0) || !(att[k][j] > 0))
+                continue;
+            double c = offered[j] > g->capacity[j] ? g->capacity[j] / offered[j] : 1;
+            double p = att[k][j] * c;
+            ok += share[k][j] * (p >= 1 ? 1 : 1 - pow(1 - p, (double)cfg->attempts));
+        }
+        g->ok_share[k] = ok > 1 ? 1 : ok;
+    }
+}
+
+/* Whether resolver i of pool p serves no attempt of any population behind
+ * it now. */
+static int resolver_failing(const ag_engine *g, const ag_pool *p, uint32_t i)
+{
+    return g->fd ? p->fail_edge[i % g->edges] : p->fail_slot[p->slot[i]];
+}
+
+static void set_failing(ag_engine *g, ag_pool *p, uint32_t i, int f, mr_time now)
+{
+    if (p->failing[i] == f)
+        return;
+    p->failing[i] = (uint8_t)f;
+    mr__slo_attempt(g->slo, p->base + i, now, !f, now);
+}
+
+/* Failing flags of every slot (or edge) and resolver, after a change of
+ * the world. */
+static void recompute_failing(ag_engine *g, mr_time now)
+{
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        if (g->fd) {
+            for (uint32_t e = 0; e < g->edges; e++) {
+                int f = 1;
+                for (uint32_t k = 0; k < g->npop; k++)
+                    if (g->pool_of[k] == q &&
+                        attempt_share(g, k, g->route[(size_t)k * g->edges + e], now) > 0)
+                        f = 0;
+                p->fail_edge[e] = (uint8_t)f;
+            }
+        } else {
+            for (uint32_t j = 0; j < AG_SLOTS; j++) {
+                int f = 1;
+                for (uint32_t k = 0; k < g->npop; k++)
+                    if (g->pool_of[k] == q && attempt_share(g, k, j, now) > 0)
+                        f = 0;
+                p->fail_slot[j] = (uint8_t)f;
+            }
+        }
+        for (uint32_t i = 0; i < p->n; i++)
+            set_failing(g, p, i, resolver_failing(g, p, i), now);
+    }
+}
+
+static void reroute(ag_engine *g, mr_time now)
+{
+    for (uint32_t k = 0; k < g->npop; k++)
+        for (uint32_t e = 0; e < g->edges; e++)
+            g->route[(size_t)k * g->edges + e] = (uint8_t)fd_slot(g, k, e, now);
+}
+
+/* Integrates every population's traffic from the last event to now. */
+static void advance(ag_engine *g, mr_time now)
+{
+    if (now > g->horizon)
+        now = g->horizon;
+    mr_time t0 = g->last;
+    if (now <= t0)
+        return;
+    mr_time warm = g->slo->warmup;
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        ag_state *ps = g->pop[k]->state;
+        double rate = cfg->rate * profile_mean(cfg, t0, now);
+        mr__slo_integrate(g->slo, t0, now, rate, g->ok_share[k]);
+        ps->requests += rate * mr_time_to_s(now - t0);
+        mr_time m0 = t0 > warm ? t0 : warm;
+        if (now > m0) {
+            double r = cfg->rate * profile_mean(cfg, m0, now) * mr_time_to_s(now - m0);
+            ps->measured += r;
+            ps->succeeded += r * g->ok_share[k];
+        }
+    }
+    g->last = now;
+}
+
+/* The mean wait from an expiry to the next query at resolver i. */
+static double mean_wait_s(const ag_pool *p)
+{
+    return p->rate > 0 ? (double)p->n / p->rate : INFINITY;
+}
+
+/* When resolver i of pool p next asks the authority, at or after now. */
+static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
+{
+    double m = mean_wait_s(p);
+    mr_time e = p->rs->expiry[i];
+    int extra = p->rc->npol > 0 && p->rc->pol[p->rs->policy[i]].mode == MR_RES_EXTRA;
+    if (e < now) {
+        /* Stale: its refreshes since were not simulated. */
+        mr_time hold = mr__resolver_hold(p->comp, i);
+        if (!extra) {
+            double L = mr_time_to_s(hold);
+            if (mr_rng_uniform(g->wait) * (L + m) < m)
+                return now + mr_time_from_s(mr_rng_exponential(g->wait, m));
+            return now + (mr_time)(mr_rng_uniform(g->wait) * (double)hold) +
+                   mr_time_from_s(mr_rng_exponential(g->wait, m));
+        }
+        e = now - (mr_time)(AG_BURN_IN * (double)hold) -
+            (mr_time)(mr_rng_uniform(g->wait) * (double)hold);
+        for (;;) {
+            mr_time q = e + mr_time_from_s(mr_rng_exponential(g->wait, m));
+            if (q >= now)
+                return q;
+            e = q + mr__resolver_hold(p->comp, i);
+            if (e >= now)
+                break;
+        }
+    }
+    return e + mr_time_from_s(mr_rng_exponential(g->wait, m));
+}
+
+static void schedule_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q,
+                             uint32_t i, mr_time at)
+{
+    if (at > g->horizon)
+        return;
+    g->pool[q].pending[i] = 1;
+    refresh_msg r = {q, i};
+    mr_sim_schedule_at(sim, at, self->id, AG_REFRESH, &r, sizeof r, NULL);
+}
+
+/* The authority's answer may have changed: every resolver's next refresh
+ * becomes an event (those already pending keep theirs). */
+static void refresh_wave(ag_engine *g, mr_sim *sim, mr_component *self, mr_time now)
+{
+    if (g->fd)
+        return; /* anycast: no answer to change */
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        if (!(p->rate > 0))
+            continue;
+        for (uint32_t i = 0; i < p->n; i++)
+            if (!p->pending[i])
+                schedule_refresh(g, sim, self, q, i, next_refresh(g, p, i, now));
+    }
+}
+
+/* Whether a ramped fault is in force at an endpoint (its share moves). */
+static int ramp_in_force(const ag_engine *g)
+{
+    if (g->faults == NULL)
+        return 0;
+    for (uint32_t j = 0; j < g->nep; j++) {
+        const mr_fault_set *sets[] = {&g->cl[j]->partial, &g->cl[j]->gray};
+        for (int s = 0; s < 2; s++)
+            for (int32_t x = 0; x < sets[s]->npartial; x++)
+                if (g->faults->f[sets[s]->p[x].fault].ramp)
+                    return 1;
+    }
+    return 0;
+}
+
+static void maybe_tick(ag_engine *g, mr_sim *sim, mr_component *self)
+{
+    if (g->tick_pending)
+        return;
+    mr_time d = ramp_in_force(g) ? g->window : g->diurnal ? MR_H : 0;
+    if (d > 0) {
+        g->tick_pending = 1;
+        mr_sim_schedule(sim, d, self->id, AG_TICK, NULL, 0, NULL);
+    }
+}
+
+static void agg_start(mr_component *self, mr_sim *sim)
+{
+    ag_state *st = self->state;
+    ag_engine *g = st->eng;
+    if (g == NULL)
+        return;
+    g->faults = mr__faults_of(sim);
+    g->horizon = mr_sim_horizon(sim);
+    g->window = g->slo->window;
+    g->last = mr_sim_now(sim);
+    /* The pools' caches are in steady state already (rule 3). */
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        for (uint32_t i = 0; i < p->n; i++) {
+            p->slot[i] = (uint8_t)slot_of(g, p->rs->answer[i]);
+            p->cnt[p->slot[i]]++;
+        }
+    }
+    if (g->fd)
+        reroute(g, g->last);
+    recompute_failing(g, g->last);
+    recompute_rates(g, g->last);
+    maybe_tick(g, sim, self);
+}
+
+static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, const refresh_msg *r,
+                       mr_time now)
+{
+    ag_pool *p = &g->pool[r->pool];
+    uint32_t i = r->i;
+    p->pending[i] = 0;
+    p->rs->expiry[i] = now; /* due: the lookup asks the authority (rule 3) */
+    uint32_t a = mr__resolver_lookup(p->comp, i, now);
+    uint32_t j = slot_of(g, a);
+    if (a == MR_NO_ANSWER) /* nothing cached: the next query asks again */
+        schedule_refresh(g, sim, self, r->pool, i,
+                         now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
+    if (j == p->slot[i])
+        return;
+    p->cnt[p->slot[i]]--;
+    p->cnt[j]++;
+    p->slot[i] = (uint8_t)j;
+    set_failing(g, p, i, resolver_failing(g, p, i), now);
+    recompute_rates(g, now);
+}
+
+static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    ag_state *st = self->state;
+    ag_engine *g = st->eng;
+    if (g == NULL) {
+        mr_sim_unhandled(sim, ev);
+        return;
+    }
+    advance(g, ev->time);
+    switch (ev->kind) {
+    case AG_REFRESH: {
+        refresh_msg r;
+        memcpy(&r, ev->payload.bytes, sizeof r);
+        on_refresh(g, sim, self, &r, ev->time);
+        return;
+    }
+    case MR_MSG_FAULT_START:
+    case MR_MSG_FAULT_END: {
+        mr_msg_fault m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        mr_sim_schedule(sim, 0, g->traffic->id, MR_MSG_WAKE, NULL, 0, NULL);
+        if (m.kind == MR_FAULT_TRAFFIC_LAYER_OUTAGE || m.kind == MR_FAULT_DNS_MISCONFIG)
+            refresh_wave(g, sim, self, ev->time);
+        if (g->fd)
+            reroute(g, ev->time);
+        if (ev->kind == MR_MSG_FAULT_START) {
+            /* A new episode: resolvers failing already fail again in it. */
+            for (uint32_t q = 0; q < g->npool; q++)
+                for (uint32_t i = 0; i < g->pool[q].n; i++)
+                    if (g->pool[q].failing[i])
+                        mr__slo_attempt(g->slo, g->pool[q].base + i, ev->time, 0, 0);
+        }
+        break;
+    }
+    case MR_MSG_ENDPOINT_STATUS:
+        if (g->fd)
+            reroute(g, ev->time);
+        else
+            refresh_wave(g, sim, self, ev->time);
+        break;
+    case AG_TICK:
+        g->tick_pending = 0;
+        break;
+    default:
+        mr_sim_unhandled(sim, ev);
+        return;
+    }
+    recompute_failing(g, ev->time);
+    recompute_rates(g, ev->time);
+    maybe_tick(g, sim, self);
+}
+
+static void agg_finish(mr_component *self, mr_sim *sim)
+{
+    ag_state *st = self->state;
+    ag_engine *g = st->eng;
+    if (g == NULL)
+        return;
+    advance(g, mr_sim_horizon(sim));
+    mr__slo_flush(g->slo);
+}
+
+static void agg_report(const mr_component *self, mr_report *out)
+{
+    const ag_state *st = self->state;
+    mr_report_scalar(out, self->name, "requests", st->requests);
+    mr_report_scalar(out, self->name, "availability",
+                     st->measured > 0 ? st->succeeded / st->measured : NAN);
+}
+
+static const char *agg_event_name(uint32_t kind)
+{
+    return kind == AG_REFRESH ? "refresh" : kind == AG_TICK ? "tick" : NULL;
+}
+
+static void agg_fini(mr_component *self)
+{
+    ag_state *st = self->state;
+    ag_engine *g = st->eng;
+    if (g == NULL)
+        return;
+    for (uint32_t q = 0; q < g->npool; q++) {
+        free(g->pool[q].slot);
+        free(g->pool[q].pending);
+        free(g->pool[q].failing);
+        free(g->pool[q].fail_edge);
+    }
+    free(g->route);
+    mr_rng_free(g->wait);
+    mr_rng_free(g->draw);
+    free(g);
+}
+
+const mr_model mr_model_clients_agg = {
+    .kind = "clients_agg",
+    .summary = "client populations at aggregate fidelity: rates, resolver switches, windows",
+    .params = agg_params,
+    .cfg_size = sizeof(mr_clients_cfg),
+    .state_size = sizeof(ag_state),
+    .init = agg_init,
+    .link = agg_link,
+    .start = agg_start,
+    .handle = agg_handle,
+    .finish = agg_finish,
+    .report = agg_report,
+    .event_name = agg_event_name,
+    .fini = agg_fini,
+};
