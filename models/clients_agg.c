@@ -81,8 +81,14 @@ enum { SLOT_NONE = MR_MAX_ENDPOINTS, SLOT_BAD = MR_MAX_ENDPOINTS + 1 };
 #define AG_BURN_IN 5
 
 typedef struct refresh_msg {
-    uint32_t pool, i;
+    uint32_t pool;
 } refresh_msg;
+
+/* A resolver's next refresh. */
+typedef struct ag_due {
+    mr_time t;
+    uint32_t i;
+} ag_due;
 
 typedef struct ag_pool {
     mr_component *comp;
@@ -94,6 +100,11 @@ typedef struct ag_pool {
     uint8_t fail_slot[AG_SLOTS];
     uint8_t *slot, *pending, *failing;
     uint8_t *fail_edge; /* Front Door: per edge */
+    /* Refreshes due, sorted by time from head: one kernel event stands
+     * for the earliest, and runs every one due before the next event. */
+    ag_due *due;
+    uint32_t head, ndue;
+    mr_handle ev;
 } ag_pool;
 
 typedef struct ag_engine {
@@ -110,12 +121,14 @@ typedef struct ag_engine {
     mr_component *pop[AG_MAX_POPS];
     uint32_t pool_of[AG_MAX_POPS];
     double ok_share[AG_MAX_POPS];
+    double cum_last[AG_MAX_POPS]; /* profile_integral at `last` */
     uint32_t npool;
     ag_pool pool[AG_MAX_POOLS];
     uint32_t edges;  /* Front Door edges */
     uint8_t *route;  /* npop x edges: slot */
     mr_time last, horizon, window;
     int tick_pending, diurnal;
+    int cap_may_bind; /* some cluster's offered load at the profiles' peaks exceeds it */
     mr_rng *wait, *draw;
 } ag_engine;
 
@@ -158,14 +171,25 @@ static double profile_at(const mr_clients_cfg *cfg, mr_time t)
     return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(TWO_PI * phase));
 }
 
-static double profile_mean(const mr_clients_cfg *cfg, mr_time t0, mr_time t1)
+/* The integral of the profile from 0 to t, in seconds (closed form), so
+ * that an interval's mean costs one sine per end. */
+static double profile_integral(const mr_clients_cfg *cfg, mr_time t)
 {
-    if (cfg->profile != MR_CL_DIURNAL || t1 <= t0)
-        return profile_at(cfg, t0);
-    double a = (double)((t0 - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    double b = a + (double)(t1 - t0) / (double)MR_DAY;
-    double amp = (cfg->peak - cfg->trough) * 0.5;
-    return cfg->trough + amp + amp * (sin(TWO_PI * b) - sin(TWO_PI * a)) / (TWO_PI * (b - a));
+    double ts = mr_time_to_s(t);
+    if (cfg->profile != MR_CL_DIURNAL)
+        return ts;
+    double amp = (cfg->peak - cfg->trough) * 0.5, day = mr_time_to_s(MR_DAY);
+    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
+    double phase0 = (double)((-cfg->peak_at) % MR_DAY) / (double)MR_DAY;
+    return (cfg->trough + amp) * ts +
+           amp * day / TWO_PI * (sin(TWO_PI * phase) - sin(TWO_PI * phase0));
+}
+
+static double max_profile(const mr_clients_cfg *cfg)
+{
+    if (cfg->profile != MR_CL_DIURNAL)
+        return 1;
+    return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
 }
 
 static int agg_init(mr_component *self, mr_diag *diag)
@@ -233,6 +257,7 @@ static ag_pool *pool_for(ag_engine *g, mr_component *comp)
     p->slot = mr_xcalloc(p->n, 1);
     p->pending = mr_xcalloc(p->n, 1);
     p->failing = mr_xcalloc(p->n, 1);
+    p->due = mr_xmalloc(p->n * sizeof *p->due);
     return p;
 }
 
@@ -370,17 +395,22 @@ static void shares(const ag_engine *g, uint32_t k, double *share)
 static void recompute_rates(ag_engine *g, mr_time now)
 {
     double share[AG_MAX_POPS][AG_SLOTS], att[AG_MAX_POPS][AG_SLOTS];
-    double offered[MR_MAX_ENDPOINTS] = {0};
+    double offered[MR_MAX_ENDPOINTS] = {0}, peak[MR_MAX_ENDPOINTS] = {0};
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double rate = cfg->rate * profile_at(cfg, now);
         shares(g, k, share[k]);
         for (uint32_t j = 0; j < g->nep; j++) {
             att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
-            if (att[k][j] > 0)
+            if (att[k][j] > 0) {
                 offered[j] += rate * share[k][j];
+                peak[j] += cfg->rate * max_profile(cfg) * share[k][j];
+            }
         }
     }
+    g->cap_may_bind = 0;
+    for (uint32_t j = 0; j < g->nep; j++)
+        g->cap_may_bind |= peak[j] > g->capacity[j] && peak[j] > offered[j];
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double ok = 0;
@@ -412,10 +442,11 @@ static void set_failing(ag_engine *g, ag_pool *p, uint32_t i, int f, mr_time now
 
 /* Failing flags of every slot (or edge) and resolver, after a change of
  * the world. */
-static void recompute_failing(ag_engine *g, mr_time now)
+static void recompute_failing(ag_engine *g, mr_time now, int force)
 {
     for (uint32_t q = 0; q < g->npool; q++) {
         ag_pool *p = &g->pool[q];
+        int changed = 0;
         if (g->fd) {
             for (uint32_t e = 0; e < g->edges; e++) {
                 int f = 1;
@@ -423,6 +454,7 @@ static void recompute_failing(ag_engine *g, mr_time now)
                     if (g->pool_of[k] == q &&
                         attempt_share(g, k, g->route[(size_t)k * g->edges + e], now) > 0)
                         f = 0;
+                changed |= p->fail_edge[e] != f;
                 p->fail_edge[e] = (uint8_t)f;
             }
         } else {
@@ -431,9 +463,14 @@ static void recompute_failing(ag_engine *g, mr_time now)
                 for (uint32_t k = 0; k < g->npop; k++)
                     if (g->pool_of[k] == q && attempt_share(g, k, j, now) > 0)
                         f = 0;
+                changed |= p->fail_slot[j] != f;
                 p->fail_slot[j] = (uint8_t)f;
             }
         }
+        /* Resolvers' flags follow their slot's (edge's): only a change of
+         * those can move one (a resolver's own move is on_refresh's). */
+        if (!changed && !force)
+            continue;
         for (uint32_t i = 0; i < p->n; i++)
             set_failing(g, p, i, resolver_failing(g, p, i), now);
     }
@@ -455,18 +492,20 @@ static void advance(ag_engine *g, mr_time now)
     if (now <= t0)
         return;
     mr_time warm = g->slo->warmup;
+    double dt = mr_time_to_s(now - t0);
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         ag_state *ps = g->pop[k]->state;
-        double rate = cfg->rate * profile_mean(cfg, t0, now);
-        mr__slo_integrate(g->slo, t0, now, rate, g->ok_share[k]);
-        ps->requests += rate * mr_time_to_s(now - t0);
-        mr_time m0 = t0 > warm ? t0 : warm;
-        if (now > m0) {
-            double r = cfg->rate * profile_mean(cfg, m0, now) * mr_time_to_s(now - m0);
-            ps->measured += r;
-            ps->succeeded += r * g->ok_share[k];
+        double cum = profile_integral(cfg, now);
+        double n = cfg->rate * (cum - g->cum_last[k]);
+        mr__slo_integrate(g->slo, t0, now, n / dt, g->ok_share[k]);
+        ps->requests += n;
+        if (now > warm) {
+            double m = t0 >= warm ? n : cfg->rate * (cum - profile_integral(cfg, warm));
+            ps->measured += m;
+            ps->succeeded += m * g->ok_share[k];
         }
+        g->cum_last[k] = cum;
     }
     g->last = now;
 }
@@ -482,6 +521,8 @@ static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
 {
     double m = mean_wait_s(p);
     mr_time e = p->rs->expiry[i];
+    if (p->slot[i] == SLOT_NONE) /* holds nothing: its next query asks */
+        return now + mr_time_from_s(mr_rng_exponential(g->wait, m));
     int extra = p->rc->npol > 0 && p->rc->pol[p->rs->policy[i]].mode == MR_RES_EXTRA;
     if (e < now) {
         /* Stale: its refreshes since were not simulated. */
@@ -507,18 +548,49 @@ static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
     return e + mr_time_from_s(mr_rng_exponential(g->wait, m));
 }
 
-static void schedule_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q,
-                             uint32_t i, mr_time at)
+static int due_cmp(const void *a, const void *b)
 {
-    if (at > g->horizon)
+    const ag_due *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* One kernel event at the pool's earliest refresh. */
+static void arm(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q)
+{
+    ag_pool *p = &g->pool[q];
+    mr_sim_cancel(sim, p->ev);
+    p->ev = (mr_handle){0};
+    if (p->head < p->ndue) {
+        refresh_msg r = {q};
+        mr_sim_schedule_at(sim, p->due[p->head].t, self->id, AG_REFRESH, &r, sizeof r, &p->ev);
+    }
+}
+
+/* Resolver i of pool q refreshes at t (kept sorted: a rare insertion). */
+static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
+{
+    ag_pool *p = &g->pool[q];
+    if (t > g->horizon)
         return;
-    g->pool[q].pending[i] = 1;
-    refresh_msg r = {q, i};
-    mr_sim_schedule_at(sim, at, self->id, AG_REFRESH, &r, sizeof r, NULL);
+    if (p->head > 0) { /* compact first: room for every resolver once */
+        memmove(p->due, p->due + p->head, (p->ndue - p->head) * sizeof *p->due);
+        p->ndue -= p->head;
+        p->head = 0;
+    }
+    ag_due d = {t, i};
+    uint32_t at = p->ndue;
+    while (at > 0 && due_cmp(&p->due[at - 1], &d) > 0)
+        at--;
+    memmove(p->due + at + 1, p->due + at, (p->ndue - at) * sizeof *p->due);
+    p->due[at] = d;
+    p->ndue++;
+    p->pending[i] = 1;
 }
 
 /* The authority's answer may have changed: every resolver's next refresh
- * becomes an event (those already pending keep theirs). */
+ * becomes due (those already due keep their time). */
 static void refresh_wave(ag_engine *g, mr_sim *sim, mr_component *self, mr_time now)
 {
     if (g->fd)
@@ -527,9 +599,19 @@ static void refresh_wave(ag_engine *g, mr_sim *sim, mr_component *self, mr_time 
         ag_pool *p = &g->pool[q];
         if (!(p->rate > 0))
             continue;
+        memmove(p->due, p->due + p->head, (p->ndue - p->head) * sizeof *p->due);
+        p->ndue -= p->head;
+        p->head = 0;
         for (uint32_t i = 0; i < p->n; i++)
-            if (!p->pending[i])
-                schedule_refresh(g, sim, self, q, i, next_refresh(g, p, i, now));
+            if (!p->pending[i]) {
+                mr_time t = next_refresh(g, p, i, now);
+                if (t <= g->horizon) {
+                    p->due[p->ndue++] = (ag_due){t, i};
+                    p->pending[i] = 1;
+                }
+            }
+        qsort(p->due, p->ndue, sizeof *p->due, due_cmp);
+        arm(g, sim, self, q);
     }
 }
 
@@ -552,7 +634,7 @@ static void maybe_tick(ag_engine *g, mr_sim *sim, mr_component *self)
 {
     if (g->tick_pending)
         return;
-    mr_time d = ramp_in_force(g) ? g->window : g->diurnal ? MR_H : 0;
+    mr_time d = ramp_in_force(g) ? g->window : g->diurnal && g->cap_may_bind ? MR_H : 0;
     if (d > 0) {
         g->tick_pending = 1;
         mr_sim_schedule(sim, d, self->id, AG_TICK, NULL, 0, NULL);
@@ -569,6 +651,8 @@ static void agg_start(mr_component *self, mr_sim *sim)
     g->horizon = mr_sim_horizon(sim);
     g->window = g->slo->window;
     g->last = mr_sim_now(sim);
+    for (uint32_t k = 0; k < g->npop; k++)
+        g->cum_last[k] = profile_integral(g->pop[k]->cfg, g->last);
     /* The pools' caches are in steady state already (rule 3). */
     for (uint32_t q = 0; q < g->npool; q++) {
         ag_pool *p = &g->pool[q];
@@ -579,23 +663,36 @@ static void agg_start(mr_component *self, mr_sim *sim)
     }
     if (g->fd)
         reroute(g, g->last);
-    recompute_failing(g, g->last);
+    recompute_failing(g, g->last, 1);
     recompute_rates(g, g->last);
     maybe_tick(g, sim, self);
 }
 
-static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, const refresh_msg *r,
-                       mr_time now)
+/* Whether the DNS authority fails every query now. */
+static int outage_total(const ag_engine *g, mr_time now)
 {
-    ag_pool *p = &g->pool[r->pool];
-    uint32_t i = r->i;
+    const mr_traffic_faults *tf = NULL;
+    if (strcmp(g->traffic->model->kind, "traffic_manager") == 0)
+        tf = &((const mr_tm_state *)g->traffic->state)->faults;
+    else if (strcmp(g->traffic->model->kind, "dns") == 0)
+        tf = &((const mr_dns_state *)g->traffic->state)->faults;
+    return tf && mr__fault_set_any(&tf->outage) &&
+           mr__fault_set_share(&tf->outage, NULL, now) >= 1;
+}
+
+/* Resolver i of pool q asks the authority at now (rule 3: through its
+ * pool, with its TTL policy) and moves to the slot of the answer. */
+static void refresh_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
+{
+    ag_pool *p = &g->pool[q];
     p->pending[i] = 0;
-    p->rs->expiry[i] = now; /* due: the lookup asks the authority (rule 3) */
+    p->rs->expiry[i] = now; /* due: the lookup asks the authority */
     uint32_t a = mr__resolver_lookup(p->comp, i, now);
     uint32_t j = slot_of(g, a);
-    if (a == MR_NO_ANSWER) /* nothing cached: the next query asks again */
-        schedule_refresh(g, sim, self, r->pool, i,
-                         now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
+    /* Nothing cached: the next query asks again; while the authority fails
+     * every query that is the next wave (the outage's end), not sooner. */
+    if (a == MR_NO_ANSWER && !outage_total(g, now))
+        push_due(g, q, i, now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
     if (j == p->slot[i])
         return;
     p->cnt[p->slot[i]]--;
@@ -603,6 +700,22 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, const refr
     p->slot[i] = (uint8_t)j;
     set_failing(g, p, i, resolver_failing(g, p, i), now);
     recompute_rates(g, now);
+}
+
+/* Every refresh of pool q due before the next kernel event (nothing else
+ * changes the world until then), then one event for the rest. */
+static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q, mr_time now)
+{
+    ag_pool *p = &g->pool[q];
+    p->ev = (mr_handle){0};
+    mr_time next = MR_TIME_NEVER;
+    mr_sim_next_time(sim, &next);
+    while (p->head < p->ndue && (p->due[p->head].t < next || p->due[p->head].t == now)) {
+        ag_due d = p->due[p->head++];
+        advance(g, d.t);
+        refresh_one(g, q, d.i, d.t);
+    }
+    arm(g, sim, self, q);
 }
 
 static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
@@ -618,7 +731,8 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case AG_REFRESH: {
         refresh_msg r;
         memcpy(&r, ev->payload.bytes, sizeof r);
-        on_refresh(g, sim, self, &r, ev->time);
+        if (r.pool < g->npool)
+            on_refresh(g, sim, self, r.pool, ev->time);
         return;
     }
     case MR_MSG_FAULT_START:
@@ -652,7 +766,7 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr_sim_unhandled(sim, ev);
         return;
     }
-    recompute_failing(g, ev->time);
+    recompute_failing(g, ev->time, 0);
     recompute_rates(g, ev->time);
     maybe_tick(g, sim, self);
 }
@@ -691,6 +805,7 @@ static void agg_fini(mr_component *self)
         free(g->pool[q].pending);
         free(g->pool[q].failing);
         free(g->pool[q].fail_edge);
+        free(g->pool[q].due);
     }
     free(g->route);
     mr_rng_free(g->wait);

@@ -242,7 +242,10 @@ static double sparse_episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, s
     mr_time start = s->ep[k].start;
     mr_time limit = k + 1 < s->nep ? s->ep[k + 1].start : cfg->horizon;
     size_t w0 = (size_t)(start / cfg->window);
-    size_t w1 = (size_t)((limit + cfg->window - 1) / cfg->window);
+    /* The window holding the next episode's start is that episode's: its
+     * failures must not make this one look unrecovered. */
+    size_t w1 = k + 1 < s->nep ? (size_t)(limit / cfg->window)
+                               : (size_t)((limit + cfg->window - 1) / cfg->window);
     if (w1 > s->nwin)
         w1 = s->nwin;
     size_t need = (size_t)((cfg->stable_for + cfg->window - 1) / cfg->window);
@@ -292,7 +295,10 @@ static double episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k
     mr_time start = s->ep[k].start;
     mr_time limit = k + 1 < s->nep ? s->ep[k + 1].start : cfg->horizon;
     size_t w0 = (size_t)(start / cfg->window);
-    size_t w1 = (size_t)((limit + cfg->window - 1) / cfg->window);
+    /* The window holding the next episode's start is that episode's: its
+     * failures must not make this one look unrecovered. */
+    size_t w1 = k + 1 < s->nep ? (size_t)(limit / cfg->window)
+                               : (size_t)((limit + cfg->window - 1) / cfg->window);
     if (w1 > s->nwin)
         w1 = s->nwin;
     size_t need = (size_t)((cfg->stable_for + cfg->window - 1) / cfg->window);
