@@ -15,7 +15,7 @@
 void mr_cmd_run_help(FILE *out)
 {
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                 [--json] [--trace FILE] [-q]\n\n"
+          "                 [--json] [--trace FILE] [--db FILE] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
           "95% confidence interval and percentiles across replications.\n\n"
           "  -n, --replications N  replications (default: run.replications of the file)\n"
@@ -24,6 +24,7 @@ void mr_cmd_run_help(FILE *out)
           "  --set KEY=VALUE       override a value by its dotted path; repeatable\n"
           "  --json                print the result document instead of the table\n"
           "  --trace FILE          write every event of replication 0 as CSV\n"
+          "  --db FILE             append every replication to a SQLite results database\n"
           "  -q, --quiet           no progress on stderr\n\n"
           "example:\n"
           "  mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n",
@@ -76,6 +77,8 @@ int mr_cmd_run(int argc, char **argv)
     int rc = mr_scenario_load(file, c.sets, c.nsets, &sc, diag);
     if (rc == MR_OK)
         rc = mr_build_check(sc, diag);
+    if (rc == MR_OK)
+        rc = mr_cli_db_open(&c);
     if (rc == MR_OK && trace_path) {
         opts.trace = fopen(trace_path, "w");
         if (opts.trace == NULL) {
@@ -88,6 +91,7 @@ int mr_cmd_run(int argc, char **argv)
     if (rc == MR_OK) {
         if (!c.quiet && isatty(STDERR_FILENO))
             opts.progress = progress;
+        mr_cli_db_run(&c, &opts, sc, NULL, NULL, 0);
         rc = mr_run_scenario(sc, &opts, &result, diag);
     }
     if (opts.trace && fclose(opts.trace) != 0 && rc == MR_OK) {
@@ -97,6 +101,7 @@ int mr_cmd_run(int argc, char **argv)
     if (rc != MR_OK && opts.trace)
         remove(trace_path); /* nothing written half-way */
     mr_diag_print(diag, stderr);
+    rc = mr_cli_db_finish(&c, rc);
     if (rc == MR_OK) {
         if (c.json)
             mr_result_write_json(&result, stdout);

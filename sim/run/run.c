@@ -21,7 +21,47 @@ typedef struct run_ctx {
     FILE *trace;
     size_t ncols;
     mr_hist *client_rto; /* per replication: every resolver's client RTO */
+    mr_rep_hook on_rep;
+    void *on_rep_ctx;
+    atomic_int hook_rc;  /* the first failure of on_rep */
 } run_ctx;
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Hands the finished replication to the sink while sim and report exist. */
+static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_report *r,
+                   const double *row, double started_at, double t0)
+{
+    mr_rep_view v = {.sc = ctx->sc,
+                     .seed = ctx->seed,
+                     .rep = rep,
+                     .started_at = started_at,
+                     .wall_s = wall_now() - t0,
+                     .events = mr_sim_events(sim),
+                     .metrics = row,
+                     .report = r};
+    const mr_component *slo = mr_sim_find(sim, "slo");
+    if (slo) {
+        const mr_slo_state *st = slo->state;
+        v.latency_ms = &st->latency_ms;
+        v.client_rto_s = &st->client_rto_hist;
+        v.win_total = st->total;
+        v.win_ok = st->ok;
+        v.nwin = st->nwin;
+        v.window = st->window;
+    }
+    int rc = ctx->on_rep(ctx->on_rep_ctx, &v);
+    if (rc != MR_OK) {
+        int expected = MR_OK;
+        atomic_compare_exchange_strong(&ctx->hook_rc, &expected, rc);
+    }
+    return rc;
+}
 
 static size_t col_fault_rto(size_t f)
 {
@@ -45,8 +85,15 @@ static size_t col_requests(const mr_scenario *sc)
 
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
-    const run_ctx *ctx = vctx;
+    run_ctx *ctx = vctx;
     const mr_scenario *sc = ctx->sc;
+    double t0 = 0, started_at = 0;
+    if (ctx->on_rep) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        started_at = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+        t0 = wall_now();
+    }
     mr_diag *diag = mr_diag_new();
     mr_sim *sim = NULL;
     int rc = mr_build(sc, ctx->seed, rep, &sim, diag);
@@ -97,16 +144,11 @@ static int run_one(void *vctx, uint64_t rep, double *row)
         mr_hist_merge(&ctx->client_rto[rep], &((const mr_slo_state *)slo->state)->client_rto_hist);
     free(sum);
     free(cnt);
+    if (rc == MR_OK && ctx->on_rep)
+        rc = pass_on(ctx, rep, sim, r, row, started_at, t0);
     mr_report_free(r);
     int frc = mr_sim_free(sim);
     return rc != MR_OK ? rc : frc;
-}
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
@@ -116,7 +158,12 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     if (rc != MR_OK)
         return rc;
     uint64_t reps = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
-    run_ctx ctx = {.sc = sc, .seed = opts->seed_set ? opts->seed : sc->seed, .trace = opts->trace};
+    run_ctx ctx = {.sc = sc,
+                   .seed = opts->seed_set ? opts->seed : sc->seed,
+                   .trace = opts->trace,
+                   .on_rep = opts->on_rep,
+                   .on_rep_ctx = opts->on_rep_ctx};
+    atomic_init(&ctx.hook_rc, MR_OK);
     ctx.ncols = col_requests(sc) + 1;
     double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
     ctx.client_rto = mr_xcalloc(reps, sizeof *ctx.client_rto);
@@ -128,7 +175,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                       .run = run_one,
                       .ctx = &ctx,
                       .progress = opts->progress,
-                      .progress_ctx = opts->progress_ctx};
+                      .progress_ctx = opts->progress_ctx,
+                      .stop = opts->stop};
     double t0 = wall_now();
     uint64_t failed = 0;
     rc = mr_replicate(&spec, rows, &failed);
@@ -144,9 +192,12 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
-    if (rc != MR_OK) {
+    if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
+        rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
+    else if (rc != MR_OK && rc != MR_EINTR)
         mr_diag_error(diag, &sc->run.mark, "replication %llu failed: %s",
                       (unsigned long long)failed, mr_strerror(rc));
+    if (rc != MR_OK) {
         mr_hist_fini(&pooled);
         free(rows);
         return rc;
