@@ -782,8 +782,8 @@ fail:
     if (!sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
     set_msg(db,
-            "%s: cannot commit replication %llu of %s: %s%s; the %llu replications committed "
-            "before it are intact",
+            "%s: cannot commit replication %llu of %s: %s%s; the %llu replication(s) committed "
+            "before it stay intact",
             db->path, (unsigned long long)r->rep, db->variant, sqlite3_errstr(code), hint(code),
             (unsigned long long)db->committed);
     return MR_EIO;
