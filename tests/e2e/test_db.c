@@ -620,3 +620,24 @@ Test(db, sigterm_too)
 {
     interrupt_with(SIGTERM, "term.db");
 }
+
+Test(db, without_db_a_signal_still_stops_cleanly_with_130)
+{
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        FILE *o = freopen("/dev/null", "w", stdout);
+        FILE *e = freopen("/dev/null", "w", stderr);
+        (void)o;
+        (void)e;
+        execl(MRSIM_BINARY, "mrsim", "run", TINY, "-q", "-n", "2000", "-j", "2", "--set",
+              "run.horizon=1h", (char *)NULL);
+        _exit(127);
+    }
+    struct timespec ts = {1, 0};
+    nanosleep(&ts, NULL);
+    cr_assert_eq(kill(pid, SIGINT), 0);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
+}
