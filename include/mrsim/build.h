@@ -36,6 +36,7 @@ typedef struct mr_rep_view {
     uint64_t events;
     const double *metrics; /* MR_METRIC_COUNT values as the JSON averages them; NaN: n/a */
     const mr_report *report; /* every scalar of every component */
+    const char *const *fault_targets; /* per scenario fault: what it hits, as the JSON says */
     /* The SLO collector's distributions and windows; NULL / 0 without one. */
     const mr_hist *latency_ms, *client_rto_s;
     const uint64_t *win_total, *win_ok; /* requests and successes per window */

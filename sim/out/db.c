@@ -157,6 +157,7 @@ struct mr_db {
     /* The current run. */
     const mr_scenario *sc;
     char *variant;
+    char **fault_targets; /* copied from the first replication's view */
     db_attr *attrs;
     size_t nattrs;
     uint64_t next;
@@ -392,6 +393,10 @@ static void drop_run(mr_db *db)
     db->nattrs = 0;
     free(db->variant);
     db->variant = NULL;
+    for (size_t f = 0; db->fault_targets && db->sc && f < db->sc->nfaults; f++)
+        free(db->fault_targets[f]);
+    free(db->fault_targets);
+    db->fault_targets = NULL;
     db->sc = NULL;
 }
 
@@ -616,13 +621,6 @@ static int step(sqlite3_stmt *st)
     return code;
 }
 
-static const char *fault_target(const mr_scenario *sc, size_t f)
-{
-    char path[64];
-    snprintf(path, sizeof path, "faults[%zu].target", f);
-    return mr_scenario_value(sc, path);
-}
-
 static void iso_time(double t, char *buf, size_t len)
 {
     time_t secs = (time_t)t;
@@ -734,7 +732,7 @@ static int commit_rec(mr_db *db, const db_rec *r)
         sqlite3_bind_int64(S[ST_EPISODE], 1, run_id);
         bind_text(S[ST_EPISODE], 2, known ? sc->faults[f].name : NULL);
         bind_text(S[ST_EPISODE], 3, known ? mr_fault_kind_name(sc->faults[f].kind) : NULL);
-        bind_text(S[ST_EPISODE], 4, known ? fault_target(sc, f) : NULL);
+        bind_text(S[ST_EPISODE], 4, known && db->fault_targets ? db->fault_targets[f] : NULL);
         bind_real(S[ST_EPISODE], 5, e->start_s);
         bind_real(S[ST_EPISODE], 6, e->end_s);
         bind_real(S[ST_EPISODE], 7, e->rto_s);
@@ -796,6 +794,11 @@ int mr_db_rep_hook(void *vdb, const mr_rep_view *v)
         return db->failed;
     db_rec *rec = rec_new(v);
     pthread_mutex_lock(&db->lock);
+    if (db->fault_targets == NULL && v->fault_targets) {
+        db->fault_targets = mr_xcalloc(db->sc->nfaults + 1, sizeof *db->fault_targets);
+        for (size_t f = 0; f < db->sc->nfaults; f++)
+            db->fault_targets[f] = mr_xstrdup(v->fault_targets[f]);
+    }
     if (db->failed) {
         int rc = db->failed;
         pthread_mutex_unlock(&db->lock);

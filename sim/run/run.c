@@ -5,6 +5,7 @@
  * censored, then the event count. Rows are summarised in replication order
  * (runner.h), so the result is the same for any --jobs. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +25,7 @@ typedef struct run_ctx {
     mr_rep_hook on_rep;
     void *on_rep_ctx;
     atomic_int hook_rc;  /* the first failure of on_rep */
+    char **fault_targets; /* with on_rep: what each fault hits, as the JSON names it */
 } run_ctx;
 
 static double wall_now(void)
@@ -32,6 +34,9 @@ static double wall_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
+                                size_t size);
 
 /* Hands the finished replication to the sink while sim and report exist. */
 static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_report *r,
@@ -44,7 +49,8 @@ static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_repor
                      .wall_s = wall_now() - t0,
                      .events = mr_sim_events(sim),
                      .metrics = row,
-                     .report = r};
+                     .report = r,
+                     .fault_targets = (const char *const *)ctx->fault_targets};
     const mr_component *slo = mr_sim_find(sim, "slo");
     if (slo) {
         const mr_slo_state *st = slo->state;
@@ -151,6 +157,39 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     return rc != MR_OK ? rc : frc;
 }
 
+/* What a fault hits, for the results: a name, "REGION zone Z", or the
+ * selector spelled out. */
+static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
+                                size_t size)
+{
+    const mr_sc_target *t = &f->target;
+    switch (t->kind) {
+    case MR_TARGET_TRAFFIC:
+        return "traffic";
+    case MR_TARGET_ZONE:
+        snprintf(buf, size, "%s zone %d", sc->regions[t->index].name, t->zone);
+        return buf;
+    default:
+        break;
+    }
+    if (t->selector) {
+        snprintf(buf, size, "%s: %s%s%s%s%s", mr_target_kind_names[t->kind],
+                 mr_select_names[t->mode], t->region != MR_SC_NONE ? " in " : "",
+                 t->region != MR_SC_NONE ? sc->regions[t->region].name : "",
+                 t->role >= 0 ? ", role " : "", t->role >= 0 ? mr_role_names[t->role] : "");
+        return buf;
+    }
+    if (t->kind == MR_TARGET_REGION)
+        return sc->regions[t->index].name;
+    if (t->kind == MR_TARGET_CLUSTER)
+        return sc->clusters[t->index].name;
+    if (t->kind == MR_TARGET_DATASTORE)
+        return sc->datastores[t->index].name;
+    if (t->kind == MR_TARGET_DEPENDENCY)
+        return sc->dependencies[t->index].name;
+    return "?";
+}
+
 int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
                     mr_diag *diag)
 {
@@ -164,6 +203,13 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                    .on_rep = opts->on_rep,
                    .on_rep_ctx = opts->on_rep_ctx};
     atomic_init(&ctx.hook_rc, MR_OK);
+    if (opts->on_rep) {
+        ctx.fault_targets = mr_xcalloc(sc->nfaults + 1, sizeof *ctx.fault_targets);
+        for (size_t f = 0; f < sc->nfaults; f++) {
+            char buf[256];
+            ctx.fault_targets[f] = mr_xstrdup(target_label(sc, &sc->faults[f], buf, sizeof buf));
+        }
+    }
     ctx.ncols = col_requests(sc) + 1;
     double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
     ctx.client_rto = mr_xcalloc(reps, sizeof *ctx.client_rto);
@@ -192,6 +238,9 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
+    for (size_t f = 0; ctx.fault_targets && f < sc->nfaults; f++)
+        free(ctx.fault_targets[f]);
+    free(ctx.fault_targets);
     if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
         rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
     else if (rc != MR_OK && rc != MR_EINTR)
@@ -236,8 +285,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         const mr_sc_fault *sf = &sc->faults[f];
         ep->fault = sf->name;
         ep->kind = mr_fault_kind_name(sf->kind);
-        ep->target = sf->kind == MR_FAULT_REGION_OUTAGE ? sc->regions[sf->target.index].name
-                                                        : sc->clusters[sf->target.index].name;
+        ep->target = target_label(sc, sf, ep->target_buf, sizeof ep->target_buf);
         mr_summarize(rows + col_fault_rto(f), reps, ctx.ncols, &ep->rto_s);
         mr_summarize(rows, 0, ctx.ncols, &ep->rpo_s); /* no data stores yet: null */
         for (uint64_t i = 0; i < reps; i++)
