@@ -158,6 +158,7 @@ struct mr_db {
     const mr_scenario *sc;
     char *variant;
     char **fault_targets; /* copied from the first replication's view */
+    size_t nfault_targets;
     db_attr *attrs;
     size_t nattrs;
     uint64_t next;
@@ -393,8 +394,9 @@ static void drop_run(mr_db *db)
     db->nattrs = 0;
     free(db->variant);
     db->variant = NULL;
-    for (size_t f = 0; db->fault_targets && db->sc && f < db->sc->nfaults; f++)
+    for (size_t f = 0; f < db->nfault_targets; f++)
         free(db->fault_targets[f]);
+    db->nfault_targets = 0;
     free(db->fault_targets);
     db->fault_targets = NULL;
     db->sc = NULL;
@@ -790,14 +792,13 @@ fail:
 int mr_db_rep_hook(void *vdb, const mr_rep_view *v)
 {
     mr_db *db = vdb;
-    if (db->failed)
-        return db->failed;
     db_rec *rec = rec_new(v);
     pthread_mutex_lock(&db->lock);
     if (db->fault_targets == NULL && v->fault_targets) {
         db->fault_targets = mr_xcalloc(db->sc->nfaults + 1, sizeof *db->fault_targets);
         for (size_t f = 0; f < db->sc->nfaults; f++)
             db->fault_targets[f] = mr_xstrdup(v->fault_targets[f]);
+        db->nfault_targets = db->sc->nfaults;
     }
     if (db->failed) {
         int rc = db->failed;
