@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mrsim/alloc.h"
@@ -132,7 +133,11 @@ static atomic_int interrupted;
 static void on_signal(int sig)
 {
     (void)sig;
+    static const char msg[] =
+        "\nmrsim: stopping after the replications in progress (signal again to abort)\n";
     atomic_store(&interrupted, 1);
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1); /* async-signal-safe */
+    (void)w;
 }
 
 void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications)
