@@ -273,8 +273,8 @@ static int check_or_create(mr_db *db)
         rc = query_int(db, "SELECT count(*) FROM sqlite_schema", &objects, "cannot read");
     if (rc != MR_OK)
         return rc;
-    if (objects > 0 && app != MR_DB_APPLICATION_ID) {
-        set_msg(db, "%s: not an mrsim results database (a SQLite file with other tables); "
+    if ((objects > 0 || app != 0) && app != MR_DB_APPLICATION_ID) {
+        set_msg(db, "%s: not an mrsim results database (a SQLite file of another kind); "
                     "give a new file",
                 db->path);
         return MR_EIO;

@@ -454,6 +454,15 @@ Test(db, a_file_that_is_not_ours_is_refused_untouched)
     cr_assert_eq(q_int(db, "SELECT count(*) FROM sqlite_schema"), 1);
     sqlite3_close(db);
 
+    /* SQLite, no tables yet, but marked as another application's. */
+    const char *m = path_in("marked.db");
+    db = open_db(m);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA application_id = 1234", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(sh(NULL, &err, "%s run %s -q -n 2 --db %s", MRSIM_BINARY, TINY, m), 5);
+    cr_assert(strstr(err, "not an mrsim results database"), "%s", err);
+    free(err);
+
     /* Ours, of another schema version. */
     const char *v = path_in("v2.db");
     cr_assert_eq(sh(NULL, NULL, "%s run %s -q -n 2 --db %s", MRSIM_BINARY, TINY, v), 0);
