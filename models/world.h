@@ -49,14 +49,98 @@ static inline int mr__fault_count(int32_t *down, const mr_event *ev)
     return 0;
 }
 
+/* ---- faults -------------------------------------------------------------- */
+enum { MR_FT_AT = 0, MR_FT_MTBF = 1, MR_FT_REPEAT = 2, MR_FT_AFTER = 3 };
+#define MR_MAX_FAULT_TARGETS 64
+#define MR_MAX_WATCHERS 4
+/* mr_msg_fault.flags */
+enum { MR_FAULT_F_RAMP = 1, MR_FAULT_F_INVERT = 2 };
+
+typedef struct mr_fault_cfg {
+    int64_t kind;   /* the scenario's fault kind, carried in the messages */
+    int64_t timing; /* MR_FT_* */
+    /* Targets: every candidate (pick == ncand) or `pick` of them drawn
+     * anew at each start (a selector with mode one, count or percent). */
+    int64_t ncand;
+    int64_t cand[MR_MAX_FAULT_TARGETS]; /* component ids */
+    int64_t pick;
+    int64_t zone;       /* zone_outage: the 1-based zone */
+    int64_t peer;       /* network_partition: the other region's id; -1 = clients */
+    int64_t invert;     /* gray_failure: probes fail while requests pass */
+    double severity;    /* share of requests affected (no ramp) */
+    int64_t ramp;       /* severity goes from ramp_from to ramp_to over ramp_over */
+    double ramp_from, ramp_to;
+    mr_time ramp_over;
+    mr_dist at;        /* AT: start time, drawn once per replication */
+    mr_dist duration;  /* AT, REPEAT, AFTER */
+    mr_dist mtbf, mttr; /* MTBF: up time, then down time */
+    mr_time every, jitter; /* REPEAT: starts at k x every +- U(jitter), k = 1.. */
+    int64_t count;         /* REPEAT: starts in all; 0 = until the horizon */
+    int64_t after;         /* AFTER: the fault whose every start starts this one */
+    mr_dist delay;         /* AFTER: from that start */
+} mr_fault_cfg;
+
+typedef struct mr_faults_cfg {
+    int64_t slo; /* component id of the SLO collector */
+    int64_t n;
+    int64_t nwatch;                   /* components told of every start and end */
+    int64_t watcher[MR_MAX_WATCHERS]; /* (the failover policy, a DNS operator) */
+    mr_fault_cfg f[MR_MAX_FAULTS];
+} mr_faults_cfg;
+
+typedef struct mr_faults_state {
+    mr_slo_state *slo;
+    mr_rng *select; /* which targets a selector picks */
+    uint64_t started;
+} mr_faults_state;
+
+/* The fault table of the run (NULL when it has no faults), for targets that
+ * need a fault's ramp or parameters. */
+const mr_faults_cfg *mr__faults_of(const mr_sim *sim);
+
+/* Faults in force at one target whose effect is a share of requests:
+ * whole ones are counted, partial ones (severity < 1, or ramped) are kept
+ * with their start so their severity can be read at any time. */
+#define MR_MAX_PARTIAL 8
+typedef struct mr_fault_set {
+    int32_t total;    /* whole faults in force */
+    int32_t npartial;
+    uint32_t overflow; /* partial faults beyond MR_MAX_PARTIAL, reported */
+    struct {
+        uint32_t fault;
+        double severity; /* when not ramped */
+        mr_time start;
+    } p[MR_MAX_PARTIAL];
+} mr_fault_set;
+
+/* Applies MR_MSG_FAULT_START / END (ev) to the set. */
+void mr__fault_set_apply(mr_fault_set *fs, const mr_event *ev);
+/* The share of requests the set fails at time now: 1 with a whole fault in
+ * force, else 1 - prod(1 - severity_i(now)) over the partial ones. */
+double mr__fault_set_share(const mr_fault_set *fs, const mr_faults_cfg *faults, mr_time now);
+static inline int mr__fault_set_any(const mr_fault_set *fs)
+{
+    return fs->total > 0 || fs->npartial > 0;
+}
+
 /* ---- region ---------------------------------------------------------- */
 typedef struct mr_region_cfg {
     int64_t zones;
 } mr_region_cfg;
 
 typedef struct mr_region_state {
-    int32_t down; /* outages in force; up when 0 */
+    int32_t down;        /* outages in force; up when 0 */
+    int32_t cut_clients; /* partitions between the clients and the region */
+    int32_t cut[MR_MAX_REGIONS]; /* partitions between it and region i */
+    const mr_faults_cfg *faults; /* to read a partition's peer */
 } mr_region_state;
+
+/* Whether traffic from clients whose origin is region `from` (-1: the
+ * clients' network, not a region) reaches region r. */
+static inline int mr_region_reachable(const mr_region_state *r, int64_t from)
+{
+    return r->cut_clients == 0 && (from < 0 || r->cut[from] == 0);
+}
 
 /* ---- cluster ----------------------------------------------------------- */
 typedef struct mr_cluster_cfg {
@@ -71,7 +155,11 @@ typedef struct mr_cluster_cfg {
 typedef struct mr_cluster_state {
     mr_fifo fifo;
     const mr_region_state *region;
-    int32_t down; /* cluster failures in force */
+    const mr_faults_cfg *faults; /* for ramped partial faults */
+    int32_t down; /* whole cluster or ingress failures in force */
+    mr_fault_set partial;    /* partial cluster or ingress failures: requests and probes */
+    mr_fault_set gray;       /* gray failures: requests fail, probes pass */
+    mr_fault_set gray_probe; /* inverted gray failures: probes fail, requests pass */
     mr_time hold; /* 1 / rps_per_pod */
     mr_time horizon; /* end of the run, for node_hours */
 } mr_cluster_state;
@@ -81,8 +169,55 @@ static inline int mr_cluster_up(const mr_cluster_state *c)
     return c->down == 0 && c->region->down == 0;
 }
 
+/* The share of requests a cluster that is up fails now (partial and gray
+ * failures), and likewise for health probes: probes see what the probe
+ * path sees (DESIGN.md "Global traffic layer"). */
+static inline double mr_cluster_request_fail_share(const mr_cluster_state *c, mr_time now)
+{
+    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray))
+        return 0;
+    return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
+                   (1 - mr__fault_set_share(&c->gray, c->faults, now));
+}
+
+static inline double mr_cluster_probe_fail_share(const mr_cluster_state *c, mr_time now)
+{
+    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray_probe))
+        return 0;
+    return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
+                   (1 - mr__fault_set_share(&c->gray_probe, c->faults, now));
+}
+
+/* Whether a health probe of the cluster succeeds now; u is uniform [0, 1). */
+static inline int mr_cluster_probe_ok(const mr_cluster_state *c, mr_time now, double u)
+{
+    return mr_cluster_up(c) && u >= mr_cluster_probe_fail_share(c, now);
+}
+
+/* ---- the traffic layer ------------------------------------------------------ */
+/* What a DNS authority may answer besides a cluster's component id. */
+#define MR_NO_ANSWER UINT32_MAX        /* the query failed: nothing is cached */
+#define MR_BAD_ANSWER (UINT32_MAX - 1) /* a wrong record: cached, and unreachable */
+
+/* Faults of the traffic layer itself, kept by every kind. */
+typedef struct mr_traffic_faults {
+    mr_fault_set outage; /* traffic_layer_outage: queries (Front Door: requests) fail */
+    int32_t misconfig;   /* dns_misconfig in force: the record points nowhere */
+} mr_traffic_faults;
+
+/* Applies a traffic-layer fault message; 1 if ev was one. */
+int mr__traffic_fault(mr_traffic_faults *tf, const mr_event *ev);
+
+/* The answer the traffic layer's DNS authority gives now to a resolver near
+ * region `origin` (-1: unknown): a cluster id, MR_NO_ANSWER or
+ * MR_BAD_ANSWER. Draws from r for weighted routing and partial outages. */
+uint32_t mr__traffic_answer(const mr_component *t, mr_rng *r, int64_t origin, mr_time now);
+/* The TTL of its answer (0 for Front Door, whose address never changes). */
+mr_time mr__traffic_ttl(const mr_component *t);
+
 /* ---- traffic manager ------------------------------------------------------ */
-enum { MR_TM_PRIORITY = 0, MR_TM_WEIGHTED = 1 };
+enum { MR_TM_PRIORITY = 0, MR_TM_WEIGHTED = 1, MR_TM_PERFORMANCE = 2 };
+#define MR_MAX_LOCATIONS 16
 
 typedef struct mr_tm_cfg {
     int64_t n;                          /* endpoints */
@@ -93,20 +228,81 @@ typedef struct mr_tm_cfg {
     mr_time interval, timeout;
     int64_t tolerated;
     mr_time ttl;
+    int64_t locations; /* probing locations, each with its own phase and count */
+    int64_t quorum;    /* locations that must count enough failures for Degraded */
+    /* PERFORMANCE: round trip from region r to endpoint e. */
+    mr_time rtt[MR_MAX_REGIONS][MR_MAX_ENDPOINTS];
 } mr_tm_cfg;
 
 typedef struct mr_tm_state {
     const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
-    int32_t fails[MR_MAX_ENDPOINTS];
+    int32_t fails[MR_MAX_LOCATIONS][MR_MAX_ENDPOINTS]; /* consecutive failures per location */
+    int32_t tripped[MR_MAX_ENDPOINTS];                 /* locations past tolerated */
     uint8_t degraded[MR_MAX_ENDPOINTS];
     mr_time changed_at[MR_MAX_ENDPOINTS]; /* last Online/Degraded change */
     uint64_t changes;                     /* status changes so far */
+    uint64_t queries, probes;
+    mr_traffic_faults faults;
+    mr_rng *probe; /* partial failures seen by probes */
 } mr_tm_state;
 
 /* The cluster component id DNS answers with now (rule 1: by routing method
  * over Online endpoints; fail-open when all are Degraded). Weighted
- * routing draws from r. */
-uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r);
+ * routing draws from r; performance routing answers the Online endpoint
+ * closest to origin. */
+uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r, int64_t origin);
+
+/* ---- Front Door --------------------------------------------------------------- */
+typedef struct mr_fd_cfg {
+    int64_t n;                          /* origins */
+    int64_t cluster[MR_MAX_ENDPOINTS];  /* component ids */
+    int64_t priority[MR_MAX_ENDPOINTS]; /* lower first */
+    double weight[MR_MAX_ENDPOINTS];
+    int64_t pops;                /* edge locations, each probing every origin */
+    mr_time interval, timeout;
+    int64_t sample_size, required; /* healthy: >= required of the last sample_size */
+    mr_time additional_latency;  /* origins this close to the fastest share traffic */
+    int64_t retry_next;          /* retry a refused connection at the next origin */
+    int64_t watcher;             /* told of health changes (MR_MSG_ENDPOINT_STATUS); -1 none */
+    mr_time rtt[MR_MAX_REGIONS][MR_MAX_ENDPOINTS]; /* from a client's region to origin e */
+} mr_fd_cfg;
+
+typedef struct mr_fd_state {
+    const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
+    uint32_t *window;  /* pops x n: last outcomes, bit 0 the newest (1 = success) */
+    uint8_t *healthy;  /* pops x n */
+    int32_t healthy_pops[MR_MAX_ENDPOINTS]; /* edges that see origin e healthy */
+    mr_traffic_faults faults;
+    mr_rng *probe;     /* partial failures seen by probes */
+    uint64_t changes, probes, requests;
+} mr_fd_state;
+
+/* The origin (cluster component id) that edge `pop` sends a request from
+ * clients near region `origin` to (rule 2: healthy by that edge's view,
+ * lowest priority, within additional_latency of the fastest, by weight;
+ * fail-open over every origin), skipping the cluster `skip` (UINT32_MAX:
+ * none). MR_NO_ANSWER when Front Door itself is out. */
+uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t skip, mr_rng *r,
+                      mr_time now);
+
+/* ---- plain Azure DNS ------------------------------------------------------------ */
+typedef struct mr_dns_cfg {
+    int64_t n;                          /* endpoints the record may point at */
+    int64_t cluster[MR_MAX_ENDPOINTS];  /* component ids */
+    int64_t priority[MR_MAX_ENDPOINTS]; /* the record starts at the lowest */
+    mr_time ttl;
+    mr_dist operator_delay; /* detection, decision and the edit */
+    int64_t watcher;        /* told when the record moves; -1 none */
+} mr_dns_cfg;
+
+typedef struct mr_dns_state {
+    const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
+    int32_t record;  /* endpoint the record points at */
+    int32_t pending; /* an operator's edit is under way */
+    uint64_t changes, queries;
+    mr_traffic_faults faults;
+    mr_rng *operator_rng;
+} mr_dns_state;
 
 /* ---- resolver pool ------------------------------------------------------- */
 enum { MR_RES_HONOR = 0, MR_RES_FLOOR = 1, MR_RES_EXTRA = 2 };
@@ -119,7 +315,8 @@ typedef struct mr_ttl_policy {
 } mr_ttl_policy;
 
 typedef struct mr_resolver_cfg {
-    int64_t tm;    /* component id of the authority */
+    int64_t tm;    /* component id of the authority (the traffic layer) */
+    int64_t origin; /* region the resolvers sit near (performance routing); -1 unknown */
     int64_t count; /* resolvers in the pool */
     int64_t npol;
     mr_ttl_policy pol[MR_MAX_TTL_POLICIES];
@@ -143,6 +340,8 @@ enum { MR_CL_CONST = 0, MR_CL_DIURNAL = 1 };
 
 typedef struct mr_clients_cfg {
     int64_t resolver;     /* component id of the resolver pool */
+    int64_t traffic;      /* component id of the traffic layer */
+    int64_t origin;       /* region id the clients are near */
     int64_t slo;          /* component id of the SLO collector */
     int64_t res_base;     /* global index of the pool's first resolver (client RTO) */
     double rate;          /* requests per second (times the profile) */
@@ -161,34 +360,14 @@ typedef struct mr_clients_state {
     mr_component *pool;
     mr_slo_state *slo;
     mr_rng *arrivals, *pick, *service, *retry; /* one stream per purpose */
+    mr_rng *fate;         /* partial failures, Front Door's weighted choice */
+    mr_component *fd;     /* the traffic layer when it is Front Door, else NULL */
+    uint32_t pops;
     uint32_t *rt_answer;  /* runtime cache per resolver: answer and expiry */
     mr_time *rt_expiry;
     uint32_t nres;
     uint64_t requests, attempts, failures;
 } mr_clients_state;
-
-/* ---- faults -------------------------------------------------------------- */
-enum { MR_FT_AT = 0, MR_FT_MTBF = 1 };
-
-typedef struct mr_fault_cfg {
-    int64_t kind;    /* the scenario's fault kind, carried in the messages */
-    int64_t target;  /* component id that receives FAULT_START / FAULT_END */
-    int64_t timing;
-    mr_dist at;       /* AT: start time, drawn once per replication */
-    mr_dist duration; /* AT */
-    mr_dist mtbf, mttr; /* MTBF: up time, then down time */
-} mr_fault_cfg;
-
-typedef struct mr_faults_cfg {
-    int64_t slo; /* component id of the SLO collector */
-    int64_t n;
-    mr_fault_cfg f[MR_MAX_FAULTS];
-} mr_faults_cfg;
-
-typedef struct mr_faults_state {
-    mr_slo_state *slo;
-    uint64_t started;
-} mr_faults_state;
 
 /* ---- SLO collector --------------------------------------------------------- */
 typedef struct mr_slo_cfg {
