@@ -22,11 +22,14 @@ typedef struct mr_an_times {
 
 /* ---- Closed forms (unit-tested on their own) ----------------------------- */
 
-/* Detection: uniform on [lo, lo + width) (a probe schedule with a uniform
- * phase), or, when dist is set, dist scaled by unit (seconds per unit of the
- * dist: 1e-9 for scenario durations), e.g. a DNS operator's delay. */
+/* Detection: lo + width B, B the kth smallest of n independent uniforms on
+ * [0, 1) (n independent probe schedules of which k must trip; n = k = 1, or
+ * 0, is one uniform phase), or, when dist is set, dist scaled by unit
+ * (seconds per unit of the dist: 1e-9 for scenario durations), e.g. a DNS
+ * operator's delay. */
 typedef struct mr_an_detect {
     double lo, width;
+    int n, k;
     const mr_dist *dist;
     double unit;
 } mr_an_detect;
@@ -57,14 +60,20 @@ typedef struct mr_an_cache {
 int mr_an_switch(const mr_an_detect *det, const mr_an_cache *parts, size_t n, mr_an_times *mix,
                  mr_an_times *each);
 
-/* Traffic Manager (rule 1): Degraded at the (k+1)-th consecutive failed
- * probe: uniform on [timeout + k interval, interval + timeout + k interval). */
-mr_an_detect mr_an_tm_detect(double interval, double timeout, int tolerated);
+/* Traffic Manager (rule 1): a location trips at its (k+1)-th consecutive
+ * failed probe, uniformly in [timeout + k interval, interval + timeout +
+ * k interval); the endpoint is Degraded once `quorum` of `locations`
+ * (independent phases) have tripped: the quorum-th smallest of their times
+ * (one location: rule 1's uniform). */
+mr_an_detect mr_an_tm_detect(double interval, double timeout, int tolerated, int locations,
+                             int quorum);
 /* Front Door at one edge (rule 2): unhealthy once fewer than x of the last n
  * samples succeed, after n - x + 1 consecutive failures: uniform on
  * [timeout + (n-x) interval, interval + timeout + (n-x) interval). */
 mr_an_detect mr_an_fd_detect(double interval, double timeout, int n, int x);
-/* The summary of a uniform detection. */
+/* The summary of a probe-schedule detection (dist unset): the kth of n
+ * uniforms is Beta(k, n - k + 1): mean lo + width k / (n + 1), quantiles
+ * from gsl_cdf_beta_Pinv. */
 mr_an_times mr_an_uniform_times(mr_an_detect det);
 /* Every one of `edges` edges (independent uniform phases) has switched: the
  * max of the uniforms, lo + width U^(1/edges) in quantile, mean
@@ -126,6 +135,7 @@ typedef struct mr_analysis {
     const char *scenario, *file;
     mr_traffic_kind kind;
     mr_an_times detection;  /* to the traffic layer's decision (edge: one POP) */
+    int locations, quorum;  /* Traffic Manager: probing locations, tripped for Degraded */
     bool has_all_edges;     /* Front Door */
     int pops;
     mr_an_times all_edges;  /* every edge switched */

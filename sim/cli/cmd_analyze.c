@@ -75,10 +75,14 @@ static void write_table(const mr_analysis *a, FILE *out)
     fprintf(out, "failover timing, %s (seconds after the fault)\n", kind_title[a->kind]);
     fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
             "p99", "max");
+    char det[64] = "endpoint Degraded";
+    if (a->kind == MR_TRAFFIC_TRAFFIC_MANAGER && a->locations > 1)
+        snprintf(det, sizeof det, "endpoint Degraded (%d of %d locations)", a->quorum,
+                 a->locations);
     times_row(out,
               a->kind == MR_TRAFFIC_DNS          ? "operator changes the record"
               : a->kind == MR_TRAFFIC_FRONT_DOOR ? "an edge marks the origin unhealthy"
-                                                 : "endpoint Degraded",
+                                                 : det,
               &a->detection);
     if (a->has_all_edges) {
         char l[64];
@@ -203,6 +207,8 @@ static void write_json(const mr_analysis *a, FILE *out)
     jstr(out, a->file);
     fputs(",\n  \"traffic\": ", out);
     jstr(out, mr_traffic_kind_names[a->kind]);
+    if (a->kind == MR_TRAFFIC_TRAFFIC_MANAGER)
+        fprintf(out, ",\n  \"probe_locations\": %d, \"quorum\": %d", a->locations, a->quorum);
     fputs(",\n  \"detection_s\": ", out);
     jtimes(out, &a->detection);
     fputs(",\n  \"all_edges_s\": ", out);

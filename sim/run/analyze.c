@@ -18,6 +18,7 @@
  * SLA below cites its REFERENCE.md row; where no figure is published the
  * component counts as 100% and says so, so an override (analyze.sla,
  * --sla) can supply one. */
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -145,6 +146,32 @@ typedef struct part {
     double min, mean, max;
 } part;
 
+/* n and k of a probe-schedule detection, 0 read as 1. */
+static void order_of(const mr_an_detect *d, double *n, double *k)
+{
+    *n = d->n > 0 ? d->n : 1;
+    *k = d->k > 0 ? d->k : 1;
+}
+
+/* The q-quantile of the kth of n uniforms on [0, 1). */
+static double order_q(const mr_an_detect *d, double q)
+{
+    double n, k;
+    order_of(d, &n, &k);
+    if (n == 1)
+        return q;
+    if (q <= 0)
+        return 0;
+    if (q >= 1)
+        return 1;
+    return gsl_cdf_beta_Pinv(q, k, n - k + 1);
+}
+
+mr_an_detect mr_an_fd_detect(double interval, double timeout, int n, int x)
+{
+    return (mr_an_detect){.lo = timeout + (n - x) * interval, .width = interval};
+}
+
 static double hold_q(const mr_an_cache *c, double q)
 {
     return mr_dist_quantile(c->hold, q) * c->hold_unit;
@@ -203,6 +230,8 @@ static void part_build(part *p, const mr_an_detect *det, const mr_an_cache *c)
     resolver_residual(p, c, &rmean, &rmax);
     grid_add_uniform(&p->g, c->runtime);
     double dmin, dmean, dmax;
+    double n, k;
+    order_of(det, &n, &k);
     if (det->dist) {
         p->det_dist = true;
         for (size_t j = 0; j < DETECT_POINTS; j++)
@@ -210,6 +239,14 @@ static void part_build(part *p, const mr_an_detect *det, const mr_an_cache *c)
         dmin = mr_dist_quantile(det->dist, 0) * det->unit;
         dmean = mr_dist_mean(det->dist) * det->unit;
         dmax = mr_dist_quantile(det->dist, 1) * det->unit;
+    } else if (n > 1) {
+        /* Several probe schedules: no moving average; quantile points. */
+        p->det_dist = true;
+        for (size_t j = 0; j < DETECT_POINTS; j++)
+            p->det_q[j] = det->lo + det->width * order_q(det, ((double)j + 0.5) / DETECT_POINTS);
+        dmin = det->lo;
+        dmean = det->lo + det->width * k / (n + 1);
+        dmax = det->lo + det->width;
     } else {
         p->g.lo += det->lo;
         grid_add_uniform(&p->g, det->width);
@@ -320,23 +357,24 @@ int mr_an_switch(const mr_an_detect *det, const mr_an_cache *parts, size_t n, mr
     return MR_OK;
 }
 
-mr_an_detect mr_an_tm_detect(double interval, double timeout, int tolerated)
+mr_an_detect mr_an_tm_detect(double interval, double timeout, int tolerated, int locations,
+                             int quorum)
 {
-    return (mr_an_detect){.lo = timeout + tolerated * interval, .width = interval};
-}
-
-mr_an_detect mr_an_fd_detect(double interval, double timeout, int n, int x)
-{
-    return (mr_an_detect){.lo = timeout + (n - x) * interval, .width = interval};
+    return (mr_an_detect){.lo = timeout + tolerated * interval,
+                          .width = interval,
+                          .n = locations > 0 ? locations : 1,
+                          .k = quorum > 0 ? quorum : 1};
 }
 
 mr_an_times mr_an_uniform_times(mr_an_detect d)
 {
+    double n, k;
+    order_of(&d, &n, &k);
     return (mr_an_times){.min = d.lo,
-                         .mean = d.lo + d.width / 2,
-                         .p50 = d.lo + 0.50 * d.width,
-                         .p95 = d.lo + 0.95 * d.width,
-                         .p99 = d.lo + 0.99 * d.width,
+                         .mean = d.lo + d.width * k / (n + 1),
+                         .p50 = d.lo + order_q(&d, 0.50) * d.width,
+                         .p95 = d.lo + order_q(&d, 0.95) * d.width,
+                         .p99 = d.lo + order_q(&d, 0.99) * d.width,
                          .max = d.lo + d.width};
 }
 
@@ -398,7 +436,9 @@ static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
                                      .max = mr_dist_quantile(d, 1) / (double)MR_S};
     } else {
         det = mr_an_tm_detect(sec(t->probe.interval), sec(t->probe.timeout),
-                              t->probe.tolerated_failures);
+                              t->probe.tolerated_failures, t->probe.locations, t->probe.quorum);
+        a->locations = det.n;
+        a->quorum = det.k;
         a->detection = mr_an_uniform_times(det);
     }
     a->has_caches = true;

@@ -194,23 +194,41 @@ Test(analyze_cli, table_sections_and_digits)
  * is over replication means, standard error 8.7 / sqrt(200) = 0.6 s; its
  * percentiles come from log-bucket histograms (about 1 s wide here). A
  * client RTO runs from a failing request to a success, each up to a request
- * gap (here ~0.5 s) away from the fault and the switch. */
-Test(analyze_cli, closed_form_next_to_the_simulation, .timeout = 120)
+ * gap (here ~0.5 s, exponential) away from the fault and the switch. */
+static void compare_with_run(const char *args, const double tol[4])
 {
-    run_out a = mrsim("analyze", FIX "tm-honor.yaml --json");
+    run_out a = mrsim("analyze", args);
     cr_assert_eq(a.status, 0, "%s", a.err);
-    run_out s = mrsim("run", FIX "tm-honor.yaml --json -q -j 2");
+    char rargs[1024];
+    snprintf(rargs, sizeof rargs, "%s -q -j 2", args);
+    run_out s = mrsim("run", rargs);
     cr_assert_eq(s.status, 0, "%s", s.err);
     const char *keys[] = {"mean", "p50", "p95", "p99"};
-    const double tol[] = {3, 2, 2, 2};
     for (int i = 0; i < 4; i++) {
         double want = num_after(a.out, "\"client_switch_s\"", keys[i]);
         double got = num_after(s.out, "\"client_rto_s\"", keys[i]);
-        cr_assert(fabs(got - want) < tol[i], "%s: simulated %.2f, closed form %.2f", keys[i], got,
-                  want);
+        cr_assert(fabs(got - want) < tol[i], "%s: %s: simulated %.2f, closed form %.2f", args,
+                  keys[i], got, want);
     }
-    cr_assert(num_after(s.out, "\"client_rto_s\"", "min") > num_after(a.out, "\"client_switch_s\"", "min") - 2);
-    cr_assert(num_after(s.out, "\"client_rto_s\"", "max") < num_after(a.out, "\"client_switch_s\"", "max") + 2);
+    cr_assert(num_after(s.out, "\"client_rto_s\"", "min") >
+              num_after(a.out, "\"client_switch_s\"", "min") - 5);
+    cr_assert(num_after(s.out, "\"client_rto_s\"", "max") <
+              num_after(a.out, "\"client_switch_s\"", "max") + 5);
     out_free(&a);
     out_free(&s);
+}
+
+Test(analyze_cli, closed_form_next_to_the_simulation, .timeout = 300)
+{
+    const double probes[] = {3, 2, 2, 2};
+    /* Traffic Manager, one location (rule 1) and three (the first to trip). */
+    compare_with_run(FIX "tm-honor.yaml --json", probes);
+    compare_with_run(FIX "tm-honor.yaml --json --set traffic.probe.locations=3", probes);
+    /* Front Door: the edge's own detection, no caches. */
+    compare_with_run(FIX "fd-edges.yaml --json", probes);
+    /* Plain DNS: an operator's delay of one draw per replication spread over
+     * 60 s carries more variance (mean: 4 standard errors; percentiles of
+     * 200 such draws: about 2 s each). */
+    const double operator[] = {5, 8, 8, 8};
+    compare_with_run(FIX "dns-operator.yaml --json", operator);
 }

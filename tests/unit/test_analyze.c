@@ -46,16 +46,53 @@ static mr_an_cache honor(double ttl)
 
 Test(analyze, tm_detection_defaults_are_100_to_130s)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3);
+    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
     mr_an_times t = mr_an_uniform_times(d);
     cr_assert_float_eq(t.min, 100, 1e-12);
     cr_assert_float_eq(t.max, 130, 1e-12);
     cr_assert_float_eq(t.mean, 115, 1e-12);
     cr_assert_float_eq(t.p95, 128.5, 1e-12);
     /* Fast probing, no tolerance: 5 s timeout, then at most one interval. */
-    t = mr_an_uniform_times(mr_an_tm_detect(10, 5, 0));
+    t = mr_an_uniform_times(mr_an_tm_detect(10, 5, 0, 1, 1));
     cr_assert_float_eq(t.min, 5, 1e-12);
     cr_assert_float_eq(t.max, 15, 1e-12);
+}
+
+/* Three probing locations, Degraded at the first (quorum 1) or the last
+ * (quorum 3) to trip: the min or the max of three uniform phases. With a
+ * 30 s TTL on top, S = 100 + 30 (M + V), M the min of three uniforms: for
+ * y = (S - 100) / 30 in [0, 1], P(M + V <= y) = integral over m in [0, y]
+ * of 1 - (1 - m)^3 = y - (1 - (1 - y)^4) / 4. */
+static double min3_plus_u_cdf(double y)
+{
+    return y - (1 - pow(1 - y, 4)) / 4;
+}
+
+Test(analyze, tm_locations_and_quorum_are_order_statistics)
+{
+    mr_an_times any = mr_an_uniform_times(mr_an_tm_detect(30, 10, 3, 3, 1));
+    cr_assert_float_eq(any.mean, 100 + 30 / 4.0, 1e-12);
+    cr_assert_float_eq(any.p50, 100 + 30 * (1 - cbrt(0.5)), 1e-9);
+    cr_assert_float_eq(any.max, 130, 1e-12);
+    mr_an_times all = mr_an_uniform_times(mr_an_tm_detect(30, 10, 3, 3, 3));
+    cr_assert_float_eq(all.mean, 100 + 30 * 3 / 4.0, 1e-12);
+    cr_assert_float_eq(all.p95, 100 + 30 * cbrt(0.95), 1e-9);
+
+    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 3, 1);
+    mr_an_cache c = honor(30);
+    mr_an_times t;
+    cr_assert_eq(mr_an_switch(&d, &c, 1, &t, NULL), MR_OK);
+    cr_assert_float_eq(t.mean, 100 + 7.5 + 15, 1e-9);
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 100; i++) {
+        double mid = (lo + hi) / 2;
+        if (min3_plus_u_cdf(mid) < 0.5)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    /* 2,048 quantile points of the detection: 1/2048 of its 30 s range. */
+    cr_assert_float_eq(t.p50, 100 + 30 * lo, 0.05, "p50 %f, expected %f", t.p50, 100 + 30 * lo);
 }
 
 Test(analyze, fd_detection_after_n_minus_x_plus_1_failures)
@@ -85,7 +122,7 @@ Test(analyze, every_edge_is_the_max_of_uniforms)
 
 Test(analyze, honoured_ttl_adds_a_uniform_residual)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3);
+    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = honor(30);
     mr_an_times t;
     cr_assert_eq(mr_an_switch(&d, &c, 1, &t, NULL), MR_OK);
@@ -99,7 +136,7 @@ Test(analyze, honoured_ttl_adds_a_uniform_residual)
 
 Test(analyze, ttl_floor_stretches_the_residual)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3);
+    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = {.weight = 1, .ttl = 30, .mode = MR_TTL_FLOOR, .min_ttl = 300};
     mr_an_times t;
     cr_assert_eq(mr_an_switch(&d, &c, 1, &t, NULL), MR_OK);
@@ -112,7 +149,7 @@ Test(analyze, ttl_floor_stretches_the_residual)
 
 Test(analyze, java_runtime_cache_adds_a_third_uniform)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3);
+    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = honor(30);
     c.runtime = 30;
     mr_an_times t;
@@ -193,7 +230,7 @@ Test(analyze, a_detection_distribution_is_convolved)
 
 Test(analyze, switch_refuses_empty_or_negative)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3);
+    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = honor(30);
     mr_an_times t;
     cr_assert_eq(mr_an_switch(&d, &c, 0, &t, NULL), MR_EINVAL);
