@@ -125,6 +125,15 @@ typedef struct mr_an_unit {
     double availability;
 } mr_an_unit;
 
+/* A client population pinned to a stamp: it is served by its home stamp or,
+ * when that fails, a fallback (DESIGN.md "deployment stamps"), so its
+ * composite is global x (1 - prod over those stamps of (1 - stamp)). */
+typedef struct mr_an_population {
+    const char *clients;
+    int stamps; /* home + fallbacks */
+    double availability;
+} mr_an_population;
+
 /* A stochastic fault's implied availability of its target. */
 typedef struct mr_an_fault {
     const char *fault, *kind, *target;
@@ -151,6 +160,8 @@ typedef struct mr_analysis {
     double redundant; /* 1 - prod over units of (1 - unit) */
     double composite; /* global x redundant */
     char *formula;    /* the product written out */
+    mr_an_population *populations; /* pinned client populations */
+    size_t npopulations;
     mr_an_fault *faults;
     size_t nfaults;
     char **owned; /* private: names built by mr_analyze */

@@ -134,6 +134,19 @@ static void write_table(const mr_analysis *a, FILE *out)
     downtime(y, sizeof y, mr_an_downtime_year_s(a->composite));
     fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", "composite",
             100 * a->composite, m, y);
+    for (size_t i = 0; i < a->npopulations; i++) {
+        const mr_an_population *p = &a->populations[i];
+        if (i == 0)
+            fputs("\nclient populations pinned to stamps: global x (1 - prod over home and "
+                  "fallback stamps)\n",
+                  out);
+        downtime(m, sizeof m, mr_an_downtime_month_s(p->availability));
+        downtime(y, sizeof y, mr_an_downtime_year_s(p->availability));
+        char l[96];
+        snprintf(l, sizeof l, "%s (%d stamp%s)", p->clients, p->stamps, p->stamps == 1 ? "" : "s");
+        fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", l, 100 * p->availability,
+                m, y);
+    }
     if (a->nfaults) {
         fputs("\nstochastic faults: availability of their target, mtbf / (mtbf + mean mttr)\n",
               out);
@@ -267,7 +280,16 @@ static void write_json(const mr_analysis *a, FILE *out)
     javail(out, a->composite);
     fputs(", \"formula\": ", out);
     jstr(out, a->formula);
-    fputs("},\n  \"faults\": [", out);
+    fputs("},\n  \"populations\": [", out);
+    for (size_t i = 0; i < a->npopulations; i++) {
+        const mr_an_population *p = &a->populations[i];
+        fputs(i ? ",\n    {\"clients\": " : "\n    {\"clients\": ", out);
+        jstr(out, p->clients);
+        fprintf(out, ", \"stamps\": %d, \"availability\": ", p->stamps);
+        javail(out, p->availability);
+        fputs("}", out);
+    }
+    fputs(a->npopulations ? "\n  ],\n  \"faults\": [" : "],\n  \"faults\": [", out);
     for (size_t i = 0; i < a->nfaults; i++) {
         const mr_an_fault *ft = &a->faults[i];
         fputs(i ? ",\n    {\"fault\": " : "\n    {\"fault\": ", out);

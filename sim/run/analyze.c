@@ -825,6 +825,24 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
         return rc;
     }
     composite(a);
+    a->populations = mr_xcalloc(sc->nclients ? sc->nclients : 1, sizeof *a->populations);
+    for (size_t c = 0; c < sc->nclients; c++) {
+        const mr_sc_client *cl = &sc->clients[c];
+        if (cl->stamp == MR_SC_NONE)
+            continue;
+        double down = 1;
+        int n = 0;
+        for (size_t k = 0; k <= cl->fallback.n; k++) {
+            size_t s = k == 0 ? cl->stamp : cl->fallback.v[k - 1];
+            int u = find_unit(a, sc->stamps[s].name, true);
+            if (u < 0)
+                continue;
+            down *= 1 - a->units[u].availability;
+            n++;
+        }
+        a->populations[a->npopulations++] = (mr_an_population){
+            .clients = cl->name, .stamps = n, .availability = a->global * (1 - down)};
+    }
 
     /* Stochastic faults: the availability their mtbf/mttr imply. */
     a->faults = mr_xcalloc(sc->nfaults ? sc->nfaults : 1, sizeof *a->faults);
@@ -876,6 +894,7 @@ void mr_analysis_free(mr_analysis *a)
     free(a->items);
     free(a->units);
     free(a->faults);
+    free(a->populations);
     free(a->formula);
     for (size_t i = 0; i < a->nowned; i++)
         free(a->owned[i]);

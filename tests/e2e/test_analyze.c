@@ -123,7 +123,7 @@ Test(analyze_cli, json_has_every_key)
                           "\"kind\": \"region\"", "\"standby\": false", "\"global\": {\"availability\": ",
                           "\"redundant\": ", "\"composite\": {\"availability\": ",
                           "\"downtime_s_month\": ", "\"downtime_s_year\": ", "\"formula\": \"global = ",
-                          "\"faults\": [", "\"mttr_mean_s\": ", "\"p95\": ", "\"p99\": ", "\"max\": "};
+                          "\"populations\": [", "\"faults\": [", "\"mttr_mean_s\": ", "\"p95\": ", "\"p99\": ", "\"max\": "};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         cr_assert(strstr(r.out, keys[i]) != NULL, "no %s in\n%s", keys[i], r.out);
     cr_assert_eq(r.out[strlen(r.out) - 2], '}');

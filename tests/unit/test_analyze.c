@@ -317,6 +317,16 @@ Test(reference11, mission_critical_global_tier_and_stamps)
         cr_assert_float_eq(a->composite, global * (1 - pow(1 - stamp, n)), 1e-15);
         cr_assert_float_eq(round(a->composite * 1e5) / 1e5, printed[n - 1], 1e-15,
                            "%d stamps: %.8f", n, a->composite);
+        if (n == 3) {
+            /* Pinned populations: home + one fallback as 2 stamps, home alone as 1. */
+            cr_assert_eq(a->npopulations, 2);
+            cr_assert_eq(a->populations[0].stamps, 2);
+            cr_assert_float_eq(a->populations[0].availability, global * (1 - pow(1 - stamp, 2)),
+                               1e-15);
+            cr_assert_float_eq(a->populations[1].availability, global * stamp, 1e-15);
+        } else {
+            cr_assert_eq(a->npopulations, 0);
+        }
         mr_analysis_free(a);
     }
 }
