@@ -203,7 +203,7 @@ Test(slo, sequential_stopping_converges_before_max, .timeout = 120)
     a = mrsim("run", TINY " -q" ADAPTIVE(2, 12, "client_rto_s", 0.04));
     HAS(a, "6 replications");
     HAS(a, "stopping: client_rto_s 95% CI half-width <= 0.04 of the mean, checked every 2 "
-           "(min 2, max 12): converged at 0.033");
+           "(min 2, max 12): converged at 0.026");
     run_free(&a);
 }
 
