@@ -24,6 +24,7 @@
 #define MR_MAX_ENDPOINTS 16
 #define MR_MAX_TTL_POLICIES 4
 #define MR_MAX_FAULTS 32
+#define MR_MAX_USES 8
 
 /* The component with that id if it is of that kind; otherwise NULL after a
  * diagnostic naming who asked for what. */
@@ -155,12 +156,17 @@ typedef struct mr_clients_cfg {
     mr_dist backoff;      /* wait after a failed attempt */
     int64_t runtime_cache;
     mr_time rtt[MR_MAX_REGIONS]; /* round trip to the region with that component id */
+    int64_t pop;                 /* index of the population (session consistency) */
+    int64_t nuses;               /* data stores each request uses, in order */
+    int64_t uses[MR_MAX_USES];   /* their component ids */
 } mr_clients_cfg;
 
 typedef struct mr_clients_state {
     mr_component *pool;
     mr_slo_state *slo;
     mr_rng *arrivals, *pick, *service, *retry; /* one stream per purpose */
+    mr_rng *mix;                 /* read or write, for the stores */
+    mr_component *store[MR_MAX_USES];
     uint32_t *rt_answer;  /* runtime cache per resolver: answer and expiry */
     mr_time *rt_expiry;
     uint32_t nres;
