@@ -54,6 +54,7 @@ static inline int mr__fault_count(int32_t *down, const mr_event *ev)
 enum { MR_FT_AT = 0, MR_FT_MTBF = 1, MR_FT_REPEAT = 2, MR_FT_AFTER = 3 };
 #define MR_MAX_FAULT_TARGETS 64
 #define MR_MAX_WATCHERS 4
+#define MR_MAX_STORES 16
 /* mr_msg_fault.flags */
 enum { MR_FAULT_F_RAMP = 1, MR_FAULT_F_INVERT = 2 };
 
@@ -86,6 +87,8 @@ typedef struct mr_faults_cfg {
     int64_t n;
     int64_t nwatch;                   /* components told of every start and end */
     int64_t watcher[MR_MAX_WATCHERS]; /* (the failover policy, a DNS operator) */
+    int64_t nstores;                  /* data stores: told of every region outage and */
+    int64_t store[MR_MAX_STORES];     /* partition, to re-read their regions */
     mr_fault_cfg f[MR_MAX_FAULTS];
 } mr_faults_cfg;
 
