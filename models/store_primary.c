@@ -352,7 +352,9 @@ void mr_pstore_start(mr_component *self, mr_sim *sim)
     const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
     (void)sim;
-    for (int c = 1; c < st->ncopies; c++)
+    /* Every copy gets a replica position, the primary's used once it is
+     * demoted. */
+    for (int c = 0; c < st->ncopies; c++)
         mr_replica_init(&st->rep[c], &cfg->lag, cfg->sample, st->lags);
     /* Route caches start in steady state (rule 3): a uniform phase each. */
     for (int r = 0; r < MR_MAX_REGIONS; r++)

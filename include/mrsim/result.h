@@ -50,6 +50,15 @@ typedef struct mr_episode_result {
     uint64_t censored;  /* replications in which service never recovered */
 } mr_episode_result;
 
+/* One data store's metrics (the data-store rows of MR_METRIC_MAP). */
+#define MR_STORE_METRICS 5
+typedef struct mr_store_result {
+    const char *name; /* not owned */
+    const char *kind; /* sql, cosmos, redis, blob; not owned */
+    mr_metric metric[MR_STORE_METRICS];
+    mr_summary m[MR_STORE_METRICS];
+} mr_store_result;
+
 typedef struct mr_result {
     const char *scenario; /* not owned */
     const char *file;     /* not owned */
@@ -62,6 +71,8 @@ typedef struct mr_result {
     mr_summary metrics[MR_METRIC_COUNT];
     mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
+    mr_store_result *stores; /* owned likewise; printed as "stores" when nstores > 0 */
+    size_t nstores;
     double *per_rep; /* replications x MR_METRIC_COUNT values, row-major (NaN: n/a);
                         owned likewise; what `compare` pairs */
     const char *const *vary_keys;   /* a sweep's varied keys and this run's values; */
