@@ -115,6 +115,8 @@ struct mr_store_head {
     uint64_t reads, stale_reads, failed_reads;
     uint64_t writes, failed_writes, throttled, conflicts;
     uint64_t record_reads; /* redis: misses passed to the store of record */
+    uint64_t max_versions; /* the most versions a read was behind */
+    double max_staleness_ms;
     mr_hist staleness_ms;  /* every read served, 0 when up to date */
     mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
     size_t nfo;
@@ -126,6 +128,8 @@ void mr_store_head_init(mr_store_head *h, mr_store_access_fn access);
 void mr_store_head_fini(mr_store_head *h);
 /* A read served by a copy holding every write of log up to applied. */
 void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, mr_time now);
+/* A read served `versions` writes behind, the oldest it lacks age_ms old. */
+void mr_store_note_read(mr_store_head *h, uint64_t versions, double age_ms);
 void mr_store_add_failover(mr_store_head *h, uint32_t fault, int forced, mr_store_loss loss,
                            mr_time now);
 /* The scalars every store reports (component = its name): rpo_s (the worst
@@ -221,5 +225,52 @@ const char *mr_pstore_event_name(uint32_t kind);
 void mr_pstore_fini(mr_component *self);
 /* The current hit ratio of a cache (redis) at now. */
 double mr_pstore_hit_ratio(const mr_component *self, mr_time now);
+
+/* ---- Cosmos DB (cosmos.c) ------------------------------------------------ */
+#define MR_COSMOS_MAX 8
+#define MR_COSMOS_POPS 64 /* client populations tracked for session consistency */
+
+typedef struct mr_cosmos_cfg {
+    int64_t nregions;   /* regions of the rtt matrix */
+    const mr_time *rtt; /* nregions x nregions; NULL: all 0 */
+    int64_t n;          /* regions of the account, in failover priority */
+    int64_t region[MR_COSMOS_MAX];   /* their component ids */
+    int64_t writable[MR_COSMOS_MAX]; /* write regions; several = multi-region writes */
+    int64_t consistency;             /* mr_consistency of the scenario */
+    int64_t k_versions;              /* bounded: K */
+    mr_time t_bound;                 /* bounded: T */
+    int64_t keys;                    /* key space (multi-write conflicts) */
+    double zipf;                     /* popularity exponent; 0 uniform */
+    double ru_per_s, hours_per_month, usd_per_month, bytes_per_write;
+    mr_dist lag;
+    mr_time sample;
+    int64_t mode;     /* MR_SFO_AUTOMATIC: service-managed; MANUAL */
+    mr_dist duration; /* service-managed failover, capped at 15 min */
+    int64_t planned_mask;
+} mr_cosmos_cfg;
+
+typedef struct mr_cosmos_state {
+    mr_store_head head;
+    mr_store_log log[MR_COSMOS_MAX]; /* writes accepted by each region */
+    mr_replica rep[MR_COSMOS_MAX][MR_COSMOS_MAX];
+    const int32_t *down[MR_COSMOS_MAX];
+    int n, multi, w; /* w: the write region (one), or the first of several */
+    int32_t failed, partitions;
+    int was_down[MR_COSMOS_MAX];
+    mr_time down_since[MR_COSMOS_MAX];
+    uint32_t last_fault, down_fault;
+    mr_handle decision;
+    int switching, block_writes, target;
+    mr_time promoted_at;
+    mr_time strong_extra; /* 2 x the farthest round trip + 10 ms */
+    mr_time *key_time;    /* last write per key; -1 never */
+    int8_t *key_region;
+    double *cdf;          /* Zipf popularity, NULL when uniform */
+    mr_time pop_write[MR_COSMOS_POPS];
+    int8_t pop_region[MR_COSMOS_POPS];
+    mr_time phase[MR_MAX_REGIONS]; /* SDK refresh phase per region */
+    mr_rng *lags, *ops, *keys;
+    uint64_t refused;
+} mr_cosmos_state;
 
 #endif

@@ -188,18 +188,29 @@ void mr_store_head_fini(mr_store_head *h)
     mr_hist_fini(&h->staleness_ms);
 }
 
-void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, mr_time now)
+void mr_store_note_read(mr_store_head *h, uint64_t versions, double age_ms)
 {
     h->reads++;
+    if (versions > 0)
+        h->stale_reads++;
+    if (versions > h->max_versions)
+        h->max_versions = versions;
+    if (age_ms > h->max_staleness_ms)
+        h->max_staleness_ms = age_ms;
+    mr_hist_add(&h->staleness_ms, age_ms);
+}
+
+void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, mr_time now)
+{
     /* Staleness in time is the age of the oldest write the copy lacks: the
      * RPO a failover to it would have now (DESIGN.md "staleness"). */
     mr_time oldest = mr_store_log_first_after(log, applied);
     if (oldest < 0 || oldest > now) {
-        mr_hist_add(&h->staleness_ms, 0);
+        mr_store_note_read(h, 0, 0);
         return;
     }
-    h->stale_reads++;
-    mr_hist_add(&h->staleness_ms, 1e3 * mr_time_to_s(now - oldest));
+    mr_store_note_read(h, mr_store_log_count_after(log, applied),
+                       1e3 * mr_time_to_s(now - oldest));
 }
 
 void mr_store_add_failover(mr_store_head *h, uint32_t fault, int forced, mr_store_loss loss,

@@ -193,9 +193,8 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
         unsupported(diag, &sc->datastores[0].mark, &rc, "more than 16 data stores");
     for (size_t i = 0; i < sc->ndatastores; i++) {
         const mr_sc_datastore *d = &sc->datastores[i];
-        if (d->kind == MR_STORE_COSMOS) {
-            snprintf(what, sizeof what, "data store '%s' (kind %s)", d->name,
-                     mr_store_kind_names[d->kind]);
+        if (d->kind == MR_STORE_COSMOS && d->regions.n > MR_COSMOS_MAX) {
+            snprintf(what, sizeof what, "data store '%s': more than 8 Cosmos DB regions", d->name);
             unsupported(diag, &d->mark, &rc, what);
         } else if (d->nreplicas > MR_PSTORE_MAX_REPLICAS) {
             snprintf(what, sizeof what, "data store '%s': more than 4 replicas", d->name);
@@ -332,6 +331,37 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
     const mr_sc_datastore *d = &sc->datastores[i];
     char name[160];
     snprintf(name, sizeof name, "data/%s", d->name);
+    int64_t planned = 0;
+    for (size_t f = 0; f < sc->nfaults && f < 63; f++)
+        if (sc->faults[f].kind == MR_FAULT_DATASTORE_FAILOVER &&
+            sc->faults[f].failover_mode == MR_FAILOVER_PARAM_PLANNED)
+            planned |= (int64_t)1 << f;
+    if (d->kind == MR_STORE_COSMOS) {
+        mr_cosmos_cfg co = {.nregions = (int64_t)sc->nregions,
+                            .rtt = sc->rtt,
+                            .n = (int64_t)d->regions.n,
+                            .consistency = d->consistency,
+                            .k_versions = d->bounded_versions,
+                            .t_bound = d->bounded_time,
+                            .keys = d->keys,
+                            .zipf = d->zipf,
+                            .ru_per_s = d->ru_per_s,
+                            .hours_per_month = sc->cost.hours_per_month,
+                            .usd_per_month = d->usd_per_month,
+                            .bytes_per_write = sc->cost.bytes_per_write,
+                            .lag = d->lag,
+                            .sample = d->lag_sample,
+                            .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_SFO_MANUAL
+                                                                           : MR_SFO_AUTOMATIC,
+                            .duration = d->failover.duration,
+                            .planned_mask = planned};
+        for (size_t r = 0; r < d->regions.n; r++) {
+            co.region[r] = (int64_t)d->regions.v[r];
+            for (size_t w = 0; w < d->write_regions.n; w++)
+                co.writable[r] |= d->write_regions.v[w] == d->regions.v[r];
+        }
+        return add(sim, "cosmos", name, &co, diag);
+    }
     mr_pstore_cfg cfg = {.nregions = (int64_t)sc->nregions,
                          .rtt = sc->rtt,
                          .primary = (int64_t)d->primary,
@@ -358,10 +388,7 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
         cfg.readable[r] = d->replicas[r].readable ||
                           (d->kind == MR_STORE_BLOB && d->redundancy == MR_REDUNDANCY_RA_GRS);
     }
-    for (size_t f = 0; f < sc->nfaults && f < 63; f++)
-        if (sc->faults[f].kind == MR_FAULT_DATASTORE_FAILOVER &&
-            sc->faults[f].failover_mode == MR_FAILOVER_PARAM_PLANNED)
-            cfg.planned_mask |= (int64_t)1 << f;
+    cfg.planned_mask = planned;
     return add(sim, kinds[d->kind], name, &cfg, diag);
 }
 
