@@ -72,7 +72,8 @@ static mr_sim *build(const setup *s, uint64_t rep, mr_time horizon)
                       .success_target = 0.99, .resolvers = 1};
     add(sim, "slo", "slo", &slo, ID_SLO);
     add(sim, "sql", "data/orders", &s->sql, ID_SQL);
-    mr_faults_cfg faults = {.slo = ID_SLO, .n = s->nfaults, .nstores = 1, .store = {ID_SQL}};
+    mr_faults_cfg faults = {.slo = ID_SLO, .n = s->nfaults, .nstores = 1 + s->cache,
+                            .store = {ID_SQL, ID_CACHE}};
     for (int i = 0; i < s->nfaults; i++)
         faults.f[i] = s->f[i];
     add(sim, "faults", "faults", &faults, ID_FAULTS);
@@ -279,5 +280,61 @@ Test(store_sql, a_readable_secondary_serves_stale_reads_counted_by_age)
     cr_assert_eq(st->head.reads, 2 * st->head.stale_reads, "half the reads are replica reads");
     double p99 = mr_hist_quantile(&st->head.staleness_ms, 0.99);
     cr_assert(p99 > 1975 && p99 < 2005, "staleness p99 %.1f ms (1991 expected)", p99);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+Test(store_redis, the_store_of_record_takes_the_misses_while_the_cold_cache_warms)
+{
+    /* A cache (hit ratio 0.8 when warm) in front of the SQL store, both in
+     * West Europe with secondaries in North Europe. West Europe fails at
+     * 600 s; the cache is failed over by hand (20 min + 30 s): from then
+     * its hit ratio ramps linearly from 0 over 10 min (REFERENCE.md §7), so
+     * in the minute [T + 60k, T + 60(k + 1)) the store of record serves
+     * 1 - 0.8 (k + 1/2) / 10 of the reads. Reads every 10 ms (6,000 a
+     * minute): the binomial standard error is under 0.0065; allowed 4. */
+    setup s;
+    base(&s, MR_S);
+    s.sql.mode = MR_SFO_MANUAL;
+    mr_dist_const(&s.sql.decision, (double)(10 * MR_H)); /* the database stays put */
+    s.cache = 1;
+    s.redis = s.sql;
+    s.redis.mode = MR_SFO_MANUAL;
+    s.redis.readable[0] = 0;
+    s.redis.hit_ratio = 0.8;
+    s.redis.warm_up = 10 * MR_MIN;
+    mr_dist_const(&s.redis.decision, (double)(20 * MR_MIN));
+    mr_time f = 600 * MR_S + 5 * MR_MS;
+    fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
+    mr_sim *sim = build(&s, 0, 2 * MR_H);
+    mr_time sw = f + 20 * MR_MIN + 30 * MR_S;
+    const mr_pstore_state *db = sql_of(sim);
+    const mr_pstore_state *cache = mr_sim_component(sim, ID_CACHE)->state;
+    uint64_t before = 0, reads = 0;
+    int k = -1;
+    for (mr_time t = 0; t < sw + 12 * MR_MIN; t += 10 * MR_MS) {
+        int kk = t >= sw ? (int)((t - sw) / MR_MIN) : -1;
+        if (kk != k) {
+            if (k >= 0 && k < 10) {
+                double expect = 1 - 0.8 * (k + 0.5) / 10;
+                double got = (double)(db->head.reads - before) / (double)reads;
+                cr_assert(fabs(got - expect) < 4 * sqrt(expect * (1 - expect) / (double)reads),
+                          "minute %d of the ramp: %.4f of reads to the database, expected %.4f",
+                          k, got, expect);
+            }
+            k = kk;
+            before = db->head.reads;
+            reads = 0;
+        }
+        mr_time lat = 0;
+        int r = access_at(sim, ID_CACHE, t, ID_NEU, 0, &lat);
+        if (r != MR_ACCESS_HIT)
+            cr_assert_eq(access_at(sim, ID_SQL, t, ID_NEU, 0, &lat), MR_ACCESS_OK);
+        reads++;
+        if (t > f && t < sw)
+            cr_assert_neq(r, MR_ACCESS_HIT, "the failed cache serves nothing");
+    }
+    cr_assert_eq(cache->head.nfo, 1);
+    cr_assert_eq(cache->primary, 1);
+    cr_assert_eq(db->head.nfo, 0);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
