@@ -1,6 +1,6 @@
 /* models/blob.c: Blob Storage GRS / RA-GRS: last-sync lag, customer-managed failover, stale secondary reads.
  * The behaviour is the single-primary store of store_primary.c; this file
- * names the kind and its price. */
+ * names the kind. */
 #include "mrsim/error.h"
 #include "store.h"
 
@@ -9,11 +9,7 @@ static int blob_init(mr_component *self, mr_diag *diag)
     int rc = mr_pstore_init(self, diag);
     if (rc != MR_OK)
         return rc;
-    mr_pstore_state *st = self->state;
-    const mr_pstore_cfg *cfg = self->cfg;
-    st->flavor = MR_PSTORE_BLOB;
-    /* REFERENCE.md §8: GRS is one account whose price covers the secondary copy: usd_per_month once. */
-    st->head.cost_usd_month = cfg->usd_per_month * (1);
+    ((mr_pstore_state *)self->state)->flavor = MR_PSTORE_BLOB;
     return MR_OK;
 }
 

@@ -44,9 +44,6 @@ enum { CO_RECHECK = MR_MSG_PRIVATE, CO_DECIDE, CO_SWITCHED };
 #define FAILOVER_CAP (15 * MR_MIN)
 /* REFERENCE.md §6 SDK behaviour: account topology refresh every 5 min. */
 #define SDK_REFRESH (5 * MR_MIN)
-/* REFERENCE.md §10 Cosmos DB: per 100 RU/s per hour per region. */
-#define USD_RU_SINGLE 0.008
-#define USD_RU_MULTI 0.016
 
 static const mr_param cosmos_params[] = {
     MR_PARAM_INT(mr_cosmos_cfg, nregions, 0, 0, MR_MAX_REGIONS, "regions of the rtt matrix"),
@@ -59,15 +56,11 @@ static const mr_param cosmos_params[] = {
     MR_PARAM_DURATION(mr_cosmos_cfg, t_bound, 300 * MR_S, MR_MS, MR_DAY, "bounded: T"),
     MR_PARAM_INT(mr_cosmos_cfg, keys, 100000, 1, 100000000, "key space"),
     MR_PARAM_DOUBLE(mr_cosmos_cfg, zipf, 0, 0, 10, "key popularity exponent; 0 uniform"),
-    /* REFERENCE.md §10 billing example: 10K RU/s. */
-    MR_PARAM_DOUBLE(mr_cosmos_cfg, ru_per_s, 10000, 0, 1e9, "provisioned RU/s per region"),
-    /* SCENARIO.md cost.hours_per_month: 730. */
-    MR_PARAM_DOUBLE(mr_cosmos_cfg, hours_per_month, 730, 0, 1000, "billed hours a month"),
-    MR_PARAM_DOUBLE(mr_cosmos_cfg, usd_per_month, 0, 0, 1e9, "fixed monthly price"),
     MR_PARAM_DOUBLE(mr_cosmos_cfg, bytes_per_write, 2048, 0, 1e12, "replicated bytes per write"),
     MR_PARAM_DURATION(mr_cosmos_cfg, sample, MR_S, MR_MS, MR_H, "lag sampling interval"),
     MR_PARAM_INT(mr_cosmos_cfg, mode, MR_SFO_AUTOMATIC, 0, 1, "0 service-managed, 1 manual"),
     MR_PARAM_INT(mr_cosmos_cfg, planned_mask, 0, 0, INT64_MAX, "planned failover faults"),
+    MR_PARAM_DURATION(mr_cosmos_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, not counted"),
     MR_PARAM_END,
 };
 
@@ -390,7 +383,7 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
             double g = 1e3 * mr_time_to_s(now - mr_store_log_first_after(&st->log[s], a));
             age = g > age ? g : age;
         }
-    mr_store_note_read(&st->head, versions, age);
+    mr_store_note_read(&st->head, now, versions, age);
     *latency += rtt(cfg, region, cfg->region[h]) + READ_LOCAL;
     return MR_ACCESS_OK;
 }
@@ -403,6 +396,7 @@ static int cosmos_init(mr_component *self, mr_diag *diag)
     if (rc != MR_OK)
         return rc;
     mr_store_head_init(&st->head, cosmos_access);
+    st->head.warmup = cfg->warmup;
     st->n = (int)cfg->n;
     int nw = 0;
     st->w = -1;
@@ -437,9 +431,6 @@ static int cosmos_init(mr_component *self, mr_diag *diag)
     for (int p = 0; p < MR_COSMOS_POPS; p++)
         st->pop_write[p] = -1;
     st->last_fault = st->down_fault = UINT32_MAX;
-    st->head.cost_usd_month = cfg->usd_per_month + cfg->ru_per_s / 100.0 *
-                                                        (st->multi ? USD_RU_MULTI : USD_RU_SINGLE) *
-                                                        cfg->hours_per_month * (double)st->n;
     return MR_OK;
 }
 

@@ -1,6 +1,6 @@
 /* models/redis.c: Azure Cache for Redis: cache-aside in front of a store of record, geo-replicated, cold after failover.
  * The behaviour is the single-primary store of store_primary.c; this file
- * names the kind and its price. */
+ * names the kind. */
 #include "mrsim/error.h"
 #include "store.h"
 
@@ -9,11 +9,7 @@ static int redis_init(mr_component *self, mr_diag *diag)
     int rc = mr_pstore_init(self, diag);
     if (rc != MR_OK)
         return rc;
-    mr_pstore_state *st = self->state;
-    const mr_pstore_cfg *cfg = self->cfg;
-    st->flavor = MR_PSTORE_REDIS;
-    /* REFERENCE.md §7: the secondary cache is at least the primary's size, so each cache costs usd_per_month. */
-    st->head.cost_usd_month = cfg->usd_per_month * ((double)st->ncopies);
+    ((mr_pstore_state *)self->state)->flavor = MR_PSTORE_REDIS;
     return MR_OK;
 }
 

@@ -1,6 +1,6 @@
 /* models/sql.c: Azure SQL failover group: primary, geo-secondaries, listener, automatic or manual failover.
  * The behaviour is the single-primary store of store_primary.c; this file
- * names the kind and its price. */
+ * names the kind. */
 #include "mrsim/error.h"
 #include "store.h"
 
@@ -9,11 +9,7 @@ static int sql_init(mr_component *self, mr_diag *diag)
     int rc = mr_pstore_init(self, diag);
     if (rc != MR_OK)
         return rc;
-    mr_pstore_state *st = self->state;
-    const mr_pstore_cfg *cfg = self->cfg;
-    st->flavor = MR_PSTORE_SQL;
-    /* REFERENCE.md §5: a geo-secondary is billed as a database at the same service objective, so each copy costs usd_per_month. */
-    st->head.cost_usd_month = cfg->usd_per_month * ((double)st->ncopies);
+    ((mr_pstore_state *)self->state)->flavor = MR_PSTORE_SQL;
     return MR_OK;
 }
 

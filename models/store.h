@@ -117,25 +117,27 @@ struct mr_store_head {
     uint64_t record_reads; /* redis: misses passed to the store of record */
     uint64_t max_versions; /* the most versions a read was behind */
     double max_staleness_ms;
-    mr_hist staleness_ms;  /* every read served, 0 when up to date */
+    mr_hist staleness_ms;  /* every read served after the warm-up, 0 when up to date */
+    mr_time warmup;        /* reads before it are not counted (DESIGN.md rule 6) */
     mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
     size_t nfo;
     double replicated_bytes; /* geo-replication traffic, for egress cost */
-    double cost_usd_month;
 };
 
 void mr_store_head_init(mr_store_head *h, mr_store_access_fn access);
 void mr_store_head_fini(mr_store_head *h);
 /* A read served by a copy holding every write of log up to applied. */
 void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, mr_time now);
-/* A read served `versions` writes behind, the oldest it lacks age_ms old. */
-void mr_store_note_read(mr_store_head *h, uint64_t versions, double age_ms);
+/* A read served `versions` writes behind, the oldest it lacks age_ms old
+ * (not counted in the warm-up). */
+void mr_store_note_read(mr_store_head *h, mr_time now, uint64_t versions, double age_ms);
 void mr_store_add_failover(mr_store_head *h, uint32_t fault, int forced, mr_store_loss loss,
                            mr_time now);
 /* The scalars every store reports (component = its name): rpo_s (the worst
  * forced failover, 0 when none), lost_writes, stale_read_ratio,
  * staleness_ms_p99, write_conflicts, reads, writes, failed_reads,
- * failed_writes, throttled, failovers, replicated_bytes, cost_usd_month,
+ * failed_writes, throttled, failovers, replicated_bytes (what the cost
+ * model bills as egress; the stores' prices come from the scenario there),
  * then per failover "failover_fault", "failover_rpo_s", "failover_lost". */
 void mr_store_report(const mr_store_head *h, const char *name, mr_report *out);
 
@@ -181,12 +183,12 @@ typedef struct mr_pstore_cfg {
     mr_dist duration;         /* the switch */
     mr_time route_ttl;        /* clients' route cache (SQL listener TTL) */
     mr_time local_latency;    /* one access within the region */
-    double usd_per_month;     /* per copy */
     double bytes_per_write;   /* for replicated_bytes */
     int64_t planned_mask;     /* bit f: fault f is a planned datastore_failover */
     /* redis: a cache in front of the next store a client uses */
     double hit_ratio;         /* steady state */
     mr_time warm_up;          /* after a failover the hit ratio ramps from 0 over this */
+    mr_time warmup;           /* the run's warm-up: reads before it are not counted */
 } mr_pstore_cfg;
 
 typedef struct mr_pstore_state {
@@ -241,12 +243,13 @@ typedef struct mr_cosmos_cfg {
     mr_time t_bound;                 /* bounded: T */
     int64_t keys;                    /* key space (multi-write conflicts) */
     double zipf;                     /* popularity exponent; 0 uniform */
-    double ru_per_s, hours_per_month, usd_per_month, bytes_per_write;
+    double bytes_per_write;
     mr_dist lag;
     mr_time sample;
     int64_t mode;     /* MR_SFO_AUTOMATIC: service-managed; MANUAL */
     mr_dist duration; /* service-managed failover, capped at 15 min */
     int64_t planned_mask;
+    mr_time warmup;   /* the run's warm-up: reads before it are not counted */
 } mr_cosmos_cfg;
 
 typedef struct mr_cosmos_state {

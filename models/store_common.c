@@ -188,8 +188,10 @@ void mr_store_head_fini(mr_store_head *h)
     mr_hist_fini(&h->staleness_ms);
 }
 
-void mr_store_note_read(mr_store_head *h, uint64_t versions, double age_ms)
+void mr_store_note_read(mr_store_head *h, mr_time now, uint64_t versions, double age_ms)
 {
+    if (now < h->warmup)
+        return;
     h->reads++;
     if (versions > 0)
         h->stale_reads++;
@@ -206,10 +208,10 @@ void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, m
      * RPO a failover to it would have now (DESIGN.md "staleness"). */
     mr_time oldest = mr_store_log_first_after(log, applied);
     if (oldest < 0 || oldest > now) {
-        mr_store_note_read(h, 0, 0);
+        mr_store_note_read(h, now, 0, 0);
         return;
     }
-    mr_store_note_read(h, mr_store_log_count_after(log, applied),
+    mr_store_note_read(h, now, mr_store_log_count_after(log, applied),
                        1e3 * mr_time_to_s(now - oldest));
 }
 
@@ -247,7 +249,6 @@ void mr_store_report(const mr_store_head *h, const char *name, mr_report *out)
     mr_report_scalar(out, name, "record_reads", (double)h->record_reads);
     mr_report_scalar(out, name, "failovers", (double)h->nfo);
     mr_report_scalar(out, name, "replicated_bytes", h->replicated_bytes);
-    mr_report_scalar(out, name, "cost_usd_month", h->cost_usd_month);
     for (size_t i = 0; i < h->nfo; i++) {
         mr_report_scalar(out, name, "failover_fault",
                          h->fo[i].fault == UINT32_MAX ? -1 : (double)h->fo[i].fault);

@@ -34,13 +34,13 @@ const mr_param mr_pstore_params[] = {
     MR_PARAM_DURATION(mr_pstore_cfg, route_ttl, 30 * MR_S, 0, MR_DAY, "clients' route cache"),
     /* Not published (REFERENCE.md Gaps): only the network round trip counts by default. */
     MR_PARAM_DURATION(mr_pstore_cfg, local_latency, 0, 0, MR_MIN, "one access in region"),
-    MR_PARAM_DOUBLE(mr_pstore_cfg, usd_per_month, 0, 0, 1e9, "price per copy"),
     /* SCENARIO.md cost.bytes_per_write example: 2 KiB. */
     MR_PARAM_DOUBLE(mr_pstore_cfg, bytes_per_write, 2048, 0, 1e12, "replicated bytes per write"),
     MR_PARAM_INT(mr_pstore_cfg, planned_mask, 0, 0, INT64_MAX, "planned failover faults"),
     /* Not published: a workload value (redis only). */
     MR_PARAM_DOUBLE(mr_pstore_cfg, hit_ratio, 0.9, 0, 1, "cache hit ratio when warm"),
     MR_PARAM_DURATION(mr_pstore_cfg, warm_up, 10 * MR_MIN, 0, MR_DAY, "cold-cache ramp"),
+    MR_PARAM_DURATION(mr_pstore_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, not counted"),
     MR_PARAM_END,
 };
 
@@ -317,6 +317,7 @@ int mr_pstore_init(mr_component *self, mr_diag *diag)
     if (rc != MR_OK)
         return rc;
     mr_store_head_init(&st->head, pstore_access);
+    st->head.warmup = cfg->warmup;
     mr_store_log_init(&st->log);
     st->lags = mr_rng_derive(self->rng, "lag");
     st->ops = mr_rng_derive(self->rng, "ops");

@@ -156,7 +156,8 @@ const mr__key mr__store_keys[] = {
      .def = "0",
      .lo = 0,
      .hi = 1e9,
-     .doc = "fixed monthly price (Cosmos RU/s are priced from §10 on top)",
+     .doc = "fixed monthly price: per copy for sql and redis (the primary and each replica), "
+            "once for blob (the redundancy covers the copies), on top of the RU/s for cosmos",
      .ref = "ours: REFERENCE.md §10 prices not found"},
     MR__END};
 

@@ -356,16 +356,14 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
                             .t_bound = d->bounded_time,
                             .keys = d->keys,
                             .zipf = d->zipf,
-                            .ru_per_s = d->ru_per_s,
-                            .hours_per_month = sc->cost.hours_per_month,
-                            .usd_per_month = d->usd_per_month,
                             .bytes_per_write = sc->cost.bytes_per_write,
                             .lag = d->lag,
                             .sample = d->lag_sample,
                             .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_SFO_MANUAL
                                                                            : MR_SFO_AUTOMATIC,
                             .duration = d->failover.duration,
-                            .planned_mask = planned};
+                            .planned_mask = planned,
+                            .warmup = sc->run.warmup};
         for (size_t r = 0; r < d->regions.n; r++) {
             co.region[r] = (int64_t)d->regions.v[r];
             for (size_t w = 0; w < d->write_regions.n; w++)
@@ -389,10 +387,10 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
                          /* SQL clients follow the listener's CNAME (rule 3); the others
                           * are repointed with the switch. */
                          .route_ttl = d->kind == MR_STORE_SQL ? d->listener_ttl : 0,
-                         .usd_per_month = d->usd_per_month,
                          .bytes_per_write = sc->cost.bytes_per_write,
                          .hit_ratio = d->hit_ratio,
-                         .warm_up = d->warm_up};
+                         .warm_up = d->warm_up,
+                         .warmup = sc->run.warmup};
     for (size_t r = 0; r < d->nreplicas; r++) {
         cfg.replica[r] = (int64_t)d->replicas[r].region;
         /* RA-GRS makes the blob secondary readable (REFERENCE.md §8). */
