@@ -265,7 +265,8 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
             mr_time start = mr_fifo_offer(&cl->fifo, now, cl->hold, patience);
             if (start >= 0) {
                 mr_time data = 0;
-                ok = uses_access(self, now, (uint32_t)ccfg->region, &data);
+                ok = uses_access(self, now, (uint32_t)ccfg->region, &data) &&
+                     start + svc + fixed + data - now <= cfg->timeout;
                 done = start + svc + fixed + data;
             }
         }

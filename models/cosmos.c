@@ -19,8 +19,9 @@
  *   to the next one at their SDK's topology refresh; writes to one key
  *   from two regions within the replication lag conflict (last writer
  *   wins overwrites one): counted.
- * Invariants: rep[s][r] is cut exactly while s or r is down or a
- * replication partition is in force; key_time and key_region describe the
+ * Invariants: rep[s][r] is cut exactly while s or r is down, a
+ * replication partition is in force or a network partition separates
+ * them; key_time and key_region describe the
  * last write to each key. */
 #include <math.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static mr_time rtt(const mr_cosmos_cfg *cfg, int64_t a, int64_t b)
 
 static int up(const mr_cosmos_state *st, int i)
 {
-    return *st->down[i] == 0 && !(st->failed > 0 && i == st->w);
+    return st->reg[i]->down == 0 && !(st->failed > 0 && i == st->w);
 }
 
 /* The bounded-staleness cap: a replica is never more than T behind. */
@@ -87,14 +88,15 @@ static mr_time applied(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, int
     return a;
 }
 
-static void sync_links(mr_cosmos_state *st, mr_time now)
+static void sync_links(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, mr_time now)
 {
     for (int s = 0; s < st->n; s++)
         for (int r = 0; r < st->n; r++) {
             if (r == s)
                 continue;
             mr_replica *rp = &st->rep[s][r];
-            int cut = !up(st, s) || !up(st, r) || st->partitions > 0;
+            int cut = !up(st, s) || !up(st, r) || st->partitions > 0 ||
+                      st->reg[s]->cut[cfg->region[r]] > 0;
             if (cut && !rp->cut)
                 mr_replica_cut(rp, now, st->lags);
             else if (!cut && rp->cut)
@@ -179,7 +181,7 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
             }
         }
     }
-    sync_links(st, now);
+    sync_links(st, cfg, now);
 }
 
 static void decide(mr_component *self, mr_sim *sim)
@@ -442,7 +444,7 @@ static int cosmos_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         mr_component *r = mr__world_expect(sim, self, cfg->region[i], "region", "region", diag);
         if (r == NULL)
             return MR_ENOCOMP;
-        st->down[i] = &((const mr_region_state *)r->state)->down;
+        st->reg[i] = r->state;
     }
     mr_time far = 0;
     for (int i = 0; i < st->n; i++)

@@ -197,7 +197,7 @@ typedef struct mr_pstore_state {
     mr_replica rep[MR_PSTORE_COPIES]; /* meaningful for the copies that are not primary */
     int64_t region[MR_PSTORE_COPIES];
     uint8_t readable[MR_PSTORE_COPIES];
-    const int32_t *region_down[MR_PSTORE_COPIES];
+    const mr_region_state *reg[MR_PSTORE_COPIES];
     int32_t ncopies, primary;
     int32_t failed;     /* datastore_failure faults in force */
     int32_t partitions; /* replication_partition faults in force */
@@ -256,7 +256,7 @@ typedef struct mr_cosmos_state {
     mr_store_head head;
     mr_store_log log[MR_COSMOS_MAX]; /* writes accepted by each region */
     mr_replica rep[MR_COSMOS_MAX][MR_COSMOS_MAX];
-    const int32_t *down[MR_COSMOS_MAX];
+    const mr_region_state *reg[MR_COSMOS_MAX];
     int n, multi, w; /* w: the write region (one), or the first of several */
     int32_t failed, partitions;
     int was_down[MR_COSMOS_MAX];

@@ -4,7 +4,8 @@
  * event at the same instant, queued after them, so it sees the regions as
  * their own handlers left them whatever order the messages came in.
  * Invariants: a replica's link is cut exactly while the primary is down,
- * a replication partition is in force or its own region is down; the log
+ * a replication partition is in force, its own region is down or a
+ * network partition separates it from the primary's; the log
  * holds every write some replica may lack; at most one switch at a time. */
 #include <math.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ static mr_time rtt(const mr_pstore_cfg *cfg, int64_t a, int64_t b)
 
 static int copy_up(const mr_pstore_state *st, int c)
 {
-    return *st->region_down[c] == 0;
+    return st->reg[c]->down == 0;
 }
 
 static int primary_up(const mr_pstore_state *st)
@@ -83,7 +84,9 @@ static void sync_links(mr_pstore_state *st, mr_time now)
     for (int c = 0; c < st->ncopies; c++) {
         if (c == st->primary)
             continue;
-        int cut = st->down || st->partitions > 0 || !copy_up(st, c);
+        /* A network partition between the two regions cuts the link too. */
+        int cut = st->down || st->partitions > 0 || !copy_up(st, c) ||
+                  st->reg[st->primary]->cut[st->region[c]] > 0;
         if (cut && !st->rep[c].cut)
             mr_replica_cut(&st->rep[c], now, st->lags);
         else if (!cut && st->rep[c].cut)
@@ -343,7 +346,7 @@ int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         mr_component *r = mr__world_expect(sim, self, st->region[c], "region", "region", diag);
         if (r == NULL)
             return MR_ENOCOMP;
-        st->region_down[c] = &((const mr_region_state *)r->state)->down;
+        st->reg[c] = r->state;
     }
     return MR_OK;
 }

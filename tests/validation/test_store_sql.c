@@ -338,3 +338,25 @@ Test(store_redis, the_store_of_record_takes_the_misses_while_the_cold_cache_warm
     cr_assert_eq(db->head.nfo, 0);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
+
+Test(store_sql, a_network_partition_between_the_regions_cuts_replication_too)
+{
+    /* As a replication partition: cut at 300.005 s for 60 s, forced
+     * failover at its end: RPO 60.995 s. */
+    setup s;
+    base(&s, MR_S);
+    mr_time cut = 300 * MR_S + 5 * MR_MS;
+    fault(&s, MR_FAULT_NETWORK_PARTITION, ID_WEU, cut, 70 * MR_S);
+    s.f[0].ncand = 2;
+    s.f[0].cand[1] = ID_NEU;
+    s.f[0].pick = 2;
+    s.f[0].peer = ID_NEU;
+    fault(&s, MR_FAULT_DATASTORE_FAILOVER, ID_SQL, cut + 60 * MR_S, 0);
+    s.f[1].peer = -1;
+    mr_sim *sim = build(&s, 0, MR_H);
+    write_until(sim, 0, cut + 65 * MR_S);
+    const mr_pstore_state *st = sql_of(sim);
+    cr_assert_eq(st->head.nfo, 1);
+    cr_assert(fabs(st->head.fo[0].rpo_s - 60.995) < 1e-6, "RPO %.6f", st->head.fo[0].rpo_s);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
