@@ -29,6 +29,7 @@ static void add(mr_sim *sim, const char *kind, const char *name, const void *cfg
 }
 
 typedef struct setup {
+    const char *kind; /* of the store at ID_SQL: "sql" unless set */
     mr_pstore_cfg sql;
     int nfaults;
     mr_fault_cfg f[2];
@@ -71,7 +72,7 @@ static mr_sim *build(const setup *s, uint64_t rep, mr_time horizon)
     mr_slo_cfg slo = {.window = 10 * MR_S, .horizon = horizon, .stable_for = 60 * MR_S,
                       .success_target = 0.99, .resolvers = 1};
     add(sim, "slo", "slo", &slo, ID_SLO);
-    add(sim, "sql", "data/orders", &s->sql, ID_SQL);
+    add(sim, s->kind ? s->kind : "sql", "data/orders", &s->sql, ID_SQL);
     mr_faults_cfg faults = {.slo = ID_SLO, .n = s->nfaults, .nstores = 1 + s->cache,
                             .store = {ID_SQL, ID_CACHE}};
     for (int i = 0; i < s->nfaults; i++)
@@ -359,4 +360,44 @@ Test(store_sql, a_network_partition_between_the_regions_cuts_replication_too)
     cr_assert_eq(st->head.nfo, 1);
     cr_assert(fabs(st->head.fo[0].rpo_s - 60.995) < 1e-6, "RPO %.6f", st->head.fo[0].rpo_s);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+Test(store_blob, ra_grs_reads_stale_from_the_secondary_until_the_customer_fails_over)
+{
+    /* Blob GRS / RA-GRS (REFERENCE.md §8): a lag of minutes (3 min here),
+     * a customer-managed failover: a decision (10 min) and the failover
+     * itself (about an hour: 60 min), the account endpoint repointed with
+     * it. Until then writes fail; RA-GRS reads from North Europe are served
+     * by the secondary, which lacks the last 3 min of writes before the
+     * outage (RPO at the failover 179.995 s at the 10 ms grid). */
+    for (int ra = 0; ra < 2; ra++) {
+        setup s;
+        base(&s, 3 * MR_MIN);
+        s.kind = "blob";
+        s.sql.readable[0] = ra;
+        s.sql.mode = MR_SFO_MANUAL;
+        s.sql.route_ttl = 0;
+        mr_dist_const(&s.sql.decision, (double)(10 * MR_MIN));
+        mr_dist_const(&s.sql.duration, (double)(60 * MR_MIN));
+        mr_time f = 600 * MR_S + 5 * MR_MS;
+        fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
+        mr_sim *sim = build(&s, 0, 3 * MR_H);
+        write_until(sim, 0, 610 * MR_S);
+        cr_assert_eq(access_at(sim, ID_SQL, 20 * MR_MIN, ID_NEU, 0, NULL),
+                     ra ? MR_ACCESS_OK : MR_ACCESS_FAIL, "RA-GRS reads the secondary");
+        cr_assert_eq(access_at(sim, ID_SQL, f + 70 * MR_MIN - MR_S, ID_NEU, 1, NULL),
+                     MR_ACCESS_FAIL);
+        cr_assert_eq(access_at(sim, ID_SQL, f + 70 * MR_MIN, ID_NEU, 1, NULL), MR_ACCESS_OK,
+                     "the account fails over after decision + failover, endpoint at once");
+        const mr_pstore_state *st = sql_of(sim);
+        cr_assert_eq(st->head.fo[0].at, f + 10 * MR_MIN);
+        cr_assert(fabs(st->head.fo[0].rpo_s - 179.995) < 1e-6, "RPO %.6f", st->head.fo[0].rpo_s);
+        if (ra) {
+            cr_assert_eq(st->head.stale_reads, 1);
+            /* At 1,200 s it lacks the writes from 420.01 s on: 779.99 s old. */
+            double age = mr_hist_quantile(&st->head.staleness_ms, 0.5);
+            cr_assert(fabs(age - 779990) < 0.005 * 779990, "staleness %.0f ms", age);
+        }
+        cr_assert_eq(mr_sim_free(sim), MR_OK);
+    }
 }
