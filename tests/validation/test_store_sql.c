@@ -9,6 +9,8 @@
  * Faults come from the real fault injector. Times are chosen off the 10 ms
  * grid so no write shares an instant with a fault. */
 #include <criterion/criterion.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 
 #include "../../models/store.h"
@@ -400,4 +402,54 @@ Test(store_blob, ra_grs_reads_stale_from_the_secondary_until_the_customer_fails_
         }
         cr_assert_eq(mr_sim_free(sim), MR_OK);
     }
+}
+
+/* Rule 4 through the component: Poisson writes at w, lag Exp(m) drawn
+ * every D, a forced failover by an operator at T = K D + u. As in
+ * test_rpo.c, A = T - applied(T) has S(a) = exp(-sum_j max(0, a - c_j) / m)
+ * with c_0 = 0, c_j = u + (j - 1) D, and E[lost] = w E[A],
+ * E[RPO] = E[A] - int exp(-w a) S(a) da. */
+static double surv(double a, double u, double D, double m)
+{
+    double sum = a;
+    for (int j = 1; u + (j - 1) * D < a; j++)
+        sum += a - (u + (j - 1) * D);
+    return exp(-sum / m);
+}
+
+Test(store_sql, a_forced_failover_loses_what_rule_4_says, .timeout = 120)
+{
+    enum { R = 1000 };
+    const double w = 20, m = 2, D = 1, T = 60.5, u = 0.5;
+    double EA = 0, Edecay = 0, h = 1e-4;
+    for (double a = 0; a < 60; a += h) {
+        EA += h * 0.5 * (surv(a, u, D, m) + surv(a + h, u, D, m));
+        Edecay += h * 0.5 * (exp(-w * a) * surv(a, u, D, m) + exp(-w * (a + h)) * surv(a + h, u, D, m));
+    }
+    double Elost = w * EA, Erpo = EA - Edecay;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 5);
+    double sl = 0, sl2 = 0, sr = 0, sr2 = 0;
+    for (uint64_t rep = 0; rep < R; rep++) {
+        setup s;
+        base(&s, 0);
+        mr_dist_exponential(&s.sql.lag, m * 1e9);
+        fault(&s, MR_FAULT_DATASTORE_FAILOVER, ID_SQL, mr_time_from_s(T), 0);
+        mr_sim *sim = build(&s, rep, MR_H);
+        for (double t = gsl_ran_exponential(g, 1 / w); t < T; t += gsl_ran_exponential(g, 1 / w))
+            access_at(sim, ID_SQL, mr_time_from_s(t), ID_WEU, 1, NULL);
+        cr_assert_eq(mr_sim_run(sim, MR_RUN_UNTIL, mr_time_from_s(T + 1)), MR_OK);
+        const mr_pstore_state *st = sql_of(sim);
+        cr_assert_eq(st->head.nfo, 1);
+        double l = (double)st->head.fo[0].lost, r = st->head.fo[0].rpo_s;
+        sl += l, sl2 += l * l, sr += r, sr2 += r * r;
+        cr_assert_eq(mr_sim_free(sim), MR_OK);
+    }
+    gsl_rng_free(g);
+    double ml = sl / R, mrpo = sr / R;
+    double sel = sqrt((sl2 / R - ml * ml) / (R - 1)), ser = sqrt((sr2 / R - mrpo * mrpo) / (R - 1));
+    cr_log_info("lost %.3f +/- %.3f (closed form %.3f), RPO %.4f +/- %.4f s (%.4f)", ml, sel,
+                Elost, mrpo, ser, Erpo);
+    cr_assert(fabs(ml - Elost) < 4 * sel, "lost %.3f +/- %.3f, closed form %.3f", ml, sel, Elost);
+    cr_assert(fabs(mrpo - Erpo) < 4 * ser, "RPO %.4f +/- %.4f, closed form %.4f", mrpo, ser, Erpo);
 }
