@@ -2,9 +2,11 @@
  * replication builds its own components from the shared, read-only
  * scenario, runs to the horizon, and writes one row: the metrics of
  * result.h, then per fault its mean RTO and whether any of its episodes was
- * censored, then the event count. Rows are summarised in replication order
+ * censored, then the event and request counts, then the columns the SLO
+ * verdicts read (verdict.h). Rows are summarised in replication order
  * (runner.h), so the result is the same for any --jobs. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "mrsim/build.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
+#include "verdict.h"
 
 typedef struct run_ctx {
     const mr_scenario *sc;
@@ -23,6 +26,13 @@ typedef struct run_ctx {
     FILE *trace;
     size_t ncols;
     mr_hist *client_rto; /* per replication: every resolver's client RTO */
+    mr__slo_cols slo_cols;
+    /* For progress only: never read by the results. */
+    _Atomic uint64_t events_done;
+    const mr_run_opts *opts;
+    uint64_t done_before, total; /* replications of earlier batches; the most that may run */
+    int adaptive;
+    double t0;
 } run_ctx;
 
 static size_t col_fault_rto(size_t f)
@@ -45,35 +55,51 @@ static size_t col_requests(const mr_scenario *sc)
     return col_events(sc) + 1;
 }
 
-/* Data stores: per fault its worst RPO in the replication, then per store
- * the MR_STORE_METRICS of store_metric[]. */
+/* cur = max(cur, v), a NaN cur meaning no value yet. */
+static void take_max(double *cur, double v)
+{
+    if (isnan(*cur) || v > *cur)
+        *cur = v;
+}
+
+static void take_sum(double *cur, double v)
+{
+    *cur = isnan(*cur) ? v : *cur + v;
+}
+
+/* Per client population, its availability: after the SLO verdicts' columns. */
+static size_t col_population(const run_ctx *ctx, size_t p)
+{
+    return mr__slo_ncols(ctx->slo_cols) + p;
+}
+
+static size_t col_store(const run_ctx *ctx, size_t d, size_t k)
+{
+    return col_population(ctx, ctx->sc->nclients) + MR_STORE_METRICS * d + k;
+}
+
+/* Data stores: per store the MR_STORE_METRICS of store_metric[], after
+ * the populations' columns; per fault its worst RPO goes to the verdicts'
+ * column (mr__col_fault_max_rpo). */
 static const mr_metric store_metric[MR_STORE_METRICS] = {
     MR_METRIC_RPO_S, MR_METRIC_LOST_WRITES, MR_METRIC_STALE_READ_RATIO,
     MR_METRIC_STALENESS_MS_P99, MR_METRIC_WRITE_CONFLICTS};
 
-static size_t col_fault_rpo(const mr_scenario *sc, size_t f)
-{
-    return col_requests(sc) + 1 + f;
-}
-
-static size_t col_store(const mr_scenario *sc, size_t d, size_t k)
-{
-    return col_fault_rpo(sc, sc->nfaults) + MR_STORE_METRICS * d + k;
-}
 
 /* The data-store metrics of one replication, per store and whole-system
  * (DESIGN.md: RPO is the worst forced failover, 0 when none lost a write;
  * lost writes and conflicts add up; the stale-read ratio and the staleness
  * percentile are over every read of every store); null without stores. */
-static void store_metrics(const mr_scenario *sc, const mr_sim *sim, double *row)
+static void store_metrics(const run_ctx *ctx, const mr_sim *sim, double *row)
 {
+    const mr_scenario *sc = ctx->sc;
     if (sc->ndatastores == 0)
         return;
     double rpo = 0, lost = 0, conflicts = 0, reads = 0, stale = 0;
     mr_hist all;
     mr_hist_init(&all);
     for (size_t f = 0; f < sc->nfaults; f++)
-        row[col_fault_rpo(sc, f)] = 0;
+        row[mr__col_fault_max_rpo(ctx->slo_cols, f)] = 0;
     for (size_t d = 0; d < sc->ndatastores; d++) {
         char name[160];
         snprintf(name, sizeof name, "data/%s", sc->datastores[d].name);
@@ -85,14 +111,14 @@ static void store_metrics(const mr_scenario *sc, const mr_sim *sim, double *row)
             const mr_store_failover *fo = &h->fo[k];
             drpo = fo->rpo_s > drpo ? fo->rpo_s : drpo;
             dlost += (double)fo->lost;
-            if (fo->fault < sc->nfaults && fo->rpo_s > row[col_fault_rpo(sc, fo->fault)])
-                row[col_fault_rpo(sc, fo->fault)] = fo->rpo_s;
+            if (fo->fault < sc->nfaults)
+                take_max(&row[mr__col_fault_max_rpo(ctx->slo_cols, fo->fault)], fo->rpo_s);
         }
         double v[MR_STORE_METRICS] = {
             drpo, dlost, h->reads ? (double)h->stale_reads / (double)h->reads : NAN,
             mr_hist_quantile(&h->staleness_ms, 0.99), (double)h->conflicts};
         for (size_t k = 0; k < MR_STORE_METRICS; k++)
-            row[col_store(sc, d, k)] = v[k];
+            row[col_store(ctx, d, k)] = v[k];
         rpo = drpo > rpo ? drpo : rpo;
         lost += dlost;
         conflicts += (double)h->conflicts;
@@ -110,7 +136,8 @@ static void store_metrics(const mr_scenario *sc, const mr_sim *sim, double *row)
 
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
-    const run_ctx *ctx = vctx;
+    run_ctx *ctx = vctx;
+    const mr__slo_cols sc_cols = ctx->slo_cols;
     const mr_scenario *sc = ctx->sc;
     mr_diag *diag = mr_diag_new();
     mr_sim *sim = NULL;
@@ -132,6 +159,8 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     row[MR_METRIC_CLIENT_RTO_S] = mr_report_find(r, "", "client_rto_s");
     row[MR_METRIC_LATENCY_MS_P50] = mr_report_find(r, "", "latency_ms_p50");
     row[MR_METRIC_LATENCY_MS_P99] = mr_report_find(r, "", "latency_ms_p99");
+    row[mr__col_warm_availability(sc_cols)] = mr_report_find(r, "", "warmup_availability");
+    row[mr__col_warm_latency_ms_p99(sc_cols)] = mr_report_find(r, "", "warmup_latency_ms_p99");
     /* Per fault: the mean RTO of its episodes in this replication. */
     double *sum = mr_xcalloc(sc->nfaults + 1, sizeof *sum);
     double *cnt = mr_xcalloc(sc->nfaults + 1, sizeof *cnt);
@@ -140,16 +169,32 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     for (size_t i = 0; mr_report_get(r, i, &comp, &metric, &v); i++) {
         if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "requests") == 0)
             row[col_requests(sc)] = (isnan(row[col_requests(sc)]) ? 0 : row[col_requests(sc)]) + v;
+        if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "availability") == 0)
+            for (size_t p = 0; p < sc->nclients; p++)
+                if (strcmp(comp + 8, sc->clients[p].name) == 0)
+                    row[col_population(ctx, p)] = v;
         if (strncmp(comp, "episode/", 8) != 0)
             continue;
         if (strcmp(metric, "fault") == 0)
             fault = v;
-        else if (strcmp(metric, "rto_s") == 0 && fault >= 0 && fault < (double)sc->nfaults) {
-            sum[(size_t)fault] += v;
-            cnt[(size_t)fault] += 1;
-        } else if (strcmp(metric, "censored") == 0 && v > 0 && fault >= 0 &&
-                   fault < (double)sc->nfaults)
-            row[col_fault_censored((size_t)fault)] = 1;
+        if (fault < 0 || fault >= (double)sc->nfaults)
+            continue;
+        size_t f = (size_t)fault;
+        if (strcmp(metric, "rto_s") == 0) {
+            sum[f] += v;
+            cnt[f] += 1;
+            take_max(&row[mr__col_fault_max_rto(sc_cols, f)], v);
+            take_max(&row[mr__col_rep_max_rto(sc_cols)], v);
+        } else if (strcmp(metric, "censored") == 0 && v > 0) {
+            row[col_fault_censored(f)] = 1;
+            /* Never recovered: no limit is met (the verdicts' worst RTO). */
+            row[mr__col_fault_max_rto(sc_cols, f)] = INFINITY;
+            row[mr__col_rep_max_rto(sc_cols)] = INFINITY;
+        } else if (strcmp(metric, "rpo_s") == 0) {
+            take_max(&row[mr__col_fault_max_rpo(sc_cols, f)], v);
+        } else if (strcmp(metric, "downtime_s") == 0) {
+            take_sum(&row[mr__col_fault_downtime(sc_cols, f)], v);
+        }
     }
     for (size_t f = 0; f < sc->nfaults; f++) {
         row[col_fault_rto(f)] = cnt[f] > 0 ? sum[f] / cnt[f] : NAN;
@@ -157,7 +202,8 @@ static int run_one(void *vctx, uint64_t rep, double *row)
             row[col_fault_censored(f)] = 0;
     }
     row[col_events(sc)] = (double)mr_sim_events(sim);
-    store_metrics(sc, sim, row);
+    store_metrics(ctx, sim, row);
+    atomic_fetch_add(&ctx->events_done, mr_sim_events(sim));
     const mr_component *slo = mr_sim_find(sim, "slo");
     if (slo)
         mr_hist_merge(&ctx->client_rto[rep], &((const mr_slo_state *)slo->state)->client_rto_hist);
@@ -208,29 +254,111 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static void run_progress(void *vctx, uint64_t done, uint64_t total)
+{
+    (void)total;
+    run_ctx *ctx = vctx;
+    mr_progress p = {.done = ctx->done_before + done,
+                     .total = ctx->total,
+                     .adaptive = ctx->adaptive,
+                     .events = atomic_load(&ctx->events_done),
+                     .elapsed_s = wall_now() - ctx->t0};
+    ctx->opts->progress(ctx->opts->progress_ctx, &p);
+}
+
+static int metric_index(const char *name)
+{
+    for (int m = 0; name && m < MR_METRIC_COUNT; m++)
+        if (strcmp(mr_metric_name((mr_metric)m), name) == 0)
+            return m;
+    return -1;
+}
+
+/* The sequential rule's check after n replications: the relative 95% CI
+ * half-width of the metric. A zero half-width is 0 whatever the mean (every
+ * value equal: nothing more to learn); a zero mean with a spread is INF;
+ * fewer than two values or no value (NaN mean) give NaN, which never
+ * converges. */
+static double rel_half_width(const double *rows, uint64_t n, size_t ncols, int metric)
+{
+    mr_summary s;
+    mr_summarize(rows + metric, n, ncols, &s);
+    if (s.n < 2 || isnan(s.mean) || isnan(s.ci_hi))
+        return NAN;
+    double half = (s.ci_hi - s.ci_lo) / 2;
+    if (half == 0)
+        return 0;
+    if (s.mean == 0)
+        return INFINITY;
+    return half / fabs(s.mean);
+}
+
 int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
                     mr_diag *diag)
 {
     int rc = mr_build_check(sc, diag);
     if (rc != MR_OK)
         return rc;
-    uint64_t reps = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
-    run_ctx ctx = {.sc = sc, .seed = opts->seed_set ? opts->seed : sc->seed, .trace = opts->trace};
-    ctx.ncols = col_store(sc, sc->ndatastores, 0);
-    double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
-    ctx.client_rto = mr_xcalloc(reps, sizeof *ctx.client_rto);
-    for (uint64_t i = 0; i < reps; i++)
-        mr_hist_init(&ctx.client_rto[i]);
-    mr_runner spec = {.replications = reps,
-                      .jobs = opts->jobs,
+    /* Sequential stopping (run.replications {min, max, until}) unless -n
+     * fixes the count: min replications, then batches of min until the
+     * metric's CI is narrow enough or max is reached. Batch sizes depend on
+     * the scenario only, and replication i always has the same seeds, so
+     * the replications run and the result are the same for any --jobs. */
+    int until = sc->run.adaptive && opts->replications == 0 ? metric_index(sc->run.until_metric)
+                                                             : -1;
+    uint64_t cap = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
+    uint64_t batch = cap;
+    if (until >= 0) {
+        cap = (uint64_t)sc->run.rep_max;
+        batch = (uint64_t)sc->run.rep_min < cap ? (uint64_t)sc->run.rep_min : cap;
+    }
+    run_ctx ctx = {.sc = sc,
+                   .seed = opts->seed_set ? opts->seed : sc->seed,
+                   .trace = opts->trace,
+                   .opts = opts,
+                   .total = cap,
+                   .adaptive = until >= 0};
+    ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
+    ctx.ncols = col_store(&ctx, sc->ndatastores, 0);
+    atomic_init(&ctx.events_done, 0);
+    /* Rows grow batch by batch (doubling, up to cap), so that a large max
+     * costs memory only when it is reached; never while workers run. */
+    double *rows = NULL;
+    uint64_t have = 0;
+    mr_runner spec = {.jobs = opts->jobs,
                       .nmetrics = ctx.ncols,
                       .run = run_one,
                       .ctx = &ctx,
-                      .progress = opts->progress,
-                      .progress_ctx = opts->progress_ctx};
+                      .progress = opts->progress ? run_progress : NULL,
+                      .progress_ctx = &ctx};
     double t0 = wall_now();
-    uint64_t failed = 0;
-    rc = mr_replicate(&spec, rows, &failed);
+    ctx.t0 = t0;
+    uint64_t failed = 0, reps = 0;
+    double achieved = NAN;
+    int converged = 0;
+    while (rc == MR_OK && reps < cap) {
+        spec.first = reps;
+        spec.replications = reps + batch < cap ? reps + batch : cap;
+        if (spec.replications > have) {
+            uint64_t want = 2 * have > spec.replications ? 2 * have : spec.replications;
+            want = want < cap ? want : cap;
+            rows = mr_xrealloc(rows, want * ctx.ncols * sizeof *rows);
+            ctx.client_rto = mr_xrealloc(ctx.client_rto, want * sizeof *ctx.client_rto);
+            for (uint64_t i = have; i < want; i++)
+                mr_hist_init(&ctx.client_rto[i]);
+            have = want;
+        }
+        ctx.done_before = reps;
+        rc = mr_replicate(&spec, rows, &failed);
+        reps = spec.replications;
+        if (rc != MR_OK || until < 0)
+            continue;
+        achieved = rel_half_width(rows, reps, ctx.ncols, until);
+        if (achieved <= sc->run.until_rel_ci_half_width) {
+            converged = 1;
+            break;
+        }
+    }
     double t1 = wall_now();
     /* Client RTO percentiles are over all resolvers and replications
      * (DESIGN.md): the replications' histograms merged in index order. The
@@ -238,8 +366,9 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
      * one replication share its detection time and are not independent. */
     mr_hist pooled;
     mr_hist_init(&pooled);
-    for (uint64_t i = 0; i < reps; i++) {
-        mr_hist_merge(&pooled, &ctx.client_rto[i]);
+    for (uint64_t i = 0; i < have; i++) {
+        if (i < reps)
+            mr_hist_merge(&pooled, &ctx.client_rto[i]);
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
@@ -257,6 +386,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     out->replications = reps;
     out->horizon_s = mr_time_to_s(sc->run.horizon);
     out->wall_s = t1 - t0;
+    if (until >= 0)
+        out->stopping = (mr_stopping){.adaptive = 1,
+                                      .metric = sc->run.until_metric,
+                                      .target_rel = sc->run.until_rel_ci_half_width,
+                                      .achieved_rel = achieved,
+                                      .converged = converged,
+                                      .min = (uint64_t)sc->run.rep_min,
+                                      .max = cap,
+                                      .batch = batch};
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
@@ -277,6 +415,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         double req = rows[i * ctx.ncols + col_requests(sc)];
         out->requests += isnan(req) ? 0 : (uint64_t)req;
     }
+    out->npopulations = sc->nclients;
+    out->populations = mr_xcalloc(sc->nclients + 1, sizeof *out->populations);
+    for (size_t p = 0; p < sc->nclients; p++) {
+        mr_population_result *pr = &out->populations[p];
+        pr->name = sc->clients[p].name;
+        pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
+                                                        : NULL;
+        mr_summarize(rows + col_population(&ctx, p), reps, ctx.ncols, &pr->availability);
+    }
     out->nepisodes = sc->nfaults;
     out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
     for (size_t f = 0; f < sc->nfaults; f++) {
@@ -286,8 +433,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         ep->kind = mr_fault_kind_name(sf->kind);
         ep->target = target_label(sc, sf, ep->target_buf, sizeof ep->target_buf);
         mr_summarize(rows + col_fault_rto(f), reps, ctx.ncols, &ep->rto_s);
-        mr_summarize(rows + col_fault_rpo(sc, f), sc->ndatastores ? reps : 0, ctx.ncols,
-                     &ep->rpo_s);
+        mr_summarize(rows + mr__col_fault_max_rpo(ctx.slo_cols, f), sc->ndatastores ? reps : 0,
+                     ctx.ncols, &ep->rpo_s);
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * ctx.ncols + col_fault_censored(f)] > 0;
     }
@@ -298,9 +445,10 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         out->stores[d].kind = mr_store_kind_names[sc->datastores[d].kind];
         for (size_t k = 0; k < MR_STORE_METRICS; k++) {
             out->stores[d].metric[k] = store_metric[k];
-            mr_summarize(rows + col_store(sc, d, k), reps, ctx.ncols, &out->stores[d].m[k]);
+            mr_summarize(rows + col_store(&ctx, d, k), reps, ctx.ncols, &out->stores[d].m[k]);
         }
     }
+    mr__fill_verdicts(sc, rows, reps, ctx.ncols, ctx.slo_cols, out);
     free(rows);
     return MR_OK;
 }
@@ -312,6 +460,9 @@ void mr_result_fini(mr_result *r)
     free(r->stores);
     r->stores = NULL;
     r->nstores = 0;
+    free(r->populations);
+    r->populations = NULL;
+    r->npopulations = 0;
     r->episodes = NULL;
     r->per_rep = NULL;
     r->nepisodes = 0;
