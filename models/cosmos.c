@@ -134,7 +134,6 @@ static void switch_to(mr_component *self, int t, mr_time now)
     mr_cosmos_state *st = self->state;
     int old = st->w;
     st->w = t;
-    st->promoted_at = now;
     st->switching = 0;
     st->block_writes = 0;
     reseed(st, old, now);

@@ -206,8 +206,7 @@ typedef struct mr_pstore_state {
     mr_time down_since;
     uint32_t down_fault;
     mr_handle decision; /* pending failover decision */
-    int switching, target, block_writes, forced;
-    mr_time switch_at;  /* when the switch started (cold cache ramp: redis) */
+    int switching, target, block_writes;
     int32_t old_primary; /* -1 before any failover */
     mr_time promoted_at;
     mr_time phase[MR_MAX_REGIONS]; /* route cache phase per region component id */
@@ -264,7 +263,6 @@ typedef struct mr_cosmos_state {
     uint32_t last_fault, down_fault;
     mr_handle decision;
     int switching, block_writes, target;
-    mr_time promoted_at;
     mr_time strong_extra; /* 2 x the farthest round trip + 10 ms */
     mr_time *key_time;    /* last write per key; -1 never */
     int8_t *key_region;

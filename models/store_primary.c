@@ -137,7 +137,6 @@ static void begin_switch(mr_component *self, mr_sim *sim, mr_time delay)
     mr_pstore_state *st = self->state;
     st->switching = 1;
     st->block_writes = 1;
-    st->switch_at = mr_sim_now(sim);
     if (mr_sim_pending_handle(sim, st->decision))
         mr_sim_cancel(sim, st->decision);
     st->decision = (mr_handle){0, 0};
