@@ -516,6 +516,12 @@ static void cosmos_report(const mr_component *self, mr_report *out)
     const mr_cosmos_state *st = self->state;
     mr_store_report(&st->head, self->name, out);
     mr_report_scalar(out, self->name, "refused_failovers", (double)st->refused);
+    /* REFERENCE.md §6 Read RU multiplier: strong and bounded reads cost twice
+     * a session, prefix or eventual read (in units of the latter). */
+    const mr_cosmos_cfg *cfg = self->cfg;
+    int twice = cfg->consistency == MR_CONSISTENCY_STRONG ||
+                cfg->consistency == MR_CONSISTENCY_BOUNDED;
+    mr_report_scalar(out, self->name, "read_units", (double)st->head.reads * (twice ? 2 : 1));
 }
 
 static const char *cosmos_event_name(uint32_t kind)

@@ -21,6 +21,7 @@
 
 #include "../../models/store.h"
 #include "mrsim/error.h"
+#include "mrsim/report.h"
 #include "mrsim/scenario.h"
 
 enum { ID_WEU, ID_NEU, ID_SLO, ID_CO, ID_FAULTS };
@@ -118,6 +119,12 @@ Test(store_cosmos, strong_loses_nothing_where_session_loses_the_lag)
         cr_assert_eq(access_at(sim, f + 5 * MR_MIN + 2 * MR_S, ID_NEU, 0, 1, &lat), MR_ACCESS_OK);
         /* REFERENCE.md §6: strong writes pay 2 x RTT of the farthest regions + 10 ms. */
         cr_assert_eq(lat, 5 * MR_MS + (strong ? 2 * 18 * MR_MS + 10 * MR_MS : 0));
+        /* REFERENCE.md §6: a strong read costs twice the RU of a session read. */
+        cr_assert_eq(access_at(sim, f + 5 * MR_MIN + 3 * MR_S, ID_NEU, 0, 0, &lat), MR_ACCESS_OK);
+        mr_report *rp = mr_report_new();
+        mr_sim_report(sim, rp);
+        cr_assert_eq(mr_report_find(rp, "data/catalog", "read_units"), strong ? 2 : 1);
+        mr_report_free(rp);
         cr_assert_eq(mr_sim_free(sim), MR_OK);
     }
 }
