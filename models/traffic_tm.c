@@ -5,7 +5,9 @@
  * at once. The endpoint turns Degraded at the (tolerated + 1)-th
  * consecutive failure and Online at the first success; DNS answers follow
  * from that moment (mr__tm_answer). With every endpoint Degraded it fails
- * open. Invariant: fails[e] counts consecutive failed probes of e. */
+ * open. Every verdict change is sent (MR_MSG_ENDPOINT_STATUS) to the
+ * watcher, the failover policy, when there is one.
+ * Invariant: fails[e] counts consecutive failed probes of e. */
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -26,6 +28,8 @@ static const mr_param tm_params[] = {
     MR_PARAM_INT(mr_tm_cfg, tolerated, 3, 0, 9, "tolerated consecutive probe failures"),
     /* REFERENCE.md §1 "Default DNS TTL": 30 s (az CLI). */
     MR_PARAM_DURATION(mr_tm_cfg, ttl, 30 * MR_S, 0, 2147483647LL * MR_S, "DNS TTL"),
+    MR_PARAM_INT(mr_tm_cfg, watcher, 0, 0, (int64_t)UINT32_MAX + 1,
+                 "component id + 1 told of status changes; 0: none"),
     MR_PARAM_END,
 };
 
@@ -46,6 +50,11 @@ static int tm_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     const mr_tm_cfg *cfg = self->cfg;
     mr_tm_state *st = self->state;
     int rc = MR_OK;
+    if (cfg->watcher > 0 && mr_sim_component(sim, (uint32_t)(cfg->watcher - 1)) == NULL) {
+        mr_diag_error(diag, NULL, "%s: its watcher (component %lld) does not exist", self->name,
+                      (long long)(cfg->watcher - 1));
+        rc = MR_ENOCOMP;
+    }
     for (int64_t e = 0; e < cfg->n; e++) {
         mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "endpoint", diag);
         if (c == NULL)
@@ -66,12 +75,21 @@ static void tm_start(mr_component *self, mr_sim *sim)
     }
 }
 
-static void set_status(mr_tm_state *st, uint32_t e, int degraded, mr_time now)
+/* Records endpoint e's verdict; a change is told to the watcher (the
+ * failover policy), if any. */
+static void set_status(const mr_tm_cfg *cfg, mr_tm_state *st, mr_sim *sim, uint32_t e,
+                       int degraded, mr_time now)
 {
     if (st->degraded[e] != degraded) {
         st->degraded[e] = (uint8_t)degraded;
         st->changed_at[e] = now;
         st->changes++;
+        if (cfg->watcher > 0) {
+            mr_msg_status m = {.endpoint = e, .cluster = (uint32_t)cfg->cluster[e],
+                               .healthy = !degraded};
+            mr_sim_schedule(sim, 0, (uint32_t)(cfg->watcher - 1), MR_MSG_ENDPOINT_STATUS, &m,
+                            sizeof m, NULL);
+        }
     }
 }
 
@@ -85,7 +103,7 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case TM_PROBE:
         if (mr_cluster_up(st->cl[e])) {
             st->fails[e] = 0;
-            set_status(st, e, 0, ev->time);
+            set_status(cfg, st, sim, e, 0, ev->time);
         } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &e, sizeof e, NULL);
         }
@@ -93,7 +111,7 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         break;
     case TM_PROBE_FAILED:
         if (++st->fails[e] > cfg->tolerated)
-            set_status(st, e, 1, ev->time);
+            set_status(cfg, st, sim, e, 1, ev->time);
         break;
     default:
         mr_sim_unhandled(sim, ev);
