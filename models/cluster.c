@@ -72,7 +72,8 @@ static const mr_param cluster_params[] = {
     MR_PARAM_INT(mr_cluster_cfg, min, 0, 0, 100000, "autoscaler floor, nodes"),
     MR_PARAM_INT(mr_cluster_cfg, max, 0, 0, 100000, "autoscaler ceiling, nodes"),
     /* SCENARIO.md example: target utilization 0.7 (ours). */
-    MR_PARAM_DOUBLE(mr_cluster_cfg, target_utilization, 0.7, 0.01, 1, "autoscaler target"),
+    MR_PARAM_DOUBLE(mr_cluster_cfg, target_utilization, 0.7, 0, 1,
+                    "autoscaler target (> 0 with per_node)"),
     MR_PARAM_INT(mr_cluster_cfg, nzones, 1, 0, MR_MAX_ZONES, "zones the nodes spread over"),
     MR_PARAM_INT(mr_cluster_cfg, ndeps, 0, 0, MR_MAX_DEPS, "dependencies used"),
     /* SCENARIO.md example: 40 requests/s per pod (workload-specific). */
@@ -95,10 +96,12 @@ static int cluster_init(mr_component *self, mr_diag *diag)
     int rc = mr_param_check(cluster_params, cfg, self->name, diag);
     if (rc != MR_OK)
         return rc;
-    if (cfg->per_node > 0 && (cfg->min > cfg->max || cfg->nodes > cfg->max)) {
-        mr_diag_error(diag, NULL, "%s: needs min <= max and nodes <= max (min %lld, nodes %lld, "
-                      "max %lld)", self->name, (long long)cfg->min, (long long)cfg->nodes,
-                      (long long)cfg->max);
+    if (cfg->per_node > 0 && (cfg->min > cfg->max || cfg->nodes > cfg->max ||
+                              !(cfg->target_utilization > 0))) {
+        mr_diag_error(diag, NULL, "%s: needs min <= max, nodes <= max and a target utilization "
+                      "above 0 (min %lld, nodes %lld, max %lld, target %g)", self->name,
+                      (long long)cfg->min, (long long)cfg->nodes, (long long)cfg->max,
+                      cfg->target_utilization);
         return MR_ERANGE;
     }
     st->nz = nzones(cfg);
@@ -360,6 +363,7 @@ static void cluster_start(mr_component *self, mr_sim *sim)
         st->z[0].serving = (int32_t)cfg->pods;
         st->z[0].ready = (int32_t)cfg->nodes;
     }
+    st->faults = mr__faults_of(sim);
     bill(st, 0);
     update_capacity(st, 0);
     if (can_autoscale(cfg, st))
@@ -422,6 +426,10 @@ static void scale_to(mr_component *self, mr_sim *sim, int64_t n)
         schedule_tick(self, sim);
 }
 
+/* Zone outages take that zone's pods. Cluster and ingress failures: whole
+ * ones take the endpoint down for requests and probes alike; partial ones
+ * fail that share of both. A gray failure fails requests while probes
+ * pass, or, inverted, probes while requests pass. */
 static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_cluster_cfg *cfg = self->cfg;
@@ -431,10 +439,15 @@ static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case MR_MSG_FAULT_END: {
         mr_msg_fault m;
         memcpy(&m, ev->payload.bytes, sizeof m);
+        int whole = !(m.flags & MR_FAULT_F_RAMP) && m.severity >= 1;
         if (m.kind == MR_FAULT_ZONE_OUTAGE)
             zone_fault(self, sim, ev, &m);
-        else
+        else if (m.kind == MR_FAULT_GRAY_FAILURE)
+            mr__fault_set_apply(m.flags & MR_FAULT_F_INVERT ? &st->gray_probe : &st->gray, ev);
+        else if (whole)
             mr__fault_count(&st->down, ev);
+        else
+            mr__fault_set_apply(&st->partial, ev);
         break;
     }
     case MR_MSG_SCALE: {
