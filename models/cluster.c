@@ -315,8 +315,10 @@ static void autoscale(mr_component *self, mr_sim *sim)
     mr_time now = mr_sim_now(sim);
     uint64_t offers = st->fifo.offers - st->offers_seen;
     st->offers_seen = st->fifo.offers;
-    if (st->down != 0 || st->region->down != 0)
-        return; /* its control plane is out of reach: hold */
+    if (st->down != 0 || st->region->down != 0) {
+        st->unneeded_since = -1; /* its control plane is out of reach: hold */
+        return;
+    }
     double load = (double)offers * (double)st->hold / (double)SCAN; /* busy pods */
     double pods = ceil(load / cfg->target_utilization - 1e-9);
     int64_t want = (int64_t)ceil(pods / (double)cfg->per_node - 1e-9);
