@@ -305,6 +305,9 @@ static void schedule_tick(mr_component *self, mr_sim *sim)
     if (st->tick_pending)
         return;
     st->tick_pending = 1;
+    /* The scan measures the load offered from now on, over exactly one
+     * interval, also when scans resume after a pause. */
+    st->offers_seen = st->fifo.offers;
     mr_sim_schedule(sim, SCAN, self->id, CL_TICK, NULL, 0, NULL);
 }
 
@@ -314,7 +317,6 @@ static void autoscale(mr_component *self, mr_sim *sim)
     mr_cluster_state *st = self->state;
     mr_time now = mr_sim_now(sim);
     uint64_t offers = st->fifo.offers - st->offers_seen;
-    st->offers_seen = st->fifo.offers;
     if (st->down != 0 || st->region->down != 0) {
         st->unneeded_since = -1; /* its control plane is out of reach: hold */
         return;
