@@ -25,9 +25,11 @@
  * only after they have been unneeded for 10 min and 10 min after the last
  * addition (§9 scale-down-unneeded-time and scale-down-delay-after-add).
  * The nodes counted against the need are those of the zones that are up;
- * max bounds every node, the down zones' included. While the cluster or
- * its region is down the autoscaler holds (no load reaches it). It runs
- * only when it can change something (floor < max, or pods waiting).
+ * max bounds every node, the down zones' included. While no request can
+ * reach it (the cluster, its region or a dependency needed for requests is
+ * down) the autoscaler holds: the lack of load says nothing of the load to
+ * come. It runs only when it can change something (floor < max, or pods
+ * waiting).
  *
  * MR_MSG_SCALE (the failover policy) sets the node count at once and makes
  * it the autoscaler's floor: a warm or cold standby scales out on failover
@@ -311,14 +313,29 @@ static void schedule_tick(mr_component *self, mr_sim *sim)
     mr_sim_schedule(sim, SCAN, self->id, CL_TICK, NULL, 0, NULL);
 }
 
+/* Whether requests can reach the cluster's pods: mr_cluster_up without
+ * the condition of a pod serving. */
+static int reachable(const mr_cluster_state *st)
+{
+    if (st->down != 0 || st->region->down != 0)
+        return 0;
+    for (uint32_t i = 0; i < st->nreq; i++) {
+        if (!mr_dep_up(st->req[i]))
+            return 0;
+    }
+    return 1;
+}
+
 static void autoscale(mr_component *self, mr_sim *sim)
 {
     const mr_cluster_cfg *cfg = self->cfg;
     mr_cluster_state *st = self->state;
     mr_time now = mr_sim_now(sim);
     uint64_t offers = st->fifo.offers - st->offers_seen;
-    if (st->down != 0 || st->region->down != 0) {
-        st->unneeded_since = -1; /* its control plane is out of reach: hold */
+    if (!reachable(st)) {
+        /* No load reaches it, which says nothing of the load to come: hold
+         * (scaling in during an outage would leave it short at recovery). */
+        st->unneeded_since = -1;
         return;
     }
     double load = (double)offers * (double)st->hold / (double)SCAN; /* busy pods */
