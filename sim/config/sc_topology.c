@@ -554,7 +554,7 @@ const mr__key mr__probe_keys[] = {
      .def = "10s",
      .lo = 0,
      .hi = 3600.0 * S,
-     .doc = "a probe of a down origin fails after this; less than interval",
+     .doc = "a probe of a down origin fails after this; at most interval",
      .ref = "ours: no Front Door figure (REFERENCE.md §2); TM's 10 s (§1)"},
     /* REFERENCE.md §1 Tolerated number of failures: 0-9, default 3. */
     {.key = "tolerated_failures",
@@ -722,10 +722,10 @@ static void bind_probe(mr__bind *b, mr_node *tmap, unsigned only, const char *wh
                           pr->locations);
         }
     } else {
-        if (pr->timeout >= pr->interval) {
+        if (pr->timeout > pr->interval) {
             mr_node *tn = mr_node_get(m, "timeout");
             mr_diag_error(b->diag, tn ? &tn->mark : (m ? &m->mark : &t->mark),
-                          "traffic.probe.timeout: must be shorter than the probe interval");
+                          "traffic.probe.timeout: must be at most the probe interval");
         }
         if (pr->locations == 0) {
             pr->locations = t->pops;
