@@ -468,13 +468,31 @@ Test(compute, a_registry_outage_blocks_a_cold_start_until_it_returns)
     mr_scenario_free(sc);
 }
 
+/* Whether some diagnostic line contains text. */
+static int said(const mr_diag *d, const char *text)
+{
+    for (int i = 0; i < mr_diag_count(d); i++)
+        if (strstr(mr_diag_line(d, i), text))
+            return 1;
+    return 0;
+}
+
 Test(compute, unsupported_failover_parts_are_refused_by_name)
 {
     mr_scenario *sc = load("failover: {trigger: datastore}\n", NULL, 0);
     mr_diag *d = mr_diag_new();
     cr_assert_eq(mr_build_check(sc, d), MR_ESCENARIO);
-    cr_assert(strstr(mr_diag_line(d, 0), "failover.trigger: datastore") != NULL, "%s",
-              mr_diag_line(d, 0));
+    cr_assert(said(d, "failover.trigger: datastore"), "%s", mr_diag_line(d, 0));
+    mr_diag_free(d);
+    mr_scenario_free(sc);
+    /* A promote needs a store component to send MR_MSG_PROMOTE to. */
+    sc = load("datastores:\n  - {name: orders, kind: sql, primary: westeurope,\n"
+              "     replicas: [{region: northeurope}]}\n"
+              "failover: {trigger: probes, actions: [{promote: orders}]}\n",
+              NULL, 0);
+    d = mr_diag_new();
+    cr_assert_eq(mr_build_check(sc, d), MR_ESCENARIO);
+    cr_assert(said(d, "failover.actions[0]: promote 'orders'"), "%s", mr_diag_line(d, 0));
     mr_diag_free(d);
     mr_scenario_free(sc);
 }
