@@ -19,7 +19,7 @@
 void mr_cmd_compare_help(FILE *out)
 {
     fputs("usage: mrsim compare A.yaml B.yaml ... [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                     [--json] [-q]\n"
+          "                     [--json] [--db FILE] [--check-slo] [-q]\n"
           "       mrsim compare FILE.yaml        (a file with variants:)\n\n"
           "Runs every scenario (or variant) with common random numbers: the same seed\n"
           "for replication i everywhere, so the difference of each metric against the\n"
@@ -153,23 +153,54 @@ int mr_cmd_compare(int argc, char **argv)
         if (lrc != MR_OK && rc == MR_OK)
             rc = lrc;
     }
+    /* What the runs vary, for the database's runattr.varied: the keys the
+     * variants set, or those whose values differ between the files. */
+    char **varied = NULL;
+    size_t nvaried = 0;
+    if (rc == MR_OK && c.db_path && first) {
+        for (size_t v = 0; v < first->nvariants; v++) {
+            for (size_t k = 0; k < first->variants[v].nsets; k++) {
+                const char *text = first->variants[v].sets[k].text;
+                const char *eq = strchr(text, '=');
+                varied = mr_xrealloc(varied, (nvaried + 1) * sizeof *varied);
+                varied[nvaried++] = strndup(text, eq ? (size_t)(eq - text) : strlen(text));
+            }
+        }
+    } else if (rc == MR_OK && c.db_path) {
+        nvaried = mr_db_differing_keys((const mr_scenario *const *)scs, nspecs, &varied);
+    }
+    if (rc == MR_OK)
+        rc = mr_cli_db_open(&c);
     if (rc == MR_OK) {
         /* Common random numbers: one seed and one replication count for all. */
         if (!opts.seed_set) {
             opts.seed = scs[0]->seed;
             opts.seed_set = 1;
         }
-        if (opts.replications == 0)
-            opts.replications = (uint64_t)scs[0]->run.replications;
+        /* Without -n the first run decides the count (by its sequential
+         * rule, if it has one) and the others run as many: pairs need it. */
         for (size_t r = 0; r < nspecs && rc == MR_OK; r++) {
             labels[r] = specs[r].label ? specs[r].label : scs[r]->name;
             if (!quiet && isatty(STDERR_FILENO))
                 fprintf(stderr, "mrsim: running %s (%zu of %zu)\n", labels[r], r + 1, nspecs);
+            mr_cli_progress pr;
+            mr_cli_progress_attach(&c, &opts, &pr);
+            mr_cli_db_run(&c, &opts, scs[r], specs[r].label, (const char *const *)varied,
+                          nvaried);
             rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
+            mr_cli_progress_end(&pr);
+            if (rc == MR_OK && opts.replications == 0)
+                opts.replications = results[r].replications;
         }
     }
+    mr_db_free_keys(varied, nvaried);
     mr_diag_print(diag, stderr);
+    int slo_status = MR_EXIT_OK;
+    rc = mr_cli_db_finish(&c, rc);
     if (rc == MR_OK) {
+        for (size_t r = 0; r < nspecs; r++)
+            results[r].scenario = labels[r];
+        slo_status = mr_cli_slo_status(&c, results, nspecs);
         if (json) {
             fputs("{\"runs\": [\n", stdout);
             for (size_t r = 0; r < nspecs; r++) {
@@ -221,5 +252,5 @@ int mr_cmd_compare(int argc, char **argv)
     free(files);
     mr_cli_common_fini(&c);
     mr_diag_free(diag);
-    return mr_cli_exit_code(rc);
+    return rc != MR_OK ? mr_cli_exit_code(rc) : slo_status;
 }

@@ -2,9 +2,11 @@
  * replication builds its own components from the shared, read-only
  * scenario, runs to the horizon, and writes one row: the metrics of
  * result.h, then per fault its mean RTO and whether any of its episodes was
- * censored, then the event count. Rows are summarised in replication order
+ * censored, then the event and request counts, then the columns the SLO
+ * verdicts read (verdict.h). Rows are summarised in replication order
  * (runner.h), so the result is the same for any --jobs. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "mrsim/build.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
+#include "verdict.h"
 
 typedef struct run_ctx {
     const mr_scenario *sc;
@@ -22,7 +25,59 @@ typedef struct run_ctx {
     FILE *trace;
     size_t ncols;
     mr_hist *client_rto; /* per replication: every resolver's client RTO */
+    mr__slo_cols slo_cols;
+    /* For progress only: never read by the results. */
+    _Atomic uint64_t events_done;
+    const mr_run_opts *opts;
+    uint64_t done_before, total; /* replications of earlier batches; the most that may run */
+    int adaptive;
+    double t0;
+    mr_rep_hook on_rep;
+    void *on_rep_ctx;
+    atomic_int hook_rc;   /* the first failure of on_rep */
+    char **fault_targets; /* with on_rep: what each fault hits, as the JSON names it */
 } run_ctx;
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
+                                size_t size);
+
+/* Hands the finished replication to the sink while sim and report exist. */
+static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_report *r,
+                   const double *row, double started_at, double t0)
+{
+    mr_rep_view v = {.sc = ctx->sc,
+                     .seed = ctx->seed,
+                     .rep = rep,
+                     .started_at = started_at,
+                     .wall_s = wall_now() - t0,
+                     .events = mr_sim_events(sim),
+                     .metrics = row,
+                     .report = r,
+                     .fault_targets = (const char *const *)ctx->fault_targets};
+    const mr_component *slo = mr_sim_find(sim, "slo");
+    if (slo) {
+        const mr_slo_state *st = slo->state;
+        v.latency_ms = &st->latency_ms;
+        v.client_rto_s = &st->client_rto_hist;
+        v.win_total = st->total;
+        v.win_ok = st->ok;
+        v.nwin = st->nwin;
+        v.window = st->window;
+    }
+    int rc = ctx->on_rep(ctx->on_rep_ctx, &v);
+    if (rc != MR_OK) {
+        int expected = MR_OK;
+        atomic_compare_exchange_strong(&ctx->hook_rc, &expected, rc);
+    }
+    return rc;
+}
 
 static size_t col_fault_rto(size_t f)
 {
@@ -44,10 +99,36 @@ static size_t col_requests(const mr_scenario *sc)
     return col_events(sc) + 1;
 }
 
+/* cur = max(cur, v), a NaN cur meaning no value yet. */
+static void take_max(double *cur, double v)
+{
+    if (isnan(*cur) || v > *cur)
+        *cur = v;
+}
+
+static void take_sum(double *cur, double v)
+{
+    *cur = isnan(*cur) ? v : *cur + v;
+}
+
+/* Per client population, its availability: after the SLO verdicts' columns. */
+static size_t col_population(const run_ctx *ctx, size_t p)
+{
+    return mr__slo_ncols(ctx->slo_cols) + p;
+}
+
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
-    const run_ctx *ctx = vctx;
+    run_ctx *ctx = vctx;
+    const mr__slo_cols sc_cols = ctx->slo_cols;
     const mr_scenario *sc = ctx->sc;
+    double t0 = 0, started_at = 0;
+    if (ctx->on_rep) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        started_at = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+        t0 = wall_now();
+    }
     mr_diag *diag = mr_diag_new();
     mr_sim *sim = NULL;
     int rc = mr_build(sc, ctx->seed, rep, &sim, diag);
@@ -68,6 +149,8 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     row[MR_METRIC_CLIENT_RTO_S] = mr_report_find(r, "", "client_rto_s");
     row[MR_METRIC_LATENCY_MS_P50] = mr_report_find(r, "", "latency_ms_p50");
     row[MR_METRIC_LATENCY_MS_P99] = mr_report_find(r, "", "latency_ms_p99");
+    row[mr__col_warm_availability(sc_cols)] = mr_report_find(r, "", "warmup_availability");
+    row[mr__col_warm_latency_ms_p99(sc_cols)] = mr_report_find(r, "", "warmup_latency_ms_p99");
     /* Per fault: the mean RTO of its episodes in this replication. */
     double *sum = mr_xcalloc(sc->nfaults + 1, sizeof *sum);
     double *cnt = mr_xcalloc(sc->nfaults + 1, sizeof *cnt);
@@ -76,16 +159,32 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     for (size_t i = 0; mr_report_get(r, i, &comp, &metric, &v); i++) {
         if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "requests") == 0)
             row[col_requests(sc)] = (isnan(row[col_requests(sc)]) ? 0 : row[col_requests(sc)]) + v;
+        if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "availability") == 0)
+            for (size_t p = 0; p < sc->nclients; p++)
+                if (strcmp(comp + 8, sc->clients[p].name) == 0)
+                    row[col_population(ctx, p)] = v;
         if (strncmp(comp, "episode/", 8) != 0)
             continue;
         if (strcmp(metric, "fault") == 0)
             fault = v;
-        else if (strcmp(metric, "rto_s") == 0 && fault >= 0 && fault < (double)sc->nfaults) {
-            sum[(size_t)fault] += v;
-            cnt[(size_t)fault] += 1;
-        } else if (strcmp(metric, "censored") == 0 && v > 0 && fault >= 0 &&
-                   fault < (double)sc->nfaults)
-            row[col_fault_censored((size_t)fault)] = 1;
+        if (fault < 0 || fault >= (double)sc->nfaults)
+            continue;
+        size_t f = (size_t)fault;
+        if (strcmp(metric, "rto_s") == 0) {
+            sum[f] += v;
+            cnt[f] += 1;
+            take_max(&row[mr__col_fault_max_rto(sc_cols, f)], v);
+            take_max(&row[mr__col_rep_max_rto(sc_cols)], v);
+        } else if (strcmp(metric, "censored") == 0 && v > 0) {
+            row[col_fault_censored(f)] = 1;
+            /* Never recovered: no limit is met (the verdicts' worst RTO). */
+            row[mr__col_fault_max_rto(sc_cols, f)] = INFINITY;
+            row[mr__col_rep_max_rto(sc_cols)] = INFINITY;
+        } else if (strcmp(metric, "rpo_s") == 0) {
+            take_max(&row[mr__col_fault_max_rpo(sc_cols, f)], v);
+        } else if (strcmp(metric, "downtime_s") == 0) {
+            take_sum(&row[mr__col_fault_downtime(sc_cols, f)], v);
+        }
     }
     for (size_t f = 0; f < sc->nfaults; f++) {
         row[col_fault_rto(f)] = cnt[f] > 0 ? sum[f] / cnt[f] : NAN;
@@ -93,11 +192,14 @@ static int run_one(void *vctx, uint64_t rep, double *row)
             row[col_fault_censored(f)] = 0;
     }
     row[col_events(sc)] = (double)mr_sim_events(sim);
+    atomic_fetch_add(&ctx->events_done, mr_sim_events(sim));
     const mr_component *slo = mr_sim_find(sim, "slo");
     if (slo)
         mr_hist_merge(&ctx->client_rto[rep], &((const mr_slo_state *)slo->state)->client_rto_hist);
     free(sum);
     free(cnt);
+    if (rc == MR_OK && ctx->on_rep)
+        rc = pass_on(ctx, rep, sim, r, row, started_at, t0);
     mr_report_free(r);
     int frc = mr_sim_free(sim);
     return rc != MR_OK ? rc : frc;
@@ -136,11 +238,43 @@ static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, cha
     return "?";
 }
 
-static double wall_now(void)
+static void run_progress(void *vctx, uint64_t done, uint64_t total)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    (void)total;
+    run_ctx *ctx = vctx;
+    mr_progress p = {.done = ctx->done_before + done,
+                     .total = ctx->total,
+                     .adaptive = ctx->adaptive,
+                     .events = atomic_load(&ctx->events_done),
+                     .elapsed_s = wall_now() - ctx->t0};
+    ctx->opts->progress(ctx->opts->progress_ctx, &p);
+}
+
+static int metric_index(const char *name)
+{
+    for (int m = 0; name && m < MR_METRIC_COUNT; m++)
+        if (strcmp(mr_metric_name((mr_metric)m), name) == 0)
+            return m;
+    return -1;
+}
+
+/* The sequential rule's check after n replications: the relative 95% CI
+ * half-width of the metric. A zero half-width is 0 whatever the mean (every
+ * value equal: nothing more to learn); a zero mean with a spread is INF;
+ * fewer than two values or no value (NaN mean) give NaN, which never
+ * converges. */
+static double rel_half_width(const double *rows, uint64_t n, size_t ncols, int metric)
+{
+    mr_summary s;
+    mr_summarize(rows + metric, n, ncols, &s);
+    if (s.n < 2 || isnan(s.mean) || isnan(s.ci_hi))
+        return NAN;
+    double half = (s.ci_hi - s.ci_lo) / 2;
+    if (half == 0)
+        return 0;
+    if (s.mean == 0)
+        return INFINITY;
+    return half / fabs(s.mean);
 }
 
 int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
@@ -149,23 +283,77 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     int rc = mr_build_check(sc, diag);
     if (rc != MR_OK)
         return rc;
-    uint64_t reps = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
-    run_ctx ctx = {.sc = sc, .seed = opts->seed_set ? opts->seed : sc->seed, .trace = opts->trace};
-    ctx.ncols = col_requests(sc) + 1;
-    double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
-    ctx.client_rto = mr_xcalloc(reps, sizeof *ctx.client_rto);
-    for (uint64_t i = 0; i < reps; i++)
-        mr_hist_init(&ctx.client_rto[i]);
-    mr_runner spec = {.replications = reps,
-                      .jobs = opts->jobs,
+    /* Sequential stopping (run.replications {min, max, until}) unless -n
+     * fixes the count: min replications, then batches of min until the
+     * metric's CI is narrow enough or max is reached. Batch sizes depend on
+     * the scenario only, and replication i always has the same seeds, so
+     * the replications run and the result are the same for any --jobs. */
+    int until = sc->run.adaptive && opts->replications == 0 ? metric_index(sc->run.until_metric)
+                                                             : -1;
+    uint64_t cap = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
+    uint64_t batch = cap;
+    if (until >= 0) {
+        cap = (uint64_t)sc->run.rep_max;
+        batch = (uint64_t)sc->run.rep_min < cap ? (uint64_t)sc->run.rep_min : cap;
+    }
+    run_ctx ctx = {.sc = sc,
+                   .seed = opts->seed_set ? opts->seed : sc->seed,
+                   .trace = opts->trace,
+                   .opts = opts,
+                   .total = cap,
+                   .adaptive = until >= 0,
+                   .on_rep = opts->on_rep,
+                   .on_rep_ctx = opts->on_rep_ctx};
+    atomic_init(&ctx.hook_rc, MR_OK);
+    if (opts->on_rep) {
+        ctx.fault_targets = mr_xcalloc(sc->nfaults + 1, sizeof *ctx.fault_targets);
+        for (size_t f = 0; f < sc->nfaults; f++) {
+            char buf[256];
+            ctx.fault_targets[f] = mr_xstrdup(target_label(sc, &sc->faults[f], buf, sizeof buf));
+        }
+    }
+    ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
+    ctx.ncols = col_population(&ctx, sc->nclients);
+    atomic_init(&ctx.events_done, 0);
+    /* Rows grow batch by batch (doubling, up to cap), so that a large max
+     * costs memory only when it is reached; never while workers run. */
+    double *rows = NULL;
+    uint64_t have = 0;
+    mr_runner spec = {.jobs = opts->jobs,
                       .nmetrics = ctx.ncols,
                       .run = run_one,
                       .ctx = &ctx,
-                      .progress = opts->progress,
-                      .progress_ctx = opts->progress_ctx};
+                      .progress = opts->progress ? run_progress : NULL,
+                      .progress_ctx = &ctx,
+                      .stop = opts->stop};
     double t0 = wall_now();
-    uint64_t failed = 0;
-    rc = mr_replicate(&spec, rows, &failed);
+    ctx.t0 = t0;
+    uint64_t failed = 0, reps = 0;
+    double achieved = NAN;
+    int converged = 0;
+    while (rc == MR_OK && reps < cap) {
+        spec.first = reps;
+        spec.replications = reps + batch < cap ? reps + batch : cap;
+        if (spec.replications > have) {
+            uint64_t want = 2 * have > spec.replications ? 2 * have : spec.replications;
+            want = want < cap ? want : cap;
+            rows = mr_xrealloc(rows, want * ctx.ncols * sizeof *rows);
+            ctx.client_rto = mr_xrealloc(ctx.client_rto, want * sizeof *ctx.client_rto);
+            for (uint64_t i = have; i < want; i++)
+                mr_hist_init(&ctx.client_rto[i]);
+            have = want;
+        }
+        ctx.done_before = reps;
+        rc = mr_replicate(&spec, rows, &failed);
+        reps = spec.replications;
+        if (rc != MR_OK || until < 0)
+            continue;
+        achieved = rel_half_width(rows, reps, ctx.ncols, until);
+        if (achieved <= sc->run.until_rel_ci_half_width) {
+            converged = 1;
+            break;
+        }
+    }
     double t1 = wall_now();
     /* Client RTO percentiles are over all resolvers and replications
      * (DESIGN.md): the replications' histograms merged in index order. The
@@ -173,14 +361,21 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
      * one replication share its detection time and are not independent. */
     mr_hist pooled;
     mr_hist_init(&pooled);
-    for (uint64_t i = 0; i < reps; i++) {
-        mr_hist_merge(&pooled, &ctx.client_rto[i]);
+    for (uint64_t i = 0; i < have; i++) {
+        if (i < reps)
+            mr_hist_merge(&pooled, &ctx.client_rto[i]);
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
-    if (rc != MR_OK) {
+    for (size_t f = 0; ctx.fault_targets && f < sc->nfaults; f++)
+        free(ctx.fault_targets[f]);
+    free(ctx.fault_targets);
+    if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
+        rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
+    else if (rc != MR_OK && rc != MR_EINTR)
         mr_diag_error(diag, &sc->run.mark, "replication %llu failed: %s",
                       (unsigned long long)failed, mr_strerror(rc));
+    if (rc != MR_OK) {
         mr_hist_fini(&pooled);
         free(rows);
         return rc;
@@ -192,6 +387,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     out->replications = reps;
     out->horizon_s = mr_time_to_s(sc->run.horizon);
     out->wall_s = t1 - t0;
+    if (until >= 0)
+        out->stopping = (mr_stopping){.adaptive = 1,
+                                      .metric = sc->run.until_metric,
+                                      .target_rel = sc->run.until_rel_ci_half_width,
+                                      .achieved_rel = achieved,
+                                      .converged = converged,
+                                      .min = (uint64_t)sc->run.rep_min,
+                                      .max = cap,
+                                      .batch = batch};
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
@@ -212,6 +416,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         double req = rows[i * ctx.ncols + col_requests(sc)];
         out->requests += isnan(req) ? 0 : (uint64_t)req;
     }
+    out->npopulations = sc->nclients;
+    out->populations = mr_xcalloc(sc->nclients + 1, sizeof *out->populations);
+    for (size_t p = 0; p < sc->nclients; p++) {
+        mr_population_result *pr = &out->populations[p];
+        pr->name = sc->clients[p].name;
+        pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
+                                                        : NULL;
+        mr_summarize(rows + col_population(&ctx, p), reps, ctx.ncols, &pr->availability);
+    }
     out->nepisodes = sc->nfaults;
     out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
     for (size_t f = 0; f < sc->nfaults; f++) {
@@ -225,6 +438,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * ctx.ncols + col_fault_censored(f)] > 0;
     }
+    mr__fill_verdicts(sc, rows, reps, ctx.ncols, ctx.slo_cols, out);
     free(rows);
     return MR_OK;
 }
@@ -233,6 +447,9 @@ void mr_result_fini(mr_result *r)
 {
     free(r->episodes);
     free(r->per_rep);
+    free(r->populations);
+    r->populations = NULL;
+    r->npopulations = 0;
     r->episodes = NULL;
     r->per_rep = NULL;
     r->nepisodes = 0;
