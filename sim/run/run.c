@@ -2,8 +2,9 @@
  * replication builds its own components from the shared, read-only
  * scenario, runs to the horizon, and writes one row: the metrics of
  * result.h, then per fault its mean RTO and whether any of its episodes was
- * censored, then the event count. Rows are summarised in replication order
- * (runner.h), so the result is the same for any --jobs. */
+ * censored, then the event and request counts, then the cost items (cost.h).
+ * Rows are summarised in replication order (runner.h), so the result is the
+ * same for any --jobs. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "../../models/world.h"
 #include "mrsim/alloc.h"
 #include "mrsim/build.h"
+#include "mrsim/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 
@@ -43,6 +45,11 @@ static size_t col_requests(const mr_scenario *sc)
     return col_events(sc) + 1;
 }
 
+static size_t col_cost(const mr_scenario *sc, int item)
+{
+    return col_requests(sc) + 1 + (size_t)item;
+}
+
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
     const run_ctx *ctx = vctx;
@@ -67,6 +74,10 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     row[MR_METRIC_CLIENT_RTO_S] = mr_report_find(r, "", "client_rto_s");
     row[MR_METRIC_LATENCY_MS_P50] = mr_report_find(r, "", "latency_ms_p50");
     row[MR_METRIC_LATENCY_MS_P99] = mr_report_find(r, "", "latency_ms_p99");
+    double items[MR_COST_ITEM_COUNT];
+    row[MR_METRIC_COST_USD_MONTH] = mr_cost_month(sc, r, items);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
+        row[col_cost(sc, i)] = items[i];
     /* Per fault: the mean RTO of its episodes in this replication. */
     double *sum = mr_xcalloc(sc->nfaults + 1, sizeof *sum);
     double *cnt = mr_xcalloc(sc->nfaults + 1, sizeof *cnt);
@@ -117,7 +128,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         return rc;
     uint64_t reps = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
     run_ctx ctx = {.sc = sc, .seed = opts->seed_set ? opts->seed : sc->seed, .trace = opts->trace};
-    ctx.ncols = col_requests(sc) + 1;
+    ctx.ncols = col_cost(sc, MR_COST_ITEM_COUNT);
     double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
     ctx.client_rto = mr_xcalloc(reps, sizeof *ctx.client_rto);
     for (uint64_t i = 0; i < reps; i++)
@@ -160,6 +171,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     out->wall_s = t1 - t0;
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
+        mr_summarize(rows + col_cost(sc, i), reps, ctx.ncols, &out->cost_breakdown[i]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
     for (uint64_t i = 0; i < reps; i++)
         memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * ctx.ncols,
