@@ -6,10 +6,12 @@
  * the compute issue. Invariant: the cluster serves only while neither it
  * nor its region is down. */
 #include <math.h>
+#include <string.h>
 
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
+#include "mrsim/scenario.h"
 #include "world.h"
 
 static const mr_param cluster_params[] = {
@@ -53,13 +55,37 @@ static void cluster_start(mr_component *self, mr_sim *sim)
 {
     mr_cluster_state *st = self->state;
     st->horizon = mr_sim_horizon(sim);
+    st->faults = mr__faults_of(sim);
 }
 
+/* Cluster and ingress failures: whole ones take the endpoint down for
+ * requests and probes alike; partial ones fail that share of both. A gray
+ * failure fails requests while probes pass, or, inverted, probes while
+ * requests pass. */
 static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_cluster_state *st = self->state;
-    if (!mr__fault_count(&st->down, ev))
+    if (ev->kind != MR_MSG_FAULT_START && ev->kind != MR_MSG_FAULT_END) {
         mr_sim_unhandled(sim, ev);
+        return;
+    }
+    mr_msg_fault m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    int whole = !(m.flags & MR_FAULT_F_RAMP) && m.severity >= 1;
+    switch (m.kind) {
+    case MR_FAULT_GRAY_FAILURE:
+        mr__fault_set_apply(m.flags & MR_FAULT_F_INVERT ? &st->gray_probe : &st->gray, ev);
+        break;
+    case MR_FAULT_CLUSTER_FAILURE:
+    case MR_FAULT_INGRESS_FAILURE:
+        if (whole)
+            mr__fault_count(&st->down, ev);
+        else
+            mr__fault_set_apply(&st->partial, ev);
+        break;
+    default: /* zone outages: capacity, with the autoscaler (compute issue) */
+        break;
+    }
 }
 
 /* node_hours: what the cost model bills. The node count is constant until

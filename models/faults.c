@@ -1,11 +1,16 @@
-/* models/faults.c: the fault injector. Each fault is timed by `at` and a
- * duration, or stochastically by `mtbf` (the up time from a repair to the
- * next failure) and `mttr` (the down time), both distributions. At its
- * start it sends MR_MSG_FAULT_START to its target and opens an episode in
- * the SLO collector; at its end, MR_MSG_FAULT_END. Targets count the faults
- * in force, so overlapping faults compose. The other timings and kinds of
- * SCENARIO.md come with the compute issue.
- * Invariant: a fault's START and END alternate, START first. */
+/* models/faults.c: the fault injector. A fault is timed by `at` and a
+ * duration; stochastically by `mtbf` (the up time from a repair to the next
+ * failure) and `mttr` (the down time); by `repeat` (starts at k x every,
+ * k = 1, 2, ..., each moved by a uniform jitter); or by `start_after`
+ * another fault (every start of that one starts this one `delay` later).
+ * Its targets are named, or picked afresh at each start from a selector's
+ * candidates (mode one, count, percent; all takes every candidate). At its
+ * start it sends MR_MSG_FAULT_START to each target, then a copy to each
+ * watcher (the failover policy, a DNS operator), and opens an episode in the
+ * SLO collector; at its end, MR_MSG_FAULT_END to the same targets. Targets
+ * count the faults in force, so overlapping faults compose.
+ * Invariant: a start's END goes to exactly the targets its START went to
+ * (the pick travels in the END's payload). */
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -13,17 +18,51 @@
 #include "mrsim/report.h"
 #include "world.h"
 
+extern const mr_model mr_model_faults;
+
 enum { FT_START = MR_MSG_PRIVATE, FT_END };
+
+/* FT_START: which fault, and for REPEAT which start (k = 1, 2, ...). */
+typedef struct start_msg {
+    uint32_t fault;
+    uint32_t k;
+} start_msg;
+
+/* FT_END: which fault, and the candidates its start picked (bit i = cand[i]). */
+typedef struct end_msg {
+    uint32_t fault;
+    uint32_t pad_;
+    uint64_t picked;
+} end_msg;
+_Static_assert(sizeof(end_msg) <= MR_PAYLOAD_SIZE, "end payload too large");
+_Static_assert(MR_MAX_FAULT_TARGETS <= 64, "picked is a 64-bit mask");
 
 static const mr_param faults_params[] = {
     MR_PARAM_INT(mr_faults_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
     MR_PARAM_INT(mr_faults_cfg, n, 0, 0, MR_MAX_FAULTS, "faults"),
+    MR_PARAM_INT(mr_faults_cfg, nwatch, 0, 0, MR_MAX_WATCHERS, "watchers"),
     MR_PARAM_END,
 };
 
 static int faults_init(mr_component *self, mr_diag *diag)
 {
-    return mr_param_check(faults_params, self->cfg, self->name, diag);
+    const mr_faults_cfg *cfg = self->cfg;
+    mr_faults_state *st = self->state;
+    int rc = mr_param_check(faults_params, cfg, self->name, diag);
+    for (int64_t f = 0; f < cfg->n && rc == MR_OK; f++) {
+        const mr_fault_cfg *fc = &cfg->f[f];
+        if (fc->ncand < 1 || fc->ncand > MR_MAX_FAULT_TARGETS || fc->pick < 0 ||
+            fc->pick > fc->ncand || fc->timing < MR_FT_AT || fc->timing > MR_FT_AFTER ||
+            (fc->timing == MR_FT_AFTER && (fc->after < 0 || fc->after >= cfg->n)) ||
+            (fc->timing == MR_FT_REPEAT && fc->every <= 0)) {
+            mr_diag_error(diag, NULL, "%s: fault %lld is malformed (targets, timing)", self->name,
+                          (long long)f);
+            rc = MR_ERANGE;
+        }
+    }
+    if (rc == MR_OK)
+        st->select = mr_rng_derive(self->rng, "select");
+    return rc;
 }
 
 static int faults_link(mr_component *self, mr_sim *sim, mr_diag *diag)
@@ -36,62 +75,149 @@ static int faults_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         rc = MR_ENOCOMP;
     else
         st->slo = slo->state;
-    for (int64_t f = 0; f < cfg->n; f++) {
-        int64_t t = cfg->f[f].target;
-        if (t < 0 || t > UINT32_MAX || mr_sim_component(sim, (uint32_t)t) == NULL) {
-            mr_diag_error(diag, NULL, "%s: fault %lld targets no component", self->name,
-                          (long long)f);
+    for (int64_t f = 0; f < cfg->n; f++)
+        for (int64_t c = 0; c < cfg->f[f].ncand; c++) {
+            int64_t t = cfg->f[f].cand[c];
+            if (t < 0 || t > UINT32_MAX || mr_sim_component(sim, (uint32_t)t) == NULL) {
+                mr_diag_error(diag, NULL, "%s: fault %lld targets no component", self->name,
+                              (long long)f);
+                rc = MR_ENOCOMP;
+            }
+        }
+    for (int64_t w = 0; w < cfg->nwatch; w++)
+        if (cfg->watcher[w] < 0 || cfg->watcher[w] > UINT32_MAX ||
+            mr_sim_component(sim, (uint32_t)cfg->watcher[w]) == NULL) {
+            mr_diag_error(diag, NULL, "%s: watcher %lld is no component", self->name,
+                          (long long)w);
             rc = MR_ENOCOMP;
         }
-    }
     return rc;
+}
+
+/* The nominal time of a repeated fault's k-th start, jittered. */
+static mr_time repeat_at(const mr_fault_cfg *fc, uint32_t k, mr_rng *r)
+{
+    mr_time t = (mr_time)k * fc->every;
+    if (fc->jitter > 0)
+        t += (mr_time)((2 * mr_rng_uniform(r) - 1) * (double)fc->jitter);
+    return t;
+}
+
+static void schedule_start(mr_component *self, mr_sim *sim, uint32_t f, uint32_t k, mr_time at)
+{
+    start_msg m = {f, k};
+    mr_sim_schedule_at(sim, at, self->id, FT_START, &m, sizeof m, NULL);
 }
 
 static void faults_start(mr_component *self, mr_sim *sim)
 {
     const mr_faults_cfg *cfg = self->cfg;
+    mr_time now = mr_sim_now(sim);
     for (int64_t f = 0; f < cfg->n; f++) {
-        uint32_t i = (uint32_t)f;
         const mr_fault_cfg *fc = &cfg->f[f];
-        if (fc->timing == MR_FT_AT)
-            mr_sim_schedule_at(sim, mr_dist_sample_time(&fc->at, self->rng), self->id, FT_START,
-                               &i, sizeof i, NULL);
-        else
-            mr_sim_schedule(sim, mr_dist_sample_time(&fc->mtbf, self->rng), self->id, FT_START,
-                            &i, sizeof i, NULL);
+        uint32_t i = (uint32_t)f;
+        switch (fc->timing) {
+        case MR_FT_AT:
+            schedule_start(self, sim, i, 0, mr_dist_sample_time(&fc->at, self->rng));
+            break;
+        case MR_FT_MTBF:
+            schedule_start(self, sim, i, 0, now + mr_dist_sample_time(&fc->mtbf, self->rng));
+            break;
+        case MR_FT_REPEAT:
+            schedule_start(self, sim, i, 1, repeat_at(fc, 1, self->rng));
+            break;
+        default: /* AFTER: started by its predecessor */
+            break;
+        }
     }
 }
 
-static void tell_target(mr_sim *sim, const mr_fault_cfg *fc, uint32_t i, uint32_t kind)
+/* Which candidates a start hits: all, or `pick` of them uniformly without
+ * replacement (a partial Fisher-Yates shuffle over the indices). */
+static uint64_t pick_targets(const mr_fault_cfg *fc, mr_rng *r)
 {
-    mr_msg_fault m = {.fault = i, .kind = (uint32_t)fc->kind, .severity = 1.0};
-    mr_sim_schedule(sim, 0, (uint32_t)fc->target, kind, &m, sizeof m, NULL);
+    if (fc->pick >= fc->ncand)
+        return fc->ncand == 64 ? ~(uint64_t)0 : (((uint64_t)1 << fc->ncand) - 1);
+    uint8_t idx[MR_MAX_FAULT_TARGETS];
+    for (int64_t c = 0; c < fc->ncand; c++)
+        idx[c] = (uint8_t)c;
+    uint64_t picked = 0;
+    for (int64_t j = 0; j < fc->pick; j++) {
+        int64_t s = j + (int64_t)mr_rng_below(r, (uint32_t)(fc->ncand - j));
+        uint8_t t = idx[j];
+        idx[j] = idx[s];
+        idx[s] = t;
+        picked |= (uint64_t)1 << idx[j];
+    }
+    return picked;
+}
+
+static void tell(mr_sim *sim, const mr_fault_cfg *fc, uint32_t fault, uint32_t kind,
+                 uint64_t picked, const mr_faults_cfg *cfg)
+{
+    mr_msg_fault m = {.fault = fault,
+                      .kind = (uint32_t)fc->kind,
+                      .severity = fc->ramp ? fc->ramp_from : fc->severity,
+                      .zone = (int32_t)fc->zone,
+                      .flags = (fc->ramp ? MR_FAULT_F_RAMP : 0u) |
+                               (fc->invert ? MR_FAULT_F_INVERT : 0u)};
+    for (int64_t c = 0; c < fc->ncand; c++)
+        if (picked >> c & 1)
+            mr_sim_schedule(sim, 0, (uint32_t)fc->cand[c], kind, &m, sizeof m, NULL);
+    for (int64_t w = 0; w < cfg->nwatch; w++)
+        mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher[w], kind, &m, sizeof m, NULL);
+}
+
+static void on_start(mr_component *self, mr_sim *sim, const start_msg *m)
+{
+    const mr_faults_cfg *cfg = self->cfg;
+    mr_faults_state *st = self->state;
+    const mr_fault_cfg *fc = &cfg->f[m->fault];
+    mr_time now = mr_sim_now(sim);
+    st->started++;
+    end_msg e = {.fault = m->fault, .picked = pick_targets(fc, st->select)};
+    tell(sim, fc, m->fault, MR_MSG_FAULT_START, e.picked, cfg);
+    mr__slo_episode_start(st->slo, now, m->fault);
+    const mr_dist *down = fc->timing == MR_FT_MTBF ? &fc->mttr : &fc->duration;
+    mr_sim_schedule(sim, mr_dist_sample_time(down, self->rng), self->id, FT_END, &e, sizeof e,
+                    NULL);
+    if (fc->timing == MR_FT_REPEAT && (fc->count == 0 || (int64_t)m->k < fc->count)) {
+        mr_time next = repeat_at(fc, m->k + 1, self->rng);
+        /* Jitter may put the next start before this one; it never runs
+         * backwards in time. */
+        schedule_start(self, sim, m->fault, m->k + 1, next > now ? next : now);
+    }
+    for (int64_t g = 0; g < cfg->n; g++)
+        if (cfg->f[g].timing == MR_FT_AFTER && cfg->f[g].after == (int64_t)m->fault)
+            schedule_start(self, sim, (uint32_t)g, 0,
+                           now + mr_dist_sample_time(&cfg->f[g].delay, self->rng));
 }
 
 static void faults_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_faults_cfg *cfg = self->cfg;
     mr_faults_state *st = self->state;
-    uint32_t i;
-    memcpy(&i, ev->payload.bytes, sizeof i);
-    const mr_fault_cfg *fc = &cfg->f[i < cfg->n ? i : 0];
     switch (ev->kind) {
     case FT_START: {
-        st->started++;
-        tell_target(sim, fc, i, MR_MSG_FAULT_START);
-        mr__slo_episode_start(st->slo, ev->time, i);
-        const mr_dist *down = fc->timing == MR_FT_AT ? &fc->duration : &fc->mttr;
-        mr_sim_schedule(sim, mr_dist_sample_time(down, self->rng), self->id, FT_END, &i, sizeof i,
-                        NULL);
+        start_msg m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        if (m.fault < cfg->n)
+            on_start(self, sim, &m);
         break;
     }
-    case FT_END:
-        tell_target(sim, fc, i, MR_MSG_FAULT_END);
-        mr__slo_episode_end(st->slo, ev->time, i);
+    case FT_END: {
+        end_msg e;
+        memcpy(&e, ev->payload.bytes, sizeof e);
+        if (e.fault >= cfg->n)
+            break;
+        const mr_fault_cfg *fc = &cfg->f[e.fault];
+        tell(sim, fc, e.fault, MR_MSG_FAULT_END, e.picked, cfg);
+        mr__slo_episode_end(st->slo, ev->time, e.fault);
         if (fc->timing == MR_FT_MTBF)
-            mr_sim_schedule(sim, mr_dist_sample_time(&fc->mtbf, self->rng), self->id, FT_START,
-                            &i, sizeof i, NULL);
+            schedule_start(self, sim, e.fault, 0,
+                           ev->time + mr_dist_sample_time(&fc->mtbf, self->rng));
         break;
+    }
     default:
         mr_sim_unhandled(sim, ev);
     }
@@ -108,9 +234,72 @@ static const char *faults_event_name(uint32_t kind)
     return kind == FT_START ? "start" : kind == FT_END ? "end" : NULL;
 }
 
+static void faults_fini(mr_component *self)
+{
+    mr_faults_state *st = self->state;
+    mr_rng_free(st->select);
+}
+
+const mr_faults_cfg *mr__faults_of(const mr_sim *sim)
+{
+    const mr_component *c = mr_sim_find(sim, "faults");
+    return c && c->model == &mr_model_faults ? c->cfg : NULL;
+}
+
+void mr__fault_set_apply(mr_fault_set *fs, const mr_event *ev)
+{
+    mr_msg_fault m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    int whole = !(m.flags & MR_FAULT_F_RAMP) && m.severity >= 1;
+    if (ev->kind == MR_MSG_FAULT_START) {
+        if (whole) {
+            fs->total++;
+        } else if (fs->npartial < MR_MAX_PARTIAL) {
+            fs->p[fs->npartial].fault = m.fault;
+            fs->p[fs->npartial].severity = m.severity;
+            fs->p[fs->npartial].start = ev->time;
+            fs->npartial++;
+        } else {
+            fs->overflow++;
+        }
+    } else if (ev->kind == MR_MSG_FAULT_END) {
+        if (whole) {
+            if (fs->total > 0)
+                fs->total--;
+            return;
+        }
+        /* The oldest partial start of this fault ends first (a fault's
+         * durations may differ, but its episodes are alike). */
+        for (int32_t i = 0; i < fs->npartial; i++)
+            if (fs->p[i].fault == m.fault) {
+                memmove(&fs->p[i], &fs->p[i + 1], (size_t)(fs->npartial - i - 1) * sizeof fs->p[0]);
+                fs->npartial--;
+                return;
+            }
+    }
+}
+
+double mr__fault_set_share(const mr_fault_set *fs, const mr_faults_cfg *faults, mr_time now)
+{
+    if (fs->total > 0)
+        return 1;
+    double pass = 1;
+    for (int32_t i = 0; i < fs->npartial; i++) {
+        double s = fs->p[i].severity;
+        const mr_fault_cfg *fc = faults ? &faults->f[fs->p[i].fault] : NULL;
+        if (fc && fc->ramp) {
+            double x = fc->ramp_over > 0 ? (double)(now - fs->p[i].start) / (double)fc->ramp_over
+                                         : 1;
+            s = fc->ramp_from + (fc->ramp_to - fc->ramp_from) * (x < 1 ? x : 1);
+        }
+        pass *= 1 - s;
+    }
+    return 1 - pass;
+}
+
 const mr_model mr_model_faults = {
     .kind = "faults",
-    .summary = "fault injector: scheduled and mtbf/mttr faults at named targets",
+    .summary = "fault injector: at, mtbf/mttr, repeat, start_after; named or selected targets",
     .params = faults_params,
     .cfg_size = sizeof(mr_faults_cfg),
     .state_size = sizeof(mr_faults_state),
@@ -120,4 +309,5 @@ const mr_model mr_model_faults = {
     .handle = faults_handle,
     .report = faults_report,
     .event_name = faults_event_name,
+    .fini = faults_fini,
 };

@@ -5,6 +5,9 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
+#include <string.h>
+
+#include "mrsim/scenario.h"
 #include "world.h"
 
 static const mr_param region_params[] = {
@@ -19,11 +22,36 @@ static int region_init(mr_component *self, mr_diag *diag)
     return mr_param_check(region_params, self->cfg, self->name, diag);
 }
 
+static void region_start(mr_component *self, mr_sim *sim)
+{
+    mr_region_state *st = self->state;
+    st->faults = mr__faults_of(sim);
+}
+
+/* A network partition is delivered to both its regions (or to its one
+ * region when it cuts the clients off): each side counts the cut towards
+ * the other. */
 static void region_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_region_state *st = self->state;
-    if (!mr__fault_count(&st->down, ev))
+    if (ev->kind != MR_MSG_FAULT_START && ev->kind != MR_MSG_FAULT_END) {
         mr_sim_unhandled(sim, ev);
+        return;
+    }
+    mr_msg_fault m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    if (m.kind != MR_FAULT_NETWORK_PARTITION || st->faults == NULL || m.fault >= st->faults->n) {
+        mr__fault_count(&st->down, ev);
+        return;
+    }
+    const mr_fault_cfg *fc = &st->faults->f[m.fault];
+    if (fc->peer < 0) {
+        mr__fault_count(&st->cut_clients, ev);
+        return;
+    }
+    int64_t other = (int64_t)self->id == fc->peer ? fc->cand[0] : fc->peer;
+    if (other >= 0 && other < MR_MAX_REGIONS)
+        mr__fault_count(&st->cut[other], ev);
 }
 
 const mr_model mr_model_region = {
@@ -33,5 +61,6 @@ const mr_model mr_model_region = {
     .cfg_size = sizeof(mr_region_cfg),
     .state_size = sizeof(mr_region_state),
     .init = region_init,
+    .start = region_start,
     .handle = region_handle,
 };

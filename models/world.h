@@ -49,14 +49,98 @@ static inline int mr__fault_count(int32_t *down, const mr_event *ev)
     return 0;
 }
 
+/* ---- faults -------------------------------------------------------------- */
+enum { MR_FT_AT = 0, MR_FT_MTBF = 1, MR_FT_REPEAT = 2, MR_FT_AFTER = 3 };
+#define MR_MAX_FAULT_TARGETS 64
+#define MR_MAX_WATCHERS 4
+/* mr_msg_fault.flags */
+enum { MR_FAULT_F_RAMP = 1, MR_FAULT_F_INVERT = 2 };
+
+typedef struct mr_fault_cfg {
+    int64_t kind;   /* the scenario's fault kind, carried in the messages */
+    int64_t timing; /* MR_FT_* */
+    /* Targets: every candidate (pick == ncand) or `pick` of them drawn
+     * anew at each start (a selector with mode one, count or percent). */
+    int64_t ncand;
+    int64_t cand[MR_MAX_FAULT_TARGETS]; /* component ids */
+    int64_t pick;
+    int64_t zone;       /* zone_outage: the 1-based zone */
+    int64_t peer;       /* network_partition: the other region's id; -1 = clients */
+    int64_t invert;     /* gray_failure: probes fail while requests pass */
+    double severity;    /* share of requests affected (no ramp) */
+    int64_t ramp;       /* severity goes from ramp_from to ramp_to over ramp_over */
+    double ramp_from, ramp_to;
+    mr_time ramp_over;
+    mr_dist at;        /* AT: start time, drawn once per replication */
+    mr_dist duration;  /* AT, REPEAT, AFTER */
+    mr_dist mtbf, mttr; /* MTBF: up time, then down time */
+    mr_time every, jitter; /* REPEAT: starts at k x every +- U(jitter), k = 1.. */
+    int64_t count;         /* REPEAT: starts in all; 0 = until the horizon */
+    int64_t after;         /* AFTER: the fault whose every start starts this one */
+    mr_dist delay;         /* AFTER: from that start */
+} mr_fault_cfg;
+
+typedef struct mr_faults_cfg {
+    int64_t slo; /* component id of the SLO collector */
+    int64_t n;
+    int64_t nwatch;                   /* components told of every start and end */
+    int64_t watcher[MR_MAX_WATCHERS]; /* (the failover policy, a DNS operator) */
+    mr_fault_cfg f[MR_MAX_FAULTS];
+} mr_faults_cfg;
+
+typedef struct mr_faults_state {
+    mr_slo_state *slo;
+    mr_rng *select; /* which targets a selector picks */
+    uint64_t started;
+} mr_faults_state;
+
+/* The fault table of the run (NULL when it has no faults), for targets that
+ * need a fault's ramp or parameters. */
+const mr_faults_cfg *mr__faults_of(const mr_sim *sim);
+
+/* Faults in force at one target whose effect is a share of requests:
+ * whole ones are counted, partial ones (severity < 1, or ramped) are kept
+ * with their start so their severity can be read at any time. */
+#define MR_MAX_PARTIAL 8
+typedef struct mr_fault_set {
+    int32_t total;    /* whole faults in force */
+    int32_t npartial;
+    uint32_t overflow; /* partial faults beyond MR_MAX_PARTIAL, reported */
+    struct {
+        uint32_t fault;
+        double severity; /* when not ramped */
+        mr_time start;
+    } p[MR_MAX_PARTIAL];
+} mr_fault_set;
+
+/* Applies MR_MSG_FAULT_START / END (ev) to the set. */
+void mr__fault_set_apply(mr_fault_set *fs, const mr_event *ev);
+/* The share of requests the set fails at time now: 1 with a whole fault in
+ * force, else 1 - prod(1 - severity_i(now)) over the partial ones. */
+double mr__fault_set_share(const mr_fault_set *fs, const mr_faults_cfg *faults, mr_time now);
+static inline int mr__fault_set_any(const mr_fault_set *fs)
+{
+    return fs->total > 0 || fs->npartial > 0;
+}
+
 /* ---- region ---------------------------------------------------------- */
 typedef struct mr_region_cfg {
     int64_t zones;
 } mr_region_cfg;
 
 typedef struct mr_region_state {
-    int32_t down; /* outages in force; up when 0 */
+    int32_t down;        /* outages in force; up when 0 */
+    int32_t cut_clients; /* partitions between the clients and the region */
+    int32_t cut[MR_MAX_REGIONS]; /* partitions between it and region i */
+    const mr_faults_cfg *faults; /* to read a partition's peer */
 } mr_region_state;
+
+/* Whether traffic from clients whose origin is region `from` (-1: the
+ * clients' network, not a region) reaches region r. */
+static inline int mr_region_reachable(const mr_region_state *r, int64_t from)
+{
+    return r->cut_clients == 0 && (from < 0 || r->cut[from] == 0);
+}
 
 /* ---- cluster ----------------------------------------------------------- */
 typedef struct mr_cluster_cfg {
@@ -71,7 +155,11 @@ typedef struct mr_cluster_cfg {
 typedef struct mr_cluster_state {
     mr_fifo fifo;
     const mr_region_state *region;
-    int32_t down; /* cluster failures in force */
+    const mr_faults_cfg *faults; /* for ramped partial faults */
+    int32_t down; /* whole cluster or ingress failures in force */
+    mr_fault_set partial;    /* partial cluster or ingress failures: requests and probes */
+    mr_fault_set gray;       /* gray failures: requests fail, probes pass */
+    mr_fault_set gray_probe; /* inverted gray failures: probes fail, requests pass */
     mr_time hold; /* 1 / rps_per_pod */
     mr_time horizon; /* end of the run, for node_hours */
 } mr_cluster_state;
@@ -79,6 +167,31 @@ typedef struct mr_cluster_state {
 static inline int mr_cluster_up(const mr_cluster_state *c)
 {
     return c->down == 0 && c->region->down == 0;
+}
+
+/* The share of requests a cluster that is up fails now (partial and gray
+ * failures), and likewise for health probes: probes see what the probe
+ * path sees (DESIGN.md "Global traffic layer"). */
+static inline double mr_cluster_request_fail_share(const mr_cluster_state *c, mr_time now)
+{
+    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray))
+        return 0;
+    return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
+                   (1 - mr__fault_set_share(&c->gray, c->faults, now));
+}
+
+static inline double mr_cluster_probe_fail_share(const mr_cluster_state *c, mr_time now)
+{
+    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray_probe))
+        return 0;
+    return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
+                   (1 - mr__fault_set_share(&c->gray_probe, c->faults, now));
+}
+
+/* Whether a health probe of the cluster succeeds now; u is uniform [0, 1). */
+static inline int mr_cluster_probe_ok(const mr_cluster_state *c, mr_time now, double u)
+{
+    return mr_cluster_up(c) && u >= mr_cluster_probe_fail_share(c, now);
 }
 
 /* ---- traffic manager ------------------------------------------------------ */
@@ -166,29 +279,6 @@ typedef struct mr_clients_state {
     uint32_t nres;
     uint64_t requests, attempts, failures;
 } mr_clients_state;
-
-/* ---- faults -------------------------------------------------------------- */
-enum { MR_FT_AT = 0, MR_FT_MTBF = 1 };
-
-typedef struct mr_fault_cfg {
-    int64_t kind;    /* the scenario's fault kind, carried in the messages */
-    int64_t target;  /* component id that receives FAULT_START / FAULT_END */
-    int64_t timing;
-    mr_dist at;       /* AT: start time, drawn once per replication */
-    mr_dist duration; /* AT */
-    mr_dist mtbf, mttr; /* MTBF: up time, then down time */
-} mr_fault_cfg;
-
-typedef struct mr_faults_cfg {
-    int64_t slo; /* component id of the SLO collector */
-    int64_t n;
-    mr_fault_cfg f[MR_MAX_FAULTS];
-} mr_faults_cfg;
-
-typedef struct mr_faults_state {
-    mr_slo_state *slo;
-    uint64_t started;
-} mr_faults_state;
 
 /* ---- SLO collector --------------------------------------------------------- */
 typedef struct mr_slo_cfg {

@@ -50,6 +50,7 @@ typedef struct mr_msg_fault {
     uint32_t kind;  /* the fault kind (mr_fault_kind of the scenario) */
     double severity; /* share of requests affected at the start: 1 = total */
     int32_t zone;    /* zone_outage: the 1-based zone; 0 otherwise */
+    uint32_t flags;  /* model-defined (models/world.h: ramped, inverted) */
 } mr_msg_fault;
 _Static_assert(sizeof(mr_msg_fault) <= MR_PAYLOAD_SIZE, "fault payload too large");
 

@@ -62,7 +62,8 @@ int mr_metric_higher_is_better(mr_metric m);
 typedef struct mr_episode_result {
     const char *fault;  /* name; not owned */
     const char *kind;   /* fault kind; not owned */
-    const char *target; /* not owned */
+    const char *target; /* not owned: a name, or target_buf */
+    char target_buf[96]; /* a zone or a selector, spelled out */
     mr_summary rto_s;
     mr_summary rpo_s;
     uint64_t censored;  /* replications in which service never recovered */

@@ -363,6 +363,7 @@ typedef struct mr_sc_probe {
     int tolerated_failures;
     int sample_size, successful_samples_required;
     int locations; /* independent probing locations (Front Door: defaults to pops) */
+    int quorum;    /* Traffic Manager: locations that must trip for Degraded */
 } mr_sc_probe;
 
 typedef struct mr_sc_traffic {
@@ -375,6 +376,7 @@ typedef struct mr_sc_traffic {
     int pops;                   /* Front Door edge locations; 0 otherwise */
     mr_time additional_latency; /* Front Door latency sensitivity; 0 otherwise */
     mr_dist operator_delay;     /* DNS: detection + decision + edit; const 0 otherwise */
+    bool retry_next_origin;     /* Front Door: retry a refused connection at the next origin */
     mr_mark mark;
 } mr_sc_traffic;
 

@@ -459,6 +459,15 @@ const mr__key mr__traffic_keys[] = {
      .hi = 1000 * MS,
      .doc = "origins this close to the fastest share traffic",
      .ref = "REFERENCE.md §2 Latency sensitivity (50 ms, 0-1000)"},
+    /* REFERENCE.md §2 "How to model": retry on connect failure to another origin
+     * is unverified (PR #128720 closed): off unless stated. */
+    {.key = "retry_next_origin",
+     .type = MR__K_BOOL,
+     .off = offsetof(mr_sc_traffic, retry_next_origin),
+     .only = FD,
+     .def = "false",
+     .doc = "a request whose origin refuses the connection is retried at the next origin",
+     .ref = "REFERENCE.md §2 How to model (unverified vendor behaviour)"},
     /* Ours: REFERENCE.md §3 gives no figure for the operator's delay. */
     {.key = "operator_delay",
      .type = MR__K_DIST_TIME,
@@ -536,6 +545,17 @@ const mr__key mr__probe_keys[] = {
      .type_doc = "duration",
      .doc = "10s with a 30s interval, 9s with 10s when absent; at most 9s with 10s",
      .ref = "REFERENCE.md §1 Probe timeout"},
+    /* Ours: REFERENCE.md §2 publishes no Front Door probe timeout (DESIGN.md rule 2:
+     * a parameter); Traffic Manager's default (§1 "Probe timeout", 10 s) stands in. */
+    {.key = "timeout",
+     .type = MR__K_DURATION,
+     .off = offsetof(mr_sc_probe, timeout),
+     .only = FD,
+     .def = "10s",
+     .lo = 0,
+     .hi = 3600.0 * S,
+     .doc = "a probe of a down origin fails after this; at most interval",
+     .ref = "ours: no Front Door figure (REFERENCE.md §2); TM's 10 s (§1)"},
     /* REFERENCE.md §1 Tolerated number of failures: 0-9, default 3. */
     {.key = "tolerated_failures",
      .type = MR__K_INT,
@@ -566,16 +586,28 @@ const mr__key mr__probe_keys[] = {
      .hi = 255,
      .doc = "healthy when this many of the window succeeded; at most sample_size",
      .ref = "REFERENCE.md §2 Successful samples required"},
-    /* Ours: REFERENCE.md §1 says probes come from multiple locations, not how many. */
+    /* Ours: REFERENCE.md §1 "Probe origin" says probes come from multiple
+     * locations, not how many; one keeps DESIGN.md rule 1 exact by default. */
     {.key = "locations",
      .type = MR__K_INT,
      .off = offsetof(mr_sc_probe, locations),
      .only = TM,
-     .def = "3",
+     .def = "1",
      .lo = 1,
      .hi = 100,
-     .doc = "probing regions, each deciding on its own",
+     .doc = "probing regions, each with its own phase and failure count",
      .ref = "ours: REFERENCE.md §1 Probe origin gives no count"},
+    /* REFERENCE.md §1 "How to model": a quorum across regions is not documented;
+     * default any region. */
+    {.key = "quorum",
+     .type = MR__K_INT,
+     .off = offsetof(mr_sc_probe, quorum),
+     .only = TM,
+     .def = "1",
+     .lo = 1,
+     .hi = 100,
+     .doc = "Degraded once this many locations count enough failures; at most locations",
+     .ref = "REFERENCE.md §1 How to model (quorum not documented: any)"},
     {.key = "locations",
      .type = MR__K_INT,
      .off = offsetof(mr_sc_probe, locations),
@@ -683,11 +715,29 @@ static void bind_probe(mr__bind *b, mr_node *tmap, unsigned only, const char *wh
                           "interval (REFERENCE.md §1)",
                           buf, h, pr->interval == 10 * MR_S ? "10s" : "30s");
         }
+        if (pr->quorum > pr->locations) {
+            mr_node *qn = mr_node_get(m, "quorum");
+            mr_diag_error(b->diag, qn ? &qn->mark : (m ? &m->mark : &t->mark),
+                          "traffic.probe.quorum: %d is more than locations (%d)", pr->quorum,
+                          pr->locations);
+        }
     } else {
+        if (pr->timeout > pr->interval) {
+            mr_node *tn = mr_node_get(m, "timeout");
+            mr_diag_error(b->diag, tn ? &tn->mark : (m ? &m->mark : &t->mark),
+                          "traffic.probe.timeout: must be at most the probe interval");
+        }
         if (pr->locations == 0) {
             pr->locations = t->pops;
             snprintf(buf, sizeof buf, "%d", pr->locations);
             mr__record(b, "traffic.probe.locations", buf);
+        }
+        if (pr->sample_size > 32) {
+            mr_node *sn = mr_node_get(m, "sample_size");
+            mr_diag_error(b->diag, sn ? &sn->mark : (m ? &m->mark : &t->mark),
+                          "traffic.probe.sample_size: %d is more than the 32 samples this "
+                          "version keeps per POP and origin",
+                          pr->sample_size);
         }
         if (pr->successful_samples_required > pr->sample_size) {
             mr_node *sn = mr_node_get(m, "successful_samples_required");

@@ -21,6 +21,143 @@ static void unsupported(mr_diag *diag, const mr_mark *mark, int *rc, const char 
     *rc = MR_ESCENARIO;
 }
 
+/* Whether cluster c is a candidate of selector t. */
+static int selects_cluster(const mr_sc_target *t, const mr_sc_cluster *c)
+{
+    return (t->region == MR_SC_NONE || c->region == t->region) &&
+           (t->role < 0 || (int)c->role == t->role);
+}
+
+/* The scenario indices a fault's target stands for, by target kind (regions
+ * or clusters), into idx; returns how many (at most max). A zone names the
+ * clusters of its region that span it. */
+static size_t target_candidates(const mr_scenario *sc, const mr_sc_fault *f, size_t *idx,
+                                size_t max)
+{
+    const mr_sc_target *t = &f->target;
+    size_t n = 0;
+    switch (t->kind) {
+    case MR_TARGET_REGION:
+        if (!t->selector)
+            idx[n++] = t->index;
+        else
+            for (size_t r = 0; r < sc->nregions && n < max; r++)
+                if (t->region == MR_SC_NONE || r == t->region)
+                    idx[n++] = r;
+        break;
+    case MR_TARGET_CLUSTER:
+        if (!t->selector)
+            idx[n++] = t->index;
+        else
+            for (size_t c = 0; c < sc->nclusters && n < max; c++)
+                if (selects_cluster(t, &sc->clusters[c]))
+                    idx[n++] = c;
+        break;
+    case MR_TARGET_ZONE:
+        for (size_t c = 0; c < sc->nclusters && n < max; c++) {
+            const mr_sc_cluster *cl = &sc->clusters[c];
+            for (size_t z = 0; z < cl->nzones && cl->region == t->index; z++)
+                if (cl->zones[z] == t->zone) {
+                    idx[n++] = c;
+                    break;
+                }
+        }
+        break;
+    case MR_TARGET_TRAFFIC:
+        idx[n++] = 0;
+        break;
+    default:
+        break;
+    }
+    return n;
+}
+
+/* How many of n candidates a start hits. */
+static size_t target_pick(const mr_sc_target *t, size_t n)
+{
+    if (!t->selector || t->kind == MR_TARGET_ZONE)
+        return n;
+    switch (t->mode) {
+    case MR_SELECT_ONE:
+        return n > 0;
+    case MR_SELECT_COUNT:
+        return t->value < (double)n ? (size_t)t->value : n;
+    case MR_SELECT_PERCENT: {
+        /* Rounded to the nearest, at least one when the share is above 0. */
+        size_t k = (size_t)(t->value * (double)n + 0.5);
+        return k == 0 && t->value > 0 && n > 0 ? 1 : k;
+    }
+    default:
+        return n;
+    }
+}
+
+static void check_fault(const mr_scenario *sc, const mr_sc_fault *f, mr_diag *diag, int *rc)
+{
+    char what[200];
+    size_t idx[MR_MAX_FAULT_TARGETS + 1];
+    switch (f->kind) {
+    case MR_FAULT_REGION_OUTAGE:
+    case MR_FAULT_CLUSTER_FAILURE:
+    case MR_FAULT_INGRESS_FAILURE:
+    case MR_FAULT_GRAY_FAILURE:
+    case MR_FAULT_NETWORK_PARTITION:
+    case MR_FAULT_TRAFFIC_LAYER_OUTAGE:
+    case MR_FAULT_DNS_MISCONFIG:
+        break;
+    default:
+        snprintf(what, sizeof what, "fault '%s' of kind %s", f->name, mr_fault_kind_name(f->kind));
+        unsupported(diag, &f->mark, rc, what);
+        return;
+    }
+    if (f->kind == MR_FAULT_DNS_MISCONFIG && sc->traffic.kind == MR_TRAFFIC_FRONT_DOOR) {
+        snprintf(what, sizeof what,
+                 "fault '%s': dns_misconfig with front_door (its record has no TTL here)",
+                 f->name);
+        unsupported(diag, &f->mark, rc, what);
+    }
+    int partial = f->ramp || f->severity < 1;
+    int may_be_partial = f->kind == MR_FAULT_CLUSTER_FAILURE ||
+                         f->kind == MR_FAULT_INGRESS_FAILURE || f->kind == MR_FAULT_GRAY_FAILURE;
+    if (partial && !may_be_partial) {
+        snprintf(what, sizeof what,
+                 "fault '%s': a partial %s (severity, ramp: only cluster, ingress and gray "
+                 "failures)",
+                 f->name, mr_fault_kind_name(f->kind));
+        unsupported(diag, &f->mark, rc, what);
+    }
+    if (f->kind == MR_FAULT_NETWORK_PARTITION && f->target.selector) {
+        snprintf(what, sizeof what, "fault '%s': a network partition picked by a selector",
+                 f->name);
+        unsupported(diag, &f->target.mark, rc, what);
+        return;
+    }
+    if (f->target.selector && f->target.kind == MR_TARGET_ZONE) {
+        snprintf(what, sizeof what, "fault '%s': picking zones with a selector", f->name);
+        unsupported(diag, &f->target.mark, rc, what);
+        return;
+    }
+    size_t n = target_candidates(sc, f, idx, MR_MAX_FAULT_TARGETS + 1);
+    if (n > MR_MAX_FAULT_TARGETS) {
+        snprintf(what, sizeof what, "fault '%s': a target of more than 64 things", f->name);
+        unsupported(diag, &f->target.mark, rc, what);
+    } else if (n == 0 || target_pick(&f->target, n) == 0) {
+        mr_diag_error(diag, &f->target.mark,
+                      "fault '%s': its target %s nothing (%s)", f->name,
+                      n == 0 ? "matches" : "picks",
+                      f->target.kind == MR_TARGET_ZONE ? "no cluster spans that zone"
+                      : n == 0 ? "no candidate fits the selector"
+                               : "the share rounds to none");
+        *rc = MR_ESCENARIO;
+    } else if (f->target.selector && f->target.mode == MR_SELECT_COUNT &&
+               f->target.value > (double)n) {
+        mr_diag_error(diag, &f->target.mark,
+                      "fault '%s': count %g is more than the %zu things the selector matches",
+                      f->name, f->target.value, n);
+        *rc = MR_ESCENARIO;
+    }
+}
+
 int mr_build_check(const mr_scenario *sc, mr_diag *diag)
 {
     int rc = MR_OK;
@@ -68,25 +205,8 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
     }
     if (sc->nfaults > MR_MAX_FAULTS)
         unsupported(diag, &sc->faults[0].mark, &rc, "more than 32 faults");
-    for (size_t i = 0; i < sc->nfaults; i++) {
-        const mr_sc_fault *f = &sc->faults[i];
-        if (f->kind != MR_FAULT_REGION_OUTAGE && f->kind != MR_FAULT_CLUSTER_FAILURE) {
-            snprintf(what, sizeof what, "fault '%s' of kind %s (only region_outage and "
-                                        "cluster_failure for now)",
-                     f->name, mr_fault_kind_name(f->kind));
-            unsupported(diag, &f->mark, &rc, what);
-        } else if (f->target.selector) {
-            snprintf(what, sizeof what, "fault '%s': a target selector", f->name);
-            unsupported(diag, &f->target.mark, &rc, what);
-        } else if (f->timing != MR_TIMING_AT && f->timing != MR_TIMING_STOCHASTIC) {
-            snprintf(what, sizeof what, "fault '%s': timing by %s", f->name,
-                     mr_timing_names[f->timing]);
-            unsupported(diag, &f->mark, &rc, what);
-        } else if (f->ramp || f->severity < 1) {
-            snprintf(what, sizeof what, "fault '%s': a partial fault (severity, ramp)", f->name);
-            unsupported(diag, &f->mark, &rc, what);
-        }
-    }
+    for (size_t i = 0; i < sc->nfaults; i++)
+        check_fault(sc, &sc->faults[i], diag, &rc);
     return rc;
 }
 
@@ -105,6 +225,73 @@ static layout layout_of(const mr_scenario *sc)
     l.clients0 = l.slo + 1;
     l.faults = l.clients0 + (uint32_t)sc->nclients;
     return l;
+}
+
+/* The component id of a fault target's candidate scenario index. */
+static int64_t target_id(const mr_sc_fault *f, const layout *l, size_t index)
+{
+    switch (f->target.kind) {
+    case MR_TARGET_REGION:
+        return (int64_t)index;
+    case MR_TARGET_CLUSTER:
+    case MR_TARGET_ZONE:
+        return l->cluster0 + (int64_t)index;
+    case MR_TARGET_TRAFFIC:
+        return l->tm;
+    default:
+        return -1;
+    }
+}
+
+static void fault_cfg(const mr_scenario *sc, const mr_sc_fault *f, const layout *l,
+                      mr_fault_cfg *fc)
+{
+    size_t idx[MR_MAX_FAULT_TARGETS];
+    size_t n = target_candidates(sc, f, idx, MR_MAX_FAULT_TARGETS);
+    fc->kind = f->kind;
+    for (size_t c = 0; c < n; c++)
+        fc->cand[c] = target_id(f, l, idx[c]);
+    fc->ncand = (int64_t)n;
+    fc->pick = (int64_t)target_pick(&f->target, n);
+    fc->zone = f->target.kind == MR_TARGET_ZONE ? f->target.zone : 0;
+    fc->peer = -1;
+    if (f->kind == MR_FAULT_NETWORK_PARTITION && f->peer != MR_SC_NONE) {
+        /* Both sides of a partition between regions count it. */
+        fc->peer = (int64_t)f->peer;
+        fc->cand[fc->ncand++] = fc->peer;
+        fc->pick = fc->ncand;
+    }
+    fc->invert = f->invert;
+    fc->severity = f->severity;
+    fc->ramp = f->ramp;
+    fc->ramp_from = f->ramp_from;
+    fc->ramp_to = f->ramp_to;
+    fc->ramp_over = f->ramp_over;
+    fc->duration = f->duration;
+    fc->after = -1;
+    switch (f->timing) {
+    case MR_TIMING_AT:
+        fc->timing = MR_FT_AT;
+        fc->at = f->at;
+        break;
+    case MR_TIMING_STOCHASTIC:
+        fc->timing = MR_FT_MTBF;
+        /* SCENARIO.md: mtbf is the mean up time, exponential. */
+        mr_dist_exponential(&fc->mtbf, (double)f->mtbf);
+        fc->mttr = f->mttr;
+        break;
+    case MR_TIMING_REPEAT:
+        fc->timing = MR_FT_REPEAT;
+        fc->every = f->every;
+        fc->count = f->count;
+        fc->jitter = f->jitter;
+        break;
+    case MR_TIMING_AFTER:
+        fc->timing = MR_FT_AFTER;
+        fc->after = (int64_t)f->after;
+        fc->delay = f->delay;
+        break;
+    }
 }
 
 static int add(mr_sim *sim, const char *kind, const char *name, const void *cfg, mr_diag *diag)
@@ -212,23 +399,8 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
     }
     if (rc == MR_OK) {
         mr_faults_cfg cfg = {.slo = l.slo, .n = (int64_t)sc->nfaults};
-        for (size_t i = 0; i < sc->nfaults; i++) {
-            const mr_sc_fault *f = &sc->faults[i];
-            mr_fault_cfg *fc = &cfg.f[i];
-            fc->kind = f->kind;
-            fc->target = f->kind == MR_FAULT_REGION_OUTAGE ? (int64_t)f->target.index
-                                                           : l.cluster0 + (int64_t)f->target.index;
-            if (f->timing == MR_TIMING_AT) {
-                fc->timing = MR_FT_AT;
-                fc->at = f->at;
-                fc->duration = f->duration;
-            } else {
-                fc->timing = MR_FT_MTBF;
-                /* SCENARIO.md: mtbf is the mean up time, exponential. */
-                mr_dist_exponential(&fc->mtbf, (double)f->mtbf);
-                fc->mttr = f->mttr;
-            }
-        }
+        for (size_t i = 0; i < sc->nfaults; i++)
+            fault_cfg(sc, &sc->faults[i], &l, &cfg.f[i]);
         rc = add(sim, "faults", "faults", &cfg, diag);
     }
     if (rc == MR_OK)

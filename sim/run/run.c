@@ -6,6 +6,7 @@
  * Rows are summarised in replication order (runner.h), so the result is the
  * same for any --jobs. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -113,6 +114,39 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     return rc != MR_OK ? rc : frc;
 }
 
+/* What a fault hits, for the results: a name, "REGION zone Z", or the
+ * selector spelled out. */
+static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
+                                size_t size)
+{
+    const mr_sc_target *t = &f->target;
+    switch (t->kind) {
+    case MR_TARGET_TRAFFIC:
+        return "traffic";
+    case MR_TARGET_ZONE:
+        snprintf(buf, size, "%s zone %d", sc->regions[t->index].name, t->zone);
+        return buf;
+    default:
+        break;
+    }
+    if (t->selector) {
+        snprintf(buf, size, "%s: %s%s%s%s%s", mr_target_kind_names[t->kind],
+                 mr_select_names[t->mode], t->region != MR_SC_NONE ? " in " : "",
+                 t->region != MR_SC_NONE ? sc->regions[t->region].name : "",
+                 t->role >= 0 ? ", role " : "", t->role >= 0 ? mr_role_names[t->role] : "");
+        return buf;
+    }
+    if (t->kind == MR_TARGET_REGION)
+        return sc->regions[t->index].name;
+    if (t->kind == MR_TARGET_CLUSTER)
+        return sc->clusters[t->index].name;
+    if (t->kind == MR_TARGET_DATASTORE)
+        return sc->datastores[t->index].name;
+    if (t->kind == MR_TARGET_DEPENDENCY)
+        return sc->dependencies[t->index].name;
+    return "?";
+}
+
 static double wall_now(void)
 {
     struct timespec ts;
@@ -198,8 +232,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         const mr_sc_fault *sf = &sc->faults[f];
         ep->fault = sf->name;
         ep->kind = mr_fault_kind_name(sf->kind);
-        ep->target = sf->kind == MR_FAULT_REGION_OUTAGE ? sc->regions[sf->target.index].name
-                                                        : sc->clusters[sf->target.index].name;
+        ep->target = target_label(sc, sf, ep->target_buf, sizeof ep->target_buf);
         mr_summarize(rows + col_fault_rto(f), reps, ctx.ncols, &ep->rto_s);
         mr_summarize(rows, 0, ctx.ncols, &ep->rpo_s); /* no data stores yet: null */
         for (uint64_t i = 0; i < reps; i++)

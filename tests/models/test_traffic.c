@@ -81,11 +81,11 @@ static mr_sim *world(const world_opts *o, uint64_t rep, mr_time horizon)
     mr_dist_const(&cli.backoff, (double)o->backoff);
     add(sim, "clients", "users", &cli);
     mr_faults_cfg f = {.slo = SLO, .n = o->fault2_at >= 0 ? 2 : 1};
-    f.f[0] = (mr_fault_cfg){.target = WEU, .timing = MR_FT_AT};
+    f.f[0] = (mr_fault_cfg){.ncand = 1, .cand = {WEU}, .pick = 1, .severity = 1, .timing = MR_FT_AT};
     mr_dist_const(&f.f[0].at, (double)o->fault_at);
     mr_dist_const(&f.f[0].duration, (double)o->fault_for);
     if (o->fault2_at >= 0) {
-        f.f[1] = (mr_fault_cfg){.target = NEU, .timing = MR_FT_AT};
+        f.f[1] = (mr_fault_cfg){.ncand = 1, .cand = {NEU}, .pick = 1, .severity = 1, .timing = MR_FT_AT};
         mr_dist_const(&f.f[1].at, (double)o->fault2_at);
         mr_dist_const(&f.f[1].duration, (double)o->fault_for);
     }

@@ -82,7 +82,7 @@ static mr_sim *build(uint64_t rep, mr_time floor_ttl, mr_time horizon)
     mr_dist_const(&cli.backoff, 0);
     add(sim, "clients", "users", &cli, ID_CLIENTS);
     mr_faults_cfg faults = {.slo = ID_SLO, .n = 1};
-    faults.f[0] = (mr_fault_cfg){.kind = 0, .target = ID_WEU, .timing = MR_FT_AT};
+    faults.f[0] = (mr_fault_cfg){.kind = 0, .ncand = 1, .cand = {ID_WEU}, .pick = 1, .severity = 1, .timing = MR_FT_AT};
     mr_dist_const(&faults.f[0].at, (double)(300 * MR_S));
     mr_dist_const(&faults.f[0].duration, (double)(10 * MR_H));
     add(sim, "faults", "faults", &faults, ID_FAULTS);
