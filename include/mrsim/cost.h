@@ -10,13 +10,18 @@
  *                                    nodes is NaN without it)
  * - resolvers/NAME refreshes         queries that reached the traffic layer
  * - traffic        requests          Front Door requests over the horizon
- * - data/NAME      replicated_writes writes shipped to another region, once
- *                                    per receiving region (a write to a store
- *                                    with 2 secondaries counts 2); the bytes
- *                                    are this x cost.bytes_per_write
- * - any component  cost_usd_month    a model's own usage-priced cost, already
- *                                    per month (the whole-system component ""
- *                                    is skipped: it carries the metric itself)
+ * - data/NAME      replicated_bytes  bytes shipped to other regions (a write
+ *                                    to a store with 2 secondaries counts
+ *                                    twice; the models take the size of a
+ *                                    write from cost.bytes_per_write)
+ * - any component  cost_usd_month    a model's own cost, already per month
+ *                                    (the whole-system component "" is
+ *                                    skipped: it carries the metric itself).
+ *                                    A store data/NAME that reports it is not
+ *                                    priced again from the scenario; one that
+ *                                    does not is priced from usd_per_month
+ *                                    (per copy for sql and redis, once for
+ *                                    blob) and Cosmos RU/s (cost: keys).
  * Usage over the horizon (the whole of it, warm-up included: resources are
  * billed from t = 0, and the caches and clusters start in steady state, so
  * the warm-up is no transient to cut) is scaled to cost.hours_per_month. */

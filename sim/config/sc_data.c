@@ -128,17 +128,14 @@ const mr__key mr__store_keys[] = {
      .hi = 86400 * S,
      .doc = "TTL of the failover-group listener CNAME",
      .ref = "REFERENCE.md §5 Client redirection (30 s, unverified)"},
-    /* REFERENCE.md §10: SQL and Redis prices not found; ours 0. Per instance
-     * because §10 says a SQL geo-secondary is billed as a database at the
-     * primary's service objective (and a Redis geo-replica is a cache). */
+    /* REFERENCE.md §10: SQL and Redis prices not found; ours 0. */
     {.key = "usd_per_month",
      .type = MR__K_MONEY,
      .off = offsetof(mr_sc_datastore, usd_per_month),
      .def = "0",
      .lo = 0,
      .hi = 1e9,
-     .doc = "monthly price of one instance: sql and redis pay it for the primary and each "
-            "replica, blob and cosmos once (Cosmos RU/s are priced from cost: on top)",
+     .doc = "fixed monthly price (Cosmos RU/s are priced from §10 on top)",
      .ref = "ours: REFERENCE.md §10 prices not found"},
     MR__END};
 

@@ -428,7 +428,7 @@ const mr__key mr__cost_keys[] = {
      .def = "2KiB",
      .lo = 0,
      .hi = 1e12,
-     .doc = "replicated bytes per write: data/NAME's replicated_writes x this = transfer",
+     .doc = "replicated bytes per write, for the transfer cost of geo-replication",
      .ref = "ours (SCENARIO.md example)"},
     /* Standard by default: REFERENCE.md §9 gives the API server SLA (99.95%
      * with zones) only for Standard; Free has none, an SLO of 99.5% and is

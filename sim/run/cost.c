@@ -85,13 +85,13 @@ static double traffic_item(const mr_scenario *sc, const mr_report *r, double sca
 
 static double transfer_item(const mr_scenario *sc, const mr_report *r, double scale)
 {
-    const mr_sc_cost *c = &sc->cost;
     /* GB as Azure bills bandwidth: 10^9 bytes. No store: nothing replicates, 0. */
-    double writes = sum_scalars(r, "data/", "replicated_writes");
-    return writes * c->bytes_per_write / 1e9 * c->egress_per_gb * scale;
+    double bytes = sum_scalars(r, "data/", "replicated_bytes");
+    return bytes / 1e9 * sc->cost.egress_per_gb * scale;
 }
 
-/* The scenario's fixed price of one store per month. */
+/* The scenario's price of one store per month, for a store whose model
+ * does not report its own. */
 static double store_month(const mr_scenario *sc, const mr_sc_datastore *d)
 {
     const mr_sc_cost *c = &sc->cost;
@@ -116,9 +116,15 @@ static double store_month(const mr_scenario *sc, const mr_sc_datastore *d)
 
 static double datastores_item(const mr_scenario *sc, const mr_report *r)
 {
+    /* A store model's own figure wins over the scenario's prices, so a
+     * store is never billed twice. */
     double usd = sum_scalars(r, "", "cost_usd_month");
-    for (size_t i = 0; i < sc->ndatastores; i++)
-        usd += store_month(sc, &sc->datastores[i]);
+    char name[192];
+    for (size_t i = 0; i < sc->ndatastores; i++) {
+        snprintf(name, sizeof name, "data/%s", sc->datastores[i].name);
+        if (isnan(mr_report_find(r, name, "cost_usd_month")))
+            usd += store_month(sc, &sc->datastores[i]);
+    }
     return usd;
 }
 

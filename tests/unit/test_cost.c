@@ -179,11 +179,11 @@ Test(cost, transfer_is_a_real_zero_without_stores_and_bills_replicated_writes)
     cr_expect(!isnan(items[MR_COST_TRANSFER]));
     cr_expect_eq(items[MR_COST_TRANSFER], 0);
     cr_expect_eq(items[MR_COST_DATASTORES], 0);
-    /* 1e6 writes shipped in 1 h x 2 KiB = 2.048e9 B = 2.048 GB x $0.02 x 730
-     * = 29.9008; a second store's 0.5e6 adds half: 44.8512. */
-    mr_report_scalar(f.r, "data/orders", "replicated_writes", 1e6);
+    /* 1e6 writes of 2 KiB shipped in 1 h = 2.048e9 B = 2.048 GB x $0.02 x 730
+     * = 29.9008; a second store's 1.024e9 B adds half: 44.8512. */
+    mr_report_scalar(f.r, "data/orders", "replicated_bytes", 1e6 * 2048);
     cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 29.9008, 1e-9);
-    mr_report_scalar(f.r, "data/catalog", "replicated_writes", 0.5e6);
+    mr_report_scalar(f.r, "data/catalog", "replicated_bytes", 0.5e6 * 2048);
     cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 44.8512, 1e-9);
     mr_report_free(f.r);
 }
@@ -212,11 +212,15 @@ Test(cost, datastores_price_instances_replicas_and_cosmos_throughput)
     /* Multi-region writes: 100 x 0.016 x 730 x 2 = 2336 (§10's example). */
     f.stores[1].write_regions.n = 2;
     cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50, 1e-9);
-    /* A model's own cost_usd_month adds; the whole-system "" one is the
-     * metric itself and does not. */
-    mr_report_scalar(f.r, "data/orders", "cost_usd_month", 12.5);
+    /* Another model's own cost_usd_month adds; the whole-system "" one is
+     * the metric itself and does not. */
+    mr_report_scalar(f.r, "dependencies/fw", "cost_usd_month", 7.5);
     mr_report_scalar(f.r, "", "cost_usd_month", 1e6);
-    cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50 + 12.5, 1e-9);
+    cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50 + 7.5, 1e-9);
+    /* A store that reports its own cost is not priced again from the
+     * scenario: orders' 1480 gives way to its 1500. */
+    mr_report_scalar(f.r, "data/orders", "cost_usd_month", 1500);
+    cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1500 + 2336 + 50 + 7.5, 1e-9);
     mr_report_free(f.r);
 }
 
