@@ -35,6 +35,9 @@ _Static_assert(sizeof(retry_msg) <= MR_PAYLOAD_SIZE, "retry payload too large");
 
 static const mr_param clients_params[] = {
     MR_PARAM_INT(mr_clients_cfg, resolver, 0, 0, UINT32_MAX, "component id of the resolvers"),
+    MR_PARAM_INT(mr_clients_cfg, traffic, -1, -1, UINT32_MAX,
+                 "component id of the traffic layer; -1: the resolvers' authority"),
+    MR_PARAM_INT(mr_clients_cfg, origin, -1, -1, MR_MAX_REGIONS - 1, "region the clients are near"),
     MR_PARAM_INT(mr_clients_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
     MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
     /* SCENARIO.md example: 400/s; workload-specific. */
@@ -61,6 +64,7 @@ static int clients_init(mr_component *self, mr_diag *diag)
     st->pick = mr_rng_derive(self->rng, "pick");
     st->service = mr_rng_derive(self->rng, "service");
     st->retry = mr_rng_derive(self->rng, "retry");
+    st->fate = mr_rng_derive(self->rng, "fate");
     return MR_OK;
 }
 
@@ -74,6 +78,14 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         return MR_ENOCOMP;
     st->slo = slo->state;
     st->nres = (uint32_t)((const mr_resolver_cfg *)st->pool->cfg)->count;
+    int64_t tid = cfg->traffic >= 0 ? cfg->traffic : ((const mr_resolver_cfg *)st->pool->cfg)->tm;
+    mr_component *t = mr_sim_component(sim, (uint32_t)tid);
+    if (t && strcmp(t->model->kind, "front_door") == 0) {
+        st->fd = t;
+        st->pops = (uint32_t)((const mr_fd_cfg *)t->cfg)->pops;
+        if (st->pops == 0)
+            st->pops = 1;
+    }
     if (cfg->res_base + st->nres > ((const mr_slo_cfg *)slo->cfg)->resolvers) {
         mr_diag_error(diag, NULL, "%s: resolvers beyond the SLO collector's count", self->name);
         return MR_ERANGE;
@@ -131,7 +143,7 @@ static mr_time runtime_hold(const mr_component *self)
     const mr_clients_state *st = self->state;
     if (cfg->runtime_cache == MR_RUNTIME_JAVA)
         return JAVA_HOLD;
-    mr_time ttl = ((const mr_tm_cfg *)((const mr_resolver_state *)st->pool->state)->tm->cfg)->ttl;
+    mr_time ttl = mr__traffic_ttl(((const mr_resolver_state *)st->pool->state)->tm);
     return ttl > CHROME_FLOOR ? ttl : CHROME_FLOOR;
 }
 
@@ -162,6 +174,34 @@ static uint32_t lookup(mr_component *self, uint32_t i, mr_time now)
     return st->rt_answer[i];
 }
 
+/* The cluster (component id) attempt traffic from resolver i goes to now,
+ * or MR_NO_ANSWER / MR_BAD_ANSWER: through Front Door, the edge i mod pops
+ * routes it (rule 2); otherwise the address the caches hold (rule 3). */
+static uint32_t route(mr_component *self, uint32_t i, mr_time now, uint32_t skip)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    if (st->fd)
+        return mr__fd_route(st->fd, i % st->pops, cfg->origin, skip, st->fate, now);
+    return skip == UINT32_MAX ? lookup(self, i, now) : MR_NO_ANSWER;
+}
+
+/* Whether cluster c serves an attempt now, as far as its health and the
+ * network go: up, reachable from the clients (a partition between them and
+ * its region; Front Door reaches origins over its own backbone), and not
+ * failing this one (partial and gray failures). */
+static int serves(mr_component *self, const mr_cluster_state *cl, mr_time now)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    if (!mr_cluster_up(cl))
+        return 0;
+    if (st->fd == NULL && !mr_region_reachable(cl->region, cfg->origin))
+        return 0;
+    double share = mr_cluster_request_fail_share(cl, now);
+    return share <= 0 || (share < 1 && mr_rng_uniform(st->fate) >= share);
+}
+
 /* Makes attempt number `attempt` of a request first issued at first_issue,
  * now, through resolver i; records or retries it. */
 static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32_t i,
@@ -170,13 +210,19 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
     mr_time now = mr_sim_now(sim);
-    mr_component *c = mr_sim_component(sim, lookup(self, i, now));
-    mr_cluster_state *cl = c->state;
-    const mr_cluster_cfg *ccfg = c->cfg;
     int ok = 0;
     mr_time done = 0;
     st->attempts++;
-    if (mr_cluster_up(cl)) {
+    uint32_t to = route(self, i, now, UINT32_MAX);
+    mr_component *c = to < MR_BAD_ANSWER ? mr_sim_component(sim, to) : NULL;
+    if (c && st->fd && ((const mr_fd_cfg *)st->fd->cfg)->retry_next && !mr_cluster_up(c->state)) {
+        /* Front Door retries a refused connection once, at the next origin. */
+        uint32_t next = route(self, i, now, to);
+        c = next < MR_BAD_ANSWER ? mr_sim_component(sim, next) : NULL;
+    }
+    if (c && serves(self, c->state, now)) {
+        mr_cluster_state *cl = c->state;
+        const mr_cluster_cfg *ccfg = c->cfg;
         mr_time fixed = cfg->rtt[ccfg->region] + ccfg->ingress_latency;
         mr_time svc = mr_dist_sample_time(&ccfg->service_time, st->service);
         mr_time patience = cfg->timeout - fixed - svc;
@@ -245,6 +291,7 @@ static void clients_fini(mr_component *self)
     mr_rng_free(st->pick);
     mr_rng_free(st->service);
     mr_rng_free(st->retry);
+    mr_rng_free(st->fate);
     free(st->rt_answer);
     free(st->rt_expiry);
 }

@@ -9,6 +9,7 @@
  * t = 0 with a remaining lifetime uniform in [0, effective TTL).
  * Invariant: expiry[i] is the first time resolver i asks again. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
@@ -18,6 +19,8 @@
 
 static const mr_param resolver_params[] = {
     MR_PARAM_INT(mr_resolver_cfg, tm, 0, 0, UINT32_MAX, "component id of the DNS authority"),
+    MR_PARAM_INT(mr_resolver_cfg, origin, -1, -1, MR_MAX_REGIONS - 1,
+                 "region the resolvers are near; -1 unknown"),
     /* SCENARIO.md example: 1000 resolvers; a modelling choice, no Azure figure. */
     MR_PARAM_INT(mr_resolver_cfg, count, 1000, 1, 10000000, "resolvers in the pool"),
     MR_PARAM_INT(mr_resolver_cfg, npol, 0, 0, MR_MAX_TTL_POLICIES,
@@ -59,13 +62,22 @@ static int resolver_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_resolver_cfg *cfg = self->cfg;
     mr_resolver_state *st = self->state;
-    st->tm = mr__world_expect(sim, self, cfg->tm, "traffic_manager", "authority", diag);
-    if (st->tm && ((const mr_tm_cfg *)st->tm->cfg)->n < 1) {
-        mr_diag_error(diag, NULL, "%s: its authority %s has no endpoint to answer with",
-                      self->name, st->tm->name);
+    mr_component *t = cfg->tm >= 0 && cfg->tm <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)cfg->tm)
+                                                             : NULL;
+    const char *k = t ? t->model->kind : "";
+    if (t == NULL || (strcmp(k, "traffic_manager") != 0 && strcmp(k, "front_door") != 0 &&
+                      strcmp(k, "dns") != 0)) {
+        mr_diag_error(diag, NULL, "%s: its authority (component %lld) is not a traffic layer",
+                      self->name, (long long)cfg->tm);
         return MR_ENOCOMP;
     }
-    return st->tm ? MR_OK : MR_ENOCOMP;
+    st->tm = t;
+    if (strcmp(k, "traffic_manager") == 0 && ((const mr_tm_cfg *)t->cfg)->n < 1) {
+        mr_diag_error(diag, NULL, "%s: its authority %s has no endpoint to answer with",
+                      self->name, t->name);
+        return MR_ENOCOMP;
+    }
+    return MR_OK;
 }
 
 /* The time resolver i keeps an answer fetched now. */
@@ -73,7 +85,7 @@ static mr_time effective_ttl(mr_component *self, uint32_t i)
 {
     const mr_resolver_cfg *cfg = self->cfg;
     const mr_resolver_state *st = self->state;
-    mr_time ttl = ((const mr_tm_cfg *)st->tm->cfg)->ttl;
+    mr_time ttl = mr__traffic_ttl(st->tm);
     if (cfg->npol == 0)
         return ttl;
     const mr_ttl_policy *p = &cfg->pol[st->policy[i]];
@@ -93,7 +105,7 @@ static void resolver_start(mr_component *self, mr_sim *sim)
     mr_resolver_state *st = self->state;
     (void)sim;
     for (uint32_t i = 0; i < (uint32_t)cfg->count; i++) {
-        st->answer[i] = mr__tm_answer(st->tm, self->rng);
+        st->answer[i] = mr__traffic_answer(st->tm, self->rng, cfg->origin, 0);
         st->expiry[i] = (mr_time)(mr_rng_uniform(self->rng) * (double)effective_ttl(self, i));
     }
 }
@@ -102,9 +114,13 @@ uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now)
 {
     mr_resolver_state *st = pool->state;
     if (now >= st->expiry[i]) {
-        st->answer[i] = mr__tm_answer(st->tm, pool->rng);
-        st->expiry[i] = now + effective_ttl(pool, i);
+        const mr_resolver_cfg *cfg = pool->cfg;
+        uint32_t a = mr__traffic_answer(st->tm, pool->rng, cfg->origin, now);
         st->refreshes++;
+        if (a == MR_NO_ANSWER)
+            return a; /* nothing to cache: the next query asks again */
+        st->answer[i] = a;
+        st->expiry[i] = now + effective_ttl(pool, i);
     }
     return st->answer[i];
 }

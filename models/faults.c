@@ -164,8 +164,14 @@ static void tell(mr_sim *sim, const mr_fault_cfg *fc, uint32_t fault, uint32_t k
     for (int64_t c = 0; c < fc->ncand; c++)
         if (picked >> c & 1)
             mr_sim_schedule(sim, 0, (uint32_t)fc->cand[c], kind, &m, sizeof m, NULL);
-    for (int64_t w = 0; w < cfg->nwatch; w++)
-        mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher[w], kind, &m, sizeof m, NULL);
+    /* Watchers hear every fault once: not again when they are its target. */
+    for (int64_t w = 0; w < cfg->nwatch; w++) {
+        int target = 0;
+        for (int64_t c = 0; c < fc->ncand; c++)
+            target |= (picked >> c & 1) && fc->cand[c] == cfg->watcher[w];
+        if (!target)
+            mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher[w], kind, &m, sizeof m, NULL);
+    }
 }
 
 static void on_start(mr_component *self, mr_sim *sim, const start_msg *m)

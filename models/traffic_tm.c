@@ -1,23 +1,37 @@
 /* models/traffic_tm.c: Azure Traffic Manager, a DNS authority with health
- * probes (DESIGN.md rule 1). Each endpoint is probed every interval from a
- * phase drawn uniformly in [0, interval) at start. A probe of an endpoint
- * that is down fails when its timeout expires; of one that is up, succeeds
- * at once. The endpoint turns Degraded at the (tolerated + 1)-th
- * consecutive failure and Online at the first success; DNS answers follow
- * from that moment (mr__tm_answer). With every endpoint Degraded it fails
- * open. Invariant: fails[e] counts consecutive failed probes of e. */
+ * probes (DESIGN.md rule 1). Each probing location probes each endpoint
+ * every interval from its own phase drawn uniformly in [0, interval) at
+ * start. A probe of an endpoint that is down fails when its timeout
+ * expires; of one that is up, succeeds at once (a partial failure fails that
+ * share of probes; probes see what the probe path sees, so a gray failure
+ * passes them). A location trips at its (tolerated + 1)-th consecutive
+ * failure and untrips at its first success; the endpoint is Degraded while
+ * at least `quorum` locations are tripped (REFERENCE.md §1 "How to model":
+ * any location by default; with one location this is rule 1 exactly). DNS
+ * answers follow from that moment (mr__tm_answer): priority, weighted, or
+ * performance (the Online endpoint closest to the resolver's region). With
+ * every endpoint Degraded it fails open.
+ * Invariant: tripped[e] counts the locations whose fails[l][e] exceed
+ * tolerated. */
 #include <string.h>
 
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
+#include "mrsim/scenario.h"
 #include "world.h"
 
 enum { TM_PROBE = MR_MSG_PRIVATE, TM_PROBE_FAILED };
 
+/* Which location probes which endpoint. */
+typedef struct probe_msg {
+    uint32_t endpoint;
+    uint32_t location;
+} probe_msg;
+
 static const mr_param tm_params[] = {
     MR_PARAM_INT(mr_tm_cfg, n, 0, 0, MR_MAX_ENDPOINTS, "endpoints"),
-    MR_PARAM_INT(mr_tm_cfg, routing, MR_TM_PRIORITY, 0, 1, "0 priority, 1 weighted"),
+    MR_PARAM_INT(mr_tm_cfg, routing, MR_TM_PRIORITY, 0, 2, "0 priority, 1 weighted, 2 performance"),
     /* REFERENCE.md §1 "Probing interval": 30 s (or 10 s fast probing). */
     MR_PARAM_DURATION(mr_tm_cfg, interval, 30 * MR_S, 10 * MR_S, 30 * MR_S, "probe interval"),
     /* REFERENCE.md §1 "Probe timeout": 5-10 s, default 10 s at a 30 s interval. */
@@ -26,18 +40,38 @@ static const mr_param tm_params[] = {
     MR_PARAM_INT(mr_tm_cfg, tolerated, 3, 0, 9, "tolerated consecutive probe failures"),
     /* REFERENCE.md §1 "Default DNS TTL": 30 s (az CLI). */
     MR_PARAM_DURATION(mr_tm_cfg, ttl, 30 * MR_S, 0, 2147483647LL * MR_S, "DNS TTL"),
+    /* REFERENCE.md §1 "Probe origin": several locations, count not published; 0 means 1. */
+    MR_PARAM_INT(mr_tm_cfg, locations, 1, 0, MR_MAX_LOCATIONS, "probing locations"),
+    MR_PARAM_INT(mr_tm_cfg, quorum, 1, 0, MR_MAX_LOCATIONS, "tripped locations for Degraded"),
     MR_PARAM_END,
 };
+
+static int64_t locations(const mr_tm_cfg *cfg)
+{
+    return cfg->locations > 0 ? cfg->locations : 1;
+}
+
+static int64_t quorum(const mr_tm_cfg *cfg)
+{
+    return cfg->quorum > 0 ? cfg->quorum : 1;
+}
 
 static int tm_init(mr_component *self, mr_diag *diag)
 {
     const mr_tm_cfg *cfg = self->cfg;
+    mr_tm_state *st = self->state;
     int rc = mr_param_check(tm_params, cfg, self->name, diag);
     if (rc == MR_OK && cfg->timeout >= cfg->interval) {
         mr_diag_error(diag, NULL, "%s: probe timeout must be shorter than the interval",
                       self->name);
         rc = MR_ERANGE;
     }
+    if (rc == MR_OK && quorum(cfg) > locations(cfg)) {
+        mr_diag_error(diag, NULL, "%s: quorum exceeds the probing locations", self->name);
+        rc = MR_ERANGE;
+    }
+    if (rc == MR_OK)
+        st->probe = mr_rng_derive(self->rng, "probe");
     return rc;
 }
 
@@ -59,11 +93,14 @@ static int tm_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 static void tm_start(mr_component *self, mr_sim *sim)
 {
     const mr_tm_cfg *cfg = self->cfg;
-    for (int64_t e = 0; e < cfg->n; e++) {
-        uint32_t ep = (uint32_t)e;
-        mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
-        mr_sim_schedule(sim, phase, self->id, TM_PROBE, &ep, sizeof ep, NULL);
-    }
+    /* Location 0's phases are drawn first, endpoint by endpoint, so a
+     * single location draws exactly what rule 1 describes. */
+    for (int64_t l = 0; l < locations(cfg); l++)
+        for (int64_t e = 0; e < cfg->n; e++) {
+            probe_msg m = {(uint32_t)e, (uint32_t)l};
+            mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
+            mr_sim_schedule(sim, phase, self->id, TM_PROBE, &m, sizeof m, NULL);
+        }
 }
 
 static void set_status(mr_tm_state *st, uint32_t e, int degraded, mr_time now)
@@ -79,28 +116,38 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_tm_cfg *cfg = self->cfg;
     mr_tm_state *st = self->state;
-    uint32_t e;
-    memcpy(&e, ev->payload.bytes, sizeof e);
+    if (mr__traffic_fault(&st->faults, ev))
+        return;
+    probe_msg m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    uint32_t e = m.endpoint, l = m.location;
     switch (ev->kind) {
-    case TM_PROBE:
-        if (mr_cluster_up(st->cl[e])) {
-            st->fails[e] = 0;
-            set_status(st, e, 0, ev->time);
+    case TM_PROBE: {
+        const mr_cluster_state *c = st->cl[e];
+        st->probes++;
+        double share = mr_cluster_probe_fail_share(c, ev->time);
+        if (mr_cluster_up(c) && (share <= 0 || mr_rng_uniform(st->probe) >= share)) {
+            if (st->fails[l][e] > cfg->tolerated)
+                st->tripped[e]--;
+            st->fails[l][e] = 0;
+            set_status(st, e, st->tripped[e] >= quorum(cfg), ev->time);
         } else {
-            mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &e, sizeof e, NULL);
+            mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &m, sizeof m, NULL);
         }
-        mr_sim_schedule(sim, cfg->interval, self->id, TM_PROBE, &e, sizeof e, NULL);
+        mr_sim_schedule(sim, cfg->interval, self->id, TM_PROBE, &m, sizeof m, NULL);
         break;
+    }
     case TM_PROBE_FAILED:
-        if (++st->fails[e] > cfg->tolerated)
-            set_status(st, e, 1, ev->time);
+        if (++st->fails[l][e] == cfg->tolerated + 1)
+            st->tripped[e]++;
+        set_status(st, e, st->tripped[e] >= quorum(cfg), ev->time);
         break;
     default:
         mr_sim_unhandled(sim, ev);
     }
 }
 
-uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r)
+uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r, int64_t origin)
 {
     const mr_tm_cfg *cfg = tm->cfg;
     const mr_tm_state *st = tm->state;
@@ -120,6 +167,13 @@ uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r)
                 best = e;
             u -= w;
         }
+    } else if (cfg->routing == MR_TM_PERFORMANCE && origin >= 0 && origin < MR_MAX_REGIONS) {
+        for (int64_t e = 0; e < cfg->n; e++) {
+            if (any_online && st->degraded[e])
+                continue;
+            if (best < 0 || cfg->rtt[origin][e] < cfg->rtt[origin][best])
+                best = e;
+        }
     }
     for (int64_t e = 0; e < cfg->n && best < 0; e++) {
         if (any_online && st->degraded[e])
@@ -137,6 +191,8 @@ static void tm_report(const mr_component *self, mr_report *out)
 {
     const mr_tm_state *st = self->state;
     mr_report_scalar(out, self->name, "status_changes", (double)st->changes);
+    mr_report_scalar(out, self->name, "queries", (double)st->queries);
+    mr_report_scalar(out, self->name, "probes", (double)st->probes);
 }
 
 static const char *tm_event_name(uint32_t kind)
@@ -144,9 +200,15 @@ static const char *tm_event_name(uint32_t kind)
     return kind == TM_PROBE ? "probe" : kind == TM_PROBE_FAILED ? "probe_failed" : NULL;
 }
 
+static void tm_fini(mr_component *self)
+{
+    mr_tm_state *st = self->state;
+    mr_rng_free(st->probe);
+}
+
 const mr_model mr_model_traffic_tm = {
     .kind = "traffic_manager",
-    .summary = "Azure Traffic Manager: probes, priority and weighted DNS answers",
+    .summary = "Azure Traffic Manager: probes, priority, weighted and performance DNS answers",
     .params = tm_params,
     .cfg_size = sizeof(mr_tm_cfg),
     .state_size = sizeof(mr_tm_state),
@@ -156,4 +218,5 @@ const mr_model mr_model_traffic_tm = {
     .handle = tm_handle,
     .report = tm_report,
     .event_name = tm_event_name,
+    .fini = tm_fini,
 };

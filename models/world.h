@@ -194,8 +194,30 @@ static inline int mr_cluster_probe_ok(const mr_cluster_state *c, mr_time now, do
     return mr_cluster_up(c) && u >= mr_cluster_probe_fail_share(c, now);
 }
 
+/* ---- the traffic layer ------------------------------------------------------ */
+/* What a DNS authority may answer besides a cluster's component id. */
+#define MR_NO_ANSWER UINT32_MAX        /* the query failed: nothing is cached */
+#define MR_BAD_ANSWER (UINT32_MAX - 1) /* a wrong record: cached, and unreachable */
+
+/* Faults of the traffic layer itself, kept by every kind. */
+typedef struct mr_traffic_faults {
+    mr_fault_set outage; /* traffic_layer_outage: queries (Front Door: requests) fail */
+    int32_t misconfig;   /* dns_misconfig in force: the record points nowhere */
+} mr_traffic_faults;
+
+/* Applies a traffic-layer fault message; 1 if ev was one. */
+int mr__traffic_fault(mr_traffic_faults *tf, const mr_event *ev);
+
+/* The answer the traffic layer's DNS authority gives now to a resolver near
+ * region `origin` (-1: unknown): a cluster id, MR_NO_ANSWER or
+ * MR_BAD_ANSWER. Draws from r for weighted routing and partial outages. */
+uint32_t mr__traffic_answer(const mr_component *t, mr_rng *r, int64_t origin, mr_time now);
+/* The TTL of its answer (0 for Front Door, whose address never changes). */
+mr_time mr__traffic_ttl(const mr_component *t);
+
 /* ---- traffic manager ------------------------------------------------------ */
-enum { MR_TM_PRIORITY = 0, MR_TM_WEIGHTED = 1 };
+enum { MR_TM_PRIORITY = 0, MR_TM_WEIGHTED = 1, MR_TM_PERFORMANCE = 2 };
+#define MR_MAX_LOCATIONS 16
 
 typedef struct mr_tm_cfg {
     int64_t n;                          /* endpoints */
@@ -206,20 +228,81 @@ typedef struct mr_tm_cfg {
     mr_time interval, timeout;
     int64_t tolerated;
     mr_time ttl;
+    int64_t locations; /* probing locations, each with its own phase and count */
+    int64_t quorum;    /* locations that must count enough failures for Degraded */
+    /* PERFORMANCE: round trip from region r to endpoint e. */
+    mr_time rtt[MR_MAX_REGIONS][MR_MAX_ENDPOINTS];
 } mr_tm_cfg;
 
 typedef struct mr_tm_state {
     const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
-    int32_t fails[MR_MAX_ENDPOINTS];
+    int32_t fails[MR_MAX_LOCATIONS][MR_MAX_ENDPOINTS]; /* consecutive failures per location */
+    int32_t tripped[MR_MAX_ENDPOINTS];                 /* locations past tolerated */
     uint8_t degraded[MR_MAX_ENDPOINTS];
     mr_time changed_at[MR_MAX_ENDPOINTS]; /* last Online/Degraded change */
     uint64_t changes;                     /* status changes so far */
+    uint64_t queries, probes;
+    mr_traffic_faults faults;
+    mr_rng *probe; /* partial failures seen by probes */
 } mr_tm_state;
 
 /* The cluster component id DNS answers with now (rule 1: by routing method
  * over Online endpoints; fail-open when all are Degraded). Weighted
- * routing draws from r. */
-uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r);
+ * routing draws from r; performance routing answers the Online endpoint
+ * closest to origin. */
+uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r, int64_t origin);
+
+/* ---- Front Door --------------------------------------------------------------- */
+typedef struct mr_fd_cfg {
+    int64_t n;                          /* origins */
+    int64_t cluster[MR_MAX_ENDPOINTS];  /* component ids */
+    int64_t priority[MR_MAX_ENDPOINTS]; /* lower first */
+    double weight[MR_MAX_ENDPOINTS];
+    int64_t pops;                /* edge locations, each probing every origin */
+    mr_time interval, timeout;
+    int64_t sample_size, required; /* healthy: >= required of the last sample_size */
+    mr_time additional_latency;  /* origins this close to the fastest share traffic */
+    int64_t retry_next;          /* retry a refused connection at the next origin */
+    int64_t watcher;             /* told of health changes (MR_MSG_ENDPOINT_STATUS); -1 none */
+    mr_time rtt[MR_MAX_REGIONS][MR_MAX_ENDPOINTS]; /* from a client's region to origin e */
+} mr_fd_cfg;
+
+typedef struct mr_fd_state {
+    const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
+    uint32_t *window;  /* pops x n: last outcomes, bit 0 the newest (1 = success) */
+    uint8_t *healthy;  /* pops x n */
+    int32_t healthy_pops[MR_MAX_ENDPOINTS]; /* edges that see origin e healthy */
+    mr_traffic_faults faults;
+    mr_rng *probe;     /* partial failures seen by probes */
+    uint64_t changes, probes, requests;
+} mr_fd_state;
+
+/* The origin (cluster component id) that edge `pop` sends a request from
+ * clients near region `origin` to (rule 2: healthy by that edge's view,
+ * lowest priority, within additional_latency of the fastest, by weight;
+ * fail-open over every origin), skipping the cluster `skip` (UINT32_MAX:
+ * none). MR_NO_ANSWER when Front Door itself is out. */
+uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t skip, mr_rng *r,
+                      mr_time now);
+
+/* ---- plain Azure DNS ------------------------------------------------------------ */
+typedef struct mr_dns_cfg {
+    int64_t n;                          /* endpoints the record may point at */
+    int64_t cluster[MR_MAX_ENDPOINTS];  /* component ids */
+    int64_t priority[MR_MAX_ENDPOINTS]; /* the record starts at the lowest */
+    mr_time ttl;
+    mr_dist operator_delay; /* detection, decision and the edit */
+    int64_t watcher;        /* told when the record moves; -1 none */
+} mr_dns_cfg;
+
+typedef struct mr_dns_state {
+    const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
+    int32_t record;  /* endpoint the record points at */
+    int32_t pending; /* an operator's edit is under way */
+    uint64_t changes, queries;
+    mr_traffic_faults faults;
+    mr_rng *operator_rng;
+} mr_dns_state;
 
 /* ---- resolver pool ------------------------------------------------------- */
 enum { MR_RES_HONOR = 0, MR_RES_FLOOR = 1, MR_RES_EXTRA = 2 };
@@ -232,7 +315,8 @@ typedef struct mr_ttl_policy {
 } mr_ttl_policy;
 
 typedef struct mr_resolver_cfg {
-    int64_t tm;    /* component id of the authority */
+    int64_t tm;    /* component id of the authority (the traffic layer) */
+    int64_t origin; /* region the resolvers sit near (performance routing); -1 unknown */
     int64_t count; /* resolvers in the pool */
     int64_t npol;
     mr_ttl_policy pol[MR_MAX_TTL_POLICIES];
@@ -256,6 +340,8 @@ enum { MR_CL_CONST = 0, MR_CL_DIURNAL = 1 };
 
 typedef struct mr_clients_cfg {
     int64_t resolver;     /* component id of the resolver pool */
+    int64_t traffic;      /* component id of the traffic layer */
+    int64_t origin;       /* region id the clients are near */
     int64_t slo;          /* component id of the SLO collector */
     int64_t res_base;     /* global index of the pool's first resolver (client RTO) */
     double rate;          /* requests per second (times the profile) */
@@ -274,6 +360,9 @@ typedef struct mr_clients_state {
     mr_component *pool;
     mr_slo_state *slo;
     mr_rng *arrivals, *pick, *service, *retry; /* one stream per purpose */
+    mr_rng *fate;         /* partial failures, Front Door's weighted choice */
+    mr_component *fd;     /* the traffic layer when it is Front Door, else NULL */
+    uint32_t pops;
     uint32_t *rt_answer;  /* runtime cache per resolver: answer and expiry */
     mr_time *rt_expiry;
     uint32_t nres;

@@ -164,13 +164,14 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
     char what[160];
     if (sc->run.fidelity != MR_FIDELITY_REQUEST)
         unsupported(diag, &sc->run.mark, &rc, "run.fidelity: aggregate");
-    if (sc->traffic.kind != MR_TRAFFIC_TRAFFIC_MANAGER) {
-        snprintf(what, sizeof what, "traffic.kind: %s (only traffic_manager for now)",
-                 mr_traffic_kind_names[sc->traffic.kind]);
+    if (sc->traffic.kind == MR_TRAFFIC_DNS && sc->traffic.routing != MR_ROUTING_PRIORITY) {
+        snprintf(what, sizeof what, "traffic.routing: %s with plain DNS (one record: priority)",
+                 mr_routing_names[sc->traffic.routing]);
         unsupported(diag, &sc->traffic.mark, &rc, what);
     }
-    if (sc->traffic.routing == MR_ROUTING_PERFORMANCE)
-        unsupported(diag, &sc->traffic.mark, &rc, "traffic.routing: performance");
+    if (sc->traffic.kind == MR_TRAFFIC_TRAFFIC_MANAGER &&
+        sc->traffic.probe.locations > MR_MAX_LOCATIONS)
+        unsupported(diag, &sc->traffic.mark, &rc, "more than 16 Traffic Manager probe locations");
     if (sc->traffic.nendpoints > MR_MAX_ENDPOINTS)
         unsupported(diag, &sc->traffic.mark, &rc, "more than 16 traffic endpoints");
     if (sc->nregions > MR_MAX_REGIONS)
@@ -294,9 +295,73 @@ static void fault_cfg(const mr_scenario *sc, const mr_sc_fault *f, const layout 
     }
 }
 
+/* The region a resolver pool sits near, for performance routing: that of
+ * the first client population behind it (-1 when none uses it). */
+static int64_t resolver_origin(const mr_scenario *sc, size_t pool)
+{
+    for (size_t c = 0; c < sc->nclients; c++)
+        if (sc->clients[c].resolver == pool)
+            return (int64_t)sc->clients[c].origin;
+    return -1;
+}
+
 static int add(mr_sim *sim, const char *kind, const char *name, const void *cfg, mr_diag *diag)
 {
     return mr_sim_add(sim, mr_model_find(kind), name, cfg, diag, NULL);
+}
+
+/* The traffic layer, of the scenario's kind, as component "traffic". */
+static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_diag *diag)
+{
+    const mr_sc_traffic *t = &sc->traffic;
+    if (t->kind == MR_TRAFFIC_FRONT_DOOR) {
+        mr_fd_cfg cfg = {.n = (int64_t)t->nendpoints,
+                         .pops = t->pops,
+                         .interval = t->probe.interval,
+                         .timeout = t->probe.timeout,
+                         .sample_size = t->probe.sample_size,
+                         .required = t->probe.successful_samples_required,
+                         .additional_latency = t->additional_latency,
+                         .retry_next = t->retry_next_origin,
+                         .watcher = -1};
+        for (size_t e = 0; e < t->nendpoints; e++) {
+            cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
+            cfg.priority[e] = t->endpoints[e].priority;
+            cfg.weight[e] = t->endpoints[e].weight;
+            for (size_t r = 0; r < sc->nregions; r++)
+                cfg.rtt[r][e] = sc->rtt[r * sc->nregions + sc->clusters[t->endpoints[e].cluster].region];
+        }
+        return add(sim, "front_door", "traffic", &cfg, diag);
+    }
+    if (t->kind == MR_TRAFFIC_DNS) {
+        mr_dns_cfg cfg = {.n = (int64_t)t->nendpoints,
+                          .ttl = t->ttl,
+                          .operator_delay = t->operator_delay,
+                          .watcher = -1};
+        for (size_t e = 0; e < t->nendpoints; e++) {
+            cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
+            cfg.priority[e] = t->endpoints[e].priority;
+        }
+        return add(sim, "dns", "traffic", &cfg, diag);
+    }
+    mr_tm_cfg cfg = {.n = (int64_t)t->nendpoints,
+                     .routing = t->routing == MR_ROUTING_WEIGHTED      ? MR_TM_WEIGHTED
+                                : t->routing == MR_ROUTING_PERFORMANCE ? MR_TM_PERFORMANCE
+                                                                       : MR_TM_PRIORITY,
+                     .interval = t->probe.interval,
+                     .timeout = t->probe.timeout,
+                     .tolerated = t->probe.tolerated_failures,
+                     .ttl = t->ttl,
+                     .locations = t->probe.locations,
+                     .quorum = t->probe.quorum};
+    for (size_t e = 0; e < t->nendpoints; e++) {
+        cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
+        cfg.priority[e] = t->endpoints[e].priority;
+        cfg.weight[e] = t->endpoints[e].weight;
+        for (size_t r = 0; r < sc->nregions; r++)
+            cfg.rtt[r][e] = sc->rtt[r * sc->nregions + sc->clusters[t->endpoints[e].cluster].region];
+    }
+    return add(sim, "traffic_manager", "traffic", &cfg, diag);
 }
 
 int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, mr_diag *diag)
@@ -325,26 +390,15 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
         snprintf(name, sizeof name, "clusters/%s", c->name);
         rc = add(sim, "cluster", name, &cfg, diag);
     }
-    if (rc == MR_OK) {
-        const mr_sc_traffic *t = &sc->traffic;
-        mr_tm_cfg cfg = {.n = (int64_t)t->nendpoints,
-                         .routing = t->routing == MR_ROUTING_WEIGHTED ? MR_TM_WEIGHTED
-                                                                      : MR_TM_PRIORITY,
-                         .interval = t->probe.interval,
-                         .timeout = t->probe.timeout,
-                         .tolerated = t->probe.tolerated_failures,
-                         .ttl = t->ttl};
-        for (size_t e = 0; e < t->nendpoints; e++) {
-            cfg.cluster[e] = l.cluster0 + (int64_t)t->endpoints[e].cluster;
-            cfg.priority[e] = t->endpoints[e].priority;
-            cfg.weight[e] = t->endpoints[e].weight;
-        }
-        rc = add(sim, "traffic_manager", "traffic", &cfg, diag);
-    }
+    if (rc == MR_OK)
+        rc = add_traffic(sc, &l, sim, diag);
     int64_t resolvers = 0;
     for (size_t i = 0; i < sc->nresolvers && rc == MR_OK; i++) {
         const mr_sc_resolver *r = &sc->resolvers[i];
-        mr_resolver_cfg cfg = {.tm = l.tm, .count = r->count, .npol = (int64_t)r->npolicies};
+        mr_resolver_cfg cfg = {.tm = l.tm,
+                               .origin = resolver_origin(sc, i),
+                               .count = r->count,
+                               .npol = (int64_t)r->npolicies};
         if (r->npolicies > MR_MAX_TTL_POLICIES) {
             unsupported(diag, &r->mark, &rc, "more than 4 TTL policies in one resolver pool");
             break;
@@ -377,6 +431,8 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
         for (size_t r = 0; r < c->resolver; r++)
             base += sc->resolvers[r].count;
         mr_clients_cfg cfg = {.resolver = l.resolver0 + (int64_t)c->resolver,
+                              .traffic = l.tm,
+                              .origin = (int64_t)c->origin,
                               .slo = l.slo,
                               .res_base = base,
                               .rate = c->rate,
@@ -399,6 +455,9 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
     }
     if (rc == MR_OK) {
         mr_faults_cfg cfg = {.slo = l.slo, .n = (int64_t)sc->nfaults};
+        /* The DNS operator learns of every fault as it happens. */
+        if (sc->traffic.kind == MR_TRAFFIC_DNS)
+            cfg.watcher[cfg.nwatch++] = l.tm;
         for (size_t i = 0; i < sc->nfaults; i++)
             fault_cfg(sc, &sc->faults[i], &l, &cfg.f[i]);
         rc = add(sim, "faults", "faults", &cfg, diag);

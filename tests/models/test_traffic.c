@@ -121,7 +121,7 @@ static void check_threshold(int64_t tolerated, uint64_t rep)
                  (long long)tm->changed_at[0], first + (size_t)tolerated,
                  (long long)log.sent[first + (size_t)tolerated]);
     cr_assert_eq(log.sent[first + 1] - log.sent[first], o.interval, "periodic probes");
-    cr_assert_eq(mr__tm_answer(mr_sim_component(sim, TM), NULL), AKS_NEU);
+    cr_assert_eq(mr__tm_answer(mr_sim_component(sim, TM), NULL, -1), AKS_NEU);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
 
@@ -142,7 +142,7 @@ Test(traffic_manager, fails_open_when_every_endpoint_is_degraded)
     cr_assert_eq(mr_sim_run(sim, MR_RUN_HORIZON, 0), MR_OK);
     const mr_tm_state *tm = mr_sim_component(sim, TM)->state;
     cr_assert(tm->degraded[0] && tm->degraded[1]);
-    cr_assert_eq(mr__tm_answer(mr_sim_component(sim, TM), NULL), AKS_WEU,
+    cr_assert_eq(mr__tm_answer(mr_sim_component(sim, TM), NULL, -1), AKS_WEU,
                  "all Degraded: answers as if all were Online, so priority 1");
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
@@ -162,7 +162,7 @@ Test(traffic_manager, online_again_at_the_first_successful_probe)
     cr_assert(!tm->degraded[0]);
     cr_assert_eq(tm->changed_at[0], log.sent[back], "Online at the first probe after repair");
     cr_assert_eq(tm->changes, 2);
-    cr_assert_eq(mr__tm_answer(mr_sim_component(sim, TM), NULL), AKS_WEU);
+    cr_assert_eq(mr__tm_answer(mr_sim_component(sim, TM), NULL, -1), AKS_WEU);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
 

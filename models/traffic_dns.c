@@ -1,0 +1,157 @@
+/* models/traffic_dns.c: plain Azure DNS in front of the clusters. It has no
+ * health checks (REFERENCE.md §3): failover is an operator editing the
+ * record. The operator learns of every fault as it starts and ends (the
+ * component watches the fault injector); when the endpoint the record
+ * points at no longer serves, or a better one (lower priority) serves
+ * again, the edit lands operator_delay later (detection, decision, edit),
+ * pointing the record at the best endpoint that serves at that moment.
+ * Resolvers then keep the old answer until their caches expire (rule 3).
+ * "Serves" is the truth an operator would see from users: the cluster is
+ * up and does not fail every request (a total gray failure counts).
+ * Invariant: at most one edit is under way (pending). */
+#include <string.h>
+
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "mrsim/scenario.h"
+#include "world.h"
+
+enum { DNS_EDIT = MR_MSG_PRIVATE };
+
+static const mr_param dns_params[] = {
+    MR_PARAM_INT(mr_dns_cfg, n, 1, 1, MR_MAX_ENDPOINTS, "endpoints"),
+    /* REFERENCE.md §3 "TTL default": the docs' example uses 3600 s. */
+    MR_PARAM_DURATION(mr_dns_cfg, ttl, MR_H, MR_S, 2147483647LL * MR_S, "record TTL"),
+    MR_PARAM_INT(mr_dns_cfg, watcher, -1, -1, UINT32_MAX, "component told of record changes"),
+    MR_PARAM_END,
+};
+
+static int dns_init(mr_component *self, mr_diag *diag)
+{
+    const mr_dns_cfg *cfg = self->cfg;
+    mr_dns_state *st = self->state;
+    int rc = mr_param_check(dns_params, cfg, self->name, diag);
+    if (rc != MR_OK)
+        return rc;
+    for (int64_t e = 1; e < cfg->n; e++)
+        if (cfg->priority[e] < cfg->priority[st->record])
+            st->record = (int32_t)e;
+    st->operator_rng = mr_rng_derive(self->rng, "operator");
+    return MR_OK;
+}
+
+static int dns_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    const mr_dns_cfg *cfg = self->cfg;
+    mr_dns_state *st = self->state;
+    int rc = MR_OK;
+    for (int64_t e = 0; e < cfg->n; e++) {
+        mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "endpoint", diag);
+        if (c == NULL)
+            rc = MR_ENOCOMP;
+        else
+            st->cl[e] = c->state;
+    }
+    if (cfg->watcher >= 0 && mr_sim_component(sim, (uint32_t)cfg->watcher) == NULL) {
+        mr_diag_error(diag, NULL, "%s: its watcher is no component", self->name);
+        rc = MR_ENOCOMP;
+    }
+    return rc;
+}
+
+static int serves(const mr_cluster_state *c, mr_time now)
+{
+    return mr_cluster_up(c) && mr_cluster_request_fail_share(c, now) < 1;
+}
+
+/* The endpoint the operator wants the record at now: the serving one of
+ * lowest priority, or the current one when none serves. */
+static int32_t wanted(const mr_component *self, mr_time now)
+{
+    const mr_dns_cfg *cfg = self->cfg;
+    const mr_dns_state *st = self->state;
+    int32_t best = -1;
+    for (int64_t e = 0; e < cfg->n; e++)
+        if (serves(st->cl[e], now) && (best < 0 || cfg->priority[e] < cfg->priority[best]))
+            best = (int32_t)e;
+    return best < 0 ? st->record : best;
+}
+
+static void consider(mr_component *self, mr_sim *sim)
+{
+    const mr_dns_cfg *cfg = self->cfg;
+    mr_dns_state *st = self->state;
+    if (st->pending || wanted(self, mr_sim_now(sim)) == st->record)
+        return;
+    st->pending = 1;
+    mr_sim_schedule(sim, mr_dist_sample_time(&cfg->operator_delay, st->operator_rng), self->id,
+                    DNS_EDIT, NULL, 0, NULL);
+}
+
+static void tell(mr_component *self, mr_sim *sim, int32_t e, int healthy)
+{
+    const mr_dns_cfg *cfg = self->cfg;
+    if (cfg->watcher < 0)
+        return;
+    mr_msg_status s = {(uint32_t)e, (uint32_t)cfg->cluster[e], healthy};
+    mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher, MR_MSG_ENDPOINT_STATUS, &s, sizeof s, NULL);
+}
+
+static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    mr_dns_state *st = self->state;
+    if (ev->kind == MR_MSG_FAULT_START || ev->kind == MR_MSG_FAULT_END) {
+        mr_msg_fault m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        if (m.kind == MR_FAULT_DNS_MISCONFIG || m.kind == MR_FAULT_TRAFFIC_LAYER_OUTAGE)
+            mr__traffic_fault(&st->faults, ev);
+        consider(self, sim);
+        return;
+    }
+    if (ev->kind != DNS_EDIT) {
+        mr_sim_unhandled(sim, ev);
+        return;
+    }
+    st->pending = 0;
+    int32_t to = wanted(self, ev->time);
+    if (to != st->record) {
+        tell(self, sim, st->record, 0);
+        st->record = to;
+        st->changes++;
+        tell(self, sim, to, 1);
+    }
+    consider(self, sim);
+}
+
+static void dns_report(const mr_component *self, mr_report *out)
+{
+    const mr_dns_state *st = self->state;
+    mr_report_scalar(out, self->name, "record_changes", (double)st->changes);
+    mr_report_scalar(out, self->name, "queries", (double)st->queries);
+}
+
+static const char *dns_event_name(uint32_t kind)
+{
+    return kind == DNS_EDIT ? "operator_edit" : NULL;
+}
+
+static void dns_fini(mr_component *self)
+{
+    mr_dns_state *st = self->state;
+    mr_rng_free(st->operator_rng);
+}
+
+const mr_model mr_model_traffic_dns = {
+    .kind = "dns",
+    .summary = "plain Azure DNS: no probes, an operator edits the record",
+    .params = dns_params,
+    .cfg_size = sizeof(mr_dns_cfg),
+    .state_size = sizeof(mr_dns_state),
+    .init = dns_init,
+    .link = dns_link,
+    .handle = dns_handle,
+    .report = dns_report,
+    .event_name = dns_event_name,
+    .fini = dns_fini,
+};

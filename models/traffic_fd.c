@@ -1,0 +1,267 @@
+/* models/traffic_fd.c: Azure Front Door, an anycast reverse proxy
+ * (DESIGN.md rule 2). Each of `pops` edge locations probes each origin every
+ * interval from its own uniform phase and keeps the last sample_size
+ * outcomes; an origin is healthy for that edge while at least `required`
+ * of them succeeded, so it turns unhealthy at the (sample_size - required
+ * + 1)-th consecutive failure. A probe of a down origin fails when the
+ * timeout expires; probes see what the probe path sees (a gray failure
+ * passes them). Requests entering an edge go, from the moment that edge's
+ * view changes, to the healthy origin of lowest priority, then among those
+ * within additional_latency of the fastest, by weight (mr__fd_route); with
+ * every origin unhealthy the edge fails open over all of them, priority
+ * still honoured (REFERENCE.md §2 "All origins unhealthy"). Clients reach
+ * the edge by anycast: no DNS answer changes, so no cache delays failover.
+ * Invariant: healthy_pops[e] counts the edges whose window of e holds at
+ * least `required` successes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "world.h"
+
+enum { FD_PROBE = MR_MSG_PRIVATE, FD_PROBE_FAILED };
+
+typedef struct probe_msg {
+    uint32_t pop;
+    uint32_t origin;
+} probe_msg;
+
+static const mr_param fd_params[] = {
+    MR_PARAM_INT(mr_fd_cfg, n, 1, 1, MR_MAX_ENDPOINTS, "origins"),
+    /* REFERENCE.md §2 "Probe volume": the doc's example uses ~100 POPs. */
+    MR_PARAM_INT(mr_fd_cfg, pops, 100, 1, 1000, "edge locations"),
+    /* REFERENCE.md §2 "Probe interval default": 30 s in the conceptual doc. */
+    MR_PARAM_DURATION(mr_fd_cfg, interval, 30 * MR_S, 5 * MR_S, 31536000LL * MR_S,
+                      "probe interval"),
+    /* Ours: no Front Door timeout is published (DESIGN.md rule 2: a parameter). */
+    MR_PARAM_DURATION(mr_fd_cfg, timeout, 10 * MR_S, 0, MR_H, "probe timeout"),
+    /* REFERENCE.md §2 "Sample size": 4; this model keeps at most 32. */
+    MR_PARAM_INT(mr_fd_cfg, sample_size, 4, 1, 32, "probes in the health window"),
+    /* REFERENCE.md §2 "Successful samples required": 3. */
+    MR_PARAM_INT(mr_fd_cfg, required, 3, 1, 32, "successes that keep an origin healthy"),
+    /* REFERENCE.md §2 "Latency sensitivity": 50 ms. */
+    MR_PARAM_DURATION(mr_fd_cfg, additional_latency, 50 * MR_MS, 0, MR_S,
+                      "latency window around the fastest origin"),
+    MR_PARAM_INT(mr_fd_cfg, retry_next, 0, 0, 1, "retry a refused connection elsewhere"),
+    MR_PARAM_INT(mr_fd_cfg, watcher, -1, -1, UINT32_MAX, "component told of health changes"),
+    MR_PARAM_END,
+};
+
+static uint32_t full_window(const mr_fd_cfg *cfg)
+{
+    return cfg->sample_size >= 32 ? UINT32_MAX : ((uint32_t)1 << cfg->sample_size) - 1;
+}
+
+static int fd_init(mr_component *self, mr_diag *diag)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    mr_fd_state *st = self->state;
+    int rc = mr_param_check(fd_params, cfg, self->name, diag);
+    if (rc == MR_OK && (cfg->required > cfg->sample_size || cfg->timeout > cfg->interval)) {
+        mr_diag_error(diag, NULL,
+                      "%s: successful samples required exceed the sample size, or the probe "
+                      "timeout exceeds the interval",
+                      self->name);
+        rc = MR_ERANGE;
+    }
+    if (rc != MR_OK)
+        return rc;
+    size_t cells = (size_t)cfg->pops * (size_t)cfg->n;
+    st->window = mr_xmalloc(cells * sizeof *st->window);
+    st->healthy = mr_xmalloc(cells * sizeof *st->healthy);
+    /* Every origin starts healthy everywhere, its window full of successes. */
+    for (size_t c = 0; c < cells; c++) {
+        st->window[c] = full_window(cfg);
+        st->healthy[c] = 1;
+    }
+    for (int64_t e = 0; e < cfg->n; e++)
+        st->healthy_pops[e] = (int32_t)cfg->pops;
+    st->probe = mr_rng_derive(self->rng, "probe");
+    return MR_OK;
+}
+
+static int fd_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    mr_fd_state *st = self->state;
+    int rc = MR_OK;
+    for (int64_t e = 0; e < cfg->n; e++) {
+        mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "origin", diag);
+        if (c == NULL)
+            rc = MR_ENOCOMP;
+        else
+            st->cl[e] = c->state;
+    }
+    if (cfg->watcher >= 0 && mr_sim_component(sim, (uint32_t)cfg->watcher) == NULL) {
+        mr_diag_error(diag, NULL, "%s: its watcher is no component", self->name);
+        rc = MR_ENOCOMP;
+    }
+    return rc;
+}
+
+static void fd_start(mr_component *self, mr_sim *sim)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    for (int64_t p = 0; p < cfg->pops; p++)
+        for (int64_t e = 0; e < cfg->n; e++) {
+            probe_msg m = {(uint32_t)p, (uint32_t)e};
+            mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
+            mr_sim_schedule(sim, phase, self->id, FD_PROBE, &m, sizeof m, NULL);
+        }
+}
+
+/* Adds one probe outcome to edge p's window of origin e. */
+static void record(mr_component *self, mr_sim *sim, const probe_msg *m, int ok)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    mr_fd_state *st = self->state;
+    size_t c = (size_t)m->pop * (size_t)cfg->n + m->origin;
+    st->window[c] = ((st->window[c] << 1) | (uint32_t)ok) & full_window(cfg);
+    uint8_t h = __builtin_popcount(st->window[c]) >= cfg->required;
+    if (h == st->healthy[c])
+        return;
+    st->healthy[c] = h;
+    st->changes++;
+    int32_t before = st->healthy_pops[m->origin];
+    st->healthy_pops[m->origin] += h ? 1 : -1;
+    /* The failover policy hears when an origin is healthy nowhere, or
+     * healthy again somewhere. */
+    if (cfg->watcher >= 0 && (before == 0) != (st->healthy_pops[m->origin] == 0)) {
+        mr_msg_status s = {m->origin, (uint32_t)cfg->cluster[m->origin], h};
+        mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,
+                        NULL);
+    }
+}
+
+static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    mr_fd_state *st = self->state;
+    if (mr__traffic_fault(&st->faults, ev))
+        return;
+    probe_msg m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    switch (ev->kind) {
+    case FD_PROBE:
+        st->probes++;
+        if (mr_cluster_probe_ok(st->cl[m.origin], ev->time,
+                                mr_cluster_probe_fail_share(st->cl[m.origin], ev->time) > 0
+                                    ? mr_rng_uniform(st->probe)
+                                    : 1))
+            record(self, sim, &m, 1);
+        else
+            mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
+        mr_sim_schedule(sim, cfg->interval, self->id, FD_PROBE, &m, sizeof m, NULL);
+        break;
+    case FD_PROBE_FAILED:
+        record(self, sim, &m, 0);
+        break;
+    default:
+        mr_sim_unhandled(sim, ev);
+    }
+}
+
+uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t skip, mr_rng *r,
+                      mr_time now)
+{
+    const mr_fd_cfg *cfg = fd->cfg;
+    mr_fd_state *st = fd->state;
+    st->requests++;
+    if (mr__fault_set_any(&st->faults.outage)) {
+        double share = mr__fault_set_share(&st->faults.outage, NULL, now);
+        if (share >= 1 || mr_rng_uniform(r) < share)
+            return MR_NO_ANSWER;
+    }
+    const uint8_t *healthy = st->healthy + (size_t)pop * (size_t)cfg->n;
+    int any = 0;
+    for (int64_t e = 0; e < cfg->n; e++)
+        any |= healthy[e] && (uint32_t)cfg->cluster[e] != skip;
+    /* Candidates: healthy ones (every one when none is: fail-open), not skipped. */
+    int64_t prio = INT64_MAX;
+    mr_time fastest = INT64_MAX;
+    int in_region = origin >= 0 && origin < MR_MAX_REGIONS;
+    for (int64_t e = 0; e < cfg->n; e++) {
+        if ((any && !healthy[e]) || (uint32_t)cfg->cluster[e] == skip)
+            continue;
+        if (cfg->priority[e] < prio) {
+            prio = cfg->priority[e];
+            fastest = INT64_MAX;
+        }
+        mr_time rtt = in_region ? cfg->rtt[origin][e] : 0;
+        if (cfg->priority[e] == prio && rtt < fastest)
+            fastest = rtt;
+    }
+    if (prio == INT64_MAX)
+        return MR_NO_ANSWER;
+    double total = 0, w[MR_MAX_ENDPOINTS];
+    int64_t last = -1;
+    for (int64_t e = 0; e < cfg->n; e++) {
+        w[e] = 0;
+        if ((any && !healthy[e]) || (uint32_t)cfg->cluster[e] == skip || cfg->priority[e] != prio)
+            continue;
+        mr_time rtt = in_region ? cfg->rtt[origin][e] : 0;
+        if (rtt <= fastest + cfg->additional_latency) {
+            w[e] = cfg->weight[e] > 0 ? cfg->weight[e] : 0;
+            total += w[e];
+            last = e;
+        }
+    }
+    if (last < 0)
+        return MR_NO_ANSWER;
+    int64_t pick = last;
+    if (total > 0 && last >= 0) {
+        int many = 0;
+        for (int64_t e = 0; e < cfg->n; e++)
+            many += w[e] > 0;
+        if (many > 1) {
+            double u = mr_rng_uniform(r) * total;
+            for (int64_t e = 0; e < cfg->n; e++) {
+                if (w[e] > 0 && u < w[e]) {
+                    pick = e;
+                    break;
+                }
+                u -= w[e];
+            }
+        }
+    }
+    return (uint32_t)cfg->cluster[pick];
+}
+
+static void fd_report(const mr_component *self, mr_report *out)
+{
+    const mr_fd_state *st = self->state;
+    mr_report_scalar(out, self->name, "health_changes", (double)st->changes);
+    mr_report_scalar(out, self->name, "probes", (double)st->probes);
+    mr_report_scalar(out, self->name, "requests", (double)st->requests);
+}
+
+static const char *fd_event_name(uint32_t kind)
+{
+    return kind == FD_PROBE ? "probe" : kind == FD_PROBE_FAILED ? "probe_failed" : NULL;
+}
+
+static void fd_fini(mr_component *self)
+{
+    mr_fd_state *st = self->state;
+    free(st->window);
+    free(st->healthy);
+    mr_rng_free(st->probe);
+}
+
+const mr_model mr_model_traffic_fd = {
+    .kind = "front_door",
+    .summary = "Azure Front Door: per-edge probe windows, priority, latency and weight routing",
+    .params = fd_params,
+    .cfg_size = sizeof(mr_fd_cfg),
+    .state_size = sizeof(mr_fd_state),
+    .init = fd_init,
+    .link = fd_link,
+    .start = fd_start,
+    .handle = fd_handle,
+    .report = fd_report,
+    .event_name = fd_event_name,
+    .fini = fd_fini,
+};

@@ -1,0 +1,156 @@
+/* tests/validation/test_traffic_layers.c: Front Door and plain DNS failover
+ * against their closed forms.
+ *
+ * Front Door, one edge (DESIGN.md rule 2). The edge probes the failed
+ * origin every I from a phase uniform in [0, I); with a window of n samples
+ * of which x must succeed, the origin turns unhealthy at the (n - x + 1)-th
+ * consecutive failure, each failure known T after its probe. The first probe
+ * after the fault comes U ~ Uniform(0, I) after it, so the edge switches at
+ *   D = U + (n - x) I + T  ~  Uniform[(n - x) I + T, (n - x + 1) I + T],
+ * and requests follow at once (no DNS). A resolver's client RTO runs from
+ * its first failing request (just after the fault) to the completion of its
+ * first success (just after D): D plus a request's latency, less the wait
+ * for the first request (both well under 0.1 s at 200 requests/s).
+ *
+ * Plain DNS (rule 3 after an operator's edit). The edit lands d after the
+ * fault; a resolver in steady state next refreshes R ~ Uniform(0, TTL)
+ * after any given instant, so its clients switch at d + R: client RTO
+ * ~ Uniform[d, d + TTL] (plus the same small terms). */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+
+#include "scenario_run.h"
+
+#define REPS 300
+#define DNS_REPS 150
+/* Kolmogorov-Smirnov critical value at the 0.1% level: 1.95 / sqrt(n). */
+#define KS_CRIT(n) (1.95 / sqrt((double)(n)))
+
+static const char *const fd_drill =
+    "version: mrsim/v1\n"
+    "run: {horizon: 8m, warmup: 1m}\n"
+    "regions: [{name: a}, {name: b}]\n"
+    "rtt: {a-b: 10ms, default: 10ms}\n"
+    "clusters:\n"
+    "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+    "  - {name: cb, region: b, nodes: {count: 4}, service_time: 5ms}\n"
+    "traffic:\n"
+    "  kind: front_door\n"
+    "  origins: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+    "  pops: 1\n"
+    "  probe: {interval: 30s, timeout: 10s, sample_size: 4, successful_samples_required: 3}\n"
+    "resolvers: [{name: r, count: 1}]\n"
+    "clients: [{name: u, origin: a, resolver: r, rate: 200/s, timeout: 2s}]\n"
+    "faults: [{name: f, kind: region_outage, target: a, at: uniform(5m, 6m), duration: 1h}]\n";
+
+/* The client RTOs of every replication (one resolver each) against
+ * Uniform[lo, hi] shifted by at most slack. */
+static void check_uniform(const mr_result *r, double lo, double hi, double slack)
+{
+    double x[REPS];
+    uint64_t n = r->replications;
+    cr_assert_leq(n, REPS);
+    for (uint64_t i = 0; i < n; i++) {
+        x[i] = tsr_rep(r, i, MR_METRIC_CLIENT_RTO_S);
+        cr_assert(x[i] >= lo - slack && x[i] <= hi + slack, "client RTO %g outside [%g, %g]",
+                  x[i], lo, hi);
+    }
+    double d = tsr_ks_uniform(x, n, lo, hi);
+    cr_expect_lt(d, KS_CRIT(n), "KS distance %g to Uniform[%g, %g] (critical %g)", d, lo, hi,
+                 KS_CRIT(n));
+}
+
+Test(front_door, one_edge_switches_uniformly_after_n_minus_x_plus_1_failures, .timeout = 300)
+{
+    mr_result r;
+    tsr_run(fd_drill, NULL, 0, REPS, &r);
+    /* n - x = 1: D ~ Uniform[40 s, 70 s]. */
+    check_uniform(&r, 40, 70, 0.1);
+    mr_result_fini(&r);
+}
+
+Test(front_door, a_stricter_window_waits_for_more_failures, .timeout = 300)
+{
+    mr_result r;
+    const char *sets[] = {"traffic.probe.sample_size=5", "traffic.probe.successful_samples_required=3",
+                          "traffic.probe.timeout=5s"};
+    tsr_run(fd_drill, sets, 3, REPS, &r);
+    /* n - x = 2: D ~ Uniform[65 s, 95 s]. */
+    check_uniform(&r, 65, 95, 0.1);
+    mr_result_fini(&r);
+}
+
+Test(front_door, many_edges_each_switch_on_their_own_view, .timeout = 300)
+{
+    /* With 50 edges and 50 resolvers, resolver i enters through edge i: each
+     * edge's switch time is Uniform[40, 70] s independently, so the pooled
+     * client RTO spans the range while the replication's RTO (when nearly
+     * every edge has switched) sits near the top: the maximum of 50
+     * uniforms has mean 40 + 30 x 50/51. */
+    mr_result r;
+    const char *sets[] = {"traffic.pops=50", "resolvers[0].count=50", "clients[0].rate=500/s"};
+    tsr_run(fd_drill, sets, 3, 40, &r);
+    const mr_summary *c = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+    /* 2000 resolver samples of Uniform[40, 70] (sd 8.66 s), 10 requests/s
+     * each: the first failure and the next success each wait up to a few
+     * tenths of a second. */
+    cr_expect(fabs(c->mean - 55) < 1.5, "mean client RTO %g, expected 55 s", c->mean);
+    cr_expect(c->min >= 40 - 1 && c->max <= 70 + 1, "client RTO in [%g, %g]", c->min, c->max);
+    const mr_summary *rto = &r.metrics[MR_METRIC_RTO_S];
+    cr_expect(rto->mean > 60 && rto->mean <= 80, "RTO %g: windows recover when most edges have",
+              rto->mean);
+    cr_expect(c->p95 > 65 && c->p50 > 50 && c->p50 < 60, "p50 %g p95 %g", c->p50, c->p95);
+    mr_result_fini(&r);
+}
+
+Test(front_door, no_dns_cache_delays_it_where_traffic_manager_waits, .timeout = 300)
+{
+    /* The same drill with every resolver holding answers for an hour: Front
+     * Door does not care, Traffic Manager would wait for the caches. */
+    mr_result r;
+    const char *sets[] = {"resolvers[0].ttl_policy=[{share: 1, mode: floor, min_ttl: 1h}]"};
+    tsr_run(fd_drill, sets, 1, REPS, &r);
+    check_uniform(&r, 40, 70, 0.1);
+    mr_result_fini(&r);
+}
+
+static const char *const dns_drill =
+    "version: mrsim/v1\n"
+    "run: {horizon: 22m, warmup: 1m}\n"
+    "regions: [{name: a}, {name: b}]\n"
+    "rtt: {a-b: 10ms, default: 10ms}\n"
+    "clusters:\n"
+    "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+    "  - {name: cb, region: b, nodes: {count: 4}, service_time: 5ms}\n"
+    "traffic:\n"
+    "  kind: dns\n"
+    "  endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+    "  ttl: 5m\n"
+    "  operator_delay: 10m\n"
+    "resolvers: [{name: r, count: 1, ttl_policy: [{share: 1, mode: honor}]}]\n"
+    "clients: [{name: u, origin: a, resolver: r, rate: 100/s, timeout: 2s}]\n"
+    "faults: [{name: f, kind: region_outage, target: a, at: uniform(5m, 6m), duration: 2h}]\n";
+
+Test(plain_dns, failover_is_the_operator_delay_plus_the_residual_ttl, .timeout = 300)
+{
+    mr_result r;
+    tsr_run(dns_drill, NULL, 0, DNS_REPS, &r);
+    check_uniform(&r, 600, 900, 0.1);
+    mr_result_fini(&r);
+}
+
+Test(plain_dns, a_random_operator_delay_adds_its_mean, .timeout = 300)
+{
+    /* d ~ Uniform(5 m, 15 m), R ~ Uniform(0, 5 m): the mean client RTO is
+     * 10 m + 2.5 m, its variance (10 m)^2/12 + (5 m)^2/12. */
+    mr_result r;
+    const char *sets[] = {"traffic.operator_delay=uniform(5m, 15m)", "run.horizon=27m"};
+    tsr_run(dns_drill, sets, 2, DNS_REPS, &r);
+    cr_assert_eq(r.metrics[MR_METRIC_CLIENT_RTO_S].n, DNS_REPS, "every replication recovered");
+    const mr_summary *c = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+    double sd = sqrt((600.0 * 600 + 300.0 * 300) / 12);
+    double tol = gsl_cdf_tdist_Pinv(0.9995, DNS_REPS - 1) * sd / sqrt((double)DNS_REPS) + 0.1;
+    cr_expect(fabs(c->mean - 750) < tol, "mean %g, expected 750 +- %g", c->mean, tol);
+    cr_expect(c->min >= 300 - 0.1 && c->max <= 1200 + 0.1);
+    mr_result_fini(&r);
+}
