@@ -135,3 +135,41 @@ Test(cost, the_table_lists_every_item, .timeout = 120)
         cr_expect(strstr(buf, items[i]), "no '%s' in\n%s", items[i], buf);
     cr_expect(strstr(buf, "  cost: nodes (USD)               839.5        839.5"), "%s", buf);
 }
+
+#define FRONT_DOOR                                                                                 \
+    "--set 'traffic={kind: front_door, origins: [{cluster: aks-a, priority: 1}, "                 \
+    "{cluster: aks-b, priority: 2}]}' "
+
+Test(cost, front_door_bills_its_tier_and_its_requests, .timeout = 120)
+{
+    /* No per-request price (not published): the Standard base fee, $35. */
+    char *j = run_json(FRONT_DOOR);
+    cr_expect(strstr(j, "\"traffic\": {\"mean\": 35, \"ci95\": [35, 35]"), "%s", j);
+    free(j);
+    j = run_json(FRONT_DOOR "--set cost.front_door_tier=premium");
+    cr_expect(strstr(j, "\"traffic\": {\"mean\": 330, \"ci95\": [330, 330]"), "%s", j);
+    free(j);
+    /* At $1 per million: 100/s x 3600 s = 360,000 requests (Poisson, sd 600)
+     * x 730 = 262.8 +- 0.44 a month: 35 + 262.80 = 297.80, within 5 sd. */
+    j = run_json(FRONT_DOOR "--set cost.front_door_per_million_requests=1");
+    double v = field(j, "\"cost_breakdown\"", "traffic", "mean");
+    cr_expect(v > 297.80 - 2.2 && v < 297.80 + 2.2, "%g", v);
+    free(j);
+}
+
+Test(cost, plain_dns_bills_the_resolvers_queries_when_priced, .timeout = 120)
+{
+    const char *dns = "--set 'traffic={kind: dns, endpoints: [{cluster: aks-a, priority: 1}, "
+                      "{cluster: aks-b, priority: 2}], ttl: 30s}' ";
+    char *j = run_json(dns);
+    cr_expect(strstr(j, "\"traffic\": {\"mean\": 0, \"ci95\": [0, 0]"), "%s", j);
+    free(j);
+    /* $1 per million x 238..240 x 730 = 0.1737..0.1752, + zone 0.50 = 0.67..0.68. */
+    char args[512];
+    snprintf(args, sizeof args, "%s--set cost.dns_per_million_queries=1 "
+                                "--set cost.dns_zone_per_month=0.5", dns);
+    j = run_json(args);
+    double v = field(j, "\"cost_breakdown\"", "traffic", "mean");
+    cr_expect(v >= 0.5 + 238 * 730e-6 - 1e-9 && v <= 0.5 + 240 * 730e-6 + 1e-9, "%.6f", v);
+    free(j);
+}
