@@ -51,6 +51,8 @@ static const mr_param clients_params[] = {
     MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
     MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
     MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
+    MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
+    MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
     MR_PARAM_END,
 };
 
@@ -182,7 +184,9 @@ static uint32_t route(mr_component *self, uint32_t i, mr_time now, uint32_t skip
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
     if (st->fd)
-        return mr__fd_route(st->fd, i % st->pops, cfg->origin, skip, st->fate, now);
+        return mr__fd_route(st->fd, i % st->pops, cfg->origin,
+                            cfg->home ? (uint32_t)cfg->home : UINT32_MAX, (uint32_t)cfg->fallback,
+                            skip, st->fate, now);
     return skip == UINT32_MAX ? lookup(self, i, now) : MR_NO_ANSWER;
 }
 
@@ -235,6 +239,11 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
         }
     }
     mr__slo_attempt(st->slo, (uint32_t)cfg->res_base + i, now, ok, done);
+    int final = ok || (int64_t)attempt_no >= cfg->attempts;
+    if (final && first_issue >= st->slo->warmup) {
+        st->measured++;
+        st->succeeded += ok != 0;
+    }
     if (ok) {
         mr__slo_request(st->slo, first_issue, 1, done);
         return;
@@ -277,6 +286,10 @@ static void clients_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "requests", (double)st->requests);
     mr_report_scalar(out, self->name, "attempts", (double)st->attempts);
     mr_report_scalar(out, self->name, "failed_attempts", (double)st->failures);
+    /* The population's own availability: with stamps, a stamp's failure
+     * shows in its populations and nobody else's. */
+    mr_report_scalar(out, self->name, "availability",
+                     st->measured ? (double)st->succeeded / (double)st->measured : NAN);
 }
 
 static const char *clients_event_name(uint32_t kind)

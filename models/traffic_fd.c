@@ -164,8 +164,8 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     }
 }
 
-uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t skip, mr_rng *r,
-                      mr_time now)
+uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
+                      uint32_t fallback, uint32_t skip, mr_rng *r, mr_time now)
 {
     const mr_fd_cfg *cfg = fd->cfg;
     mr_fd_state *st = fd->state;
@@ -175,59 +175,59 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t s
         if (share >= 1 || mr_rng_uniform(r) < share)
             return MR_NO_ANSWER;
     }
+    /* Candidates: the healthy origins of the home set; failing that, of the
+     * fallback set; failing that, every home origin (fail-open). */
     const uint8_t *healthy = st->healthy + (size_t)pop * (size_t)cfg->n;
-    int any = 0;
+    uint32_t up = 0, usable = 0;
     for (int64_t e = 0; e < cfg->n; e++)
-        any |= healthy[e] && (uint32_t)cfg->cluster[e] != skip;
-    /* Candidates: healthy ones (every one when none is: fail-open), not skipped. */
-    int64_t prio = INT64_MAX;
-    mr_time fastest = INT64_MAX;
-    int in_region = origin >= 0 && origin < MR_MAX_REGIONS;
-    for (int64_t e = 0; e < cfg->n; e++) {
-        if ((any && !healthy[e]) || (uint32_t)cfg->cluster[e] == skip)
-            continue;
-        if (cfg->priority[e] < prio) {
-            prio = cfg->priority[e];
-            fastest = INT64_MAX;
+        if ((uint32_t)cfg->cluster[e] != skip) {
+            usable |= (uint32_t)1 << e;
+            up |= (uint32_t)healthy[e] << e;
         }
-        mr_time rtt = in_region ? cfg->rtt[origin][e] : 0;
-        if (cfg->priority[e] == prio && rtt < fastest)
-            fastest = rtt;
-    }
-    if (prio == INT64_MAX)
+    uint32_t cand = up & home;
+    if (cand == 0)
+        cand = up & fallback;
+    if (cand == 0)
+        cand = usable & home;
+    if (cand == 0)
         return MR_NO_ANSWER;
-    double total = 0, w[MR_MAX_ENDPOINTS];
+    /* Lowest priority, then within additional_latency of the fastest. */
+    int64_t prio = INT64_MAX;
+    for (int64_t e = 0; e < cfg->n; e++)
+        if ((cand >> e & 1) && cfg->priority[e] < prio)
+            prio = cfg->priority[e];
+    int in_region = origin >= 0 && origin < MR_MAX_REGIONS;
+    mr_time fastest = INT64_MAX;
+    for (int64_t e = 0; e < cfg->n; e++) {
+        if (!(cand >> e & 1) || cfg->priority[e] != prio)
+            cand &= ~((uint32_t)1 << e);
+        else if ((in_region ? cfg->rtt[origin][e] : 0) < fastest)
+            fastest = in_region ? cfg->rtt[origin][e] : 0;
+    }
+    double total = 0;
     int64_t last = -1;
     for (int64_t e = 0; e < cfg->n; e++) {
-        w[e] = 0;
-        if ((any && !healthy[e]) || (uint32_t)cfg->cluster[e] == skip || cfg->priority[e] != prio)
+        if (!(cand >> e & 1))
             continue;
-        mr_time rtt = in_region ? cfg->rtt[origin][e] : 0;
-        if (rtt <= fastest + cfg->additional_latency) {
-            w[e] = cfg->weight[e] > 0 ? cfg->weight[e] : 0;
-            total += w[e];
-            last = e;
+        if ((in_region ? cfg->rtt[origin][e] : 0) > fastest + cfg->additional_latency) {
+            cand &= ~((uint32_t)1 << e);
+            continue;
+        }
+        total += cfg->weight[e];
+        last = e;
+    }
+    /* Then by weight, drawing only when there is a choice. */
+    if (__builtin_popcount(cand) > 1 && total > 0) {
+        double u = mr_rng_uniform(r) * total;
+        for (int64_t e = 0; e < cfg->n; e++) {
+            if (!(cand >> e & 1))
+                continue;
+            if (u < cfg->weight[e])
+                return (uint32_t)cfg->cluster[e];
+            u -= cfg->weight[e];
         }
     }
-    if (last < 0)
-        return MR_NO_ANSWER;
-    int64_t pick = last;
-    if (total > 0 && last >= 0) {
-        int many = 0;
-        for (int64_t e = 0; e < cfg->n; e++)
-            many += w[e] > 0;
-        if (many > 1) {
-            double u = mr_rng_uniform(r) * total;
-            for (int64_t e = 0; e < cfg->n; e++) {
-                if (w[e] > 0 && u < w[e]) {
-                    pick = e;
-                    break;
-                }
-                u -= w[e];
-            }
-        }
-    }
-    return (uint32_t)cfg->cluster[pick];
+    return (uint32_t)cfg->cluster[last];
 }
 
 static void fd_report(const mr_component *self, mr_report *out)

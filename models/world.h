@@ -279,11 +279,13 @@ typedef struct mr_fd_state {
 
 /* The origin (cluster component id) that edge `pop` sends a request from
  * clients near region `origin` to (rule 2: healthy by that edge's view,
- * lowest priority, within additional_latency of the fastest, by weight;
- * fail-open over every origin), skipping the cluster `skip` (UINT32_MAX:
- * none). MR_NO_ANSWER when Front Door itself is out. */
-uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t skip, mr_rng *r,
-                      mr_time now);
+ * lowest priority, within additional_latency of the fastest, by weight),
+ * among the origins of the bit set `home` (a population's home stamp, or
+ * every origin); when none of those is healthy, among `fallback`'s; when
+ * none of those either, fail-open over `home`. Skips the cluster `skip`
+ * (UINT32_MAX: none). MR_NO_ANSWER when Front Door itself is out. */
+uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
+                      uint32_t fallback, uint32_t skip, mr_rng *r, mr_time now);
 
 /* ---- plain Azure DNS ------------------------------------------------------------ */
 typedef struct mr_dns_cfg {
@@ -354,6 +356,9 @@ typedef struct mr_clients_cfg {
     mr_dist backoff;      /* wait after a failed attempt */
     int64_t runtime_cache;
     mr_time rtt[MR_MAX_REGIONS]; /* round trip to the region with that component id */
+    /* Front Door origins (bit sets over its origins) this population may
+     * use: its home stamp's (0: every origin), then its fallbacks'. */
+    int64_t home, fallback;
 } mr_clients_cfg;
 
 typedef struct mr_clients_state {
@@ -367,6 +372,7 @@ typedef struct mr_clients_state {
     mr_time *rt_expiry;
     uint32_t nres;
     uint64_t requests, attempts, failures;
+    uint64_t measured, succeeded; /* requests after the warm-up, and their successes */
 } mr_clients_state;
 
 /* ---- SLO collector --------------------------------------------------------- */

@@ -69,6 +69,14 @@ typedef struct mr_episode_result {
     uint64_t censored;  /* replications in which service never recovered */
 } mr_episode_result;
 
+/* One client population's own availability: with stamps, the blast radius
+ * of a stamp's failure is its populations. */
+typedef struct mr_population_result {
+    const char *name;  /* not owned */
+    const char *stamp; /* its home stamp, or NULL; not owned */
+    mr_summary availability;
+} mr_population_result;
+
 typedef struct mr_result {
     const char *scenario; /* not owned */
     const char *file;     /* not owned */
@@ -82,6 +90,8 @@ typedef struct mr_result {
     mr_summary cost_breakdown[MR_COST_ITEM_COUNT]; /* cost_usd_month by item, USD per month */
     mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
+    mr_population_result *populations; /* likewise */
+    size_t npopulations;
     double *per_rep; /* replications x MR_METRIC_COUNT values, row-major (NaN: n/a);
                         owned likewise; what `compare` pairs */
     const char *const *vary_keys;   /* a sweep's varied keys and this run's values; */

@@ -157,7 +157,21 @@ void mr_result_write_json(const mr_result *r, FILE *out)
         fprintf(out, "%s\n    \"%s\": ", i ? "," : "", mr_cost_item_name((mr_cost_item)i));
         json_summary(out, &r->cost_breakdown[i]);
     }
-    fputs("\n  },\n  \"episodes\": [", out);
+    fputs("\n  },\n  \"populations\": [", out);
+    for (size_t i = 0; i < r->npopulations; i++) {
+        const mr_population_result *p = &r->populations[i];
+        fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+        json_string(out, p->name);
+        fputs(", \"stamp\": ", out);
+        if (p->stamp)
+            json_string(out, p->stamp);
+        else
+            fputs("null", out);
+        fputs(", \"availability\": ", out);
+        json_summary(out, &p->availability);
+        fputs("}", out);
+    }
+    fputs(r->npopulations ? "\n  ],\n  \"episodes\": [" : "],\n  \"episodes\": [", out);
     for (size_t e = 0; e < r->nepisodes; e++) {
         const mr_episode_result *ep = &r->episodes[e];
         fputs(e ? ",\n    {\"fault\": " : "\n    {\"fault\": ", out);
@@ -214,6 +228,11 @@ void mr_result_write_table(const mr_result *r, FILE *out)
         char name[48];
         snprintf(name, sizeof name, "  cost: %s", mr_cost_item_name((mr_cost_item)i));
         table_row(out, name, mr_metric_unit(MR_METRIC_COST_USD_MONTH), &r->cost_breakdown[i]);
+    }
+    for (size_t i = 0; i < r->npopulations && r->npopulations > 1; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "availability %s", r->populations[i].name);
+        table_row(out, name, "", &r->populations[i].availability);
     }
     for (size_t e = 0; e < r->nepisodes; e++) {
         const mr_episode_result *ep = &r->episodes[e];

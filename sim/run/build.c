@@ -158,6 +158,84 @@ static void check_fault(const mr_scenario *sc, const mr_sc_fault *f, mr_diag *di
     }
 }
 
+/* The Front Door origins (a bit set) that serve the clusters of stamp s. */
+static uint32_t stamp_origins(const mr_scenario *sc, size_t s)
+{
+    uint32_t set = 0;
+    const mr_sc_stamp *st = &sc->stamps[s];
+    for (size_t e = 0; e < sc->traffic.nendpoints; e++)
+        for (size_t c = 0; c < st->clusters.n; c++)
+            if (sc->traffic.endpoints[e].cluster == st->clusters.v[c])
+                set |= (uint32_t)1 << e;
+    return set;
+}
+
+/* Whether store d keeps a copy in region r. */
+static int store_in_region(const mr_sc_datastore *d, size_t r)
+{
+    if (d->primary == r)
+        return 1;
+    for (size_t i = 0; i < d->nreplicas; i++)
+        if (d->replicas[i].region == r)
+            return 1;
+    for (size_t i = 0; i < d->regions.n; i++)
+        if (d->regions.v[i] == r)
+            return 1;
+    return 0;
+}
+
+/* Stamps are routed by Front Door (each population to its home stamp's
+ * origins); a population may fall back only to a stamp that holds a copy
+ * of every store it uses (DESIGN.md "Topologies"). */
+static void check_stamps(const mr_scenario *sc, mr_diag *diag, int *rc)
+{
+    char what[200];
+    if (sc->nstamps == 0)
+        return;
+    if (sc->traffic.kind != MR_TRAFFIC_FRONT_DOOR) {
+        snprintf(what, sizeof what, "deployment stamps behind %s (only front_door routes "
+                                    "populations to their stamps here)",
+                 mr_traffic_kind_names[sc->traffic.kind]);
+        unsupported(diag, &sc->stamps[0].mark, rc, what);
+        return;
+    }
+    for (size_t s = 0; s < sc->nstamps; s++) {
+        const mr_sc_stamp *st = &sc->stamps[s];
+        for (size_t c = 0; c < st->clusters.n; c++) {
+            uint32_t found = 0;
+            for (size_t e = 0; e < sc->traffic.nendpoints; e++)
+                found |= sc->traffic.endpoints[e].cluster == st->clusters.v[c];
+            if (!found) {
+                mr_diag_error(diag, &st->clusters.mark,
+                              "stamp '%s': cluster '%s' is not a Front Door origin, so no "
+                              "traffic can reach it: add {cluster: %s} to traffic.origins",
+                              st->name, sc->clusters[st->clusters.v[c]].name,
+                              sc->clusters[st->clusters.v[c]].name);
+                *rc = MR_ESCENARIO;
+            }
+        }
+    }
+    for (size_t i = 0; i < sc->nclients; i++) {
+        const mr_sc_client *c = &sc->clients[i];
+        for (size_t f = 0; f < c->fallback.n; f++) {
+            const mr_sc_stamp *fb = &sc->stamps[c->fallback.v[f]];
+            for (size_t u = 0; u < c->uses.n; u++) {
+                const mr_sc_datastore *d = &sc->datastores[c->uses.v[u]];
+                int there = store_in_region(d, fb->region);
+                for (size_t k = 0; k < fb->datastores.n; k++)
+                    there |= fb->datastores.v[k] == c->uses.v[u];
+                if (!there) {
+                    mr_diag_error(diag, &c->fallback.mark,
+                                  "clients '%s': fallback stamp '%s' holds no copy of data "
+                                  "store '%s', so the population cannot fall back there",
+                                  c->name, fb->name, d->name);
+                    *rc = MR_ESCENARIO;
+                }
+            }
+        }
+    }
+}
+
 int mr_build_check(const mr_scenario *sc, mr_diag *diag)
 {
     int rc = MR_OK;
@@ -183,8 +261,7 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
                  mr_store_kind_names[sc->datastores[i].kind]);
         unsupported(diag, &sc->datastores[i].mark, &rc, what);
     }
-    for (size_t i = 0; i < sc->nstamps; i++)
-        unsupported(diag, &sc->stamps[i].mark, &rc, "a deployment stamp");
+    check_stamps(sc, diag, &rc);
     if (sc->failover.present)
         unsupported(diag, &sc->failover.mark, &rc, "a failover policy");
     for (size_t i = 0; i < sc->nclusters; i++) {
@@ -199,8 +276,6 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
         const mr_sc_client *c = &sc->clients[i];
         if (c->uses.n > 0)
             unsupported(diag, &c->uses.mark, &rc, "clients using data stores");
-        if (c->stamp != MR_SC_NONE)
-            unsupported(diag, &c->mark, &rc, "clients pinned to a stamp");
         if (c->resolver == MR_SC_NONE)
             unsupported(diag, &c->mark, &rc, "clients without a resolver");
     }
@@ -450,6 +525,11 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                                                                                      : MR_RUNTIME_NONE};
         for (size_t r = 0; r < sc->nregions; r++)
             cfg.rtt[r] = sc->rtt[c->origin * sc->nregions + r];
+        if (c->stamp != MR_SC_NONE) {
+            cfg.home = stamp_origins(sc, c->stamp);
+            for (size_t f = 0; f < c->fallback.n; f++)
+                cfg.fallback |= stamp_origins(sc, c->fallback.v[f]);
+        }
         snprintf(name, sizeof name, "clients/%s", c->name);
         rc = add(sim, "clients", name, &cfg, diag);
     }

@@ -46,9 +46,14 @@ static size_t col_requests(const mr_scenario *sc)
     return col_events(sc) + 1;
 }
 
+static size_t col_population(const mr_scenario *sc, size_t p)
+{
+    return col_requests(sc) + 1 + p;
+}
+
 static size_t col_cost(const mr_scenario *sc, int item)
 {
-    return col_requests(sc) + 1 + (size_t)item;
+    return col_population(sc, sc->nclients) + (size_t)item;
 }
 
 static int run_one(void *vctx, uint64_t rep, double *row)
@@ -87,6 +92,10 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     for (size_t i = 0; mr_report_get(r, i, &comp, &metric, &v); i++) {
         if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "requests") == 0)
             row[col_requests(sc)] = (isnan(row[col_requests(sc)]) ? 0 : row[col_requests(sc)]) + v;
+        if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "availability") == 0)
+            for (size_t p = 0; p < sc->nclients; p++)
+                if (strcmp(comp + 8, sc->clients[p].name) == 0)
+                    row[col_population(sc, p)] = v;
         if (strncmp(comp, "episode/", 8) != 0)
             continue;
         if (strcmp(metric, "fault") == 0)
@@ -225,6 +234,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         double req = rows[i * ctx.ncols + col_requests(sc)];
         out->requests += isnan(req) ? 0 : (uint64_t)req;
     }
+    out->npopulations = sc->nclients;
+    out->populations = mr_xcalloc(sc->nclients + 1, sizeof *out->populations);
+    for (size_t p = 0; p < sc->nclients; p++) {
+        mr_population_result *pr = &out->populations[p];
+        pr->name = sc->clients[p].name;
+        pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
+                                                        : NULL;
+        mr_summarize(rows + col_population(sc, p), reps, ctx.ncols, &pr->availability);
+    }
     out->nepisodes = sc->nfaults;
     out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
     for (size_t f = 0; f < sc->nfaults; f++) {
@@ -246,6 +264,9 @@ void mr_result_fini(mr_result *r)
 {
     free(r->episodes);
     free(r->per_rep);
+    free(r->populations);
+    r->populations = NULL;
+    r->npopulations = 0;
     r->episodes = NULL;
     r->per_rep = NULL;
     r->nepisodes = 0;
