@@ -98,7 +98,7 @@ Test(result, cost_breakdown_names_every_item_in_json_and_table)
                         "\"max\": 100, \"n\": 3},\n    \"cluster_fees\": {"),
               "%s", j);
     cr_assert(strstr(j, "\"transfer\": {") && strstr(j, "\"traffic\": {"), "%s", j);
-    cr_assert(strstr(j, "\"datastores\": null\n  },\n  \"episodes\": ["), "%s", j);
+    cr_assert(strstr(j, "\"datastores\": null\n  },\n"), "%s", j);
     free(j);
     char *t = render(&r, 0);
     cr_assert(strstr(t, "  cost: cluster_fees (USD)          100          100"), "%s", t);
