@@ -49,6 +49,7 @@ static int slo_init(mr_component *self, mr_diag *diag)
     for (int64_t r = 0; r < cfg->resolvers; r++)
         st->fail_issue[r] = -1;
     mr_hist_init(&st->latency_ms);
+    mr_hist_init(&st->warm_latency_ms);
     mr_hist_init(&st->client_rto_hist);
     mr_tally_reset(&st->client_rto_s);
     return MR_OK;
@@ -77,8 +78,9 @@ void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done)
         s->total[w]++;
         s->ok[w] += ok != 0;
     }
-    if (ok && first_issue >= s->warmup)
-        mr_hist_add(&s->latency_ms, 1e3 * mr_time_to_s(done - first_issue));
+    if (ok)
+        mr_hist_add(first_issue >= s->warmup ? &s->latency_ms : &s->warm_latency_ms,
+                    1e3 * mr_time_to_s(done - first_issue));
 }
 
 void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault)
@@ -134,6 +136,25 @@ static double episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k
     return mr_time_to_s(limit - start);
 }
 
+/* Below-target windows of episode k, warm-up excluded. The windows are
+ * shared out so that none counts twice: an episode owns the windows from
+ * the one holding its start up to the one holding the next episode's start
+ * (excluded), the last one up to the horizon. */
+static uint64_t episode_downtime(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k,
+                                 size_t w0, size_t w1)
+{
+    size_t a = (size_t)(s->ep[k].start / cfg->window);
+    size_t b = k + 1 < s->nep ? (size_t)(s->ep[k + 1].start / cfg->window) : w1;
+    if (a < w0)
+        a = w0;
+    if (b > w1)
+        b = w1;
+    uint64_t bad = 0;
+    for (size_t w = a; w < b; w++)
+        bad += !meets(s, cfg->success_target, w);
+    return bad;
+}
+
 static void slo_report(const mr_component *self, mr_report *out)
 {
     const mr_slo_cfg *cfg = self->cfg;
@@ -151,6 +172,17 @@ static void slo_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, "", "availability", total ? (double)ok / (double)total : NAN);
     mr_report_scalar(out, "", "downtime_s", (double)bad * mr_time_to_s(cfg->window));
     mr_report_scalar(out, "", "requests", (double)total);
+    /* The warm-up on its own, for slo.steady_state: the windows the metrics
+     * above leave out. */
+    uint64_t wtotal = 0, wok = 0;
+    for (size_t w = 0; w < w0 && w < st->nwin; w++) {
+        wtotal += st->total[w];
+        wok += st->ok[w];
+    }
+    mr_report_scalar(out, "", "warmup_availability",
+                     wtotal ? (double)wok / (double)wtotal : NAN);
+    mr_report_scalar(out, "", "warmup_latency_ms_p99",
+                     mr_hist_quantile(&st->warm_latency_ms, 0.99));
     double rto_sum = 0;
     for (size_t k = 0; k < st->nep; k++) {
         int censored;
@@ -161,6 +193,8 @@ static void slo_report(const mr_component *self, mr_report *out)
         mr_report_scalar(out, comp, "fault", (double)st->ep[k].fault);
         mr_report_scalar(out, comp, "rto_s", rto);
         mr_report_scalar(out, comp, "censored", censored);
+        mr_report_scalar(out, comp, "downtime_s",
+                         episode_downtime(cfg, st, k, w0, w1) * mr_time_to_s(cfg->window));
         rto_sum += rto;
     }
     mr_report_scalar(out, "", "rto_s", st->nep ? rto_sum / (double)st->nep : NAN);
@@ -185,6 +219,7 @@ static void slo_fini(mr_component *self)
     free(st->fail_issue);
     free(st->done_ep);
     mr_hist_fini(&st->latency_ms);
+    mr_hist_fini(&st->warm_latency_ms);
     mr_hist_fini(&st->client_rto_hist);
 }
 

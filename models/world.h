@@ -393,6 +393,7 @@ struct mr_slo_state {
     size_t nwin;
     size_t nres;
     mr_hist latency_ms;   /* successful requests, first issue to completion */
+    mr_hist warm_latency_ms; /* the same for requests first issued in the warm-up */
     mr_slo_episode ep[MR_MAX_FAULTS * 8];
     size_t nep;
     /* Client RTO per resolver (rule: first failing request after an

@@ -23,13 +23,25 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag);
  * must outlive it), or an error with diagnostics. */
 int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, mr_diag *diag);
 
+/* Progress of a run, for display: replications finished (in any order),
+ * the most that may run (max in adaptive mode), simulated events of the
+ * finished ones and the wall time so far. */
+typedef struct mr_progress {
+    uint64_t done, total;
+    int adaptive; /* total is max: the run may stop before */
+    uint64_t events;
+    double elapsed_s;
+} mr_progress;
+
+typedef void (*mr_run_progress_fn)(void *ctx, const mr_progress *p);
+
 typedef struct mr_run_opts {
-    uint64_t replications; /* 0: the scenario's */
+    uint64_t replications; /* 0: the scenario's (adaptive if it says so); else fixed */
     uint64_t seed;
     int seed_set;          /* 1: seed overrides the scenario's */
     int jobs;              /* >= 1 */
     FILE *trace;           /* replication 0's events as CSV, or NULL */
-    mr_progress_fn progress;
+    mr_run_progress_fn progress; /* optional; called on the calling thread */
     void *progress_ctx;
 } mr_run_opts;
 

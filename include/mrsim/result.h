@@ -59,6 +59,34 @@ const char *mr_metric_unit(mr_metric m);
 /* 1 when a higher value is better (availability), 0 when lower is. */
 int mr_metric_higher_is_better(mr_metric m);
 
+/* One SLO verdict (DESIGN.md "SLO verdict"): the share of replications whose
+ * value meets the limit, and whether that share reaches slo.confidence. A
+ * target that cannot be evaluated (an RPO without data stores, a steady
+ * state without warm-up) has evaluable == 0 and a reason, never a pass. */
+typedef struct mr_verdict {
+    const char *target; /* "availability", "rto", "rpo", "latency_p99" */
+    double limit;       /* seconds for durations, a ratio for availability */
+    int evaluable;
+    const char *reason; /* why not evaluable; static */
+    int met;
+    double p_met;
+    uint64_t n;         /* replications that gave a value */
+} mr_verdict;
+
+enum { MR_VERDICT_MAX = 4 };
+
+/* How the replication count was decided: fixed, or the sequential rule of
+ * run.replications {min, max, until}. */
+typedef struct mr_stopping {
+    int adaptive;
+    const char *metric;      /* not owned */
+    double target_rel;       /* rel_ci_half_width */
+    double achieved_rel;     /* at the last check; NaN when not computable, INF for a
+                                zero mean with a non-zero half-width */
+    int converged;           /* 0: stopped at max */
+    uint64_t min, max, batch;
+} mr_stopping;
+
 typedef struct mr_episode_result {
     const char *fault;  /* name; not owned */
     const char *kind;   /* fault kind; not owned */
@@ -67,6 +95,9 @@ typedef struct mr_episode_result {
     mr_summary rto_s;
     mr_summary rpo_s;
     uint64_t censored;  /* replications in which service never recovered */
+    mr_summary budget_share; /* share of the 30-day error budget its episodes burn */
+    mr_verdict expect[2];    /* the fault's expect: {rto, rpo}, those stated */
+    size_t nexpect;
 } mr_episode_result;
 
 /* One client population's own availability: with stamps, the blast radius
@@ -97,7 +128,22 @@ typedef struct mr_result {
     const char *const *vary_keys;   /* a sweep's varied keys and this run's values; */
     const char *const *vary_values; /* printed as "vary" when nvary > 0; not owned */
     size_t nvary;
+    double slo_confidence;
+    mr_verdict slo[MR_VERDICT_MAX]; /* slo.targets, those stated */
+    size_t nslo;
+    mr_verdict steady[MR_VERDICT_MAX]; /* slo.steady_state, on the warm-up */
+    size_t nsteady;
+    mr_stopping stopping;
 } mr_result;
+
+/* 1 when a stated, evaluable SLO target or a fault's expectation was missed
+ * (what --check-slo turns into exit status 3). Targets that cannot be
+ * evaluated and the steady state (a warning) do not count. */
+int mr_result_slo_missed(const mr_result *r);
+
+/* Warnings about a result on err: steady-state targets missed (the topology
+ * is mis-sized) and, when check is set, targets that could not be checked. */
+void mr_result_write_warnings(const mr_result *r, int check, FILE *err);
 
 /* A paired difference b - a of one metric over the replications both runs
  * share (common random numbers make them pairs). */

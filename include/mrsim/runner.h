@@ -21,7 +21,9 @@ typedef int (*mr_rep_fn)(void *ctx, uint64_t rep, double *metrics);
 typedef void (*mr_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 typedef struct mr_runner {
-    uint64_t replications; /* >= 1 */
+    uint64_t first;        /* replications first .. replications - 1 run (0: all); a
+                              sequential rule runs its batches this way */
+    uint64_t replications; /* >= 1, > first */
     int jobs;              /* worker threads, >= 1 (capped at replications) */
     size_t nmetrics;
     mr_rep_fn run;
@@ -30,8 +32,9 @@ typedef struct mr_runner {
     void *progress_ctx;
 } mr_runner;
 
-/* Runs every replication; out receives replications x nmetrics values, row
- * rep at out + rep * nmetrics. Returns MR_OK, or the code of the failed
+/* Runs replications first .. replications - 1; out receives their rows, row
+ * rep at out + rep * nmetrics (out holds replications rows). Progress reports
+ * (done, total) of this call's replications - first. Returns MR_OK, or the code of the failed
  * replication with the lowest index (setting *failed_rep if not NULL), so a
  * failure is reported the same whatever the thread count. MR_EINVAL for a
  * bad spec. */

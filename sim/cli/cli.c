@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mrsim/alloc.h"
@@ -157,6 +158,8 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_parse_u64(cmd, a, v, 1, 4096, &x))
             return -1;
         c->opts.jobs = (int)x;
+    } else if (strcmp(a, "--check-slo") == 0) {
+        c->check_slo = 1;
     } else if (strcmp(a, "--set") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
@@ -165,4 +168,54 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
         return 0;
     }
     return 1;
+}
+
+static void progress_line(void *vctx, const mr_progress *p)
+{
+    mr_cli_progress *pr = vctx;
+    char rate[32] = "-", eta[32] = "-";
+    if (p->elapsed_s > 0)
+        snprintf(rate, sizeof rate, "%.3g", (double)p->events / p->elapsed_s);
+    if (p->done > 0 && p->done <= p->total) {
+        double left = p->elapsed_s / (double)p->done * (double)(p->total - p->done);
+        if (left < 120)
+            snprintf(eta, sizeof eta, "%.0f s", left);
+        else if (left < 7200)
+            snprintf(eta, sizeof eta, "%.0f min", left / 60);
+        else
+            snprintf(eta, sizeof eta, "%.1f h", left / 3600);
+    }
+    /* In adaptive mode total is max and the run may stop before: the ETA is
+     * then an upper bound. */
+    fprintf(stderr, "\rmrsim: %llu%s%llu replications, %s events/s, ETA %s%s   ",
+            (unsigned long long)p->done, p->adaptive ? " of at most " : "/",
+            (unsigned long long)p->total, rate, p->adaptive ? "at most " : "", eta);
+    fflush(stderr);
+    pr->shown = 1;
+}
+
+void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_progress *pr)
+{
+    pr->shown = 0;
+    if (!c->quiet && isatty(STDERR_FILENO)) {
+        opts->progress = progress_line;
+        opts->progress_ctx = pr;
+    }
+}
+
+void mr_cli_progress_end(mr_cli_progress *pr)
+{
+    if (pr->shown)
+        fputc('\n', stderr);
+    pr->shown = 0;
+}
+
+int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n)
+{
+    int missed = 0;
+    for (size_t i = 0; i < n; i++) {
+        mr_result_write_warnings(&results[i], c->check_slo, stderr);
+        missed |= mr_result_slo_missed(&results[i]);
+    }
+    return c->check_slo && missed ? MR_EXIT_SLO : MR_EXIT_OK;
 }

@@ -55,6 +55,7 @@ typedef struct mr_cli_common {
     const char **sets;      /* --set values in order; room for argc of them */
     size_t nsets;
     int json, quiet;
+    int check_slo;          /* --check-slo: exit 3 when a target is missed */
 } mr_cli_common;
 
 /* Sets the defaults; sets gets room for argc values. Free with mr_cli_common_fini. */
@@ -65,6 +66,21 @@ void mr_cli_common_fini(mr_cli_common *c);
  * Returns 1 when it was one, 0 when it is not a common option, -1 after a
  * usage error has been printed. */
 int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_common *c);
+
+/* Progress on stderr (CLI.md): replications done, events/s and ETA on one
+ * line rewritten in place, only when stderr is a terminal and not -q. */
+typedef struct mr_cli_progress {
+    int shown; /* a line is open */
+} mr_cli_progress;
+
+/* Sets opts->progress when c asks for progress and stderr is a terminal. */
+void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_progress *pr);
+/* Ends the line if one is open (a sequential rule may stop before max). */
+void mr_cli_progress_end(mr_cli_progress *pr);
+
+/* The exit status for --check-slo over results (MR_EXIT_SLO when one was
+ * missed, else MR_EXIT_OK), after the warnings of every result on stderr. */
+int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n);
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);

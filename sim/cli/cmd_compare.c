@@ -19,7 +19,7 @@
 void mr_cmd_compare_help(FILE *out)
 {
     fputs("usage: mrsim compare A.yaml B.yaml ... [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                     [--json] [-q]\n"
+          "                     [--json] [--check-slo] [-q]\n"
           "       mrsim compare FILE.yaml        (a file with variants:)\n\n"
           "Runs every scenario (or variant) with common random numbers: the same seed\n"
           "for replication i everywhere, so the difference of each metric against the\n"
@@ -159,17 +159,26 @@ int mr_cmd_compare(int argc, char **argv)
             opts.seed = scs[0]->seed;
             opts.seed_set = 1;
         }
-        if (opts.replications == 0)
-            opts.replications = (uint64_t)scs[0]->run.replications;
+        /* Without -n the first run decides the count (by its sequential
+         * rule, if it has one) and the others run as many: pairs need it. */
         for (size_t r = 0; r < nspecs && rc == MR_OK; r++) {
             labels[r] = specs[r].label ? specs[r].label : scs[r]->name;
             if (!quiet && isatty(STDERR_FILENO))
                 fprintf(stderr, "mrsim: running %s (%zu of %zu)\n", labels[r], r + 1, nspecs);
+            mr_cli_progress pr;
+            mr_cli_progress_attach(&c, &opts, &pr);
             rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
+            mr_cli_progress_end(&pr);
+            if (rc == MR_OK && opts.replications == 0)
+                opts.replications = results[r].replications;
         }
     }
     mr_diag_print(diag, stderr);
+    int slo_status = MR_EXIT_OK;
     if (rc == MR_OK) {
+        for (size_t r = 0; r < nspecs; r++)
+            results[r].scenario = labels[r];
+        slo_status = mr_cli_slo_status(&c, results, nspecs);
         if (json) {
             fputs("{\"runs\": [\n", stdout);
             for (size_t r = 0; r < nspecs; r++) {
@@ -221,5 +230,5 @@ int mr_cmd_compare(int argc, char **argv)
     free(files);
     mr_cli_common_fini(&c);
     mr_diag_free(diag);
-    return mr_cli_exit_code(rc);
+    return rc != MR_OK ? mr_cli_exit_code(rc) : slo_status;
 }

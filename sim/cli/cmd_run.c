@@ -15,28 +15,22 @@
 void mr_cmd_run_help(FILE *out)
 {
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                 [--json] [--trace FILE] [-q]\n\n"
+          "                 [--json] [--trace FILE] [--check-slo] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
           "95% confidence interval and percentiles across replications.\n\n"
-          "  -n, --replications N  replications (default: run.replications of the file)\n"
+          "  -n, --replications N  a fixed count (default: run.replications of the file,\n"
+          "                        which may be a sequential rule {min, max, until})\n"
           "  -s, --seed S          64-bit seed (default: seed of the file)\n"
           "  -j, --jobs J          worker threads (default: the number of cores)\n"
           "  --set KEY=VALUE       override a value by its dotted path; repeatable\n"
           "  --json                print the result document instead of the table\n"
           "  --trace FILE          write every event of replication 0 as CSV\n"
+          "  --check-slo           exit 3 when an slo.targets entry or a fault's expect:\n"
+          "                        is missed (nothing stated: nothing to check, exit 0)\n"
           "  -q, --quiet           no progress on stderr\n\n"
           "example:\n"
           "  mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n",
           out);
-}
-
-static void progress(void *ctx, uint64_t done, uint64_t total)
-{
-    (void)ctx;
-    fprintf(stderr, "\rmrsim: %llu/%llu replications", (unsigned long long)done,
-            (unsigned long long)total);
-    if (done == total)
-        fputs("\n", stderr);
 }
 
 int mr_cmd_run(int argc, char **argv)
@@ -86,9 +80,10 @@ int mr_cmd_run(int argc, char **argv)
     }
     mr_result result = {0};
     if (rc == MR_OK) {
-        if (!c.quiet && isatty(STDERR_FILENO))
-            opts.progress = progress;
+        mr_cli_progress pr;
+        mr_cli_progress_attach(&c, &opts, &pr);
         rc = mr_run_scenario(sc, &opts, &result, diag);
+        mr_cli_progress_end(&pr);
     }
     if (opts.trace && fclose(opts.trace) != 0 && rc == MR_OK) {
         fprintf(stderr, "mrsim: error: %s: write failed: %s\n", trace_path, strerror(errno));
@@ -97,15 +92,17 @@ int mr_cmd_run(int argc, char **argv)
     if (rc != MR_OK && opts.trace)
         remove(trace_path); /* nothing written half-way */
     mr_diag_print(diag, stderr);
+    int slo_status = MR_EXIT_OK;
     if (rc == MR_OK) {
         if (c.json)
             mr_result_write_json(&result, stdout);
         else
             mr_result_write_table(&result, stdout);
+        slo_status = mr_cli_slo_status(&c, &result, 1);
     }
     mr_result_fini(&result);
     mr_scenario_free(sc);
     mr_diag_free(diag);
     mr_cli_common_fini(&c);
-    return mr_cli_exit_code(rc);
+    return rc != MR_OK ? mr_cli_exit_code(rc) : slo_status;
 }

@@ -19,7 +19,7 @@
 void mr_cmd_sweep_help(FILE *out)
 {
     fputs("usage: mrsim sweep SCENARIO.yaml [--vary KEY=V1,V2,...]... [-n N] [-s SEED] [-j J]\n"
-          "                   [--set KEY=VALUE]... [--json] [-q]\n\n"
+          "                   [--set KEY=VALUE]... [--json] [--check-slo] [-q]\n\n"
           "Runs the cross product of the values of every --vary key and of the file's\n"
           "sweep: section (--vary wins for a key in both), one run each, with common\n"
           "random numbers. Values are split at commas outside brackets and parentheses,\n"
@@ -108,7 +108,11 @@ static void print_row(const mr_result *r, const axis *axes, size_t naxes, const 
         else
             printf(" %11.6g +/- %-8.3g", s->mean, (s->ci_hi - s->ci_lo) / 2);
     }
-    putchar('\n');
+    /* The SLO verdict of the point: every stated target and expectation. */
+    size_t stated = r->nslo;
+    for (size_t e = 0; e < r->nepisodes; e++)
+        stated += r->episodes[e].nexpect;
+    printf(" %-6s\n", stated == 0 ? "-" : mr_result_slo_missed(r) ? "missed" : "met");
 }
 
 int mr_cmd_sweep(int argc, char **argv)
@@ -195,8 +199,6 @@ int mr_cmd_sweep(int argc, char **argv)
             opts.seed = base->seed;
             opts.seed_set = 1;
         }
-        if (opts.replications == 0)
-            opts.replications = (uint64_t)base->run.replications;
         /* Load and check every combination before running any. */
         for (size_t r = 0; r < nruns && rc == MR_OK; r++) {
             size_t rest = r;
@@ -222,18 +224,27 @@ int mr_cmd_sweep(int argc, char **argv)
         for (size_t r = 0; r < nruns && rc == MR_OK; r++) {
             if (!quiet && isatty(STDERR_FILENO))
                 fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, nruns);
+            mr_cli_progress pr;
+            mr_cli_progress_attach(&c, &opts, &pr);
             rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
+            mr_cli_progress_end(&pr);
+            /* Without -n the first run decides the count (by its sequential
+             * rule, if it has one) and every other runs as many. */
+            if (rc == MR_OK && opts.replications == 0)
+                opts.replications = results[r].replications;
         }
     }
     mr_diag_print(diag, stderr);
+    int slo_status = MR_EXIT_OK;
     if (status == MR_EXIT_OK && rc == MR_OK) {
+        slo_status = mr_cli_slo_status(&c, results, nruns);
         if (json)
             fputs("{\"runs\": [\n", stdout);
         else {
             for (size_t k = 0; k < naxes; k++)
                 printf("%-14s ", axes[k].key);
-            printf(" %22s %22s %22s %22s %22s\n", "availability", "downtime_s", "rto_s",
-                   "client_rto_s", "latency_ms_p99");
+            printf(" %22s %22s %22s %22s %22s %-6s\n", "availability", "downtime_s", "rto_s",
+                   "client_rto_s", "latency_ms_p99", "slo");
         }
         for (size_t r = 0; r < nruns; r++) {
             size_t rest = r;
@@ -273,5 +284,7 @@ int mr_cmd_sweep(int argc, char **argv)
     mr_cli_common_fini(&c);
     mr_scenario_free(base);
     mr_diag_free(diag);
+    if (status == MR_EXIT_OK && rc == MR_OK)
+        status = slo_status;
     return status != MR_EXIT_OK ? status : mr_cli_exit_code(rc);
 }

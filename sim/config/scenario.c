@@ -936,19 +936,26 @@ static void add_line(mr_diag *diag, const char *line)
     free(loc);
 }
 
-/* Binds a copy of the document with value set at path, and adds the problems
- * the main binding did not already report. */
-static void check_override(mr__bind *b, const char *path, const mr_mark *path_mark,
-                           const mr_node *value)
+/* Binds a copy of the document with values[i] set at paths[i] (i < n), and
+ * adds the problems the main binding did not already report. A variant's
+ * sets are checked together: one may need another (clients pinned to
+ * stamps the same variant declares). */
+static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
+                            const mr_mark *const *marks, const mr_node *const *values)
 {
     mr_doc *copy = mr_doc_clone(b->doc);
     mr_node_free(mr_node_map_remove(copy->root, "variants"));
     mr_node_free(mr_node_map_remove(copy->root, "sweep"));
     mr_diag *d = mr_diag_new();
-    mr_node *v = mr_node_clone(value);
-    if (mr_doc_set_node(copy, path, path_mark, v, d) != MR_OK) {
-        mr_node_free(v);
-    } else {
+    int ok = 1;
+    for (size_t k = 0; k < n && ok; k++) {
+        mr_node *v = mr_node_clone(values[k]);
+        if (mr_doc_set_node(copy, paths[k], marks[k], v, d) != MR_OK) {
+            mr_node_free(v);
+            ok = 0;
+        }
+    }
+    if (ok) {
         mr_scenario *sc = NULL;
         if (bind_doc(copy, b->sc->file, d, false, &sc) == MR_OK)
             mr_scenario_free(sc);
@@ -1002,8 +1009,18 @@ static void bind_variants(mr__bind *b, mr_node *root, bool check)
             char r[MR__PATH];
             mr__record(b, mr__path(r, mr__path(q, p, "set"), pr->key->text),
                        strchr(v->sets[k].text, '=') + 1);
-            if (check)
-                check_override(b, pr->key->text, &pr->key->mark, pr->value);
+        }
+        if (check && set->n > 0) {
+            const char **paths = mr__alloc(b, set->n * sizeof *paths);
+            const mr_mark **marks = mr__alloc(b, set->n * sizeof *marks);
+            const mr_node **values = mr__alloc(b, set->n * sizeof *values);
+            for (size_t k = 0; k < set->n; k++) {
+                mr_node_pair *pr = mr_node_pair_at(set, k);
+                paths[k] = pr->key->text;
+                marks[k] = &pr->key->mark;
+                values[k] = pr->value;
+            }
+            check_overrides(b, set->n, paths, marks, values);
         }
     }
 }
@@ -1038,7 +1055,9 @@ static void bind_sweep(mr__bind *b, mr_node *root, bool check)
         for (size_t i = 0; i < vals->n; i++) {
             make_override(b, &s->values[i], s->path, vals->items[i], &vals->items[i]->mark);
             if (check)
-                check_override(b, s->path, &pr->key->mark, vals->items[i]);
+                check_overrides(b, 1, (const char *const[]){s->path},
+                                (const mr_mark *const[]){&pr->key->mark},
+                                (const mr_node *const[]){vals->items[i]});
         }
         char *t = mr__flow(vals);
         mr__record(b, p, t);

@@ -123,6 +123,60 @@ static void json_summary(FILE *out, const mr_summary *s)
     fprintf(out, ", \"n\": %llu}", (unsigned long long)s->n);
 }
 
+/* {"limit": L, "met": B, "p_met": P, "n": N[, "reason": R]}, with the target
+ * name first when named (the slo array of CLI.md). Not evaluable: met and
+ * p_met are null and the reason says why. */
+static void json_verdict(FILE *out, const mr_verdict *v, int named)
+{
+    fputc('{', out);
+    if (named) {
+        fputs("\"target\": ", out);
+        json_string(out, v->target);
+        fputs(", ", out);
+    }
+    fputs("\"limit\": ", out);
+    json_number(out, v->limit);
+    if (v->evaluable) {
+        fprintf(out, ", \"met\": %s, \"p_met\": ", v->met ? "true" : "false");
+        json_number(out, v->p_met);
+    } else {
+        fputs(", \"met\": null, \"p_met\": null", out);
+    }
+    fprintf(out, ", \"n\": %llu", (unsigned long long)v->n);
+    if (!v->evaluable) {
+        fputs(", \"reason\": ", out);
+        json_string(out, v->reason);
+    }
+    fputc('}', out);
+}
+
+static void json_verdicts(FILE *out, const mr_verdict *v, size_t n)
+{
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        json_verdict(out, &v[i], 1);
+    }
+    fputs(n ? "\n  ]" : "]", out);
+}
+
+static void json_stopping(FILE *out, const mr_stopping *s)
+{
+    if (!s->adaptive) {
+        fputs("{\"rule\": \"fixed\"}", out);
+        return;
+    }
+    fputs("{\"rule\": \"until\", \"metric\": ", out);
+    json_string(out, s->metric);
+    fputs(", \"target_rel_half_width\": ", out);
+    json_number(out, s->target_rel);
+    fputs(", \"achieved_rel_half_width\": ", out);
+    json_number(out, s->achieved_rel);
+    fprintf(out, ", \"min\": %llu, \"max\": %llu, \"batch\": %llu, \"reason\": \"%s\"}",
+            (unsigned long long)s->min, (unsigned long long)s->max,
+            (unsigned long long)s->batch, s->converged ? "converged" : "max");
+}
+
 void mr_result_write_json(const mr_result *r, FILE *out)
 {
     fputs("{\n  \"mrsim\": ", out);
@@ -134,6 +188,8 @@ void mr_result_write_json(const mr_result *r, FILE *out)
     fprintf(out, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"horizon_s\": ",
             (unsigned long long)r->seed, (unsigned long long)r->replications);
     json_number(out, r->horizon_s);
+    fputs(",\n  \"stopping\": ", out);
+    json_stopping(out, &r->stopping);
     if (r->nvary > 0) {
         fputs(",\n  \"vary\": {", out);
         for (size_t i = 0; i < r->nvary; i++) {
@@ -184,9 +240,73 @@ void mr_result_write_json(const mr_result *r, FILE *out)
         json_summary(out, &ep->rto_s);
         fputs(", \"rpo_s\": ", out);
         json_summary(out, &ep->rpo_s);
-        fprintf(out, ", \"censored\": %llu}", (unsigned long long)ep->censored);
+        fprintf(out, ", \"censored\": %llu, \"budget_share\": ", (unsigned long long)ep->censored);
+        json_summary(out, &ep->budget_share);
+        fputs(", \"expect\": {", out);
+        for (size_t k = 0; k < ep->nexpect; k++) {
+            if (k)
+                fputs(", ", out);
+            json_string(out, ep->expect[k].target);
+            fputs(": ", out);
+            json_verdict(out, &ep->expect[k], 0);
+        }
+        fputs("}}", out);
     }
-    fputs(r->nepisodes ? "\n  ],\n  \"slo\": []\n}\n" : "],\n  \"slo\": []\n}\n", out);
+    fputs(r->nepisodes ? "\n  ],\n  \"slo\": " : "],\n  \"slo\": ", out);
+    json_verdicts(out, r->slo, r->nslo);
+    fputs(",\n  \"steady_state\": ", out);
+    json_verdicts(out, r->steady, r->nsteady);
+    fputs("\n}\n", out);
+}
+
+int mr_result_slo_missed(const mr_result *r)
+{
+    for (size_t i = 0; i < r->nslo; i++)
+        if (r->slo[i].evaluable && !r->slo[i].met)
+            return 1;
+    for (size_t e = 0; e < r->nepisodes; e++)
+        for (size_t k = 0; k < r->episodes[e].nexpect; k++)
+            if (r->episodes[e].expect[k].evaluable && !r->episodes[e].expect[k].met)
+                return 1;
+    return 0;
+}
+
+/* "rto <= 300 s" or "availability >= 0.999". */
+static void verdict_label(char *buf, size_t n, const mr_verdict *v)
+{
+    int up = strcmp(v->target, "availability") == 0;
+    snprintf(buf, n, "%s %s %.10g%s", v->target, up ? ">=" : "<=", v->limit, up ? "" : " s");
+}
+
+void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
+{
+    char label[64];
+    for (size_t i = 0; i < r->nsteady; i++) {
+        const mr_verdict *v = &r->steady[i];
+        verdict_label(label, sizeof label, v);
+        if (v->evaluable && !v->met)
+            fprintf(err,
+                    "mrsim: warning: %s: steady state %s missed on the warm-up (p_met %.4g): "
+                    "a topology that misses it without faults is mis-sized\n",
+                    r->scenario, label, v->p_met);
+    }
+    if (!check)
+        return;
+    for (size_t i = 0; i < r->nslo; i++) {
+        verdict_label(label, sizeof label, &r->slo[i]);
+        if (!r->slo[i].evaluable)
+            fprintf(err, "mrsim: note: %s: target %s not checked: %s\n", r->scenario, label,
+                    r->slo[i].reason);
+    }
+    for (size_t e = 0; e < r->nepisodes; e++) {
+        const mr_episode_result *ep = &r->episodes[e];
+        for (size_t k = 0; k < ep->nexpect; k++) {
+            verdict_label(label, sizeof label, &ep->expect[k]);
+            if (!ep->expect[k].evaluable)
+                fprintf(err, "mrsim: note: %s: %s expect %s not checked: %s\n", r->scenario,
+                        ep->fault, label, ep->expect[k].reason);
+        }
+    }
 }
 
 static void table_cell(FILE *out, double v)
@@ -215,10 +335,35 @@ static void table_row(FILE *out, const char *name, const char *unit, const mr_su
     fprintf(out, " %6llu\n", (unsigned long long)s->n);
 }
 
+static void table_verdict(FILE *out, const char *indent, const mr_verdict *v)
+{
+    char label[64];
+    verdict_label(label, sizeof label, v);
+    if (v->evaluable)
+        fprintf(out, "%s%-30s %-7s p_met %.4g (n %llu)\n", indent, label,
+                v->met ? "met" : "MISSED", v->p_met, (unsigned long long)v->n);
+    else
+        fprintf(out, "%s%-30s not evaluable: %s\n", indent, label, v->reason);
+}
+
 void mr_result_write_table(const mr_result *r, FILE *out)
 {
-    fprintf(out, "%s (%s): %llu replications of %.10g s, seed %llu\n\n", r->scenario, r->file,
+    fprintf(out, "%s (%s): %llu replications of %.10g s, seed %llu\n", r->scenario, r->file,
             (unsigned long long)r->replications, r->horizon_s, (unsigned long long)r->seed);
+    const mr_stopping *st = &r->stopping;
+    if (st->adaptive) {
+        fprintf(out, "stopping: %s 95%% CI half-width <= %.4g of the mean, checked every %llu "
+                     "(min %llu, max %llu): ",
+                st->metric, st->target_rel, (unsigned long long)st->batch,
+                (unsigned long long)st->min, (unsigned long long)st->max);
+        if (st->converged)
+            fprintf(out, "converged at %.4g\n", st->achieved_rel);
+        else if (isnan(st->achieved_rel) || isinf(st->achieved_rel))
+            fputs("stopped at max, half-width not computable\n", out);
+        else
+            fprintf(out, "stopped at max, half-width %.4g\n", st->achieved_rel);
+    }
+    fputc('\n', out);
     fprintf(out, "%-26s %12s %12s %12s %12s %12s %12s %6s\n", "metric", "mean", "ci95 lo",
             "ci95 hi", "p50", "p95", "p99", "n");
     for (int m = 0; m < MR_METRIC_COUNT; m++)
@@ -242,5 +387,19 @@ void mr_result_write_table(const mr_result *r, FILE *out)
         if (ep->censored)
             fprintf(out, "%-26s %llu replication(s) never recovered before the horizon\n", "",
                     (unsigned long long)ep->censored);
+        snprintf(name, sizeof name, "budget_share %s", ep->fault);
+        table_row(out, name, "", &ep->budget_share);
+        for (size_t k = 0; k < ep->nexpect; k++)
+            table_verdict(out, "  expect ", &ep->expect[k]);
+    }
+    if (r->nslo) {
+        fprintf(out, "\nslo targets (met when p_met >= %.4g):\n", r->slo_confidence);
+        for (size_t i = 0; i < r->nslo; i++)
+            table_verdict(out, "  ", &r->slo[i]);
+    }
+    if (r->nsteady) {
+        fputs("\nsteady state (on the warm-up):\n", out);
+        for (size_t i = 0; i < r->nsteady; i++)
+            table_verdict(out, "  ", &r->steady[i]);
     }
 }

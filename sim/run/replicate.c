@@ -47,15 +47,15 @@ static void *worker(void *arg)
 int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
 {
     if (spec == NULL || out == NULL || spec->run == NULL || spec->replications == 0 ||
-        spec->jobs < 1)
+        spec->first >= spec->replications || spec->jobs < 1)
         return MR_EINVAL;
-    shared sh = {.spec = spec, .out = out};
+    shared sh = {.spec = spec, .out = out, .next = spec->first};
+    uint64_t count = spec->replications - spec->first;
     sh.rcs = mr_xcalloc(spec->replications, sizeof *sh.rcs);
     pthread_mutex_init(&sh.lock, NULL);
     pthread_cond_init(&sh.done_cv, NULL);
 
-    uint64_t njobs = (uint64_t)spec->jobs < spec->replications ? (uint64_t)spec->jobs
-                                                               : spec->replications;
+    uint64_t njobs = (uint64_t)spec->jobs < count ? (uint64_t)spec->jobs : count;
     pthread_t *threads = mr_xcalloc(njobs, sizeof *threads);
     uint64_t started = 0;
     for (; started < njobs; started++) {
@@ -67,27 +67,27 @@ int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
 
     uint64_t reported = 0;
     pthread_mutex_lock(&sh.lock);
-    while (sh.done < spec->replications) {
+    while (sh.done < count) {
         while (reported == sh.done)
             pthread_cond_wait(&sh.done_cv, &sh.lock);
         uint64_t d = sh.done;
         pthread_mutex_unlock(&sh.lock);
         for (; reported < d; reported++) {
             if (spec->progress)
-                spec->progress(spec->progress_ctx, reported + 1, spec->replications);
+                spec->progress(spec->progress_ctx, reported + 1, count);
         }
         pthread_mutex_lock(&sh.lock);
     }
     pthread_mutex_unlock(&sh.lock);
     for (uint64_t i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
-    for (; reported < spec->replications; reported++) {
+    for (; reported < count; reported++) {
         if (spec->progress)
-            spec->progress(spec->progress_ctx, reported + 1, spec->replications);
+            spec->progress(spec->progress_ctx, reported + 1, count);
     }
 
     int rc = MR_OK;
-    for (uint64_t i = 0; i < spec->replications; i++) {
+    for (uint64_t i = spec->first; i < spec->replications; i++) {
         if (sh.rcs[i] != MR_OK) {
             rc = sh.rcs[i];
             if (failed_rep)

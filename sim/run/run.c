@@ -2,10 +2,12 @@
  * replication builds its own components from the shared, read-only
  * scenario, runs to the horizon, and writes one row: the metrics of
  * result.h, then per fault its mean RTO and whether any of its episodes was
- * censored, then the event and request counts, then the cost items (cost.h).
- * Rows are summarised in replication order (runner.h), so the result is the
- * same for any --jobs. */
+ * censored, then the event and request counts, then the columns the SLO
+ * verdicts read (verdict.h), then per population its availability, then the
+ * cost items (cost.h). Rows are summarised in replication order (runner.h),
+ * so the result is the same for any --jobs. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "mrsim/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
+#include "verdict.h"
 
 typedef struct run_ctx {
     const mr_scenario *sc;
@@ -24,6 +27,13 @@ typedef struct run_ctx {
     FILE *trace;
     size_t ncols;
     mr_hist *client_rto; /* per replication: every resolver's client RTO */
+    mr__slo_cols slo_cols;
+    /* For progress only: never read by the results. */
+    _Atomic uint64_t events_done;
+    const mr_run_opts *opts;
+    uint64_t done_before, total; /* replications of earlier batches; the most that may run */
+    int adaptive;
+    double t0;
 } run_ctx;
 
 static size_t col_fault_rto(size_t f)
@@ -46,19 +56,33 @@ static size_t col_requests(const mr_scenario *sc)
     return col_events(sc) + 1;
 }
 
-static size_t col_population(const mr_scenario *sc, size_t p)
+/* cur = max(cur, v), a NaN cur meaning no value yet. */
+static void take_max(double *cur, double v)
 {
-    return col_requests(sc) + 1 + p;
+    if (isnan(*cur) || v > *cur)
+        *cur = v;
 }
 
-static size_t col_cost(const mr_scenario *sc, int item)
+static void take_sum(double *cur, double v)
 {
-    return col_population(sc, sc->nclients) + (size_t)item;
+    *cur = isnan(*cur) ? v : *cur + v;
+}
+
+/* Per client population, its availability: after the SLO verdicts' columns. */
+static size_t col_population(const run_ctx *ctx, size_t p)
+{
+    return mr__slo_ncols(ctx->slo_cols) + p;
+}
+
+static size_t col_cost(const run_ctx *ctx, int item)
+{
+    return col_population(ctx, ctx->sc->nclients) + (size_t)item;
 }
 
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
-    const run_ctx *ctx = vctx;
+    run_ctx *ctx = vctx;
+    const mr__slo_cols sc_cols = ctx->slo_cols;
     const mr_scenario *sc = ctx->sc;
     mr_diag *diag = mr_diag_new();
     mr_sim *sim = NULL;
@@ -83,7 +107,9 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     double items[MR_COST_ITEM_COUNT];
     row[MR_METRIC_COST_USD_MONTH] = mr_cost_month(sc, r, items);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
-        row[col_cost(sc, i)] = items[i];
+        row[col_cost(ctx, i)] = items[i];
+    row[mr__col_warm_availability(sc_cols)] = mr_report_find(r, "", "warmup_availability");
+    row[mr__col_warm_latency_ms_p99(sc_cols)] = mr_report_find(r, "", "warmup_latency_ms_p99");
     /* Per fault: the mean RTO of its episodes in this replication. */
     double *sum = mr_xcalloc(sc->nfaults + 1, sizeof *sum);
     double *cnt = mr_xcalloc(sc->nfaults + 1, sizeof *cnt);
@@ -95,17 +121,29 @@ static int run_one(void *vctx, uint64_t rep, double *row)
         if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "availability") == 0)
             for (size_t p = 0; p < sc->nclients; p++)
                 if (strcmp(comp + 8, sc->clients[p].name) == 0)
-                    row[col_population(sc, p)] = v;
+                    row[col_population(ctx, p)] = v;
         if (strncmp(comp, "episode/", 8) != 0)
             continue;
         if (strcmp(metric, "fault") == 0)
             fault = v;
-        else if (strcmp(metric, "rto_s") == 0 && fault >= 0 && fault < (double)sc->nfaults) {
-            sum[(size_t)fault] += v;
-            cnt[(size_t)fault] += 1;
-        } else if (strcmp(metric, "censored") == 0 && v > 0 && fault >= 0 &&
-                   fault < (double)sc->nfaults)
-            row[col_fault_censored((size_t)fault)] = 1;
+        if (fault < 0 || fault >= (double)sc->nfaults)
+            continue;
+        size_t f = (size_t)fault;
+        if (strcmp(metric, "rto_s") == 0) {
+            sum[f] += v;
+            cnt[f] += 1;
+            take_max(&row[mr__col_fault_max_rto(sc_cols, f)], v);
+            take_max(&row[mr__col_rep_max_rto(sc_cols)], v);
+        } else if (strcmp(metric, "censored") == 0 && v > 0) {
+            row[col_fault_censored(f)] = 1;
+            /* Never recovered: no limit is met (the verdicts' worst RTO). */
+            row[mr__col_fault_max_rto(sc_cols, f)] = INFINITY;
+            row[mr__col_rep_max_rto(sc_cols)] = INFINITY;
+        } else if (strcmp(metric, "rpo_s") == 0) {
+            take_max(&row[mr__col_fault_max_rpo(sc_cols, f)], v);
+        } else if (strcmp(metric, "downtime_s") == 0) {
+            take_sum(&row[mr__col_fault_downtime(sc_cols, f)], v);
+        }
     }
     for (size_t f = 0; f < sc->nfaults; f++) {
         row[col_fault_rto(f)] = cnt[f] > 0 ? sum[f] / cnt[f] : NAN;
@@ -113,6 +151,7 @@ static int run_one(void *vctx, uint64_t rep, double *row)
             row[col_fault_censored(f)] = 0;
     }
     row[col_events(sc)] = (double)mr_sim_events(sim);
+    atomic_fetch_add(&ctx->events_done, mr_sim_events(sim));
     const mr_component *slo = mr_sim_find(sim, "slo");
     if (slo)
         mr_hist_merge(&ctx->client_rto[rep], &((const mr_slo_state *)slo->state)->client_rto_hist);
@@ -163,29 +202,111 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static void run_progress(void *vctx, uint64_t done, uint64_t total)
+{
+    (void)total;
+    run_ctx *ctx = vctx;
+    mr_progress p = {.done = ctx->done_before + done,
+                     .total = ctx->total,
+                     .adaptive = ctx->adaptive,
+                     .events = atomic_load(&ctx->events_done),
+                     .elapsed_s = wall_now() - ctx->t0};
+    ctx->opts->progress(ctx->opts->progress_ctx, &p);
+}
+
+static int metric_index(const char *name)
+{
+    for (int m = 0; name && m < MR_METRIC_COUNT; m++)
+        if (strcmp(mr_metric_name((mr_metric)m), name) == 0)
+            return m;
+    return -1;
+}
+
+/* The sequential rule's check after n replications: the relative 95% CI
+ * half-width of the metric. A zero half-width is 0 whatever the mean (every
+ * value equal: nothing more to learn); a zero mean with a spread is INF;
+ * fewer than two values or no value (NaN mean) give NaN, which never
+ * converges. */
+static double rel_half_width(const double *rows, uint64_t n, size_t ncols, int metric)
+{
+    mr_summary s;
+    mr_summarize(rows + metric, n, ncols, &s);
+    if (s.n < 2 || isnan(s.mean) || isnan(s.ci_hi))
+        return NAN;
+    double half = (s.ci_hi - s.ci_lo) / 2;
+    if (half == 0)
+        return 0;
+    if (s.mean == 0)
+        return INFINITY;
+    return half / fabs(s.mean);
+}
+
 int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
                     mr_diag *diag)
 {
     int rc = mr_build_check(sc, diag);
     if (rc != MR_OK)
         return rc;
-    uint64_t reps = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
-    run_ctx ctx = {.sc = sc, .seed = opts->seed_set ? opts->seed : sc->seed, .trace = opts->trace};
-    ctx.ncols = col_cost(sc, MR_COST_ITEM_COUNT);
-    double *rows = mr_xmalloc(reps * ctx.ncols * sizeof *rows);
-    ctx.client_rto = mr_xcalloc(reps, sizeof *ctx.client_rto);
-    for (uint64_t i = 0; i < reps; i++)
-        mr_hist_init(&ctx.client_rto[i]);
-    mr_runner spec = {.replications = reps,
-                      .jobs = opts->jobs,
+    /* Sequential stopping (run.replications {min, max, until}) unless -n
+     * fixes the count: min replications, then batches of min until the
+     * metric's CI is narrow enough or max is reached. Batch sizes depend on
+     * the scenario only, and replication i always has the same seeds, so
+     * the replications run and the result are the same for any --jobs. */
+    int until = sc->run.adaptive && opts->replications == 0 ? metric_index(sc->run.until_metric)
+                                                             : -1;
+    uint64_t cap = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
+    uint64_t batch = cap;
+    if (until >= 0) {
+        cap = (uint64_t)sc->run.rep_max;
+        batch = (uint64_t)sc->run.rep_min < cap ? (uint64_t)sc->run.rep_min : cap;
+    }
+    run_ctx ctx = {.sc = sc,
+                   .seed = opts->seed_set ? opts->seed : sc->seed,
+                   .trace = opts->trace,
+                   .opts = opts,
+                   .total = cap,
+                   .adaptive = until >= 0};
+    ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
+    ctx.ncols = col_cost(&ctx, MR_COST_ITEM_COUNT);
+    atomic_init(&ctx.events_done, 0);
+    /* Rows grow batch by batch (doubling, up to cap), so that a large max
+     * costs memory only when it is reached; never while workers run. */
+    double *rows = NULL;
+    uint64_t have = 0;
+    mr_runner spec = {.jobs = opts->jobs,
                       .nmetrics = ctx.ncols,
                       .run = run_one,
                       .ctx = &ctx,
-                      .progress = opts->progress,
-                      .progress_ctx = opts->progress_ctx};
+                      .progress = opts->progress ? run_progress : NULL,
+                      .progress_ctx = &ctx};
     double t0 = wall_now();
-    uint64_t failed = 0;
-    rc = mr_replicate(&spec, rows, &failed);
+    ctx.t0 = t0;
+    uint64_t failed = 0, reps = 0;
+    double achieved = NAN;
+    int converged = 0;
+    while (rc == MR_OK && reps < cap) {
+        spec.first = reps;
+        spec.replications = reps + batch < cap ? reps + batch : cap;
+        if (spec.replications > have) {
+            uint64_t want = 2 * have > spec.replications ? 2 * have : spec.replications;
+            want = want < cap ? want : cap;
+            rows = mr_xrealloc(rows, want * ctx.ncols * sizeof *rows);
+            ctx.client_rto = mr_xrealloc(ctx.client_rto, want * sizeof *ctx.client_rto);
+            for (uint64_t i = have; i < want; i++)
+                mr_hist_init(&ctx.client_rto[i]);
+            have = want;
+        }
+        ctx.done_before = reps;
+        rc = mr_replicate(&spec, rows, &failed);
+        reps = spec.replications;
+        if (rc != MR_OK || until < 0)
+            continue;
+        achieved = rel_half_width(rows, reps, ctx.ncols, until);
+        if (achieved <= sc->run.until_rel_ci_half_width) {
+            converged = 1;
+            break;
+        }
+    }
     double t1 = wall_now();
     /* Client RTO percentiles are over all resolvers and replications
      * (DESIGN.md): the replications' histograms merged in index order. The
@@ -193,8 +314,9 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
      * one replication share its detection time and are not independent. */
     mr_hist pooled;
     mr_hist_init(&pooled);
-    for (uint64_t i = 0; i < reps; i++) {
-        mr_hist_merge(&pooled, &ctx.client_rto[i]);
+    for (uint64_t i = 0; i < have; i++) {
+        if (i < reps)
+            mr_hist_merge(&pooled, &ctx.client_rto[i]);
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
@@ -212,10 +334,19 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     out->replications = reps;
     out->horizon_s = mr_time_to_s(sc->run.horizon);
     out->wall_s = t1 - t0;
+    if (until >= 0)
+        out->stopping = (mr_stopping){.adaptive = 1,
+                                      .metric = sc->run.until_metric,
+                                      .target_rel = sc->run.until_rel_ci_half_width,
+                                      .achieved_rel = achieved,
+                                      .converged = converged,
+                                      .min = (uint64_t)sc->run.rep_min,
+                                      .max = cap,
+                                      .batch = batch};
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
-        mr_summarize(rows + col_cost(sc, i), reps, ctx.ncols, &out->cost_breakdown[i]);
+        mr_summarize(rows + col_cost(&ctx, i), reps, ctx.ncols, &out->cost_breakdown[i]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
     for (uint64_t i = 0; i < reps; i++)
         memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * ctx.ncols,
@@ -241,7 +372,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         pr->name = sc->clients[p].name;
         pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
                                                         : NULL;
-        mr_summarize(rows + col_population(sc, p), reps, ctx.ncols, &pr->availability);
+        mr_summarize(rows + col_population(&ctx, p), reps, ctx.ncols, &pr->availability);
     }
     out->nepisodes = sc->nfaults;
     out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
@@ -256,6 +387,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * ctx.ncols + col_fault_censored(f)] > 0;
     }
+    mr__fill_verdicts(sc, rows, reps, ctx.ncols, ctx.slo_cols, out);
     free(rows);
     return MR_OK;
 }

@@ -156,3 +156,35 @@ Test(aggregate, nan_values_are_left_out_and_empty_is_all_nan)
     cr_assert_eq(s.n, 1);
     cr_assert(isnan(s.ci_lo), "no CI from one value");
 }
+
+static void last_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    uint64_t *seen = ctx;
+    seen[0] = done;
+    seen[1] = total;
+}
+
+Test(replicate, batches_from_first_fill_the_same_rows_as_one_call, .timeout = 60)
+{
+    /* What sequential stopping does: [0, 4), then [4, 7), then [7, 12). */
+    enum { N = 12 };
+    double one[N * 4], parts[N * 4];
+    run_all(42, 2, one, N);
+    run_ctx ctx = {42};
+    uint64_t seen[2] = {0, 0};
+    const uint64_t ends[] = {4, 7, N};
+    uint64_t first = 0;
+    for (size_t b = 0; b < 3; b++) {
+        mr_runner spec = {.first = first, .replications = ends[b], .jobs = 3, .nmetrics = 4,
+                          .run = phold_rep, .ctx = &ctx, .progress = last_progress,
+                          .progress_ctx = seen};
+        cr_assert_eq(mr_replicate(&spec, parts, NULL), MR_OK);
+        cr_assert_eq(seen[0], ends[b] - first, "progress counts this call's replications");
+        cr_assert_eq(seen[1], ends[b] - first);
+        first = ends[b];
+    }
+    cr_assert_arr_eq(one, parts, sizeof one, "batches differ from one call");
+    mr_runner bad = {.first = N, .replications = N, .jobs = 1, .nmetrics = 4, .run = phold_rep,
+                     .ctx = &ctx};
+    cr_assert_eq(mr_replicate(&bad, parts, NULL), MR_EINVAL, "an empty range is refused");
+}

@@ -60,7 +60,11 @@ Test(result, json_has_every_key_of_cli_md_and_nulls_for_what_does_not_apply)
     cr_assert(strstr(j, "{\"fault\": \"weu-outage\", \"kind\": \"region_outage\", \"target\": "
                         "\"westeurope\", \"rto_s\": {"),
               "%s", j);
-    cr_assert(strstr(j, "\"rpo_s\": null, \"censored\": 1}"), "%s", j);
+    cr_assert(strstr(j, "\"rpo_s\": null, \"censored\": 1, \"budget_share\": null, "
+                        "\"expect\": {}}"),
+              "%s", j);
+    cr_assert(strstr(j, "\"stopping\": {\"rule\": \"fixed\"}"), "%s", j);
+    cr_assert(strstr(j, "\"slo\": [],\n  \"steady_state\": []\n}\n"), "%s", j);
     free(j);
 }
 
@@ -103,5 +107,58 @@ Test(result, cost_breakdown_names_every_item_in_json_and_table)
     char *t = render(&r, 0);
     cr_assert(strstr(t, "  cost: cluster_fees (USD)          100          100"), "%s", t);
     cr_assert(strstr(t, "  cost: datastores (USD)           null  (does not apply)"), "%s", t);
+    free(t);
+}
+
+Test(result, verdicts_in_json_table_and_check)
+{
+    mr_episode_result ep = {.fault = "weu-outage", .kind = "region_outage", .target = "w"};
+    ep.expect[0] = (mr_verdict){.target = "rto", .limit = 300, .evaluable = 1, .met = 1,
+                                .p_met = 0.98, .n = 3};
+    ep.nexpect = 1;
+    mr_result r = sample(&ep);
+    r.slo_confidence = 0.95;
+    r.slo[0] = (mr_verdict){.target = "rto", .limit = 300, .evaluable = 1, .met = 1,
+                            .p_met = 0.97, .n = 3};
+    r.slo[1] = (mr_verdict){.target = "rpo", .limit = 5, .reason = "no data store",
+                            .p_met = NAN};
+    r.nslo = 2;
+    char *j = render(&r, 1);
+    cr_assert(strstr(j, "\"expect\": {\"rto\": {\"limit\": 300, \"met\": true, \"p_met\": 0.98, "
+                        "\"n\": 3}}"),
+              "%s", j);
+    cr_assert(strstr(j, "{\"target\": \"rto\", \"limit\": 300, \"met\": true, \"p_met\": 0.97"),
+              "%s", j);
+    cr_assert(strstr(j, "{\"target\": \"rpo\", \"limit\": 5, \"met\": null, \"p_met\": null, "
+                        "\"n\": 0, \"reason\": \"no data store\"}"),
+              "%s", j);
+    free(j);
+    char *t = render(&r, 0);
+    cr_assert(strstr(t, "rto <= 300 s") && strstr(t, "met     p_met 0.97"), "%s", t);
+    cr_assert(strstr(t, "rpo <= 5 s") && strstr(t, "not evaluable: no data store"), "%s", t);
+    free(t);
+    /* A target that cannot be evaluated never fails the gate; a missed one does. */
+    cr_assert_eq(mr_result_slo_missed(&r), 0);
+    ep.expect[0].met = 0;
+    cr_assert_eq(mr_result_slo_missed(&r), 1);
+    ep.expect[0].met = 1;
+    r.slo[0].met = 0;
+    cr_assert_eq(mr_result_slo_missed(&r), 1);
+}
+
+Test(result, stopping_in_json_and_table)
+{
+    mr_episode_result ep = {.fault = "f", .kind = "k", .target = "t"};
+    mr_result r = sample(&ep);
+    r.stopping = (mr_stopping){.adaptive = 1, .metric = "rto_s", .target_rel = 0.05,
+                               .achieved_rel = INFINITY, .min = 10, .max = 100, .batch = 10};
+    char *j = render(&r, 1);
+    cr_assert(strstr(j, "\"stopping\": {\"rule\": \"until\", \"metric\": \"rto_s\", "
+                        "\"target_rel_half_width\": 0.05, \"achieved_rel_half_width\": null, "
+                        "\"min\": 10, \"max\": 100, \"batch\": 10, \"reason\": \"max\"}"),
+              "%s", j);
+    free(j);
+    char *t = render(&r, 0);
+    cr_assert(strstr(t, "stopped at max, half-width not computable"), "%s", t);
     free(t);
 }
