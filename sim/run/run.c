@@ -34,7 +34,52 @@ typedef struct run_ctx {
     uint64_t done_before, total; /* replications of earlier batches; the most that may run */
     int adaptive;
     double t0;
+    mr_rep_hook on_rep;
+    void *on_rep_ctx;
+    atomic_int hook_rc;   /* the first failure of on_rep */
+    char **fault_targets; /* with on_rep: what each fault hits, as the JSON names it */
 } run_ctx;
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
+                                size_t size);
+
+/* Hands the finished replication to the sink while sim and report exist. */
+static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_report *r,
+                   const double *row, double started_at, double t0)
+{
+    mr_rep_view v = {.sc = ctx->sc,
+                     .seed = ctx->seed,
+                     .rep = rep,
+                     .started_at = started_at,
+                     .wall_s = wall_now() - t0,
+                     .events = mr_sim_events(sim),
+                     .metrics = row,
+                     .report = r,
+                     .fault_targets = (const char *const *)ctx->fault_targets};
+    const mr_component *slo = mr_sim_find(sim, "slo");
+    if (slo) {
+        const mr_slo_state *st = slo->state;
+        v.latency_ms = &st->latency_ms;
+        v.client_rto_s = &st->client_rto_hist;
+        v.win_total = st->total;
+        v.win_ok = st->ok;
+        v.nwin = st->nwin;
+        v.window = st->window;
+    }
+    int rc = ctx->on_rep(ctx->on_rep_ctx, &v);
+    if (rc != MR_OK) {
+        int expected = MR_OK;
+        atomic_compare_exchange_strong(&ctx->hook_rc, &expected, rc);
+    }
+    return rc;
+}
 
 static size_t col_fault_rto(size_t f)
 {
@@ -84,6 +129,13 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     run_ctx *ctx = vctx;
     const mr__slo_cols sc_cols = ctx->slo_cols;
     const mr_scenario *sc = ctx->sc;
+    double t0 = 0, started_at = 0;
+    if (ctx->on_rep) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        started_at = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+        t0 = wall_now();
+    }
     mr_diag *diag = mr_diag_new();
     mr_sim *sim = NULL;
     int rc = mr_build(sc, ctx->seed, rep, &sim, diag);
@@ -157,6 +209,8 @@ static int run_one(void *vctx, uint64_t rep, double *row)
         mr_hist_merge(&ctx->client_rto[rep], &((const mr_slo_state *)slo->state)->client_rto_hist);
     free(sum);
     free(cnt);
+    if (rc == MR_OK && ctx->on_rep)
+        rc = pass_on(ctx, rep, sim, r, row, started_at, t0);
     mr_report_free(r);
     int frc = mr_sim_free(sim);
     return rc != MR_OK ? rc : frc;
@@ -193,13 +247,6 @@ static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, cha
     if (t->kind == MR_TARGET_DEPENDENCY)
         return sc->dependencies[t->index].name;
     return "?";
-}
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void run_progress(void *vctx, uint64_t done, uint64_t total)
@@ -265,7 +312,17 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                    .trace = opts->trace,
                    .opts = opts,
                    .total = cap,
-                   .adaptive = until >= 0};
+                   .adaptive = until >= 0,
+                   .on_rep = opts->on_rep,
+                   .on_rep_ctx = opts->on_rep_ctx};
+    atomic_init(&ctx.hook_rc, MR_OK);
+    if (opts->on_rep) {
+        ctx.fault_targets = mr_xcalloc(sc->nfaults + 1, sizeof *ctx.fault_targets);
+        for (size_t f = 0; f < sc->nfaults; f++) {
+            char buf[256];
+            ctx.fault_targets[f] = mr_xstrdup(target_label(sc, &sc->faults[f], buf, sizeof buf));
+        }
+    }
     ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
     ctx.ncols = col_cost(&ctx, MR_COST_ITEM_COUNT);
     atomic_init(&ctx.events_done, 0);
@@ -278,7 +335,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                       .run = run_one,
                       .ctx = &ctx,
                       .progress = opts->progress ? run_progress : NULL,
-                      .progress_ctx = &ctx};
+                      .progress_ctx = &ctx,
+                      .stop = opts->stop};
     double t0 = wall_now();
     ctx.t0 = t0;
     uint64_t failed = 0, reps = 0;
@@ -320,9 +378,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
-    if (rc != MR_OK) {
+    for (size_t f = 0; ctx.fault_targets && f < sc->nfaults; f++)
+        free(ctx.fault_targets[f]);
+    free(ctx.fault_targets);
+    if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
+        rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
+    else if (rc != MR_OK && rc != MR_EINTR)
         mr_diag_error(diag, &sc->run.mark, "replication %llu failed: %s",
                       (unsigned long long)failed, mr_strerror(rc));
+    if (rc != MR_OK) {
         mr_hist_fini(&pooled);
         free(rows);
         return rc;
