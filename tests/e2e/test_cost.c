@@ -7,7 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+/* nodes, cluster_fees, traffic, transfer, datastores */
+#define MR_COST_ITEM_COUNT_EXPECTED 5
 
 #define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml"
 
@@ -172,4 +177,39 @@ Test(cost, plain_dns_bills_the_resolvers_queries_when_priced, .timeout = 120)
     double v = field(j, "\"cost_breakdown\"", "traffic", "mean");
     cr_expect(v >= 0.5 + 238 * 730e-6 - 1e-9 && v <= 0.5 + 240 * 730e-6 + 1e-9, "%.6f", v);
     free(j);
+}
+
+Test(cost, the_results_database_holds_each_item_per_replication, .timeout = 120)
+{
+    char path[] = "/tmp/mrsim-cost-db-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    remove(path);
+    char args[256];
+    snprintf(args, sizeof args, "-n 2 --db %s", path);
+    free(run_json(args));
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT count(*), min(value), max(value) FROM scalar "
+                                    "WHERE component = 'cost_breakdown' AND metric = 'nodes'",
+                                    -1, &st, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_expect_eq(sqlite3_column_int(st, 0), 2);
+    cr_expect_float_eq(sqlite3_column_double(st, 1), 839.5, 1e-9);
+    cr_expect_float_eq(sqlite3_column_double(st, 2), 839.5, 1e-9);
+    sqlite3_finalize(st);
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT count(DISTINCT metric) FROM scalar "
+                                    "WHERE component = 'cost_breakdown'",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_expect_eq(sqlite3_column_int(st, 0), MR_COST_ITEM_COUNT_EXPECTED);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    remove(path);
 }
