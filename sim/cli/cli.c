@@ -33,6 +33,10 @@ static const mr_cli_cmd commands[] = {
      .summary = "benchmarks, figures on stdout",
      .run = mr_cmd_bench,
      .help = mr_cmd_bench_help},
+    {.name = "analyze",
+     .summary = "closed-form estimates: failover times, composite availability",
+     .run = mr_cmd_analyze,
+     .help = mr_cmd_analyze_help},
     {.name = "validate", .summary = "load and check scenarios; print nothing on success", .run = mr_cmd_validate, .help = mr_cmd_validate_help},
 };
 

@@ -108,6 +108,10 @@ void mr_cmd_sweep_help(FILE *out);
 int mr_cmd_bench(int argc, char **argv);
 void mr_cmd_bench_help(FILE *out);
 
+/* `mrsim analyze` (cmd_analyze.c). */
+int mr_cmd_analyze(int argc, char **argv);
+void mr_cmd_analyze_help(FILE *out);
+
 /* `mrsim validate` (cmd_validate.c). */
 int mr_cmd_validate(int argc, char **argv);
 void mr_cmd_validate_help(FILE *out);

@@ -187,6 +187,11 @@ const mr__key mr__root_keys[] = {
      .type_doc = "sequence of maps",
      .doc = "deployment stamps",
      .ref = "-"},
+    {.key = "analyze",
+     .type = MR__K_CODE,
+     .type_doc = "map",
+     .doc = "settings of mrsim analyze (composite availability)",
+     .ref = "-"},
     {.key = "variants",
      .type = MR__K_CODE,
      .type_doc = "sequence of maps",
@@ -623,6 +628,7 @@ const mr__section mr__sections[] = {
     {"slo.targets / slo.steady_state", mr__slo_target_keys, NULL},
     {"cost", mr__cost_keys, NULL},
     {"stamps[]", mr__stamp_keys, NULL},
+    {"analyze", mr__analyze_keys, NULL},
     {"variants[]", mr__variant_keys, NULL},
     {NULL, NULL, NULL}};
 
@@ -1164,6 +1170,7 @@ static int bind_doc(mr_doc *doc, const char *file, mr_diag *diag, bool overrides
     mr__bind_failover(&b, mr__take_map(&b, root, "failover", ""));
     bind_slo(&b, root);
     bind_cost(&b, root);
+    mr__bind_analyze(&b, mr__take_map(&b, root, "analyze", ""));
     mr__validate(&b);
     /* Overrides are checked against a scenario that is valid without them. */
     bool check = overrides && mr_diag_count(diag) == before;
