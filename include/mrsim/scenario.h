@@ -457,6 +457,8 @@ typedef struct mr_sc_datastore {
     mr_time lag_sample;       /* how often the lag process is sampled */
     mr_sc_store_failover failover;
     mr_time listener_ttl; /* sql failover-group listener; MR_SC_UNSET otherwise */
+    double hit_ratio;     /* redis: share of reads the warm cache serves */
+    mr_time warm_up;      /* redis: a cold cache's hit ratio ramps up over this */
     double usd_per_month;
     mr_mark mark;
 } mr_sc_datastore;

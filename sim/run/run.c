@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../models/store.h"
 #include "../../models/world.h"
 #include "mrsim/alloc.h"
 #include "mrsim/build.h"
@@ -119,9 +120,71 @@ static size_t col_population(const run_ctx *ctx, size_t p)
     return mr__slo_ncols(ctx->slo_cols) + p;
 }
 
+static size_t col_store(const run_ctx *ctx, size_t d, size_t k)
+{
+    return col_population(ctx, ctx->sc->nclients) + MR_STORE_METRICS * d + k;
+}
+
+/* The cost items (cost.h), after the stores' columns. */
 static size_t col_cost(const run_ctx *ctx, int item)
 {
-    return col_population(ctx, ctx->sc->nclients) + (size_t)item;
+    return col_store(ctx, ctx->sc->ndatastores, 0) + (size_t)item;
+}
+
+/* Data stores: per store the MR_STORE_METRICS of store_metric[], after
+ * the populations' columns; per fault its worst RPO goes to the verdicts'
+ * column (mr__col_fault_max_rpo). */
+static const mr_metric store_metric[MR_STORE_METRICS] = {
+    MR_METRIC_RPO_S, MR_METRIC_LOST_WRITES, MR_METRIC_STALE_READ_RATIO,
+    MR_METRIC_STALENESS_MS_P99, MR_METRIC_WRITE_CONFLICTS};
+
+
+/* The data-store metrics of one replication, per store and whole-system
+ * (DESIGN.md: RPO is the worst forced failover, 0 when none lost a write;
+ * lost writes and conflicts add up; the stale-read ratio and the staleness
+ * percentile are over every read of every store); null without stores. */
+static void store_metrics(const run_ctx *ctx, const mr_sim *sim, double *row)
+{
+    const mr_scenario *sc = ctx->sc;
+    if (sc->ndatastores == 0)
+        return;
+    double rpo = 0, lost = 0, conflicts = 0, reads = 0, stale = 0;
+    mr_hist all;
+    mr_hist_init(&all);
+    for (size_t f = 0; f < sc->nfaults; f++)
+        row[mr__col_fault_max_rpo(ctx->slo_cols, f)] = 0;
+    for (size_t d = 0; d < sc->ndatastores; d++) {
+        char name[160];
+        snprintf(name, sizeof name, "data/%s", sc->datastores[d].name);
+        const mr_store_head *h = mr__store_head(mr_sim_find(sim, name));
+        if (h == NULL)
+            continue;
+        double drpo = 0, dlost = 0;
+        for (size_t k = 0; k < h->nfo; k++) {
+            const mr_store_failover *fo = &h->fo[k];
+            drpo = fo->rpo_s > drpo ? fo->rpo_s : drpo;
+            dlost += (double)fo->lost;
+            if (fo->fault < sc->nfaults)
+                take_max(&row[mr__col_fault_max_rpo(ctx->slo_cols, fo->fault)], fo->rpo_s);
+        }
+        double v[MR_STORE_METRICS] = {
+            drpo, dlost, h->reads ? (double)h->stale_reads / (double)h->reads : NAN,
+            mr_hist_quantile(&h->staleness_ms, 0.99), (double)h->conflicts};
+        for (size_t k = 0; k < MR_STORE_METRICS; k++)
+            row[col_store(ctx, d, k)] = v[k];
+        rpo = drpo > rpo ? drpo : rpo;
+        lost += dlost;
+        conflicts += (double)h->conflicts;
+        reads += (double)h->reads;
+        stale += (double)h->stale_reads;
+        mr_hist_merge(&all, &h->staleness_ms);
+    }
+    row[MR_METRIC_RPO_S] = rpo;
+    row[MR_METRIC_LOST_WRITES] = lost;
+    row[MR_METRIC_STALE_READ_RATIO] = reads > 0 ? stale / reads : NAN;
+    row[MR_METRIC_STALENESS_MS_P99] = mr_hist_quantile(&all, 0.99);
+    row[MR_METRIC_WRITE_CONFLICTS] = conflicts;
+    mr_hist_fini(&all);
 }
 
 static int run_one(void *vctx, uint64_t rep, double *row)
@@ -206,6 +269,7 @@ static int run_one(void *vctx, uint64_t rep, double *row)
             row[col_fault_censored(f)] = 0;
     }
     row[col_events(sc)] = (double)mr_sim_events(sim);
+    store_metrics(ctx, sim, row);
     atomic_fetch_add(&ctx->events_done, mr_sim_events(sim));
     const mr_component *slo = mr_sim_find(sim, "slo");
     if (slo)
@@ -450,9 +514,20 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         ep->kind = mr_fault_kind_name(sf->kind);
         ep->target = target_label(sc, sf, ep->target_buf, sizeof ep->target_buf);
         mr_summarize(rows + col_fault_rto(f), reps, ctx.ncols, &ep->rto_s);
-        mr_summarize(rows, 0, ctx.ncols, &ep->rpo_s); /* no data stores yet: null */
+        mr_summarize(rows + mr__col_fault_max_rpo(ctx.slo_cols, f), sc->ndatastores ? reps : 0,
+                     ctx.ncols, &ep->rpo_s);
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * ctx.ncols + col_fault_censored(f)] > 0;
+    }
+    out->nstores = sc->ndatastores;
+    out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);
+    for (size_t d = 0; d < sc->ndatastores; d++) {
+        out->stores[d].name = sc->datastores[d].name;
+        out->stores[d].kind = mr_store_kind_names[sc->datastores[d].kind];
+        for (size_t k = 0; k < MR_STORE_METRICS; k++) {
+            out->stores[d].metric[k] = store_metric[k];
+            mr_summarize(rows + col_store(&ctx, d, k), reps, ctx.ncols, &out->stores[d].m[k]);
+        }
     }
     mr__fill_verdicts(sc, rows, reps, ctx.ncols, ctx.slo_cols, out);
     free(rows);
@@ -463,6 +538,9 @@ void mr_result_fini(mr_result *r)
 {
     free(r->episodes);
     free(r->per_rep);
+    free(r->stores);
+    r->stores = NULL;
+    r->nstores = 0;
     free(r->populations);
     r->populations = NULL;
     r->npopulations = 0;
