@@ -220,8 +220,8 @@ Test(cost, a_geo_replicated_sql_store_bills_both_copies_and_its_transfer, .timeo
                        "replicas: [{region: northeurope}], usd_per_month: 740}]' "
                        "--set 'clients[0].mix={read: 0.9, write: 0.1}' "
                        "--set 'clients[0].uses=[orders]'");
-    /* The store reports its own cost: 740 for the primary + 740 for the
-     * geo-secondary (billed as a database, REFERENCE.md §5), not re-priced. */
+    /* 740 for the primary + 740 for the geo-secondary (billed as a database,
+     * REFERENCE.md §10), billed once. */
     cr_expect(strstr(j, "\"datastores\": {\"mean\": 1480, \"ci95\": [1480, 1480]"), "%s", j);
     /* 10 writes/s x 3600 s = 36,000 (Poisson, sd 190) x 2 KiB x 1 receiving
      * region = 73.7 MB x 730 = 53.8 GB x $0.02 = 1.08 (+- 0.03 at 5 sd). */
