@@ -522,7 +522,8 @@ typedef struct mr_sc_failover {
     mr_sc_action *actions;
     size_t nactions;
     mr_failback_mode failback;
-    mr_dist failback_decision;
+    mr_dist failback_decision; /* manual: the human decision */
+    mr_dist failback_delay;    /* automatic: its own delay */
     mr_mark mark;
 } mr_sc_failover;
 
