@@ -54,8 +54,11 @@
  * Partial failures (0 < share < 1) give no client-RTO sample here.
  * Latency percentiles are not computed (null): a fluid model has no
  * per-request latency, and no number is better than a made-up one.
- * Runtime caches (Java, Chrome) are refused in aggregate mode by the
- * builder.
+ * Refused in aggregate mode by the builder (sim/run/build.c): runtime
+ * caches (Java, Chrome), data stores (no writes are carried), and whatever
+ * moves a cluster's pods on its own timers (autoscaler, failover policy,
+ * warm or cold standby, zone outages): capacity (serving pods x
+ * rps_per_pod) is re-read only at this model's events.
  * Invariant: cnt[j] of a pool = resolvers whose slot is j; a resolver has
  * at most one refresh pending. */
 #include <math.h>
@@ -117,7 +120,7 @@ typedef struct ag_engine {
     uint32_t nep;
     uint32_t clid[MR_MAX_ENDPOINTS];
     const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
-    double capacity[MR_MAX_ENDPOINTS];
+    double rps[MR_MAX_ENDPOINTS]; /* per pod; capacity = serving pods x rps */
     uint32_t npop;
     mr_component *pop[AG_MAX_POPS];
     uint32_t pool_of[AG_MAX_POPS];
@@ -238,7 +241,7 @@ static int read_endpoints(ag_engine *g, mr_sim *sim, const mr_component *self, m
         const mr_cluster_cfg *cc = c->cfg;
         g->clid[j] = c->id;
         g->cl[j] = c->state;
-        g->capacity[j] = (double)cc->pods * cc->rps_per_pod;
+        g->rps[j] = cc->rps_per_pod;
     }
     return MR_OK;
 }
@@ -409,16 +412,19 @@ static void recompute_rates(ag_engine *g, mr_time now)
             }
         }
     }
+    double capacity[MR_MAX_ENDPOINTS];
     g->cap_may_bind = 0;
-    for (uint32_t j = 0; j < g->nep; j++)
-        g->cap_may_bind |= peak[j] > g->capacity[j] && peak[j] > offered[j];
+    for (uint32_t j = 0; j < g->nep; j++) {
+        capacity[j] = (double)mr_cluster_pods(g->cl[j]) * g->rps[j];
+        g->cap_may_bind |= peak[j] > capacity[j] && peak[j] > offered[j];
+    }
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double ok = 0;
         for (uint32_t j = 0; j < g->nep; j++) {
             if (!(share[k][j] > 0) || !(att[k][j] > 0))
                 continue;
-            double c = offered[j] > g->capacity[j] ? g->capacity[j] / offered[j] : 1;
+            double c = offered[j] > capacity[j] ? capacity[j] / offered[j] : 1;
             double p = att[k][j] * c;
             ok += share[k][j] * (p >= 1 ? 1 : 1 - pow(1 - p, (double)cfg->attempts));
         }

@@ -46,6 +46,8 @@ const char *const mr_timing_names[] = {MR_TIMING_MAP(NAME2) NULL};
 const char *const mr_failover_trigger_names[] = {MR_FAILOVER_TRIGGER_MAP(NAME2) NULL};
 const char *const mr_failback_names[] = {MR_FAILBACK_MAP(NAME2) NULL};
 const char *const mr_failover_param_names[] = {MR_FAILOVER_PARAM_MAP(NAME2) NULL};
+const char *const mr_aks_tier_names[] = {MR_AKS_TIER_MAP(NAME2) NULL};
+const char *const mr_fd_tier_names[] = {MR_FD_TIER_MAP(NAME2) NULL};
 #undef NAME2
 #undef NAME3
 
@@ -184,6 +186,11 @@ const mr__key mr__root_keys[] = {
      .type = MR__K_CODE,
      .type_doc = "sequence of maps",
      .doc = "deployment stamps",
+     .ref = "-"},
+    {.key = "analyze",
+     .type = MR__K_CODE,
+     .type_doc = "map",
+     .doc = "settings of mrsim analyze (composite availability)",
      .ref = "-"},
     {.key = "variants",
      .type = MR__K_CODE,
@@ -426,8 +433,142 @@ const mr__key mr__cost_keys[] = {
      .def = "2KiB",
      .lo = 0,
      .hi = 1e12,
-     .doc = "replicated bytes per write",
+     .doc = "replicated bytes per write, for the transfer cost of geo-replication",
      .ref = "ours (SCENARIO.md example)"},
+    /* Standard by default: REFERENCE.md §9 gives the API server SLA (99.95%
+     * with zones) only for Standard; Free has none, an SLO of 99.5% and is
+     * meant for non-production, which a multi-region HA design is not. */
+    {.key = "aks_tier",
+     .type = MR__K_ENUM,
+     .off = offsetof(mr_sc_cost, aks_tier),
+     .def = "standard",
+     .choices = mr_aks_tier_names,
+     .doc = "AKS pricing tier of every cluster; free has no cluster fee (and no SLA)",
+     .ref = "REFERENCE.md §9 API server SLA, §10 AKS Standard tier cluster fee"},
+    /* REFERENCE.md §10 AKS Standard tier cluster fee: $0.10 per cluster-hour. */
+    {.key = "aks_standard_per_hour",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, aks_standard_per_hour),
+     .def = "0.10",
+     .lo = 0,
+     .hi = 1000,
+     .doc = "Standard tier fee per cluster-hour",
+     .ref = "REFERENCE.md §10 AKS Standard tier cluster fee ($0.10/cluster-hour)"},
+    /* REFERENCE.md §10 Traffic Manager DNS queries: ~$0.54 per million. */
+    {.key = "tm_per_million_queries",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, tm_per_million_queries),
+     .def = "0.54",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Traffic Manager: per million DNS queries (= resolver refreshes)",
+     .ref = "REFERENCE.md §10 Traffic Manager DNS queries ($0.54/million, first-billion tier)"},
+    /* REFERENCE.md §10 Traffic Manager health checks: $0.36 per Azure
+     * endpoint-month; sources conflict ($0.54-$1), hence a key. */
+    {.key = "tm_per_endpoint_month",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, tm_per_endpoint_month),
+     .def = "0.36",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Traffic Manager: health checks per monitored endpoint-month",
+     .ref = "REFERENCE.md §10 Traffic Manager health checks ($0.36 Azure endpoint; conflicting)"},
+    /* REFERENCE.md §10 Traffic Manager health checks: fast-interval checks
+     * add ~$1.20 (quoted, approximate). */
+    {.key = "tm_fast_probe_per_endpoint_month",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, tm_fast_probe_per_endpoint_month),
+     .def = "1.20",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Traffic Manager: extra per endpoint-month when traffic.probe.interval < 30s",
+     .ref = "REFERENCE.md §10 Traffic Manager health checks (fast interval ~$1.20; approximate)"},
+    {.key = "front_door_tier",
+     .type = MR__K_ENUM,
+     .off = offsetof(mr_sc_cost, front_door_tier),
+     .def = "standard",
+     .choices = mr_fd_tier_names,
+     .doc = "Front Door tier, for its base fee",
+     .ref = "ours (the cheaper tier; REFERENCE.md §10 prices both)"},
+    /* REFERENCE.md §10 Front Door Standard base fee: ~$35/month. */
+    {.key = "front_door_standard_per_month",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, front_door_standard_per_month),
+     .def = "35",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Front Door Standard base fee per month",
+     .ref = "REFERENCE.md §10 Front Door Standard base fee (~$35/month)"},
+    /* REFERENCE.md §10 Front Door Premium base fee: ~$330/month. */
+    {.key = "front_door_premium_per_month",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, front_door_premium_per_month),
+     .def = "330",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Front Door Premium base fee per month",
+     .ref = "REFERENCE.md §10 Front Door Premium base fee (~$330/month)"},
+    /* REFERENCE.md §10 Front Door per GB and per request: not found. */
+    {.key = "front_door_per_million_requests",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, front_door_per_million_requests),
+     .def = "0",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Front Door: per million requests; not published: give it",
+     .ref = "ours: REFERENCE.md §10 Front Door per request not found"},
+    {.key = "front_door_per_gb",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, front_door_per_gb),
+     .def = "0",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Front Door: per GB delivered; not published: give it",
+     .ref = "ours: REFERENCE.md §10 Front Door per GB not found"},
+    {.key = "front_door_bytes_per_request",
+     .type = MR__K_SIZE,
+     .off = offsetof(mr_sc_cost, front_door_bytes_per_request),
+     .def = "0B",
+     .lo = 0,
+     .hi = 1e12,
+     .doc = "Front Door: bytes delivered per request, for front_door_per_gb",
+     .ref = "ours: no figure (depends on the application)"},
+    /* REFERENCE.md §3 has Azure DNS behaviour but no price. */
+    {.key = "dns_per_million_queries",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, dns_per_million_queries),
+     .def = "0",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "plain DNS: per million queries (= resolver refreshes); not published: give it",
+     .ref = "ours: Azure DNS prices are not in REFERENCE.md"},
+    {.key = "dns_zone_per_month",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, dns_zone_per_month),
+     .def = "0",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "plain DNS: the hosted zone per month; not published: give it",
+     .ref = "ours: Azure DNS prices are not in REFERENCE.md"},
+    /* REFERENCE.md §10 Cosmos DB provisioned throughput: $0.008 per 100
+     * RU/s per hour per region, single-region write. */
+    {.key = "cosmos_per_100rus_hour",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, cosmos_per_100rus_hour),
+     .def = "0.008",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Cosmos DB: per 100 RU/s per hour per region, single-region write",
+     .ref = "REFERENCE.md §10 Cosmos DB provisioned throughput ($0.008)"},
+    /* REFERENCE.md §10 Cosmos DB: $0.016 (2x) for multi-region-write accounts. */
+    {.key = "cosmos_multi_write_per_100rus_hour",
+     .type = MR__K_MONEY,
+     .off = offsetof(mr_sc_cost, cosmos_multi_write_per_100rus_hour),
+     .def = "0.016",
+     .lo = 0,
+     .hi = 1e6,
+     .doc = "Cosmos DB: per 100 RU/s per hour per region, multi-region writes",
+     .ref = "REFERENCE.md §10 Cosmos DB provisioned throughput ($0.016 multi-write)"},
     MR__END};
 
 const mr__key mr__variant_keys[] = {{.key = "name",
@@ -487,6 +628,7 @@ const mr__section mr__sections[] = {
     {"slo.targets / slo.steady_state", mr__slo_target_keys, NULL},
     {"cost", mr__cost_keys, NULL},
     {"stamps[]", mr__stamp_keys, NULL},
+    {"analyze", mr__analyze_keys, NULL},
     {"variants[]", mr__variant_keys, NULL},
     {NULL, NULL, NULL}};
 
@@ -800,19 +942,26 @@ static void add_line(mr_diag *diag, const char *line)
     free(loc);
 }
 
-/* Binds a copy of the document with value set at path, and adds the problems
- * the main binding did not already report. */
-static void check_override(mr__bind *b, const char *path, const mr_mark *path_mark,
-                           const mr_node *value)
+/* Binds a copy of the document with values[i] set at paths[i] (i < n), and
+ * adds the problems the main binding did not already report. A variant's
+ * sets are checked together: one may need another (clients pinned to
+ * stamps the same variant declares). */
+static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
+                            const mr_mark *const *marks, const mr_node *const *values)
 {
     mr_doc *copy = mr_doc_clone(b->doc);
     mr_node_free(mr_node_map_remove(copy->root, "variants"));
     mr_node_free(mr_node_map_remove(copy->root, "sweep"));
     mr_diag *d = mr_diag_new();
-    mr_node *v = mr_node_clone(value);
-    if (mr_doc_set_node(copy, path, path_mark, v, d) != MR_OK) {
-        mr_node_free(v);
-    } else {
+    int ok = 1;
+    for (size_t k = 0; k < n && ok; k++) {
+        mr_node *v = mr_node_clone(values[k]);
+        if (mr_doc_set_node(copy, paths[k], marks[k], v, d) != MR_OK) {
+            mr_node_free(v);
+            ok = 0;
+        }
+    }
+    if (ok) {
         mr_scenario *sc = NULL;
         if (bind_doc(copy, b->sc->file, d, false, &sc) == MR_OK)
             mr_scenario_free(sc);
@@ -866,8 +1015,18 @@ static void bind_variants(mr__bind *b, mr_node *root, bool check)
             char r[MR__PATH];
             mr__record(b, mr__path(r, mr__path(q, p, "set"), pr->key->text),
                        strchr(v->sets[k].text, '=') + 1);
-            if (check)
-                check_override(b, pr->key->text, &pr->key->mark, pr->value);
+        }
+        if (check && set->n > 0) {
+            const char **paths = mr__alloc(b, set->n * sizeof *paths);
+            const mr_mark **marks = mr__alloc(b, set->n * sizeof *marks);
+            const mr_node **values = mr__alloc(b, set->n * sizeof *values);
+            for (size_t k = 0; k < set->n; k++) {
+                mr_node_pair *pr = mr_node_pair_at(set, k);
+                paths[k] = pr->key->text;
+                marks[k] = &pr->key->mark;
+                values[k] = pr->value;
+            }
+            check_overrides(b, set->n, paths, marks, values);
         }
     }
 }
@@ -902,7 +1061,9 @@ static void bind_sweep(mr__bind *b, mr_node *root, bool check)
         for (size_t i = 0; i < vals->n; i++) {
             make_override(b, &s->values[i], s->path, vals->items[i], &vals->items[i]->mark);
             if (check)
-                check_override(b, s->path, &pr->key->mark, vals->items[i]);
+                check_overrides(b, 1, (const char *const[]){s->path},
+                                (const mr_mark *const[]){&pr->key->mark},
+                                (const mr_node *const[]){vals->items[i]});
         }
         char *t = mr__flow(vals);
         mr__record(b, p, t);
@@ -1009,6 +1170,7 @@ static int bind_doc(mr_doc *doc, const char *file, mr_diag *diag, bool overrides
     mr__bind_failover(&b, mr__take_map(&b, root, "failover", ""));
     bind_slo(&b, root);
     bind_cost(&b, root);
+    mr__bind_analyze(&b, mr__take_map(&b, root, "analyze", ""));
     mr__validate(&b);
     /* Overrides are checked against a scenario that is valid without them. */
     bool check = overrides && mr_diag_count(diag) == before;

@@ -48,6 +48,19 @@ int mr_metric_higher_is_better(mr_metric m)
     }
 }
 
+const char *mr_cost_item_name(mr_cost_item i)
+{
+    switch (i) {
+#define MR_COST_NAME(id, name)                                                                     \
+    case MR_COST_##id:                                                                             \
+        return name;
+        MR_COST_ITEM_MAP(MR_COST_NAME)
+#undef MR_COST_NAME
+    default:
+        return "?";
+    }
+}
+
 void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
                           mr_difference *out)
 {
@@ -194,6 +207,28 @@ void mr_result_write_json(const mr_result *r, FILE *out)
     for (int m = 0; m < MR_METRIC_COUNT; m++) {
         fprintf(out, "%s\n    \"%s\": ", m ? "," : "", mr_metric_name((mr_metric)m));
         json_summary(out, &r->metrics[m]);
+    }
+    fputs("\n  }", out);
+    if (r->nstores > 0) {
+        fputs(",\n  \"stores\": {", out);
+        for (size_t d = 0; d < r->nstores; d++) {
+            const mr_store_result *st = &r->stores[d];
+            fputs(d ? ",\n    " : "\n    ", out);
+            json_string(out, st->name);
+            fputs(": {\"kind\": ", out);
+            json_string(out, st->kind);
+            for (size_t k = 0; k < MR_STORE_METRICS; k++) {
+                fprintf(out, ", \"%s\": ", mr_metric_name(st->metric[k]));
+                json_summary(out, &st->m[k]);
+            }
+            fputs("}", out);
+        }
+        fputs("\n  }", out);
+    }
+    fputs(",\n  \"cost_breakdown\": {", out);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
+        fprintf(out, "%s\n    \"%s\": ", i ? "," : "", mr_cost_item_name((mr_cost_item)i));
+        json_summary(out, &r->cost_breakdown[i]);
     }
     fputs("\n  },\n  \"populations\": [", out);
     for (size_t i = 0; i < r->npopulations; i++) {
@@ -351,6 +386,18 @@ void mr_result_write_table(const mr_result *r, FILE *out)
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         table_row(out, mr_metric_name((mr_metric)m), mr_metric_unit((mr_metric)m),
                   &r->metrics[m]);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "  cost: %s", mr_cost_item_name((mr_cost_item)i));
+        table_row(out, name, mr_metric_unit(MR_METRIC_COST_USD_MONTH), &r->cost_breakdown[i]);
+    }
+    for (size_t d = 0; d < r->nstores; d++)
+        for (size_t k = 0; k < MR_STORE_METRICS; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s %s", r->stores[d].name,
+                     mr_metric_name(r->stores[d].metric[k]));
+            table_row(out, name, mr_metric_unit(r->stores[d].metric[k]), &r->stores[d].m[k]);
+        }
     for (size_t i = 0; i < r->npopulations && r->npopulations > 1; i++) {
         char name[64];
         snprintf(name, sizeof name, "availability %s", r->populations[i].name);
@@ -361,6 +408,10 @@ void mr_result_write_table(const mr_result *r, FILE *out)
         char name[64];
         snprintf(name, sizeof name, "rto %s", ep->fault);
         table_row(out, name, "s", &ep->rto_s);
+        if (ep->rpo_s.n > 0) {
+            snprintf(name, sizeof name, "rpo %s", ep->fault);
+            table_row(out, name, "s", &ep->rpo_s);
+        }
         if (ep->censored)
             fprintf(out, "%-26s %llu replication(s) never recovered before the horizon\n", "",
                     (unsigned long long)ep->censored);

@@ -3,7 +3,11 @@
  * its metrics into the row of that index; nothing else is shared. Which
  * thread ran which replication therefore changes nothing in the output,
  * and the aggregate (read in index order afterwards) is bit-for-bit the
- * same for any --jobs. Progress is reported by the calling thread. */
+ * same for any --jobs. Progress is reported by the calling thread.
+ * Indices are handed out in order, so when a failure or a stop request ends
+ * the hand-out, the replications that ran are exactly first .. next-1: the
+ * lowest failing index is the same for any --jobs, and a sink that commits
+ * in order has no gap. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,7 +25,14 @@ typedef struct shared {
     pthread_cond_t done_cv;
     uint64_t next; /* next index to hand out */
     uint64_t done; /* finished replications */
+    int failed;    /* a replication failed: hand out no more */
+    uint64_t live; /* workers not yet returned */
 } shared;
+
+static int stopping(const shared *sh)
+{
+    return sh->failed || (sh->spec->stop && atomic_load(sh->spec->stop));
+}
 
 static void *worker(void *arg)
 {
@@ -29,15 +40,24 @@ static void *worker(void *arg)
     const mr_runner *spec = sh->spec;
     for (;;) {
         pthread_mutex_lock(&sh->lock);
-        uint64_t rep = sh->next < spec->replications ? sh->next++ : UINT64_MAX;
+        uint64_t rep =
+            sh->next < spec->replications && !stopping(sh) ? sh->next++ : UINT64_MAX;
         pthread_mutex_unlock(&sh->lock);
-        if (rep == UINT64_MAX)
+        if (rep == UINT64_MAX) {
+            pthread_mutex_lock(&sh->lock);
+            sh->live--;
+            pthread_cond_signal(&sh->done_cv);
+            pthread_mutex_unlock(&sh->lock);
             return NULL;
+        }
         double *row = sh->out + rep * spec->nmetrics;
         for (size_t m = 0; m < spec->nmetrics; m++)
             row[m] = NAN;
-        sh->rcs[rep] = spec->run(spec->ctx, rep, row);
+        int rc = spec->run(spec->ctx, rep, row);
         pthread_mutex_lock(&sh->lock);
+        sh->rcs[rep] = rc;
+        if (rc != MR_OK)
+            sh->failed = 1;
         sh->done++;
         pthread_cond_signal(&sh->done_cv);
         pthread_mutex_unlock(&sh->lock);
@@ -57,37 +77,44 @@ int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
 
     uint64_t njobs = (uint64_t)spec->jobs < count ? (uint64_t)spec->jobs : count;
     pthread_t *threads = mr_xcalloc(njobs, sizeof *threads);
+    sh.live = njobs;
     uint64_t started = 0;
     for (; started < njobs; started++) {
         if (pthread_create(&threads[started], NULL, worker, &sh) != 0)
             break;
     }
-    if (started == 0) /* no thread could start: run on this one */
+    pthread_mutex_lock(&sh.lock);
+    sh.live -= njobs - started; /* those that never started */
+    pthread_mutex_unlock(&sh.lock);
+    if (started == 0) { /* no thread could start: run on this one */
+        sh.live = 1;
         worker(&sh);
+    }
 
+    /* Progress until every worker has returned: a stop or a failure ends
+     * the hand-out with done < replications. */
     uint64_t reported = 0;
     pthread_mutex_lock(&sh.lock);
-    while (sh.done < count) {
-        while (reported == sh.done)
+    for (;;) {
+        while (reported == sh.done && sh.live > 0)
             pthread_cond_wait(&sh.done_cv, &sh.lock);
         uint64_t d = sh.done;
+        int over = sh.live == 0;
         pthread_mutex_unlock(&sh.lock);
         for (; reported < d; reported++) {
             if (spec->progress)
                 spec->progress(spec->progress_ctx, reported + 1, count);
         }
         pthread_mutex_lock(&sh.lock);
+        if (over && reported == sh.done)
+            break;
     }
     pthread_mutex_unlock(&sh.lock);
     for (uint64_t i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
-    for (; reported < count; reported++) {
-        if (spec->progress)
-            spec->progress(spec->progress_ctx, reported + 1, count);
-    }
 
-    int rc = MR_OK;
-    for (uint64_t i = spec->first; i < spec->replications; i++) {
+    int rc = sh.next < spec->replications ? MR_EINTR : MR_OK;
+    for (uint64_t i = spec->first; i < sh.next; i++) {
         if (sh.rcs[i] != MR_OK) {
             rc = sh.rcs[i];
             if (failed_rep)
