@@ -7,9 +7,13 @@
  *    component's streams are keyed by its name): what differs is how
  *    traffic is carried (Poisson requests vs a rate) and how a resolver's
  *    refresh times after a change are drawn (simulated vs from the renewal
- *    process in equilibrium). Stated tolerance, over the mean of 10
+ *    process in equilibrium). Stated tolerance, over the mean of 20
  *    replications: unavailability (1 - availability) within 10% of request
- *    fidelity's, RTO and client RTO within 10% (or one 10 s window). The
+ *    fidelity's, RTO and client RTO within 10% (or one 10 s window), or
+ *    within three standard errors of the difference when the replications
+ *    spread wider than that (the RTO is the end of the last window below
+ *    99%, set by the few resolvers with long extra holds: its spread
+ *    across replications is several minutes at a quarter of the load). The
  *    known biases are far smaller: retries after a switch (aggregate takes
  *    every attempt under the first's state) shift each switch by about
  *    timeout + backoff = 2.2 s of a resolver's ~150 s outage (< 2%); the
@@ -73,10 +77,16 @@ static double mean(const mr_result *r, mr_metric m)
     return r->metrics[m].mean;
 }
 
-static void close_rel(const char *file, const char *what, double req, double agg, double rel,
-                      double abs_floor)
+/* Within rel of request fidelity's mean (or abs_floor), or within three
+ * standard errors of the difference of two independent means (the
+ * replications share fault times and probe phases, not the resolvers'
+ * switching draws, so they are not paired closely enough to difference). */
+static void close_rel(const char *file, const char *what, const mr_summary *a,
+                      const mr_summary *b, double rel, double abs_floor, int complement)
 {
-    double tol = fmax(rel * fabs(req), abs_floor);
+    double req = complement ? 1 - a->mean : a->mean, agg = complement ? 1 - b->mean : b->mean;
+    double se = sqrt(a->sd * a->sd / (double)a->n + b->sd * b->sd / (double)b->n);
+    double tol = fmax(fmax(rel * fabs(req), abs_floor), 3 * se);
     cr_expect(fabs(agg - req) <= tol, "%s: %s aggregate %g vs request %g (tolerance %g)", file,
               what, agg, req, tol);
 }
@@ -102,14 +112,14 @@ Test(aggregate, agrees_with_request_fidelity_on_the_reference_scenarios, .timeou
         const char *req[] = {"clients[0].rate=500/s", "run.fidelity=request"};
         const char *agg[] = {"clients[0].rate=500/s", "run.fidelity=aggregate"};
         mr_result a, b;
-        run_file(reference[f], req, 2, 10, &a);
-        run_file(reference[f], agg, 2, 10, &b);
-        close_rel(reference[f], "unavailability", 1 - mean(&a, MR_METRIC_AVAILABILITY),
-                  1 - mean(&b, MR_METRIC_AVAILABILITY), 0.10, 1e-5);
-        close_rel(reference[f], "rto_s", mean(&a, MR_METRIC_RTO_S), mean(&b, MR_METRIC_RTO_S),
-                  0.10, 10);
-        close_rel(reference[f], "client_rto_s", mean(&a, MR_METRIC_CLIENT_RTO_S),
-                  mean(&b, MR_METRIC_CLIENT_RTO_S), 0.10, 1);
+        run_file(reference[f], req, 2, 20, &a);
+        run_file(reference[f], agg, 2, 20, &b);
+        close_rel(reference[f], "unavailability", &a.metrics[MR_METRIC_AVAILABILITY],
+                  &b.metrics[MR_METRIC_AVAILABILITY], 0.10, 1e-5, 1);
+        close_rel(reference[f], "rto_s", &a.metrics[MR_METRIC_RTO_S], &b.metrics[MR_METRIC_RTO_S],
+                  0.10, 10, 0);
+        close_rel(reference[f], "client_rto_s", &a.metrics[MR_METRIC_CLIENT_RTO_S],
+                  &b.metrics[MR_METRIC_CLIENT_RTO_S], 0.10, 1, 0);
         /* No per-request latency in a fluid model: null, not a number. */
         cr_expect(isnan(mean(&b, MR_METRIC_LATENCY_MS_P99)), "%s: latency in aggregate mode",
                   reference[f]);
