@@ -206,3 +206,24 @@ Test(aggregate, refuses_runtime_caches)
     unlink(path);
     free(path);
 }
+
+Test(aggregate, refuses_autoscaling_clusters)
+{
+    char *path = tsr_write("version: mrsim/v1\n"
+                           "run: {horizon: 1h, fidelity: aggregate}\n"
+                           "regions: [{name: a}]\n"
+                           "clusters: [{name: ca, region: a, nodes: {count: 4, min: 2, max: 8}}]\n"
+                           "traffic: {kind: traffic_manager, endpoints: [{cluster: ca}]}\n"
+                           "resolvers: [{name: r, count: 10}]\n"
+                           "clients: [{name: u, origin: a, resolver: r, rate: 10/s}]\n");
+    mr_diag *d = mr_diag_new();
+    mr_scenario *sc = NULL;
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
+    cr_expect_eq(mr_build_check(sc, d), MR_ESCENARIO);
+    cr_expect(mr_diag_count(d) > 0 &&
+              strstr(mr_diag_line(d, mr_diag_count(d) - 1), "autoscaling") != NULL);
+    mr_scenario_free(sc);
+    mr_diag_free(d);
+    unlink(path);
+    free(path);
+}
