@@ -2,7 +2,9 @@
  * against request fidelity and against closed forms.
  *
  * 1. The two fidelities agree on the reference drill (active/passive behind
- *    Traffic Manager, tests/fixtures/run/aggregate-ap-tm.yaml). Same seed, so the
+ *    Traffic Manager, tests/fixtures/run/aggregate-ap-tm.yaml), and on
+ *    drills of Front Door (aggregate-fd.yaml) and plain DNS
+ *    (aggregate-dns.yaml). Same seed, so the
  *    same fault times, probe phases and initial caches in both (every
  *    component's streams are keyed by its name): what differs is how
  *    traffic is carried (Poisson requests vs a rate) and how a resolver's
@@ -97,6 +99,8 @@ static void close_rel(const char *file, const char *what, const mr_summary *a,
  * both). */
 static const char *const reference[] = {
     "tests/fixtures/run/aggregate-ap-tm.yaml",
+    "tests/fixtures/run/aggregate-fd.yaml",
+    "tests/fixtures/run/aggregate-dns.yaml",
 };
 
 Test(aggregate, agrees_with_request_fidelity_on_the_reference_scenarios, .timeout = 1200)
