@@ -87,19 +87,7 @@ static int fd_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
-    int rc = MR_OK;
-    for (int64_t e = 0; e < cfg->n; e++) {
-        mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "origin", diag);
-        if (c == NULL)
-            rc = MR_ENOCOMP;
-        else
-            st->cl[e] = c->state;
-    }
-    if (cfg->watcher >= 0 && mr_sim_component(sim, (uint32_t)cfg->watcher) == NULL) {
-        mr_diag_error(diag, NULL, "%s: its watcher is no component", self->name);
-        rc = MR_ENOCOMP;
-    }
-    return rc;
+    return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher, "origin", diag);
 }
 
 static void fd_start(mr_component *self, mr_sim *sim)

@@ -286,6 +286,13 @@ typedef struct mr_traffic_faults {
     int32_t misconfig;   /* dns_misconfig in force: the record points nowhere */
 } mr_traffic_faults;
 
+/* Links a traffic layer's n endpoints (cluster component ids) to their
+ * clusters' states, and checks its watcher (-1: none) exists. Returns
+ * MR_OK or MR_ENOCOMP after a diagnostic naming what is missing. */
+int mr__traffic_link(mr_sim *sim, const mr_component *self, const int64_t *cluster, int64_t n,
+                     const mr_cluster_state **cl, int64_t watcher, const char *role,
+                     mr_diag *diag);
+
 /* Applies a traffic-layer fault message; 1 if ev was one. */
 int mr__traffic_fault(mr_traffic_faults *tf, const mr_event *ev);
 
