@@ -213,3 +213,19 @@ Test(traffic_manager, performance_routing_answers_the_closest_endpoint, .timeout
     mr_result_fini(&pri);
     mr_result_fini(&perf);
 }
+
+Test(front_door, a_retry_at_the_next_origin_hides_the_detection_window, .timeout = 120)
+{
+    /* With retry_next_origin, a request whose origin refuses it is retried
+     * at once at the next one: nothing fails while the edge still believes
+     * the dead origin healthy. Without it, the 40-70 s window fails. */
+    mr_result with, without;
+    const char *on[] = {"traffic.retry_next_origin=true"};
+    tsr_run(fd_drill, on, 1, 10, &with);
+    tsr_run(fd_drill, NULL, 0, 10, &without);
+    cr_expect_eq(with.metrics[MR_METRIC_AVAILABILITY].mean, 1);
+    cr_expect_eq(with.metrics[MR_METRIC_DOWNTIME_S].mean, 0);
+    cr_expect_lt(without.metrics[MR_METRIC_AVAILABILITY].mean, 0.99);
+    mr_result_fini(&with);
+    mr_result_fini(&without);
+}
