@@ -22,8 +22,10 @@ BUILD_MPI ?= build-mpi
 
 .PHONY: run test build deps deps-mpi build-mpi test-mpi clean bench
 
+# The main job: the three topologies of the reference architecture under one
+# region outage, side by side with paired 95% CIs (scenarios/compare-topologies.yaml).
 run: build
-	@./$(BUILD)/mrsim bench phold --lps 1024 --pending 100000 --events 10000000 --seed 42 --compare
+	@./$(BUILD)/mrsim compare scenarios/compare-topologies.yaml
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -17,6 +17,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
+#include "store.h"
 #include "world.h"
 
 enum { CL_ARRIVE = MR_MSG_PRIVATE, CL_RETRY };
@@ -51,6 +52,8 @@ static const mr_param clients_params[] = {
     MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
     MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
     MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
+    MR_PARAM_INT(mr_clients_cfg, pop, 0, 0, INT32_MAX, "index of the population"),
+    MR_PARAM_INT(mr_clients_cfg, nuses, 0, 0, MR_MAX_USES, "data stores used"),
     MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
     MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
     MR_PARAM_END,
@@ -66,6 +69,7 @@ static int clients_init(mr_component *self, mr_diag *diag)
     st->pick = mr_rng_derive(self->rng, "pick");
     st->service = mr_rng_derive(self->rng, "service");
     st->retry = mr_rng_derive(self->rng, "retry");
+    st->mix = mr_rng_derive(self->rng, "mix");
     st->fate = mr_rng_derive(self->rng, "fate");
     return MR_OK;
 }
@@ -80,6 +84,15 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         return MR_ENOCOMP;
     st->slo = slo->state;
     st->nres = (uint32_t)((const mr_resolver_cfg *)st->pool->cfg)->count;
+    for (int64_t u = 0; u < cfg->nuses; u++) {
+        int64_t id = cfg->uses[u];
+        st->store[u] = id >= 0 && id <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)id) : NULL;
+        if (mr__store_head(st->store[u]) == NULL) {
+            mr_diag_error(diag, NULL, "%s: uses component %lld, which is no data store",
+                          self->name, (long long)id);
+            return MR_ENOCOMP;
+        }
+    }
     int64_t tid = cfg->traffic >= 0 ? cfg->traffic : ((const mr_resolver_cfg *)st->pool->cfg)->tm;
     mr_component *t = mr_sim_component(sim, (uint32_t)tid);
     if (t && strcmp(t->model->kind, "front_door") == 0) {
@@ -176,6 +189,28 @@ static uint32_t lookup(mr_component *self, uint32_t i, mr_time now)
     return st->rt_answer[i];
 }
 
+/* The data stores a request uses, once the cluster has accepted it: one
+ * read or write by the population's mix, offered to each store in order;
+ * a cache that serves a read (MR_ACCESS_HIT) spares the stores behind it.
+ * Returns 0 when a store cannot serve it; adds their latency to *extra. */
+static int uses_access(mr_component *self, mr_time now, uint32_t region, mr_time *extra)
+{
+    const mr_clients_cfg *cfg = self->cfg;
+    mr_clients_state *st = self->state;
+    if (cfg->nuses == 0)
+        return 1;
+    int is_write = mr_rng_uniform(st->mix) >= cfg->read;
+    for (int64_t u = 0; u < cfg->nuses; u++) {
+        mr_store_head *h = st->store[u]->state;
+        int r = h->access(st->store[u], now, region, (uint32_t)cfg->pop, is_write, extra);
+        if (r == MR_ACCESS_FAIL)
+            return 0;
+        if (r == MR_ACCESS_HIT)
+            return 1;
+    }
+    return 1;
+}
+
 /* The cluster (component id) attempt traffic from resolver i goes to now,
  * or MR_NO_ANSWER / MR_BAD_ANSWER: through Front Door, the edge i mod pops
  * routes it (rule 2); otherwise the address the caches hold (rule 3). */
@@ -233,8 +268,10 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
         if (patience >= 0) {
             mr_time start = mr_fifo_offer(&cl->fifo, now, cl->hold, patience);
             if (start >= 0) {
-                ok = 1;
-                done = start + svc + fixed;
+                mr_time data = 0;
+                ok = uses_access(self, now, (uint32_t)ccfg->region, &data) &&
+                     start + svc + fixed + data - now <= cfg->timeout;
+                done = start + svc + fixed + data;
             }
         }
     }
@@ -304,6 +341,7 @@ static void clients_fini(mr_component *self)
     mr_rng_free(st->pick);
     mr_rng_free(st->service);
     mr_rng_free(st->retry);
+    mr_rng_free(st->mix);
     mr_rng_free(st->fate);
     free(st->rt_answer);
     free(st->rt_expiry);

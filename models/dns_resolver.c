@@ -8,6 +8,7 @@
  * Caches start in steady state: at t = 0 each holds the answer current at
  * t = 0 with a remaining lifetime uniform in [0, effective TTL).
  * Invariant: expiry[i] is the first time resolver i asks again. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,29 @@ static mr_time effective_ttl(mr_component *self, uint32_t i)
     }
 }
 
+/* The remaining lifetime at t = 0 of resolver i's cached answer, in
+ * steady state (rule 3). With a fixed lifetime it is uniform on [0, TTL).
+ * With a random one (an extra hold) a uniform fraction of one draw would be
+ * too short: the cycle that spans t = 0 is length-biased (renewal theory).
+ * So the cycles are run from far in the past, BURN_IN mean lifetimes back,
+ * until one spans t = 0: its end is the expiry. */
+#define BURN_IN 64
+static mr_time initial_expiry(mr_component *self, uint32_t i)
+{
+    const mr_resolver_cfg *cfg = self->cfg;
+    const mr_resolver_state *st = self->state;
+    if (cfg->npol == 0 || cfg->pol[st->policy[i]].mode != MR_RES_EXTRA)
+        return (mr_time)(mr_rng_uniform(self->rng) * (double)effective_ttl(self, i));
+    const mr_dist *hold = &cfg->pol[st->policy[i]].hold;
+    double mean = (double)mr__traffic_ttl(st->tm) + mr_dist_mean(hold);
+    if (!(mean > 0) || !isfinite(mean)) /* heavy tails without a mean: the median */
+        mean = (double)mr__traffic_ttl(st->tm) + mr_dist_quantile(hold, 0.5);
+    mr_time t = -(mr_time)(BURN_IN * mean);
+    for (int guard = 0; t <= 0 && guard < 1000 * BURN_IN; guard++)
+        t += effective_ttl(self, i);
+    return t > 0 ? t : 0;
+}
+
 static void resolver_start(mr_component *self, mr_sim *sim)
 {
     const mr_resolver_cfg *cfg = self->cfg;
@@ -106,7 +130,7 @@ static void resolver_start(mr_component *self, mr_sim *sim)
     (void)sim;
     for (uint32_t i = 0; i < (uint32_t)cfg->count; i++) {
         st->answer[i] = mr__traffic_answer(st->tm, self->rng, cfg->origin, 0);
-        st->expiry[i] = (mr_time)(mr_rng_uniform(self->rng) * (double)effective_ttl(self, i));
+        st->expiry[i] = initial_expiry(self, i);
     }
 }
 

@@ -16,6 +16,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
+#include "mrsim/scenario.h"
 #include "world.h"
 
 extern const mr_model mr_model_faults;
@@ -41,6 +42,7 @@ static const mr_param faults_params[] = {
     MR_PARAM_INT(mr_faults_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
     MR_PARAM_INT(mr_faults_cfg, n, 0, 0, MR_MAX_FAULTS, "faults"),
     MR_PARAM_INT(mr_faults_cfg, nwatch, 0, 0, MR_MAX_WATCHERS, "watchers"),
+    MR_PARAM_INT(mr_faults_cfg, nstores, 0, 0, MR_MAX_STORES, "data stores"),
     MR_PARAM_END,
 };
 
@@ -89,6 +91,13 @@ static int faults_link(mr_component *self, mr_sim *sim, mr_diag *diag)
             mr_sim_component(sim, (uint32_t)cfg->watcher[w]) == NULL) {
             mr_diag_error(diag, NULL, "%s: watcher %lld is no component", self->name,
                           (long long)w);
+            rc = MR_ENOCOMP;
+        }
+    for (int64_t k = 0; k < cfg->nstores; k++)
+        if (cfg->store[k] < 0 || cfg->store[k] > UINT32_MAX ||
+            mr_sim_component(sim, (uint32_t)cfg->store[k]) == NULL) {
+            mr_diag_error(diag, NULL, "%s: data store %lld is no component", self->name,
+                          (long long)k);
             rc = MR_ENOCOMP;
         }
     return rc;
@@ -172,6 +181,9 @@ static void tell(mr_sim *sim, const mr_fault_cfg *fc, uint32_t fault, uint32_t k
         if (!target)
             mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher[w], kind, &m, sizeof m, NULL);
     }
+    if (fc->kind == MR_FAULT_REGION_OUTAGE || fc->kind == MR_FAULT_NETWORK_PARTITION)
+        for (int64_t s = 0; s < cfg->nstores; s++)
+            mr_sim_schedule(sim, 0, (uint32_t)cfg->store[s], kind, &m, sizeof m, NULL);
 }
 
 static void on_start(mr_component *self, mr_sim *sim, const start_msg *m)

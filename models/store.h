@@ -17,8 +17,13 @@
 
 #include <stdint.h>
 
+#include "mrsim/model.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
 #include "mrsim/rng.h"
+#include "mrsim/stats.h"
 #include "mrsim/simtime.h"
+#include "world.h"
 
 typedef struct mr_store_log {
     mr_time *t;      /* ring buffer of commit times */
@@ -69,5 +74,204 @@ typedef struct mr_store_loss {
 /* What a forced failover to replica r at time t loses. */
 mr_store_loss mr_store_forced_loss(const mr_store_log *log, mr_replica *r, mr_time t,
                                    mr_rng *rng);
+
+/* Restarts a replica at t as a fresh copy holding every write up to t (a
+ * replica reseeded from a new primary after a failover); its lags are drawn
+ * on the grid after t. */
+void mr_replica_restart(mr_replica *r, mr_time t, mr_rng *rng);
+
+/* What a forced failover loses when the promoted copy holds every write
+ * up to `applied`, with the RPO measured at t_ref (the failure: the
+ * moment the primary stopped, or the failover itself when it was up). */
+mr_store_loss mr_store_loss_from(const mr_store_log *log, mr_time applied, mr_time t_ref);
+
+/* ---- the store component interface, common to every kind ------------------
+ * A request that uses a store calls its access function when the cluster
+ * has accepted it (clients.c): the store says whether it can serve it and
+ * how much latency it adds, and records its own metrics (staleness of
+ * reads, lost writes, conflicts). Each kind's state begins with an
+ * mr_store_head, which is how clients and the runner find these. */
+#define MR_STORE_MAX_FAILOVERS 64
+
+/* Outcome of one access. */
+enum { MR_ACCESS_FAIL = 0, MR_ACCESS_OK = 1, MR_ACCESS_HIT = 2 /* a cache served the read */ };
+
+typedef struct mr_store_failover {
+    uint32_t fault;  /* the fault whose episode it belongs to, or UINT32_MAX */
+    uint32_t forced;
+    uint64_t lost;
+    double rpo_s;
+    mr_time at;
+} mr_store_failover;
+
+typedef struct mr_store_head mr_store_head;
+/* region: component id of the region the request is served from (the
+ * cluster's); pop: the client population's index, for session consistency. */
+typedef int (*mr_store_access_fn)(mr_component *store, mr_time now, uint32_t region,
+                                  uint32_t pop, int is_write, mr_time *latency);
+
+struct mr_store_head {
+    mr_store_access_fn access;
+    uint64_t reads, stale_reads, failed_reads;
+    uint64_t writes, failed_writes, throttled, conflicts;
+    uint64_t record_reads; /* redis: misses passed to the store of record */
+    uint64_t max_versions; /* the most versions a read was behind */
+    double max_staleness_ms;
+    mr_hist staleness_ms;  /* every read served after the warm-up, 0 when up to date */
+    mr_time warmup;        /* reads before it are not counted (DESIGN.md rule 6) */
+    mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
+    size_t nfo;
+    double replicated_bytes; /* geo-replication traffic, for egress cost */
+};
+
+void mr_store_head_init(mr_store_head *h, mr_store_access_fn access);
+void mr_store_head_fini(mr_store_head *h);
+/* A read served by a copy holding every write of log up to applied. */
+void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, mr_time now);
+/* A read served `versions` writes behind, the oldest it lacks age_ms old
+ * (not counted in the warm-up). */
+void mr_store_note_read(mr_store_head *h, mr_time now, uint64_t versions, double age_ms);
+void mr_store_add_failover(mr_store_head *h, uint32_t fault, int forced, mr_store_loss loss,
+                           mr_time now);
+/* The scalars every store reports (component = its name): rpo_s (the worst
+ * forced failover, 0 when none), lost_writes, stale_read_ratio,
+ * staleness_ms_p99, write_conflicts, reads, writes, failed_reads,
+ * failed_writes, throttled, failovers, replicated_bytes (what the cost
+ * model bills as egress; the stores' prices come from the scenario there),
+ * then per failover "failover_fault", "failover_rpo_s", "failover_lost". */
+void mr_store_report(const mr_store_head *h, const char *name, mr_report *out);
+
+/* The head of a store component, or NULL when c is no store. */
+mr_store_head *mr__store_head(const mr_component *c);
+
+/* A client-side cache of where a store's primary is (the SQL listener's
+ * DNS record, the Cosmos SDK's account topology): in steady state (rule 3)
+ * it refreshes every `period` from a uniform phase. The first refresh at
+ * or after t. */
+mr_time mr_route_refresh(mr_time phase, mr_time period, mr_time t);
+
+/* ---- single-primary stores: sql, redis, blob (store_primary.c) ------------
+ * One writable copy (the primary) and up to MR_PSTORE_MAX_REPLICAS
+ * asynchronous geo-secondaries, each with an applied position (rule 4).
+ * Copies are numbered: 0 is the primary at start, 1.. the replicas.
+ * The primary is down while its region is down or a datastore_failure is
+ * in force; then nothing is shipped (every replica's link is cut), writes
+ * fail, and the failover decision starts: automatic after `grace`
+ * (DESIGN.md rule 5; 0: the decision distribution), manual after a
+ * `decision` draw; then a `duration` switch. A forced failover loses what
+ * the promoted copy lacks (rule 4), with the RPO measured at the failure;
+ * a planned one blocks writes, waits for the copy to catch up and loses
+ * nothing. Clients in region r reach a new primary at the first refresh of
+ * their route cache (period route_ttl, uniform phase) after the switch. */
+#define MR_PSTORE_MAX_REPLICAS 4
+#define MR_PSTORE_COPIES (MR_PSTORE_MAX_REPLICAS + 1)
+enum { MR_PSTORE_SQL = 0, MR_PSTORE_REDIS = 1, MR_PSTORE_BLOB = 2 };
+enum { MR_SFO_AUTOMATIC = 0, MR_SFO_MANUAL = 1 };
+
+typedef struct mr_pstore_cfg {
+    int64_t nregions;         /* regions of the rtt matrix */
+    const mr_time *rtt;       /* nregions x nregions round trips; NULL: all 0 */
+    int64_t primary;          /* region component id of copy 0 */
+    int64_t nreplicas;
+    int64_t replica[MR_PSTORE_MAX_REPLICAS];  /* their regions */
+    int64_t readable[MR_PSTORE_MAX_REPLICAS]; /* serve reads, stale by the lag */
+    mr_dist lag;
+    mr_time sample;
+    int64_t mode;             /* MR_SFO_* */
+    mr_time grace;            /* AUTOMATIC: wait before failing over; 0: decision */
+    mr_dist decision;         /* MANUAL (or AUTOMATIC with grace 0) */
+    mr_dist duration;         /* the switch */
+    mr_time route_ttl;        /* clients' route cache (SQL listener TTL) */
+    mr_time local_latency;    /* one access within the region */
+    double bytes_per_write;   /* for replicated_bytes */
+    int64_t planned_mask;     /* bit f: fault f is a planned datastore_failover */
+    /* redis: a cache in front of the next store a client uses */
+    double hit_ratio;         /* steady state */
+    mr_time warm_up;          /* after a failover the hit ratio ramps from 0 over this */
+    mr_time warmup;           /* the run's warm-up: reads before it are not counted */
+} mr_pstore_cfg;
+
+typedef struct mr_pstore_state {
+    mr_store_head head;
+    mr_store_log log;
+    mr_replica rep[MR_PSTORE_COPIES]; /* meaningful for the copies that are not primary */
+    int64_t region[MR_PSTORE_COPIES];
+    uint8_t readable[MR_PSTORE_COPIES];
+    const mr_region_state *reg[MR_PSTORE_COPIES];
+    int32_t ncopies, primary;
+    int32_t failed;     /* datastore_failure faults in force */
+    int32_t partitions; /* replication_partition faults in force */
+    uint32_t last_fault;
+    int down;           /* the primary is down (as last evaluated) */
+    mr_time down_since;
+    uint32_t down_fault;
+    mr_handle decision; /* pending failover decision */
+    int switching, target, block_writes;
+    int32_t old_primary; /* -1 before any failover */
+    mr_time promoted_at;
+    mr_time phase[MR_MAX_REGIONS]; /* route cache phase per region component id */
+    mr_time warm_from;   /* redis: when the cache last came back empty; -1: warm */
+    int flavor;          /* MR_PSTORE_*: set by the kind's init */
+    mr_rng *lags, *ops, *hits;
+    uint64_t refused;    /* planned failovers that could not be made */
+} mr_pstore_state;
+
+extern const mr_param mr_pstore_params[];
+int mr_pstore_init(mr_component *self, mr_diag *diag);
+int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag);
+void mr_pstore_start(mr_component *self, mr_sim *sim);
+void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev);
+void mr_pstore_report(const mr_component *self, mr_report *out);
+const char *mr_pstore_event_name(uint32_t kind);
+void mr_pstore_fini(mr_component *self);
+/* The current hit ratio of a cache (redis) at now. */
+double mr_pstore_hit_ratio(const mr_component *self, mr_time now);
+
+/* ---- Cosmos DB (cosmos.c) ------------------------------------------------ */
+#define MR_COSMOS_MAX 8
+#define MR_COSMOS_POPS 64 /* client populations tracked for session consistency */
+
+typedef struct mr_cosmos_cfg {
+    int64_t nregions;   /* regions of the rtt matrix */
+    const mr_time *rtt; /* nregions x nregions; NULL: all 0 */
+    int64_t n;          /* regions of the account, in failover priority */
+    int64_t region[MR_COSMOS_MAX];   /* their component ids */
+    int64_t writable[MR_COSMOS_MAX]; /* write regions; several = multi-region writes */
+    int64_t consistency;             /* mr_consistency of the scenario */
+    int64_t k_versions;              /* bounded: K */
+    mr_time t_bound;                 /* bounded: T */
+    int64_t keys;                    /* key space (multi-write conflicts) */
+    double zipf;                     /* popularity exponent; 0 uniform */
+    double bytes_per_write;
+    mr_dist lag;
+    mr_time sample;
+    int64_t mode;     /* MR_SFO_AUTOMATIC: service-managed; MANUAL */
+    mr_dist duration; /* service-managed failover, capped at 15 min */
+    int64_t planned_mask;
+    mr_time warmup;   /* the run's warm-up: reads before it are not counted */
+} mr_cosmos_cfg;
+
+typedef struct mr_cosmos_state {
+    mr_store_head head;
+    mr_store_log log[MR_COSMOS_MAX]; /* writes accepted by each region */
+    mr_replica rep[MR_COSMOS_MAX][MR_COSMOS_MAX];
+    const mr_region_state *reg[MR_COSMOS_MAX];
+    int n, multi, w; /* w: the write region (one), or the first of several */
+    int32_t failed, partitions;
+    int was_down[MR_COSMOS_MAX];
+    mr_time down_since[MR_COSMOS_MAX];
+    uint32_t last_fault, down_fault;
+    mr_handle decision;
+    int switching, block_writes, target;
+    mr_time strong_extra; /* 2 x the farthest round trip + 10 ms */
+    mr_time *key_time;    /* last write per key; -1 never */
+    int8_t *key_region;
+    double *cdf;          /* Zipf popularity, NULL when uniform */
+    mr_time pop_write[MR_COSMOS_POPS];
+    int8_t pop_region[MR_COSMOS_POPS];
+    mr_time phase[MR_MAX_REGIONS]; /* SDK refresh phase per region */
+    mr_rng *lags, *ops, *keys;
+    uint64_t refused;
+} mr_cosmos_state;
 
 #endif

@@ -24,6 +24,7 @@
 #define MR_MAX_ENDPOINTS 16
 #define MR_MAX_TTL_POLICIES 4
 #define MR_MAX_FAULTS 32
+#define MR_MAX_USES 8
 
 /* The component with that id if it is of that kind; otherwise NULL after a
  * diagnostic naming who asked for what. */
@@ -53,6 +54,7 @@ static inline int mr__fault_count(int32_t *down, const mr_event *ev)
 enum { MR_FT_AT = 0, MR_FT_MTBF = 1, MR_FT_REPEAT = 2, MR_FT_AFTER = 3 };
 #define MR_MAX_FAULT_TARGETS 64
 #define MR_MAX_WATCHERS 4
+#define MR_MAX_STORES 16
 /* mr_msg_fault.flags */
 enum { MR_FAULT_F_RAMP = 1, MR_FAULT_F_INVERT = 2 };
 
@@ -85,6 +87,8 @@ typedef struct mr_faults_cfg {
     int64_t n;
     int64_t nwatch;                   /* components told of every start and end */
     int64_t watcher[MR_MAX_WATCHERS]; /* (the failover policy, a DNS operator) */
+    int64_t nstores;                  /* data stores: told of every region outage and */
+    int64_t store[MR_MAX_STORES];     /* partition, to re-read their regions */
     mr_fault_cfg f[MR_MAX_FAULTS];
 } mr_faults_cfg;
 
@@ -356,6 +360,9 @@ typedef struct mr_clients_cfg {
     mr_dist backoff;      /* wait after a failed attempt */
     int64_t runtime_cache;
     mr_time rtt[MR_MAX_REGIONS]; /* round trip to the region with that component id */
+    int64_t pop;                 /* index of the population (session consistency) */
+    int64_t nuses;               /* data stores each request uses, in order */
+    int64_t uses[MR_MAX_USES];   /* their component ids */
     /* Front Door origins (bit sets over its origins) this population may
      * use: its home stamp's (0: every origin), then its fallbacks'. */
     int64_t home, fallback;
@@ -365,6 +372,8 @@ typedef struct mr_clients_state {
     mr_component *pool;
     mr_slo_state *slo;
     mr_rng *arrivals, *pick, *service, *retry; /* one stream per purpose */
+    mr_rng *mix;                 /* read or write, for the stores */
+    mr_component *store[MR_MAX_USES];
     mr_rng *fate;         /* partial failures, Front Door's weighted choice */
     mr_component *fd;     /* the traffic layer when it is Front Door, else NULL */
     uint32_t pops;

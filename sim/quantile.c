@@ -6,7 +6,7 @@
  * n <= MR_HIST_EXACT, exact[0 .. n_exact) holds every observation in the
  * order added and n_exact = n (exact may be NULL while n = 0); once n exceeds
  * MR_HIST_EXACT, exact is NULL and n_exact is 0 until the next reset. Empty:
- * sum = 0, min = +INF, max = -INF. */
+ * sum = sumsq = 0, min = +INF, max = -INF. */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -104,6 +104,7 @@ void mr_hist_reset(mr_hist *h)
         memset(h->counts, 0, (size_t)h->n_oct * MR_HIST_SUB * sizeof *h->counts);
     h->n_exact = 0;
     h->sum = 0.0;
+    h->sumsq = 0.0;
     h->min = INFINITY;
     h->max = -INFINITY;
 }
@@ -146,6 +147,7 @@ void mr_hist_add(mr_hist *h, double x)
         drop_exact(h);
     }
     h->sum += x;
+    h->sumsq += x * x;
     if (x < h->min)
         h->min = x;
     if (x > h->max)
@@ -178,6 +180,7 @@ void mr_hist_merge(mr_hist *dst, const mr_hist *src)
     }
     dst->n += src->n;
     dst->sum += src->sum;
+    dst->sumsq += src->sumsq;
     if (src->min < dst->min)
         dst->min = src->min;
     if (src->max > dst->max)

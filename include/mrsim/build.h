@@ -13,6 +13,7 @@
 #include "result.h"
 #include "scenario.h"
 #include "sim.h"
+#include "stats.h"
 
 /* Checks that every part of the scenario has a model in this build. Returns
  * MR_OK, or MR_ESCENARIO after one located diagnostic per unsupported part. */
@@ -34,6 +35,30 @@ typedef struct mr_progress {
 } mr_progress;
 
 typedef void (*mr_run_progress_fn)(void *ctx, const mr_progress *p);
+/* What one finished replication leaves for a sink such as the results
+ * database. Everything is valid only during the hook's call: copy what you
+ * keep. */
+typedef struct mr_rep_view {
+    const mr_scenario *sc;
+    uint64_t seed;        /* the run's seed; replication rep's streams derive from both */
+    uint64_t rep;
+    double started_at;    /* wall clock at its start, seconds since the Unix epoch */
+    double wall_s;
+    uint64_t events;
+    const double *metrics; /* MR_METRIC_COUNT values as the JSON averages them; NaN: n/a */
+    const mr_report *report; /* every scalar of every component */
+    const char *const *fault_targets; /* per scenario fault: what it hits, as the JSON says */
+    /* The SLO collector's distributions and windows; NULL / 0 without one. */
+    const mr_hist *latency_ms, *client_rto_s;
+    const uint64_t *win_total, *win_ok; /* requests and successes per window */
+    size_t nwin;
+    mr_time window;
+} mr_rep_view;
+
+/* Called from the worker thread that ran the replication, in completion
+ * order, concurrently for different replications. Returns MR_OK, or an
+ * error code that fails the run (no further replication is handed out). */
+typedef int (*mr_rep_hook)(void *ctx, const mr_rep_view *v);
 
 typedef struct mr_run_opts {
     uint64_t replications; /* 0: the scenario's (adaptive if it says so); else fixed */
@@ -43,10 +68,15 @@ typedef struct mr_run_opts {
     FILE *trace;           /* replication 0's events as CSV, or NULL */
     mr_run_progress_fn progress; /* optional; called on the calling thread */
     void *progress_ctx;
+    mr_rep_hook on_rep;    /* optional: each finished replication (the results database) */
+    void *on_rep_ctx;
+    const atomic_int *stop; /* optional: nonzero stops handing out replications (SIGINT) */
 } mr_run_opts;
 
 /* Runs the scenario. On MR_OK, *out holds the summaries (its episodes array
- * is allocated: free with mr_result_fini). */
+ * is allocated: free with mr_result_fini). MR_EINTR when *stop cut it short
+ * (every replication handed out has finished and passed through on_rep);
+ * when on_rep failed, its code, with no diagnostic (the sink reports). */
 int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
                     mr_diag *diag);
 void mr_result_fini(mr_result *r);

@@ -19,7 +19,8 @@
     X(EIO, -11, "input or output failure")                                     \
     X(ESCENARIO, -12, "invalid scenario")                                      \
     X(EMODEL, -13, "a model reported a failure")                               \
-    X(EEMPTY, -14, "nothing pending")
+    X(EEMPTY, -14, "nothing pending")                                          \
+    X(EINTR, -15, "interrupted")
 
 enum mr_errno {
 #define MR_ERRNO_ENUM(name, value, text) MR_##name = (value),

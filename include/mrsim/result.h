@@ -81,6 +81,14 @@ typedef struct mr_episode_result {
     size_t nexpect;
 } mr_episode_result;
 
+/* One data store's metrics (the data-store rows of MR_METRIC_MAP). */
+#define MR_STORE_METRICS 5
+typedef struct mr_store_result {
+    const char *name; /* not owned */
+    const char *kind; /* sql, cosmos, redis, blob; not owned */
+    mr_metric metric[MR_STORE_METRICS];
+    mr_summary m[MR_STORE_METRICS];
+} mr_store_result;
 /* One client population's own availability: with stamps, the blast radius
  * of a stamp's failure is its populations. */
 typedef struct mr_population_result {
@@ -101,6 +109,8 @@ typedef struct mr_result {
     mr_summary metrics[MR_METRIC_COUNT];
     mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
+    mr_store_result *stores; /* owned likewise; printed as "stores" when nstores > 0 */
+    size_t nstores;
     mr_population_result *populations; /* likewise */
     size_t npopulations;
     double *per_rep; /* replications x MR_METRIC_COUNT values, row-major (NaN: n/a);

@@ -100,4 +100,11 @@ mr_time mr_dist_sample_time(const mr_dist *d, mr_rng *r);
 double mr_dist_mean(const mr_dist *d);
 double mr_dist_variance(const mr_dist *d);
 
+/* P(X <= x), for `mrsim analyze` (sim/distcdf.c, GSL cdf functions); the
+ * normal is the one mr_dist_sample draws, truncated at 0. */
+double mr_dist_cdf(const mr_dist *d, double x);
+/* The smallest x with P(X <= x) >= q, q in [0, 1]: q = 0 gives the bottom
+ * of the support, q = 1 its top (INFINITY when unbounded); NaN outside. */
+double mr_dist_quantile(const mr_dist *d, double q);
+
 #endif

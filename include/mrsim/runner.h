@@ -7,6 +7,7 @@
 #ifndef MRSIM_RUNNER_H
 #define MRSIM_RUNNER_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,7 @@ typedef struct mr_runner {
     void *ctx;
     mr_progress_fn progress; /* optional */
     void *progress_ctx;
+    const atomic_int *stop;  /* optional: nonzero (a signal) hands out no more replications */
     /* Optional, for a run spread over MPI ranks: the state of a replication
      * that its row does not hold (run.c's client-RTO histogram). pack writes
      * replication rep's state into buf when it fits in cap bytes and returns
@@ -43,8 +45,10 @@ typedef struct mr_runner {
  * rep at out + rep * nmetrics (out holds replications rows). Progress reports
  * (done, total) of this call's replications - first. Returns MR_OK, or the code of the failed
  * replication with the lowest index (setting *failed_rep if not NULL), so a
- * failure is reported the same whatever the thread count. MR_EINVAL for a
- * bad spec. */
+ * failure is reported the same whatever the thread count. No replication is
+ * handed out after one has failed or once *stop is set: those handed out
+ * (always 0 .. k-1 for some k) run to their end. MR_EINTR when *stop cut
+ * the run short and none failed. MR_EINVAL for a bad spec. */
 int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep);
 
 /* MPI (a MRSIM_MPI build started by mpirun): mr_replicate splits

@@ -443,6 +443,8 @@ typedef struct mr_sc_datastore {
     mr_time lag_sample;       /* how often the lag process is sampled */
     mr_sc_store_failover failover;
     mr_time listener_ttl; /* sql failover-group listener; MR_SC_UNSET otherwise */
+    double hit_ratio;     /* redis: share of reads the warm cache serves */
+    mr_time warm_up;      /* redis: a cold cache's hit ratio ramps up over this */
     double usd_per_month;
     mr_mark mark;
 } mr_sc_datastore;
@@ -540,6 +542,15 @@ typedef struct mr_sc_stamp {
     mr_mark mark;
 } mr_sc_stamp;
 
+/* An availability for `mrsim analyze` (analyze.sla): a component path
+ * ("traffic", "clusters/NAME", "clusters/NAME/ingress", "dependencies/NAME",
+ * "datastores/NAME"), checked by the binder, and its availability. */
+typedef struct mr_sc_sla {
+    const char *name;
+    double value;
+    mr_mark mark;
+} mr_sc_sla;
+
 /* One override "PATH=VALUE", the value in YAML flow form, ready for
  * mr_doc_set_arg (or mr_scenario_load's sets). */
 typedef struct mr_sc_override {
@@ -597,6 +608,8 @@ typedef struct mr_scenario {
     size_t nvariants;
     mr_sc_sweep *sweeps;
     size_t nsweeps;
+    mr_sc_sla *sla; /* analyze.sla, in file order */
+    size_t nsla;
     mr_scenario_internal *internal; /* private to sim/config */
 } mr_scenario;
 

@@ -82,7 +82,7 @@ typedef struct mr_hist {
     uint64_t *counts;  /* n_oct x MR_HIST_SUB; owned */
     double *exact;     /* the observations while n <= MR_HIST_EXACT; owned; NULL after */
     size_t n_exact;
-    double sum, min, max;
+    double sum, sumsq, min, max; /* sumsq: for the results database's statistic rows */
 } mr_hist;
 
 void mr_hist_init(mr_hist *h);

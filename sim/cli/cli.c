@@ -2,7 +2,9 @@
  * helpers the commands share. A command is one line in `commands` and one
  * cmd_NAME.c file. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include "cli.h"
 #include "mrsim/alloc.h"
 #include "mrsim/config.h"
+#include "mrsim/error.h"
 #include "mrsim/runner.h"
 #include "mrsim/model.h"
 
@@ -30,6 +33,10 @@ static const mr_cli_cmd commands[] = {
      .summary = "benchmarks, figures on stdout",
      .run = mr_cmd_bench,
      .help = mr_cmd_bench_help},
+    {.name = "analyze",
+     .summary = "closed-form estimates: failover times, composite availability",
+     .run = mr_cmd_analyze,
+     .help = mr_cmd_analyze_help},
     {.name = "validate", .summary = "load and check scenarios; print nothing on success", .run = mr_cmd_validate, .help = mr_cmd_validate_help},
 };
 
@@ -123,9 +130,31 @@ const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i)
     return argv[++*i];
 }
 
+/* Set by SIGINT/SIGTERM; read by the runner's workers. A lock-free atomic
+ * int is safe to store from a signal handler. */
+static atomic_int interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    static const char msg[] =
+        "\nmrsim: stopping after the replications in progress (signal again to abort)\n";
+    atomic_store(&interrupted, 1);
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1); /* async-signal-safe */
+    (void)w;
+}
+
 void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications)
 {
     memset(c, 0, sizeof *c);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    c->opts.stop = &interrupted;
     c->opts.jobs = mr_cpu_count();
     c->min_replications = min_replications;
     c->sets = mr_xcalloc((size_t)argc + 1, sizeof *c->sets);
@@ -160,6 +189,10 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
         c->opts.jobs = (int)x;
     } else if (strcmp(a, "--check-slo") == 0) {
         c->check_slo = 1;
+    } else if (strcmp(a, "--db") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        c->db_path = v;
     } else if (strcmp(a, "--set") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
@@ -218,4 +251,59 @@ int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n
         missed |= mr_result_slo_missed(&results[i]);
     }
     return c->check_slo && missed ? MR_EXIT_SLO : MR_EXIT_OK;
+}
+
+int mr_cli_db_open(mr_cli_common *c)
+{
+    if (c->db_path == NULL)
+        return MR_OK;
+    if (mr_mpi_size() > 1) {
+        /* The database records what each replication leaves behind on the
+         * rank that ran it; those records do not travel to rank 0 yet. */
+        fprintf(stderr, "mrsim: error: --db is not supported under mpirun yet: run without "
+                        "mpirun, or without --db\n");
+        return MR_EINVAL;
+    }
+    char err[600];
+    int rc = mr_db_open(c->db_path, &c->db, err, sizeof err);
+    if (rc != MR_OK)
+        fprintf(stderr, "mrsim: error: %s\n", err);
+    return rc;
+}
+
+void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
+                   const char *variant, const char *const *varied, size_t nvaried)
+{
+    if (c->db == NULL)
+        return;
+    mr_db_begin_run(c->db, sc, variant, varied, nvaried);
+    opts->on_rep = mr_db_rep_hook;
+    opts->on_rep_ctx = c->db;
+}
+
+int mr_cli_db_finish(mr_cli_common *c, int rc)
+{
+    if (rc == MR_OK && atomic_load(&interrupted))
+        rc = MR_EINTR; /* the signal came after the last replication was handed out */
+    if (c->db == NULL) {
+        if (rc == MR_EINTR)
+            fputs("mrsim: interrupted\n", stderr);
+        return rc;
+    }
+    mr_db_end_run(c->db);
+    const char *msg = mr_db_errmsg(c->db);
+    if (msg[0] != '\0') {
+        fprintf(stderr, "mrsim: error: %s\n", msg);
+        if (rc == MR_OK || rc == MR_EINTR)
+            rc = MR_EIO;
+    } else if (rc == MR_EINTR) {
+        fprintf(stderr, "mrsim: interrupted; %llu replications committed to %s\n",
+                (unsigned long long)mr_db_committed(c->db), c->db_path);
+    }
+    if (mr_db_close(c->db) != MR_OK && rc == MR_OK) {
+        fprintf(stderr, "mrsim: error: %s: cannot close the database\n", c->db_path);
+        rc = MR_EIO;
+    }
+    c->db = NULL;
+    return rc;
 }

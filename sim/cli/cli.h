@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "mrsim/build.h"
+#include "mrsim/db.h"
 
 /* Exit statuses of CLI.md; sim/cli/main.c is the only place that maps
  * library codes onto them. */
@@ -56,9 +57,13 @@ typedef struct mr_cli_common {
     size_t nsets;
     int json, quiet;
     int check_slo;          /* --check-slo: exit 3 when a target is missed */
+    const char *db_path;    /* --db FILE, or NULL */
+    mr_db *db;              /* open between mr_cli_db_open and mr_cli_db_finish */
 } mr_cli_common;
 
-/* Sets the defaults; sets gets room for argc values. Free with mr_cli_common_fini. */
+/* Sets the defaults; sets gets room for argc values; SIGINT and SIGTERM
+ * from now on stop the runs cleanly (opts.stop; a second signal kills).
+ * Free with mr_cli_common_fini. */
 void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications);
 void mr_cli_common_fini(mr_cli_common *c);
 
@@ -81,6 +86,18 @@ void mr_cli_progress_end(mr_cli_progress *pr);
 /* The exit status for --check-slo over results (MR_EXIT_SLO when one was
  * missed, else MR_EXIT_OK), after the warnings of every result on stderr. */
 int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n);
+/* Opens --db when given: MR_OK (c->db stays NULL without --db), or MR_EIO
+ * after printing why. */
+int mr_cli_db_open(mr_cli_common *c);
+/* Before each mr_run_scenario: points opts at the database for a run of sc
+ * labelled variant (NULL: the scenario's name) with those varied keys.
+ * A no-op without --db. */
+void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
+                   const char *variant, const char *const *varied, size_t nvaried);
+/* After the runs: closes the database and returns the code to exit with,
+ * having printed the database's failure, or on an interrupt how many
+ * replications were committed. */
+int mr_cli_db_finish(mr_cli_common *c, int rc);
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);
@@ -90,6 +107,10 @@ int mr_cmd_sweep(int argc, char **argv);
 void mr_cmd_sweep_help(FILE *out);
 int mr_cmd_bench(int argc, char **argv);
 void mr_cmd_bench_help(FILE *out);
+
+/* `mrsim analyze` (cmd_analyze.c). */
+int mr_cmd_analyze(int argc, char **argv);
+void mr_cmd_analyze_help(FILE *out);
 
 /* `mrsim validate` (cmd_validate.c). */
 int mr_cmd_validate(int argc, char **argv);

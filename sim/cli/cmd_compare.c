@@ -19,7 +19,7 @@
 void mr_cmd_compare_help(FILE *out)
 {
     fputs("usage: mrsim compare A.yaml B.yaml ... [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                     [--json] [--check-slo] [-q]\n"
+          "                     [--json] [--db FILE] [--check-slo] [-q]\n"
           "       mrsim compare FILE.yaml        (a file with variants:)\n\n"
           "Runs every scenario (or variant) with common random numbers: the same seed\n"
           "for replication i everywhere, so the difference of each metric against the\n"
@@ -153,6 +153,24 @@ int mr_cmd_compare(int argc, char **argv)
         if (lrc != MR_OK && rc == MR_OK)
             rc = lrc;
     }
+    /* What the runs vary, for the database's runattr.varied: the keys the
+     * variants set, or those whose values differ between the files. */
+    char **varied = NULL;
+    size_t nvaried = 0;
+    if (rc == MR_OK && c.db_path && first) {
+        for (size_t v = 0; v < first->nvariants; v++) {
+            for (size_t k = 0; k < first->variants[v].nsets; k++) {
+                const char *text = first->variants[v].sets[k].text;
+                const char *eq = strchr(text, '=');
+                varied = mr_xrealloc(varied, (nvaried + 1) * sizeof *varied);
+                varied[nvaried++] = strndup(text, eq ? (size_t)(eq - text) : strlen(text));
+            }
+        }
+    } else if (rc == MR_OK && c.db_path) {
+        nvaried = mr_db_differing_keys((const mr_scenario *const *)scs, nspecs, &varied);
+    }
+    if (rc == MR_OK)
+        rc = mr_cli_db_open(&c);
     if (rc == MR_OK) {
         /* Common random numbers: one seed and one replication count for all. */
         if (!opts.seed_set) {
@@ -167,14 +185,18 @@ int mr_cmd_compare(int argc, char **argv)
                 fprintf(stderr, "mrsim: running %s (%zu of %zu)\n", labels[r], r + 1, nspecs);
             mr_cli_progress pr;
             mr_cli_progress_attach(&c, &opts, &pr);
+            mr_cli_db_run(&c, &opts, scs[r], specs[r].label, (const char *const *)varied,
+                          nvaried);
             rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
             mr_cli_progress_end(&pr);
             if (rc == MR_OK && opts.replications == 0)
                 opts.replications = results[r].replications;
         }
     }
+    mr_db_free_keys(varied, nvaried);
     mr_diag_print(diag, stderr);
     int slo_status = MR_EXIT_OK;
+    rc = mr_cli_db_finish(&c, rc);
     if (rc == MR_OK) {
         for (size_t r = 0; r < nspecs; r++)
             results[r].scenario = labels[r];

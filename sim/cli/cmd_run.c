@@ -15,7 +15,7 @@
 void mr_cmd_run_help(FILE *out)
 {
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                 [--json] [--trace FILE] [--check-slo] [-q]\n\n"
+          "                 [--json] [--trace FILE] [--db FILE] [--check-slo] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
           "95% confidence interval and percentiles across replications.\n\n"
           "  -n, --replications N  a fixed count (default: run.replications of the file,\n"
@@ -27,6 +27,7 @@ void mr_cmd_run_help(FILE *out)
           "  --trace FILE          write every event of replication 0 as CSV\n"
           "  --check-slo           exit 3 when an slo.targets entry or a fault's expect:\n"
           "                        is missed (nothing stated: nothing to check, exit 0)\n"
+          "  --db FILE             append every replication to a SQLite results database\n"
           "  -q, --quiet           no progress on stderr\n\n"
           "example:\n"
           "  mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n",
@@ -70,6 +71,8 @@ int mr_cmd_run(int argc, char **argv)
     int rc = mr_scenario_load(file, c.sets, c.nsets, &sc, diag);
     if (rc == MR_OK)
         rc = mr_build_check(sc, diag);
+    if (rc == MR_OK)
+        rc = mr_cli_db_open(&c);
     /* Under MPI replication 0, the one traced, runs on rank 0: the only
      * rank that writes files. */
     if (rc == MR_OK && trace_path && mr_mpi_rank() == 0) {
@@ -84,6 +87,7 @@ int mr_cmd_run(int argc, char **argv)
     if (rc == MR_OK) {
         mr_cli_progress pr;
         mr_cli_progress_attach(&c, &opts, &pr);
+        mr_cli_db_run(&c, &opts, sc, NULL, NULL, 0);
         rc = mr_run_scenario(sc, &opts, &result, diag);
         mr_cli_progress_end(&pr);
     }
@@ -95,6 +99,7 @@ int mr_cmd_run(int argc, char **argv)
         remove(trace_path); /* nothing written half-way */
     mr_diag_print(diag, stderr);
     int slo_status = MR_EXIT_OK;
+    rc = mr_cli_db_finish(&c, rc);
     if (rc == MR_OK) {
         if (c.json)
             mr_result_write_json(&result, stdout);

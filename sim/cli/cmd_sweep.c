@@ -19,7 +19,7 @@
 void mr_cmd_sweep_help(FILE *out)
 {
     fputs("usage: mrsim sweep SCENARIO.yaml [--vary KEY=V1,V2,...]... [-n N] [-s SEED] [-j J]\n"
-          "                   [--set KEY=VALUE]... [--json] [--check-slo] [-q]\n\n"
+          "                   [--set KEY=VALUE]... [--json] [--db FILE] [--check-slo] [-q]\n\n"
           "Runs the cross product of the values of every --vary key and of the file's\n"
           "sweep: section (--vary wins for a key in both), one run each, with common\n"
           "random numbers. Values are split at commas outside brackets and parentheses,\n"
@@ -221,11 +221,32 @@ int mr_cmd_sweep(int argc, char **argv)
         }
         for (size_t k = 0; k < naxes; k++)
             keys[k] = axes[k].key;
+        if (rc == MR_OK)
+            rc = mr_cli_db_open(&c);
         for (size_t r = 0; r < nruns && rc == MR_OK; r++) {
             if (!quiet && isatty(STDERR_FILENO))
                 fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, nruns);
             mr_cli_progress pr;
             mr_cli_progress_attach(&c, &opts, &pr);
+            if (c.db) {
+                /* The run's label in the database: its values, "k=v; k=v". */
+                size_t len = 1, rest = r;
+                for (size_t k = naxes; k-- > 0;) {
+                    idx[k] = rest % axes[k].n;
+                    rest /= axes[k].n;
+                    len += strlen(axes[k].key) + strlen(axes[k].values[idx[k]]) + 3;
+                }
+                char *label = mr_xcalloc(len, 1);
+                for (size_t k = 0; k < naxes; k++) {
+                    if (k)
+                        strcat(label, "; ");
+                    strcat(label, axes[k].key);
+                    strcat(label, "=");
+                    strcat(label, axes[k].values[idx[k]]);
+                }
+                mr_cli_db_run(&c, &opts, scs[r], label, keys, naxes);
+                free(label);
+            }
             rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
             mr_cli_progress_end(&pr);
             /* Without -n the first run decides the count (by its sequential
@@ -236,6 +257,7 @@ int mr_cmd_sweep(int argc, char **argv)
     }
     mr_diag_print(diag, stderr);
     int slo_status = MR_EXIT_OK;
+    rc = mr_cli_db_finish(&c, rc);
     if (status == MR_EXIT_OK && rc == MR_OK) {
         slo_status = mr_cli_slo_status(&c, results, nruns);
         if (json)

@@ -15,6 +15,8 @@ int mr_cli_exit_code(int rc)
         return MR_EXIT_IO;
     case MR_EINVAL:
         return MR_EXIT_USAGE;
+    case MR_EINTR:
+        return MR_EXIT_INTERRUPTED;
     default:
         return MR_EXIT_INTERNAL;
     }

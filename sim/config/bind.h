@@ -205,6 +205,8 @@ void mr__bind_clients(mr__bind *b, mr_node *seq);
 void mr__bind_datastores(mr__bind *b, mr_node *seq);
 void mr__bind_faults(mr__bind *b, mr_node *seq);
 void mr__bind_failover(mr__bind *b, mr_node *map);
+/* `analyze:` (sc_analyze.c): settings of mrsim analyze. */
+void mr__bind_analyze(mr__bind *b, mr_node *map);
 /* Checks that need several sections bound (fault chains, stamps). */
 void mr__validate(mr__bind *b);
 
@@ -225,6 +227,7 @@ extern const mr__key mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__u
     mr__replica_keys[], mr__replication_keys[], mr__store_failover_keys[], mr__bounded_keys[],
     mr__keyspace_keys[], mr__fault_keys[], mr__target_keys[], mr__repeat_keys[], mr__ramp_keys[],
     mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[];
+extern const mr__key mr__analyze_keys[];
 
 /* Metric names of CLI.md's result document (run.replications.until.metric). */
 extern const char *const mr__metric_names[];

@@ -128,6 +128,27 @@ const mr__key mr__store_keys[] = {
      .hi = 86400 * S,
      .doc = "TTL of the failover-group listener CNAME",
      .ref = "REFERENCE.md §5 Client redirection (30 s, unverified)"},
+    /* REFERENCE.md §7 gives no hit ratio: a workload value the scenario states. */
+    {.key = "hit_ratio",
+     .type = MR__K_RATIO,
+     .off = offsetof(mr_sc_datastore, hit_ratio),
+     .only = REDIS,
+     .required = true,
+     .lo = 0,
+     .hi = 1,
+     .doc = "share of reads the warm cache serves (cache-aside in front of the next store in "
+            "clients' uses)",
+     .ref = "ours: workload (REFERENCE.md §7 has none)"},
+    /* REFERENCE.md §7 "Model a hit-ratio ramp": its length is not published. */
+    {.key = "warm_up",
+     .type = MR__K_DURATION,
+     .off = offsetof(mr_sc_datastore, warm_up),
+     .only = REDIS,
+     .required = true,
+     .lo = 0,
+     .hi = 86400 * S,
+     .doc = "after a failover or an outage the hit ratio ramps from 0 over this",
+     .ref = "ours: REFERENCE.md §7 How to model Redis (ramp, no figure)"},
     /* REFERENCE.md §10: SQL and Redis prices not found; ours 0. */
     {.key = "usd_per_month",
      .type = MR__K_MONEY,
@@ -135,7 +156,8 @@ const mr__key mr__store_keys[] = {
      .def = "0",
      .lo = 0,
      .hi = 1e9,
-     .doc = "fixed monthly price (Cosmos RU/s are priced from §10 on top)",
+     .doc = "fixed monthly price: per copy for sql and redis (the primary and each replica), "
+            "once for blob (the redundancy covers the copies), on top of the RU/s for cosmos",
      .ref = "ours: REFERENCE.md §10 prices not found"},
     MR__END};
 

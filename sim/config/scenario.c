@@ -185,6 +185,11 @@ const mr__key mr__root_keys[] = {
      .type_doc = "sequence of maps",
      .doc = "deployment stamps",
      .ref = "-"},
+    {.key = "analyze",
+     .type = MR__K_CODE,
+     .type_doc = "map",
+     .doc = "settings of mrsim analyze (composite availability)",
+     .ref = "-"},
     {.key = "variants",
      .type = MR__K_CODE,
      .type_doc = "sequence of maps",
@@ -487,6 +492,7 @@ const mr__section mr__sections[] = {
     {"slo.targets / slo.steady_state", mr__slo_target_keys, NULL},
     {"cost", mr__cost_keys, NULL},
     {"stamps[]", mr__stamp_keys, NULL},
+    {"analyze", mr__analyze_keys, NULL},
     {"variants[]", mr__variant_keys, NULL},
     {NULL, NULL, NULL}};
 
@@ -800,19 +806,26 @@ static void add_line(mr_diag *diag, const char *line)
     free(loc);
 }
 
-/* Binds a copy of the document with value set at path, and adds the problems
- * the main binding did not already report. */
-static void check_override(mr__bind *b, const char *path, const mr_mark *path_mark,
-                           const mr_node *value)
+/* Binds a copy of the document with values[i] set at paths[i] (i < n), and
+ * adds the problems the main binding did not already report. A variant's
+ * sets are checked together: one may need another (clients pinned to
+ * stamps the same variant declares). */
+static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
+                            const mr_mark *const *marks, const mr_node *const *values)
 {
     mr_doc *copy = mr_doc_clone(b->doc);
     mr_node_free(mr_node_map_remove(copy->root, "variants"));
     mr_node_free(mr_node_map_remove(copy->root, "sweep"));
     mr_diag *d = mr_diag_new();
-    mr_node *v = mr_node_clone(value);
-    if (mr_doc_set_node(copy, path, path_mark, v, d) != MR_OK) {
-        mr_node_free(v);
-    } else {
+    int ok = 1;
+    for (size_t k = 0; k < n && ok; k++) {
+        mr_node *v = mr_node_clone(values[k]);
+        if (mr_doc_set_node(copy, paths[k], marks[k], v, d) != MR_OK) {
+            mr_node_free(v);
+            ok = 0;
+        }
+    }
+    if (ok) {
         mr_scenario *sc = NULL;
         if (bind_doc(copy, b->sc->file, d, false, &sc) == MR_OK)
             mr_scenario_free(sc);
@@ -866,8 +879,18 @@ static void bind_variants(mr__bind *b, mr_node *root, bool check)
             char r[MR__PATH];
             mr__record(b, mr__path(r, mr__path(q, p, "set"), pr->key->text),
                        strchr(v->sets[k].text, '=') + 1);
-            if (check)
-                check_override(b, pr->key->text, &pr->key->mark, pr->value);
+        }
+        if (check && set->n > 0) {
+            const char **paths = mr__alloc(b, set->n * sizeof *paths);
+            const mr_mark **marks = mr__alloc(b, set->n * sizeof *marks);
+            const mr_node **values = mr__alloc(b, set->n * sizeof *values);
+            for (size_t k = 0; k < set->n; k++) {
+                mr_node_pair *pr = mr_node_pair_at(set, k);
+                paths[k] = pr->key->text;
+                marks[k] = &pr->key->mark;
+                values[k] = pr->value;
+            }
+            check_overrides(b, set->n, paths, marks, values);
         }
     }
 }
@@ -902,7 +925,9 @@ static void bind_sweep(mr__bind *b, mr_node *root, bool check)
         for (size_t i = 0; i < vals->n; i++) {
             make_override(b, &s->values[i], s->path, vals->items[i], &vals->items[i]->mark);
             if (check)
-                check_override(b, s->path, &pr->key->mark, vals->items[i]);
+                check_overrides(b, 1, (const char *const[]){s->path},
+                                (const mr_mark *const[]){&pr->key->mark},
+                                (const mr_node *const[]){vals->items[i]});
         }
         char *t = mr__flow(vals);
         mr__record(b, p, t);
@@ -1009,6 +1034,7 @@ static int bind_doc(mr_doc *doc, const char *file, mr_diag *diag, bool overrides
     mr__bind_failover(&b, mr__take_map(&b, root, "failover", ""));
     bind_slo(&b, root);
     bind_cost(&b, root);
+    mr__bind_analyze(&b, mr__take_map(&b, root, "analyze", ""));
     mr__validate(&b);
     /* Overrides are checked against a scenario that is valid without them. */
     bool check = overrides && mr_diag_count(diag) == before;

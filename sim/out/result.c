@@ -195,7 +195,24 @@ void mr_result_write_json(const mr_result *r, FILE *out)
         fprintf(out, "%s\n    \"%s\": ", m ? "," : "", mr_metric_name((mr_metric)m));
         json_summary(out, &r->metrics[m]);
     }
-    fputs("\n  },\n  \"populations\": [", out);
+    fputs("\n  }", out);
+    if (r->nstores > 0) {
+        fputs(",\n  \"stores\": {", out);
+        for (size_t d = 0; d < r->nstores; d++) {
+            const mr_store_result *st = &r->stores[d];
+            fputs(d ? ",\n    " : "\n    ", out);
+            json_string(out, st->name);
+            fputs(": {\"kind\": ", out);
+            json_string(out, st->kind);
+            for (size_t k = 0; k < MR_STORE_METRICS; k++) {
+                fprintf(out, ", \"%s\": ", mr_metric_name(st->metric[k]));
+                json_summary(out, &st->m[k]);
+            }
+            fputs("}", out);
+        }
+        fputs("\n  }", out);
+    }
+    fputs(",\n  \"populations\": [", out);
     for (size_t i = 0; i < r->npopulations; i++) {
         const mr_population_result *p = &r->populations[i];
         fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
@@ -351,6 +368,13 @@ void mr_result_write_table(const mr_result *r, FILE *out)
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         table_row(out, mr_metric_name((mr_metric)m), mr_metric_unit((mr_metric)m),
                   &r->metrics[m]);
+    for (size_t d = 0; d < r->nstores; d++)
+        for (size_t k = 0; k < MR_STORE_METRICS; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s %s", r->stores[d].name,
+                     mr_metric_name(r->stores[d].metric[k]));
+            table_row(out, name, mr_metric_unit(r->stores[d].metric[k]), &r->stores[d].m[k]);
+        }
     for (size_t i = 0; i < r->npopulations && r->npopulations > 1; i++) {
         char name[64];
         snprintf(name, sizeof name, "availability %s", r->populations[i].name);
@@ -361,6 +385,10 @@ void mr_result_write_table(const mr_result *r, FILE *out)
         char name[64];
         snprintf(name, sizeof name, "rto %s", ep->fault);
         table_row(out, name, "s", &ep->rto_s);
+        if (ep->rpo_s.n > 0) {
+            snprintf(name, sizeof name, "rpo %s", ep->fault);
+            table_row(out, name, "s", &ep->rpo_s);
+        }
         if (ep->censored)
             fprintf(out, "%-26s %llu replication(s) never recovered before the horizon\n", "",
                     (unsigned long long)ep->censored);

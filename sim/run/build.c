@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../models/store.h"
 #include "../../models/world.h"
 #include "mrsim/build.h"
 #include "mrsim/error.h"
@@ -66,6 +67,14 @@ static size_t target_candidates(const mr_scenario *sc, const mr_sc_fault *f, siz
     case MR_TARGET_TRAFFIC:
         idx[n++] = 0;
         break;
+    case MR_TARGET_DATASTORE:
+        if (!t->selector)
+            idx[n++] = t->index;
+        else
+            for (size_t d = 0; d < sc->ndatastores && n < max; d++)
+                if (t->region == MR_SC_NONE || sc->datastores[d].primary == t->region)
+                    idx[n++] = d;
+        break;
     default:
         break;
     }
@@ -104,6 +113,9 @@ static void check_fault(const mr_scenario *sc, const mr_sc_fault *f, mr_diag *di
     case MR_FAULT_NETWORK_PARTITION:
     case MR_FAULT_TRAFFIC_LAYER_OUTAGE:
     case MR_FAULT_DNS_MISCONFIG:
+    case MR_FAULT_DATASTORE_FAILURE:
+    case MR_FAULT_DATASTORE_FAILOVER:
+    case MR_FAULT_REPLICATION_PARTITION:
         break;
     default:
         snprintf(what, sizeof what, "fault '%s' of kind %s", f->name, mr_fault_kind_name(f->kind));
@@ -256,10 +268,17 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
         unsupported(diag, &sc->regions[0].mark, &rc, "more than 32 regions");
     for (size_t i = 0; i < sc->ndependencies; i++)
         unsupported(diag, &sc->dependencies[i].mark, &rc, "a shared dependency");
+    if (sc->ndatastores > MR_MAX_STORES)
+        unsupported(diag, &sc->datastores[0].mark, &rc, "more than 16 data stores");
     for (size_t i = 0; i < sc->ndatastores; i++) {
-        snprintf(what, sizeof what, "data store '%s' (kind %s)", sc->datastores[i].name,
-                 mr_store_kind_names[sc->datastores[i].kind]);
-        unsupported(diag, &sc->datastores[i].mark, &rc, what);
+        const mr_sc_datastore *d = &sc->datastores[i];
+        if (d->kind == MR_STORE_COSMOS && d->regions.n > MR_COSMOS_MAX) {
+            snprintf(what, sizeof what, "data store '%s': more than 8 Cosmos DB regions", d->name);
+            unsupported(diag, &d->mark, &rc, what);
+        } else if (d->nreplicas > MR_PSTORE_MAX_REPLICAS) {
+            snprintf(what, sizeof what, "data store '%s': more than 4 replicas", d->name);
+            unsupported(diag, &d->mark, &rc, what);
+        }
     }
     check_stamps(sc, diag, &rc);
     if (sc->failover.present)
@@ -274,8 +293,8 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
     }
     for (size_t i = 0; i < sc->nclients; i++) {
         const mr_sc_client *c = &sc->clients[i];
-        if (c->uses.n > 0)
-            unsupported(diag, &c->uses.mark, &rc, "clients using data stores");
+        if (c->uses.n > MR_MAX_USES)
+            unsupported(diag, &c->uses.mark, &rc, "clients using more than 8 data stores");
         if (c->resolver == MR_SC_NONE)
             unsupported(diag, &c->mark, &rc, "clients without a resolver");
     }
@@ -288,7 +307,7 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
 
 /* Component ids, in the order mr_build adds them. */
 typedef struct layout {
-    uint32_t cluster0, tm, resolver0, slo, clients0, faults;
+    uint32_t cluster0, tm, resolver0, slo, clients0, faults, store0;
 } layout;
 
 static layout layout_of(const mr_scenario *sc)
@@ -300,6 +319,7 @@ static layout layout_of(const mr_scenario *sc)
     l.slo = l.resolver0 + (uint32_t)sc->nresolvers;
     l.clients0 = l.slo + 1;
     l.faults = l.clients0 + (uint32_t)sc->nclients;
+    l.store0 = l.faults + 1;
     return l;
 }
 
@@ -314,6 +334,8 @@ static int64_t target_id(const mr_sc_fault *f, const layout *l, size_t index)
         return l->cluster0 + (int64_t)index;
     case MR_TARGET_TRAFFIC:
         return l->tm;
+    case MR_TARGET_DATASTORE:
+        return l->store0 + (int64_t)index;
     default:
         return -1;
     }
@@ -383,6 +405,75 @@ static int64_t resolver_origin(const mr_scenario *sc, size_t pool)
 static int add(mr_sim *sim, const char *kind, const char *name, const void *cfg, mr_diag *diag)
 {
     return mr_sim_add(sim, mr_model_find(kind), name, cfg, diag, NULL);
+}
+
+/* A single-primary store (sql, redis, blob) from its scenario entry. */
+static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag)
+{
+    static const char *const kinds[] = {[MR_STORE_SQL] = "sql",
+                                        [MR_STORE_COSMOS] = "cosmos",
+                                        [MR_STORE_REDIS] = "redis",
+                                        [MR_STORE_BLOB] = "blob"};
+    const mr_sc_datastore *d = &sc->datastores[i];
+    char name[160];
+    snprintf(name, sizeof name, "data/%s", d->name);
+    int64_t planned = 0;
+    for (size_t f = 0; f < sc->nfaults && f < 63; f++)
+        if (sc->faults[f].kind == MR_FAULT_DATASTORE_FAILOVER &&
+            sc->faults[f].failover_mode == MR_FAILOVER_PARAM_PLANNED)
+            planned |= (int64_t)1 << f;
+    if (d->kind == MR_STORE_COSMOS) {
+        mr_cosmos_cfg co = {.nregions = (int64_t)sc->nregions,
+                            .rtt = sc->rtt,
+                            .n = (int64_t)d->regions.n,
+                            .consistency = d->consistency,
+                            .k_versions = d->bounded_versions,
+                            .t_bound = d->bounded_time,
+                            .keys = d->keys,
+                            .zipf = d->zipf,
+                            .bytes_per_write = sc->cost.bytes_per_write,
+                            .lag = d->lag,
+                            .sample = d->lag_sample,
+                            .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_SFO_MANUAL
+                                                                           : MR_SFO_AUTOMATIC,
+                            .duration = d->failover.duration,
+                            .planned_mask = planned,
+                            .warmup = sc->run.warmup};
+        for (size_t r = 0; r < d->regions.n; r++) {
+            co.region[r] = (int64_t)d->regions.v[r];
+            for (size_t w = 0; w < d->write_regions.n; w++)
+                co.writable[r] |= d->write_regions.v[w] == d->regions.v[r];
+        }
+        return add(sim, "cosmos", name, &co, diag);
+    }
+    mr_pstore_cfg cfg = {.nregions = (int64_t)sc->nregions,
+                         .rtt = sc->rtt,
+                         .primary = (int64_t)d->primary,
+                         .nreplicas = (int64_t)d->nreplicas,
+                         .lag = d->lag,
+                         .sample = d->lag_sample,
+                         .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_SFO_MANUAL
+                                                                        : MR_SFO_AUTOMATIC,
+                         /* Rule 5 for SQL; a Microsoft-managed blob failover has no
+                          * published delay, so it takes the decision distribution. */
+                         .grace = d->kind == MR_STORE_SQL ? d->failover.grace : 0,
+                         .decision = d->failover.decision,
+                         .duration = d->failover.duration,
+                         /* SQL clients follow the listener's CNAME (rule 3); the others
+                          * are repointed with the switch. */
+                         .route_ttl = d->kind == MR_STORE_SQL ? d->listener_ttl : 0,
+                         .bytes_per_write = sc->cost.bytes_per_write,
+                         .hit_ratio = d->hit_ratio,
+                         .warm_up = d->warm_up,
+                         .warmup = sc->run.warmup};
+    for (size_t r = 0; r < d->nreplicas; r++) {
+        cfg.replica[r] = (int64_t)d->replicas[r].region;
+        /* RA-GRS makes the blob secondary readable (REFERENCE.md §8). */
+        cfg.readable[r] = d->replicas[r].readable ||
+                          (d->kind == MR_STORE_BLOB && d->redundancy == MR_REDUNDANCY_RA_GRS);
+    }
+    cfg.planned_mask = planned;
+    return add(sim, kinds[d->kind], name, &cfg, diag);
 }
 
 /* The traffic layer, of the scenario's kind, as component "traffic". */
@@ -525,6 +616,10 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                                                                                      : MR_RUNTIME_NONE};
         for (size_t r = 0; r < sc->nregions; r++)
             cfg.rtt[r] = sc->rtt[c->origin * sc->nregions + r];
+        cfg.pop = (int64_t)i;
+        cfg.nuses = (int64_t)c->uses.n;
+        for (size_t u = 0; u < c->uses.n; u++)
+            cfg.uses[u] = l.store0 + (int64_t)c->uses.v[u];
         if (c->stamp != MR_SC_NONE) {
             cfg.home = stamp_origins(sc, c->stamp);
             for (size_t f = 0; f < c->fallback.n; f++)
@@ -540,8 +635,13 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
             cfg.watcher[cfg.nwatch++] = l.tm;
         for (size_t i = 0; i < sc->nfaults; i++)
             fault_cfg(sc, &sc->faults[i], &l, &cfg.f[i]);
+        cfg.nstores = (int64_t)sc->ndatastores;
+        for (size_t d = 0; d < sc->ndatastores; d++)
+            cfg.store[d] = l.store0 + (int64_t)d;
         rc = add(sim, "faults", "faults", &cfg, diag);
     }
+    for (size_t i = 0; i < sc->ndatastores && rc == MR_OK; i++)
+        rc = add_store(sim, sc, i, diag);
     if (rc == MR_OK)
         rc = mr_sim_start(sim, diag);
     if (rc != MR_OK) {

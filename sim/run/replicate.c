@@ -3,9 +3,13 @@
  * its metrics into the row of that index; nothing else is shared. Which
  * thread ran which replication therefore changes nothing in the output,
  * and the aggregate (read in index order afterwards) is bit-for-bit the
- * same for any --jobs. Progress is reported by the calling thread. Under
- * MPI each rank runs one block of indices this way, then the blocks' rows
- * are all-gathered into the same slots (runner.h). */
+ * same for any --jobs. Progress is reported by the calling thread.
+ * Indices are handed out in order, so when a failure or a stop request ends
+ * the hand-out, the replications that ran are exactly first .. next-1: the
+ * lowest failing index is the same for any --jobs, and a sink that commits
+ * in order has no gap. Under MPI each rank runs one block of indices this
+ * way, then the blocks' rows are all-gathered into the same slots
+ * (runner.h). */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -32,7 +36,14 @@ typedef struct shared {
     uint64_t next; /* next index to hand out */
     uint64_t end;  /* one past the last index to hand out */
     uint64_t done; /* finished replications */
+    int failed;    /* a replication failed: hand out no more */
+    uint64_t live; /* workers not yet returned */
 } shared;
+
+static int stopping(const shared *sh)
+{
+    return sh->failed || (sh->spec->stop && atomic_load(sh->spec->stop));
+}
 
 static void *worker(void *arg)
 {
@@ -40,15 +51,24 @@ static void *worker(void *arg)
     const mr_runner *spec = sh->spec;
     for (;;) {
         pthread_mutex_lock(&sh->lock);
-        uint64_t rep = sh->next < sh->end ? sh->next++ : UINT64_MAX;
+        uint64_t rep =
+            sh->next < sh->end && !stopping(sh) ? sh->next++ : UINT64_MAX;
         pthread_mutex_unlock(&sh->lock);
-        if (rep == UINT64_MAX)
+        if (rep == UINT64_MAX) {
+            pthread_mutex_lock(&sh->lock);
+            sh->live--;
+            pthread_cond_signal(&sh->done_cv);
+            pthread_mutex_unlock(&sh->lock);
             return NULL;
+        }
         double *row = sh->out + rep * spec->nmetrics;
         for (size_t m = 0; m < spec->nmetrics; m++)
             row[m] = NAN;
-        sh->rcs[rep] = spec->run(spec->ctx, rep, row);
+        int rc = spec->run(spec->ctx, rep, row);
         pthread_mutex_lock(&sh->lock);
+        sh->rcs[rep] = rc;
+        if (rc != MR_OK)
+            sh->failed = 1;
         sh->done++;
         pthread_cond_signal(&sh->done_cv);
         pthread_mutex_unlock(&sh->lock);
@@ -56,8 +76,10 @@ static void *worker(void *arg)
 }
 
 /* Runs replications lo .. hi - 1 (lo < hi) over spec->jobs threads, rcs[rep]
- * receiving each one's code; progress counts from 1 to hi - lo. */
-static void run_range(const mr_runner *spec, double *out, int *rcs, uint64_t lo, uint64_t hi)
+ * receiving each one's code; progress counts from 1 to hi - lo. Returns one
+ * past the last index handed out (hi unless a failure or a stop ended the
+ * hand-out). */
+static uint64_t run_range(const mr_runner *spec, double *out, int *rcs, uint64_t lo, uint64_t hi)
 {
     shared sh = {.spec = spec, .out = out, .rcs = rcs, .next = lo, .end = hi};
     uint64_t count = hi - lo;
@@ -66,37 +88,46 @@ static void run_range(const mr_runner *spec, double *out, int *rcs, uint64_t lo,
 
     uint64_t njobs = (uint64_t)spec->jobs < count ? (uint64_t)spec->jobs : count;
     pthread_t *threads = mr_xcalloc(njobs, sizeof *threads);
+    sh.live = njobs;
     uint64_t started = 0;
     for (; started < njobs; started++) {
         if (pthread_create(&threads[started], NULL, worker, &sh) != 0)
             break;
     }
-    if (started == 0) /* no thread could start: run on this one */
+    pthread_mutex_lock(&sh.lock);
+    sh.live -= njobs - started; /* those that never started */
+    pthread_mutex_unlock(&sh.lock);
+    if (started == 0) { /* no thread could start: run on this one */
+        sh.live = 1;
         worker(&sh);
+    }
 
+    /* Progress until every worker has returned: a stop or a failure ends
+     * the hand-out with done < replications. */
     uint64_t reported = 0;
     pthread_mutex_lock(&sh.lock);
-    while (sh.done < count) {
-        while (reported == sh.done)
+    for (;;) {
+        while (reported == sh.done && sh.live > 0)
             pthread_cond_wait(&sh.done_cv, &sh.lock);
         uint64_t d = sh.done;
+        int over = sh.live == 0;
         pthread_mutex_unlock(&sh.lock);
         for (; reported < d; reported++) {
             if (spec->progress)
                 spec->progress(spec->progress_ctx, reported + 1, count);
         }
         pthread_mutex_lock(&sh.lock);
+        if (over && reported == sh.done)
+            break;
     }
     pthread_mutex_unlock(&sh.lock);
     for (uint64_t i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
-    for (; reported < count; reported++) {
-        if (spec->progress)
-            spec->progress(spec->progress_ctx, reported + 1, count);
-    }
+
     free(threads);
     pthread_cond_destroy(&sh.done_cv);
     pthread_mutex_destroy(&sh.lock);
+    return sh.next;
 }
 
 #if MRSIM_MPI
@@ -165,18 +196,26 @@ static int gather_packed(const mr_runner *spec, const uint64_t *starts, int rank
 }
 
 /* The MPI split of mr_replicate: this rank's block, then the rows, codes and
- * packed states of every block to every rank. */
-static int replicate_mpi(const mr_runner *spec, double *out, int *rcs)
+ * packed states of every block, and how far each block went, to every rank.
+ * starts (size + 1 entries) receives the blocks' bounds. */
+static int replicate_mpi(const mr_runner *spec, double *out, int *rcs, uint64_t *starts,
+                         uint64_t *ran)
 {
     int rank = mr_mpi_rank(), size = mr_mpi_size();
     uint64_t count = spec->replications - spec->first;
     if (!mr__mpi_checkpoint())
         return MR_EIO;
-    uint64_t *starts = mr_xcalloc((size_t)size + 1, sizeof *starts);
     for (int r = 0; r <= size; r++)
         starts[r] = block_start(spec->first, count, r, size);
+    /* ran[r]: one past the last index rank r handed out in its block. */
+    long long mine = (long long)starts[rank];
     if (starts[rank] < starts[rank + 1])
-        run_range(spec, out, rcs, starts[rank], starts[rank + 1]);
+        mine = (long long)run_range(spec, out, rcs, starts[rank], starts[rank + 1]);
+    long long *nexts = mr_xcalloc((size_t)size, sizeof *nexts);
+    MPI_Allgather(&mine, 1, MPI_LONG_LONG, nexts, 1, MPI_LONG_LONG, MPI_COMM_WORLD);
+    for (int r = 0; r < size; r++)
+        ran[r] = (uint64_t)nexts[r];
+    free(nexts);
     /* Counted in rows (a datatype of nmetrics doubles) so that int counts
      * reach INT_MAX replications, not INT_MAX values. */
     int *counts = mr_xcalloc((size_t)size, sizeof *counts);
@@ -205,10 +244,23 @@ static int replicate_mpi(const mr_runner *spec, double *out, int *rcs)
         spec->progress(spec->progress_ctx, count, count);
     free(displs);
     free(counts);
-    free(starts);
     return rc;
 }
 #endif
+
+/* The lowest failing index among those that ran in lo .. hi - 1 (ran up to
+ * next): its code, or MR_EINTR when the hand-out stopped early, or MR_OK. */
+static int block_rc(const int *rcs, uint64_t lo, uint64_t hi, uint64_t next, uint64_t *failed_rep)
+{
+    for (uint64_t i = lo; i < next; i++) {
+        if (rcs[i] != MR_OK) {
+            if (failed_rep)
+                *failed_rep = i;
+            return rcs[i];
+        }
+    }
+    return next < hi ? MR_EINTR : MR_OK;
+}
 
 int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
 {
@@ -218,19 +270,32 @@ int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
     int *rcs = mr_xcalloc(spec->replications, sizeof *rcs);
     int rc = MR_OK;
 #if MRSIM_MPI
-    if (mr__mpi_active() || mr_mpi_size() > 1) {
-        rc = replicate_mpi(spec, out, rcs);
+    if (mr_mpi_size() > 1) {
+        /* Blocks in index order: the first failure found is the lowest one
+         * overall, as with threads; a stop anywhere stops the whole run. */
+        int size = mr_mpi_size();
+        uint64_t *starts = mr_xcalloc((size_t)size + 1, sizeof *starts);
+        uint64_t *ran = mr_xcalloc((size_t)size, sizeof *ran);
+        rc = replicate_mpi(spec, out, rcs, starts, ran);
         if (rc != MR_OK && failed_rep)
             *failed_rep = spec->first;
+        int stopped = 0;
+        for (int r = 0; r < size && rc == MR_OK; r++) {
+            int brc = block_rc(rcs, starts[r], starts[r + 1], ran[r], failed_rep);
+            if (brc == MR_EINTR)
+                stopped = 1;
+            else
+                rc = brc;
+        }
+        if (rc == MR_OK && stopped)
+            rc = MR_EINTR;
+        free(ran);
+        free(starts);
     } else
 #endif
-        run_range(spec, out, rcs, spec->first, spec->replications);
-    for (uint64_t i = spec->first; i < spec->replications && rc == MR_OK; i++) {
-        if (rcs[i] != MR_OK) {
-            rc = rcs[i];
-            if (failed_rep)
-                *failed_rep = i;
-        }
+    {
+        uint64_t next = run_range(spec, out, rcs, spec->first, spec->replications);
+        rc = block_rc(rcs, spec->first, spec->replications, next, failed_rep);
     }
     free(rcs);
     return rc;

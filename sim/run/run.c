@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../models/store.h"
 #include "../../models/world.h"
 #include "mrsim/alloc.h"
 #include "mrsim/build.h"
@@ -32,7 +33,52 @@ typedef struct run_ctx {
     uint64_t done_before, total; /* replications of earlier batches; the most that may run */
     int adaptive;
     double t0;
+    mr_rep_hook on_rep;
+    void *on_rep_ctx;
+    atomic_int hook_rc;   /* the first failure of on_rep */
+    char **fault_targets; /* with on_rep: what each fault hits, as the JSON names it */
 } run_ctx;
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
+                                size_t size);
+
+/* Hands the finished replication to the sink while sim and report exist. */
+static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_report *r,
+                   const double *row, double started_at, double t0)
+{
+    mr_rep_view v = {.sc = ctx->sc,
+                     .seed = ctx->seed,
+                     .rep = rep,
+                     .started_at = started_at,
+                     .wall_s = wall_now() - t0,
+                     .events = mr_sim_events(sim),
+                     .metrics = row,
+                     .report = r,
+                     .fault_targets = (const char *const *)ctx->fault_targets};
+    const mr_component *slo = mr_sim_find(sim, "slo");
+    if (slo) {
+        const mr_slo_state *st = slo->state;
+        v.latency_ms = &st->latency_ms;
+        v.client_rto_s = &st->client_rto_hist;
+        v.win_total = st->total;
+        v.win_ok = st->ok;
+        v.nwin = st->nwin;
+        v.window = st->window;
+    }
+    int rc = ctx->on_rep(ctx->on_rep_ctx, &v);
+    if (rc != MR_OK) {
+        int expected = MR_OK;
+        atomic_compare_exchange_strong(&ctx->hook_rc, &expected, rc);
+    }
+    return rc;
+}
 
 static size_t col_fault_rto(size_t f)
 {
@@ -72,11 +118,79 @@ static size_t col_population(const run_ctx *ctx, size_t p)
     return mr__slo_ncols(ctx->slo_cols) + p;
 }
 
+static size_t col_store(const run_ctx *ctx, size_t d, size_t k)
+{
+    return col_population(ctx, ctx->sc->nclients) + MR_STORE_METRICS * d + k;
+}
+
+/* Data stores: per store the MR_STORE_METRICS of store_metric[], after
+ * the populations' columns; per fault its worst RPO goes to the verdicts'
+ * column (mr__col_fault_max_rpo). */
+static const mr_metric store_metric[MR_STORE_METRICS] = {
+    MR_METRIC_RPO_S, MR_METRIC_LOST_WRITES, MR_METRIC_STALE_READ_RATIO,
+    MR_METRIC_STALENESS_MS_P99, MR_METRIC_WRITE_CONFLICTS};
+
+
+/* The data-store metrics of one replication, per store and whole-system
+ * (DESIGN.md: RPO is the worst forced failover, 0 when none lost a write;
+ * lost writes and conflicts add up; the stale-read ratio and the staleness
+ * percentile are over every read of every store); null without stores. */
+static void store_metrics(const run_ctx *ctx, const mr_sim *sim, double *row)
+{
+    const mr_scenario *sc = ctx->sc;
+    if (sc->ndatastores == 0)
+        return;
+    double rpo = 0, lost = 0, conflicts = 0, reads = 0, stale = 0;
+    mr_hist all;
+    mr_hist_init(&all);
+    for (size_t f = 0; f < sc->nfaults; f++)
+        row[mr__col_fault_max_rpo(ctx->slo_cols, f)] = 0;
+    for (size_t d = 0; d < sc->ndatastores; d++) {
+        char name[160];
+        snprintf(name, sizeof name, "data/%s", sc->datastores[d].name);
+        const mr_store_head *h = mr__store_head(mr_sim_find(sim, name));
+        if (h == NULL)
+            continue;
+        double drpo = 0, dlost = 0;
+        for (size_t k = 0; k < h->nfo; k++) {
+            const mr_store_failover *fo = &h->fo[k];
+            drpo = fo->rpo_s > drpo ? fo->rpo_s : drpo;
+            dlost += (double)fo->lost;
+            if (fo->fault < sc->nfaults)
+                take_max(&row[mr__col_fault_max_rpo(ctx->slo_cols, fo->fault)], fo->rpo_s);
+        }
+        double v[MR_STORE_METRICS] = {
+            drpo, dlost, h->reads ? (double)h->stale_reads / (double)h->reads : NAN,
+            mr_hist_quantile(&h->staleness_ms, 0.99), (double)h->conflicts};
+        for (size_t k = 0; k < MR_STORE_METRICS; k++)
+            row[col_store(ctx, d, k)] = v[k];
+        rpo = drpo > rpo ? drpo : rpo;
+        lost += dlost;
+        conflicts += (double)h->conflicts;
+        reads += (double)h->reads;
+        stale += (double)h->stale_reads;
+        mr_hist_merge(&all, &h->staleness_ms);
+    }
+    row[MR_METRIC_RPO_S] = rpo;
+    row[MR_METRIC_LOST_WRITES] = lost;
+    row[MR_METRIC_STALE_READ_RATIO] = reads > 0 ? stale / reads : NAN;
+    row[MR_METRIC_STALENESS_MS_P99] = mr_hist_quantile(&all, 0.99);
+    row[MR_METRIC_WRITE_CONFLICTS] = conflicts;
+    mr_hist_fini(&all);
+}
+
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
     run_ctx *ctx = vctx;
     const mr__slo_cols sc_cols = ctx->slo_cols;
     const mr_scenario *sc = ctx->sc;
+    double t0 = 0, started_at = 0;
+    if (ctx->on_rep) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        started_at = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+        t0 = wall_now();
+    }
     mr_diag *diag = mr_diag_new();
     mr_sim *sim = NULL;
     int rc = mr_build(sc, ctx->seed, rep, &sim, diag);
@@ -140,12 +254,15 @@ static int run_one(void *vctx, uint64_t rep, double *row)
             row[col_fault_censored(f)] = 0;
     }
     row[col_events(sc)] = (double)mr_sim_events(sim);
+    store_metrics(ctx, sim, row);
     atomic_fetch_add(&ctx->events_done, mr_sim_events(sim));
     const mr_component *slo = mr_sim_find(sim, "slo");
     if (slo)
         mr_hist_merge(&ctx->client_rto[rep], &((const mr_slo_state *)slo->state)->client_rto_hist);
     free(sum);
     free(cnt);
+    if (rc == MR_OK && ctx->on_rep)
+        rc = pass_on(ctx, rep, sim, r, row, started_at, t0);
     mr_report_free(r);
     int frc = mr_sim_free(sim);
     return rc != MR_OK ? rc : frc;
@@ -195,13 +312,6 @@ static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, cha
     if (t->kind == MR_TARGET_DEPENDENCY)
         return sc->dependencies[t->index].name;
     return "?";
-}
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void run_progress(void *vctx, uint64_t done, uint64_t total)
@@ -267,9 +377,19 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                    .trace = opts->trace,
                    .opts = opts,
                    .total = cap,
-                   .adaptive = until >= 0};
+                   .adaptive = until >= 0,
+                   .on_rep = opts->on_rep,
+                   .on_rep_ctx = opts->on_rep_ctx};
+    atomic_init(&ctx.hook_rc, MR_OK);
+    if (opts->on_rep) {
+        ctx.fault_targets = mr_xcalloc(sc->nfaults + 1, sizeof *ctx.fault_targets);
+        for (size_t f = 0; f < sc->nfaults; f++) {
+            char buf[256];
+            ctx.fault_targets[f] = mr_xstrdup(target_label(sc, &sc->faults[f], buf, sizeof buf));
+        }
+    }
     ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
-    ctx.ncols = col_population(&ctx, sc->nclients);
+    ctx.ncols = col_store(&ctx, sc->ndatastores, 0);
     atomic_init(&ctx.events_done, 0);
     /* Rows grow batch by batch (doubling, up to cap), so that a large max
      * costs memory only when it is reached; never while workers run. */
@@ -281,6 +401,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                       .ctx = &ctx,
                       .progress = opts->progress ? run_progress : NULL,
                       .progress_ctx = &ctx,
+                      .stop = opts->stop,
                       .pack = pack_rep,
                       .unpack = unpack_rep};
     double t0 = wall_now();
@@ -324,9 +445,15 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
-    if (rc != MR_OK) {
+    for (size_t f = 0; ctx.fault_targets && f < sc->nfaults; f++)
+        free(ctx.fault_targets[f]);
+    free(ctx.fault_targets);
+    if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
+        rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
+    else if (rc != MR_OK && rc != MR_EINTR)
         mr_diag_error(diag, &sc->run.mark, "replication %llu failed: %s",
                       (unsigned long long)failed, mr_strerror(rc));
+    if (rc != MR_OK) {
         mr_hist_fini(&pooled);
         free(rows);
         return rc;
@@ -385,9 +512,20 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         ep->kind = mr_fault_kind_name(sf->kind);
         ep->target = target_label(sc, sf, ep->target_buf, sizeof ep->target_buf);
         mr_summarize(rows + col_fault_rto(f), reps, ctx.ncols, &ep->rto_s);
-        mr_summarize(rows, 0, ctx.ncols, &ep->rpo_s); /* no data stores yet: null */
+        mr_summarize(rows + mr__col_fault_max_rpo(ctx.slo_cols, f), sc->ndatastores ? reps : 0,
+                     ctx.ncols, &ep->rpo_s);
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * ctx.ncols + col_fault_censored(f)] > 0;
+    }
+    out->nstores = sc->ndatastores;
+    out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);
+    for (size_t d = 0; d < sc->ndatastores; d++) {
+        out->stores[d].name = sc->datastores[d].name;
+        out->stores[d].kind = mr_store_kind_names[sc->datastores[d].kind];
+        for (size_t k = 0; k < MR_STORE_METRICS; k++) {
+            out->stores[d].metric[k] = store_metric[k];
+            mr_summarize(rows + col_store(&ctx, d, k), reps, ctx.ncols, &out->stores[d].m[k]);
+        }
     }
     mr__fill_verdicts(sc, rows, reps, ctx.ncols, ctx.slo_cols, out);
     free(rows);
@@ -398,6 +536,9 @@ void mr_result_fini(mr_result *r)
 {
     free(r->episodes);
     free(r->per_rep);
+    free(r->stores);
+    r->stores = NULL;
+    r->nstores = 0;
     free(r->populations);
     r->populations = NULL;
     r->npopulations = 0;

@@ -2,9 +2,11 @@
  * Determinism: a small PHOLD model's trace hash is the same on two runs and
  * with 1 or 2 threads, and differs for another seed. Aggregates: the CI of
  * a hand-computed sample; NaN values left out; failures reported by the
- * lowest replication index. */
+ * lowest replication index, and no replication handed out after a failure
+ * or a stop request. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "mrsim/error.h"
@@ -112,14 +114,88 @@ static void count_progress(void *ctx, uint64_t done, uint64_t total)
     *last = done;
 }
 
+static int succeed(void *ctx, uint64_t rep, double *m)
+{
+    (void)ctx;
+    m[0] = (double)rep;
+    return MR_OK;
+}
+
 Test(replicate, progress_counts_every_replication_once)
 {
     double out[9];
     uint64_t last = 0;
-    mr_runner spec = {.replications = 9, .jobs = 4, .nmetrics = 1, .run = fail_odd,
+    mr_runner spec = {.replications = 9, .jobs = 4, .nmetrics = 1, .run = succeed,
                       .progress = count_progress, .progress_ctx = &last};
-    mr_replicate(&spec, out, NULL);
+    cr_assert_eq(mr_replicate(&spec, out, NULL), MR_OK);
     cr_assert_eq(last, 9);
+}
+
+/* Marks each replication that ran; replication 3 fails or raises the stop
+ * flag (as a signal handler would). */
+typedef struct stop_ctx {
+    atomic_int stop;
+    atomic_int ran[40];
+    int fail; /* 1: replication 3 fails; 0: it sets stop */
+} stop_ctx;
+
+static int stop_at_3(void *vctx, uint64_t rep, double *m)
+{
+    stop_ctx *ctx = vctx;
+    m[0] = (double)rep;
+    atomic_store(&ctx->ran[rep], 1);
+    if (rep == 3 && ctx->fail)
+        return MR_EMODEL;
+    if (rep == 3)
+        atomic_store(&ctx->stop, 1);
+    return MR_OK;
+}
+
+static void check_prefix(stop_ctx *ctx)
+{
+    /* Handed out in order: the replications that ran are 0 .. k-1 with
+     * k > 3; k < 40 unless the other workers ran all the rest while 3 was
+     * still running (a scheduling accident, so not asserted). */
+    int k = 0;
+    while (k < 40 && atomic_load(&ctx->ran[k]))
+        k++;
+    for (int i = k; i < 40; i++)
+        cr_assert(!atomic_load(&ctx->ran[i]), "replication %d ran after a gap at %d", i, k);
+    cr_assert(k > 3, "%d replications ran", k);
+}
+
+Test(replicate, a_stop_request_hands_out_no_more_replications)
+{
+    for (int jobs = 1; jobs <= 3; jobs++) {
+        double out[40];
+        stop_ctx ctx = {.fail = 0};
+        if (jobs == 1) {
+            /* One worker: exactly 0 .. 3 ran. */
+            mr_runner one = {.replications = 40, .jobs = 1, .nmetrics = 1, .run = stop_at_3,
+                             .ctx = &ctx, .stop = &ctx.stop};
+            cr_assert_eq(mr_replicate(&one, out, NULL), MR_EINTR);
+            cr_assert(atomic_load(&ctx.ran[3]) && !atomic_load(&ctx.ran[4]));
+            continue;
+        }
+        mr_runner spec = {.replications = 40, .jobs = jobs, .nmetrics = 1, .run = stop_at_3,
+                          .ctx = &ctx, .stop = &ctx.stop};
+        cr_assert_eq(mr_replicate(&spec, out, NULL), MR_EINTR);
+        check_prefix(&ctx);
+    }
+}
+
+Test(replicate, a_failure_hands_out_no_more_replications)
+{
+    for (int jobs = 1; jobs <= 3; jobs++) {
+        double out[40];
+        stop_ctx ctx = {.fail = 1};
+        uint64_t failed = 0;
+        mr_runner spec = {.replications = 40, .jobs = jobs, .nmetrics = 1, .run = stop_at_3,
+                          .ctx = &ctx};
+        cr_assert_eq(mr_replicate(&spec, out, &failed), MR_EMODEL);
+        cr_assert_eq(failed, 3);
+        check_prefix(&ctx);
+    }
 }
 
 Test(aggregate, mean_ci_and_percentiles_of_a_hand_computed_sample)

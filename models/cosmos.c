@@ -1,0 +1,563 @@
+/* models/cosmos.c: an Azure Cosmos DB account (DESIGN.md "Data stores",
+ * REFERENCE.md §6). Its regions are in failover-priority order; some are
+ * write regions. Each region's writes form a log, shipped to every other
+ * region by its own asynchronous replica (rule 4: rep[s][r] is how far
+ * region r has applied region s's writes).
+ * - Consistency: strong reads are never stale and its writes pay
+ *   2 x RTT of the two farthest regions + 10 ms; bounded staleness caps
+ *   the lag at T and throttles writes while a replica is more than T or K
+ *   versions behind; session reads see their population's own writes (a
+ *   read goes to the region holding them when the local one does not);
+ *   consistent prefix and eventual read the local region as it is.
+ * - One write region: service-managed failover (mode automatic) promotes
+ *   the next region in order within its duration (capped at 15 min), the
+ *   writes the promoted region lacks are lost (rule 4, RPO at the
+ *   failure); the SDK learns the new region from its first failed write.
+ *   Manual failover cannot succeed while the write region is down.
+ * - Several write regions: a failed region's unreplicated writes are lost
+ *   at once (RPO at the failure); clients whose write region failed move
+ *   to the next one at their SDK's topology refresh; writes to one key
+ *   from two regions within the replication lag conflict (last writer
+ *   wins overwrites one): counted.
+ * Invariants: rep[s][r] is cut exactly while s or r is down, a
+ * replication partition is in force or a network partition separates
+ * them; key_time and key_region describe the
+ * last write to each key. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "mrsim/scenario.h"
+#include "store.h"
+
+enum { CO_RECHECK = MR_MSG_PRIVATE, CO_DECIDE, CO_SWITCHED };
+
+/* REFERENCE.md §6 Latency: reads ~4 ms and writes ~5 ms at P50. */
+#define READ_LOCAL (4 * MR_MS)
+#define WRITE_LOCAL (5 * MR_MS)
+/* REFERENCE.md §6 Latency: multi-region strong writes, 2 x RTT + 10 ms. */
+#define STRONG_EXTRA (10 * MR_MS)
+/* REFERENCE.md §6 RPO/RTO table: service-managed failover, RTO < 15 min. */
+#define FAILOVER_CAP (15 * MR_MIN)
+/* REFERENCE.md §6 SDK behaviour: account topology refresh every 5 min. */
+#define SDK_REFRESH (5 * MR_MIN)
+
+static const mr_param cosmos_params[] = {
+    MR_PARAM_INT(mr_cosmos_cfg, nregions, 0, 0, MR_MAX_REGIONS, "regions of the rtt matrix"),
+    MR_PARAM_INT(mr_cosmos_cfg, n, 1, 1, MR_COSMOS_MAX, "regions of the account"),
+    /* REFERENCE.md §6 Usage prevalence: Session. */
+    MR_PARAM_INT(mr_cosmos_cfg, consistency, MR_CONSISTENCY_SESSION, 0, 4,
+                 "strong, bounded, session, consistent_prefix, eventual"),
+    /* REFERENCE.md §6 Bounded staleness minimums (multi-region). */
+    MR_PARAM_INT(mr_cosmos_cfg, k_versions, 100000, 1, INT32_MAX, "bounded: K"),
+    MR_PARAM_DURATION(mr_cosmos_cfg, t_bound, 300 * MR_S, MR_MS, MR_DAY, "bounded: T"),
+    MR_PARAM_INT(mr_cosmos_cfg, keys, 100000, 1, 100000000, "key space"),
+    MR_PARAM_DOUBLE(mr_cosmos_cfg, zipf, 0, 0, 10, "key popularity exponent; 0 uniform"),
+    MR_PARAM_DOUBLE(mr_cosmos_cfg, bytes_per_write, 2048, 0, 1e12, "replicated bytes per write"),
+    MR_PARAM_DURATION(mr_cosmos_cfg, sample, MR_S, MR_MS, MR_H, "lag sampling interval"),
+    MR_PARAM_INT(mr_cosmos_cfg, mode, MR_SFO_AUTOMATIC, 0, 1, "0 service-managed, 1 manual"),
+    MR_PARAM_INT(mr_cosmos_cfg, planned_mask, 0, 0, INT64_MAX, "planned failover faults"),
+    MR_PARAM_DURATION(mr_cosmos_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, not counted"),
+    MR_PARAM_END,
+};
+
+static mr_time rtt(const mr_cosmos_cfg *cfg, int64_t a, int64_t b)
+{
+    if (cfg->rtt == NULL || a < 0 || b < 0 || a >= cfg->nregions || b >= cfg->nregions)
+        return 0;
+    return cfg->rtt[a * cfg->nregions + b];
+}
+
+static int up(const mr_cosmos_state *st, int i)
+{
+    return st->reg[i]->down == 0 && !(st->failed > 0 && i == st->w);
+}
+
+/* The bounded-staleness cap: a replica is never more than T behind. */
+static mr_time applied(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, int r, mr_time now)
+{
+    if (cfg->consistency == MR_CONSISTENCY_STRONG)
+        return now;
+    mr_time a = mr_replica_applied(&st->rep[s][r], now, st->lags);
+    if (cfg->consistency == MR_CONSISTENCY_BOUNDED && a < now - cfg->t_bound)
+        a = now - cfg->t_bound;
+    return a;
+}
+
+static void sync_links(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, mr_time now)
+{
+    for (int s = 0; s < st->n; s++)
+        for (int r = 0; r < st->n; r++) {
+            if (r == s)
+                continue;
+            mr_replica *rp = &st->rep[s][r];
+            int cut = !up(st, s) || !up(st, r) || st->partitions > 0 ||
+                      st->reg[s]->cut[cfg->region[r]] > 0;
+            if (cut && !rp->cut)
+                mr_replica_cut(rp, now, st->lags);
+            else if (!cut && rp->cut)
+                mr_replica_heal(rp, now, st->lags);
+        }
+}
+
+/* Region s's writes are reseeded from now: what no one else had is gone. */
+static void reseed(mr_cosmos_state *st, int s, mr_time now)
+{
+    mr_store_log_trim(&st->log[s], now);
+    for (int r = 0; r < st->n; r++)
+        if (r != s)
+            mr_replica_restart(&st->rep[s][r], now, st->lags);
+}
+
+/* What the survivors lack of region s's writes, the RPO measured at t_ref. */
+static mr_store_loss loss_of(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, int only,
+                             mr_time now, mr_time t_ref)
+{
+    mr_time best = INT64_MIN / 2;
+    for (int r = 0; r < st->n; r++) {
+        if (r == s || (only >= 0 && r != only) || (only < 0 && !up(st, r)))
+            continue;
+        mr_time a = applied(st, cfg, s, r, now);
+        best = a > best ? a : best;
+    }
+    if (cfg->consistency == MR_CONSISTENCY_STRONG)
+        best = now;
+    return mr_store_loss_from(&st->log[s], best, t_ref);
+}
+
+static void switch_to(mr_component *self, int t, mr_time now)
+{
+    mr_cosmos_state *st = self->state;
+    int old = st->w;
+    st->w = t;
+    st->switching = 0;
+    st->block_writes = 0;
+    reseed(st, old, now);
+    reseed(st, t, now);
+}
+
+static int next_up(const mr_cosmos_state *st, int except)
+{
+    for (int i = 0; i < st->n; i++)
+        if (i != except && up(st, i))
+            return i;
+    return -1;
+}
+
+static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    for (int i = 0; i < st->n; i++) {
+        int u = up(st, i);
+        if (!u && !st->was_down[i]) {
+            st->was_down[i] = 1;
+            st->down_since[i] = now;
+            if (st->multi && cfg->writable[i]) {
+                if (next_up(st, i) >= 0) {
+                    mr_store_add_failover(&st->head, st->last_fault, 1,
+                                          loss_of(st, cfg, i, -1, now, now), now);
+                    reseed(st, i, now); /* counted lost: no longer what reads lag behind */
+                }
+            } else if (!st->multi && i == st->w && cfg->mode == MR_SFO_AUTOMATIC &&
+                       !mr_sim_pending_handle(sim, st->decision)) {
+                st->down_fault = st->last_fault;
+                mr_time d = mr_dist_sample_time(&cfg->duration, st->ops);
+                mr_sim_schedule(sim, d < FAILOVER_CAP ? d : FAILOVER_CAP, self->id, CO_DECIDE,
+                                NULL, 0, &st->decision);
+            }
+        } else if (u && st->was_down[i]) {
+            st->was_down[i] = 0;
+            if (st->multi && cfg->writable[i])
+                reseed(st, i, now);
+            if (!st->multi && i == st->w && mr_sim_pending_handle(sim, st->decision)) {
+                mr_sim_cancel(sim, st->decision);
+                st->decision = (mr_handle){0, 0};
+            }
+        }
+    }
+    sync_links(st, cfg, now);
+}
+
+static void decide(mr_component *self, mr_sim *sim)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    st->decision = (mr_handle){0, 0};
+    int t = next_up(st, st->w);
+    if (up(st, st->w) || t < 0) {
+        st->refused += t < 0;
+        return;
+    }
+    mr_store_add_failover(&st->head, st->down_fault, 1,
+                          loss_of(st, cfg, st->w, t, now, st->down_since[st->w]), now);
+    switch_to(self, t, now);
+    evaluate(self, sim, now);
+}
+
+/* An operator's failover (datastore_failover fault or the failover
+ * policy). With one write region only: forced switches now and loses what
+ * the next region lacks; planned stops writes until it has caught up. A
+ * down write region cannot be failed over by hand (REFERENCE.md §6). */
+static void promote(mr_component *self, mr_sim *sim, int forced, uint32_t fault)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    int t = st->multi || st->switching || !up(st, st->w) ? -1 : next_up(st, st->w);
+    if (t < 0) {
+        st->refused++;
+        return;
+    }
+    if (forced) {
+        mr_store_add_failover(&st->head, fault, 1, loss_of(st, cfg, st->w, t, now, now), now);
+        switch_to(self, t, now);
+        evaluate(self, sim, now);
+        return;
+    }
+    mr_time ready = cfg->consistency == MR_CONSISTENCY_STRONG
+                        ? now
+                        : mr_replica_caught_up(&st->rep[st->w][t], now, st->lags);
+    if (ready == MR_TIME_NEVER) {
+        st->refused++;
+        return;
+    }
+    mr_store_add_failover(&st->head, fault, 0, (mr_store_loss){0, 0}, now);
+    st->switching = 1;
+    st->block_writes = 1;
+    st->target = t;
+    mr_sim_schedule(sim, ready - now, self->id, CO_SWITCHED, NULL, 0, NULL);
+}
+
+/* The account region nearest region r that is up (the preferred-regions
+ * list), or -1. */
+static int nearest(const mr_cosmos_cfg *cfg, const mr_cosmos_state *st, uint32_t r,
+                   int writable_only)
+{
+    int best = -1;
+    mr_time d = MR_TIME_NEVER;
+    for (int i = 0; i < st->n; i++) {
+        if (!up(st, i) || (writable_only && !cfg->writable[i]))
+            continue;
+        mr_time x = cfg->region[i] == (int64_t)r ? -1 : rtt(cfg, r, cfg->region[i]);
+        if (x < d) {
+            d = x;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static uint32_t draw_key(const mr_cosmos_cfg *cfg, mr_cosmos_state *st)
+{
+    if (st->cdf == NULL)
+        return mr_rng_below(st->keys, (uint32_t)cfg->keys);
+    double u = mr_rng_uniform(st->keys);
+    size_t lo = 0, hi = (size_t)cfg->keys - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->cdf[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (uint32_t)lo;
+}
+
+/* Whether a write to region s must be throttled by bounded staleness. */
+static int throttle(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, mr_time now)
+{
+    if (cfg->consistency != MR_CONSISTENCY_BOUNDED)
+        return 0;
+    for (int r = 0; r < st->n; r++) {
+        if (r == s || st->rep[s][r].cut)
+            continue;
+        mr_time raw = mr_replica_applied(&st->rep[s][r], now, st->lags);
+        mr_time a = raw > now - cfg->t_bound ? raw : now - cfg->t_bound;
+        if (now - raw > cfg->t_bound ||
+            mr_store_log_count_after(&st->log[s], a) >= (uint64_t)cfg->k_versions)
+            return 1;
+    }
+    return 0;
+}
+
+static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
+                        mr_time *latency)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    int s;
+    if (!st->multi) {
+        s = st->block_writes || !up(st, st->w) ? -1 : st->w;
+    } else {
+        /* The preferred write region; when it has failed, the SDK moves on
+         * at its next topology refresh. */
+        s = -1;
+        mr_time d = MR_TIME_NEVER;
+        for (int i = 0; i < st->n; i++) {
+            mr_time x = cfg->region[i] == (int64_t)region ? -1 : rtt(cfg, region, cfg->region[i]);
+            if (cfg->writable[i] && x < d) {
+                d = x;
+                s = i;
+            }
+        }
+        if (s >= 0 && !up(st, s)) {
+            mr_time ph = region < MR_MAX_REGIONS ? st->phase[region] : 0;
+            s = now >= mr_route_refresh(ph, SDK_REFRESH, st->down_since[s])
+                    ? nearest(cfg, st, region, 1)
+                    : -1;
+        }
+    }
+    if (s < 0) {
+        st->head.failed_writes++;
+        return MR_ACCESS_FAIL;
+    }
+    if (throttle(st, cfg, s, now)) {
+        st->head.throttled++;
+        st->head.failed_writes++;
+        return MR_ACCESS_FAIL;
+    }
+    if (st->multi) {
+        uint32_t k = draw_key(cfg, st);
+        int o = st->key_region[k];
+        if (st->key_time[k] >= 0 && o != s &&
+            st->key_time[k] > mr_replica_applied(&st->rep[o][s], now, st->lags))
+            st->head.conflicts++;
+        st->key_time[k] = now;
+        st->key_region[k] = (int8_t)s;
+    }
+    mr_store_log_append(&st->log[s], now);
+    st->head.writes++;
+    st->head.replicated_bytes += cfg->bytes_per_write * (double)(st->n - 1);
+    if (pop < MR_COSMOS_POPS) {
+        st->pop_write[pop] = now;
+        st->pop_region[pop] = (int8_t)s;
+    }
+    if ((st->head.writes & 255) == 0) {
+        mr_time lo = now;
+        for (int r = 0; r < st->n; r++)
+            if (r != s) {
+                mr_time a = mr_replica_applied(&st->rep[s][r], now, st->lags);
+                lo = a < lo ? a : lo;
+            }
+        mr_store_log_trim(&st->log[s], lo);
+    }
+    *latency += rtt(cfg, region, cfg->region[s]) + WRITE_LOCAL +
+                (cfg->consistency == MR_CONSISTENCY_STRONG ? st->strong_extra : 0);
+    return MR_ACCESS_OK;
+}
+
+static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
+                         int is_write, mr_time *latency)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    if (is_write)
+        return cosmos_write(self, now, region, pop, latency);
+    int h = nearest(cfg, st, region, 0);
+    if (h < 0) {
+        st->head.failed_reads++;
+        return MR_ACCESS_FAIL;
+    }
+    if (cfg->consistency == MR_CONSISTENCY_SESSION && pop < MR_COSMOS_POPS &&
+        st->pop_write[pop] >= 0) {
+        int o = st->pop_region[pop];
+        if (o != h && up(st, o) && st->pop_write[pop] > applied(st, cfg, o, h, now))
+            h = o; /* read-your-writes: the region that has them */
+    }
+    uint64_t versions = 0;
+    double age = 0;
+    if (cfg->consistency != MR_CONSISTENCY_STRONG)
+        for (int s = 0; s < st->n; s++) {
+            if (s == h || st->log[s].n == 0)
+                continue;
+            mr_time a = applied(st, cfg, s, h, now);
+            uint64_t v = mr_store_log_count_after(&st->log[s], a);
+            if (v == 0)
+                continue;
+            versions += v;
+            double g = 1e3 * mr_time_to_s(now - mr_store_log_first_after(&st->log[s], a));
+            age = g > age ? g : age;
+        }
+    mr_store_note_read(&st->head, now, versions, age);
+    *latency += rtt(cfg, region, cfg->region[h]) + READ_LOCAL;
+    return MR_ACCESS_OK;
+}
+
+static int cosmos_init(mr_component *self, mr_diag *diag)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    int rc = mr_param_check(cosmos_params, cfg, self->name, diag);
+    if (rc != MR_OK)
+        return rc;
+    mr_store_head_init(&st->head, cosmos_access);
+    st->head.warmup = cfg->warmup;
+    st->n = (int)cfg->n;
+    int nw = 0;
+    st->w = -1;
+    for (int i = 0; i < st->n; i++) {
+        mr_store_log_init(&st->log[i]);
+        if (cfg->writable[i]) {
+            nw++;
+            if (st->w < 0)
+                st->w = i;
+        }
+    }
+    if (st->w < 0)
+        st->w = 0; /* no write region named: the first */
+    st->multi = nw > 1;
+    st->lags = mr_rng_derive(self->rng, "lag");
+    st->ops = mr_rng_derive(self->rng, "ops");
+    st->keys = mr_rng_derive(self->rng, "keys");
+    if (st->multi) {
+        st->key_time = mr_xmalloc((size_t)cfg->keys * sizeof *st->key_time);
+        st->key_region = mr_xcalloc((size_t)cfg->keys, sizeof *st->key_region);
+        for (int64_t k = 0; k < cfg->keys; k++)
+            st->key_time[k] = -1;
+        if (cfg->zipf > 0) {
+            st->cdf = mr_xmalloc((size_t)cfg->keys * sizeof *st->cdf);
+            double sum = 0;
+            for (int64_t k = 0; k < cfg->keys; k++)
+                st->cdf[k] = sum += pow((double)(k + 1), -cfg->zipf);
+            for (int64_t k = 0; k < cfg->keys; k++)
+                st->cdf[k] /= sum;
+        }
+    }
+    for (int p = 0; p < MR_COSMOS_POPS; p++)
+        st->pop_write[p] = -1;
+    st->last_fault = st->down_fault = UINT32_MAX;
+    return MR_OK;
+}
+
+static int cosmos_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    for (int i = 0; i < st->n; i++) {
+        mr_component *r = mr__world_expect(sim, self, cfg->region[i], "region", "region", diag);
+        if (r == NULL)
+            return MR_ENOCOMP;
+        st->reg[i] = r->state;
+    }
+    mr_time far = 0;
+    for (int i = 0; i < st->n; i++)
+        for (int j = 0; j < st->n; j++)
+            far = rtt(cfg, cfg->region[i], cfg->region[j]) > far
+                      ? rtt(cfg, cfg->region[i], cfg->region[j])
+                      : far;
+    st->strong_extra = st->n > 1 ? 2 * far + STRONG_EXTRA : 0;
+    return MR_OK;
+}
+
+static void cosmos_start(mr_component *self, mr_sim *sim)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    (void)sim;
+    for (int s = 0; s < st->n; s++)
+        for (int r = 0; r < st->n; r++)
+            if (r != s)
+                mr_replica_init(&st->rep[s][r], &cfg->lag, cfg->sample, st->lags);
+    for (int r = 0; r < MR_MAX_REGIONS; r++)
+        st->phase[r] = (mr_time)(mr_rng_uniform(st->ops) * (double)SDK_REFRESH);
+}
+
+static void cosmos_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    switch (ev->kind) {
+    case MR_MSG_FAULT_START:
+    case MR_MSG_FAULT_END: {
+        mr_msg_fault m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        int start = ev->kind == MR_MSG_FAULT_START;
+        if (start)
+            st->last_fault = m.fault;
+        if (m.kind == MR_FAULT_DATASTORE_FAILURE)
+            st->failed += start ? 1 : (st->failed > 0 ? -1 : 0);
+        else if (m.kind == MR_FAULT_REPLICATION_PARTITION)
+            st->partitions += start ? 1 : (st->partitions > 0 ? -1 : 0);
+        else if (m.kind == MR_FAULT_DATASTORE_FAILOVER && start)
+            promote(self, sim, !(m.fault < 64 && ((uint64_t)cfg->planned_mask >> m.fault & 1)),
+                    m.fault);
+        mr_sim_schedule(sim, 0, self->id, CO_RECHECK, NULL, 0, NULL);
+        break;
+    }
+    case MR_MSG_PROMOTE: {
+        mr_msg_promote m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        promote(self, sim, m.forced != 0, m.fault);
+        break;
+    }
+    case CO_RECHECK:
+        evaluate(self, sim, ev->time);
+        break;
+    case CO_DECIDE:
+        decide(self, sim);
+        break;
+    case CO_SWITCHED:
+        switch_to(self, st->target, ev->time);
+        evaluate(self, sim, ev->time);
+        break;
+    default:
+        mr_sim_unhandled(sim, ev);
+    }
+}
+
+static void cosmos_report(const mr_component *self, mr_report *out)
+{
+    const mr_cosmos_state *st = self->state;
+    mr_store_report(&st->head, self->name, out);
+    mr_report_scalar(out, self->name, "refused_failovers", (double)st->refused);
+    /* REFERENCE.md §6 Read RU multiplier: strong and bounded reads cost twice
+     * a session, prefix or eventual read (in units of the latter). */
+    const mr_cosmos_cfg *cfg = self->cfg;
+    int twice = cfg->consistency == MR_CONSISTENCY_STRONG ||
+                cfg->consistency == MR_CONSISTENCY_BOUNDED;
+    mr_report_scalar(out, self->name, "read_units", (double)st->head.reads * (twice ? 2 : 1));
+}
+
+static const char *cosmos_event_name(uint32_t kind)
+{
+    return kind == CO_RECHECK    ? "recheck"
+           : kind == CO_DECIDE   ? "decide"
+           : kind == CO_SWITCHED ? "switched"
+                                 : NULL;
+}
+
+static void cosmos_fini(mr_component *self)
+{
+    mr_cosmos_state *st = self->state;
+    mr_store_head_fini(&st->head);
+    for (int i = 0; i < MR_COSMOS_MAX; i++)
+        mr_store_log_fini(&st->log[i]);
+    mr_rng_free(st->lags);
+    mr_rng_free(st->ops);
+    mr_rng_free(st->keys);
+    free(st->key_time);
+    free(st->key_region);
+    free(st->cdf);
+}
+
+const mr_model mr_model_cosmos = {
+    .kind = "cosmos",
+    .summary = "Azure Cosmos DB: regions, consistency levels, service-managed failover, "
+               "multi-region writes and their conflicts",
+    .params = cosmos_params,
+    .cfg_size = sizeof(mr_cosmos_cfg),
+    .state_size = sizeof(mr_cosmos_state),
+    .init = cosmos_init,
+    .link = cosmos_link,
+    .start = cosmos_start,
+    .handle = cosmos_handle,
+    .report = cosmos_report,
+    .event_name = cosmos_event_name,
+    .fini = cosmos_fini,
+};

@@ -1,0 +1,440 @@
+/* models/store_primary.c: the single-primary store shared by sql, redis and
+ * blob (store.h "single-primary stores"). Region outages reach it as
+ * FAULT_START/END messages; it re-reads its regions' state in a RECHECK
+ * event at the same instant, queued after them, so it sees the regions as
+ * their own handlers left them whatever order the messages came in.
+ * Invariants: a replica's link is cut exactly while the primary is down,
+ * a replication partition is in force, its own region is down or a
+ * network partition separates it from the primary's; the log
+ * holds every write some replica may lack; at most one switch at a time. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/error.h"
+#include "mrsim/param.h"
+#include "mrsim/report.h"
+#include "mrsim/scenario.h"
+#include "store.h"
+
+enum { PS_RECHECK = MR_MSG_PRIVATE, PS_DECIDE, PS_SWITCHED };
+
+/* REFERENCE.md §5 "Automatic failover activation": at least 1 hour. */
+#define SQL_MIN_GRACE MR_H
+
+const mr_param mr_pstore_params[] = {
+    MR_PARAM_INT(mr_pstore_cfg, nregions, 0, 0, MR_MAX_REGIONS, "regions of the rtt matrix"),
+    MR_PARAM_INT(mr_pstore_cfg, primary, 0, 0, MR_MAX_REGIONS - 1, "region of the primary"),
+    MR_PARAM_INT(mr_pstore_cfg, nreplicas, 0, 0, MR_PSTORE_MAX_REPLICAS, "geo-secondaries"),
+    /* REFERENCE.md §5 "How to model Azure SQL": replication.sample default 1 s (DESIGN.md rule 4). */
+    MR_PARAM_DURATION(mr_pstore_cfg, sample, MR_S, MR_MS, MR_H, "lag sampling interval"),
+    MR_PARAM_INT(mr_pstore_cfg, mode, MR_SFO_AUTOMATIC, 0, 1, "0 automatic, 1 manual"),
+    /* REFERENCE.md §5 Failover group grace period: 1 h. */
+    MR_PARAM_DURATION(mr_pstore_cfg, grace, MR_H, 0, 10000 * MR_H, "automatic: wait"),
+    /* REFERENCE.md §5 Client redirection: listener TTL 30 s (unverified). */
+    MR_PARAM_DURATION(mr_pstore_cfg, route_ttl, 30 * MR_S, 0, MR_DAY, "clients' route cache"),
+    /* Not published (REFERENCE.md Gaps): only the network round trip counts by default. */
+    MR_PARAM_DURATION(mr_pstore_cfg, local_latency, 0, 0, MR_MIN, "one access in region"),
+    /* SCENARIO.md cost.bytes_per_write example: 2 KiB. */
+    MR_PARAM_DOUBLE(mr_pstore_cfg, bytes_per_write, 2048, 0, 1e12, "replicated bytes per write"),
+    MR_PARAM_INT(mr_pstore_cfg, planned_mask, 0, 0, INT64_MAX, "planned failover faults"),
+    /* Not published: a workload value (redis only). */
+    MR_PARAM_DOUBLE(mr_pstore_cfg, hit_ratio, 0.9, 0, 1, "cache hit ratio when warm"),
+    MR_PARAM_DURATION(mr_pstore_cfg, warm_up, 10 * MR_MIN, 0, MR_DAY, "cold-cache ramp"),
+    MR_PARAM_DURATION(mr_pstore_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, not counted"),
+    MR_PARAM_END,
+};
+
+static const mr_pstore_cfg *cfg_of(const mr_component *self)
+{
+    return self->cfg;
+}
+
+static mr_time rtt(const mr_pstore_cfg *cfg, int64_t a, int64_t b)
+{
+    if (cfg->rtt == NULL || a < 0 || b < 0 || a >= cfg->nregions || b >= cfg->nregions)
+        return 0;
+    return cfg->rtt[a * cfg->nregions + b];
+}
+
+static int copy_up(const mr_pstore_state *st, int c)
+{
+    return st->reg[c]->down == 0;
+}
+
+static int primary_up(const mr_pstore_state *st)
+{
+    return copy_up(st, st->primary) && st->failed == 0;
+}
+
+/* The copy the clients in region r send to: the primary once their route
+ * cache has refreshed after the last switch, the old primary before. */
+static int routed(const mr_component *self, int64_t r, mr_time now)
+{
+    const mr_pstore_state *st = self->state;
+    if (st->old_primary < 0)
+        return st->primary;
+    mr_time ph = r >= 0 && r < MR_MAX_REGIONS ? st->phase[r] : 0;
+    return now >= mr_route_refresh(ph, cfg_of(self)->route_ttl, st->promoted_at) ? st->primary
+                                                                               : st->old_primary;
+}
+
+static void sync_links(mr_pstore_state *st, mr_time now)
+{
+    for (int c = 0; c < st->ncopies; c++) {
+        if (c == st->primary)
+            continue;
+        /* A network partition between the two regions cuts the link too. */
+        int cut = st->down || st->partitions > 0 || !copy_up(st, c) ||
+                  st->reg[st->primary]->cut[st->region[c]] > 0;
+        if (cut && !st->rep[c].cut)
+            mr_replica_cut(&st->rep[c], now, st->lags);
+        else if (!cut && st->rep[c].cut)
+            mr_replica_heal(&st->rep[c], now, st->lags);
+    }
+}
+
+static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    int up = primary_up(st);
+    if (!up && !st->down) {
+        st->down = 1;
+        st->down_since = now;
+        st->down_fault = st->last_fault;
+        if (!st->switching && !mr_sim_pending_handle(sim, st->decision)) {
+            mr_time wait = cfg->mode == MR_SFO_AUTOMATIC && cfg->grace > 0
+                               ? cfg->grace
+                               : mr_dist_sample_time(&cfg->decision, st->ops);
+            if (st->flavor == MR_PSTORE_SQL && cfg->mode == MR_SFO_AUTOMATIC &&
+                wait < SQL_MIN_GRACE)
+                wait = SQL_MIN_GRACE; /* rule 5: max(1 h, grace) */
+            mr_sim_schedule(sim, wait, self->id, PS_DECIDE, NULL, 0, &st->decision);
+        }
+    } else if (up && st->down) {
+        st->down = 0;
+        if (mr_sim_pending_handle(sim, st->decision))
+            mr_sim_cancel(sim, st->decision);
+        st->decision = (mr_handle){0, 0};
+        if (st->flavor == MR_PSTORE_REDIS)
+            st->warm_from = now; /* back, but empty */
+    }
+    sync_links(st, now);
+}
+
+/* The replica to promote: the first one that is up. -1 if none. */
+static int pick_target(const mr_pstore_state *st)
+{
+    for (int c = 0; c < st->ncopies; c++)
+        if (c != st->primary && copy_up(st, c))
+            return c;
+    return -1;
+}
+
+static void begin_switch(mr_component *self, mr_sim *sim, mr_time delay)
+{
+    mr_pstore_state *st = self->state;
+    st->switching = 1;
+    st->block_writes = 1;
+    if (mr_sim_pending_handle(sim, st->decision))
+        mr_sim_cancel(sim, st->decision);
+    st->decision = (mr_handle){0, 0};
+    mr_sim_schedule(sim, delay + mr_dist_sample_time(&cfg_of(self)->duration, st->ops), self->id,
+                    PS_SWITCHED, NULL, 0, NULL);
+}
+
+static void forced(mr_component *self, mr_sim *sim, uint32_t fault)
+{
+    mr_pstore_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    int t = st->switching ? -1 : pick_target(st);
+    if (t < 0) {
+        st->refused++;
+        return;
+    }
+    /* Rule 4: the writes the promoted copy lacks are lost; with the primary
+     * down its link has been cut since the failure, where the RPO is
+     * measured. */
+    mr_time applied = mr_replica_applied(&st->rep[t], now, st->lags);
+    mr_store_loss loss = mr_store_loss_from(&st->log, applied, st->down ? st->down_since : now);
+    mr_store_add_failover(&st->head, fault, 1, loss, now);
+    st->target = t;
+    begin_switch(self, sim, 0);
+}
+
+static void planned(mr_component *self, mr_sim *sim, uint32_t fault)
+{
+    mr_pstore_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    int t = st->switching || st->down ? -1 : pick_target(st);
+    mr_time ready = t < 0 ? MR_TIME_NEVER : mr_replica_caught_up(&st->rep[t], now, st->lags);
+    if (ready == MR_TIME_NEVER) {
+        st->refused++; /* a planned failover needs the primary and the link */
+        return;
+    }
+    /* Writes stop now, so the replica holding every write up to now holds
+     * them all: nothing is lost (rule 4). */
+    mr_store_add_failover(&st->head, fault, 0, (mr_store_loss){0, 0}, now);
+    st->target = t;
+    begin_switch(self, sim, ready - now);
+}
+
+static void switched(mr_component *self, mr_sim *sim)
+{
+    mr_pstore_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    st->old_primary = st->primary;
+    st->primary = st->target;
+    st->promoted_at = now;
+    st->switching = 0;
+    st->block_writes = 0;
+    st->down = 0;
+    /* The new primary's history is what every copy is reseeded from; what
+     * the old primary had beyond it was counted lost. */
+    mr_store_log_trim(&st->log, now);
+    for (int c = 0; c < st->ncopies; c++)
+        if (c != st->primary)
+            mr_replica_restart(&st->rep[c], now, st->lags);
+    if (st->flavor == MR_PSTORE_REDIS)
+        st->warm_from = now;
+    evaluate(self, sim, now);
+}
+
+double mr_pstore_hit_ratio(const mr_component *self, mr_time now)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    const mr_pstore_state *st = self->state;
+    if (st->warm_from < 0 || cfg->warm_up <= 0 || now >= st->warm_from + cfg->warm_up)
+        return cfg->hit_ratio;
+    if (now <= st->warm_from)
+        return 0;
+    return cfg->hit_ratio * (double)(now - st->warm_from) / (double)cfg->warm_up;
+}
+
+/* A read served by copy c (the primary is never stale). */
+static void read_copy(mr_pstore_state *st, int c, mr_time now)
+{
+    mr_time applied = c == st->primary ? now : mr_replica_applied(&st->rep[c], now, st->lags);
+    mr_store_read(&st->head, &st->log, applied, now);
+}
+
+static void trim(mr_pstore_state *st, mr_time now)
+{
+    mr_time lo = now;
+    for (int c = 0; c < st->ncopies; c++) {
+        if (c == st->primary)
+            continue;
+        mr_time a = mr_replica_applied(&st->rep[c], now, st->lags);
+        if (a < lo)
+            lo = a;
+    }
+    mr_store_log_trim(&st->log, lo);
+}
+
+static int cache_access(mr_component *self, mr_time now, uint32_t region, int is_write,
+                        mr_time *latency)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    int c = routed(self, region, now);
+    int avail = c == st->primary && !st->down && !st->switching;
+    if (avail)
+        *latency += rtt(cfg, region, st->region[c]) + cfg->local_latency;
+    if (is_write) {
+        /* Cache-aside: the store of record takes the write; the cache copy
+         * (geo-replicated) is updated when it is there. */
+        if (avail) {
+            st->head.writes++;
+            mr_store_log_append(&st->log, now);
+            st->head.replicated_bytes += cfg->bytes_per_write * (double)(st->ncopies - 1);
+        }
+        return MR_ACCESS_OK;
+    }
+    if (avail && mr_rng_uniform(st->hits) < mr_pstore_hit_ratio(self, now)) {
+        read_copy(st, c, now);
+        return MR_ACCESS_HIT;
+    }
+    st->head.record_reads++;
+    return MR_ACCESS_OK; /* a miss: the next store serves it */
+}
+
+static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
+                         int is_write, mr_time *latency)
+{
+    (void)pop;
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    if (st->flavor == MR_PSTORE_REDIS)
+        return cache_access(self, now, region, is_write, latency);
+    int c = routed(self, region, now);
+    if (is_write) {
+        if (c != st->primary || st->down || st->block_writes) {
+            st->head.failed_writes++;
+            return MR_ACCESS_FAIL;
+        }
+        st->head.writes++;
+        mr_store_log_append(&st->log, now);
+        st->head.replicated_bytes += cfg->bytes_per_write * (double)(st->ncopies - 1);
+        if ((st->head.writes & 255) == 0)
+            trim(st, now);
+        *latency += rtt(cfg, region, st->region[c]) + cfg->local_latency;
+        return MR_ACCESS_OK;
+    }
+    /* Reads: a readable copy in the request's region, else the copy the
+     * route leads to, else the nearest readable copy (read-only listener,
+     * RA-GRS secondary endpoint). */
+    int best = -1;
+    for (int k = 0; k < st->ncopies; k++)
+        if (k != st->primary && st->readable[k] && copy_up(st, k) && st->region[k] == region)
+            best = k;
+    if (best < 0 && copy_up(st, c) && (c != st->primary || st->failed == 0))
+        best = c;
+    if (best < 0) {
+        mr_time near = MR_TIME_NEVER;
+        for (int k = 0; k < st->ncopies; k++) {
+            if (k == st->primary || !st->readable[k] || !copy_up(st, k))
+                continue;
+            mr_time d = rtt(cfg, region, st->region[k]);
+            if (d < near) {
+                near = d;
+                best = k;
+            }
+        }
+    }
+    if (best < 0) {
+        st->head.failed_reads++;
+        return MR_ACCESS_FAIL;
+    }
+    read_copy(st, best, now);
+    *latency += rtt(cfg, region, st->region[best]) + cfg->local_latency;
+    return MR_ACCESS_OK;
+}
+
+int mr_pstore_init(mr_component *self, mr_diag *diag)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    int rc = mr_param_check(mr_pstore_params, cfg, self->name, diag);
+    if (rc != MR_OK)
+        return rc;
+    mr_store_head_init(&st->head, pstore_access);
+    st->head.warmup = cfg->warmup;
+    mr_store_log_init(&st->log);
+    st->lags = mr_rng_derive(self->rng, "lag");
+    st->ops = mr_rng_derive(self->rng, "ops");
+    st->hits = mr_rng_derive(self->rng, "hits");
+    st->ncopies = (int32_t)(1 + cfg->nreplicas);
+    st->region[0] = cfg->primary;
+    st->readable[0] = 1;
+    for (int64_t i = 0; i < cfg->nreplicas; i++) {
+        st->region[1 + i] = cfg->replica[i];
+        st->readable[1 + i] = cfg->readable[i] != 0;
+    }
+    st->old_primary = -1;
+    st->last_fault = UINT32_MAX;
+    st->down_fault = UINT32_MAX;
+    st->warm_from = -1;
+    return MR_OK;
+}
+
+int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    mr_pstore_state *st = self->state;
+    for (int c = 0; c < st->ncopies; c++) {
+        mr_component *r = mr__world_expect(sim, self, st->region[c], "region", "region", diag);
+        if (r == NULL)
+            return MR_ENOCOMP;
+        st->reg[c] = r->state;
+    }
+    return MR_OK;
+}
+
+void mr_pstore_start(mr_component *self, mr_sim *sim)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    (void)sim;
+    /* Every copy gets a replica position, the primary's used once it is
+     * demoted. */
+    for (int c = 0; c < st->ncopies; c++)
+        mr_replica_init(&st->rep[c], &cfg->lag, cfg->sample, st->lags);
+    /* Route caches start in steady state (rule 3): a uniform phase each. */
+    for (int r = 0; r < MR_MAX_REGIONS; r++)
+        st->phase[r] = (mr_time)(mr_rng_uniform(st->ops) * (double)cfg->route_ttl);
+}
+
+void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    switch (ev->kind) {
+    case MR_MSG_FAULT_START:
+    case MR_MSG_FAULT_END: {
+        mr_msg_fault m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        int start = ev->kind == MR_MSG_FAULT_START;
+        if (start)
+            st->last_fault = m.fault;
+        if (m.kind == MR_FAULT_DATASTORE_FAILURE)
+            st->failed += start ? 1 : (st->failed > 0 ? -1 : 0);
+        else if (m.kind == MR_FAULT_REPLICATION_PARTITION)
+            st->partitions += start ? 1 : (st->partitions > 0 ? -1 : 0);
+        else if (m.kind == MR_FAULT_DATASTORE_FAILOVER && start) {
+            if (m.fault < 64 && ((uint64_t)cfg->planned_mask >> m.fault & 1))
+                planned(self, sim, m.fault);
+            else
+                forced(self, sim, m.fault);
+        }
+        mr_sim_schedule(sim, 0, self->id, PS_RECHECK, NULL, 0, NULL);
+        break;
+    }
+    case MR_MSG_PROMOTE: {
+        mr_msg_promote m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        if (m.forced)
+            forced(self, sim, m.fault);
+        else
+            planned(self, sim, m.fault);
+        break;
+    }
+    case PS_RECHECK:
+        evaluate(self, sim, ev->time);
+        break;
+    case PS_DECIDE:
+        st->decision = (mr_handle){0, 0};
+        if (st->down && !st->switching)
+            forced(self, sim, st->down_fault);
+        break;
+    case PS_SWITCHED:
+        switched(self, sim);
+        break;
+    default:
+        mr_sim_unhandled(sim, ev);
+    }
+}
+
+void mr_pstore_report(const mr_component *self, mr_report *out)
+{
+    const mr_pstore_state *st = self->state;
+    mr_store_report(&st->head, self->name, out);
+    mr_report_scalar(out, self->name, "refused_failovers", (double)st->refused);
+}
+
+const char *mr_pstore_event_name(uint32_t kind)
+{
+    return kind == PS_RECHECK    ? "recheck"
+           : kind == PS_DECIDE   ? "decide"
+           : kind == PS_SWITCHED ? "switched"
+                                 : NULL;
+}
+
+void mr_pstore_fini(mr_component *self)
+{
+    mr_pstore_state *st = self->state;
+    mr_store_head_fini(&st->head);
+    mr_store_log_fini(&st->log);
+    mr_rng_free(st->lags);
+    mr_rng_free(st->ops);
+    mr_rng_free(st->hits);
+}

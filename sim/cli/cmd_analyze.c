@@ -1,0 +1,386 @@
+/* sim/cli/cmd_analyze.c: `mrsim analyze SCENARIO.yaml`: the closed-form
+ * estimates of mr_analyze (failover detection and client switch times,
+ * composite availability) as a table or as JSON (shape in README.md). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config/units.h"
+#include "mrsim/alloc.h"
+#include "mrsim/analyze.h"
+#include "mrsim/config.h"
+#include "mrsim/error.h"
+#include "mrsim/scenario.h"
+
+void mr_cmd_analyze_help(FILE *out)
+{
+    fputs("usage: mrsim analyze SCENARIO.yaml [--set KEY=VALUE]... [--sla NAME=A]... [--json]\n\n"
+          "Closed-form estimates next to what `run` simulates: when the traffic layer\n"
+          "detects a failed region (DESIGN.md rules 1-2) and when clients switch once\n"
+          "their DNS caches expire (rule 3), as min/mean/p50/p95/p99/max per resolver\n"
+          "pool and TTL policy; and the composite availability of REFERENCE.md §11\n"
+          "(series products, 1 - prod(1 - a) over redundant regions or stamps), which\n"
+          "assumes instant failover, with the downtime it allows per month and year.\n\n"
+          "  --set KEY=VALUE  override a scenario value by its dotted path; repeatable\n"
+          "  --sla NAME=A     availability of one component instead of its default:\n"
+          "                   traffic, clusters/NAME, clusters/NAME/ingress,\n"
+          "                   dependencies/NAME, datastores/NAME; A as 0.9995 or 99.95%;\n"
+          "                   wins over the file's analyze.sla; repeatable\n"
+          "  --json           print a JSON document instead of the table\n\n"
+          "example:\n"
+          "  mrsim analyze scenarios/active-passive-tm.yaml --sla clusters/aks-weu=99.9%\n",
+          out);
+}
+
+static const char *const kind_title[] = {"Traffic Manager", "Front Door", "plain DNS"};
+
+static void cell(FILE *out, double v)
+{
+    if (isinf(v))
+        fprintf(out, " %10s", "unbounded");
+    else
+        fprintf(out, " %10.1f", v);
+}
+
+static void times_row(FILE *out, const char *label, const mr_an_times *t)
+{
+    fprintf(out, "  %-40s", label);
+    cell(out, t->min);
+    cell(out, t->mean);
+    cell(out, t->p50);
+    cell(out, t->p95);
+    cell(out, t->p99);
+    cell(out, t->max);
+    fputc('\n', out);
+}
+
+/* "21.6 min", "4.38 h": the downtime as REFERENCE.md §11's table writes it. */
+static void downtime(char *buf, size_t n, double s)
+{
+    if (s < 120)
+        snprintf(buf, n, "%.3g s", s);
+    else if (s < 2 * 3600)
+        snprintf(buf, n, "%.4g min", s / 60);
+    else if (s < 3 * 86400)
+        snprintf(buf, n, "%.4g h", s / 3600);
+    else
+        snprintf(buf, n, "%.4g d", s / 86400);
+}
+
+static void write_table(const mr_analysis *a, FILE *out)
+{
+    fprintf(out, "scenario %s (%s): closed-form estimates\n\n", a->scenario, a->file);
+    fprintf(out, "failover timing, %s (seconds after the fault)\n", kind_title[a->kind]);
+    fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
+            "p99", "max");
+    char det[64] = "endpoint Degraded";
+    if (a->kind == MR_TRAFFIC_TRAFFIC_MANAGER && a->locations > 1)
+        snprintf(det, sizeof det, "endpoint Degraded (%d of %d locations)", a->quorum,
+                 a->locations);
+    times_row(out,
+              a->kind == MR_TRAFFIC_DNS          ? "operator changes the record"
+              : a->kind == MR_TRAFFIC_FRONT_DOOR ? "an edge marks the origin unhealthy"
+                                                 : det,
+              &a->detection);
+    if (a->has_all_edges) {
+        char l[64];
+        snprintf(l, sizeof l, "every edge switched (%d edges)", a->pops);
+        times_row(out, l, &a->all_edges);
+    }
+    times_row(out, a->has_caches ? "client switch, all clients" : "client switch (no DNS delay)",
+              &a->client_switch);
+    for (size_t i = 0; i < a->nparts && a->nparts > 1; i++) {
+        const mr_an_part *p = &a->parts[i];
+        char l[128];
+        snprintf(l, sizeof l, "  %s/%s %s %.3g%%%s%s", p->clients, p->resolver, p->policy,
+                 100 * p->weight, strcmp(p->runtime, "none") ? " " : "",
+                 strcmp(p->runtime, "none") ? p->runtime : "");
+        times_row(out, l, &p->t);
+    }
+    if (a->nparts == 1 && strcmp(a->parts[0].runtime, "none") != 0)
+        fprintf(out, "  (runtime cache: %s)\n", a->parts[0].runtime);
+    fputs("\ncomposite availability (REFERENCE.md §11; assumes instant failover)\n", out);
+    for (size_t i = 0; i < a->nitems; i++) {
+        const mr_an_item *it = &a->items[i];
+        fprintf(out, "  %-32s %-14s %11.6f%%  %s\n", it->name,
+                it->unit < 0 ? "global" : a->units[it->unit].name, 100 * it->sla, it->source);
+    }
+    fputs("\n", out);
+    const char *f = a->formula;
+    while (*f) {
+        const char *nl = strchr(f, '\n');
+        size_t len = nl ? (size_t)(nl - f) : strlen(f);
+        fprintf(out, "  %.*s\n", (int)len, f);
+        f += len + (nl != NULL);
+    }
+    char m[32], y[32];
+    fputs("\n", out);
+    downtime(m, sizeof m, mr_an_downtime_month_s(a->global));
+    downtime(y, sizeof y, mr_an_downtime_year_s(a->global));
+    fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", "global tier",
+            100 * a->global, m, y);
+    for (size_t u = 0; u < a->nunits; u++) {
+        downtime(m, sizeof m, mr_an_downtime_month_s(a->units[u].availability));
+        downtime(y, sizeof y, mr_an_downtime_year_s(a->units[u].availability));
+        char l[64];
+        snprintf(l, sizeof l, "%s %s%s", a->units[u].stamp ? "stamp" : "region", a->units[u].name,
+                 a->units[u].standby ? " (standby)" : "");
+        fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", l,
+                100 * a->units[u].availability, m, y);
+    }
+    downtime(m, sizeof m, mr_an_downtime_month_s(a->composite));
+    downtime(y, sizeof y, mr_an_downtime_year_s(a->composite));
+    fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", "composite",
+            100 * a->composite, m, y);
+    for (size_t i = 0; i < a->npopulations; i++) {
+        const mr_an_population *p = &a->populations[i];
+        if (i == 0)
+            fputs("\nclient populations pinned to stamps: global x (1 - prod over home and "
+                  "fallback stamps)\n",
+                  out);
+        downtime(m, sizeof m, mr_an_downtime_month_s(p->availability));
+        downtime(y, sizeof y, mr_an_downtime_year_s(p->availability));
+        char l[96];
+        snprintf(l, sizeof l, "%s (%d stamp%s)", p->clients, p->stamps, p->stamps == 1 ? "" : "s");
+        fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", l, 100 * p->availability,
+                m, y);
+    }
+    if (a->nfaults) {
+        fputs("\nstochastic faults: availability of their target, mtbf / (mtbf + mean mttr)\n",
+              out);
+        for (size_t i = 0; i < a->nfaults; i++) {
+            const mr_an_fault *ft = &a->faults[i];
+            fprintf(out, "  %-20s %-16s %-16s %12.7f%%  (mtbf %.4g h, mttr %.4g min)\n",
+                    ft->fault, ft->kind, ft->target, 100 * ft->availability, ft->mtbf_s / 3600,
+                    ft->mttr_mean_s / 60);
+        }
+    }
+}
+
+static void jnum(FILE *out, double v)
+{
+    if (isfinite(v))
+        fprintf(out, "%.17g", v);
+    else
+        fputs("null", out);
+}
+
+static void jstr(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void jtimes(FILE *out, const mr_an_times *t)
+{
+    fputs("{\"min\": ", out);
+    jnum(out, t->min);
+    fputs(", \"mean\": ", out);
+    jnum(out, t->mean);
+    fputs(", \"p50\": ", out);
+    jnum(out, t->p50);
+    fputs(", \"p95\": ", out);
+    jnum(out, t->p95);
+    fputs(", \"p99\": ", out);
+    jnum(out, t->p99);
+    fputs(", \"max\": ", out);
+    jnum(out, t->max);
+    fputs("}", out);
+}
+
+static void javail(FILE *out, double a)
+{
+    jnum(out, a);
+    fputs(", \"downtime_s_month\": ", out);
+    jnum(out, mr_an_downtime_month_s(a));
+    fputs(", \"downtime_s_year\": ", out);
+    jnum(out, mr_an_downtime_year_s(a));
+}
+
+static void write_json(const mr_analysis *a, FILE *out)
+{
+    fputs("{\n  \"mrsim\": ", out);
+    jstr(out, MR_VERSION);
+    fputs(",\n  \"scenario\": ", out);
+    jstr(out, a->scenario);
+    fputs(",\n  \"file\": ", out);
+    jstr(out, a->file);
+    fputs(",\n  \"traffic\": ", out);
+    jstr(out, mr_traffic_kind_names[a->kind]);
+    if (a->kind == MR_TRAFFIC_TRAFFIC_MANAGER)
+        fprintf(out, ",\n  \"probe_locations\": %d, \"quorum\": %d", a->locations, a->quorum);
+    fputs(",\n  \"detection_s\": ", out);
+    jtimes(out, &a->detection);
+    fputs(",\n  \"all_edges_s\": ", out);
+    if (a->has_all_edges)
+        jtimes(out, &a->all_edges);
+    else
+        fputs("null", out);
+    fputs(",\n  \"client_switch_s\": ", out);
+    jtimes(out, &a->client_switch);
+    fputs(",\n  \"parts\": [", out);
+    for (size_t i = 0; i < a->nparts; i++) {
+        const mr_an_part *p = &a->parts[i];
+        fputs(i ? ",\n    {\"clients\": " : "\n    {\"clients\": ", out);
+        jstr(out, p->clients);
+        fputs(", \"resolver\": ", out);
+        jstr(out, p->resolver);
+        fputs(", \"policy\": ", out);
+        jstr(out, p->policy);
+        fputs(", \"runtime_cache\": ", out);
+        jstr(out, p->runtime);
+        fputs(", \"weight\": ", out);
+        jnum(out, p->weight);
+        fputs(", \"switch_s\": ", out);
+        jtimes(out, &p->t);
+        fputs("}", out);
+    }
+    fputs(a->nparts ? "\n  ],\n  \"components\": [" : "],\n  \"components\": [", out);
+    for (size_t i = 0; i < a->nitems; i++) {
+        const mr_an_item *it = &a->items[i];
+        fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+        jstr(out, it->name);
+        fputs(", \"what\": ", out);
+        jstr(out, it->what);
+        fputs(", \"tier\": ", out);
+        jstr(out, it->unit < 0 ? "global" : a->units[it->unit].name);
+        fputs(", \"availability\": ", out);
+        jnum(out, it->sla);
+        fputs(", \"source\": ", out);
+        jstr(out, it->source);
+        fputs("}", out);
+    }
+    fputs("\n  ],\n  \"units\": [", out);
+    for (size_t u = 0; u < a->nunits; u++) {
+        fputs(u ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+        jstr(out, a->units[u].name);
+        fprintf(out, ", \"kind\": \"%s\", \"standby\": %s, \"availability\": ",
+                a->units[u].stamp ? "stamp" : "region", a->units[u].standby ? "true" : "false");
+        javail(out, a->units[u].availability);
+        fputs("}", out);
+    }
+    fputs(a->nunits ? "\n  ],\n  \"global\": {\"availability\": " : "],\n  \"global\": {\"availability\": ", out);
+    javail(out, a->global);
+    fputs("},\n  \"redundant\": ", out);
+    jnum(out, a->redundant);
+    fputs(",\n  \"composite\": {\"availability\": ", out);
+    javail(out, a->composite);
+    fputs(", \"formula\": ", out);
+    jstr(out, a->formula);
+    fputs("},\n  \"populations\": [", out);
+    for (size_t i = 0; i < a->npopulations; i++) {
+        const mr_an_population *p = &a->populations[i];
+        fputs(i ? ",\n    {\"clients\": " : "\n    {\"clients\": ", out);
+        jstr(out, p->clients);
+        fprintf(out, ", \"stamps\": %d, \"availability\": ", p->stamps);
+        javail(out, p->availability);
+        fputs("}", out);
+    }
+    fputs(a->npopulations ? "\n  ],\n  \"faults\": [" : "],\n  \"faults\": [", out);
+    for (size_t i = 0; i < a->nfaults; i++) {
+        const mr_an_fault *ft = &a->faults[i];
+        fputs(i ? ",\n    {\"fault\": " : "\n    {\"fault\": ", out);
+        jstr(out, ft->fault);
+        fputs(", \"kind\": ", out);
+        jstr(out, ft->kind);
+        fputs(", \"target\": ", out);
+        jstr(out, ft->target);
+        fputs(", \"mtbf_s\": ", out);
+        jnum(out, ft->mtbf_s);
+        fputs(", \"mttr_mean_s\": ", out);
+        jnum(out, ft->mttr_mean_s);
+        fputs(", \"availability\": ", out);
+        jnum(out, ft->availability);
+        fputs("}", out);
+    }
+    fputs(a->nfaults ? "\n  ]\n}\n" : "]\n}\n", out);
+}
+
+int mr_cmd_analyze(int argc, char **argv)
+{
+    const char *file = NULL;
+    const char **sets = mr_xcalloc((size_t)argc, sizeof *sets);
+    mr_an_override *ov = mr_xcalloc((size_t)argc, sizeof *ov);
+    char **ovnames = mr_xcalloc((size_t)argc, sizeof *ovnames);
+    size_t nsets = 0, nov = 0;
+    int json = 0, status = MR_EXIT_OK;
+    for (int i = 1; i < argc && status == MR_EXIT_OK; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0) {
+            const char *v = a[5] == '=' ? a + 6 : mr_cli_optarg("analyze", argc, argv, &i);
+            if (v == NULL)
+                status = MR_EXIT_USAGE;
+            else if (strchr(v, '=') == NULL)
+                status = mr_cli_usage_error("analyze", "--set expects KEY=VALUE, got '%s'", v);
+            else
+                sets[nsets++] = v;
+        } else if (strcmp(a, "--sla") == 0 || strncmp(a, "--sla=", 6) == 0) {
+            const char *v = a[5] == '=' ? a + 6 : mr_cli_optarg("analyze", argc, argv, &i);
+            const char *eq = v ? strchr(v, '=') : NULL;
+            char err[128];
+            double x;
+            if (v == NULL) {
+                status = MR_EXIT_USAGE;
+            } else if (eq == NULL || eq == v) {
+                status = mr_cli_usage_error("analyze", "--sla expects NAME=AVAILABILITY, got '%s'", v);
+            } else if (mr_units_ratio(eq + 1, &x, err, sizeof err) != MR_OK) {
+                status = mr_cli_usage_error("analyze", "--sla %s: %s", v, err);
+            } else {
+                ovnames[nov] = mr_xstrdup(v);
+                ovnames[nov][eq - v] = '\0';
+                ov[nov] = (mr_an_override){.name = ovnames[nov], .value = x};
+                nov++;
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            status = mr_cli_usage_error("analyze", "unknown option '%s'", a);
+        } else if (file == NULL) {
+            file = a;
+        } else {
+            status = mr_cli_usage_error("analyze", "one scenario at a time ('%s' and '%s')", file, a);
+        }
+    }
+    if (status == MR_EXIT_OK && file == NULL)
+        status = mr_cli_usage_error("analyze", "which scenario? give a file");
+    if (status == MR_EXIT_OK) {
+        mr_diag *diag = mr_diag_new();
+        mr_scenario *sc = NULL;
+        mr_analysis *an = NULL;
+        int rc = mr_scenario_load(file, sets, nsets, &sc, diag);
+        if (rc == MR_OK)
+            rc = mr_analyze(sc, ov, nov, &an, diag);
+        mr_diag_print(diag, stderr);
+        if (rc == MR_OK) {
+            if (json)
+                write_json(an, stdout);
+            else
+                write_table(an, stdout);
+            if (fflush(stdout) != 0)
+                rc = MR_EIO;
+        }
+        status = mr_cli_exit_code(rc);
+        mr_analysis_free(an);
+        mr_scenario_free(sc);
+        mr_diag_free(diag);
+    }
+    for (size_t i = 0; i < nov; i++)
+        free(ovnames[i]);
+    free(ovnames);
+    free(ov);
+    free(sets);
+    return status;
+}

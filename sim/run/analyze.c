@@ -1,0 +1,903 @@
+/* sim/run/analyze.c: closed-form estimates of a scenario (`mrsim analyze`).
+ *
+ * Switch times. A client switches at detection + the residual life of the
+ * resolver's cache + the residual life of its runtime cache, three
+ * independent terms (every cache's phase is independent of the fault and of
+ * each other). Their sum has no closed form in general (an extra hold is any
+ * distribution), so its CDF is computed on a grid: the resolver's residual
+ * CDF is tabulated, each uniform term is added exactly by a moving average
+ * of that CDF (F'(x) = (I(x) - I(x - w)) / w with I the integral of F,
+ * exact for a piecewise-linear F), and a general detection delay (a DNS
+ * operator) is added at evaluation time as an average over its quantiles.
+ * Means, minima and maxima are exact; percentiles are as fine as the grid
+ * (GRID points over the support: well under 0.1% of the range).
+ *
+ * Composite availability (REFERENCE.md §11): global tier x (1 - prod over
+ * units (1 - unit)), a unit being a region (or a stamp) with its clusters in
+ * parallel and its local dependencies and stores in series. Every default
+ * SLA below cites its REFERENCE.md row; where no figure is published the
+ * component counts as 100% and says so, so an override (analyze.sla,
+ * --sla) can supply one. */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/alloc.h"
+#include "mrsim/analyze.h"
+#include "mrsim/error.h"
+
+/* Grid points of a tabulated CDF. */
+#define GRID 32768
+/* Quantile points of a general detection delay. */
+#define DETECT_POINTS 2048
+/* The resolver grid stops where an extra hold exceeds its quantile at
+ * 1 - HOLD_TAIL; the mass beyond is left out (percentiles up to p99 are
+ * unaffected). */
+#define HOLD_TAIL 1e-9
+#define BISECT_STEPS 200
+
+/* REFERENCE.md §4 "Java (OpenJDK) positive cache": 30 s whatever the TTL. */
+#define JAVA_HOLD_S 30.0
+/* REFERENCE.md §4 "Chrome / Chromium": the TTL with a floor of 60 s. */
+#define CHROME_FLOOR_S 60.0
+
+/* Days per month and per year of REFERENCE.md §11's downtime table
+ * (99.9%: 43.2 min/month, 8.76 h/year). */
+#define MONTH_S (30.0 * 86400.0)
+#define YEAR_S (365.0 * 86400.0)
+
+static double sec(mr_time t)
+{
+    return (double)t / (double)MR_S;
+}
+
+/* ---- Tabulated CDFs ---------------------------------------------------------- */
+
+/* F on lo + k dx, k < n; 0 below lo, F[n-1] above. I[k] = integral of F from
+ * lo to lo + k dx. */
+typedef struct grid {
+    double lo, dx;
+    double *F, *I;
+} grid;
+
+static void grid_alloc(grid *g, double lo, double hi)
+{
+    g->lo = lo;
+    g->dx = (hi - lo) / (GRID - 1);
+    g->F = mr_xcalloc(GRID, sizeof *g->F);
+    g->I = NULL;
+}
+
+static void grid_free(grid *g)
+{
+    free(g->F);
+    free(g->I);
+    g->F = g->I = NULL;
+}
+
+static void grid_integrate(grid *g)
+{
+    g->I = mr_xcalloc(GRID, sizeof *g->I);
+    for (size_t k = 1; k < GRID; k++)
+        g->I[k] = g->I[k - 1] + g->dx * (g->F[k - 1] + g->F[k]) / 2;
+}
+
+static double grid_hi(const grid *g)
+{
+    return g->lo + g->dx * (GRID - 1);
+}
+
+static double grid_eval(const grid *g, double x)
+{
+    if (x < g->lo)
+        return 0;
+    if (g->dx <= 0)
+        return g->F[GRID - 1];
+    double u = (x - g->lo) / g->dx;
+    if (u >= GRID - 1)
+        return g->F[GRID - 1];
+    size_t k = (size_t)u;
+    double f = u - (double)k;
+    return g->F[k] + f * (g->F[k + 1] - g->F[k]);
+}
+
+/* The integral of F from -inf to x. */
+static double grid_integral(const grid *g, double x)
+{
+    if (x <= g->lo)
+        return 0;
+    double hi = grid_hi(g);
+    if (x >= hi || g->dx <= 0)
+        return g->I[GRID - 1] + (x - hi) * g->F[GRID - 1];
+    double u = (x - g->lo) / g->dx;
+    size_t k = (size_t)u;
+    if (k >= GRID - 1)
+        k = GRID - 2;
+    double xk = g->lo + (double)k * g->dx;
+    return g->I[k] + (x - xk) * (g->F[k] + grid_eval(g, x)) / 2;
+}
+
+/* g becomes the CDF of X + U, U uniform on [0, w), w > 0. */
+static void grid_add_uniform(grid *g, double w)
+{
+    if (!(w > 0))
+        return;
+    grid_integrate(g);
+    grid n;
+    grid_alloc(&n, g->lo, grid_hi(g) + w);
+    for (size_t k = 0; k < GRID; k++) {
+        double x = n.lo + (double)k * n.dx;
+        n.F[k] = (grid_integral(g, x) - grid_integral(g, x - w)) / w;
+    }
+    grid_free(g);
+    *g = n;
+}
+
+/* ---- One part of the mixture ----------------------------------------------------- */
+
+typedef struct part {
+    grid g;          /* resolver + runtime residual (+ uniform detection) */
+    bool infinite;   /* an extra hold of infinite mean: never switches */
+    double det_q[DETECT_POINTS];
+    bool det_dist;
+    double min, mean, max;
+} part;
+
+/* n and k of a probe-schedule detection, 0 read as 1. */
+static void order_of(const mr_an_detect *d, double *n, double *k)
+{
+    *n = d->n > 0 ? d->n : 1;
+    *k = d->k > 0 ? d->k : 1;
+}
+
+/* The q-quantile of the kth of n uniforms on [0, 1). */
+static double order_q(const mr_an_detect *d, double q)
+{
+    double n, k;
+    order_of(d, &n, &k);
+    if (n == 1)
+        return q;
+    if (q <= 0)
+        return 0;
+    if (q >= 1)
+        return 1;
+    return gsl_cdf_beta_Pinv(q, k, n - k + 1);
+}
+
+mr_an_detect mr_an_fd_detect(double interval, double timeout, int n, int x)
+{
+    return (mr_an_detect){.lo = timeout + (n - x) * interval, .width = interval};
+}
+
+static double hold_q(const mr_an_cache *c, double q)
+{
+    return mr_dist_quantile(c->hold, q) * c->hold_unit;
+}
+
+/* The resolver's residual: a fixed life L (uniform on [0, L)), or the
+ * stationary residual of L = ttl + hold (density P(L > r) / E[L]). */
+static void resolver_residual(part *p, const mr_an_cache *c, double *mean, double *max)
+{
+    if (c->mode != MR_TTL_EXTRA) {
+        double L = c->mode == MR_TTL_FLOOR ? fmax(c->ttl, c->min_ttl) : c->ttl;
+        grid_alloc(&p->g, 0, L > 0 ? L : 1e-9);
+        for (size_t k = 0; k < GRID; k++)
+            p->g.F[k] = L > 0 ? (double)k / (GRID - 1) : 1;
+        *mean = L / 2;
+        *max = L;
+        return;
+    }
+    double c0 = c->ttl;
+    double eh = mr_dist_mean(c->hold) * c->hold_unit;
+    double vh = mr_dist_variance(c->hold) * c->hold_unit * c->hold_unit;
+    if (!isfinite(eh) || c0 + eh <= 0) {
+        p->infinite = !isfinite(eh);
+        grid_alloc(&p->g, 0, 1e-9);
+        for (size_t k = 0; k < GRID; k++)
+            p->g.F[k] = p->infinite ? 0 : 1;
+        *mean = p->infinite ? INFINITY : 0;
+        *max = p->infinite ? INFINITY : 0;
+        return;
+    }
+    *mean = (c0 * c0 + 2 * c0 * eh + vh + eh * eh) / (2 * (c0 + eh));
+    *max = c0 + hold_q(c, 1);
+    double top = hold_q(c, 1 - HOLD_TAIL);
+    if (!isfinite(top) || top <= 0)
+        top = fmax(eh * 1e3, 1e-9);
+    grid_alloc(&p->g, 0, c0 + top);
+    double J = 0, prev_y = 0;
+    double prev_s = 1 - mr_dist_cdf(c->hold, 0);
+    for (size_t k = 0; k < GRID; k++) {
+        double x = (double)k * p->g.dx;
+        if (x > c0) {
+            double y = x - c0;
+            double s = 1 - mr_dist_cdf(c->hold, y / c->hold_unit);
+            J += (y - prev_y) * (prev_s + s) / 2;
+            prev_y = y;
+            prev_s = s;
+        }
+        p->g.F[k] = fmin(1, (fmin(x, c0) + J) / (c0 + eh));
+    }
+}
+
+static void part_build(part *p, const mr_an_detect *det, const mr_an_cache *c)
+{
+    memset(p, 0, sizeof *p);
+    double rmean, rmax;
+    resolver_residual(p, c, &rmean, &rmax);
+    grid_add_uniform(&p->g, c->runtime);
+    double dmin, dmean, dmax;
+    double n, k;
+    order_of(det, &n, &k);
+    if (det->dist) {
+        p->det_dist = true;
+        for (size_t j = 0; j < DETECT_POINTS; j++)
+            p->det_q[j] = mr_dist_quantile(det->dist, ((double)j + 0.5) / DETECT_POINTS) * det->unit;
+        dmin = mr_dist_quantile(det->dist, 0) * det->unit;
+        dmean = mr_dist_mean(det->dist) * det->unit;
+        dmax = mr_dist_quantile(det->dist, 1) * det->unit;
+    } else if (n > 1) {
+        /* Several probe schedules: no moving average; quantile points. */
+        p->det_dist = true;
+        for (size_t j = 0; j < DETECT_POINTS; j++)
+            p->det_q[j] = det->lo + det->width * order_q(det, ((double)j + 0.5) / DETECT_POINTS);
+        dmin = det->lo;
+        dmean = det->lo + det->width * k / (n + 1);
+        dmax = det->lo + det->width;
+    } else {
+        p->g.lo += det->lo;
+        grid_add_uniform(&p->g, det->width);
+        dmin = det->lo;
+        dmean = det->lo + det->width / 2;
+        dmax = det->lo + det->width;
+    }
+    p->min = p->infinite ? INFINITY : dmin;
+    p->mean = dmean + rmean + c->runtime / 2;
+    p->max = dmax + rmax + c->runtime;
+}
+
+static double part_cdf(const part *p, double x)
+{
+    if (p->infinite)
+        return 0;
+    if (!p->det_dist)
+        return grid_eval(&p->g, x);
+    double s = 0;
+    for (size_t j = 0; j < DETECT_POINTS; j++)
+        s += grid_eval(&p->g, x - p->det_q[j]);
+    return s / DETECT_POINTS;
+}
+
+static double part_top(const part *p)
+{
+    return grid_hi(&p->g) + (p->det_dist ? p->det_q[DETECT_POINTS - 1] : 0);
+}
+
+static double mix_cdf(const part *ps, const double *w, size_t n, double x)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w[i] > 0)
+            s += w[i] * part_cdf(&ps[i], x);
+    return s;
+}
+
+static double mix_quantile(const part *ps, const double *w, size_t n, double q, double lo,
+                           double hi)
+{
+    if (mix_cdf(ps, w, n, hi) < q - 1e-12)
+        return INFINITY;
+    if (mix_cdf(ps, w, n, lo) >= q)
+        return lo;
+    for (int s = 0; s < BISECT_STEPS; s++) {
+        double mid = lo + (hi - lo) / 2;
+        if (mid <= lo || mid >= hi)
+            break;
+        if (mix_cdf(ps, w, n, mid) >= q)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+static mr_an_times mix_times(const part *ps, const double *w, size_t n)
+{
+    mr_an_times t = {.min = INFINITY, .mean = 0, .max = -INFINITY};
+    double top = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(w[i] > 0))
+            continue;
+        t.min = fmin(t.min, ps[i].min);
+        t.mean += w[i] * ps[i].mean;
+        t.max = fmax(t.max, ps[i].max);
+        if (!ps[i].infinite)
+            top = fmax(top, part_top(&ps[i]));
+    }
+    double lo = isfinite(t.min) ? t.min : 0;
+    top = fmax(top, lo);
+    t.p50 = mix_quantile(ps, w, n, 0.50, lo, top);
+    t.p95 = mix_quantile(ps, w, n, 0.95, lo, top);
+    t.p99 = mix_quantile(ps, w, n, 0.99, lo, top);
+    return t;
+}
+
+int mr_an_switch(const mr_an_detect *det, const mr_an_cache *parts, size_t n, mr_an_times *mix,
+                 mr_an_times *each)
+{
+    if (n == 0)
+        return MR_EINVAL;
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(parts[i].weight >= 0))
+            return MR_EINVAL;
+        total += parts[i].weight;
+    }
+    if (!(total > 0))
+        return MR_EINVAL;
+    part *ps = mr_xcalloc(n, sizeof *ps);
+    double *w = mr_xcalloc(n, sizeof *w);
+    for (size_t i = 0; i < n; i++) {
+        part_build(&ps[i], det, &parts[i]);
+        w[i] = parts[i].weight / total;
+    }
+    *mix = mix_times(ps, w, n);
+    if (each) {
+        double one = 1;
+        for (size_t i = 0; i < n; i++)
+            each[i] = mix_times(&ps[i], &one, 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        grid_free(&ps[i].g);
+    free(ps);
+    free(w);
+    return MR_OK;
+}
+
+mr_an_detect mr_an_tm_detect(double interval, double timeout, int tolerated, int locations,
+                             int quorum)
+{
+    return (mr_an_detect){.lo = timeout + tolerated * interval,
+                          .width = interval,
+                          .n = locations > 0 ? locations : 1,
+                          .k = quorum > 0 ? quorum : 1};
+}
+
+mr_an_times mr_an_uniform_times(mr_an_detect d)
+{
+    double n, k;
+    order_of(&d, &n, &k);
+    return (mr_an_times){.min = d.lo,
+                         .mean = d.lo + d.width * k / (n + 1),
+                         .p50 = d.lo + order_q(&d, 0.50) * d.width,
+                         .p95 = d.lo + order_q(&d, 0.95) * d.width,
+                         .p99 = d.lo + order_q(&d, 0.99) * d.width,
+                         .max = d.lo + d.width};
+}
+
+mr_an_times mr_an_all_edges_times(mr_an_detect d, int edges)
+{
+    double e = edges > 0 ? edges : 1;
+    return (mr_an_times){.min = d.lo,
+                         .mean = d.lo + d.width * e / (e + 1),
+                         .p50 = d.lo + d.width * pow(0.50, 1 / e),
+                         .p95 = d.lo + d.width * pow(0.95, 1 / e),
+                         .p99 = d.lo + d.width * pow(0.99, 1 / e),
+                         .max = d.lo + d.width};
+}
+
+double mr_an_parallel(const double *a, size_t n)
+{
+    double down = 1;
+    for (size_t i = 0; i < n; i++)
+        down *= 1 - a[i];
+    return 1 - down;
+}
+
+double mr_an_downtime_month_s(double a)
+{
+    return (1 - a) * MONTH_S;
+}
+
+double mr_an_downtime_year_s(double a)
+{
+    return (1 - a) * YEAR_S;
+}
+
+/* ---- Switch times of a scenario -------------------------------------------------- */
+
+static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
+{
+    const mr_sc_traffic *t = &sc->traffic;
+    a->kind = t->kind;
+    mr_an_detect det;
+    if (t->kind == MR_TRAFFIC_FRONT_DOOR) {
+        det = mr_an_fd_detect(sec(t->probe.interval), sec(t->probe.timeout), t->probe.sample_size,
+                              t->probe.successful_samples_required);
+        a->detection = mr_an_uniform_times(det);
+        /* Rule 2: no DNS delay; a client switches when its edge does. */
+        a->client_switch = a->detection;
+        a->has_all_edges = true;
+        a->pops = t->pops;
+        a->all_edges = mr_an_all_edges_times(det, t->pops);
+        return;
+    }
+    if (t->kind == MR_TRAFFIC_DNS) {
+        det = (mr_an_detect){.dist = &t->operator_delay, .unit = 1.0 / (double)MR_S};
+        const mr_dist *d = &t->operator_delay;
+        a->detection = (mr_an_times){.min = mr_dist_quantile(d, 0) / (double)MR_S,
+                                     .mean = mr_dist_mean(d) / (double)MR_S,
+                                     .p50 = mr_dist_quantile(d, 0.50) / (double)MR_S,
+                                     .p95 = mr_dist_quantile(d, 0.95) / (double)MR_S,
+                                     .p99 = mr_dist_quantile(d, 0.99) / (double)MR_S,
+                                     .max = mr_dist_quantile(d, 1) / (double)MR_S};
+    } else {
+        det = mr_an_tm_detect(sec(t->probe.interval), sec(t->probe.timeout),
+                              t->probe.tolerated_failures, t->probe.locations, t->probe.quorum);
+        a->locations = det.n;
+        a->quorum = det.k;
+        a->detection = mr_an_uniform_times(det);
+    }
+    a->has_caches = true;
+    double ttl = t->ttl == MR_SC_UNSET ? 0 : sec(t->ttl);
+    /* One part per (client population, TTL policy of its pool), weighted by
+     * the pool's resolvers in that policy. */
+    size_t n = 0;
+    for (size_t c = 0; c < sc->nclients; c++) {
+        size_t r = sc->clients[c].resolver;
+        n += r == MR_SC_NONE ? 1 : sc->resolvers[r].npolicies;
+    }
+    mr_an_cache *caches = mr_xcalloc(n ? n : 1, sizeof *caches);
+    a->parts = mr_xcalloc(n ? n : 1, sizeof *a->parts);
+    size_t k = 0;
+    for (size_t c = 0; c < sc->nclients; c++) {
+        const mr_sc_client *cl = &sc->clients[c];
+        double runtime = cl->runtime_cache == MR_CACHE_JAVA     ? JAVA_HOLD_S
+                         : cl->runtime_cache == MR_CACHE_CHROME ? fmax(ttl, CHROME_FLOOR_S)
+                                                                  : 0;
+        const mr_sc_resolver *res = cl->resolver == MR_SC_NONE ? NULL : &sc->resolvers[cl->resolver];
+        size_t np = res ? res->npolicies : 1;
+        for (size_t p = 0; p < np; p++) {
+            const mr_sc_ttl_policy *pol = res ? &res->policies[p] : NULL;
+            caches[k] = (mr_an_cache){.weight = pol ? pol->share * res->count : 1,
+                                      .ttl = ttl,
+                                      .mode = pol ? pol->mode : MR_TTL_HONOR,
+                                      .min_ttl = pol ? sec(pol->min_ttl) : 0,
+                                      .hold = pol ? &pol->hold : NULL,
+                                      .hold_unit = 1.0 / (double)MR_S,
+                                      .runtime = runtime};
+            a->parts[k] = (mr_an_part){.clients = cl->name,
+                                       .resolver = res ? res->name : "-",
+                                       .policy = mr_ttl_mode_names[caches[k].mode],
+                                       .runtime = mr_runtime_cache_names[cl->runtime_cache],
+                                       .weight = caches[k].weight};
+            k++;
+        }
+    }
+    a->nparts = k;
+    if (k > 0) {
+        mr_an_times *each = mr_xcalloc(k, sizeof *each);
+        double total = 0;
+        for (size_t i = 0; i < k; i++)
+            total += caches[i].weight;
+        if (mr_an_switch(&det, caches, k, &a->client_switch, each) == MR_OK)
+            for (size_t i = 0; i < k; i++) {
+                a->parts[i].t = each[i];
+                a->parts[i].weight = total > 0 ? caches[i].weight / total : 0;
+            }
+        free(each);
+    }
+    free(caches);
+}
+
+/* ---- Composite availability ------------------------------------------------------- */
+
+static char *fmt(const char *f, ...)
+{
+    va_list ap, aq;
+    va_start(ap, f);
+    va_copy(aq, ap);
+    int len = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    char *s = mr_xmalloc((size_t)len + 1);
+    vsnprintf(s, (size_t)len + 1, f, aq);
+    va_end(aq);
+    return s;
+}
+
+static void add_item(mr_analysis *a, size_t *cap, mr_an_item it)
+{
+    if (a->nitems == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        a->items = mr_xrealloc(a->items, *cap * sizeof *a->items);
+    }
+    a->items[a->nitems++] = it;
+}
+
+/* Names built here belong to the analysis. */
+static const char *keep(mr_analysis *a, char *str)
+{
+    a->owned = mr_xrealloc(a->owned, (a->nowned + 1) * sizeof *a->owned);
+    a->owned[a->nowned++] = str;
+    return str;
+}
+
+static double store_sla(const mr_sc_datastore *d, const char **what, const char **src)
+{
+    switch (d->kind) {
+    case MR_STORE_SQL:
+        *what = "Azure SQL";
+        *src = "REFERENCE.md §5 Availability SLA (99.99%)";
+        return 0.9999;
+    case MR_STORE_COSMOS:
+        if (d->regions.n > 1 && d->write_regions.n > 1) {
+            *what = "Cosmos DB multi-region writes";
+            *src = "REFERENCE.md §6 SLAs (multi-region multi-write 99.999%)";
+            return 0.99999;
+        }
+        if (d->regions.n > 1) {
+            *what = "Cosmos DB multi-region, single write";
+            *src = "REFERENCE.md §6 SLAs (multi-region single write: write 99.99%; reads 99.999%)";
+            return 0.9999;
+        }
+        *what = "Cosmos DB single region";
+        *src = "REFERENCE.md §6 SLAs (single region without AZ 99.99%)";
+        return 0.9999;
+    case MR_STORE_REDIS:
+        if (d->geo == MR_GEO_ACTIVE) {
+            *what = "Redis Enterprise";
+            *src = "REFERENCE.md §7 SLA (zone redundancy, Enterprise 99.99%)";
+            return 0.9999;
+        }
+        *what = "Redis Premium";
+        *src = "REFERENCE.md §7 SLA (standard replication 99.9%)";
+        return 0.999;
+    case MR_STORE_BLOB:
+        *what = "Blob Storage";
+        *src = "REFERENCE.md §8 write availability SLA (99.9%)";
+        return 0.999;
+    }
+    *what = "?";
+    *src = "?";
+    return 1;
+}
+
+static bool store_multi_region(const mr_sc_datastore *d)
+{
+    if (d->kind == MR_STORE_COSMOS)
+        return d->regions.n > 1;
+    if (d->kind == MR_STORE_BLOB && d->redundancy != MR_REDUNDANCY_LRS &&
+        d->redundancy != MR_REDUNDANCY_ZRS)
+        return true;
+    return d->nreplicas > 0;
+}
+
+static size_t store_region(const mr_sc_datastore *d)
+{
+    if (d->kind == MR_STORE_COSMOS && d->regions.n > 0)
+        return d->regions.v[0];
+    return d->primary;
+}
+
+static int add_unit(mr_analysis *a, size_t *cap, const char *name, bool stamp)
+{
+    if (a->nunits == *cap) {
+        *cap = *cap ? 2 * *cap : 8;
+        a->units = mr_xrealloc(a->units, *cap * sizeof *a->units);
+    }
+    a->units[a->nunits] = (mr_an_unit){.name = name, .stamp = stamp, .standby = true};
+    return (int)a->nunits++;
+}
+
+static int find_unit(const mr_analysis *a, const char *name, bool stamp)
+{
+    for (size_t i = 0; i < a->nunits; i++)
+        if (a->units[i].stamp == stamp && strcmp(a->units[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int apply_override(mr_analysis *a, const char *name, double value, const char *src)
+{
+    for (size_t i = 0; i < a->nitems; i++)
+        if (strcmp(a->items[i].name, name) == 0) {
+            a->items[i].sla = value;
+            a->items[i].source = src;
+            return 1;
+        }
+    return 0;
+}
+
+static void append(char **buf, size_t *len, const char *f, ...)
+{
+    va_list ap, aq;
+    va_start(ap, f);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    *buf = mr_xrealloc(*buf, *len + (size_t)n + 1);
+    vsnprintf(*buf + *len, (size_t)n + 1, f, aq);
+    va_end(aq);
+    *len += (size_t)n;
+}
+
+static void composite(mr_analysis *a)
+{
+    char *f = NULL;
+    size_t len = 0;
+    a->global = 1;
+    append(&f, &len, "global");
+    const char *sep = " =";
+    for (size_t i = 0; i < a->nitems; i++) {
+        const mr_an_item *it = &a->items[i];
+        if (it->unit >= 0)
+            continue;
+        a->global *= it->sla;
+        append(&f, &len, "%s %s %.10g", sep, it->name, it->sla);
+        sep = " x";
+    }
+    append(&f, &len, "%s = %.10g\n", *sep == '=' ? " 1" : "", a->global);
+    double down = 1;
+    for (size_t u = 0; u < a->nunits; u++) {
+        mr_an_unit *un = &a->units[u];
+        double cl_down = 1, series = 1;
+        int ncl = 0;
+        append(&f, &len, "%s %s = ", un->stamp ? "stamp" : "region", un->name);
+        /* Clusters (each with its ingress) in parallel within the unit. */
+        append(&f, &len, "(1 - ");
+        for (size_t i = 0; i < a->nitems; i++) {
+            const mr_an_item *it = &a->items[i];
+            if (it->unit != (int)u || !it->parallel || strstr(it->name, "/ingress"))
+                continue;
+            double ing = 1;
+            for (size_t j = 0; j < a->nitems; j++) {
+                const mr_an_item *g = &a->items[j];
+                size_t nl = strlen(it->name);
+                if (g->unit == (int)u && strncmp(g->name, it->name, nl) == 0 &&
+                    strcmp(g->name + nl, "/ingress") == 0)
+                    ing = g->sla;
+            }
+            cl_down *= 1 - it->sla * ing;
+            append(&f, &len, "%s(1 - %s %.10g x ingress %.10g)", ncl ? " x " : "", it->name,
+                   it->sla, ing);
+            ncl++;
+        }
+        if (ncl == 0)
+            append(&f, &len, "0");
+        append(&f, &len, ")");
+        for (size_t i = 0; i < a->nitems; i++) {
+            const mr_an_item *it = &a->items[i];
+            if (it->unit != (int)u || it->parallel)
+                continue;
+            series *= it->sla;
+            append(&f, &len, " x %s %.10g", it->name, it->sla);
+        }
+        un->availability = (ncl ? 1 - cl_down : 1) * series;
+        append(&f, &len, " = %.10g\n", un->availability);
+        down *= 1 - un->availability;
+    }
+    a->redundant = a->nunits ? 1 - down : 1;
+    append(&f, &len, "composite = global x (1 - ");
+    for (size_t u = 0; u < a->nunits; u++)
+        append(&f, &len, "%s(1 - %.10g)", u ? " x " : "", a->units[u].availability);
+    if (a->nunits == 0)
+        append(&f, &len, "0");
+    a->composite = a->global * a->redundant;
+    append(&f, &len, ") = %.10g x %.10g = %.10g", a->global, a->redundant, a->composite);
+    a->formula = f;
+}
+
+int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_analysis **out,
+               mr_diag *diag)
+{
+    mr_analysis *a = mr_xcalloc(1, sizeof *a);
+    a->scenario = sc->name;
+    a->file = sc->file;
+    analyze_switch(sc, a);
+
+    size_t icap = 0, ucap = 0;
+    /* Units: stamps, else regions holding a traffic endpoint. */
+    int *cl_unit = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *cl_unit);
+    for (size_t c = 0; c < sc->nclusters; c++)
+        cl_unit[c] = -1;
+    for (size_t s = 0; s < sc->nstamps; s++) {
+        const mr_sc_stamp *st = &sc->stamps[s];
+        int u = add_unit(a, &ucap, st->name, true);
+        for (size_t k = 0; k < st->clusters.n; k++)
+            cl_unit[st->clusters.v[k]] = u;
+    }
+    for (size_t e = 0; e < sc->traffic.nendpoints; e++) {
+        size_t c = sc->traffic.endpoints[e].cluster;
+        if (c == MR_SC_NONE || cl_unit[c] >= 0)
+            continue;
+        const char *rname = sc->regions[sc->clusters[c].region].name;
+        int u = find_unit(a, rname, false);
+        cl_unit[c] = u >= 0 ? u : add_unit(a, &ucap, rname, false);
+    }
+    /* The global traffic layer. */
+    static const char *const tl_what[] = {"Traffic Manager", "Front Door", "Azure DNS"};
+    static const char *const tl_src[] = {"REFERENCE.md §1 SLA (99.99%)",
+                                         "REFERENCE.md §2 SLA (99.99%)",
+                                         "REFERENCE.md §3 SLA (100%)"};
+    static const double tl_sla[] = {0.9999, 0.9999, 1.0};
+    add_item(a, &icap,
+             (mr_an_item){.name = "traffic",
+                          .what = tl_what[sc->traffic.kind],
+                          .sla = tl_sla[sc->traffic.kind],
+                          .source = tl_src[sc->traffic.kind],
+                          .unit = -1});
+    /* Clusters and their ingress, in parallel within their unit. */
+    for (size_t c = 0; c < sc->nclusters; c++) {
+        const mr_sc_cluster *cl = &sc->clusters[c];
+        if (cl_unit[c] < 0)
+            continue;
+        if (cl->role == MR_ROLE_ACTIVE)
+            a->units[cl_unit[c]].standby = false;
+        bool zonal = cl->nzones > 1;
+        add_item(a, &icap,
+                 (mr_an_item){.name = keep(a, fmt("clusters/%s", cl->name)),
+                              .what = zonal ? "AKS, zones" : "AKS, one zone",
+                              .sla = zonal ? 0.9995 : 0.999,
+                              .source = zonal ? "REFERENCE.md §9 API server SLA (99.95% with AZ)"
+                                              : "REFERENCE.md §9 API server SLA (99.9% without AZ)",
+                              .unit = cl_unit[c],
+                              .parallel = true});
+        add_item(a, &icap,
+                 (mr_an_item){.name = keep(a, fmt("clusters/%s/ingress", cl->name)),
+                              .what = mr_ingress_names[cl->ingress.kind],
+                              .sla = 1,
+                              .source = "no REFERENCE.md figure: 100% unless set",
+                              .unit = cl_unit[c],
+                              .parallel = true});
+    }
+    /* Dependencies needed to serve requests: in a unit when every cluster
+     * using it is, global (common mode) otherwise. */
+    for (size_t d = 0; d < sc->ndependencies; d++) {
+        const mr_sc_dependency *dep = &sc->dependencies[d];
+        if (dep->needed_for != MR_NEEDED_FOR_REQUESTS)
+            continue;
+        int u = -2;
+        if (dep->region != MR_SC_NONE)
+            for (size_t k = 0; k < dep->used_by.n; k++) {
+                int cu = cl_unit[dep->used_by.v[k]];
+                u = u == -2 ? cu : u == cu ? u : -1;
+            }
+        if (u < 0)
+            u = -1;
+        double sla = 1;
+        const char *src = "no REFERENCE.md figure: 100% unless set";
+        if (dep->kind == MR_DEP_IDENTITY) {
+            sla = 0.9999;
+            src = "REFERENCE.md §11 mission-critical example (Azure AD 99.99%)";
+        } else if (dep->kind == MR_DEP_DNS) {
+            src = "REFERENCE.md §3 SLA (100%)";
+        }
+        add_item(a, &icap,
+                 (mr_an_item){.name = keep(a, fmt("dependencies/%s", dep->name)),
+                              .what = mr_dep_kind_names[dep->kind],
+                              .sla = sla,
+                              .source = src,
+                              .unit = u});
+    }
+    /* Data stores: a stamp's in the stamp; one-region stores in their
+     * region's unit; geo-replicated ones global. */
+    for (size_t d = 0; d < sc->ndatastores; d++) {
+        const mr_sc_datastore *ds = &sc->datastores[d];
+        int u = -1;
+        for (size_t s = 0; s < sc->nstamps && u < 0; s++)
+            for (size_t k = 0; k < sc->stamps[s].datastores.n; k++)
+                if (sc->stamps[s].datastores.v[k] == d)
+                    u = find_unit(a, sc->stamps[s].name, true);
+        if (u < 0 && !store_multi_region(ds)) {
+            size_t r = store_region(ds);
+            if (r != MR_SC_NONE)
+                u = find_unit(a, sc->regions[r].name, false);
+        }
+        const char *what, *src;
+        double sla = store_sla(ds, &what, &src);
+        add_item(a, &icap,
+                 (mr_an_item){.name = keep(a, fmt("datastores/%s", ds->name)),
+                              .what = what,
+                              .sla = sla,
+                              .source = src,
+                              .unit = u});
+    }
+    free(cl_unit);
+    for (size_t i = 0; i < sc->nsla; i++)
+        apply_override(a, sc->sla[i].name, sc->sla[i].value, "analyze.sla");
+    int rc = MR_OK;
+    for (size_t i = 0; i < nov; i++)
+        if (!apply_override(a, ov[i].name, ov[i].value, "--sla")) {
+            char *names = NULL;
+            size_t len = 0;
+            for (size_t k = 0; k < a->nitems; k++)
+                append(&names, &len, "%s%s", k ? ", " : "", a->items[k].name);
+            mr_diag_error(diag, NULL, "--sla %s: no such component in %s; components: %s",
+                          ov[i].name, sc->name, names ? names : "none");
+            free(names);
+            rc = MR_EINVAL;
+        }
+    if (rc != MR_OK) {
+        mr_analysis_free(a);
+        return rc;
+    }
+    composite(a);
+    a->populations = mr_xcalloc(sc->nclients ? sc->nclients : 1, sizeof *a->populations);
+    for (size_t c = 0; c < sc->nclients; c++) {
+        const mr_sc_client *cl = &sc->clients[c];
+        if (cl->stamp == MR_SC_NONE)
+            continue;
+        double down = 1;
+        int n = 0;
+        for (size_t k = 0; k <= cl->fallback.n; k++) {
+            size_t s = k == 0 ? cl->stamp : cl->fallback.v[k - 1];
+            int u = find_unit(a, sc->stamps[s].name, true);
+            if (u < 0)
+                continue;
+            down *= 1 - a->units[u].availability;
+            n++;
+        }
+        a->populations[a->npopulations++] = (mr_an_population){
+            .clients = cl->name, .stamps = n, .availability = a->global * (1 - down)};
+    }
+
+    /* Stochastic faults: the availability their mtbf/mttr imply. */
+    a->faults = mr_xcalloc(sc->nfaults ? sc->nfaults : 1, sizeof *a->faults);
+    for (size_t i = 0; i < sc->nfaults; i++) {
+        const mr_sc_fault *ft = &sc->faults[i];
+        if (ft->timing != MR_TIMING_STOCHASTIC)
+            continue;
+        const mr_sc_target *tg = &ft->target;
+        const char *target = "selector";
+        if (!tg->selector) {
+            switch (tg->kind) {
+            case MR_TARGET_REGION:
+                target = sc->regions[tg->index].name;
+                break;
+            case MR_TARGET_ZONE:
+                target = keep(a, fmt("%s/zone-%d", sc->regions[tg->index].name, tg->zone));
+                break;
+            case MR_TARGET_CLUSTER:
+                target = sc->clusters[tg->index].name;
+                break;
+            case MR_TARGET_DATASTORE:
+                target = sc->datastores[tg->index].name;
+                break;
+            case MR_TARGET_DEPENDENCY:
+                target = sc->dependencies[tg->index].name;
+                break;
+            case MR_TARGET_TRAFFIC:
+                target = "traffic";
+                break;
+            }
+        }
+        double up = sec(ft->mtbf), rep = mr_dist_mean(&ft->mttr) / (double)MR_S;
+        a->faults[a->nfaults++] = (mr_an_fault){.fault = ft->name,
+                                                .kind = mr_fault_kind_name(ft->kind),
+                                                .target = target,
+                                                .mtbf_s = up,
+                                                .mttr_mean_s = rep,
+                                                .availability = up / (up + rep)};
+    }
+    *out = a;
+    return MR_OK;
+}
+
+void mr_analysis_free(mr_analysis *a)
+{
+    if (a == NULL)
+        return;
+    free(a->parts);
+    free(a->items);
+    free(a->units);
+    free(a->faults);
+    free(a->populations);
+    free(a->formula);
+    for (size_t i = 0; i < a->nowned; i++)
+        free(a->owned[i]);
+    free(a->owned);
+    free(a);
+}

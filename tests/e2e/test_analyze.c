@@ -1,0 +1,234 @@
+/* tests/e2e/test_analyze.c: `mrsim analyze` as a user runs it: exit codes
+ * (CLI.md: 2 usage, 4 invalid scenario, 5 I/O), the keys of the JSON
+ * document (README.md), the REFERENCE.md §11 worked examples read back from
+ * --json (printed with 17 significant digits, so exactly), the table's
+ * sections, and the closed form next to what `run` simulates on the same
+ * file. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FIX MRSIM_SOURCE_DIR "/tests/fixtures/analyze/"
+
+typedef struct run_out {
+    int status;
+    char *out, *err;
+} run_out;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return calloc(1, 1);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc((size_t)n + 1, 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    buf[got] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static run_out mrsim(const char *command, const char *args)
+{
+    char outp[] = "/tmp/mrsim-an-out-XXXXXX", errp[] = "/tmp/mrsim-an-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    cr_assert(fo >= 0 && fe >= 0);
+    close(fo);
+    close(fe);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s %s >%s 2>%s", MRSIM_BINARY, command, args, outp, errp);
+    int st = system(cmd);
+    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
+    remove(outp);
+    remove(errp);
+    return r;
+}
+
+static void out_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* The number after "key": that follows anchor (or from the start when
+ * anchor is NULL) in a JSON text; NAN when absent or null. */
+static double num_after(const char *json, const char *anchor, const char *key)
+{
+    const char *p = anchor ? strstr(json, anchor) : json;
+    cr_assert_not_null(p, "no %s in the document", anchor);
+    char k[128];
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    p = strstr(p, k);
+    cr_assert_not_null(p, "no %s after %s", key, anchor ? anchor : "the start");
+    p += strlen(k);
+    if (strncmp(p, "null", 4) == 0)
+        return NAN;
+    return strtod(p, NULL);
+}
+
+Test(analyze_cli, exit_codes)
+{
+    run_out r = mrsim("analyze", "");
+    cr_assert_eq(r.status, 2, "no file: %d", r.status);
+    cr_assert(strstr(r.err, "which scenario") != NULL, "%s", r.err);
+    out_free(&r);
+    r = mrsim("analyze", FIX "two-regions.yaml --bogus");
+    cr_assert_eq(r.status, 2);
+    out_free(&r);
+    r = mrsim("analyze", FIX "two-regions.yaml --sla traffic=1.5");
+    cr_assert_eq(r.status, 2, "a ratio above 1: %d", r.status);
+    out_free(&r);
+    r = mrsim("analyze", FIX "two-regions.yaml --sla traffic");
+    cr_assert_eq(r.status, 2);
+    out_free(&r);
+    r = mrsim("analyze", FIX "two-regions.yaml --sla clusters/nope=99.9%");
+    cr_assert_eq(r.status, 2, "an unknown component: %d", r.status);
+    cr_assert(strstr(r.err, "clusters/aks-weu") != NULL, "lists the components: %s", r.err);
+    cr_assert_str_eq(r.out, "");
+    out_free(&r);
+    r = mrsim("analyze", FIX "no-such-file.yaml");
+    cr_assert_eq(r.status, 5, "a missing file: %d", r.status);
+    out_free(&r);
+    r = mrsim("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/bad/03-unknown-key.yaml");
+    cr_assert_eq(r.status, 4, "an invalid scenario: %d", r.status);
+    cr_assert_str_eq(r.out, "");
+    out_free(&r);
+    r = mrsim("analyze", FIX "two-regions.yaml --set 'analyze.sla={clusters/nope: 0.9}'");
+    cr_assert_eq(r.status, 4, "analyze.sla naming nothing: %d (%s)", r.status, r.err);
+    cr_assert(strstr(r.err, "unknown cluster 'nope'") != NULL, "%s", r.err);
+    out_free(&r);
+    r = mrsim("analyze", "--help");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "--sla NAME=A") != NULL);
+    out_free(&r);
+    r = mrsim("--help", "");
+    cr_assert(strstr(r.out, "analyze") != NULL, "listed in mrsim --help");
+    out_free(&r);
+}
+
+Test(analyze_cli, json_has_every_key)
+{
+    run_out r = mrsim("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/good/active-active-fd.yaml --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *keys[] = {"\"mrsim\": ", "\"scenario\": ", "\"file\": ", "\"traffic\": \"front_door\"",
+                          "\"detection_s\": {\"min\": ", "\"all_edges_s\": {", "\"client_switch_s\": {",
+                          "\"parts\": [", "\"components\": [", "\"tier\": \"global\"",
+                          "\"source\": \"REFERENCE.md §2 SLA (99.99%)\"", "\"units\": [",
+                          "\"kind\": \"region\"", "\"standby\": false", "\"global\": {\"availability\": ",
+                          "\"redundant\": ", "\"composite\": {\"availability\": ",
+                          "\"downtime_s_month\": ", "\"downtime_s_year\": ", "\"formula\": \"global = ",
+                          "\"populations\": [", "\"faults\": [", "\"mttr_mean_s\": ", "\"p95\": ", "\"p99\": ", "\"max\": "};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_assert(strstr(r.out, keys[i]) != NULL, "no %s in\n%s", keys[i], r.out);
+    cr_assert_eq(r.out[strlen(r.out) - 2], '}');
+    out_free(&r);
+    /* Traffic Manager: no edges, parts with resolver policies; an unbounded max is null. */
+    r = mrsim("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/good/minimal.yaml --json");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "\"all_edges_s\": null") != NULL);
+    cr_assert(strstr(r.out, "\"policy\": \"extra\"") != NULL);
+    cr_assert(isnan(num_after(r.out, "\"client_switch_s\"", "max")));
+    cr_assert_float_eq(num_after(r.out, "\"detection_s\"", "min"), 100, 1e-12);
+    cr_assert_float_eq(num_after(r.out, "\"detection_s\"", "max"), 130, 1e-12);
+    out_free(&r);
+}
+
+static double composite_of(const char *file, const char *extra)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "%s%s --json %s", FIX, file, extra);
+    run_out r = mrsim("analyze", args);
+    cr_assert_eq(r.status, 0, "%s: %s", file, r.err);
+    double a = num_after(r.out, "\"composite\": {", "availability");
+    out_free(&r);
+    return a;
+}
+
+Test(analyze_cli, reference_11_examples_exactly)
+{
+    cr_assert_eq(composite_of("app-service-sql.yaml", ""), 0.9995 * 0.9999);
+    cr_assert_eq(composite_of("two-regions.yaml", ""), 1 - (1 - 0.9995) * (1 - 0.9995));
+    const double global = 1.0 * 0.99999 * 0.9999 * 0.9999;
+    const double stamp = 0.9999 * 0.9995 * 0.9995 * 0.999 * 0.9999 * 0.9999;
+    run_out r = mrsim("analyze", FIX "mission-critical-3.yaml --json");
+    cr_assert_eq(r.status, 0);
+    cr_assert_float_eq(num_after(r.out, "\"global\": {", "availability"), global, 1e-15);
+    cr_assert_float_eq(num_after(r.out, "\"name\": \"stamp-1\"", "availability"), stamp, 1e-15);
+    out_free(&r);
+    const char *files[] = {"mission-critical-1.yaml", "mission-critical-2.yaml",
+                           "mission-critical-3.yaml"};
+    const double printed[] = {0.99749, 0.99978, 0.99979};
+    for (int n = 1; n <= 3; n++) {
+        double a = composite_of(files[n - 1], "");
+        cr_assert_float_eq(a, global * (1 - pow(1 - stamp, n)), 1e-15);
+        cr_assert_float_eq(round(a * 1e5) / 1e5, printed[n - 1], 1e-15, "%d stamps: %.10f", n, a);
+    }
+    /* --sla wins over analyze.sla and over the defaults. */
+    cr_assert_float_eq(
+        composite_of("app-service-sql.yaml", "--sla clusters/web=0.999 --sla datastores/db=99.9%"),
+        0.999 * 0.999, 1e-15);
+}
+
+Test(analyze_cli, table_sections_and_digits)
+{
+    run_out r = mrsim("analyze", FIX "two-regions.yaml");
+    cr_assert_eq(r.status, 0);
+    const char *want[] = {"failover timing, plain DNS", "operator changes the record",
+                          "client switch", "composite availability (REFERENCE.md §11; assumes instant failover)",
+                          "composite = global x (1 - (1 - 0.9995) x (1 - 0.9995))",
+                          "99.9999750%", "0.648 s/month", "region northeurope (standby)"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_assert(strstr(r.out, want[i]) != NULL, "no '%s' in\n%s", want[i], r.out);
+    out_free(&r);
+}
+
+/* The simulated client RTO against the closed form, on one file: the
+ * simulation pools every resolver of 200 replications (rule 1's probe phase
+ * is one draw per replication, so replications carry the variance). Its mean
+ * is over replication means, standard error 8.7 / sqrt(200) = 0.6 s; its
+ * percentiles come from log-bucket histograms (about 1 s wide here). A
+ * client RTO runs from a failing request to a success, each up to a request
+ * gap (here ~0.5 s, exponential) away from the fault and the switch. */
+static void compare_with_run(const char *args, const double tol[4])
+{
+    run_out a = mrsim("analyze", args);
+    cr_assert_eq(a.status, 0, "%s", a.err);
+    char rargs[1024];
+    snprintf(rargs, sizeof rargs, "%s -q -j 2", args);
+    run_out s = mrsim("run", rargs);
+    cr_assert_eq(s.status, 0, "%s", s.err);
+    const char *keys[] = {"mean", "p50", "p95", "p99"};
+    for (int i = 0; i < 4; i++) {
+        double want = num_after(a.out, "\"client_switch_s\"", keys[i]);
+        double got = num_after(s.out, "\"client_rto_s\"", keys[i]);
+        cr_assert(fabs(got - want) < tol[i], "%s: %s: simulated %.2f, closed form %.2f", args,
+                  keys[i], got, want);
+    }
+    cr_assert(num_after(s.out, "\"client_rto_s\"", "min") >
+              num_after(a.out, "\"client_switch_s\"", "min") - 5);
+    cr_assert(num_after(s.out, "\"client_rto_s\"", "max") <
+              num_after(a.out, "\"client_switch_s\"", "max") + 5);
+    out_free(&a);
+    out_free(&s);
+}
+
+Test(analyze_cli, closed_form_next_to_the_simulation, .timeout = 300)
+{
+    const double probes[] = {3, 2, 2, 2};
+    /* Traffic Manager, one location (rule 1) and three (the first to trip). */
+    compare_with_run(FIX "tm-honor.yaml --json", probes);
+    compare_with_run(FIX "tm-honor.yaml --json --set traffic.probe.locations=3", probes);
+    /* Front Door: the edge's own detection, no caches. */
+    compare_with_run(FIX "fd-edges.yaml --json", probes);
+    /* Plain DNS: an operator's delay of one draw per replication spread over
+     * 60 s carries more variance (mean: 4 standard errors; percentiles of
+     * 200 such draws: about 2 s each). */
+    const double operator[] = {5, 8, 8, 8};
+    compare_with_run(FIX "dns-operator.yaml --json", operator);
+}
