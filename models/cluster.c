@@ -1,10 +1,45 @@
 /* models/cluster.c: an AKS cluster serving requests. Capacity is pods x
- * requests/s per pod: each pod is a server of the FIFO queue that a
+ * requests/s per pod: each serving pod is a server of the FIFO queue that a
  * request holds for 1 / rps_per_pod, while the request itself spends a
  * service time drawn from service_time; requests queue up to the client's
- * patience, then fail (fifo.h). Autoscaling and warm/cold standby come with
- * the compute issue. Invariant: the cluster serves only while neither it
- * nor its region is down. */
+ * patience, then fail (fifo.h), so an under-sized cluster shows as queueing
+ * and timeouts.
+ *
+ * Nodes are spread round-robin over the cluster's zones; each ready node
+ * holds per_node pods. A pod serves after pods.startup once its node is
+ * ready, its zone is up and every dependency needed for pod_start is up
+ * (otherwise it waits, and is retried at the next autoscaler scan). A zone
+ * outage removes that zone's pods from the queue for its duration; when
+ * the zone returns, its nodes are back and their pods start again (after
+ * pods.startup). Nodes being provisioned in a zone that goes down become
+ * ready there and wait for it too.
+ *
+ * The autoscaler (HPA and cluster autoscaler in one) scans every 10 s
+ * (REFERENCE.md §9 "Cluster autoscaler": scan-interval 10 s). Utilization
+ * is the load offered to the queue over the last scan interval (every
+ * request offered, refused ones included, times its hold 1 / rps_per_pod)
+ * over the serving pods; it wants ceil(load / target_utilization) pods,
+ * i.e. that many pods' worth of nodes, within [floor, max] nodes. It adds
+ * the missing nodes at once, in the zones that are up (never in one that
+ * is down), each ready after autoscaler.node_provision; it removes nodes
+ * only after they have been unneeded for 10 min and 10 min after the last
+ * addition (§9 scale-down-unneeded-time and scale-down-delay-after-add).
+ * The nodes counted against the need are those of the zones that are up;
+ * max bounds every node, the down zones' included. While no request can
+ * reach it (the cluster, its region or a dependency needed for requests is
+ * down) the autoscaler holds: the lack of load says nothing of the load to
+ * come. It runs only when it can change something (floor < max, or pods
+ * waiting).
+ *
+ * MR_MSG_SCALE (the failover policy) sets the node count at once and makes
+ * it the autoscaler's floor: a warm or cold standby scales out on failover
+ * and back at failback. Every node is billed from its provisioning to its
+ * removal: node_hours is that integral.
+ *
+ * Invariants: per zone, serving + starting + waiting = ready x per_node
+ * (pods of nodes removed while starting are in pod_cancel); the queue's
+ * servers are the serving pods of the zones that are up; the cluster
+ * serves only while mr_cluster_up(). */
 #include <math.h>
 #include <string.h>
 
@@ -14,12 +49,35 @@
 #include "mrsim/scenario.h"
 #include "world.h"
 
+enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK };
+
+/* REFERENCE.md §9 "Cluster autoscaler": scan-interval 10 s. */
+#define SCAN (10 * MR_S)
+/* REFERENCE.md §9 "Cluster autoscaler": scale-down-unneeded-time 10 min. */
+#define UNNEEDED (10 * MR_MIN)
+/* REFERENCE.md §9 "Cluster autoscaler": scale-down-delay-after-add 10 min. */
+#define AFTER_ADD (10 * MR_MIN)
+
+typedef struct pod_msg {
+    uint32_t zone;
+    uint32_t epoch;
+} pod_msg;
+
 static const mr_param cluster_params[] = {
     MR_PARAM_INT(mr_cluster_cfg, region, 0, 0, UINT32_MAX, "component id of the region"),
     /* SCENARIO.md example: 6 nodes; no Azure figure. */
-    MR_PARAM_INT(mr_cluster_cfg, nodes, 6, 0, 100000, "provisioned nodes"),
+    MR_PARAM_INT(mr_cluster_cfg, nodes, 6, 0, 100000, "nodes at the start"),
     /* SCENARIO.md example: 6 nodes x 4 pods per node = 24 pods; no Azure figure. */
-    MR_PARAM_INT(mr_cluster_cfg, pods, 24, 0, 1000000, "serving pods"),
+    MR_PARAM_INT(mr_cluster_cfg, pods, 24, 0, 1000000, "fixed pool of serving pods (per_node 0)"),
+    /* SCENARIO.md example: 4 pods per node; 0 keeps a fixed pool of `pods`. */
+    MR_PARAM_INT(mr_cluster_cfg, per_node, 0, 0, 250, "pods per node; 0: fixed pool"),
+    MR_PARAM_INT(mr_cluster_cfg, min, 0, 0, 100000, "autoscaler floor, nodes"),
+    MR_PARAM_INT(mr_cluster_cfg, max, 0, 0, 100000, "autoscaler ceiling, nodes"),
+    /* SCENARIO.md example: target utilization 0.7 (ours). */
+    MR_PARAM_DOUBLE(mr_cluster_cfg, target_utilization, 0.7, 0, 1,
+                    "autoscaler target (> 0 with per_node)"),
+    MR_PARAM_INT(mr_cluster_cfg, nzones, 1, 0, MR_MAX_ZONES, "zones the nodes spread over"),
+    MR_PARAM_INT(mr_cluster_cfg, ndeps, 0, 0, MR_MAX_DEPS, "dependencies used"),
     /* SCENARIO.md example: 40 requests/s per pod (workload-specific). */
     MR_PARAM_DOUBLE(mr_cluster_cfg, rps_per_pod, 40, 1e-6, 1e9, "throughput of one pod, per s"),
     /* REFERENCE.md §2 / §10 give no ingress figure; SCENARIO.md example: 2 ms. */
@@ -28,6 +86,11 @@ static const mr_param cluster_params[] = {
     MR_PARAM_END,
 };
 
+static int nzones(const mr_cluster_cfg *cfg)
+{
+    return cfg->nzones > 1 ? (int)cfg->nzones : 1;
+}
+
 static int cluster_init(mr_component *self, mr_diag *diag)
 {
     const mr_cluster_cfg *cfg = self->cfg;
@@ -35,8 +98,24 @@ static int cluster_init(mr_component *self, mr_diag *diag)
     int rc = mr_param_check(cluster_params, cfg, self->name, diag);
     if (rc != MR_OK)
         return rc;
-    mr_fifo_init(&st->fifo, (uint32_t)cfg->pods);
+    if (cfg->per_node > 0 && (cfg->min > cfg->max || cfg->nodes > cfg->max ||
+                              !(cfg->target_utilization > 0))) {
+        mr_diag_error(diag, NULL, "%s: needs min <= max, nodes <= max and a target utilization "
+                      "above 0 (min %lld, nodes %lld, max %lld, target %g)", self->name,
+                      (long long)cfg->min, (long long)cfg->nodes, (long long)cfg->max,
+                      cfg->target_utilization);
+        return MR_ERANGE;
+    }
+    st->nz = nzones(cfg);
     st->hold = mr_time_from_s(1.0 / cfg->rps_per_pod);
+    st->prov_rng = mr_rng_derive(self->rng, "provision");
+    st->start_rng = mr_rng_derive(self->rng, "startup");
+    uint32_t cap = cfg->per_node > 0 ? (uint32_t)(cfg->max * cfg->per_node) : (uint32_t)cfg->pods;
+    mr_fifo_init(&st->fifo, 0);
+    mr_fifo_reserve(&st->fifo, cap);
+    st->floor = cfg->min;
+    st->unneeded_since = -1;
+    st->last_add = INT64_MIN / 2;
     return MR_OK;
 }
 
@@ -48,65 +127,435 @@ static int cluster_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     if (r == NULL)
         return MR_ENOCOMP;
     st->region = r->state;
+    for (int64_t i = 0; i < cfg->ndeps; i++) {
+        mr_component *d = mr__world_expect(sim, self, cfg->dep[i], "dependency", "dependency", diag);
+        if (d == NULL)
+            return MR_ENOCOMP;
+        if (cfg->dep_for[i] == MR_DEP_FOR_POD_START)
+            st->pod[st->npod++] = d->state;
+        else
+            st->req[st->nreq++] = d->state;
+    }
     return MR_OK;
+}
+
+/* ---- node_hours ---- */
+
+static void bill(mr_cluster_state *st, mr_time now)
+{
+    st->node_ns += (double)st->billed * (double)(now - st->billed_since);
+    st->billed_since = now;
+    int64_t n = 0;
+    for (int z = 0; z < st->nz; z++)
+        n += st->z[z].prov + st->z[z].ready;
+    st->billed = n;
+    if (n > st->peak_nodes)
+        st->peak_nodes = n;
+}
+
+/* ---- capacity ---- */
+
+static void update_capacity(mr_cluster_state *st, mr_time now)
+{
+    uint32_t c = 0;
+    for (int z = 0; z < st->nz; z++) {
+        if (st->z[z].down == 0)
+            c += (uint32_t)st->z[z].serving;
+    }
+    if (c != st->fifo.c)
+        mr_fifo_resize(&st->fifo, c, now);
+}
+
+static int pods_can_start(const mr_cluster_state *st)
+{
+    for (uint32_t i = 0; i < st->npod; i++) {
+        if (!mr_dep_up(st->pod[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static int any_waiting(const mr_cluster_state *st)
+{
+    for (int z = 0; z < st->nz; z++) {
+        if (st->z[z].waiting > 0 && st->z[z].down == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void schedule_tick(mr_component *self, mr_sim *sim);
+
+/* Starts the waiting pods of zone z if they can start. */
+static void start_pods(mr_component *self, mr_sim *sim, int z)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    mr_cluster_state *st = self->state;
+    mr_cluster_zone *zz = &st->z[z];
+    if (zz->waiting == 0 || zz->down != 0)
+        return;
+    if (!pods_can_start(st)) {
+        schedule_tick(self, sim); /* retried at the next scan */
+        return;
+    }
+    pod_msg m = {(uint32_t)z, zz->epoch};
+    for (int32_t i = 0; i < zz->waiting; i++)
+        mr_sim_schedule(sim, mr_dist_sample_time(&cfg->startup, st->start_rng), self->id,
+                        CL_POD_READY, &m, sizeof m, NULL);
+    zz->starting += zz->waiting;
+    zz->waiting = 0;
+}
+
+/* ---- adding and removing nodes ---- */
+
+static int64_t nodes_in(const mr_cluster_state *st, int up_only)
+{
+    int64_t n = 0;
+    for (int z = 0; z < st->nz; z++) {
+        if (!up_only || st->z[z].down == 0)
+            n += st->z[z].prov + st->z[z].ready;
+    }
+    return n;
+}
+
+/* Provisions k nodes in the zones that are up, each in the one with the
+ * fewest nodes. Returns how many were placed (none when every zone is down). */
+static int64_t add_nodes(mr_component *self, mr_sim *sim, int64_t k)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    mr_cluster_state *st = self->state;
+    int64_t placed = 0;
+    for (; placed < k; placed++) {
+        int best = -1;
+        for (int z = 0; z < st->nz; z++) {
+            if (st->z[z].down != 0)
+                continue;
+            if (best < 0 || st->z[z].prov + st->z[z].ready < st->z[best].prov + st->z[best].ready)
+                best = z;
+        }
+        if (best < 0)
+            break;
+        st->z[best].prov++;
+        uint32_t zb = (uint32_t)best;
+        mr_sim_schedule(sim, mr_dist_sample_time(&cfg->provision, st->prov_rng), self->id,
+                        CL_NODE_READY, &zb, sizeof zb, NULL);
+    }
+    if (placed > 0) {
+        st->nodes_added += (uint64_t)placed;
+        st->last_add = mr_sim_now(sim);
+        bill(st, mr_sim_now(sim));
+    }
+    return placed;
+}
+
+/* Removes one node of zone z: a provisioning one if any, else a ready one
+ * with its pods (waiting first, then serving, then starting). */
+static void remove_node(const mr_cluster_cfg *cfg, mr_cluster_state *st, int z)
+{
+    mr_cluster_zone *zz = &st->z[z];
+    if (zz->prov > 0) {
+        zz->prov--;
+        zz->node_cancel++;
+        return;
+    }
+    zz->ready--;
+    int32_t k = (int32_t)cfg->per_node;
+    int32_t w = k < zz->waiting ? k : zz->waiting;
+    zz->waiting -= w;
+    k -= w;
+    int32_t s = k < zz->serving ? k : zz->serving;
+    zz->serving -= s;
+    k -= s;
+    zz->starting -= k;
+    zz->pod_cancel += k;
+}
+
+/* Removes k nodes, each from the zone with the most nodes (of the zones
+ * that are up when up_only: the autoscaler frees capacity it measured). */
+static void remove_nodes(mr_component *self, mr_sim *sim, int64_t k, int up_only)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    mr_cluster_state *st = self->state;
+    for (int64_t i = 0; i < k; i++) {
+        int best = -1;
+        for (int z = 0; z < st->nz; z++) {
+            int32_t n = st->z[z].prov + st->z[z].ready;
+            if (n == 0 || (up_only && st->z[z].down != 0))
+                continue;
+            if (best < 0 || n > st->z[best].prov + st->z[best].ready)
+                best = z;
+        }
+        if (best < 0)
+            break;
+        remove_node(cfg, st, best);
+        st->nodes_removed++;
+    }
+    bill(st, mr_sim_now(sim));
+    update_capacity(st, mr_sim_now(sim));
+}
+
+/* ---- autoscaler ---- */
+
+static int can_autoscale(const mr_cluster_cfg *cfg, const mr_cluster_state *st)
+{
+    return cfg->per_node > 0 && st->floor < cfg->max;
+}
+
+static void schedule_tick(mr_component *self, mr_sim *sim)
+{
+    mr_cluster_state *st = self->state;
+    if (st->tick_pending)
+        return;
+    st->tick_pending = 1;
+    /* The scan measures the load offered from now on, over exactly one
+     * interval, also when scans resume after a pause. */
+    st->offers_seen = st->fifo.offers;
+    mr_sim_schedule(sim, SCAN, self->id, CL_TICK, NULL, 0, NULL);
+}
+
+/* Whether requests can reach the cluster's pods: mr_cluster_up without
+ * the condition of a pod serving. */
+static int reachable(const mr_cluster_state *st)
+{
+    if (st->down != 0 || st->region->down != 0)
+        return 0;
+    for (uint32_t i = 0; i < st->nreq; i++) {
+        if (!mr_dep_up(st->req[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static void autoscale(mr_component *self, mr_sim *sim)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    mr_cluster_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    uint64_t offers = st->fifo.offers - st->offers_seen;
+    if (!reachable(st)) {
+        /* No load reaches it, which says nothing of the load to come: hold
+         * (scaling in during an outage would leave it short at recovery). */
+        st->unneeded_since = -1;
+        return;
+    }
+    double load = (double)offers * (double)st->hold / (double)SCAN; /* busy pods */
+    double pods = ceil(load / cfg->target_utilization - 1e-9);
+    int64_t want = (int64_t)ceil(pods / (double)cfg->per_node - 1e-9);
+    if (want < st->floor)
+        want = st->floor;
+    if (want > cfg->max)
+        want = cfg->max;
+    int64_t have = nodes_in(st, 1), all = nodes_in(st, 0);
+    if (want > have) {
+        st->unneeded_since = -1;
+        int64_t room = cfg->max - all;
+        int64_t k = want - have < room ? want - have : room;
+        if (k > 0)
+            add_nodes(self, sim, k);
+    } else if (want < have) {
+        if (st->unneeded_since < 0)
+            st->unneeded_since = now;
+        if (now - st->unneeded_since >= UNNEEDED && now - st->last_add >= AFTER_ADD) {
+            int64_t k = have - want;
+            if (k > all - st->floor)
+                k = all - st->floor;
+            if (k > 0)
+                remove_nodes(self, sim, k, 1);
+            st->unneeded_since = -1;
+        }
+    } else {
+        st->unneeded_since = -1;
+    }
 }
 
 static void cluster_start(mr_component *self, mr_sim *sim)
 {
+    const mr_cluster_cfg *cfg = self->cfg;
     mr_cluster_state *st = self->state;
     st->horizon = mr_sim_horizon(sim);
+    if (cfg->per_node > 0) {
+        /* Steady state: the initial nodes are ready and their pods serve. */
+        for (int64_t i = 0; i < cfg->nodes; i++) {
+            mr_cluster_zone *zz = &st->z[i % st->nz];
+            zz->ready++;
+            zz->serving += (int32_t)cfg->per_node;
+        }
+    } else {
+        st->z[0].serving = (int32_t)cfg->pods;
+        st->z[0].ready = (int32_t)cfg->nodes;
+    }
     st->faults = mr__faults_of(sim);
+    bill(st, 0);
+    update_capacity(st, 0);
+    if (can_autoscale(cfg, st))
+        schedule_tick(self, sim);
 }
 
-/* Cluster and ingress failures: whole ones take the endpoint down for
- * requests and probes alike; partial ones fail that share of both. A gray
- * failure fails requests while probes pass, or, inverted, probes while
- * requests pass. */
-static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+/* ---- events ---- */
+
+static int zone_index(const mr_cluster_cfg *cfg, int32_t zone)
+{
+    for (int z = 0; z < nzones(cfg); z++) {
+        if (cfg->zone[z] == zone && zone > 0)
+            return z;
+    }
+    return -1;
+}
+
+static void zone_fault(mr_component *self, mr_sim *sim, const mr_event *ev,
+                       const mr_msg_fault *m)
 {
     mr_cluster_state *st = self->state;
-    if (ev->kind != MR_MSG_FAULT_START && ev->kind != MR_MSG_FAULT_END) {
-        mr_sim_unhandled(sim, ev);
-        return;
+    int z = zone_index(self->cfg, m->zone);
+    if (z < 0)
+        return; /* a zone this cluster has no nodes in */
+    mr_cluster_zone *zz = &st->z[z];
+    if (ev->kind == MR_MSG_FAULT_START) {
+        if (zz->down++ == 0) {
+            /* Its pods are lost; they start again when the zone returns. */
+            zz->waiting += zz->serving + zz->starting;
+            zz->serving = zz->starting = 0;
+            zz->pod_cancel = 0;
+            zz->epoch++;
+            update_capacity(st, ev->time);
+        }
+    } else if (zz->down > 0 && --zz->down == 0) {
+        start_pods(self, sim, z);
+        if (can_autoscale(self->cfg, st))
+            schedule_tick(self, sim);
     }
-    mr_msg_fault m;
-    memcpy(&m, ev->payload.bytes, sizeof m);
-    int whole = !(m.flags & MR_FAULT_F_RAMP) && m.severity >= 1;
-    switch (m.kind) {
-    case MR_FAULT_GRAY_FAILURE:
-        mr__fault_set_apply(m.flags & MR_FAULT_F_INVERT ? &st->gray_probe : &st->gray, ev);
-        break;
-    case MR_FAULT_CLUSTER_FAILURE:
-    case MR_FAULT_INGRESS_FAILURE:
-        if (whole)
+}
+
+static void scale_to(mr_component *self, mr_sim *sim, int64_t n)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    mr_cluster_state *st = self->state;
+    if (cfg->per_node == 0)
+        return;
+    if (n < 0)
+        n = 0;
+    if (n > cfg->max)
+        n = cfg->max;
+    st->floor = n;
+    st->unneeded_since = -1;
+    int64_t all = nodes_in(st, 0);
+    if (n > all)
+        add_nodes(self, sim, n - all);
+    else if (n < all)
+        remove_nodes(self, sim, all - n, 0);
+    if (can_autoscale(cfg, st))
+        schedule_tick(self, sim);
+}
+
+/* Zone outages take that zone's pods. Cluster and ingress failures: whole
+ * ones take the endpoint down for requests and probes alike; partial ones
+ * fail that share of both. A gray failure fails requests while probes
+ * pass, or, inverted, probes while requests pass. */
+static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    mr_cluster_state *st = self->state;
+    switch (ev->kind) {
+    case MR_MSG_FAULT_START:
+    case MR_MSG_FAULT_END: {
+        mr_msg_fault m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        int whole = !(m.flags & MR_FAULT_F_RAMP) && m.severity >= 1;
+        if (m.kind == MR_FAULT_ZONE_OUTAGE)
+            zone_fault(self, sim, ev, &m);
+        else if (m.kind == MR_FAULT_GRAY_FAILURE)
+            mr__fault_set_apply(m.flags & MR_FAULT_F_INVERT ? &st->gray_probe : &st->gray, ev);
+        else if (whole)
             mr__fault_count(&st->down, ev);
         else
             mr__fault_set_apply(&st->partial, ev);
         break;
-    default: /* zone outages: capacity, with the autoscaler (compute issue) */
+    }
+    case MR_MSG_SCALE: {
+        mr_msg_scale m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        scale_to(self, sim, m.nodes);
         break;
+    }
+    case CL_NODE_READY: {
+        uint32_t z;
+        memcpy(&z, ev->payload.bytes, sizeof z);
+        mr_cluster_zone *zz = &st->z[z];
+        if (zz->node_cancel > 0) {
+            zz->node_cancel--; /* removed while provisioning: already unbilled */
+            break;
+        }
+        zz->prov--;
+        zz->ready++;
+        zz->waiting += (int32_t)cfg->per_node;
+        start_pods(self, sim, (int)z);
+        break;
+    }
+    case CL_POD_READY: {
+        pod_msg m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        mr_cluster_zone *zz = &st->z[m.zone];
+        if (m.epoch != zz->epoch)
+            break; /* its zone went down meanwhile: counted as waiting */
+        if (zz->pod_cancel > 0) {
+            zz->pod_cancel--; /* its node was removed */
+            break;
+        }
+        zz->starting--;
+        zz->serving++;
+        update_capacity(st, ev->time);
+        break;
+    }
+    case CL_TICK:
+        st->tick_pending = 0;
+        autoscale(self, sim);
+        for (int z = 0; z < st->nz; z++)
+            start_pods(self, sim, z);
+        if (can_autoscale(cfg, st) || any_waiting(st))
+            schedule_tick(self, sim);
+        break;
+    default:
+        mr_sim_unhandled(sim, ev);
     }
 }
 
-/* node_hours: what the cost model bills. The node count is constant until
- * the autoscaler and standby modes come (compute issue). */
+/* node_hours: what the cost model bills, the integral of provisioned
+ * nodes over the run (standby and failover surge included). */
 static void cluster_report(const mr_component *self, mr_report *out)
 {
-    const mr_cluster_cfg *cfg = self->cfg;
     const mr_cluster_state *st = self->state;
-    mr_report_scalar(out, self->name, "node_hours",
-                     (double)cfg->nodes * mr_time_to_s(st->horizon) / 3600.0);
+    double ns = st->node_ns + (double)st->billed * (double)(st->horizon - st->billed_since);
+    mr_report_scalar(out, self->name, "node_hours", ns / 3600e9);
+    mr_report_scalar(out, self->name, "peak_nodes", (double)st->peak_nodes);
+    mr_report_scalar(out, self->name, "nodes_added", (double)st->nodes_added);
+    mr_report_scalar(out, self->name, "nodes_removed", (double)st->nodes_removed);
+}
+
+static const char *cluster_event_name(uint32_t kind)
+{
+    switch (kind) {
+    case CL_NODE_READY:
+        return "node_ready";
+    case CL_POD_READY:
+        return "pod_ready";
+    case CL_TICK:
+        return "autoscaler_scan";
+    default:
+        return NULL;
+    }
 }
 
 static void cluster_fini(mr_component *self)
 {
     mr_cluster_state *st = self->state;
     mr_fifo_fini(&st->fifo);
+    mr_rng_free(st->prov_rng);
+    mr_rng_free(st->start_rng);
 }
 
 const mr_model mr_model_cluster = {
     .kind = "cluster",
-    .summary = "AKS cluster: pods, FIFO queueing, failures",
+    .summary = "AKS cluster: zones, nodes, pods, autoscaler, FIFO queueing, failures",
     .params = cluster_params,
     .cfg_size = sizeof(mr_cluster_cfg),
     .state_size = sizeof(mr_cluster_state),
@@ -115,5 +564,6 @@ const mr_model mr_model_cluster = {
     .start = cluster_start,
     .handle = cluster_handle,
     .report = cluster_report,
+    .event_name = cluster_event_name,
     .fini = cluster_fini,
 };

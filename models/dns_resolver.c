@@ -140,9 +140,12 @@ uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now)
     if (now >= st->expiry[i]) {
         const mr_resolver_cfg *cfg = pool->cfg;
         uint32_t a = mr__traffic_answer(st->tm, pool->rng, cfg->origin, now);
-        st->refreshes++;
         if (a == MR_NO_ANSWER)
             return a; /* nothing to cache: the next query asks again */
+        /* Counted once answered: refreshes are the authority's billed
+         * queries (sim/run/cost.c), and an authority that is down answers
+         * and bills none, however often the resolvers ask. */
+        st->refreshes++;
         st->answer[i] = a;
         st->expiry[i] = now + effective_ttl(pool, i);
     }

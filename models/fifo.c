@@ -38,6 +38,15 @@ void mr_fifo_init(mr_fifo *q, uint32_t c)
     q->free_at = mr_xcalloc(q->cap, sizeof *q->free_at);
     q->c = c;
     q->last_t = 0;
+    q->offers = 0;
+}
+
+void mr_fifo_reserve(mr_fifo *q, uint32_t cap)
+{
+    if (cap > q->cap) {
+        q->free_at = mr_xrealloc(q->free_at, (size_t)cap * sizeof *q->free_at);
+        q->cap = cap;
+    }
 }
 
 void mr_fifo_fini(mr_fifo *q)
@@ -51,6 +60,7 @@ mr_time mr_fifo_offer(mr_fifo *q, mr_time t, mr_time s, mr_time patience)
 {
     assert(t >= q->last_t && s >= 0 && patience >= 0);
     q->last_t = t;
+    q->offers++;
     if (q->c == 0)
         return -1;
     mr_time start = q->free_at[0] > t ? q->free_at[0] : t;
@@ -63,26 +73,18 @@ mr_time mr_fifo_offer(mr_fifo *q, mr_time t, mr_time s, mr_time patience)
 
 void mr_fifo_resize(mr_fifo *q, uint32_t c, mr_time t)
 {
-    if (c > q->cap) {
-        q->free_at = mr_xrealloc(q->free_at, (size_t)c * sizeof *q->free_at);
-        q->cap = c;
-    }
+    mr_fifo_reserve(q, c);
     while (q->c < c) {
         q->free_at[q->c] = t;
         sift_up(q->free_at, q->c);
         q->c++;
     }
     while (q->c > c) {
-        /* Remove the server that frees up last: the maximum sits in a leaf. */
-        uint32_t first_leaf = q->c / 2, worst = first_leaf;
-        for (uint32_t i = first_leaf + 1; i < q->c; i++) {
-            if (q->free_at[i] > q->free_at[worst])
-                worst = i;
-        }
+        /* Pop the root: the server that frees up first. */
         q->c--;
-        if (worst != q->c) {
-            q->free_at[worst] = q->free_at[q->c];
-            sift_up(q->free_at, worst);
+        if (q->c > 0) {
+            q->free_at[0] = q->free_at[q->c];
+            sift_down(q->free_at, q->c, 0);
         }
     }
 }

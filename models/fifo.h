@@ -20,10 +20,14 @@ typedef struct mr_fifo {
     uint32_t c;       /* servers */
     uint32_t cap;
     mr_time last_t;   /* the last offer's arrival time */
+    uint64_t offers;  /* jobs offered so far, refused ones included (the autoscaler's load) */
 } mr_fifo;
 
 /* c servers (c may be 0: every offer is refused), all free from time 0. */
 void mr_fifo_init(mr_fifo *q, uint32_t c);
+/* Room for cap servers, so that resizing up to cap never allocates (a
+ * cluster reserves its maximum before the run). */
+void mr_fifo_reserve(mr_fifo *q, uint32_t cap);
 void mr_fifo_fini(mr_fifo *q);
 
 /* Offers a job arriving at t (>= the previous offer's t) needing service s
@@ -32,10 +36,14 @@ void mr_fifo_fini(mr_fifo *q);
  * abandons or there is no server. */
 mr_time mr_fifo_offer(mr_fifo *q, mr_time t, mr_time s, mr_time patience);
 
-/* Changes the number of servers at time t (autoscaling, zone loss): new
- * servers are free from t; removed ones are those that free up last (a
- * scale-in drains the busiest servers' work first is not modelled: their
- * queued work is lost with them, as a pod killed mid-request). */
+/* Changes the number of servers at time t (autoscaling, zone loss). New
+ * servers are free from t. Removed ones are those that free up first: a
+ * job's fate is fixed when it is offered (its client has already recorded
+ * it), so the work admitted to a removed server still completes as
+ * computed; taking the earliest-free servers makes that admitted work the
+ * least possible (none when they are idle, as after a scale-down), and the
+ * survivors keep their backlog. O(log c) per server added or removed;
+ * allocation-free within the reserved capacity. */
 void mr_fifo_resize(mr_fifo *q, uint32_t c, mr_time t);
 
 /* Servers busy at time t (free_at > t). O(c). */

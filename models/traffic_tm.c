@@ -10,7 +10,8 @@
  * any location by default; with one location this is rule 1 exactly). DNS
  * answers follow from that moment (mr__tm_answer): priority, weighted, or
  * performance (the Online endpoint closest to the resolver's region). With
- * every endpoint Degraded it fails open.
+ * every endpoint Degraded it fails open. Every verdict change is sent
+ * (MR_MSG_ENDPOINT_STATUS) to the watcher, the failover policy, if any.
  * Invariant: tripped[e] counts the locations whose fails[l][e] exceed
  * tolerated. */
 #include <string.h>
@@ -43,6 +44,8 @@ static const mr_param tm_params[] = {
     /* REFERENCE.md §1 "Probe origin": several locations, count not published; 0 means 1. */
     MR_PARAM_INT(mr_tm_cfg, locations, 1, 0, MR_MAX_LOCATIONS, "probing locations"),
     MR_PARAM_INT(mr_tm_cfg, quorum, 1, 0, MR_MAX_LOCATIONS, "tripped locations for Degraded"),
+    MR_PARAM_INT(mr_tm_cfg, watcher, 0, 0, (int64_t)UINT32_MAX + 1,
+                 "component id + 1 told of status changes; 0: none"),
     MR_PARAM_END,
 };
 
@@ -80,6 +83,11 @@ static int tm_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     const mr_tm_cfg *cfg = self->cfg;
     mr_tm_state *st = self->state;
     int rc = MR_OK;
+    if (cfg->watcher > 0 && mr_sim_component(sim, (uint32_t)(cfg->watcher - 1)) == NULL) {
+        mr_diag_error(diag, NULL, "%s: its watcher (component %lld) does not exist", self->name,
+                      (long long)(cfg->watcher - 1));
+        rc = MR_ENOCOMP;
+    }
     for (int64_t e = 0; e < cfg->n; e++) {
         mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "endpoint", diag);
         if (c == NULL)
@@ -103,12 +111,21 @@ static void tm_start(mr_component *self, mr_sim *sim)
         }
 }
 
-static void set_status(mr_tm_state *st, uint32_t e, int degraded, mr_time now)
+/* Records endpoint e's verdict; a change is told to the watcher (the
+ * failover policy), if any. */
+static void set_status(const mr_tm_cfg *cfg, mr_tm_state *st, mr_sim *sim, uint32_t e,
+                       int degraded, mr_time now)
 {
     if (st->degraded[e] != degraded) {
         st->degraded[e] = (uint8_t)degraded;
         st->changed_at[e] = now;
         st->changes++;
+        if (cfg->watcher > 0) {
+            mr_msg_status m = {.endpoint = e, .cluster = (uint32_t)cfg->cluster[e],
+                               .healthy = !degraded};
+            mr_sim_schedule(sim, 0, (uint32_t)(cfg->watcher - 1), MR_MSG_ENDPOINT_STATUS, &m,
+                            sizeof m, NULL);
+        }
     }
 }
 
@@ -130,7 +147,7 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             if (st->fails[l][e] > cfg->tolerated)
                 st->tripped[e]--;
             st->fails[l][e] = 0;
-            set_status(st, e, st->tripped[e] >= quorum(cfg), ev->time);
+            set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
         } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &m, sizeof m, NULL);
         }
@@ -140,7 +157,7 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case TM_PROBE_FAILED:
         if (++st->fails[l][e] == cfg->tolerated + 1)
             st->tripped[e]++;
-        set_status(st, e, st->tripped[e] >= quorum(cfg), ev->time);
+        set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
         break;
     default:
         mr_sim_unhandled(sim, ev);

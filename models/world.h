@@ -25,6 +25,9 @@
 #define MR_MAX_TTL_POLICIES 4
 #define MR_MAX_FAULTS 32
 #define MR_MAX_USES 8
+#define MR_MAX_ZONES 3  /* REFERENCE.md §9: zonal regions have three zones */
+#define MR_MAX_DEPS 8   /* shared dependencies one cluster relies on */
+#define MR_MAX_ACTIONS 16
 
 /* The component with that id if it is of that kind; otherwise NULL after a
  * diagnostic naming who asked for what. */
@@ -146,31 +149,105 @@ static inline int mr_region_reachable(const mr_region_state *r, int64_t from)
     return r->cut_clients == 0 && (from < 0 || r->cut[from] == 0);
 }
 
+/* ---- shared dependency ---------------------------------------------- */
+typedef struct mr_dep_cfg {
+    int64_t region; /* component id of its region; -1: global */
+} mr_dep_cfg;
+
+typedef struct mr_dep_state {
+    const mr_region_state *region; /* NULL: global */
+    int32_t down;                  /* dependency_outage faults in force */
+    uint64_t outages;
+} mr_dep_state;
+
+/* A dependency is up while none of its outages is in force and its region
+ * (if it has one) is up. */
+static inline int mr_dep_up(const mr_dep_state *d)
+{
+    return d->down == 0 && (d->region == NULL || d->region->down == 0);
+}
+
 /* ---- cluster ----------------------------------------------------------- */
+enum { MR_DEP_FOR_REQUESTS = 0, MR_DEP_FOR_POD_START = 1 };
+
 typedef struct mr_cluster_cfg {
     int64_t region;            /* component id of its region */
-    int64_t nodes;             /* provisioned nodes (billed: node_hours) */
-    int64_t pods;              /* serving pods: the FIFO queue's servers */
+    int64_t nodes;             /* nodes at the start (hot: count; warm: min; cold: 0) */
+    int64_t pods;              /* per_node == 0 only: a fixed pool of serving pods */
+    int64_t per_node;          /* pods per node; 0: the fixed pool, no autoscaler */
+    int64_t min, max;          /* autoscaler floor and ceiling, in nodes */
+    double target_utilization; /* offered load / capacity the autoscaler aims at */
+    mr_dist startup;           /* pod start-up (image pull included) */
+    mr_dist provision;         /* node provisioning */
+    int64_t nzones;            /* zones the nodes are spread over; 0 or 1: one */
+    int64_t zone[MR_MAX_ZONES]; /* their 1-based numbers in the region (0: no zones) */
+    int64_t ndeps;
+    int64_t dep[MR_MAX_DEPS];     /* component ids of the dependencies it uses */
+    int64_t dep_for[MR_MAX_DEPS]; /* MR_DEP_FOR_* */
     double rps_per_pod;        /* a pod's throughput: each request holds it 1/rps */
     mr_dist service_time;      /* the latency a request spends in service */
     mr_time ingress_latency;   /* added by the regional ingress */
 } mr_cluster_cfg;
 
+typedef struct mr_cluster_zone {
+    int32_t down;     /* zone outages in force */
+    int32_t prov;     /* nodes provisioning */
+    int32_t ready;    /* nodes ready */
+    int32_t serving;  /* pods serving */
+    int32_t starting; /* pods starting (a POD_READY pending) */
+    int32_t waiting;  /* pods of ready nodes waiting to start (zone down, dependency down) */
+    int32_t node_cancel, pod_cancel; /* pending NODE_READY / POD_READY to drop */
+    uint32_t epoch;   /* bumped when the zone goes down: older POD_READY are void */
+} mr_cluster_zone;
+
 typedef struct mr_cluster_state {
     mr_fifo fifo;
     const mr_region_state *region;
+    const mr_dep_state *req[MR_MAX_DEPS]; /* needed for requests */
+    const mr_dep_state *pod[MR_MAX_DEPS]; /* needed to start pods */
+    uint32_t nreq, npod;
     const mr_faults_cfg *faults; /* for ramped partial faults */
     int32_t down; /* whole cluster or ingress failures in force */
     mr_fault_set partial;    /* partial cluster or ingress failures: requests and probes */
     mr_fault_set gray;       /* gray failures: requests fail, probes pass */
     mr_fault_set gray_probe; /* inverted gray failures: probes fail, requests pass */
-    mr_time hold; /* 1 / rps_per_pod */
-    mr_time horizon; /* end of the run, for node_hours */
+    int32_t nz;
+    mr_cluster_zone z[MR_MAX_ZONES];
+    int64_t floor;       /* autoscaler floor: min, or what the failover policy set */
+    mr_time hold;        /* 1 / rps_per_pod */
+    mr_time horizon;     /* end of the run, for node_hours */
+    mr_rng *prov_rng, *start_rng;
+    /* node_hours: the integral of billed nodes (provisioning or ready) */
+    int64_t billed;
+    mr_time billed_since;
+    double node_ns;
+    /* autoscaler */
+    int tick_pending;
+    uint64_t offers_seen;
+    mr_time unneeded_since; /* -1: capacity is needed */
+    mr_time last_add;
+    uint64_t nodes_added, nodes_removed;
+    int64_t peak_nodes;
 } mr_cluster_state;
 
+/* The single truth of whether a cluster answers (clients and probes read
+ * it): not failed, its region up, every dependency it needs for requests
+ * up, and at least one pod serving. */
 static inline int mr_cluster_up(const mr_cluster_state *c)
 {
-    return c->down == 0 && c->region->down == 0;
+    if (c->down != 0 || c->region->down != 0 || c->fifo.c == 0)
+        return 0;
+    for (uint32_t i = 0; i < c->nreq; i++) {
+        if (!mr_dep_up(c->req[i]))
+            return 0;
+    }
+    return 1;
+}
+
+/* Serving pods of a cluster now (the FIFO queue's servers). */
+static inline uint32_t mr_cluster_pods(const mr_cluster_state *c)
+{
+    return c->fifo.c;
 }
 
 /* The share of requests a cluster that is up fails now (partial and gray
@@ -236,6 +313,7 @@ typedef struct mr_tm_cfg {
     int64_t quorum;    /* locations that must count enough failures for Degraded */
     /* PERFORMANCE: round trip from region r to endpoint e. */
     mr_time rtt[MR_MAX_REGIONS][MR_MAX_ENDPOINTS];
+    int64_t watcher; /* component id + 1 told of every status change (failover); 0: none */
 } mr_tm_cfg;
 
 typedef struct mr_tm_state {
@@ -383,6 +461,35 @@ typedef struct mr_clients_state {
     uint64_t requests, attempts, failures;
     uint64_t measured, succeeded; /* requests after the warm-up, and their successes */
 } mr_clients_state;
+
+/* ---- failover policy ----------------------------------------------------- */
+enum { MR_FO_PROBES = 0, MR_FO_OPERATOR = 1 };
+enum { MR_FB_MANUAL = 0, MR_FB_AUTOMATIC = 1, MR_FB_NONE = 2 };
+enum { MR_ACT_SCALE = 0, MR_ACT_PROMOTE = 1 };
+
+typedef struct mr_failover_cfg {
+    int64_t trigger;
+    mr_dist decision;          /* OPERATOR: from a fault's start to the actions */
+    int64_t nactive;
+    int64_t active[MR_MAX_ENDPOINTS]; /* cluster ids whose endpoint failing triggers (PROBES) */
+    int64_t nactions;
+    int64_t act[MR_MAX_ACTIONS];     /* MR_ACT_* */
+    int64_t target[MR_MAX_ACTIONS];  /* component id */
+    int64_t to[MR_MAX_ACTIONS];      /* SCALE: nodes on failover */
+    int64_t back_to[MR_MAX_ACTIONS]; /* SCALE: nodes on failback (the standby size) */
+    int64_t failback;
+    mr_dist failback_delay; /* MANUAL: decision; AUTOMATIC: its own delay */
+} mr_failover_cfg;
+
+typedef struct mr_failover_state {
+    int phase;           /* normal, deciding, failed over, failing back */
+    int32_t unhealthy;   /* PROBES: active endpoints unhealthy now */
+    int32_t faults;      /* OPERATOR: faults in force */
+    uint8_t bad[MR_MAX_ENDPOINTS]; /* PROBES: per endpoint index */
+    mr_handle pending;   /* the decision or failback timer */
+    uint64_t failovers, failbacks;
+    mr_time first_failover; /* -1: none */
+} mr_failover_state;
 
 /* ---- SLO collector --------------------------------------------------------- */
 typedef struct mr_slo_cfg {

@@ -27,6 +27,25 @@
     X(LATENCY_MS_P99, "latency_ms_p99", "ms", "99th percentile of request latency", 0)         \
     X(COST_USD_MONTH, "cost_usd_month", "USD", "monthly cost", 0)
 
+/* The items of cost_usd_month (sim/run/cost.c): id, name as the JSON's
+ * cost_breakdown spells it. */
+#define MR_COST_ITEM_MAP(X)                                                                        \
+    X(NODES, "nodes")                                                                              \
+    X(CLUSTER_FEES, "cluster_fees")                                                                \
+    X(TRAFFIC, "traffic")                                                                          \
+    X(TRANSFER, "transfer")                                                                        \
+    X(DATASTORES, "datastores")
+
+typedef enum mr_cost_item {
+#define MR_COST_ENUM(id, name) MR_COST_##id,
+    MR_COST_ITEM_MAP(MR_COST_ENUM)
+#undef MR_COST_ENUM
+        MR_COST_ITEM_COUNT
+} mr_cost_item;
+
+/* "nodes" for MR_COST_NODES; "?" out of range. */
+const char *mr_cost_item_name(mr_cost_item i);
+
 typedef enum mr_metric {
 #define MR_METRIC_ENUM(id, name, unit, text, up) MR_METRIC_##id,
     MR_METRIC_MAP(MR_METRIC_ENUM)
@@ -107,6 +126,7 @@ typedef struct mr_result {
     uint64_t requests; /* simulated client requests, every replication (for benchmarks) */
     double wall_s;
     mr_summary metrics[MR_METRIC_COUNT];
+    mr_summary cost_breakdown[MR_COST_ITEM_COUNT]; /* cost_usd_month by item, USD per month */
     mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
     mr_store_result *stores; /* owned likewise; printed as "stores" when nstores > 0 */
@@ -152,7 +172,7 @@ void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
 void mr_result_write_json(const mr_result *r, FILE *out);
 
 /* The human table: one line per metric with mean, 95% CI and percentiles,
- * then one per episode. */
+ * then one per cost item, then one per episode. */
 void mr_result_write_table(const mr_result *r, FILE *out);
 
 #endif

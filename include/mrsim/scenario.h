@@ -101,6 +101,8 @@
     X(PROBES, "probes") X(DATASTORE, "datastore") X(OPERATOR, "operator")
 #define MR_FAILBACK_MAP(X) X(MANUAL, "manual") X(AUTOMATIC, "automatic") X(NONE, "none")
 #define MR_FAILOVER_PARAM_MAP(X) X(PLANNED, "planned") X(FORCED, "forced")
+#define MR_AKS_TIER_MAP(X) X(FREE, "free") X(STANDARD, "standard")
+#define MR_FD_TIER_MAP(X) X(STANDARD, "standard") X(PREMIUM, "premium")
 
 typedef enum mr_fidelity {
 #define X(c, s) MR_FIDELITY_##c,
@@ -218,6 +220,16 @@ typedef enum mr_failover_param {
     MR_FAILOVER_PARAM_MAP(X)
 #undef X
 } mr_failover_param;
+typedef enum mr_aks_tier {
+#define X(c, s) MR_AKS_TIER_##c,
+    MR_AKS_TIER_MAP(X)
+#undef X
+} mr_aks_tier;
+typedef enum mr_fd_tier {
+#define X(c, s) MR_FD_TIER_##c,
+    MR_FD_TIER_MAP(X)
+#undef X
+} mr_fd_tier;
 
 /* The names of each enumeration, indexed by its value and ended by NULL
  * ("front_door" is mr_traffic_kind_names[MR_TRAFFIC_FRONT_DOOR]). */
@@ -244,6 +256,8 @@ extern const char *const mr_timing_names[];
 extern const char *const mr_failover_trigger_names[];
 extern const char *const mr_failback_names[];
 extern const char *const mr_failover_param_names[];
+extern const char *const mr_aks_tier_names[];
+extern const char *const mr_fd_tier_names[];
 
 /* "region_outage" for MR_FAULT_REGION_OUTAGE; "?" out of range. */
 const char *mr_fault_kind_name(mr_fault_kind kind);
@@ -508,7 +522,8 @@ typedef struct mr_sc_failover {
     mr_sc_action *actions;
     size_t nactions;
     mr_failback_mode failback;
-    mr_dist failback_decision;
+    mr_dist failback_decision; /* manual: the human decision */
+    mr_dist failback_delay;    /* automatic: its own delay */
     mr_mark mark;
 } mr_sc_failover;
 
@@ -527,11 +542,23 @@ typedef struct mr_sc_slo {
     mr_mark mark;
 } mr_sc_slo;
 
+/* Prices of sim/run/cost.c, in `currency`; docs/scenario-format.md gives
+ * the REFERENCE.md §10 row of each default. */
 typedef struct mr_sc_cost {
     const char *currency;
     double hours_per_month;
     double egress_per_gb;
     double bytes_per_write;
+    mr_aks_tier aks_tier;
+    double aks_standard_per_hour; /* per cluster-hour, Standard tier */
+    double tm_per_million_queries;
+    double tm_per_endpoint_month;
+    double tm_fast_probe_per_endpoint_month; /* on top, when probe.interval < 30 s */
+    mr_fd_tier front_door_tier;
+    double front_door_standard_per_month, front_door_premium_per_month;
+    double front_door_per_million_requests, front_door_per_gb, front_door_bytes_per_request;
+    double dns_per_million_queries, dns_zone_per_month;
+    double cosmos_per_100rus_hour, cosmos_multi_write_per_100rus_hour;
     mr_mark mark;
 } mr_sc_cost;
 

@@ -697,6 +697,15 @@ const mr__key mr__failback_keys[] = {{.key = "mode",
                                       .def = "triangular(1h, 4h, 24h)",
                                       .doc = "manual: delay before failing back",
                                       .ref = "ours (SCENARIO.md example)"},
+                                     /* Ours: Traffic Manager itself routes back at the first
+                                      * successful probe (REFERENCE.md §1), so no delay. */
+                                     {.key = "delay",
+                                      .type = MR__K_DIST_TIME,
+                                      .off = offsetof(mr_sc_failover, failback_delay),
+                                      .def = "0s",
+                                      .doc = "automatic: delay before failing back, once the "
+                                             "primary is healthy",
+                                      .ref = "ours"},
                                      MR__END};
 
 static void bind_action(mr__bind *b, mr_node *m, const char *p, mr_sc_action *a)

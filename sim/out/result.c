@@ -48,6 +48,19 @@ int mr_metric_higher_is_better(mr_metric m)
     }
 }
 
+const char *mr_cost_item_name(mr_cost_item i)
+{
+    switch (i) {
+#define MR_COST_NAME(id, name)                                                                     \
+    case MR_COST_##id:                                                                             \
+        return name;
+        MR_COST_ITEM_MAP(MR_COST_NAME)
+#undef MR_COST_NAME
+    default:
+        return "?";
+    }
+}
+
 void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
                           mr_difference *out)
 {
@@ -212,7 +225,12 @@ void mr_result_write_json(const mr_result *r, FILE *out)
         }
         fputs("\n  }", out);
     }
-    fputs(",\n  \"populations\": [", out);
+    fputs(",\n  \"cost_breakdown\": {", out);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
+        fprintf(out, "%s\n    \"%s\": ", i ? "," : "", mr_cost_item_name((mr_cost_item)i));
+        json_summary(out, &r->cost_breakdown[i]);
+    }
+    fputs("\n  },\n  \"populations\": [", out);
     for (size_t i = 0; i < r->npopulations; i++) {
         const mr_population_result *p = &r->populations[i];
         fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
@@ -368,6 +386,11 @@ void mr_result_write_table(const mr_result *r, FILE *out)
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         table_row(out, mr_metric_name((mr_metric)m), mr_metric_unit((mr_metric)m),
                   &r->metrics[m]);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "  cost: %s", mr_cost_item_name((mr_cost_item)i));
+        table_row(out, name, mr_metric_unit(MR_METRIC_COST_USD_MONTH), &r->cost_breakdown[i]);
+    }
     for (size_t d = 0; d < r->nstores; d++)
         for (size_t k = 0; k < MR_STORE_METRICS; k++) {
             char name[64];

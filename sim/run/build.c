@@ -75,6 +75,14 @@ static size_t target_candidates(const mr_scenario *sc, const mr_sc_fault *f, siz
                 if (t->region == MR_SC_NONE || sc->datastores[d].primary == t->region)
                     idx[n++] = d;
         break;
+    case MR_TARGET_DEPENDENCY:
+        if (!t->selector)
+            idx[n++] = t->index;
+        else
+            for (size_t d = 0; d < sc->ndependencies && n < max; d++)
+                if (t->region == MR_SC_NONE || sc->dependencies[d].region == t->region)
+                    idx[n++] = d;
+        break;
     default:
         break;
     }
@@ -116,6 +124,8 @@ static void check_fault(const mr_scenario *sc, const mr_sc_fault *f, mr_diag *di
     case MR_FAULT_DATASTORE_FAILURE:
     case MR_FAULT_DATASTORE_FAILOVER:
     case MR_FAULT_REPLICATION_PARTITION:
+    case MR_FAULT_ZONE_OUTAGE:
+    case MR_FAULT_DEPENDENCY_OUTAGE:
         break;
     default:
         snprintf(what, sizeof what, "fault '%s' of kind %s", f->name, mr_fault_kind_name(f->kind));
@@ -170,6 +180,15 @@ static void check_fault(const mr_scenario *sc, const mr_sc_fault *f, mr_diag *di
     }
 }
 
+/* Whether dependency d is used by cluster c. */
+static int uses(const mr_sc_dependency *d, size_t c)
+{
+    for (size_t k = 0; k < d->used_by.n; k++)
+        if (d->used_by.v[k] == c)
+            return 1;
+    return 0;
+}
+
 /* The Front Door origins (a bit set) that serve the clusters of stamp s. */
 static uint32_t stamp_origins(const mr_scenario *sc, size_t s)
 {
@@ -194,6 +213,41 @@ static int store_in_region(const mr_sc_datastore *d, size_t r)
         if (d->regions.v[i] == r)
             return 1;
     return 0;
+}
+
+/* The failover policy runs what has a model: probe and operator triggers,
+ * scale actions, and promotions (MR_MSG_PROMOTE to the store's component,
+ * store_id). The datastore trigger needs a store that reports its own
+ * failover to the policy: not in this build. */
+static int64_t store_id(const mr_scenario *sc, size_t index);
+
+static void check_failover(const mr_scenario *sc, mr_diag *diag, int *rc)
+{
+    const mr_sc_failover *fo = &sc->failover;
+    char what[200];
+    if (!fo->present)
+        return;
+    if (fo->trigger == MR_TRIGGER_DATASTORE)
+        unsupported(diag, &fo->mark, rc,
+                    "failover.trigger: datastore (no data-store model reports its failover "
+                    "yet; use probes or operator)");
+    if (fo->nactions > MR_MAX_ACTIONS)
+        unsupported(diag, &fo->mark, rc, "more than 16 failover actions");
+    for (size_t a = 0; a < fo->nactions && a < MR_MAX_ACTIONS; a++) {
+        const mr_sc_action *act = &fo->actions[a];
+        if (act->promote && store_id(sc, act->target) < 0) {
+            snprintf(what, sizeof what,
+                     "failover.actions[%zu]: promote '%s' (no data-store component to promote "
+                     "in this build)",
+                     a, act->target < sc->ndatastores ? sc->datastores[act->target].name : "?");
+            unsupported(diag, &act->mark, rc, what);
+        }
+    }
+    size_t nactive = 0;
+    for (size_t c = 0; c < sc->nclusters; c++)
+        nactive += sc->clusters[c].role == MR_ROLE_ACTIVE;
+    if (nactive > MR_MAX_ENDPOINTS)
+        unsupported(diag, &fo->mark, rc, "a failover policy watching more than 16 active clusters");
 }
 
 /* Stamps are routed by Front Door (each population to its home stamp's
@@ -266,8 +320,6 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
         unsupported(diag, &sc->traffic.mark, &rc, "more than 16 traffic endpoints");
     if (sc->nregions > MR_MAX_REGIONS)
         unsupported(diag, &sc->regions[0].mark, &rc, "more than 32 regions");
-    for (size_t i = 0; i < sc->ndependencies; i++)
-        unsupported(diag, &sc->dependencies[i].mark, &rc, "a shared dependency");
     if (sc->ndatastores > MR_MAX_STORES)
         unsupported(diag, &sc->datastores[0].mark, &rc, "more than 16 data stores");
     for (size_t i = 0; i < sc->ndatastores; i++) {
@@ -281,13 +333,20 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
         }
     }
     check_stamps(sc, diag, &rc);
-    if (sc->failover.present)
-        unsupported(diag, &sc->failover.mark, &rc, "a failover policy");
+    check_failover(sc, diag, &rc);
     for (size_t i = 0; i < sc->nclusters; i++) {
         const mr_sc_cluster *c = &sc->clusters[i];
-        if (c->role == MR_ROLE_STANDBY && c->standby != MR_STANDBY_HOT) {
-            snprintf(what, sizeof what, "cluster '%s': standby %s (only hot for now)", c->name,
-                     mr_standby_names[c->standby]);
+        size_t ndeps = 0;
+        for (size_t d = 0; d < sc->ndependencies; d++)
+            ndeps += uses(&sc->dependencies[d], i);
+        if (ndeps > MR_MAX_DEPS) {
+            snprintf(what, sizeof what, "cluster '%s': more than %d shared dependencies", c->name,
+                     MR_MAX_DEPS);
+            unsupported(diag, &c->mark, &rc, what);
+        }
+        if (c->nzones > MR_MAX_ZONES) {
+            snprintf(what, sizeof what, "cluster '%s': more than %d zones", c->name,
+                     MR_MAX_ZONES);
             unsupported(diag, &c->mark, &rc, what);
         }
     }
@@ -305,9 +364,11 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
     return rc;
 }
 
-/* Component ids, in the order mr_build adds them. */
+/* Component ids, in the order mr_build adds them. The shared
+ * dependencies and the failover policy come after the fault injector, so
+ * the ids of a scenario without them are unchanged. */
 typedef struct layout {
-    uint32_t cluster0, tm, resolver0, slo, clients0, faults, store0;
+    uint32_t cluster0, tm, resolver0, slo, clients0, faults, store0, dep0, failover;
 } layout;
 
 static layout layout_of(const mr_scenario *sc)
@@ -320,7 +381,26 @@ static layout layout_of(const mr_scenario *sc)
     l.clients0 = l.slo + 1;
     l.faults = l.clients0 + (uint32_t)sc->nclients;
     l.store0 = l.faults + 1;
+    l.dep0 = l.store0 + (uint32_t)sc->ndatastores;
+    l.failover = sc->failover.present ? l.dep0 + (uint32_t)sc->ndependencies : UINT32_MAX;
     return l;
+}
+
+/* The component id of data store `index` (stores follow the fault
+ * injector in the layout), or -1 for no such store. */
+static int64_t store_id(const mr_scenario *sc, size_t index)
+{
+    return index < sc->ndatastores ? (int64_t)layout_of(sc).store0 + (int64_t)index : -1;
+}
+
+/* The node count a cluster starts with and returns to at failback: an
+ * active cluster or a hot standby runs nodes.count; a warm standby
+ * nodes.min; a cold one none. */
+static int64_t standby_size(const mr_sc_cluster *c)
+{
+    if (c->role == MR_ROLE_ACTIVE || c->standby == MR_STANDBY_HOT)
+        return c->nodes.count;
+    return c->standby == MR_STANDBY_WARM ? c->nodes.min : 0;
 }
 
 /* The component id of a fault target's candidate scenario index. */
@@ -336,6 +416,8 @@ static int64_t target_id(const mr_sc_fault *f, const layout *l, size_t index)
         return l->tm;
     case MR_TARGET_DATASTORE:
         return l->store0 + (int64_t)index;
+    case MR_TARGET_DEPENDENCY:
+        return l->dep0 + (int64_t)index;
     default:
         return -1;
     }
@@ -476,10 +558,14 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
     return add(sim, kinds[d->kind], name, &cfg, diag);
 }
 
-/* The traffic layer, of the scenario's kind, as component "traffic". */
+/* The traffic layer, of the scenario's kind, as component "traffic". The
+ * failover policy's probes trigger hears of every health verdict. */
 static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_diag *diag)
 {
     const mr_sc_traffic *t = &sc->traffic;
+    int64_t watcher = sc->failover.present && sc->failover.trigger == MR_TRIGGER_PROBES
+                          ? (int64_t)l->failover
+                          : -1;
     if (t->kind == MR_TRAFFIC_FRONT_DOOR) {
         mr_fd_cfg cfg = {.n = (int64_t)t->nendpoints,
                          .pops = t->pops,
@@ -489,7 +575,7 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
                          .required = t->probe.successful_samples_required,
                          .additional_latency = t->additional_latency,
                          .retry_next = t->retry_next_origin,
-                         .watcher = -1};
+                         .watcher = watcher};
         for (size_t e = 0; e < t->nendpoints; e++) {
             cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
             cfg.priority[e] = t->endpoints[e].priority;
@@ -503,7 +589,7 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
         mr_dns_cfg cfg = {.n = (int64_t)t->nendpoints,
                           .ttl = t->ttl,
                           .operator_delay = t->operator_delay,
-                          .watcher = -1};
+                          .watcher = watcher};
         for (size_t e = 0; e < t->nendpoints; e++) {
             cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
             cfg.priority[e] = t->endpoints[e].priority;
@@ -519,7 +605,8 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
                      .tolerated = t->probe.tolerated_failures,
                      .ttl = t->ttl,
                      .locations = t->probe.locations,
-                     .quorum = t->probe.quorum};
+                     .quorum = t->probe.quorum,
+                     .watcher = watcher + 1}; /* its watcher is id + 1, 0 none */
     for (size_t e = 0; e < t->nendpoints; e++) {
         cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
         cfg.priority[e] = t->endpoints[e].priority;
@@ -547,12 +634,33 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
     }
     for (size_t i = 0; i < sc->nclusters && rc == MR_OK; i++) {
         const mr_sc_cluster *c = &sc->clusters[i];
+        int64_t size = standby_size(c);
         mr_cluster_cfg cfg = {.region = (int64_t)c->region,
-                              .nodes = c->nodes.count,
-                              .pods = (int64_t)c->nodes.count * c->pods.per_node,
+                              .nodes = size,
+                              .per_node = c->pods.per_node,
+                              /* A hot standby is kept at full size; a warm or
+                               * cold one at its standby size until the failover
+                               * policy scales it. */
+                              .min = c->role == MR_ROLE_ACTIVE ? c->nodes.min : size,
+                              .max = c->nodes.max,
+                              .target_utilization = c->autoscaler.target_utilization,
+                              .startup = c->pods.startup,
+                              .provision = c->autoscaler.node_provision,
+                              .nzones = c->nzones > 0 ? (int64_t)c->nzones : 1,
                               .rps_per_pod = c->pods.rps_per_pod,
                               .service_time = c->service_time,
                               .ingress_latency = c->ingress.latency};
+        for (size_t z = 0; z < c->nzones && z < MR_MAX_ZONES; z++)
+            cfg.zone[z] = c->zones[z];
+        for (size_t d = 0; d < sc->ndependencies; d++) {
+            if (!uses(&sc->dependencies[d], i) || cfg.ndeps >= MR_MAX_DEPS)
+                continue;
+            cfg.dep[cfg.ndeps] = l.dep0 + (int64_t)d;
+            cfg.dep_for[cfg.ndeps] = sc->dependencies[d].needed_for == MR_NEEDED_FOR_POD_START
+                                         ? MR_DEP_FOR_POD_START
+                                         : MR_DEP_FOR_REQUESTS;
+            cfg.ndeps++;
+        }
         snprintf(name, sizeof name, "clusters/%s", c->name);
         rc = add(sim, "cluster", name, &cfg, diag);
     }
@@ -638,10 +746,46 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
         cfg.nstores = (int64_t)sc->ndatastores;
         for (size_t d = 0; d < sc->ndatastores; d++)
             cfg.store[d] = l.store0 + (int64_t)d;
+        if (sc->failover.present && sc->failover.trigger == MR_TRIGGER_OPERATOR)
+            cfg.watcher[cfg.nwatch++] = l.failover;
         rc = add(sim, "faults", "faults", &cfg, diag);
     }
     for (size_t i = 0; i < sc->ndatastores && rc == MR_OK; i++)
         rc = add_store(sim, sc, i, diag);
+    for (size_t i = 0; i < sc->ndependencies && rc == MR_OK; i++) {
+        const mr_sc_dependency *d = &sc->dependencies[i];
+        mr_dep_cfg cfg = {.region = d->region == MR_SC_NONE ? -1 : (int64_t)d->region};
+        snprintf(name, sizeof name, "dependencies/%s", d->name);
+        rc = add(sim, "dependency", name, &cfg, diag);
+    }
+    if (sc->failover.present && rc == MR_OK) {
+        const mr_sc_failover *fo = &sc->failover;
+        mr_failover_cfg cfg = {.trigger = fo->trigger == MR_TRIGGER_OPERATOR ? MR_FO_OPERATOR
+                                                                             : MR_FO_PROBES,
+                               .decision = fo->decision,
+                               .nactions = (int64_t)fo->nactions,
+                               .failback = fo->failback == MR_FAILBACK_AUTOMATIC ? MR_FB_AUTOMATIC
+                                           : fo->failback == MR_FAILBACK_NONE    ? MR_FB_NONE
+                                                                                 : MR_FB_MANUAL,
+                               .failback_delay = fo->failback == MR_FAILBACK_AUTOMATIC
+                                                     ? fo->failback_delay
+                                                     : fo->failback_decision};
+        for (size_t c = 0; c < sc->nclusters; c++)
+            if (sc->clusters[c].role == MR_ROLE_ACTIVE)
+                cfg.active[cfg.nactive++] = l.cluster0 + (int64_t)c;
+        for (size_t a = 0; a < fo->nactions; a++) {
+            const mr_sc_action *act = &fo->actions[a];
+            cfg.act[a] = act->promote ? MR_ACT_PROMOTE : MR_ACT_SCALE;
+            if (act->promote) {
+                cfg.target[a] = store_id(sc, act->target);
+            } else {
+                cfg.target[a] = l.cluster0 + (int64_t)act->target;
+                cfg.to[a] = act->to;
+                cfg.back_to[a] = standby_size(&sc->clusters[act->target]);
+            }
+        }
+        rc = add(sim, "failover", "failover", &cfg, diag);
+    }
     if (rc == MR_OK)
         rc = mr_sim_start(sim, diag);
     if (rc != MR_OK) {

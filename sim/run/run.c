@@ -3,8 +3,9 @@
  * scenario, runs to the horizon, and writes one row: the metrics of
  * result.h, then per fault its mean RTO and whether any of its episodes was
  * censored, then the event and request counts, then the columns the SLO
- * verdicts read (verdict.h). Rows are summarised in replication order
- * (runner.h), so the result is the same for any --jobs. */
+ * verdicts read (verdict.h), then per population its availability, then the
+ * cost items (cost.h). Rows are summarised in replication order (runner.h),
+ * so the result is the same for any --jobs. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "../../models/world.h"
 #include "mrsim/alloc.h"
 #include "mrsim/build.h"
+#include "mrsim/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 #include "verdict.h"
@@ -123,6 +125,12 @@ static size_t col_store(const run_ctx *ctx, size_t d, size_t k)
     return col_population(ctx, ctx->sc->nclients) + MR_STORE_METRICS * d + k;
 }
 
+/* The cost items (cost.h), after the stores' columns. */
+static size_t col_cost(const run_ctx *ctx, int item)
+{
+    return col_store(ctx, ctx->sc->ndatastores, 0) + (size_t)item;
+}
+
 /* Data stores: per store the MR_STORE_METRICS of store_metric[], after
  * the populations' columns; per fault its worst RPO goes to the verdicts'
  * column (mr__col_fault_max_rpo). */
@@ -211,6 +219,13 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     row[MR_METRIC_CLIENT_RTO_S] = mr_report_find(r, "", "client_rto_s");
     row[MR_METRIC_LATENCY_MS_P50] = mr_report_find(r, "", "latency_ms_p50");
     row[MR_METRIC_LATENCY_MS_P99] = mr_report_find(r, "", "latency_ms_p99");
+    double items[MR_COST_ITEM_COUNT];
+    row[MR_METRIC_COST_USD_MONTH] = mr_cost_month(sc, r, items);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
+        row[col_cost(ctx, i)] = items[i];
+        /* Named as in the JSON, for the results database's scalar table. */
+        mr_report_scalar(r, "cost_breakdown", mr_cost_item_name((mr_cost_item)i), items[i]);
+    }
     row[mr__col_warm_availability(sc_cols)] = mr_report_find(r, "", "warmup_availability");
     row[mr__col_warm_latency_ms_p99(sc_cols)] = mr_report_find(r, "", "warmup_latency_ms_p99");
     /* Per fault: the mean RTO of its episodes in this replication. */
@@ -389,7 +404,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         }
     }
     ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
-    ctx.ncols = col_store(&ctx, sc->ndatastores, 0);
+    ctx.ncols = col_cost(&ctx, MR_COST_ITEM_COUNT);
     atomic_init(&ctx.events_done, 0);
     /* Rows grow batch by batch (doubling, up to cap), so that a large max
      * costs memory only when it is reached; never while workers run. */
@@ -476,6 +491,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                                       .batch = batch};
     for (int m = 0; m < MR_METRIC_COUNT; m++)
         mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
+        mr_summarize(rows + col_cost(&ctx, i), reps, ctx.ncols, &out->cost_breakdown[i]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
     for (uint64_t i = 0; i < reps; i++)
         memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * ctx.ncols,

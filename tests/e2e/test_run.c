@@ -164,7 +164,7 @@ Test(run, bad_input_exits_with_the_codes_of_cli_md, .timeout = 60)
     cr_assert(strstr(r.err, "error:"), "%s", r.err);
     cr_assert_eq(r.out[0], '\0', "nothing on stdout");
     run_free(&r);
-    r = run(FIXTURE " --set clusters[1].standby=warm");
+    r = run(FIXTURE " --set run.fidelity=aggregate");
     cr_assert_eq(r.status, 4, "%s", r.err);
     cr_assert(strstr(r.err, "not simulated by this version"), "%s", r.err);
     run_free(&r);
@@ -173,7 +173,7 @@ Test(run, bad_input_exits_with_the_codes_of_cli_md, .timeout = 60)
     close(fd);
     remove(path);
     char args[512];
-    snprintf(args, sizeof args, FIXTURE " --set clusters[1].standby=warm --trace %s", path);
+    snprintf(args, sizeof args, FIXTURE " --set run.fidelity=aggregate --trace %s", path);
     r = run(args);
     cr_assert_eq(r.status, 4);
     cr_assert_neq(access(path, F_OK), 0, "no trace file written half-way");

@@ -89,6 +89,27 @@ Test(result, table_names_every_metric_and_marks_nulls)
     free(t);
 }
 
+Test(result, cost_breakdown_names_every_item_in_json_and_table)
+{
+    mr_episode_result ep = {.fault = "f", .kind = "k", .target = "t"};
+    mr_result r = sample(&ep);
+    const double usd[] = {100, 100, 100};
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
+        mr_summarize(usd, i == MR_COST_DATASTORES ? 0 : 3, 1, &r.cost_breakdown[i]);
+    char *j = render(&r, 1);
+    cr_assert(strstr(j, "\n  },\n  \"cost_breakdown\": {\n    \"nodes\": {\"mean\": 100, \"ci95\": "
+                        "[100, 100], \"p50\": 100, \"p95\": 100, \"p99\": 100, \"min\": 100, "
+                        "\"max\": 100, \"n\": 3},\n    \"cluster_fees\": {"),
+              "%s", j);
+    cr_assert(strstr(j, "\"transfer\": {") && strstr(j, "\"traffic\": {"), "%s", j);
+    cr_assert(strstr(j, "\"datastores\": null\n  },\n"), "%s", j);
+    free(j);
+    char *t = render(&r, 0);
+    cr_assert(strstr(t, "  cost: cluster_fees (USD)          100          100"), "%s", t);
+    cr_assert(strstr(t, "  cost: datastores (USD)           null  (does not apply)"), "%s", t);
+    free(t);
+}
+
 Test(result, verdicts_in_json_table_and_check)
 {
     mr_episode_result ep = {.fault = "weu-outage", .kind = "region_outage", .target = "w"};

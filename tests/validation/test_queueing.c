@@ -144,7 +144,7 @@ Test(queueing, hand_computed_sequence_with_two_servers)
     mr_fifo_fini(&q);
 }
 
-Test(queueing, resize_adds_free_servers_and_removes_the_busiest)
+Test(queueing, resize_adds_free_servers_and_removes_the_earliest_free)
 {
     mr_fifo q;
     mr_fifo_init(&q, 0);
@@ -153,13 +153,28 @@ Test(queueing, resize_adds_free_servers_and_removes_the_busiest)
     cr_assert_eq(mr_fifo_offer(&q, 10, 100, 0), 10);
     cr_assert_eq(mr_fifo_offer(&q, 10, 50, 0), 10);
     cr_assert_eq(mr_fifo_offer(&q, 10, 1, 0), 10);
-    mr_fifo_resize(&q, 2, 10); /* drops the one busy until 110 */
-    cr_assert_eq(mr_fifo_busy(&q, 20), 1, "the 50 s job remains");
-    cr_assert_eq(mr_fifo_offer(&q, 20, 1, 100), 20, "the 1 s job's server is free");
-    cr_assert_eq(mr_fifo_offer(&q, 20, 1, 100), 21);
+    mr_fifo_resize(&q, 2, 10); /* drops the one free at 11: the least admitted work */
+    cr_assert_eq(mr_fifo_busy(&q, 20), 2, "the survivors keep their backlog");
+    cr_assert_eq(mr_fifo_offer(&q, 20, 1, 100), 60, "waits for the 50 s job's server");
+    cr_assert_eq(mr_fifo_offer(&q, 20, 1, 100), 61);
+    cr_assert_eq(mr_fifo_offer(&q, 20, 1, 40), -1, "would wait 41 > 40");
     mr_fifo_resize(&q, 0, 30);
     cr_assert_eq(mr_fifo_offer(&q, 30, 1, 100), -1);
     mr_fifo_resize(&q, 8, 40);
     cr_assert_eq(mr_fifo_busy(&q, 40), 0);
+    cr_assert_eq(q.offers, 8, "every offer counts, refused ones included");
+    mr_fifo_fini(&q);
+}
+
+Test(queueing, reserve_keeps_the_heap_and_the_servers)
+{
+    mr_fifo q;
+    mr_fifo_init(&q, 2);
+    cr_assert_eq(mr_fifo_offer(&q, 0, 10, 0), 0);
+    mr_fifo_reserve(&q, 64);
+    cr_assert_eq(q.cap, 64);
+    cr_assert_eq(q.c, 2);
+    cr_assert_eq(mr_fifo_offer(&q, 1, 10, 0), 1, "the second server is still free");
+    cr_assert_eq(mr_fifo_offer(&q, 2, 10, 8), 10, "the first frees at 10");
     mr_fifo_fini(&q);
 }

@@ -1,0 +1,39 @@
+/* include/mrsim/cost.h: the monthly cost of one replication (DESIGN.md
+ * "Metrics", cost; REFERENCE.md §10 "How to model costs"): a pure function
+ * of the scenario (prices, topology) and the replication's report (what was
+ * used). Every item is a real number, 0 when nothing is billed (no data
+ * store: no transfer), so cost_usd_month is never null for a run.
+ *
+ * What the models report, and what is read (the convention new models
+ * follow; a scalar that is absent counts as 0 unless said otherwise):
+ * - clusters/NAME  node_hours        node-hours over the horizon (required:
+ *                                    nodes is NaN without it)
+ * - resolvers/NAME refreshes         queries that reached the traffic layer
+ * - traffic        requests          Front Door requests over the horizon
+ * - data/NAME      replicated_bytes  bytes shipped to other regions (a write
+ *                                    to a store with 2 secondaries counts
+ *                                    twice; the models take the size of a
+ *                                    write from cost.bytes_per_write)
+ * - any component  cost_usd_month    a model's own cost, already per month
+ *                                    (the whole-system component "" is
+ *                                    skipped: it carries the metric itself).
+ *                                    A store data/NAME that reports it is not
+ *                                    priced again from the scenario; one that
+ *                                    does not is priced from usd_per_month
+ *                                    (per copy for sql and redis, once for
+ *                                    blob) and Cosmos RU/s (cost: keys).
+ * Usage over the horizon (the whole of it, warm-up included: resources are
+ * billed from t = 0, and the caches and clusters start in steady state, so
+ * the warm-up is no transient to cut) is scaled to cost.hours_per_month. */
+#ifndef MRSIM_COST_H
+#define MRSIM_COST_H
+
+#include "result.h"
+#include "scenario.h"
+#include "types.h"
+
+/* Fills items[MR_COST_ITEM_COUNT] (currency per month) for the replication
+ * whose report is r, and returns their sum (NaN when an item is NaN). */
+double mr_cost_month(const mr_scenario *sc, const mr_report *r, double items[MR_COST_ITEM_COUNT]);
+
+#endif

@@ -1,0 +1,144 @@
+/* sim/run/cost.c: cost_usd_month of one replication, by item (cost.h has
+ * the scalars it reads and why the whole horizon counts). Prices are the
+ * scenario's `cost:` keys, whose defaults cite REFERENCE.md §10; this file
+ * holds no price of its own. Called once per replication, after the run:
+ * string work here is outside the event loop. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mrsim/cost.h"
+#include "mrsim/report.h"
+#include "mrsim/simtime.h"
+
+/* REFERENCE.md §1: Traffic Manager probes every 30 s, or every 10 s as the
+ * (dearer) fast interval. */
+#define MR_COST_TM_NORMAL_INTERVAL (30 * MR_S)
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The sum of metric over the components whose name starts with prefix
+ * (every component but the whole system "" for prefix ""). */
+static double sum_scalars(const mr_report *r, const char *prefix, const char *metric)
+{
+    double sum = 0, v;
+    const char *comp, *m;
+    for (size_t i = 0; mr_report_get(r, i, &comp, &m, &v); i++)
+        if (comp[0] != '\0' && has_prefix(comp, prefix) && strcmp(m, metric) == 0)
+            sum += v;
+    return sum;
+}
+
+static double nodes_item(const mr_scenario *sc, const mr_report *r, double scale)
+{
+    double usd = 0;
+    char name[192];
+    for (size_t i = 0; i < sc->nclusters; i++) {
+        snprintf(name, sizeof name, "clusters/%s", sc->clusters[i].name);
+        /* NaN when a cluster did not say: a missing integral is no zero. */
+        usd += mr_report_find(r, name, "node_hours") * sc->clusters[i].nodes.usd_per_hour;
+    }
+    return usd * scale;
+}
+
+static double cluster_fees_item(const mr_scenario *sc)
+{
+    const mr_sc_cost *c = &sc->cost;
+    if (c->aks_tier == MR_AKS_TIER_FREE)
+        return 0;
+    /* A fee per cluster-hour whatever the cluster does: constant per month. */
+    return (double)sc->nclusters * c->aks_standard_per_hour * c->hours_per_month;
+}
+
+static double traffic_item(const mr_scenario *sc, const mr_report *r, double scale)
+{
+    const mr_sc_cost *c = &sc->cost;
+    const mr_sc_traffic *t = &sc->traffic;
+    /* The resolvers' refreshes are the queries that reach the authority;
+     * clients' runtime caches and the resolvers' own caches absorb the rest
+     * (REFERENCE.md §10 "How to model costs": lookups / cache hit rate). */
+    double queries_month = sum_scalars(r, "resolvers/", "refreshes") * scale;
+    switch (t->kind) {
+    case MR_TRAFFIC_TRAFFIC_MANAGER: {
+        double per_endpoint = c->tm_per_endpoint_month;
+        if (t->probe.interval < MR_COST_TM_NORMAL_INTERVAL)
+            per_endpoint += c->tm_fast_probe_per_endpoint_month;
+        return queries_month / 1e6 * c->tm_per_million_queries +
+               (double)t->nendpoints * per_endpoint;
+    }
+    case MR_TRAFFIC_FRONT_DOOR: {
+        double requests = mr_report_find(r, "traffic", "requests");
+        double requests_month = isnan(requests) ? 0 : requests * scale;
+        double base = c->front_door_tier == MR_FD_TIER_PREMIUM ? c->front_door_premium_per_month
+                                                               : c->front_door_standard_per_month;
+        return base + requests_month / 1e6 * c->front_door_per_million_requests +
+               requests_month * c->front_door_bytes_per_request / 1e9 * c->front_door_per_gb;
+    }
+    case MR_TRAFFIC_DNS:
+        return queries_month / 1e6 * c->dns_per_million_queries + c->dns_zone_per_month;
+    }
+    return NAN;
+}
+
+static double transfer_item(const mr_scenario *sc, const mr_report *r, double scale)
+{
+    /* GB as Azure bills bandwidth: 10^9 bytes. No store: nothing replicates, 0. */
+    double bytes = sum_scalars(r, "data/", "replicated_bytes");
+    return bytes / 1e9 * sc->cost.egress_per_gb * scale;
+}
+
+/* The scenario's price of one store per month, for a store whose model
+ * does not report its own. */
+static double store_month(const mr_scenario *sc, const mr_sc_datastore *d)
+{
+    const mr_sc_cost *c = &sc->cost;
+    switch (d->kind) {
+    case MR_STORE_SQL:
+    case MR_STORE_REDIS:
+        /* REFERENCE.md §10: a SQL geo-secondary is billed as a database. */
+        return d->usd_per_month * (double)(1 + d->nreplicas);
+    case MR_STORE_COSMOS: {
+        /* REFERENCE.md §10 "How to model costs": RU/s / 100 x rate x hours x
+         * regions, the rate doubled for multi-region writes. */
+        double rate = d->write_regions.n > 1 ? c->cosmos_multi_write_per_100rus_hour
+                                             : c->cosmos_per_100rus_hour;
+        return d->usd_per_month +
+               d->ru_per_s / 100 * rate * c->hours_per_month * (double)d->regions.n;
+    }
+    case MR_STORE_BLOB:
+        return d->usd_per_month; /* the redundancy option's price covers the copies */
+    }
+    return NAN;
+}
+
+static double datastores_item(const mr_scenario *sc, const mr_report *r)
+{
+    /* A store model's own figure wins over the scenario's prices, so a
+     * store is never billed twice. */
+    double usd = sum_scalars(r, "", "cost_usd_month");
+    char name[192];
+    for (size_t i = 0; i < sc->ndatastores; i++) {
+        snprintf(name, sizeof name, "data/%s", sc->datastores[i].name);
+        if (isnan(mr_report_find(r, name, "cost_usd_month")))
+            usd += store_month(sc, &sc->datastores[i]);
+    }
+    return usd;
+}
+
+double mr_cost_month(const mr_scenario *sc, const mr_report *r, double items[MR_COST_ITEM_COUNT])
+{
+    double horizon_h = mr_time_to_s(sc->run.horizon) / 3600.0;
+    double scale = horizon_h > 0 ? sc->cost.hours_per_month / horizon_h : NAN;
+    items[MR_COST_NODES] = nodes_item(sc, r, scale);
+    items[MR_COST_CLUSTER_FEES] = cluster_fees_item(sc);
+    items[MR_COST_TRAFFIC] = traffic_item(sc, r, scale);
+    items[MR_COST_TRANSFER] = transfer_item(sc, r, scale);
+    items[MR_COST_DATASTORES] = datastores_item(sc, r);
+    double total = 0;
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
+        total += items[i];
+    return total;
+}

@@ -1,0 +1,231 @@
+/* tests/e2e/test_cost.c: cost_usd_month and its cost_breakdown as `mrsim
+ * run --json` prints them, for tests/fixtures/run/cost.yaml computed by hand
+ * to the cent, and exactly constant over replications when nothing in the
+ * topology varies. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* nodes, cluster_fees, traffic, transfer, datastores */
+#define MR_COST_ITEM_COUNT_EXPECTED 5
+
+#define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml"
+
+/* stdout of `mrsim run FIXTURE ARGS`; asserts exit 0. Caller frees. */
+static char *run_json(const char *args)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s run %s --json -q %s", MRSIM_BINARY, FIXTURE, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p != NULL);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    int st = pclose(p);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s exited %d", cmd, st);
+    return buf;
+}
+
+/* The value of field ("mean", or "ci95" for its lower end) in the summary
+ * printed after "KEY": in section (the text from `after` on). */
+static double field(const char *json, const char *after, const char *key, const char *fld)
+{
+    const char *s = strstr(json, after);
+    cr_assert(s, "no %s in\n%s", after, json);
+    char pat[96];
+    snprintf(pat, sizeof pat, "\"%s\": {", key);
+    s = strstr(s, pat);
+    cr_assert(s, "no %s after %s in\n%s", key, after, json);
+    snprintf(pat, sizeof pat, "\"%s\": %s", fld, strcmp(fld, "ci95") == 0 ? "[" : "");
+    const char *v = strstr(s, pat);
+    cr_assert(v, "no %s in %.200s", fld, s);
+    return strtod(v + strlen(pat), NULL);
+}
+
+static double ci_hi(const char *json, const char *after, const char *key)
+{
+    const char *s = strstr(strstr(json, after), key);
+    const char *v = strstr(s, "\"ci95\": [");
+    char *end;
+    strtod(v + 9, &end);
+    return strtod(end + 1, NULL);
+}
+
+/* To the cent: the printed value rounds to the hand-computed cents. */
+#define EXPECT_CENTS(json, after, key, cents)                                                     \
+    do {                                                                                       \
+        double v_ = field(json, after, key, "mean");                                           \
+        cr_expect(fabs(v_ - (cents)) < 0.005, "%s: %.6f, by hand %.2f", key, v_, (double)(cents)); \
+    } while (0)
+
+Test(cost, hand_computed_scenario_to_the_cent, .timeout = 120)
+{
+    char *j = run_json("");
+    /* nodes: 1 h simulated, node-hours 3 and 2, scaled to the 730 h month of
+     * REFERENCE.md §10: (3 x 0.25 + 2 x 0.20) x 730 = 1.15 x 730 = 839.50. */
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "nodes", 839.50);
+    /* cluster_fees: 2 clusters x $0.10 per cluster-hour (Standard) x 730 h = 146.00. */
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "cluster_fees", 146.00);
+    /* traffic: health checks 2 endpoints x $0.36 = 0.72; queries: each of the
+     * 2 resolvers refreshes every 30 s plus the wait for the next query
+     * (1/50 s), from a first expiry uniform in [0, 30 s): 119 or 120 times
+     * in the hour, 238 to 240 in all, x 730 = 173,740 to 175,200 a month, x
+     * $0.54 per million = $0.0938 to $0.0946, so 0.09; traffic 0.81. */
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "traffic", 0.81);
+    /* No data store: nothing replicates, nothing is stored: real zeros. */
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "transfer", 0.00);
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "datastores", 0.00);
+    cr_assert(strstr(j, "\"transfer\": {\"mean\": 0, \"ci95\": [0, 0]"), "%s", j);
+    /* 839.50 + 146.00 + 0.81 + 0 + 0 = 986.31 (986.3138 to 986.3146). */
+    EXPECT_CENTS(j, "\"metrics\"", "cost_usd_month", 986.31);
+    free(j);
+}
+
+Test(cost, prices_and_tiers_are_overridable_from_the_command_line, .timeout = 120)
+{
+    /* Free tier: no fee; Premium-style prices for nodes. */
+    char *j = run_json("--set cost.aks_tier=free --set clusters[0].nodes.usd_per_hour=0.5 "
+                       "--set cost.tm_per_endpoint_month=1 --set cost.hours_per_month=720");
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "cluster_fees", 0.00);
+    /* (3 x 0.5 + 2 x 0.2) x 720 = 1.9 x 720 = 1368.00 */
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "nodes", 1368.00);
+    /* 2 x $1 + 238..240 x 720 x 0.54e-6 (0.0925..0.0933) = 2.09 */
+    EXPECT_CENTS(j, "\"cost_breakdown\"", "traffic", 2.09);
+    free(j);
+}
+
+Test(cost, a_static_topology_costs_the_same_in_every_replication, .timeout = 120)
+{
+    /* With the per-query price at 0 nothing billed depends on chance: every
+     * replication costs exactly 839.50 + 146 + 0.72, the CI has zero width. */
+    char *j = run_json("--set cost.tm_per_million_queries=0 -n 5");
+    cr_assert(strstr(j, "\"cost_usd_month\": {\"mean\": 986.22, \"ci95\": [986.22, 986.22], "
+                        "\"p50\": 986.22, \"p95\": 986.22, \"p99\": 986.22, \"min\": 986.22, "
+                        "\"max\": 986.22, \"n\": 5}"),
+              "%s", j);
+    /* With queries billed, nodes and fees keep a zero-width CI. */
+    free(j);
+    j = run_json("-n 5");
+    cr_expect_eq(field(j, "\"cost_breakdown\"", "nodes", "ci95"), 839.5);
+    cr_expect_eq(ci_hi(j, "\"cost_breakdown\"", "\"nodes\""), 839.5);
+    cr_expect_eq(field(j, "\"cost_breakdown\"", "cluster_fees", "ci95"), 146);
+    cr_expect_eq(ci_hi(j, "\"cost_breakdown\"", "\"cluster_fees\""), 146);
+    free(j);
+}
+
+Test(cost, the_table_lists_every_item, .timeout = 120)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s run %s -q -n 2", MRSIM_BINARY, FIXTURE);
+    FILE *p = popen(cmd, "r");
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = '\0';
+    pclose(p);
+    const char *items[] = {"cost_usd_month (USD)", "  cost: nodes (USD)",
+                           "  cost: cluster_fees (USD)", "  cost: traffic (USD)",
+                           "  cost: transfer (USD)", "  cost: datastores (USD)"};
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+        cr_expect(strstr(buf, items[i]), "no '%s' in\n%s", items[i], buf);
+    cr_expect(strstr(buf, "  cost: nodes (USD)               839.5        839.5"), "%s", buf);
+}
+
+#define FRONT_DOOR                                                                                 \
+    "--set 'traffic={kind: front_door, origins: [{cluster: aks-a, priority: 1}, "                 \
+    "{cluster: aks-b, priority: 2}]}' "
+
+Test(cost, front_door_bills_its_tier_and_its_requests, .timeout = 120)
+{
+    /* No per-request price (not published): the Standard base fee, $35. */
+    char *j = run_json(FRONT_DOOR);
+    cr_expect(strstr(j, "\"traffic\": {\"mean\": 35, \"ci95\": [35, 35]"), "%s", j);
+    free(j);
+    j = run_json(FRONT_DOOR "--set cost.front_door_tier=premium");
+    cr_expect(strstr(j, "\"traffic\": {\"mean\": 330, \"ci95\": [330, 330]"), "%s", j);
+    free(j);
+    /* At $1 per million: 100/s x 3600 s = 360,000 requests (Poisson, sd 600)
+     * x 730 = 262.8 +- 0.44 a month: 35 + 262.80 = 297.80, within 5 sd. */
+    j = run_json(FRONT_DOOR "--set cost.front_door_per_million_requests=1");
+    double v = field(j, "\"cost_breakdown\"", "traffic", "mean");
+    cr_expect(v > 297.80 - 2.2 && v < 297.80 + 2.2, "%g", v);
+    free(j);
+}
+
+Test(cost, plain_dns_bills_the_resolvers_queries_when_priced, .timeout = 120)
+{
+    const char *dns = "--set 'traffic={kind: dns, endpoints: [{cluster: aks-a, priority: 1}, "
+                      "{cluster: aks-b, priority: 2}], ttl: 30s}' ";
+    char *j = run_json(dns);
+    cr_expect(strstr(j, "\"traffic\": {\"mean\": 0, \"ci95\": [0, 0]"), "%s", j);
+    free(j);
+    /* $1 per million x 238..240 x 730 = 0.1737..0.1752, + zone 0.50 = 0.67..0.68. */
+    char args[512];
+    snprintf(args, sizeof args, "%s--set cost.dns_per_million_queries=1 "
+                                "--set cost.dns_zone_per_month=0.5", dns);
+    j = run_json(args);
+    double v = field(j, "\"cost_breakdown\"", "traffic", "mean");
+    cr_expect(v >= 0.5 + 238 * 730e-6 - 1e-9 && v <= 0.5 + 240 * 730e-6 + 1e-9, "%.6f", v);
+    free(j);
+}
+
+Test(cost, the_results_database_holds_each_item_per_replication, .timeout = 120)
+{
+    char path[] = "/tmp/mrsim-cost-db-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    remove(path);
+    char args[256];
+    snprintf(args, sizeof args, "-n 2 --db %s", path);
+    free(run_json(args));
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT count(*), min(value), max(value) FROM scalar "
+                                    "WHERE component = 'cost_breakdown' AND metric = 'nodes'",
+                                    -1, &st, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_expect_eq(sqlite3_column_int(st, 0), 2);
+    cr_expect_float_eq(sqlite3_column_double(st, 1), 839.5, 1e-9);
+    cr_expect_float_eq(sqlite3_column_double(st, 2), 839.5, 1e-9);
+    sqlite3_finalize(st);
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT count(DISTINCT metric) FROM scalar "
+                                    "WHERE component = 'cost_breakdown'",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_expect_eq(sqlite3_column_int(st, 0), MR_COST_ITEM_COUNT_EXPECTED);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    remove(path);
+}
+
+Test(cost, a_geo_replicated_sql_store_bills_both_copies_and_its_transfer, .timeout = 120)
+{
+    char *j = run_json("--set 'datastores=[{name: orders, kind: sql, primary: westeurope, "
+                       "replicas: [{region: northeurope}], usd_per_month: 740}]' "
+                       "--set 'clients[0].mix={read: 0.9, write: 0.1}' "
+                       "--set 'clients[0].uses=[orders]'");
+    /* 740 for the primary + 740 for the geo-secondary (billed as a database,
+     * REFERENCE.md §10), billed once. */
+    cr_expect(strstr(j, "\"datastores\": {\"mean\": 1480, \"ci95\": [1480, 1480]"), "%s", j);
+    /* 10 writes/s x 3600 s = 36,000 (Poisson, sd 190) x 2 KiB x 1 receiving
+     * region = 73.7 MB x 730 = 53.8 GB x $0.02 = 1.08 (+- 0.03 at 5 sd). */
+    double v = field(j, "\"cost_breakdown\"", "transfer", "mean");
+    cr_expect(v > 1.076 - 0.03 && v < 1.076 + 0.03, "%g", v);
+    free(j);
+}

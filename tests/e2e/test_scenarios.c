@@ -1,0 +1,144 @@
+/* tests/e2e/test_scenarios.c: every reference scenario in scenarios/
+ * validates, runs through the binary, and says what it was written to show
+ * (the figures each file's comments promise, within what its numbers allow). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DIR_ MRSIM_SOURCE_DIR "/scenarios"
+
+typedef struct run_out {
+    int status;
+    char *out, *err;
+} run_out;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return calloc(1, 1);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc((size_t)n + 1, 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    buf[got] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static run_out mrsim(const char *args)
+{
+    char outp[] = "/tmp/mrsim-sc-out-XXXXXX", errp[] = "/tmp/mrsim-sc-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    cr_assert(fo >= 0 && fe >= 0);
+    close(fo);
+    close(fe);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", MRSIM_BINARY, args, outp, errp);
+    int st = system(cmd);
+    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
+    remove(outp);
+    remove(errp);
+    return r;
+}
+
+static void run_free(run_out *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* The mean of metric in a result document (the first occurrence). */
+static double mean_of(const char *json, const char *metric)
+{
+    char key[96];
+    snprintf(key, sizeof key, "\"%s\": {\"mean\": ", metric);
+    const char *p = strstr(json, key);
+    cr_assert_not_null(p, "no %s in %s", metric, json);
+    return strtod(p + strlen(key), NULL);
+}
+
+Test(scenarios, every_reference_scenario_validates_and_runs, .timeout = 600)
+{
+    DIR *d = opendir(DIR_);
+    cr_assert_not_null(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+            continue;
+        char args[512];
+        snprintf(args, sizeof args, "validate " DIR_ "/%s", e->d_name);
+        run_out v = mrsim(args);
+        cr_expect_eq(v.status, 0, "%s: %s", e->d_name, v.err);
+        run_free(&v);
+        /* One replication of each, with a shortened horizon: it must build
+         * and run (what each shows is checked below and in the model tests). */
+        snprintf(args, sizeof args, "run " DIR_ "/%s -n 1 -j 1 -q --json", e->d_name);
+        run_out r = mrsim(args);
+        cr_expect_eq(r.status, 0, "%s: %s", e->d_name, r.err);
+        cr_expect(strstr(r.out, "\"availability\": {\"mean\": ") != NULL, "%s", e->d_name);
+        run_free(&r);
+        n++;
+    }
+    closedir(d);
+    cr_expect_geq(n, 9, "the reference scenarios are there");
+}
+
+Test(scenarios, front_door_fails_over_faster_than_dns_caches_allow, .timeout = 300)
+{
+    /* The traffic layers alone: without the data tier (Cosmos clients move
+     * to the surviving write region at their SDK's 5-minute refresh). */
+    run_out fd = mrsim("run " DIR_ "/active-active-fd.yaml -n 2 -q --json"
+                       " --set 'clients[0].uses=[]' --set 'clients[1].uses=[]'");
+    run_out tm = mrsim("run " DIR_ "/active-passive-tm.yaml -n 2 -q --json");
+    cr_assert_eq(fd.status, 0, "%s", fd.err);
+    cr_assert_eq(tm.status, 0, "%s", tm.err);
+    /* Front Door: two failed probes at an edge (40-70 s); Traffic Manager:
+     * 100-130 s of detection, then the caches (a tail of minutes). */
+    const char *fd_ep = strstr(fd.out, "{\"fault\": \"weu-outage\"");
+    const char *tm_ep = strstr(tm.out, "{\"fault\": \"weu-outage\"");
+    cr_assert(fd_ep && tm_ep);
+    cr_expect(mean_of(fd_ep, "rto_s") <= 80, "FD RTO %g", mean_of(fd_ep, "rto_s"));
+    cr_expect(mean_of(tm_ep, "rto_s") > 130, "TM RTO %g", mean_of(tm_ep, "rto_s"));
+    run_free(&fd);
+    run_free(&tm);
+}
+
+Test(scenarios, a_stamp_failure_is_its_populations_alone, .timeout = 300)
+{
+    run_out r = mrsim("run " DIR_ "/stamps-fd.yaml -n 2 -q --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *pops = strstr(r.out, "\"populations\"");
+    cr_assert_not_null(pops);
+    /* tenants-b (no fallback) is down for its stamp's 40 of 115 minutes;
+     * tenants-c and -d never notice; tenants-a falls back in about a minute. */
+    const char *b = strstr(pops, "\"tenants-b\"");
+    const char *c = strstr(pops, "\"tenants-c\"");
+    const char *a = strstr(pops, "\"tenants-a\"");
+    cr_assert(a && b && c);
+    double av_a = mean_of(a, "availability"), av_b = mean_of(b, "availability"),
+           av_c = mean_of(c, "availability");
+    cr_expect(av_b > 0.64 && av_b < 0.66, "tenants-b %g, expected 1 - 40/115", av_b);
+    cr_expect_eq(av_c, 1, "tenants-c %g", av_c);
+    cr_expect(av_a > 0.98 && av_a < 1, "tenants-a %g", av_a);
+    run_free(&r);
+}
+
+Test(scenarios, a_gray_failure_is_never_detected_by_probes, .timeout = 300)
+{
+    run_out r = mrsim("run " DIR_ "/gray-failure.yaml -n 2 -q --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *gray = strstr(r.out, "{\"fault\": \"gray\"");
+    const char *inv = strstr(r.out, "{\"fault\": \"probe-path\"");
+    cr_assert(gray && inv, "%s", r.out);
+    cr_expect_eq(mean_of(gray, "rto_s"), 900, "the whole gray failure");
+    cr_expect_eq(mean_of(inv, "rto_s"), 0, "requests never failed");
+    run_free(&r);
+}

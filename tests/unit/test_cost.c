@@ -1,0 +1,281 @@
+/* tests/unit/test_cost.c: each item of mr_cost_month on a scenario built by
+ * hand and a report written by hand (the scalars of cost.h's convention),
+ * each figure computed in the comments; and the cost: defaults as the
+ * binder fills them, against REFERENCE.md §10. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "mrsim/cost.h"
+#include "mrsim/error.h"
+#include "mrsim/report.h"
+
+#define CENT 0.005
+
+/* Two clusters (3 nodes at $0.25/h, 2 at $0.20/h), Traffic Manager with 2
+ * endpoints probed every 30 s, one simulated hour, the §10 default prices. */
+typedef struct fixture {
+    mr_scenario sc;
+    mr_sc_cluster clusters[2];
+    mr_sc_endpoint endpoints[2];
+    mr_sc_datastore stores[3];
+    mr_sc_replica replica;
+    size_t regions2[2];
+    mr_report *r;
+} fixture;
+
+static void setup(fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    f->clusters[0] = (mr_sc_cluster){.name = "aks-a", .nodes = {.count = 3, .usd_per_hour = 0.25}};
+    f->clusters[1] = (mr_sc_cluster){.name = "aks-b", .nodes = {.count = 2, .usd_per_hour = 0.20}};
+    mr_scenario *sc = &f->sc;
+    sc->run.horizon = 3600 * MR_S;
+    sc->clusters = f->clusters;
+    sc->nclusters = 2;
+    sc->traffic.kind = MR_TRAFFIC_TRAFFIC_MANAGER;
+    sc->traffic.endpoints = f->endpoints;
+    sc->traffic.nendpoints = 2;
+    sc->traffic.probe.interval = 30 * MR_S;
+    sc->cost = (mr_sc_cost){.currency = "USD",
+                            .hours_per_month = 730,
+                            .egress_per_gb = 0.02,
+                            .bytes_per_write = 2048,
+                            .aks_tier = MR_AKS_TIER_STANDARD,
+                            .aks_standard_per_hour = 0.10,
+                            .tm_per_million_queries = 0.54,
+                            .tm_per_endpoint_month = 0.36,
+                            .tm_fast_probe_per_endpoint_month = 1.20,
+                            .front_door_tier = MR_FD_TIER_STANDARD,
+                            .front_door_standard_per_month = 35,
+                            .front_door_premium_per_month = 330,
+                            .cosmos_per_100rus_hour = 0.008,
+                            .cosmos_multi_write_per_100rus_hour = 0.016};
+    f->r = mr_report_new();
+    mr_report_scalar(f->r, "clusters/aks-a", "node_hours", 3);
+    mr_report_scalar(f->r, "clusters/aks-b", "node_hours", 2);
+}
+
+static double item(fixture *f, mr_cost_item i)
+{
+    double items[MR_COST_ITEM_COUNT];
+    mr_cost_month(&f->sc, f->r, items);
+    return items[i];
+}
+
+Test(cost, item_names)
+{
+    cr_assert_str_eq(mr_cost_item_name(MR_COST_NODES), "nodes");
+    cr_assert_str_eq(mr_cost_item_name(MR_COST_CLUSTER_FEES), "cluster_fees");
+    cr_assert_str_eq(mr_cost_item_name(MR_COST_DATASTORES), "datastores");
+    cr_assert_str_eq(mr_cost_item_name(MR_COST_ITEM_COUNT), "?");
+}
+
+Test(cost, nodes_are_node_hours_times_price_scaled_to_the_month)
+{
+    fixture f;
+    setup(&f);
+    /* (3 x 0.25 + 2 x 0.20) x 730 / 1 h = 839.50 */
+    cr_expect_float_eq(item(&f, MR_COST_NODES), 839.50, CENT);
+    /* The same node-hours over 2 h are half the rate: 419.75. */
+    f.sc.run.horizon = 7200 * MR_S;
+    cr_expect_float_eq(item(&f, MR_COST_NODES), 419.75, CENT);
+    /* A failover surge: aks-b ran 2 nodes for 1 h and 6 for 1 h (8 node-hours)
+     * over 2 h: (6 x 0.25 + 8 x 0.20) x 365 = 3.1 x 365 = 1131.50. */
+    mr_report_free(f.r);
+    f.r = mr_report_new();
+    mr_report_scalar(f.r, "clusters/aks-a", "node_hours", 6);
+    mr_report_scalar(f.r, "clusters/aks-b", "node_hours", 8);
+    cr_expect_float_eq(item(&f, MR_COST_NODES), 1131.50, CENT);
+    mr_report_free(f.r);
+}
+
+Test(cost, a_cluster_that_reports_no_node_hours_makes_nodes_null_not_zero)
+{
+    fixture f;
+    setup(&f);
+    mr_report_free(f.r);
+    f.r = mr_report_new();
+    mr_report_scalar(f.r, "clusters/aks-a", "node_hours", 3);
+    double items[MR_COST_ITEM_COUNT];
+    cr_expect(isnan(item(&f, MR_COST_NODES)));
+    cr_expect(isnan(mr_cost_month(&f.sc, f.r, items)));
+    mr_report_free(f.r);
+}
+
+Test(cost, cluster_fees_follow_the_tier)
+{
+    fixture f;
+    setup(&f);
+    /* Standard: 2 clusters x 0.10 x 730 = 146.00, whatever the horizon. */
+    cr_expect_float_eq(item(&f, MR_COST_CLUSTER_FEES), 146.00, CENT);
+    f.sc.run.horizon = 600 * MR_S;
+    cr_expect_float_eq(item(&f, MR_COST_CLUSTER_FEES), 146.00, CENT);
+    f.sc.cost.aks_standard_per_hour = 0.2;
+    cr_expect_float_eq(item(&f, MR_COST_CLUSTER_FEES), 292.00, CENT);
+    f.sc.cost.aks_tier = MR_AKS_TIER_FREE;
+    cr_expect_float_eq(item(&f, MR_COST_CLUSTER_FEES), 0, 1e-12);
+    mr_report_free(f.r);
+}
+
+Test(cost, traffic_manager_bills_the_resolvers_refreshes_and_the_endpoints)
+{
+    fixture f;
+    setup(&f);
+    /* Nothing refreshed: the health checks alone, 2 x 0.36 = 0.72. */
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 0.72, 1e-9);
+    /* 1000 + 500 refreshes in 1 h: 1500 x 730 = 1,095,000 a month x 0.54e-6
+     * = 0.5913; + 0.72 = 1.3113. Other components' refreshes do not count. */
+    mr_report_scalar(f.r, "resolvers/isp-eu", "refreshes", 1000);
+    mr_report_scalar(f.r, "resolvers/isp-us", "refreshes", 500);
+    mr_report_scalar(f.r, "clients/users", "refreshes", 1e9);
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 1.3113, 1e-9);
+    /* Fast probing (10 s): 2 x 1.20 more = 3.7113. */
+    f.sc.traffic.probe.interval = 10 * MR_S;
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 3.7113, 1e-9);
+    mr_report_free(f.r);
+}
+
+Test(cost, front_door_bills_its_tier_and_requests_when_priced)
+{
+    fixture f;
+    setup(&f);
+    f.sc.traffic.kind = MR_TRAFFIC_FRONT_DOOR;
+    mr_report_scalar(f.r, "resolvers/isp", "refreshes", 1e6); /* no DNS answer to bill */
+    /* No request count reported yet, per-request prices 0: the base fee. */
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 35, 1e-9);
+    f.sc.cost.front_door_tier = MR_FD_TIER_PREMIUM;
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 330, 1e-9);
+    /* 1e6 requests in 1 h: 730e6 a month; x $0.50 per million = 365; x 1000
+     * bytes = 730 GB x $0.10 = 73. 330 + 365 + 73 = 768. */
+    mr_report_scalar(f.r, "traffic", "requests", 1e6);
+    f.sc.cost.front_door_per_million_requests = 0.5;
+    f.sc.cost.front_door_bytes_per_request = 1000;
+    f.sc.cost.front_door_per_gb = 0.1;
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 768, 1e-6);
+    mr_report_free(f.r);
+}
+
+Test(cost, plain_dns_is_free_until_priced)
+{
+    fixture f;
+    setup(&f);
+    f.sc.traffic.kind = MR_TRAFFIC_DNS;
+    mr_report_scalar(f.r, "resolvers/isp", "refreshes", 2000);
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 0, 1e-12);
+    /* 2000 x 730 = 1.46e6 queries x $0.40 per million = 0.584; + zone 0.50. */
+    f.sc.cost.dns_per_million_queries = 0.40;
+    f.sc.cost.dns_zone_per_month = 0.50;
+    cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 1.084, 1e-9);
+    mr_report_free(f.r);
+}
+
+Test(cost, transfer_is_a_real_zero_without_stores_and_bills_replicated_writes)
+{
+    fixture f;
+    setup(&f);
+    double items[MR_COST_ITEM_COUNT];
+    mr_cost_month(&f.sc, f.r, items);
+    cr_expect(!isnan(items[MR_COST_TRANSFER]));
+    cr_expect_eq(items[MR_COST_TRANSFER], 0);
+    cr_expect_eq(items[MR_COST_DATASTORES], 0);
+    /* 1e6 writes of 2 KiB shipped in 1 h = 2.048e9 B = 2.048 GB x $0.02 x 730
+     * = 29.9008; a second store's 1.024e9 B adds half: 44.8512. */
+    mr_report_scalar(f.r, "data/orders", "replicated_bytes", 1e6 * 2048);
+    cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 29.9008, 1e-9);
+    mr_report_scalar(f.r, "data/catalog", "replicated_bytes", 0.5e6 * 2048);
+    cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 44.8512, 1e-9);
+    mr_report_free(f.r);
+}
+
+Test(cost, datastores_price_instances_replicas_and_cosmos_throughput)
+{
+    fixture f;
+    setup(&f);
+    f.replica = (mr_sc_replica){.region = 1};
+    f.regions2[0] = 0;
+    f.regions2[1] = 1;
+    /* sql at $740 with one geo-secondary: billed twice, 1480. */
+    f.stores[0] = (mr_sc_datastore){.name = "orders", .kind = MR_STORE_SQL, .usd_per_month = 740,
+                                    .replicas = &f.replica, .nreplicas = 1};
+    /* cosmos 10,000 RU/s in 2 regions, one write region: 100 x 0.008 x 730 x
+     * 2 = 1168 (§10's example: $584 a month per region). */
+    f.stores[1] = (mr_sc_datastore){.name = "catalog", .kind = MR_STORE_COSMOS, .ru_per_s = 10000,
+                                    .regions = {.v = f.regions2, .n = 2},
+                                    .write_regions = {.v = f.regions2, .n = 1}};
+    /* blob at $50: the redundancy option's price includes the copies. */
+    f.stores[2] = (mr_sc_datastore){.name = "files", .kind = MR_STORE_BLOB, .usd_per_month = 50,
+                                    .replicas = &f.replica, .nreplicas = 1};
+    f.sc.datastores = f.stores;
+    f.sc.ndatastores = 3;
+    cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 1168 + 50, 1e-9);
+    /* Multi-region writes: 100 x 0.016 x 730 x 2 = 2336 (§10's example). */
+    f.stores[1].write_regions.n = 2;
+    cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50, 1e-9);
+    /* Another model's own cost_usd_month adds; the whole-system "" one is
+     * the metric itself and does not. */
+    mr_report_scalar(f.r, "dependencies/fw", "cost_usd_month", 7.5);
+    mr_report_scalar(f.r, "", "cost_usd_month", 1e6);
+    cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50 + 7.5, 1e-9);
+    /* A store that reports its own cost is not priced again from the
+     * scenario: orders' 1480 gives way to its 1500. */
+    mr_report_scalar(f.r, "data/orders", "cost_usd_month", 1500);
+    cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1500 + 2336 + 50 + 7.5, 1e-9);
+    mr_report_free(f.r);
+}
+
+Test(cost, the_total_is_the_sum_of_the_items)
+{
+    fixture f;
+    setup(&f);
+    mr_report_scalar(f.r, "resolvers/isp", "refreshes", 240);
+    double items[MR_COST_ITEM_COUNT];
+    double total = mr_cost_month(&f.sc, f.r, items);
+    double sum = 0;
+    for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
+        sum += items[i];
+    cr_expect_eq(total, sum);
+    /* 839.50 + 146 + (0.72 + 240 x 730 x 0.54e-6 = 0.814608) = 986.314608 */
+    cr_expect_float_eq(total, 986.314608, 1e-9);
+    mr_report_free(f.r);
+}
+
+Test(cost, defaults_are_reference_md_s10)
+{
+    mr_diag *d = mr_diag_new();
+    mr_scenario *sc = NULL;
+    int rc = mr_scenario_load(MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml", NULL, 0, &sc, d);
+    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
+    const mr_sc_cost *c = &sc->cost;
+    cr_expect_eq(c->aks_tier, MR_AKS_TIER_STANDARD);
+    cr_expect_float_eq(c->aks_standard_per_hour, 0.10, 1e-12);
+    cr_expect_float_eq(c->tm_per_million_queries, 0.54, 1e-12);
+    cr_expect_float_eq(c->tm_per_endpoint_month, 0.36, 1e-12);
+    cr_expect_float_eq(c->tm_fast_probe_per_endpoint_month, 1.20, 1e-12);
+    cr_expect_eq(c->front_door_tier, MR_FD_TIER_STANDARD);
+    cr_expect_float_eq(c->front_door_standard_per_month, 35, 1e-12);
+    cr_expect_float_eq(c->front_door_premium_per_month, 330, 1e-12);
+    cr_expect_eq(c->front_door_per_million_requests, 0);
+    cr_expect_eq(c->front_door_per_gb, 0);
+    cr_expect_eq(c->front_door_bytes_per_request, 0);
+    cr_expect_eq(c->dns_per_million_queries, 0);
+    cr_expect_eq(c->dns_zone_per_month, 0);
+    cr_expect_float_eq(c->cosmos_per_100rus_hour, 0.008, 1e-12);
+    cr_expect_float_eq(c->cosmos_multi_write_per_100rus_hour, 0.016, 1e-12);
+    cr_expect_str_eq(mr_scenario_value(sc, "cost.aks_tier"), "standard");
+    mr_scenario_free(sc);
+    mr_diag_free(d);
+}
+
+Test(cost, a_bad_tier_is_refused_with_its_choices)
+{
+    mr_diag *d = mr_diag_new();
+    mr_scenario *sc = NULL;
+    const char *sets[] = {"cost.aks_tier=gold", "cost.front_door_tier=premium"};
+    int rc = mr_scenario_load(MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml", sets, 2, &sc, d);
+    cr_assert_eq(rc, MR_ESCENARIO);
+    cr_assert_eq(mr_diag_count(d), 1);
+    cr_expect(strstr(mr_diag_line(d, 0), "gold") && strstr(mr_diag_line(d, 0), "standard"), "%s",
+              mr_diag_line(d, 0));
+    mr_diag_free(d);
+}
