@@ -48,6 +48,11 @@ static int dns_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher, "endpoint", diag);
 }
 
+static void dns_start(mr_component *self, mr_sim *sim)
+{
+    ((mr_dns_state *)self->state)->faults.table = mr__faults_of(sim);
+}
+
 static int serves(const mr_cluster_state *c, mr_time now)
 {
     return mr_cluster_up(c) && mr_cluster_request_fail_share(c, now) < 1;
@@ -138,6 +143,7 @@ const mr_model mr_model_traffic_dns = {
     .state_size = sizeof(mr_dns_state),
     .init = dns_init,
     .link = dns_link,
+    .start = dns_start,
     .handle = dns_handle,
     .report = dns_report,
     .event_name = dns_event_name,

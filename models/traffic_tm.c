@@ -88,6 +88,7 @@ static int tm_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 static void tm_start(mr_component *self, mr_sim *sim)
 {
     const mr_tm_cfg *cfg = self->cfg;
+    ((mr_tm_state *)self->state)->faults.table = mr__faults_of(sim);
     /* Location 0's phases are drawn first, endpoint by endpoint, so a
      * single location draws exactly what rule 1 describes. */
     for (int64_t l = 0; l < locations(cfg); l++)

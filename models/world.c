@@ -72,7 +72,7 @@ uint32_t mr__traffic_answer(const mr_component *t, mr_rng *r, int64_t origin, mr
     /* An outage of the authority fails the query; a misconfigured record is
      * answered, wrongly, and cached like any other answer. */
     if (mr__fault_set_any(&tf->outage)) {
-        double share = mr__fault_set_share(&tf->outage, NULL, now);
+        double share = mr__fault_set_share(&tf->outage, tf->table, now);
         if (share >= 1 || mr_rng_uniform(r) < share)
             return MR_NO_ANSWER;
     }
