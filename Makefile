@@ -1,6 +1,8 @@
 # mrsim: the two commands of the quick start.
 #   make run    install what is missing, build, run the main job
 #   make test   install what is missing, build, run the whole suite through CTest
+#   make test-mpi  the same with Open MPI (MRSIM_MPI=ON, in build-mpi): the
+#               MPI tests run mrsim under mpirun with 2 and 3 ranks
 # Everything else is CMake; this file only sets up and delegates.
 
 BUILD    ?= build
@@ -14,8 +16,11 @@ endif
 # Debian/Ubuntu package names of every build and run-time dependency.
 PACKAGES := cmake make gcc pkg-config libgsl-dev libyaml-dev libsqlite3-dev \
             libncurses-dev libcriterion-dev gnuplot-nox sqlite3
+# Only for the MPI build (MRSIM_MPI=ON): the library, headers and mpirun.
+MPI_PACKAGES := libopenmpi-dev openmpi-bin
+BUILD_MPI ?= build-mpi
 
-.PHONY: run test build deps clean bench
+.PHONY: run test build deps deps-mpi build-mpi test-mpi clean bench
 
 # The main job: the three topologies of the reference architecture under one
 # region outage, side by side with paired 95% CIs (scenarios/compare-topologies.yaml).
@@ -32,11 +37,12 @@ build: deps
 bench: build
 	./$(BUILD)/bench/phold-compare
 
-# Install only the packages that are missing; apt-get needs a fresh package
-# list first on a new machine. Root installs directly, others through sudo.
-deps:
+# Install only the packages of $(1) that are missing; apt-get needs a fresh
+# package list first on a new machine. Root installs directly, others
+# through sudo.
+define install_missing
 	@missing=""; \
-	for p in $(PACKAGES); do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -49,6 +55,21 @@ deps:
 	else echo "mrsim: error: not root and sudo not found; as root run: apt-get update && apt-get install -y$$missing" >&2; exit 1; fi; \
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing
+endef
+
+deps:
+	$(call install_missing,$(PACKAGES))
+
+deps-mpi: deps
+	$(call install_missing,$(MPI_PACKAGES))
+
+build-mpi: deps-mpi
+	cmake -S . -B $(BUILD_MPI) -DCMAKE_BUILD_TYPE=Release -DMRSIM_MPI=ON $(CMAKE_ARGS)
+	cmake --build $(BUILD_MPI) -j $(JOBS)
+
+# The MPI tests, and the tests of the runner and the CLI, on the MPI build.
+test-mpi: build-mpi
+	ctest --test-dir $(BUILD_MPI) --output-on-failure -j $(JOBS) -R 'mpi_|replicate|hist_pack|e2e_test_run|e2e_test_jobs'
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) $(BUILD_MPI) build-asan

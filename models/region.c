@@ -41,7 +41,12 @@ static void region_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     mr_msg_fault m;
     memcpy(&m, ev->payload.bytes, sizeof m);
     if (m.kind != MR_FAULT_NETWORK_PARTITION || st->faults == NULL || m.fault >= st->faults->n) {
-        mr__fault_count(&st->down, ev);
+        /* A partial outage (severity < 1, or a ramp) fails that share of
+         * what reaches the region; a whole one takes everything down. */
+        if ((m.flags & MR_FAULT_F_RAMP) || m.severity < 1)
+            mr__fault_set_apply(&st->partial, ev);
+        else
+            mr__fault_count(&st->down, ev);
         return;
     }
     const mr_fault_cfg *fc = &st->faults->f[m.fault];

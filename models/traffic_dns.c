@@ -49,19 +49,12 @@ static int dns_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_dns_cfg *cfg = self->cfg;
     mr_dns_state *st = self->state;
-    int rc = MR_OK;
-    for (int64_t e = 0; e < cfg->n; e++) {
-        mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "endpoint", diag);
-        if (c == NULL)
-            rc = MR_ENOCOMP;
-        else
-            st->cl[e] = c->state;
-    }
-    if (cfg->watcher >= 0 && mr_sim_component(sim, (uint32_t)cfg->watcher) == NULL) {
-        mr_diag_error(diag, NULL, "%s: its watcher is no component", self->name);
-        rc = MR_ENOCOMP;
-    }
-    return rc;
+    return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher, "endpoint", diag);
+}
+
+static void dns_start(mr_component *self, mr_sim *sim)
+{
+    ((mr_dns_state *)self->state)->faults.table = mr__faults_of(sim);
 }
 
 static int serves(const mr_cluster_state *c, mr_time now)
@@ -162,6 +155,7 @@ const mr_model mr_model_traffic_dns = {
     .state_size = sizeof(mr_dns_state),
     .init = dns_init,
     .link = dns_link,
+    .start = dns_start,
     .handle = dns_handle,
     .report = dns_report,
     .event_name = dns_event_name,

@@ -99,24 +99,13 @@ static int fd_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
-    int rc = MR_OK;
-    for (int64_t e = 0; e < cfg->n; e++) {
-        mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "origin", diag);
-        if (c == NULL)
-            rc = MR_ENOCOMP;
-        else
-            st->cl[e] = c->state;
-    }
-    if (cfg->watcher >= 0 && mr_sim_component(sim, (uint32_t)cfg->watcher) == NULL) {
-        mr_diag_error(diag, NULL, "%s: its watcher is no component", self->name);
-        rc = MR_ENOCOMP;
-    }
-    return rc;
+    return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher, "origin", diag);
 }
 
 static void fd_start(mr_component *self, mr_sim *sim)
 {
     const mr_fd_cfg *cfg = self->cfg;
+    ((mr_fd_state *)self->state)->faults.table = mr__faults_of(sim);
     for (int64_t p = 0; p < cfg->pops; p++)
         for (int64_t e = 0; e < cfg->n; e++) {
             probe_msg m = {(uint32_t)p, (uint32_t)e};
@@ -219,7 +208,7 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t h
     mr_fd_state *st = fd->state;
     st->requests++;
     if (mr__fault_set_any(&st->faults.outage)) {
-        double share = mr__fault_set_share(&st->faults.outage, NULL, now);
+        double share = mr__fault_set_share(&st->faults.outage, st->faults.table, now);
         if (share >= 1 || mr_rng_uniform(r) < share)
             return MR_NO_ANSWER;
     }

@@ -92,25 +92,13 @@ static int tm_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_tm_cfg *cfg = self->cfg;
     mr_tm_state *st = self->state;
-    int rc = MR_OK;
-    if (cfg->watcher > 0 && mr_sim_component(sim, (uint32_t)(cfg->watcher - 1)) == NULL) {
-        mr_diag_error(diag, NULL, "%s: its watcher (component %lld) does not exist", self->name,
-                      (long long)(cfg->watcher - 1));
-        rc = MR_ENOCOMP;
-    }
-    for (int64_t e = 0; e < cfg->n; e++) {
-        mr_component *c = mr__world_expect(sim, self, cfg->cluster[e], "cluster", "endpoint", diag);
-        if (c == NULL)
-            rc = MR_ENOCOMP;
-        else
-            st->cl[e] = c->state;
-    }
-    return rc;
+    return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher - 1, "endpoint", diag);
 }
 
 static void tm_start(mr_component *self, mr_sim *sim)
 {
     const mr_tm_cfg *cfg = self->cfg;
+    ((mr_tm_state *)self->state)->faults.table = mr__faults_of(sim);
     /* Location 0's phases are drawn first, endpoint by endpoint, so a
      * single location draws exactly what rule 1 describes. */
     for (int64_t l = 0; l < locations(cfg); l++)

@@ -17,6 +17,26 @@ mr_component *mr__world_expect(mr_sim *sim, const mr_component *self, int64_t id
     return c;
 }
 
+int mr__traffic_link(mr_sim *sim, const mr_component *self, const int64_t *cluster, int64_t n,
+                     const mr_cluster_state **cl, int64_t watcher, const char *role,
+                     mr_diag *diag)
+{
+    int rc = MR_OK;
+    for (int64_t e = 0; e < n; e++) {
+        mr_component *c = mr__world_expect(sim, self, cluster[e], "cluster", role, diag);
+        if (c == NULL)
+            rc = MR_ENOCOMP;
+        else
+            cl[e] = c->state;
+    }
+    if (watcher >= 0 && (watcher > UINT32_MAX || mr_sim_component(sim, (uint32_t)watcher) == NULL)) {
+        mr_diag_error(diag, NULL, "%s: its watcher (component %lld) does not exist", self->name,
+                      (long long)watcher);
+        rc = MR_ENOCOMP;
+    }
+    return rc;
+}
+
 extern const mr_model mr_model_traffic_tm, mr_model_traffic_fd, mr_model_traffic_dns;
 
 int mr__traffic_fault(mr_traffic_faults *tf, const mr_event *ev)
@@ -52,7 +72,7 @@ uint32_t mr__traffic_answer(const mr_component *t, mr_rng *r, int64_t origin, mr
     /* An outage of the authority fails the query; a misconfigured record is
      * answered, wrongly, and cached like any other answer. */
     if (mr__fault_set_any(&tf->outage)) {
-        double share = mr__fault_set_share(&tf->outage, NULL, now);
+        double share = mr__fault_set_share(&tf->outage, tf->table, now);
         if (share >= 1 || mr_rng_uniform(r) < share)
             return MR_NO_ANSWER;
     }

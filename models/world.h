@@ -139,7 +139,8 @@ typedef struct mr_region_state {
     int32_t down;        /* outages in force; up when 0 */
     int32_t cut_clients; /* partitions between the clients and the region */
     int32_t cut[MR_MAX_REGIONS]; /* partitions between it and region i */
-    const mr_faults_cfg *faults; /* to read a partition's peer */
+    const mr_faults_cfg *faults; /* to read a partition's peer, a ramp */
+    mr_fault_set partial; /* partial outages: that share of requests and probes fails */
 } mr_region_state;
 
 /* Whether traffic from clients whose origin is region `from` (-1: the
@@ -272,18 +273,23 @@ static inline mr_time mr__next_on_grid(mr_time phase, mr_time interval, mr_time 
  * path sees (DESIGN.md "Global traffic layer"). */
 static inline double mr_cluster_request_fail_share(const mr_cluster_state *c, mr_time now)
 {
-    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray))
+    const mr_fault_set *r = &c->region->partial;
+    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray) && !mr__fault_set_any(r))
         return 0;
     return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
-                   (1 - mr__fault_set_share(&c->gray, c->faults, now));
+                   (1 - mr__fault_set_share(&c->gray, c->faults, now)) *
+                   (1 - mr__fault_set_share(r, c->faults, now));
 }
 
 static inline double mr_cluster_probe_fail_share(const mr_cluster_state *c, mr_time now)
 {
-    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray_probe))
+    const mr_fault_set *r = &c->region->partial;
+    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray_probe) &&
+        !mr__fault_set_any(r))
         return 0;
     return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
-                   (1 - mr__fault_set_share(&c->gray_probe, c->faults, now));
+                   (1 - mr__fault_set_share(&c->gray_probe, c->faults, now)) *
+                   (1 - mr__fault_set_share(r, c->faults, now));
 }
 
 /* Whether a health probe of the cluster succeeds now; u is uniform [0, 1). */
@@ -299,9 +305,17 @@ static inline int mr_cluster_probe_ok(const mr_cluster_state *c, mr_time now, do
 
 /* Faults of the traffic layer itself, kept by every kind. */
 typedef struct mr_traffic_faults {
+    const mr_faults_cfg *table; /* for ramped outages (set at start) */
     mr_fault_set outage; /* traffic_layer_outage: queries (Front Door: requests) fail */
     int32_t misconfig;   /* dns_misconfig in force: the record points nowhere */
 } mr_traffic_faults;
+
+/* Links a traffic layer's n endpoints (cluster component ids) to their
+ * clusters' states, and checks its watcher (-1: none) exists. Returns
+ * MR_OK or MR_ENOCOMP after a diagnostic naming what is missing. */
+int mr__traffic_link(mr_sim *sim, const mr_component *self, const int64_t *cluster, int64_t n,
+                     const mr_cluster_state **cl, int64_t watcher, const char *role,
+                     mr_diag *diag);
 
 /* Applies a traffic-layer fault message; 1 if ev was one. */
 int mr__traffic_fault(mr_traffic_faults *tf, const mr_event *ev);

@@ -15,6 +15,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "mrsim/alloc.h"
+#include "mrsim/error.h"
 #include "mrsim/stats.h"
 
 /* A value at or above MR_HIST_MIN lies in octave e when frexp gives it the
@@ -256,6 +257,93 @@ double mr_hist_mean(const mr_hist *h)
 int mr_hist_is_exact(const mr_hist *h)
 {
     return h->n <= MR_HIST_EXACT;
+}
+
+/* Layout: n, zero, n_exact, the number of non-empty buckets (uint64);
+ * lo_exp, n_oct (int64); sum, min, max; then (index, count) per non-empty
+ * bucket (uint64 each), then the exact values. Only non-empty buckets
+ * travel: a replication's histogram spans a few dozen octaves of 128
+ * buckets, most of them empty. */
+enum { HIST_HEAD = 4 * 8 + 2 * 8 + 3 * 8 };
+
+static size_t put(unsigned char *buf, size_t cap, size_t at, const void *v, size_t len)
+{
+    if (buf != NULL && at + len <= cap)
+        memcpy(buf + at, v, len);
+    return at + len;
+}
+
+size_t mr_hist_pack(const mr_hist *h, void *vbuf, size_t cap)
+{
+    unsigned char *buf = vbuf;
+    size_t len = (size_t)h->n_oct * MR_HIST_SUB;
+    uint64_t nnz = 0;
+    for (size_t i = 0; i < len; i++)
+        nnz += h->counts[i] != 0;
+    uint64_t head[4] = {h->n, h->zero, h->n_exact, nnz};
+    int64_t range[2] = {h->lo_exp, h->n_oct};
+    double sums[3] = {h->sum, h->min, h->max};
+    size_t need = HIST_HEAD + (size_t)nnz * 16 + h->n_exact * sizeof(double);
+    if (buf == NULL || cap < need)
+        return need;
+    size_t at = put(buf, cap, 0, head, sizeof head);
+    at = put(buf, cap, at, range, sizeof range);
+    at = put(buf, cap, at, sums, sizeof sums);
+    for (size_t i = 0; i < len; i++) {
+        if (h->counts[i] == 0)
+            continue;
+        uint64_t pair[2] = {i, h->counts[i]};
+        at = put(buf, cap, at, pair, sizeof pair);
+    }
+    if (h->n_exact > 0)
+        put(buf, cap, at, h->exact, h->n_exact * sizeof(double));
+    return need;
+}
+
+int mr_hist_unpack(mr_hist *h, const void *vbuf, size_t len)
+{
+    const unsigned char *buf = vbuf;
+    uint64_t head[4];
+    int64_t range[2];
+    double sums[3];
+    if (len < HIST_HEAD)
+        return MR_EINVAL;
+    memcpy(head, buf, sizeof head);
+    memcpy(range, buf + sizeof head, sizeof range);
+    memcpy(sums, buf + sizeof head + sizeof range, sizeof sums);
+    uint64_t n = head[0], n_exact = head[2], nnz = head[3];
+    if (range[1] < 0 || range[1] > 4096 || range[0] < -4096 || range[0] > 4096 ||
+        n_exact != (n <= MR_HIST_EXACT ? n : 0) || nnz > (uint64_t)range[1] * MR_HIST_SUB ||
+        len != HIST_HEAD + nnz * 16 + n_exact * sizeof(double))
+        return MR_EINVAL;
+    size_t nbuckets = (size_t)range[1] * MR_HIST_SUB;
+    uint64_t *counts = range[1] > 0 ? mr_xcalloc(nbuckets, sizeof *counts) : NULL;
+    const unsigned char *p = buf + HIST_HEAD;
+    for (uint64_t k = 0; k < nnz; k++, p += 16) {
+        uint64_t pair[2];
+        memcpy(pair, p, sizeof pair);
+        if (pair[0] >= nbuckets) {
+            free(counts);
+            return MR_EINVAL;
+        }
+        counts[pair[0]] = pair[1];
+    }
+    mr_hist_fini(h);
+    mr_hist_init(h);
+    h->counts = counts;
+    h->lo_exp = (int)range[0];
+    h->n_oct = (int)range[1];
+    if (n_exact > 0) {
+        ensure_exact(h);
+        memcpy(h->exact, p, n_exact * sizeof(double));
+    }
+    h->n = n;
+    h->zero = head[1];
+    h->n_exact = (size_t)n_exact;
+    h->sum = sums[0];
+    h->min = sums[1];
+    h->max = sums[2];
+    return MR_OK;
 }
 
 /* *i walks the zero bucket (position 0), then counts[*i - 1]. */

@@ -32,6 +32,13 @@ typedef struct mr_runner {
     mr_progress_fn progress; /* optional */
     void *progress_ctx;
     const atomic_int *stop;  /* optional: nonzero (a signal) hands out no more replications */
+    /* Optional, for a run spread over MPI ranks: the state of a replication
+     * that its row does not hold (run.c's client-RTO histogram). pack writes
+     * replication rep's state into buf when it fits in cap bytes and returns
+     * its size either way; unpack restores it, on every rank that did not
+     * run rep, from the len bytes pack wrote. Without them only rows travel. */
+    size_t (*pack)(void *ctx, uint64_t rep, void *buf, size_t cap);
+    int (*unpack)(void *ctx, uint64_t rep, const void *buf, size_t len);
 } mr_runner;
 
 /* Runs replications first .. replications - 1; out receives their rows, row
@@ -43,6 +50,30 @@ typedef struct mr_runner {
  * (always 0 .. k-1 for some k) run to their end. MR_EINTR when *stop cut
  * the run short and none failed. MR_EINVAL for a bad spec. */
 int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep);
+
+/* MPI (a MRSIM_MPI build started by mpirun): mr_replicate splits
+ * first .. replications - 1 into one contiguous block per rank (rank 0 has
+ * the lowest, hence replication 0 and its trace), each rank runs its block
+ * over its own --jobs threads, and every rank then holds every row and
+ * packed state (an all-gather), so that every rank takes the same decisions
+ * (sequential stopping, failures) and the same calls follow. Rows are the
+ * same bits as in one process, so the result is identical for any number of
+ * ranks. Every rank computes the result; only rank 0 may print or write
+ * files (callers check mr_mpi_rank()). Without MPI, or when MPI was not
+ * initialised (the tests), rank 0 of 1. */
+int mr_mpi_rank(void);
+int mr_mpi_size(void);
+
+/* For the program's main only. mr_mpi_init initialises MPI (a no-op in a
+ * build without it); on ranks other than 0 it sends stdout to /dev/null and
+ * holds stderr back. mr_mpi_finish(status) agrees on the exit status with
+ * the other ranks and finalises: every rank returns rank 0's status, or,
+ * when rank 0 succeeded and another rank failed on its own (a file missing
+ * on its node), that rank's, whose held-back stderr is then printed. A rank
+ * that stops early is seen by the others at their next mr_replicate, which
+ * then fails with MR_EIO instead of waiting for it forever. */
+void mr_mpi_init(int *argc, char ***argv);
+int mr_mpi_finish(int status);
 
 /* The number of online processors (the default of --jobs), at least 1. */
 int mr_cpu_count(void);

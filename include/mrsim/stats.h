@@ -97,6 +97,13 @@ double mr_hist_quantile(const mr_hist *h, double q);
 double mr_hist_mean(const mr_hist *h);
 /* 1 while quantiles are exact. */
 int mr_hist_is_exact(const mr_hist *h);
+/* The histogram as bytes, to send it to another process of the same build
+ * (MPI): writes them to buf when they fit in cap and returns their number
+ * either way. mr_hist_unpack makes an initialised h the same histogram, bit
+ * for bit (merging it gives what merging the original gives); MR_EINVAL for
+ * bytes mr_hist_pack did not write. */
+size_t mr_hist_pack(const mr_hist *h, void *buf, size_t cap);
+int mr_hist_unpack(mr_hist *h, const void *buf, size_t len);
 
 /* Iterates the non-empty buckets in increasing order: call with *i = 0;
  * returns 1 and sets lower bound and count while there is one, 0 at the end.

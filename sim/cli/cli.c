@@ -257,6 +257,13 @@ int mr_cli_db_open(mr_cli_common *c)
 {
     if (c->db_path == NULL)
         return MR_OK;
+    if (mr_mpi_size() > 1) {
+        /* The database records what each replication leaves behind on the
+         * rank that ran it; those records do not travel to rank 0 yet. */
+        fprintf(stderr, "mrsim: error: --db is not supported under mpirun yet: run without "
+                        "mpirun, or without --db\n");
+        return MR_EINVAL;
+    }
     char err[600];
     int rc = mr_db_open(c->db_path, &c->db, err, sizeof err);
     if (rc != MR_OK)

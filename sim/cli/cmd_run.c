@@ -73,7 +73,9 @@ int mr_cmd_run(int argc, char **argv)
         rc = mr_build_check(sc, diag);
     if (rc == MR_OK)
         rc = mr_cli_db_open(&c);
-    if (rc == MR_OK && trace_path) {
+    /* Under MPI replication 0, the one traced, runs on rank 0: the only
+     * rank that writes files. */
+    if (rc == MR_OK && trace_path && mr_mpi_rank() == 0) {
         opts.trace = fopen(trace_path, "w");
         if (opts.trace == NULL) {
             fprintf(stderr, "mrsim: error: %s: cannot open for writing: %s\n", trace_path,

@@ -2,6 +2,7 @@
  * error codes into exit statuses (CLI.md). */
 #include "cli.h"
 #include "mrsim/error.h"
+#include "mrsim/runner.h"
 
 int mr_cli_exit_code(int rc)
 {
@@ -23,5 +24,8 @@ int mr_cli_exit_code(int rc)
 
 int main(int argc, char **argv)
 {
-    return mr_cli_main(argc, argv);
+    /* Under mpirun every rank runs the whole command; mr_replicate splits
+     * the replications and gathers them, rank 0 alone prints (runner.h). */
+    mr_mpi_init(&argc, &argv);
+    return mr_mpi_finish(mr_cli_main(argc, argv));
 }

@@ -140,11 +140,13 @@ static void check_fault(const mr_scenario *sc, const mr_sc_fault *f, mr_diag *di
     }
     int partial = f->ramp || f->severity < 1;
     int may_be_partial = f->kind == MR_FAULT_CLUSTER_FAILURE ||
-                         f->kind == MR_FAULT_INGRESS_FAILURE || f->kind == MR_FAULT_GRAY_FAILURE;
+                         f->kind == MR_FAULT_INGRESS_FAILURE || f->kind == MR_FAULT_GRAY_FAILURE ||
+                         f->kind == MR_FAULT_REGION_OUTAGE ||
+                         f->kind == MR_FAULT_TRAFFIC_LAYER_OUTAGE;
     if (partial && !may_be_partial) {
         snprintf(what, sizeof what,
-                 "fault '%s': a partial %s (severity, ramp: only cluster, ingress and gray "
-                 "failures)",
+                 "fault '%s': a partial %s (severity, ramp: region, cluster, ingress, gray "
+                 "and traffic-layer faults only)",
                  f->name, mr_fault_kind_name(f->kind));
         unsupported(diag, &f->mark, rc, what);
     }

@@ -7,15 +7,25 @@
  * Indices are handed out in order, so when a failure or a stop request ends
  * the hand-out, the replications that ran are exactly first .. next-1: the
  * lowest failing index is the same for any --jobs, and a sink that commits
- * in order has no gap. */
+ * in order has no gap. Under MPI each rank runs one block of indices this
+ * way, then the blocks' rows are all-gathered into the same slots
+ * (runner.h). */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "mpi_sync.h"
 #include "mrsim/alloc.h"
+#include "mrsim/config.h"
 #include "mrsim/error.h"
 #include "mrsim/runner.h"
+
+#if MRSIM_MPI
+#include <limits.h>
+#include <mpi.h>
+#include <string.h>
+#endif
 
 typedef struct shared {
     const mr_runner *spec;
@@ -24,6 +34,7 @@ typedef struct shared {
     pthread_mutex_t lock;
     pthread_cond_t done_cv;
     uint64_t next; /* next index to hand out */
+    uint64_t end;  /* one past the last index to hand out */
     uint64_t done; /* finished replications */
     int failed;    /* a replication failed: hand out no more */
     uint64_t live; /* workers not yet returned */
@@ -41,7 +52,7 @@ static void *worker(void *arg)
     for (;;) {
         pthread_mutex_lock(&sh->lock);
         uint64_t rep =
-            sh->next < spec->replications && !stopping(sh) ? sh->next++ : UINT64_MAX;
+            sh->next < sh->end && !stopping(sh) ? sh->next++ : UINT64_MAX;
         pthread_mutex_unlock(&sh->lock);
         if (rep == UINT64_MAX) {
             pthread_mutex_lock(&sh->lock);
@@ -64,14 +75,14 @@ static void *worker(void *arg)
     }
 }
 
-int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
+/* Runs replications lo .. hi - 1 (lo < hi) over spec->jobs threads, rcs[rep]
+ * receiving each one's code; progress counts from 1 to hi - lo. Returns one
+ * past the last index handed out (hi unless a failure or a stop ended the
+ * hand-out). */
+static uint64_t run_range(const mr_runner *spec, double *out, int *rcs, uint64_t lo, uint64_t hi)
 {
-    if (spec == NULL || out == NULL || spec->run == NULL || spec->replications == 0 ||
-        spec->first >= spec->replications || spec->jobs < 1)
-        return MR_EINVAL;
-    shared sh = {.spec = spec, .out = out, .next = spec->first};
-    uint64_t count = spec->replications - spec->first;
-    sh.rcs = mr_xcalloc(spec->replications, sizeof *sh.rcs);
+    shared sh = {.spec = spec, .out = out, .rcs = rcs, .next = lo, .end = hi};
+    uint64_t count = hi - lo;
     pthread_mutex_init(&sh.lock, NULL);
     pthread_cond_init(&sh.done_cv, NULL);
 
@@ -113,19 +124,180 @@ int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
     for (uint64_t i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
 
-    int rc = sh.next < spec->replications ? MR_EINTR : MR_OK;
-    for (uint64_t i = spec->first; i < sh.next; i++) {
-        if (sh.rcs[i] != MR_OK) {
-            rc = sh.rcs[i];
-            if (failed_rep)
-                *failed_rep = i;
-            break;
-        }
-    }
     free(threads);
-    free(sh.rcs);
     pthread_cond_destroy(&sh.done_cv);
     pthread_mutex_destroy(&sh.lock);
+    return sh.next;
+}
+
+#if MRSIM_MPI
+/* Rank r's block of count replications from first: contiguous, sizes
+ * differing by at most one, rank 0's first. */
+static uint64_t block_start(uint64_t first, uint64_t count, int r, int size)
+{
+    uint64_t q = count / (uint64_t)size, rem = count % (uint64_t)size;
+    uint64_t ur = (uint64_t)r;
+    return first + q * ur + (ur < rem ? ur : rem);
+}
+
+/* Every rank's packed per-replication states to every rank: each block is
+ * a sequence of (uint64 length, bytes) per replication in index order. */
+static int gather_packed(const mr_runner *spec, const uint64_t *starts, int rank, int size)
+{
+    uint64_t lo = starts[rank], hi = starts[rank + 1];
+    size_t len = 0;
+    for (uint64_t rep = lo; rep < hi; rep++)
+        len += sizeof(uint64_t) + spec->pack(spec->ctx, rep, NULL, 0);
+    unsigned char *mine = mr_xmalloc(len ? len : 1);
+    size_t at = 0;
+    for (uint64_t rep = lo; rep < hi; rep++) {
+        uint64_t n = spec->pack(spec->ctx, rep, NULL, 0);
+        spec->pack(spec->ctx, rep, mine + at + sizeof n, (size_t)n);
+        memcpy(mine + at, &n, sizeof n);
+        at += sizeof n + (size_t)n;
+    }
+    long long mylen = (long long)len;
+    long long *lens = mr_xcalloc((size_t)size, sizeof *lens);
+    MPI_Allgather(&mylen, 1, MPI_LONG_LONG, lens, 1, MPI_LONG_LONG, MPI_COMM_WORLD);
+    int *counts = mr_xcalloc((size_t)size, sizeof *counts);
+    int *displs = mr_xcalloc((size_t)size, sizeof *displs);
+    long long total = 0;
+    for (int r = 0; r < size; r++) {
+        displs[r] = (int)total;
+        counts[r] = (int)lens[r];
+        total += lens[r];
+    }
+    int rc = MR_OK;
+    unsigned char *all = NULL;
+    if (total > INT_MAX) {
+        rc = MR_ERANGE; /* the same verdict on every rank: they all see total */
+    } else {
+        all = mr_xmalloc(total ? (size_t)total : 1);
+        MPI_Allgatherv(mine, (int)len, MPI_BYTE, all, counts, displs, MPI_BYTE, MPI_COMM_WORLD);
+    }
+    for (int r = 0; r < size && rc == MR_OK; r++) {
+        if (r == rank)
+            continue;
+        size_t off = (size_t)displs[r];
+        for (uint64_t rep = starts[r]; rep < starts[r + 1] && rc == MR_OK; rep++) {
+            uint64_t n;
+            memcpy(&n, all + off, sizeof n);
+            off += sizeof n;
+            rc = spec->unpack(spec->ctx, rep, all + off, (size_t)n);
+            off += (size_t)n;
+        }
+    }
+    free(all);
+    free(displs);
+    free(counts);
+    free(lens);
+    free(mine);
+    return rc;
+}
+
+/* The MPI split of mr_replicate: this rank's block, then the rows, codes and
+ * packed states of every block, and how far each block went, to every rank.
+ * starts (size + 1 entries) receives the blocks' bounds. */
+static int replicate_mpi(const mr_runner *spec, double *out, int *rcs, uint64_t *starts,
+                         uint64_t *ran)
+{
+    int rank = mr_mpi_rank(), size = mr_mpi_size();
+    uint64_t count = spec->replications - spec->first;
+    if (!mr__mpi_checkpoint())
+        return MR_EIO;
+    for (int r = 0; r <= size; r++)
+        starts[r] = block_start(spec->first, count, r, size);
+    /* ran[r]: one past the last index rank r handed out in its block. */
+    long long mine = (long long)starts[rank];
+    if (starts[rank] < starts[rank + 1])
+        mine = (long long)run_range(spec, out, rcs, starts[rank], starts[rank + 1]);
+    long long *nexts = mr_xcalloc((size_t)size, sizeof *nexts);
+    MPI_Allgather(&mine, 1, MPI_LONG_LONG, nexts, 1, MPI_LONG_LONG, MPI_COMM_WORLD);
+    for (int r = 0; r < size; r++)
+        ran[r] = (uint64_t)nexts[r];
+    free(nexts);
+    /* Counted in rows (a datatype of nmetrics doubles) so that int counts
+     * reach INT_MAX replications, not INT_MAX values. */
+    int *counts = mr_xcalloc((size_t)size, sizeof *counts);
+    int *displs = mr_xcalloc((size_t)size, sizeof *displs);
+    int rc = MR_OK;
+    if (count > INT_MAX || spec->replications > INT_MAX || spec->nmetrics > INT_MAX)
+        rc = MR_ERANGE; /* the same on every rank */
+    for (int r = 0; r < size && rc == MR_OK; r++) {
+        counts[r] = (int)(starts[r + 1] - starts[r]);
+        displs[r] = (int)(starts[r] - spec->first);
+    }
+    if (rc == MR_OK) {
+        MPI_Datatype row;
+        MPI_Type_contiguous((int)spec->nmetrics, MPI_DOUBLE, &row);
+        MPI_Type_commit(&row);
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, out + spec->first * spec->nmetrics,
+                       counts, displs, row, MPI_COMM_WORLD);
+        MPI_Type_free(&row);
+        MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, rcs + spec->first, counts, displs,
+                       MPI_INT, MPI_COMM_WORLD);
+        if (spec->pack && spec->unpack)
+            rc = gather_packed(spec, starts, rank, size);
+    }
+    /* This rank's progress counted its own block: the rest is done now. */
+    if (spec->progress)
+        spec->progress(spec->progress_ctx, count, count);
+    free(displs);
+    free(counts);
+    return rc;
+}
+#endif
+
+/* The lowest failing index among those that ran in lo .. hi - 1 (ran up to
+ * next): its code, or MR_EINTR when the hand-out stopped early, or MR_OK. */
+static int block_rc(const int *rcs, uint64_t lo, uint64_t hi, uint64_t next, uint64_t *failed_rep)
+{
+    for (uint64_t i = lo; i < next; i++) {
+        if (rcs[i] != MR_OK) {
+            if (failed_rep)
+                *failed_rep = i;
+            return rcs[i];
+        }
+    }
+    return next < hi ? MR_EINTR : MR_OK;
+}
+
+int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
+{
+    if (spec == NULL || out == NULL || spec->run == NULL || spec->replications == 0 ||
+        spec->first >= spec->replications || spec->jobs < 1)
+        return MR_EINVAL;
+    int *rcs = mr_xcalloc(spec->replications, sizeof *rcs);
+    int rc = MR_OK;
+#if MRSIM_MPI
+    if (mr_mpi_size() > 1) {
+        /* Blocks in index order: the first failure found is the lowest one
+         * overall, as with threads; a stop anywhere stops the whole run. */
+        int size = mr_mpi_size();
+        uint64_t *starts = mr_xcalloc((size_t)size + 1, sizeof *starts);
+        uint64_t *ran = mr_xcalloc((size_t)size, sizeof *ran);
+        rc = replicate_mpi(spec, out, rcs, starts, ran);
+        if (rc != MR_OK && failed_rep)
+            *failed_rep = spec->first;
+        int stopped = 0;
+        for (int r = 0; r < size && rc == MR_OK; r++) {
+            int brc = block_rc(rcs, starts[r], starts[r + 1], ran[r], failed_rep);
+            if (brc == MR_EINTR)
+                stopped = 1;
+            else
+                rc = brc;
+        }
+        if (rc == MR_OK && stopped)
+            rc = MR_EINTR;
+        free(ran);
+        free(starts);
+    } else
+#endif
+    {
+        uint64_t next = run_range(spec, out, rcs, spec->first, spec->replications);
+        rc = block_rc(rcs, spec->first, spec->replications, next, failed_rep);
+    }
+    free(rcs);
     return rc;
 }
 

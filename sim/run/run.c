@@ -283,6 +283,19 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     return rc != MR_OK ? rc : frc;
 }
 
+/* Under MPI the client-RTO histogram of a replication travels to the
+ * ranks that did not run it (runner.h), which merge it in index order like
+ * their own. */
+static size_t pack_rep(void *vctx, uint64_t rep, void *buf, size_t cap)
+{
+    return mr_hist_pack(&((run_ctx *)vctx)->client_rto[rep], buf, cap);
+}
+
+static int unpack_rep(void *vctx, uint64_t rep, const void *buf, size_t len)
+{
+    return mr_hist_unpack(&((run_ctx *)vctx)->client_rto[rep], buf, len);
+}
+
 /* What a fault hits, for the results: a name, "REGION zone Z", or the
  * selector spelled out. */
 static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
@@ -403,7 +416,9 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                       .ctx = &ctx,
                       .progress = opts->progress ? run_progress : NULL,
                       .progress_ctx = &ctx,
-                      .stop = opts->stop};
+                      .stop = opts->stop,
+                      .pack = pack_rep,
+                      .unpack = unpack_rep};
     double t0 = wall_now();
     ctx.t0 = t0;
     uint64_t failed = 0, reps = 0;

@@ -12,48 +12,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "e2e.h"
+
 #define FIX MRSIM_SOURCE_DIR "/tests/fixtures/analyze/"
-
-typedef struct run_out {
-    int status;
-    char *out, *err;
-} run_out;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static run_out mrsim(const char *command, const char *args)
 {
-    char outp[] = "/tmp/mrsim-an-out-XXXXXX", errp[] = "/tmp/mrsim-an-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    close(fo);
-    close(fe);
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s %s %s >%s 2>%s", MRSIM_BINARY, command, args, outp, errp);
-    int st = system(cmd);
-    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
-    remove(outp);
-    remove(errp);
-    return r;
+    return e2e_run(command, args);
 }
 
 static void out_free(run_out *r)
 {
-    free(r->out);
-    free(r->err);
+    run_free(r);
 }
 
 /* The number after "key": that follows anchor (or from the start when

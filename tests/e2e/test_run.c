@@ -13,58 +13,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "e2e.h"
+
 #define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/tiny-tm.yaml"
 
-typedef struct run_out {
-    int status;
-    char *out, *err;
-} run_out;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Removes the line holding key from a JSON document. */
-static void drop_line(char *s, const char *key)
-{
-    char *p = strstr(s, key);
-    if (p == NULL)
-        return;
-    char *start = p;
-    while (start > s && start[-1] != '\n')
-        start--;
-    char *end = strchr(p, '\n');
-    end = end ? end + 1 : p + strlen(p);
-    memmove(start, end, strlen(end) + 1);
-}
-
-/* Runs `mrsim COMMAND ARGS` with stdout and stderr captured. */
+/* A run with what differs from run to run removed: its timing, its path. */
 static run_out mrsim(const char *command, const char *args)
 {
-    char outp[] = "/tmp/mrsim-run-out-XXXXXX", errp[] = "/tmp/mrsim-run-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    close(fo);
-    close(fe);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s %s %s >%s 2>%s", MRSIM_BINARY, command, args, outp, errp);
-    int st = system(cmd);
-    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
-    drop_line(r.out, "\"wall_s\""); /* a timing */
-    drop_line(r.out, "\"file\"");   /* the path as given */
-    remove(outp);
-    remove(errp);
+    run_out r = e2e_run(command, args);
+    drop_line(r.out, "\"wall_s\"");
+    drop_line(r.out, "\"file\"");
     return r;
 }
 
@@ -73,11 +31,6 @@ static run_out run(const char *args)
     return mrsim("run", args);
 }
 
-static void run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 Test(run, json_is_identical_run_to_run_and_for_any_jobs, .timeout = 120)
 {

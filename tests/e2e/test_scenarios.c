@@ -1,56 +1,15 @@
 /* tests/e2e/test_scenarios.c: every reference scenario in scenarios/
  * validates, runs through the binary, and says what it was written to show
  * (the figures each file's comments promise, within what its numbers allow). */
-#include <criterion/criterion.h>
 #include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "e2e.h"
 
 #define DIR_ MRSIM_SOURCE_DIR "/scenarios"
 
-typedef struct run_out {
-    int status;
-    char *out, *err;
-} run_out;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static run_out mrsim(const char *args)
 {
-    char outp[] = "/tmp/mrsim-sc-out-XXXXXX", errp[] = "/tmp/mrsim-sc-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    close(fo);
-    close(fe);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", MRSIM_BINARY, args, outp, errp);
-    int st = system(cmd);
-    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
-    remove(outp);
-    remove(errp);
-    return r;
-}
-
-static void run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
+    return e2e_run(args, "");
 }
 
 /* The mean of metric in a result document (the first occurrence). */

@@ -8,67 +8,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "e2e.h"
+
 #define FIX(name) MRSIM_SOURCE_DIR "/tests/fixtures/run/" name
 #define OUTAGE FIX("slo-outage.yaml")
 #define NOFAULT FIX("slo-nofault.yaml")
 #define TINY FIX("tiny-tm.yaml")
 
-typedef struct run_out {
-    int status;
-    char *out, *err;
-} run_out;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Removes the line holding key (a timing) from a JSON document. */
-static void drop_line(char *s, const char *key)
-{
-    char *p = strstr(s, key);
-    if (p == NULL)
-        return;
-    char *start = p;
-    while (start > s && start[-1] != '\n')
-        start--;
-    char *end = strchr(p, '\n');
-    end = end ? end + 1 : p + strlen(p);
-    memmove(start, end, strlen(end) + 1);
-}
-
+/* A run with its timings removed. */
 static run_out mrsim(const char *command, const char *args)
 {
-    char outp[] = "/tmp/mrsim-slo-out-XXXXXX", errp[] = "/tmp/mrsim-slo-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    close(fo);
-    close(fe);
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s %s %s >%s 2>%s", MRSIM_BINARY, command, args, outp, errp);
-    int st = system(cmd);
-    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
+    run_out r = e2e_run(command, args);
     while (strstr(r.out, "\"wall_s\""))
         drop_line(r.out, "\"wall_s\"");
-    remove(outp);
-    remove(errp);
     return r;
-}
-
-static void run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
 }
 
 #define HAS(r, s) cr_assert(strstr((r).out, s), "missing %s in\n%s\n%s", s, (r).out, (r).err)

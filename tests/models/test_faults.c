@@ -357,3 +357,28 @@ Test(fault_kinds, a_partial_failure_fails_its_share_and_a_ramp_its_average)
               r.metrics[MR_METRIC_AVAILABILITY].mean, expect);
     mr_result_fini(&r);
 }
+
+Test(fault_kinds, a_partial_region_outage_and_a_ramped_front_door_outage)
+{
+    /* A region outage of severity 0.3 for 60 of the 290 measured minutes. */
+    mr_result r;
+    const char *sets[] = {"clients[0].rate=50/s"};
+    run_text(single,
+             "faults: [{name: p, kind: region_outage, target: a, at: 1h, duration: 60m,"
+             " severity: 0.3}]\n",
+             sets, 1, 4, &r);
+    double expect = 1 - 0.3 * 60 / 290;
+    cr_expect(fabs(r.metrics[MR_METRIC_AVAILABILITY].mean - expect) < 0.003, "%g vs %g",
+              r.metrics[MR_METRIC_AVAILABILITY].mean, expect);
+    mr_result_fini(&r);
+    /* Front Door out for 20 minutes, ramping from 0 to 1 over 10: 15
+     * minutes' worth of the 55 measured. */
+    run_text(pair_fd,
+             "faults: [{name: o, kind: traffic_layer_outage, at: 10m, duration: 20m,"
+             " ramp: {from: 0, to: 1, over: 10m}}]\n",
+             NULL, 0, 4, &r);
+    expect = 1 - 15.0 / 55;
+    cr_expect(fabs(r.metrics[MR_METRIC_AVAILABILITY].mean - expect) < 0.005, "%g vs %g",
+              r.metrics[MR_METRIC_AVAILABILITY].mean, expect);
+    mr_result_fini(&r);
+}

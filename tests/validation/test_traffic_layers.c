@@ -154,3 +154,78 @@ Test(plain_dns, a_random_operator_delay_adds_its_mean, .timeout = 300)
     cr_expect(c->min >= 300 - 0.1 && c->max <= 1200 + 0.1);
     mr_result_fini(&r);
 }
+
+/* Traffic Manager with L probing locations, each with its own uniform phase:
+ * the endpoint is Degraded once q of them have counted k + 1 failures, at
+ * T + kI + I U_(q:L) after the fault, U_(q:L) the q-th smallest of L
+ * uniforms, of mean q / (L + 1). With honouring resolvers (TTL t) a
+ * client's switch adds a residual cache life of mean t/2. */
+static const char *const tm_drill =
+    "version: mrsim/v1\n"
+    "run: {horizon: 10m, warmup: 1m}\n"
+    "regions: [{name: a}, {name: b}]\n"
+    "rtt: {a-b: 10ms, default: 10ms}\n"
+    "clusters:\n"
+    "  - {name: ca, region: a, nodes: {count: 4, min: 4}, service_time: 5ms}\n"
+    "  - {name: cb, region: b, nodes: {count: 4, min: 4}, service_time: 5ms}\n"
+    "traffic:\n"
+    "  endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+    "  probe: {interval: 30s, timeout: 10s, tolerated_failures: 3}\n"
+    "  ttl: 10s\n"
+    "resolvers: [{name: r, count: 1, ttl_policy: [{share: 1, mode: honor}]}]\n"
+    "clients: [{name: u, origin: a, resolver: r, rate: 100/s, timeout: 2s}]\n"
+    "faults: [{name: f, kind: region_outage, target: a, at: uniform(2m, 3m), duration: 1h}]\n";
+
+static void check_locations(const char *const *sets, size_t nsets, double q, double l)
+{
+    mr_result r;
+    tsr_run(tm_drill, sets, nsets, 200, &r);
+    const mr_summary *c = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+    double expect = 10 + 3 * 30 + 30 * q / (l + 1) + 5;
+    double half = gsl_cdf_tdist_Pinv(0.9995, c->n - 1) * c->sd / sqrt((double)c->n) + 0.1;
+    cr_expect(fabs(c->mean - expect) < half, "L %g q %g: mean client RTO %g, expected %g +- %g",
+              l, q, c->mean, expect, half);
+    mr_result_fini(&r);
+}
+
+Test(traffic_manager, probe_locations_and_quorum_follow_order_statistics, .timeout = 300)
+{
+    check_locations(NULL, 0, 1, 1);
+    const char *any[] = {"traffic.probe.locations=3", "traffic.probe.quorum=1"};
+    check_locations(any, 2, 1, 3);
+    const char *all[] = {"traffic.probe.locations=3", "traffic.probe.quorum=3"};
+    check_locations(all, 2, 3, 3);
+}
+
+Test(traffic_manager, performance_routing_answers_the_closest_endpoint, .timeout = 120)
+{
+    /* Clients near b, 1 ms from it and 100 ms from a: priority routing sends
+     * them to a (its round trip in every latency), performance to b. */
+    const char *near_b[] = {"clients[0].origin=b", "rtt={a-b: 100ms, local: 1ms}",
+                            "faults=[]"};
+    mr_result pri, perf;
+    tsr_run(tm_drill, near_b, 3, 2, &pri);
+    const char *perf_sets[] = {"clients[0].origin=b", "rtt={a-b: 100ms, local: 1ms}", "faults=[]",
+                               "traffic.routing=performance"};
+    tsr_run(tm_drill, perf_sets, 4, 2, &perf);
+    cr_expect_gt(pri.metrics[MR_METRIC_LATENCY_MS_P50].mean, 100);
+    cr_expect_lt(perf.metrics[MR_METRIC_LATENCY_MS_P50].mean, 20);
+    mr_result_fini(&pri);
+    mr_result_fini(&perf);
+}
+
+Test(front_door, a_retry_at_the_next_origin_hides_the_detection_window, .timeout = 120)
+{
+    /* With retry_next_origin, a request whose origin refuses it is retried
+     * at once at the next one: nothing fails while the edge still believes
+     * the dead origin healthy. Without it, the 40-70 s window fails. */
+    mr_result with, without;
+    const char *on[] = {"traffic.retry_next_origin=true"};
+    tsr_run(fd_drill, on, 1, 10, &with);
+    tsr_run(fd_drill, NULL, 0, 10, &without);
+    cr_expect_eq(with.metrics[MR_METRIC_AVAILABILITY].mean, 1);
+    cr_expect_eq(with.metrics[MR_METRIC_DOWNTIME_S].mean, 0);
+    cr_expect_lt(without.metrics[MR_METRIC_AVAILABILITY].mean, 0.99);
+    mr_result_fini(&with);
+    mr_result_fini(&without);
+}
