@@ -1,12 +1,14 @@
 /* models/region.c: an Azure region. Its outages (region_outage faults)
- * take down everything in it: clusters and ingresses read its state.
- * Invariant: down counts the outages in force, so overlapping outages
- * compose and the region is up only when all have ended. */
+ * take down everything in it: clusters and ingresses read its state; a
+ * partial outage fails that share of what reaches it; network partitions
+ * cut it off from the clients or from another region.
+ * Invariant: down counts the whole outages in force, so overlapping
+ * outages compose and the region is up only when all have ended. */
+#include <string.h>
+
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include <string.h>
-
 #include "mrsim/scenario.h"
 #include "world.h"
 

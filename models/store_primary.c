@@ -377,9 +377,9 @@ void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         if (start)
             st->last_fault = m.fault;
         if (m.kind == MR_FAULT_DATASTORE_FAILURE)
-            st->failed += start ? 1 : (st->failed > 0 ? -1 : 0);
+            mr__fault_count(&st->failed, ev);
         else if (m.kind == MR_FAULT_REPLICATION_PARTITION)
-            st->partitions += start ? 1 : (st->partitions > 0 ? -1 : 0);
+            mr__fault_count(&st->partitions, ev);
         else if (m.kind == MR_FAULT_DATASTORE_FAILOVER && start) {
             if (m.fault < 64 && ((uint64_t)cfg->planned_mask >> m.fault & 1))
                 planned(self, sim, m.fault);

@@ -615,6 +615,24 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
     return add(sim, kinds[d->kind], name, &cfg, diag);
 }
 
+/* Every traffic kind's view of its endpoints: cluster component ids,
+ * priorities and, where the kind has them (weight, rtt not NULL), weights
+ * and the round trip from each region to each endpoint's region. */
+static void endpoints(const mr_scenario *sc, const layout *l, int64_t *cluster, int64_t *priority,
+                      double *weight, mr_time (*rtt)[MR_MAX_ENDPOINTS])
+{
+    const mr_sc_traffic *t = &sc->traffic;
+    for (size_t e = 0; e < t->nendpoints; e++) {
+        const mr_sc_endpoint *ep = &t->endpoints[e];
+        cluster[e] = l->cluster0 + (int64_t)ep->cluster;
+        priority[e] = ep->priority;
+        if (weight)
+            weight[e] = ep->weight;
+        for (size_t r = 0; rtt && r < sc->nregions; r++)
+            rtt[r][e] = sc->rtt[r * sc->nregions + sc->clusters[ep->cluster].region];
+    }
+}
+
 /* The traffic layer, of the scenario's kind, as component "traffic". The
  * failover policy's probes trigger hears of every health verdict. */
 static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_diag *diag)
@@ -635,13 +653,7 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
                          .watcher = watcher,
                          .lazy = aggregate(sc),
                          .listener = l->clients0};
-        for (size_t e = 0; e < t->nendpoints; e++) {
-            cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
-            cfg.priority[e] = t->endpoints[e].priority;
-            cfg.weight[e] = t->endpoints[e].weight;
-            for (size_t r = 0; r < sc->nregions; r++)
-                cfg.rtt[r][e] = sc->rtt[r * sc->nregions + sc->clusters[t->endpoints[e].cluster].region];
-        }
+        endpoints(sc, l, cfg.cluster, cfg.priority, cfg.weight, cfg.rtt);
         return add(sim, "front_door", "traffic", &cfg, diag);
     }
     if (t->kind == MR_TRAFFIC_DNS) {
@@ -651,10 +663,7 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
                           .watcher = watcher,
                           .lazy = aggregate(sc),
                           .listener = l->clients0};
-        for (size_t e = 0; e < t->nendpoints; e++) {
-            cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
-            cfg.priority[e] = t->endpoints[e].priority;
-        }
+        endpoints(sc, l, cfg.cluster, cfg.priority, NULL, NULL);
         return add(sim, "dns", "traffic", &cfg, diag);
     }
     mr_tm_cfg cfg = {.n = (int64_t)t->nendpoints,
@@ -670,13 +679,7 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
                      .watcher = watcher + 1, /* its watcher is id + 1, 0 none */
                      .lazy = aggregate(sc),
                      .listener = l->clients0};
-    for (size_t e = 0; e < t->nendpoints; e++) {
-        cfg.cluster[e] = l->cluster0 + (int64_t)t->endpoints[e].cluster;
-        cfg.priority[e] = t->endpoints[e].priority;
-        cfg.weight[e] = t->endpoints[e].weight;
-        for (size_t r = 0; r < sc->nregions; r++)
-            cfg.rtt[r][e] = sc->rtt[r * sc->nregions + sc->clusters[t->endpoints[e].cluster].region];
-    }
+    endpoints(sc, l, cfg.cluster, cfg.priority, cfg.weight, cfg.rtt);
     return add(sim, "traffic_manager", "traffic", &cfg, diag);
 }
 
