@@ -529,6 +529,10 @@ static void cluster_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "peak_nodes", (double)st->peak_nodes);
     mr_report_scalar(out, self->name, "nodes_added", (double)st->nodes_added);
     mr_report_scalar(out, self->name, "nodes_removed", (double)st->nodes_removed);
+    /* Partial faults beyond what one target keeps (MR_MAX_PARTIAL at once)
+     * are not applied: say how many, never drop them silently. */
+    mr_report_scalar(out, self->name, "partial_faults_dropped",
+                     (double)(st->partial.overflow + st->gray.overflow + st->gray_probe.overflow));
 }
 
 static const char *cluster_event_name(uint32_t kind)

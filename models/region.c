@@ -61,6 +61,12 @@ static void region_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr__fault_count(&st->cut[other], ev);
 }
 
+static void region_report(const mr_component *self, mr_report *out)
+{
+    const mr_region_state *st = self->state;
+    mr_report_scalar(out, self->name, "partial_faults_dropped", (double)st->partial.overflow);
+}
+
 const mr_model mr_model_region = {
     .kind = "region",
     .summary = "Azure region: zones, outages",
@@ -70,4 +76,5 @@ const mr_model mr_model_region = {
     .init = region_init,
     .start = region_start,
     .handle = region_handle,
+    .report = region_report,
 };

@@ -382,3 +382,23 @@ Test(fault_kinds, a_partial_region_outage_and_a_ramped_front_door_outage)
               r.metrics[MR_METRIC_AVAILABILITY].mean, expect);
     mr_result_fini(&r);
 }
+
+Test(fault_kinds, partial_faults_beyond_what_a_target_keeps_are_counted_not_hidden)
+{
+    /* Nine overlapping partial failures of one cluster: eight are applied
+     * (MR_MAX_PARTIAL), the ninth is reported as dropped. */
+    char faults[2048] = "faults:\n";
+    for (int i = 0; i < 9; i++) {
+        char line[160];
+        snprintf(line, sizeof line,
+                 "  - {name: p%d, kind: cluster_failure, target: ca, at: %dm, duration: 30m,"
+                 " severity: 0.01}\n",
+                 i, 20 + i);
+        strcat(faults, line);
+    }
+    mr_scenario *sc = NULL;
+    mr_sim *sim = run_sim(single, faults, &sc, NULL, NULL);
+    cr_expect_eq(scalar(sim, "clusters/ca", "partial_faults_dropped"), 1);
+    mr_sim_free(sim);
+    mr_scenario_free(sc);
+}
