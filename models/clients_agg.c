@@ -121,6 +121,15 @@ typedef struct ag_engine {
     uint32_t clid[MR_MAX_ENDPOINTS];
     const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
     double rps[MR_MAX_ENDPOINTS]; /* per pod; capacity = serving pods x rps */
+    /* What the clusters' autoscalers read (mr__agg_offered): per population
+     * and endpoint, the attempts offered per request issued (share x
+     * attempt share x expected attempts), and the offers integrated to
+     * `last`; endpoints whose column changed, and whether each was up. */
+    mr_cluster_state *clw[MR_MAX_ENDPOINTS];
+    double w[AG_MAX_POPS][MR_MAX_ENDPOINTS];
+    double off_cum[MR_MAX_ENDPOINTS];
+    uint32_t wchanged;
+    uint8_t up[MR_MAX_ENDPOINTS];
     uint32_t npop;
     mr_component *pop[AG_MAX_POPS];
     uint32_t pool_of[AG_MAX_POPS];
@@ -242,6 +251,7 @@ static int read_endpoints(ag_engine *g, mr_sim *sim, const mr_component *self, m
         g->clid[j] = c->id;
         g->cl[j] = c->state;
         g->rps[j] = cc->rps_per_pod;
+        g->clw[j] = c->state;
     }
     return MR_OK;
 }
@@ -263,6 +273,16 @@ static ag_pool *pool_for(ag_engine *g, mr_component *comp)
     p->failing = mr_xcalloc(p->n, 1);
     p->due = mr_xmalloc(p->n * sizeof *p->due);
     return p;
+}
+
+/* The endpoint clusters read their load from the hub and tell it of their
+ * capacity changes (cluster.c; a cluster behind two endpoints, the first). */
+static void register_hub(ag_engine *g, mr_component *self)
+{
+    for (uint32_t j = g->nep; j-- > 0;) {
+        g->clw[j]->agg_hub = self;
+        g->clw[j]->agg_ep = j;
+    }
 }
 
 /* The hub (the first population) gathers every population and pool. */
@@ -330,6 +350,7 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     }
     g->wait = mr_rng_derive(self->rng, "wait");
     g->draw = mr_rng_derive(self->rng, "draw");
+    register_hub(g, self);
     return MR_OK;
 }
 
@@ -395,6 +416,69 @@ static void shares(const ag_engine *g, uint32_t k, double *share)
     }
 }
 
+/* Requests per second of every population that cluster j serves when its
+ * queue accepts a share c of the attempts offered to it: with independent
+ * attempts, sum over k of rate x share x (1 - (1 - att c)^attempts). */
+static double served_rate(const ag_engine *g, double share[][AG_SLOTS], double att[][AG_SLOTS],
+                          uint32_t j, double c, mr_time now)
+{
+    double r = 0;
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        if (share[k][j] > 0 && att[k][j] > 0)
+            r += cfg->rate * profile_at(cfg, now) * share[k][j] *
+                 (1 - pow(1 - att[k][j] * c, (double)cfg->attempts));
+    }
+    return r;
+}
+
+/* The share c of attempts cluster j's queue accepts (the fluid capacity
+ * approximation): 1 while it serves every attempt offered to it, else the
+ * c at which what it serves (every served attempt succeeds) is its
+ * capacity, the failed attempts' retries included in the load: a short
+ * cluster serves its capacity, not more (bisection; served_rate grows
+ * with c). */
+static double served_share(const ag_engine *g, double share[][AG_SLOTS], double att[][AG_SLOTS],
+                           uint32_t j, double capacity, mr_time now)
+{
+    if (served_rate(g, share, att, j, 1, now) <= capacity)
+        return 1;
+    double lo = 0, hi = 1;
+    for (int it = 0; it < 50; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (served_rate(g, share, att, j, mid, now) > capacity)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return lo;
+}
+
+/* What each request of population k offers to cluster j's queue: the
+ * attempts that reach it and pass partial failures, a failed one retried
+ * there (independent attempts, as above): share x att x sum over a <
+ * attempts of (1 - p)^a. Marks the endpoints whose column changed (their
+ * sleeping autoscalers are woken). */
+static void offer_weights(ag_engine *g, double share[][AG_SLOTS], double att[][AG_SLOTS],
+                          const double *cs)
+{
+    for (uint32_t j = 0; j < g->nep; j++) {
+        double c = cs[j];
+        for (uint32_t k = 0; k < g->npop; k++) {
+            const mr_clients_cfg *cfg = g->pop[k]->cfg;
+            double w = 0;
+            if (share[k][j] > 0 && att[k][j] > 0) {
+                double p = att[k][j] * c;
+                w = share[k][j] * att[k][j] *
+                    (p >= 1 ? 1 : (1 - pow(1 - p, (double)cfg->attempts)) / p);
+            }
+            if (w != g->w[k][j])
+                g->wchanged |= 1u << j;
+            g->w[k][j] = w;
+        }
+    }
+}
+
 /* The success share of every population from now on (capacity included). */
 static void recompute_rates(ag_engine *g, mr_time now)
 {
@@ -412,11 +496,12 @@ static void recompute_rates(ag_engine *g, mr_time now)
             }
         }
     }
-    double capacity[MR_MAX_ENDPOINTS];
+    double capacity[MR_MAX_ENDPOINTS], cs[MR_MAX_ENDPOINTS];
     g->cap_may_bind = 0;
     for (uint32_t j = 0; j < g->nep; j++) {
         capacity[j] = (double)mr_cluster_pods(g->cl[j]) * g->rps[j];
         g->cap_may_bind |= peak[j] > capacity[j] && peak[j] > offered[j];
+        cs[j] = served_share(g, share, att, j, capacity[j], now);
     }
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
@@ -424,12 +509,13 @@ static void recompute_rates(ag_engine *g, mr_time now)
         for (uint32_t j = 0; j < g->nep; j++) {
             if (!(share[k][j] > 0) || !(att[k][j] > 0))
                 continue;
-            double c = offered[j] > capacity[j] ? capacity[j] / offered[j] : 1;
+            double c = cs[j];
             double p = att[k][j] * c;
             ok += share[k][j] * (p >= 1 ? 1 : 1 - pow(1 - p, (double)cfg->attempts));
         }
         g->ok_share[k] = ok > 1 ? 1 : ok;
     }
+    offer_weights(g, share, att, cs);
 }
 
 /* Whether resolver i of pool p serves no attempt of any population behind
@@ -505,6 +591,8 @@ static void advance(ag_engine *g, mr_time now)
         ag_state *ps = g->pop[k]->state;
         double cum = profile_integral(cfg, now);
         double n = cfg->rate * (cum - g->cum_last[k]);
+        for (uint32_t j = 0; j < g->nep; j++)
+            g->off_cum[j] += g->w[k][j] * n;
         mr__slo_integrate(g->slo, t0, now, n / dt, g->ok_share[k]);
         ps->requests += n;
         if (now > warm) {
@@ -673,6 +761,9 @@ static void agg_start(mr_component *self, mr_sim *sim)
     recompute_failing(g, g->last, 1);
     recompute_rates(g, g->last);
     maybe_tick(g, sim, self);
+    for (uint32_t j = 0; j < g->nep; j++)
+        g->up[j] = (uint8_t)mr_cluster_up(g->cl[j]);
+    g->wchanged = 0;
 }
 
 /* Whether the DNS authority fails every query now. */
@@ -725,6 +816,49 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q
     arm(g, sim, self, q);
 }
 
+/* After an event: an endpoint that went up or down wakes the traffic
+ * layer's sleeping probes (its pods, not a fault, may have done it), and a
+ * sleeping autoscaler whose offered rate changed resumes its scans. */
+static void notify(ag_engine *g, mr_sim *sim)
+{
+    int woke = 0;
+    for (uint32_t j = 0; j < g->nep; j++) {
+        uint8_t up = (uint8_t)mr_cluster_up(g->cl[j]);
+        if (up != g->up[j] && !woke) {
+            mr_sim_schedule(sim, 0, g->traffic->id, MR_MSG_WAKE, NULL, 0, NULL);
+            woke = 1;
+        }
+        g->up[j] = up;
+        if ((g->wchanged >> j & 1) && g->clw[j]->agg_asleep) {
+            g->clw[j]->agg_asleep = 0; /* one wake until it sleeps again */
+            mr_sim_schedule(sim, 0, g->clid[j], MR_MSG_WAKE, NULL, 0, NULL);
+        }
+    }
+    g->wchanged = 0;
+}
+
+double mr__agg_offered(const mr_component *hub, uint32_t ep, mr_time t)
+{
+    const ag_engine *g = ((const ag_state *)hub->state)->eng;
+    if (g == NULL || ep >= g->nep)
+        return 0;
+    if (t > g->horizon && g->horizon > 0)
+        t = g->horizon;
+    double n = g->off_cum[ep];
+    for (uint32_t k = 0; k < g->npop; k++)
+        if (g->w[k][ep] > 0) {
+            const mr_clients_cfg *cfg = g->pop[k]->cfg;
+            n += g->w[k][ep] * cfg->rate * (profile_integral(cfg, t) - g->cum_last[k]);
+        }
+    return n;
+}
+
+int mr__agg_rate_varies(const mr_component *hub)
+{
+    const ag_engine *g = ((const ag_state *)hub->state)->eng;
+    return g != NULL && g->diurnal;
+}
+
 static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     ag_state *st = self->state;
@@ -740,6 +874,7 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         memcpy(&r, ev->payload.bytes, sizeof r);
         if (r.pool < g->npool)
             on_refresh(g, sim, self, r.pool, ev->time);
+        notify(g, sim);
         return;
     }
     case MR_MSG_FAULT_START:
@@ -769,6 +904,10 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case AG_TICK:
         g->tick_pending = 0;
         break;
+    case MR_MSG_CAPACITY: /* a cluster's serving pods changed */
+        if (g->fd)
+            reroute(g, ev->time);
+        break;
     default:
         mr_sim_unhandled(sim, ev);
         return;
@@ -776,6 +915,7 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     recompute_failing(g, ev->time, 0);
     recompute_rates(g, ev->time);
     maybe_tick(g, sim, self);
+    notify(g, sim);
 }
 
 static void agg_finish(mr_component *self, mr_sim *sim)

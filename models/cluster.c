@@ -49,7 +49,7 @@
 #include "mrsim/scenario.h"
 #include "world.h"
 
-enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK };
+enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK, CL_RESUME };
 
 /* REFERENCE.md §9 "Cluster autoscaler": scan-interval 10 s. */
 #define SCAN (10 * MR_S)
@@ -57,6 +57,13 @@ enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK };
 #define UNNEEDED (10 * MR_MIN)
 /* REFERENCE.md §9 "Cluster autoscaler": scale-down-delay-after-add 10 min. */
 #define AFTER_ADD (10 * MR_MIN)
+/* Aggregate fidelity, a sleeping autoscaler under a daily profile: the
+ * coarse step of the search for the next scan that would act (a numerical
+ * choice, no Azure figure: a want that holds for less than it can be
+ * missed; the profile's period is a day), and how far the search looks
+ * (a day and a step: a profile repeats daily). */
+#define AGG_STEP (5 * MR_MIN)
+#define AGG_LOOK (MR_DAY + AGG_STEP)
 
 typedef struct pod_msg {
     uint32_t zone;
@@ -307,6 +314,19 @@ static void schedule_tick(mr_component *self, mr_sim *sim)
     if (st->tick_pending)
         return;
     st->tick_pending = 1;
+    if (st->agg_hub != NULL) {
+        /* Aggregate: the load is the hub's expected offers from now to the
+         * next scan of the 10 s grid request fidelity's scans are on. */
+        mr_time now = mr_sim_now(sim);
+        st->agg_asleep = 0;
+        mr_sim_cancel(sim, st->agg_resume);
+        st->agg_resume = (mr_handle){0};
+        st->agg_since = now;
+        st->agg_seen = mr__agg_offered(st->agg_hub, st->agg_ep, now);
+        mr_sim_schedule_at(sim, mr__next_on_grid(0, SCAN, now + 1), self->id, CL_TICK, NULL, 0,
+                           NULL);
+        return;
+    }
     /* The scan measures the load offered from now on, over exactly one
      * interval, also when scans resume after a pause. */
     st->offers_seen = st->fifo.offers;
@@ -326,6 +346,18 @@ static int reachable(const mr_cluster_state *st)
     return 1;
 }
 
+/* The nodes the autoscaler wants for a load (busy pods). */
+static int64_t want_nodes(const mr_cluster_cfg *cfg, const mr_cluster_state *st, double load)
+{
+    double pods = ceil(load / cfg->target_utilization - 1e-9);
+    int64_t want = (int64_t)ceil(pods / (double)cfg->per_node - 1e-9);
+    if (want < st->floor)
+        want = st->floor;
+    if (want > cfg->max)
+        want = cfg->max;
+    return want;
+}
+
 static void autoscale(mr_component *self, mr_sim *sim)
 {
     const mr_cluster_cfg *cfg = self->cfg;
@@ -339,12 +371,10 @@ static void autoscale(mr_component *self, mr_sim *sim)
         return;
     }
     double load = (double)offers * (double)st->hold / (double)SCAN; /* busy pods */
-    double pods = ceil(load / cfg->target_utilization - 1e-9);
-    int64_t want = (int64_t)ceil(pods / (double)cfg->per_node - 1e-9);
-    if (want < st->floor)
-        want = st->floor;
-    if (want > cfg->max)
-        want = cfg->max;
+    if (st->agg_hub != NULL) /* the expected offers over the window since the last scan */
+        load = (mr__agg_offered(st->agg_hub, st->agg_ep, now) - st->agg_seen) *
+               (double)st->hold / (double)(now - st->agg_since);
+    int64_t want = want_nodes(cfg, st, load);
     int64_t have = nodes_in(st, 1), all = nodes_in(st, 0);
     if (want > have) {
         st->unneeded_since = -1;
@@ -366,6 +396,64 @@ static void autoscale(mr_component *self, mr_sim *sim)
     } else {
         st->unneeded_since = -1;
     }
+}
+
+/* ---- aggregate fidelity: the autoscaler sleeps ---- */
+
+/* Whether a scan at t, of the load the hub projects over [t - SCAN, t),
+ * would act: add a node (room left) or start the scale-down timer. */
+static int agg_would_act(const mr_component *self, mr_time t)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    const mr_cluster_state *st = self->state;
+    double n = mr__agg_offered(st->agg_hub, st->agg_ep, t) -
+               mr__agg_offered(st->agg_hub, st->agg_ep, t - SCAN);
+    int64_t want = want_nodes(cfg, st, n * (double)st->hold / (double)SCAN);
+    int64_t have = nodes_in(st, 1);
+    return (want > have && nodes_in(st, 0) < cfg->max) || want < have;
+}
+
+/* After a scan that changed nothing, with nothing pending: the next scans
+ * would change nothing either while the offered rate holds (DESIGN.md
+ * "aggregate": periodic work whose outcome cannot change is not
+ * simulated). Sleep until the hub's MR_MSG_WAKE (the rate changed) or,
+ * under a daily profile, until a scan interval before the first scan on
+ * the grid that would act (coarse steps, then bisection on the grid). */
+static void agg_sleep(mr_component *self, mr_sim *sim)
+{
+    mr_cluster_state *st = self->state;
+    st->agg_asleep = 1;
+    if (!mr__agg_rate_varies(st->agg_hub))
+        return;
+    mr_time now = mr_sim_now(sim), end = mr_sim_horizon(sim);
+    if (end > now + AGG_LOOK)
+        end = now + AGG_LOOK;
+    mr_time lo = mr__next_on_grid(0, SCAN, now + SCAN), t = lo;
+    while (t <= end && !agg_would_act(self, t)) {
+        lo = t;
+        t += AGG_STEP;
+    }
+    if (t > end)
+        return;
+    /* The first acting grid point in (lo, t]: lo does not act (or is the
+     * first candidate, which t = lo then is). */
+    while (t - lo > SCAN) {
+        mr_time mid = lo + (t - lo) / (2 * SCAN) * SCAN;
+        if (agg_would_act(self, mid))
+            t = mid;
+        else
+            lo = mid;
+    }
+    mr_sim_schedule_at(sim, t - SCAN, self->id, CL_RESUME, NULL, 0, &st->agg_resume);
+}
+
+/* Whether the next scan may change something whatever the load: pods
+ * waiting (retried at scans), the scale-down timer running, nodes just
+ * added or removed, or the load not reaching it (the hold). */
+static int agg_must_scan(const mr_cluster_state *st, uint64_t acted)
+{
+    return any_waiting(st) || st->unneeded_since >= 0 ||
+           st->nodes_added + st->nodes_removed != acted || !reachable(st);
 }
 
 static void cluster_start(mr_component *self, mr_sim *sim)
@@ -418,6 +506,9 @@ static void zone_fault(mr_component *self, mr_sim *sim, const mr_event *ev,
             zz->pod_cancel = 0;
             zz->epoch++;
             update_capacity(st, ev->time);
+            /* Aggregate: the nodes counted against the need dropped. */
+            if (st->agg_hub != NULL && can_autoscale(self->cfg, st))
+                schedule_tick(self, sim);
         }
     } else if (zz->down > 0 && --zz->down == 0) {
         start_pods(self, sim, z);
@@ -451,7 +542,7 @@ static void scale_to(mr_component *self, mr_sim *sim, int64_t n)
  * ones take the endpoint down for requests and probes alike; partial ones
  * fail that share of both. A gray failure fails requests while probes
  * pass, or, inverted, probes while requests pass. */
-static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+static void cluster_dispatch(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_cluster_cfg *cfg = self->cfg;
     mr_cluster_state *st = self->state;
@@ -506,17 +597,42 @@ static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         update_capacity(st, ev->time);
         break;
     }
-    case CL_TICK:
+    case CL_TICK: {
+        uint64_t acted = st->nodes_added + st->nodes_removed;
         st->tick_pending = 0;
         autoscale(self, sim);
         for (int z = 0; z < st->nz; z++)
             start_pods(self, sim, z);
-        if (can_autoscale(cfg, st) || any_waiting(st))
+        if (st->tick_pending || !(can_autoscale(cfg, st) || any_waiting(st)))
+            break;
+        if (st->agg_hub != NULL && !agg_must_scan(st, acted))
+            agg_sleep(self, sim);
+        else
+            schedule_tick(self, sim);
+        break;
+    }
+    case CL_RESUME:
+        st->agg_resume = (mr_handle){0};
+        schedule_tick(self, sim);
+        break;
+    case MR_MSG_WAKE: /* aggregate: the hub's offered rate changed */
+        if (st->agg_asleep)
             schedule_tick(self, sim);
         break;
     default:
         mr_sim_unhandled(sim, ev);
     }
+}
+
+/* Aggregate fidelity: the hub hears of every change of the serving pods
+ * (it re-reads capacity and up-ness only at its events). */
+static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+{
+    mr_cluster_state *st = self->state;
+    uint32_t pods = st->fifo.c;
+    cluster_dispatch(self, sim, ev);
+    if (st->agg_hub != NULL && st->fifo.c != pods)
+        mr_sim_schedule(sim, 0, st->agg_hub->id, MR_MSG_CAPACITY, NULL, 0, NULL);
 }
 
 /* node_hours: what the cost model bills, the integral of provisioned
@@ -544,6 +660,8 @@ static const char *cluster_event_name(uint32_t kind)
         return "pod_ready";
     case CL_TICK:
         return "autoscaler_scan";
+    case CL_RESUME:
+        return "autoscaler_resume";
     default:
         return NULL;
     }

@@ -229,7 +229,25 @@ typedef struct mr_cluster_state {
     mr_time last_add;
     uint64_t nodes_added, nodes_removed;
     int64_t peak_nodes;
+    /* Aggregate fidelity: the hub (models/clients_agg.c) registers itself
+     * at link as endpoint agg_ep; the load comes from it (mr__agg_offered),
+     * the cluster tells it of every change of its serving pods
+     * (MR_MSG_CAPACITY), and an autoscaler with nothing to change sleeps
+     * (agg_asleep) until the hub's MR_MSG_WAKE or its own resume. */
+    mr_component *agg_hub;
+    uint32_t agg_ep;
+    int agg_asleep;
+    double agg_seen;   /* mr__agg_offered at agg_since */
+    mr_time agg_since;
+    mr_handle agg_resume;
 } mr_cluster_state;
+
+/* Aggregate fidelity: the expected requests the hub's populations offer to
+ * endpoint ep's cluster from the start to t, retries included (t at or
+ * after the hub's last event: a later t projects the present routing), and
+ * whether any population's rate varies in time (a daily profile). */
+double mr__agg_offered(const mr_component *hub, uint32_t ep, mr_time t);
+int mr__agg_rate_varies(const mr_component *hub);
 
 /* The single truth of whether a cluster answers (clients and probes read
  * it): not failed, its region up, every dependency it needs for requests

@@ -24,7 +24,8 @@
     X(ENDPOINT_STATUS, "endpoint_status") /* payload mr_msg_status: traffic layer's verdict */ \
     X(SCALE, "scale")             /* payload mr_msg_scale: a cluster is told its node count */ \
     X(PROMOTE, "promote")         /* payload mr_msg_promote: a data store fails over */ \
-    X(WAKE, "wake")               /* no payload: aggregate fidelity, re-read the world */
+    X(WAKE, "wake")               /* no payload: aggregate fidelity, re-read the world */ \
+    X(CAPACITY, "capacity")       /* no payload: aggregate fidelity, a cluster's pods changed */
 
 enum mr_msg {
     MR_MSG_NONE = 0,

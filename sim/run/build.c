@@ -305,10 +305,10 @@ static void check_stamps(const mr_scenario *sc, mr_diag *diag, int *rc)
 }
 
 /* What aggregate fidelity (models/clients_agg.c) does not carry yet: its
- * clients send no writes (data stores, their faults), and it re-reads a
- * cluster's capacity only when something it hears of changes (so no
- * autoscaler, failover policy, warm or cold standby, zone outage, which
- * move pods on their own timers). */
+ * clients send no writes (data stores, their faults). What moves a
+ * cluster's pods on its own timers (autoscaler, failover policy, warm or
+ * cold standby, zone outages) is carried: the cluster tells the hub of
+ * every change of its serving pods and reads its load from the hub. */
 static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
 {
     char what[200];
@@ -317,25 +317,9 @@ static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
                  sc->datastores[i].name);
         unsupported(diag, &sc->datastores[i].mark, rc, what);
     }
-    if (sc->failover.present)
-        unsupported(diag, &sc->failover.mark, rc,
-                    "a failover policy with run.fidelity: aggregate (request only)");
-    for (size_t i = 0; i < sc->nclusters; i++) {
-        const mr_sc_cluster *c = &sc->clusters[i];
-        int standby = c->role == MR_ROLE_STANDBY && c->standby != MR_STANDBY_HOT;
-        int scales = c->nodes.max > c->nodes.count ||
-                     (c->role == MR_ROLE_ACTIVE && c->nodes.min < c->nodes.count);
-        if (standby || scales) {
-            snprintf(what, sizeof what,
-                     "cluster '%s': %s with run.fidelity: aggregate (request only; set "
-                     "nodes.min = nodes.max = nodes.count)",
-                     c->name, standby ? "a warm or cold standby" : "autoscaling");
-            unsupported(diag, &c->mark, rc, what);
-        }
-    }
     for (size_t i = 0; i < sc->nfaults; i++) {
         const mr_sc_fault *f = &sc->faults[i];
-        if (f->kind == MR_FAULT_ZONE_OUTAGE || f->kind == MR_FAULT_DATASTORE_FAILURE ||
+        if (f->kind == MR_FAULT_DATASTORE_FAILURE ||
             f->kind == MR_FAULT_DATASTORE_FAILOVER || f->kind == MR_FAULT_REPLICATION_PARTITION) {
             snprintf(what, sizeof what,
                      "fault '%s' of kind %s with run.fidelity: aggregate (request only)", f->name,
