@@ -585,7 +585,7 @@ static void advance(ag_engine *g, mr_time now)
     if (now <= t0)
         return;
     mr_time warm = g->slo->warmup;
-    double dt = mr_time_to_s(now - t0);
+    double dt = mr_time_to_s(now - t0), all = 0, all_ok = 0;
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         ag_state *ps = g->pop[k]->state;
@@ -593,7 +593,8 @@ static void advance(ag_engine *g, mr_time now)
         double n = cfg->rate * (cum - g->cum_last[k]);
         for (uint32_t j = 0; j < g->nep; j++)
             g->off_cum[j] += g->w[k][j] * n;
-        mr__slo_integrate(g->slo, t0, now, n / dt, g->ok_share[k]);
+        all += n;
+        all_ok += n * g->ok_share[k];
         ps->requests += n;
         if (now > warm) {
             double m = t0 >= warm ? n : cfg->rate * (cum - profile_integral(cfg, warm));
@@ -602,6 +603,10 @@ static void advance(ag_engine *g, mr_time now)
         }
         g->cum_last[k] = cum;
     }
+    /* The populations' windows are the same: one pass over them (the SLO
+     * collector's windows move forward only). */
+    if (all > 0)
+        mr__slo_integrate(g->slo, t0, now, all / dt, g->npop == 1 ? g->ok_share[0] : all_ok / all);
     g->last = now;
 }
 
@@ -818,10 +823,10 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q
 
 /* After an event: an endpoint that went up or down wakes the traffic
  * layer's sleeping probes (its pods, not a fault, may have done it), and a
- * sleeping autoscaler whose offered rate changed resumes its scans. */
-static void notify(ag_engine *g, mr_sim *sim)
+ * sleeping autoscaler whose offered rate changed resumes its scans (woke:
+ * the traffic layer was woken already, at a fault's start or end). */
+static void notify(ag_engine *g, mr_sim *sim, int woke)
 {
-    int woke = 0;
     for (uint32_t j = 0; j < g->nep; j++) {
         uint8_t up = (uint8_t)mr_cluster_up(g->cl[j]);
         if (up != g->up[j] && !woke) {
@@ -874,7 +879,7 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         memcpy(&r, ev->payload.bytes, sizeof r);
         if (r.pool < g->npool)
             on_refresh(g, sim, self, r.pool, ev->time);
-        notify(g, sim);
+        notify(g, sim, 0);
         return;
     }
     case MR_MSG_FAULT_START:
@@ -915,7 +920,7 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     recompute_failing(g, ev->time, 0);
     recompute_rates(g, ev->time);
     maybe_tick(g, sim, self);
-    notify(g, sim);
+    notify(g, sim, ev->kind == MR_MSG_FAULT_START || ev->kind == MR_MSG_FAULT_END);
 }
 
 static void agg_finish(mr_component *self, mr_sim *sim)
