@@ -615,8 +615,8 @@ static void cluster_dispatch(mr_component *self, mr_sim *sim, const mr_event *ev
         st->agg_resume = (mr_handle){0};
         schedule_tick(self, sim);
         break;
-    case MR_MSG_WAKE: /* aggregate: the hub's offered rate changed */
-        if (st->agg_asleep)
+    case MR_MSG_WAKE: /* aggregate: the hub's offered rate changed (it cleared agg_asleep) */
+        if (st->agg_hub != NULL && !st->tick_pending && (can_autoscale(cfg, st) || any_waiting(st)))
             schedule_tick(self, sim);
         break;
     default:

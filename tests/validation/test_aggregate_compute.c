@@ -412,3 +412,51 @@ Test(aggregate_compute, the_autoscaler_follows_a_daily_profile_as_request_fideli
     mr_scenario_free(agg);
     mr_scenario_free(req);
 }
+
+/* Both clusters autoscale; the load moves to the second while the first's
+ * region is out (1 h to 3 h) and back after. The second sleeps at its
+ * floor with no load; the hub wakes it when the load arrives (it adds a
+ * node: 60/s on pods of 10/s at 0.7 wants 3 nodes) and when it leaves (it
+ * removes it 10 min later). Aggregate and request fidelity take the same
+ * decisions: node_hours within 1% for each cluster. */
+static const char *MOVES =
+    "version: mrsim/v1\n"
+    "seed: 3\n"
+    "run: {horizon: 4h, fidelity: aggregate}\n"
+    "regions: [{name: a, zones: 3}, {name: b, zones: 3}]\n"
+    "rtt: {a-b: 10ms, default: 10ms}\n"
+    "clusters:\n"
+    "  - {name: ca, region: a, nodes: {count: 4, min: 2, max: 12},\n"
+    "     pods: {per_node: 4, rps_per_pod: 10}}\n"
+    "  - {name: cb, region: b, nodes: {count: 2, min: 2, max: 12},\n"
+    "     pods: {per_node: 4, rps_per_pod: 10}}\n"
+    "traffic: {kind: traffic_manager, routing: priority, ttl: 30s,\n"
+    "          endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]}\n"
+    "resolvers: [{name: r, count: 50, ttl_policy: [{share: 1, mode: honor}]}]\n"
+    "clients: [{name: u, origin: a, resolver: r, rate: 60/s, timeout: 2s}]\n"
+    "faults: [{name: f, kind: region_outage, target: a, at: 1h, duration: 2h}]\n";
+
+Test(aggregate_compute, a_sleeping_autoscaler_wakes_when_the_load_moves_to_it, .timeout = 120)
+{
+    mr_scenario *agg = load(MOVES, NULL, 0);
+    mr_scenario *req = load(MOVES, (const char *[]){"run.fidelity=request"}, 1);
+    for (uint64_t rep = 0; rep < 2; rep++) {
+        mr_sim *as = build(agg, rep), *rs = build(req, rep);
+        mr_report *ar = finish(as), *rr = finish(rs);
+        cr_expect_eq(mr_report_find(ar, "clusters/cb", "nodes_added"), 1);
+        cr_expect_eq(mr_report_find(ar, "clusters/cb", "nodes_removed"), 1);
+        const char *names[] = {"clusters/ca", "clusters/cb"};
+        for (int c = 0; c < 2; c++) {
+            double ah = mr_report_find(ar, names[c], "node_hours");
+            double rh = mr_report_find(rr, names[c], "node_hours");
+            cr_expect(fabs(ah - rh) <= 0.01 * rh, "%s: node_hours aggregate %g vs request %g",
+                      names[c], ah, rh);
+        }
+        mr_report_free(ar);
+        mr_report_free(rr);
+        mr_sim_free(as);
+        mr_sim_free(rs);
+    }
+    mr_scenario_free(agg);
+    mr_scenario_free(req);
+}
