@@ -13,7 +13,9 @@
  * the edge by anycast: no DNS answer changes, so no cache delays failover.
  * Aggregate fidelity (lazy): as for Traffic Manager, an edge's probes of an
  * origin sleep while its window is full of successes and the origin is
- * quiescent, and resume on their grid at MR_MSG_WAKE; every change of an
+ * quiescent, or while its window is full of failures and the origin is
+ * down (a cold standby) with no partial fault (no draw), and resume on
+ * their grid at MR_MSG_WAKE; every change of an
  * edge's view is told to the listener (the aggregate clients).
  * Invariant: healthy_pops[e] counts the edges whose window of e holds at
  * least `required` successes. */
@@ -189,8 +191,19 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
                 st->sleep_next[c] = ev->time + cfg->interval;
                 break;
             }
-        } else
+        } else {
+            /* Down, no partial fault (no draw), its window all failures:
+             * the next probes change nothing until it comes up (the hub
+             * wakes the layer at every change of up-ness). */
+            size_t c = (size_t)m.pop * (size_t)cfg->n + m.origin;
+            const mr_cluster_state *cl = st->cl[m.origin];
+            if (cfg->lazy && st->window[c] == 0 && !mr_cluster_up(cl) &&
+                !(mr_cluster_probe_fail_share(cl, ev->time) > 0)) {
+                st->sleep_next[c] = ev->time + cfg->interval;
+                break;
+            }
             mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
+        }
         mr_sim_schedule(sim, cfg->interval, self->id, FD_PROBE, &m, sizeof m, NULL);
         break;
     case FD_PROBE_FAILED:
