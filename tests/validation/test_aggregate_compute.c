@@ -460,3 +460,22 @@ Test(aggregate_compute, a_sleeping_autoscaler_wakes_when_the_load_moves_to_it, .
     mr_scenario_free(agg);
     mr_scenario_free(req);
 }
+
+/* A cold standby is down (no pod) from the start: once each probe location
+ * has tripped, its probes sleep (they draw nothing and change nothing
+ * until it comes up) instead of failing every 30 s for a month; and the
+ * failover still finds it (cold_standby_rto_exceeds_hot_by_... above: its
+ * pods coming up wake them). */
+Test(aggregate_compute, a_cold_standbys_probes_sleep)
+{
+    const char *sets[] = {"clusters[1].standby=cold", "run.horizon=30d", "faults=[]"};
+    mr_scenario *sc = load(BASE, sets, 3);
+    mr_sim *sim = build(sc, 0);
+    mr_report *r = finish(sim);
+    cr_expect_lt(mr_sim_events(sim), 2000, "%llu events in a month",
+                 (unsigned long long)mr_sim_events(sim));
+    cr_expect_eq(mr_cluster_pods(cluster(sim, "clusters/aks-neu")), 0);
+    mr_report_free(r);
+    mr_sim_free(sim);
+    mr_scenario_free(sc);
+}
