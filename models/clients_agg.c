@@ -16,12 +16,16 @@
  * events the success share of population k is piecewise constant:
  *   sum over slots j of share_kj x (1 - (1 - p_kj c_j)^attempts)
  * where p_kj is the share of attempts cluster j serves (up, reachable from
- * k's region, not failed by a partial or gray failure) and c_j =
- * min(1, capacity_j / offered_j) is the fluid capacity approximation: the
- * rate beyond pods x rps_per_pod fails. Retries are taken as independent
- * attempts under the state of the first (the state changing within
- * attempts x (timeout + backoff) of a switch is not seen: a bias of a few
- * seconds per switch, under 3% of the loss of the reference drill).
+ * k's region, not failed by a partial or gray failure) times c_j, the
+ * share of attempts its queue accepts (the fluid capacity approximation):
+ * 1 while it serves every attempt offered, else the c_j at which what it
+ * serves, sum over k of rate_k x share_kj x (1 - (1 - p_kj)^attempts),
+ * equals its capacity (pods x rps_per_pod): a short cluster serves its
+ * capacity, the failed attempts' retries being part of its load
+ * (served_share). Retries are taken as independent attempts under the
+ * state of the first (the state changing within attempts x (timeout +
+ * backoff) of a switch is not seen: a bias of a few seconds per switch,
+ * under 3% of the loss of the reference drill).
  *
  * What makes it act (each an event):
  *  - a fault starts or ends (it is a watcher of the fault injector): it
@@ -36,8 +40,27 @@
  *    split following the weights over resolvers rather than per query);
  *  - a resolver's refresh: it asks the authority through the resolver pool
  *    (rule 3: its TTL policy) and moves to the slot of the answer;
+ *  - a cluster's serving pods changed (MR_MSG_CAPACITY: a pod ready, a
+ *    node removed, a zone down; cluster.c sends it only to a hub that
+ *    registered itself at link, so request fidelity's events are
+ *    unchanged): capacity and up-ness are re-read at that instant; an
+ *    endpoint that went up or down wakes the traffic layer's sleeping
+ *    probes (notify);
  *  - a tick every SLO window while a ramped fault is in force, and every
  *    hour with a daily profile (to re-evaluate capacity).
+ * What it tells the clusters (what moves pods on their own timers): the
+ * autoscaler's load is the expected attempts offered to the queue
+ * (mr__agg_offered: per population, share x attempt share x expected
+ * attempts, integrated in advance() and projected in closed form between
+ * events, the daily profile's integral included), over the scan's window,
+ * where request fidelity counts the Poisson offers (whose noise delays a
+ * scale-in near a threshold: aggregate's node-hours are lower by a few
+ * percent under a daily profile: 7.5% with 720 offers a scan at the peak,
+ * 2% with 7,200; tests/validation/test_aggregate_compute.c).
+ * An autoscaler with nothing to change sleeps (cluster.c); the hub wakes
+ * it (MR_MSG_WAKE) when its column of offer weights changes. The failover
+ * policy needs nothing more: it acts on the traffic layer's verdicts or
+ * the faults, and its scale actions reach the hub as capacity changes.
  * A refresh happens at the first query after expiry: expiry plus an
  * exponential wait at the resolver's query rate, as in request fidelity.
  * A resolver whose expiry is long past (it refreshed in steady state,
@@ -55,10 +78,12 @@
  * Latency percentiles are not computed (null): a fluid model has no
  * per-request latency, and no number is better than a made-up one.
  * Refused in aggregate mode by the builder (sim/run/build.c): runtime
- * caches (Java, Chrome), data stores (no writes are carried), and whatever
- * moves a cluster's pods on its own timers (autoscaler, failover policy,
- * warm or cold standby, zone outages): capacity (serving pods x
- * rps_per_pod) is re-read only at this model's events.
+ * caches (Java, Chrome) and data stores (no writes are carried). Carried:
+ * the autoscaler, warm and cold standby, the failover policy, zone
+ * outages. Known difference: Front Door spreading a population over
+ * several healthy origins by weight draws one origin per edge at each
+ * reroute, where request fidelity draws one per attempt (a retry there
+ * reaches another origin).
  * Invariant: cnt[j] of a pool = resolvers whose slot is j; a resolver has
  * at most one refresh pending. */
 #include <math.h>

@@ -31,6 +31,20 @@
  * come. It runs only when it can change something (floor < max, or pods
  * waiting).
  *
+ * Aggregate fidelity (the hub of models/clients_agg.c registered itself at
+ * link, agg_hub): the load is the hub's expected offers over the scan's
+ * window (mr__agg_offered), not the queue's (no request is offered to
+ * it); every change of the serving pods is sent to the hub
+ * (MR_MSG_CAPACITY); and a scan that changed nothing, with no pod
+ * waiting, no scale-down timer running and the load reaching it, puts the
+ * autoscaler to sleep: the next scans would see the same load (while the
+ * scale-down timer runs, it sleeps until the scan that would end it,
+ * agg_sleep_timer). It resumes
+ * at the hub's MR_MSG_WAKE (its offered rate changed), a zone outage, a
+ * scale action, or, under a daily profile, a scan interval before the
+ * first grid scan whose projected load would make it act (agg_sleep).
+ * Scans stay on request fidelity's 10 s grid.
+ *
  * MR_MSG_SCALE (the failover policy) sets the node count at once and makes
  * it the autoscaler's floor: a warm or cold standby scales out on failover
  * and back at failback. Every node is billed from its provisioning to its
@@ -447,6 +461,32 @@ static void agg_sleep(mr_component *self, mr_sim *sim)
     mr_sim_schedule_at(sim, t - SCAN, self->id, CL_RESUME, NULL, 0, &st->agg_resume);
 }
 
+/* While the scale-down timer runs, the scans before its deadline only keep
+ * it running as long as the want stays below the nodes up: sleep until a
+ * scan interval before the first grid scan whose projected load would not
+ * (the timer resets or a node is added), else before the deadline's scan
+ * (nodes are removed). The hub's wake cuts it short, as in agg_sleep. */
+static void agg_sleep_timer(mr_component *self, mr_sim *sim)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    mr_cluster_state *st = self->state;
+    mr_time now = mr_sim_now(sim);
+    mr_time due = st->unneeded_since + UNNEEDED;
+    if (st->last_add + AFTER_ADD > due)
+        due = st->last_add + AFTER_ADD;
+    mr_time end = mr__next_on_grid(0, SCAN, due), t = mr__next_on_grid(0, SCAN, now + SCAN);
+    int64_t have = nodes_in(st, 1);
+    double prev = mr__agg_offered(st->agg_hub, st->agg_ep, t - SCAN);
+    for (; t < end; t += SCAN) {
+        double cur = mr__agg_offered(st->agg_hub, st->agg_ep, t);
+        if (want_nodes(cfg, st, (cur - prev) * (double)st->hold / (double)SCAN) >= have)
+            break;
+        prev = cur;
+    }
+    st->agg_asleep = 1;
+    mr_sim_schedule_at(sim, t - SCAN, self->id, CL_RESUME, NULL, 0, &st->agg_resume);
+}
+
 /* Whether the next scan may change something whatever the load: pods
  * waiting (retried at scans), the scale-down timer running, nodes just
  * added or removed, or the load not reaching it (the hold). */
@@ -607,6 +647,9 @@ static void cluster_dispatch(mr_component *self, mr_sim *sim, const mr_event *ev
             break;
         if (st->agg_hub != NULL && !agg_must_scan(st, acted))
             agg_sleep(self, sim);
+        else if (st->agg_hub != NULL && st->unneeded_since >= 0 && !any_waiting(st) &&
+                 reachable(st) && st->nodes_added + st->nodes_removed == acted)
+            agg_sleep_timer(self, sim);
         else
             schedule_tick(self, sim);
         break;

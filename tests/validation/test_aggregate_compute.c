@@ -386,8 +386,8 @@ static const char *DIURNAL =
  * scale-down timer, and a high one adds a node early. So aggregate's
  * node_hours are at most request's, and not by more than 10% here
  * (measured: 949 vs 1026 USD of nodes a month, -7.5%; at 10 times the
- * rate, the noise a third of that, see bench/README.md); the peak within
- * one node. */
+ * rate and per-pod throughput, 949 vs 968, -2%); the peak within one
+ * node. */
 Test(aggregate_compute, the_autoscaler_follows_a_daily_profile_as_request_fidelity_does,
      .timeout = 300)
 {
