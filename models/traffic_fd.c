@@ -13,9 +13,8 @@
  * the edge by anycast: no DNS answer changes, so no cache delays failover.
  * Aggregate fidelity (lazy): as for Traffic Manager, an edge's probes of an
  * origin sleep while its window is full of successes and the origin is
- * quiescent, or while its window is full of failures and the origin is
- * down (a cold standby) with no partial fault (no draw), and resume on
- * their grid at MR_MSG_WAKE; every change of an
+ * quiescent, or full of failures (this one's included) and the origin is
+ * down, and resume on their grid at MR_MSG_WAKE; every change of an
  * edge's view is told to the listener (the aggregate clients).
  * Invariant: healthy_pops[e] counts the edges whose window of e holds at
  * least `required` successes. */
@@ -192,17 +191,13 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
                 break;
             }
         } else {
-            /* Down, no partial fault (no draw), its window all failures:
-             * the next probes change nothing until it comes up (the hub
-             * wakes the layer at every change of up-ness). */
+            mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
             size_t c = (size_t)m.pop * (size_t)cfg->n + m.origin;
-            const mr_cluster_state *cl = st->cl[m.origin];
-            if (cfg->lazy && st->window[c] == 0 && !mr_cluster_up(cl) &&
-                !(mr_cluster_probe_fail_share(cl, ev->time) > 0)) {
+            if (cfg->lazy && ((st->window[c] << 1) & full_window(cfg)) == 0 &&
+                !mr_cluster_up(st->cl[m.origin])) {
                 st->sleep_next[c] = ev->time + cfg->interval;
                 break;
             }
-            mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
         }
         mr_sim_schedule(sim, cfg->interval, self->id, FD_PROBE, &m, sizeof m, NULL);
         break;
