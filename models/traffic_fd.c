@@ -193,8 +193,11 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
             size_t c = (size_t)m.pop * (size_t)cfg->n + m.origin;
+            /* Only where a probe draws no number (no partial fault it
+             * sees): a skipped probe must leave the streams as they were. */
             if (cfg->lazy && ((st->window[c] << 1) & full_window(cfg)) == 0 &&
-                !mr_cluster_up(st->cl[m.origin])) {
+                !mr_cluster_up(st->cl[m.origin]) &&
+                mr_cluster_probe_fail_share(st->cl[m.origin], ev->time) <= 0) {
                 st->sleep_next[c] = ev->time + cfg->interval;
                 break;
             }
