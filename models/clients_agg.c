@@ -71,6 +71,7 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/scenario.h"
+#include "store.h"
 #include "world.h"
 
 extern const mr_model mr_model_clients_agg;
@@ -83,6 +84,12 @@ enum { AG_REFRESH = MR_MSG_PRIVATE, AG_TICK };
 enum { SLOT_NONE = MR_MAX_ENDPOINTS, SLOT_BAD = MR_MAX_ENDPOINTS + 1 };
 /* Cycles of burn-in for a stale resolver with random holds. */
 #define AG_BURN_IN 5
+/* A due entry that is a runtime cache's adoption, not a refresh. */
+#define AG_ADOPT 0x80000000u
+/* REFERENCE.md §4: Java caches positive answers 30 s regardless of the TTL;
+ * Chromium keeps the record TTL with a 60 s floor (as models/clients.c). */
+#define AG_JAVA_HOLD (30 * MR_S)
+#define AG_CHROME_FLOOR (60 * MR_S)
 
 typedef struct refresh_msg {
     uint32_t pool;
@@ -104,6 +111,13 @@ typedef struct ag_pool {
     uint8_t fail_slot[AG_SLOTS];
     uint8_t *slot, *pending, *failing;
     uint8_t *fail_edge; /* Front Door: per edge */
+    /* Runtime caches (Java, Chrome) of the populations behind it: their
+     * traffic goes to eff[i], the slot the runtime took from resolver i at
+     * its last expiry (phase rt_phase[i] + k x rt_hold); ecnt counts them. */
+    mr_time rt_hold; /* 0: none */
+    mr_time *rt_phase;
+    uint8_t *eff, *adopting;
+    int32_t ecnt[AG_SLOTS];
     /* Refreshes due, sorted by time from head: one kernel event stands
      * for the earliest, and runs every one due before the next event. */
     ag_due *due;
@@ -134,6 +148,15 @@ typedef struct ag_engine {
     int tick_pending, diurnal;
     int cap_may_bind; /* some cluster's offered load at the profiles' peaks exceeds it */
     mr_rng *wait, *draw;
+    /* Data stores: each population's, in order, and every one once. */
+    int64_t creg[MR_MAX_ENDPOINTS]; /* region component id of each endpoint */
+    mr_component *uses[AG_MAX_POPS][MR_MAX_USES];
+    uint32_t nstore;
+    mr_component *store[MR_MAX_STORES];
+    mr_rng *runtime; /* runtime caches' phases; NULL without */
+    /* The stores start after this hub: they are read from the first event
+     * on (a wake at the start instant), taken as serving until then. */
+    int stores_live;
 } ag_engine;
 
 typedef struct ag_state {
@@ -157,8 +180,10 @@ static const mr_param agg_params[] = {
     /* SCENARIO.md example timeout 2 s; a client setting, no Azure figure. */
     MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
     MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
-    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 0,
-                 "aggregate fidelity: no runtime cache"),
+    MR_PARAM_DOUBLE(mr_clients_cfg, read, 0.9, 0, 1, "share of reads"),
+    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
+    MR_PARAM_INT(mr_clients_cfg, pop, 0, 0, INT32_MAX, "index of the population"),
+    MR_PARAM_INT(mr_clients_cfg, nuses, 0, 0, MR_MAX_USES, "data stores used"),
     MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
     MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
     MR_PARAM_END,
@@ -241,6 +266,7 @@ static int read_endpoints(ag_engine *g, mr_sim *sim, const mr_component *self, m
         const mr_cluster_cfg *cc = c->cfg;
         g->clid[j] = c->id;
         g->cl[j] = c->state;
+        g->creg[j] = cc->region;
         g->rps[j] = cc->rps_per_pod;
     }
     return MR_OK;
@@ -261,8 +287,55 @@ static ag_pool *pool_for(ag_engine *g, mr_component *comp)
     p->slot = mr_xcalloc(p->n, 1);
     p->pending = mr_xcalloc(p->n, 1);
     p->failing = mr_xcalloc(p->n, 1);
-    p->due = mr_xmalloc(p->n * sizeof *p->due);
+    /* Room for a refresh and a runtime adoption per resolver. */
+    p->due = mr_xmalloc(2 * (size_t)p->n * sizeof *p->due);
     return p;
+}
+
+/* The data stores each population uses, put in aggregate fidelity (told
+ * of this hub), and the pools' runtime caches: one kind per pool, since
+ * the runtime's view of a resolver is kept per resolver. */
+static int link_stores(ag_engine *g, mr_sim *sim, const mr_component *self, mr_diag *diag)
+{
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        for (int64_t u = 0; u < cfg->nuses; u++) {
+            int64_t id = cfg->uses[u];
+            mr_component *c = id >= 0 && id <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)id)
+                                                          : NULL;
+            if (mr__store_head(c) == NULL) {
+                mr_diag_error(diag, NULL, "%s: uses component %lld, which is no data store",
+                              g->pop[k]->name, (long long)id);
+                return MR_ENOCOMP;
+            }
+            g->uses[k][u] = c;
+            uint32_t s = 0;
+            while (s < g->nstore && g->store[s] != c)
+                s++;
+            if (s == g->nstore && g->nstore < MR_MAX_STORES) {
+                g->store[g->nstore++] = c;
+                mr_store_agg_attach(c, self->id);
+            }
+        }
+        ag_pool *p = &g->pool[g->pool_of[k]];
+        mr_time hold = cfg->runtime_cache == MR_RUNTIME_NONE ? 0 : 1; /* set at start */
+        for (uint32_t o = 0; o < k; o++)
+            if (g->pool_of[o] == g->pool_of[k] &&
+                ((const mr_clients_cfg *)g->pop[o]->cfg)->runtime_cache != cfg->runtime_cache) {
+                mr_diag_error(diag, NULL,
+                              "%s: populations behind one resolver pool with different runtime "
+                              "caches (aggregate fidelity)",
+                              g->pop[k]->name);
+                return MR_EINVAL;
+            }
+        if (hold && !g->fd && p->eff == NULL) {
+            p->rt_hold = hold;
+            p->eff = mr_xcalloc(p->n, 1);
+            p->adopting = mr_xcalloc(p->n, 1);
+            p->rt_phase = mr_xcalloc(p->n, sizeof *p->rt_phase);
+        }
+    }
+    return MR_OK;
 }
 
 /* The hub (the first population) gathers every population and pool. */
@@ -330,7 +403,7 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     }
     g->wait = mr_rng_derive(self->rng, "wait");
     g->draw = mr_rng_derive(self->rng, "draw");
-    return MR_OK;
+    return link_stores(g, sim, self, diag);
 }
 
 static int agg_link(mr_component *self, mr_sim *sim, mr_diag *diag)
@@ -346,7 +419,7 @@ static int agg_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 
 /* The share of population k's attempts that cluster slot j serves now, as
  * far as its health and the network go. */
-static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time now)
+static double cluster_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time now)
 {
     if (j >= g->nep)
         return 0;
@@ -358,6 +431,74 @@ static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time 
         return 0;
     double s = 1 - mr_cluster_request_fail_share(c, now);
     return s > 0 ? s : 0;
+}
+
+/* The share of population k's attempts served in region `region` that
+ * its data stores serve now (clients.c uses_access): a read or a write by
+ * the mix, drawn per attempt there, offered to each store in order; a
+ * cache's hit spares the stores after it. */
+static double stores_share(const ag_engine *g, uint32_t k, int64_t region, mr_time now)
+{
+    const mr_clients_cfg *cfg = g->pop[k]->cfg;
+    if (cfg->nuses == 0 || !g->stores_live)
+        return 1;
+    double read = 0, read_on = 1, write_on = 1;
+    for (int64_t u = 0; u < cfg->nuses; u++) {
+        mr_store_share sh;
+        mr_store_agg_share_of(g->uses[k][u], now, (uint32_t)region, (uint32_t)cfg->pop, &sh);
+        read += read_on * sh.read_hit;
+        read_on *= 1 - sh.read_fail - sh.read_hit;
+        write_on *= 1 - sh.write_fail;
+    }
+    read += read_on;
+    double s = cfg->read * read + (1 - cfg->read) * write_on;
+    return s < 0 ? 0 : s > 1 ? 1 : s;
+}
+
+/* The share of population k's attempts to slot j served end to end now. */
+static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time now)
+{
+    double s = cluster_share(g, k, j, now);
+    return s > 0 ? s * stores_share(g, k, g->creg[j], now) : 0;
+}
+
+/* Tells every store the reads and writes reaching it from now on: the
+ * attempts the clusters serve (retries included: attempts per request
+ * sum_i<A (1-p)^i at success share p), through the stores before it. */
+static void store_flows(ag_engine *g, mr_time now, double (*share)[AG_SLOTS],
+                        double (*att)[AG_SLOTS], const double *cap)
+{
+    for (uint32_t s = 0; s < g->nstore; s++)
+        mr_store_agg_begin(g->store[s], now);
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        if (cfg->nuses == 0)
+            continue;
+        double rate = cfg->rate * profile_at(cfg, now);
+        for (uint32_t j = 0; j < g->nep; j++) {
+            if (!(share[k][j] > 0))
+                continue;
+            double cl = cluster_share(g, k, j, now) * cap[j];
+            if (!(cl > 0))
+                continue;
+            double p = att[k][j] * cap[j], per = 0, miss = 1;
+            for (int64_t a = 0; a < cfg->attempts; a++, miss *= 1 - p)
+                per += miss;
+            double n = rate * share[k][j] * per * cl;
+            double reads = n * cfg->read, writes = n * (1 - cfg->read);
+            for (int64_t u = 0; u < cfg->nuses; u++) {
+                mr_store_share sh;
+                mr_store_agg_share_of(g->uses[k][u], now, (uint32_t)g->creg[j],
+                                      (uint32_t)cfg->pop, &sh);
+                mr_store_agg_add(g->uses[k][u], (uint32_t)g->creg[j], (uint32_t)cfg->pop, reads,
+                                 writes);
+                reads *= 1 - sh.read_fail - sh.read_hit;
+                writes *= 1 - sh.write_fail;
+            }
+        }
+    }
+    for (uint32_t s = 0; s < g->nstore; s++)
+        mr_store_agg_end(g->store[s], now);
 }
 
 /* Front Door: the slot edge e sends population k to now (rule 2). */
@@ -390,8 +531,9 @@ static void shares(const ag_engine *g, uint32_t k, double *share)
         for (uint32_t e = 0; e < g->edges && e < p->n; e++)
             share[g->route[(size_t)k * g->edges + e]] += edge_share(p->n, g->edges, e);
     } else {
+        const int32_t *cnt = p->rt_hold ? p->ecnt : p->cnt;
         for (uint32_t j = 0; j < AG_SLOTS; j++)
-            share[j] = (double)p->cnt[j] / (double)p->n;
+            share[j] = (double)cnt[j] / (double)p->n;
     }
 }
 
@@ -430,13 +572,21 @@ static void recompute_rates(ag_engine *g, mr_time now)
         }
         g->ok_share[k] = ok > 1 ? 1 : ok;
     }
+    if (g->nstore > 0 && g->stores_live) {
+        double cap[MR_MAX_ENDPOINTS];
+        for (uint32_t j = 0; j < g->nep; j++)
+            cap[j] = offered[j] > capacity[j] ? capacity[j] / offered[j] : 1;
+        store_flows(g, now, share, att, cap);
+    }
 }
 
 /* Whether resolver i of pool p serves no attempt of any population behind
  * it now. */
 static int resolver_failing(const ag_engine *g, const ag_pool *p, uint32_t i)
 {
-    return g->fd ? p->fail_edge[i % g->edges] : p->fail_slot[p->slot[i]];
+    if (g->fd)
+        return p->fail_edge[i % g->edges];
+    return p->fail_slot[p->rt_hold ? p->eff[i] : p->slot[i]];
 }
 
 static void set_failing(ag_engine *g, ag_pool *p, uint32_t i, int f, mr_time now)
@@ -575,12 +725,11 @@ static void arm(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q)
     }
 }
 
-/* Resolver i of pool q refreshes at t (kept sorted: a rare insertion). */
-static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
+/* Entry i (a resolver, or AG_ADOPT | resolver) of pool q is due at t
+ * (kept sorted: a rare insertion). */
+static void insert_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
 {
     ag_pool *p = &g->pool[q];
-    if (t > g->horizon)
-        return;
     if (p->head > 0) { /* compact first: room for every resolver once */
         memmove(p->due, p->due + p->head, (p->ndue - p->head) * sizeof *p->due);
         p->ndue -= p->head;
@@ -593,7 +742,46 @@ static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
     memmove(p->due + at + 1, p->due + at, (p->ndue - at) * sizeof *p->due);
     p->due[at] = d;
     p->ndue++;
-    p->pending[i] = 1;
+}
+
+/* Resolver i of pool q refreshes at t. */
+static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
+{
+    if (t > g->horizon)
+        return;
+    insert_due(g, q, i, t);
+    g->pool[q].pending[i] = 1;
+}
+
+/* Runtime caches: the runtime of resolver i takes the resolver's answer at
+ * its next expiry after now. Request fidelity refetches at the first
+ * request after expiry and holds from then, so its expiries drift by a
+ * request gap (n / rate, well under a second) per hold; a fixed grid from
+ * a uniform phase (rule 3's steady state) differs by that drift only. */
+static void schedule_adopt(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
+{
+    ag_pool *p = &g->pool[q];
+    if (p->adopting[i])
+        return; /* it takes whatever the resolver holds then */
+    mr_time t = mr_route_refresh(p->rt_phase[i], p->rt_hold, now);
+    if (t > g->horizon)
+        return;
+    insert_due(g, q, i | AG_ADOPT, t);
+    p->adopting[i] = 1;
+}
+
+static void adopt_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
+{
+    ag_pool *p = &g->pool[q];
+    p->adopting[i] = 0;
+    uint8_t j = p->slot[i];
+    if (j == p->eff[i])
+        return;
+    p->ecnt[p->eff[i]]--;
+    p->ecnt[j]++;
+    p->eff[i] = j;
+    set_failing(g, p, i, resolver_failing(g, p, i), now);
+    recompute_rates(g, now);
 }
 
 /* The authority's answer may have changed: every resolver's next refresh
@@ -641,10 +829,39 @@ static void maybe_tick(ag_engine *g, mr_sim *sim, mr_component *self)
 {
     if (g->tick_pending)
         return;
-    mr_time d = ramp_in_force(g) ? g->window : g->diurnal && g->cap_may_bind ? MR_H : 0;
+    /* With data stores the daily profile moves their write rates too. */
+    mr_time d = ramp_in_force(g)                                      ? g->window
+                : g->diurnal && (g->cap_may_bind || g->nstore > 0) ? MR_H
+                                                                    : 0;
     if (d > 0) {
         g->tick_pending = 1;
         mr_sim_schedule(sim, d, self->id, AG_TICK, NULL, 0, NULL);
+    }
+}
+
+/* Runtime caches start in steady state too (rule 3): each holds its
+ * resolver's answer, with a uniform phase of its hold. */
+static void start_runtime(ag_engine *g, uint32_t q)
+{
+    ag_pool *p = &g->pool[q];
+    if (!p->rt_hold)
+        return;
+    const mr_clients_cfg *cfg = NULL;
+    for (uint32_t k = 0; k < g->npop && cfg == NULL; k++)
+        if (g->pool_of[k] == q)
+            cfg = g->pop[k]->cfg;
+    if (cfg->runtime_cache == MR_RUNTIME_JAVA) {
+        p->rt_hold = AG_JAVA_HOLD;
+    } else {
+        mr_time ttl = mr__traffic_ttl(p->rs->tm);
+        p->rt_hold = ttl > AG_CHROME_FLOOR ? ttl : AG_CHROME_FLOOR;
+    }
+    if (g->runtime == NULL)
+        g->runtime = mr_rng_derive(g->pop[0]->rng, "runtime");
+    for (uint32_t i = 0; i < p->n; i++) {
+        p->eff[i] = p->slot[i];
+        p->ecnt[p->slot[i]]++;
+        p->rt_phase[i] = (mr_time)(mr_rng_uniform(g->runtime) * (double)p->rt_hold);
     }
 }
 
@@ -667,12 +884,15 @@ static void agg_start(mr_component *self, mr_sim *sim)
             p->slot[i] = (uint8_t)slot_of(g, p->rs->answer[i]);
             p->cnt[p->slot[i]]++;
         }
+        start_runtime(g, q);
     }
     if (g->fd)
         reroute(g, g->last);
     recompute_failing(g, g->last, 1);
     recompute_rates(g, g->last);
     maybe_tick(g, sim, self);
+    if (g->nstore > 0)
+        mr_sim_schedule(sim, 0, self->id, MR_MSG_WAKE, NULL, 0, NULL);
 }
 
 /* Whether the DNS authority fails every query now. */
@@ -705,6 +925,10 @@ static void refresh_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
     p->cnt[p->slot[i]]--;
     p->cnt[j]++;
     p->slot[i] = (uint8_t)j;
+    if (p->rt_hold) { /* its traffic follows at the runtime's expiry */
+        schedule_adopt(g, q, i, now);
+        return;
+    }
     set_failing(g, p, i, resolver_failing(g, p, i), now);
     recompute_rates(g, now);
 }
@@ -720,7 +944,10 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q
     while (p->head < p->ndue && (p->due[p->head].t < next || p->due[p->head].t == now)) {
         ag_due d = p->due[p->head++];
         advance(g, d.t);
-        refresh_one(g, q, d.i, d.t);
+        if (d.i & AG_ADOPT)
+            adopt_one(g, q, d.i & ~AG_ADOPT, d.t);
+        else
+            refresh_one(g, q, d.i, d.t);
     }
     arm(g, sim, self, q);
 }
@@ -769,6 +996,9 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case AG_TICK:
         g->tick_pending = 0;
         break;
+    case MR_MSG_WAKE: /* a data store changed (or a client's route to it) */
+        g->stores_live = 1;
+        break;
     default:
         mr_sim_unhandled(sim, ev);
         return;
@@ -813,7 +1043,11 @@ static void agg_fini(mr_component *self)
         free(g->pool[q].failing);
         free(g->pool[q].fail_edge);
         free(g->pool[q].due);
+        free(g->pool[q].eff);
+        free(g->pool[q].adopting);
+        free(g->pool[q].rt_phase);
     }
+    mr_rng_free(g->runtime);
     free(g->route);
     mr_rng_free(g->wait);
     mr_rng_free(g->draw);
