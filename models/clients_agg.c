@@ -84,8 +84,6 @@ enum { AG_REFRESH = MR_MSG_PRIVATE, AG_TICK };
 enum { SLOT_NONE = MR_MAX_ENDPOINTS, SLOT_BAD = MR_MAX_ENDPOINTS + 1 };
 /* Cycles of burn-in for a stale resolver with random holds. */
 #define AG_BURN_IN 5
-/* A due entry that is a runtime cache's adoption, not a refresh. */
-#define AG_ADOPT 0x80000000u
 /* REFERENCE.md §4: Java caches positive answers 30 s regardless of the TTL;
  * Chromium keeps the record TTL with a 60 s floor (as models/clients.c). */
 #define AG_JAVA_HOLD (30 * MR_S)
@@ -111,13 +109,16 @@ typedef struct ag_pool {
     uint8_t fail_slot[AG_SLOTS];
     uint8_t *slot, *pending, *failing;
     uint8_t *fail_edge; /* Front Door: per edge */
-    /* Runtime caches (Java, Chrome) of the populations behind it: their
-     * traffic goes to eff[i], the slot the runtime took from resolver i at
-     * its last expiry (phase rt_phase[i] + k x rt_hold); ecnt counts them. */
+    /* Runtime caches (Java, Chrome) of the populations behind it: the
+     * runtime of resolver i refetches at its expiries rt_phase[i] + k x
+     * rt_hold, and it is the resolver's only client, so the resolver
+     * refreshes only then (see next_refresh). */
     mr_time rt_hold; /* 0: none */
     mr_time *rt_phase;
-    uint8_t *eff, *adopting;
-    int32_t ecnt[AG_SLOTS];
+    /* Each slot's (edge's) share of attempts served, over the populations
+     * behind the pool by rate: for partial failures' client RTO. */
+    double psucc[AG_SLOTS];
+    double *psucc_edge; /* Front Door */
     /* Refreshes due, sorted by time from head: one kernel event stands
      * for the earliest, and runs every one due before the next event. */
     ag_due *due;
@@ -157,6 +158,11 @@ typedef struct ag_engine {
     /* The stores start after this hub: they are read from the first event
      * on (a wake at the start instant), taken as serving until then. */
     int stores_live;
+    /* Some resolver's traffic partly fails (0 < served share < 1); a pass
+     * that found nothing left to sample in episode partial_seen skips. */
+    int partial_any;
+    size_t partial_seen;
+    mr_rng *partial;
 } ag_engine;
 
 typedef struct ag_state {
@@ -287,8 +293,7 @@ static ag_pool *pool_for(ag_engine *g, mr_component *comp)
     p->slot = mr_xcalloc(p->n, 1);
     p->pending = mr_xcalloc(p->n, 1);
     p->failing = mr_xcalloc(p->n, 1);
-    /* Room for a refresh and a runtime adoption per resolver. */
-    p->due = mr_xmalloc(2 * (size_t)p->n * sizeof *p->due);
+    p->due = mr_xmalloc(p->n * sizeof *p->due);
     return p;
 }
 
@@ -328,10 +333,8 @@ static int link_stores(ag_engine *g, mr_sim *sim, const mr_component *self, mr_d
                               g->pop[k]->name);
                 return MR_EINVAL;
             }
-        if (hold && !g->fd && p->eff == NULL) {
+        if (hold && !g->fd && p->rt_phase == NULL) {
             p->rt_hold = hold;
-            p->eff = mr_xcalloc(p->n, 1);
-            p->adopting = mr_xcalloc(p->n, 1);
             p->rt_phase = mr_xcalloc(p->n, sizeof *p->rt_phase);
         }
     }
@@ -398,11 +401,14 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         return rc;
     if (g->fd) {
         g->route = mr_xcalloc((size_t)g->npop * g->edges, 1);
-        for (uint32_t p = 0; p < g->npool; p++)
+        for (uint32_t p = 0; p < g->npool; p++) {
             g->pool[p].fail_edge = mr_xcalloc(g->edges, 1);
+            g->pool[p].psucc_edge = mr_xcalloc(g->edges, sizeof(double));
+        }
     }
     g->wait = mr_rng_derive(self->rng, "wait");
     g->draw = mr_rng_derive(self->rng, "draw");
+    g->partial = mr_rng_derive(self->rng, "partial");
     return link_stores(g, sim, self, diag);
 }
 
@@ -531,10 +537,86 @@ static void shares(const ag_engine *g, uint32_t k, double *share)
         for (uint32_t e = 0; e < g->edges && e < p->n; e++)
             share[g->route[(size_t)k * g->edges + e]] += edge_share(p->n, g->edges, e);
     } else {
-        const int32_t *cnt = p->rt_hold ? p->ecnt : p->cnt;
         for (uint32_t j = 0; j < AG_SLOTS; j++)
-            share[j] = (double)cnt[j] / (double)p->n;
+            share[j] = (double)p->cnt[j] / (double)p->n;
     }
+}
+
+/* Each pool's served share per slot (edge) now, weighted by the rates of
+ * its populations; notes whether any resolver's traffic partly fails. */
+static void partial_shares(ag_engine *g, double (*share)[AG_SLOTS], double (*att)[AG_SLOTS],
+                           const double *offered, const double *capacity)
+{
+    (void)share;
+    g->partial_any = 0;
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        uint32_t nslot = g->fd ? g->edges : AG_SLOTS;
+        double *out = g->fd ? p->psucc_edge : p->psucc;
+        double wsum = 0;
+        for (uint32_t x = 0; x < nslot; x++)
+            out[x] = 0;
+        for (uint32_t k = 0; k < g->npop; k++) {
+            if (g->pool_of[k] != q)
+                continue;
+            double w = ((const mr_clients_cfg *)g->pop[k]->cfg)->rate;
+            wsum += w;
+            for (uint32_t x = 0; x < nslot; x++) {
+                uint32_t j = g->fd ? g->route[(size_t)k * g->edges + x] : x;
+                if (j >= g->nep)
+                    continue;
+                double c = offered[j] > capacity[j] ? capacity[j] / offered[j] : 1;
+                double a = g->fd ? attempt_share(g, k, j, g->last) : att[k][j];
+                out[x] += w * a * c;
+            }
+        }
+        for (uint32_t x = 0; x < nslot; x++) {
+            out[x] = wsum > 0 ? out[x] / wsum : 0;
+            g->partial_any |= out[x] > 0 && out[x] < 1;
+        }
+    }
+    g->partial_seen = SIZE_MAX;
+}
+
+/* Client RTO under a partial failure (share served 0 < s < 1): request
+ * fidelity samples, per resolver and episode, from the first failing
+ * attempt to the next success, and these are short (a few request gaps).
+ * Here the attempts of resolver i are Poisson at its pool's rate / n: the
+ * first failure in [t0, t1) is an exponential at rate (1 - s) x that
+ * (memoryless, so drawn afresh per interval), the next success one at
+ * rate s x that after it. */
+static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
+{
+    mr_slo_state *slo = g->slo;
+    if (!g->partial_any || slo->nep == 0 || g->partial_seen == slo->nep)
+        return;
+    mr_time start = slo->ep[slo->nep - 1].start;
+    if (t0 < start)
+        t0 = start;
+    if (t1 <= t0)
+        return;
+    int left = 0;
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        double lambda = p->rate / (double)p->n; /* attempts/s per resolver, at profile 1 */
+        if (!(lambda > 0))
+            continue;
+        for (uint32_t i = 0; i < p->n; i++) {
+            double ok = g->fd ? p->psucc_edge[i % g->edges]
+                              : p->psucc[p->slot[i]];
+            if (p->failing[i] || !(ok > 0 && ok < 1) || slo->done_ep[p->base + i] == slo->nep)
+                continue;
+            left = 1;
+            mr_time tf = t0 + mr_time_from_s(mr_rng_exponential(g->partial, 1 / ((1 - ok) * lambda)));
+            if (tf >= t1)
+                continue;
+            mr_time ts = tf + mr_time_from_s(mr_rng_exponential(g->partial, 1 / (ok * lambda)));
+            mr__slo_attempt(slo, p->base + i, tf, 0, 0);
+            mr__slo_attempt(slo, p->base + i, ts, 1, ts);
+        }
+    }
+    if (!left)
+        g->partial_seen = slo->nep;
 }
 
 /* The success share of every population from now on (capacity included). */
@@ -572,6 +654,7 @@ static void recompute_rates(ag_engine *g, mr_time now)
         }
         g->ok_share[k] = ok > 1 ? 1 : ok;
     }
+    partial_shares(g, share, att, offered, capacity);
     if (g->nstore > 0 && g->stores_live) {
         double cap[MR_MAX_ENDPOINTS];
         for (uint32_t j = 0; j < g->nep; j++)
@@ -586,7 +669,7 @@ static int resolver_failing(const ag_engine *g, const ag_pool *p, uint32_t i)
 {
     if (g->fd)
         return p->fail_edge[i % g->edges];
-    return p->fail_slot[p->rt_hold ? p->eff[i] : p->slot[i]];
+    return p->fail_slot[p->slot[i]];
 }
 
 static void set_failing(ag_engine *g, ag_pool *p, uint32_t i, int f, mr_time now)
@@ -650,6 +733,7 @@ static void advance(ag_engine *g, mr_time now)
         return;
     mr_time warm = g->slo->warmup;
     double dt = mr_time_to_s(now - t0);
+    partial_rto(g, t0, now);
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         ag_state *ps = g->pop[k]->state;
@@ -674,8 +758,32 @@ static double mean_wait_s(const ag_pool *p)
 }
 
 /* When resolver i of pool p next asks the authority, at or after now. */
+/* With runtime caches in front, resolver i is asked only when its runtime
+ * refetches, at the runtime's expiries (a grid of period rt_hold): it
+ * refreshes at the first of them at or after its own expiry (so a Java
+ * runtime with the TTL's hold adds nothing to a resolver honouring it,
+ * as at request fidelity, and Chrome's 60 s floor over a 30 s TTL skips
+ * every other expiry). A stale resolver (its refreshes since were not
+ * simulated): the chain grid point -> first grid point >= it + hold, from a
+ * uniform start AG_BURN_IN cycles back. */
+static mr_time next_refresh_rt(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
+{
+    mr_time ph = p->rt_phase[i], H = p->rt_hold, e = p->rs->expiry[i];
+    if (p->slot[i] == SLOT_NONE || e >= now)
+        return mr_route_refresh(ph, H, e > now ? e : now);
+    mr_time span = mr__resolver_hold(p->comp, i) + H;
+    mr_time t = mr_route_refresh(ph, H,
+                                 now - (mr_time)(AG_BURN_IN * (double)span) -
+                                     (mr_time)(mr_rng_uniform(g->wait) * (double)span));
+    while (t < now)
+        t = mr_route_refresh(ph, H, t + mr__resolver_hold(p->comp, i));
+    return t;
+}
+
 static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
 {
+    if (p->rt_hold)
+        return next_refresh_rt(g, p, i, now);
     double m = mean_wait_s(p);
     mr_time e = p->rs->expiry[i];
     if (p->slot[i] == SLOT_NONE) /* holds nothing: its next query asks */
@@ -725,8 +833,7 @@ static void arm(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q)
     }
 }
 
-/* Entry i (a resolver, or AG_ADOPT | resolver) of pool q is due at t
- * (kept sorted: a rare insertion). */
+/* Resolver i of pool q is due at t (kept sorted: a rare insertion). */
 static void insert_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
 {
     ag_pool *p = &g->pool[q];
@@ -751,37 +858,6 @@ static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
         return;
     insert_due(g, q, i, t);
     g->pool[q].pending[i] = 1;
-}
-
-/* Runtime caches: the runtime of resolver i takes the resolver's answer at
- * its next expiry after now. Request fidelity refetches at the first
- * request after expiry and holds from then, so its expiries drift by a
- * request gap (n / rate, well under a second) per hold; a fixed grid from
- * a uniform phase (rule 3's steady state) differs by that drift only. */
-static void schedule_adopt(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
-{
-    ag_pool *p = &g->pool[q];
-    if (p->adopting[i])
-        return; /* it takes whatever the resolver holds then */
-    mr_time t = mr_route_refresh(p->rt_phase[i], p->rt_hold, now);
-    if (t > g->horizon)
-        return;
-    insert_due(g, q, i | AG_ADOPT, t);
-    p->adopting[i] = 1;
-}
-
-static void adopt_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
-{
-    ag_pool *p = &g->pool[q];
-    p->adopting[i] = 0;
-    uint8_t j = p->slot[i];
-    if (j == p->eff[i])
-        return;
-    p->ecnt[p->eff[i]]--;
-    p->ecnt[j]++;
-    p->eff[i] = j;
-    set_failing(g, p, i, resolver_failing(g, p, i), now);
-    recompute_rates(g, now);
 }
 
 /* The authority's answer may have changed: every resolver's next refresh
@@ -859,8 +935,6 @@ static void start_runtime(ag_engine *g, uint32_t q)
     if (g->runtime == NULL)
         g->runtime = mr_rng_derive(g->pop[0]->rng, "runtime");
     for (uint32_t i = 0; i < p->n; i++) {
-        p->eff[i] = p->slot[i];
-        p->ecnt[p->slot[i]]++;
         p->rt_phase[i] = (mr_time)(mr_rng_uniform(g->runtime) * (double)p->rt_hold);
     }
 }
@@ -919,16 +993,14 @@ static void refresh_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
     /* Nothing cached: the next query asks again; while the authority fails
      * every query that is the next wave (the outage's end), not sooner. */
     if (a == MR_NO_ANSWER && !outage_total(g, now))
-        push_due(g, q, i, now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
+        push_due(g, q, i,
+                 p->rt_hold ? mr_route_refresh(p->rt_phase[i], p->rt_hold, now + 1)
+                            : now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
     if (j == p->slot[i])
         return;
     p->cnt[p->slot[i]]--;
     p->cnt[j]++;
     p->slot[i] = (uint8_t)j;
-    if (p->rt_hold) { /* its traffic follows at the runtime's expiry */
-        schedule_adopt(g, q, i, now);
-        return;
-    }
     set_failing(g, p, i, resolver_failing(g, p, i), now);
     recompute_rates(g, now);
 }
@@ -944,10 +1016,7 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q
     while (p->head < p->ndue && (p->due[p->head].t < next || p->due[p->head].t == now)) {
         ag_due d = p->due[p->head++];
         advance(g, d.t);
-        if (d.i & AG_ADOPT)
-            adopt_one(g, q, d.i & ~AG_ADOPT, d.t);
-        else
-            refresh_one(g, q, d.i, d.t);
+        refresh_one(g, q, d.i, d.t);
     }
     arm(g, sim, self, q);
 }
@@ -1015,6 +1084,8 @@ static void agg_finish(mr_component *self, mr_sim *sim)
     if (g == NULL)
         return;
     advance(g, mr_sim_horizon(sim));
+    for (uint32_t s = 0; s < g->nstore; s++) /* their counters up to the horizon */
+        mr_store_agg_advance(g->store[s], mr_sim_horizon(sim));
     mr__slo_flush(g->slo);
 }
 
@@ -1043,11 +1114,11 @@ static void agg_fini(mr_component *self)
         free(g->pool[q].failing);
         free(g->pool[q].fail_edge);
         free(g->pool[q].due);
-        free(g->pool[q].eff);
-        free(g->pool[q].adopting);
         free(g->pool[q].rt_phase);
+        free(g->pool[q].psucc_edge);
     }
     mr_rng_free(g->runtime);
+    mr_rng_free(g->partial);
     free(g->route);
     mr_rng_free(g->wait);
     mr_rng_free(g->draw);
