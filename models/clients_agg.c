@@ -642,6 +642,7 @@ static void recompute_rates(ag_engine *g, mr_time now)
         capacity[j] = (double)mr_cluster_pods(g->cl[j]) * g->rps[j];
         g->cap_may_bind |= peak[j] > capacity[j] && peak[j] > offered[j];
     }
+    int partial = 0;
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double ok = 0;
@@ -650,11 +651,15 @@ static void recompute_rates(ag_engine *g, mr_time now)
                 continue;
             double c = offered[j] > capacity[j] ? capacity[j] / offered[j] : 1;
             double p = att[k][j] * c;
+            partial |= p < 1;
             ok += share[k][j] * (p >= 1 ? 1 : 1 - pow(1 - p, (double)cfg->attempts));
         }
         g->ok_share[k] = ok > 1 ? 1 : ok;
     }
-    partial_shares(g, share, att, offered, capacity);
+    if (partial)
+        partial_shares(g, share, att, offered, capacity);
+    else
+        g->partial_any = 0;
     if (g->nstore > 0 && g->stores_live) {
         double cap[MR_MAX_ENDPOINTS];
         for (uint32_t j = 0; j < g->nep; j++)

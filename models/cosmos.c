@@ -405,12 +405,13 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
 
 
 /* ---- aggregate fidelity (store.h) ---------------------------------------
- * The decisions of cosmos_access once per region between the hub's events.
- * Left out: session consistency's read-your-writes detour (a population
- * reading where it does not write is counted stale like eventual; in the
- * reference layouts each population reads and writes in its own region,
- * where the detour never happens), and bounded staleness's throttle is
- * evaluated at the hub's events only. */
+ * The decisions of cosmos_access once per region between the hub's events
+ * (bounded staleness's throttle too: evaluated at the hub's events only).
+ * Session consistency's read-your-writes detour is per population: its
+ * read goes to the region holding its last write when the local one lacks
+ * it; its writes being Poisson at w to region o, the last one is Exp(w)
+ * old, so the detour's share is 1 - e^(-w (t - applied(o, h))). A
+ * population is taken where most of its reads (writes) are served. */
 
 static void cosmos_share(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
                          mr_store_share *out)
@@ -451,6 +452,20 @@ static void cosmos_settle(mr_component *self, mr_time now)
         }
     }
     a->write_bytes = a->ok_writes * cfg->bytes_per_write * (double)(st->n - 1);
+    for (int p = 0; p < 64; p++) {
+        a->pop_h[p] = a->pop_o[p] = -1;
+        a->pop_w[p] = 0;
+        if (!(a->pop_reads[p] > 0))
+            continue;
+        a->pop_h[p] = (int8_t)nearest(cfg, st, (uint32_t)a->pop_rregion[p], 0);
+        if (!(a->pop_writes[p] > 0))
+            continue;
+        int o = write_region(self, now, (uint32_t)a->pop_region[p]);
+        if (o >= 0 && !throttle(st, cfg, o, now)) {
+            a->pop_o[p] = (int8_t)o;
+            a->pop_w[p] = a->pop_writes[p];
+        }
+    }
     for (int s = 0; s < st->n; s++) {
         mr_store_rlog_set(&a->rlog[s], now, a->log_rate[s]);
         mr_time lo = now;
@@ -479,11 +494,26 @@ static void cosmos_sample(mr_component *self, mr_time t, mr_time span)
     mr_cosmos_state *st = self->state;
     mr_store_agg *a = st->head.agg;
     double span_s = mr_time_to_s(span), total = 0;
+    double rd[MR_COSMOS_MAX] = {0};
     for (int h = 0; h < st->n; h++)
-        total += a->copy_reads[h];
+        rd[h] = a->copy_reads[h];
+    if (cfg->consistency == MR_CONSISTENCY_SESSION)
+        for (int p = 0; p < 64; p++) {
+            int h = a->pop_h[p], o = a->pop_o[p];
+            if (h < 0 || o < 0 || o == h || !up(st, o))
+                continue;
+            double gap = mr_time_to_s(t - applied(st, cfg, o, h, t));
+            double q = gap > 0 ? 1 - exp(-a->pop_w[p] * gap) : 0;
+            double moved = a->pop_reads[p] * q;
+            moved = moved < rd[h] ? moved : rd[h];
+            rd[h] -= moved;
+            rd[o] += moved;
+        }
+    for (int h = 0; h < st->n; h++)
+        total += rd[h];
     double pick = mr_rng_uniform(a->rng) * total, age = 0;
     for (int h = 0; h < st->n && total > 0; h++) {
-        if (!(a->copy_reads[h] > 0))
+        if (!(rd[h] > 0))
             continue;
         double fresh = 1, worst = 0;
         if (cfg->consistency != MR_CONSISTENCY_STRONG)
@@ -496,10 +526,10 @@ static void cosmos_sample(mr_component *self, mr_time t, mr_time span)
                 fresh *= 1 - p;
                 worst = x > worst ? x : worst;
             }
-        a->stale_reads += a->copy_reads[h] * span_s * (1 - fresh);
-        if (pick >= 0 && pick < a->copy_reads[h])
+        a->stale_reads += rd[h] * span_s * (1 - fresh);
+        if (pick >= 0 && pick < rd[h])
             age = worst;
-        pick -= a->copy_reads[h];
+        pick -= rd[h];
     }
     if (total > 0)
         mr_store_note_read(&st->head, t, 0, age);

@@ -211,8 +211,12 @@ struct mr_store_agg {
     /* Attempts arriving from now on, per second, by the region serving
      * them (component id) and population (for session consistency). */
     double in_reads[MR_MAX_REGIONS], in_writes[MR_MAX_REGIONS];
-    double pop_writes[64];
+    double pop_writes[64], pop_reads[64];
     int8_t pop_region[64];   /* the region serving most of a population's writes */
+    int8_t pop_rregion[64];  /* ... and of its reads */
+    double pop_wmax[64], pop_rmax[64];
+    int8_t pop_h[64], pop_o[64]; /* cosmos: where its reads and writes go */
+    double pop_w[64];            /* cosmos: its acknowledged writes per second */
     /* What settle made of them: rates per second. */
     double ok_reads, ok_writes, bad_reads, bad_writes, miss_reads, write_bytes;
     double copy_reads[8];    /* reads served by each copy (region of the account) */

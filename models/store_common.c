@@ -474,6 +474,9 @@ void mr_store_agg_begin(mr_component *c, mr_time now)
     memset(a->in_reads, 0, sizeof a->in_reads);
     memset(a->in_writes, 0, sizeof a->in_writes);
     memset(a->pop_writes, 0, sizeof a->pop_writes);
+    memset(a->pop_reads, 0, sizeof a->pop_reads);
+    memset(a->pop_wmax, 0, sizeof a->pop_wmax);
+    memset(a->pop_rmax, 0, sizeof a->pop_rmax);
 }
 
 void mr_store_agg_add(mr_component *c, uint32_t region, uint32_t pop, double reads,
@@ -485,9 +488,17 @@ void mr_store_agg_add(mr_component *c, uint32_t region, uint32_t pop, double rea
         return;
     a->in_reads[region] += reads;
     a->in_writes[region] += writes;
-    if (pop < 64 && writes > a->pop_writes[pop]) {
-        a->pop_writes[pop] = writes;
-        a->pop_region[pop] = (int8_t)region;
+    if (pop < 64) {
+        a->pop_writes[pop] += writes;
+        a->pop_reads[pop] += reads;
+        if (writes > a->pop_wmax[pop]) {
+            a->pop_wmax[pop] = writes;
+            a->pop_region[pop] = (int8_t)region;
+        }
+        if (reads > a->pop_rmax[pop]) {
+            a->pop_rmax[pop] = reads;
+            a->pop_rregion[pop] = (int8_t)region;
+        }
     }
 }
 

@@ -159,7 +159,7 @@ Test(aggregate_stores, cosmos_one_write_region_through_a_region_outage, .timeout
          " failover: {mode: automatic}}\n"
          "faults:\n"
          "  - {name: out, kind: region_outage, target: a, at: 10m, duration: 30m}\n",
-         0);
+         1);
 }
 
 Test(aggregate_stores, runtime_caches_through_a_region_outage, .timeout = 300)
