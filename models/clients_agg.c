@@ -36,8 +36,10 @@
  *    split following the weights over resolvers rather than per query);
  *  - a resolver's refresh: it asks the authority through the resolver pool
  *    (rule 3: its TTL policy) and moves to the slot of the answer;
+ *  - a data store's change (MR_MSG_WAKE, below);
  *  - a tick every SLO window while a ramped fault is in force, and every
- *    hour with a daily profile (to re-evaluate capacity).
+ *    hour with a daily profile (to re-evaluate capacity, and the stores'
+ *    write rates).
  * A refresh happens at the first query after expiry: expiry plus an
  * exponential wait at the resolver's query rate, as in request fidelity.
  * A resolver whose expiry is long past (it refreshed in steady state,
@@ -46,16 +48,42 @@
  * m / (L + m)) or U(0, L) before its expiry, then the wait; with extra
  * holds drawn per refresh, five cycles simulated from a uniform phase.
  *
+ * Data stores (store.h "aggregate fidelity"): p_kj above also multiplies
+ * by the share the stores population k uses serve in cluster j's region
+ * (a read or a write by the mix, each store in order, a cache's hit
+ * sparing the rest: clients.c uses_access, whose mix is drawn per attempt,
+ * so retries stay independent). At every recompute the stores are told
+ * the reads and writes reaching them from then on (by serving region and
+ * population) and integrate their own counters; each change of a store
+ * (fault, failover decision, switch, promotion, and the later instants
+ * its clients' route or SDK caches refresh, a cache's warm-up steps) is
+ * an MR_MSG_WAKE to this hub at that instant, sent only in aggregate
+ * mode, so request fidelity's event sequence is unchanged. A forced
+ * failover loses a Poisson draw from the stores' rate log of writes (so
+ * lost_writes and rpo_s keep their distribution, not just their mean),
+ * staleness and multi-write conflicts are sampled from the same replica
+ * positions (rule 4) every ten lag samples.
+ * Runtime caches (Java, Chrome): the runtime is its resolver's only client
+ * (one runtime kind per pool, checked by the builder), so the resolver is
+ * asked only at the runtime's refetches, a grid of the runtime's hold from
+ * a uniform phase (request fidelity's refetch is a request gap after
+ * expiry: the grid drifts by well under a second per hold). A resolver
+ * then refreshes at the first grid point at or after its expiry, and the
+ * traffic moves with it (next_refresh_rt).
  * Client RTO (per resolver): from the instant its traffic starts failing
  * entirely after an episode's start (its slot serves no attempt) to the
  * instant it serves again. Request fidelity measures from the first failing
  * request's issue to the next success's completion: both ends are an
  * exponential request gap later, so the means agree up to the latency.
- * Partial failures (0 < share < 1) give no client-RTO sample here.
+ * Under a partial failure (0 < share s < 1, e.g. writes failing while
+ * reads are served) request fidelity samples the first failing attempt
+ * and the next success, a few request gaps apart: drawn here from the
+ * resolver's attempt rate (partial_rto).
  * Latency percentiles are not computed (null): a fluid model has no
- * per-request latency, and no number is better than a made-up one.
- * Refused in aggregate mode by the builder (sim/run/build.c): runtime
- * caches (Java, Chrome), data stores (no writes are carried), and whatever
+ * per-request latency, and no number is better than a made-up one (a
+ * store's round trip counts toward no timeout either).
+ * Refused in aggregate mode by the builder (sim/run/build.c): populations
+ * with different runtime caches behind one resolver pool, and whatever
  * moves a cluster's pods on its own timers (autoscaler, failover policy,
  * warm or cold standby, zone outages): capacity (serving pods x
  * rps_per_pod) is re-read only at this model's events.

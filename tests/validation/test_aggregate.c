@@ -95,8 +95,8 @@ static void close_rel(const char *file, const char *what, const mr_summary *a,
 
 /* The reference scenarios this build has; missing ones are skipped. */
 /* The reference drill before data stores and the autoscaler, which
- * aggregate fidelity refuses (the reference scenarios on main now use
- * both). */
+ * aggregate fidelity refused (the reference scenarios on main now use
+ * both; data stores are compared in test_aggregate_stores.c). */
 static const char *const reference[] = {
     "tests/fixtures/run/aggregate-ap-tm.yaml",
     "tests/fixtures/run/aggregate-fd.yaml",
