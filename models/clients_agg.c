@@ -609,10 +609,11 @@ static void partial_shares(ag_engine *g, double (*share)[AG_SLOTS], double (*att
 /* Client RTO under a partial failure (share served 0 < s < 1): request
  * fidelity samples, per resolver and episode, from the first failing
  * attempt to the next success, and these are short (a few request gaps).
- * Here the attempts of resolver i are Poisson at its pool's rate / n: the
- * first failure in [t0, t1) is an exponential at rate (1 - s) x that
- * (memoryless, so drawn afresh per interval), the next success one at
- * rate s x that after it. */
+ * Here the attempts of resolver i are Poisson at its pool's rate / n times
+ * the attempts per request, sum over a < attempts of (1 - s)^a (retries
+ * taken as independent): the first failure in [t0, t1) is an exponential
+ * at rate (1 - s) x that (memoryless, so drawn afresh per interval), the
+ * next success one at rate s x that after it. */
 static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
 {
     mr_slo_state *slo = g->slo;
@@ -626,19 +627,27 @@ static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
     int left = 0;
     for (uint32_t q = 0; q < g->npool; q++) {
         ag_pool *p = &g->pool[q];
-        double lambda = p->rate / (double)p->n; /* attempts/s per resolver, at profile 1 */
+        double lambda = p->rate / (double)p->n; /* requests/s per resolver, at profile 1 */
         if (!(lambda > 0))
             continue;
+        int64_t att = 1;
+        for (uint32_t k = 0; k < g->npop; k++)
+            if (g->pool_of[k] == q)
+                att = ((const mr_clients_cfg *)g->pop[k]->cfg)->attempts;
         for (uint32_t i = 0; i < p->n; i++) {
             double ok = g->fd ? p->psucc_edge[i % g->edges]
                               : p->psucc[p->slot[i]];
             if (p->failing[i] || !(ok > 0 && ok < 1) || slo->done_ep[p->base + i] == slo->nep)
                 continue;
             left = 1;
-            mr_time tf = t0 + mr_time_from_s(mr_rng_exponential(g->partial, 1 / ((1 - ok) * lambda)));
+            double per = 0, miss = 1;
+            for (int64_t a = 0; a < att; a++, miss *= 1 - ok)
+                per += miss;
+            double rate = lambda * per;
+            mr_time tf = t0 + mr_time_from_s(mr_rng_exponential(g->partial, 1 / ((1 - ok) * rate)));
             if (tf >= t1)
                 continue;
-            mr_time ts = tf + mr_time_from_s(mr_rng_exponential(g->partial, 1 / (ok * lambda)));
+            mr_time ts = tf + mr_time_from_s(mr_rng_exponential(g->partial, 1 / (ok * rate)));
             mr__slo_attempt(slo, p->base + i, tf, 0, 0);
             mr__slo_attempt(slo, p->base + i, ts, 1, ts);
         }
