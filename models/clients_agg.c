@@ -46,8 +46,10 @@
  *    unchanged): capacity and up-ness are re-read at that instant; an
  *    endpoint that went up or down wakes the traffic layer's sleeping
  *    probes (notify);
+ *  - a data store's change (MR_MSG_WAKE, below);
  *  - a tick every SLO window while a ramped fault is in force, and every
- *    hour with a daily profile (to re-evaluate capacity).
+ *    hour with a daily profile (to re-evaluate capacity, and the stores'
+ *    write rates).
  * What it tells the clusters (what moves pods on their own timers): the
  * autoscaler's load is the expected attempts offered to the queue
  * (mr__agg_offered: per population, share x attempt share x expected
@@ -69,21 +71,47 @@
  * m / (L + m)) or U(0, L) before its expiry, then the wait; with extra
  * holds drawn per refresh, five cycles simulated from a uniform phase.
  *
+ * Data stores (store.h "aggregate fidelity"): p_kj above also multiplies
+ * by the share the stores population k uses serve in cluster j's region
+ * (a read or a write by the mix, each store in order, a cache's hit
+ * sparing the rest: clients.c uses_access, whose mix is drawn per attempt,
+ * so retries stay independent). At every recompute the stores are told
+ * the reads and writes reaching them from then on (by serving region and
+ * population) and integrate their own counters; each change of a store
+ * (fault, failover decision, switch, promotion, and the later instants
+ * its clients' route or SDK caches refresh, a cache's warm-up steps) is
+ * an MR_MSG_WAKE to this hub at that instant, sent only in aggregate
+ * mode, so request fidelity's event sequence is unchanged. A forced
+ * failover loses a Poisson draw from the stores' rate log of writes (so
+ * lost_writes and rpo_s keep their distribution, not just their mean),
+ * staleness and multi-write conflicts are sampled from the same replica
+ * positions (rule 4) every ten lag samples.
+ * Runtime caches (Java, Chrome): the runtime is its resolver's only client
+ * (one runtime kind per pool, checked by the builder), so the resolver is
+ * asked only at the runtime's refetches, a grid of the runtime's hold from
+ * a uniform phase (request fidelity's refetch is a request gap after
+ * expiry: the grid drifts by well under a second per hold). A resolver
+ * then refreshes at the first grid point at or after its expiry, and the
+ * traffic moves with it (next_refresh_rt).
  * Client RTO (per resolver): from the instant its traffic starts failing
  * entirely after an episode's start (its slot serves no attempt) to the
  * instant it serves again. Request fidelity measures from the first failing
  * request's issue to the next success's completion: both ends are an
  * exponential request gap later, so the means agree up to the latency.
- * Partial failures (0 < share < 1) give no client-RTO sample here.
+ * Under a partial failure (0 < share s < 1, e.g. writes failing while
+ * reads are served) request fidelity samples the first failing attempt
+ * and the next success, a few request gaps apart: drawn here from the
+ * resolver's attempt rate (partial_rto).
  * Latency percentiles are not computed (null): a fluid model has no
- * per-request latency, and no number is better than a made-up one.
- * Refused in aggregate mode by the builder (sim/run/build.c): runtime
- * caches (Java, Chrome) and data stores (no writes are carried). Carried:
- * the autoscaler, warm and cold standby, the failover policy, zone
- * outages. Known difference: Front Door spreading a population over
- * several healthy origins by weight draws one origin per edge at each
- * reroute, where request fidelity draws one per attempt (a retry there
- * reaches another origin).
+ * per-request latency, and no number is better than a made-up one (a
+ * store's round trip counts toward no timeout either).
+ * Refused in aggregate mode by the builder (sim/run/build.c): populations
+ * with different runtime caches behind one resolver pool. Carried: the
+ * autoscaler, warm and cold standby, the failover policy, zone outages,
+ * data stores and runtime caches. Known difference: Front Door spreading
+ * a population over several healthy origins by weight draws one origin per
+ * edge at each reroute, where request fidelity draws one per attempt (a
+ * retry there reaches another origin).
  * Invariant: cnt[j] of a pool = resolvers whose slot is j; a resolver has
  * at most one refresh pending. */
 #include <math.h>
@@ -96,6 +124,7 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/scenario.h"
+#include "store.h"
 #include "world.h"
 
 extern const mr_model mr_model_clients_agg;
@@ -108,6 +137,10 @@ enum { AG_REFRESH = MR_MSG_PRIVATE, AG_TICK };
 enum { SLOT_NONE = MR_MAX_ENDPOINTS, SLOT_BAD = MR_MAX_ENDPOINTS + 1 };
 /* Cycles of burn-in for a stale resolver with random holds. */
 #define AG_BURN_IN 5
+/* REFERENCE.md §4: Java caches positive answers 30 s regardless of the TTL;
+ * Chromium keeps the record TTL with a 60 s floor (as models/clients.c). */
+#define AG_JAVA_HOLD (30 * MR_S)
+#define AG_CHROME_FLOOR (60 * MR_S)
 
 typedef struct refresh_msg {
     uint32_t pool;
@@ -129,6 +162,16 @@ typedef struct ag_pool {
     uint8_t fail_slot[AG_SLOTS];
     uint8_t *slot, *pending, *failing;
     uint8_t *fail_edge; /* Front Door: per edge */
+    /* Runtime caches (Java, Chrome) of the populations behind it: the
+     * runtime of resolver i refetches at its expiries rt_phase[i] + k x
+     * rt_hold, and it is the resolver's only client, so the resolver
+     * refreshes only then (see next_refresh). */
+    mr_time rt_hold; /* 0: none */
+    mr_time *rt_phase;
+    /* Each slot's (edge's) share of attempts served, over the populations
+     * behind the pool by rate: for partial failures' client RTO. */
+    double psucc[AG_SLOTS];
+    double *psucc_edge; /* Front Door */
     /* Refreshes due, sorted by time from head: one kernel event stands
      * for the earliest, and runs every one due before the next event. */
     ag_due *due;
@@ -168,6 +211,20 @@ typedef struct ag_engine {
     int tick_pending, diurnal;
     int cap_may_bind; /* some cluster's offered load at the profiles' peaks exceeds it */
     mr_rng *wait, *draw;
+    /* Data stores: each population's, in order, and every one once. */
+    int64_t creg[MR_MAX_ENDPOINTS]; /* region component id of each endpoint */
+    mr_component *uses[AG_MAX_POPS][MR_MAX_USES];
+    uint32_t nstore;
+    mr_component *store[MR_MAX_STORES];
+    mr_rng *runtime; /* runtime caches' phases; NULL without */
+    /* The stores start after this hub: they are read from the first event
+     * on (a wake at the start instant), taken as serving until then. */
+    int stores_live;
+    /* Some resolver's traffic partly fails (0 < served share < 1); a pass
+     * that found nothing left to sample in episode partial_seen skips. */
+    int partial_any;
+    size_t partial_seen;
+    mr_rng *partial;
 } ag_engine;
 
 typedef struct ag_state {
@@ -191,8 +248,10 @@ static const mr_param agg_params[] = {
     /* SCENARIO.md example timeout 2 s; a client setting, no Azure figure. */
     MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
     MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
-    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 0,
-                 "aggregate fidelity: no runtime cache"),
+    MR_PARAM_DOUBLE(mr_clients_cfg, read, 0.9, 0, 1, "share of reads"),
+    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
+    MR_PARAM_INT(mr_clients_cfg, pop, 0, 0, INT32_MAX, "index of the population"),
+    MR_PARAM_INT(mr_clients_cfg, nuses, 0, 0, MR_MAX_USES, "data stores used"),
     MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
     MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
     MR_PARAM_END,
@@ -275,6 +334,7 @@ static int read_endpoints(ag_engine *g, mr_sim *sim, const mr_component *self, m
         const mr_cluster_cfg *cc = c->cfg;
         g->clid[j] = c->id;
         g->cl[j] = c->state;
+        g->creg[j] = cc->region;
         g->rps[j] = cc->rps_per_pod;
         g->clw[j] = c->state;
     }
@@ -308,6 +368,50 @@ static void register_hub(ag_engine *g, mr_component *self)
         g->clw[j]->agg_hub = self;
         g->clw[j]->agg_ep = j;
     }
+}
+
+/* The data stores each population uses, put in aggregate fidelity (told
+ * of this hub), and the pools' runtime caches: one kind per pool, since
+ * the runtime's view of a resolver is kept per resolver. */
+static int link_stores(ag_engine *g, mr_sim *sim, const mr_component *self, mr_diag *diag)
+{
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        for (int64_t u = 0; u < cfg->nuses; u++) {
+            int64_t id = cfg->uses[u];
+            mr_component *c = id >= 0 && id <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)id)
+                                                          : NULL;
+            if (mr__store_head(c) == NULL) {
+                mr_diag_error(diag, NULL, "%s: uses component %lld, which is no data store",
+                              g->pop[k]->name, (long long)id);
+                return MR_ENOCOMP;
+            }
+            g->uses[k][u] = c;
+            uint32_t s = 0;
+            while (s < g->nstore && g->store[s] != c)
+                s++;
+            if (s == g->nstore && g->nstore < MR_MAX_STORES) {
+                g->store[g->nstore++] = c;
+                mr_store_agg_attach(c, self->id);
+            }
+        }
+        ag_pool *p = &g->pool[g->pool_of[k]];
+        mr_time hold = cfg->runtime_cache == MR_RUNTIME_NONE ? 0 : 1; /* set at start */
+        for (uint32_t o = 0; o < k; o++)
+            if (g->pool_of[o] == g->pool_of[k] &&
+                ((const mr_clients_cfg *)g->pop[o]->cfg)->runtime_cache != cfg->runtime_cache) {
+                mr_diag_error(diag, NULL,
+                              "%s: populations behind one resolver pool with different runtime "
+                              "caches (aggregate fidelity)",
+                              g->pop[k]->name);
+                return MR_EINVAL;
+            }
+        if (hold && !g->fd && p->rt_phase == NULL) {
+            p->rt_hold = hold;
+            p->rt_phase = mr_xcalloc(p->n, sizeof *p->rt_phase);
+        }
+    }
+    return MR_OK;
 }
 
 /* The hub (the first population) gathers every population and pool. */
@@ -370,13 +474,16 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         return rc;
     if (g->fd) {
         g->route = mr_xcalloc((size_t)g->npop * g->edges, 1);
-        for (uint32_t p = 0; p < g->npool; p++)
+        for (uint32_t p = 0; p < g->npool; p++) {
             g->pool[p].fail_edge = mr_xcalloc(g->edges, 1);
+            g->pool[p].psucc_edge = mr_xcalloc(g->edges, sizeof(double));
+        }
     }
     g->wait = mr_rng_derive(self->rng, "wait");
     g->draw = mr_rng_derive(self->rng, "draw");
     register_hub(g, self);
-    return MR_OK;
+    g->partial = mr_rng_derive(self->rng, "partial");
+    return link_stores(g, sim, self, diag);
 }
 
 static int agg_link(mr_component *self, mr_sim *sim, mr_diag *diag)
@@ -392,7 +499,7 @@ static int agg_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 
 /* The share of population k's attempts that cluster slot j serves now, as
  * far as its health and the network go. */
-static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time now)
+static double cluster_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time now)
 {
     if (j >= g->nep)
         return 0;
@@ -404,6 +511,74 @@ static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time 
         return 0;
     double s = 1 - mr_cluster_request_fail_share(c, now);
     return s > 0 ? s : 0;
+}
+
+/* The share of population k's attempts served in region `region` that
+ * its data stores serve now (clients.c uses_access): a read or a write by
+ * the mix, drawn per attempt there, offered to each store in order; a
+ * cache's hit spares the stores after it. */
+static double stores_share(const ag_engine *g, uint32_t k, int64_t region, mr_time now)
+{
+    const mr_clients_cfg *cfg = g->pop[k]->cfg;
+    if (cfg->nuses == 0 || !g->stores_live)
+        return 1;
+    double read = 0, read_on = 1, write_on = 1;
+    for (int64_t u = 0; u < cfg->nuses; u++) {
+        mr_store_share sh;
+        mr_store_agg_share_of(g->uses[k][u], now, (uint32_t)region, (uint32_t)cfg->pop, &sh);
+        read += read_on * sh.read_hit;
+        read_on *= 1 - sh.read_fail - sh.read_hit;
+        write_on *= 1 - sh.write_fail;
+    }
+    read += read_on;
+    double s = cfg->read * read + (1 - cfg->read) * write_on;
+    return s < 0 ? 0 : s > 1 ? 1 : s;
+}
+
+/* The share of population k's attempts to slot j served end to end now. */
+static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time now)
+{
+    double s = cluster_share(g, k, j, now);
+    return s > 0 ? s * stores_share(g, k, g->creg[j], now) : 0;
+}
+
+/* Tells every store the reads and writes reaching it from now on: the
+ * attempts the clusters serve (retries included: attempts per request
+ * sum_i<A (1-p)^i at success share p), through the stores before it. */
+static void store_flows(ag_engine *g, mr_time now, double (*share)[AG_SLOTS],
+                        double (*att)[AG_SLOTS], const double *cap)
+{
+    for (uint32_t s = 0; s < g->nstore; s++)
+        mr_store_agg_begin(g->store[s], now);
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        if (cfg->nuses == 0)
+            continue;
+        double rate = cfg->rate * profile_at(cfg, now);
+        for (uint32_t j = 0; j < g->nep; j++) {
+            if (!(share[k][j] > 0))
+                continue;
+            double cl = cluster_share(g, k, j, now) * cap[j];
+            if (!(cl > 0))
+                continue;
+            double p = att[k][j] * cap[j], per = 0, miss = 1;
+            for (int64_t a = 0; a < cfg->attempts; a++, miss *= 1 - p)
+                per += miss;
+            double n = rate * share[k][j] * per * cl;
+            double reads = n * cfg->read, writes = n * (1 - cfg->read);
+            for (int64_t u = 0; u < cfg->nuses; u++) {
+                mr_store_share sh;
+                mr_store_agg_share_of(g->uses[k][u], now, (uint32_t)g->creg[j],
+                                      (uint32_t)cfg->pop, &sh);
+                mr_store_agg_add(g->uses[k][u], (uint32_t)g->creg[j], (uint32_t)cfg->pop, reads,
+                                 writes);
+                reads *= 1 - sh.read_fail - sh.read_hit;
+                writes *= 1 - sh.write_fail;
+            }
+        }
+    }
+    for (uint32_t s = 0; s < g->nstore; s++)
+        mr_store_agg_end(g->store[s], now);
 }
 
 /* Front Door: the slot edge e sends population k to now (rule 2). */
@@ -504,6 +679,91 @@ static void offer_weights(ag_engine *g, double share[][AG_SLOTS], double att[][A
     }
 }
 
+/* Each pool's served share per slot (edge) now, weighted by the rates of
+ * its populations; notes whether any resolver's traffic partly fails. */
+static void partial_shares(ag_engine *g, double (*share)[AG_SLOTS], double (*att)[AG_SLOTS],
+                           const double *cs)
+{
+    (void)share;
+    g->partial_any = 0;
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        uint32_t nslot = g->fd ? g->edges : AG_SLOTS;
+        double *out = g->fd ? p->psucc_edge : p->psucc;
+        double wsum = 0;
+        for (uint32_t x = 0; x < nslot; x++)
+            out[x] = 0;
+        for (uint32_t k = 0; k < g->npop; k++) {
+            if (g->pool_of[k] != q)
+                continue;
+            double w = ((const mr_clients_cfg *)g->pop[k]->cfg)->rate;
+            wsum += w;
+            for (uint32_t x = 0; x < nslot; x++) {
+                uint32_t j = g->fd ? g->route[(size_t)k * g->edges + x] : x;
+                if (j >= g->nep)
+                    continue;
+                double a = g->fd ? attempt_share(g, k, j, g->last) : att[k][j];
+                out[x] += w * a * cs[j];
+            }
+        }
+        for (uint32_t x = 0; x < nslot; x++) {
+            out[x] = wsum > 0 ? out[x] / wsum : 0;
+            g->partial_any |= out[x] > 0 && out[x] < 1;
+        }
+    }
+    g->partial_seen = SIZE_MAX;
+}
+
+/* Client RTO under a partial failure (share served 0 < s < 1): request
+ * fidelity samples, per resolver and episode, from the first failing
+ * attempt to the next success, and these are short (a few request gaps).
+ * Here the attempts of resolver i are Poisson at its pool's rate / n times
+ * the attempts per request, sum over a < attempts of (1 - s)^a (retries
+ * taken as independent): the first failure in [t0, t1) is an exponential
+ * at rate (1 - s) x that (memoryless, so drawn afresh per interval), the
+ * next success one at rate s x that after it. */
+static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
+{
+    mr_slo_state *slo = g->slo;
+    if (!g->partial_any || slo->nep == 0 || g->partial_seen == slo->nep)
+        return;
+    mr_time start = slo->ep[slo->nep - 1].start;
+    if (t0 < start)
+        t0 = start;
+    if (t1 <= t0)
+        return;
+    int left = 0;
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        double lambda = p->rate / (double)p->n; /* requests/s per resolver, at profile 1 */
+        if (!(lambda > 0))
+            continue;
+        int64_t att = 1;
+        for (uint32_t k = 0; k < g->npop; k++)
+            if (g->pool_of[k] == q)
+                att = ((const mr_clients_cfg *)g->pop[k]->cfg)->attempts;
+        for (uint32_t i = 0; i < p->n; i++) {
+            double ok = g->fd ? p->psucc_edge[i % g->edges]
+                              : p->psucc[p->slot[i]];
+            if (p->failing[i] || !(ok > 0 && ok < 1) || slo->done_ep[p->base + i] == slo->nep)
+                continue;
+            left = 1;
+            double per = 0, miss = 1;
+            for (int64_t a = 0; a < att; a++, miss *= 1 - ok)
+                per += miss;
+            double rate = lambda * per;
+            mr_time tf = t0 + mr_time_from_s(mr_rng_exponential(g->partial, 1 / ((1 - ok) * rate)));
+            if (tf >= t1)
+                continue;
+            mr_time ts = tf + mr_time_from_s(mr_rng_exponential(g->partial, 1 / (ok * rate)));
+            mr__slo_attempt(slo, p->base + i, tf, 0, 0);
+            mr__slo_attempt(slo, p->base + i, ts, 1, ts);
+        }
+    }
+    if (!left)
+        g->partial_seen = slo->nep;
+}
+
 /* The success share of every population from now on (capacity included). */
 static void recompute_rates(ag_engine *g, mr_time now)
 {
@@ -528,6 +788,7 @@ static void recompute_rates(ag_engine *g, mr_time now)
         g->cap_may_bind |= peak[j] > capacity[j] && peak[j] > offered[j];
         cs[j] = served_share(g, share, att, j, capacity[j], now);
     }
+    int partial = 0;
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double ok = 0;
@@ -536,18 +797,27 @@ static void recompute_rates(ag_engine *g, mr_time now)
                 continue;
             double c = cs[j];
             double p = att[k][j] * c;
+            partial |= p < 1;
             ok += share[k][j] * (p >= 1 ? 1 : 1 - pow(1 - p, (double)cfg->attempts));
         }
         g->ok_share[k] = ok > 1 ? 1 : ok;
     }
     offer_weights(g, share, att, cs);
+    if (partial)
+        partial_shares(g, share, att, cs);
+    else
+        g->partial_any = 0;
+    if (g->nstore > 0 && g->stores_live)
+        store_flows(g, now, share, att, cs);
 }
 
 /* Whether resolver i of pool p serves no attempt of any population behind
  * it now. */
 static int resolver_failing(const ag_engine *g, const ag_pool *p, uint32_t i)
 {
-    return g->fd ? p->fail_edge[i % g->edges] : p->fail_slot[p->slot[i]];
+    if (g->fd)
+        return p->fail_edge[i % g->edges];
+    return p->fail_slot[p->slot[i]];
 }
 
 static void set_failing(ag_engine *g, ag_pool *p, uint32_t i, int f, mr_time now)
@@ -611,6 +881,7 @@ static void advance(ag_engine *g, mr_time now)
         return;
     mr_time warm = g->slo->warmup;
     double dt = mr_time_to_s(now - t0), all = 0, all_ok = 0;
+    partial_rto(g, t0, now);
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         ag_state *ps = g->pop[k]->state;
@@ -642,8 +913,32 @@ static double mean_wait_s(const ag_pool *p)
 }
 
 /* When resolver i of pool p next asks the authority, at or after now. */
+/* With runtime caches in front, resolver i is asked only when its runtime
+ * refetches, at the runtime's expiries (a grid of period rt_hold): it
+ * refreshes at the first of them at or after its own expiry (so a Java
+ * runtime with the TTL's hold adds nothing to a resolver honouring it,
+ * as at request fidelity, and Chrome's 60 s floor over a 30 s TTL skips
+ * every other expiry). A stale resolver (its refreshes since were not
+ * simulated): the chain grid point -> first grid point >= it + hold, from a
+ * uniform start AG_BURN_IN cycles back. */
+static mr_time next_refresh_rt(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
+{
+    mr_time ph = p->rt_phase[i], H = p->rt_hold, e = p->rs->expiry[i];
+    if (p->slot[i] == SLOT_NONE || e >= now)
+        return mr_route_refresh(ph, H, e > now ? e : now);
+    mr_time span = mr__resolver_hold(p->comp, i) + H;
+    mr_time t = mr_route_refresh(ph, H,
+                                 now - (mr_time)(AG_BURN_IN * (double)span) -
+                                     (mr_time)(mr_rng_uniform(g->wait) * (double)span));
+    while (t < now)
+        t = mr_route_refresh(ph, H, t + mr__resolver_hold(p->comp, i));
+    return t;
+}
+
 static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
 {
+    if (p->rt_hold)
+        return next_refresh_rt(g, p, i, now);
     double m = mean_wait_s(p);
     mr_time e = p->rs->expiry[i];
     if (p->slot[i] == SLOT_NONE) /* holds nothing: its next query asks */
@@ -693,12 +988,10 @@ static void arm(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q)
     }
 }
 
-/* Resolver i of pool q refreshes at t (kept sorted: a rare insertion). */
-static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
+/* Resolver i of pool q is due at t (kept sorted: a rare insertion). */
+static void insert_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
 {
     ag_pool *p = &g->pool[q];
-    if (t > g->horizon)
-        return;
     if (p->head > 0) { /* compact first: room for every resolver once */
         memmove(p->due, p->due + p->head, (p->ndue - p->head) * sizeof *p->due);
         p->ndue -= p->head;
@@ -711,7 +1004,15 @@ static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
     memmove(p->due + at + 1, p->due + at, (p->ndue - at) * sizeof *p->due);
     p->due[at] = d;
     p->ndue++;
-    p->pending[i] = 1;
+}
+
+/* Resolver i of pool q refreshes at t. */
+static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
+{
+    if (t > g->horizon)
+        return;
+    insert_due(g, q, i, t);
+    g->pool[q].pending[i] = 1;
 }
 
 /* The authority's answer may have changed: every resolver's next refresh
@@ -759,10 +1060,37 @@ static void maybe_tick(ag_engine *g, mr_sim *sim, mr_component *self)
 {
     if (g->tick_pending)
         return;
-    mr_time d = ramp_in_force(g) ? g->window : g->diurnal && g->cap_may_bind ? MR_H : 0;
+    /* With data stores the daily profile moves their write rates too. */
+    mr_time d = ramp_in_force(g)                                      ? g->window
+                : g->diurnal && (g->cap_may_bind || g->nstore > 0) ? MR_H
+                                                                    : 0;
     if (d > 0) {
         g->tick_pending = 1;
         mr_sim_schedule(sim, d, self->id, AG_TICK, NULL, 0, NULL);
+    }
+}
+
+/* Runtime caches start in steady state too (rule 3): each holds its
+ * resolver's answer, with a uniform phase of its hold. */
+static void start_runtime(ag_engine *g, uint32_t q)
+{
+    ag_pool *p = &g->pool[q];
+    if (!p->rt_hold)
+        return;
+    const mr_clients_cfg *cfg = NULL;
+    for (uint32_t k = 0; k < g->npop && cfg == NULL; k++)
+        if (g->pool_of[k] == q)
+            cfg = g->pop[k]->cfg;
+    if (cfg->runtime_cache == MR_RUNTIME_JAVA) {
+        p->rt_hold = AG_JAVA_HOLD;
+    } else {
+        mr_time ttl = mr__traffic_ttl(p->rs->tm);
+        p->rt_hold = ttl > AG_CHROME_FLOOR ? ttl : AG_CHROME_FLOOR;
+    }
+    if (g->runtime == NULL)
+        g->runtime = mr_rng_derive(g->pop[0]->rng, "runtime");
+    for (uint32_t i = 0; i < p->n; i++) {
+        p->rt_phase[i] = (mr_time)(mr_rng_uniform(g->runtime) * (double)p->rt_hold);
     }
 }
 
@@ -785,6 +1113,7 @@ static void agg_start(mr_component *self, mr_sim *sim)
             p->slot[i] = (uint8_t)slot_of(g, p->rs->answer[i]);
             p->cnt[p->slot[i]]++;
         }
+        start_runtime(g, q);
     }
     if (g->fd)
         reroute(g, g->last);
@@ -794,6 +1123,8 @@ static void agg_start(mr_component *self, mr_sim *sim)
     for (uint32_t j = 0; j < g->nep; j++)
         g->up[j] = (uint8_t)mr_cluster_up(g->cl[j]);
     g->wchanged = 0;
+    if (g->nstore > 0)
+        mr_sim_schedule(sim, 0, self->id, MR_MSG_WAKE, NULL, 0, NULL);
 }
 
 /* Whether the DNS authority fails every query now. */
@@ -820,7 +1151,9 @@ static void refresh_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
     /* Nothing cached: the next query asks again; while the authority fails
      * every query that is the next wave (the outage's end), not sooner. */
     if (a == MR_NO_ANSWER && !outage_total(g, now))
-        push_due(g, q, i, now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
+        push_due(g, q, i,
+                 p->rt_hold ? mr_route_refresh(p->rt_phase[i], p->rt_hold, now + 1)
+                            : now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
     if (j == p->slot[i])
         return;
     p->cnt[p->slot[i]]--;
@@ -938,6 +1271,9 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         if (g->fd)
             reroute(g, ev->time);
         break;
+    case MR_MSG_WAKE: /* a data store changed (or a client's route to it) */
+        g->stores_live = 1;
+        break;
     default:
         mr_sim_unhandled(sim, ev);
         return;
@@ -955,6 +1291,8 @@ static void agg_finish(mr_component *self, mr_sim *sim)
     if (g == NULL)
         return;
     advance(g, mr_sim_horizon(sim));
+    for (uint32_t s = 0; s < g->nstore; s++) /* their counters up to the horizon */
+        mr_store_agg_advance(g->store[s], mr_sim_horizon(sim));
     mr__slo_flush(g->slo);
 }
 
@@ -983,7 +1321,11 @@ static void agg_fini(mr_component *self)
         free(g->pool[q].failing);
         free(g->pool[q].fail_edge);
         free(g->pool[q].due);
+        free(g->pool[q].rt_phase);
+        free(g->pool[q].psucc_edge);
     }
+    mr_rng_free(g->runtime);
+    mr_rng_free(g->partial);
     free(g->route);
     mr_rng_free(g->wait);
     mr_rng_free(g->draw);

@@ -108,6 +108,8 @@ static void sync_links(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, mr_time no
 static void reseed(mr_cosmos_state *st, int s, mr_time now)
 {
     mr_store_log_trim(&st->log[s], now);
+    if (st->head.agg)
+        mr_store_rlog_trim(&st->head.agg->rlog[s], now);
     for (int r = 0; r < st->n; r++)
         if (r != s)
             mr_replica_restart(&st->rep[s][r], now, st->lags);
@@ -126,6 +128,8 @@ static mr_store_loss loss_of(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int 
     }
     if (cfg->consistency == MR_CONSISTENCY_STRONG)
         best = now;
+    if (st->head.agg)
+        return mr_store_rlog_loss(&st->head.agg->rlog[s], best, now, t_ref, st->head.agg->rng);
     return mr_store_loss_from(&st->log[s], best, t_ref);
 }
 
@@ -279,18 +283,19 @@ static int throttle(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, mr_tim
             continue;
         mr_time raw = mr_replica_applied(&st->rep[s][r], now, st->lags);
         mr_time a = raw > now - cfg->t_bound ? raw : now - cfg->t_bound;
-        if (now - raw > cfg->t_bound ||
-            mr_store_log_count_after(&st->log[s], a) >= (uint64_t)cfg->k_versions)
+        double behind = st->head.agg ? mr_store_rlog_mass(&st->head.agg->rlog[s], a, now)
+                                     : (double)mr_store_log_count_after(&st->log[s], a);
+        if (now - raw > cfg->t_bound || behind >= (double)cfg->k_versions)
             return 1;
     }
     return 0;
 }
 
-static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
-                        mr_time *latency)
+/* The region a write from region `region` goes to now, -1 when none takes it. */
+static int write_region(const mr_component *self, mr_time now, uint32_t region)
 {
     const mr_cosmos_cfg *cfg = self->cfg;
-    mr_cosmos_state *st = self->state;
+    const mr_cosmos_state *st = self->state;
     int s;
     if (!st->multi) {
         s = st->block_writes || !up(st, st->w) ? -1 : st->w;
@@ -313,6 +318,15 @@ static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32
                     : -1;
         }
     }
+    return s;
+}
+
+static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
+                        mr_time *latency)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    int s = write_region(self, now, region);
     if (s < 0) {
         st->head.failed_writes++;
         return MR_ACCESS_FAIL;
@@ -387,6 +401,186 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
     mr_store_note_read(&st->head, now, versions, age);
     *latency += rtt(cfg, region, cfg->region[h]) + READ_LOCAL;
     return MR_ACCESS_OK;
+}
+
+
+/* ---- aggregate fidelity (store.h) ---------------------------------------
+ * The decisions of cosmos_access once per region between the hub's events
+ * (bounded staleness's throttle too: evaluated at the hub's events only).
+ * Session consistency's read-your-writes detour is per population: its
+ * read goes to the region holding its last write when the local one lacks
+ * it; its writes being Poisson at w to region o, the last one is Exp(w)
+ * old, so the detour's share is 1 - e^(-w (t - applied(o, h))). A
+ * population is taken where most of its reads (writes) are served. */
+
+static void cosmos_share(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
+                         mr_store_share *out)
+{
+    (void)pop;
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    int s = write_region(self, now, region);
+    out->write_fail = s < 0 || throttle(st, cfg, s, now);
+    out->read_fail = nearest(cfg, st, region, 0) < 0;
+}
+
+static void cosmos_settle(mr_component *self, mr_time now)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    mr_store_agg *a = st->head.agg;
+    a->ok_reads = a->ok_writes = a->bad_reads = a->bad_writes = a->miss_reads = 0;
+    memset(a->copy_reads, 0, sizeof a->copy_reads);
+    memset(a->log_rate, 0, sizeof a->log_rate);
+    for (uint32_t r = 0; r < MR_MAX_REGIONS; r++) {
+        double nr = a->in_reads[r], nw = a->in_writes[r];
+        if (!(nr > 0) && !(nw > 0))
+            continue;
+        int s = write_region(self, now, r);
+        if (s < 0 || throttle(st, cfg, s, now)) {
+            a->bad_writes += nw;
+        } else {
+            a->ok_writes += nw;
+            a->log_rate[s] += nw;
+        }
+        int h = nearest(cfg, st, r, 0);
+        if (h < 0) {
+            a->bad_reads += nr;
+        } else {
+            a->ok_reads += nr;
+            a->copy_reads[h] += nr;
+        }
+    }
+    a->write_bytes = a->ok_writes * cfg->bytes_per_write * (double)(st->n - 1);
+    for (int p = 0; p < 64; p++) {
+        a->pop_h[p] = a->pop_o[p] = -1;
+        a->pop_w[p] = 0;
+        if (!(a->pop_reads[p] > 0))
+            continue;
+        a->pop_h[p] = (int8_t)nearest(cfg, st, (uint32_t)a->pop_rregion[p], 0);
+        if (!(a->pop_writes[p] > 0))
+            continue;
+        int o = write_region(self, now, (uint32_t)a->pop_region[p]);
+        if (o >= 0 && !throttle(st, cfg, o, now)) {
+            a->pop_o[p] = (int8_t)o;
+            a->pop_w[p] = a->pop_writes[p];
+        }
+    }
+    for (int s = 0; s < st->n; s++) {
+        mr_store_rlog_set(&a->rlog[s], now, a->log_rate[s]);
+        mr_time lo = now;
+        for (int r = 0; r < st->n; r++)
+            if (r != s) {
+                mr_time x = mr_replica_applied(&st->rep[s][r], now, st->lags);
+                lo = x < lo ? x : lo;
+            }
+        mr_store_rlog_trim(&a->rlog[s], lo);
+    }
+}
+
+/* One sample at t: stale reads (a read at h lacks some write of another
+ * region's log: the logs are independent Poisson processes) and, with
+ * several write regions, conflicts. A write at s to a key whose last write
+ * came from o and is not yet applied at s conflicts: the key's writes are
+ * Poisson at mu = (total rate) / keys, the last one Exp(mu) back and from o
+ * with probability rate_o / total, so
+ *   P(conflict at s) = sum over o != s of (rate_o / total)(1 - e^(-mu gap_os)),
+ * the closed form tests/validation/test_store_cosmos.c checks at request
+ * fidelity. With Zipf keys, keys is the effective count 1 / sum p_k^2 (the
+ * collision probability of two writes, exact to first order in mu gap). */
+static void cosmos_sample(mr_component *self, mr_time t, mr_time span)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    mr_store_agg *a = st->head.agg;
+    double span_s = mr_time_to_s(span), total = 0;
+    double rd[MR_COSMOS_MAX] = {0};
+    for (int h = 0; h < st->n; h++)
+        rd[h] = a->copy_reads[h];
+    if (cfg->consistency == MR_CONSISTENCY_SESSION)
+        for (int p = 0; p < 64; p++) {
+            int h = a->pop_h[p], o = a->pop_o[p];
+            if (h < 0 || o < 0 || o == h || !up(st, o))
+                continue;
+            double gap = mr_time_to_s(t - applied(st, cfg, o, h, t));
+            double q = gap > 0 ? 1 - exp(-a->pop_w[p] * gap) : 0;
+            double moved = a->pop_reads[p] * q;
+            moved = moved < rd[h] ? moved : rd[h];
+            rd[h] -= moved;
+            rd[o] += moved;
+        }
+    for (int h = 0; h < st->n; h++)
+        total += rd[h];
+    double pick = mr_rng_uniform(a->rng) * total, age = 0;
+    for (int h = 0; h < st->n && total > 0; h++) {
+        if (!(rd[h] > 0))
+            continue;
+        double fresh = 1, worst = 0;
+        if (cfg->consistency != MR_CONSISTENCY_STRONG)
+            for (int s = 0; s < st->n; s++) {
+                if (s == h)
+                    continue;
+                double p;
+                double x = mr_store_rlog_stale_ms(&a->rlog[s], applied(st, cfg, s, h, t), t,
+                                                  a->rng, &p);
+                fresh *= 1 - p;
+                worst = x > worst ? x : worst;
+            }
+        a->stale_reads += rd[h] * span_s * (1 - fresh);
+        if (pick >= 0 && pick < rd[h])
+            age = worst;
+        pick -= rd[h];
+    }
+    if (total > 0)
+        mr_store_note_read(&st->head, t, 0, age);
+    if (!st->multi || !(a->ok_writes > 0))
+        return;
+    double mu = a->ok_writes / st->keys_eff;
+    for (int s = 0; s < st->n; s++) {
+        if (!(a->log_rate[s] > 0))
+            continue;
+        double p = 0;
+        for (int o = 0; o < st->n; o++) {
+            if (o == s || !(a->log_rate[o] > 0))
+                continue;
+            double gap = mr_time_to_s(t - mr_replica_applied(&st->rep[o][s], t, st->lags));
+            if (gap > 0)
+                p += a->log_rate[o] / a->ok_writes * (1 - exp(-mu * gap));
+        }
+        a->conflicts += a->log_rate[s] * span_s * p;
+    }
+}
+
+void mr_cosmos_agg_enable(mr_component *self, uint32_t hub)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    st->keys_eff = (double)cfg->keys;
+    if (st->cdf != NULL) {
+        double sum = 0, prev = 0;
+        for (int64_t k = 0; k < cfg->keys; k++) {
+            sum += (st->cdf[k] - prev) * (st->cdf[k] - prev);
+            prev = st->cdf[k];
+        }
+        st->keys_eff = sum > 0 ? 1 / sum : (double)cfg->keys;
+    }
+    /* Ten lag samples per sample, as store_primary.c. */
+    mr_store_agg_enable(self, hub, 10 * cfg->sample, cosmos_share, cosmos_settle, cosmos_sample);
+}
+
+/* The hub re-reads at every change, and when a write region has failed,
+ * at each region's SDK refresh (the instant its writes move on). */
+static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_cosmos_state *st = self->state;
+    if (st->head.agg == NULL)
+        return;
+    mr_store_agg_notify(self, sim, now);
+    for (int i = 0; i < st->n; i++)
+        if (st->multi && cfg->writable[i] && st->was_down[i] && st->down_since[i] == now)
+            for (int64_t r = 0; r < cfg->nregions && r < MR_MAX_REGIONS; r++)
+                mr_store_agg_notify(self, sim, mr_route_refresh(st->phase[r], SDK_REFRESH, now));
 }
 
 static int cosmos_init(mr_component *self, mr_diag *diag)
@@ -472,6 +666,8 @@ static void cosmos_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
+    /* Aggregate fidelity: the flows so far meet the state before this event. */
+    mr_store_agg_advance(self, ev->time);
     switch (ev->kind) {
     case MR_MSG_FAULT_START:
     case MR_MSG_FAULT_END: {
@@ -509,6 +705,7 @@ static void cosmos_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     default:
         mr_sim_unhandled(sim, ev);
     }
+    agg_wakes(self, sim, ev->time);
 }
 
 static void cosmos_report(const mr_component *self, mr_report *out)

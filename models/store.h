@@ -105,6 +105,7 @@ typedef struct mr_store_failover {
 } mr_store_failover;
 
 typedef struct mr_store_head mr_store_head;
+typedef struct mr_store_agg mr_store_agg;
 /* region: component id of the region the request is served from (the
  * cluster's); pop: the client population's index, for session consistency. */
 typedef int (*mr_store_access_fn)(mr_component *store, mr_time now, uint32_t region,
@@ -122,6 +123,7 @@ struct mr_store_head {
     mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
     size_t nfo;
     double replicated_bytes; /* geo-replication traffic, for egress cost */
+    mr_store_agg *agg;       /* aggregate fidelity only; NULL at request fidelity */
 };
 
 void mr_store_head_init(mr_store_head *h, mr_store_access_fn access);
@@ -149,6 +151,110 @@ mr_store_head *mr__store_head(const mr_component *c);
  * it refreshes every `period` from a uniform phase. The first refresh at
  * or after t. */
 mr_time mr_route_refresh(mr_time phase, mr_time period, mr_time t);
+
+/* ---- aggregate fidelity (clients_agg.c) ---------------------------------
+ * Requests are rates there, so a store is told rates instead of being
+ * accessed one request at a time. Writes form a rate log (piecewise
+ * constant rate of acknowledged writes, by commit time) instead of a log
+ * of commit times: the writes of an interval are a Poisson process of that
+ * intensity, exactly as request fidelity's Poisson arrivals make them, so
+ * what a forced failover loses is drawn from it (mr_store_rlog_loss).
+ * Replica positions (rule 4) are the same functions of the lag draws in
+ * both fidelities. */
+typedef struct mr_store_rlog {
+    mr_time *t;   /* segment i has rate[i] from t[i] to t[i + 1] (the last: open) */
+    double *rate; /* acknowledged writes per second */
+    size_t n, cap;
+} mr_store_rlog;
+
+void mr_store_rlog_fini(mr_store_rlog *l);
+/* From t on (>= the last change) the rate is `rate`. */
+void mr_store_rlog_set(mr_store_rlog *l, mr_time t, double rate);
+/* Expected writes committed in (a, b]. */
+double mr_store_rlog_mass(const mr_store_rlog *l, mr_time a, mr_time b);
+/* Forgets what was committed at or before t. */
+void mr_store_rlog_trim(mr_store_rlog *l, mr_time t);
+/* What a forced failover at now loses when the promoted copy holds every
+ * write up to applied (RPO at t_ref), the writes of (applied, now] being
+ * a Poisson process of the log's intensity: the oldest lost write is its
+ * first point (an exponential on the cumulative intensity), the others a
+ * Poisson count of the rest. A draw, not the expectation: lost_writes and
+ * rpo_s keep request fidelity's distribution per replication (rpo_s is 0
+ * exactly when nothing is lost, as there). */
+mr_store_loss mr_store_rlog_loss(const mr_store_rlog *l, mr_time applied, mr_time now,
+                                 mr_time t_ref, mr_rng *rng);
+
+/* What one attempt from population pop served in region `region` meets at
+ * a store now: the shares of reads that fail, that a cache serves (the
+ * stores after it are spared), and of writes that fail. */
+typedef struct mr_store_share {
+    double read_fail, read_hit, write_fail;
+} mr_store_share;
+
+/* Per store kind: its share now (pure: no draw, no change), and what it
+ * makes of the flows it was just told (settle, at now). */
+typedef void (*mr_store_share_fn)(mr_component *store, mr_time now, uint32_t region,
+                                  uint32_t pop, mr_store_share *out);
+typedef void (*mr_store_settle_fn)(mr_component *store, mr_time now);
+/* One staleness sample at t standing for `span` of time. */
+typedef void (*mr_store_sample_fn)(mr_component *store, mr_time t, mr_time span);
+
+struct mr_store_agg {
+    uint32_t hub;       /* the aggregate clients' hub: told of every change */
+    mr_rng *rng;        /* losses and sampling phases; its own stream */
+    mr_store_share_fn share;
+    mr_store_settle_fn settle;
+    mr_store_sample_fn sample;
+    mr_time last;       /* integrated up to */
+    mr_time period;     /* staleness sampling grid */
+    mr_time next_sample;
+    /* Attempts arriving from now on, per second, by the region serving
+     * them (component id) and population (for session consistency). */
+    double in_reads[MR_MAX_REGIONS], in_writes[MR_MAX_REGIONS];
+    double pop_writes[64], pop_reads[64];
+    int8_t pop_region[64];   /* the region serving most of a population's writes */
+    int8_t pop_rregion[64];  /* ... and of its reads */
+    double pop_wmax[64], pop_rmax[64];
+    int8_t pop_h[64], pop_o[64]; /* cosmos: where its reads and writes go */
+    double pop_w[64];            /* cosmos: its acknowledged writes per second */
+    /* What settle made of them: rates per second. */
+    double ok_reads, ok_writes, bad_reads, bad_writes, miss_reads, write_bytes;
+    double copy_reads[8];    /* reads served by each copy (region of the account) */
+    double log_rate[8];      /* acknowledged writes per write log */
+    /* Accumulated counts (head's counters are their rounding). */
+    double reads, writes, failed_reads, failed_writes, stale_reads, record_reads, conflicts;
+    mr_store_rlog rlog[8];   /* per write log of the kind */
+};
+
+/* Aggregate fidelity: store component c sends MR_MSG_WAKE to hub at every
+ * change of its state. Its counters are then kept by the functions below. */
+void mr_store_agg_enable(mr_component *c, uint32_t hub, mr_time period, mr_store_share_fn share,
+                         mr_store_settle_fn settle, mr_store_sample_fn sample);
+void mr_store_agg_fini(mr_store_head *h);
+/* Integrates the flows in force from the last call up to now. */
+void mr_store_agg_advance(mr_component *c, mr_time now);
+/* The hub's protocol at each change: begin (integrates, forgets the
+ * flows), add flows, end (the kind settles them). */
+void mr_store_agg_begin(mr_component *c, mr_time now);
+void mr_store_agg_add(mr_component *c, uint32_t region, uint32_t pop, double reads,
+                      double writes);
+void mr_store_agg_end(mr_component *c, mr_time now);
+/* Tells the hub the store changed (at now + delay). */
+void mr_store_agg_notify(mr_component *c, mr_sim *sim, mr_time at);
+/* The share of c now (every kind), or all served when c is no store. */
+void mr_store_agg_share_of(mr_component *c, mr_time now, uint32_t region, uint32_t pop,
+                           mr_store_share *out);
+/* A read at t of a copy holding every write up to applied, the writes
+ * being the Poisson process of log l: stale with probability *p_stale =
+ * 1 - e^(-mass of (applied, t]); returns a draw of its staleness in ms
+ * (the age of the oldest write it lacks; 0 when none). */
+double mr_store_rlog_stale_ms(const mr_store_rlog *l, mr_time applied, mr_time t, mr_rng *rng,
+                              double *p_stale);
+/* Puts store c (any kind) in aggregate fidelity, telling hub of changes. */
+void mr_store_agg_attach(mr_component *c, uint32_t hub);
+/* Aggregate fidelity: the store's own hooks (store_primary.c, cosmos.c). */
+void mr_pstore_agg_enable(mr_component *self, uint32_t hub);
+void mr_cosmos_agg_enable(mr_component *self, uint32_t hub);
 
 /* ---- single-primary stores: sql, redis, blob (store_primary.c) ------------
  * One writable copy (the primary) and up to MR_PSTORE_MAX_REPLICAS
@@ -272,6 +378,7 @@ typedef struct mr_cosmos_state {
     mr_time phase[MR_MAX_REGIONS]; /* SDK refresh phase per region */
     mr_rng *lags, *ops, *keys;
     uint64_t refused;
+    double keys_eff; /* aggregate fidelity: effective key count */
 } mr_cosmos_state;
 
 #endif

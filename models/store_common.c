@@ -1,5 +1,6 @@
 /* models/store_common.c: the write log and the replica position of rule 4
  * (store.h). */
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,7 @@ void mr_store_head_init(mr_store_head *h, mr_store_access_fn access)
 
 void mr_store_head_fini(mr_store_head *h)
 {
+    mr_store_agg_fini(h);
     mr_hist_fini(&h->staleness_ms);
 }
 
@@ -278,3 +280,263 @@ mr_time mr_route_refresh(mr_time phase, mr_time period, mr_time t)
     mr_time k = (t - phase + period - 1) / period;
     return phase + k * period;
 }
+
+/* ---- aggregate fidelity ------------------------------------------------ */
+
+void mr_store_rlog_fini(mr_store_rlog *l)
+{
+    free(l->t);
+    free(l->rate);
+    memset(l, 0, sizeof *l);
+}
+
+void mr_store_rlog_set(mr_store_rlog *l, mr_time t, double rate)
+{
+    if (l->n > 0 && l->rate[l->n - 1] == rate)
+        return;
+    if (l->n > 0 && l->t[l->n - 1] >= t) { /* a change at the same instant replaces it */
+        l->rate[l->n - 1] = rate;
+        return;
+    }
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->t = mr_xrealloc(l->t, l->cap * sizeof *l->t);
+        l->rate = mr_xrealloc(l->rate, l->cap * sizeof *l->rate);
+    }
+    l->t[l->n] = t;
+    l->rate[l->n] = rate;
+    l->n++;
+}
+
+double mr_store_rlog_mass(const mr_store_rlog *l, mr_time a, mr_time b)
+{
+    double m = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        mr_time lo = l->t[i], hi = i + 1 < l->n ? l->t[i + 1] : b;
+        lo = lo > a ? lo : a;
+        hi = hi < b ? hi : b;
+        if (hi > lo)
+            m += l->rate[i] * mr_time_to_s(hi - lo);
+    }
+    return m;
+}
+
+void mr_store_rlog_trim(mr_store_rlog *l, mr_time t)
+{
+    size_t k = 0;
+    while (k + 1 < l->n && l->t[k + 1] <= t)
+        k++;
+    if (k == 0)
+        return;
+    memmove(l->t, l->t + k, (l->n - k) * sizeof *l->t);
+    memmove(l->rate, l->rate + k, (l->n - k) * sizeof *l->rate);
+    l->n -= k;
+}
+
+/* A Poisson draw of mean m (inversion; gsl's for large means). */
+static uint64_t poisson(mr_rng *rng, double m)
+{
+    if (!(m > 0))
+        return 0;
+    if (m > 30)
+        return (uint64_t)gsl_ran_poisson(mr_rng_gsl(rng), m);
+    double p = exp(-m), f = p, u = mr_rng_uniform(rng);
+    uint64_t k = 0;
+    while (u > f && k < 1000) {
+        k++;
+        p *= m / (double)k;
+        f += p;
+    }
+    return k;
+}
+
+/* Where the cumulative intensity from a reaches e (<= its mass to b). */
+static mr_time first_point(const mr_store_rlog *l, mr_time a, mr_time b, double e)
+{
+    double m = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        mr_time lo = l->t[i] > a ? l->t[i] : a;
+        mr_time hi = i + 1 < l->n && l->t[i + 1] < b ? l->t[i + 1] : b;
+        if (hi <= lo || !(l->rate[i] > 0))
+            continue;
+        double seg = l->rate[i] * mr_time_to_s(hi - lo);
+        if (m + seg >= e)
+            return lo + mr_time_from_s((e - m) / l->rate[i]);
+        m += seg;
+    }
+    return b;
+}
+
+double mr_store_rlog_stale_ms(const mr_store_rlog *l, mr_time applied, mr_time t, mr_rng *rng,
+                              double *p_stale)
+{
+    double total = applied < t ? mr_store_rlog_mass(l, applied, t) : 0;
+    *p_stale = total > 0 ? 1 - exp(-total) : 0;
+    if (!(total > 0))
+        return 0;
+    /* The oldest write of (applied, t] is the process's first point there:
+     * an exponential on the cumulative intensity, conditioned below total. */
+    double u = mr_rng_uniform(rng);
+    if (!(u < *p_stale))
+        return 0;
+    double e = -log(1 - u);
+    return 1e3 * mr_time_to_s(t - first_point(l, applied, t, e));
+}
+
+mr_store_loss mr_store_rlog_loss(const mr_store_rlog *l, mr_time applied, mr_time now,
+                                 mr_time t_ref, mr_rng *rng)
+{
+    mr_store_loss loss = {0, 0};
+    double total = mr_store_rlog_mass(l, applied, now);
+    double e = mr_rng_exponential(rng, 1);
+    if (!(e < total))
+        return loss;
+    mr_time first = first_point(l, applied, now, e);
+    loss.lost = 1 + poisson(rng, total - e);
+    if (t_ref > first)
+        loss.rpo_s = mr_time_to_s(t_ref - first);
+    return loss;
+}
+
+void mr_store_agg_enable(mr_component *c, uint32_t hub, mr_time period, mr_store_share_fn share,
+                         mr_store_settle_fn settle, mr_store_sample_fn sample)
+{
+    mr_store_head *h = c->state;
+    if (h->agg != NULL)
+        return;
+    mr_store_agg *a = mr_xcalloc(1, sizeof *a);
+    a->hub = hub;
+    a->rng = mr_rng_derive(c->rng, "aggregate");
+    a->share = share;
+    a->settle = settle;
+    a->sample = sample;
+    a->period = period > 0 ? period : MR_S;
+    /* A uniform phase: the samples are a systematic sample of time. */
+    a->next_sample = (mr_time)(mr_rng_uniform(a->rng) * (double)a->period);
+    h->agg = a;
+}
+
+void mr_store_agg_fini(mr_store_head *h)
+{
+    if (h->agg == NULL)
+        return;
+    for (size_t i = 0; i < sizeof h->agg->rlog / sizeof h->agg->rlog[0]; i++)
+        mr_store_rlog_fini(&h->agg->rlog[i]);
+    mr_rng_free(h->agg->rng);
+    free(h->agg);
+    h->agg = NULL;
+}
+
+static uint64_t rounded(double x)
+{
+    return x > 0 ? (uint64_t)llround(x) : 0;
+}
+
+void mr_store_agg_advance(mr_component *c, mr_time now)
+{
+    mr_store_head *h = c->state;
+    mr_store_agg *a = h->agg;
+    if (a == NULL || now <= a->last)
+        return;
+    /* Before the warm-up nothing is counted (rule 6), as at request fidelity. */
+    mr_time from = a->last > h->warmup ? a->last : h->warmup;
+    if (now > from) {
+        double dt = mr_time_to_s(now - from);
+        a->reads += a->ok_reads * dt;
+        a->failed_reads += a->bad_reads * dt;
+        a->record_reads += a->miss_reads * dt;
+    }
+    double dt = mr_time_to_s(now - a->last);
+    a->writes += a->ok_writes * dt;
+    a->failed_writes += a->bad_writes * dt;
+    h->replicated_bytes += a->write_bytes * dt;
+    while (a->next_sample < now) {
+        if (a->next_sample >= h->warmup && a->sample)
+            a->sample(c, a->next_sample, a->period);
+        a->next_sample += a->period;
+    }
+    a->last = now;
+    h->reads = rounded(a->reads);
+    h->stale_reads = rounded(a->stale_reads);
+    h->failed_reads = rounded(a->failed_reads);
+    h->record_reads = rounded(a->record_reads);
+    h->writes = rounded(a->writes);
+    h->failed_writes = rounded(a->failed_writes);
+    h->conflicts = rounded(a->conflicts);
+}
+
+void mr_store_agg_begin(mr_component *c, mr_time now)
+{
+    mr_store_head *h = c->state;
+    mr_store_agg *a = h->agg;
+    if (a == NULL)
+        return;
+    mr_store_agg_advance(c, now);
+    memset(a->in_reads, 0, sizeof a->in_reads);
+    memset(a->in_writes, 0, sizeof a->in_writes);
+    memset(a->pop_writes, 0, sizeof a->pop_writes);
+    memset(a->pop_reads, 0, sizeof a->pop_reads);
+    memset(a->pop_wmax, 0, sizeof a->pop_wmax);
+    memset(a->pop_rmax, 0, sizeof a->pop_rmax);
+}
+
+void mr_store_agg_add(mr_component *c, uint32_t region, uint32_t pop, double reads,
+                      double writes)
+{
+    mr_store_head *h = c->state;
+    mr_store_agg *a = h->agg;
+    if (a == NULL || region >= MR_MAX_REGIONS)
+        return;
+    a->in_reads[region] += reads;
+    a->in_writes[region] += writes;
+    if (pop < 64) {
+        a->pop_writes[pop] += writes;
+        a->pop_reads[pop] += reads;
+        if (writes > a->pop_wmax[pop]) {
+            a->pop_wmax[pop] = writes;
+            a->pop_region[pop] = (int8_t)region;
+        }
+        if (reads > a->pop_rmax[pop]) {
+            a->pop_rmax[pop] = reads;
+            a->pop_rregion[pop] = (int8_t)region;
+        }
+    }
+}
+
+void mr_store_agg_end(mr_component *c, mr_time now)
+{
+    mr_store_head *h = c->state;
+    if (h->agg != NULL && h->agg->settle)
+        h->agg->settle(c, now);
+}
+
+void mr_store_agg_notify(mr_component *c, mr_sim *sim, mr_time at)
+{
+    mr_store_head *h = c->state;
+    if (h->agg == NULL)
+        return;
+    mr_time now = mr_sim_now(sim);
+    mr_sim_schedule_at(sim, at > now ? at : now, h->agg->hub, MR_MSG_WAKE, NULL, 0, NULL);
+}
+
+void mr_store_agg_share_of(mr_component *c, mr_time now, uint32_t region, uint32_t pop,
+                           mr_store_share *out)
+{
+    mr_store_head *h = c->state;
+    *out = (mr_store_share){0, 0, 0};
+    if (h->agg == NULL || h->agg->share == NULL)
+        return;
+    /* Integrated up to now first: the kind may query its replicas at now,
+     * and their positions are queried in time order. */
+    mr_store_agg_advance(c, now);
+    h->agg->share(c, now, region, pop, out);
+}
+
+void mr_store_agg_attach(mr_component *c, uint32_t hub)
+{
+    if (strcmp(c->model->kind, "cosmos") == 0)
+        mr_cosmos_agg_enable(c, hub);
+    else if (mr__store_head(c) != NULL)
+        mr_pstore_agg_enable(c, hub);
+}
+

@@ -19,6 +19,10 @@
 
 enum { PS_RECHECK = MR_MSG_PRIVATE, PS_DECIDE, PS_SWITCHED };
 
+/* Aggregate fidelity: a cache's warm-up ramp is read in this many steps
+ * (a model resolution, not an Azure figure). */
+#define AG_WARM_STEPS 16
+
 /* REFERENCE.md §5 "Automatic failover activation": at least 1 hour. */
 #define SQL_MIN_GRACE MR_H
 
@@ -157,7 +161,10 @@ static void forced(mr_component *self, mr_sim *sim, uint32_t fault)
      * down its link has been cut since the failure, where the RPO is
      * measured. */
     mr_time applied = mr_replica_applied(&st->rep[t], now, st->lags);
-    mr_store_loss loss = mr_store_loss_from(&st->log, applied, st->down ? st->down_since : now);
+    mr_time ref = st->down ? st->down_since : now;
+    mr_store_loss loss = st->head.agg ? mr_store_rlog_loss(&st->head.agg->rlog[0], applied, now,
+                                                           ref, st->head.agg->rng)
+                                      : mr_store_loss_from(&st->log, applied, ref);
     mr_store_add_failover(&st->head, fault, 1, loss, now);
     st->target = t;
     begin_switch(self, sim, 0);
@@ -193,6 +200,8 @@ static void switched(mr_component *self, mr_sim *sim)
     /* The new primary's history is what every copy is reseeded from; what
      * the old primary had beyond it was counted lost. */
     mr_store_log_trim(&st->log, now);
+    if (st->head.agg)
+        mr_store_rlog_trim(&st->head.agg->rlog[0], now);
     for (int c = 0; c < st->ncopies; c++)
         if (c != st->primary)
             mr_replica_restart(&st->rep[c], now, st->lags);
@@ -259,6 +268,8 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
     return MR_ACCESS_OK; /* a miss: the next store serves it */
 }
 
+static int read_target(const mr_component *self, uint32_t region, int c);
+
 static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
                          int is_write, mr_time *latency)
 {
@@ -281,9 +292,23 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         *latency += rtt(cfg, region, st->region[c]) + cfg->local_latency;
         return MR_ACCESS_OK;
     }
-    /* Reads: a readable copy in the request's region, else the copy the
-     * route leads to, else the nearest readable copy (read-only listener,
-     * RA-GRS secondary endpoint). */
+    int best = read_target(self, region, c);
+    if (best < 0) {
+        st->head.failed_reads++;
+        return MR_ACCESS_FAIL;
+    }
+    read_copy(st, best, now);
+    *latency += rtt(cfg, region, st->region[best]) + cfg->local_latency;
+    return MR_ACCESS_OK;
+}
+
+/* The copy serving a read from region `region` whose route leads to copy
+ * c: a readable copy in the request's region, else c, else the nearest
+ * readable copy (read-only listener, RA-GRS secondary endpoint); -1: none. */
+static int read_target(const mr_component *self, uint32_t region, int c)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    const mr_pstore_state *st = self->state;
     int best = -1;
     for (int k = 0; k < st->ncopies; k++)
         if (k != st->primary && st->readable[k] && copy_up(st, k) && st->region[k] == region)
@@ -302,13 +327,127 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
             }
         }
     }
-    if (best < 0) {
-        st->head.failed_reads++;
-        return MR_ACCESS_FAIL;
+    return best;
+}
+
+
+/* ---- aggregate fidelity (store.h) ---------------------------------------
+ * The same decisions as pstore_access and cache_access, made once per
+ * region between the hub's events instead of once per request. */
+
+static void pstore_share(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
+                         mr_store_share *out)
+{
+    (void)pop;
+    const mr_pstore_state *st = self->state;
+    int c = routed(self, region, now);
+    if (st->flavor == MR_PSTORE_REDIS) {
+        int avail = c == st->primary && !st->down && !st->switching;
+        out->read_hit = avail ? mr_pstore_hit_ratio(self, now) : 0;
+        return;
     }
-    read_copy(st, best, now);
-    *latency += rtt(cfg, region, st->region[best]) + cfg->local_latency;
-    return MR_ACCESS_OK;
+    out->write_fail = c != st->primary || st->down || st->block_writes;
+    out->read_fail = read_target(self, region, c) < 0;
+}
+
+static void pstore_settle(mr_component *self, mr_time now)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    mr_store_agg *a = st->head.agg;
+    a->ok_reads = a->ok_writes = a->bad_reads = a->bad_writes = a->miss_reads = 0;
+    memset(a->copy_reads, 0, sizeof a->copy_reads);
+    for (uint32_t r = 0; r < MR_MAX_REGIONS; r++) {
+        double nr = a->in_reads[r], nw = a->in_writes[r];
+        if (!(nr > 0) && !(nw > 0))
+            continue;
+        int c = routed(self, r, now);
+        if (st->flavor == MR_PSTORE_REDIS) {
+            int avail = c == st->primary && !st->down && !st->switching;
+            double hit = avail ? mr_pstore_hit_ratio(self, now) : 0;
+            a->ok_writes += avail ? nw : 0;
+            a->ok_reads += nr * hit;
+            a->miss_reads += nr * (1 - hit);
+            if (avail)
+                a->copy_reads[c] += nr * hit;
+            continue;
+        }
+        if (c != st->primary || st->down || st->block_writes)
+            a->bad_writes += nw;
+        else
+            a->ok_writes += nw;
+        int t = read_target(self, r, c);
+        if (t < 0) {
+            a->bad_reads += nr;
+        } else {
+            a->ok_reads += nr;
+            a->copy_reads[t] += nr;
+        }
+    }
+    a->write_bytes = a->ok_writes * cfg->bytes_per_write * (double)(st->ncopies - 1);
+    mr_store_rlog_set(&a->rlog[0], now, a->ok_writes);
+    mr_time lo = now;
+    for (int c = 0; c < st->ncopies; c++)
+        if (c != st->primary) {
+            mr_time x = mr_replica_applied(&st->rep[c], now, st->lags);
+            lo = x < lo ? x : lo;
+        }
+    mr_store_rlog_trim(&a->rlog[0], lo);
+}
+
+/* One sample of the reads at t: the expected stale reads of span, and one
+ * read's staleness (a copy drawn by its read rate) for the histogram. */
+static void pstore_sample(mr_component *self, mr_time t, mr_time span)
+{
+    mr_pstore_state *st = self->state;
+    mr_store_agg *a = st->head.agg;
+    double total = 0;
+    for (int c = 0; c < st->ncopies; c++)
+        total += a->copy_reads[c];
+    if (!(total > 0))
+        return;
+    double pick = mr_rng_uniform(a->rng) * total, age = 0;
+    for (int c = 0; c < st->ncopies; c++) {
+        if (!(a->copy_reads[c] > 0))
+            continue;
+        double p = 0, x = 0;
+        if (c != st->primary)
+            x = mr_store_rlog_stale_ms(&a->rlog[0], mr_replica_applied(&st->rep[c], t, st->lags),
+                                       t, a->rng, &p);
+        a->stale_reads += a->copy_reads[c] * mr_time_to_s(span) * p;
+        if (pick >= 0 && pick < a->copy_reads[c])
+            age = x;
+        pick -= a->copy_reads[c];
+    }
+    /* One histogram entry (the counters are the integrals, set after). */
+    mr_store_note_read(&st->head, t, 0, age);
+}
+
+void mr_pstore_agg_enable(mr_component *self, uint32_t hub)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    /* Ten lag samples per staleness sample: a systematic sample of time
+     * whose cost stays below the lag draws themselves. */
+    mr_store_agg_enable(self, hub, 10 * cfg->sample, pstore_share, pstore_settle, pstore_sample);
+}
+
+/* After a switch or a cache's return, the instants the hub must re-read:
+ * each region's route refresh, and the steps of a cache's warm-up. */
+static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    if (st->head.agg == NULL)
+        return;
+    mr_store_agg_notify(self, sim, now);
+    if (st->old_primary >= 0 && st->promoted_at == now && cfg->route_ttl > 0)
+        for (int64_t r = 0; r < cfg->nregions && r < MR_MAX_REGIONS; r++)
+            mr_store_agg_notify(self, sim, mr_route_refresh(st->phase[r], cfg->route_ttl, now));
+    /* The hit ratio ramps linearly; read in AG_WARM_STEPS steps, each at its
+     * middle, so the steps' mean is the ramp's. */
+    if (st->flavor == MR_PSTORE_REDIS && st->warm_from == now && cfg->warm_up > 0)
+        for (int k = 0; k <= AG_WARM_STEPS; k++)
+            mr_store_agg_notify(self, sim, now + cfg->warm_up * (2 * k + 1) / (2 * AG_WARM_STEPS));
 }
 
 int mr_pstore_init(mr_component *self, mr_diag *diag)
@@ -368,6 +507,9 @@ void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
+    /* Aggregate fidelity: the flows so far are integrated under the state
+     * they met, before this event changes it. */
+    mr_store_agg_advance(self, ev->time);
     switch (ev->kind) {
     case MR_MSG_FAULT_START:
     case MR_MSG_FAULT_END: {
@@ -412,6 +554,7 @@ void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     default:
         mr_sim_unhandled(sim, ev);
     }
+    agg_wakes(self, sim, ev->time);
 }
 
 void mr_pstore_report(const mr_component *self, mr_report *out)

@@ -304,29 +304,28 @@ static void check_stamps(const mr_scenario *sc, mr_diag *diag, int *rc)
     }
 }
 
-/* What aggregate fidelity (models/clients_agg.c) does not carry yet: its
- * clients send no writes (data stores, their faults). What moves a
+/* What aggregate fidelity (models/clients_agg.c) carries: what moves a
  * cluster's pods on its own timers (autoscaler, failover policy, warm or
- * cold standby, zone outages) is carried: the cluster tells the hub of
- * every change of its serving pods and reads its load from the hub. */
+ * cold standby, zone outages: the cluster tells the hub of every change of
+ * its serving pods and reads its load from the hub); data stores and their
+ * faults as rates (store.h "aggregate fidelity": every change of a store
+ * wakes the hub); runtime caches on the runtime's refresh grid. It keeps
+ * one runtime view per resolver: the populations behind one resolver pool
+ * must share their runtime cache kind. */
 static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
 {
     char what[200];
-    for (size_t i = 0; i < sc->ndatastores; i++) {
-        snprintf(what, sizeof what, "data store '%s' with run.fidelity: aggregate (request only)",
-                 sc->datastores[i].name);
-        unsupported(diag, &sc->datastores[i].mark, rc, what);
-    }
-    for (size_t i = 0; i < sc->nfaults; i++) {
-        const mr_sc_fault *f = &sc->faults[i];
-        if (f->kind == MR_FAULT_DATASTORE_FAILURE ||
-            f->kind == MR_FAULT_DATASTORE_FAILOVER || f->kind == MR_FAULT_REPLICATION_PARTITION) {
-            snprintf(what, sizeof what,
-                     "fault '%s' of kind %s with run.fidelity: aggregate (request only)", f->name,
-                     mr_fault_kind_name(f->kind));
-            unsupported(diag, &f->mark, rc, what);
-        }
-    }
+    for (size_t i = 0; i < sc->nclients; i++)
+        for (size_t o = 0; o < i; o++)
+            if (sc->clients[o].resolver == sc->clients[i].resolver &&
+                sc->clients[o].runtime_cache != sc->clients[i].runtime_cache) {
+                snprintf(what, sizeof what,
+                         "clients '%s': another runtime cache than '%s' behind the same "
+                         "resolvers with run.fidelity: aggregate",
+                         sc->clients[i].name, sc->clients[o].name);
+                unsupported(diag, &sc->clients[i].mark, rc, what);
+                break;
+            }
 }
 
 int mr_build_check(const mr_scenario *sc, mr_diag *diag)
@@ -381,12 +380,6 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
             unsupported(diag, &c->uses.mark, &rc, "clients using more than 8 data stores");
         if (c->resolver == MR_SC_NONE)
             unsupported(diag, &c->mark, &rc, "clients without a resolver");
-        if (sc->run.fidelity == MR_FIDELITY_AGGREGATE && c->runtime_cache != MR_CACHE_NONE) {
-            snprintf(what, sizeof what,
-                     "clients '%s': a runtime cache with run.fidelity: aggregate (request only)",
-                     c->name);
-            unsupported(diag, &c->mark, &rc, what);
-        }
     }
     if (sc->run.fidelity == MR_FIDELITY_AGGREGATE)
         check_aggregate(sc, diag, &rc);

@@ -95,8 +95,8 @@ static void close_rel(const char *file, const char *what, const mr_summary *a,
 
 /* The reference scenarios this build has; missing ones are skipped. */
 /* The reference drill before data stores and the autoscaler, which
- * aggregate fidelity refuses (the reference scenarios on main now use
- * both). */
+ * aggregate fidelity refused (the reference scenarios on main now use
+ * both; data stores are compared in test_aggregate_stores.c). */
 static const char *const reference[] = {
     "tests/fixtures/run/aggregate-ap-tm.yaml",
     "tests/fixtures/run/aggregate-fd.yaml",
@@ -189,7 +189,9 @@ Test(aggregate, two_active_regions_lose_what_rules_1_and_3_predict, .timeout = 3
     mr_result_fini(&r);
 }
 
-Test(aggregate, refuses_runtime_caches)
+/* One runtime view per resolver (models/clients_agg.c): populations behind
+ * one pool must share their runtime cache kind. */
+Test(aggregate, refuses_mixed_runtime_caches_behind_one_pool)
 {
     char *path = tsr_write("version: mrsim/v1\n"
                            "run: {horizon: 1h, fidelity: aggregate}\n"
@@ -198,7 +200,8 @@ Test(aggregate, refuses_runtime_caches)
                            "traffic: {kind: traffic_manager, endpoints: [{cluster: ca}]}\n"
                            "resolvers: [{name: r, count: 10}]\n"
                            "clients: [{name: u, origin: a, resolver: r, rate: 10/s,"
-                           " runtime_cache: java}]\n");
+                           " runtime_cache: java},\n"
+                           "          {name: v, origin: a, resolver: r, rate: 10/s}]\n");
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
     cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
