@@ -47,15 +47,15 @@ typedef struct mr_runner {
      * index order for each replication of the other blocks that sent bytes.
      * Its failure ends the run on every rank with its code. With them the
      * replications run in rounds of at most MR_RELAY_ROUND per rank and
-     * thread, each round gathered before the next, so that no rank holds
-     * more than one round of such state. */
+     * thread, each round gathered before the next, so that a rank holds at
+     * most one round of such state, and rank 0 one replication's bytes. */
     size_t (*relay_pack)(void *ctx, uint64_t rep, void *buf, size_t cap);
     int (*relay_take)(void *ctx, uint64_t rep, const void *buf, size_t len);
 } mr_runner;
 
 /* Replications per rank and thread in a round of a relaying MPI run: more
  * waits less for the slowest rank at each round's end, fewer holds less. */
-#define MR_RELAY_ROUND 16
+#define MR_RELAY_ROUND 8
 
 /* Runs replications first .. replications - 1; out receives their rows, row
  * rep at out + rep * nmetrics (out holds replications rows). Progress reports

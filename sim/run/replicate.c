@@ -196,59 +196,46 @@ static int gather_packed(const mr_runner *spec, const uint64_t *starts, int rank
 }
 
 /* The other ranks' relayed bytes (runner.h) to rank 0, which hands them
- * to relay_take in index order; every rank returns rank 0's verdict. Each
- * rank sends a sequence of (uint64 length, bytes) over the replications its
- * block handed out (ran). */
+ * to relay_take in index order; every rank returns rank 0's verdict. Point
+ * to point, one replication at a time (its length, then its bytes in
+ * pieces an int can count), rank after rank: rank 0 holds one replication's
+ * bytes at a time and no total is bounded by INT_MAX. After a failure rank
+ * 0 still receives the rest (and drops it), so no sender waits forever. */
+enum { RELAY_TAG = 0x6d72, RELAY_PIECE = 1 << 30 };
+
 static int relay_to_root(const mr_runner *spec, const uint64_t *starts, const uint64_t *ran,
                          int rank, int size)
 {
-    size_t len = 0;
-    for (uint64_t rep = starts[rank]; rank > 0 && rep < ran[rank]; rep++)
-        len += sizeof(uint64_t) + spec->relay_pack(spec->ctx, rep, NULL, 0);
-    unsigned char *mine = mr_xmalloc(len ? len : 1);
-    size_t at = 0;
-    for (uint64_t rep = starts[rank]; rank > 0 && rep < ran[rank]; rep++) {
-        uint64_t n = spec->relay_pack(spec->ctx, rep, NULL, 0);
-        spec->relay_pack(spec->ctx, rep, mine + at + sizeof n, (size_t)n);
-        memcpy(mine + at, &n, sizeof n);
-        at += sizeof n + (size_t)n;
-    }
-    long long mylen = (long long)len;
-    long long *lens = mr_xcalloc((size_t)size, sizeof *lens);
-    MPI_Allgather(&mylen, 1, MPI_LONG_LONG, lens, 1, MPI_LONG_LONG, MPI_COMM_WORLD);
-    int *counts = mr_xcalloc((size_t)size, sizeof *counts);
-    int *displs = mr_xcalloc((size_t)size, sizeof *displs);
-    long long total = 0;
-    for (int r = 0; r < size; r++) {
-        displs[r] = (int)total;
-        counts[r] = (int)lens[r];
-        total += lens[r];
-    }
     int rc = MR_OK;
-    unsigned char *all = NULL;
-    if (total > INT_MAX) {
-        rc = MR_ERANGE; /* every rank sees total */
-    } else {
-        all = rank == 0 ? mr_xmalloc(total ? (size_t)total : 1) : NULL;
-        MPI_Gatherv(mine, (int)len, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD);
+    if (rank > 0) {
+        for (uint64_t rep = starts[rank]; rep < ran[rank]; rep++) {
+            uint64_t n = spec->relay_pack(spec->ctx, rep, NULL, 0);
+            unsigned char *buf = mr_xmalloc(n ? (size_t)n : 1);
+            spec->relay_pack(spec->ctx, rep, buf, (size_t)n);
+            MPI_Send(&n, 1, MPI_UINT64_T, 0, RELAY_TAG, MPI_COMM_WORLD);
+            for (uint64_t at = 0; at < n; at += RELAY_PIECE) {
+                int piece = n - at < RELAY_PIECE ? (int)(n - at) : RELAY_PIECE;
+                MPI_Send(buf + at, piece, MPI_BYTE, 0, RELAY_TAG, MPI_COMM_WORLD);
+            }
+            free(buf);
+        }
     }
-    for (int r = 1; rank == 0 && r < size && rc == MR_OK; r++) {
-        size_t off = (size_t)displs[r];
-        for (uint64_t rep = starts[r]; rep < ran[r] && rc == MR_OK; rep++) {
+    for (int r = 1; rank == 0 && r < size; r++) {
+        for (uint64_t rep = starts[r]; rep < ran[r]; rep++) {
             uint64_t n;
-            memcpy(&n, all + off, sizeof n);
-            off += sizeof n;
-            if (n > 0)
-                rc = spec->relay_take(spec->ctx, rep, all + off, (size_t)n);
-            off += (size_t)n;
+            MPI_Recv(&n, 1, MPI_UINT64_T, r, RELAY_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            unsigned char *buf = mr_xmalloc(n ? (size_t)n : 1);
+            for (uint64_t at = 0; at < n; at += RELAY_PIECE) {
+                int piece = n - at < RELAY_PIECE ? (int)(n - at) : RELAY_PIECE;
+                MPI_Recv(buf + at, piece, MPI_BYTE, r, RELAY_TAG, MPI_COMM_WORLD,
+                         MPI_STATUS_IGNORE);
+            }
+            if (n > 0 && rc == MR_OK)
+                rc = spec->relay_take(spec->ctx, rep, buf, (size_t)n);
+            free(buf);
         }
     }
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    free(all);
-    free(displs);
-    free(counts);
-    free(lens);
-    free(mine);
     return rc;
 }
 

@@ -126,8 +126,8 @@ static void same_db_as_one_process(const char *args, int expect_runs)
 
 Test(mpi_db, run_writes_the_same_database_as_one_process, .timeout = 300)
 {
-    /* 40 replications on 1 thread per rank: rounds of 32 (MR_RELAY_ROUND x
-     * 2 ranks), so the relay runs twice, the second round shorter. */
+    /* 40 replications on 1 thread per rank: rounds of 16 (MR_RELAY_ROUND x
+     * 2 ranks), so the relay runs three times, the last round shorter. */
     same_db_as_one_process("run " FIXTURES "tiny-tm.yaml -q -n 40 -j 1", 40);
     same_db_as_one_process("run " FIXTURES "tiny-tm.yaml -q -n 9 -j 2", 9);
 }
