@@ -13,7 +13,8 @@
  * the edge by anycast: no DNS answer changes, so no cache delays failover.
  * Aggregate fidelity (lazy): as for Traffic Manager, an edge's probes of an
  * origin sleep while its window is full of successes and the origin is
- * quiescent, and resume on their grid at MR_MSG_WAKE; every change of an
+ * quiescent, or full of failures (this one's included) and the origin is
+ * down, and resume on their grid at MR_MSG_WAKE; every change of an
  * edge's view is told to the listener (the aggregate clients).
  * Invariant: healthy_pops[e] counts the edges whose window of e holds at
  * least `required` successes. */
@@ -189,8 +190,15 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
                 st->sleep_next[c] = ev->time + cfg->interval;
                 break;
             }
-        } else
+        } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
+            size_t c = (size_t)m.pop * (size_t)cfg->n + m.origin;
+            if (cfg->lazy && ((st->window[c] << 1) & full_window(cfg)) == 0 &&
+                !mr_cluster_up(st->cl[m.origin])) {
+                st->sleep_next[c] = ev->time + cfg->interval;
+                break;
+            }
+        }
         mr_sim_schedule(sim, cfg->interval, self->id, FD_PROBE, &m, sizeof m, NULL);
         break;
     case FD_PROBE_FAILED:

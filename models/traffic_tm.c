@@ -17,7 +17,11 @@
  * see) changes nothing, and neither would the next ones until a fault
  * starts or ends; so the location's probes of that endpoint sleep, and
  * MR_MSG_WAKE (sent by the aggregate clients on every fault start and end)
- * schedules the next one on the same grid, phase + k x interval. No random
+ * schedules the next one on the same grid, phase + k x interval. Likewise
+ * a probe that fails at a location already tripped while its endpoint is
+ * down (not up: what only a fault's start or end, or a capacity change,
+ * can alter, each of which wakes the probes): the next ones would fail
+ * too and change no verdict. No random
  * number is drawn by a skipped probe, so the verdicts are those of request
  * fidelity exactly; skipped probes still count in `probes`.
  * Invariant: tripped[e] counts the locations whose fails[l][e] exceed
@@ -182,6 +186,10 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             }
         } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &m, sizeof m, NULL);
+            if (cfg->lazy && st->fails[l][e] > cfg->tolerated && !mr_cluster_up(c)) {
+                st->sleep_next[l][e] = ev->time + cfg->interval;
+                break;
+            }
         }
         mr_sim_schedule(sim, cfg->interval, self->id, TM_PROBE, &m, sizeof m, NULL);
         break;

@@ -211,7 +211,9 @@ const mr__key mr__run_keys[] = {
      .off = offsetof(mr_sc_run, horizon),
      .def = "1h",
      .lo = S,
-     .hi = NEVER,
+     /* The SLO collector's bound (models/slo.c): a longer history is
+      * better had as more replications. */
+     .hi = 100 * MR_YEAR,
      .doc = "simulated time of each replication",
      .ref = "ours (simulation setting)"},
     {.key = "warmup",

@@ -326,11 +326,18 @@ void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
     }
 }
 
+/* Six significant digits, and just below 1 (availabilities) at least
+ * three of 1 - v, where the digits that matter are (0.999999739, not 1),
+ * as many as the column holds. */
 static void table_cell(FILE *out, double v)
 {
     if (isnan(v))
         fprintf(out, " %12s", "-");
-    else
+    else if (v > 0.9 && v < 1) {
+        int decimals = (int)ceil(-log10(1 - v)) + 2;
+        decimals = decimals < 6 ? 6 : decimals < 10 ? decimals : 10;
+        fprintf(out, " %12.*f", decimals, v);
+    } else
         fprintf(out, " %12.6g", v);
 }
 
