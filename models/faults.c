@@ -112,10 +112,16 @@ static mr_time repeat_at(const mr_fault_cfg *fc, uint32_t k, mr_rng *r)
     return t;
 }
 
-static void schedule_start(mr_component *self, mr_sim *sim, uint32_t f, uint32_t k, mr_time at)
+/* Start k of fault f at base + delay. A draw past the end of time (a long
+ * MTBF's exponential tail: 300,000 h has draws beyond 292 years) never
+ * starts, rather than wrapping round into the past. */
+static void schedule_start(mr_component *self, mr_sim *sim, uint32_t f, uint32_t k, mr_time base,
+                           mr_time delay)
 {
+    if (delay > MR_TIME_NEVER - base)
+        return;
     start_msg m = {f, k};
-    mr_sim_schedule_at(sim, at, self->id, FT_START, &m, sizeof m, NULL);
+    mr_sim_schedule_at(sim, base + delay, self->id, FT_START, &m, sizeof m, NULL);
 }
 
 static void faults_start(mr_component *self, mr_sim *sim)
@@ -127,13 +133,13 @@ static void faults_start(mr_component *self, mr_sim *sim)
         uint32_t i = (uint32_t)f;
         switch (fc->timing) {
         case MR_FT_AT:
-            schedule_start(self, sim, i, 0, mr_dist_sample_time(&fc->at, self->rng));
+            schedule_start(self, sim, i, 0, 0, mr_dist_sample_time(&fc->at, self->rng));
             break;
         case MR_FT_MTBF:
-            schedule_start(self, sim, i, 0, now + mr_dist_sample_time(&fc->mtbf, self->rng));
+            schedule_start(self, sim, i, 0, now, mr_dist_sample_time(&fc->mtbf, self->rng));
             break;
         case MR_FT_REPEAT:
-            schedule_start(self, sim, i, 1, repeat_at(fc, 1, self->rng));
+            schedule_start(self, sim, i, 1, 0, repeat_at(fc, 1, self->rng));
             break;
         default: /* AFTER: started by its predecessor */
             break;
@@ -203,12 +209,12 @@ static void on_start(mr_component *self, mr_sim *sim, const start_msg *m)
         mr_time next = repeat_at(fc, m->k + 1, self->rng);
         /* Jitter may put the next start before this one; it never runs
          * backwards in time. */
-        schedule_start(self, sim, m->fault, m->k + 1, next > now ? next : now);
+        schedule_start(self, sim, m->fault, m->k + 1, 0, next > now ? next : now);
     }
     for (int64_t g = 0; g < cfg->n; g++)
         if (cfg->f[g].timing == MR_FT_AFTER && cfg->f[g].after == (int64_t)m->fault)
-            schedule_start(self, sim, (uint32_t)g, 0,
-                           now + mr_dist_sample_time(&cfg->f[g].delay, self->rng));
+            schedule_start(self, sim, (uint32_t)g, 0, now,
+                           mr_dist_sample_time(&cfg->f[g].delay, self->rng));
 }
 
 static void faults_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
@@ -232,8 +238,8 @@ static void faults_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         tell(sim, fc, e.fault, MR_MSG_FAULT_END, e.picked, cfg);
         mr__slo_episode_end(st->slo, ev->time, e.fault);
         if (fc->timing == MR_FT_MTBF)
-            schedule_start(self, sim, e.fault, 0,
-                           ev->time + mr_dist_sample_time(&fc->mtbf, self->rng));
+            schedule_start(self, sim, e.fault, 0, ev->time,
+                           mr_dist_sample_time(&fc->mtbf, self->rng));
         break;
     }
     default:

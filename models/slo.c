@@ -67,6 +67,8 @@ static int slo_init(mr_component *self, mr_diag *diag)
         st->total = mr_xcalloc(st->nwin, sizeof *st->total);
         st->ok = mr_xcalloc(st->nwin, sizeof *st->ok);
     }
+    st->capep = 64;
+    st->ep = mr_xmalloc(st->capep * sizeof *st->ep);
     st->fail_issue = mr_xmalloc((size_t)cfg->resolvers * sizeof *st->fail_issue);
     st->done_ep = mr_xcalloc((size_t)cfg->resolvers, sizeof *st->done_ep);
     for (int64_t r = 0; r < cfg->resolvers; r++)
@@ -196,18 +198,25 @@ void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault)
 {
     if (s->nep > 0 && s->ep[s->nep - 1].end < 0)
         s->ep[s->nep - 1].end = t; /* an episode lasts until the next fault starts */
-    if (s->nep == sizeof s->ep / sizeof s->ep[0])
-        return; /* beyond the table: not measured (a year of faults uses aggregate mode) */
-    s->ep[s->nep++] = (mr_slo_episode){.start = t, .end = -1, .fault = fault};
+    if (s->nep == s->capep) {
+        s->capep *= 2;
+        s->ep = mr_xrealloc(s->ep, s->capep * sizeof *s->ep);
+    }
+    s->ep[s->nep++] = (mr_slo_episode){.start = t, .end = -1, .fault_end = -1, .fault = fault};
     for (size_t r = 0; r < s->nres; r++)
         s->fail_issue[r] = -1;
 }
 
+/* The episode is measured up to the next fault or the horizon; its
+ * fault's own end is only reported (end_s). */
 void mr__slo_episode_end(mr_slo_state *s, mr_time t, uint32_t fault)
 {
-    (void)s;
-    (void)t;
-    (void)fault; /* the episode is measured up to the next fault or the horizon */
+    for (size_t k = s->nep; k-- > 0;) {
+        if (s->ep[k].fault == fault && s->ep[k].fault_end < 0) {
+            s->ep[k].fault_end = t;
+            return;
+        }
+    }
 }
 
 static int meets(const mr_slo_state *s, double target, size_t w)
@@ -394,6 +403,8 @@ static void slo_report(const mr_component *self, mr_report *out)
         char comp[32];
         snprintf(comp, sizeof comp, "episode/%zu", k);
         mr_report_scalar(out, comp, "start_s", mr_time_to_s(st->ep[k].start));
+        mr_report_scalar(out, comp, "end_s",
+                         st->ep[k].fault_end >= 0 ? mr_time_to_s(st->ep[k].fault_end) : NAN);
         mr_report_scalar(out, comp, "fault", (double)st->ep[k].fault);
         mr_report_scalar(out, comp, "rto_s", rto);
         mr_report_scalar(out, comp, "censored", censored);
@@ -420,6 +431,7 @@ static void slo_fini(mr_component *self)
     mr_slo_state *st = self->state;
     free(st->total);
     free(st->ok);
+    free(st->ep);
     free(st->fail_issue);
     free(st->done_ep);
     free(st->sw);

@@ -254,6 +254,7 @@ void mr_store_report(const mr_store_head *h, const char *name, mr_report *out)
                          h->fo[i].fault == UINT32_MAX ? -1 : (double)h->fo[i].fault);
         mr_report_scalar(out, name, "failover_rpo_s", h->fo[i].rpo_s);
         mr_report_scalar(out, name, "failover_lost", (double)h->fo[i].lost);
+        mr_report_scalar(out, name, "failover_at_s", mr_time_to_s(h->fo[i].at));
     }
 }
 

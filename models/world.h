@@ -544,7 +544,8 @@ typedef struct mr_slo_cfg {
 } mr_slo_cfg;
 
 typedef struct mr_slo_episode {
-    mr_time start, end;
+    mr_time start, end; /* end: the next episode's start (-1: none yet) */
+    mr_time fault_end;  /* when its fault ended (-1: in force at the horizon) */
     uint32_t fault;
 } mr_slo_episode;
 
@@ -555,8 +556,8 @@ struct mr_slo_state {
     size_t nres;
     mr_hist latency_ms;   /* successful requests, first issue to completion */
     mr_hist warm_latency_ms; /* the same for requests first issued in the warm-up */
-    mr_slo_episode ep[MR_MAX_FAULTS * 8];
-    size_t nep;
+    mr_slo_episode *ep; /* grows by doubling: episodes are rare events */
+    size_t nep, capep;
     /* Client RTO per resolver (rule: first failing request after an
      * episode's start to the completion of the next success). */
     mr_time *fail_issue; /* -1: none pending */

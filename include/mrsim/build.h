@@ -53,6 +53,11 @@ typedef struct mr_rep_view {
     const uint64_t *win_total, *win_ok; /* requests and successes per window */
     size_t nwin;
     mr_time window;
+    /* Aggregate fidelity keeps only the windows below a success share of 1
+     * (nwin is 0): their indices, in time order, and counts. */
+    const size_t *sparse_w;
+    const double *sparse_total, *sparse_ok;
+    size_t nsparse;
 } mr_rep_view;
 
 /* Called from the worker thread that ran the replication, in completion

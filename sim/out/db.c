@@ -110,6 +110,7 @@ typedef struct db_rec {
     size_t nwin;
     mr_time window;
     uint64_t *win_total, *win_ok;
+    uint64_t *win_index; /* aggregate fidelity: the kept windows' indices; NULL: every one */
 } db_rec;
 
 typedef struct db_attr {
@@ -377,6 +378,7 @@ static void rec_free(db_rec *r)
     free(r->episodes);
     free(r->win_total);
     free(r->win_ok);
+    free(r->win_index);
     free(r);
 }
 
@@ -519,6 +521,46 @@ static db_episode *episode_at(db_rec *r, size_t k, size_t *cap)
     return &r->episodes[k];
 }
 
+/* Each episode's RPO and lost writes: those of the data stores' failovers
+ * that its fault caused (the stores report each failover's fault, RPO,
+ * lost writes and instant, models/store_common.c), given to the latest
+ * episode of that fault started at or before the failover. With data
+ * stores an episode that caused none lost nothing (0, as the JSON's
+ * per-fault RPO counts it); without any, both stay NULL. */
+static void assign_failovers(db_rec *r, const mr_rep_view *v)
+{
+    if (v->sc->ndatastores == 0)
+        return;
+    for (size_t k = 0; k < r->nepisodes; k++) {
+        r->episodes[k].rpo_s = 0;
+        r->episodes[k].lost_writes = 0;
+    }
+    const char *comp, *metric;
+    double value, fault = -1, rpo = 0, lost = 0;
+    for (size_t i = 0; mr_report_get(v->report, i, &comp, &metric, &value); i++) {
+        if (strcmp(metric, "failover_fault") == 0)
+            fault = value;
+        else if (strcmp(metric, "failover_rpo_s") == 0)
+            rpo = value;
+        else if (strcmp(metric, "failover_lost") == 0)
+            lost = value;
+        else if (strcmp(metric, "failover_at_s") == 0 && fault >= 0) {
+            db_episode *best = NULL;
+            for (size_t k = 0; k < r->nepisodes; k++) {
+                db_episode *e = &r->episodes[k];
+                if (e->fault == fault && e->start_s <= value &&
+                    (best == NULL || e->start_s >= best->start_s))
+                    best = e;
+            }
+            if (best) {
+                best->rpo_s = rpo > best->rpo_s ? rpo : best->rpo_s;
+                best->lost_writes += lost;
+            }
+            fault = -1;
+        }
+    }
+}
+
 /* Copies what the database keeps of the replication (the view dies with
  * the hook's call). */
 static db_rec *rec_new(const mr_rep_view *v)
@@ -594,7 +636,20 @@ static db_rec *rec_new(const mr_rep_view *v)
         r->win_ok = mr_xmalloc((nwin + 1) * sizeof *r->win_ok);
         memcpy(r->win_total, v->win_total, nwin * sizeof *r->win_total);
         memcpy(r->win_ok, v->win_ok, nwin * sizeof *r->win_ok);
+    } else if (v->nsparse > 0) {
+        size_t kept = v->nsparse;
+        r->nwin = kept;
+        r->window = v->window;
+        r->win_index = mr_xmalloc(kept * sizeof *r->win_index);
+        r->win_total = mr_xmalloc(kept * sizeof *r->win_total);
+        r->win_ok = mr_xmalloc(kept * sizeof *r->win_ok);
+        for (size_t i = 0; i < kept; i++) { /* Poisson counts: whole numbers */
+            r->win_index[i] = v->sparse_w[i];
+            r->win_total[i] = (uint64_t)llround(v->sparse_total[i]);
+            r->win_ok[i] = (uint64_t)llround(v->sparse_ok[i]);
+        }
     }
+    assign_failovers(r, v);
     return r;
 }
 
@@ -661,6 +716,48 @@ static void inject(mr_db *db)
     }
 }
 #endif
+
+/* One sample of a vector; SQLITE_DONE or the failure code. */
+static int vsample(mr_db *db, sqlite3_int64 vector_id, sqlite3_int64 t_ns, double value)
+{
+    sqlite3_stmt *st = db->stmt[ST_VDATA];
+    sqlite3_bind_int64(st, 1, vector_id);
+    sqlite3_bind_int64(st, 2, t_ns);
+    if (isnan(value))
+        sqlite3_bind_null(st, 3);
+    else
+        sqlite3_bind_double(st, 3, value);
+    return step(st);
+}
+
+/* The success ratio of an aggregate-fidelity replication from its kept
+ * windows (see commit_rec). */
+static int write_sparse(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
+{
+    sqlite3_stmt *S = db->stmt[ST_VECTOR];
+    sqlite3_bind_int64(S, 1, run_id);
+    bind_text(S, 2, "");
+    bind_text(S, 3, "success_ratio");
+    bind_text(S, 4, "");
+    bind_text(S, 5, "sample-hold");
+    int code = step(S);
+    if (code != SQLITE_DONE)
+        return code;
+    sqlite3_int64 id = sqlite3_last_insert_rowid(db->conn), w = (sqlite3_int64)r->window;
+    if (r->win_index[0] > 0 && (code = vsample(db, id, 0, 1)) != SQLITE_DONE)
+        return code;
+    for (size_t i = 0; i < r->nwin; i++) {
+        uint64_t k = r->win_index[i];
+        double ratio = r->win_total[i] > 0 ? (double)r->win_ok[i] / (double)r->win_total[i] : NAN;
+        if ((code = vsample(db, id, (sqlite3_int64)k * w, ratio)) != SQLITE_DONE)
+            return code;
+        int run_ends = i + 1 == r->nwin || r->win_index[i + 1] != k + 1;
+        if (run_ends && (sqlite3_int64)(k + 1) * w < db->sc->run.horizon &&
+            (code = vsample(db, id, (sqlite3_int64)(k + 1) * w, 1)) != SQLITE_DONE)
+            return code;
+    }
+    return SQLITE_DONE;
+}
 
 /* Writes one replication in one transaction. Only the writer calls it. */
 static int commit_rec(mr_db *db, const db_rec *r)
@@ -748,8 +845,17 @@ static int commit_rec(mr_db *db, const db_rec *r)
             goto fail;
     }
     /* Per SLO window, stamped with the window's start: the whole system's
-     * success ratio (NULL for a window without requests) and its requests. */
-    for (int vec = 0; vec < 2 && r->nwin > 0; vec++) {
+     * success ratio (NULL for a window without requests) and its requests.
+     * Aggregate fidelity keeps only the windows below a success share of 1
+     * (a century has 300 million windows): the success ratio then has a
+     * sample at each of those and a 1 where a run of them ends (and at 0),
+     * which sample-hold reads as the whole series; requests are not
+     * written, their per-window counts are not kept. */
+    if (r->win_index) {
+        if ((code = write_sparse(db, run_id, r)) != SQLITE_DONE)
+            goto fail;
+    }
+    for (int vec = 0; vec < 2 && r->nwin > 0 && !r->win_index; vec++) {
         sqlite3_bind_int64(S[ST_VECTOR], 1, run_id);
         bind_text(S[ST_VECTOR], 2, "");
         bind_text(S[ST_VECTOR], 3, vec == 0 ? "success_ratio" : "requests");

@@ -78,10 +78,17 @@ static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_repor
         const mr_slo_state *st = slo->state;
         v.latency_ms = &st->latency_ms;
         v.client_rto_s = &st->client_rto_hist;
-        v.win_total = st->total;
-        v.win_ok = st->ok;
-        v.nwin = st->nwin;
         v.window = st->window;
+        if (st->agg) {
+            v.sparse_w = st->sw;
+            v.sparse_total = st->st;
+            v.sparse_ok = st->so;
+            v.nsparse = st->nsparse;
+        } else {
+            v.win_total = st->total;
+            v.win_ok = st->ok;
+            v.nwin = st->nwin;
+        }
     }
     if (ctx->relay) {
         ctx->relay_buf[rep] = mr__view_pack(&v, &ctx->relay_len[rep]);

@@ -650,3 +650,71 @@ Test(db, without_db_a_signal_still_stops_cleanly_with_130)
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d", status);
 }
+
+/* Episodes carry their fault's end, and with data stores the RPO and lost
+ * writes of the failovers their fault caused: per replication they add up
+ * to the store's lost_writes, and the worst is the whole-system RPO. */
+Test(db, episodes_carry_end_rpo_and_lost_writes)
+{
+    char *out, *err;
+    const char *f = path_in("e.db");
+    int st = sh(&out, &err, "%s run %s/scenarios/active-passive-tm.yaml -q -n 3 -j 2 --db %s",
+                MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(f);
+    /* The region outage lasts 45 min from 30 min in (the file's `at`). */
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM episode WHERE fault = 'weu-outage' AND "
+                           "abs(end_s - start_s - 2700) < 1e-6"),
+                 3);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM episode WHERE rpo_s IS NULL OR "
+                           "lost_writes IS NULL"),
+                 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM episode WHERE fault = 'sql-forced-failover' "
+                           "AND lost_writes > 0 AND rpo_s > 0"),
+                 3);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM run r WHERE abs((SELECT sum(lost_writes) FROM "
+                           "episode e WHERE e.run_id = r.run_id) - (SELECT value FROM scalar s "
+                           "WHERE s.run_id = r.run_id AND component = '' AND metric = "
+                           "'lost_writes')) > 1e-9"),
+                 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM run r WHERE abs((SELECT max(rpo_s) FROM "
+                           "episode e WHERE e.run_id = r.run_id) - (SELECT value FROM scalar s "
+                           "WHERE s.run_id = r.run_id AND component = '' AND metric = "
+                           "'rpo_s')) > 1e-9"),
+                 0);
+    sqlite3_close(db);
+    assert_intact(f);
+    free(out);
+    free(err);
+}
+
+/* Aggregate fidelity keeps only the windows below a success share of 1;
+ * the success-ratio series holds those, and a 1 where each run of them
+ * ends, so that sample-hold reads the whole series: its time-weighted
+ * mean is the availability's (up to the windows' request weights). */
+Test(db, aggregate_fidelity_writes_its_kept_windows)
+{
+    char *out, *err;
+    const char *f = path_in("a.db");
+    int st = sh(&out, &err, "%s run %s/tests/fixtures/run/aggregate-ap-tm.yaml -q -n 2 -j 2 "
+                            "--set run.fidelity=aggregate --db %s",
+                MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(f);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'requests'"), 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'success_ratio'"), 2);
+    cr_expect_gt(q_int(db, "SELECT count(*) FROM vectordata WHERE value < 1"), 0);
+    /* Every run of kept windows is closed by a 1 (the outage ends before
+     * the horizon), and the first sample is at 0. */
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE (SELECT min(t_ns) FROM "
+                           "vectordata d WHERE d.vector_id = v.vector_id) != 0"),
+                 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE (SELECT value FROM vectordata d "
+                           "WHERE d.vector_id = v.vector_id ORDER BY t_ns DESC LIMIT 1) != 1"),
+                 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM episode WHERE end_s IS NULL"), 0);
+    sqlite3_close(db);
+    assert_intact(f);
+    free(out);
+    free(err);
+}
