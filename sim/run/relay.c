@@ -5,7 +5,9 @@
  * replication. Layout: rep, seed, events, started_at, wall_s; the
  * MR_METRIC_COUNT metrics; the report's scalars in order (count, then per
  * scalar component, metric, value); two histograms (present or not, then
- * the length and bytes of mr_hist_pack); the windows (count, width, totals, successes). */
+ * the length and bytes of mr_hist_pack); the windows (count, width, totals,
+ * successes); aggregate fidelity's sparse windows (count, then index, total,
+ * successes per window). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -97,6 +99,12 @@ unsigned char *mr__view_pack(const mr_rep_view *v, size_t *len)
     if (v->nwin) {
         put(&w, v->win_total, v->nwin * sizeof *v->win_total);
         put(&w, v->win_ok, v->nwin * sizeof *v->win_ok);
+    }
+    put_u64(&w, v->nsparse);
+    for (size_t i = 0; i < v->nsparse; i++) {
+        put_u64(&w, v->sparse_w[i]);
+        put_f64(&w, v->sparse_total[i]);
+        put_f64(&w, v->sparse_ok[i]);
     }
     *len = w.n;
     return w.p;
@@ -212,7 +220,29 @@ int mr__view_relay(const void *buf, size_t len, const mr_scenario *sc,
     } else if (nwin > 0) {
         r.bad = 1;
     }
+    uint64_t nsparse = get_u64(&r);
+    size_t *sw = NULL;
+    double *st = NULL, *so = NULL;
+    if (nsparse > 0 && nsparse <= (r.n - r.at) / 24) {
+        sw = mr_xmalloc((size_t)nsparse * sizeof *sw);
+        st = mr_xmalloc((size_t)nsparse * sizeof *st);
+        so = mr_xmalloc((size_t)nsparse * sizeof *so);
+        for (uint64_t i = 0; i < nsparse; i++) {
+            sw[i] = (size_t)get_u64(&r);
+            st[i] = get_f64(&r);
+            so[i] = get_f64(&r);
+        }
+        v.nsparse = (size_t)nsparse;
+        v.sparse_w = sw;
+        v.sparse_total = st;
+        v.sparse_ok = so;
+    } else if (nsparse > 0) {
+        r.bad = 1;
+    }
     int rc = r.bad || r.at != r.n ? MR_EINVAL : hook(hook_ctx, &v);
+    free(sw);
+    free(st);
+    free(so);
     free(tot);
     free(ok);
     mr_hist_fini(&lat);

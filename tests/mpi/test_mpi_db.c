@@ -1,8 +1,8 @@
 /* tests/mpi/test_mpi_db.c: --db under mpirun (2 ranks). The ranks other than
  * 0 send each replication's records to rank 0, which commits them in
  * replication order: the database holds the same rows, with the same ids,
- * as the one a single process writes for run, compare, sweep and a
- * sequentially stopped run; only run.started_at and run.wall_s (when and how
+ * as the one a single process writes for run (request and aggregate
+ * fidelity), compare, sweep and a sequentially stopped run; only run.started_at and run.wall_s (when and how
  * long a replication ran) differ, and are blanked before comparing. A
  * database that rank 0 cannot open, or cannot write in the middle of the
  * run (the test build's fault injection, sim/out/db.c), ends every rank
@@ -130,6 +130,14 @@ Test(mpi_db, run_writes_the_same_database_as_one_process, .timeout = 300)
      * 2 ranks), so the relay runs three times, the last round shorter. */
     same_db_as_one_process("run " FIXTURES "tiny-tm.yaml -q -n 40 -j 1", 40);
     same_db_as_one_process("run " FIXTURES "tiny-tm.yaml -q -n 9 -j 2", 9);
+}
+
+Test(mpi_db, aggregate_fidelity_writes_the_same_database_as_one_process, .timeout = 300)
+{
+    /* Its SLO windows are the sparse ones (only those below a share of 1). */
+    same_db_as_one_process("run " FIXTURES "aggregate-ap-tm.yaml -q -n 4 -j 1 --set "
+                           "run.fidelity=aggregate",
+                           4);
 }
 
 Test(mpi_db, compare_writes_the_same_database_as_one_process, .timeout = 300)

@@ -2,7 +2,7 @@
  * (sim/run/relay.c), which carries the results database's records from the
  * ranks of an MPI run to rank 0: the rebuilt view has the same bits as the
  * original (scalars in order, histograms with their sums of squares, SLO
- * windows), absent parts stay absent, and bytes it did not write are
+ * windows, aggregate fidelity's sparse windows), absent parts stay absent, and bytes it did not write are
  * refused without calling the hook. Runs in every build (no MPI needed). */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -67,6 +67,12 @@ static int check(void *ctx, const mr_rep_view *v)
     }
     same_hist(v->latency_ms, w->latency_ms);
     same_hist(v->client_rto_s, w->client_rto_s);
+    cr_assert_eq(v->nsparse, w->nsparse);
+    for (size_t i = 0; i < w->nsparse; i++) {
+        cr_assert_eq(v->sparse_w[i], w->sparse_w[i]);
+        cr_assert(memcmp(&v->sparse_total[i], &w->sparse_total[i], sizeof(double)) == 0);
+        cr_assert(memcmp(&v->sparse_ok[i], &w->sparse_ok[i], sizeof(double)) == 0);
+    }
     cr_assert_eq(v->nwin, w->nwin);
     cr_assert_eq(v->window, w->window);
     if (w->nwin) {
@@ -117,14 +123,29 @@ Test(relay, a_view_round_trips_bit_for_bit)
     cr_assert_eq(s.calls, 1);
     free(buf);
 
-    /* Without the SLO collector: no histograms, no windows. */
-    v.latency_ms = v.client_rto_s = NULL;
+    /* Aggregate fidelity: the sparse windows instead of every window. */
+    size_t sw[3] = {2, 17, 400};
+    double st[3] = {1e6 / 3, 5, 0.5}, so[3] = {1e6 / 7, 0, 0.25};
     v.win_total = v.win_ok = NULL;
     v.nwin = 0;
-    v.window = 0;
+    v.sparse_w = sw;
+    v.sparse_total = st;
+    v.sparse_ok = so;
+    v.nsparse = 3;
     buf = mr__view_pack(&v, &len);
     cr_assert_eq(mr__view_relay(buf, len, v.sc, targets, check, &s), MR_OK);
     cr_assert_eq(s.calls, 2);
+    free(buf);
+
+    /* Without the SLO collector: no histograms, no windows. */
+    v.latency_ms = v.client_rto_s = NULL;
+    v.sparse_w = NULL;
+    v.sparse_total = v.sparse_ok = NULL;
+    v.nsparse = 0;
+    v.window = 0;
+    buf = mr__view_pack(&v, &len);
+    cr_assert_eq(mr__view_relay(buf, len, v.sc, targets, check, &s), MR_OK);
+    cr_assert_eq(s.calls, 3);
 
     /* Cut short or with a byte too many: refused, the hook not called. */
     for (size_t cut = 0; cut < len; cut += 7)
@@ -134,7 +155,7 @@ Test(relay, a_view_round_trips_bit_for_bit)
     memcpy(longer, buf, len);
     longer[len] = 0;
     cr_assert_eq(mr__view_relay(longer, len + 1, v.sc, targets, check, &s), MR_EINVAL);
-    cr_assert_eq(s.calls, 2);
+    cr_assert_eq(s.calls, 3);
     free(longer);
     free(buf);
     mr_hist_fini(&lat);
