@@ -69,7 +69,7 @@ build-mpi: deps-mpi
 
 # The MPI tests, and the tests of the runner and the CLI, on the MPI build.
 test-mpi: build-mpi
-	ctest --test-dir $(BUILD_MPI) --output-on-failure -j $(JOBS) -R 'mpi_|replicate|hist_pack|e2e_test_run|e2e_test_jobs'
+	ctest --test-dir $(BUILD_MPI) --output-on-failure -j $(JOBS) -R 'mpi_|replicate|relay|hist_pack|e2e_test_run|e2e_test_jobs'
 
 clean:
 	rm -rf $(BUILD) $(BUILD_MPI) build-asan

@@ -260,11 +260,11 @@ int mr_hist_is_exact(const mr_hist *h)
 }
 
 /* Layout: n, zero, n_exact, the number of non-empty buckets (uint64);
- * lo_exp, n_oct (int64); sum, min, max; then (index, count) per non-empty
+ * lo_exp, n_oct (int64); sum, sumsq, min, max; then (index, count) per non-empty
  * bucket (uint64 each), then the exact values. Only non-empty buckets
  * travel: a replication's histogram spans a few dozen octaves of 128
  * buckets, most of them empty. */
-enum { HIST_HEAD = 4 * 8 + 2 * 8 + 3 * 8 };
+enum { HIST_HEAD = 4 * 8 + 2 * 8 + 4 * 8 };
 
 static size_t put(unsigned char *buf, size_t cap, size_t at, const void *v, size_t len)
 {
@@ -282,7 +282,7 @@ size_t mr_hist_pack(const mr_hist *h, void *vbuf, size_t cap)
         nnz += h->counts[i] != 0;
     uint64_t head[4] = {h->n, h->zero, h->n_exact, nnz};
     int64_t range[2] = {h->lo_exp, h->n_oct};
-    double sums[3] = {h->sum, h->min, h->max};
+    double sums[4] = {h->sum, h->sumsq, h->min, h->max};
     size_t need = HIST_HEAD + (size_t)nnz * 16 + h->n_exact * sizeof(double);
     if (buf == NULL || cap < need)
         return need;
@@ -305,7 +305,7 @@ int mr_hist_unpack(mr_hist *h, const void *vbuf, size_t len)
     const unsigned char *buf = vbuf;
     uint64_t head[4];
     int64_t range[2];
-    double sums[3];
+    double sums[4];
     if (len < HIST_HEAD)
         return MR_EINVAL;
     memcpy(head, buf, sizeof head);
@@ -341,8 +341,9 @@ int mr_hist_unpack(mr_hist *h, const void *vbuf, size_t len)
     h->zero = head[1];
     h->n_exact = (size_t)n_exact;
     h->sum = sums[0];
-    h->min = sums[1];
-    h->max = sums[2];
+    h->sumsq = sums[1];
+    h->min = sums[2];
+    h->max = sums[3];
     return MR_OK;
 }
 

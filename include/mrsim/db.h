@@ -4,7 +4,9 @@
  * whatever --jobs is. The replication hook (mr_db_rep_hook) is called from
  * worker threads: it copies the replication into a record and whichever
  * thread finds the next record in order ready commits it, one at a time, so
- * the file holds the same rows for any --jobs (wall times aside).
+ * the file holds the same rows for any --jobs (wall times aside). Under
+ * MPI only rank 0 opens the file: the runner brings it the other ranks'
+ * replications, in order, through the same hook (runner.h relay_take).
  * Errors are MR_EIO codes with a message (mr_db_errmsg); after the first
  * failure every later replication is refused and what was committed before
  * stays intact. */

@@ -39,7 +39,23 @@ typedef struct mr_runner {
      * run rep, from the len bytes pack wrote. Without them only rows travel. */
     size_t (*pack)(void *ctx, uint64_t rep, void *buf, size_t cap);
     int (*unpack)(void *ctx, uint64_t rep, const void *buf, size_t len);
+    /* Optional, under MPI: what a replication leaves for rank 0 alone (the
+     * results database's records). relay_pack is called like pack on the
+     * rank that ran rep (0 bytes: nothing to send) and may drop rep's state
+     * once it has written it (buf not NULL); relay_take is called on rank 0
+     * alone, on the calling thread, after rank 0's own block has run, in
+     * index order for each replication of the other blocks that sent bytes.
+     * Its failure ends the run on every rank with its code. With them the
+     * replications run in rounds of at most MR_RELAY_ROUND per rank and
+     * thread, each round gathered before the next, so that a rank holds at
+     * most one round of such state, and rank 0 one replication's bytes. */
+    size_t (*relay_pack)(void *ctx, uint64_t rep, void *buf, size_t cap);
+    int (*relay_take)(void *ctx, uint64_t rep, const void *buf, size_t len);
 } mr_runner;
+
+/* Replications per rank and thread in a round of a relaying MPI run: more
+ * waits less for the slowest rank at each round's end, fewer holds less. */
+#define MR_RELAY_ROUND 8
 
 /* Runs replications first .. replications - 1; out receives their rows, row
  * rep at out + rep * nmetrics (out holds replications rows). Progress reports

@@ -257,13 +257,11 @@ int mr_cli_db_open(mr_cli_common *c)
 {
     if (c->db_path == NULL)
         return MR_OK;
-    if (mr_mpi_size() > 1) {
-        /* The database records what each replication leaves behind on the
-         * rank that ran it; those records do not travel to rank 0 yet. */
-        fprintf(stderr, "mrsim: error: --db is not supported under mpirun yet: run without "
-                        "mpirun, or without --db\n");
-        return MR_EINVAL;
-    }
+    /* Under mpirun rank 0 alone opens the file; the others send it what
+     * their replications leave (mr_cli_db_run). When rank 0 cannot open it,
+     * the others learn it at their first gather and exit with its status. */
+    if (mr_mpi_rank() > 0)
+        return MR_OK;
     char err[600];
     int rc = mr_db_open(c->db_path, &c->db, err, sizeof err);
     if (rc != MR_OK)
@@ -274,6 +272,13 @@ int mr_cli_db_open(mr_cli_common *c)
 void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
                    const char *variant, const char *const *varied, size_t nvaried)
 {
+    if (c->db == NULL && c->db_path != NULL && mr_mpi_rank() > 0) {
+        /* The runner sends the replications to rank 0 instead of calling
+         * the hook here (run.c): it only says that there is a sink. */
+        opts->on_rep = mr_db_rep_hook;
+        opts->on_rep_ctx = NULL;
+        return;
+    }
     if (c->db == NULL)
         return;
     mr_db_begin_run(c->db, sc, variant, varied, nvaried);

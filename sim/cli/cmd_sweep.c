@@ -228,7 +228,7 @@ int mr_cmd_sweep(int argc, char **argv)
                 fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, nruns);
             mr_cli_progress pr;
             mr_cli_progress_attach(&c, &opts, &pr);
-            if (c.db) {
+            if (c.db_path) { /* every rank under mpirun: all relay to rank 0 */
                 /* The run's label in the database: its values, "k=v; k=v". */
                 size_t len = 1, rest = r;
                 for (size_t k = naxes; k-- > 0;) {

@@ -898,6 +898,8 @@ fail:
 int mr_db_rep_hook(void *vdb, const mr_rep_view *v)
 {
     mr_db *db = vdb;
+    if (db == NULL)
+        return MR_EINVAL; /* a rank other than 0 under mpirun never writes */
     db_rec *rec = rec_new(v);
     pthread_mutex_lock(&db->lock);
     if (db->fault_targets == NULL && v->fault_targets) {

@@ -195,6 +195,50 @@ static int gather_packed(const mr_runner *spec, const uint64_t *starts, int rank
     return rc;
 }
 
+/* The other ranks' relayed bytes (runner.h) to rank 0, which hands them
+ * to relay_take in index order; every rank returns rank 0's verdict. Point
+ * to point, one replication at a time (its length, then its bytes in
+ * pieces an int can count), rank after rank: rank 0 holds one replication's
+ * bytes at a time and no total is bounded by INT_MAX. After a failure rank
+ * 0 still receives the rest (and drops it), so no sender waits forever. */
+enum { RELAY_TAG = 0x6d72, RELAY_PIECE = 1 << 30 };
+
+static int relay_to_root(const mr_runner *spec, const uint64_t *starts, const uint64_t *ran,
+                         int rank, int size)
+{
+    int rc = MR_OK;
+    if (rank > 0) {
+        for (uint64_t rep = starts[rank]; rep < ran[rank]; rep++) {
+            uint64_t n = spec->relay_pack(spec->ctx, rep, NULL, 0);
+            unsigned char *buf = mr_xmalloc(n ? (size_t)n : 1);
+            spec->relay_pack(spec->ctx, rep, buf, (size_t)n);
+            MPI_Send(&n, 1, MPI_UINT64_T, 0, RELAY_TAG, MPI_COMM_WORLD);
+            for (uint64_t at = 0; at < n; at += RELAY_PIECE) {
+                int piece = n - at < RELAY_PIECE ? (int)(n - at) : RELAY_PIECE;
+                MPI_Send(buf + at, piece, MPI_BYTE, 0, RELAY_TAG, MPI_COMM_WORLD);
+            }
+            free(buf);
+        }
+    }
+    for (int r = 1; rank == 0 && r < size; r++) {
+        for (uint64_t rep = starts[r]; rep < ran[r]; rep++) {
+            uint64_t n;
+            MPI_Recv(&n, 1, MPI_UINT64_T, r, RELAY_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            unsigned char *buf = mr_xmalloc(n ? (size_t)n : 1);
+            for (uint64_t at = 0; at < n; at += RELAY_PIECE) {
+                int piece = n - at < RELAY_PIECE ? (int)(n - at) : RELAY_PIECE;
+                MPI_Recv(buf + at, piece, MPI_BYTE, r, RELAY_TAG, MPI_COMM_WORLD,
+                         MPI_STATUS_IGNORE);
+            }
+            if (n > 0 && rc == MR_OK)
+                rc = spec->relay_take(spec->ctx, rep, buf, (size_t)n);
+            free(buf);
+        }
+    }
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return rc;
+}
+
 /* The MPI split of mr_replicate: this rank's block, then the rows, codes and
  * packed states of every block, and how far each block went, to every rank.
  * starts (size + 1 entries) receives the blocks' bounds. */
@@ -238,12 +282,57 @@ static int replicate_mpi(const mr_runner *spec, double *out, int *rcs, uint64_t 
                        MPI_INT, MPI_COMM_WORLD);
         if (spec->pack && spec->unpack)
             rc = gather_packed(spec, starts, rank, size);
+        if (rc == MR_OK && spec->relay_pack && spec->relay_take)
+            rc = relay_to_root(spec, starts, ran, rank, size);
     }
     /* This rank's progress counted its own block: the rest is done now. */
     if (spec->progress)
         spec->progress(spec->progress_ctx, count, count);
     free(displs);
     free(counts);
+    return rc;
+}
+#endif
+
+#if MRSIM_MPI
+typedef struct round_progress {
+    const mr_runner *spec;
+    uint64_t before; /* replications of the earlier rounds */
+} round_progress;
+
+static void on_round_progress(void *vctx, uint64_t done, uint64_t total)
+{
+    (void)total;
+    const round_progress *p = vctx;
+    p->spec->progress(p->spec->progress_ctx, p->before + done,
+                      p->spec->replications - p->spec->first);
+}
+
+static int block_rc(const int *rcs, uint64_t lo, uint64_t hi, uint64_t next, uint64_t *failed_rep);
+
+/* One round: spec->first .. spec->replications - 1 split in blocks over the
+ * ranks. Blocks in index order: the first failure found is the lowest one
+ * overall, as with threads; a stop anywhere stops the whole run. */
+static int replicate_round(const mr_runner *spec, double *out, int *rcs, uint64_t *failed_rep)
+{
+    int size = mr_mpi_size();
+    uint64_t *starts = mr_xcalloc((size_t)size + 1, sizeof *starts);
+    uint64_t *ran = mr_xcalloc((size_t)size, sizeof *ran);
+    int rc = replicate_mpi(spec, out, rcs, starts, ran);
+    if (rc != MR_OK && failed_rep)
+        *failed_rep = spec->first;
+    int stopped = 0;
+    for (int r = 0; r < size && rc == MR_OK; r++) {
+        int brc = block_rc(rcs, starts[r], starts[r + 1], ran[r], failed_rep);
+        if (brc == MR_EINTR)
+            stopped = 1;
+        else
+            rc = brc;
+    }
+    if (rc == MR_OK && stopped)
+        rc = MR_EINTR;
+    free(ran);
+    free(starts);
     return rc;
 }
 #endif
@@ -271,26 +360,25 @@ int mr_replicate(const mr_runner *spec, double *out, uint64_t *failed_rep)
     int rc = MR_OK;
 #if MRSIM_MPI
     if (mr_mpi_size() > 1) {
-        /* Blocks in index order: the first failure found is the lowest one
-         * overall, as with threads; a stop anywhere stops the whole run. */
-        int size = mr_mpi_size();
-        uint64_t *starts = mr_xcalloc((size_t)size + 1, sizeof *starts);
-        uint64_t *ran = mr_xcalloc((size_t)size, sizeof *ran);
-        rc = replicate_mpi(spec, out, rcs, starts, ran);
-        if (rc != MR_OK && failed_rep)
-            *failed_rep = spec->first;
-        int stopped = 0;
-        for (int r = 0; r < size && rc == MR_OK; r++) {
-            int brc = block_rc(rcs, starts[r], starts[r + 1], ran[r], failed_rep);
-            if (brc == MR_EINTR)
-                stopped = 1;
-            else
-                rc = brc;
+        uint64_t round = spec->replications - spec->first;
+        if (spec->relay_pack && spec->relay_take) {
+            uint64_t per =
+                (uint64_t)MR_RELAY_ROUND * (uint64_t)spec->jobs * (uint64_t)mr_mpi_size();
+            round = per < round ? per : round;
         }
-        if (rc == MR_OK && stopped)
-            rc = MR_EINTR;
-        free(ran);
-        free(starts);
+        /* Progress counts over the whole call, round after round. */
+        round_progress rp = {.spec = spec};
+        mr_runner sub = *spec;
+        if (spec->progress) {
+            sub.progress = on_round_progress;
+            sub.progress_ctx = &rp;
+        }
+        for (uint64_t lo = spec->first; lo < spec->replications && rc == MR_OK; lo += round) {
+            sub.first = lo;
+            sub.replications = spec->replications - lo > round ? lo + round : spec->replications;
+            rp.before = lo - spec->first;
+            rc = replicate_round(&sub, out, rcs, failed_rep);
+        }
     } else
 #endif
     {

@@ -20,6 +20,8 @@
 #include "mrsim/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
+#include "mrsim/runner.h"
+#include "relay.h"
 #include "verdict.h"
 
 typedef struct run_ctx {
@@ -39,6 +41,11 @@ typedef struct run_ctx {
     void *on_rep_ctx;
     atomic_int hook_rc;   /* the first failure of on_rep */
     char **fault_targets; /* with on_rep: what each fault hits, as the JSON names it */
+    /* Under MPI, on a rank other than 0: the views on_rep would get, as
+     * bytes (relay.h), until they are sent to rank 0, which alone calls it. */
+    int relay;
+    unsigned char **relay_buf;
+    size_t *relay_len;
 } run_ctx;
 
 static double wall_now(void)
@@ -50,6 +57,8 @@ static double wall_now(void)
 
 static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
                                 size_t size);
+
+static int hand_over(run_ctx *ctx, const mr_rep_view *v);
 
 /* Hands the finished replication to the sink while sim and report exist. */
 static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_report *r,
@@ -81,7 +90,17 @@ static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_repor
             v.nwin = st->nwin;
         }
     }
-    int rc = ctx->on_rep(ctx->on_rep_ctx, &v);
+    if (ctx->relay) {
+        ctx->relay_buf[rep] = mr__view_pack(&v, &ctx->relay_len[rep]);
+        return MR_OK;
+    }
+    return hand_over(ctx, &v);
+}
+
+/* on_rep, the first failure kept. */
+static int hand_over(run_ctx *ctx, const mr_rep_view *v)
+{
+    int rc = ctx->on_rep(ctx->on_rep_ctx, v);
     if (rc != MR_OK) {
         int expected = MR_OK;
         atomic_compare_exchange_strong(&ctx->hook_rc, &expected, rc);
@@ -303,6 +322,34 @@ static int unpack_rep(void *vctx, uint64_t rep, const void *buf, size_t len)
     return mr_hist_unpack(&((run_ctx *)vctx)->client_rto[rep], buf, len);
 }
 
+/* Under MPI the views of a rank other than 0 go to rank 0 (runner.h),
+ * whose on_rep takes them in index order after its own. */
+static size_t relay_pack(void *vctx, uint64_t rep, void *buf, size_t cap)
+{
+    run_ctx *ctx = vctx;
+    size_t n = ctx->relay_len[rep];
+    if (buf != NULL && n <= cap && ctx->relay_buf[rep] != NULL) {
+        memcpy(buf, ctx->relay_buf[rep], n);
+        free(ctx->relay_buf[rep]); /* sent: this rank holds one round at most */
+        ctx->relay_buf[rep] = NULL;
+        ctx->relay_len[rep] = 0;
+    }
+    return n;
+}
+
+static int relay_take(void *vctx, uint64_t rep, const void *buf, size_t len)
+{
+    (void)rep;
+    run_ctx *ctx = vctx;
+    int rc = mr__view_relay(buf, len, ctx->sc, (const char *const *)ctx->fault_targets,
+                            ctx->on_rep, ctx->on_rep_ctx);
+    if (rc != MR_OK) {
+        int expected = MR_OK;
+        atomic_compare_exchange_strong(&ctx->hook_rc, &expected, rc);
+    }
+    return rc;
+}
+
 /* What a fault hits, for the results: a name, "REGION zone Z", or the
  * selector spelled out. */
 static const char *target_label(const mr_scenario *sc, const mr_sc_fault *f, char *buf,
@@ -426,6 +473,11 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                       .stop = opts->stop,
                       .pack = pack_rep,
                       .unpack = unpack_rep};
+    if (opts->on_rep && mr_mpi_size() > 1) {
+        ctx.relay = mr_mpi_rank() > 0;
+        spec.relay_pack = relay_pack;
+        spec.relay_take = relay_take;
+    }
     double t0 = wall_now();
     ctx.t0 = t0;
     uint64_t failed = 0, reps = 0;
@@ -441,6 +493,14 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
             ctx.client_rto = mr_xrealloc(ctx.client_rto, want * sizeof *ctx.client_rto);
             for (uint64_t i = have; i < want; i++)
                 mr_hist_init(&ctx.client_rto[i]);
+            if (ctx.relay) {
+                ctx.relay_buf = mr_xrealloc(ctx.relay_buf, want * sizeof *ctx.relay_buf);
+                ctx.relay_len = mr_xrealloc(ctx.relay_len, want * sizeof *ctx.relay_len);
+                for (uint64_t i = have; i < want; i++) {
+                    ctx.relay_buf[i] = NULL;
+                    ctx.relay_len[i] = 0;
+                }
+            }
             have = want;
         }
         ctx.done_before = reps;
@@ -467,6 +527,10 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         mr_hist_fini(&ctx.client_rto[i]);
     }
     free(ctx.client_rto);
+    for (uint64_t i = 0; ctx.relay && i < have; i++)
+        free(ctx.relay_buf[i]); /* those a failure kept from being sent */
+    free(ctx.relay_buf);
+    free(ctx.relay_len);
     for (size_t f = 0; ctx.fault_targets && f < sc->nfaults; f++)
         free(ctx.fault_targets[f]);
     free(ctx.fault_targets);

@@ -176,14 +176,3 @@ Test(mpi, a_rank_failing_on_its_own_is_reported_instead_of_hanging, .timeout = 3
     cr_assert(strstr(err, "rank 1 stopped (exit status 5)"), "%s", err);
     free(err);
 }
-
-Test(mpi, db_is_refused_under_mpirun_with_a_message, .timeout = 300)
-{
-    /* Its records stay on the rank that ran each replication: refused on
-     * every rank alike (exit 2) rather than a database with rank 0's half. */
-    run_out r = sh(mpirun(2), "run " FIXTURES "tiny-tm.yaml -q -n 2 --db /tmp/mrsim-mpi-never.db");
-    cr_assert_eq(r.status, 2, "%s", r.err);
-    cr_assert(strstr(r.err, "--db is not supported under mpirun"), "%s", r.err);
-    cr_assert_neq(access("/tmp/mrsim-mpi-never.db", F_OK), 0);
-    run_free(&r);
-}
