@@ -101,3 +101,32 @@ Test(scenarios, a_gray_failure_is_never_detected_by_probes, .timeout = 300)
     cr_expect_eq(mean_of(inv, "rto_s"), 0, "requests never failed");
     run_free(&r);
 }
+
+/* A year of faults of every kind (year-stochastic-data.yaml extends
+ * year-stochastic.yaml with the data tier): in 20 years every fault has
+ * episodes (the rarest, mtbf 730 d, misses all 20 with probability 5e-5:
+ * the seed is fixed), and forced failovers of the SQL group lose writes. */
+Test(scenarios, a_year_of_every_fault_kind, .timeout = 300)
+{
+    run_out r = mrsim("run " DIR_ "/year-stochastic-data.yaml -n 20 -q --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *kinds[] = {"region_outage",   "cluster_failure",      "ingress_failure",
+                           "gray_failure",    "network_partition",    "traffic_layer_outage",
+                           "dns_misconfig",   "zone_outage",          "dependency_outage",
+                           "datastore_failure", "replication_partition", "datastore_failover"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"kind\": \"%s\"", kinds[i]);
+        const char *p = strstr(r.out, key);
+        cr_expect_not_null(p, "no fault of kind %s", kinds[i]);
+        /* Its line in `episodes` has an RTO or RPO measured in some
+         * replication: a summary with n >= 1. */
+        const char *end = p ? strchr(p, '\n') : NULL, *n = p ? strstr(p, "\"n\": ") : NULL;
+        cr_expect(n != NULL && end != NULL && n < end && strtol(n + 5, NULL, 10) >= 1,
+                  "kind %s has no episode", kinds[i]);
+    }
+    cr_expect_gt(mean_of(r.out, "lost_writes"), 0);
+    cr_expect_gt(mean_of(r.out, "rpo_s"), 0);
+    cr_expect_gt(mean_of(r.out, "availability"), 0.999);
+    run_free(&r);
+}
