@@ -939,7 +939,16 @@ static void partial_shares(ag_engine *g, double (*share)[AG_SLOTS], double (*att
  * the attempts per request, sum over a < attempts of (1 - s)^a (retries
  * taken as independent): the first failure in [t0, t1) is an exponential
  * at rate (1 - s) x that (memoryless, so drawn afresh per interval), the
- * next success one at rate s x that after it. */
+ * next success one at rate s x that after it. With Front Door spreading
+ * attempts over origins (mixed), a failed attempt's own retry, a timeout
+ * and a backoff later, draws its origin afresh: the next success is that
+ * retry if it has one (the share of failed attempts that are not a
+ * request's last) and it succeeds (s), when sooner (not a Poisson arrival,
+ * and the likelier first success when the resolver's rate is low:
+ * active-active-fd's client RTO is 5.3 s without it, 4.2 s with, request
+ * fidelity's 4.1 s). Not where a short cluster fails attempts: a retry
+ * 2 s later meets the same full queue (az-power-interruption: 4.1 s with
+ * it, request fidelity 5.5 s). */
 static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
 {
     mr_slo_state *slo = g->slo;
@@ -957,9 +966,12 @@ static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
         if (!(lambda > 0))
             continue;
         int64_t att = 1;
+        const mr_clients_cfg *cfg = NULL;
         for (uint32_t k = 0; k < g->npop; k++)
-            if (g->pool_of[k] == q)
-                att = ((const mr_clients_cfg *)g->pop[k]->cfg)->attempts;
+            if (g->pool_of[k] == q) {
+                cfg = g->pop[k]->cfg;
+                att = cfg->attempts;
+            }
         for (uint32_t i = 0; i < p->n; i++) {
             double ok = g->fd ? p->psucc_edge[i % g->edges]
                               : p->psucc[p->slot[i]];
@@ -974,6 +986,21 @@ static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
             if (tf >= t1)
                 continue;
             mr_time ts = tf + mr_time_from_s(mr_rng_exponential(g->partial, 1 / (ok * rate)));
+            if (g->mixed && att > 1) {
+                double fails = 0, retried = 0;
+                miss = 1;
+                for (int64_t a = 0; a < att; a++) {
+                    miss *= 1 - ok;
+                    fails += miss;
+                    retried += a + 1 < att ? miss : 0;
+                }
+                if (mr_rng_uniform(g->partial) * fails < retried &&
+                    mr_rng_uniform(g->partial) < ok) {
+                    mr_time r = tf + cfg->timeout + mr_dist_sample_time(&cfg->backoff, g->partial);
+                    if (r < ts)
+                        ts = r;
+                }
+            }
             mr__slo_attempt(slo, p->base + i, tf, 0, 0);
             mr__slo_attempt(slo, p->base + i, ts, 1, ts);
         }
