@@ -12,7 +12,8 @@
  *
  * What the hub knows: for each resolver, the slot (endpoint, no answer, a
  * wrong record) its cached answer points at, and counts per slot; with
- * Front Door, the origin each (population, edge) is routed to. Between
+ * Front Door, the origin each (population, edge) is routed to, or where
+ * it spreads its attempts over several (below). Between
  * events the success share of population k is piecewise constant:
  *   sum over slots j of share_kj x (1 - (1 - p_kj c_j)^attempts)
  * where p_kj is the share of attempts cluster j serves (up, reachable from
@@ -108,10 +109,15 @@
  * Refused in aggregate mode by the builder (sim/run/build.c): populations
  * with different runtime caches behind one resolver pool. Carried: the
  * autoscaler, warm and cold standby, the failover policy, zone outages,
- * data stores and runtime caches. Known difference: Front Door spreading
- * a population over several healthy origins by weight draws one origin per
- * edge at each reroute, where request fidelity draws one per attempt (a
- * retry there reaches another origin).
+ * data stores and runtime caches. Front Door spreading a population over
+ * several healthy origins by weight (or a partial Front Door outage) is
+ * carried per attempt, as request fidelity draws an origin per attempt
+ * (fd_mix, recompute_rates_mix: a retry reaches another origin with its
+ * weight; tests/validation/test_aggregate_compute.c compares
+ * active-active-fd, test_aggregate.c checks the closed form (1/4)^A).
+ * Known difference there: the clusters' accepted shares are coupled
+ * (a short cluster's refusals retried at the others) and solved by sweeps
+ * of bisection, each with the others held.
  * Invariant: cnt[j] of a pool = resolvers whose slot is j; a resolver has
  * at most one refresh pending. */
 #include <math.h>
