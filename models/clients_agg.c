@@ -115,9 +115,9 @@
  * (fd_mix, recompute_rates_mix: a retry reaches another origin with its
  * weight; tests/validation/test_aggregate_compute.c compares
  * active-active-fd, test_aggregate.c checks the closed form (1/4)^A).
- * Known difference there: the clusters' accepted shares are coupled
- * (a short cluster's refusals retried at the others) and solved by sweeps
- * of bisection, each with the others held.
+ * There the clusters' accepted shares are coupled (a short cluster's
+ * refusals are retried at the others): solved by sweeps of bisection,
+ * each with the others held.
  * Invariant: cnt[j] of a pool = resolvers whose slot is j; a resolver has
  * at most one refresh pending. */
 #include <math.h>
