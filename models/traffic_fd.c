@@ -212,17 +212,14 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     }
 }
 
-uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
-                      uint32_t fallback, uint32_t skip, mr_rng *r, mr_time now)
+/* The origins edge `pop` may send a request to now (mr__fd_route's rule
+ * up to the weighted draw): a bit set over origin indices, with `*last`
+ * the highest of them and `*total` their weights; 0 when none. */
+static uint32_t fd_candidates(const mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
+                              uint32_t fallback, uint32_t skip, double *total, int64_t *last)
 {
     const mr_fd_cfg *cfg = fd->cfg;
-    mr_fd_state *st = fd->state;
-    st->requests++;
-    if (mr__fault_set_any(&st->faults.outage)) {
-        double share = mr__fault_set_share(&st->faults.outage, st->faults.table, now);
-        if (share >= 1 || mr_rng_uniform(r) < share)
-            return MR_NO_ANSWER;
-    }
+    const mr_fd_state *st = fd->state;
     /* Candidates: the healthy origins of the home set; failing that, of the
      * fallback set; failing that, every home origin (fail-open). */
     const uint8_t *healthy = st->healthy + (size_t)pop * (size_t)cfg->n;
@@ -238,7 +235,7 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t h
     if (cand == 0)
         cand = usable & home;
     if (cand == 0)
-        return MR_NO_ANSWER;
+        return 0;
     /* Lowest priority, then within additional_latency of the fastest. */
     int64_t prio = INT64_MAX;
     for (int64_t e = 0; e < cfg->n; e++)
@@ -252,8 +249,8 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t h
         else if ((in_region ? cfg->rtt[origin][e] : 0) < fastest)
             fastest = in_region ? cfg->rtt[origin][e] : 0;
     }
-    double total = 0;
-    int64_t last = -1;
+    *total = 0;
+    *last = -1;
     for (int64_t e = 0; e < cfg->n; e++) {
         if (!(cand >> e & 1))
             continue;
@@ -261,9 +258,28 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t h
             cand &= ~((uint32_t)1 << e);
             continue;
         }
-        total += cfg->weight[e];
-        last = e;
+        *total += cfg->weight[e];
+        *last = e;
     }
+    return cand;
+}
+
+uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
+                      uint32_t fallback, uint32_t skip, mr_rng *r, mr_time now)
+{
+    const mr_fd_cfg *cfg = fd->cfg;
+    mr_fd_state *st = fd->state;
+    st->requests++;
+    if (mr__fault_set_any(&st->faults.outage)) {
+        double share = mr__fault_set_share(&st->faults.outage, st->faults.table, now);
+        if (share >= 1 || mr_rng_uniform(r) < share)
+            return MR_NO_ANSWER;
+    }
+    double total;
+    int64_t last;
+    uint32_t cand = fd_candidates(fd, pop, origin, home, fallback, skip, &total, &last);
+    if (cand == 0)
+        return MR_NO_ANSWER;
     /* Then by weight, drawing only when there is a choice. */
     if (__builtin_popcount(cand) > 1 && total > 0) {
         double u = mr_rng_uniform(r) * total;
@@ -276,6 +292,45 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t h
         }
     }
     return (uint32_t)cfg->cluster[last];
+}
+
+uint32_t mr__fd_route_probs(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
+                            uint32_t fallback, uint32_t skip, mr_time now, uint32_t *to,
+                            double *prob)
+{
+    const mr_fd_cfg *cfg = fd->cfg;
+    mr_fd_state *st = fd->state;
+    st->requests++;
+    double none = 0;
+    if (mr__fault_set_any(&st->faults.outage)) {
+        none = mr__fault_set_share(&st->faults.outage, st->faults.table, now);
+        if (none >= 1) {
+            to[0] = MR_NO_ANSWER;
+            prob[0] = 1;
+            return 1;
+        }
+    }
+    double total;
+    int64_t last;
+    uint32_t cand = fd_candidates(fd, pop, origin, home, fallback, skip, &total, &last);
+    uint32_t n = 0;
+    if (none > 0 || cand == 0) {
+        to[n] = MR_NO_ANSWER;
+        prob[n++] = cand == 0 ? 1 : none;
+    }
+    if (cand == 0)
+        return n;
+    if (__builtin_popcount(cand) > 1 && total > 0) {
+        for (int64_t e = 0; e < cfg->n; e++)
+            if ((cand >> e & 1) && cfg->weight[e] > 0) {
+                to[n] = (uint32_t)cfg->cluster[e];
+                prob[n++] = (1 - none) * cfg->weight[e] / total;
+            }
+    } else {
+        to[n] = (uint32_t)cfg->cluster[last];
+        prob[n++] = 1 - none;
+    }
+    return n;
 }
 
 static void fd_report(const mr_component *self, mr_report *out)

@@ -427,6 +427,13 @@ typedef struct mr_fd_state {
  * (UINT32_MAX: none). MR_NO_ANSWER when Front Door itself is out. */
 uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
                       uint32_t fallback, uint32_t skip, mr_rng *r, mr_time now);
+/* mr__fd_route's choice as probabilities, drawing nothing: the `n`
+ * (returned, at most MR_MAX_ENDPOINTS + 1) answers to[] it may give, each
+ * with prob[] (MR_NO_ANSWER among them when Front Door is out, in part or
+ * whole). Counts one request, as mr__fd_route. */
+uint32_t mr__fd_route_probs(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
+                            uint32_t fallback, uint32_t skip, mr_time now, uint32_t *to,
+                            double *prob);
 
 /* ---- plain Azure DNS ------------------------------------------------------------ */
 typedef struct mr_dns_cfg {

@@ -234,3 +234,46 @@ Test(aggregate, accepts_autoscaling_clusters)
     unlink(path);
     free(path);
 }
+
+/* 4. Front Door weighting two healthy origins 1:3 (equal priority, within
+ *    the latency window), the first failing every request while its probes
+ *    pass (a gray failure: no edge ever marks it unhealthy) for 30 of 60
+ *    minutes. Each attempt draws its origin (rule 2; clients.c route()):
+ *    it fails with probability 1/4, independently of the attempts before
+ *    it, so a request of A attempts fails with (1/4)^A, and the lost share
+ *    of the hour is (1/2) (1/4)^A: 0.125, 0.03125, 0.0078125 for A = 1, 2,
+ *    3. (Routing one origin per edge, as aggregate fidelity did before,
+ *    loses (1/2) (1/4) whatever A.) Capacity is ample: no queue binds. */
+static const char *const fd_weighted =
+    "version: mrsim/v1\n"
+    "run: {horizon: 1h, fidelity: aggregate}\n"
+    "regions: [{name: a}, {name: b}]\n"
+    "rtt: {a-b: 10ms, default: 10ms}\n"
+    "clusters:\n"
+    "  - {name: ca, region: a, nodes: {count: 16}, pods: {per_node: 4, rps_per_pod: 40}}\n"
+    "  - {name: cb, region: b, nodes: {count: 16}, pods: {per_node: 4, rps_per_pod: 40}}\n"
+    "traffic:\n"
+    "  kind: front_door\n"
+    "  origins: [{cluster: ca, priority: 1, weight: 1}, {cluster: cb, priority: 1, weight: 3}]\n"
+    "  pops: 10\n"
+    "resolvers: [{name: r, count: 100}]\n"
+    "clients: [{name: u, origin: a, resolver: r, rate: 1000/s, timeout: 2s}]\n"
+    "faults: [{name: f, kind: gray_failure, target: ca, at: 15m, duration: 30m,"
+    " severity: 1.0}]\n";
+
+Test(aggregate, front_door_weighted_origins_fail_a_request_per_attempt, .timeout = 300)
+{
+    for (int a = 1; a <= 3; a++) {
+        char set[96];
+        snprintf(set, sizeof set, "clients[0].retry={attempts: %d, backoff: exponential(200ms)}",
+                 a);
+        const char *sets[] = {set};
+        mr_result r;
+        tsr_run(fd_weighted, sets, 1, 3, &r);
+        double lost = 0.5 * pow(0.25, a);
+        double got = 1 - r.metrics[MR_METRIC_AVAILABILITY].mean;
+        cr_expect(fabs(got - lost) <= 0.02 * lost, "attempts %d: lost share %g, expected %g", a,
+                  got, lost);
+        mr_result_fini(&r);
+    }
+}
