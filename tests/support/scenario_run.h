@@ -4,6 +4,7 @@
  * each test program is its own executable. */
 #ifndef MRSIM_TEST_SCENARIO_RUN_H
 #define MRSIM_TEST_SCENARIO_RUN_H
+#include <math.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -13,6 +14,8 @@
 
 #include "mrsim/build.h"
 #include "mrsim/error.h"
+#include "mrsim/report.h"
+#include "mrsim/sim.h"
 
 /* Writes text to a fresh temporary file; returns its path (free it). */
 static inline char *tsr_write(const char *text)
@@ -27,27 +30,101 @@ static inline char *tsr_write(const char *text)
     return path;
 }
 
-/* Loads text (with the overrides sets[0..nsets)) and runs reps replications
- * on two threads into *out. */
-static inline void tsr_run(const char *text, const char *const *sets, size_t nsets, uint64_t reps,
-                           mr_result *out)
+/* Loads the scenario at path (with the overrides sets[0..nsets)) and runs
+ * reps replications (0: the file's own) on two threads into *out; what
+ * names the file is label. */
+static inline void tsr_run_path(const char *path, const char *label, const char *const *sets,
+                                size_t nsets, uint64_t reps, mr_result *out)
 {
-    char *path = tsr_write(text);
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
     int rc = mr_scenario_load(path, sets, nsets, &sc, d);
-    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
+    cr_assert_eq(rc, MR_OK, "%s: %s", label, mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_run_opts opts = {.replications = reps, .jobs = 2};
     rc = mr_run_scenario(sc, &opts, out, d);
-    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
+    cr_assert_eq(rc, MR_OK, "%s: %s", label, mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     out->scenario = NULL;
     out->file = NULL;
     for (size_t e = 0; e < out->nepisodes; e++) /* names belong to the scenario */
         out->episodes[e].fault = out->episodes[e].kind = NULL;
     mr_scenario_free(sc);
     mr_diag_free(d);
+}
+
+/* Loads text (with the overrides sets[0..nsets)) and runs reps replications
+ * on two threads into *out. */
+static inline void tsr_run(const char *text, const char *const *sets, size_t nsets, uint64_t reps,
+                           mr_result *out)
+{
+    char *path = tsr_write(text);
+    tsr_run_path(path, "scenario", sets, nsets, reps, out);
     unlink(path);
     free(path);
+}
+
+/* Loads text (with the overrides) into a scenario (free it). */
+static inline mr_scenario *tsr_load(const char *text, const char *const *sets, size_t nsets)
+{
+    char *path = tsr_write(text);
+    mr_diag *d = mr_diag_new();
+    mr_scenario *sc = NULL;
+    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
+    unlink(path);
+    free(path);
+    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
+    mr_diag_free(d);
+    return sc;
+}
+
+/* Builds replication rep of sc (seed 11). */
+static inline mr_sim *tsr_build(const mr_scenario *sc, uint64_t rep)
+{
+    mr_diag *d = mr_diag_new();
+    mr_sim *sim = NULL;
+    int rc = mr_build(sc, 11, rep, &sim, d);
+    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
+    mr_diag_free(d);
+    return sim;
+}
+
+/* Runs sim to the horizon and returns its report (free it). */
+static inline mr_report *tsr_finish(mr_sim *sim)
+{
+    cr_assert_eq(mr_sim_run(sim, MR_RUN_HORIZON, 0), MR_OK);
+    mr_sim_finish(sim);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    return r;
+}
+
+/* Loads the file rel (relative to the source tree, with the overrides
+ * sets[0..nsets)) and runs reps replications (0: the file's own) on two
+ * threads into *out. */
+static inline void tsr_run_file(const char *rel, const char *const *sets, size_t nsets,
+                                uint64_t reps, mr_result *out)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
+    tsr_run_path(path, rel, sets, nsets, reps, out);
+}
+
+/* Aggregate fidelity's mean b against request fidelity's a: within rel of
+ * a's (or abs_floor), or within three standard errors of the difference of
+ * two independent means (the replications share fault times and probe
+ * phases, not the resolvers' switching draws, so they are not paired
+ * closely enough to difference). complement: compare 1 - mean
+ * (unavailability). Metrics defined at neither fidelity pass. */
+static inline void tsr_close_rel(const char *file, const char *what, const mr_summary *a,
+                                 const mr_summary *b, double rel, double abs_floor,
+                                 int complement)
+{
+    if (isnan(a->mean) && isnan(b->mean))
+        return;
+    double req = complement ? 1 - a->mean : a->mean, agg = complement ? 1 - b->mean : b->mean;
+    double se = sqrt(a->sd * a->sd / (double)a->n + b->sd * b->sd / (double)b->n);
+    double tol = fmax(fmax(rel * fabs(req), abs_floor), 3 * se);
+    cr_expect(fabs(agg - req) <= tol, "%s: %s aggregate %g vs request %g (tolerance %g)", file,
+              what, agg, req, tol);
 }
 
 /* Replication i's value of metric m. */

@@ -54,43 +54,9 @@
 
 #include "scenario_run.h"
 
-static void run_file(const char *rel, const char *const *sets, size_t nsets, uint64_t reps,
-                     mr_result *out)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
-    mr_diag *d = mr_diag_new();
-    mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
-    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
-    mr_run_opts opts = {.replications = reps, .jobs = 2};
-    rc = mr_run_scenario(sc, &opts, out, d);
-    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
-    out->scenario = NULL;
-    out->file = NULL;
-    for (size_t e = 0; e < out->nepisodes; e++)
-        out->episodes[e].fault = out->episodes[e].kind = NULL;
-    mr_scenario_free(sc);
-    mr_diag_free(d);
-}
-
 static double mean(const mr_result *r, mr_metric m)
 {
     return r->metrics[m].mean;
-}
-
-/* Within rel of request fidelity's mean (or abs_floor), or within three
- * standard errors of the difference of two independent means (the
- * replications share fault times and probe phases, not the resolvers'
- * switching draws, so they are not paired closely enough to difference). */
-static void close_rel(const char *file, const char *what, const mr_summary *a,
-                      const mr_summary *b, double rel, double abs_floor, int complement)
-{
-    double req = complement ? 1 - a->mean : a->mean, agg = complement ? 1 - b->mean : b->mean;
-    double se = sqrt(a->sd * a->sd / (double)a->n + b->sd * b->sd / (double)b->n);
-    double tol = fmax(fmax(rel * fabs(req), abs_floor), 3 * se);
-    cr_expect(fabs(agg - req) <= tol, "%s: %s aggregate %g vs request %g (tolerance %g)", file,
-              what, agg, req, tol);
 }
 
 /* The reference scenarios this build has; missing ones are skipped. */
@@ -116,13 +82,13 @@ Test(aggregate, agrees_with_request_fidelity_on_the_reference_scenarios, .timeou
         const char *req[] = {"clients[0].rate=500/s", "run.fidelity=request"};
         const char *agg[] = {"clients[0].rate=500/s", "run.fidelity=aggregate"};
         mr_result a, b;
-        run_file(reference[f], req, 2, 20, &a);
-        run_file(reference[f], agg, 2, 20, &b);
-        close_rel(reference[f], "unavailability", &a.metrics[MR_METRIC_AVAILABILITY],
+        tsr_run_file(reference[f], req, 2, 20, &a);
+        tsr_run_file(reference[f], agg, 2, 20, &b);
+        tsr_close_rel(reference[f], "unavailability", &a.metrics[MR_METRIC_AVAILABILITY],
                   &b.metrics[MR_METRIC_AVAILABILITY], 0.10, 1e-5, 1);
-        close_rel(reference[f], "rto_s", &a.metrics[MR_METRIC_RTO_S], &b.metrics[MR_METRIC_RTO_S],
+        tsr_close_rel(reference[f], "rto_s", &a.metrics[MR_METRIC_RTO_S], &b.metrics[MR_METRIC_RTO_S],
                   0.10, 10, 0);
-        close_rel(reference[f], "client_rto_s", &a.metrics[MR_METRIC_CLIENT_RTO_S],
+        tsr_close_rel(reference[f], "client_rto_s", &a.metrics[MR_METRIC_CLIENT_RTO_S],
                   &b.metrics[MR_METRIC_CLIENT_RTO_S], 0.10, 1, 0);
         /* No per-request latency in a fluid model: null, not a number. */
         cr_expect(isnan(mean(&b, MR_METRIC_LATENCY_MS_P99)), "%s: latency in aggregate mode",

@@ -45,38 +45,6 @@
 #include "mrsim/report.h"
 #include "scenario_run.h"
 
-static void run_file(const char *rel, const char *const *sets, size_t nsets, uint64_t reps,
-                     mr_result *out)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
-    mr_diag *d = mr_diag_new();
-    mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
-    cr_assert_eq(rc, MR_OK, "%s: %s", rel, mr_diag_count(d) ? mr_diag_line(d, 0) : "");
-    mr_run_opts opts = {.replications = reps, .jobs = 2};
-    rc = mr_run_scenario(sc, &opts, out, d);
-    cr_assert_eq(rc, MR_OK, "%s: %s", rel, mr_diag_count(d) ? mr_diag_line(d, 0) : "");
-    out->scenario = NULL;
-    out->file = NULL;
-    for (size_t e = 0; e < out->nepisodes; e++)
-        out->episodes[e].fault = out->episodes[e].kind = NULL;
-    mr_scenario_free(sc);
-    mr_diag_free(d);
-}
-
-/* Within rel of request fidelity's mean (or abs_floor), or within three
- * standard errors of the difference of the two means. */
-static void close_rel(const char *file, const char *what, const mr_summary *a,
-                      const mr_summary *b, double rel, double abs_floor, int complement)
-{
-    double req = complement ? 1 - a->mean : a->mean, agg = complement ? 1 - b->mean : b->mean;
-    double se = sqrt(a->sd * a->sd / (double)a->n + b->sd * b->sd / (double)b->n);
-    double tol = fmax(fmax(rel * fabs(req), abs_floor), 3 * se);
-    cr_expect(fabs(agg - req) <= tol, "%s: %s aggregate %g vs request %g (tolerance %g)", file,
-              what, agg, req, tol);
-}
-
 #define MAX_SETS 16
 
 /* A reference file (plus extra overrides) at both fidelities, a quarter of
@@ -110,15 +78,15 @@ static void compare_file(const char *rel, const char *label, const char *const *
     mr_scenario_free(probe);
     mr_result a, b;
     sets[n] = "run.fidelity=request";
-    run_file(rel, sets, n + 1, reps, &a);
+    tsr_run_file(rel, sets, n + 1, reps, &a);
     sets[n] = "run.fidelity=aggregate";
-    run_file(rel, sets, n + 1, reps, &b);
-    close_rel(label, "unavailability", &a.metrics[MR_METRIC_AVAILABILITY],
+    tsr_run_file(rel, sets, n + 1, reps, &b);
+    tsr_close_rel(label, "unavailability", &a.metrics[MR_METRIC_AVAILABILITY],
               &b.metrics[MR_METRIC_AVAILABILITY], 0.10, 1e-5, 1);
-    close_rel(label, "rto_s", &a.metrics[MR_METRIC_RTO_S], &b.metrics[MR_METRIC_RTO_S], 0.10, 10,
+    tsr_close_rel(label, "rto_s", &a.metrics[MR_METRIC_RTO_S], &b.metrics[MR_METRIC_RTO_S], 0.10, 10,
               0);
     if (a.metrics[MR_METRIC_CLIENT_RTO_S].n > 0 && b.metrics[MR_METRIC_CLIENT_RTO_S].n > 0)
-        close_rel(label, "client_rto_s", &a.metrics[MR_METRIC_CLIENT_RTO_S],
+        tsr_close_rel(label, "client_rto_s", &a.metrics[MR_METRIC_CLIENT_RTO_S],
                   &b.metrics[MR_METRIC_CLIENT_RTO_S], 0.10, 1, 0);
     mr_result_fini(&a);
     mr_result_fini(&b);
@@ -225,38 +193,6 @@ static const char *BASE =
     "  actions: [{scale: aks-neu, to: 2}]\n"
     "  failback: {mode: none}\n";
 
-static mr_scenario *load(const char *text, const char *const *sets, size_t nsets)
-{
-    char *path = tsr_write(text);
-    mr_diag *d = mr_diag_new();
-    mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
-    unlink(path);
-    free(path);
-    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
-    mr_diag_free(d);
-    return sc;
-}
-
-static mr_sim *build(const mr_scenario *sc, uint64_t rep)
-{
-    mr_diag *d = mr_diag_new();
-    mr_sim *sim = NULL;
-    int rc = mr_build(sc, 11, rep, &sim, d);
-    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
-    mr_diag_free(d);
-    return sim;
-}
-
-static mr_report *finish(mr_sim *sim)
-{
-    cr_assert_eq(mr_sim_run(sim, MR_RUN_HORIZON, 0), MR_OK);
-    mr_sim_finish(sim);
-    mr_report *r = mr_report_new();
-    mr_sim_report(sim, r);
-    return r;
-}
-
 static const mr_cluster_state *cluster(mr_sim *sim, const char *name)
 {
     mr_component *c = mr_sim_find(sim, name);
@@ -267,12 +203,12 @@ static const mr_cluster_state *cluster(mr_sim *sim, const char *name)
 Test(aggregate_compute, cold_standby_rto_exceeds_hot_by_provisioning_and_startup)
 {
     const char *cold[] = {"clusters[1].standby=cold"};
-    mr_scenario *hot_sc = load(BASE, NULL, 0), *cold_sc = load(BASE, cold, 1);
+    mr_scenario *hot_sc = tsr_load(BASE, NULL, 0), *cold_sc = tsr_load(BASE, cold, 1);
     for (uint64_t rep = 0; rep < 5; rep++) {
-        mr_sim *hs = build(hot_sc, rep), *cs = build(cold_sc, rep);
+        mr_sim *hs = tsr_build(hot_sc, rep), *cs = tsr_build(cold_sc, rep);
         cr_assert_eq(mr_cluster_pods(cluster(cs, "clusters/aks-neu")), 0);
         cr_assert_eq(mr_cluster_pods(cluster(hs, "clusters/aks-neu")), 8);
-        mr_report *hr = finish(hs), *cr = finish(cs);
+        mr_report *hr = tsr_finish(hs), *cr = tsr_finish(cs);
         double fo = mr_report_find(cr, "failover", "first_failover_s");
         cr_assert_float_eq(fo, mr_report_find(hr, "failover", "first_failover_s"), 1e-9);
         cr_assert(fo >= 600 + 100 && fo < 600 + 130, "failover at %g", fo);
@@ -311,8 +247,8 @@ Test(aggregate_compute, a_zone_outage_takes_a_third_and_the_autoscaler_restores_
         "faults=[{name: z, kind: zone_outage, target: {region: westeurope, zone: 1},"
         " at: 10m, duration: 30m}]",
         "failover={trigger: operator, decision: 1h, actions: [], failback: {mode: none}}"};
-    mr_scenario *sc = load(BASE, sets, 5);
-    mr_sim *sim = build(sc, 0);
+    mr_scenario *sc = tsr_load(BASE, sets, 5);
+    mr_sim *sim = tsr_build(sc, 0);
     cr_assert_eq(mr_sim_run(sim, MR_RUN_UNTIL, mr_time_from_s(600.5)), MR_OK);
     cr_expect_eq(mr_cluster_pods(cluster(sim, "clusters/aks-weu")), 16);
     /* 600/s on 16 pods of 40/s (640/s, utilization 0.94 > 0.7): it wants
@@ -320,7 +256,7 @@ Test(aggregate_compute, a_zone_outage_takes_a_third_and_the_autoscaler_restores_
      * first scan, ready P + S later. */
     cr_assert_eq(mr_sim_run(sim, MR_RUN_UNTIL, mr_time_from_s(610 + P_S + S_S + 1)), MR_OK);
     cr_expect_eq(mr_cluster_pods(cluster(sim, "clusters/aks-weu")), 24);
-    mr_report *r = finish(sim);
+    mr_report *r = tsr_finish(sim);
     cr_expect_eq(mr_report_find(r, "clusters/aks-weu", "nodes_added"), 2);
     mr_report_free(r);
     mr_sim_free(sim);
@@ -341,9 +277,9 @@ static const char *STEADY =
 
 Test(aggregate_compute, a_settled_autoscaler_sleeps_under_a_constant_rate)
 {
-    mr_scenario *sc = load(STEADY, NULL, 0);
-    mr_sim *sim = build(sc, 0);
-    mr_report *r = finish(sim);
+    mr_scenario *sc = tsr_load(STEADY, NULL, 0);
+    mr_sim *sim = tsr_build(sc, 0);
+    mr_report *r = tsr_finish(sim);
     /* 300/s = 7.5 busy pods, 11 pods at 0.7, 3 nodes: it scales in from 8
      * after 10 minutes and settles. */
     cr_expect_eq(mr_report_find(r, "clusters/ca", "nodes_removed"), 5);
@@ -380,10 +316,10 @@ static const char *DIURNAL =
 Test(aggregate_compute, the_autoscaler_follows_a_daily_profile_as_request_fidelity_does,
      .timeout = 300)
 {
-    mr_scenario *agg = load(DIURNAL, NULL, 0);
-    mr_scenario *req = load(DIURNAL, (const char *[]){"run.fidelity=request"}, 1);
-    mr_sim *as = build(agg, 0), *rs = build(req, 0);
-    mr_report *ar = finish(as), *rr = finish(rs);
+    mr_scenario *agg = tsr_load(DIURNAL, NULL, 0);
+    mr_scenario *req = tsr_load(DIURNAL, (const char *[]){"run.fidelity=request"}, 1);
+    mr_sim *as = tsr_build(agg, 0), *rs = tsr_build(req, 0);
+    mr_report *ar = tsr_finish(as), *rr = tsr_finish(rs);
     double ah = mr_report_find(ar, "clusters/ca", "node_hours");
     double rh = mr_report_find(rr, "clusters/ca", "node_hours");
     cr_expect(ah <= rh * 1.01 && ah >= 0.90 * rh, "node_hours aggregate %g vs request %g", ah,
@@ -427,11 +363,11 @@ static const char *MOVES =
 
 Test(aggregate_compute, a_sleeping_autoscaler_wakes_when_the_load_moves_to_it, .timeout = 120)
 {
-    mr_scenario *agg = load(MOVES, NULL, 0);
-    mr_scenario *req = load(MOVES, (const char *[]){"run.fidelity=request"}, 1);
+    mr_scenario *agg = tsr_load(MOVES, NULL, 0);
+    mr_scenario *req = tsr_load(MOVES, (const char *[]){"run.fidelity=request"}, 1);
     for (uint64_t rep = 0; rep < 2; rep++) {
-        mr_sim *as = build(agg, rep), *rs = build(req, rep);
-        mr_report *ar = finish(as), *rr = finish(rs);
+        mr_sim *as = tsr_build(agg, rep), *rs = tsr_build(req, rep);
+        mr_report *ar = tsr_finish(as), *rr = tsr_finish(rs);
         cr_expect_eq(mr_report_find(ar, "clusters/cb", "nodes_added"), 1);
         cr_expect_eq(mr_report_find(ar, "clusters/cb", "nodes_removed"), 1);
         const char *names[] = {"clusters/ca", "clusters/cb"};
@@ -458,9 +394,9 @@ Test(aggregate_compute, a_sleeping_autoscaler_wakes_when_the_load_moves_to_it, .
 Test(aggregate_compute, a_cold_standbys_probes_sleep)
 {
     const char *sets[] = {"clusters[1].standby=cold", "run.horizon=30d", "faults=[]"};
-    mr_scenario *sc = load(BASE, sets, 3);
-    mr_sim *sim = build(sc, 0);
-    mr_report *r = finish(sim);
+    mr_scenario *sc = tsr_load(BASE, sets, 3);
+    mr_sim *sim = tsr_build(sc, 0);
+    mr_report *r = tsr_finish(sim);
     cr_expect_lt(mr_sim_events(sim), 2000, "%llu events in a month",
                  (unsigned long long)mr_sim_events(sim));
     cr_expect_eq(mr_cluster_pods(cluster(sim, "clusters/aks-neu")), 0);

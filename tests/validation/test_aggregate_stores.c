@@ -48,19 +48,6 @@
 
 enum { R = 12 };
 
-static void close_rel(const char *drill, const char *what, const mr_summary *a,
-                      const mr_summary *b, double rel, double abs_floor, int complement)
-{
-    if (isnan(a->mean) && isnan(b->mean))
-        return; /* defined at neither fidelity (no forced failover) */
-    double req = complement ? 1 - a->mean : a->mean, agg = complement ? 1 - b->mean : b->mean;
-    double se = sqrt(a->sd * a->sd / (double)a->n + b->sd * b->sd / (double)b->n);
-    double tol = fmax(fmax(rel * fabs(req), abs_floor), 3 * se);
-    cr_log_info("%s: %s aggregate %g vs request %g (tolerance %g)", drill, what, agg, req, tol);
-    cr_expect(fabs(agg - req) <= tol, "%s: %s aggregate %g vs request %g (tolerance %g)", drill,
-              what, agg, req, tol);
-}
-
 /* The replications of a single-replica store draw the same lags at both
  * fidelities (one stream, one replica), so a forced failover's promoted
  * copy holds the same writes: the losses differ only by the Poisson
@@ -96,20 +83,20 @@ static void both(const char *drill, const char *text, int stale, int pair)
     tsr_run(text, req, 1, R, &a);
     tsr_run(text, agg, 1, R, &b);
     const mr_summary *x = a.metrics, *y = b.metrics;
-    close_rel(drill, "unavailability", &x[MR_METRIC_AVAILABILITY], &y[MR_METRIC_AVAILABILITY],
+    tsr_close_rel(drill, "unavailability", &x[MR_METRIC_AVAILABILITY], &y[MR_METRIC_AVAILABILITY],
               0.10, 1e-5, 1);
-    close_rel(drill, "rto_s", &x[MR_METRIC_RTO_S], &y[MR_METRIC_RTO_S], 0.10, 10, 0);
-    close_rel(drill, "client_rto_s", &x[MR_METRIC_CLIENT_RTO_S], &y[MR_METRIC_CLIENT_RTO_S], 0.10,
+    tsr_close_rel(drill, "rto_s", &x[MR_METRIC_RTO_S], &y[MR_METRIC_RTO_S], 0.10, 10, 0);
+    tsr_close_rel(drill, "client_rto_s", &x[MR_METRIC_CLIENT_RTO_S], &y[MR_METRIC_CLIENT_RTO_S], 0.10,
               1, 0);
-    close_rel(drill, "rpo_s", &x[MR_METRIC_RPO_S], &y[MR_METRIC_RPO_S], 0.10, 0.05, 0);
-    close_rel(drill, "lost_writes", &x[MR_METRIC_LOST_WRITES], &y[MR_METRIC_LOST_WRITES], 0.10, 2,
+    tsr_close_rel(drill, "rpo_s", &x[MR_METRIC_RPO_S], &y[MR_METRIC_RPO_S], 0.10, 0.05, 0);
+    tsr_close_rel(drill, "lost_writes", &x[MR_METRIC_LOST_WRITES], &y[MR_METRIC_LOST_WRITES], 0.10, 2,
               0);
     if (pair) {
         paired(drill, "rpo_s", &a, &b, MR_METRIC_RPO_S);
         paired(drill, "lost_writes", &a, &b, MR_METRIC_LOST_WRITES);
     }
     if (stale)
-        close_rel(drill, "stale_read_ratio", &x[MR_METRIC_STALE_READ_RATIO],
+        tsr_close_rel(drill, "stale_read_ratio", &x[MR_METRIC_STALE_READ_RATIO],
                   &y[MR_METRIC_STALE_READ_RATIO], 0.10, 1e-3, 0);
     cr_expect(isnan(y[MR_METRIC_LATENCY_MS_P99].mean), "%s: latency in aggregate mode", drill);
     mr_result_fini(&a);
@@ -210,10 +197,10 @@ Test(aggregate_stores, runtime_caches_through_a_region_outage, .timeout = 300)
         }
     for (int c = 1; c < 3; c++) {
         const mr_summary *x = r[0][c].metrics, *y = r[1][c].metrics;
-        close_rel(cache[c], "unavailability", &x[MR_METRIC_AVAILABILITY],
+        tsr_close_rel(cache[c], "unavailability", &x[MR_METRIC_AVAILABILITY],
                   &y[MR_METRIC_AVAILABILITY], 0.10, 1e-5, 1);
-        close_rel(cache[c], "rto_s", &x[MR_METRIC_RTO_S], &y[MR_METRIC_RTO_S], 0.10, 10, 0);
-        close_rel(cache[c], "client_rto_s", &x[MR_METRIC_CLIENT_RTO_S],
+        tsr_close_rel(cache[c], "rto_s", &x[MR_METRIC_RTO_S], &y[MR_METRIC_RTO_S], 0.10, 10, 0);
+        tsr_close_rel(cache[c], "client_rto_s", &x[MR_METRIC_CLIENT_RTO_S],
                   &y[MR_METRIC_CLIENT_RTO_S], 0.10, 1, 0);
     }
     for (int f = 0; f < 2; f++) {

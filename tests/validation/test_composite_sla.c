@@ -31,6 +31,7 @@
 #include "mrsim/analyze.h"
 #include "mrsim/build.h"
 #include "mrsim/error.h"
+#include "scenario_run.h"
 
 static mr_scenario *load(const char *rel, const char *const *sets, size_t nsets)
 {
@@ -61,19 +62,12 @@ static double composite(const char *rel)
 /* The simulated availability: its mean and 95% CI. */
 static mr_summary simulate(const char *rel, const char *const *sets, size_t nsets)
 {
-    mr_scenario *sc = load(rel, sets, nsets);
-    mr_diag *d = mr_diag_new();
-    mr_run_opts opts = {.replications = 0, .jobs = 2}; /* the file's run.replications */
+    char path[128];
+    snprintf(path, sizeof path, "tests/fixtures/composite/%s", rel);
     mr_result r;
-    int rc = mr_run_scenario(sc, &opts, &r, d);
-    cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
+    tsr_run_file(path, sets, nsets, 0, &r); /* the file's run.replications */
     mr_summary s = r.metrics[MR_METRIC_AVAILABILITY];
-    r.scenario = r.file = NULL;
-    for (size_t e = 0; e < r.nepisodes; e++)
-        r.episodes[e].fault = r.episodes[e].kind = NULL;
     mr_result_fini(&r);
-    mr_scenario_free(sc);
-    mr_diag_free(d);
     return s;
 }
 
