@@ -29,11 +29,6 @@ typedef struct retry_msg {
 } retry_msg;
 _Static_assert(sizeof(retry_msg) <= MR_PAYLOAD_SIZE, "retry payload too large");
 
-/* REFERENCE.md §4: Java caches positive answers 30 s regardless of the TTL;
- * Chromium keeps the record TTL with a 60 s floor. */
-#define JAVA_HOLD (30 * MR_S)
-#define CHROME_FLOOR (60 * MR_S)
-
 static const mr_param clients_params[] = {
     MR_PARAM_INT(mr_clients_cfg, resolver, 0, 0, UINT32_MAX, "component id of the resolvers"),
     MR_PARAM_INT(mr_clients_cfg, traffic, -1, -1, UINT32_MAX,
@@ -150,16 +145,13 @@ static void next_arrival(mr_component *self, mr_sim *sim, mr_time now)
     mr_sim_schedule_at(sim, t, self->id, CL_ARRIVE, NULL, 0, NULL);
 }
 
-/* How long the runtime cache keeps an answer: Java 30 s whatever the TTL,
- * Chrome the TTL with a 60 s floor. */
+/* How long the runtime cache keeps an answer (mr_runtime_hold). */
 static mr_time runtime_hold(const mr_component *self)
 {
     const mr_clients_cfg *cfg = self->cfg;
     const mr_clients_state *st = self->state;
-    if (cfg->runtime_cache == MR_RUNTIME_JAVA)
-        return JAVA_HOLD;
-    mr_time ttl = mr__traffic_ttl(((const mr_resolver_state *)st->pool->state)->tm);
-    return ttl > CHROME_FLOOR ? ttl : CHROME_FLOOR;
+    return mr_runtime_hold(cfg->runtime_cache,
+                           mr__traffic_ttl(((const mr_resolver_state *)st->pool->state)->tm));
 }
 
 static void clients_start(mr_component *self, mr_sim *sim)

@@ -143,10 +143,6 @@ enum { AG_REFRESH = MR_MSG_PRIVATE, AG_TICK };
 enum { SLOT_NONE = MR_MAX_ENDPOINTS, SLOT_BAD = MR_MAX_ENDPOINTS + 1 };
 /* Cycles of burn-in for a stale resolver with random holds. */
 #define AG_BURN_IN 5
-/* REFERENCE.md §4: Java caches positive answers 30 s regardless of the TTL;
- * Chromium keeps the record TTL with a 60 s floor (as models/clients.c). */
-#define AG_JAVA_HOLD (30 * MR_S)
-#define AG_CHROME_FLOOR (60 * MR_S)
 
 typedef struct refresh_msg {
     uint32_t pool;
@@ -1368,12 +1364,7 @@ static void start_runtime(ag_engine *g, uint32_t q)
     for (uint32_t k = 0; k < g->npop && cfg == NULL; k++)
         if (g->pool_of[k] == q)
             cfg = g->pop[k]->cfg;
-    if (cfg->runtime_cache == MR_RUNTIME_JAVA) {
-        p->rt_hold = AG_JAVA_HOLD;
-    } else {
-        mr_time ttl = mr__traffic_ttl(p->rs->tm);
-        p->rt_hold = ttl > AG_CHROME_FLOOR ? ttl : AG_CHROME_FLOOR;
-    }
+    p->rt_hold = mr_runtime_hold(cfg->runtime_cache, mr__traffic_ttl(p->rs->tm));
     if (g->runtime == NULL)
         g->runtime = mr_rng_derive(g->pop[0]->rng, "runtime");
     for (uint32_t i = 0; i < p->n; i++) {

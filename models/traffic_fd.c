@@ -333,6 +333,20 @@ uint32_t mr__fd_route_probs(mr_component *fd, uint32_t pop, int64_t origin, uint
     return n;
 }
 
+/* Probes asleep at the horizon: counted up to it, as in traffic_tm.c. */
+static void fd_finish(mr_component *self, mr_sim *sim)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    mr_fd_state *st = self->state;
+    mr_time end = mr_sim_horizon(sim);
+    size_t cells = (size_t)cfg->pops * (size_t)cfg->n;
+    for (size_t c = 0; c < cells && st->sleep_next && end != MR_TIME_NEVER; c++) {
+        if (st->sleep_next[c] >= 0 && st->sleep_next[c] <= end)
+            st->probes += (uint64_t)((end - st->sleep_next[c]) / cfg->interval) + 1;
+        st->sleep_next[c] = -1;
+    }
+}
+
 static void fd_report(const mr_component *self, mr_report *out)
 {
     const mr_fd_state *st = self->state;
@@ -366,6 +380,7 @@ const mr_model mr_model_traffic_fd = {
     .link = fd_link,
     .start = fd_start,
     .handle = fd_handle,
+    .finish = fd_finish,
     .report = fd_report,
     .event_name = fd_event_name,
     .fini = fd_fini,

@@ -491,6 +491,17 @@ mr_time mr__resolver_hold(mr_component *pool, uint32_t i);
 enum { MR_RUNTIME_NONE = 0, MR_RUNTIME_JAVA = 1, MR_RUNTIME_CHROME = 2 };
 enum { MR_CL_CONST = 0, MR_CL_DIURNAL = 1 };
 
+/* How long a client runtime's cache keeps an answer whose TTL is ttl
+ * (both fidelities read it). REFERENCE.md §4: Java caches positive
+ * answers 30 s regardless of the TTL; Chromium keeps the record TTL with a
+ * 60 s floor. */
+static inline mr_time mr_runtime_hold(int64_t runtime_cache, mr_time ttl)
+{
+    if (runtime_cache == MR_RUNTIME_JAVA)
+        return 30 * MR_S;
+    return ttl > 60 * MR_S ? ttl : 60 * MR_S;
+}
+
 typedef struct mr_clients_cfg {
     int64_t resolver;     /* component id of the resolver pool */
     int64_t traffic;      /* component id of the traffic layer */

@@ -15,22 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define FIXTURES MRSIM_SOURCE_DIR "/tests/fixtures/run/"
+#include "e2e.h"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
+#define FIXTURES MRSIM_SOURCE_DIR "/tests/fixtures/run/"
 
 /* mpirun with n ranks; as root Open MPI wants --allow-run-as-root. The
  * fault injection's variable goes to every rank. */

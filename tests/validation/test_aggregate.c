@@ -243,3 +243,38 @@ Test(aggregate, front_door_weighted_origins_fail_a_request_per_attempt, .timeout
         mr_result_fini(&r);
     }
 }
+
+/* Probes that aggregate fidelity skips (an endpoint quiescent, or down and
+ * already tripped) still count in the traffic layer's `probes`, those
+ * asleep at the horizon included: the same count as request fidelity's,
+ * replication by replication (same seed: same phases and fault times). */
+static double probes_of(const char *rel, const char *fidelity, uint64_t rep)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
+    const char *sets[] = {"clients[0].rate=50/s", fidelity};
+    mr_diag *d = mr_diag_new();
+    mr_scenario *sc = NULL;
+    cr_assert_eq(mr_scenario_load(path, sets, 2, &sc, d), MR_OK, "%s", rel);
+    mr_diag_free(d);
+    mr_sim *sim = tsr_build(sc, rep);
+    mr_report *r = tsr_finish(sim);
+    double n = mr_report_find(r, "traffic", "probes");
+    mr_report_free(r);
+    mr_sim_free(sim);
+    mr_scenario_free(sc);
+    return n;
+}
+
+Test(aggregate, skipped_probes_count_as_request_fidelity_runs_them, .timeout = 300)
+{
+    const char *files[] = {"tests/fixtures/run/aggregate-ap-tm.yaml",
+                           "tests/fixtures/run/aggregate-fd.yaml"};
+    for (size_t f = 0; f < 2; f++)
+        for (uint64_t rep = 0; rep < 3; rep++) {
+            double req = probes_of(files[f], "run.fidelity=request", rep);
+            double agg = probes_of(files[f], "run.fidelity=aggregate", rep);
+            cr_expect(req > 0 && agg == req, "%s rep %llu: probes %g aggregate vs %g request",
+                      files[f], (unsigned long long)rep, agg, req);
+        }
+}
