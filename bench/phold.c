@@ -8,7 +8,7 @@
 #include "bench.h"
 #include "mrsim/error.h"
 #include "mrsim/model.h"
-#include "mrsim/phold.h"
+#include "phold.h"
 #include "mrsim/sim.h"
 
 int mr_bench_phold(const mr_phold_opts *opts, mr_phold_result *out)

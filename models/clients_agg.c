@@ -129,7 +129,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "store.h"
 #include "world.h"
 

@@ -60,7 +60,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "world.h"
 
 enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK, CL_RESUME };

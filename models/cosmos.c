@@ -31,7 +31,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "store.h"
 
 enum { CO_RECHECK = MR_MSG_PRIVATE, CO_DECIDE, CO_SWITCHED };
@@ -50,7 +50,7 @@ static const mr_param cosmos_params[] = {
     MR_PARAM_INT(mr_cosmos_cfg, nregions, 0, 0, MR_MAX_REGIONS, "regions of the rtt matrix"),
     MR_PARAM_INT(mr_cosmos_cfg, n, 1, 1, MR_COSMOS_MAX, "regions of the account"),
     /* REFERENCE.md §6 Usage prevalence: Session. */
-    MR_PARAM_INT(mr_cosmos_cfg, consistency, MR_CONSISTENCY_SESSION, 0, 4,
+    MR_PARAM_INT(mr_cosmos_cfg, consistency, MR_COSMOS_SESSION, 0, 4,
                  "strong, bounded, session, consistent_prefix, eventual"),
     /* REFERENCE.md §6 Bounded staleness minimums (multi-region). */
     MR_PARAM_INT(mr_cosmos_cfg, k_versions, 100000, 1, INT32_MAX, "bounded: K"),
@@ -80,10 +80,10 @@ static int up(const mr_cosmos_state *st, int i)
 /* The bounded-staleness cap: a replica is never more than T behind. */
 static mr_time applied(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, int r, mr_time now)
 {
-    if (cfg->consistency == MR_CONSISTENCY_STRONG)
+    if (cfg->consistency == MR_COSMOS_STRONG)
         return now;
     mr_time a = mr_replica_applied(&st->rep[s][r], now, st->lags);
-    if (cfg->consistency == MR_CONSISTENCY_BOUNDED && a < now - cfg->t_bound)
+    if (cfg->consistency == MR_COSMOS_BOUNDED && a < now - cfg->t_bound)
         a = now - cfg->t_bound;
     return a;
 }
@@ -126,7 +126,7 @@ static mr_store_loss loss_of(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int 
         mr_time a = applied(st, cfg, s, r, now);
         best = a > best ? a : best;
     }
-    if (cfg->consistency == MR_CONSISTENCY_STRONG)
+    if (cfg->consistency == MR_COSMOS_STRONG)
         best = now;
     if (st->head.agg)
         return mr_store_rlog_loss(&st->head.agg->rlog[s], best, now, t_ref, st->head.agg->rng);
@@ -224,7 +224,7 @@ static void promote(mr_component *self, mr_sim *sim, int forced, uint32_t fault)
         evaluate(self, sim, now);
         return;
     }
-    mr_time ready = cfg->consistency == MR_CONSISTENCY_STRONG
+    mr_time ready = cfg->consistency == MR_COSMOS_STRONG
                         ? now
                         : mr_replica_caught_up(&st->rep[st->w][t], now, st->lags);
     if (ready == MR_TIME_NEVER) {
@@ -276,7 +276,7 @@ static uint32_t draw_key(const mr_cosmos_cfg *cfg, mr_cosmos_state *st)
 /* Whether a write to region s must be throttled by bounded staleness. */
 static int throttle(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, mr_time now)
 {
-    if (cfg->consistency != MR_CONSISTENCY_BOUNDED)
+    if (cfg->consistency != MR_COSMOS_BOUNDED)
         return 0;
     for (int r = 0; r < st->n; r++) {
         if (r == s || st->rep[s][r].cut)
@@ -362,7 +362,7 @@ static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32
         mr_store_log_trim(&st->log[s], lo);
     }
     *latency += rtt(cfg, region, cfg->region[s]) + WRITE_LOCAL +
-                (cfg->consistency == MR_CONSISTENCY_STRONG ? st->strong_extra : 0);
+                (cfg->consistency == MR_COSMOS_STRONG ? st->strong_extra : 0);
     return MR_ACCESS_OK;
 }
 
@@ -378,7 +378,7 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
         st->head.failed_reads++;
         return MR_ACCESS_FAIL;
     }
-    if (cfg->consistency == MR_CONSISTENCY_SESSION && pop < MR_COSMOS_POPS &&
+    if (cfg->consistency == MR_COSMOS_SESSION && pop < MR_COSMOS_POPS &&
         st->pop_write[pop] >= 0) {
         int o = st->pop_region[pop];
         if (o != h && up(st, o) && st->pop_write[pop] > applied(st, cfg, o, h, now))
@@ -386,7 +386,7 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
     }
     uint64_t versions = 0;
     double age = 0;
-    if (cfg->consistency != MR_CONSISTENCY_STRONG)
+    if (cfg->consistency != MR_COSMOS_STRONG)
         for (int s = 0; s < st->n; s++) {
             if (s == h || st->log[s].n == 0)
                 continue;
@@ -497,7 +497,7 @@ static void cosmos_sample(mr_component *self, mr_time t, mr_time span)
     double rd[MR_COSMOS_MAX] = {0};
     for (int h = 0; h < st->n; h++)
         rd[h] = a->copy_reads[h];
-    if (cfg->consistency == MR_CONSISTENCY_SESSION)
+    if (cfg->consistency == MR_COSMOS_SESSION)
         for (int p = 0; p < 64; p++) {
             int h = a->pop_h[p], o = a->pop_o[p];
             if (h < 0 || o < 0 || o == h || !up(st, o))
@@ -516,7 +516,7 @@ static void cosmos_sample(mr_component *self, mr_time t, mr_time span)
         if (!(rd[h] > 0))
             continue;
         double fresh = 1, worst = 0;
-        if (cfg->consistency != MR_CONSISTENCY_STRONG)
+        if (cfg->consistency != MR_COSMOS_STRONG)
             for (int s = 0; s < st->n; s++) {
                 if (s == h)
                     continue;
@@ -716,8 +716,8 @@ static void cosmos_report(const mr_component *self, mr_report *out)
     /* REFERENCE.md §6 Read RU multiplier: strong and bounded reads cost twice
      * a session, prefix or eventual read (in units of the latter). */
     const mr_cosmos_cfg *cfg = self->cfg;
-    int twice = cfg->consistency == MR_CONSISTENCY_STRONG ||
-                cfg->consistency == MR_CONSISTENCY_BOUNDED;
+    int twice = cfg->consistency == MR_COSMOS_STRONG ||
+                cfg->consistency == MR_COSMOS_BOUNDED;
     mr_report_scalar(out, self->name, "read_units", (double)st->head.reads * (twice ? 2 : 1));
 }
 

@@ -16,7 +16,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "world.h"
 
 extern const mr_model mr_model_faults;

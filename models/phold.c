@@ -14,7 +14,7 @@
 #include "mrsim/report.h"
 #include "mrsim/rng.h"
 #include "mrsim/sim.h"
-#include "mrsim/phold.h"
+#include "phold.h"
 
 enum { PHOLD_HOP = MR_MSG_PRIVATE };
 

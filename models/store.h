@@ -335,6 +335,14 @@ double mr_pstore_hit_ratio(const mr_component *self, mr_time now);
 
 /* ---- Cosmos DB (cosmos.c) ------------------------------------------------ */
 #define MR_COSMOS_MAX 8
+/* Consistency levels, in the order of the scenario's names. */
+enum {
+    MR_COSMOS_STRONG = 0,
+    MR_COSMOS_BOUNDED = 1,
+    MR_COSMOS_SESSION = 2,
+    MR_COSMOS_CONSISTENT_PREFIX = 3,
+    MR_COSMOS_EVENTUAL = 4
+};
 #define MR_COSMOS_POPS 64 /* client populations tracked for session consistency */
 
 typedef struct mr_cosmos_cfg {

@@ -14,7 +14,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "store.h"
 
 enum { PS_RECHECK = MR_MSG_PRIVATE, PS_DECIDE, PS_SWITCHED };

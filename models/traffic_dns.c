@@ -16,7 +16,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "world.h"
 
 enum { DNS_EDIT = MR_MSG_PRIVATE };

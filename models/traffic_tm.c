@@ -31,7 +31,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "world.h"
 
 enum { TM_PROBE = MR_MSG_PRIVATE, TM_PROBE_FAILED };

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "mrsim/fault.h"
 #include "world.h"
 
 mr_component *mr__world_expect(mr_sim *sim, const mr_component *self, int64_t id,

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mrsim/build.h"
-#include "mrsim/db.h"
+#include "run/build.h"
+#include "out/db.h"
 
 /* Exit statuses of CLI.md; sim/cli/main.c is the only place that maps
  * library codes onto them. */

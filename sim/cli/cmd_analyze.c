@@ -9,10 +9,10 @@
 #include "cli.h"
 #include "config/units.h"
 #include "mrsim/alloc.h"
-#include "mrsim/analyze.h"
+#include "run/analyze.h"
 #include "mrsim/config.h"
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 void mr_cmd_analyze_help(FILE *out)
 {

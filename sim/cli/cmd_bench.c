@@ -6,9 +6,9 @@
 
 #include "bench.h"
 #include "cli.h"
-#include "mrsim/build.h"
+#include "run/build.h"
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 void mr_cmd_bench_help(FILE *out)
 {

@@ -12,9 +12,9 @@
 
 #include "cli.h"
 #include "mrsim/alloc.h"
-#include "mrsim/build.h"
+#include "run/build.h"
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 void mr_cmd_compare_help(FILE *out)
 {

@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "mrsim/build.h"
+#include "run/build.h"
 #include "mrsim/error.h"
-#include "mrsim/runner.h"
-#include "mrsim/scenario.h"
+#include "run/runner.h"
+#include "config/scenario.h"
 
 void mr_cmd_run_help(FILE *out)
 {

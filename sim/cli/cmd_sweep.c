@@ -10,9 +10,9 @@
 
 #include "cli.h"
 #include "mrsim/alloc.h"
-#include "mrsim/build.h"
+#include "run/build.h"
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 #define MAX_KEYS 16
 

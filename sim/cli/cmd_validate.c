@@ -13,7 +13,7 @@
 #include "mrsim/alloc.h"
 #include "mrsim/diag.h"
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 void mr_cmd_validate_help(FILE *out)
 {

@@ -1,26 +1,8 @@
-/* sim/cli/main.c: the program's entry, and the one table that turns library
- * error codes into exit statuses (CLI.md). */
+/* sim/cli/main.c: the program's entry: MPI's set-up and tear-down around
+ * mr_cli_main. */
 #include "cli.h"
 #include "mrsim/error.h"
-#include "mrsim/runner.h"
-
-int mr_cli_exit_code(int rc)
-{
-    switch (rc) {
-    case MR_OK:
-        return MR_EXIT_OK;
-    case MR_ESCENARIO:
-        return MR_EXIT_SCENARIO;
-    case MR_EIO:
-        return MR_EXIT_IO;
-    case MR_EINVAL:
-        return MR_EXIT_USAGE;
-    case MR_EINTR:
-        return MR_EXIT_INTERRUPTED;
-    default:
-        return MR_EXIT_INTERNAL;
-    }
-}
+#include "run/runner.h"
 
 int main(int argc, char **argv)
 {

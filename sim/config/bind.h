@@ -28,7 +28,7 @@
 #include "config/node.h"
 #include "config/units.h"
 #include "mrsim/diag.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 /* Room for a dotted path such as "datastores[12].replication.lag". */
 #define MR__PATH 192

@@ -232,4 +232,11 @@ char *mr__path_relative(const char *base, const char *name);
  * diagnostic sits at from (the `extends:` value) and names path. */
 int mr__doc_load_file_from(const char *path, const mr_mark *from, mr_doc **out, mr_diag *diag);
 
+/* Appends the pair key: value to map without looking for the key (the
+ * caller knows it is absent); returns the new pair. */
+mr_node_pair *mr__node_map_append(mr_node *map, mr_node *key, mr_node *value);
+/* Moves every file name of from into to, so that nodes moved from one
+ * document to the other keep valid marks. */
+void mr__doc_take_files(mr_doc *to, mr_doc *from);
+
 #endif

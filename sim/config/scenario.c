@@ -19,53 +19,6 @@
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
 
-/* ---- Names of the enumerations ---------------------------------------------- */
-
-#define NAME2(c, s) s,
-#define NAME3(c, s, t) s,
-const char *const mr_fidelity_names[] = {MR_FIDELITY_MAP(NAME2) NULL};
-const char *const mr_role_names[] = {MR_ROLE_MAP(NAME2) NULL};
-const char *const mr_standby_names[] = {MR_STANDBY_MAP(NAME2) NULL};
-const char *const mr_ingress_names[] = {MR_INGRESS_MAP(NAME2) NULL};
-const char *const mr_dep_kind_names[] = {MR_DEP_KIND_MAP(NAME2) NULL};
-const char *const mr_needed_for_names[] = {MR_NEEDED_FOR_MAP(NAME2) NULL};
-const char *const mr_traffic_kind_names[] = {MR_TRAFFIC_KIND_MAP(NAME2) NULL};
-const char *const mr_routing_names[] = {MR_ROUTING_MAP(NAME2) NULL};
-const char *const mr_ttl_mode_names[] = {MR_TTL_MODE_MAP(NAME2) NULL};
-const char *const mr_runtime_cache_names[] = {MR_RUNTIME_CACHE_MAP(NAME2) NULL};
-const char *const mr_profile_names[] = {MR_PROFILE_MAP(NAME2) NULL};
-const char *const mr_store_kind_names[] = {MR_STORE_KIND_MAP(NAME2) NULL};
-const char *const mr_consistency_names[] = {MR_CONSISTENCY_MAP(NAME2) NULL};
-const char *const mr_redundancy_names[] = {MR_REDUNDANCY_MAP(NAME2) NULL};
-const char *const mr_geo_names[] = {MR_GEO_MAP(NAME2) NULL};
-const char *const mr_failover_mode_names[] = {MR_FAILOVER_MODE_MAP(NAME2) NULL};
-const char *const mr_fault_kind_names[] = {MR_FAULT_KIND_MAP(NAME3) NULL};
-const char *const mr_target_kind_names[] = {MR_TARGET_KIND_MAP(NAME2) NULL};
-const char *const mr_select_names[] = {MR_SELECT_MAP(NAME2) NULL};
-const char *const mr_timing_names[] = {MR_TIMING_MAP(NAME2) NULL};
-const char *const mr_failover_trigger_names[] = {MR_FAILOVER_TRIGGER_MAP(NAME2) NULL};
-const char *const mr_failback_names[] = {MR_FAILBACK_MAP(NAME2) NULL};
-const char *const mr_failover_param_names[] = {MR_FAILOVER_PARAM_MAP(NAME2) NULL};
-const char *const mr_aks_tier_names[] = {MR_AKS_TIER_MAP(NAME2) NULL};
-const char *const mr_fd_tier_names[] = {MR_FD_TIER_MAP(NAME2) NULL};
-#undef NAME2
-#undef NAME3
-
-const char *mr_fault_kind_name(mr_fault_kind kind)
-{
-    return (unsigned)kind < MR_FAULT_KIND_COUNT ? mr_fault_kind_names[kind] : "?";
-}
-
-mr_target_kind mr_fault_kind_target(mr_fault_kind kind)
-{
-    static const mr_target_kind targets[] = {
-#define X(c, s, t) MR_TARGET_##t,
-        MR_FAULT_KIND_MAP(X)
-#undef X
-    };
-    return (unsigned)kind < MR_FAULT_KIND_COUNT ? targets[kind] : MR_TARGET_REGION;
-}
-
 _Static_assert(sizeof(mr_role) == sizeof(int), "enums are bound as int");
 
 const char *const mr__metric_names[] = {"availability",
@@ -585,54 +538,6 @@ const mr__key mr__variant_keys[] = {{.key = "name",
                                      .doc = "overrides, as --set takes them",
                                      .ref = "-"},
                                     MR__END};
-
-static const char *const traffic_variants[] = {"traffic_manager", "front_door", "dns", NULL};
-static const char *const store_variants[] = {"sql", "cosmos", "redis", "blob", NULL};
-static const char *const mode_variants[] = {"honor", "floor", "extra", NULL};
-
-const mr__section mr__sections[] = {
-    {"(top level)", mr__root_keys, NULL},
-    {"run", mr__run_keys, NULL},
-    {"run.replications (map form)", mr__adaptive_keys, NULL},
-    {"run.replications.until", mr__until_keys, NULL},
-    {"regions[]", mr__region_keys, NULL},
-    {"rtt", mr__rtt_keys, NULL},
-    {"dependencies[]", mr__dependency_keys, NULL},
-    {"clusters[]", mr__cluster_keys, NULL},
-    {"clusters[].nodes", mr__nodes_keys, NULL},
-    {"clusters[].pods", mr__pods_keys, NULL},
-    {"clusters[].autoscaler", mr__autoscaler_keys, NULL},
-    {"clusters[].ingress", mr__ingress_keys, NULL},
-    {"traffic", mr__traffic_keys, traffic_variants},
-    {"traffic.endpoints[] / traffic.origins[]", mr__endpoint_keys, traffic_variants},
-    {"traffic.probe", mr__probe_keys, traffic_variants},
-    {"resolvers[]", mr__resolver_keys, NULL},
-    {"resolvers[].ttl_policy[]", mr__policy_keys, mode_variants},
-    {"clients[]", mr__client_keys, NULL},
-    {"clients[].profile (map form)", mr__profile_keys, NULL},
-    {"clients[].mix", mr__mix_keys, NULL},
-    {"clients[].retry", mr__retry_keys, NULL},
-    {"datastores[]", mr__store_keys, store_variants},
-    {"datastores[].replicas[]", mr__replica_keys, NULL},
-    {"datastores[].replication", mr__replication_keys, store_variants},
-    {"datastores[].failover", mr__store_failover_keys, store_variants},
-    {"datastores[].bounded", mr__bounded_keys, NULL},
-    {"datastores[].keys", mr__keyspace_keys, NULL},
-    {"faults[]", mr__fault_keys, NULL},
-    {"faults[].target (selector form)", mr__target_keys, NULL},
-    {"faults[].repeat", mr__repeat_keys, NULL},
-    {"faults[].ramp", mr__ramp_keys, NULL},
-    {"faults[].expect", mr__expect_keys, NULL},
-    {"failover", mr__failover_keys, NULL},
-    {"failover.actions[]", mr__action_keys, NULL},
-    {"failover.failback", mr__failback_keys, NULL},
-    {"slo", mr__slo_keys, NULL},
-    {"slo.targets / slo.steady_state", mr__slo_target_keys, NULL},
-    {"cost", mr__cost_keys, NULL},
-    {"stamps[]", mr__stamp_keys, NULL},
-    {"analyze", mr__analyze_keys, NULL},
-    {"variants[]", mr__variant_keys, NULL},
-    {NULL, NULL, NULL}};
 
 /* ---- Sections bound here ---------------------------------------------------- */
 

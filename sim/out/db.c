@@ -1,4 +1,4 @@
-/* sim/out/db.c: the results database (include/mrsim/db.h, CLI.md "Results
+/* sim/out/db.c: the results database (db.h, CLI.md "Results
  * database"). Worker threads copy each finished replication into a record
  * (db_rec) and queue it; the thread that queues the record the file waits
  * for next in replication order becomes the writer and commits records in
@@ -23,10 +23,10 @@
 
 #include "mrsim/alloc.h"
 #include "mrsim/config.h"
-#include "mrsim/db.h"
+#include "out/db.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
-#include "mrsim/result.h"
+#include "run/result.h"
 
 /* The schema of CLI.md. `tquantile` holds t(0.975, df) for df 1..1000 so
  * that the `summary` view computes its t-based 95% CI in plain SQL (any

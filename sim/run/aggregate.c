@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "mrsim/alloc.h"
-#include "mrsim/runner.h"
+#include "run/runner.h"
 
 void mr_summarize(const double *values, size_t n, size_t stride, mr_summary *out)
 {

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "mrsim/alloc.h"
-#include "mrsim/analyze.h"
+#include "run/analyze.h"
 #include "mrsim/error.h"
 
 /* Grid points of a tabulated CDF. */

@@ -11,10 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../models/store.h"
-#include "../../models/world.h"
-#include "mrsim/build.h"
+#include "store.h"
+#include "world.h"
+#include "run/build.h"
 #include "mrsim/error.h"
+
+_Static_assert(MR_COSMOS_STRONG == (int)MR_CONSISTENCY_STRONG &&
+                   MR_COSMOS_BOUNDED == (int)MR_CONSISTENCY_BOUNDED &&
+                   MR_COSMOS_SESSION == (int)MR_CONSISTENCY_SESSION &&
+                   MR_COSMOS_EVENTUAL == (int)MR_CONSISTENCY_EVENTUAL,
+               "cosmos consistency levels follow the scenario's");
 
 static void unsupported(mr_diag *diag, const mr_mark *mark, int *rc, const char *what)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mrsim/cost.h"
+#include "run/cost.h"
 #include "mrsim/report.h"
 #include "mrsim/simtime.h"
 

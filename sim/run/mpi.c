@@ -9,7 +9,7 @@
 
 #include "mpi_sync.h"
 #include "mrsim/config.h"
-#include "mrsim/runner.h"
+#include "run/runner.h"
 
 #if MRSIM_MPI
 #include <fcntl.h>

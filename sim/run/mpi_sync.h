@@ -1,5 +1,5 @@
 /* sim/run/mpi_sync.h: private to the runner: where the ranks of an MPI run meet
- * (mpi.c). The public half is in include/mrsim/runner.h. */
+ * (mpi.c). The public half is in runner.h. */
 #ifndef MRSIM_RUN_MPI_SYNC_H
 #define MRSIM_RUN_MPI_SYNC_H
 

@@ -16,7 +16,7 @@
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
-#include "mrsim/result.h"
+#include "run/result.h"
 #include "mrsim/stats.h"
 #include "relay.h"
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "mrsim/build.h"
+#include "run/build.h"
 
 /* The view as bytes (allocated; *len receives their number): everything
  * the hook may read except sc and fault_targets, which rank 0 has. */

@@ -19,7 +19,7 @@
 #include "mrsim/alloc.h"
 #include "mrsim/config.h"
 #include "mrsim/error.h"
-#include "mrsim/runner.h"
+#include "run/runner.h"
 
 #if MRSIM_MPI
 #include <limits.h>

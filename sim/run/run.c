@@ -13,14 +13,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../models/store.h"
-#include "../../models/world.h"
+#include "store.h"
+#include "world.h"
 #include "mrsim/alloc.h"
-#include "mrsim/build.h"
-#include "mrsim/cost.h"
+#include "run/build.h"
+#include "run/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
-#include "mrsim/runner.h"
+#include "run/runner.h"
 #include "relay.h"
 #include "verdict.h"
 

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mrsim/result.h"
-#include "mrsim/scenario.h"
+#include "run/result.h"
+#include "config/scenario.h"
 
 typedef struct mr__slo_cols {
     size_t x0, nfaults;

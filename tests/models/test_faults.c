@@ -11,9 +11,9 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
-#include "../../models/world.h"
+#include "world.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 #include "scenario_run.h"
 
 /* One region, one cluster behind a one-endpoint Traffic Manager: whatever

@@ -6,8 +6,8 @@
  * E[H] = m e^{s^2/2}, E[H^2] = m^2 e^{2 s^2}. */
 #include <math.h>
 
-#include "../../models/world.h"
-#include "mrsim/scenario.h"
+#include "world.h"
+#include "config/scenario.h"
 #include "scenario_run.h"
 
 static const char *const pool =

@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "../../models/world.h"
+#include "world.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 

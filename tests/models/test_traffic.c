@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../models/world.h"
+#include "world.h"
 #include "mrsim/error.h"
 
 enum { WEU, NEU, AKS_WEU, AKS_NEU, TM, SLO, RES, CLIENTS, FAULTS };

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "mrsim/build.h"
+#include "run/build.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 #include "mrsim/sim.h"

@@ -29,10 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mrsim/analyze.h"
+#include "run/analyze.h"
 #include "mrsim/error.h"
 #include "mrsim/rng.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 /* Percentiles come from a CDF tabulated on 32,768 points and interpolated
  * linearly (exact for piecewise-linear CDFs, O(dx^2) otherwise): checked to

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "mrsim/cost.h"
+#include "run/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 

@@ -11,7 +11,7 @@
 
 #include "mrsim/error.h"
 #include "mrsim/report.h"
-#include "mrsim/result.h"
+#include "run/result.h"
 #include "mrsim/stats.h"
 #include "run/relay.h"
 

@@ -11,9 +11,9 @@
 
 #include "mrsim/error.h"
 #include "mrsim/model.h"
-#include "mrsim/phold.h"
+#include "phold.h"
 #include "mrsim/report.h"
-#include "mrsim/runner.h"
+#include "run/runner.h"
 #include "mrsim/sim.h"
 
 typedef struct run_ctx {

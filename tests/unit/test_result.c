@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mrsim/result.h"
+#include "run/result.h"
 
 static char *render(const mr_result *r, int json)
 {

@@ -12,7 +12,7 @@
 
 #include "mrsim/diag.h"
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 #define GOOD(name) MRSIM_SOURCE_DIR "/tests/fixtures/good/" name
 

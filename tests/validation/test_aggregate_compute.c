@@ -41,7 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../models/world.h"
+#include "world.h"
 #include "mrsim/report.h"
 #include "scenario_run.h"
 

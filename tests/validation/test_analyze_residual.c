@@ -17,7 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "mrsim/analyze.h"
+#include "run/analyze.h"
 #include "mrsim/error.h"
 #include "mrsim/rng.h"
 

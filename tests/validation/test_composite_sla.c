@@ -28,8 +28,8 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "mrsim/analyze.h"
-#include "mrsim/build.h"
+#include "run/analyze.h"
+#include "run/build.h"
 #include "mrsim/error.h"
 #include "scenario_run.h"
 

@@ -25,8 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../models/world.h"
-#include "mrsim/build.h"
+#include "world.h"
+#include "run/build.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 

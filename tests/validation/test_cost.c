@@ -14,8 +14,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "mrsim/build.h"
-#include "mrsim/cost.h"
+#include "run/build.h"
+#include "run/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 #include "mrsim/sim.h"

@@ -10,7 +10,7 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
-#include "mrsim/build.h"
+#include "run/build.h"
 #include "mrsim/error.h"
 
 #define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/tiny-tm.yaml"

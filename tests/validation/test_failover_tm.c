@@ -32,7 +32,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../../models/world.h"
+#include "world.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 

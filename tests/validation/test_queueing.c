@@ -18,7 +18,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
-#include "../../models/fifo.h"
+#include "fifo.h"
 
 static double erlang_b(int c, double a)
 {

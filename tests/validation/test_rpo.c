@@ -25,7 +25,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../../models/store.h"
+#include "store.h"
 
 enum { N = 20000 };
 static const double W = 20, M = 2, D = 1, T = 60.5; /* writes/s, mean lag s, sample s, failover s */

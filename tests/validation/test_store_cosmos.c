@@ -19,10 +19,10 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
-#include "../../models/store.h"
+#include "store.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 enum { ID_WEU, ID_NEU, ID_SLO, ID_CO, ID_FAULTS };
 static const mr_time RTT[4] = {0, 18 * MR_MS, 18 * MR_MS, 0};

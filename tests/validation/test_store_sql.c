@@ -13,9 +13,9 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
-#include "../../models/store.h"
+#include "store.h"
 #include "mrsim/error.h"
-#include "mrsim/scenario.h"
+#include "config/scenario.h"
 
 enum { ID_WEU, ID_NEU, ID_SLO, ID_SQL, ID_FAULTS, ID_CACHE };
 static const mr_time RTT[4] = {0, 18 * MR_MS, 18 * MR_MS, 0};

@@ -1,19 +1,19 @@
-/* include/mrsim/analyze.h: closed-form estimates of a scenario (`mrsim
+/* sim/run/analyze.h: closed-form estimates of a scenario (`mrsim
  * analyze`): when clients switch regions after a fault (DESIGN.md rules 1-3:
  * probe detection, then the residual life of every DNS cache in front of
  * them), and the composite availability of the Azure Well-Architected method
  * (REFERENCE.md §11), which assumes instant failover. What the simulation
  * gives falls below the composite figure by what real failover takes.
  * Times are in seconds; an unbounded time is INFINITY. */
-#ifndef MRSIM_ANALYZE_H
-#define MRSIM_ANALYZE_H
+#ifndef MRSIM_RUN_ANALYZE_H
+#define MRSIM_RUN_ANALYZE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "rng.h"
-#include "scenario.h"
+#include "mrsim/diag.h"
+#include "mrsim/rng.h"
+#include "config/scenario.h"
 
 /* A distribution of times, summarised. */
 typedef struct mr_an_times {

@@ -1,4 +1,4 @@
-/* include/mrsim/scenario.h: a loaded scenario (SCENARIO.md) as plain structs.
+/* sim/config/scenario.h: a loaded scenario (SCENARIO.md) as plain structs.
  * mr_scenario_load reads a YAML file, applies `extends:`/`set:` and every
  * --set, binds each section into the structs below with its defaults
  * (docs/scenario-format.md lists every key, unit, range and default, and the
@@ -17,16 +17,17 @@
  * Invariant: a scenario returned by mr_scenario_load is complete (every
  * default filled in) and consistent (every index valid, every share summing
  * to 1); nothing is half-bound. */
-#ifndef MRSIM_SCENARIO_H
-#define MRSIM_SCENARIO_H
+#ifndef MRSIM_CONFIG_SCENARIO_H
+#define MRSIM_CONFIG_SCENARIO_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "rng.h"
-#include "simtime.h"
+#include "mrsim/diag.h"
+#include "mrsim/fault.h"
+#include "mrsim/rng.h"
+#include "mrsim/simtime.h"
 
 /* An absent reference. */
 #define MR_SC_NONE ((size_t)-1)
@@ -72,28 +73,6 @@
     X(RA_GZRS, "ra_gzrs")
 #define MR_GEO_MAP(X) X(PASSIVE, "passive") X(ACTIVE, "active")
 #define MR_FAILOVER_MODE_MAP(X) X(AUTOMATIC, "automatic") X(MANUAL, "manual")
-/* Fault kinds of SCENARIO.md, with the kind of thing each one's target names. */
-#define MR_FAULT_KIND_MAP(X)                                                                       \
-    X(REGION_OUTAGE, "region_outage", REGION)                                                      \
-    X(ZONE_OUTAGE, "zone_outage", ZONE)                                                            \
-    X(CLUSTER_FAILURE, "cluster_failure", CLUSTER)                                                 \
-    X(INGRESS_FAILURE, "ingress_failure", CLUSTER)                                                 \
-    X(NETWORK_PARTITION, "network_partition", REGION)                                              \
-    X(GRAY_FAILURE, "gray_failure", CLUSTER)                                                       \
-    X(DATASTORE_FAILURE, "datastore_failure", DATASTORE)                                           \
-    X(DATASTORE_FAILOVER, "datastore_failover", DATASTORE)                                         \
-    X(REPLICATION_PARTITION, "replication_partition", DATASTORE)                                   \
-    X(DNS_MISCONFIG, "dns_misconfig", TRAFFIC)                                                     \
-    X(TRAFFIC_LAYER_OUTAGE, "traffic_layer_outage", TRAFFIC)                                       \
-    X(DEPENDENCY_OUTAGE, "dependency_outage", DEPENDENCY)
-/* The kinds of thing a fault can aim at. */
-#define MR_TARGET_KIND_MAP(X)                                                                      \
-    X(REGION, "region")                                                                            \
-    X(ZONE, "zone")                                                                                \
-    X(CLUSTER, "cluster")                                                                          \
-    X(DATASTORE, "datastore")                                                                      \
-    X(DEPENDENCY, "dependency")                                                                    \
-    X(TRAFFIC, "traffic")
 #define MR_SELECT_MAP(X) X(ONE, "one") X(ALL, "all") X(COUNT, "count") X(PERCENT, "percent")
 #define MR_TIMING_MAP(X)                                                                           \
     X(AT, "at") X(STOCHASTIC, "mtbf") X(REPEAT, "repeat") X(AFTER, "start_after")
@@ -184,17 +163,6 @@ typedef enum mr_failover_mode {
     MR_FAILOVER_MODE_MAP(X)
 #undef X
 } mr_failover_mode;
-typedef enum mr_fault_kind {
-#define X(c, s, t) MR_FAULT_##c,
-    MR_FAULT_KIND_MAP(X)
-#undef X
-        MR_FAULT_KIND_COUNT
-} mr_fault_kind;
-typedef enum mr_target_kind {
-#define X(c, s) MR_TARGET_##c,
-    MR_TARGET_KIND_MAP(X)
-#undef X
-} mr_target_kind;
 typedef enum mr_select {
 #define X(c, s) MR_SELECT_##c,
     MR_SELECT_MAP(X)
@@ -249,8 +217,6 @@ extern const char *const mr_consistency_names[];
 extern const char *const mr_redundancy_names[];
 extern const char *const mr_geo_names[];
 extern const char *const mr_failover_mode_names[];
-extern const char *const mr_fault_kind_names[];
-extern const char *const mr_target_kind_names[];
 extern const char *const mr_select_names[];
 extern const char *const mr_timing_names[];
 extern const char *const mr_failover_trigger_names[];
@@ -259,11 +225,6 @@ extern const char *const mr_failover_param_names[];
 extern const char *const mr_aks_tier_names[];
 extern const char *const mr_fd_tier_names[];
 
-/* "region_outage" for MR_FAULT_REGION_OUTAGE; "?" out of range. */
-const char *mr_fault_kind_name(mr_fault_kind kind);
-/* The kind of thing a fault of this kind aims at (MR_TARGET_REGION for a
- * region outage). */
-mr_target_kind mr_fault_kind_target(mr_fault_kind kind);
 
 /* ---- Sections ------------------------------------------------------------ */
 

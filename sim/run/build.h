@@ -1,19 +1,19 @@
-/* include/mrsim/build.h: from a loaded scenario to runs. mr_build turns a
+/* sim/run/build.h: from a loaded scenario to runs. mr_build turns a
  * scenario into the components of one replication; mr_run_scenario runs
  * every replication over threads and summarises them into an mr_result. A
  * scenario that uses a model not built yet is refused here, naming it,
  * never silently ignored. */
-#ifndef MRSIM_BUILD_H
-#define MRSIM_BUILD_H
+#ifndef MRSIM_RUN_BUILD_H
+#define MRSIM_RUN_BUILD_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "diag.h"
-#include "result.h"
-#include "scenario.h"
-#include "sim.h"
-#include "stats.h"
+#include "mrsim/diag.h"
+#include "run/result.h"
+#include "config/scenario.h"
+#include "mrsim/sim.h"
+#include "mrsim/stats.h"
 
 /* Checks that every part of the scenario has a model in this build. Returns
  * MR_OK, or MR_ESCENARIO after one located diagnostic per unsupported part. */

@@ -1,12 +1,12 @@
-/* include/mrsim/phold.h: configuration and state of the PHOLD model
- * (models/phold.c), public so the benchmark and the tests can build PHOLD
+/* models/phold.h: configuration and state of the PHOLD model
+ * (models/phold.c), shared with the benchmark and the tests can build PHOLD
  * runs and read their final state. */
-#ifndef MRSIM_PHOLD_H
-#define MRSIM_PHOLD_H
+#ifndef MRSIM_MODELS_PHOLD_H
+#define MRSIM_MODELS_PHOLD_H
 
 #include <stdint.h>
 
-#include "simtime.h"
+#include "mrsim/simtime.h"
 
 typedef struct mr_phold_cfg {
     int64_t lps;        /* LPs events are sent among */

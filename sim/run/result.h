@@ -1,16 +1,16 @@
-/* include/mrsim/result.h: the result of running a scenario: every metric
+/* sim/run/result.h: the result of running a scenario: every metric
  * of DESIGN.md summarised over replications, per-fault episodes and SLO
  * verdicts. The sinks (table, JSON) print it; the names come from one
  * X-macro list so the table, the JSON and the database cannot drift.
  * A metric that does not apply (no data store: no RPO) has n == 0 and
  * prints as null, never as a made-up zero. */
-#ifndef MRSIM_RESULT_H
-#define MRSIM_RESULT_H
+#ifndef MRSIM_RUN_RESULT_H
+#define MRSIM_RUN_RESULT_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "runner.h"
+#include "run/runner.h"
 
 /* id, name, unit for the table, description, 1 when higher is better */
 #define MR_METRIC_MAP(X)                                                                      \

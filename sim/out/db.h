@@ -1,4 +1,4 @@
-/* include/mrsim/db.h: the results database of CLI.md "Results database":
+/* sim/out/db.h: the results database of CLI.md "Results database":
  * one SQLite file, appended to by every `run`, `compare` and `sweep` given
  * --db, one transaction per replication, committed in replication order
  * whatever --jobs is. The replication hook (mr_db_rep_hook) is called from
@@ -10,14 +10,14 @@
  * Errors are MR_EIO codes with a message (mr_db_errmsg); after the first
  * failure every later replication is refused and what was committed before
  * stays intact. */
-#ifndef MRSIM_DB_H
-#define MRSIM_DB_H
+#ifndef MRSIM_OUT_DB_H
+#define MRSIM_OUT_DB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "build.h"
-#include "scenario.h"
+#include "run/build.h"
+#include "config/scenario.h"
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
 #define MR_DB_SCHEMA_VERSION 1

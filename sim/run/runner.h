@@ -1,11 +1,11 @@
-/* include/mrsim/runner.h: replications and their aggregate.
+/* sim/run/runner.h: replications and their aggregate.
  * Replications are independent runs; the runner spreads them over threads
  * and stores each one's metrics in the slot of its index, then the
  * aggregate reads the slots in index order. Since replication i always uses
  * the same seeds and the combination order is fixed, the aggregate is
  * bit-for-bit the same whatever the number of threads. */
-#ifndef MRSIM_RUNNER_H
-#define MRSIM_RUNNER_H
+#ifndef MRSIM_RUN_RUNNER_H
+#define MRSIM_RUN_RUNNER_H
 
 #include <stdatomic.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* include/mrsim/cost.h: the monthly cost of one replication (DESIGN.md
+/* sim/run/cost.h: the monthly cost of one replication (DESIGN.md
  * "Metrics", cost; REFERENCE.md §10 "How to model costs"): a pure function
  * of the scenario (prices, topology) and the replication's report (what was
  * used). Every item is a real number, 0 when nothing is billed (no data
@@ -25,12 +25,12 @@
  * Usage over the horizon (the whole of it, warm-up included: resources are
  * billed from t = 0, and the caches and clusters start in steady state, so
  * the warm-up is no transient to cut) is scaled to cost.hours_per_month. */
-#ifndef MRSIM_COST_H
-#define MRSIM_COST_H
+#ifndef MRSIM_RUN_COST_H
+#define MRSIM_RUN_COST_H
 
-#include "result.h"
-#include "scenario.h"
-#include "types.h"
+#include "run/result.h"
+#include "config/scenario.h"
+#include "mrsim/types.h"
 
 /* Fills items[MR_COST_ITEM_COUNT] (currency per month) for the replication
  * whose report is r, and returns their sum (NaN when an item is NaN). */

@@ -1,0 +1,260 @@
+/* sim/cli/common.c: what every command shares: the one table that turns
+ * library error codes into exit statuses (docs/cli.md), usage errors,
+ * option parsing, the signal handlers, the progress line, SLO status, and
+ * the results database's open, run and finish. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "mrsim/alloc.h"
+#include "mrsim/config.h"
+#include "mrsim/error.h"
+#include "run/runner.h"
+
+int mr_cli_exit_code(int rc)
+{
+    switch (rc) {
+    case MR_OK:
+        return MR_EXIT_OK;
+    case MR_ESCENARIO:
+        return MR_EXIT_SCENARIO;
+    case MR_EIO:
+        return MR_EXIT_IO;
+    case MR_EINVAL:
+        return MR_EXIT_USAGE;
+    case MR_EINTR:
+        return MR_EXIT_INTERRUPTED;
+    default:
+        return MR_EXIT_INTERNAL;
+    }
+}
+
+int mr_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("mrsim: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "\ntry 'mrsim %s --help'\n", cmd);
+    else
+        fputs("\ntry 'mrsim --help'\n", stderr);
+    return MR_EXIT_USAGE;
+}
+
+int mr_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min,
+                     uint64_t max, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (s[0] == '\0' || s[0] == '-' || s[0] == '+' || *end != '\0' || errno == ERANGE) {
+        mr_cli_usage_error(cmd, "%s expects a whole number, got '%s'", opt, s);
+        return -1;
+    }
+    if (v < min || v > max) {
+        mr_cli_usage_error(cmd, "%s must be in [%llu, %llu], got %llu", opt,
+                           (unsigned long long)min, (unsigned long long)max, v);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        mr_cli_usage_error(cmd, "option %s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* Set by SIGINT/SIGTERM; read by the runner's workers. A lock-free atomic
+ * int is safe to store from a signal handler. */
+static atomic_int interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    static const char msg[] =
+        "\nmrsim: stopping after the replications in progress (signal again to abort)\n";
+    atomic_store(&interrupted, 1);
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1); /* async-signal-safe */
+    (void)w;
+}
+
+void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications)
+{
+    memset(c, 0, sizeof *c);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    c->opts.stop = &interrupted;
+    c->opts.jobs = mr_cpu_count();
+    c->min_replications = min_replications;
+    c->sets = mr_xcalloc((size_t)argc + 1, sizeof *c->sets);
+}
+
+void mr_cli_common_fini(mr_cli_common *c)
+{
+    free(c->sets);
+    c->sets = NULL;
+}
+
+int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_common *c)
+{
+    const char *a = argv[*i], *v;
+    uint64_t x;
+    if (strcmp(a, "--json") == 0) {
+        c->json = 1;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        c->quiet = 1;
+    } else if (strcmp(a, "-n") == 0 || strcmp(a, "--replications") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) ||
+            mr_cli_parse_u64(cmd, a, v, c->min_replications, 100000000, &c->opts.replications))
+            return -1;
+    } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) ||
+            mr_cli_parse_u64(cmd, a, v, 0, UINT64_MAX, &c->opts.seed))
+            return -1;
+        c->opts.seed_set = 1;
+    } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_parse_u64(cmd, a, v, 1, 4096, &x))
+            return -1;
+        c->opts.jobs = (int)x;
+    } else if (strcmp(a, "--check-slo") == 0) {
+        c->check_slo = 1;
+    } else if (strcmp(a, "--db") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        c->db_path = v;
+    } else if (strcmp(a, "--set") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        c->sets[c->nsets++] = v;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static void progress_line(void *vctx, const mr_progress *p)
+{
+    mr_cli_progress *pr = vctx;
+    char rate[32] = "-", eta[32] = "-";
+    if (p->elapsed_s > 0)
+        snprintf(rate, sizeof rate, "%.3g", (double)p->events / p->elapsed_s);
+    if (p->done > 0 && p->done <= p->total) {
+        double left = p->elapsed_s / (double)p->done * (double)(p->total - p->done);
+        if (left < 120)
+            snprintf(eta, sizeof eta, "%.0f s", left);
+        else if (left < 7200)
+            snprintf(eta, sizeof eta, "%.0f min", left / 60);
+        else
+            snprintf(eta, sizeof eta, "%.1f h", left / 3600);
+    }
+    /* In adaptive mode total is max and the run may stop before: the ETA is
+     * then an upper bound. */
+    fprintf(stderr, "\rmrsim: %llu%s%llu replications, %s events/s, ETA %s%s   ",
+            (unsigned long long)p->done, p->adaptive ? " of at most " : "/",
+            (unsigned long long)p->total, rate, p->adaptive ? "at most " : "", eta);
+    fflush(stderr);
+    pr->shown = 1;
+}
+
+void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_progress *pr)
+{
+    pr->shown = 0;
+    if (!c->quiet && isatty(STDERR_FILENO)) {
+        opts->progress = progress_line;
+        opts->progress_ctx = pr;
+    }
+}
+
+void mr_cli_progress_end(mr_cli_progress *pr)
+{
+    if (pr->shown)
+        fputc('\n', stderr);
+    pr->shown = 0;
+}
+
+int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n)
+{
+    int missed = 0;
+    for (size_t i = 0; i < n; i++) {
+        mr_result_write_warnings(&results[i], c->check_slo, stderr);
+        missed |= mr_result_slo_missed(&results[i]);
+    }
+    return c->check_slo && missed ? MR_EXIT_SLO : MR_EXIT_OK;
+}
+
+int mr_cli_db_open(mr_cli_common *c)
+{
+    if (c->db_path == NULL)
+        return MR_OK;
+    /* Under mpirun rank 0 alone opens the file; the others send it what
+     * their replications leave (mr_cli_db_run). When rank 0 cannot open it,
+     * the others learn it at their first gather and exit with its status. */
+    if (mr_mpi_rank() > 0)
+        return MR_OK;
+    char err[600];
+    int rc = mr_db_open(c->db_path, &c->db, err, sizeof err);
+    if (rc != MR_OK)
+        fprintf(stderr, "mrsim: error: %s\n", err);
+    return rc;
+}
+
+void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
+                   const char *variant, const char *const *varied, size_t nvaried)
+{
+    if (c->db == NULL && c->db_path != NULL && mr_mpi_rank() > 0) {
+        /* The runner sends the replications to rank 0 instead of calling
+         * the hook here (run.c): it only says that there is a sink. */
+        opts->on_rep = mr_db_rep_hook;
+        opts->on_rep_ctx = NULL;
+        return;
+    }
+    if (c->db == NULL)
+        return;
+    mr_db_begin_run(c->db, sc, variant, varied, nvaried);
+    opts->on_rep = mr_db_rep_hook;
+    opts->on_rep_ctx = c->db;
+}
+
+int mr_cli_db_finish(mr_cli_common *c, int rc)
+{
+    if (rc == MR_OK && atomic_load(&interrupted))
+        rc = MR_EINTR; /* the signal came after the last replication was handed out */
+    if (c->db == NULL) {
+        if (rc == MR_EINTR)
+            fputs("mrsim: interrupted\n", stderr);
+        return rc;
+    }
+    mr_db_end_run(c->db);
+    const char *msg = mr_db_errmsg(c->db);
+    if (msg[0] != '\0') {
+        fprintf(stderr, "mrsim: error: %s\n", msg);
+        if (rc == MR_OK || rc == MR_EINTR)
+            rc = MR_EIO;
+    } else if (rc == MR_EINTR) {
+        fprintf(stderr, "mrsim: interrupted; %llu replications committed to %s\n",
+                (unsigned long long)mr_db_committed(c->db), c->db_path);
+    }
+    if (mr_db_close(c->db) != MR_OK && rc == MR_OK) {
+        fprintf(stderr, "mrsim: error: %s: cannot close the database\n", c->db_path);
+        rc = MR_EIO;
+    }
+    c->db = NULL;
+    return rc;
+}
