@@ -18,7 +18,10 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "store.h"
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "resolver.h"
+#include "traffic.h"
 
 enum { CL_ARRIVE = MR_MSG_PRIVATE, CL_RETRY };
 
@@ -38,7 +41,7 @@ static const mr_param clients_params[] = {
     MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
     /* SCENARIO.md example: 400/s; workload-specific. */
     MR_PARAM_DOUBLE(mr_clients_cfg, rate, 400, 0, 1e9, "requests per second"),
-    MR_PARAM_INT(mr_clients_cfg, profile, MR_CL_CONST, 0, 1, "0 const, 1 diurnal"),
+    MR_PARAM_INT(mr_clients_cfg, profile, MR_PROFILE_CONST, 0, 1, "0 const, 1 diurnal"),
     MR_PARAM_DOUBLE(mr_clients_cfg, peak, 1, 0, 100, "diurnal multiplier at the peak"),
     MR_PARAM_DOUBLE(mr_clients_cfg, trough, 1, 0, 100, "diurnal multiplier 12 h after"),
     MR_PARAM_DURATION(mr_clients_cfg, peak_at, 13 * MR_H, 0, MR_DAY, "time of day of the peak"),
@@ -46,7 +49,7 @@ static const mr_param clients_params[] = {
     /* SCENARIO.md example timeout 2 s; a client setting, no Azure figure. */
     MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
     MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
-    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
+    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_CACHE_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
     MR_PARAM_INT(mr_clients_cfg, pop, 0, 0, INT32_MAX, "index of the population"),
     MR_PARAM_INT(mr_clients_cfg, nuses, 0, 0, MR_MAX_USES, "data stores used"),
     MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
@@ -73,8 +76,8 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
-    st->pool = mr__world_expect(sim, self, cfg->resolver, "resolver", "resolver pool", diag);
-    mr_component *slo = mr__world_expect(sim, self, cfg->slo, "slo", "SLO collector", diag);
+    st->pool = mr_sim_link(sim, self, cfg->resolver, "resolver", "resolver pool", diag);
+    mr_component *slo = mr_sim_link(sim, self, cfg->slo, "slo", "SLO collector", diag);
     if (st->pool == NULL || slo == NULL)
         return MR_ENOCOMP;
     st->slo = slo->state;
@@ -90,17 +93,18 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     }
     int64_t tid = cfg->traffic >= 0 ? cfg->traffic : ((const mr_resolver_cfg *)st->pool->cfg)->tm;
     mr_component *t = mr_sim_component(sim, (uint32_t)tid);
-    if (t && strcmp(t->model->kind, "front_door") == 0) {
-        st->fd = t;
-        st->pops = (uint32_t)((const mr_fd_cfg *)t->cfg)->pops;
-        if (st->pops == 0)
-            st->pops = 1;
+    const mr_traffic_ops *ops = mr__traffic_ops(t);
+    if (ops && ops->route) {
+        st->proxy = t;
+        st->proxy_ops = ops;
+        st->edges = ops->edges(t);
+        st->retry_next = ops->retry_next(t);
     }
     if (cfg->res_base + st->nres > ((const mr_slo_cfg *)slo->cfg)->resolvers) {
         mr_diag_error(diag, NULL, "%s: resolvers beyond the SLO collector's count", self->name);
         return MR_ERANGE;
     }
-    if (cfg->runtime_cache != MR_RUNTIME_NONE) {
+    if (cfg->runtime_cache != MR_CACHE_NONE) {
         st->rt_answer = mr_xcalloc(st->nres, sizeof *st->rt_answer);
         st->rt_expiry = mr_xcalloc(st->nres, sizeof *st->rt_expiry);
     }
@@ -110,7 +114,7 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 /* The rate multiplier at time t (1 for a constant profile). */
 static double profile_at(const mr_clients_cfg *cfg, mr_time t)
 {
-    if (cfg->profile != MR_CL_DIURNAL)
+    if (cfg->profile != MR_PROFILE_DIURNAL)
         return 1;
     double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
     return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(2 * 3.14159265358979323846 * phase));
@@ -118,7 +122,7 @@ static double profile_at(const mr_clients_cfg *cfg, mr_time t)
 
 static double max_profile(const mr_clients_cfg *cfg)
 {
-    if (cfg->profile != MR_CL_DIURNAL)
+    if (cfg->profile != MR_PROFILE_DIURNAL)
         return 1;
     return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
 }
@@ -138,7 +142,7 @@ static void next_arrival(mr_component *self, mr_sim *sim, mr_time now)
         t += mr_time_from_s(mr_rng_exponential(st->arrivals, 1.0 / top));
         if (t > mr_sim_horizon(sim))
             return;
-        if (cfg->profile == MR_CL_CONST ||
+        if (cfg->profile == MR_PROFILE_CONST ||
             mr_rng_uniform(st->arrivals) * max_profile(cfg) < profile_at(cfg, t))
             break;
     }
@@ -210,10 +214,10 @@ static uint32_t route(mr_component *self, uint32_t i, mr_time now, uint32_t skip
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
-    if (st->fd)
-        return mr__fd_route(st->fd, i % st->pops, cfg->origin,
-                            cfg->home ? (uint32_t)cfg->home : UINT32_MAX, (uint32_t)cfg->fallback,
-                            skip, st->fate, now);
+    if (st->proxy)
+        return st->proxy_ops->route(st->proxy, i % st->edges, cfg->origin,
+                                    cfg->home ? (uint32_t)cfg->home : UINT32_MAX,
+                                    (uint32_t)cfg->fallback, skip, st->fate, now);
     return skip == UINT32_MAX ? lookup(self, i, now) : MR_NO_ANSWER;
 }
 
@@ -227,7 +231,7 @@ static int serves(mr_component *self, const mr_cluster_state *cl, mr_time now)
     mr_clients_state *st = self->state;
     if (!mr_cluster_up(cl))
         return 0;
-    if (st->fd == NULL && !mr_region_reachable(cl->region, cfg->origin))
+    if (st->proxy == NULL && !mr_region_reachable(cl->region, cfg->origin))
         return 0;
     double share = mr_cluster_request_fail_share(cl, now);
     return share <= 0 || (share < 1 && mr_rng_uniform(st->fate) >= share);
@@ -246,7 +250,7 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
     st->attempts++;
     uint32_t to = route(self, i, now, UINT32_MAX);
     mr_component *c = to < MR_BAD_ANSWER ? mr_sim_component(sim, to) : NULL;
-    if (c && st->fd && ((const mr_fd_cfg *)st->fd->cfg)->retry_next && !mr_cluster_up(c->state)) {
+    if (c && st->retry_next && !mr_cluster_up(c->state)) {
         /* Front Door retries a refused connection once, at the next origin. */
         uint32_t next = route(self, i, now, to);
         c = next < MR_BAD_ANSWER ? mr_sim_component(sim, next) : NULL;

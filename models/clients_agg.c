@@ -53,7 +53,7 @@
  *    write rates).
  * What it tells the clusters (what moves pods on their own timers): the
  * autoscaler's load is the expected attempts offered to the queue
- * (mr__agg_offered: per population, share x attempt share x expected
+ * (hub_offered: per population, share x attempt share x expected
  * attempts, integrated in advance() and projected in closed form between
  * events, the daily profile's integral included), over the scan's window,
  * where request fidelity counts the Poisson offers (whose noise delays a
@@ -131,7 +131,13 @@
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
 #include "store.h"
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "resolver.h"
+#include "traffic.h"
+
+static double hub_offered(const mr_component *hub, uint32_t ep, mr_time t);
+static int hub_rate_varies(const mr_component *hub);
 
 extern const mr_model mr_model_clients_agg;
 
@@ -194,12 +200,13 @@ typedef struct ag_engine {
     const mr_slo_cfg *slo_cfg;
     const mr_faults_cfg *faults;
     mr_component *traffic;
-    int fd, retry_next;
+    const mr_traffic_ops *ops;
+    int fd, retry_next; /* fd: the layer routes each request (a proxy: Front Door) */
     uint32_t nep;
     uint32_t clid[MR_MAX_ENDPOINTS];
     const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
     double rps[MR_MAX_ENDPOINTS]; /* per pod; capacity = serving pods x rps */
-    /* What the clusters' autoscalers read (mr__agg_offered): per population
+    /* What the clusters' autoscalers read (hub_offered): per population
      * and endpoint, the attempts offered per request issued (share x
      * attempt share x expected attempts), and the offers integrated to
      * `last`; endpoints whose column changed, and whether each was up. */
@@ -261,7 +268,7 @@ static const mr_param agg_params[] = {
     MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
     /* SCENARIO.md example: 400/s; workload-specific. */
     MR_PARAM_DOUBLE(mr_clients_cfg, rate, 400, 0, 1e9, "requests per second"),
-    MR_PARAM_INT(mr_clients_cfg, profile, MR_CL_CONST, 0, 1, "0 const, 1 diurnal"),
+    MR_PARAM_INT(mr_clients_cfg, profile, MR_PROFILE_CONST, 0, 1, "0 const, 1 diurnal"),
     MR_PARAM_DOUBLE(mr_clients_cfg, peak, 1, 0, 100, "diurnal multiplier at the peak"),
     MR_PARAM_DOUBLE(mr_clients_cfg, trough, 1, 0, 100, "diurnal multiplier 12 h after"),
     MR_PARAM_DURATION(mr_clients_cfg, peak_at, 13 * MR_H, 0, MR_DAY, "time of day of the peak"),
@@ -269,7 +276,7 @@ static const mr_param agg_params[] = {
     MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
     MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
     MR_PARAM_DOUBLE(mr_clients_cfg, read, 0.9, 0, 1, "share of reads"),
-    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_RUNTIME_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
+    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_CACHE_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
     MR_PARAM_INT(mr_clients_cfg, pop, 0, 0, INT32_MAX, "index of the population"),
     MR_PARAM_INT(mr_clients_cfg, nuses, 0, 0, MR_MAX_USES, "data stores used"),
     MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
@@ -282,7 +289,7 @@ static const double TWO_PI = 6.28318530717958647692;
 /* The rate multiplier at t, and its mean over [t0, t1) (closed form). */
 static double profile_at(const mr_clients_cfg *cfg, mr_time t)
 {
-    if (cfg->profile != MR_CL_DIURNAL)
+    if (cfg->profile != MR_PROFILE_DIURNAL)
         return 1;
     double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
     return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(TWO_PI * phase));
@@ -293,7 +300,7 @@ static double profile_at(const mr_clients_cfg *cfg, mr_time t)
 static double profile_integral(const mr_clients_cfg *cfg, mr_time t)
 {
     double ts = mr_time_to_s(t);
-    if (cfg->profile != MR_CL_DIURNAL)
+    if (cfg->profile != MR_PROFILE_DIURNAL)
         return ts;
     double amp = (cfg->peak - cfg->trough) * 0.5, day = mr_time_to_s(MR_DAY);
     double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
@@ -304,7 +311,7 @@ static double profile_integral(const mr_clients_cfg *cfg, mr_time t)
 
 static double max_profile(const mr_clients_cfg *cfg)
 {
-    if (cfg->profile != MR_CL_DIURNAL)
+    if (cfg->profile != MR_PROFILE_DIURNAL)
         return 1;
     return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
 }
@@ -326,29 +333,23 @@ static uint32_t slot_of(const ag_engine *g, uint32_t answer)
 static int read_endpoints(ag_engine *g, mr_sim *sim, const mr_component *self, mr_diag *diag)
 {
     const mr_component *t = g->traffic;
-    const int64_t *cluster;
-    int64_t n;
-    if (strcmp(t->model->kind, "traffic_manager") == 0) {
-        n = ((const mr_tm_cfg *)t->cfg)->n;
-        cluster = ((const mr_tm_cfg *)t->cfg)->cluster;
-    } else if (strcmp(t->model->kind, "dns") == 0) {
-        n = ((const mr_dns_cfg *)t->cfg)->n;
-        cluster = ((const mr_dns_cfg *)t->cfg)->cluster;
-    } else if (strcmp(t->model->kind, "front_door") == 0) {
-        const mr_fd_cfg *f = t->cfg;
-        n = f->n;
-        cluster = f->cluster;
-        g->fd = 1;
-        g->retry_next = f->retry_next != 0;
-        g->edges = f->pops > 0 ? (uint32_t)f->pops : 1;
-    } else {
+    const mr_traffic_ops *ops = mr__traffic_ops(t);
+    if (ops == NULL) {
         mr_diag_error(diag, NULL, "%s: its traffic layer %s is of no known kind", self->name,
                       t->name);
         return MR_ENOCOMP;
     }
+    const int64_t *cluster = mr__traffic_base(t)->cluster;
+    int64_t n = mr__traffic_base(t)->n;
+    g->ops = ops;
+    if (ops->route) {
+        g->fd = 1;
+        g->retry_next = ops->retry_next(t);
+        g->edges = ops->edges(t);
+    }
     g->nep = (uint32_t)n;
     for (uint32_t j = 0; j < g->nep; j++) {
-        mr_component *c = mr__world_expect(sim, self, cluster[j], "cluster", "endpoint", diag);
+        mr_component *c = mr_sim_link(sim, self, cluster[j], "cluster", "endpoint", diag);
         if (c == NULL)
             return MR_ENOCOMP;
         const mr_cluster_cfg *cc = c->cfg;
@@ -387,6 +388,8 @@ static void register_hub(ag_engine *g, mr_component *self)
     for (uint32_t j = g->nep; j-- > 0;) {
         g->clw[j]->agg_hub = self;
         g->clw[j]->agg_ep = j;
+        g->clw[j]->agg_offered = hub_offered;
+        g->clw[j]->agg_rate_varies = hub_rate_varies;
     }
 }
 
@@ -416,7 +419,7 @@ static int link_stores(ag_engine *g, mr_sim *sim, const mr_component *self, mr_d
             }
         }
         ag_pool *p = &g->pool[g->pool_of[k]];
-        mr_time hold = cfg->runtime_cache == MR_RUNTIME_NONE ? 0 : 1; /* set at start */
+        mr_time hold = cfg->runtime_cache == MR_CACHE_NONE ? 0 : 1; /* set at start */
         for (uint32_t o = 0; o < k; o++)
             if (g->pool_of[o] == g->pool_of[k] &&
                 ((const mr_clients_cfg *)g->pop[o]->cfg)->runtime_cache != cfg->runtime_cache) {
@@ -441,11 +444,15 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     ag_state *st = self->state;
     ag_engine *g = mr_xcalloc(1, sizeof *g);
     st->eng = g;
-    mr_component *slo = mr__world_expect(sim, self, cfg->slo, "slo", "SLO collector", diag);
+    mr_component *slo = mr_sim_link(sim, self, cfg->slo, "slo", "SLO collector", diag);
     if (slo == NULL)
         return MR_ENOCOMP;
     g->slo = slo->state;
     g->slo_cfg = slo->cfg;
+    int rc = MR_OK;
+    g->faults = mr__faults_link(sim, self, cfg->faults, diag, &rc);
+    if (rc != MR_OK)
+        return rc;
     if (!g->slo->agg) {
         mr_diag_error(diag, NULL, "%s: its SLO collector does not take aggregate counts",
                       self->name);
@@ -461,7 +468,7 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
             mr_diag_error(diag, NULL, "%s: more than %d populations", self->name, AG_MAX_POPS);
             return MR_ERANGE;
         }
-        mr_component *res = mr__world_expect(sim, c, pc->resolver, "resolver", "resolver pool",
+        mr_component *res = mr_sim_link(sim, c, pc->resolver, "resolver", "resolver pool",
                                              diag);
         if (res == NULL)
             return MR_ENOCOMP;
@@ -477,7 +484,7 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
             return MR_ERANGE;
         }
         p->rate += pc->rate;
-        g->diurnal |= pc->profile == MR_CL_DIURNAL;
+        g->diurnal |= pc->profile == MR_PROFILE_DIURNAL;
         g->pool_of[g->npop] = (uint32_t)(p - g->pool);
         g->pop[g->npop++] = c;
         if (g->traffic == NULL) {
@@ -489,7 +496,7 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
             }
         }
     }
-    int rc = read_endpoints(g, sim, self, diag);
+    rc = read_endpoints(g, sim, self, diag);
     if (rc != MR_OK)
         return rc;
     if (g->fd) {
@@ -618,12 +625,12 @@ static void fd_mix(ag_engine *g, uint32_t k, uint32_t e, mr_time now, ag_mix *m)
     uint32_t home = cfg->home ? (uint32_t)cfg->home : UINT32_MAX;
     uint32_t to[MR_MAX_ENDPOINTS + 1], to2[MR_MAX_ENDPOINTS + 1];
     double pr[MR_MAX_ENDPOINTS + 1], pr2[MR_MAX_ENDPOINTS + 1], acc[AG_SLOTS] = {0};
-    uint32_t n = mr__fd_route_probs(g->traffic, e, cfg->origin, home, (uint32_t)cfg->fallback,
+    uint32_t n = g->ops->route_probs(g->traffic, e, cfg->origin, home, (uint32_t)cfg->fallback,
                                     UINT32_MAX, now, to, pr);
     for (uint32_t x = 0; x < n; x++) {
         uint32_t j = slot_of(g, to[x]);
         if (j < g->nep && g->retry_next && !mr_cluster_up(g->cl[j])) {
-            uint32_t n2 = mr__fd_route_probs(g->traffic, e, cfg->origin, home,
+            uint32_t n2 = g->ops->route_probs(g->traffic, e, cfg->origin, home,
                                              (uint32_t)cfg->fallback, to[x], now, to2, pr2);
             for (uint32_t y = 0; y < n2; y++)
                 acc[slot_of(g, to2[y])] += pr[x] * pr2[y];
@@ -1226,7 +1233,7 @@ static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
     mr_time e = p->rs->expiry[i];
     if (p->slot[i] == SLOT_NONE) /* holds nothing: its next query asks */
         return now + mr_time_from_s(mr_rng_exponential(g->wait, m));
-    int extra = p->rc->npol > 0 && p->rc->pol[p->rs->policy[i]].mode == MR_RES_EXTRA;
+    int extra = p->rc->npol > 0 && p->rc->pol[p->rs->policy[i]].mode == MR_TTL_EXTRA;
     if (e < now) {
         /* Stale: its refreshes since were not simulated. */
         mr_time hold = mr__resolver_hold(p->comp, i);
@@ -1378,7 +1385,6 @@ static void agg_start(mr_component *self, mr_sim *sim)
     ag_engine *g = st->eng;
     if (g == NULL)
         return;
-    g->faults = mr__faults_of(sim);
     g->horizon = mr_sim_horizon(sim);
     g->window = g->slo->window;
     g->last = mr_sim_now(sim);
@@ -1408,11 +1414,8 @@ static void agg_start(mr_component *self, mr_sim *sim)
 /* Whether the DNS authority fails every query now. */
 static int outage_total(const ag_engine *g, mr_time now)
 {
-    const mr_traffic_faults *tf = NULL;
-    if (strcmp(g->traffic->model->kind, "traffic_manager") == 0)
-        tf = &((const mr_tm_state *)g->traffic->state)->faults;
-    else if (strcmp(g->traffic->model->kind, "dns") == 0)
-        tf = &((const mr_dns_state *)g->traffic->state)->faults;
+    /* A proxy's outage fails requests, not queries (its routes say so). */
+    const mr_traffic_faults *tf = g->fd ? NULL : &mr__traffic_head(g->traffic)->faults;
     return tf && mr__fault_set_any(&tf->outage) &&
            mr__fault_set_share(&tf->outage, NULL, now) >= 1;
 }
@@ -1478,7 +1481,7 @@ static void notify(ag_engine *g, mr_sim *sim, int woke)
     g->wchanged = 0;
 }
 
-double mr__agg_offered(const mr_component *hub, uint32_t ep, mr_time t)
+static double hub_offered(const mr_component *hub, uint32_t ep, mr_time t)
 {
     const ag_engine *g = ((const ag_state *)hub->state)->eng;
     if (g == NULL || ep >= g->nep)
@@ -1494,7 +1497,7 @@ double mr__agg_offered(const mr_component *hub, uint32_t ep, mr_time t)
     return n;
 }
 
-int mr__agg_rate_varies(const mr_component *hub)
+static int hub_rate_varies(const mr_component *hub)
 {
     const ag_engine *g = ((const ag_state *)hub->state)->eng;
     return g != NULL && g->diurnal;

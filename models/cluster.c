@@ -33,7 +33,7 @@
  *
  * Aggregate fidelity (the hub of models/clients_agg.c registered itself at
  * link, agg_hub): the load is the hub's expected offers over the scan's
- * window (mr__agg_offered), not the queue's (no request is offered to
+ * window (agg_offered), not the queue's (no request is offered to
  * it); every change of the serving pods is sent to the hub
  * (MR_MSG_CAPACITY); and a scan that changed nothing, with no pod
  * waiting, no scale-down timer running and the load reaching it, puts the
@@ -61,7 +61,7 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
-#include "world.h"
+#include "cluster.h"
 
 enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK, CL_RESUME };
 
@@ -144,15 +144,19 @@ static int cluster_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_cluster_cfg *cfg = self->cfg;
     mr_cluster_state *st = self->state;
-    mr_component *r = mr__world_expect(sim, self, cfg->region, "region", "region", diag);
+    mr_component *r = mr_sim_link(sim, self, cfg->region, "region", "region", diag);
     if (r == NULL)
         return MR_ENOCOMP;
     st->region = r->state;
+    int rc = MR_OK;
+    st->faults = mr__faults_link(sim, self, cfg->faults, diag, &rc);
+    if (rc != MR_OK)
+        return rc;
     for (int64_t i = 0; i < cfg->ndeps; i++) {
-        mr_component *d = mr__world_expect(sim, self, cfg->dep[i], "dependency", "dependency", diag);
+        mr_component *d = mr_sim_link(sim, self, cfg->dep[i], "dependency", "dependency", diag);
         if (d == NULL)
             return MR_ENOCOMP;
-        if (cfg->dep_for[i] == MR_DEP_FOR_POD_START)
+        if (cfg->dep_for[i] == MR_NEEDED_FOR_POD_START)
             st->pod[st->npod++] = d->state;
         else
             st->req[st->nreq++] = d->state;
@@ -336,7 +340,7 @@ static void schedule_tick(mr_component *self, mr_sim *sim)
         mr_sim_cancel(sim, st->agg_resume);
         st->agg_resume = (mr_handle){0};
         st->agg_since = now;
-        st->agg_seen = mr__agg_offered(st->agg_hub, st->agg_ep, now);
+        st->agg_seen = st->agg_offered(st->agg_hub, st->agg_ep, now);
         mr_sim_schedule_at(sim, mr__next_on_grid(0, SCAN, now + 1), self->id, CL_TICK, NULL, 0,
                            NULL);
         return;
@@ -386,7 +390,7 @@ static void autoscale(mr_component *self, mr_sim *sim)
     }
     double load = (double)offers * (double)st->hold / (double)SCAN; /* busy pods */
     if (st->agg_hub != NULL) /* the expected offers over the window since the last scan */
-        load = (mr__agg_offered(st->agg_hub, st->agg_ep, now) - st->agg_seen) *
+        load = (st->agg_offered(st->agg_hub, st->agg_ep, now) - st->agg_seen) *
                (double)st->hold / (double)(now - st->agg_since);
     int64_t want = want_nodes(cfg, st, load);
     int64_t have = nodes_in(st, 1), all = nodes_in(st, 0);
@@ -420,8 +424,8 @@ static int agg_would_act(const mr_component *self, mr_time t)
 {
     const mr_cluster_cfg *cfg = self->cfg;
     const mr_cluster_state *st = self->state;
-    double n = mr__agg_offered(st->agg_hub, st->agg_ep, t) -
-               mr__agg_offered(st->agg_hub, st->agg_ep, t - SCAN);
+    double n = st->agg_offered(st->agg_hub, st->agg_ep, t) -
+               st->agg_offered(st->agg_hub, st->agg_ep, t - SCAN);
     int64_t want = want_nodes(cfg, st, n * (double)st->hold / (double)SCAN);
     int64_t have = nodes_in(st, 1);
     return (want > have && nodes_in(st, 0) < cfg->max) || want < have;
@@ -437,7 +441,7 @@ static void agg_sleep(mr_component *self, mr_sim *sim)
 {
     mr_cluster_state *st = self->state;
     st->agg_asleep = 1;
-    if (!mr__agg_rate_varies(st->agg_hub))
+    if (!st->agg_rate_varies(st->agg_hub))
         return;
     mr_time now = mr_sim_now(sim), end = mr_sim_horizon(sim);
     if (end > now + AGG_LOOK)
@@ -476,9 +480,9 @@ static void agg_sleep_timer(mr_component *self, mr_sim *sim)
         due = st->last_add + AFTER_ADD;
     mr_time end = mr__next_on_grid(0, SCAN, due), t = mr__next_on_grid(0, SCAN, now + SCAN);
     int64_t have = nodes_in(st, 1);
-    double prev = mr__agg_offered(st->agg_hub, st->agg_ep, t - SCAN);
+    double prev = st->agg_offered(st->agg_hub, st->agg_ep, t - SCAN);
     for (; t < end; t += SCAN) {
-        double cur = mr__agg_offered(st->agg_hub, st->agg_ep, t);
+        double cur = st->agg_offered(st->agg_hub, st->agg_ep, t);
         if (want_nodes(cfg, st, (cur - prev) * (double)st->hold / (double)SCAN) >= have)
             break;
         prev = cur;
@@ -512,7 +516,6 @@ static void cluster_start(mr_component *self, mr_sim *sim)
         st->z[0].serving = (int32_t)cfg->pods;
         st->z[0].ready = (int32_t)cfg->nodes;
     }
-    st->faults = mr__faults_of(sim);
     bill(st, 0);
     update_capacity(st, 0);
     if (can_autoscale(cfg, st))

@@ -59,7 +59,7 @@ static const mr_param cosmos_params[] = {
     MR_PARAM_DOUBLE(mr_cosmos_cfg, zipf, 0, 0, 10, "key popularity exponent; 0 uniform"),
     MR_PARAM_DOUBLE(mr_cosmos_cfg, bytes_per_write, 2048, 0, 1e12, "replicated bytes per write"),
     MR_PARAM_DURATION(mr_cosmos_cfg, sample, MR_S, MR_MS, MR_H, "lag sampling interval"),
-    MR_PARAM_INT(mr_cosmos_cfg, mode, MR_SFO_AUTOMATIC, 0, 1, "0 service-managed, 1 manual"),
+    MR_PARAM_INT(mr_cosmos_cfg, mode, MR_FAILOVER_AUTOMATIC, 0, 1, "0 service-managed, 1 manual"),
     MR_PARAM_INT(mr_cosmos_cfg, planned_mask, 0, 0, INT64_MAX, "planned failover faults"),
     MR_PARAM_DURATION(mr_cosmos_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, not counted"),
     MR_PARAM_END,
@@ -167,7 +167,7 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
                                           loss_of(st, cfg, i, -1, now, now), now);
                     reseed(st, i, now); /* counted lost: no longer what reads lag behind */
                 }
-            } else if (!st->multi && i == st->w && cfg->mode == MR_SFO_AUTOMATIC &&
+            } else if (!st->multi && i == st->w && cfg->mode == MR_FAILOVER_AUTOMATIC &&
                        !mr_sim_pending_handle(sim, st->decision)) {
                 st->down_fault = st->last_fault;
                 mr_time d = mr_dist_sample_time(&cfg->duration, st->ops);
@@ -634,7 +634,7 @@ static int cosmos_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
     for (int i = 0; i < st->n; i++) {
-        mr_component *r = mr__world_expect(sim, self, cfg->region[i], "region", "region", diag);
+        mr_component *r = mr_sim_link(sim, self, cfg->region[i], "region", "region", diag);
         if (r == NULL)
             return MR_ENOCOMP;
         st->reg[i] = r->state;

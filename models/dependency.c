@@ -11,7 +11,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "world.h"
+#include "cluster.h"
 
 static const mr_param dep_params[] = {
     MR_PARAM_INT(mr_dep_cfg, region, -1, -1, UINT32_MAX, "component id of its region; -1: global"),
@@ -29,7 +29,7 @@ static int dep_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     mr_dep_state *st = self->state;
     if (cfg->region < 0)
         return MR_OK;
-    mr_component *r = mr__world_expect(sim, self, cfg->region, "region", "region", diag);
+    mr_component *r = mr_sim_link(sim, self, cfg->region, "region", "region", diag);
     if (r == NULL)
         return MR_ENOCOMP;
     st->region = r->state;

@@ -16,7 +16,8 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "world.h"
+#include "resolver.h"
+#include "traffic.h"
 
 static const mr_param resolver_params[] = {
     MR_PARAM_INT(mr_resolver_cfg, tm, 0, 0, UINT32_MAX, "component id of the DNS authority"),
@@ -65,15 +66,13 @@ static int resolver_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     mr_resolver_state *st = self->state;
     mr_component *t = cfg->tm >= 0 && cfg->tm <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)cfg->tm)
                                                              : NULL;
-    const char *k = t ? t->model->kind : "";
-    if (t == NULL || (strcmp(k, "traffic_manager") != 0 && strcmp(k, "front_door") != 0 &&
-                      strcmp(k, "dns") != 0)) {
+    if (mr__traffic_ops(t) == NULL) {
         mr_diag_error(diag, NULL, "%s: its authority (component %lld) is not a traffic layer",
                       self->name, (long long)cfg->tm);
         return MR_ENOCOMP;
     }
     st->tm = t;
-    if (strcmp(k, "traffic_manager") == 0 && ((const mr_tm_cfg *)t->cfg)->n < 1) {
+    if (mr__traffic_base(t)->n < 1) {
         mr_diag_error(diag, NULL, "%s: its authority %s has no endpoint to answer with",
                       self->name, t->name);
         return MR_ENOCOMP;
@@ -91,9 +90,9 @@ static mr_time effective_ttl(mr_component *self, uint32_t i)
         return ttl;
     const mr_ttl_policy *p = &cfg->pol[st->policy[i]];
     switch (p->mode) {
-    case MR_RES_FLOOR:
+    case MR_TTL_FLOOR:
         return ttl > p->min_ttl ? ttl : p->min_ttl;
-    case MR_RES_EXTRA:
+    case MR_TTL_EXTRA:
         return ttl + mr_dist_sample_time(&p->hold, self->rng);
     default:
         return ttl;
@@ -116,7 +115,7 @@ static mr_time initial_expiry(mr_component *self, uint32_t i)
 {
     const mr_resolver_cfg *cfg = self->cfg;
     const mr_resolver_state *st = self->state;
-    if (cfg->npol == 0 || cfg->pol[st->policy[i]].mode != MR_RES_EXTRA)
+    if (cfg->npol == 0 || cfg->pol[st->policy[i]].mode != MR_TTL_EXTRA)
         return (mr_time)(mr_rng_uniform(self->rng) * (double)effective_ttl(self, i));
     const mr_dist *hold = &cfg->pol[st->policy[i]].hold;
     double mean = (double)mr__traffic_ttl(st->tm) + mr_dist_mean(hold);

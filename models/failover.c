@@ -22,16 +22,17 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "world.h"
+#include "cluster.h"
+#include "failover.h"
 
 enum { FO_ACT = MR_MSG_PRIVATE, FO_FAILBACK };
 enum { NORMAL = 0, DECIDING, FAILED_OVER, FAILING_BACK };
 
 static const mr_param fo_params[] = {
-    MR_PARAM_INT(mr_failover_cfg, trigger, MR_FO_PROBES, 0, 1, "0 probes, 1 operator"),
+    MR_PARAM_INT(mr_failover_cfg, trigger, MR_TRIGGER_PROBES, 0, 2, "mr_failover_trigger"),
     MR_PARAM_INT(mr_failover_cfg, nactive, 0, 0, MR_MAX_ENDPOINTS, "active clusters watched"),
     MR_PARAM_INT(mr_failover_cfg, nactions, 0, 0, MR_MAX_ACTIONS, "actions"),
-    MR_PARAM_INT(mr_failover_cfg, failback, MR_FB_MANUAL, 0, 2, "0 manual, 1 automatic, 2 none"),
+    MR_PARAM_INT(mr_failover_cfg, failback, MR_FAILBACK_MANUAL, 0, 2, "0 manual, 1 automatic, 2 none"),
     MR_PARAM_END,
 };
 
@@ -49,7 +50,7 @@ static int fo_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     for (int64_t a = 0; a < cfg->nactions; a++) {
         int64_t t = cfg->target[a];
         if (cfg->act[a] == MR_ACT_SCALE) {
-            if (mr__world_expect(sim, self, t, "cluster", "scale target", diag) == NULL)
+            if (mr_sim_link(sim, self, t, "cluster", "scale target", diag) == NULL)
                 rc = MR_ENOCOMP;
         } else if (t < 0 || t > UINT32_MAX || mr_sim_component(sim, (uint32_t)t) == NULL) {
             mr_diag_error(diag, NULL, "%s: action %lld promotes no component", self->name,
@@ -83,7 +84,7 @@ static void failure(mr_component *self, mr_sim *sim)
         st->phase = FAILED_OVER;
     } else if (st->phase == NORMAL) {
         st->phase = DECIDING;
-        mr_time delay = cfg->trigger == MR_FO_OPERATOR
+        mr_time delay = cfg->trigger == MR_TRIGGER_OPERATOR
                             ? mr_dist_sample_time(&cfg->decision, self->rng)
                             : 0;
         mr_sim_schedule(sim, delay, self->id, FO_ACT, NULL, 0, &st->pending);
@@ -99,7 +100,7 @@ static void healthy(mr_component *self, mr_sim *sim)
     if (st->phase == DECIDING) {
         mr_sim_cancel(sim, st->pending);
         st->phase = NORMAL;
-    } else if (st->phase == FAILED_OVER && cfg->failback != MR_FB_NONE) {
+    } else if (st->phase == FAILED_OVER && cfg->failback != MR_FAILBACK_NONE) {
         st->phase = FAILING_BACK;
         mr_sim_schedule(sim, mr_dist_sample_time(&cfg->failback_delay, self->rng), self->id,
                         FO_FAILBACK, NULL, 0, &st->pending);
@@ -123,7 +124,7 @@ static void fo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     case MR_MSG_ENDPOINT_STATUS: {
         mr_msg_status m;
         memcpy(&m, ev->payload.bytes, sizeof m);
-        if (cfg->trigger != MR_FO_PROBES || m.endpoint >= MR_MAX_ENDPOINTS ||
+        if (cfg->trigger != MR_TRIGGER_PROBES || m.endpoint >= MR_MAX_ENDPOINTS ||
             !is_active(cfg, m.cluster))
             break;
         uint8_t bad = m.healthy == 0;
@@ -138,11 +139,11 @@ static void fo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         break;
     }
     case MR_MSG_FAULT_START:
-        if (cfg->trigger == MR_FO_OPERATOR && st->faults++ == 0)
+        if (cfg->trigger == MR_TRIGGER_OPERATOR && st->faults++ == 0)
             failure(self, sim);
         break;
     case MR_MSG_FAULT_END:
-        if (cfg->trigger == MR_FO_OPERATOR && st->faults > 0 && --st->faults == 0)
+        if (cfg->trigger == MR_TRIGGER_OPERATOR && st->faults > 0 && --st->faults == 0)
             healthy(self, sim);
         break;
     case FO_ACT:
@@ -152,8 +153,8 @@ static void fo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             st->first_failover = ev->time;
         run_actions(cfg, sim, 0);
         /* The primary may have healed while the decision was taken. */
-        if ((cfg->trigger == MR_FO_PROBES && st->unhealthy == 0) ||
-            (cfg->trigger == MR_FO_OPERATOR && st->faults == 0))
+        if ((cfg->trigger == MR_TRIGGER_PROBES && st->unhealthy == 0) ||
+            (cfg->trigger == MR_TRIGGER_OPERATOR && st->faults == 0))
             healthy(self, sim);
         break;
     case FO_FAILBACK:

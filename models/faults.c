@@ -17,9 +17,15 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
-#include "world.h"
+#include "fault_set.h"
+#include "mrsim/cfg/faults.h"
+#include "slo.h"
 
-extern const mr_model mr_model_faults;
+typedef struct mr_faults_state {
+    mr_slo_state *slo;
+    mr_rng *select; /* which targets a selector picks */
+    uint64_t started;
+} mr_faults_state;
 
 enum { FT_START = MR_MSG_PRIVATE, FT_END };
 
@@ -72,7 +78,7 @@ static int faults_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     const mr_faults_cfg *cfg = self->cfg;
     mr_faults_state *st = self->state;
     int rc = MR_OK;
-    mr_component *slo = mr__world_expect(sim, self, cfg->slo, "slo", "SLO collector", diag);
+    mr_component *slo = mr_sim_link(sim, self, cfg->slo, "slo", "SLO collector", diag);
     if (slo == NULL)
         rc = MR_ENOCOMP;
     else
@@ -262,63 +268,6 @@ static void faults_fini(mr_component *self)
 {
     mr_faults_state *st = self->state;
     mr_rng_free(st->select);
-}
-
-const mr_faults_cfg *mr__faults_of(const mr_sim *sim)
-{
-    const mr_component *c = mr_sim_find(sim, "faults");
-    return c && c->model == &mr_model_faults ? c->cfg : NULL;
-}
-
-void mr__fault_set_apply(mr_fault_set *fs, const mr_event *ev)
-{
-    mr_msg_fault m;
-    memcpy(&m, ev->payload.bytes, sizeof m);
-    int whole = !(m.flags & MR_FAULT_F_RAMP) && m.severity >= 1;
-    if (ev->kind == MR_MSG_FAULT_START) {
-        if (whole) {
-            fs->total++;
-        } else if (fs->npartial < MR_MAX_PARTIAL) {
-            fs->p[fs->npartial].fault = m.fault;
-            fs->p[fs->npartial].severity = m.severity;
-            fs->p[fs->npartial].start = ev->time;
-            fs->npartial++;
-        } else {
-            fs->overflow++;
-        }
-    } else if (ev->kind == MR_MSG_FAULT_END) {
-        if (whole) {
-            if (fs->total > 0)
-                fs->total--;
-            return;
-        }
-        /* The oldest partial start of this fault ends first (a fault's
-         * durations may differ, but its episodes are alike). */
-        for (int32_t i = 0; i < fs->npartial; i++)
-            if (fs->p[i].fault == m.fault) {
-                memmove(&fs->p[i], &fs->p[i + 1], (size_t)(fs->npartial - i - 1) * sizeof fs->p[0]);
-                fs->npartial--;
-                return;
-            }
-    }
-}
-
-double mr__fault_set_share(const mr_fault_set *fs, const mr_faults_cfg *faults, mr_time now)
-{
-    if (fs->total > 0)
-        return 1;
-    double pass = 1;
-    for (int32_t i = 0; i < fs->npartial; i++) {
-        double s = fs->p[i].severity;
-        const mr_fault_cfg *fc = faults ? &faults->f[fs->p[i].fault] : NULL;
-        if (fc && fc->ramp) {
-            double x = fc->ramp_over > 0 ? (double)(now - fs->p[i].start) / (double)fc->ramp_over
-                                         : 1;
-            s = fc->ramp_from + (fc->ramp_to - fc->ramp_from) * (x < 1 ? x : 1);
-        }
-        pass *= 1 - s;
-    }
-    return 1 - pass;
 }
 
 const mr_model mr_model_faults = {

@@ -10,12 +10,14 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
-#include "world.h"
+#include "cluster.h"
 
 static const mr_param region_params[] = {
     /* REFERENCE.md §9: AKS zone-redundant SLA assumes availability zones; Azure
      * regions with zones have three. */
+    MR_PARAM_INT(mr_region_cfg, index, 0, 0, MR_MAX_REGIONS - 1, "position among the regions"),
     MR_PARAM_INT(mr_region_cfg, zones, 3, 1, 3, "availability zones in the region"),
+    MR_PARAM_INT(mr_region_cfg, faults, -1, -1, UINT32_MAX, "component id of the fault injector"),
     MR_PARAM_END,
 };
 
@@ -24,10 +26,14 @@ static int region_init(mr_component *self, mr_diag *diag)
     return mr_param_check(region_params, self->cfg, self->name, diag);
 }
 
-static void region_start(mr_component *self, mr_sim *sim)
+static int region_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
+    const mr_region_cfg *cfg = self->cfg;
     mr_region_state *st = self->state;
-    st->faults = mr__faults_of(sim);
+    int rc = MR_OK;
+    st->index = (int32_t)cfg->index;
+    st->faults = mr__faults_link(sim, self, cfg->faults, diag, &rc);
+    return rc;
 }
 
 /* A network partition is delivered to both its regions (or to its one
@@ -56,7 +62,7 @@ static void region_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr__fault_count(&st->cut_clients, ev);
         return;
     }
-    int64_t other = (int64_t)self->id == fc->peer ? fc->cand[0] : fc->peer;
+    int64_t other = st->index == fc->side[1] ? fc->side[0] : fc->side[1];
     if (other >= 0 && other < MR_MAX_REGIONS)
         mr__fault_count(&st->cut[other], ev);
 }
@@ -74,7 +80,7 @@ const mr_model mr_model_region = {
     .cfg_size = sizeof(mr_region_cfg),
     .state_size = sizeof(mr_region_state),
     .init = region_init,
-    .start = region_start,
+    .link = region_link,
     .handle = region_handle,
     .report = region_report,
 };

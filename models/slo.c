@@ -26,7 +26,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "world.h"
+#include "slo.h"
 
 static const mr_param slo_params[] = {
     /* SCENARIO.md slo.window default 10 s; a definition, not an Azure figure. */

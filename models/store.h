@@ -23,7 +23,8 @@
 #include "mrsim/rng.h"
 #include "mrsim/stats.h"
 #include "mrsim/simtime.h"
-#include "world.h"
+#include "cluster.h"
+#include "mrsim/cfg/store.h"
 
 typedef struct mr_store_log {
     mr_time *t;      /* ring buffer of commit times */
@@ -272,7 +273,6 @@ void mr_cosmos_agg_enable(mr_component *self, uint32_t hub);
 #define MR_PSTORE_MAX_REPLICAS 4
 #define MR_PSTORE_COPIES (MR_PSTORE_MAX_REPLICAS + 1)
 enum { MR_PSTORE_SQL = 0, MR_PSTORE_REDIS = 1, MR_PSTORE_BLOB = 2 };
-enum { MR_SFO_AUTOMATIC = 0, MR_SFO_MANUAL = 1 };
 
 typedef struct mr_pstore_cfg {
     int64_t nregions;         /* regions of the rtt matrix */
@@ -359,7 +359,7 @@ typedef struct mr_cosmos_cfg {
     double bytes_per_write;
     mr_dist lag;
     mr_time sample;
-    int64_t mode;     /* MR_SFO_AUTOMATIC: service-managed; MANUAL */
+    int64_t mode;     /* MR_FAILOVER_AUTOMATIC: service-managed; MANUAL */
     mr_dist duration; /* service-managed failover, capped at 15 min */
     int64_t planned_mask;
     mr_time warmup;   /* the run's warm-up: reads before it are not counted */

@@ -32,7 +32,7 @@ const mr_param mr_pstore_params[] = {
     MR_PARAM_INT(mr_pstore_cfg, nreplicas, 0, 0, MR_PSTORE_MAX_REPLICAS, "geo-secondaries"),
     /* REFERENCE.md §5 "How to model Azure SQL": replication.sample default 1 s (DESIGN.md rule 4). */
     MR_PARAM_DURATION(mr_pstore_cfg, sample, MR_S, MR_MS, MR_H, "lag sampling interval"),
-    MR_PARAM_INT(mr_pstore_cfg, mode, MR_SFO_AUTOMATIC, 0, 1, "0 automatic, 1 manual"),
+    MR_PARAM_INT(mr_pstore_cfg, mode, MR_FAILOVER_AUTOMATIC, 0, 1, "0 automatic, 1 manual"),
     /* REFERENCE.md §5 Failover group grace period: 1 h. */
     MR_PARAM_DURATION(mr_pstore_cfg, grace, MR_H, 0, 10000 * MR_H, "automatic: wait"),
     /* REFERENCE.md §5 Client redirection: listener TTL 30 s (unverified). */
@@ -108,10 +108,10 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
         st->down_since = now;
         st->down_fault = st->last_fault;
         if (!st->switching && !mr_sim_pending_handle(sim, st->decision)) {
-            mr_time wait = cfg->mode == MR_SFO_AUTOMATIC && cfg->grace > 0
+            mr_time wait = cfg->mode == MR_FAILOVER_AUTOMATIC && cfg->grace > 0
                                ? cfg->grace
                                : mr_dist_sample_time(&cfg->decision, st->ops);
-            if (st->flavor == MR_PSTORE_SQL && cfg->mode == MR_SFO_AUTOMATIC &&
+            if (st->flavor == MR_PSTORE_SQL && cfg->mode == MR_FAILOVER_AUTOMATIC &&
                 wait < SQL_MIN_GRACE)
                 wait = SQL_MIN_GRACE; /* rule 5: max(1 h, grace) */
             mr_sim_schedule(sim, wait, self->id, PS_DECIDE, NULL, 0, &st->decision);
@@ -481,7 +481,7 @@ int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     mr_pstore_state *st = self->state;
     for (int c = 0; c < st->ncopies; c++) {
-        mr_component *r = mr__world_expect(sim, self, st->region[c], "region", "region", diag);
+        mr_component *r = mr_sim_link(sim, self, st->region[c], "region", "region", diag);
         if (r == NULL)
             return MR_ENOCOMP;
         st->reg[c] = r->state;

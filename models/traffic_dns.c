@@ -17,17 +17,13 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
-#include "world.h"
+#include "traffic.h"
 
 enum { DNS_EDIT = MR_MSG_PRIVATE };
 
 static const mr_param dns_params[] = {
-    MR_PARAM_INT(mr_dns_cfg, n, 1, 1, MR_MAX_ENDPOINTS, "endpoints"),
     /* REFERENCE.md §3 "TTL default": the docs' example uses 3600 s. */
     MR_PARAM_DURATION(mr_dns_cfg, ttl, MR_H, MR_S, 2147483647LL * MR_S, "record TTL"),
-    MR_PARAM_INT(mr_dns_cfg, watcher, -1, -1, UINT32_MAX, "component told of record changes"),
-    MR_PARAM_INT(mr_dns_cfg, lazy, 0, 0, 1, "1: aggregate fidelity, tell the listener"),
-    MR_PARAM_INT(mr_dns_cfg, listener, 0, 0, UINT32_MAX, "lazy: component told of every move"),
     MR_PARAM_END,
 };
 
@@ -38,8 +34,8 @@ static int dns_init(mr_component *self, mr_diag *diag)
     int rc = mr_param_check(dns_params, cfg, self->name, diag);
     if (rc != MR_OK)
         return rc;
-    for (int64_t e = 1; e < cfg->n; e++)
-        if (cfg->priority[e] < cfg->priority[st->record])
+    for (int64_t e = 1; e < cfg->base.n; e++)
+        if (cfg->base.priority[e] < cfg->base.priority[st->record])
             st->record = (int32_t)e;
     st->operator_rng = mr_rng_derive(self->rng, "operator");
     return MR_OK;
@@ -47,14 +43,7 @@ static int dns_init(mr_component *self, mr_diag *diag)
 
 static int dns_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
-    const mr_dns_cfg *cfg = self->cfg;
-    mr_dns_state *st = self->state;
-    return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher, "endpoint", diag);
-}
-
-static void dns_start(mr_component *self, mr_sim *sim)
-{
-    ((mr_dns_state *)self->state)->faults.table = mr__faults_of(sim);
+    return mr__traffic_link(sim, self, "endpoint", diag);
 }
 
 static int serves(const mr_cluster_state *c, mr_time now)
@@ -69,8 +58,8 @@ static int32_t wanted(const mr_component *self, mr_time now)
     const mr_dns_cfg *cfg = self->cfg;
     const mr_dns_state *st = self->state;
     int32_t best = -1;
-    for (int64_t e = 0; e < cfg->n; e++)
-        if (serves(st->cl[e], now) && (best < 0 || cfg->priority[e] < cfg->priority[best]))
+    for (int64_t e = 0; e < cfg->base.n; e++)
+        if (serves(st->head.cl[e], now) && (best < 0 || cfg->base.priority[e] < cfg->base.priority[best]))
             best = (int32_t)e;
     return best < 0 ? st->record : best;
 }
@@ -89,10 +78,10 @@ static void consider(mr_component *self, mr_sim *sim)
 static void tell(mr_component *self, mr_sim *sim, int32_t e, int healthy)
 {
     const mr_dns_cfg *cfg = self->cfg;
-    if (cfg->watcher < 0)
+    if (cfg->base.watcher < 0)
         return;
-    mr_msg_status s = {(uint32_t)e, (uint32_t)cfg->cluster[e], healthy};
-    mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher, MR_MSG_ENDPOINT_STATUS, &s, sizeof s, NULL);
+    mr_msg_status s = {(uint32_t)e, (uint32_t)cfg->base.cluster[e], healthy};
+    mr_sim_schedule(sim, 0, (uint32_t)cfg->base.watcher, MR_MSG_ENDPOINT_STATUS, &s, sizeof s, NULL);
 }
 
 static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
@@ -104,7 +93,7 @@ static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr_msg_fault m;
         memcpy(&m, ev->payload.bytes, sizeof m);
         if (m.kind == MR_FAULT_DNS_MISCONFIG || m.kind == MR_FAULT_TRAFFIC_LAYER_OUTAGE)
-            mr__traffic_fault(&st->faults, ev);
+            mr__traffic_fault(&st->head.faults, ev);
         consider(self, sim);
         return;
     }
@@ -120,9 +109,9 @@ static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         st->changes++;
         tell(self, sim, to, 1);
         const mr_dns_cfg *cfg = self->cfg;
-        if (cfg->lazy) {
-            mr_msg_status s = {(uint32_t)to, (uint32_t)cfg->cluster[to], 1};
-            mr_sim_schedule(sim, 0, (uint32_t)cfg->listener, MR_MSG_ENDPOINT_STATUS, &s,
+        if (cfg->base.lazy) {
+            mr_msg_status s = {(uint32_t)to, (uint32_t)cfg->base.cluster[to], 1};
+            mr_sim_schedule(sim, 0, (uint32_t)cfg->base.listener, MR_MSG_ENDPOINT_STATUS, &s,
                             sizeof s, NULL);
         }
     }
@@ -133,7 +122,7 @@ static void dns_report(const mr_component *self, mr_report *out)
 {
     const mr_dns_state *st = self->state;
     mr_report_scalar(out, self->name, "record_changes", (double)st->changes);
-    mr_report_scalar(out, self->name, "queries", (double)st->queries);
+    mr_report_scalar(out, self->name, "queries", (double)st->head.queries);
 }
 
 static const char *dns_event_name(uint32_t kind)
@@ -147,15 +136,32 @@ static void dns_fini(mr_component *self)
     mr_rng_free(st->operator_rng);
 }
 
+/* The record points at one endpoint until an operator moves it. */
+static uint32_t dns_answer(const mr_component *t, mr_rng *r, int64_t origin)
+{
+    (void)r;
+    (void)origin;
+    const mr_dns_cfg *cfg = t->cfg;
+    return (uint32_t)cfg->base.cluster[((const mr_dns_state *)t->state)->record];
+}
+
+static mr_time dns_ttl(const mr_component *t)
+{
+    return ((const mr_dns_cfg *)t->cfg)->ttl;
+}
+
+static const mr_traffic_ops dns_ops = {.answer = dns_answer, .ttl = dns_ttl};
+
 const mr_model mr_model_traffic_dns = {
     .kind = "dns",
+    .family = "traffic",
+    .ops = &dns_ops,
     .summary = "plain Azure DNS: no probes, an operator edits the record",
     .params = dns_params,
     .cfg_size = sizeof(mr_dns_cfg),
     .state_size = sizeof(mr_dns_state),
     .init = dns_init,
     .link = dns_link,
-    .start = dns_start,
     .handle = dns_handle,
     .report = dns_report,
     .event_name = dns_event_name,

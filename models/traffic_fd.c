@@ -25,7 +25,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
-#include "world.h"
+#include "traffic.h"
 
 enum { FD_PROBE = MR_MSG_PRIVATE, FD_PROBE_FAILED };
 
@@ -35,7 +35,6 @@ typedef struct probe_msg {
 } probe_msg;
 
 static const mr_param fd_params[] = {
-    MR_PARAM_INT(mr_fd_cfg, n, 1, 1, MR_MAX_ENDPOINTS, "origins"),
     /* REFERENCE.md §2 "Probe volume": the doc's example uses ~100 POPs. */
     MR_PARAM_INT(mr_fd_cfg, pops, 100, 1, 1000, "edge locations"),
     /* REFERENCE.md §2 "Probe interval default": 30 s in the conceptual doc. */
@@ -51,9 +50,6 @@ static const mr_param fd_params[] = {
     MR_PARAM_DURATION(mr_fd_cfg, additional_latency, 50 * MR_MS, 0, MR_S,
                       "latency window around the fastest origin"),
     MR_PARAM_INT(mr_fd_cfg, retry_next, 0, 0, 1, "retry a refused connection elsewhere"),
-    MR_PARAM_INT(mr_fd_cfg, watcher, -1, -1, UINT32_MAX, "component told of health changes"),
-    MR_PARAM_INT(mr_fd_cfg, lazy, 0, 0, 1, "1: aggregate fidelity, quiescent probes sleep"),
-    MR_PARAM_INT(mr_fd_cfg, listener, 0, 0, UINT32_MAX, "lazy: component told of every change"),
     MR_PARAM_END,
 };
 
@@ -76,7 +72,7 @@ static int fd_init(mr_component *self, mr_diag *diag)
     }
     if (rc != MR_OK)
         return rc;
-    size_t cells = (size_t)cfg->pops * (size_t)cfg->n;
+    size_t cells = (size_t)cfg->pops * (size_t)cfg->base.n;
     st->window = mr_xmalloc(cells * sizeof *st->window);
     st->healthy = mr_xmalloc(cells * sizeof *st->healthy);
     /* Every origin starts healthy everywhere, its window full of successes. */
@@ -84,10 +80,10 @@ static int fd_init(mr_component *self, mr_diag *diag)
         st->window[c] = full_window(cfg);
         st->healthy[c] = 1;
     }
-    for (int64_t e = 0; e < cfg->n; e++)
+    for (int64_t e = 0; e < cfg->base.n; e++)
         st->healthy_pops[e] = (int32_t)cfg->pops;
     st->probe = mr_rng_derive(self->rng, "probe");
-    if (cfg->lazy) {
+    if (cfg->base.lazy) {
         st->phase = mr_xmalloc(cells * sizeof *st->phase);
         st->sleep_next = mr_xmalloc(cells * sizeof *st->sleep_next);
         for (size_t c = 0; c < cells; c++)
@@ -98,22 +94,19 @@ static int fd_init(mr_component *self, mr_diag *diag)
 
 static int fd_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
-    const mr_fd_cfg *cfg = self->cfg;
-    mr_fd_state *st = self->state;
-    return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher, "origin", diag);
+    return mr__traffic_link(sim, self, "origin", diag);
 }
 
 static void fd_start(mr_component *self, mr_sim *sim)
 {
     const mr_fd_cfg *cfg = self->cfg;
-    ((mr_fd_state *)self->state)->faults.table = mr__faults_of(sim);
     for (int64_t p = 0; p < cfg->pops; p++)
-        for (int64_t e = 0; e < cfg->n; e++) {
+        for (int64_t e = 0; e < cfg->base.n; e++) {
             probe_msg m = {(uint32_t)p, (uint32_t)e};
             mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
             mr_fd_state *st = self->state;
             if (st->phase)
-                st->phase[(size_t)p * (size_t)cfg->n + (size_t)e] = mr_sim_now(sim) + phase;
+                st->phase[(size_t)p * (size_t)cfg->base.n + (size_t)e] = mr_sim_now(sim) + phase;
             mr_sim_schedule(sim, phase, self->id, FD_PROBE, &m, sizeof m, NULL);
         }
 }
@@ -123,7 +116,7 @@ static void wake(mr_component *self, mr_sim *sim, mr_time now)
 {
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
-    size_t cells = (size_t)cfg->pops * (size_t)cfg->n;
+    size_t cells = (size_t)cfg->pops * (size_t)cfg->base.n;
     for (size_t c = 0; c < cells && st->sleep_next; c++) {
         if (st->sleep_next[c] < 0)
             continue;
@@ -131,7 +124,7 @@ static void wake(mr_component *self, mr_sim *sim, mr_time now)
         if (next > st->sleep_next[c])
             st->probes += (uint64_t)((next - st->sleep_next[c]) / cfg->interval);
         st->sleep_next[c] = -1;
-        probe_msg m = {(uint32_t)(c / (size_t)cfg->n), (uint32_t)(c % (size_t)cfg->n)};
+        probe_msg m = {(uint32_t)(c / (size_t)cfg->base.n), (uint32_t)(c % (size_t)cfg->base.n)};
         mr_sim_schedule_at(sim, next, self->id, FD_PROBE, &m, sizeof m, NULL);
     }
 }
@@ -141,25 +134,25 @@ static void record(mr_component *self, mr_sim *sim, const probe_msg *m, int ok)
 {
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
-    size_t c = (size_t)m->pop * (size_t)cfg->n + m->origin;
+    size_t c = (size_t)m->pop * (size_t)cfg->base.n + m->origin;
     st->window[c] = ((st->window[c] << 1) | (uint32_t)ok) & full_window(cfg);
     uint8_t h = __builtin_popcount(st->window[c]) >= cfg->required;
     if (h == st->healthy[c])
         return;
     st->healthy[c] = h;
     st->changes++;
-    if (cfg->lazy) {
-        mr_msg_status s = {m->origin, (uint32_t)cfg->cluster[m->origin], h};
-        mr_sim_schedule(sim, 0, (uint32_t)cfg->listener, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,
+    if (cfg->base.lazy) {
+        mr_msg_status s = {m->origin, (uint32_t)cfg->base.cluster[m->origin], h};
+        mr_sim_schedule(sim, 0, (uint32_t)cfg->base.listener, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,
                         NULL);
     }
     int32_t before = st->healthy_pops[m->origin];
     st->healthy_pops[m->origin] += h ? 1 : -1;
     /* The failover policy hears when an origin is healthy nowhere, or
      * healthy again somewhere. */
-    if (cfg->watcher >= 0 && (before == 0) != (st->healthy_pops[m->origin] == 0)) {
-        mr_msg_status s = {m->origin, (uint32_t)cfg->cluster[m->origin], h};
-        mr_sim_schedule(sim, 0, (uint32_t)cfg->watcher, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,
+    if (cfg->base.watcher >= 0 && (before == 0) != (st->healthy_pops[m->origin] == 0)) {
+        mr_msg_status s = {m->origin, (uint32_t)cfg->base.cluster[m->origin], h};
+        mr_sim_schedule(sim, 0, (uint32_t)cfg->base.watcher, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,
                         NULL);
     }
 }
@@ -172,32 +165,32 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         wake(self, sim, ev->time);
         return;
     }
-    if (mr__traffic_fault(&st->faults, ev))
+    if (mr__traffic_fault(&st->head.faults, ev))
         return;
     probe_msg m;
     memcpy(&m, ev->payload.bytes, sizeof m);
     switch (ev->kind) {
     case FD_PROBE:
         st->probes++;
-        if (mr_cluster_probe_ok(st->cl[m.origin], ev->time,
-                                mr_cluster_probe_fail_share(st->cl[m.origin], ev->time) > 0
+        if (mr_cluster_probe_ok(st->head.cl[m.origin], ev->time,
+                                mr_cluster_probe_fail_share(st->head.cl[m.origin], ev->time) > 0
                                     ? mr_rng_uniform(st->probe)
                                     : 1)) {
             record(self, sim, &m, 1);
-            size_t c = (size_t)m.pop * (size_t)cfg->n + m.origin;
-            if (cfg->lazy && st->window[c] == full_window(cfg) &&
-                mr_cluster_quiescent(st->cl[m.origin])) {
+            size_t c = (size_t)m.pop * (size_t)cfg->base.n + m.origin;
+            if (cfg->base.lazy && st->window[c] == full_window(cfg) &&
+                mr_cluster_quiescent(st->head.cl[m.origin])) {
                 st->sleep_next[c] = ev->time + cfg->interval;
                 break;
             }
         } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, FD_PROBE_FAILED, &m, sizeof m, NULL);
-            size_t c = (size_t)m.pop * (size_t)cfg->n + m.origin;
+            size_t c = (size_t)m.pop * (size_t)cfg->base.n + m.origin;
             /* Only where a probe draws no number (no partial fault it
              * sees): a skipped probe must leave the streams as they were. */
-            if (cfg->lazy && ((st->window[c] << 1) & full_window(cfg)) == 0 &&
-                !mr_cluster_up(st->cl[m.origin]) &&
-                mr_cluster_probe_fail_share(st->cl[m.origin], ev->time) <= 0) {
+            if (cfg->base.lazy && ((st->window[c] << 1) & full_window(cfg)) == 0 &&
+                !mr_cluster_up(st->head.cl[m.origin]) &&
+                mr_cluster_probe_fail_share(st->head.cl[m.origin], ev->time) <= 0) {
                 st->sleep_next[c] = ev->time + cfg->interval;
                 break;
             }
@@ -222,10 +215,10 @@ static uint32_t fd_candidates(const mr_component *fd, uint32_t pop, int64_t orig
     const mr_fd_state *st = fd->state;
     /* Candidates: the healthy origins of the home set; failing that, of the
      * fallback set; failing that, every home origin (fail-open). */
-    const uint8_t *healthy = st->healthy + (size_t)pop * (size_t)cfg->n;
+    const uint8_t *healthy = st->healthy + (size_t)pop * (size_t)cfg->base.n;
     uint32_t up = 0, usable = 0;
-    for (int64_t e = 0; e < cfg->n; e++)
-        if ((uint32_t)cfg->cluster[e] != skip) {
+    for (int64_t e = 0; e < cfg->base.n; e++)
+        if ((uint32_t)cfg->base.cluster[e] != skip) {
             usable |= (uint32_t)1 << e;
             up |= (uint32_t)healthy[e] << e;
         }
@@ -238,27 +231,27 @@ static uint32_t fd_candidates(const mr_component *fd, uint32_t pop, int64_t orig
         return 0;
     /* Lowest priority, then within additional_latency of the fastest. */
     int64_t prio = INT64_MAX;
-    for (int64_t e = 0; e < cfg->n; e++)
-        if ((cand >> e & 1) && cfg->priority[e] < prio)
-            prio = cfg->priority[e];
+    for (int64_t e = 0; e < cfg->base.n; e++)
+        if ((cand >> e & 1) && cfg->base.priority[e] < prio)
+            prio = cfg->base.priority[e];
     int in_region = origin >= 0 && origin < MR_MAX_REGIONS;
     mr_time fastest = INT64_MAX;
-    for (int64_t e = 0; e < cfg->n; e++) {
-        if (!(cand >> e & 1) || cfg->priority[e] != prio)
+    for (int64_t e = 0; e < cfg->base.n; e++) {
+        if (!(cand >> e & 1) || cfg->base.priority[e] != prio)
             cand &= ~((uint32_t)1 << e);
-        else if ((in_region ? cfg->rtt[origin][e] : 0) < fastest)
-            fastest = in_region ? cfg->rtt[origin][e] : 0;
+        else if ((in_region ? cfg->base.rtt[origin][e] : 0) < fastest)
+            fastest = in_region ? cfg->base.rtt[origin][e] : 0;
     }
     *total = 0;
     *last = -1;
-    for (int64_t e = 0; e < cfg->n; e++) {
+    for (int64_t e = 0; e < cfg->base.n; e++) {
         if (!(cand >> e & 1))
             continue;
-        if ((in_region ? cfg->rtt[origin][e] : 0) > fastest + cfg->additional_latency) {
+        if ((in_region ? cfg->base.rtt[origin][e] : 0) > fastest + cfg->additional_latency) {
             cand &= ~((uint32_t)1 << e);
             continue;
         }
-        *total += cfg->weight[e];
+        *total += cfg->base.weight[e];
         *last = e;
     }
     return cand;
@@ -270,8 +263,8 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t h
     const mr_fd_cfg *cfg = fd->cfg;
     mr_fd_state *st = fd->state;
     st->requests++;
-    if (mr__fault_set_any(&st->faults.outage)) {
-        double share = mr__fault_set_share(&st->faults.outage, st->faults.table, now);
+    if (mr__fault_set_any(&st->head.faults.outage)) {
+        double share = mr__fault_set_share(&st->head.faults.outage, st->head.faults.table, now);
         if (share >= 1 || mr_rng_uniform(r) < share)
             return MR_NO_ANSWER;
     }
@@ -283,15 +276,15 @@ uint32_t mr__fd_route(mr_component *fd, uint32_t pop, int64_t origin, uint32_t h
     /* Then by weight, drawing only when there is a choice. */
     if (__builtin_popcount(cand) > 1 && total > 0) {
         double u = mr_rng_uniform(r) * total;
-        for (int64_t e = 0; e < cfg->n; e++) {
+        for (int64_t e = 0; e < cfg->base.n; e++) {
             if (!(cand >> e & 1))
                 continue;
-            if (u < cfg->weight[e])
-                return (uint32_t)cfg->cluster[e];
-            u -= cfg->weight[e];
+            if (u < cfg->base.weight[e])
+                return (uint32_t)cfg->base.cluster[e];
+            u -= cfg->base.weight[e];
         }
     }
-    return (uint32_t)cfg->cluster[last];
+    return (uint32_t)cfg->base.cluster[last];
 }
 
 uint32_t mr__fd_route_probs(mr_component *fd, uint32_t pop, int64_t origin, uint32_t home,
@@ -302,8 +295,8 @@ uint32_t mr__fd_route_probs(mr_component *fd, uint32_t pop, int64_t origin, uint
     mr_fd_state *st = fd->state;
     st->requests++;
     double none = 0;
-    if (mr__fault_set_any(&st->faults.outage)) {
-        none = mr__fault_set_share(&st->faults.outage, st->faults.table, now);
+    if (mr__fault_set_any(&st->head.faults.outage)) {
+        none = mr__fault_set_share(&st->head.faults.outage, st->head.faults.table, now);
         if (none >= 1) {
             to[0] = MR_NO_ANSWER;
             prob[0] = 1;
@@ -321,13 +314,13 @@ uint32_t mr__fd_route_probs(mr_component *fd, uint32_t pop, int64_t origin, uint
     if (cand == 0)
         return n;
     if (__builtin_popcount(cand) > 1 && total > 0) {
-        for (int64_t e = 0; e < cfg->n; e++)
-            if ((cand >> e & 1) && cfg->weight[e] > 0) {
-                to[n] = (uint32_t)cfg->cluster[e];
-                prob[n++] = (1 - none) * cfg->weight[e] / total;
+        for (int64_t e = 0; e < cfg->base.n; e++)
+            if ((cand >> e & 1) && cfg->base.weight[e] > 0) {
+                to[n] = (uint32_t)cfg->base.cluster[e];
+                prob[n++] = (1 - none) * cfg->base.weight[e] / total;
             }
     } else {
-        to[n] = (uint32_t)cfg->cluster[last];
+        to[n] = (uint32_t)cfg->base.cluster[last];
         prob[n++] = 1 - none;
     }
     return n;
@@ -339,7 +332,7 @@ static void fd_finish(mr_component *self, mr_sim *sim)
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
     mr_time end = mr_sim_horizon(sim);
-    size_t cells = (size_t)cfg->pops * (size_t)cfg->n;
+    size_t cells = (size_t)cfg->pops * (size_t)cfg->base.n;
     for (size_t c = 0; c < cells && st->sleep_next && end != MR_TIME_NEVER; c++) {
         if (st->sleep_next[c] >= 0 && st->sleep_next[c] <= end)
             st->probes += (uint64_t)((end - st->sleep_next[c]) / cfg->interval) + 1;
@@ -370,8 +363,42 @@ static void fd_fini(mr_component *self)
     mr_rng_free(st->probe);
 }
 
+/* The anycast address is the answer: routing is per request (route). */
+static uint32_t fd_answer(const mr_component *t, mr_rng *r, int64_t origin)
+{
+    (void)r;
+    (void)origin;
+    return t->id;
+}
+
+static mr_time fd_ttl(const mr_component *t)
+{
+    (void)t;
+    return 0;
+}
+
+static uint32_t fd_edges(const mr_component *t)
+{
+    int64_t pops = ((const mr_fd_cfg *)t->cfg)->pops;
+    return pops > 0 ? (uint32_t)pops : 1;
+}
+
+static int fd_retry_next(const mr_component *t)
+{
+    return ((const mr_fd_cfg *)t->cfg)->retry_next != 0;
+}
+
+static const mr_traffic_ops fd_ops = {.answer = fd_answer,
+                                      .ttl = fd_ttl,
+                                      .route = mr__fd_route,
+                                      .route_probs = mr__fd_route_probs,
+                                      .edges = fd_edges,
+                                      .retry_next = fd_retry_next};
+
 const mr_model mr_model_traffic_fd = {
     .kind = "front_door",
+    .family = "traffic",
+    .ops = &fd_ops,
     .summary = "Azure Front Door: per-edge probe windows, priority, latency and weight routing",
     .params = fd_params,
     .cfg_size = sizeof(mr_fd_cfg),

@@ -32,7 +32,7 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
-#include "world.h"
+#include "traffic.h"
 
 enum { TM_PROBE = MR_MSG_PRIVATE, TM_PROBE_FAILED };
 
@@ -43,8 +43,7 @@ typedef struct probe_msg {
 } probe_msg;
 
 static const mr_param tm_params[] = {
-    MR_PARAM_INT(mr_tm_cfg, n, 0, 0, MR_MAX_ENDPOINTS, "endpoints"),
-    MR_PARAM_INT(mr_tm_cfg, routing, MR_TM_PRIORITY, 0, 2, "0 priority, 1 weighted, 2 performance"),
+    MR_PARAM_INT(mr_tm_cfg, routing, MR_ROUTING_PRIORITY, 0, 2, "0 priority, 1 weighted, 2 performance"),
     /* REFERENCE.md §1 "Probing interval": 30 s (or 10 s fast probing). */
     MR_PARAM_DURATION(mr_tm_cfg, interval, 30 * MR_S, 10 * MR_S, 30 * MR_S, "probe interval"),
     /* REFERENCE.md §1 "Probe timeout": 5-10 s, default 10 s at a 30 s interval. */
@@ -56,10 +55,6 @@ static const mr_param tm_params[] = {
     /* REFERENCE.md §1 "Probe origin": several locations, count not published; 0 means 1. */
     MR_PARAM_INT(mr_tm_cfg, locations, 1, 0, MR_MAX_LOCATIONS, "probing locations"),
     MR_PARAM_INT(mr_tm_cfg, quorum, 1, 0, MR_MAX_LOCATIONS, "tripped locations for Degraded"),
-    MR_PARAM_INT(mr_tm_cfg, watcher, 0, 0, (int64_t)UINT32_MAX + 1,
-                 "component id + 1 told of status changes; 0: none"),
-    MR_PARAM_INT(mr_tm_cfg, lazy, 0, 0, 1, "1: aggregate fidelity, quiescent probes sleep"),
-    MR_PARAM_INT(mr_tm_cfg, listener, 0, 0, UINT32_MAX, "lazy: component told of changes"),
     MR_PARAM_END,
 };
 
@@ -94,19 +89,16 @@ static int tm_init(mr_component *self, mr_diag *diag)
 
 static int tm_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
-    const mr_tm_cfg *cfg = self->cfg;
-    mr_tm_state *st = self->state;
-    return mr__traffic_link(sim, self, cfg->cluster, cfg->n, st->cl, cfg->watcher - 1, "endpoint", diag);
+    return mr__traffic_link(sim, self, "endpoint", diag);
 }
 
 static void tm_start(mr_component *self, mr_sim *sim)
 {
     const mr_tm_cfg *cfg = self->cfg;
-    ((mr_tm_state *)self->state)->faults.table = mr__faults_of(sim);
     /* Location 0's phases are drawn first, endpoint by endpoint, so a
      * single location draws exactly what rule 1 describes. */
     for (int64_t l = 0; l < locations(cfg); l++)
-        for (int64_t e = 0; e < cfg->n; e++) {
+        for (int64_t e = 0; e < cfg->base.n; e++) {
             probe_msg m = {(uint32_t)e, (uint32_t)l};
             mr_time phase = (mr_time)(mr_rng_uniform(self->rng) * (double)cfg->interval);
             mr_tm_state *st = self->state;
@@ -125,15 +117,15 @@ static void set_status(const mr_tm_cfg *cfg, mr_tm_state *st, mr_sim *sim, uint3
         st->degraded[e] = (uint8_t)degraded;
         st->changed_at[e] = now;
         st->changes++;
-        if (cfg->lazy) {
-            mr_msg_status s = {e, (uint32_t)cfg->cluster[e], !degraded};
-            mr_sim_schedule(sim, 0, (uint32_t)cfg->listener, MR_MSG_ENDPOINT_STATUS, &s,
+        if (cfg->base.lazy) {
+            mr_msg_status s = {e, (uint32_t)cfg->base.cluster[e], !degraded};
+            mr_sim_schedule(sim, 0, (uint32_t)cfg->base.listener, MR_MSG_ENDPOINT_STATUS, &s,
                             sizeof s, NULL);
         }
-        if (cfg->watcher > 0) {
-            mr_msg_status m = {.endpoint = e, .cluster = (uint32_t)cfg->cluster[e],
+        if (cfg->base.watcher >= 0) {
+            mr_msg_status m = {.endpoint = e, .cluster = (uint32_t)cfg->base.cluster[e],
                                .healthy = !degraded};
-            mr_sim_schedule(sim, 0, (uint32_t)(cfg->watcher - 1), MR_MSG_ENDPOINT_STATUS, &m,
+            mr_sim_schedule(sim, 0, (uint32_t)cfg->base.watcher, MR_MSG_ENDPOINT_STATUS, &m,
                             sizeof m, NULL);
         }
     }
@@ -145,7 +137,7 @@ static void wake(mr_component *self, mr_sim *sim, mr_time now)
     const mr_tm_cfg *cfg = self->cfg;
     mr_tm_state *st = self->state;
     for (int64_t l = 0; l < locations(cfg); l++)
-        for (int64_t e = 0; e < cfg->n; e++) {
+        for (int64_t e = 0; e < cfg->base.n; e++) {
             if (st->sleep_next[l][e] < 0)
                 continue;
             mr_time next = mr__next_on_grid(st->phase[l][e], cfg->interval, now);
@@ -165,14 +157,14 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         wake(self, sim, ev->time);
         return;
     }
-    if (mr__traffic_fault(&st->faults, ev))
+    if (mr__traffic_fault(&st->head.faults, ev))
         return;
     probe_msg m;
     memcpy(&m, ev->payload.bytes, sizeof m);
     uint32_t e = m.endpoint, l = m.location;
     switch (ev->kind) {
     case TM_PROBE: {
-        const mr_cluster_state *c = st->cl[e];
+        const mr_cluster_state *c = st->head.cl[e];
         st->probes++;
         double share = mr_cluster_probe_fail_share(c, ev->time);
         if (mr_cluster_up(c) && (share <= 0 || mr_rng_uniform(st->probe) >= share)) {
@@ -180,13 +172,13 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
                 st->tripped[e]--;
             st->fails[l][e] = 0;
             set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
-            if (cfg->lazy && mr_cluster_quiescent(c)) {
+            if (cfg->base.lazy && mr_cluster_quiescent(c)) {
                 st->sleep_next[l][e] = ev->time + cfg->interval;
                 break;
             }
         } else {
             mr_sim_schedule(sim, cfg->timeout, self->id, TM_PROBE_FAILED, &m, sizeof m, NULL);
-            if (cfg->lazy && st->fails[l][e] > cfg->tolerated && !mr_cluster_up(c)) {
+            if (cfg->base.lazy && st->fails[l][e] > cfg->tolerated && !mr_cluster_up(c)) {
                 st->sleep_next[l][e] = ev->time + cfg->interval;
                 break;
             }
@@ -209,39 +201,39 @@ uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r, int64_t origin)
     const mr_tm_cfg *cfg = tm->cfg;
     const mr_tm_state *st = tm->state;
     int any_online = 0;
-    for (int64_t e = 0; e < cfg->n; e++)
+    for (int64_t e = 0; e < cfg->base.n; e++)
         any_online |= !st->degraded[e];
     /* Fail-open: with every endpoint Degraded, answer as if all were Online. */
     int64_t best = -1;
-    if (cfg->routing == MR_TM_WEIGHTED) {
+    if (cfg->routing == MR_ROUTING_WEIGHTED) {
         double total = 0;
-        for (int64_t e = 0; e < cfg->n; e++)
-            total += (!any_online || !st->degraded[e]) ? cfg->weight[e] : 0;
+        for (int64_t e = 0; e < cfg->base.n; e++)
+            total += (!any_online || !st->degraded[e]) ? cfg->base.weight[e] : 0;
         double u = mr_rng_uniform(r) * total;
-        for (int64_t e = 0; e < cfg->n && best < 0; e++) {
-            double w = (!any_online || !st->degraded[e]) ? cfg->weight[e] : 0;
-            if (w > 0 && (u < w || e == cfg->n - 1))
+        for (int64_t e = 0; e < cfg->base.n && best < 0; e++) {
+            double w = (!any_online || !st->degraded[e]) ? cfg->base.weight[e] : 0;
+            if (w > 0 && (u < w || e == cfg->base.n - 1))
                 best = e;
             u -= w;
         }
-    } else if (cfg->routing == MR_TM_PERFORMANCE && origin >= 0 && origin < MR_MAX_REGIONS) {
-        for (int64_t e = 0; e < cfg->n; e++) {
+    } else if (cfg->routing == MR_ROUTING_PERFORMANCE && origin >= 0 && origin < MR_MAX_REGIONS) {
+        for (int64_t e = 0; e < cfg->base.n; e++) {
             if (any_online && st->degraded[e])
                 continue;
-            if (best < 0 || cfg->rtt[origin][e] < cfg->rtt[origin][best])
+            if (best < 0 || cfg->base.rtt[origin][e] < cfg->base.rtt[origin][best])
                 best = e;
         }
     }
-    for (int64_t e = 0; e < cfg->n && best < 0; e++) {
+    for (int64_t e = 0; e < cfg->base.n && best < 0; e++) {
         if (any_online && st->degraded[e])
             continue;
         int64_t b = best;
-        if (b < 0 || cfg->priority[e] < cfg->priority[b])
+        if (b < 0 || cfg->base.priority[e] < cfg->base.priority[b])
             best = e;
     }
     if (best < 0) /* no endpoint at all, or weights all zero: the first */
         best = 0;
-    return (uint32_t)cfg->cluster[best];
+    return (uint32_t)cfg->base.cluster[best];
 }
 
 /* Probes asleep at the horizon would have run on their grid up to it (the
@@ -253,7 +245,7 @@ static void tm_finish(mr_component *self, mr_sim *sim)
     mr_tm_state *st = self->state;
     mr_time end = mr_sim_horizon(sim);
     for (int64_t l = 0; l < locations(cfg) && end != MR_TIME_NEVER; l++)
-        for (int64_t e = 0; e < cfg->n; e++) {
+        for (int64_t e = 0; e < cfg->base.n; e++) {
             if (st->sleep_next[l][e] >= 0 && st->sleep_next[l][e] <= end)
                 st->probes += (uint64_t)((end - st->sleep_next[l][e]) / cfg->interval) + 1;
             st->sleep_next[l][e] = -1;
@@ -264,7 +256,7 @@ static void tm_report(const mr_component *self, mr_report *out)
 {
     const mr_tm_state *st = self->state;
     mr_report_scalar(out, self->name, "status_changes", (double)st->changes);
-    mr_report_scalar(out, self->name, "queries", (double)st->queries);
+    mr_report_scalar(out, self->name, "queries", (double)st->head.queries);
     mr_report_scalar(out, self->name, "probes", (double)st->probes);
 }
 
@@ -279,8 +271,17 @@ static void tm_fini(mr_component *self)
     mr_rng_free(st->probe);
 }
 
+static mr_time tm_ttl(const mr_component *t)
+{
+    return ((const mr_tm_cfg *)t->cfg)->ttl;
+}
+
+static const mr_traffic_ops tm_ops = {.answer = mr__tm_answer, .ttl = tm_ttl};
+
 const mr_model mr_model_traffic_tm = {
     .kind = "traffic_manager",
+    .family = "traffic",
+    .ops = &tm_ops,
     .summary = "Azure Traffic Manager: probes, priority, weighted and performance DNS answers",
     .params = tm_params,
     .cfg_size = sizeof(mr_tm_cfg),

@@ -68,6 +68,18 @@ mr_component *mr_sim_find(const mr_sim *sim, const char *name)
     return NULL;
 }
 
+mr_component *mr_sim_link(const mr_sim *sim, const mr_component *self, int64_t id,
+                          const char *kind, const char *role, mr_diag *diag)
+{
+    mr_component *c = id >= 0 && id <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)id) : NULL;
+    if (c == NULL || strcmp(c->model->kind, kind) != 0) {
+        mr_diag_error(diag, NULL, "%s: its %s (component %lld) is not a %s", self->name, role,
+                      (long long)id, kind);
+        return NULL;
+    }
+    return c;
+}
+
 int mr_sim_add(mr_sim *sim, const mr_model *model, const char *name, const void *cfg,
                mr_diag *diag, mr_component **out)
 {

@@ -68,7 +68,7 @@ function allowed(l) {
 }
 '
 
-files=$(git ls-files 'include/*.h' 'include/*.in' 'sim/*.c' 'sim/*.h' 'models/*.c' 'models/*.h' \
+files=$(git ls-files --cached --others --exclude-standard 'include/*.h' 'include/*.in' 'sim/*.c' 'sim/*.h' 'models/*.c' 'models/*.h' \
     'models/*.def' 'bench/*.c' 'bench/*.h' 'tests/*.c' 'tests/*.h' 2>/dev/null || true)
 if [ -z "$files" ]; then
     files=$(find include sim models bench tests -name '*.[ch]' -o -name '*.def' -o -name '*.in' 2>/dev/null)

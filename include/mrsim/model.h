@@ -16,6 +16,12 @@ struct mr_model {
     const char *kind;       /* name used in scenario files, e.g. "cluster" */
     const char *summary;    /* one line, for --help */
     const mr_param *params; /* parameter table ending in MR_PARAM_END; may be NULL */
+    /* The family the kind belongs to when several kinds play one part
+     * ("store", "traffic"), or NULL for a kind of its own. The family's
+     * method table (ops) is what the others call: its type is the family's
+     * (models/store.h mr_store_ops, models/traffic.h mr_traffic_ops). */
+    const char *family;
+    const void *ops;
     size_t cfg_size;        /* bytes of the struct params are bound into */
     size_t state_size;      /* bytes of per-instance state, zeroed by the kernel */
     /* Own state only; may read cfg. Returns MR_OK or an error with a diagnostic. */

@@ -109,6 +109,14 @@ size_t mr_sim_component_count(const mr_sim *sim);
 mr_component *mr_sim_component(const mr_sim *sim, uint32_t id);
 mr_component *mr_sim_find(const mr_sim *sim, const char *name);
 
+/* A link a component was handed (a component id in its cfg), resolved at
+ * its link step: the component with that id if it is of model kind `kind`;
+ * otherwise NULL after a diagnostic naming self, what it asked for (`role`,
+ * e.g. "region") and what it found. Models find their neighbours only
+ * this way: the builder decides who links to whom. */
+mr_component *mr_sim_link(const mr_sim *sim, const mr_component *self, int64_t id,
+                          const char *kind, const char *role, mr_diag *diag);
+
 /* Reserves room for n pending events (an optimisation; never required). */
 void mr_sim_reserve(mr_sim *sim, size_t n);
 

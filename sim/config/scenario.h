@@ -25,6 +25,12 @@
 #include <stdint.h>
 
 #include "mrsim/diag.h"
+#include "mrsim/cfg/clients.h"
+#include "mrsim/cfg/cluster.h"
+#include "mrsim/cfg/failover.h"
+#include "mrsim/cfg/resolver.h"
+#include "mrsim/cfg/store.h"
+#include "mrsim/cfg/traffic.h"
 #include "mrsim/fault.h"
 #include "mrsim/rng.h"
 #include "mrsim/simtime.h"
@@ -49,14 +55,8 @@
     X(MONITORING, "monitoring")                                                                    \
     X(DNS, "dns")                                                                                  \
     X(OTHER, "other")
-#define MR_NEEDED_FOR_MAP(X) X(REQUESTS, "requests") X(POD_START, "pod_start")
 #define MR_TRAFFIC_KIND_MAP(X)                                                                     \
     X(TRAFFIC_MANAGER, "traffic_manager") X(FRONT_DOOR, "front_door") X(DNS, "dns")
-#define MR_ROUTING_MAP(X)                                                                          \
-    X(PRIORITY, "priority") X(WEIGHTED, "weighted") X(PERFORMANCE, "performance")
-#define MR_TTL_MODE_MAP(X) X(HONOR, "honor") X(FLOOR, "floor") X(EXTRA, "extra")
-#define MR_RUNTIME_CACHE_MAP(X) X(NONE, "none") X(JAVA, "java") X(CHROME, "chrome")
-#define MR_PROFILE_MAP(X) X(CONST, "const") X(DIURNAL, "diurnal")
 #define MR_STORE_KIND_MAP(X) X(SQL, "sql") X(COSMOS, "cosmos") X(REDIS, "redis") X(BLOB, "blob")
 #define MR_CONSISTENCY_MAP(X)                                                                      \
     X(STRONG, "strong")                                                                            \
@@ -72,13 +72,9 @@
     X(GZRS, "gzrs")                                                                                \
     X(RA_GZRS, "ra_gzrs")
 #define MR_GEO_MAP(X) X(PASSIVE, "passive") X(ACTIVE, "active")
-#define MR_FAILOVER_MODE_MAP(X) X(AUTOMATIC, "automatic") X(MANUAL, "manual")
 #define MR_SELECT_MAP(X) X(ONE, "one") X(ALL, "all") X(COUNT, "count") X(PERCENT, "percent")
 #define MR_TIMING_MAP(X)                                                                           \
     X(AT, "at") X(STOCHASTIC, "mtbf") X(REPEAT, "repeat") X(AFTER, "start_after")
-#define MR_FAILOVER_TRIGGER_MAP(X)                                                                 \
-    X(PROBES, "probes") X(DATASTORE, "datastore") X(OPERATOR, "operator")
-#define MR_FAILBACK_MAP(X) X(MANUAL, "manual") X(AUTOMATIC, "automatic") X(NONE, "none")
 #define MR_FAILOVER_PARAM_MAP(X) X(PLANNED, "planned") X(FORCED, "forced")
 #define MR_AKS_TIER_MAP(X) X(FREE, "free") X(STANDARD, "standard")
 #define MR_FD_TIER_MAP(X) X(STANDARD, "standard") X(PREMIUM, "premium")
@@ -108,36 +104,11 @@ typedef enum mr_dep_kind {
     MR_DEP_KIND_MAP(X)
 #undef X
 } mr_dep_kind;
-typedef enum mr_needed_for {
-#define X(c, s) MR_NEEDED_FOR_##c,
-    MR_NEEDED_FOR_MAP(X)
-#undef X
-} mr_needed_for;
 typedef enum mr_traffic_kind {
 #define X(c, s) MR_TRAFFIC_##c,
     MR_TRAFFIC_KIND_MAP(X)
 #undef X
 } mr_traffic_kind;
-typedef enum mr_routing {
-#define X(c, s) MR_ROUTING_##c,
-    MR_ROUTING_MAP(X)
-#undef X
-} mr_routing;
-typedef enum mr_ttl_mode {
-#define X(c, s) MR_TTL_##c,
-    MR_TTL_MODE_MAP(X)
-#undef X
-} mr_ttl_mode;
-typedef enum mr_runtime_cache {
-#define X(c, s) MR_CACHE_##c,
-    MR_RUNTIME_CACHE_MAP(X)
-#undef X
-} mr_runtime_cache;
-typedef enum mr_profile_kind {
-#define X(c, s) MR_PROFILE_##c,
-    MR_PROFILE_MAP(X)
-#undef X
-} mr_profile_kind;
 typedef enum mr_store_kind {
 #define X(c, s) MR_STORE_##c,
     MR_STORE_KIND_MAP(X)
@@ -158,11 +129,6 @@ typedef enum mr_geo {
     MR_GEO_MAP(X)
 #undef X
 } mr_geo;
-typedef enum mr_failover_mode {
-#define X(c, s) MR_FAILOVER_##c,
-    MR_FAILOVER_MODE_MAP(X)
-#undef X
-} mr_failover_mode;
 typedef enum mr_select {
 #define X(c, s) MR_SELECT_##c,
     MR_SELECT_MAP(X)
@@ -173,16 +139,6 @@ typedef enum mr_timing {
     MR_TIMING_MAP(X)
 #undef X
 } mr_timing;
-typedef enum mr_failover_trigger {
-#define X(c, s) MR_TRIGGER_##c,
-    MR_FAILOVER_TRIGGER_MAP(X)
-#undef X
-} mr_failover_trigger;
-typedef enum mr_failback_mode {
-#define X(c, s) MR_FAILBACK_##c,
-    MR_FAILBACK_MAP(X)
-#undef X
-} mr_failback_mode;
 typedef enum mr_failover_param {
 #define X(c, s) MR_FAILOVER_PARAM_##c,
     MR_FAILOVER_PARAM_MAP(X)
@@ -202,25 +158,25 @@ typedef enum mr_fd_tier {
 /* The names of each enumeration, indexed by its value and ended by NULL
  * ("front_door" is mr_traffic_kind_names[MR_TRAFFIC_FRONT_DOOR]). */
 extern const char *const mr_fidelity_names[];
-extern const char *const mr_role_names[];
-extern const char *const mr_standby_names[];
-extern const char *const mr_ingress_names[];
-extern const char *const mr_dep_kind_names[];
 extern const char *const mr_needed_for_names[];
-extern const char *const mr_traffic_kind_names[];
 extern const char *const mr_routing_names[];
 extern const char *const mr_ttl_mode_names[];
 extern const char *const mr_runtime_cache_names[];
 extern const char *const mr_profile_names[];
+extern const char *const mr_failover_trigger_names[];
+extern const char *const mr_failback_names[];
+extern const char *const mr_failover_mode_names[];
+extern const char *const mr_role_names[];
+extern const char *const mr_standby_names[];
+extern const char *const mr_ingress_names[];
+extern const char *const mr_dep_kind_names[];
+extern const char *const mr_traffic_kind_names[];
 extern const char *const mr_store_kind_names[];
 extern const char *const mr_consistency_names[];
 extern const char *const mr_redundancy_names[];
 extern const char *const mr_geo_names[];
-extern const char *const mr_failover_mode_names[];
 extern const char *const mr_select_names[];
 extern const char *const mr_timing_names[];
-extern const char *const mr_failover_trigger_names[];
-extern const char *const mr_failback_names[];
 extern const char *const mr_failover_param_names[];
 extern const char *const mr_aks_tier_names[];
 extern const char *const mr_fd_tier_names[];

@@ -11,8 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mrsim/cfg/clients.h"
+#include "mrsim/cfg/cluster.h"
+#include "mrsim/cfg/failover.h"
+#include "mrsim/cfg/faults.h"
+#include "mrsim/cfg/region.h"
+#include "mrsim/cfg/resolver.h"
+#include "mrsim/cfg/slo.h"
 #include "store.h"
-#include "world.h"
+#include "traffic.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 
@@ -467,6 +474,12 @@ static void fault_cfg(const mr_scenario *sc, const mr_sc_fault *f, const layout 
     fc->pick = (int64_t)target_pick(&f->target, n);
     fc->zone = f->target.kind == MR_TARGET_ZONE ? f->target.zone : 0;
     fc->peer = -1;
+    fc->side[0] = fc->side[1] = -1;
+    if (f->kind == MR_FAULT_NETWORK_PARTITION) {
+        /* The regions on either side, by index (-1: the clients). */
+        fc->side[0] = n > 0 ? (int64_t)idx[0] : -1;
+        fc->side[1] = f->peer != MR_SC_NONE ? (int64_t)f->peer : -1;
+    }
     if (f->kind == MR_FAULT_NETWORK_PARTITION && f->peer != MR_SC_NONE) {
         /* Both sides of a partition between regions count it. */
         fc->peer = (int64_t)f->peer;
@@ -556,8 +569,8 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
                             .bytes_per_write = sc->cost.bytes_per_write,
                             .lag = d->lag,
                             .sample = d->lag_sample,
-                            .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_SFO_MANUAL
-                                                                           : MR_SFO_AUTOMATIC,
+                            .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_FAILOVER_MANUAL
+                                                                           : MR_FAILOVER_AUTOMATIC,
                             .duration = d->failover.duration,
                             .planned_mask = planned,
                             .warmup = sc->run.warmup};
@@ -574,8 +587,8 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
                          .nreplicas = (int64_t)d->nreplicas,
                          .lag = d->lag,
                          .sample = d->lag_sample,
-                         .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_SFO_MANUAL
-                                                                        : MR_SFO_AUTOMATIC,
+                         .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_FAILOVER_MANUAL
+                                                                        : MR_FAILOVER_AUTOMATIC,
                          /* Rule 5 for SQL; a Microsoft-managed blob failover has no
                           * published delay, so it takes the decision distribution. */
                          .grace = d->kind == MR_STORE_SQL ? d->failover.grace : 0,
@@ -598,22 +611,28 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag
     return add(sim, kinds[d->kind], name, &cfg, diag);
 }
 
-/* Every traffic kind's view of its endpoints: cluster component ids,
- * priorities and, where the kind has them (weight, rtt not NULL), weights
- * and the round trip from each region to each endpoint's region. */
-static void endpoints(const mr_scenario *sc, const layout *l, int64_t *cluster, int64_t *priority,
-                      double *weight, mr_time (*rtt)[MR_MAX_ENDPOINTS])
+/* What every traffic kind is handed: its endpoints (cluster component
+ * ids, priorities, weights, the round trip from each region to each
+ * endpoint's region) and its links. */
+static mr_traffic_base traffic_base(const mr_scenario *sc, const layout *l)
 {
     const mr_sc_traffic *t = &sc->traffic;
+    mr_traffic_base b = {.n = (int64_t)t->nendpoints,
+                         .watcher = sc->failover.present && sc->failover.trigger == MR_TRIGGER_PROBES
+                                        ? (int64_t)l->failover
+                                        : -1,
+                         .faults = l->faults,
+                         .lazy = aggregate(sc),
+                         .listener = l->clients0};
     for (size_t e = 0; e < t->nendpoints; e++) {
         const mr_sc_endpoint *ep = &t->endpoints[e];
-        cluster[e] = l->cluster0 + (int64_t)ep->cluster;
-        priority[e] = ep->priority;
-        if (weight)
-            weight[e] = ep->weight;
-        for (size_t r = 0; rtt && r < sc->nregions; r++)
-            rtt[r][e] = sc->rtt[r * sc->nregions + sc->clusters[ep->cluster].region];
+        b.cluster[e] = l->cluster0 + (int64_t)ep->cluster;
+        b.priority[e] = ep->priority;
+        b.weight[e] = ep->weight;
+        for (size_t r = 0; r < sc->nregions; r++)
+            b.rtt[r][e] = sc->rtt[r * sc->nregions + sc->clusters[ep->cluster].region];
     }
+    return b;
 }
 
 /* The traffic layer, of the scenario's kind, as component "traffic". The
@@ -621,48 +640,31 @@ static void endpoints(const mr_scenario *sc, const layout *l, int64_t *cluster, 
 static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_diag *diag)
 {
     const mr_sc_traffic *t = &sc->traffic;
-    int64_t watcher = sc->failover.present && sc->failover.trigger == MR_TRIGGER_PROBES
-                          ? (int64_t)l->failover
-                          : -1;
     if (t->kind == MR_TRAFFIC_FRONT_DOOR) {
-        mr_fd_cfg cfg = {.n = (int64_t)t->nendpoints,
+        mr_fd_cfg cfg = {.base = traffic_base(sc, l),
                          .pops = t->pops,
                          .interval = t->probe.interval,
                          .timeout = t->probe.timeout,
                          .sample_size = t->probe.sample_size,
                          .required = t->probe.successful_samples_required,
                          .additional_latency = t->additional_latency,
-                         .retry_next = t->retry_next_origin,
-                         .watcher = watcher,
-                         .lazy = aggregate(sc),
-                         .listener = l->clients0};
-        endpoints(sc, l, cfg.cluster, cfg.priority, cfg.weight, cfg.rtt);
+                         .retry_next = t->retry_next_origin};
         return add(sim, "front_door", "traffic", &cfg, diag);
     }
     if (t->kind == MR_TRAFFIC_DNS) {
-        mr_dns_cfg cfg = {.n = (int64_t)t->nendpoints,
+        mr_dns_cfg cfg = {.base = traffic_base(sc, l),
                           .ttl = t->ttl,
-                          .operator_delay = t->operator_delay,
-                          .watcher = watcher,
-                          .lazy = aggregate(sc),
-                          .listener = l->clients0};
-        endpoints(sc, l, cfg.cluster, cfg.priority, NULL, NULL);
+                          .operator_delay = t->operator_delay};
         return add(sim, "dns", "traffic", &cfg, diag);
     }
-    mr_tm_cfg cfg = {.n = (int64_t)t->nendpoints,
-                     .routing = t->routing == MR_ROUTING_WEIGHTED      ? MR_TM_WEIGHTED
-                                : t->routing == MR_ROUTING_PERFORMANCE ? MR_TM_PERFORMANCE
-                                                                       : MR_TM_PRIORITY,
+    mr_tm_cfg cfg = {.base = traffic_base(sc, l),
+                     .routing = t->routing,
                      .interval = t->probe.interval,
                      .timeout = t->probe.timeout,
                      .tolerated = t->probe.tolerated_failures,
                      .ttl = t->ttl,
                      .locations = t->probe.locations,
-                     .quorum = t->probe.quorum,
-                     .watcher = watcher + 1, /* its watcher is id + 1, 0 none */
-                     .lazy = aggregate(sc),
-                     .listener = l->clients0};
-    endpoints(sc, l, cfg.cluster, cfg.priority, cfg.weight, cfg.rtt);
+                     .quorum = t->probe.quorum};
     return add(sim, "traffic_manager", "traffic", &cfg, diag);
 }
 
@@ -677,7 +679,9 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
 
     char name[160];
     for (size_t i = 0; i < sc->nregions && rc == MR_OK; i++) {
-        mr_region_cfg cfg = {.zones = sc->regions[i].zones > 0 ? sc->regions[i].zones : 1};
+        mr_region_cfg cfg = {.index = (int64_t)i,
+                             .zones = sc->regions[i].zones > 0 ? sc->regions[i].zones : 1,
+                             .faults = l.faults};
         snprintf(name, sizeof name, "regions/%s", sc->regions[i].name);
         rc = add(sim, "region", name, &cfg, diag);
     }
@@ -685,6 +689,7 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
         const mr_sc_cluster *c = &sc->clusters[i];
         int64_t size = standby_size(c);
         mr_cluster_cfg cfg = {.region = (int64_t)c->region,
+                              .faults = l.faults,
                               .nodes = size,
                               .per_node = c->pods.per_node,
                               /* A hot standby is kept at full size; a warm or
@@ -706,8 +711,8 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                 continue;
             cfg.dep[cfg.ndeps] = l.dep0 + (int64_t)d;
             cfg.dep_for[cfg.ndeps] = sc->dependencies[d].needed_for == MR_NEEDED_FOR_POD_START
-                                         ? MR_DEP_FOR_POD_START
-                                         : MR_DEP_FOR_REQUESTS;
+                                         ? MR_NEEDED_FOR_POD_START
+                                         : MR_NEEDED_FOR_REQUESTS;
             cfg.ndeps++;
         }
         snprintf(name, sizeof name, "clusters/%s", c->name);
@@ -729,9 +734,9 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
         for (size_t p = 0; p < r->npolicies; p++) {
             const mr_sc_ttl_policy *sp = &r->policies[p];
             cfg.pol[p] = (mr_ttl_policy){.share = sp->share,
-                                         .mode = sp->mode == MR_TTL_FLOOR   ? MR_RES_FLOOR
-                                                 : sp->mode == MR_TTL_EXTRA ? MR_RES_EXTRA
-                                                                            : MR_RES_HONOR,
+                                         .mode = sp->mode == MR_TTL_FLOOR   ? MR_TTL_FLOOR
+                                                 : sp->mode == MR_TTL_EXTRA ? MR_TTL_EXTRA
+                                                                            : MR_TTL_HONOR,
                                          .min_ttl = sp->min_ttl,
                                          .hold = sp->hold};
         }
@@ -758,10 +763,11 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                               .traffic = l.tm,
                               .origin = (int64_t)c->origin,
                               .slo = l.slo,
+                              .faults = l.faults,
                               .res_base = base,
                               .rate = c->rate,
-                              .profile = c->profile.kind == MR_PROFILE_DIURNAL ? MR_CL_DIURNAL
-                                                                               : MR_CL_CONST,
+                              .profile = c->profile.kind == MR_PROFILE_DIURNAL ? MR_PROFILE_DIURNAL
+                                                                               : MR_PROFILE_CONST,
                               .peak = c->profile.peak,
                               .trough = c->profile.trough,
                               .peak_at = c->profile.peak_at,
@@ -769,9 +775,9 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                               .timeout = c->timeout,
                               .attempts = c->retry.attempts,
                               .backoff = c->retry.backoff,
-                              .runtime_cache = c->runtime_cache == MR_CACHE_JAVA     ? MR_RUNTIME_JAVA
-                                               : c->runtime_cache == MR_CACHE_CHROME ? MR_RUNTIME_CHROME
-                                                                                     : MR_RUNTIME_NONE};
+                              .runtime_cache = c->runtime_cache == MR_CACHE_JAVA     ? MR_CACHE_JAVA
+                                               : c->runtime_cache == MR_CACHE_CHROME ? MR_CACHE_CHROME
+                                                                                     : MR_CACHE_NONE};
         for (size_t r = 0; r < sc->nregions; r++)
             cfg.rtt[r] = sc->rtt[c->origin * sc->nregions + r];
         cfg.pop = (int64_t)i;
@@ -812,13 +818,13 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
     }
     if (sc->failover.present && rc == MR_OK) {
         const mr_sc_failover *fo = &sc->failover;
-        mr_failover_cfg cfg = {.trigger = fo->trigger == MR_TRIGGER_OPERATOR ? MR_FO_OPERATOR
-                                                                             : MR_FO_PROBES,
+        mr_failover_cfg cfg = {.trigger = fo->trigger == MR_TRIGGER_OPERATOR ? MR_TRIGGER_OPERATOR
+                                                                             : MR_TRIGGER_PROBES,
                                .decision = fo->decision,
                                .nactions = (int64_t)fo->nactions,
-                               .failback = fo->failback == MR_FAILBACK_AUTOMATIC ? MR_FB_AUTOMATIC
-                                           : fo->failback == MR_FAILBACK_NONE    ? MR_FB_NONE
-                                                                                 : MR_FB_MANUAL,
+                               .failback = fo->failback == MR_FAILBACK_AUTOMATIC ? MR_FAILBACK_AUTOMATIC
+                                           : fo->failback == MR_FAILBACK_NONE    ? MR_FAILBACK_NONE
+                                                                                 : MR_FAILBACK_MANUAL,
                                .failback_delay = fo->failback == MR_FAILBACK_AUTOMATIC
                                                      ? fo->failback_delay
                                                      : fo->failback_decision};

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "slo.h"
 #include "store.h"
-#include "world.h"
 #include "mrsim/alloc.h"
 #include "run/build.h"
 #include "run/cost.h"

@@ -11,7 +11,13 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "fault_set.h"
+#include "resolver.h"
+#include "slo.h"
+#include "traffic.h"
+#include "mrsim/cfg/failover.h"
 #include "mrsim/report.h"
 #include "config/scenario.h"
 #include "scenario_run.h"

@@ -6,7 +6,13 @@
  * E[H] = m e^{s^2/2}, E[H^2] = m^2 e^{2 s^2}. */
 #include <math.h>
 
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "fault_set.h"
+#include "resolver.h"
+#include "slo.h"
+#include "traffic.h"
+#include "mrsim/cfg/failover.h"
 #include "config/scenario.h"
 #include "scenario_run.h"
 

@@ -5,7 +5,13 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "fault_set.h"
+#include "resolver.h"
+#include "slo.h"
+#include "traffic.h"
+#include "mrsim/cfg/failover.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 

@@ -8,7 +8,13 @@
 #include <math.h>
 #include <string.h>
 
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "fault_set.h"
+#include "resolver.h"
+#include "slo.h"
+#include "traffic.h"
+#include "mrsim/cfg/failover.h"
 #include "mrsim/error.h"
 
 enum { WEU, NEU, AKS_WEU, AKS_NEU, TM, SLO, RES, CLIENTS, FAULTS };
@@ -57,16 +63,19 @@ static mr_sim *world(const world_opts *o, uint64_t rep, mr_time horizon)
 {
     mr_sim *sim = mr_sim_new(3, rep);
     mr_sim_set_horizon(sim, horizon);
-    mr_region_cfg region = {.zones = 3};
+    mr_region_cfg region = {.index = 0, .zones = 3, .faults = FAULTS};
     add(sim, "region", "weu", &region);
+    region.index = 1;
     add(sim, "region", "neu", &region);
-    mr_cluster_cfg cl = {.region = WEU, .pods = 50, .rps_per_pod = 40, .ingress_latency = MR_MS};
+    mr_cluster_cfg cl = {.region = WEU, .faults = FAULTS, .pods = 50, .rps_per_pod = 40,
+                         .ingress_latency = MR_MS};
     mr_dist_const(&cl.service_time, 10e6);
     add(sim, "cluster", "aks-weu", &cl);
     cl.region = NEU;
     add(sim, "cluster", "aks-neu", &cl);
-    mr_tm_cfg tm = {.n = 2, .cluster = {AKS_WEU, AKS_NEU}, .priority = {1, 2}, .weight = {1, 1},
-                    .routing = MR_TM_PRIORITY, .interval = o->interval, .timeout = o->timeout,
+    mr_tm_cfg tm = {.base = {.n = 2, .cluster = {AKS_WEU, AKS_NEU}, .priority = {1, 2},
+                             .weight = {1, 1}, .watcher = -1, .faults = FAULTS},
+                    .routing = MR_ROUTING_PRIORITY, .interval = o->interval, .timeout = o->timeout,
                     .tolerated = o->tolerated, .ttl = o->ttl};
     add(sim, "traffic_manager", "tm", &tm);
     mr_slo_cfg slo = {.window = 5 * MR_S, .horizon = horizon, .stable_for = 60 * MR_S,
@@ -75,7 +84,7 @@ static mr_sim *world(const world_opts *o, uint64_t rep, mr_time horizon)
     mr_resolver_cfg res = {.tm = TM, .count = 4, .npol = o->npol};
     memcpy(res.pol, o->pol, sizeof o->pol);
     add(sim, "resolver", "isp", &res);
-    mr_clients_cfg cli = {.resolver = RES, .slo = SLO, .rate = o->rate, .timeout = 2 * MR_S,
+    mr_clients_cfg cli = {.resolver = RES, .slo = SLO, .faults = FAULTS, .rate = o->rate, .timeout = 2 * MR_S,
                           .attempts = o->attempts, .rtt = {MR_MS, 10 * MR_MS},
                           .runtime_cache = o->runtime_cache, .profile = o->profile,
                           .peak = o->peak, .trough = o->trough, .peak_at = 13 * MR_H};
@@ -171,8 +180,8 @@ Test(resolver, expiry_and_refresh_under_each_policy)
 {
     world_opts o = defaults();
     o.npol = 2;
-    o.pol[0] = (mr_ttl_policy){.share = 0.5, .mode = MR_RES_HONOR};
-    o.pol[1] = (mr_ttl_policy){.share = 0.5, .mode = MR_RES_FLOOR, .min_ttl = 300 * MR_S};
+    o.pol[0] = (mr_ttl_policy){.share = 0.5, .mode = MR_TTL_HONOR};
+    o.pol[1] = (mr_ttl_policy){.share = 0.5, .mode = MR_TTL_FLOOR, .min_ttl = 300 * MR_S};
     mr_sim *sim = world(&o, 0, 60 * MR_S);
     mr_component *pool = mr_sim_component(sim, RES);
     const mr_resolver_state *st = pool->state;
@@ -192,7 +201,7 @@ Test(resolver, expiry_and_refresh_under_each_policy)
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 
     o.npol = 1;
-    o.pol[0] = (mr_ttl_policy){.share = 1, .mode = MR_RES_EXTRA};
+    o.pol[0] = (mr_ttl_policy){.share = 1, .mode = MR_TTL_EXTRA};
     mr_dist_const(&o.pol[0].hold, (double)(100 * MR_S));
     sim = world(&o, 0, 60 * MR_S);
     pool = mr_sim_component(sim, RES);
@@ -270,9 +279,9 @@ Test(clients, runtime_caches_hold_answers_as_java_and_chrome_do, .timeout = 120)
 {
     /* 160 samples of U[0, h): standard error h / sqrt(12 x 160) = 0.023 h;
      * allowed 0.1 h (4 standard errors, and the ~10 ms request gap). */
-    double none = runtime_residual(MR_RUNTIME_NONE);
-    double java = runtime_residual(MR_RUNTIME_JAVA);
-    double chrome = runtime_residual(MR_RUNTIME_CHROME);
+    double none = runtime_residual(MR_CACHE_NONE);
+    double java = runtime_residual(MR_CACHE_JAVA);
+    double chrome = runtime_residual(MR_CACHE_CHROME);
     cr_assert(none >= 0 && none < 0.2, "no runtime cache: %.3f s", none);
     cr_assert(fabs(java - 15) < 3, "Java holds 30 s whatever the TTL: mean %.2f s", java);
     cr_assert(fabs(chrome - 30) < 6, "Chrome holds at least 60 s: mean %.2f s", chrome);
@@ -286,7 +295,7 @@ Test(clients, a_diurnal_profile_shapes_the_arrivals, .timeout = 120)
     world_opts o = defaults();
     o.fault_at = 10 * MR_DAY;
     o.rate = 2;
-    o.profile = MR_CL_DIURNAL;
+    o.profile = MR_PROFILE_DIURNAL;
     o.peak = 1.8;
     o.trough = 0.2;
     mr_sim *sim = world(&o, 0, MR_DAY);
@@ -313,7 +322,7 @@ Test(clients, a_diurnal_profile_shapes_the_arrivals, .timeout = 120)
 Test(resolver, refuses_an_authority_without_endpoints)
 {
     mr_sim *sim = mr_sim_new(1, 0);
-    mr_tm_cfg tm = {.n = 0, .interval = 30 * MR_S, .timeout = 10 * MR_S, .tolerated = 3,
+    mr_tm_cfg tm = {.base = {.n = 0, .watcher = -1, .faults = -1}, .interval = 30 * MR_S, .timeout = 10 * MR_S, .tolerated = 3,
                     .ttl = 30 * MR_S};
     add(sim, "traffic_manager", "tm", &tm);
     mr_resolver_cfg res = {.tm = 0, .count = 4};
@@ -362,19 +371,23 @@ Test(front_door, route_probabilities_are_what_the_draws_follow)
 {
     mr_sim *sim = mr_sim_new(3, 0);
     mr_sim_set_horizon(sim, MR_H);
-    mr_region_cfg region = {.zones = 3};
+    mr_region_cfg region = {.index = 0, .zones = 3, .faults = -1};
     add(sim, "region", "weu", &region);
+    region.index = 1;
     add(sim, "region", "neu", &region);
-    mr_cluster_cfg cl = {.region = WEU, .pods = 50, .rps_per_pod = 40, .ingress_latency = MR_MS};
+    mr_cluster_cfg cl = {.region = WEU, .faults = -1, .pods = 50, .rps_per_pod = 40,
+                         .ingress_latency = MR_MS};
     mr_dist_const(&cl.service_time, 10e6);
     add(sim, "cluster", "aks-weu", &cl);
     cl.region = NEU;
     add(sim, "cluster", "aks-neu", &cl);
     add(sim, "cluster", "aks-neu2", &cl);
-    mr_fd_cfg f = {.n = 3, .cluster = {2, 3, 4}, .priority = {1, 1, 2}, .weight = {1, 3, 5},
+    mr_fd_cfg f = {.base = {.n = 3, .cluster = {2, 3, 4}, .priority = {1, 1, 2}, .weight = {1, 3, 5},
+                            .watcher = -1, .faults = -1,
+                            .rtt = {{5 * MR_MS, 20 * MR_MS, 20 * MR_MS},
+                                    {100 * MR_MS, 5 * MR_MS, 5 * MR_MS}}},
                    .pops = 2, .interval = 30 * MR_S, .timeout = 10 * MR_S, .sample_size = 4,
-                   .required = 3, .additional_latency = 50 * MR_MS, .watcher = -1,
-                   .rtt = {{5 * MR_MS, 20 * MR_MS, 20 * MR_MS}, {100 * MR_MS, 5 * MR_MS, 5 * MR_MS}}};
+                   .required = 3, .additional_latency = 50 * MR_MS};
     add(sim, "front_door", "fd", &f);
     cr_assert_eq(mr_sim_start(sim, NULL), MR_OK);
     mr_component *fd = mr_sim_component(sim, 5);

@@ -41,7 +41,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "fault_set.h"
+#include "resolver.h"
+#include "slo.h"
+#include "traffic.h"
+#include "mrsim/cfg/failover.h"
 #include "mrsim/report.h"
 #include "scenario_run.h"
 

@@ -25,7 +25,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "failover.h"
+#include "fault_set.h"
+#include "resolver.h"
+#include "slo.h"
+#include "traffic.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"

@@ -32,7 +32,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "world.h"
+#include "clients.h"
+#include "cluster.h"
+#include "fault_set.h"
+#include "resolver.h"
+#include "slo.h"
+#include "traffic.h"
+#include "mrsim/cfg/failover.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 
@@ -55,29 +61,31 @@ static mr_sim *build(uint64_t rep, mr_time floor_ttl, mr_time horizon)
 {
     mr_sim *sim = mr_sim_new(7, rep);
     mr_sim_set_horizon(sim, horizon);
-    mr_region_cfg region = {.zones = 3};
+    mr_region_cfg region = {.index = 0, .zones = 3, .faults = ID_FAULTS};
     add(sim, "region", "westeurope", &region, ID_WEU);
+    region.index = 1;
     add(sim, "region", "northeurope", &region, ID_NEU);
-    mr_cluster_cfg cl = {.region = ID_WEU, .pods = 200, .rps_per_pod = 40,
+    mr_cluster_cfg cl = {.region = ID_WEU, .faults = ID_FAULTS, .pods = 200, .rps_per_pod = 40,
                          .ingress_latency = 2 * MR_MS};
     mr_dist_lognormal(&cl.service_time, 25e6, 0.5);
     add(sim, "cluster", "aks-weu", &cl, ID_AKS_WEU);
     cl.region = ID_NEU;
     add(sim, "cluster", "aks-neu", &cl, ID_AKS_NEU);
-    mr_tm_cfg tm = {.n = 2, .cluster = {ID_AKS_WEU, ID_AKS_NEU}, .priority = {1, 2},
-                    .weight = {1, 1}, .routing = MR_TM_PRIORITY, .interval = 30 * MR_S,
+    mr_tm_cfg tm = {.base = {.n = 2, .cluster = {ID_AKS_WEU, ID_AKS_NEU}, .priority = {1, 2},
+                             .weight = {1, 1}, .watcher = -1, .faults = ID_FAULTS},
+                    .routing = MR_ROUTING_PRIORITY, .interval = 30 * MR_S,
                     .timeout = 10 * MR_S, .tolerated = 3, .ttl = 30 * MR_S};
     add(sim, "traffic_manager", "tm", &tm, ID_TM);
     mr_resolver_cfg res = {.tm = ID_TM, .count = RESOLVERS, .npol = 0};
     if (floor_ttl > 0) {
         res.npol = 1;
-        res.pol[0] = (mr_ttl_policy){.share = 1, .mode = MR_RES_FLOOR, .min_ttl = floor_ttl};
+        res.pol[0] = (mr_ttl_policy){.share = 1, .mode = MR_TTL_FLOOR, .min_ttl = floor_ttl};
     }
     add(sim, "resolver", "isp", &res, ID_RES);
     mr_slo_cfg slo = {.window = 10 * MR_S, .warmup = 60 * MR_S, .horizon = horizon,
                       .stable_for = 60 * MR_S, .success_target = 0.99, .resolvers = RESOLVERS};
     add(sim, "slo", "slo", &slo, ID_SLO);
-    mr_clients_cfg cli = {.resolver = ID_RES, .slo = ID_SLO, .rate = 2000, .read = 0.9,
+    mr_clients_cfg cli = {.resolver = ID_RES, .slo = ID_SLO, .faults = ID_FAULTS, .rate = 2000, .read = 0.9,
                           .timeout = 2 * MR_S, .attempts = 1, .rtt = {5 * MR_MS, 20 * MR_MS}};
     mr_dist_const(&cli.backoff, 0);
     add(sim, "clients", "users", &cli, ID_CLIENTS);

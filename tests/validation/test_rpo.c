@@ -25,6 +25,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "slo.h"
 #include "store.h"
 
 enum { N = 20000 };

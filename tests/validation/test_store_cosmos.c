@@ -19,6 +19,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
+#include "slo.h"
 #include "store.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
@@ -59,8 +60,9 @@ static mr_sim *build(const mr_cosmos_cfg *co, uint64_t rep, mr_time horizon, mr_
 {
     mr_sim *sim = mr_sim_new(13, rep);
     mr_sim_set_horizon(sim, horizon);
-    mr_region_cfg region = {.zones = 3};
+    mr_region_cfg region = {.index = 0, .zones = 3, .faults = ID_FAULTS};
     add(sim, "region", "regions/westeurope", &region, ID_WEU);
+    region.index = 1;
     add(sim, "region", "regions/northeurope", &region, ID_NEU);
     mr_slo_cfg slo = {.window = 10 * MR_S, .horizon = horizon, .stable_for = 60 * MR_S,
                       .success_target = 0.99, .resolvers = 1};
@@ -145,7 +147,7 @@ Test(store_cosmos, manual_failover_cannot_happen_during_the_outage)
 {
     mr_cosmos_cfg co;
     base(&co, MR_CONSISTENCY_SESSION, 0, MR_S);
-    co.mode = MR_SFO_MANUAL;
+    co.mode = MR_FAILOVER_MANUAL;
     mr_sim *sim = build(&co, 0, 2 * MR_H, 600 * MR_S);
     cr_assert_eq(access_at(sim, 700 * MR_S, ID_NEU, 0, 1, NULL), MR_ACCESS_FAIL);
     cr_assert_eq(access_at(sim, 710 * MR_S, ID_NEU, 0, 0, NULL), MR_ACCESS_OK,

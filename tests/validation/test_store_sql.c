@@ -13,6 +13,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
+#include "slo.h"
 #include "store.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
@@ -68,8 +69,9 @@ static mr_sim *build(const setup *s, uint64_t rep, mr_time horizon)
 {
     mr_sim *sim = mr_sim_new(11, rep);
     mr_sim_set_horizon(sim, horizon);
-    mr_region_cfg region = {.zones = 3};
+    mr_region_cfg region = {.index = 0, .zones = 3, .faults = ID_FAULTS};
     add(sim, "region", "regions/westeurope", &region, ID_WEU);
+    region.index = 1;
     add(sim, "region", "regions/northeurope", &region, ID_NEU);
     mr_slo_cfg slo = {.window = 10 * MR_S, .horizon = horizon, .stable_for = 60 * MR_S,
                       .success_target = 0.99, .resolvers = 1};
@@ -172,7 +174,7 @@ Test(store_sql, manual_failover_after_the_decision_and_clients_follow_the_listen
     for (uint64_t rep = 0; rep < 5; rep++) {
         setup s;
         base(&s, MR_S);
-        s.sql.mode = MR_SFO_MANUAL;
+        s.sql.mode = MR_FAILOVER_MANUAL;
         mr_time f = 600 * MR_S + 5 * MR_MS;
         fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
         mr_sim *sim = build(&s, rep, 3 * MR_H);
@@ -297,11 +299,11 @@ Test(store_redis, the_store_of_record_takes_the_misses_while_the_cold_cache_warm
      * minute): the binomial standard error is under 0.0065; allowed 4. */
     setup s;
     base(&s, MR_S);
-    s.sql.mode = MR_SFO_MANUAL;
+    s.sql.mode = MR_FAILOVER_MANUAL;
     mr_dist_const(&s.sql.decision, (double)(10 * MR_H)); /* the database stays put */
     s.cache = 1;
     s.redis = s.sql;
-    s.redis.mode = MR_SFO_MANUAL;
+    s.redis.mode = MR_FAILOVER_MANUAL;
     s.redis.readable[0] = 0;
     s.redis.hit_ratio = 0.8;
     s.redis.warm_up = 10 * MR_MIN;
@@ -354,6 +356,8 @@ Test(store_sql, a_network_partition_between_the_regions_cuts_replication_too)
     s.f[0].cand[1] = ID_NEU;
     s.f[0].pick = 2;
     s.f[0].peer = ID_NEU;
+    s.f[0].side[0] = 0; /* the regions' indices */
+    s.f[0].side[1] = 1;
     fault(&s, MR_FAULT_DATASTORE_FAILOVER, ID_SQL, cut + 60 * MR_S, 0);
     s.f[1].peer = -1;
     mr_sim *sim = build(&s, 0, MR_H);
@@ -377,7 +381,7 @@ Test(store_blob, ra_grs_reads_stale_from_the_secondary_until_the_customer_fails_
         base(&s, 3 * MR_MIN);
         s.kind = "blob";
         s.sql.readable[0] = ra;
-        s.sql.mode = MR_SFO_MANUAL;
+        s.sql.mode = MR_FAILOVER_MANUAL;
         s.sql.route_ttl = 0;
         mr_dist_const(&s.sql.decision, (double)(10 * MR_MIN));
         mr_dist_const(&s.sql.duration, (double)(60 * MR_MIN));

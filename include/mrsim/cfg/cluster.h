@@ -1,0 +1,50 @@
+/* include/mrsim/cfg/cluster.h: the configuration of an AKS
+ * cluster (models/cluster.c) and of a shared dependency (models/dependency.c)
+ * as the builder hands them: sizes, timings, and the component ids of the
+ * region and the dependencies it links to. */
+#ifndef MRSIM_CFG_CLUSTER_H
+#define MRSIM_CFG_CLUSTER_H
+
+#include <stdint.h>
+
+#include "mrsim/cfg/region.h"
+#include "mrsim/rng.h"
+#include "mrsim/simtime.h"
+
+#define MR_NEEDED_FOR_MAP(X) X(REQUESTS, "requests") X(POD_START, "pod_start")
+
+typedef enum mr_needed_for {
+#define X(c, s) MR_NEEDED_FOR_##c,
+    MR_NEEDED_FOR_MAP(X)
+#undef X
+} mr_needed_for;
+
+#define MR_MAX_DEPS 8 /* shared dependencies one cluster relies on */
+
+typedef struct mr_dep_cfg {
+    int64_t region; /* component id of its region; -1: global */
+} mr_dep_cfg;
+
+
+typedef struct mr_cluster_cfg {
+    int64_t region;            /* component id of its region */
+    int64_t faults;            /* component id of the fault injector (ramps); -1: none */
+    int64_t nodes;             /* nodes at the start (hot: count; warm: min; cold: 0) */
+    int64_t pods;              /* per_node == 0 only: a fixed pool of serving pods */
+    int64_t per_node;          /* pods per node; 0: the fixed pool, no autoscaler */
+    int64_t min, max;          /* autoscaler floor and ceiling, in nodes */
+    double target_utilization; /* offered load / capacity the autoscaler aims at */
+    mr_dist startup;           /* pod start-up (image pull included) */
+    mr_dist provision;         /* node provisioning */
+    int64_t nzones;            /* zones the nodes are spread over; 0 or 1: one */
+    int64_t zone[MR_MAX_ZONES]; /* their 1-based numbers in the region (0: no zones) */
+    int64_t ndeps;
+    int64_t dep[MR_MAX_DEPS];     /* component ids of the dependencies it uses */
+    int64_t dep_for[MR_MAX_DEPS]; /* mr_needed_for */
+    double rps_per_pod;        /* a pod's throughput: each request holds it 1/rps */
+    mr_dist service_time;      /* the latency a request spends in service */
+    mr_time ingress_latency;   /* added by the regional ingress */
+} mr_cluster_cfg;
+
+
+#endif

@@ -1,0 +1,49 @@
+/* models/clients.h: private to models/: the state of a
+ * client population at request fidelity, and the runtime caches' rule both
+ * fidelities read. */
+#ifndef MRSIM_MODELS_CLIENTS_H
+#define MRSIM_MODELS_CLIENTS_H
+
+#include <stdint.h>
+
+#include "mrsim/sim.h"
+#include "mrsim/cfg/clients.h"
+#include "mrsim/model.h"
+#include "mrsim/rng.h"
+#include "slo.h"
+#include "traffic.h"
+
+/* How long a client runtime's cache keeps an answer whose TTL is ttl
+ * (both fidelities read it). REFERENCE.md §4: Java caches positive
+ * answers 30 s regardless of the TTL; Chromium keeps the record TTL with a
+ * 60 s floor. */
+static inline mr_time mr_runtime_hold(int64_t runtime_cache, mr_time ttl)
+{
+    if (runtime_cache == MR_CACHE_JAVA)
+        return 30 * MR_S;
+    return ttl > 60 * MR_S ? ttl : 60 * MR_S;
+}
+
+typedef struct mr_clients_state {
+    mr_component *pool;
+    mr_slo_state *slo;
+    mr_rng *arrivals, *pick, *service, *retry; /* one stream per purpose */
+    mr_rng *mix;                 /* read or write, for the stores */
+    mr_component *store[MR_MAX_USES];
+    mr_rng *fate;         /* partial failures, Front Door's weighted choice */
+    /* The traffic layer when it is a proxy in the request path that routes
+     * each request itself (Front Door), else NULL; its ops, entry points,
+     * and whether it retries a refused connection at the next endpoint. */
+    mr_component *proxy;
+    const mr_traffic_ops *proxy_ops;
+    uint32_t edges;
+    int retry_next;
+    uint32_t *rt_answer;  /* runtime cache per resolver: answer and expiry */
+    mr_time *rt_expiry;
+    uint32_t nres;
+    uint64_t requests, attempts, failures;
+    uint64_t measured, succeeded; /* requests after the warm-up, and their successes */
+} mr_clients_state;
+
+
+#endif

@@ -1,0 +1,72 @@
+/* models/fault_set.c: the faults in force at one target (fault_set.h):
+ * applying starts and ends, and the share of requests they fail now. */
+#include <string.h>
+
+#include "fault_set.h"
+#include "mrsim/error.h"
+#include "mrsim/sim.h"
+
+const mr_faults_cfg *mr__faults_link(mr_sim *sim, const mr_component *self, int64_t id,
+                                     mr_diag *diag, int *rc)
+{
+    if (id < 0)
+        return NULL;
+    const mr_component *c = mr_sim_link(sim, self, id, "faults", "fault injector", diag);
+    if (c == NULL) {
+        *rc = MR_ENOCOMP;
+        return NULL;
+    }
+    return c->cfg;
+}
+
+void mr__fault_set_apply(mr_fault_set *fs, const mr_event *ev)
+{
+    mr_msg_fault m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    int whole = !(m.flags & MR_FAULT_F_RAMP) && m.severity >= 1;
+    if (ev->kind == MR_MSG_FAULT_START) {
+        if (whole) {
+            fs->total++;
+        } else if (fs->npartial < MR_MAX_PARTIAL) {
+            fs->p[fs->npartial].fault = m.fault;
+            fs->p[fs->npartial].severity = m.severity;
+            fs->p[fs->npartial].start = ev->time;
+            fs->npartial++;
+        } else {
+            fs->overflow++;
+        }
+    } else if (ev->kind == MR_MSG_FAULT_END) {
+        if (whole) {
+            if (fs->total > 0)
+                fs->total--;
+            return;
+        }
+        /* The oldest partial start of this fault ends first (a fault's
+         * durations may differ, but its episodes are alike). */
+        for (int32_t i = 0; i < fs->npartial; i++)
+            if (fs->p[i].fault == m.fault) {
+                memmove(&fs->p[i], &fs->p[i + 1], (size_t)(fs->npartial - i - 1) * sizeof fs->p[0]);
+                fs->npartial--;
+                return;
+            }
+    }
+}
+
+double mr__fault_set_share(const mr_fault_set *fs, const mr_faults_cfg *faults, mr_time now)
+{
+    if (fs->total > 0)
+        return 1;
+    double pass = 1;
+    for (int32_t i = 0; i < fs->npartial; i++) {
+        double s = fs->p[i].severity;
+        const mr_fault_cfg *fc = faults ? &faults->f[fs->p[i].fault] : NULL;
+        if (fc && fc->ramp) {
+            double x = fc->ramp_over > 0 ? (double)(now - fs->p[i].start) / (double)fc->ramp_over
+                                         : 1;
+            s = fc->ramp_from + (fc->ramp_to - fc->ramp_from) * (x < 1 ? x : 1);
+        }
+        pass *= 1 - s;
+    }
+    return 1 - pass;
+}
+

@@ -1,0 +1,28 @@
+/* models/resolver.h: private to models/: resolver pools
+ * (rule 3 of docs/model.md): each resolver's cached answer and when it
+ * expires. */
+#ifndef MRSIM_MODELS_RESOLVER_H
+#define MRSIM_MODELS_RESOLVER_H
+
+#include <stdint.h>
+
+#include "mrsim/sim.h"
+#include "mrsim/cfg/resolver.h"
+#include "mrsim/model.h"
+
+typedef struct mr_resolver_state {
+    uint32_t *answer;  /* cached cluster id per resolver */
+    mr_time *expiry;   /* when it must ask again */
+    uint8_t *policy;   /* index into cfg->pol */
+    const mr_component *tm;
+    uint64_t refreshes;
+} mr_resolver_state;
+
+/* The answer resolver i gives at time now, asking the authority first if
+ * its entry has expired (rule 3). */
+uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now);
+/* How long resolver i keeps an answer fetched now (draws an extra hold). */
+mr_time mr__resolver_hold(mr_component *pool, uint32_t i);
+
+
+#endif
