@@ -16,7 +16,6 @@ static int blob_init(mr_component *self, mr_diag *diag)
 const mr_model mr_model_blob = {
     .kind = "blob",
     .summary = "Blob Storage GRS / RA-GRS: last-sync lag, customer-managed failover, stale secondary reads",
-    .params = mr_pstore_params,
     .cfg_size = sizeof(mr_pstore_cfg),
     .state_size = sizeof(mr_pstore_state),
     .init = blob_init,

@@ -32,37 +32,10 @@ typedef struct retry_msg {
 } retry_msg;
 _Static_assert(sizeof(retry_msg) <= MR_PAYLOAD_SIZE, "retry payload too large");
 
-static const mr_param clients_params[] = {
-    MR_PARAM_INT(mr_clients_cfg, resolver, 0, 0, UINT32_MAX, "component id of the resolvers"),
-    MR_PARAM_INT(mr_clients_cfg, traffic, -1, -1, UINT32_MAX,
-                 "component id of the traffic layer; -1: the resolvers' authority"),
-    MR_PARAM_INT(mr_clients_cfg, origin, -1, -1, MR_MAX_REGIONS - 1, "region the clients are near"),
-    MR_PARAM_INT(mr_clients_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
-    MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
-    /* SCENARIO.md example: 400/s; workload-specific. */
-    MR_PARAM_DOUBLE(mr_clients_cfg, rate, 400, 0, 1e9, "requests per second"),
-    MR_PARAM_INT(mr_clients_cfg, profile, MR_PROFILE_CONST, 0, 1, "0 const, 1 diurnal"),
-    MR_PARAM_DOUBLE(mr_clients_cfg, peak, 1, 0, 100, "diurnal multiplier at the peak"),
-    MR_PARAM_DOUBLE(mr_clients_cfg, trough, 1, 0, 100, "diurnal multiplier 12 h after"),
-    MR_PARAM_DURATION(mr_clients_cfg, peak_at, 13 * MR_H, 0, MR_DAY, "time of day of the peak"),
-    MR_PARAM_DOUBLE(mr_clients_cfg, read, 0.9, 0, 1, "share of reads"),
-    /* SCENARIO.md example timeout 2 s; a client setting, no Azure figure. */
-    MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
-    MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
-    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_CACHE_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
-    MR_PARAM_INT(mr_clients_cfg, pop, 0, 0, INT32_MAX, "index of the population"),
-    MR_PARAM_INT(mr_clients_cfg, nuses, 0, 0, MR_MAX_USES, "data stores used"),
-    MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
-    MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
-    MR_PARAM_END,
-};
-
 static int clients_init(mr_component *self, mr_diag *diag)
 {
+    (void)diag;
     mr_clients_state *st = self->state;
-    int rc = mr_param_check(clients_params, self->cfg, self->name, diag);
-    if (rc != MR_OK)
-        return rc;
     st->arrivals = mr_rng_derive(self->rng, "arrivals");
     st->pick = mr_rng_derive(self->rng, "pick");
     st->service = mr_rng_derive(self->rng, "service");
@@ -346,7 +319,6 @@ static void clients_fini(mr_component *self)
 const mr_model mr_model_clients = {
     .kind = "clients",
     .summary = "client population: Poisson arrivals, resolvers, retries, runtime caches",
-    .params = clients_params,
     .cfg_size = sizeof(mr_clients_cfg),
     .state_size = sizeof(mr_clients_state),
     .init = clients_init,

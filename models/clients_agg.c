@@ -259,31 +259,6 @@ typedef struct ag_state {
     double requests, measured, succeeded;
 } ag_state;
 
-static const mr_param agg_params[] = {
-    MR_PARAM_INT(mr_clients_cfg, resolver, 0, 0, UINT32_MAX, "component id of the resolvers"),
-    MR_PARAM_INT(mr_clients_cfg, traffic, -1, -1, UINT32_MAX,
-                 "component id of the traffic layer; -1: the resolvers' authority"),
-    MR_PARAM_INT(mr_clients_cfg, origin, -1, -1, MR_MAX_REGIONS - 1, "region the clients are near"),
-    MR_PARAM_INT(mr_clients_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
-    MR_PARAM_INT(mr_clients_cfg, res_base, 0, 0, INT32_MAX, "global index of the first resolver"),
-    /* SCENARIO.md example: 400/s; workload-specific. */
-    MR_PARAM_DOUBLE(mr_clients_cfg, rate, 400, 0, 1e9, "requests per second"),
-    MR_PARAM_INT(mr_clients_cfg, profile, MR_PROFILE_CONST, 0, 1, "0 const, 1 diurnal"),
-    MR_PARAM_DOUBLE(mr_clients_cfg, peak, 1, 0, 100, "diurnal multiplier at the peak"),
-    MR_PARAM_DOUBLE(mr_clients_cfg, trough, 1, 0, 100, "diurnal multiplier 12 h after"),
-    MR_PARAM_DURATION(mr_clients_cfg, peak_at, 13 * MR_H, 0, MR_DAY, "time of day of the peak"),
-    /* SCENARIO.md example timeout 2 s; a client setting, no Azure figure. */
-    MR_PARAM_DURATION(mr_clients_cfg, timeout, 2 * MR_S, MR_MS, MR_H, "client timeout"),
-    MR_PARAM_INT(mr_clients_cfg, attempts, 1, 1, 100, "attempts in all, the first included"),
-    MR_PARAM_DOUBLE(mr_clients_cfg, read, 0.9, 0, 1, "share of reads"),
-    MR_PARAM_INT(mr_clients_cfg, runtime_cache, MR_CACHE_NONE, 0, 2, "0 none, 1 java, 2 chrome"),
-    MR_PARAM_INT(mr_clients_cfg, pop, 0, 0, INT32_MAX, "index of the population"),
-    MR_PARAM_INT(mr_clients_cfg, nuses, 0, 0, MR_MAX_USES, "data stores used"),
-    MR_PARAM_INT(mr_clients_cfg, home, 0, 0, UINT32_MAX, "Front Door origins of the home stamp (bits)"),
-    MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
-    MR_PARAM_END,
-};
-
 static const double TWO_PI = 6.28318530717958647692;
 
 /* The rate multiplier at t, and its mean over [t0, t1) (closed form). */
@@ -314,11 +289,6 @@ static double max_profile(const mr_clients_cfg *cfg)
     if (cfg->profile != MR_PROFILE_DIURNAL)
         return 1;
     return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
-}
-
-static int agg_init(mr_component *self, mr_diag *diag)
-{
-    return mr_param_check(agg_params, self->cfg, self->name, diag);
 }
 
 static uint32_t slot_of(const ag_engine *g, uint32_t answer)
@@ -1618,10 +1588,8 @@ static void agg_fini(mr_component *self)
 const mr_model mr_model_clients_agg = {
     .kind = "clients_agg",
     .summary = "client populations at aggregate fidelity: rates, resolver switches, windows",
-    .params = agg_params,
     .cfg_size = sizeof(mr_clients_cfg),
     .state_size = sizeof(ag_state),
-    .init = agg_init,
     .link = agg_link,
     .start = agg_start,
     .handle = agg_handle,

@@ -84,29 +84,6 @@ typedef struct pod_msg {
     uint32_t epoch;
 } pod_msg;
 
-static const mr_param cluster_params[] = {
-    MR_PARAM_INT(mr_cluster_cfg, region, 0, 0, UINT32_MAX, "component id of the region"),
-    /* SCENARIO.md example: 6 nodes; no Azure figure. */
-    MR_PARAM_INT(mr_cluster_cfg, nodes, 6, 0, 100000, "nodes at the start"),
-    /* SCENARIO.md example: 6 nodes x 4 pods per node = 24 pods; no Azure figure. */
-    MR_PARAM_INT(mr_cluster_cfg, pods, 24, 0, 1000000, "fixed pool of serving pods (per_node 0)"),
-    /* SCENARIO.md example: 4 pods per node; 0 keeps a fixed pool of `pods`. */
-    MR_PARAM_INT(mr_cluster_cfg, per_node, 0, 0, 250, "pods per node; 0: fixed pool"),
-    MR_PARAM_INT(mr_cluster_cfg, min, 0, 0, 100000, "autoscaler floor, nodes"),
-    MR_PARAM_INT(mr_cluster_cfg, max, 0, 0, 100000, "autoscaler ceiling, nodes"),
-    /* SCENARIO.md example: target utilization 0.7 (ours). */
-    MR_PARAM_DOUBLE(mr_cluster_cfg, target_utilization, 0.7, 0, 1,
-                    "autoscaler target (> 0 with per_node)"),
-    MR_PARAM_INT(mr_cluster_cfg, nzones, 1, 0, MR_MAX_ZONES, "zones the nodes spread over"),
-    MR_PARAM_INT(mr_cluster_cfg, ndeps, 0, 0, MR_MAX_DEPS, "dependencies used"),
-    /* SCENARIO.md example: 40 requests/s per pod (workload-specific). */
-    MR_PARAM_DOUBLE(mr_cluster_cfg, rps_per_pod, 40, 1e-6, 1e9, "throughput of one pod, per s"),
-    /* REFERENCE.md §2 / §10 give no ingress figure; SCENARIO.md example: 2 ms. */
-    MR_PARAM_DURATION(mr_cluster_cfg, ingress_latency, 2 * MR_MS, 0, MR_MIN,
-                      "latency the regional ingress adds"),
-    MR_PARAM_END,
-};
-
 static int nzones(const mr_cluster_cfg *cfg)
 {
     return cfg->nzones > 1 ? (int)cfg->nzones : 1;
@@ -116,9 +93,6 @@ static int cluster_init(mr_component *self, mr_diag *diag)
 {
     const mr_cluster_cfg *cfg = self->cfg;
     mr_cluster_state *st = self->state;
-    int rc = mr_param_check(cluster_params, cfg, self->name, diag);
-    if (rc != MR_OK)
-        return rc;
     if (cfg->per_node > 0 && (cfg->min > cfg->max || cfg->nodes > cfg->max ||
                               !(cfg->target_utilization > 0))) {
         mr_diag_error(diag, NULL, "%s: needs min <= max, nodes <= max and a target utilization "
@@ -724,7 +698,6 @@ static void cluster_fini(mr_component *self)
 const mr_model mr_model_cluster = {
     .kind = "cluster",
     .summary = "AKS cluster: zones, nodes, pods, autoscaler, FIFO queueing, failures",
-    .params = cluster_params,
     .cfg_size = sizeof(mr_cluster_cfg),
     .state_size = sizeof(mr_cluster_state),
     .init = cluster_init,

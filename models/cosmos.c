@@ -46,25 +46,6 @@ enum { CO_RECHECK = MR_MSG_PRIVATE, CO_DECIDE, CO_SWITCHED };
 /* REFERENCE.md §6 SDK behaviour: account topology refresh every 5 min. */
 #define SDK_REFRESH (5 * MR_MIN)
 
-static const mr_param cosmos_params[] = {
-    MR_PARAM_INT(mr_cosmos_cfg, nregions, 0, 0, MR_MAX_REGIONS, "regions of the rtt matrix"),
-    MR_PARAM_INT(mr_cosmos_cfg, n, 1, 1, MR_COSMOS_MAX, "regions of the account"),
-    /* REFERENCE.md §6 Usage prevalence: Session. */
-    MR_PARAM_INT(mr_cosmos_cfg, consistency, MR_COSMOS_SESSION, 0, 4,
-                 "strong, bounded, session, consistent_prefix, eventual"),
-    /* REFERENCE.md §6 Bounded staleness minimums (multi-region). */
-    MR_PARAM_INT(mr_cosmos_cfg, k_versions, 100000, 1, INT32_MAX, "bounded: K"),
-    MR_PARAM_DURATION(mr_cosmos_cfg, t_bound, 300 * MR_S, MR_MS, MR_DAY, "bounded: T"),
-    MR_PARAM_INT(mr_cosmos_cfg, keys, 100000, 1, 100000000, "key space"),
-    MR_PARAM_DOUBLE(mr_cosmos_cfg, zipf, 0, 0, 10, "key popularity exponent; 0 uniform"),
-    MR_PARAM_DOUBLE(mr_cosmos_cfg, bytes_per_write, 2048, 0, 1e12, "replicated bytes per write"),
-    MR_PARAM_DURATION(mr_cosmos_cfg, sample, MR_S, MR_MS, MR_H, "lag sampling interval"),
-    MR_PARAM_INT(mr_cosmos_cfg, mode, MR_FAILOVER_AUTOMATIC, 0, 1, "0 service-managed, 1 manual"),
-    MR_PARAM_INT(mr_cosmos_cfg, planned_mask, 0, 0, INT64_MAX, "planned failover faults"),
-    MR_PARAM_DURATION(mr_cosmos_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, not counted"),
-    MR_PARAM_END,
-};
-
 static mr_time rtt(const mr_cosmos_cfg *cfg, int64_t a, int64_t b)
 {
     if (cfg->rtt == NULL || a < 0 || b < 0 || a >= cfg->nregions || b >= cfg->nregions)
@@ -403,7 +384,6 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
     return MR_ACCESS_OK;
 }
 
-
 /* ---- aggregate fidelity (store.h) ---------------------------------------
  * The decisions of cosmos_access once per region between the hub's events
  * (bounded staleness's throttle too: evaluated at the hub's events only).
@@ -585,11 +565,9 @@ static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
 
 static int cosmos_init(mr_component *self, mr_diag *diag)
 {
+    (void)diag;
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
-    int rc = mr_param_check(cosmos_params, cfg, self->name, diag);
-    if (rc != MR_OK)
-        return rc;
     mr_store_head_init(&st->head, cosmos_access);
     st->head.warmup = cfg->warmup;
     st->n = (int)cfg->n;
@@ -747,7 +725,6 @@ const mr_model mr_model_cosmos = {
     .kind = "cosmos",
     .summary = "Azure Cosmos DB: regions, consistency levels, service-managed failover, "
                "multi-region writes and their conflicts",
-    .params = cosmos_params,
     .cfg_size = sizeof(mr_cosmos_cfg),
     .state_size = sizeof(mr_cosmos_state),
     .init = cosmos_init,

@@ -13,16 +13,6 @@
 #include "mrsim/report.h"
 #include "cluster.h"
 
-static const mr_param dep_params[] = {
-    MR_PARAM_INT(mr_dep_cfg, region, -1, -1, UINT32_MAX, "component id of its region; -1: global"),
-    MR_PARAM_END,
-};
-
-static int dep_init(mr_component *self, mr_diag *diag)
-{
-    return mr_param_check(dep_params, self->cfg, self->name, diag);
-}
-
 static int dep_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_dep_cfg *cfg = self->cfg;
@@ -54,10 +44,8 @@ static void dep_report(const mr_component *self, mr_report *out)
 const mr_model mr_model_dependency = {
     .kind = "dependency",
     .summary = "shared dependency (identity, registry, firewall): common-mode outages",
-    .params = dep_params,
     .cfg_size = sizeof(mr_dep_cfg),
     .state_size = sizeof(mr_dep_state),
-    .init = dep_init,
     .link = dep_link,
     .handle = dep_handle,
     .report = dep_report,

@@ -19,24 +19,10 @@
 #include "resolver.h"
 #include "traffic.h"
 
-static const mr_param resolver_params[] = {
-    MR_PARAM_INT(mr_resolver_cfg, tm, 0, 0, UINT32_MAX, "component id of the DNS authority"),
-    MR_PARAM_INT(mr_resolver_cfg, origin, -1, -1, MR_MAX_REGIONS - 1,
-                 "region the resolvers are near; -1 unknown"),
-    /* SCENARIO.md example: 1000 resolvers; a modelling choice, no Azure figure. */
-    MR_PARAM_INT(mr_resolver_cfg, count, 1000, 1, 10000000, "resolvers in the pool"),
-    MR_PARAM_INT(mr_resolver_cfg, npol, 0, 0, MR_MAX_TTL_POLICIES,
-                 "TTL policies (0: everyone honours the TTL)"),
-    MR_PARAM_END,
-};
-
 static int resolver_init(mr_component *self, mr_diag *diag)
 {
     const mr_resolver_cfg *cfg = self->cfg;
     mr_resolver_state *st = self->state;
-    int rc = mr_param_check(resolver_params, cfg, self->name, diag);
-    if (rc != MR_OK)
-        return rc;
     double sum = 0;
     for (int64_t p = 0; p < cfg->npol; p++)
         sum += cfg->pol[p].share;
@@ -179,7 +165,6 @@ static void resolver_fini(mr_component *self)
 const mr_model mr_model_dns_resolver = {
     .kind = "resolver",
     .summary = "recursive DNS resolvers: TTL honour, floors, extra holds",
-    .params = resolver_params,
     .cfg_size = sizeof(mr_resolver_cfg),
     .state_size = sizeof(mr_resolver_state),
     .init = resolver_init,

@@ -28,19 +28,12 @@
 enum { FO_ACT = MR_MSG_PRIVATE, FO_FAILBACK };
 enum { NORMAL = 0, DECIDING, FAILED_OVER, FAILING_BACK };
 
-static const mr_param fo_params[] = {
-    MR_PARAM_INT(mr_failover_cfg, trigger, MR_TRIGGER_PROBES, 0, 2, "mr_failover_trigger"),
-    MR_PARAM_INT(mr_failover_cfg, nactive, 0, 0, MR_MAX_ENDPOINTS, "active clusters watched"),
-    MR_PARAM_INT(mr_failover_cfg, nactions, 0, 0, MR_MAX_ACTIONS, "actions"),
-    MR_PARAM_INT(mr_failover_cfg, failback, MR_FAILBACK_MANUAL, 0, 2, "0 manual, 1 automatic, 2 none"),
-    MR_PARAM_END,
-};
-
 static int fo_init(mr_component *self, mr_diag *diag)
 {
+    (void)diag;
     mr_failover_state *st = self->state;
     st->first_failover = -1;
-    return mr_param_check(fo_params, self->cfg, self->name, diag);
+    return MR_OK;
 }
 
 static int fo_link(mr_component *self, mr_sim *sim, mr_diag *diag)
@@ -184,7 +177,6 @@ static const char *fo_event_name(uint32_t kind)
 const mr_model mr_model_failover = {
     .kind = "failover",
     .summary = "failover policy: probe or operator trigger, scale and promote actions, failback",
-    .params = fo_params,
     .cfg_size = sizeof(mr_failover_cfg),
     .state_size = sizeof(mr_failover_state),
     .init = fo_init,

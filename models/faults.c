@@ -44,19 +44,11 @@ typedef struct end_msg {
 _Static_assert(sizeof(end_msg) <= MR_PAYLOAD_SIZE, "end payload too large");
 _Static_assert(MR_MAX_FAULT_TARGETS <= 64, "picked is a 64-bit mask");
 
-static const mr_param faults_params[] = {
-    MR_PARAM_INT(mr_faults_cfg, slo, 0, 0, UINT32_MAX, "component id of the SLO collector"),
-    MR_PARAM_INT(mr_faults_cfg, n, 0, 0, MR_MAX_FAULTS, "faults"),
-    MR_PARAM_INT(mr_faults_cfg, nwatch, 0, 0, MR_MAX_WATCHERS, "watchers"),
-    MR_PARAM_INT(mr_faults_cfg, nstores, 0, 0, MR_MAX_STORES, "data stores"),
-    MR_PARAM_END,
-};
-
 static int faults_init(mr_component *self, mr_diag *diag)
 {
     const mr_faults_cfg *cfg = self->cfg;
     mr_faults_state *st = self->state;
-    int rc = mr_param_check(faults_params, cfg, self->name, diag);
+    int rc = MR_OK;
     for (int64_t f = 0; f < cfg->n && rc == MR_OK; f++) {
         const mr_fault_cfg *fc = &cfg->f[f];
         if (fc->ncand < 1 || fc->ncand > MR_MAX_FAULT_TARGETS || fc->pick < 0 ||
@@ -273,7 +265,6 @@ static void faults_fini(mr_component *self)
 const mr_model mr_model_faults = {
     .kind = "faults",
     .summary = "fault injector: at, mtbf/mttr, repeat, start_after; named or selected targets",
-    .params = faults_params,
     .cfg_size = sizeof(mr_faults_cfg),
     .state_size = sizeof(mr_faults_state),
     .init = faults_init,

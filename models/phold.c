@@ -18,22 +18,12 @@
 
 enum { PHOLD_HOP = MR_MSG_PRIVATE };
 
-static const mr_param phold_params[] = {
-    MR_PARAM_INT(mr_phold_cfg, lps, 1, 1, UINT32_MAX, "number of LPs events are sent among"),
-    MR_PARAM_INT(mr_phold_cfg, first, 0, 0, UINT32_MAX, "component id of the first LP"),
-    MR_PARAM_INT(mr_phold_cfg, initial, 1, 0, INT32_MAX, "events this LP holds at the start"),
-    MR_PARAM_DURATION(mr_phold_cfg, mean, MR_S, 1, MR_YEAR, "mean of the exponential delay"),
-    MR_PARAM_INT(mr_phold_cfg, stop_after, 0, 0, INT64_MAX,
-                 "stop the run after this many events in all (0: never)"),
-    MR_PARAM_END,
-};
-
 static int phold_init(mr_component *self, mr_diag *diag)
 {
-    const mr_phold_cfg *cfg = self->cfg;
+    (void)diag;
     mr_phold_state *st = self->state;
     st->hash = 0xcbf29ce484222325ULL;
-    return mr_param_check(phold_params, cfg, self->name, diag);
+    return MR_OK;
 }
 
 static int phold_link(mr_component *self, mr_sim *sim, mr_diag *diag)
@@ -98,7 +88,6 @@ static int phold_event_detail(const mr_component *self, const mr_event *ev, char
 const mr_model mr_model_phold = {
     .kind = "phold",
     .summary = "PHOLD logical process (kernel benchmark)",
-    .params = phold_params,
     .cfg_size = sizeof(mr_phold_cfg),
     .state_size = sizeof(mr_phold_state),
     .init = phold_init,

@@ -16,7 +16,6 @@ static int redis_init(mr_component *self, mr_diag *diag)
 const mr_model mr_model_redis = {
     .kind = "redis",
     .summary = "Azure Cache for Redis: cache-aside in front of a store of record, geo-replicated, cold after failover",
-    .params = mr_pstore_params,
     .cfg_size = sizeof(mr_pstore_cfg),
     .state_size = sizeof(mr_pstore_state),
     .init = redis_init,

@@ -12,20 +12,6 @@
 #include "mrsim/fault.h"
 #include "cluster.h"
 
-static const mr_param region_params[] = {
-    /* REFERENCE.md §9: AKS zone-redundant SLA assumes availability zones; Azure
-     * regions with zones have three. */
-    MR_PARAM_INT(mr_region_cfg, index, 0, 0, MR_MAX_REGIONS - 1, "position among the regions"),
-    MR_PARAM_INT(mr_region_cfg, zones, 3, 1, 3, "availability zones in the region"),
-    MR_PARAM_INT(mr_region_cfg, faults, -1, -1, UINT32_MAX, "component id of the fault injector"),
-    MR_PARAM_END,
-};
-
-static int region_init(mr_component *self, mr_diag *diag)
-{
-    return mr_param_check(region_params, self->cfg, self->name, diag);
-}
-
 static int region_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_region_cfg *cfg = self->cfg;
@@ -76,10 +62,8 @@ static void region_report(const mr_component *self, mr_report *out)
 const mr_model mr_model_region = {
     .kind = "region",
     .summary = "Azure region: zones, outages",
-    .params = region_params,
     .cfg_size = sizeof(mr_region_cfg),
     .state_size = sizeof(mr_region_state),
-    .init = region_init,
     .link = region_link,
     .handle = region_handle,
     .report = region_report,

@@ -28,29 +28,11 @@
 #include "mrsim/report.h"
 #include "slo.h"
 
-static const mr_param slo_params[] = {
-    /* SCENARIO.md slo.window default 10 s; a definition, not an Azure figure. */
-    MR_PARAM_DURATION(mr_slo_cfg, window, 10 * MR_S, MR_MS, MR_DAY, "SLO window"),
-    MR_PARAM_DURATION(mr_slo_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, excluded"),
-    /* Simulation setting (ours): one hour unless the scenario says otherwise. */
-    MR_PARAM_DURATION(mr_slo_cfg, horizon, MR_H, MR_S, 100 * MR_YEAR, "end of the run"),
-    /* SCENARIO.md slo.stable_for default 60 s. */
-    MR_PARAM_DURATION(mr_slo_cfg, stable_for, 60 * MR_S, 0, MR_DAY,
-                      "meeting windows that end an episode"),
-    /* SCENARIO.md example slo.success_target 0.99. */
-    MR_PARAM_DOUBLE(mr_slo_cfg, success_target, 0.99, 0, 1, "success ratio a window must meet"),
-    MR_PARAM_INT(mr_slo_cfg, resolvers, 1, 1, 100000000, "resolvers of every pool"),
-    MR_PARAM_INT(mr_slo_cfg, aggregate, 0, 0, 1, "1: aggregate fidelity (sparse windows)"),
-    MR_PARAM_END,
-};
-
 static int slo_init(mr_component *self, mr_diag *diag)
 {
+    (void)diag;
     const mr_slo_cfg *cfg = self->cfg;
     mr_slo_state *st = self->state;
-    int rc = mr_param_check(slo_params, cfg, self->name, diag);
-    if (rc != MR_OK)
-        return rc;
     st->window = cfg->window;
     st->warmup = cfg->warmup;
     st->nres = (size_t)cfg->resolvers;
@@ -446,7 +428,6 @@ static void slo_fini(mr_component *self)
 const mr_model mr_model_slo = {
     .kind = "slo",
     .summary = "SLO collector: availability, downtime, RTO, client RTO, latency",
-    .params = slo_params,
     .cfg_size = sizeof(mr_slo_cfg),
     .state_size = sizeof(mr_slo_state),
     .init = slo_init,

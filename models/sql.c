@@ -16,7 +16,6 @@ static int sql_init(mr_component *self, mr_diag *diag)
 const mr_model mr_model_sql = {
     .kind = "sql",
     .summary = "Azure SQL failover group: primary, geo-secondaries, listener, automatic or manual failover",
-    .params = mr_pstore_params,
     .cfg_size = sizeof(mr_pstore_cfg),
     .state_size = sizeof(mr_pstore_state),
     .init = sql_init,

@@ -322,7 +322,6 @@ typedef struct mr_pstore_state {
     uint64_t refused;    /* planned failovers that could not be made */
 } mr_pstore_state;
 
-extern const mr_param mr_pstore_params[];
 int mr_pstore_init(mr_component *self, mr_diag *diag);
 int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag);
 void mr_pstore_start(mr_component *self, mr_sim *sim);

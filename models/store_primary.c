@@ -26,29 +26,6 @@ enum { PS_RECHECK = MR_MSG_PRIVATE, PS_DECIDE, PS_SWITCHED };
 /* REFERENCE.md §5 "Automatic failover activation": at least 1 hour. */
 #define SQL_MIN_GRACE MR_H
 
-const mr_param mr_pstore_params[] = {
-    MR_PARAM_INT(mr_pstore_cfg, nregions, 0, 0, MR_MAX_REGIONS, "regions of the rtt matrix"),
-    MR_PARAM_INT(mr_pstore_cfg, primary, 0, 0, MR_MAX_REGIONS - 1, "region of the primary"),
-    MR_PARAM_INT(mr_pstore_cfg, nreplicas, 0, 0, MR_PSTORE_MAX_REPLICAS, "geo-secondaries"),
-    /* REFERENCE.md §5 "How to model Azure SQL": replication.sample default 1 s (DESIGN.md rule 4). */
-    MR_PARAM_DURATION(mr_pstore_cfg, sample, MR_S, MR_MS, MR_H, "lag sampling interval"),
-    MR_PARAM_INT(mr_pstore_cfg, mode, MR_FAILOVER_AUTOMATIC, 0, 1, "0 automatic, 1 manual"),
-    /* REFERENCE.md §5 Failover group grace period: 1 h. */
-    MR_PARAM_DURATION(mr_pstore_cfg, grace, MR_H, 0, 10000 * MR_H, "automatic: wait"),
-    /* REFERENCE.md §5 Client redirection: listener TTL 30 s (unverified). */
-    MR_PARAM_DURATION(mr_pstore_cfg, route_ttl, 30 * MR_S, 0, MR_DAY, "clients' route cache"),
-    /* Not published (REFERENCE.md Gaps): only the network round trip counts by default. */
-    MR_PARAM_DURATION(mr_pstore_cfg, local_latency, 0, 0, MR_MIN, "one access in region"),
-    /* SCENARIO.md cost.bytes_per_write example: 2 KiB. */
-    MR_PARAM_DOUBLE(mr_pstore_cfg, bytes_per_write, 2048, 0, 1e12, "replicated bytes per write"),
-    MR_PARAM_INT(mr_pstore_cfg, planned_mask, 0, 0, INT64_MAX, "planned failover faults"),
-    /* Not published: a workload value (redis only). */
-    MR_PARAM_DOUBLE(mr_pstore_cfg, hit_ratio, 0.9, 0, 1, "cache hit ratio when warm"),
-    MR_PARAM_DURATION(mr_pstore_cfg, warm_up, 10 * MR_MIN, 0, MR_DAY, "cold-cache ramp"),
-    MR_PARAM_DURATION(mr_pstore_cfg, warmup, 0, 0, 100 * MR_YEAR, "warm-up, not counted"),
-    MR_PARAM_END,
-};
-
 static const mr_pstore_cfg *cfg_of(const mr_component *self)
 {
     return self->cfg;
@@ -330,7 +307,6 @@ static int read_target(const mr_component *self, uint32_t region, int c)
     return best;
 }
 
-
 /* ---- aggregate fidelity (store.h) ---------------------------------------
  * The same decisions as pstore_access and cache_access, made once per
  * region between the hub's events instead of once per request. */
@@ -452,11 +428,9 @@ static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
 
 int mr_pstore_init(mr_component *self, mr_diag *diag)
 {
+    (void)diag;
     const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
-    int rc = mr_param_check(mr_pstore_params, cfg, self->name, diag);
-    if (rc != MR_OK)
-        return rc;
     mr_store_head_init(&st->head, pstore_access);
     st->head.warmup = cfg->warmup;
     mr_store_log_init(&st->log);

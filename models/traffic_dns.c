@@ -21,19 +21,11 @@
 
 enum { DNS_EDIT = MR_MSG_PRIVATE };
 
-static const mr_param dns_params[] = {
-    /* REFERENCE.md §3 "TTL default": the docs' example uses 3600 s. */
-    MR_PARAM_DURATION(mr_dns_cfg, ttl, MR_H, MR_S, 2147483647LL * MR_S, "record TTL"),
-    MR_PARAM_END,
-};
-
 static int dns_init(mr_component *self, mr_diag *diag)
 {
+    (void)diag;
     const mr_dns_cfg *cfg = self->cfg;
     mr_dns_state *st = self->state;
-    int rc = mr_param_check(dns_params, cfg, self->name, diag);
-    if (rc != MR_OK)
-        return rc;
     for (int64_t e = 1; e < cfg->base.n; e++)
         if (cfg->base.priority[e] < cfg->base.priority[st->record])
             st->record = (int32_t)e;
@@ -157,7 +149,6 @@ const mr_model mr_model_traffic_dns = {
     .family = "traffic",
     .ops = &dns_ops,
     .summary = "plain Azure DNS: no probes, an operator edits the record",
-    .params = dns_params,
     .cfg_size = sizeof(mr_dns_cfg),
     .state_size = sizeof(mr_dns_state),
     .init = dns_init,

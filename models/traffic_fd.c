@@ -34,25 +34,6 @@ typedef struct probe_msg {
     uint32_t origin;
 } probe_msg;
 
-static const mr_param fd_params[] = {
-    /* REFERENCE.md §2 "Probe volume": the doc's example uses ~100 POPs. */
-    MR_PARAM_INT(mr_fd_cfg, pops, 100, 1, 1000, "edge locations"),
-    /* REFERENCE.md §2 "Probe interval default": 30 s in the conceptual doc. */
-    MR_PARAM_DURATION(mr_fd_cfg, interval, 30 * MR_S, 5 * MR_S, 31536000LL * MR_S,
-                      "probe interval"),
-    /* Ours: no Front Door timeout is published (DESIGN.md rule 2: a parameter). */
-    MR_PARAM_DURATION(mr_fd_cfg, timeout, 10 * MR_S, 0, MR_H, "probe timeout"),
-    /* REFERENCE.md §2 "Sample size": 4; this model keeps at most 32. */
-    MR_PARAM_INT(mr_fd_cfg, sample_size, 4, 1, 32, "probes in the health window"),
-    /* REFERENCE.md §2 "Successful samples required": 3. */
-    MR_PARAM_INT(mr_fd_cfg, required, 3, 1, 32, "successes that keep an origin healthy"),
-    /* REFERENCE.md §2 "Latency sensitivity": 50 ms. */
-    MR_PARAM_DURATION(mr_fd_cfg, additional_latency, 50 * MR_MS, 0, MR_S,
-                      "latency window around the fastest origin"),
-    MR_PARAM_INT(mr_fd_cfg, retry_next, 0, 0, 1, "retry a refused connection elsewhere"),
-    MR_PARAM_END,
-};
-
 static uint32_t full_window(const mr_fd_cfg *cfg)
 {
     return cfg->sample_size >= 32 ? UINT32_MAX : ((uint32_t)1 << cfg->sample_size) - 1;
@@ -62,7 +43,7 @@ static int fd_init(mr_component *self, mr_diag *diag)
 {
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
-    int rc = mr_param_check(fd_params, cfg, self->name, diag);
+    int rc = MR_OK;
     if (rc == MR_OK && (cfg->required > cfg->sample_size || cfg->timeout > cfg->interval)) {
         mr_diag_error(diag, NULL,
                       "%s: successful samples required exceed the sample size, or the probe "
@@ -400,7 +381,6 @@ const mr_model mr_model_traffic_fd = {
     .family = "traffic",
     .ops = &fd_ops,
     .summary = "Azure Front Door: per-edge probe windows, priority, latency and weight routing",
-    .params = fd_params,
     .cfg_size = sizeof(mr_fd_cfg),
     .state_size = sizeof(mr_fd_state),
     .init = fd_init,

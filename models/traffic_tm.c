@@ -42,22 +42,6 @@ typedef struct probe_msg {
     uint32_t location;
 } probe_msg;
 
-static const mr_param tm_params[] = {
-    MR_PARAM_INT(mr_tm_cfg, routing, MR_ROUTING_PRIORITY, 0, 2, "0 priority, 1 weighted, 2 performance"),
-    /* REFERENCE.md §1 "Probing interval": 30 s (or 10 s fast probing). */
-    MR_PARAM_DURATION(mr_tm_cfg, interval, 30 * MR_S, 10 * MR_S, 30 * MR_S, "probe interval"),
-    /* REFERENCE.md §1 "Probe timeout": 5-10 s, default 10 s at a 30 s interval. */
-    MR_PARAM_DURATION(mr_tm_cfg, timeout, 10 * MR_S, 5 * MR_S, 10 * MR_S, "probe timeout"),
-    /* REFERENCE.md §1 "Tolerated number of failures": 0-9, default 3. */
-    MR_PARAM_INT(mr_tm_cfg, tolerated, 3, 0, 9, "tolerated consecutive probe failures"),
-    /* REFERENCE.md §1 "Default DNS TTL": 30 s (az CLI). */
-    MR_PARAM_DURATION(mr_tm_cfg, ttl, 30 * MR_S, 0, 2147483647LL * MR_S, "DNS TTL"),
-    /* REFERENCE.md §1 "Probe origin": several locations, count not published; 0 means 1. */
-    MR_PARAM_INT(mr_tm_cfg, locations, 1, 0, MR_MAX_LOCATIONS, "probing locations"),
-    MR_PARAM_INT(mr_tm_cfg, quorum, 1, 0, MR_MAX_LOCATIONS, "tripped locations for Degraded"),
-    MR_PARAM_END,
-};
-
 static int64_t locations(const mr_tm_cfg *cfg)
 {
     return cfg->locations > 0 ? cfg->locations : 1;
@@ -72,7 +56,7 @@ static int tm_init(mr_component *self, mr_diag *diag)
 {
     const mr_tm_cfg *cfg = self->cfg;
     mr_tm_state *st = self->state;
-    int rc = mr_param_check(tm_params, cfg, self->name, diag);
+    int rc = MR_OK;
     if (rc == MR_OK && cfg->timeout >= cfg->interval) {
         mr_diag_error(diag, NULL, "%s: probe timeout must be shorter than the interval",
                       self->name);
@@ -283,7 +267,6 @@ const mr_model mr_model_traffic_tm = {
     .family = "traffic",
     .ops = &tm_ops,
     .summary = "Azure Traffic Manager: probes, priority, weighted and performance DNS answers",
-    .params = tm_params,
     .cfg_size = sizeof(mr_tm_cfg),
     .state_size = sizeof(mr_tm_state),
     .init = tm_init,

@@ -9,7 +9,6 @@
 
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
-#include "mrsim/param.h"
 #include "mrsim/rng.h"
 #include "mrsim/sim.h"
 #include "queue.h"
@@ -93,11 +92,11 @@ int mr_sim_add(mr_sim *sim, const mr_model *model, const char *name, const void 
         return MR_ERANGE;
 
     mr_component *c = mr_xcalloc(1, sizeof *c);
-    void *cfg_copy = mr_xcalloc(1, model->cfg_size);
+    /* A NULL cfg is an all-zero one: the builder hands every model its
+     * configuration, bound and checked through the key tables. */
+    void *cfg_copy = mr_xcalloc(1, model->cfg_size ? model->cfg_size : 1);
     if (cfg != NULL)
         memcpy(cfg_copy, cfg, model->cfg_size);
-    else
-        mr_param_defaults(model->params, cfg_copy);
     c->model = model;
     c->name = mr_xstrdup(name);
     c->id = (uint32_t)sim->ncomps;

@@ -39,7 +39,7 @@ mr_sim *mr_sim_new(uint64_t seed, uint64_t rep);
 int mr_sim_free(mr_sim *sim);
 
 /* Adds a component of the given model named name (unique, copied), with a
- * copy of cfg (cfg_size bytes; NULL: the model's parameter defaults), a
+ * copy of cfg (cfg_size bytes; NULL: all zero), a
  * zeroed state, and its own stream seeded from (seed, rep, name); then runs
  * its init. On success sets *out (if not NULL) and returns MR_OK. Fails with
  * MR_ESTATE after mr_sim_start, MR_EEXIST for a name in use, MR_EINVAL for a

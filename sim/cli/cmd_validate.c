@@ -33,49 +33,49 @@ void mr_cmd_validate_help(FILE *out)
           out);
 }
 
-static const char *type_name(const mr__key *k)
+static const char *type_name(const mr_param *k)
 {
     switch (k->type) {
-    case MR__K_DURATION:
+    case MR_PARAM_T_DURATION:
         return "duration";
-    case MR__K_RATE:
+    case MR_PARAM_T_RATE:
         return "rate";
-    case MR__K_RATIO:
+    case MR_PARAM_T_RATIO:
         return "ratio";
-    case MR__K_SIZE:
+    case MR_PARAM_T_SIZE:
         return "size";
-    case MR__K_MONEY:
+    case MR_PARAM_T_MONEY:
         return "money";
-    case MR__K_NUMBER:
+    case MR_PARAM_T_NUMBER:
         return "number";
-    case MR__K_INT:
-    case MR__K_INT64:
+    case MR_PARAM_T_INT:
+    case MR_PARAM_T_INT64:
         return "integer";
-    case MR__K_BOOL:
+    case MR_PARAM_T_BOOL:
         return "boolean";
-    case MR__K_ENUM:
+    case MR_PARAM_T_ENUM:
         return "one of";
-    case MR__K_TEXT:
+    case MR_PARAM_T_TEXT:
         return "text";
-    case MR__K_DIST_TIME:
+    case MR_PARAM_T_DIST_TIME:
         return "duration distribution";
-    case MR__K_DIST:
+    case MR_PARAM_T_DIST:
         return "distribution";
     default:
         return k->type_doc ? k->type_doc : "see below";
     }
 }
 
-static void range_text(const mr__key *k, char *buf, size_t n)
+static void range_text(const mr_param *k, char *buf, size_t n)
 {
     buf[0] = '\0';
-    if (k->type == MR__K_CODE || k->type == MR__K_ENUM || k->type == MR__K_TEXT ||
-        k->type == MR__K_BOOL || k->type == MR__K_DIST || k->type == MR__K_DIST_TIME ||
+    if (k->type == MR_PARAM_T_CODE || k->type == MR_PARAM_T_ENUM || k->type == MR_PARAM_T_TEXT ||
+        k->type == MR_PARAM_T_BOOL || k->type == MR_PARAM_T_DIST || k->type == MR_PARAM_T_DIST_TIME ||
         k->lo > k->hi)
         return;
     char lo[48], hi[48];
     bool open = k->hi >= 9.2e18;
-    if (k->type == MR__K_DURATION) {
+    if (k->type == MR_PARAM_T_DURATION) {
         mr__fmt_time((mr_time)k->lo, lo, sizeof lo);
         if (!open)
             mr__fmt_time((mr_time)k->hi, hi, sizeof hi);
@@ -96,7 +96,7 @@ static void print_keys(void)
         printf("\n### `%s`\n\n| key | type | default | range |%s meaning | source |\n"
                "| --- | --- | --- | --- |%s --- | --- |\n",
                s->path, variants ? " applies to |" : "", variants ? " --- |" : "");
-        for (const mr__key *k = s->keys; k->key; k++) {
+        for (const mr_param *k = s->keys; k->key; k++) {
             char range[128], only[128] = "";
             range_text(k, range, sizeof range);
             for (int i = 0; variants && s->variants[i]; i++)
@@ -104,7 +104,7 @@ static void print_keys(void)
                     snprintf(only + strlen(only), sizeof only - strlen(only), "%s%s",
                              only[0] ? ", " : "", s->variants[i]);
             printf("| `%s` | %s", k->key, type_name(k));
-            if (k->type == MR__K_ENUM)
+            if (k->type == MR_PARAM_T_ENUM)
                 for (int i = 0; k->choices[i]; i++)
                     printf("%s `%s`", i ? "," : "", k->choices[i]);
             printf(" | %s | %s |",

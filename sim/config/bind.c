@@ -290,19 +290,19 @@ mr_node *mr__take_seq(mr__bind *b, mr_node *map, const char *key, const char *pa
 
 /* ---- Values ------------------------------------------------------------------------ */
 
-static mr_unit_kind unit_of(mr__ktype t)
+static mr_unit_kind unit_of(mr_param_type t)
 {
     switch (t) {
-    case MR__K_DURATION:
-    case MR__K_DIST_TIME:
+    case MR_PARAM_T_DURATION:
+    case MR_PARAM_T_DIST_TIME:
         return MR_UNIT_DURATION;
-    case MR__K_RATE:
+    case MR_PARAM_T_RATE:
         return MR_UNIT_RATE;
-    case MR__K_RATIO:
+    case MR_PARAM_T_RATIO:
         return MR_UNIT_RATIO;
-    case MR__K_SIZE:
+    case MR_PARAM_T_SIZE:
         return MR_UNIT_SIZE;
-    case MR__K_MONEY:
+    case MR_PARAM_T_MONEY:
         return MR_UNIT_MONEY;
     default:
         return MR_UNIT_NUMBER;
@@ -310,13 +310,13 @@ static mr_unit_kind unit_of(mr__ktype t)
 }
 
 /* v in the unit of the row, as a file would write it. */
-static void fmt_value(mr__ktype t, double v, char *buf, size_t n)
+static void fmt_value(mr_param_type t, double v, char *buf, size_t n)
 {
-    if (t == MR__K_DURATION || t == MR__K_DIST_TIME) {
+    if (t == MR_PARAM_T_DURATION || t == MR_PARAM_T_DIST_TIME) {
         mr__fmt_time(v >= 9.2e18 ? MR_TIME_NEVER : (mr_time)v, buf, n);
-    } else if (t == MR__K_RATE) {
+    } else if (t == MR_PARAM_T_RATE) {
         snprintf(buf, n, "%g/s", v);
-    } else if (t == MR__K_SIZE) {
+    } else if (t == MR_PARAM_T_SIZE) {
         snprintf(buf, n, "%gB", v);
     } else {
         snprintf(buf, n, "%g", v);
@@ -325,7 +325,7 @@ static void fmt_value(mr__ktype t, double v, char *buf, size_t n)
 
 /* "out of range [lo, hi]", or "must be at least lo" / "at most hi" for an
  * open end, after "PATH: VALUE". */
-static void range_error(mr__bind *b, const mr_mark *mark, const char *path, const mr__key *row,
+static void range_error(mr__bind *b, const mr_mark *mark, const char *path, const mr_param *row,
                         const char *text)
 {
     char lo[48], hi[48];
@@ -338,17 +338,9 @@ static void range_error(mr__bind *b, const mr_mark *mark, const char *path, cons
         mr_diag_error(b->diag, mark, "%s: %s is out of range [%s, %s]", path, text, lo, hi);
 }
 
-static bool has_range(const mr__key *row)
+static bool has_range(const mr_param *row)
 {
     return row->lo <= row->hi;
-}
-
-const mr__key *mr__key_row(const mr__key *keys, const char *key, unsigned only)
-{
-    for (const mr__key *k = keys; k->key; k++)
-        if (strcmp(k->key, key) == 0 && (k->only == 0 || only == 0 || (k->only & only)))
-            return k;
-    return NULL;
 }
 
 int mr__int(mr__bind *b, mr_node *node, const char *path, int64_t lo, int64_t hi, int64_t *out)
@@ -445,17 +437,17 @@ static void record_node(mr__bind *b, const char *path, const mr_node *node)
 }
 
 /* Parses text of a unit kind with the path as prefix of any message. */
-static int parse_unit(mr__bind *b, const mr_mark *mark, const char *path, mr__ktype type,
+static int parse_unit(mr__bind *b, const mr_mark *mark, const char *path, mr_param_type type,
                       const char *text, double *out)
 {
     char err[MR_UNITS_ERRLEN];
     int rc;
-    if (type == MR__K_DURATION) {
+    if (type == MR_PARAM_T_DURATION) {
         mr_time t;
         rc = mr_units_duration(text, &t, err, sizeof err);
         if (rc == MR_OK)
             *out = (double)t;
-    } else if (type == MR__K_RATIO && mr_units_number(text, out, NULL, 0) == MR_OK && *out == 1) {
+    } else if (type == MR_PARAM_T_RATIO && mr_units_number(text, out, NULL, 0) == MR_OK && *out == 1) {
         /* Exactly 1 is not ambiguous (SCENARIO.md writes severity: 1.0). */
         rc = MR_OK;
     } else {
@@ -468,16 +460,16 @@ static int parse_unit(mr__bind *b, const mr_mark *mark, const char *path, mr__kt
     return MR_OK;
 }
 
-int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *row, void *dst)
+int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr_param *row, void *dst)
 {
     mr_mark defmark = {0};
     if (node != NULL)
         node->used = true;
     switch (row->type) {
-    case MR__K_CODE:
+    case MR_PARAM_T_CODE:
         return MR_OK;
-    case MR__K_DIST_TIME:
-    case MR__K_DIST: {
+    case MR_PARAM_T_DIST_TIME:
+    case MR_PARAM_T_DIST: {
         mr_dist d;
         int rc = node ? mr_distspec_node(node, unit_of(row->type), &d, b->diag)
                       : mr_distspec_text(row->def, unit_of(row->type), NULL, &d, b->diag);
@@ -500,10 +492,10 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *
     if (node) {
         if (node->kind != MR_NODE_SCALAR || node->null) {
             const char *what =
-                row->type == MR__K_ENUM                              ? "a value"
-                : row->type == MR__K_TEXT                            ? "text"
-                : row->type == MR__K_INT || row->type == MR__K_INT64 ? "a whole number"
-                : row->type == MR__K_BOOL                            ? "true or false"
+                row->type == MR_PARAM_T_ENUM                              ? "a value"
+                : row->type == MR_PARAM_T_TEXT                            ? "text"
+                : row->type == MR_PARAM_T_INT || row->type == MR_PARAM_T_INT64 ? "a whole number"
+                : row->type == MR_PARAM_T_BOOL                            ? "true or false"
                                           : mr_unit_kind_describe(unit_of(row->type));
             mr_diag_error(b->diag, &node->mark, "%s: expected %s, found %s", path, what,
                           mr_node_describe(node));
@@ -516,7 +508,7 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *
         mark = &defmark;
     }
     switch (row->type) {
-    case MR__K_ENUM: {
+    case MR_PARAM_T_ENUM: {
         int v;
         if (node) {
             v = mr__enum(b, node, path, row->choices);
@@ -531,10 +523,10 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *
         memcpy(dst, &v, sizeof v);
         break;
     }
-    case MR__K_TEXT:
+    case MR_PARAM_T_TEXT:
         *(const char **)dst = mr__str(b, text);
         break;
-    case MR__K_BOOL: {
+    case MR_PARAM_T_BOOL: {
         char err[MR_UNITS_ERRLEN];
         bool v;
         if (mr_units_bool(text, &v, err, sizeof err) != MR_OK) {
@@ -544,14 +536,14 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *
         *(bool *)dst = v;
         break;
     }
-    case MR__K_INT:
-    case MR__K_INT64: {
+    case MR_PARAM_T_INT:
+    case MR_PARAM_T_INT64: {
         char err[MR_UNITS_ERRLEN];
         int64_t v;
         int64_t lo = has_range(row) ? (int64_t)row->lo : INT64_MIN;
         int64_t hi =
             has_range(row) ? (row->hi >= 9.2e18 ? INT64_MAX : (int64_t)row->hi) : INT64_MAX;
-        if (row->type == MR__K_INT) {
+        if (row->type == MR_PARAM_T_INT) {
             if (lo < INT32_MIN)
                 lo = INT32_MIN;
             if (hi > INT32_MAX)
@@ -565,7 +557,7 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *
             range_error(b, mark, path, row, text);
             return MR_ESCENARIO;
         }
-        if (row->type == MR__K_INT)
+        if (row->type == MR_PARAM_T_INT)
             *(int *)dst = (int)v;
         else
             *(int64_t *)dst = v;
@@ -579,7 +571,7 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *
             range_error(b, mark, path, row, text);
             return MR_ESCENARIO;
         }
-        if (row->type == MR__K_DURATION)
+        if (row->type == MR_PARAM_T_DURATION)
             *(mr_time *)dst = (mr_time)v;
         else
             *(double *)dst = v;
@@ -591,18 +583,18 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *
 }
 
 int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path,
-                  const mr__key *keys, unsigned only, const char *what, void *base)
+                  const mr_param *keys, unsigned only, const char *what, void *base)
 {
     (void)at; /* missing required keys are reported only inside a map the file has */
     int before = mr_diag_count(b->diag);
     char p[MR__PATH];
-    for (const mr__key *k = keys; k->key; k++) {
+    for (const mr_param *k = keys; k->key; k++) {
         bool applies = k->only == 0 || only == 0 || (k->only & only);
         mr_node *node = mr_node_get(map, k->key);
         mr__path(p, path, k->key);
         if (!applies) {
             /* Report a key only once, and only if no row of it applies. */
-            if (node && !node->used && mr__key_row(keys, k->key, only) == NULL) {
+            if (node && !node->used && mr_param_find(keys, k->key, only) == NULL) {
                 node->used = true;
                 mr_node_pair *pair = mr_node_pair_of(map, k->key);
                 mr_diag_error(b->diag, &pair->key->mark, "%s: '%s' does not apply to %s", p, k->key,
@@ -617,7 +609,7 @@ int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path
                           path[0] ? path : "scenario", k->key);
             continue;
         }
-        if (k->type == MR__K_CODE)
+        if (k->type == MR_PARAM_T_CODE)
             continue;
         if (node != NULL && mr_node_is_null(node)) {
             node->used = true;
@@ -638,13 +630,13 @@ int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path
     return mr_diag_count(b->diag) - before;
 }
 
-void mr__unknown_keys(mr__bind *b, const mr_node *map, const mr__key *keys)
+void mr__unknown_keys(mr__bind *b, const mr_node *map, const mr_param *keys)
 {
     if (map == NULL || map->kind != MR_NODE_MAP)
         return;
     const char *valid[64];
     size_t n = 0;
-    for (const mr__key *k = keys; k->key && n < 64; k++) {
+    for (const mr_param *k = keys; k->key && n < 64; k++) {
         bool dup = false;
         for (size_t i = 0; i < n; i++)
             dup = dup || strcmp(valid[i], k->key) == 0;

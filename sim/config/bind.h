@@ -5,11 +5,11 @@
  * resolvers and clients; sc_data.c: datastores; sc_faults.c: faults and
  * failover; validate.c: the checks across sections).
  *
- * A section is described by a key table (mr__key): each row a key with its
+ * A section is described by a key table (mr_param): each row a key with its
  * kind of value, where it is stored, its default as it would be written in a
  * file, its range, and the REFERENCE.md row the default comes from. The
  * generic binder (mr__bind_keys) reads the rows it can; keys of kind
- * MR__K_CODE are bound by the section's own code, the table still listing
+ * MR_PARAM_T_CODE are bound by the section's own code, the table still listing
  * them so that unknown keys get a hint and docs/scenario-format.md can
  * mirror the table row for row.
  *
@@ -28,51 +28,11 @@
 #include "config/node.h"
 #include "config/units.h"
 #include "mrsim/diag.h"
+#include "mrsim/param.h"
 #include "config/scenario.h"
 
 /* Room for a dotted path such as "datastores[12].replication.lag". */
 #define MR__PATH 192
-
-typedef enum mr__ktype {
-    MR__K_CODE = 0,  /* bound by the section's code */
-    MR__K_DURATION,  /* mr_time */
-    MR__K_RATE,      /* double, per second */
-    MR__K_RATIO,     /* double in [0, 1] */
-    MR__K_SIZE,      /* double, bytes */
-    MR__K_MONEY,     /* double */
-    MR__K_NUMBER,    /* double */
-    MR__K_INT,       /* int */
-    MR__K_INT64,     /* int64_t */
-    MR__K_BOOL,      /* bool */
-    MR__K_ENUM,      /* an enum (int-sized), names in choices */
-    MR__K_TEXT,      /* const char *, owned by the scenario */
-    MR__K_DIST_TIME, /* mr_dist of durations (ns) */
-    MR__K_DIST,      /* mr_dist of plain numbers */
-} mr__ktype;
-
-/* One key of a section. The default and the range are in the units a file
- * uses for the key: durations in ns (use MR_S etc.), ratios as fractions. */
-typedef struct mr__key {
-    const char *key;
-    mr__ktype type;
-    size_t off;                 /* in the section's struct (not for MR__K_CODE) */
-    const char *def;            /* as written in a file; NULL: none (the field keeps its preset) */
-    double lo, hi;              /* inclusive range; lo > hi: none beyond the kind's own */
-    const char *const *choices; /* MR__K_ENUM: names, NULL-terminated */
-    unsigned only;              /* bit set of variants (traffic kinds, store kinds, ...) the
-                                 * row applies to; 0: all. Several rows may share a key with
-                                 * disjoint sets (a default that depends on the kind). */
-    bool required;
-    const char *type_doc; /* MR__K_CODE: the type as the docs show it */
-    const char *doc;      /* one line: what it means */
-    const char *ref;      /* where the default comes from: "REFERENCE.md §1 ..." or "ours: ..." */
-} mr__key;
-
-#define MR__NORANGE 1, 0
-#define MR__END                                                                                    \
-    {                                                                                              \
-        .key = NULL                                                                                \
-    }
 
 /* A named section's names, in file order (NULL where an element has no
  * valid name), for resolving references. */
@@ -159,16 +119,14 @@ mr_node *mr__take_seq(mr__bind *b, mr_node *map, const char *key, const char *pa
  * callers that have no map). A value that fails leaves the row's default in
  * place. Returns the number of problems. */
 int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path,
-                  const mr__key *keys, unsigned only, const char *what, void *base);
+                  const mr_param *keys, unsigned only, const char *what, void *base);
 /* Reports each key of map that is neither bound nor in keys, with a hint. */
-void mr__unknown_keys(mr__bind *b, const mr_node *map, const mr__key *keys);
-/* The row of keys for key that applies to `only`, or NULL. */
-const mr__key *mr__key_row(const mr__key *keys, const char *key, unsigned only);
+void mr__unknown_keys(mr__bind *b, const mr_node *map, const mr_param *keys);
 
 /* Binds one value of a row (the node present in a file, or the row's
  * default when node is NULL) into dst. Returns MR_OK or MR_ESCENARIO after a
  * diagnostic. */
-int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr__key *row, void *dst);
+int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr_param *row, void *dst);
 
 /* A name ([a-z0-9-]+) from a scalar node, owned by the scenario; NULL after
  * a diagnostic. */
@@ -213,12 +171,12 @@ void mr__validate(mr__bind *b);
 /* Every key table, for the format reference (`mrsim validate --keys`). */
 typedef struct mr__section {
     const char *path; /* "clusters[].nodes" */
-    const mr__key *keys;
+    const mr_param *keys;
     const char *const *variants; /* names of the `only` bits, or NULL */
 } mr__section;
 extern const mr__section mr__sections[];
 
-extern const mr__key mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__until_keys[],
+extern const mr_param mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__until_keys[],
     mr__region_keys[], mr__rtt_keys[], mr__slo_keys[], mr__slo_target_keys[], mr__cost_keys[],
     mr__variant_keys[], mr__dependency_keys[], mr__cluster_keys[], mr__nodes_keys[],
     mr__pods_keys[], mr__autoscaler_keys[], mr__ingress_keys[], mr__traffic_keys[],
@@ -227,7 +185,7 @@ extern const mr__key mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__u
     mr__replica_keys[], mr__replication_keys[], mr__store_failover_keys[], mr__bounded_keys[],
     mr__keyspace_keys[], mr__fault_keys[], mr__target_keys[], mr__repeat_keys[], mr__ramp_keys[],
     mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[];
-extern const mr__key mr__analyze_keys[];
+extern const mr_param mr__analyze_keys[];
 
 /* Metric names of CLI.md's result document (run.replications.until.metric). */
 extern const char *const mr__metric_names[];

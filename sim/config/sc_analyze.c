@@ -10,14 +10,14 @@
 #include "config/bind.h"
 #include "mrsim/error.h"
 
-const mr__key mr__analyze_keys[] = {
+const mr_param mr__analyze_keys[] = {
     {.key = "sla",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map of component path to ratio",
      .doc = "availabilities for the composite estimate: traffic, clusters/NAME, "
             "clusters/NAME/ingress, dependencies/NAME, datastores/NAME",
      .ref = "REFERENCE.md §1-§11 rows when absent (see README, mrsim analyze)"},
-    MR__END};
+    MR_PARAM_END};
 
 /* Checks that the path in key names a component; reports otherwise. */
 static void check_path(mr__bind *b, const mr_node *key, const char *path)
@@ -70,7 +70,7 @@ void mr__bind_analyze(mr__bind *b, mr_node *m)
     mr_scenario *sc = b->sc;
     sc->sla = mr__alloc(b, (sla->n ? sla->n : 1) * sizeof *sc->sla);
     char p[MR__PATH];
-    static const mr__key row = {.key = "sla", .type = MR__K_RATIO, .lo = 0, .hi = 1};
+    static const mr_param row = {.key = "sla", .type = MR_PARAM_T_RATIO, .lo = 0, .hi = 1};
     for (size_t k = 0; k < sla->n; k++) {
         mr_node_pair *pr = mr_node_pair_at(sla, k);
         pr->value->used = true;

@@ -21,41 +21,41 @@ enum {
     BLOB = 1u << MR_STORE_BLOB,
 };
 
-const mr__key mr__store_keys[] = {
+const mr_param mr__store_keys[] = {
     {.key = "name",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "name",
      .required = true,
      .doc = "store name",
      .ref = "-"},
     {.key = "kind",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "one of sql, cosmos, redis, blob",
      .required = true,
      .doc = "the service",
      .ref = "-"},
     {.key = "primary",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = SQL | REDIS | BLOB,
      .type_doc = "region name",
      .required = true,
      .doc = "the writable region",
      .ref = "-"},
     {.key = "replicas",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = SQL | REDIS | BLOB,
      .type_doc = "sequence of {region, readable}",
      .doc = "geo-secondaries",
      .ref = "-"},
     {.key = "regions",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = COSMOS,
      .type_doc = "sequence of region names",
      .required = true,
      .doc = "every region of the account",
      .ref = "-"},
     {.key = "write_regions",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = COSMOS,
      .type_doc = "sequence of region names",
      .doc = "writable regions, a subset of regions; the first region when absent; several = "
@@ -63,7 +63,7 @@ const mr__key mr__store_keys[] = {
      .ref = "ours"},
     /* REFERENCE.md §6 Usage prevalence: about 73% of tenants use Session. */
     {.key = "consistency",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_datastore, consistency),
      .only = COSMOS,
      .def = "session",
@@ -71,20 +71,20 @@ const mr__key mr__store_keys[] = {
      .doc = "consistency level",
      .ref = "REFERENCE.md §6 Usage prevalence (Session, 73%)"},
     {.key = "bounded",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = COSMOS,
      .type_doc = "map {versions, time}",
      .doc = "bounded-staleness bounds",
      .ref = "REFERENCE.md §6"},
     {.key = "keys",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = COSMOS,
      .type_doc = "map {count, popularity}",
      .doc = "the key space, for conflicts",
      .ref = "-"},
     /* REFERENCE.md §10 Cosmos DB billing example: 10K RU/s. */
     {.key = "ru_per_s",
-     .type = MR__K_NUMBER,
+     .type = MR_PARAM_T_NUMBER,
      .off = offsetof(mr_sc_datastore, ru_per_s),
      .only = COSMOS,
      .def = "10000",
@@ -93,7 +93,7 @@ const mr__key mr__store_keys[] = {
      .doc = "provisioned throughput per region",
      .ref = "REFERENCE.md §10 Cosmos DB provisioned throughput (10K RU/s example)"},
     {.key = "geo",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_datastore, geo),
      .only = REDIS,
      .def = "passive",
@@ -101,7 +101,7 @@ const mr__key mr__store_keys[] = {
      .doc = "passive (Premium, 2 caches) or active (Enterprise, up to 5)",
      .ref = "REFERENCE.md §7"},
     {.key = "redundancy",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_datastore, redundancy),
      .only = BLOB,
      .def = "grs",
@@ -109,18 +109,18 @@ const mr__key mr__store_keys[] = {
      .doc = "storage redundancy",
      .ref = "ours (REFERENCE.md §8 lists them)"},
     {.key = "replication",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map {lag, sample}",
      .doc = "replication lag",
      .ref = "-"},
     {.key = "failover",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map {mode, grace, decision, duration}",
      .doc = "how the store fails over",
      .ref = "-"},
     /* REFERENCE.md §5 Client redirection: listener TTL 30 s (third parties; unverified). */
     {.key = "listener_ttl",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_datastore, listener_ttl),
      .only = SQL,
      .def = "30s",
@@ -130,7 +130,7 @@ const mr__key mr__store_keys[] = {
      .ref = "REFERENCE.md §5 Client redirection (30 s, unverified)"},
     /* REFERENCE.md §7 gives no hit ratio: a workload value the scenario states. */
     {.key = "hit_ratio",
-     .type = MR__K_RATIO,
+     .type = MR_PARAM_T_RATIO,
      .off = offsetof(mr_sc_datastore, hit_ratio),
      .only = REDIS,
      .required = true,
@@ -141,7 +141,7 @@ const mr__key mr__store_keys[] = {
      .ref = "ours: workload (REFERENCE.md §7 has none)"},
     /* REFERENCE.md §7 "Model a hit-ratio ramp": its length is not published. */
     {.key = "warm_up",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_datastore, warm_up),
      .only = REDIS,
      .required = true,
@@ -151,7 +151,7 @@ const mr__key mr__store_keys[] = {
      .ref = "ours: REFERENCE.md §7 How to model Redis (ramp, no figure)"},
     /* REFERENCE.md §10: SQL and Redis prices not found; ours 0. */
     {.key = "usd_per_month",
-     .type = MR__K_MONEY,
+     .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_datastore, usd_per_month),
      .def = "0",
      .lo = 0,
@@ -159,27 +159,27 @@ const mr__key mr__store_keys[] = {
      .doc = "fixed monthly price: per copy for sql and redis (the primary and each replica), "
             "once for blob (the redundancy covers the copies), on top of the RU/s for cosmos",
      .ref = "ours: REFERENCE.md §10 prices not found"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__replica_keys[] = {{.key = "region",
-                                     .type = MR__K_CODE,
+const mr_param mr__replica_keys[] = {{.key = "region",
+                                     .type = MR_PARAM_T_CODE,
                                      .type_doc = "region name",
                                      .required = true,
                                      .doc = "the secondary's region",
                                      .ref = "-"},
                                     {.key = "readable",
-                                     .type = MR__K_BOOL,
+                                     .type = MR_PARAM_T_BOOL,
                                      .off = offsetof(mr_sc_replica, readable),
                                      .def = "false",
                                      .doc = "serves reads (stale by the lag)",
                                      .ref = "ours"},
-                                    MR__END};
+                                    MR_PARAM_END};
 
-const mr__key mr__replication_keys[] = {
+const mr_param mr__replication_keys[] = {
     /* REFERENCE.md §5 "How to model Azure SQL": lognormal, median ~1 s, p99 <= 5 s
      * (sigma = ln 5 / 2.326). */
     {.key = "lag",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_datastore, lag),
      .only = SQL,
      .def = "lognormal(1s, 0.69)",
@@ -187,7 +187,7 @@ const mr__key mr__replication_keys[] = {
      .ref = "REFERENCE.md §5 How to model Azure SQL (median 1 s, p99 5 s)"},
     /* Ours: REFERENCE.md §6 gives the shape (RTT/2 plus a lognormal queue), not its size. */
     {.key = "lag",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_datastore, lag),
      .only = COSMOS,
      .def = "lognormal(100ms, 0.8)",
@@ -195,7 +195,7 @@ const mr__key mr__replication_keys[] = {
      .ref = "ours: REFERENCE.md §6 How to model Cosmos DB (shape only)"},
     /* Ours: REFERENCE.md §7 "the same lag model as Cosmos DB with a small median". */
     {.key = "lag",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_datastore, lag),
      .only = REDIS,
      .def = "lognormal(50ms, 0.8)",
@@ -203,26 +203,26 @@ const mr__key mr__replication_keys[] = {
      .ref = "ours: REFERENCE.md §7 How to model Redis"},
     /* REFERENCE.md §8 How to model Blob Storage: median of minutes, mostly under 15 min. */
     {.key = "lag",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_datastore, lag),
      .only = BLOB,
      .def = "lognormal(3m, 0.6)",
      .doc = "replication lag",
      .ref = "REFERENCE.md §8 Geo RPO (< 15 min typical)"},
     {.key = "sample",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_datastore, lag_sample),
      .def = "1s",
      .lo = (double)MR_MS,
      .hi = 3600 * S,
      .doc = "how often the lag is drawn anew",
      .ref = "ours (simulation setting)"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__store_failover_keys[] = {
+const mr_param mr__store_failover_keys[] = {
     /* REFERENCE.md §5 failover groups fail over automatically after the grace period. */
     {.key = "mode",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_store_failover, mode),
      .only = SQL | COSMOS,
      .def = "automatic",
@@ -231,7 +231,7 @@ const mr__key mr__store_failover_keys[] = {
      .ref = "REFERENCE.md §5 failover group, §6 service-managed failover"},
     /* REFERENCE.md §7 Redis: no automatic failover; §8 Blob: customer-managed. */
     {.key = "mode",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_store_failover, mode),
      .only = REDIS | BLOB,
      .def = "manual",
@@ -240,7 +240,7 @@ const mr__key mr__store_failover_keys[] = {
      .ref = "REFERENCE.md §7 Passive geo failover, §8 Customer-managed failover"},
     /* REFERENCE.md §5 GracePeriodWithDataLossHours: default 1 h, cannot be below 1 h. */
     {.key = "grace",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_store_failover, grace),
      .only = SQL,
      .def = "1h",
@@ -250,14 +250,14 @@ const mr__key mr__store_failover_keys[] = {
      .ref = "REFERENCE.md §5 Failover group grace period"},
     /* Ours: no REFERENCE.md figure for a human decision. */
     {.key = "decision",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_store_failover, decision),
      .def = "triangular(10m, 20m, 1h)",
      .doc = "manual mode: detection and decision before the switch",
      .ref = "ours (SCENARIO.md example)"},
     /* REFERENCE.md §5 Manual database failover (forced): RTO 30 s. */
     {.key = "duration",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_store_failover, duration),
      .only = SQL,
      .def = "30s",
@@ -265,7 +265,7 @@ const mr__key mr__store_failover_keys[] = {
      .ref = "REFERENCE.md §5 RTO/RPO table (forced failover 30 s)"},
     /* REFERENCE.md §6: service-managed failover, RTO < 15 min. */
     {.key = "duration",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_store_failover, duration),
      .only = COSMOS,
      .def = "uniform(0s, 15m)",
@@ -273,7 +273,7 @@ const mr__key mr__store_failover_keys[] = {
      .ref = "REFERENCE.md §6 How to model Cosmos DB (cap 15 min)"},
     /* Ours: REFERENCE.md §7 says "minutes; parameter". */
     {.key = "duration",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_store_failover, duration),
      .only = REDIS,
      .def = "uniform(1m, 5m)",
@@ -281,24 +281,24 @@ const mr__key mr__store_failover_keys[] = {
      .ref = "ours: REFERENCE.md §7 (minutes)"},
     /* REFERENCE.md §8: customer failover ~ N(60 min, sigma); sigma ours. */
     {.key = "duration",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_store_failover, duration),
      .only = BLOB,
      .def = "normal(60m, 15m)",
      .doc = "the account failover",
      .ref = "REFERENCE.md §8 Customer-managed failover time (about an hour)"},
-    MR__END};
+    MR_PARAM_END};
 
 typedef struct bounded {
     int64_t versions;
     mr_time time;
 } bounded;
 
-const mr__key mr__bounded_keys[] = {
+const mr_param mr__bounded_keys[] = {
     /* REFERENCE.md §6 Bounded staleness minimums: multi-region K >= 100,000, T >= 300 s;
      * single region K >= 10, T >= 5 s; T <= 86,400 s. The defaults are the minimums. */
     {.key = "versions",
-     .type = MR__K_INT64,
+     .type = MR_PARAM_T_INT64,
      .off = offsetof(bounded, versions),
      .lo = 10,
      .hi = 2147483647.0,
@@ -306,21 +306,21 @@ const mr__key mr__bounded_keys[] = {
      .doc = "K: writes a read may lag; 100000 (multi-region) or 10 when absent",
      .ref = "REFERENCE.md §6 Bounded staleness minimums"},
     {.key = "time",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(bounded, time),
      .lo = 5 * S,
      .hi = 86400 * S,
      .type_doc = "duration",
      .doc = "T: time a read may lag; 300s (multi-region) or 5s when absent",
      .ref = "REFERENCE.md §6 Bounded staleness minimums, API ranges"},
-    MR__END};
+    MR_PARAM_END};
 
 typedef struct keyspace {
     int64_t count;
 } keyspace;
 
-const mr__key mr__keyspace_keys[] = {{.key = "count",
-                                      .type = MR__K_INT64,
+const mr_param mr__keyspace_keys[] = {{.key = "count",
+                                      .type = MR_PARAM_T_INT64,
                                       .off = offsetof(keyspace, count),
                                       .def = "100000",
                                       .lo = 1,
@@ -328,12 +328,12 @@ const mr__key mr__keyspace_keys[] = {{.key = "count",
                                       .doc = "distinct keys",
                                       .ref = "ours (SCENARIO.md example)"},
                                      {.key = "popularity",
-                                      .type = MR__K_CODE,
+                                      .type = MR_PARAM_T_CODE,
                                       .type_doc = "uniform or zipf(S)",
                                       .def = "uniform",
                                       .doc = "which keys requests touch",
                                       .ref = "ours"},
-                                     MR__END};
+                                     MR_PARAM_END};
 
 static void bind_region_ref(mr__bind *b, mr_node *m, const char *path, const char *key, size_t *dst)
 {
@@ -510,8 +510,8 @@ static void bind_cosmos(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore 
 static void bind_store(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore *d)
 {
     char q[MR__PATH];
-    static const mr__key kind_row = {
-        .key = "kind", .type = MR__K_ENUM, .required = true, .choices = mr_store_kind_names};
+    static const mr_param kind_row = {
+        .key = "kind", .type = MR_PARAM_T_ENUM, .required = true, .choices = mr_store_kind_names};
     mr_node *kn = mr_node_take(m, "kind");
     int kind = 0;
     if (kn == NULL || mr_node_is_null(kn)) {

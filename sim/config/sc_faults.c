@@ -15,62 +15,62 @@
 #define S ((double)MR_S)
 #define NEVER 9.3e18
 
-const mr__key mr__fault_keys[] = {
+const mr_param mr__fault_keys[] = {
     {.key = "name",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "name",
      .required = true,
      .doc = "fault name",
      .ref = "-"},
     {.key = "kind",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "fault kind (SCENARIO.md)",
      .required = true,
      .doc = "what fails",
      .ref = "-"},
     {.key = "target",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "name or selector map",
      .doc = "what it hits; the traffic layer for dns_misconfig and traffic_layer_outage",
      .ref = "-"},
     {.key = "at",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "duration distribution",
      .doc = "timing form 1: start time (with duration)",
      .ref = "-"},
     {.key = "duration",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "duration distribution",
      .doc = "how long it lasts (at, repeat and start_after forms)",
      .ref = "-"},
     {.key = "mtbf",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "duration",
      .doc = "timing form 2: mean up-time between faults (exponential), with mttr",
      .ref = "REFERENCE.md §9, §11 (no per-region MTBF published)"},
     {.key = "mttr",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "duration distribution",
      .doc = "repair time, with mtbf",
      .ref = "-"},
     {.key = "repeat",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map {every, count, jitter}",
      .doc = "timing form 3: periodic (with duration)",
      .ref = "-"},
     {.key = "start_after",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "fault name",
      .doc = "timing form 4: starts after that fault starts, with delay",
      .ref = "-"},
     {.key = "delay",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "duration distribution",
      .def = "0s",
      .doc = "wait after the start_after fault starts",
      .ref = "ours"},
     {.key = "severity",
-     .type = MR__K_RATIO,
+     .type = MR_PARAM_T_RATIO,
      .off = offsetof(mr_sc_fault, severity),
      .def = "1",
      .lo = 0,
@@ -78,57 +78,57 @@ const mr__key mr__fault_keys[] = {
      .doc = "share of requests affected",
      .ref = "ours"},
     {.key = "ramp",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map {from, to, over}",
      .doc = "severity rises from `from` to `to` over `over`",
      .ref = "-"},
     {.key = "expect",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map {rto, rpo}",
      .doc = "per-episode verdict in the results",
      .ref = "-"},
     {.key = "params",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map",
      .doc = "per kind: invert (gray_failure), mode planned|forced (datastore_failover), peer "
             "(network_partition)",
      .ref = "-"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__target_keys[] = {
+const mr_param mr__target_keys[] = {
     {.key = "kind",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "one of region, zone, cluster, datastore, dependency, traffic",
      .doc = "the fault kind's target kind when absent",
      .ref = "-"},
     {.key = "region",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "region name",
      .doc = "only things in this region (zone: the zone's region)",
      .ref = "-"},
     {.key = "zone",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "integer",
      .doc = "zone targets: the zone number",
      .ref = "-"},
     {.key = "role",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "one of active, standby",
      .doc = "clusters: only this role",
      .ref = "-"},
     {.key = "mode",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_target, mode),
      .def = "all",
      .choices = mr_select_names,
      .doc = "how many of the matching things: one, all, count, percent",
      .ref = "ours (Chaos Mesh / AWS FIS modes)"},
     {.key = "value",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "integer or ratio",
      .doc = "count mode: how many; percent mode: which share",
      .ref = "-"},
-    MR__END};
+    MR_PARAM_END};
 
 typedef struct repeat {
     mr_time every;
@@ -136,8 +136,8 @@ typedef struct repeat {
     mr_time jitter;
 } repeat;
 
-const mr__key mr__repeat_keys[] = {{.key = "every",
-                                    .type = MR__K_DURATION,
+const mr_param mr__repeat_keys[] = {{.key = "every",
+                                    .type = MR_PARAM_T_DURATION,
                                     .off = offsetof(repeat, every),
                                     .required = true,
                                     .lo = (double)MR_MS,
@@ -145,7 +145,7 @@ const mr__key mr__repeat_keys[] = {{.key = "every",
                                     .doc = "period",
                                     .ref = "-"},
                                    {.key = "count",
-                                    .type = MR__K_INT,
+                                    .type = MR_PARAM_T_INT,
                                     .off = offsetof(repeat, count),
                                     .def = "0",
                                     .lo = 0,
@@ -153,23 +153,23 @@ const mr__key mr__repeat_keys[] = {{.key = "every",
                                     .doc = "episodes; 0: until the horizon",
                                     .ref = "ours"},
                                    {.key = "jitter",
-                                    .type = MR__K_DURATION,
+                                    .type = MR_PARAM_T_DURATION,
                                     .off = offsetof(repeat, jitter),
                                     .def = "0s",
                                     .lo = 0,
                                     .hi = NEVER,
                                     .doc = "each start moves by up to +-jitter; less than every",
                                     .ref = "ours"},
-                                   MR__END};
+                                   MR_PARAM_END};
 
 typedef struct ramp {
     double from, to;
     mr_time over;
 } ramp;
 
-const mr__key mr__ramp_keys[] = {
+const mr_param mr__ramp_keys[] = {
     {.key = "from",
-     .type = MR__K_RATIO,
+     .type = MR_PARAM_T_RATIO,
      .off = offsetof(ramp, from),
      .def = "0",
      .lo = 0,
@@ -177,7 +177,7 @@ const mr__key mr__ramp_keys[] = {
      .doc = "severity at the start",
      .ref = "ours"},
     {.key = "to",
-     .type = MR__K_RATIO,
+     .type = MR_PARAM_T_RATIO,
      .off = offsetof(ramp, to),
      .lo = 0,
      .hi = 1,
@@ -185,30 +185,30 @@ const mr__key mr__ramp_keys[] = {
      .doc = "severity at the end of the ramp; the fault's severity when absent",
      .ref = "ours"},
     {.key = "over",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(ramp, over),
      .required = true,
      .lo = 0,
      .hi = NEVER,
      .doc = "length of the ramp",
      .ref = "-"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__expect_keys[] = {{.key = "rto",
-                                    .type = MR__K_DURATION,
+const mr_param mr__expect_keys[] = {{.key = "rto",
+                                    .type = MR_PARAM_T_DURATION,
                                     .off = offsetof(mr_sc_fault, expect_rto),
                                     .lo = 0,
                                     .hi = NEVER,
                                     .doc = "expected recovery time; -1 when absent",
                                     .ref = "-"},
                                    {.key = "rpo",
-                                    .type = MR__K_DURATION,
+                                    .type = MR_PARAM_T_DURATION,
                                     .off = offsetof(mr_sc_fault, expect_rpo),
                                     .lo = 0,
                                     .hi = NEVER,
                                     .doc = "expected data-loss window; -1 when absent",
                                     .ref = "-"},
-                                   MR__END};
+                                   MR_PARAM_END};
 
 /* ---- targets ------------------------------------------------------------------ */
 
@@ -305,7 +305,7 @@ static void bind_selector(mr__bind *b, mr_node *m, const char *p, mr_sc_fault *f
                 mr__record(b, q, vn->text);
             }
         } else {
-            static const mr__key row = {.key = "value", .type = MR__K_RATIO, .lo = 0, .hi = 1};
+            static const mr_param row = {.key = "value", .type = MR_PARAM_T_RATIO, .lo = 0, .hi = 1};
             mr__bind_value(b, vn, q, &row, &t->value);
         }
     } else if (vn && !mr_node_is_null(vn)) {
@@ -377,7 +377,7 @@ static const char *const timing_heads[] = {"at", "mtbf", "repeat", "start_after"
 
 static bool bind_dist(mr__bind *b, mr_node *n, const char *path, mr_dist *dst)
 {
-    static const mr__key row = {.key = "dist", .type = MR__K_DIST_TIME};
+    static const mr_param row = {.key = "dist", .type = MR_PARAM_T_DIST_TIME};
     return mr__bind_value(b, n, path, &row, dst) == MR_OK;
 }
 
@@ -446,8 +446,8 @@ static void bind_timing(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
         break;
     }
     case MR_TIMING_STOCHASTIC: {
-        static const mr__key row = {
-            .key = "mtbf", .type = MR__K_DURATION, .lo = (double)MR_S, .hi = NEVER};
+        static const mr_param row = {
+            .key = "mtbf", .type = MR_PARAM_T_DURATION, .lo = (double)MR_S, .hi = NEVER};
         mr__bind_value(b, mr_node_take(fm, "mtbf"), mr__path(q, p, "mtbf"), &row, &f->mtbf);
         mr_node *r = mr_node_take(fm, "mttr");
         if (r == NULL || mr_node_is_null(r))
@@ -481,7 +481,7 @@ static void bind_timing(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
         mr_node *d = mr_node_take(fm, "delay");
         mr__path(q, p, "delay");
         if (mr_node_is_null(d)) {
-            static const mr__key row = {.key = "delay", .type = MR__K_DIST_TIME, .def = "0s"};
+            static const mr_param row = {.key = "delay", .type = MR_PARAM_T_DIST_TIME, .def = "0s"};
             if (d)
                 d->used = true;
             mr__bind_value(b, NULL, q, &row, &f->delay);
@@ -550,7 +550,7 @@ static void bind_params(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
             continue;
         }
         if (strcmp(k, "invert") == 0) {
-            static const mr__key row = {.key = "invert", .type = MR__K_BOOL, .def = "false"};
+            static const mr_param row = {.key = "invert", .type = MR_PARAM_T_BOOL, .def = "false"};
             if (mr__bind_value(b, v, r, &row, &f->invert) != MR_OK)
                 continue;
         } else if (strcmp(k, "mode") == 0) {
@@ -640,8 +640,8 @@ void mr__bind_faults(mr__bind *b, mr_node *seq)
 
 /* ---- failover ---------------------------------------------------------------------- */
 
-const mr__key mr__failover_keys[] = {{.key = "trigger",
-                                      .type = MR__K_ENUM,
+const mr_param mr__failover_keys[] = {{.key = "trigger",
+                                      .type = MR_PARAM_T_ENUM,
                                       .off = offsetof(mr_sc_failover, trigger),
                                       .def = "probes",
                                       .choices = mr_failover_trigger_names,
@@ -650,49 +650,49 @@ const mr__key mr__failover_keys[] = {{.key = "trigger",
                                       .ref = "ours"},
                                      /* Ours: no REFERENCE.md figure for a human decision delay. */
                                      {.key = "decision",
-                                      .type = MR__K_DIST_TIME,
+                                      .type = MR_PARAM_T_DIST_TIME,
                                       .off = offsetof(mr_sc_failover, decision),
                                       .def = "triangular(10m, 20m, 1h)",
                                       .doc = "operator trigger: detection and decision delay",
                                       .ref = "ours (SCENARIO.md example)"},
                                      {.key = "actions",
-                                      .type = MR__K_CODE,
+                                      .type = MR_PARAM_T_CODE,
                                       .type_doc = "sequence of {scale, to} or {promote}",
                                       .doc = "what happens, in order",
                                       .ref = "-"},
                                      {.key = "failback",
-                                      .type = MR__K_CODE,
+                                      .type = MR_PARAM_T_CODE,
                                       .type_doc = "map {mode, decision}",
                                       .doc = "returning to the primary once healed",
                                       .ref = "-"},
-                                     MR__END};
+                                     MR_PARAM_END};
 
-const mr__key mr__action_keys[] = {{.key = "scale",
-                                    .type = MR__K_CODE,
+const mr_param mr__action_keys[] = {{.key = "scale",
+                                    .type = MR_PARAM_T_CODE,
                                     .type_doc = "cluster name",
                                     .doc = "scale this cluster's node pool",
                                     .ref = "-"},
                                    {.key = "to",
-                                    .type = MR__K_CODE,
+                                    .type = MR_PARAM_T_CODE,
                                     .type_doc = "integer in [nodes.min, nodes.max]",
                                     .doc = "scale: the node count",
                                     .ref = "-"},
                                    {.key = "promote",
-                                    .type = MR__K_CODE,
+                                    .type = MR_PARAM_T_CODE,
                                     .type_doc = "datastore name",
                                     .doc = "fail this store over to its secondary",
                                     .ref = "-"},
-                                   MR__END};
+                                   MR_PARAM_END};
 
-const mr__key mr__failback_keys[] = {{.key = "mode",
-                                      .type = MR__K_ENUM,
+const mr_param mr__failback_keys[] = {{.key = "mode",
+                                      .type = MR_PARAM_T_ENUM,
                                       .off = offsetof(mr_sc_failover, failback),
                                       .def = "manual",
                                       .choices = mr_failback_names,
                                       .doc = "manual, automatic or none",
                                       .ref = "ours"},
                                      {.key = "decision",
-                                      .type = MR__K_DIST_TIME,
+                                      .type = MR_PARAM_T_DIST_TIME,
                                       .off = offsetof(mr_sc_failover, failback_decision),
                                       .def = "triangular(1h, 4h, 24h)",
                                       .doc = "manual: delay before failing back",
@@ -700,13 +700,13 @@ const mr__key mr__failback_keys[] = {{.key = "mode",
                                      /* Ours: Traffic Manager itself routes back at the first
                                       * successful probe (REFERENCE.md §1), so no delay. */
                                      {.key = "delay",
-                                      .type = MR__K_DIST_TIME,
+                                      .type = MR_PARAM_T_DIST_TIME,
                                       .off = offsetof(mr_sc_failover, failback_delay),
                                       .def = "0s",
                                       .doc = "automatic: delay before failing back, once the "
                                              "primary is healthy",
                                       .ref = "ours"},
-                                     MR__END};
+                                     MR_PARAM_END};
 
 static void bind_action(mr__bind *b, mr_node *m, const char *p, mr_sc_action *a)
 {

@@ -18,15 +18,15 @@
 
 enum { HONOR = 1u << MR_TTL_HONOR, FLOOR = 1u << MR_TTL_FLOOR, EXTRA = 1u << MR_TTL_EXTRA };
 
-const mr__key mr__resolver_keys[] = {
+const mr_param mr__resolver_keys[] = {
     {.key = "name",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "name",
      .required = true,
      .doc = "resolver population name",
      .ref = "-"},
     {.key = "count",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_resolver, count),
      .def = "1000",
      .lo = 1,
@@ -34,16 +34,16 @@ const mr__key mr__resolver_keys[] = {
      .doc = "resolvers in the population, each with its own cache",
      .ref = "ours (no REFERENCE.md figure)"},
     {.key = "ttl_policy",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of maps; shares sum to 1",
      .def = "[{share: 0.9, mode: honor}, {share: 0.1, mode: extra, hold: lognormal(5m, 1.0)}]",
      .doc = "how resolvers treat TTLs",
      .ref = "REFERENCE.md §4 stale-answer tail (Flavel et al. 2014) and its suggested mixture"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__policy_keys[] = {
+const mr_param mr__policy_keys[] = {
     {.key = "share",
-     .type = MR__K_RATIO,
+     .type = MR_PARAM_T_RATIO,
      .off = offsetof(mr_sc_ttl_policy, share),
      .required = true,
      .lo = 0,
@@ -51,13 +51,13 @@ const mr__key mr__policy_keys[] = {
      .doc = "share of the resolvers",
      .ref = "-"},
     {.key = "mode",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "one of honor, floor, extra",
      .def = "honor",
      .doc = "honor the TTL, raise it to min_ttl, or hold answers longer",
      .ref = "REFERENCE.md §4"},
     {.key = "min_ttl",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_ttl_policy, min_ttl),
      .only = FLOOR,
      .required = true,
@@ -66,13 +66,13 @@ const mr__key mr__policy_keys[] = {
      .doc = "floor mode: answers are kept at least this long",
      .ref = "-"},
     {.key = "hold",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_ttl_policy, hold),
      .only = EXTRA,
      .required = true,
      .doc = "extra mode: answers are kept this much longer than the TTL",
      .ref = "-"},
-    MR__END};
+    MR_PARAM_END};
 
 /* REFERENCE.md §4 "How to model DNS resolvers": 90% compliant, 10% with an extra
  * heavy-tailed hold, fitted to Flavel et al. 2014 (P(stale at 15 min) ~ 2%). */
@@ -109,8 +109,8 @@ static void bind_policies(mr__bind *b, mr_node *seq, const char *path, mr_sc_res
             all_ok = false;
             continue;
         }
-        static const mr__key mode_row = {.key = "mode",
-                                         .type = MR__K_ENUM,
+        static const mr_param mode_row = {.key = "mode",
+                                         .type = MR_PARAM_T_ENUM,
                                          .def = "honor",
                                          .choices = mr_ttl_mode_names}; /* ours */
         mr_node *mn = mr_node_take(m, "mode");
@@ -185,32 +185,32 @@ void mr__bind_resolvers(mr__bind *b, mr_node *seq, const mr_mark *root)
 
 /* ---- clients -------------------------------------------------------------------- */
 
-const mr__key mr__client_keys[] = {
+const mr_param mr__client_keys[] = {
     {.key = "name",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "name",
      .required = true,
      .doc = "population name",
      .ref = "-"},
     {.key = "origin",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "region name",
      .doc = "region nearest the clients; the stamp's region, else the first region, when absent",
      .ref = "ours"},
     {.key = "resolver",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "resolver name",
      .doc = "their DNS resolvers; the first resolver when absent",
      .ref = "ours"},
     {.key = "runtime_cache",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_client, runtime_cache),
      .def = "none",
      .choices = mr_runtime_cache_names,
      .doc = "client DNS cache: java keeps 30 s ignoring the TTL, chrome floors the TTL at 60 s",
      .ref = "REFERENCE.md §4 Java and Chrome rows"},
     {.key = "rate",
-     .type = MR__K_RATE,
+     .type = MR_PARAM_T_RATE,
      .off = offsetof(mr_sc_client, rate),
      .def = "100/s",
      .lo = 0,
@@ -218,18 +218,18 @@ const mr__key mr__client_keys[] = {
      .doc = "mean request rate (Poisson)",
      .ref = "ours (no REFERENCE.md figure)"},
     {.key = "profile",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "const, diurnal, or a map",
      .def = "const",
      .doc = "how the rate varies over a day",
      .ref = "ours"},
     {.key = "mix",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map {read, write}",
      .doc = "read and write shares, summing to 1",
      .ref = "ours"},
     {.key = "timeout",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_client, timeout),
      .def = "2s",
      .lo = MS,
@@ -237,31 +237,31 @@ const mr__key mr__client_keys[] = {
      .doc = "a request not answered by then fails",
      .ref = "ours (SCENARIO.md example)"},
     {.key = "retry",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map {attempts, backoff}",
      .doc = "retries of a failed request",
      .ref = "-"},
     {.key = "uses",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of datastore names",
      .doc = "stores its requests read and write",
      .ref = "-"},
-    {.key = "stamp", .type = MR__K_CODE, .type_doc = "stamp name", .doc = "home stamp", .ref = "-"},
+    {.key = "stamp", .type = MR_PARAM_T_CODE, .type_doc = "stamp name", .doc = "home stamp", .ref = "-"},
     {.key = "fallback",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of stamp names",
      .doc = "stamps used when the home stamp fails",
      .ref = "-"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__profile_keys[] = {{.key = "kind",
-                                     .type = MR__K_CODE,
+const mr_param mr__profile_keys[] = {{.key = "kind",
+                                     .type = MR_PARAM_T_CODE,
                                      .type_doc = "one of const, diurnal",
                                      .def = "const",
                                      .doc = "shape of the daily profile",
                                      .ref = "ours"},
                                     {.key = "peak",
-                                     .type = MR__K_NUMBER,
+                                     .type = MR_PARAM_T_NUMBER,
                                      .off = offsetof(mr_sc_profile, peak),
                                      .def = "1.8",
                                      .lo = 1,
@@ -269,7 +269,7 @@ const mr__key mr__profile_keys[] = {{.key = "kind",
                                      .doc = "rate multiplier at the peak",
                                      .ref = "ours (SCENARIO.md example)"},
                                     {.key = "trough",
-                                     .type = MR__K_NUMBER,
+                                     .type = MR_PARAM_T_NUMBER,
                                      .off = offsetof(mr_sc_profile, trough),
                                      .def = "0.35",
                                      .lo = 0,
@@ -277,19 +277,19 @@ const mr__key mr__profile_keys[] = {{.key = "kind",
                                      .doc = "rate multiplier at the trough, 12 h from the peak",
                                      .ref = "ours (SCENARIO.md example)"},
                                     {.key = "peak_at",
-                                     .type = MR__K_CODE,
+                                     .type = MR_PARAM_T_CODE,
                                      .type_doc = "time of day \"HH:MM\"",
                                      .def = "13:00",
                                      .doc = "time of the peak",
                                      .ref = "ours (SCENARIO.md example)"},
-                                    MR__END};
+                                    MR_PARAM_END};
 
 typedef struct mix {
     double read, write;
 } mix;
 
-const mr__key mr__mix_keys[] = {{.key = "read",
-                                 .type = MR__K_RATIO,
+const mr_param mr__mix_keys[] = {{.key = "read",
+                                 .type = MR_PARAM_T_RATIO,
                                  .off = offsetof(mix, read),
                                  .lo = 0,
                                  .hi = 1,
@@ -297,17 +297,17 @@ const mr__key mr__mix_keys[] = {{.key = "read",
                                  .doc = "share of reads; 1 - write, or 0.9 when both are absent",
                                  .ref = "ours (SCENARIO.md example)"},
                                 {.key = "write",
-                                 .type = MR__K_RATIO,
+                                 .type = MR_PARAM_T_RATIO,
                                  .off = offsetof(mix, write),
                                  .lo = 0,
                                  .hi = 1,
                                  .type_doc = "ratio",
                                  .doc = "share of writes; 1 - read when absent",
                                  .ref = "ours"},
-                                MR__END};
+                                MR_PARAM_END};
 
-const mr__key mr__retry_keys[] = {{.key = "attempts",
-                                   .type = MR__K_INT,
+const mr_param mr__retry_keys[] = {{.key = "attempts",
+                                   .type = MR_PARAM_T_INT,
                                    .off = offsetof(mr_sc_retry, attempts),
                                    .def = "1",
                                    .lo = 1,
@@ -315,12 +315,12 @@ const mr__key mr__retry_keys[] = {{.key = "attempts",
                                    .doc = "attempts in all, the first included (1: no retry)",
                                    .ref = "ours"},
                                   {.key = "backoff",
-                                   .type = MR__K_DIST_TIME,
+                                   .type = MR_PARAM_T_DIST_TIME,
                                    .off = offsetof(mr_sc_retry, backoff),
                                    .def = "exponential(200ms)",
                                    .doc = "wait before each retry",
                                    .ref = "ours (SCENARIO.md example)"},
-                                  MR__END};
+                                  MR_PARAM_END};
 
 static void bind_peak_at(mr__bind *b, mr_node *n, const char *path, mr_sc_profile *pf)
 {
@@ -353,8 +353,8 @@ static void bind_profile(mr__bind *b, mr_node *cm, const char *path, mr_sc_profi
     mr_node *n = mr_node_take(cm, "profile");
     pf->kind = MR_PROFILE_CONST;
     pf->peak = pf->trough = 1;
-    static const mr__key kind_row = {
-        .key = "kind", .type = MR__K_ENUM, .def = "const", .choices = mr_profile_names}; /* ours */
+    static const mr_param kind_row = {
+        .key = "kind", .type = MR_PARAM_T_ENUM, .def = "const", .choices = mr_profile_names}; /* ours */
     mr_node *m = NULL;
     int kind = MR_PROFILE_CONST;
     if (n == NULL || mr_node_is_null(n) || n->kind == MR_NODE_SCALAR) {
@@ -380,7 +380,7 @@ static void bind_profile(mr__bind *b, mr_node *cm, const char *path, mr_sc_profi
     } else if (m != NULL) {
         for (size_t i = 0; i < m->n; i++) {
             mr_node_pair *pr = mr_node_pair_at(m, i);
-            if (!pr->value->used && mr__key_row(mr__profile_keys, pr->key->text, 0)) {
+            if (!pr->value->used && mr_param_find(mr__profile_keys, pr->key->text, 0)) {
                 pr->value->used = true;
                 mr_diag_error(b->diag, &pr->key->mark,
                               "%s.%s: '%s' applies to a diurnal profile, not a const one", p,

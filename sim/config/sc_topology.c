@@ -16,38 +16,38 @@
 
 /* ---- dependencies ------------------------------------------------------------ */
 
-const mr__key mr__dependency_keys[] = {
+const mr_param mr__dependency_keys[] = {
     {.key = "name",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "name",
      .required = true,
      .doc = "dependency name",
      .ref = "-"},
     {.key = "kind",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_dependency, kind),
      .def = "other",
      .choices = mr_dep_kind_names,
      .doc = "what it is (DESIGN.md: identity, hub firewall, registry, monitoring)",
      .ref = "ours"},
     {.key = "region",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "region name",
      .doc = "where it runs; global when absent",
      .ref = "-"},
     {.key = "used_by",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of cluster names",
      .doc = "clusters that need it; every cluster when absent",
      .ref = "ours"},
     {.key = "needed_for",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_dependency, needed_for),
      .def = "requests",
      .choices = mr_needed_for_names,
      .doc = "requests: every request fails without it; pod_start: only new pods do",
      .ref = "ours"},
-    MR__END};
+    MR_PARAM_END};
 
 void mr__bind_dependencies(mr__bind *b, mr_node *seq)
 {
@@ -89,65 +89,65 @@ void mr__bind_dependencies(mr__bind *b, mr_node *seq)
 
 /* ---- clusters ---------------------------------------------------------------- */
 
-const mr__key mr__cluster_keys[] = {
+const mr_param mr__cluster_keys[] = {
     {.key = "name",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "name",
      .required = true,
      .doc = "cluster name",
      .ref = "-"},
     {.key = "region",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "region name",
      .required = true,
      .doc = "the region it runs in",
      .ref = "-"},
     {.key = "role",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_cluster, role),
      .def = "active",
      .choices = mr_role_names,
      .doc = "active serves traffic; standby waits for a failover",
      .ref = "ours"},
     {.key = "standby",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "one of hot, warm, cold",
      .def = "hot",
      .doc = "how ready a standby cluster is; only with role: standby",
      .ref = "ours"},
     {.key = "zones",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of zone numbers",
      .doc = "zones it spreads over; every zone of its region when absent",
      .ref = "-"},
     {.key = "nodes",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map",
      .doc = "node pool: count, min, max, sku, usd_per_hour",
      .ref = "-"},
     {.key = "pods",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map",
      .doc = "per_node, rps_per_pod, startup",
      .ref = "-"},
     /* Ours: REFERENCE.md has no service-time figure; SCENARIO.md's example. */
     {.key = "service_time",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_cluster, service_time),
      .def = "lognormal(25ms, 0.5)",
      .doc = "time a request spends in service",
      .ref = "ours (SCENARIO.md example)"},
     {.key = "autoscaler",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "map",
      .doc = "target_utilization, node_provision",
      .ref = "-"},
-    {.key = "ingress", .type = MR__K_CODE, .type_doc = "map", .doc = "kind, latency", .ref = "-"},
-    MR__END};
+    {.key = "ingress", .type = MR_PARAM_T_CODE, .type_doc = "map", .doc = "kind, latency", .ref = "-"},
+    MR_PARAM_END};
 
-const mr__key mr__nodes_keys[] = {
+const mr_param mr__nodes_keys[] = {
     {.key = "count",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_nodes, count),
      .def = "3",
      .lo = 0,
@@ -155,7 +155,7 @@ const mr__key mr__nodes_keys[] = {
      .doc = "nodes at the start",
      .ref = "ours (no REFERENCE.md figure)"},
     {.key = "min",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_nodes, min),
      .lo = 0,
      .hi = 5000,
@@ -163,7 +163,7 @@ const mr__key mr__nodes_keys[] = {
      .doc = "autoscaler floor; count when absent",
      .ref = "ours"},
     {.key = "max",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_nodes, max),
      .lo = 0,
      .hi = 5000,
@@ -171,24 +171,24 @@ const mr__key mr__nodes_keys[] = {
      .ref = "ours"},
     /* REFERENCE.md §10 AKS node Standard_D4s_v5 ≈ $0.192/h (East US). */
     {.key = "sku",
-     .type = MR__K_TEXT,
+     .type = MR_PARAM_T_TEXT,
      .off = offsetof(mr_sc_nodes, sku),
      .def = "Standard_D4s_v5",
      .doc = "VM size (informative)",
      .ref = "REFERENCE.md §10 AKS node Standard_D4s_v5"},
     {.key = "usd_per_hour",
-     .type = MR__K_MONEY,
+     .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_nodes, usd_per_hour),
      .def = "0.192",
      .lo = 0,
      .hi = 1000,
      .doc = "price of one node-hour",
      .ref = "REFERENCE.md §10 AKS node Standard_D4s_v5 ($0.192/h East US)"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__pods_keys[] = {
+const mr_param mr__pods_keys[] = {
     {.key = "per_node",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_pods, per_node),
      .def = "4",
      .lo = 1,
@@ -196,7 +196,7 @@ const mr__key mr__pods_keys[] = {
      .doc = "serving pods per node",
      .ref = "ours (SCENARIO.md example)"},
     {.key = "rps_per_pod",
-     .type = MR__K_NUMBER,
+     .type = MR_PARAM_T_NUMBER,
      .off = offsetof(mr_sc_pods, rps_per_pod),
      .def = "40",
      .lo = 1e-6,
@@ -206,16 +206,16 @@ const mr__key mr__pods_keys[] = {
     /* REFERENCE.md §9 "Pod startup time: not found"; ours, SCENARIO.md's example
      * (median 20 s, p95 60 s: sigma = ln 3 / 1.645). */
     {.key = "startup",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_pods, startup),
      .def = "lognormal(20s, 0.668)",
      .doc = "time from scheduling to ready",
      .ref = "ours: REFERENCE.md §9 pod startup not found"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__autoscaler_keys[] = {
+const mr_param mr__autoscaler_keys[] = {
     {.key = "target_utilization",
-     .type = MR__K_RATIO,
+     .type = MR_PARAM_T_RATIO,
      .off = offsetof(mr_sc_autoscaler, target_utilization),
      .def = "0.7",
      .lo = 0.01,
@@ -225,32 +225,32 @@ const mr__key mr__autoscaler_keys[] = {
     /* REFERENCE.md §9 "How to model AKS": new node ready in a lognormal time,
      * median ~4-5 min, p95 ~15 min (sigma = ln 3 / 1.645). */
     {.key = "node_provision",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_autoscaler, node_provision),
      .def = "lognormal(5m, 0.668)",
      .doc = "time to add a node",
      .ref = "REFERENCE.md §9 node provisioning (median 5 min, p95 15 min)"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__ingress_keys[] = {{.key = "kind",
-                                     .type = MR__K_ENUM,
+const mr_param mr__ingress_keys[] = {{.key = "kind",
+                                     .type = MR_PARAM_T_ENUM,
                                      .off = offsetof(mr_sc_ingress, kind),
                                      .def = "agc",
                                      .choices = mr_ingress_names,
                                      .doc = "Application Gateway for Containers or NGINX",
                                      .ref = "ours"},
                                     {.key = "latency",
-                                     .type = MR__K_DURATION,
+                                     .type = MR_PARAM_T_DURATION,
                                      .off = offsetof(mr_sc_ingress, latency),
                                      .def = "2ms",
                                      .lo = 0,
                                      .hi = 10 * S,
                                      .doc = "latency the ingress adds",
                                      .ref = "ours (no REFERENCE.md figure)"},
-                                    MR__END};
+                                    MR_PARAM_END};
 
 static void bind_cluster_sub(mr__bind *b, mr_node *m, const char *path, const char *key,
-                             const mr__key *keys, void *base)
+                             const mr_param *keys, void *base)
 {
     char p[MR__PATH];
     mr_node *sub = mr__take_map(b, m, key, path);
@@ -387,41 +387,41 @@ enum {
 
 #define TTL_MAX (2147483647.0 * S)
 
-const mr__key mr__traffic_keys[] = {
+const mr_param mr__traffic_keys[] = {
     {.key = "kind",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "one of traffic_manager, front_door, dns",
      .def = "traffic_manager",
      .doc = "which global layer routes clients to clusters",
      .ref = "ours"},
     {.key = "routing",
-     .type = MR__K_ENUM,
+     .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_traffic, routing),
      .def = "priority",
      .choices = mr_routing_names,
      .doc = "routing method",
      .ref = "REFERENCE.md §1 routing methods"},
     {.key = "endpoints",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = TM | DNS,
      .type_doc = "sequence of maps",
      .doc = "clusters answered; every cluster (active priority 1, standby 2) when absent",
      .ref = "ours"},
     {.key = "origins",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = FD,
      .type_doc = "sequence of maps",
      .doc = "Front Door's name for endpoints",
      .ref = "ours"},
     {.key = "probe",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .only = TM | FD,
      .type_doc = "map",
      .doc = "health probes (plain DNS has none: REFERENCE.md §3)",
      .ref = "-"},
     /* REFERENCE.md §1 Default DNS TTL: 30 s (az CLI); range 0 to 2,147,483,647 s. */
     {.key = "ttl",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_traffic, ttl),
      .only = TM,
      .def = "30s",
@@ -431,7 +431,7 @@ const mr__key mr__traffic_keys[] = {
      .ref = "REFERENCE.md §1 Default DNS TTL (30 s), DNS TTL range"},
     /* REFERENCE.md §3 TTL default: the docs' example uses 3600 s; range 1 s to 2^31 - 1 s. */
     {.key = "ttl",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_traffic, ttl),
      .only = DNS,
      .def = "1h",
@@ -441,7 +441,7 @@ const mr__key mr__traffic_keys[] = {
      .ref = "REFERENCE.md §3 TTL default (3600 s), TTL range"},
     /* REFERENCE.md §2 Probe volume: the doc's example uses ~100 POPs. */
     {.key = "pops",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_traffic, pops),
      .only = FD,
      .def = "100",
@@ -451,7 +451,7 @@ const mr__key mr__traffic_keys[] = {
      .ref = "REFERENCE.md §2 Probe volume (~100 POPs)"},
     /* REFERENCE.md §2 Latency sensitivity: 50 ms (0-1000). */
     {.key = "additional_latency",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_traffic, additional_latency),
      .only = FD,
      .def = "50ms",
@@ -462,7 +462,7 @@ const mr__key mr__traffic_keys[] = {
     /* REFERENCE.md §2 "How to model": retry on connect failure to another origin
      * is unverified (PR #128720 closed): off unless stated. */
     {.key = "retry_next_origin",
-     .type = MR__K_BOOL,
+     .type = MR_PARAM_T_BOOL,
      .off = offsetof(mr_sc_traffic, retry_next_origin),
      .only = FD,
      .def = "false",
@@ -470,23 +470,23 @@ const mr__key mr__traffic_keys[] = {
      .ref = "REFERENCE.md §2 How to model (unverified vendor behaviour)"},
     /* Ours: REFERENCE.md §3 gives no figure for the operator's delay. */
     {.key = "operator_delay",
-     .type = MR__K_DIST_TIME,
+     .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_traffic, operator_delay),
      .only = DNS,
      .def = "triangular(10m, 20m, 1h)",
      .doc = "detection, decision and record edit before a DNS failover",
      .ref = "ours: REFERENCE.md §3 gives none (SCENARIO.md example)"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__endpoint_keys[] = {
+const mr_param mr__endpoint_keys[] = {
     {.key = "cluster",
-     .type = MR__K_CODE,
+     .type = MR_PARAM_T_CODE,
      .type_doc = "cluster name",
      .required = true,
      .doc = "the cluster behind the endpoint",
      .ref = "-"},
     {.key = "priority",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_endpoint, priority),
      .only = TM | DNS,
      .lo = 1,
@@ -495,7 +495,7 @@ const mr__key mr__endpoint_keys[] = {
      .ref = "ours"},
     /* REFERENCE.md §2 Routing decision order: priority 1-5. */
     {.key = "priority",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_endpoint, priority),
      .only = FD,
      .lo = 1,
@@ -504,19 +504,19 @@ const mr__key mr__endpoint_keys[] = {
      .ref = "REFERENCE.md §2 Routing decision order (1-5)"},
     /* REFERENCE.md §2 Routing decision order: weight 1-1000, default 50. */
     {.key = "weight",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_endpoint, weight),
      .def = "50",
      .lo = 1,
      .hi = 1000,
      .doc = "share among endpoints of equal priority (weighted routing)",
      .ref = "REFERENCE.md §2 Routing decision order (weight 1-1000, default 50)"},
-    MR__END};
+    MR_PARAM_END};
 
-const mr__key mr__probe_keys[] = {
+const mr_param mr__probe_keys[] = {
     /* REFERENCE.md §1 Probing interval: 30 s (default) or 10 s only. */
     {.key = "interval",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_probe, interval),
      .only = TM,
      .def = "30s",
@@ -527,7 +527,7 @@ const mr__key mr__probe_keys[] = {
     /* REFERENCE.md §2 Probe interval: pick explicitly; 30 s, the conceptual doc's
      * default, range 5 s to 31,536,000 s. */
     {.key = "interval",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_probe, interval),
      .only = FD,
      .def = "30s",
@@ -537,7 +537,7 @@ const mr__key mr__probe_keys[] = {
      .ref = "REFERENCE.md §2 Probe interval default (30 s, conceptual doc)"},
     /* REFERENCE.md §1 Probe timeout: 5-10 s, default 10 s (5-9 s, default 9 s at 10 s). */
     {.key = "timeout",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_probe, timeout),
      .only = TM,
      .lo = 5 * S,
@@ -548,7 +548,7 @@ const mr__key mr__probe_keys[] = {
     /* Ours: REFERENCE.md §2 publishes no Front Door probe timeout (DESIGN.md rule 2:
      * a parameter); Traffic Manager's default (§1 "Probe timeout", 10 s) stands in. */
     {.key = "timeout",
-     .type = MR__K_DURATION,
+     .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_probe, timeout),
      .only = FD,
      .def = "10s",
@@ -558,7 +558,7 @@ const mr__key mr__probe_keys[] = {
      .ref = "ours: no Front Door figure (REFERENCE.md §2); TM's 10 s (§1)"},
     /* REFERENCE.md §1 Tolerated number of failures: 0-9, default 3. */
     {.key = "tolerated_failures",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_probe, tolerated_failures),
      .only = TM,
      .def = "3",
@@ -568,7 +568,7 @@ const mr__key mr__probe_keys[] = {
      .ref = "REFERENCE.md §1 Tolerated number of failures"},
     /* REFERENCE.md §2 Sample size: default 4, range 0-255 (0 would never decide). */
     {.key = "sample_size",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_probe, sample_size),
      .only = FD,
      .def = "4",
@@ -578,7 +578,7 @@ const mr__key mr__probe_keys[] = {
      .ref = "REFERENCE.md §2 Sample size"},
     /* REFERENCE.md §2 Successful samples required: default 3. */
     {.key = "successful_samples_required",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_probe, successful_samples_required),
      .only = FD,
      .def = "3",
@@ -589,7 +589,7 @@ const mr__key mr__probe_keys[] = {
     /* Ours: REFERENCE.md §1 "Probe origin" says probes come from multiple
      * locations, not how many; one keeps DESIGN.md rule 1 exact by default. */
     {.key = "locations",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_probe, locations),
      .only = TM,
      .def = "1",
@@ -600,7 +600,7 @@ const mr__key mr__probe_keys[] = {
     /* REFERENCE.md §1 "How to model": a quorum across regions is not documented;
      * default any region. */
     {.key = "quorum",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_probe, quorum),
      .only = TM,
      .def = "1",
@@ -609,7 +609,7 @@ const mr__key mr__probe_keys[] = {
      .doc = "Degraded once this many locations count enough failures; at most locations",
      .ref = "REFERENCE.md §1 How to model (quorum not documented: any)"},
     {.key = "locations",
-     .type = MR__K_INT,
+     .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_probe, locations),
      .only = FD,
      .lo = 1,
@@ -617,7 +617,7 @@ const mr__key mr__probe_keys[] = {
      .type_doc = "integer",
      .doc = "probing POPs; traffic.pops when absent",
      .ref = "REFERENCE.md §2 (every POP probes)"},
-    MR__END};
+    MR_PARAM_END};
 
 static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, unsigned only,
                            const char *what)
@@ -756,8 +756,8 @@ void mr__bind_traffic(mr__bind *b, mr_node *m, const mr_mark *root)
     t->ttl = MR_SC_UNSET;
     if (m == NULL)
         return; /* reported as missing */
-    static const mr__key kind_row = {.key = "kind",
-                                     .type = MR__K_ENUM,
+    static const mr_param kind_row = {.key = "kind",
+                                     .type = MR_PARAM_T_ENUM,
                                      .def = "traffic_manager",
                                      .choices = mr_traffic_kind_names}; /* ours */
     int kind = MR_TRAFFIC_TRAFFIC_MANAGER;
@@ -805,29 +805,29 @@ void mr__bind_traffic(mr__bind *b, mr_node *m, const mr_mark *root)
 
 /* ---- stamps ----------------------------------------------------------------------- */
 
-const mr__key mr__stamp_keys[] = {{.key = "name",
-                                   .type = MR__K_CODE,
+const mr_param mr__stamp_keys[] = {{.key = "name",
+                                   .type = MR_PARAM_T_CODE,
                                    .type_doc = "name",
                                    .required = true,
                                    .doc = "stamp name",
                                    .ref = "-"},
                                   {.key = "region",
-                                   .type = MR__K_CODE,
+                                   .type = MR_PARAM_T_CODE,
                                    .type_doc = "region name",
                                    .required = true,
                                    .doc = "the stamp's region",
                                    .ref = "-"},
                                   {.key = "clusters",
-                                   .type = MR__K_CODE,
+                                   .type = MR_PARAM_T_CODE,
                                    .type_doc = "sequence of cluster names",
                                    .doc = "clusters of the stamp, all in its region",
                                    .ref = "-"},
                                   {.key = "datastores",
-                                   .type = MR__K_CODE,
+                                   .type = MR_PARAM_T_CODE,
                                    .type_doc = "sequence of datastore names",
                                    .doc = "data stores of the stamp",
                                    .ref = "-"},
-                                  MR__END};
+                                  MR_PARAM_END};
 
 void mr__bind_stamps(mr__bind *b, mr_node *seq)
 {

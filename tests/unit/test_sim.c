@@ -6,6 +6,10 @@
 #include "harness.h"
 #include "mrsim/error.h"
 #include "mrsim/sim.h"
+#include "phold.h"
+
+/* One PHOLD LP sending its one event to itself every second on average. */
+static const mr_phold_cfg lone_lp = {.lps = 1, .first = 0, .initial = 1, .mean = MR_S};
 
 Test(sim, events_reach_the_target_in_order_and_free_is_clean)
 {
@@ -155,7 +159,7 @@ Test(sim, a_failing_init_adds_nothing_and_reports)
 Test(sim, unknown_kinds_are_counted_not_fatal)
 {
     mr_sim *sim = mr_sim_new(1, 0);
-    cr_assert_eq(mr_sim_add(sim, mr_model_find("phold"), "lp0", NULL, NULL, NULL), MR_OK);
+    cr_assert_eq(mr_sim_add(sim, mr_model_find("phold"), "lp0", &lone_lp, NULL, NULL), MR_OK);
     cr_assert_eq(mr_sim_start(sim, NULL), MR_OK);
     cr_assert_eq(mr_sim_run(sim, MR_RUN_STEP, 0), MR_OK); /* its own start event */
     mr_sim_schedule(sim, 0, 0, MR_MSG_PRIVATE + 99, NULL, 0, NULL);
@@ -197,7 +201,7 @@ Test(sim, trace_hook_sees_every_event)
 Test(sim, trace_csv_has_header_time_component_kind_detail)
 {
     mr_sim *sim = mr_sim_new(3, 0);
-    cr_assert_eq(mr_sim_add(sim, mr_model_find("phold"), "lp,0", NULL, NULL, NULL), MR_OK);
+    cr_assert_eq(mr_sim_add(sim, mr_model_find("phold"), "lp,0", &lone_lp, NULL, NULL), MR_OK);
     cr_assert_eq(mr_sim_start(sim, NULL), MR_OK);
     char *buf = NULL;
     size_t len = 0;

@@ -43,7 +43,14 @@ typedef struct setup {
 static void base(setup *s, mr_time lag)
 {
     memset(s, 0, sizeof *s);
-    mr_param_defaults(mr_pstore_params, &s->sql);
+    /* What the builder hands a failover group by default. */
+    s->sql.sample = MR_S;
+    s->sql.mode = MR_FAILOVER_AUTOMATIC;
+    s->sql.grace = MR_H;
+    s->sql.route_ttl = 30 * MR_S;
+    s->sql.bytes_per_write = 2048;
+    s->sql.hit_ratio = 0.9;
+    s->sql.warm_up = 10 * MR_MIN;
     s->sql.nregions = 2;
     s->sql.rtt = RTT;
     s->sql.primary = ID_WEU;
