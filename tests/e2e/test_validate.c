@@ -2,8 +2,10 @@
  * source directory so that diagnostics name files as the corpus does. Every
  * tests/fixtures/bad/NN-name.yaml must exit 4, print nothing on stdout and
  * print exactly NN-name.err on stderr; every tests/fixtures/good/ file must
- * exit 0 and print nothing. The directories are read at run time, so a new
- * fixture is tested without touching this file. */
+ * exit 0 and print nothing; on every scenario of scenarios/ and
+ * tests/fixtures/ validate exits as `run` does, with the same diagnostics.
+ * The directories are read at run time, so a new fixture is tested without
+ * touching this file. */
 #include "e2e.h"
 
 /* Runs `cd MRSIM_SOURCE_DIR && mrsim validate ARGS`, capturing both streams. */
@@ -58,6 +60,76 @@ Test(validate, every_good_fixture_exits_0_silently, .timeout = 120)
         run_free(&r);
     }
     e2e_free_names(names, n);
+}
+
+/* The folders whose scenarios validate and run must judge alike:
+ * scenarios/ and every folder of tests/fixtures/, read at run time. */
+static char **scenario_dirs(size_t *n)
+{
+    char **dirs = malloc(sizeof *dirs);
+    cr_assert_not_null(dirs);
+    dirs[0] = strdup("scenarios");
+    *n = 1;
+    DIR *d = opendir(MRSIM_SOURCE_DIR "/tests/fixtures");
+    cr_assert_not_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char rel[512];
+        snprintf(rel, sizeof rel, "tests/fixtures/%s", e->d_name);
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
+        DIR *sub = opendir(path);
+        if (sub == NULL)
+            continue;
+        closedir(sub);
+        dirs = realloc(dirs, (*n + 1) * sizeof *dirs);
+        cr_assert_not_null(dirs);
+        dirs[(*n)++] = strdup(rel);
+    }
+    closedir(d);
+    qsort(dirs + 1, *n - 1, sizeof *dirs, e2e_cmp_names);
+    return dirs;
+}
+
+/* validate runs every check run makes before it simulates: on each file
+ * both exit with the same status (0 for run without --check-slo), and where
+ * they refuse it they print the same diagnostics. One replication of each
+ * is run whole, so the verdict is run's own, not a model of it. */
+Test(validate, gives_the_verdict_of_run_on_every_scenario_and_fixture, .timeout = 600)
+{
+    size_t ndirs, checked = 0, refused = 0;
+    char **dirs = scenario_dirs(&ndirs);
+    cr_assert_geq(ndirs, 3, "scenarios/, fixtures/good and fixtures/bad at least");
+    int failures = 0;
+    for (size_t k = 0; k < ndirs; k++) {
+        size_t n;
+        char **names = e2e_yaml_files(dirs[k], &n);
+        for (size_t i = 0; i < n; i++) {
+            char file[1024];
+            snprintf(file, sizeof file, "%s/%s", dirs[k], names[i]);
+            run_out v, r;
+            run(file, &v);
+            r = e2e_sh("cd '%s' && '%s' run %s -n 1 -j 1 -q", MRSIM_SOURCE_DIR, MRSIM_BINARY, file);
+            bool same = v.status == r.status && v.out[0] == '\0' &&
+                        (v.status == 0 ? v.err[0] == '\0' : strcmp(v.err, r.err) == 0);
+            if (!same) {
+                failures++;
+                cr_log_error("%s: validate exits %d, run %d\n--- validate's stderr:\n%s"
+                             "--- run's:\n%s",
+                             file, v.status, r.status, v.err, r.err);
+            }
+            checked++;
+            refused += r.status != 0;
+            run_free(&v);
+            run_free(&r);
+        }
+        e2e_free_names(names, n);
+    }
+    e2e_free_names(dirs, ndirs);
+    cr_assert_eq(failures, 0, "validate and run disagree on %d of %zu files", failures, checked);
+    cr_assert_geq(refused, 35, "the bad fixtures are among them (%zu refused)", refused);
 }
 
 Test(validate, several_files_report_each_and_the_worst_status_wins)
