@@ -1,7 +1,12 @@
-/* sim/cli/cmd_validate.c: `mrsim validate FILE... [--set K=V]...`: loads and
- * checks each scenario (mr_scenario_load) without running it. Prints nothing
- * and exits 0 when every file is valid; otherwise prints every diagnostic of
- * every file on stderr and exits 4 (5 when a file cannot be read).
+/* sim/cli/cmd_validate.c: `mrsim validate FILE... [--set K=V]...`: every
+ * check `run` makes before it simulates, without simulating: loads each
+ * scenario (mr_scenario_load), refuses what this build cannot simulate
+ * (mr_build_check), then builds the components of replication 0 (every
+ * model's init and link) and frees them. Prints nothing and exits 0 when
+ * every file is valid; otherwise prints every diagnostic of every file on
+ * stderr and exits as `run` would: 4 for an invalid scenario, 5 when a file
+ * cannot be read, 1 when a model refuses what the checks let through (a
+ * bug: the checks should have said it).
  * `--keys` prints every key of the format as Markdown tables (the source of
  * docs/scenario-format.md). */
 #include <stdio.h>
@@ -13,17 +18,20 @@
 #include "mrsim/alloc.h"
 #include "mrsim/diag.h"
 #include "mrsim/error.h"
+#include "mrsim/sim.h"
 #include "config/scenario.h"
+#include "run/build.h"
 
 void mr_cmd_validate_help(FILE *out)
 {
     fputs("usage: mrsim validate SCENARIO.yaml... [--set KEY=VALUE]...\n"
           "       mrsim validate --keys\n\n"
           "Loads each scenario (extends:, set:, then every --set), binds every section with\n"
-          "its defaults and checks every cross-reference, without running anything.\n"
+          "its defaults, checks every cross-reference and what this build can simulate,\n"
+          "and builds the components of one replication as `run` does, without simulating.\n"
           "Prints nothing and exits 0 when all files are valid; otherwise prints every\n"
           "problem on stderr as FILE:LINE:COLUMN: error: MESSAGE and exits 4 (5 when a\n"
-          "file cannot be read).\n\n"
+          "file cannot be read), the verdict `run` would give.\n\n"
           "  --set KEY=VALUE  override a value by its dotted path before checking, e.g.\n"
           "                   --set traffic.ttl=10s --set clusters[1].standby=cold;\n"
           "                   applies to every file; repeatable\n"
@@ -119,6 +127,26 @@ static void print_keys(void)
     }
 }
 
+/* What `run` checks of a loaded scenario before it simulates: what this
+ * build cannot simulate (mr_build_check, as cmd_run.c), then replication
+ * 0's components built (every model's init and link) and freed, which must
+ * leave nothing live (STYLE.md rule 13). Returns MR_OK, or the code `run`
+ * fails with; diagnostics go to diag: the build check's, or for a failure
+ * past it the model's own followed by the line `run` prints for it. */
+static int build_once(const mr_scenario *sc, mr_diag *diag)
+{
+    int rc = mr_build_check(sc, diag);
+    if (rc != MR_OK)
+        return rc;
+    mr_sim *sim = NULL;
+    rc = mr_build(sc, sc->seed, 0, &sim, diag);
+    if (rc == MR_OK)
+        rc = mr_sim_free(sim);
+    if (rc != MR_OK)
+        mr_diag_error(diag, &sc->run.mark, "replication 0 failed: %s", mr_strerror(rc));
+    return rc;
+}
+
 int mr_cmd_validate(int argc, char **argv)
 {
     const char **files = mr_xcalloc((size_t)argc, sizeof *files);
@@ -158,6 +186,8 @@ int mr_cmd_validate(int argc, char **argv)
         mr_diag *diag = mr_diag_new();
         mr_scenario *sc = NULL;
         int rc = mr_scenario_load(files[f], sets, nsets, &sc, diag);
+        if (rc == MR_OK)
+            rc = build_once(sc, diag);
         mr_diag_print(diag, stderr);
         mr_diag_free(diag);
         mr_scenario_free(sc);

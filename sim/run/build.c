@@ -387,6 +387,10 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
             unsupported(diag, &c->mark, &rc, what);
         }
     }
+    for (size_t i = 0; i < sc->nresolvers; i++)
+        if (sc->resolvers[i].npolicies > MR_MAX_TTL_POLICIES)
+            unsupported(diag, &sc->resolvers[i].mark, &rc,
+                        "more than 4 TTL policies in one resolver pool");
     for (size_t i = 0; i < sc->nclients; i++) {
         const mr_sc_client *c = &sc->clients[i];
         if (c->uses.n > MR_MAX_USES)
@@ -727,11 +731,8 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                                .origin = resolver_origin(sc, i),
                                .count = r->count,
                                .npol = (int64_t)r->npolicies};
-        if (r->npolicies > MR_MAX_TTL_POLICIES) {
-            unsupported(diag, &r->mark, &rc, "more than 4 TTL policies in one resolver pool");
-            break;
-        }
-        for (size_t p = 0; p < r->npolicies; p++) {
+        /* mr_build_check has refused more than MR_MAX_TTL_POLICIES. */
+        for (size_t p = 0; p < r->npolicies && p < MR_MAX_TTL_POLICIES; p++) {
             const mr_sc_ttl_policy *sp = &r->policies[p];
             cfg.pol[p] = (mr_ttl_policy){.share = sp->share,
                                          .mode = sp->mode == MR_TTL_FLOOR   ? MR_TTL_FLOOR

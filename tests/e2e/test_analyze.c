@@ -9,22 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "e2e.h"
 
 #define FIX MRSIM_SOURCE_DIR "/tests/fixtures/analyze/"
-
-static run_out mrsim(const char *command, const char *args)
-{
-    return e2e_run(command, args);
-}
-
-static void out_free(run_out *r)
-{
-    run_free(r);
-}
 
 /* The number after "key": that follows anchor (or from the start when
  * anchor is NULL) in a JSON text; NAN when absent or null. */
@@ -44,47 +32,48 @@ static double num_after(const char *json, const char *anchor, const char *key)
 
 Test(analyze_cli, exit_codes)
 {
-    run_out r = mrsim("analyze", "");
+    run_out r = e2e_run("analyze", "");
     cr_assert_eq(r.status, 2, "no file: %d", r.status);
     cr_assert(strstr(r.err, "which scenario") != NULL, "%s", r.err);
-    out_free(&r);
-    r = mrsim("analyze", FIX "two-regions.yaml --bogus");
+    run_free(&r);
+    r = e2e_run("analyze", FIX "two-regions.yaml --bogus");
     cr_assert_eq(r.status, 2);
-    out_free(&r);
-    r = mrsim("analyze", FIX "two-regions.yaml --sla traffic=1.5");
+    run_free(&r);
+    r = e2e_run("analyze", FIX "two-regions.yaml --sla traffic=1.5");
     cr_assert_eq(r.status, 2, "a ratio above 1: %d", r.status);
-    out_free(&r);
-    r = mrsim("analyze", FIX "two-regions.yaml --sla traffic");
+    run_free(&r);
+    r = e2e_run("analyze", FIX "two-regions.yaml --sla traffic");
     cr_assert_eq(r.status, 2);
-    out_free(&r);
-    r = mrsim("analyze", FIX "two-regions.yaml --sla clusters/nope=99.9%");
+    run_free(&r);
+    r = e2e_run("analyze", FIX "two-regions.yaml --sla clusters/nope=99.9%");
     cr_assert_eq(r.status, 2, "an unknown component: %d", r.status);
     cr_assert(strstr(r.err, "clusters/aks-weu") != NULL, "lists the components: %s", r.err);
     cr_assert_str_eq(r.out, "");
-    out_free(&r);
-    r = mrsim("analyze", FIX "no-such-file.yaml");
+    run_free(&r);
+    r = e2e_run("analyze", FIX "no-such-file.yaml");
     cr_assert_eq(r.status, 5, "a missing file: %d", r.status);
-    out_free(&r);
-    r = mrsim("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/bad/03-unknown-key.yaml");
+    run_free(&r);
+    r = e2e_run("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/bad/03-unknown-key.yaml");
     cr_assert_eq(r.status, 4, "an invalid scenario: %d", r.status);
     cr_assert_str_eq(r.out, "");
-    out_free(&r);
-    r = mrsim("analyze", FIX "two-regions.yaml --set 'analyze.sla={clusters/nope: 0.9}'");
+    run_free(&r);
+    r = e2e_run("analyze", FIX "two-regions.yaml --set 'analyze.sla={clusters/nope: 0.9}'");
     cr_assert_eq(r.status, 4, "analyze.sla naming nothing: %d (%s)", r.status, r.err);
     cr_assert(strstr(r.err, "unknown cluster 'nope'") != NULL, "%s", r.err);
-    out_free(&r);
-    r = mrsim("analyze", "--help");
+    run_free(&r);
+    r = e2e_run("analyze", "--help");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "--sla NAME=A") != NULL);
-    out_free(&r);
-    r = mrsim("--help", "");
+    run_free(&r);
+    r = e2e_run("--help", "");
     cr_assert(strstr(r.out, "analyze") != NULL, "listed in mrsim --help");
-    out_free(&r);
+    run_free(&r);
 }
 
 Test(analyze_cli, json_has_every_key)
 {
-    run_out r = mrsim("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/good/active-active-fd.yaml --json");
+    run_out r =
+        e2e_run("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/good/active-active-fd.yaml --json");
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *keys[] = {"\"mrsim\": ", "\"scenario\": ", "\"file\": ", "\"traffic\": \"front_door\"",
                           "\"detection_s\": {\"min\": ", "\"all_edges_s\": {", "\"client_switch_s\": {",
@@ -97,26 +86,26 @@ Test(analyze_cli, json_has_every_key)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         cr_assert(strstr(r.out, keys[i]) != NULL, "no %s in\n%s", keys[i], r.out);
     cr_assert_eq(r.out[strlen(r.out) - 2], '}');
-    out_free(&r);
+    run_free(&r);
     /* Traffic Manager: no edges, parts with resolver policies; an unbounded max is null. */
-    r = mrsim("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/good/minimal.yaml --json");
+    r = e2e_run("analyze", MRSIM_SOURCE_DIR "/tests/fixtures/good/minimal.yaml --json");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "\"all_edges_s\": null") != NULL);
     cr_assert(strstr(r.out, "\"policy\": \"extra\"") != NULL);
     cr_assert(isnan(num_after(r.out, "\"client_switch_s\"", "max")));
     cr_assert_float_eq(num_after(r.out, "\"detection_s\"", "min"), 100, 1e-12);
     cr_assert_float_eq(num_after(r.out, "\"detection_s\"", "max"), 130, 1e-12);
-    out_free(&r);
+    run_free(&r);
 }
 
 static double composite_of(const char *file, const char *extra)
 {
     char args[1024];
     snprintf(args, sizeof args, "%s%s --json %s", FIX, file, extra);
-    run_out r = mrsim("analyze", args);
+    run_out r = e2e_run("analyze", args);
     cr_assert_eq(r.status, 0, "%s: %s", file, r.err);
     double a = num_after(r.out, "\"composite\": {", "availability");
-    out_free(&r);
+    run_free(&r);
     return a;
 }
 
@@ -126,11 +115,11 @@ Test(analyze_cli, reference_11_examples_exactly)
     cr_assert_eq(composite_of("two-regions.yaml", ""), 1 - (1 - 0.9995) * (1 - 0.9995));
     const double global = 1.0 * 0.99999 * 0.9999 * 0.9999;
     const double stamp = 0.9999 * 0.9995 * 0.9995 * 0.999 * 0.9999 * 0.9999;
-    run_out r = mrsim("analyze", FIX "mission-critical-3.yaml --json");
+    run_out r = e2e_run("analyze", FIX "mission-critical-3.yaml --json");
     cr_assert_eq(r.status, 0);
     cr_assert_float_eq(num_after(r.out, "\"global\": {", "availability"), global, 1e-15);
     cr_assert_float_eq(num_after(r.out, "\"name\": \"stamp-1\"", "availability"), stamp, 1e-15);
-    out_free(&r);
+    run_free(&r);
     const char *files[] = {"mission-critical-1.yaml", "mission-critical-2.yaml",
                            "mission-critical-3.yaml"};
     const double printed[] = {0.99749, 0.99978, 0.99979};
@@ -147,7 +136,7 @@ Test(analyze_cli, reference_11_examples_exactly)
 
 Test(analyze_cli, table_sections_and_digits)
 {
-    run_out r = mrsim("analyze", FIX "two-regions.yaml");
+    run_out r = e2e_run("analyze", FIX "two-regions.yaml");
     cr_assert_eq(r.status, 0);
     const char *want[] = {"failover timing, plain DNS", "operator changes the record",
                           "client switch", "composite availability (REFERENCE.md §11; assumes instant failover)",
@@ -155,7 +144,7 @@ Test(analyze_cli, table_sections_and_digits)
                           "99.9999750%", "0.648 s/month", "region northeurope (standby)"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_assert(strstr(r.out, want[i]) != NULL, "no '%s' in\n%s", want[i], r.out);
-    out_free(&r);
+    run_free(&r);
 }
 
 /* The simulated client RTO against the closed form, on one file: the
@@ -167,11 +156,11 @@ Test(analyze_cli, table_sections_and_digits)
  * gap (here ~0.5 s, exponential) away from the fault and the switch. */
 static void compare_with_run(const char *args, const double tol[4])
 {
-    run_out a = mrsim("analyze", args);
+    run_out a = e2e_run("analyze", args);
     cr_assert_eq(a.status, 0, "%s", a.err);
     char rargs[1024];
     snprintf(rargs, sizeof rargs, "%s -q -j 2", args);
-    run_out s = mrsim("run", rargs);
+    run_out s = e2e_run("run", rargs);
     cr_assert_eq(s.status, 0, "%s", s.err);
     const char *keys[] = {"mean", "p50", "p95", "p99"};
     for (int i = 0; i < 4; i++) {
@@ -184,8 +173,8 @@ static void compare_with_run(const char *args, const double tol[4])
               num_after(a.out, "\"client_switch_s\"", "min") - 5);
     cr_assert(num_after(s.out, "\"client_rto_s\"", "max") <
               num_after(a.out, "\"client_switch_s\"", "max") + 5);
-    out_free(&a);
-    out_free(&s);
+    run_free(&a);
+    run_free(&s);
 }
 
 Test(analyze_cli, closed_form_next_to_the_simulation, .timeout = 300)

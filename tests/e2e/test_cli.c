@@ -1,56 +1,23 @@
 /* tests/e2e/test_cli.c: the mrsim program as a user runs it: exit codes of
  * CLI.md, usage errors on stderr, --help with an example, and the PHOLD
  * benchmark's JSON (same seed, same checksum). */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-
-typedef struct run_out {
-    int status;
-    char out[8192];
-    char err[8192];
-} run_out;
-
-static void slurp(const char *path, char *buf, size_t n)
-{
-    FILE *f = fopen(path, "r");
-    size_t k = f ? fread(buf, 1, n - 1, f) : 0;
-    buf[k] = '\0';
-    if (f)
-        fclose(f);
-}
-
-/* Runs `mrsim ARGS` with stdout and stderr captured. */
-static void run(const char *args, run_out *r)
-{
-    char outp[] = "/tmp/mrsim-cli-out-XXXXXX", errp[] = "/tmp/mrsim-cli-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", MRSIM_BINARY, args, outp, errp);
-    int st = system(cmd);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    slurp(outp, r->out, sizeof r->out);
-    slurp(errp, r->err, sizeof r->err);
-    remove(outp);
-    remove(errp);
-}
+#include "e2e.h"
 
 Test(cli, help_and_version_exit_zero_with_an_example)
 {
-    run_out r;
-    run("--help", &r);
+    run_out r = e2e_run("--help", "");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "usage: mrsim") && strstr(r.out, "examples:"), "%s", r.out);
     cr_assert(strstr(r.out, "phold"), "component kinds are listed");
-    run("bench --help", &r);
+    run_free(&r);
+    r = e2e_run("bench", "--help");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "example:") && strstr(r.out, "--pending"), "%s", r.out);
-    run("--version", &r);
+    run_free(&r);
+    r = e2e_run("--version", "");
     cr_assert_eq(r.status, 0);
     cr_assert(strncmp(r.out, "mrsim ", 6) == 0);
+    run_free(&r);
 }
 
 Test(cli, usage_errors_exit_2_with_a_message)
@@ -64,21 +31,20 @@ Test(cli, usage_errors_exit_2_with_a_message)
         "bench phold --seed 99999999999999999999999",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        run_out r;
-        run(bad[i], &r);
+        run_out r = e2e_run(bad[i], "");
         cr_assert_eq(r.status, 2, "'mrsim %s' exited %d", bad[i], r.status);
         cr_assert_eq(r.out[0], '\0', "'mrsim %s' wrote to stdout", bad[i]);
         cr_assert(strlen(r.err) > 0, "'mrsim %s' said nothing", bad[i]);
+        run_free(&r);
     }
-    run_out r;
-    run("bench phold --lps 0", &r);
+    run_out r = e2e_run("bench", "phold --lps 0");
     cr_assert(strstr(r.err, "mrsim: error: --lps must be in [1, "), "%s", r.err);
+    run_free(&r);
 }
 
 static void checksum_of(const char *args, char *sum)
 {
-    run_out r;
-    run(args, &r);
+    run_out r = e2e_run(args, "");
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *p = strstr(r.out, "\"checksum\": \"");
     cr_assert_not_null(p, "%s", r.out);
@@ -87,6 +53,7 @@ static void checksum_of(const char *args, char *sum)
     cr_assert(strstr(r.out, "\"events_per_s\"") && strstr(r.out, "\"ns_per_event\"") &&
                   strstr(r.out, "\"peak_rss_kib\""),
               "%s", r.out);
+    run_free(&r);
 }
 
 Test(cli, phold_json_checksum_depends_on_the_seed_only, .timeout = 60)
@@ -106,10 +73,10 @@ Test(cli, phold_json_checksum_depends_on_the_seed_only, .timeout = 60)
 
 Test(cli, phold_compare_prints_both_and_the_ratio, .timeout = 60)
 {
-    run_out r;
-    run("bench phold --lps 8 --pending 100 --events 20000 --compare", &r);
+    run_out r = e2e_run("bench", "phold --lps 8 --pending 100 --events 20000 --compare");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "kernel") && strstr(r.out, "reference") &&
                   strstr(r.out, "kernel/reference:"),
               "%s", r.out);
+    run_free(&r);
 }

@@ -5,12 +5,7 @@
  * the whole outage; the zonal outage of az-power-interruption.yaml a dip of
  * the autoscaler's provisioning time, and none with a zone's worth of
  * spare nodes. */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "e2e.h"
 
 #define SCENARIOS MRSIM_SOURCE_DIR "/scenarios/"
 
@@ -18,22 +13,12 @@
  * asserts exit status 0. */
 static char *run_json(const char *args)
 {
-    char outp[] = "/tmp/mrsim-cs-out-XXXXXX";
-    int fo = mkstemp(outp);
-    cr_assert(fo >= 0);
-    close(fo);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s run %s --json -q >%s", MRSIM_BINARY, args, outp);
-    int st = system(cmd);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", cmd);
-    FILE *f = fopen(outp, "r");
-    cr_assert_not_null(f);
-    char *buf = calloc(1 << 16, 1);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    remove(outp);
-    return buf;
+    char line[2048];
+    snprintf(line, sizeof line, "%s --json -q", args);
+    run_out r = e2e_run("run", line);
+    cr_assert_eq(r.status, 0, "run %s: %s", line, r.err);
+    free(r.err);
+    return r.out;
 }
 
 /* The mean of the first "KEY": {"mean": X after `after` (NULL: the start). */

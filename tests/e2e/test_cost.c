@@ -2,39 +2,25 @@
  * run --json` prints them, for tests/fixtures/run/cost.yaml computed by hand
  * to the cent, and exactly constant over replications when nothing in the
  * topology varies. */
-#include <criterion/criterion.h>
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "e2e.h"
 
 /* nodes, cluster_fees, traffic, transfer, datastores */
 #define MR_COST_ITEM_COUNT_EXPECTED 5
 
 #define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml"
 
-/* stdout of `mrsim run FIXTURE ARGS`; asserts exit 0. Caller frees. */
+/* stdout of `mrsim run FIXTURE --json -q ARGS`; asserts exit 0. Caller frees. */
 static char *run_json(const char *args)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s run %s --json -q %s", MRSIM_BINARY, FIXTURE, args);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p != NULL);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    int st = pclose(p);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s exited %d", cmd, st);
-    return buf;
+    char line[2048];
+    snprintf(line, sizeof line, "%s --json -q %s", FIXTURE, args);
+    run_out r = e2e_run("run", line);
+    cr_assert_eq(r.status, 0, "run %s exited %d: %s", line, r.status, r.err);
+    free(r.err);
+    return r.out;
 }
 
 /* The value of field ("mean", or "ci95" for its lower end) in the summary
@@ -126,19 +112,16 @@ Test(cost, a_static_topology_costs_the_same_in_every_replication, .timeout = 120
 
 Test(cost, the_table_lists_every_item, .timeout = 120)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s run %s -q -n 2", MRSIM_BINARY, FIXTURE);
-    FILE *p = popen(cmd, "r");
-    char buf[8192];
-    size_t n = fread(buf, 1, sizeof buf - 1, p);
-    buf[n] = '\0';
-    pclose(p);
+    run_out r = e2e_run("run", FIXTURE " -q -n 2");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *buf = r.out;
     const char *items[] = {"cost_usd_month (USD)", "  cost: nodes (USD)",
                            "  cost: cluster_fees (USD)", "  cost: traffic (USD)",
                            "  cost: transfer (USD)", "  cost: datastores (USD)"};
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
         cr_expect(strstr(buf, items[i]), "no '%s' in\n%s", items[i], buf);
     cr_expect(strstr(buf, "  cost: nodes (USD)               839.5        839.5"), "%s", buf);
+    run_free(&r);
 }
 
 #define FRONT_DOOR                                                                                 \

@@ -5,20 +5,15 @@
  * file, read-only, locked, full; exit 130 on SIGINT/SIGTERM), each leaving
  * whole committed replications and an intact file. Full and busy are
  * injected by mrsim-dbfault (MRSIM_DB_FAIL, a test-only build). */
-#include <criterion/criterion.h>
 #include <criterion/logging.h>
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "e2e.h"
 
 #define TINY MRSIM_SOURCE_DIR "/tests/fixtures/run/tiny-tm.yaml"
 #define VARIANTS MRSIM_SOURCE_DIR "/tests/fixtures/run/variants.yaml"
@@ -49,40 +44,25 @@ static char *path_in(const char *name)
     return p;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Runs a shell command line with stdout and stderr captured into *out and
  * *err (either may be NULL); returns the exit status. */
 static int sh(char **out, char **err, const char *fmt, ...)
 {
-    char cmd[4096], line[4700];
+    char cmd[4096];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
-    char o[256], e[256];
-    snprintf(o, sizeof o, "%s/stdout", dir);
-    snprintf(e, sizeof e, "%s/stderr", dir);
-    snprintf(line, sizeof line, "%s >%s 2>%s", cmd, o, e);
-    int st = system(line);
+    run_out r = e2e_sh("%s", cmd);
     if (out)
-        *out = slurp(o);
+        *out = r.out;
+    else
+        free(r.out);
     if (err)
-        *err = slurp(e);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        *err = r.err;
+    else
+        free(r.err);
+    return r.status;
 }
 
 static sqlite3 *open_db(const char *path)

@@ -1,16 +1,9 @@
 /* tests/e2e/test_scenarios.c: every reference scenario in scenarios/
  * validates, runs through the binary, and says what it was written to show
  * (the figures each file's comments promise, within what its numbers allow). */
-#include <dirent.h>
-
 #include "e2e.h"
 
 #define DIR_ MRSIM_SOURCE_DIR "/scenarios"
-
-static run_out mrsim(const char *args)
-{
-    return e2e_run(args, "");
-}
 
 /* The mean of metric in a result document (the first occurrence). */
 static double mean_of(const char *json, const char *metric)
@@ -24,29 +17,23 @@ static double mean_of(const char *json, const char *metric)
 
 Test(scenarios, every_reference_scenario_validates_and_runs, .timeout = 600)
 {
-    DIR *d = opendir(DIR_);
-    cr_assert_not_null(d);
-    struct dirent *e;
-    int n = 0;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
-            continue;
+    size_t n;
+    char **names = e2e_yaml_files("scenarios", &n);
+    for (size_t i = 0; i < n; i++) {
         char args[512];
-        snprintf(args, sizeof args, "validate " DIR_ "/%s", e->d_name);
-        run_out v = mrsim(args);
-        cr_expect_eq(v.status, 0, "%s: %s", e->d_name, v.err);
+        snprintf(args, sizeof args, DIR_ "/%s", names[i]);
+        run_out v = e2e_run("validate", args);
+        cr_expect_eq(v.status, 0, "%s: %s", names[i], v.err);
         run_free(&v);
-        /* One replication of each, with a shortened horizon: it must build
-         * and run (what each shows is checked below and in the model tests). */
-        snprintf(args, sizeof args, "run " DIR_ "/%s -n 1 -j 1 -q --json", e->d_name);
-        run_out r = mrsim(args);
-        cr_expect_eq(r.status, 0, "%s: %s", e->d_name, r.err);
-        cr_expect(strstr(r.out, "\"availability\": {\"mean\": ") != NULL, "%s", e->d_name);
+        /* One replication of each: it must build and run (what each shows
+         * is checked below and in the model tests). */
+        snprintf(args, sizeof args, DIR_ "/%s -n 1 -j 1 -q --json", names[i]);
+        run_out r = e2e_run("run", args);
+        cr_expect_eq(r.status, 0, "%s: %s", names[i], r.err);
+        cr_expect(strstr(r.out, "\"availability\": {\"mean\": ") != NULL, "%s", names[i]);
         run_free(&r);
-        n++;
     }
-    closedir(d);
+    e2e_free_names(names, n);
     cr_expect_geq(n, 9, "the reference scenarios are there");
 }
 
@@ -54,9 +41,9 @@ Test(scenarios, front_door_fails_over_faster_than_dns_caches_allow, .timeout = 3
 {
     /* The traffic layers alone: without the data tier (Cosmos clients move
      * to the surviving write region at their SDK's 5-minute refresh). */
-    run_out fd = mrsim("run " DIR_ "/active-active-fd.yaml -n 2 -q --json"
-                       " --set 'clients[0].uses=[]' --set 'clients[1].uses=[]'");
-    run_out tm = mrsim("run " DIR_ "/active-passive-tm.yaml -n 2 -q --json");
+    run_out fd = e2e_run("run", DIR_ "/active-active-fd.yaml -n 2 -q --json"
+                                     " --set 'clients[0].uses=[]' --set 'clients[1].uses=[]'");
+    run_out tm = e2e_run("run", DIR_ "/active-passive-tm.yaml -n 2 -q --json");
     cr_assert_eq(fd.status, 0, "%s", fd.err);
     cr_assert_eq(tm.status, 0, "%s", tm.err);
     /* Front Door: two failed probes at an edge (40-70 s); Traffic Manager:
@@ -72,7 +59,7 @@ Test(scenarios, front_door_fails_over_faster_than_dns_caches_allow, .timeout = 3
 
 Test(scenarios, a_stamp_failure_is_its_populations_alone, .timeout = 300)
 {
-    run_out r = mrsim("run " DIR_ "/stamps-fd.yaml -n 2 -q --json");
+    run_out r = e2e_run("run", DIR_ "/stamps-fd.yaml -n 2 -q --json");
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *pops = strstr(r.out, "\"populations\"");
     cr_assert_not_null(pops);
@@ -92,7 +79,7 @@ Test(scenarios, a_stamp_failure_is_its_populations_alone, .timeout = 300)
 
 Test(scenarios, a_gray_failure_is_never_detected_by_probes, .timeout = 300)
 {
-    run_out r = mrsim("run " DIR_ "/gray-failure.yaml -n 2 -q --json");
+    run_out r = e2e_run("run", DIR_ "/gray-failure.yaml -n 2 -q --json");
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *gray = strstr(r.out, "{\"fault\": \"gray\"");
     const char *inv = strstr(r.out, "{\"fault\": \"probe-path\"");
@@ -108,7 +95,7 @@ Test(scenarios, a_gray_failure_is_never_detected_by_probes, .timeout = 300)
  * the seed is fixed), and forced failovers of the SQL group lose writes. */
 Test(scenarios, a_year_of_every_fault_kind, .timeout = 300)
 {
-    run_out r = mrsim("run " DIR_ "/year-stochastic-data.yaml -n 20 -q --json");
+    run_out r = e2e_run("run", DIR_ "/year-stochastic-data.yaml -n 20 -q --json");
     cr_assert_eq(r.status, 0, "%s", r.err);
     const char *kinds[] = {"region_outage",   "cluster_failure",      "ingress_failure",
                            "gray_failure",    "network_partition",    "traffic_layer_outage",

@@ -1,13 +1,6 @@
 /* tests/e2e/test_slo.c: SLO verdicts, fault expectations, the steady state,
  * the error budget, --check-slo and sequential stopping through the binary,
  * on fixtures whose answers are known by hand (tests/fixtures/run/slo-*). */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "e2e.h"
 
 #define FIX(name) MRSIM_SOURCE_DIR "/tests/fixtures/run/" name
@@ -19,8 +12,7 @@
 static run_out mrsim(const char *command, const char *args)
 {
     run_out r = e2e_run(command, args);
-    while (strstr(r.out, "\"wall_s\""))
-        drop_line(r.out, "\"wall_s\"");
+    drop_lines(r.out, "\"wall_s\"");
     return r;
 }
 
@@ -230,24 +222,14 @@ Test(slo, progress_only_on_a_terminal_and_not_with_q, .timeout = 60)
     if (system("command -v script >/dev/null 2>&1") != 0)
         cr_skip_test("no script(1) to give the program a terminal");
     /* script(1) gives stderr a terminal; its output holds what was shown. */
-    char cmd[2048];
-    char outp[] = "/tmp/mrsim-slo-tty-XXXXXX";
-    int fd = mkstemp(outp);
-    close(fd);
-    snprintf(cmd, sizeof cmd,
-             "script -qc '%s run " TINY " -n 2 --json >/dev/null' /dev/null >%s 2>&1",
-             MRSIM_BINARY, outp);
-    cr_assert_eq(system(cmd), 0);
-    char *tty = slurp(outp);
-    cr_assert(strstr(tty, "mrsim: 2/2 replications, ") && strstr(tty, " events/s, ETA "), "%s",
-              tty);
-    free(tty);
-    snprintf(cmd, sizeof cmd,
-             "script -qc '%s run " TINY " -n 2 --json -q >/dev/null' /dev/null >%s 2>&1",
-             MRSIM_BINARY, outp);
-    cr_assert_eq(system(cmd), 0);
-    tty = slurp(outp);
-    cr_assert(strstr(tty, "replications") == NULL, "-q: %s", tty);
-    free(tty);
-    remove(outp);
+    r = e2e_sh("script -qc '%s run " TINY " -n 2 --json >/dev/null' /dev/null 2>&1", MRSIM_BINARY);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    cr_assert(strstr(r.out, "mrsim: 2/2 replications, ") && strstr(r.out, " events/s, ETA "), "%s",
+              r.out);
+    run_free(&r);
+    r = e2e_sh("script -qc '%s run " TINY " -n 2 --json -q >/dev/null' /dev/null 2>&1",
+               MRSIM_BINARY);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    cr_assert(strstr(r.out, "replications") == NULL, "-q: %s", r.out);
+    run_free(&r);
 }

@@ -2,99 +2,22 @@
  * source directory so that diagnostics name files as the corpus does. Every
  * tests/fixtures/bad/NN-name.yaml must exit 4, print nothing on stdout and
  * print exactly NN-name.err on stderr; every tests/fixtures/good/ file must
- * exit 0 and print nothing. The directories are read at run time, so a new
- * fixture is tested without touching this file. */
-#include <criterion/criterion.h>
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-
-typedef struct run_out {
-    int status; /* exit status; -1 when killed by a signal */
-    char *out, *err;
-} run_out;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t k;
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (cap - n - 1 == 0)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
+ * exit 0 and print nothing; on every scenario of scenarios/ and
+ * tests/fixtures/ validate exits as `run` does, with the same diagnostics.
+ * The directories are read at run time, so a new fixture is tested without
+ * touching this file. */
+#include "e2e.h"
 
 /* Runs `cd MRSIM_SOURCE_DIR && mrsim validate ARGS`, capturing both streams. */
 static void run(const char *args, run_out *r)
 {
-    char outp[] = "/tmp/mrsim-validate-out-XXXXXX", errp[] = "/tmp/mrsim-validate-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' validate %s >%s 2>%s", MRSIM_SOURCE_DIR,
-             MRSIM_BINARY, args, outp, errp);
-    int st = system(cmd);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r->out = slurp(outp);
-    r->err = slurp(errp);
-    remove(outp);
-    remove(errp);
-}
-
-static void run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names ending in .yaml in MRSIM_SOURCE_DIR/rel, sorted. Sets *n. */
-static char **yaml_files(const char *rel, size_t *n)
-{
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/%s", MRSIM_SOURCE_DIR, rel);
-    DIR *d = opendir(dir);
-    cr_assert_not_null(d, "cannot read %s", dir);
-    char **names = NULL;
-    *n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
-            names = realloc(names, (*n + 1) * sizeof *names);
-            names[(*n)++] = strdup(e->d_name);
-        }
-    }
-    closedir(d);
-    qsort(names, *n, sizeof *names, cmp_names);
-    return names;
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    *r = e2e_sh("cd '%s' && '%s' validate %s", MRSIM_SOURCE_DIR, MRSIM_BINARY, args);
 }
 
 Test(validate, every_bad_fixture_exits_4_with_exactly_its_diagnostics, .timeout = 300)
 {
     size_t n;
-    char **names = yaml_files("tests/fixtures/bad", &n);
+    char **names = e2e_yaml_files("tests/fixtures/bad", &n);
     cr_assert_geq(n, 35, "the corpus has %zu bad files; it should have at least 35", n);
     int failures = 0;
     for (size_t i = 0; i < n; i++) {
@@ -102,8 +25,8 @@ Test(validate, every_bad_fixture_exits_4_with_exactly_its_diagnostics, .timeout 
         snprintf(arg, sizeof arg, "tests/fixtures/bad/%s", names[i]);
         snprintf(errfile, sizeof errfile, "%s/tests/fixtures/bad/%.*s.err", MRSIM_SOURCE_DIR,
                  (int)(strlen(names[i]) - 5), names[i]);
+        cr_expect_eq(access(errfile, R_OK), 0, "%s has no .err file", names[i]);
         char *want = slurp(errfile);
-        cr_expect_not_null(want, "%s has no .err file", names[i]);
         run_out r;
         run(arg, &r);
         bool ok =
@@ -117,14 +40,14 @@ Test(validate, every_bad_fixture_exits_4_with_exactly_its_diagnostics, .timeout 
         free(want);
         run_free(&r);
     }
-    free_names(names, n);
+    e2e_free_names(names, n);
     cr_assert_eq(failures, 0, "%d bad fixtures did not behave", failures);
 }
 
 Test(validate, every_good_fixture_exits_0_silently, .timeout = 120)
 {
     size_t n;
-    char **names = yaml_files("tests/fixtures/good", &n);
+    char **names = e2e_yaml_files("tests/fixtures/good", &n);
     cr_assert_geq(n, 2);
     for (size_t i = 0; i < n; i++) {
         char arg[512];
@@ -136,7 +59,77 @@ Test(validate, every_good_fixture_exits_0_silently, .timeout = 120)
         cr_expect_str_empty(r.err, "%s wrote to stderr", names[i]);
         run_free(&r);
     }
-    free_names(names, n);
+    e2e_free_names(names, n);
+}
+
+/* The folders whose scenarios validate and run must judge alike:
+ * scenarios/ and every folder of tests/fixtures/, read at run time. */
+static char **scenario_dirs(size_t *n)
+{
+    char **dirs = malloc(sizeof *dirs);
+    cr_assert_not_null(dirs);
+    dirs[0] = strdup("scenarios");
+    *n = 1;
+    DIR *d = opendir(MRSIM_SOURCE_DIR "/tests/fixtures");
+    cr_assert_not_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char rel[512];
+        snprintf(rel, sizeof rel, "tests/fixtures/%s", e->d_name);
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
+        DIR *sub = opendir(path);
+        if (sub == NULL)
+            continue;
+        closedir(sub);
+        dirs = realloc(dirs, (*n + 1) * sizeof *dirs);
+        cr_assert_not_null(dirs);
+        dirs[(*n)++] = strdup(rel);
+    }
+    closedir(d);
+    qsort(dirs + 1, *n - 1, sizeof *dirs, e2e_cmp_names);
+    return dirs;
+}
+
+/* validate runs every check run makes before it simulates: on each file
+ * both exit with the same status (0 for run without --check-slo), and where
+ * they refuse it they print the same diagnostics. One replication of each
+ * is run whole, so the verdict is run's own, not a model of it. */
+Test(validate, gives_the_verdict_of_run_on_every_scenario_and_fixture, .timeout = 600)
+{
+    size_t ndirs, checked = 0, refused = 0;
+    char **dirs = scenario_dirs(&ndirs);
+    cr_assert_geq(ndirs, 3, "scenarios/, fixtures/good and fixtures/bad at least");
+    int failures = 0;
+    for (size_t k = 0; k < ndirs; k++) {
+        size_t n;
+        char **names = e2e_yaml_files(dirs[k], &n);
+        for (size_t i = 0; i < n; i++) {
+            char file[1024];
+            snprintf(file, sizeof file, "%s/%s", dirs[k], names[i]);
+            run_out v, r;
+            run(file, &v);
+            r = e2e_sh("cd '%s' && '%s' run %s -n 1 -j 1 -q", MRSIM_SOURCE_DIR, MRSIM_BINARY, file);
+            bool same = v.status == r.status && v.out[0] == '\0' &&
+                        (v.status == 0 ? v.err[0] == '\0' : strcmp(v.err, r.err) == 0);
+            if (!same) {
+                failures++;
+                cr_log_error("%s: validate exits %d, run %d\n--- validate's stderr:\n%s"
+                             "--- run's:\n%s",
+                             file, v.status, r.status, v.err, r.err);
+            }
+            checked++;
+            refused += r.status != 0;
+            run_free(&v);
+            run_free(&r);
+        }
+        e2e_free_names(names, n);
+    }
+    e2e_free_names(dirs, ndirs);
+    cr_assert_eq(failures, 0, "validate and run disagree on %d of %zu files", failures, checked);
+    cr_assert_geq(refused, 35, "the bad fixtures are among them (%zu refused)", refused);
 }
 
 Test(validate, several_files_report_each_and_the_worst_status_wins)

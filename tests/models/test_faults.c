@@ -132,7 +132,7 @@ Test(fault_timing, repeat_jitter_moves_each_start_within_bounds)
         if (k < 3) /* an episode is measured up to the next start */
             cr_expect_eq(slo->ep[k].end, slo->ep[k + 1].start);
     }
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -197,7 +197,7 @@ Test(fault_targets, a_count_selector_picks_that_many_afresh_at_each_start)
     /* Each active cluster is picked with probability 2/3: 200 +- 3.3 sd (8.2). */
     for (int c = 0; c < 3; c++)
         cr_expect(fabs(h.n[c] - 200.0) < 27, "cluster %d picked %u times", c, h.n[c]);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -214,7 +214,7 @@ Test(fault_targets, region_and_percent_selectors)
     cr_expect_eq(h.n[0] + h.n[1], 100);
     cr_expect_eq(h.n[2] + h.n[3], 0);
     cr_expect(h.n[0] > 25 && h.n[1] > 25, "both are picked: %u %u", h.n[0], h.n[1]);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -271,7 +271,7 @@ Test(fault_kinds, a_gray_failure_passes_the_probes_so_nobody_fails_over)
     /* Every request in the 20 minutes fails: 20 of the 55 measured minutes. */
     double a = scalar(sim, "", "availability");
     cr_expect(fabs(a - 35.0 / 55.0) < 0.01, "availability %g", a);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -284,7 +284,7 @@ Test(fault_kinds, an_inverted_gray_failure_fails_over_a_healthy_endpoint)
                           &sc, NULL, NULL);
     cr_expect_eq(scalar(sim, "traffic", "status_changes"), 2, "Degraded, then Online");
     cr_expect_eq(scalar(sim, "", "availability"), 1, "requests never failed");
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -297,12 +297,12 @@ Test(fault_kinds, a_partition_cuts_clients_off_but_not_front_door)
     /* Probes come from Traffic Manager's own locations: no failover. */
     cr_expect_eq(scalar(sim, "traffic", "status_changes"), 0);
     cr_expect(fabs(scalar(sim, "", "availability") - 35.0 / 55.0) < 0.01);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 
     sim = run_sim(pair_fd, f, &sc, NULL, NULL);
     cr_expect_eq(scalar(sim, "", "availability"), 1, "Front Door reaches a over its backbone");
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -405,6 +405,6 @@ Test(fault_kinds, partial_faults_beyond_what_a_target_keeps_are_counted_not_hidd
     mr_scenario *sc = NULL;
     mr_sim *sim = run_sim(single, faults, &sc, NULL, NULL);
     cr_expect_eq(scalar(sim, "clusters/ca", "partial_faults_dropped"), 1);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }

@@ -51,7 +51,7 @@ Test(resolver, extra_holds_start_with_a_length_biased_residual)
      * far outside (expect is 577 s). */
     cr_expect(fabs(mean - expect) < 4.4 * sd / sqrt(n), "mean residual %g s, expected %g s",
               mean, expect);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
     mr_diag_free(d);
     unlink(path);

@@ -66,7 +66,7 @@ Test(slo_model, warm_up_is_measured_apart_and_episodes_share_out_downtime)
     cr_assert_float_eq(mr_report_find(r, "episode/0", "downtime_s"), 20.0, 1e-12);
     cr_assert_float_eq(mr_report_find(r, "episode/1", "downtime_s"), 20.0, 1e-12);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
 
 Test(slo_model, episode_downtime_leaves_out_the_warm_up)
@@ -84,5 +84,5 @@ Test(slo_model, episode_downtime_leaves_out_the_warm_up)
     cr_assert_float_eq(mr_report_find(r, "", "warmup_availability"), 0.0, 1e-12);
     cr_assert(isnan(mr_report_find(r, "", "warmup_latency_ms_p99")), "no success in warm-up");
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
 }

@@ -6,59 +6,16 @@
  * cannot read) is reported by rank 0 and every rank exits with its status
  * instead of waiting for it. Registered only when MRSIM_MPI is ON
  * (tests/CMakeLists.txt). */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "e2e.h"
 
 #define FIXTURES MRSIM_SOURCE_DIR "/tests/fixtures/run/"
 
-typedef struct run_out {
-    int status;
-    char *out, *err;
-} run_out;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    buf[got] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Runs PREFIX mrsim ARGS (PREFIX: "" or an mpirun command), stdout without
- * its wall_s lines. */
+ * its wall_s lines; the status is mrsim's. */
 static run_out sh(const char *prefix, const char *args)
 {
-    char outp[] = "/tmp/mrsim-mpi-out-XXXXXX", errp[] = "/tmp/mrsim-mpi-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    close(fo);
-    close(fe);
-    /* A script, so that the status is mrsim's and not grep's. */
-    char script[] = "/tmp/mrsim-mpi-sh-XXXXXX";
-    int fs = mkstemp(script);
-    cr_assert(fs >= 0);
-    FILE *f = fdopen(fs, "w");
-    fprintf(f, "%s %s %s 2>%s >%s.raw\nst=$?\ngrep -v '\"wall_s\"' %s.raw >%s\nrm -f %s.raw\nexit $st\n",
-            prefix, MRSIM_BINARY, args, errp, outp, outp, outp, outp);
-    fclose(f);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "sh %s", script);
-    int st = system(cmd);
-    remove(script);
-    run_out r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(outp), slurp(errp)};
-    remove(outp);
-    remove(errp);
+    run_out r = e2e_sh("%s '%s' %s", prefix, MRSIM_BINARY, args);
+    drop_lines(r.out, "\"wall_s\"");
     return r;
 }
 
@@ -70,12 +27,6 @@ static const char *mpirun(int n)
     snprintf(buf, sizeof buf, "%s %s--oversubscribe -n %d", MRSIM_MPIEXEC,
              getuid() == 0 ? "--allow-run-as-root " : "", n);
     return buf;
-}
-
-static void run_free(run_out *r)
-{
-    free(r->out);
-    free(r->err);
 }
 
 static void same_as_one_process(const char *args)
@@ -165,14 +116,10 @@ Test(mpi, a_rank_failing_on_its_own_is_reported_instead_of_hanging, .timeout = 3
                "else exec %s run %stiny-tm.yaml -q -n 4; fi\n",
             MRSIM_BINARY, MRSIM_BINARY, FIXTURES);
     fclose(f);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s sh %s >/dev/null 2>/tmp/mrsim-mpi-split.err", mpirun(2), script);
-    int st = system(cmd);
+    run_out r = e2e_sh("%s sh %s", mpirun(2), script);
     remove(script);
-    char *err = slurp("/tmp/mrsim-mpi-split.err");
-    remove("/tmp/mrsim-mpi-split.err");
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 5, "status %d: %s", st, err);
-    cr_assert(strstr(err, "[rank 1] /nonexistent/x.yaml: error: cannot open"), "%s", err);
-    cr_assert(strstr(err, "rank 1 stopped (exit status 5)"), "%s", err);
-    free(err);
+    cr_assert_eq(r.status, 5, "%s", r.err);
+    cr_assert(strstr(r.err, "[rank 1] /nonexistent/x.yaml: error: cannot open"), "%s", r.err);
+    cr_assert(strstr(r.err, "rank 1 stopped (exit status 5)"), "%s", r.err);
+    run_free(&r);
 }

@@ -8,13 +8,6 @@
  * run (the test build's fault injection, sim/out/db.c), ends every rank
  * with exit 5 instead of a hang, the replications committed before intact.
  * Registered only when MRSIM_MPI is ON (tests/CMakeLists.txt). */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "e2e.h"
 
 #define FIXTURES MRSIM_SOURCE_DIR "/tests/fixtures/run/"
@@ -34,40 +27,26 @@ static const char *mpirun(int n)
 static int run_db(const char *fail, const char *prefix, const char *binary, const char *args,
                   const char *db, char **err)
 {
-    char errp[] = "/tmp/mrsim-mpidb-err-XXXXXX";
-    int fe = mkstemp(errp);
-    cr_assert(fe >= 0);
-    close(fe);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "MRSIM_DB_FAIL='%s' %s %s %s --db %s >/dev/null 2>%s",
-             fail ? fail : "", prefix, binary, args, db, errp);
-    int st = system(cmd);
-    char *e = slurp(errp);
-    remove(errp);
+    run_out r =
+        e2e_sh("MRSIM_DB_FAIL='%s' %s %s %s --db %s", fail ? fail : "", prefix, binary, args, db);
+    free(r.out);
     if (err)
-        *err = e;
+        *err = r.err;
     else
-        free(e);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        free(r.err);
+    return r.status;
 }
 
 /* The database's content as SQL text, when and how long each replication
  * ran blanked (the only columns that legitimately differ between runs). */
 static char *dump(const char *db)
 {
-    char out[] = "/tmp/mrsim-mpidb-dump-XXXXXX";
-    int fd = mkstemp(out);
-    cr_assert(fd >= 0);
-    close(fd);
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 %s \"UPDATE run SET started_at = '', wall_s = NULL\" && "
-             "sqlite3 %s .dump >%s",
-             db, db, out);
-    cr_assert_eq(system(cmd), 0, "%s", cmd);
-    char *text = slurp(out);
-    remove(out);
-    return text;
+    run_out r = e2e_sh("sqlite3 %s \"UPDATE run SET started_at = '', wall_s = NULL\" && "
+                       "sqlite3 %s .dump",
+                       db, db);
+    cr_assert_eq(r.status, 0, "sqlite3 %s: %s", db, r.err);
+    free(r.err);
+    return r.out;
 }
 
 static void remove_db(const char *db)
@@ -162,16 +141,11 @@ Test(mpi_db, a_database_rank_0_cannot_open_ends_every_rank_with_5, .timeout = 12
 /* The committed replications as "0,1,2" and the integrity check's word. */
 static void committed(const char *db, char *reps, size_t len, char *check, size_t clen)
 {
-    char out[] = "/tmp/mrsim-mpidb-q-XXXXXX";
-    close(mkstemp(out));
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 %s \"SELECT group_concat(replication) FROM (SELECT replication FROM run "
-             "ORDER BY run_id); PRAGMA integrity_check\" >%s",
-             db, out);
-    cr_assert_eq(system(cmd), 0);
-    char *text = slurp(out);
-    remove(out);
+    run_out r = e2e_sh("sqlite3 %s \"SELECT group_concat(replication) FROM (SELECT replication "
+                       "FROM run ORDER BY run_id); PRAGMA integrity_check\"",
+                       db);
+    cr_assert_eq(r.status, 0, "sqlite3 %s: %s", db, r.err);
+    char *text = r.out;
     char *nl = strchr(text, '\n');
     cr_assert(nl, "%s", text);
     *nl = '\0';
@@ -180,7 +154,7 @@ static void committed(const char *db, char *reps, size_t len, char *check, size_
     char *end = strchr(check, '\n');
     if (end)
         *end = '\0';
-    free(text);
+    run_free(&r);
 }
 
 Test(mpi_db, a_commit_failing_on_rank_0_ends_every_rank_with_5, .timeout = 300)

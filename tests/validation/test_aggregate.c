@@ -261,7 +261,7 @@ static double probes_of(const char *rel, const char *fidelity, uint64_t rep)
     mr_report *r = tsr_finish(sim);
     double n = mr_report_find(r, "traffic", "probes");
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
     return n;
 }

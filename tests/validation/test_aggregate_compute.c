@@ -262,8 +262,8 @@ Test(aggregate_compute, cold_standby_rto_exceeds_hot_by_provisioning_and_startup
                   "rep %llu: extra loss %g s", (unsigned long long)rep, extra);
         mr_report_free(hr);
         mr_report_free(cr);
-        mr_sim_free(hs);
-        mr_sim_free(cs);
+        cr_assert_eq(mr_sim_free(hs), MR_OK);
+        cr_assert_eq(mr_sim_free(cs), MR_OK);
     }
     mr_scenario_free(hot_sc);
     mr_scenario_free(cold_sc);
@@ -291,7 +291,7 @@ Test(aggregate_compute, a_zone_outage_takes_a_third_and_the_autoscaler_restores_
     mr_report *r = tsr_finish(sim);
     cr_expect_eq(mr_report_find(r, "clusters/aks-weu", "nodes_added"), 2);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -319,7 +319,7 @@ Test(aggregate_compute, a_settled_autoscaler_sleeps_under_a_constant_rate)
     cr_expect_lt(mr_sim_events(sim), 1000, "%llu events in a month",
                  (unsigned long long)mr_sim_events(sim));
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -364,8 +364,8 @@ Test(aggregate_compute, the_autoscaler_follows_a_daily_profile_as_request_fideli
                  (unsigned long long)mr_sim_events(as));
     mr_report_free(ar);
     mr_report_free(rr);
-    mr_sim_free(as);
-    mr_sim_free(rs);
+    cr_assert_eq(mr_sim_free(as), MR_OK);
+    cr_assert_eq(mr_sim_free(rs), MR_OK);
     mr_scenario_free(agg);
     mr_scenario_free(req);
 }
@@ -411,8 +411,8 @@ Test(aggregate_compute, a_sleeping_autoscaler_wakes_when_the_load_moves_to_it, .
         }
         mr_report_free(ar);
         mr_report_free(rr);
-        mr_sim_free(as);
-        mr_sim_free(rs);
+        cr_assert_eq(mr_sim_free(as), MR_OK);
+        cr_assert_eq(mr_sim_free(rs), MR_OK);
     }
     mr_scenario_free(agg);
     mr_scenario_free(req);
@@ -433,6 +433,6 @@ Test(aggregate_compute, a_cold_standbys_probes_sleep)
                  (unsigned long long)mr_sim_events(sim));
     cr_expect_eq(mr_cluster_pods(cluster(sim, "clusters/aks-neu")), 0);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }

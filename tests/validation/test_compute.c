@@ -170,8 +170,8 @@ Test(compute, cold_standby_rto_exceeds_hot_by_provisioning_and_startup)
         cr_assert_float_eq(mr_report_find(hr, "clusters/aks-neu", "node_hours"), 2.0, 1e-9);
         mr_report_free(hr);
         mr_report_free(cr);
-        mr_sim_free(hs);
-        mr_sim_free(cs);
+        cr_assert_eq(mr_sim_free(hs), MR_OK);
+        cr_assert_eq(mr_sim_free(cs), MR_OK);
     }
     mr_scenario_free(hot_sc);
     mr_scenario_free(cold_sc);
@@ -214,7 +214,7 @@ Test(compute, undersized_warm_standby_overloads_until_the_scale_out_serves)
                   (unsigned long long)rep, rto, want);
         cr_assert(mr_report_find(r, "", "availability") < 0.95, "the overload cost requests");
         mr_report_free(r);
-        mr_sim_free(sim);
+        cr_assert_eq(mr_sim_free(sim), MR_OK);
     }
     mr_scenario_free(sc);
 }
@@ -237,7 +237,7 @@ Test(compute, the_autoscaler_alone_scales_a_warm_standby_under_load)
      * removes its surplus after 10 min unneeded, back to nodes.min. */
     cr_assert_eq(mr_report_find(r, "clusters/aks-neu", "nodes_removed"), 3);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -273,7 +273,7 @@ Test(compute, a_zone_outage_removes_a_third_of_the_capacity)
     /* Node billing is untouched by the outage: 6 nodes, 1 hour. */
     cr_assert_float_eq(mr_report_find(r, "clusters/aks-weu", "node_hours"), 6.0, 1e-9);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -295,7 +295,7 @@ Test(compute, the_autoscaler_never_places_nodes_in_a_zone_that_is_down)
     cr_assert_eq(weu->z[1].prov + weu->z[1].ready, before[1], "nothing placed in zone 2");
     cr_assert_eq(weu->z[0].prov + weu->z[0].ready + weu->z[2].prov + weu->z[2].ready, 8);
     cr_assert_eq(mr_cluster_pods(weu), 8, "the survivors serve the load after P + S");
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -333,7 +333,7 @@ Test(compute, operator_trigger_fires_after_the_decision_and_failback_scales_back
                        1e-9);
     cr_assert_float_eq(mr_report_find(r, "clusters/aks-weu", "node_hours"), 2.0, 1e-9);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -353,7 +353,7 @@ Test(compute, manual_failback_waits_for_its_decision_and_none_never_fails_back)
     double want = (660 + 4 * (2400 - 660) + (3600 - 2400)) / 3600.0;
     cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "node_hours"), want, 1e-9);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 
     snprintf(extra, sizeof extra, fmt, "none");
@@ -365,7 +365,7 @@ Test(compute, manual_failback_waits_for_its_decision_and_none_never_fails_back)
     cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "node_hours"),
                        (660 + 4 * (3600 - 660)) / 3600.0, 1e-9);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -381,7 +381,7 @@ Test(compute, a_fault_that_ends_before_the_decision_cancels_it)
     cr_assert_float_eq(mr_report_find(r, "failover", "failovers"), 0, 1e-9);
     cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "node_hours"), 2.0, 1e-9);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -398,7 +398,7 @@ static mr_report *dependency_run(const char *dep)
     mr_scenario *sc = load(extra, NULL, 0);
     mr_sim *sim = build(sc, 0);
     mr_report *r = finish(sim);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
     return r;
 }
@@ -444,7 +444,7 @@ Test(compute, a_regional_dependency_goes_down_with_its_region)
     mr_report *r = finish(sim);
     cr_assert_float_eq(mr_report_find(r, "", "downtime_s"), 600, 1e-9);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -470,7 +470,7 @@ Test(compute, a_registry_outage_blocks_a_cold_start_until_it_returns)
     cr_assert_eq(mr_cluster_pods(neu), 0, "no pod starts without the registry");
     run_until(sim, 2400 + 10 + S_S);
     cr_assert_eq(mr_cluster_pods(neu), 8, "started at the first scan after its return");
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
 
@@ -508,7 +508,7 @@ static double store_scalar(const char *extra, const char *metric)
     mr_sim_report(sim, r);
     double v = mr_report_find(r, "data/orders", metric);
     mr_report_free(r);
-    mr_sim_free(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
     return v;
 }
