@@ -231,14 +231,14 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
     if (c && serves(self, c->state, now)) {
         mr_cluster_state *cl = c->state;
         const mr_cluster_cfg *ccfg = c->cfg;
-        mr_time fixed = cfg->rtt[ccfg->region] + ccfg->ingress_latency;
+        mr_time fixed = cfg->rtt[cl->region->index] + ccfg->ingress_latency;
         mr_time svc = mr_dist_sample_time(&ccfg->service_time, st->service);
         mr_time patience = cfg->timeout - fixed - svc;
         if (patience >= 0) {
             mr_time start = mr_fifo_offer(&cl->fifo, now, cl->hold, patience);
             if (start >= 0) {
                 mr_time data = 0;
-                ok = uses_access(self, now, (uint32_t)ccfg->region, &data) &&
+                ok = uses_access(self, now, (uint32_t)cl->region->index, &data) &&
                      start + svc + fixed + data - now <= cfg->timeout;
                 done = start + svc + fixed + data;
             }

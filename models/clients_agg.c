@@ -239,7 +239,7 @@ typedef struct ag_engine {
     int cap_may_bind; /* some cluster's offered load at the profiles' peaks exceeds it */
     mr_rng *wait;
     /* Data stores: each population's, in order, and every one once. */
-    int64_t creg[MR_MAX_ENDPOINTS]; /* region component id of each endpoint */
+    int64_t creg[MR_MAX_ENDPOINTS]; /* region index of each endpoint */
     mr_component *uses[AG_MAX_POPS][MR_MAX_USES];
     uint32_t nstore;
     mr_component *store[MR_MAX_STORES];
@@ -325,7 +325,10 @@ static int read_endpoints(ag_engine *g, mr_sim *sim, const mr_component *self, m
         const mr_cluster_cfg *cc = c->cfg;
         g->clid[j] = c->id;
         g->cl[j] = c->state;
-        g->creg[j] = cc->region;
+        mr_component *r = mr_sim_link(sim, self, cc->region, "region", "endpoint's region", diag);
+        if (r == NULL)
+            return MR_ENOCOMP;
+        g->creg[j] = ((const mr_region_cfg *)r->cfg)->index;
         g->rps[j] = cc->rps_per_pod;
         g->clw[j] = c->state;
     }

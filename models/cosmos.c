@@ -24,6 +24,8 @@
  * them; key_time and key_region describe the
  * last write to each key. */
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,9 +50,9 @@ enum { CO_RECHECK = MR_MSG_PRIVATE, CO_DECIDE, CO_SWITCHED };
 
 static mr_time rtt(const mr_cosmos_cfg *cfg, int64_t a, int64_t b)
 {
-    if (cfg->rtt == NULL || a < 0 || b < 0 || a >= cfg->nregions || b >= cfg->nregions)
+    if (cfg->base.rtt == NULL || a < 0 || b < 0 || a >= cfg->base.nregions || b >= cfg->base.nregions)
         return 0;
-    return cfg->rtt[a * cfg->nregions + b];
+    return cfg->base.rtt[a * cfg->base.nregions + b];
 }
 
 static int up(const mr_cosmos_state *st, int i)
@@ -77,7 +79,7 @@ static void sync_links(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, mr_time no
                 continue;
             mr_replica *rp = &st->rep[s][r];
             int cut = !up(st, s) || !up(st, r) || st->partitions > 0 ||
-                      st->reg[s]->cut[cfg->region[r]] > 0;
+                      st->reg[s]->cut[cfg->base.copy[r]] > 0;
             if (cut && !rp->cut)
                 mr_replica_cut(rp, now, st->lags);
             else if (!cut && rp->cut)
@@ -142,22 +144,22 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
         if (!u && !st->was_down[i]) {
             st->was_down[i] = 1;
             st->down_since[i] = now;
-            if (st->multi && cfg->writable[i]) {
+            if (st->multi && cfg->base.writable[i]) {
                 if (next_up(st, i) >= 0) {
                     mr_store_add_failover(&st->head, st->last_fault, 1,
                                           loss_of(st, cfg, i, -1, now, now), now);
                     reseed(st, i, now); /* counted lost: no longer what reads lag behind */
                 }
-            } else if (!st->multi && i == st->w && cfg->mode == MR_FAILOVER_AUTOMATIC &&
+            } else if (!st->multi && i == st->w && cfg->base.mode == MR_FAILOVER_AUTOMATIC &&
                        !mr_sim_pending_handle(sim, st->decision)) {
                 st->down_fault = st->last_fault;
-                mr_time d = mr_dist_sample_time(&cfg->duration, st->ops);
+                mr_time d = mr_dist_sample_time(&cfg->base.duration, st->ops);
                 mr_sim_schedule(sim, d < FAILOVER_CAP ? d : FAILOVER_CAP, self->id, CO_DECIDE,
                                 NULL, 0, &st->decision);
             }
         } else if (u && st->was_down[i]) {
             st->was_down[i] = 0;
-            if (st->multi && cfg->writable[i])
+            if (st->multi && cfg->base.writable[i])
                 reseed(st, i, now);
             if (!st->multi && i == st->w && mr_sim_pending_handle(sim, st->decision)) {
                 mr_sim_cancel(sim, st->decision);
@@ -227,9 +229,9 @@ static int nearest(const mr_cosmos_cfg *cfg, const mr_cosmos_state *st, uint32_t
     int best = -1;
     mr_time d = MR_TIME_NEVER;
     for (int i = 0; i < st->n; i++) {
-        if (!up(st, i) || (writable_only && !cfg->writable[i]))
+        if (!up(st, i) || (writable_only && !cfg->base.writable[i]))
             continue;
-        mr_time x = cfg->region[i] == (int64_t)r ? -1 : rtt(cfg, r, cfg->region[i]);
+        mr_time x = cfg->base.copy[i] == (int64_t)r ? -1 : rtt(cfg, r, cfg->base.copy[i]);
         if (x < d) {
             d = x;
             best = i;
@@ -286,8 +288,8 @@ static int write_region(const mr_component *self, mr_time now, uint32_t region)
         s = -1;
         mr_time d = MR_TIME_NEVER;
         for (int i = 0; i < st->n; i++) {
-            mr_time x = cfg->region[i] == (int64_t)region ? -1 : rtt(cfg, region, cfg->region[i]);
-            if (cfg->writable[i] && x < d) {
+            mr_time x = cfg->base.copy[i] == (int64_t)region ? -1 : rtt(cfg, region, cfg->base.copy[i]);
+            if (cfg->base.writable[i] && x < d) {
                 d = x;
                 s = i;
             }
@@ -328,7 +330,7 @@ static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32
     }
     mr_store_log_append(&st->log[s], now);
     st->head.writes++;
-    st->head.replicated_bytes += cfg->bytes_per_write * (double)(st->n - 1);
+    st->head.replicated_bytes += cfg->base.bytes_per_write * (double)(st->n - 1);
     if (pop < MR_COSMOS_POPS) {
         st->pop_write[pop] = now;
         st->pop_region[pop] = (int8_t)s;
@@ -342,7 +344,7 @@ static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32
             }
         mr_store_log_trim(&st->log[s], lo);
     }
-    *latency += rtt(cfg, region, cfg->region[s]) + WRITE_LOCAL +
+    *latency += rtt(cfg, region, cfg->base.copy[s]) + WRITE_LOCAL +
                 (cfg->consistency == MR_COSMOS_STRONG ? st->strong_extra : 0);
     return MR_ACCESS_OK;
 }
@@ -380,7 +382,7 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
             age = g > age ? g : age;
         }
     mr_store_note_read(&st->head, now, versions, age);
-    *latency += rtt(cfg, region, cfg->region[h]) + READ_LOCAL;
+    *latency += rtt(cfg, region, cfg->base.copy[h]) + READ_LOCAL;
     return MR_ACCESS_OK;
 }
 
@@ -431,7 +433,7 @@ static void cosmos_settle(mr_component *self, mr_time now)
             a->copy_reads[h] += nr;
         }
     }
-    a->write_bytes = a->ok_writes * cfg->bytes_per_write * (double)(st->n - 1);
+    a->write_bytes = a->ok_writes * cfg->base.bytes_per_write * (double)(st->n - 1);
     for (int p = 0; p < 64; p++) {
         a->pop_h[p] = a->pop_o[p] = -1;
         a->pop_w[p] = 0;
@@ -531,7 +533,7 @@ static void cosmos_sample(mr_component *self, mr_time t, mr_time span)
     }
 }
 
-void mr_cosmos_agg_enable(mr_component *self, uint32_t hub)
+static void mr_cosmos_agg_enable(mr_component *self, uint32_t hub)
 {
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
@@ -545,7 +547,7 @@ void mr_cosmos_agg_enable(mr_component *self, uint32_t hub)
         st->keys_eff = sum > 0 ? 1 / sum : (double)cfg->keys;
     }
     /* Ten lag samples per sample, as store_primary.c. */
-    mr_store_agg_enable(self, hub, 10 * cfg->sample, cosmos_share, cosmos_settle, cosmos_sample);
+    mr_store_agg_enable(self, hub, 10 * cfg->base.sample, cosmos_share, cosmos_settle, cosmos_sample);
 }
 
 /* The hub re-reads at every change, and when a write region has failed,
@@ -558,8 +560,8 @@ static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
         return;
     mr_store_agg_notify(self, sim, now);
     for (int i = 0; i < st->n; i++)
-        if (st->multi && cfg->writable[i] && st->was_down[i] && st->down_since[i] == now)
-            for (int64_t r = 0; r < cfg->nregions && r < MR_MAX_REGIONS; r++)
+        if (st->multi && cfg->base.writable[i] && st->was_down[i] && st->down_since[i] == now)
+            for (int64_t r = 0; r < cfg->base.nregions && r < MR_MAX_REGIONS; r++)
                 mr_store_agg_notify(self, sim, mr_route_refresh(st->phase[r], SDK_REFRESH, now));
 }
 
@@ -569,13 +571,13 @@ static int cosmos_init(mr_component *self, mr_diag *diag)
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
     mr_store_head_init(&st->head, cosmos_access);
-    st->head.warmup = cfg->warmup;
-    st->n = (int)cfg->n;
+    st->head.warmup = cfg->base.warmup;
+    st->n = (int)cfg->base.ncopies;
     int nw = 0;
     st->w = -1;
     for (int i = 0; i < st->n; i++) {
         mr_store_log_init(&st->log[i]);
-        if (cfg->writable[i]) {
+        if (cfg->base.writable[i]) {
             nw++;
             if (st->w < 0)
                 st->w = i;
@@ -612,7 +614,9 @@ static int cosmos_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
     for (int i = 0; i < st->n; i++) {
-        mr_component *r = mr_sim_link(sim, self, cfg->region[i], "region", "region", diag);
+        int64_t index = cfg->base.copy[i];
+        int64_t id = index >= 0 && index < MR_MAX_REGIONS ? cfg->base.region_id[index] : -1;
+        mr_component *r = mr_sim_link(sim, self, id, "region", "region", diag);
         if (r == NULL)
             return MR_ENOCOMP;
         st->reg[i] = r->state;
@@ -620,8 +624,8 @@ static int cosmos_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     mr_time far = 0;
     for (int i = 0; i < st->n; i++)
         for (int j = 0; j < st->n; j++)
-            far = rtt(cfg, cfg->region[i], cfg->region[j]) > far
-                      ? rtt(cfg, cfg->region[i], cfg->region[j])
+            far = rtt(cfg, cfg->base.copy[i], cfg->base.copy[j]) > far
+                      ? rtt(cfg, cfg->base.copy[i], cfg->base.copy[j])
                       : far;
     st->strong_extra = st->n > 1 ? 2 * far + STRONG_EXTRA : 0;
     return MR_OK;
@@ -635,7 +639,7 @@ static void cosmos_start(mr_component *self, mr_sim *sim)
     for (int s = 0; s < st->n; s++)
         for (int r = 0; r < st->n; r++)
             if (r != s)
-                mr_replica_init(&st->rep[s][r], &cfg->lag, cfg->sample, st->lags);
+                mr_replica_init(&st->rep[s][r], &cfg->base.lag, cfg->base.sample, st->lags);
     for (int r = 0; r < MR_MAX_REGIONS; r++)
         st->phase[r] = (mr_time)(mr_rng_uniform(st->ops) * (double)SDK_REFRESH);
 }
@@ -659,7 +663,7 @@ static void cosmos_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         else if (m.kind == MR_FAULT_REPLICATION_PARTITION)
             mr__fault_count(&st->partitions, ev);
         else if (m.kind == MR_FAULT_DATASTORE_FAILOVER && start)
-            promote(self, sim, !(m.fault < 64 && ((uint64_t)cfg->planned_mask >> m.fault & 1)),
+            promote(self, sim, !(m.fault < 64 && ((uint64_t)cfg->base.planned_mask >> m.fault & 1)),
                     m.fault);
         mr_sim_schedule(sim, 0, self->id, CO_RECHECK, NULL, 0, NULL);
         break;
@@ -721,6 +725,212 @@ static void cosmos_fini(mr_component *self)
     free(st->cdf);
 }
 
+/* ---- the kind: keys, checks, price, SLA -------------------------------------- */
+
+static const char *const consistency_names[] = {"strong", "bounded", "session",
+                                                "consistent_prefix", "eventual", NULL};
+
+/* keys.popularity: uniform (a zipf exponent of 0) or zipf(S), S in [0, 10]. */
+static int parse_popularity(const char *text, void *dst, char *err, size_t errlen)
+{
+    double *zipf = dst;
+    if (strcmp(text, "uniform") == 0) {
+        *zipf = 0;
+        return 0;
+    }
+    size_t n = strlen(text);
+    if (strncmp(text, "zipf(", 5) == 0 && n > 6 && text[n - 1] == ')') {
+        char *end;
+        double s = strtod(text + 5, &end);
+        if (end != text + 5 && *end == ')' && end[1] == '\0' && s >= 0 && s <= 10) {
+            *zipf = s;
+            return 0;
+        }
+    }
+    snprintf(err, errlen,
+             "expected uniform or zipf(S) with S in [0, 10] (such as zipf(0.9)), found %s", text);
+    return -1;
+}
+
+static const mr_param cosmos_params[] = {
+    /* docs/reference.md §6 Usage prevalence: about 73% of tenants use Session. */
+    {.key = "consistency",
+     .type = MR_PARAM_T_ENUM,
+     .off = offsetof(mr_cosmos_cfg, consistency),
+     .def = "session",
+     .choices = consistency_names,
+     .doc = "consistency level",
+     .ref = "docs/reference.md §6 Usage prevalence (Session, 73%)"},
+    /* docs/reference.md §10 Cosmos DB billing example: 10K RU/s. */
+    {.key = "ru_per_s",
+     .type = MR_PARAM_T_NUMBER,
+     .off = offsetof(mr_cosmos_cfg, ru_per_s),
+     .def = "10000",
+     .lo = 100,
+     .hi = 1e9,
+     .doc = "provisioned throughput per region",
+     .ref = "docs/reference.md §10 Cosmos DB provisioned throughput (10K RU/s example)"},
+    {.key = "usd_per_month",
+     .type = MR_PARAM_T_MONEY,
+     .off = offsetof(mr_cosmos_cfg, usd_per_month),
+     .def = "0",
+     .lo = 0,
+     .hi = 1e9,
+     .doc = "fixed monthly price on top of the RU/s (cost.cosmos_per_100rus_hour)",
+     .ref = "ours: docs/reference.md §10"},
+    MR_STORE_ACCOUNT_ROWS,
+    /* docs/reference.md §6 Bounded staleness minimums: multi-region K >= 100,000,
+     * T >= 300 s; single region K >= 10, T >= 5 s; T <= 86,400 s. The defaults
+     * are the minimums (cosmos_check). */
+    {.key = "bounded.versions",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_cosmos_cfg, k_versions),
+     .lo = 10,
+     .hi = 2147483647.0,
+     .type_doc = "integer",
+     .doc = "K: writes a read may lag; 100000 (multi-region) or 10 when absent",
+     .ref = "docs/reference.md §6 Bounded staleness minimums"},
+    {.key = "bounded.time",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_cosmos_cfg, t_bound),
+     .lo = 5 * (double)MR_S,
+     .hi = 86400 * (double)MR_S,
+     .type_doc = "duration",
+     .doc = "T: time a read may lag; 300s (multi-region) or 5s when absent",
+     .ref = "docs/reference.md §6 Bounded staleness minimums, API ranges"},
+    {.key = "keys.count",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_cosmos_cfg, keys),
+     .def = "100000",
+     .lo = 1,
+     .hi = 1e12,
+     .doc = "distinct keys (multi-region write conflicts)",
+     .ref = "ours (SCENARIO.md example)"},
+    {.key = "keys.popularity",
+     .type = MR_PARAM_T_CODE,
+     .off = offsetof(mr_cosmos_cfg, zipf),
+     .def = "uniform",
+     .type_doc = "uniform or zipf(S)",
+     .doc = "which keys requests touch",
+     .ref = "ours",
+     .parse = parse_popularity},
+    /* Ours: docs/reference.md §6 gives the shape (RTT/2 plus a lognormal queue), not its size. */
+    {.key = "replication.lag",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_cosmos_cfg, base.lag),
+     .def = "lognormal(100ms, 0.8)",
+     .doc = "replication lag",
+     .ref = "ours: docs/reference.md §6 How to model Cosmos DB (shape only)"},
+    MR_STORE_SAMPLE_ROW(mr_cosmos_cfg),
+    {.key = "failover.mode",
+     .type = MR_PARAM_T_ENUM,
+     .off = offsetof(mr_cosmos_cfg, base.mode),
+     .def = "automatic",
+     .choices = mr_store_failover_mode_names,
+     .doc = "automatic (service-managed) or manual",
+     .ref = "docs/reference.md §6 service-managed failover"},
+    MR_STORE_DECISION_ROW(mr_cosmos_cfg),
+    /* docs/reference.md §6: service-managed failover, RTO < 15 min. */
+    {.key = "failover.duration",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_cosmos_cfg, base.duration),
+     .def = "uniform(0s, 15m)",
+     .doc = "the switch itself",
+     .ref = "docs/reference.md §6 How to model Cosmos DB (cap 15 min)"},
+    MR_PARAM_END,
+};
+
+static int writes_in_several(const mr_cosmos_cfg *cfg)
+{
+    int n = 0;
+    for (int64_t i = 0; i < cfg->base.ncopies; i++)
+        n += cfg->base.writable[i] != 0;
+    return n > 1;
+}
+
+/* docs/reference.md §6: strong consistency excludes multi-region writes;
+ * bounded staleness has minimums that depend on the account's regions,
+ * which are also its defaults. */
+static int cosmos_check(void *vcfg, mr_param_ctx *ctx)
+{
+    mr_cosmos_cfg *cfg = vcfg;
+    int rc = MR_OK;
+    char msg[200], t1[32];
+    if (cfg->consistency == MR_COSMOS_STRONG && writes_in_several(cfg)) {
+        ctx->error(ctx, "consistency",
+                   "strong consistency cannot be combined with several write regions "
+                   "(docs/reference.md §6)");
+        rc = MR_ESCENARIO;
+    }
+    if (ctx->written(ctx, "bounded") && cfg->consistency != MR_COSMOS_BOUNDED) {
+        ctx->error(ctx, "bounded", "applies to consistency: bounded only");
+        rc = MR_ESCENARIO;
+    }
+    int multi = cfg->base.ncopies > 1;
+    const char *what = multi ? "multi-region" : "single-region";
+    int64_t kmin = multi ? 100000 : 10;
+    mr_time tmin = multi ? 300 * MR_S : 5 * MR_S;
+    if (cfg->k_versions == 0) {
+        cfg->k_versions = kmin;
+        snprintf(t1, sizeof t1, "%lld", (long long)kmin);
+        ctx->record(ctx, "bounded.versions", t1);
+    } else if (cfg->k_versions < kmin) {
+        snprintf(msg, sizeof msg,
+                 "%lld is out of range: must be at least %lld for a %s account "
+                 "(docs/reference.md §6)",
+                 (long long)cfg->k_versions, (long long)kmin, what);
+        ctx->error(ctx, "bounded.versions", msg);
+        rc = MR_ESCENARIO;
+    }
+    if (cfg->t_bound == 0) {
+        cfg->t_bound = tmin;
+        ctx->record(ctx, "bounded.time", multi ? "5m" : "5s");
+    } else if (cfg->t_bound < tmin) {
+        mr_time_format_unit(cfg->t_bound, t1, sizeof t1);
+        snprintf(msg, sizeof msg,
+                 "%s is out of range: must be at least %s for a %s account "
+                 "(docs/reference.md §6)",
+                 t1, multi ? "5m" : "5s", what);
+        ctx->error(ctx, "bounded.time", msg);
+        rc = MR_ESCENARIO;
+    }
+    return rc;
+}
+
+/* docs/reference.md §10 "How to model costs": RU/s / 100 x rate x hours x
+ * regions, the rate doubled for multi-region writes. */
+static double cosmos_cost(const void *vcfg, const mr_cost_ctx *ctx)
+{
+    const mr_cosmos_cfg *cfg = vcfg;
+    double rate = ctx->price(ctx, writes_in_several(cfg) ? "cosmos_multi_write_per_100rus_hour"
+                                                         : "cosmos_per_100rus_hour");
+    return cfg->usd_per_month + cfg->ru_per_s / 100 * rate * ctx->price(ctx, "hours_per_month") *
+                                    (double)cfg->base.ncopies;
+}
+
+static void cosmos_sla(const void *vcfg, mr_model_sla *out)
+{
+    const mr_cosmos_cfg *cfg = vcfg;
+    int regions = cfg->base.ncopies > 1;
+    out->multi_region = regions;
+    if (regions && writes_in_several(cfg)) {
+        out->availability = 0.99999;
+        out->what = "Cosmos DB multi-region writes";
+        out->source = "docs/reference.md §6 SLAs (multi-region multi-write 99.999%)";
+    } else if (regions) {
+        out->availability = 0.9999;
+        out->what = "Cosmos DB multi-region, single write";
+        out->source =
+            "docs/reference.md §6 SLAs (multi-region single write: write 99.99%; reads 99.999%)";
+    } else {
+        out->availability = 0.9999;
+        out->what = "Cosmos DB single region";
+        out->source = "docs/reference.md §6 SLAs (single region without AZ 99.99%)";
+    }
+}
+
+static const mr_store_ops cosmos_ops = {.agg_enable = mr_cosmos_agg_enable};
+
 const mr_model mr_model_cosmos = {
     .kind = "cosmos",
     .summary = "Azure Cosmos DB: regions, consistency levels, service-managed failover, "
@@ -734,4 +944,10 @@ const mr_model mr_model_cosmos = {
     .report = cosmos_report,
     .event_name = cosmos_event_name,
     .fini = cosmos_fini,
+    .params = cosmos_params,
+    .family = "store",
+    .ops = &cosmos_ops,
+    .check = cosmos_check,
+    .cost = cosmos_cost,
+    .sla = cosmos_sla,
 };

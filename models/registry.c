@@ -28,6 +28,11 @@ size_t mr_model_count(void)
     return sizeof models / sizeof models[0];
 }
 
+mr_kinds mr_model_registry(void)
+{
+    return (mr_kinds){.v = models, .n = sizeof models / sizeof models[0]};
+}
+
 const mr_model *mr_model_at(size_t i)
 {
     return i < mr_model_count() ? models[i] : NULL;

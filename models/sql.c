@@ -1,21 +1,134 @@
-/* models/sql.c: Azure SQL failover group: primary, geo-secondaries, listener, automatic or manual failover.
- * The behaviour is the single-primary store of store_primary.c; this file
- * names the kind. */
+/* models/sql.c: an Azure SQL failover group: a primary, geo-secondaries,
+ * the listener clients reach it through, automatic (after the grace
+ * period) or manual failover. The behaviour is the single-primary store of
+ * store_primary.c; this file is the kind: its keys, its limits, its price
+ * and its SLA (docs/reference.md §5). */
+#include <stdio.h>
+#include <stddef.h>
+
 #include "mrsim/error.h"
 #include "store.h"
 
+#define S ((double)MR_S)
+#define H ((double)MR_H)
+
+/* docs/reference.md §5 "Automatic failover activation": at least 1 hour. */
+#define SQL_MIN_GRACE MR_H
+
+static const mr_param sql_params[] = {
+    /* docs/reference.md §5 Client redirection: listener TTL 30 s (third parties; unverified). */
+    {.key = "listener_ttl",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_pstore_cfg, route_ttl),
+     .def = "30s",
+     .lo = 0,
+     .hi = 86400 * S,
+     .doc = "TTL of the failover-group listener CNAME",
+     .ref = "docs/reference.md §5 Client redirection (30 s, unverified)"},
+    /* docs/reference.md §10: SQL prices not found; ours 0. */
+    {.key = "usd_per_month",
+     .type = MR_PARAM_T_MONEY,
+     .off = offsetof(mr_pstore_cfg, usd_per_month),
+     .def = "0",
+     .lo = 0,
+     .hi = 1e9,
+     .doc = "fixed monthly price per copy (the primary and each replica: a geo-secondary is "
+            "billed as a database)",
+     .ref = "ours: docs/reference.md §10 prices not found"},
+    MR_STORE_PRIMARY_ROWS,
+    /* docs/reference.md §5 "How to model Azure SQL": lognormal, median ~1 s, p99 <= 5 s
+     * (sigma = ln 5 / 2.326). */
+    {.key = "replication.lag",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_pstore_cfg, base.lag),
+     .def = "lognormal(1s, 0.69)",
+     .doc = "replication lag",
+     .ref = "docs/reference.md §5 How to model Azure SQL (median 1 s, p99 5 s)"},
+    MR_STORE_SAMPLE_ROW(mr_pstore_cfg),
+    /* docs/reference.md §5 failover groups fail over automatically after the grace period. */
+    {.key = "failover.mode",
+     .type = MR_PARAM_T_ENUM,
+     .off = offsetof(mr_pstore_cfg, base.mode),
+     .def = "automatic",
+     .choices = mr_store_failover_mode_names,
+     .doc = "automatic (failover group) or manual",
+     .ref = "docs/reference.md §5 failover group"},
+    /* docs/reference.md §5 GracePeriodWithDataLossHours: default 1 h, cannot be below 1 h. */
+    {.key = "failover.grace",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_pstore_cfg, base.grace),
+     .def = "1h",
+     .lo = H,
+     .hi = 10000 * H,
+     .doc = "automatic mode: wait before failing over with data loss",
+     .ref = "docs/reference.md §5 Failover group grace period"},
+    MR_STORE_DECISION_ROW(mr_pstore_cfg),
+    /* docs/reference.md §5 Manual database failover (forced): RTO 30 s. */
+    {.key = "failover.duration",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_pstore_cfg, base.duration),
+     .def = "30s",
+     .doc = "the switch itself",
+     .ref = "docs/reference.md §5 RTO/RPO table (forced failover 30 s)"},
+    MR_PARAM_END,
+};
+
+/* A failover group (automatic mode) has one secondary; active
+ * geo-replication (manual) up to four (docs/reference.md §5). */
+static int sql_check(void *vcfg, mr_param_ctx *ctx)
+{
+    const mr_pstore_cfg *cfg = vcfg;
+    int64_t replicas = cfg->base.ncopies - 1;
+    char msg[200];
+    int rc = MR_OK;
+    if (cfg->base.mode == MR_FAILOVER_AUTOMATIC && replicas > 1) {
+        snprintf(msg, sizeof msg,
+                 "a failover group (automatic mode) has one secondary, found %lld "
+                 "(docs/reference.md §5); use failover.mode: manual for active geo-replication",
+                 (long long)replicas);
+        ctx->error(ctx, "replicas", msg);
+        rc = MR_ESCENARIO;
+    }
+    if (replicas > 4) {
+        snprintf(msg, sizeof msg, "at most 4 geo-secondaries (docs/reference.md §5), found %lld",
+                 (long long)replicas);
+        ctx->error(ctx, "replicas", msg);
+        rc = MR_ESCENARIO;
+    }
+    return rc;
+}
+
 static int sql_init(mr_component *self, mr_diag *diag)
 {
-    int rc = mr_pstore_init(self, diag);
-    if (rc != MR_OK)
-        return rc;
-    ((mr_pstore_state *)self->state)->flavor = MR_PSTORE_SQL;
-    return MR_OK;
+    (void)diag;
+    static const mr_pstore_variant sql = {.cache = 0, .min_grace = SQL_MIN_GRACE};
+    return mr_pstore_init(self, &sql);
+}
+
+/* docs/reference.md §10: a SQL geo-secondary is billed as a database. */
+static double sql_cost(const void *vcfg, const mr_cost_ctx *ctx)
+{
+    const mr_pstore_cfg *cfg = vcfg;
+    (void)ctx;
+    return cfg->usd_per_month * (double)cfg->base.ncopies;
+}
+
+static void sql_sla(const void *vcfg, mr_model_sla *out)
+{
+    const mr_pstore_cfg *cfg = vcfg;
+    *out = (mr_model_sla){.availability = 0.9999,
+                          .what = "Azure SQL",
+                          .source = "docs/reference.md §5 Availability SLA (99.99%)",
+                          .multi_region = cfg->base.ncopies > 1};
 }
 
 const mr_model mr_model_sql = {
     .kind = "sql",
-    .summary = "Azure SQL failover group: primary, geo-secondaries, listener, automatic or manual failover",
+    .summary = "Azure SQL failover group: primary, geo-secondaries, listener, automatic or manual "
+               "failover",
+    .params = sql_params,
+    .family = "store",
+    .ops = &mr_pstore_ops,
     .cfg_size = sizeof(mr_pstore_cfg),
     .state_size = sizeof(mr_pstore_state),
     .init = sql_init,
@@ -25,4 +138,7 @@ const mr_model mr_model_sql = {
     .report = mr_pstore_report,
     .event_name = mr_pstore_event_name,
     .fini = mr_pstore_fini,
+    .check = sql_check,
+    .cost = sql_cost,
+    .sla = sql_sla,
 };

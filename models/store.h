@@ -15,6 +15,7 @@
 #ifndef MRSIM_MODELS_STORE_H
 #define MRSIM_MODELS_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mrsim/model.h"
@@ -144,8 +145,69 @@ void mr_store_add_failover(mr_store_head *h, uint32_t fault, int forced, mr_stor
  * then per failover "failover_fault", "failover_rpo_s", "failover_lost". */
 void mr_store_report(const mr_store_head *h, const char *name, mr_report *out);
 
-/* The head of a store component, or NULL when c is no store. */
+/* ---- the store family's keys ------------------------------------------------
+ * Rows every store kind's table may share (kinds that differ give their own
+ * rows, with their own defaults). The shape rows are bound by the scenario
+ * binder into the base's copies: a kind's table holds the primary rows (a
+ * single writer and its replicas) or the account rows (regions, write
+ * regions). */
+extern const char *const mr_store_failover_mode_names[];
+
+#define MR_STORE_PRIMARY_ROWS                                                                      \
+    {.key = "primary",                                                                             \
+     .type = MR_PARAM_T_CODE,                                                                      \
+     .required = true,                                                                             \
+     .type_doc = "region name",                                                                    \
+     .doc = "the writable region",                                                                 \
+     .ref = "-"},                                                                                  \
+    {                                                                                              \
+        .key = "replicas", .type = MR_PARAM_T_CODE, .type_doc = "sequence of {region, readable}",   \
+        .doc = "geo-secondaries", .ref = "-"                                                       \
+    }
+#define MR_STORE_ACCOUNT_ROWS                                                                      \
+    {.key = "regions",                                                                             \
+     .type = MR_PARAM_T_CODE,                                                                      \
+     .required = true,                                                                             \
+     .type_doc = "sequence of region names",                                                       \
+     .doc = "every region of the account, in failover priority",                                  \
+     .ref = "-"},                                                                                  \
+    {                                                                                              \
+        .key = "write_regions", .type = MR_PARAM_T_CODE, .type_doc = "sequence of region names",   \
+        .doc = "writable regions, a subset of regions; the first region when absent; several = "   \
+               "multi-region writes",                                                              \
+        .ref = "ours"                                                                              \
+    }
+/* How often the lag process is drawn anew: a simulation setting. */
+#define MR_STORE_SAMPLE_ROW(cfg)                                                                   \
+    {                                                                                              \
+        .key = "replication.sample", .type = MR_PARAM_T_DURATION,                                  \
+        .off = offsetof(cfg, base.sample), .def = "1s", .lo = (double)MR_MS,                       \
+        .hi = 3600 * (double)MR_S, .doc = "how often the lag is drawn anew",                       \
+        .ref = "ours (simulation setting)"                                                         \
+    }
+/* Ours: no docs/reference.md figure for a human decision. */
+#define MR_STORE_DECISION_ROW(cfg)                                                                 \
+    {                                                                                              \
+        .key = "failover.decision", .type = MR_PARAM_T_DIST_TIME,                                  \
+        .off = offsetof(cfg, base.decision), .def = "triangular(10m, 20m, 1h)",                    \
+        .doc = "manual mode: detection and decision before the switch",                            \
+        .ref = "ours (SCENARIO.md example)"                                                        \
+    }
+
+/* The store family's method table (mr_model.ops of every store kind). */
+typedef struct mr_store_ops {
+    /* Puts the store in aggregate fidelity, telling hub of every change. */
+    void (*agg_enable)(mr_component *self, uint32_t hub);
+} mr_store_ops;
+
+/* The head of a store component (its state begins with one), or NULL
+ * when c is no store. */
 mr_store_head *mr__store_head(const mr_component *c);
+/* The base of a store kind's cfg (its first member). */
+static inline const mr_store_base *mr__store_base(const mr_component *c)
+{
+    return c->cfg;
+}
 
 /* A client-side cache of where a store's primary is (the SQL listener's
  * DNS record, the Cosmos SDK's account topology): in steady state (rule 3)
@@ -253,9 +315,8 @@ double mr_store_rlog_stale_ms(const mr_store_rlog *l, mr_time applied, mr_time t
                               double *p_stale);
 /* Puts store c (any kind) in aggregate fidelity, telling hub of changes. */
 void mr_store_agg_attach(mr_component *c, uint32_t hub);
-/* Aggregate fidelity: the store's own hooks (store_primary.c, cosmos.c). */
+/* Aggregate fidelity: the single-primary stores' hook (store_primary.c). */
 void mr_pstore_agg_enable(mr_component *self, uint32_t hub);
-void mr_cosmos_agg_enable(mr_component *self, uint32_t hub);
 
 /* ---- single-primary stores: sql, redis, blob (store_primary.c) ------------
  * One writable copy (the primary) and up to MR_PSTORE_MAX_REPLICAS
@@ -272,36 +333,47 @@ void mr_cosmos_agg_enable(mr_component *self, uint32_t hub);
  * their route cache (period route_ttl, uniform phase) after the switch. */
 #define MR_PSTORE_MAX_REPLICAS 4
 #define MR_PSTORE_COPIES (MR_PSTORE_MAX_REPLICAS + 1)
-enum { MR_PSTORE_SQL = 0, MR_PSTORE_REDIS = 1, MR_PSTORE_BLOB = 2 };
 
 typedef struct mr_pstore_cfg {
-    int64_t nregions;         /* regions of the rtt matrix */
-    const mr_time *rtt;       /* nregions x nregions round trips; NULL: all 0 */
-    int64_t primary;          /* region component id of copy 0 */
-    int64_t nreplicas;
-    int64_t replica[MR_PSTORE_MAX_REPLICAS];  /* their regions */
-    int64_t readable[MR_PSTORE_MAX_REPLICAS]; /* serve reads, stale by the lag */
-    mr_dist lag;
-    mr_time sample;
-    int64_t mode;             /* MR_SFO_* */
-    mr_time grace;            /* AUTOMATIC: wait before failing over; 0: decision */
-    mr_dist decision;         /* MANUAL (or AUTOMATIC with grace 0) */
-    mr_dist duration;         /* the switch */
-    mr_time route_ttl;        /* clients' route cache (SQL listener TTL) */
+    mr_store_base base;       /* copies: the primary at start, then the replicas */
+    mr_time route_ttl;        /* clients' route cache (SQL's listener TTL); 0: repointed */
     mr_time local_latency;    /* one access within the region */
-    double bytes_per_write;   /* for replicated_bytes */
-    int64_t planned_mask;     /* bit f: fault f is a planned datastore_failover */
-    /* redis: a cache in front of the next store a client uses */
+    /* A cache (redis) in front of the next store a client uses. */
     double hit_ratio;         /* steady state */
     mr_time warm_up;          /* after a failover the hit ratio ramps from 0 over this */
-    mr_time warmup;           /* the run's warm-up: reads before it are not counted */
+    int geo;                  /* redis: mr_pstore_geo */
+    int redundancy;           /* blob: mr_pstore_redundancy */
+    double usd_per_month;     /* the kind's price (per copy or per account: the kind says) */
 } mr_pstore_cfg;
+
+/* What a kind of single-primary store is, beyond its keys: said by the
+ * kind when it inits the shared machinery. */
+typedef struct mr_pstore_variant {
+    int cache;          /* a cache-aside cache: reads may hit, misses go on; cold after a failover */
+    mr_time min_grace;  /* automatic failover waits at least this (SQL: 1 h) */
+} mr_pstore_variant;
+
+/* Redis geo-replication and blob redundancy, in the order of their names. */
+#define MR_PSTORE_GEO_MAP(X) X(PASSIVE, "passive") X(ACTIVE, "active")
+#define MR_PSTORE_REDUNDANCY_MAP(X)                                                                \
+    X(LRS, "lrs") X(ZRS, "zrs") X(GRS, "grs") X(RA_GRS, "ra_grs") X(GZRS, "gzrs")                   \
+    X(RA_GZRS, "ra_gzrs")
+typedef enum mr_pstore_geo {
+#define X(c, s) MR_GEO_##c,
+    MR_PSTORE_GEO_MAP(X)
+#undef X
+} mr_pstore_geo;
+typedef enum mr_pstore_redundancy {
+#define X(c, s) MR_REDUNDANCY_##c,
+    MR_PSTORE_REDUNDANCY_MAP(X)
+#undef X
+} mr_pstore_redundancy;
 
 typedef struct mr_pstore_state {
     mr_store_head head;
     mr_store_log log;
     mr_replica rep[MR_PSTORE_COPIES]; /* meaningful for the copies that are not primary */
-    int64_t region[MR_PSTORE_COPIES];
+    int64_t region[MR_PSTORE_COPIES];   /* region index of each copy */
     uint8_t readable[MR_PSTORE_COPIES];
     const mr_region_state *reg[MR_PSTORE_COPIES];
     int32_t ncopies, primary;
@@ -317,18 +389,22 @@ typedef struct mr_pstore_state {
     mr_time promoted_at;
     mr_time phase[MR_MAX_REGIONS]; /* route cache phase per region component id */
     mr_time warm_from;   /* redis: when the cache last came back empty; -1: warm */
-    int flavor;          /* MR_PSTORE_*: set by the kind's init */
+    mr_pstore_variant variant; /* set by the kind's init */
     mr_rng *lags, *ops, *hits;
     uint64_t refused;    /* planned failovers that could not be made */
 } mr_pstore_state;
 
-int mr_pstore_init(mr_component *self, mr_diag *diag);
+/* The shared machinery's slots, for a kind's mr_model; the kind's init
+ * calls mr_pstore_init with what the kind is. */
+int mr_pstore_init(mr_component *self, const mr_pstore_variant *variant);
 int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag);
 void mr_pstore_start(mr_component *self, mr_sim *sim);
 void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev);
 void mr_pstore_report(const mr_component *self, mr_report *out);
 const char *mr_pstore_event_name(uint32_t kind);
 void mr_pstore_fini(mr_component *self);
+/* The family ops of the single-primary kinds. */
+extern const mr_store_ops mr_pstore_ops;
 /* The current hit ratio of a cache (redis) at now. */
 double mr_pstore_hit_ratio(const mr_component *self, mr_time now);
 
@@ -345,23 +421,14 @@ enum {
 #define MR_COSMOS_POPS 64 /* client populations tracked for session consistency */
 
 typedef struct mr_cosmos_cfg {
-    int64_t nregions;   /* regions of the rtt matrix */
-    const mr_time *rtt; /* nregions x nregions; NULL: all 0 */
-    int64_t n;          /* regions of the account, in failover priority */
-    int64_t region[MR_COSMOS_MAX];   /* their component ids */
-    int64_t writable[MR_COSMOS_MAX]; /* write regions; several = multi-region writes */
-    int64_t consistency;             /* mr_consistency of the scenario */
-    int64_t k_versions;              /* bounded: K */
-    mr_time t_bound;                 /* bounded: T */
-    int64_t keys;                    /* key space (multi-write conflicts) */
-    double zipf;                     /* popularity exponent; 0 uniform */
-    double bytes_per_write;
-    mr_dist lag;
-    mr_time sample;
-    int64_t mode;     /* MR_FAILOVER_AUTOMATIC: service-managed; MANUAL */
-    mr_dist duration; /* service-managed failover, capped at 15 min */
-    int64_t planned_mask;
-    mr_time warmup;   /* the run's warm-up: reads before it are not counted */
+    mr_store_base base;   /* copies: the account's regions in failover priority */
+    int consistency;      /* MR_COSMOS_STRONG ... (an enum key: bound as int) */
+    int64_t k_versions;   /* bounded: K */
+    mr_time t_bound;      /* bounded: T */
+    int64_t keys;         /* key space (multi-write conflicts) */
+    double zipf;          /* popularity exponent; 0 uniform */
+    double ru_per_s;      /* provisioned throughput per region */
+    double usd_per_month; /* on top of the RU/s */
 } mr_cosmos_cfg;
 
 typedef struct mr_cosmos_state {

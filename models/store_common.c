@@ -260,15 +260,17 @@ void mr_store_report(const mr_store_head *h, const char *name, mr_report *out)
     }
 }
 
+const char *const mr_store_failover_mode_names[] = {
+#define X(c, s) s,
+    MR_FAILOVER_MODE_MAP(X)
+#undef X
+        NULL};
+
 mr_store_head *mr__store_head(const mr_component *c)
 {
-    static const char *const kinds[] = {"sql", "cosmos", "redis", "blob"};
-    if (c == NULL)
+    if (c == NULL || c->model->family == NULL || strcmp(c->model->family, "store") != 0)
         return NULL;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(c->model->kind, kinds[i]) == 0)
-            return c->state;
-    return NULL;
+    return c->state;
 }
 
 mr_time mr_route_refresh(mr_time phase, mr_time period, mr_time t)
@@ -534,9 +536,7 @@ void mr_store_agg_share_of(mr_component *c, mr_time now, uint32_t region, uint32
 
 void mr_store_agg_attach(mr_component *c, uint32_t hub)
 {
-    if (strcmp(c->model->kind, "cosmos") == 0)
-        mr_cosmos_agg_enable(c, hub);
-    else if (mr__store_head(c) != NULL)
-        mr_pstore_agg_enable(c, hub);
+    if (mr__store_head(c) != NULL)
+        ((const mr_store_ops *)c->model->ops)->agg_enable(c, hub);
 }
 

@@ -23,8 +23,6 @@ enum { PS_RECHECK = MR_MSG_PRIVATE, PS_DECIDE, PS_SWITCHED };
  * (a model resolution, not an Azure figure). */
 #define AG_WARM_STEPS 16
 
-/* REFERENCE.md §5 "Automatic failover activation": at least 1 hour. */
-#define SQL_MIN_GRACE MR_H
 
 static const mr_pstore_cfg *cfg_of(const mr_component *self)
 {
@@ -33,9 +31,9 @@ static const mr_pstore_cfg *cfg_of(const mr_component *self)
 
 static mr_time rtt(const mr_pstore_cfg *cfg, int64_t a, int64_t b)
 {
-    if (cfg->rtt == NULL || a < 0 || b < 0 || a >= cfg->nregions || b >= cfg->nregions)
+    if (cfg->base.rtt == NULL || a < 0 || b < 0 || a >= cfg->base.nregions || b >= cfg->base.nregions)
         return 0;
-    return cfg->rtt[a * cfg->nregions + b];
+    return cfg->base.rtt[a * cfg->base.nregions + b];
 }
 
 static int copy_up(const mr_pstore_state *st, int c)
@@ -85,12 +83,11 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
         st->down_since = now;
         st->down_fault = st->last_fault;
         if (!st->switching && !mr_sim_pending_handle(sim, st->decision)) {
-            mr_time wait = cfg->mode == MR_FAILOVER_AUTOMATIC && cfg->grace > 0
-                               ? cfg->grace
-                               : mr_dist_sample_time(&cfg->decision, st->ops);
-            if (st->flavor == MR_PSTORE_SQL && cfg->mode == MR_FAILOVER_AUTOMATIC &&
-                wait < SQL_MIN_GRACE)
-                wait = SQL_MIN_GRACE; /* rule 5: max(1 h, grace) */
+            mr_time wait = cfg->base.mode == MR_FAILOVER_AUTOMATIC && cfg->base.grace > 0
+                               ? cfg->base.grace
+                               : mr_dist_sample_time(&cfg->base.decision, st->ops);
+            if (cfg->base.mode == MR_FAILOVER_AUTOMATIC && wait < st->variant.min_grace)
+                wait = st->variant.min_grace; /* SQL, rule 5: max(1 h, grace) */
             mr_sim_schedule(sim, wait, self->id, PS_DECIDE, NULL, 0, &st->decision);
         }
     } else if (up && st->down) {
@@ -98,7 +95,7 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
         if (mr_sim_pending_handle(sim, st->decision))
             mr_sim_cancel(sim, st->decision);
         st->decision = (mr_handle){0, 0};
-        if (st->flavor == MR_PSTORE_REDIS)
+        if (st->variant.cache)
             st->warm_from = now; /* back, but empty */
     }
     sync_links(st, now);
@@ -121,7 +118,7 @@ static void begin_switch(mr_component *self, mr_sim *sim, mr_time delay)
     if (mr_sim_pending_handle(sim, st->decision))
         mr_sim_cancel(sim, st->decision);
     st->decision = (mr_handle){0, 0};
-    mr_sim_schedule(sim, delay + mr_dist_sample_time(&cfg_of(self)->duration, st->ops), self->id,
+    mr_sim_schedule(sim, delay + mr_dist_sample_time(&cfg_of(self)->base.duration, st->ops), self->id,
                     PS_SWITCHED, NULL, 0, NULL);
 }
 
@@ -182,7 +179,7 @@ static void switched(mr_component *self, mr_sim *sim)
     for (int c = 0; c < st->ncopies; c++)
         if (c != st->primary)
             mr_replica_restart(&st->rep[c], now, st->lags);
-    if (st->flavor == MR_PSTORE_REDIS)
+    if (st->variant.cache)
         st->warm_from = now;
     evaluate(self, sim, now);
 }
@@ -233,7 +230,7 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
         if (avail) {
             st->head.writes++;
             mr_store_log_append(&st->log, now);
-            st->head.replicated_bytes += cfg->bytes_per_write * (double)(st->ncopies - 1);
+            st->head.replicated_bytes += cfg->base.bytes_per_write * (double)(st->ncopies - 1);
         }
         return MR_ACCESS_OK;
     }
@@ -253,7 +250,7 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
     (void)pop;
     const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
-    if (st->flavor == MR_PSTORE_REDIS)
+    if (st->variant.cache)
         return cache_access(self, now, region, is_write, latency);
     int c = routed(self, region, now);
     if (is_write) {
@@ -263,7 +260,7 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         }
         st->head.writes++;
         mr_store_log_append(&st->log, now);
-        st->head.replicated_bytes += cfg->bytes_per_write * (double)(st->ncopies - 1);
+        st->head.replicated_bytes += cfg->base.bytes_per_write * (double)(st->ncopies - 1);
         if ((st->head.writes & 255) == 0)
             trim(st, now);
         *latency += rtt(cfg, region, st->region[c]) + cfg->local_latency;
@@ -317,7 +314,7 @@ static void pstore_share(mr_component *self, mr_time now, uint32_t region, uint3
     (void)pop;
     const mr_pstore_state *st = self->state;
     int c = routed(self, region, now);
-    if (st->flavor == MR_PSTORE_REDIS) {
+    if (st->variant.cache) {
         int avail = c == st->primary && !st->down && !st->switching;
         out->read_hit = avail ? mr_pstore_hit_ratio(self, now) : 0;
         return;
@@ -338,7 +335,7 @@ static void pstore_settle(mr_component *self, mr_time now)
         if (!(nr > 0) && !(nw > 0))
             continue;
         int c = routed(self, r, now);
-        if (st->flavor == MR_PSTORE_REDIS) {
+        if (st->variant.cache) {
             int avail = c == st->primary && !st->down && !st->switching;
             double hit = avail ? mr_pstore_hit_ratio(self, now) : 0;
             a->ok_writes += avail ? nw : 0;
@@ -360,7 +357,7 @@ static void pstore_settle(mr_component *self, mr_time now)
             a->copy_reads[t] += nr;
         }
     }
-    a->write_bytes = a->ok_writes * cfg->bytes_per_write * (double)(st->ncopies - 1);
+    a->write_bytes = a->ok_writes * cfg->base.bytes_per_write * (double)(st->ncopies - 1);
     mr_store_rlog_set(&a->rlog[0], now, a->ok_writes);
     mr_time lo = now;
     for (int c = 0; c < st->ncopies; c++)
@@ -404,7 +401,7 @@ void mr_pstore_agg_enable(mr_component *self, uint32_t hub)
     const mr_pstore_cfg *cfg = self->cfg;
     /* Ten lag samples per staleness sample: a systematic sample of time
      * whose cost stays below the lag draws themselves. */
-    mr_store_agg_enable(self, hub, 10 * cfg->sample, pstore_share, pstore_settle, pstore_sample);
+    mr_store_agg_enable(self, hub, 10 * cfg->base.sample, pstore_share, pstore_settle, pstore_sample);
 }
 
 /* After a switch or a cache's return, the instants the hub must re-read:
@@ -417,32 +414,33 @@ static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
         return;
     mr_store_agg_notify(self, sim, now);
     if (st->old_primary >= 0 && st->promoted_at == now && cfg->route_ttl > 0)
-        for (int64_t r = 0; r < cfg->nregions && r < MR_MAX_REGIONS; r++)
+        for (int64_t r = 0; r < cfg->base.nregions && r < MR_MAX_REGIONS; r++)
             mr_store_agg_notify(self, sim, mr_route_refresh(st->phase[r], cfg->route_ttl, now));
     /* The hit ratio ramps linearly; read in AG_WARM_STEPS steps, each at its
      * middle, so the steps' mean is the ramp's. */
-    if (st->flavor == MR_PSTORE_REDIS && st->warm_from == now && cfg->warm_up > 0)
+    if (st->variant.cache && st->warm_from == now && cfg->warm_up > 0)
         for (int k = 0; k <= AG_WARM_STEPS; k++)
             mr_store_agg_notify(self, sim, now + cfg->warm_up * (2 * k + 1) / (2 * AG_WARM_STEPS));
 }
 
-int mr_pstore_init(mr_component *self, mr_diag *diag)
+int mr_pstore_init(mr_component *self, const mr_pstore_variant *variant)
 {
-    (void)diag;
     const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
+    st->variant = *variant;
+    if (cfg->base.ncopies < 1 || cfg->base.ncopies > MR_PSTORE_COPIES)
+        return MR_ERANGE;
     mr_store_head_init(&st->head, pstore_access);
-    st->head.warmup = cfg->warmup;
+    st->head.warmup = cfg->base.warmup;
     mr_store_log_init(&st->log);
     st->lags = mr_rng_derive(self->rng, "lag");
     st->ops = mr_rng_derive(self->rng, "ops");
     st->hits = mr_rng_derive(self->rng, "hits");
-    st->ncopies = (int32_t)(1 + cfg->nreplicas);
-    st->region[0] = cfg->primary;
-    st->readable[0] = 1;
-    for (int64_t i = 0; i < cfg->nreplicas; i++) {
-        st->region[1 + i] = cfg->replica[i];
-        st->readable[1 + i] = cfg->readable[i] != 0;
+    st->ncopies = (int32_t)cfg->base.ncopies;
+    for (int c = 0; c < st->ncopies; c++) {
+        st->region[c] = cfg->base.copy[c];
+        /* The primary at start serves reads; a replica if it is readable. */
+        st->readable[c] = c == 0 || cfg->base.readable[c] != 0;
     }
     st->old_primary = -1;
     st->last_fault = UINT32_MAX;
@@ -453,9 +451,12 @@ int mr_pstore_init(mr_component *self, mr_diag *diag)
 
 int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
+    const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
     for (int c = 0; c < st->ncopies; c++) {
-        mr_component *r = mr_sim_link(sim, self, st->region[c], "region", "region", diag);
+        int64_t index = st->region[c];
+        int64_t id = index >= 0 && index < MR_MAX_REGIONS ? cfg->base.region_id[index] : -1;
+        mr_component *r = mr_sim_link(sim, self, id, "region", "region", diag);
         if (r == NULL)
             return MR_ENOCOMP;
         st->reg[c] = r->state;
@@ -471,7 +472,7 @@ void mr_pstore_start(mr_component *self, mr_sim *sim)
     /* Every copy gets a replica position, the primary's used once it is
      * demoted. */
     for (int c = 0; c < st->ncopies; c++)
-        mr_replica_init(&st->rep[c], &cfg->lag, cfg->sample, st->lags);
+        mr_replica_init(&st->rep[c], &cfg->base.lag, cfg->base.sample, st->lags);
     /* Route caches start in steady state (rule 3): a uniform phase each. */
     for (int r = 0; r < MR_MAX_REGIONS; r++)
         st->phase[r] = (mr_time)(mr_rng_uniform(st->ops) * (double)cfg->route_ttl);
@@ -497,7 +498,7 @@ void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         else if (m.kind == MR_FAULT_REPLICATION_PARTITION)
             mr__fault_count(&st->partitions, ev);
         else if (m.kind == MR_FAULT_DATASTORE_FAILOVER && start) {
-            if (m.fault < 64 && ((uint64_t)cfg->planned_mask >> m.fault & 1))
+            if (m.fault < 64 && ((uint64_t)cfg->base.planned_mask >> m.fault & 1))
                 planned(self, sim, m.fault);
             else
                 forced(self, sim, m.fault);
@@ -555,3 +556,5 @@ void mr_pstore_fini(mr_component *self)
     mr_rng_free(st->ops);
     mr_rng_free(st->hits);
 }
+
+const mr_store_ops mr_pstore_ops = {.agg_enable = mr_pstore_agg_enable};

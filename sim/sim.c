@@ -67,6 +67,16 @@ mr_component *mr_sim_find(const mr_sim *sim, const char *name)
     return NULL;
 }
 
+/* A kind set's look-up (model.h): the kernel's, so the scenario binder can
+ * find a kind in the set it was handed without linking the registry. */
+const mr_model *mr_kinds_find(mr_kinds kinds, const char *kind)
+{
+    for (size_t i = 0; i < kinds.n; i++)
+        if (strcmp(kinds.v[i]->kind, kind) == 0)
+            return kinds.v[i];
+    return NULL;
+}
+
 mr_component *mr_sim_link(const mr_sim *sim, const mr_component *self, int64_t id,
                           const char *kind, const char *role, mr_diag *diag)
 {

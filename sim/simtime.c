@@ -1,4 +1,5 @@
 /* sim/simtime.c: conversions and formatting of mr_time. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -31,4 +32,21 @@ int mr_time_format_exact(mr_time t, char *buf, size_t n)
     return snprintf(buf, n, "%s%llu.%09llu", neg ? "-" : "",
                     (unsigned long long)(a / (uint64_t)MR_S),
                     (unsigned long long)(a % (uint64_t)MR_S));
+}
+
+int mr_time_format_unit(mr_time t, char *buf, size_t n)
+{
+    static const struct {
+        mr_time ns;
+        const char *unit;
+    } units[] = {{MR_DAY, "d"}, {MR_H, "h"},   {MR_MIN, "m"}, {MR_S, "s"},
+                 {MR_MS, "ms"}, {MR_US, "us"}, {MR_NS, "ns"}};
+    if (t == 0)
+        return snprintf(buf, n, "0s");
+    if (t == MR_TIME_NEVER)
+        return snprintf(buf, n, "forever");
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (t % units[i].ns == 0)
+            return snprintf(buf, n, "%" PRId64 "%s", t / units[i].ns, units[i].unit);
+    return snprintf(buf, n, "%" PRId64 "ns", t);
 }

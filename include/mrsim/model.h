@@ -10,7 +10,54 @@
 
 #include "diag.h"
 #include "event.h"
+#include "param.h"
+#include "rng.h"
 #include "types.h"
+
+/* What `mrsim analyze` asks of a kind, in closed form, from its cfg alone
+ * (no run): the published SLA of one instance as configured. */
+typedef struct mr_model_sla {
+    double availability; /* in [0, 1] */
+    const char *what;    /* "Azure SQL" */
+    const char *source;  /* "docs/reference.md §5 Availability SLA (99.99%)" */
+    int multi_region;    /* it keeps copies in several regions */
+} mr_model_sla;
+
+/* A traffic layer's detection of a failed endpoint (docs/model.md rules 1
+ * and 2), for analyze: lo + width x the kth smallest of n independent
+ * uniforms on [0, 1) (n = k = 1: one uniform phase), or, when dist is set, a
+ * draw of dist scaled by unit (seconds per unit), such as an operator's. */
+typedef struct mr_model_detect {
+    double lo, width;
+    int n, k;
+    const mr_dist *dist;
+    double unit;
+    double ttl_s;  /* the TTL of its DNS answers, seconds; 0 for a proxy */
+    int edges;     /* a proxy's entry points, each switching on its own; 0: DNS-based */
+    int locations; /* probing locations and the quorum that must trip */
+    int quorum;
+} mr_model_detect;
+
+/* What a kind's cost method is given: the replication's report, the
+ * component's name in it, usage scaled from the horizon to a month, the
+ * DNS queries that reached the authority per month (the resolvers'
+ * refreshes), and the scenario's prices (`cost:` keys, by name). */
+typedef struct mr_cost_ctx mr_cost_ctx;
+struct mr_cost_ctx {
+    const mr_report *report;
+    const char *name;
+    double scale;
+    double queries_month;
+    double (*price)(const mr_cost_ctx *ctx, const char *key);
+    const void *prices;
+};
+
+/* A set of kinds to load scenarios with: the registry's
+ * (mr_model_registry), or a test's own with a kind added. */
+typedef struct mr_kinds {
+    const mr_model *const *v;
+    size_t n;
+} mr_kinds;
 
 struct mr_model {
     const char *kind;       /* name used in scenario files, e.g. "cluster" */
@@ -43,6 +90,18 @@ struct mr_model {
     int (*event_detail)(const mr_component *self, const mr_event *ev, char *buf, size_t n);
     /* Optional: frees what init took. */
     void (*fini)(mr_component *self);
+    /* Optional, for a kind with its own keys: called by the binder once
+     * they are bound into cfg (cfg_size bytes), to refuse a combination of
+     * values or fill a default that depends on others (ctx says where).
+     * Returns MR_OK, or MR_ESCENARIO after ctx->error. */
+    int (*check)(void *cfg, mr_param_ctx *ctx);
+    /* Optional: what one instance configured by cfg costs per month, in
+     * the scenario's currency (docs/results.md "cost"). */
+    double (*cost)(const void *cfg, const mr_cost_ctx *ctx);
+    /* Optional: its published SLA (analyze's composite availability). */
+    void (*sla)(const void *cfg, mr_model_sla *out);
+    /* Optional, traffic layers: how it detects a failed endpoint. */
+    void (*detect)(const void *cfg, mr_model_detect *out);
 };
 
 struct mr_component {  /* kernel-owned; models read it, never free it */
@@ -117,5 +176,12 @@ const mr_model *mr_model_find(const char *kind);
 /* The number of registered kinds, and the ith in --help order (NULL past the end). */
 size_t mr_model_count(void);
 const mr_model *mr_model_at(size_t i);
+
+/* Every registered kind, as a set to load scenarios with. */
+mr_kinds mr_model_registry(void);
+
+/* The kind of that name in a set, or NULL (sim/sim.c: the kernel's, so
+ * the scenario binder can look kinds up without the registry). */
+const mr_model *mr_kinds_find(mr_kinds kinds, const char *kind);
 
 #endif

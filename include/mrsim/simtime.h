@@ -39,4 +39,9 @@ int mr_time_format(mr_time t, char *buf, size_t n);
  * the trace CSV. Same contract as mr_time_format. */
 int mr_time_format_exact(mr_time t, char *buf, size_t n);
 
+/* Writes t in the shortest exact form a scenario file takes ("30s",
+ * "250ms", "1h", "forever" for MR_TIME_NEVER). Same contract as
+ * mr_time_format. */
+int mr_time_format_unit(mr_time t, char *buf, size_t n);
+
 #endif

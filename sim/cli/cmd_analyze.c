@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mrsim/model.h"
 #include "config/units.h"
 #include "mrsim/alloc.h"
 #include "run/analyze.h"
@@ -360,7 +361,7 @@ int mr_cmd_analyze(int argc, char **argv)
         mr_diag *diag = mr_diag_new();
         mr_scenario *sc = NULL;
         mr_analysis *an = NULL;
-        int rc = mr_scenario_load(file, sets, nsets, &sc, diag);
+        int rc = mr_scenario_load(file, sets, nsets, mr_model_registry(), &sc, diag);
         if (rc == MR_OK)
             rc = mr_analyze(sc, ov, nov, &an, diag);
         mr_diag_print(diag, stderr);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "mrsim/model.h"
 #include "cli.h"
 #include "run/build.h"
 #include "mrsim/error.h"
@@ -155,7 +156,7 @@ static int bench_scenario(int argc, char **argv)
     mr_diag *diag = mr_diag_new();
     mr_scenario *sc = NULL;
     mr_result r = {0};
-    int rc = mr_scenario_load(file, sets, nsets, &sc, diag);
+    int rc = mr_scenario_load(file, sets, nsets, mr_model_registry(), &sc, diag);
     if (rc == MR_OK)
         rc = mr_run_scenario(sc, &opts, &r, diag);
     mr_diag_print(diag, stderr);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mrsim/model.h"
 #include "mrsim/alloc.h"
 #include "run/build.h"
 #include "mrsim/error.h"
@@ -106,7 +107,7 @@ int mr_cmd_compare(int argc, char **argv)
     size_t nspecs = 0;
     mr_scenario *first = NULL;
     if (nfiles == 1) {
-        rc = mr_scenario_load(files[0], gsets, ngsets, &first, diag);
+        rc = mr_scenario_load(files[0], gsets, ngsets, mr_model_registry(), &first, diag);
         if (rc == MR_OK && first->nvariants < 2) {
             status = mr_cli_usage_error("compare", "%s has fewer than two variants: give two "
                                                    "or more files, or a file with variants:",
@@ -147,7 +148,7 @@ int mr_cmd_compare(int argc, char **argv)
     const char **labels = mr_xcalloc(nspecs + 1, sizeof *labels);
     /* Load and check everything before running anything. */
     for (size_t r = 0; r < nspecs && rc == MR_OK; r++) {
-        int lrc = mr_scenario_load(specs[r].file, specs[r].sets, specs[r].nsets, &scs[r], diag);
+        int lrc = mr_scenario_load(specs[r].file, specs[r].sets, specs[r].nsets, mr_model_registry(), &scs[r], diag);
         if (lrc == MR_OK)
             lrc = mr_build_check(scs[r], diag);
         if (lrc != MR_OK && rc == MR_OK)

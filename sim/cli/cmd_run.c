@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mrsim/model.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "run/runner.h"
@@ -68,7 +69,7 @@ int mr_cmd_run(int argc, char **argv)
 
     mr_diag *diag = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(file, c.sets, c.nsets, &sc, diag);
+    int rc = mr_scenario_load(file, c.sets, c.nsets, mr_model_registry(), &sc, diag);
     if (rc == MR_OK)
         rc = mr_build_check(sc, diag);
     if (rc == MR_OK)

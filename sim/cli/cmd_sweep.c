@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mrsim/model.h"
 #include "mrsim/alloc.h"
 #include "run/build.h"
 #include "mrsim/error.h"
@@ -157,7 +158,7 @@ int mr_cmd_sweep(int argc, char **argv)
     mr_scenario *base = NULL;
     int rc = MR_OK;
     if (status == MR_EXIT_OK) {
-        rc = mr_scenario_load(file, gsets, ngsets, &base, diag);
+        rc = mr_scenario_load(file, gsets, ngsets, mr_model_registry(), &base, diag);
         for (size_t k = 0; rc == MR_OK && k < base->nsweeps && status == MR_EXIT_OK; k++) {
             /* The file's values are "PATH=V": join them back into one list. */
             const mr_sc_sweep *sw = &base->sweeps[k];
@@ -213,7 +214,7 @@ int mr_cmd_sweep(int argc, char **argv)
                 snprintf(sets_text[k], len, "%s=%s", axes[k].key, axes[k].values[idx[k]]);
                 sets[ngsets + k] = sets_text[k];
             }
-            rc = mr_scenario_load(file, sets, ngsets + naxes, &scs[r], diag);
+            rc = mr_scenario_load(file, sets, ngsets + naxes, mr_model_registry(), &scs[r], diag);
             if (rc == MR_OK)
                 rc = mr_build_check(scs[r], diag);
             for (size_t k = 0; k < naxes; k++)

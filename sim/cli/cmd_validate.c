@@ -18,6 +18,7 @@
 #include "mrsim/alloc.h"
 #include "mrsim/diag.h"
 #include "mrsim/error.h"
+#include "mrsim/model.h"
 #include "mrsim/sim.h"
 #include "config/scenario.h"
 #include "run/build.h"
@@ -84,9 +85,9 @@ static void range_text(const mr_param *k, char *buf, size_t n)
     char lo[48], hi[48];
     bool open = k->hi >= 9.2e18;
     if (k->type == MR_PARAM_T_DURATION) {
-        mr__fmt_time((mr_time)k->lo, lo, sizeof lo);
+        mr_time_format_unit((mr_time)k->lo, lo, sizeof lo);
         if (!open)
-            mr__fmt_time((mr_time)k->hi, hi, sizeof hi);
+            mr_time_format_unit((mr_time)k->hi, hi, sizeof hi);
     } else {
         snprintf(lo, sizeof lo, "%.15g", k->lo);
         snprintf(hi, sizeof hi, "%.15g", k->hi);
@@ -97,32 +98,49 @@ static void range_text(const mr_param *k, char *buf, size_t n)
         snprintf(buf, n, "[%s, %s]", lo, hi);
 }
 
+static void print_table(const char *path, const mr_param *keys, const char *const *variants)
+{
+    printf("\n### `%s`\n\n| key | type | default | range |%s meaning | source |\n"
+           "| --- | --- | --- | --- |%s --- | --- |\n",
+           path, variants ? " applies to |" : "", variants ? " --- |" : "");
+    for (const mr_param *k = keys; k->key; k++) {
+        char range[128], only[128] = "";
+        range_text(k, range, sizeof range);
+        for (int i = 0; variants && variants[i]; i++)
+            if (k->only & (1u << i))
+                snprintf(only + strlen(only), sizeof only - strlen(only), "%s%s",
+                         only[0] ? ", " : "", variants[i]);
+        printf("| `%s` | %s", k->key, type_name(k));
+        if (k->type == MR_PARAM_T_ENUM)
+            for (int i = 0; k->choices[i]; i++)
+                printf("%s `%s`", i ? "," : "", k->choices[i]);
+        printf(" | %s | %s |",
+               k->required ? "required"
+               : k->def    ? k->def
+                           : "-",
+               range[0] ? range : "-");
+        if (variants)
+            printf(" %s |", only[0] ? only : "all");
+        printf(" %s | %s |\n", k->doc ? k->doc : "", k->ref ? k->ref : "-");
+    }
+}
+
+/* The program's sections, and after a family's section the key table of
+ * each of its kinds, in the registry's order: a new kind's keys show up
+ * here (and in docs/scenario-format.md) with nothing else to change. */
 static void print_keys(void)
 {
+    char path[128];
     for (const mr__section *s = mr__sections; s->path; s++) {
-        bool variants = s->variants != NULL;
-        printf("\n### `%s`\n\n| key | type | default | range |%s meaning | source |\n"
-               "| --- | --- | --- | --- |%s --- | --- |\n",
-               s->path, variants ? " applies to |" : "", variants ? " --- |" : "");
-        for (const mr_param *k = s->keys; k->key; k++) {
-            char range[128], only[128] = "";
-            range_text(k, range, sizeof range);
-            for (int i = 0; variants && s->variants[i]; i++)
-                if (k->only & (1u << i))
-                    snprintf(only + strlen(only), sizeof only - strlen(only), "%s%s",
-                             only[0] ? ", " : "", s->variants[i]);
-            printf("| `%s` | %s", k->key, type_name(k));
-            if (k->type == MR_PARAM_T_ENUM)
-                for (int i = 0; k->choices[i]; i++)
-                    printf("%s `%s`", i ? "," : "", k->choices[i]);
-            printf(" | %s | %s |",
-                   k->required ? "required"
-                   : k->def    ? k->def
-                               : "-",
-                   range[0] ? range : "-");
-            if (variants)
-                printf(" %s |", only[0] ? only : "all");
-            printf(" %s | %s |\n", k->doc ? k->doc : "", k->ref ? k->ref : "-");
+        print_table(s->path, s->keys, s->variants);
+        if (strcmp(s->path, "datastores[]") != 0)
+            continue;
+        for (size_t i = 0; i < mr_model_count(); i++) {
+            const mr_model *m = mr_model_at(i);
+            if (m->family == NULL || strcmp(m->family, "store") != 0)
+                continue;
+            snprintf(path, sizeof path, "datastores[] (kind: %s)", m->kind);
+            print_table(path, m->params, NULL);
         }
     }
 }
@@ -185,7 +203,7 @@ int mr_cmd_validate(int argc, char **argv)
     for (size_t f = 0; f < nfiles; f++) {
         mr_diag *diag = mr_diag_new();
         mr_scenario *sc = NULL;
-        int rc = mr_scenario_load(files[f], sets, nsets, &sc, diag);
+        int rc = mr_scenario_load(files[f], sets, nsets, mr_model_registry(), &sc, diag);
         if (rc == MR_OK)
             rc = build_once(sc, diag);
         mr_diag_print(diag, stderr);

@@ -226,29 +226,6 @@ char *mr__flow(const mr_node *node)
     return sb.s;
 }
 
-void mr__fmt_time(mr_time t, char *buf, size_t n)
-{
-    static const struct {
-        mr_time ns;
-        const char *unit;
-    } units[] = {{MR_DAY, "d"}, {MR_H, "h"},   {MR_MIN, "m"}, {MR_S, "s"},
-                 {MR_MS, "ms"}, {MR_US, "us"}, {MR_NS, "ns"}};
-    if (t == 0) {
-        snprintf(buf, n, "0s");
-        return;
-    }
-    if (t == MR_TIME_NEVER) {
-        snprintf(buf, n, "forever");
-        return;
-    }
-    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
-        if (t % units[i].ns == 0) {
-            snprintf(buf, n, "%" PRId64 "%s", t / units[i].ns, units[i].unit);
-            return;
-        }
-    }
-}
-
 /* ---- Shapes -------------------------------------------------------------------- */
 
 static mr_node *shape(mr__bind *b, mr_node *node, const char *path, mr_node_kind kind,
@@ -313,7 +290,7 @@ static mr_unit_kind unit_of(mr_param_type t)
 static void fmt_value(mr_param_type t, double v, char *buf, size_t n)
 {
     if (t == MR_PARAM_T_DURATION || t == MR_PARAM_T_DIST_TIME) {
-        mr__fmt_time(v >= 9.2e18 ? MR_TIME_NEVER : (mr_time)v, buf, n);
+        mr_time_format_unit(v >= 9.2e18 ? MR_TIME_NEVER : (mr_time)v, buf, n);
     } else if (t == MR_PARAM_T_RATE) {
         snprintf(buf, n, "%g/s", v);
     } else if (t == MR_PARAM_T_SIZE) {
@@ -582,6 +559,29 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr_param 
     return MR_OK;
 }
 
+/* A CODE row the kind parses itself (mr_param.parse): the scalar written,
+ * or the default; what it says is wrong is reported at the value. */
+static void bind_parsed(mr__bind *b, mr_node *node, const char *path, const mr_param *k, void *dst)
+{
+    char err[160] = "";
+    if (node != NULL && !mr_node_is_null(node)) {
+        node->used = true;
+        if (node->kind != MR_NODE_SCALAR) {
+            mr_diag_error(b->diag, &node->mark, "%s: expected %s, found %s", path,
+                          k->type_doc ? k->type_doc : "a value", mr_node_describe(node));
+            return;
+        }
+        if (k->parse(node->text, dst, err, sizeof err) != 0) {
+            mr_diag_error(b->diag, &node->mark, "%s: %s", path, err);
+            return;
+        }
+        mr__record(b, path, node->text);
+        return;
+    }
+    if (k->def != NULL && k->parse(k->def, dst, err, sizeof err) == 0)
+        mr__record(b, path, k->def);
+}
+
 int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path,
                   const mr_param *keys, unsigned only, const char *what, void *base)
 {
@@ -609,8 +609,11 @@ int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path
                           path[0] ? path : "scenario", k->key);
             continue;
         }
-        if (k->type == MR_PARAM_T_CODE)
+        if (k->type == MR_PARAM_T_CODE) {
+            if (k->parse)
+                bind_parsed(b, node, p, k, (char *)base + k->off);
             continue;
+        }
         if (node != NULL && mr_node_is_null(node)) {
             node->used = true;
             node = NULL;

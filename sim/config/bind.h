@@ -89,7 +89,6 @@ char *mr__path_index(char *buf, const char *parent, size_t i);
  * that need it. Caller frees. */
 char *mr__flow(const mr_node *node);
 /* "30s", "250ms", "1h": the shortest exact form of t. */
-void mr__fmt_time(mr_time t, char *buf, size_t n);
 
 /* ---- Shapes ------------------------------------------------------------------ */
 
@@ -182,8 +181,7 @@ extern const mr_param mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__
     mr__pods_keys[], mr__autoscaler_keys[], mr__ingress_keys[], mr__traffic_keys[],
     mr__endpoint_keys[], mr__probe_keys[], mr__stamp_keys[], mr__resolver_keys[], mr__policy_keys[],
     mr__client_keys[], mr__profile_keys[], mr__mix_keys[], mr__retry_keys[], mr__store_keys[],
-    mr__replica_keys[], mr__replication_keys[], mr__store_failover_keys[], mr__bounded_keys[],
-    mr__keyspace_keys[], mr__fault_keys[], mr__target_keys[], mr__repeat_keys[], mr__ramp_keys[],
+    mr__replica_keys[], mr__fault_keys[], mr__target_keys[], mr__repeat_keys[], mr__ramp_keys[],
     mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[];
 extern const mr_param mr__analyze_keys[];
 

@@ -5,7 +5,6 @@
 #include "config/bind.h"
 
 static const char *const traffic_variants[] = {"traffic_manager", "front_door", "dns", NULL};
-static const char *const store_variants[] = {"sql", "cosmos", "redis", "blob", NULL};
 static const char *const mode_variants[] = {"honor", "floor", "extra", NULL};
 
 const mr__section mr__sections[] = {
@@ -30,12 +29,8 @@ const mr__section mr__sections[] = {
     {"clients[].profile (map form)", mr__profile_keys, NULL},
     {"clients[].mix", mr__mix_keys, NULL},
     {"clients[].retry", mr__retry_keys, NULL},
-    {"datastores[]", mr__store_keys, store_variants},
+    {"datastores[]", mr__store_keys, NULL},
     {"datastores[].replicas[]", mr__replica_keys, NULL},
-    {"datastores[].replication", mr__replication_keys, store_variants},
-    {"datastores[].failover", mr__store_failover_keys, store_variants},
-    {"datastores[].bounded", mr__bounded_keys, NULL},
-    {"datastores[].keys", mr__keyspace_keys, NULL},
     {"faults[]", mr__fault_keys, NULL},
     {"faults[].target (selector form)", mr__target_keys, NULL},
     {"faults[].repeat", mr__repeat_keys, NULL},

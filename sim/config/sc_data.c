@@ -1,26 +1,21 @@
-/* sim/config/sc_data.c: binds datastores: Azure SQL failover groups, Cosmos
- * DB accounts, Azure Cache for Redis geo-replication and Blob Storage
- * redundancy (REFERENCE.md §5-§8). A key that belongs to another kind of
- * store is reported as not applying to this one. Invariant: as bind.h. */
-#include <math.h>
+/* sim/config/sc_data.c: binds datastores. A data store is a kind of family
+ * "store" (docs/model.md "Data stores"): the binder knows the family's
+ * keys (name, kind, and the regions the store keeps copies in) and nothing
+ * of any kind; every other key is the kind's, bound through the kind's own
+ * key table (mr_model.params) into the kind's cfg, then checked by the
+ * kind's check. So a new kind of store brings its keys with it. A key that
+ * belongs to another kind of store is reported as not applying to this one.
+ * Invariant: as bind.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/bind.h"
+#include "mrsim/cfg/store.h"
 #include "mrsim/error.h"
 
-#define S ((double)MR_S)
-#define MIN ((double)MR_MIN)
-#define H ((double)MR_H)
-
-enum {
-    SQL = 1u << MR_STORE_SQL,
-    COSMOS = 1u << MR_STORE_COSMOS,
-    REDIS = 1u << MR_STORE_REDIS,
-    BLOB = 1u << MR_STORE_BLOB,
-};
-
+/* The family's keys; the rest are the kind's (validate --keys prints each
+ * store kind's table after this one). */
 const mr_param mr__store_keys[] = {
     {.key = "name",
      .type = MR_PARAM_T_CODE,
@@ -30,310 +25,38 @@ const mr_param mr__store_keys[] = {
      .ref = "-"},
     {.key = "kind",
      .type = MR_PARAM_T_CODE,
-     .type_doc = "one of sql, cosmos, redis, blob",
+     .type_doc = "a store kind: sql, cosmos, redis, blob",
      .required = true,
-     .doc = "the service",
+     .doc = "the service; its keys follow in its own table",
      .ref = "-"},
-    {.key = "primary",
-     .type = MR_PARAM_T_CODE,
-     .only = SQL | REDIS | BLOB,
-     .type_doc = "region name",
-     .required = true,
-     .doc = "the writable region",
-     .ref = "-"},
-    {.key = "replicas",
-     .type = MR_PARAM_T_CODE,
-     .only = SQL | REDIS | BLOB,
-     .type_doc = "sequence of {region, readable}",
-     .doc = "geo-secondaries",
-     .ref = "-"},
-    {.key = "regions",
-     .type = MR_PARAM_T_CODE,
-     .only = COSMOS,
-     .type_doc = "sequence of region names",
-     .required = true,
-     .doc = "every region of the account",
-     .ref = "-"},
-    {.key = "write_regions",
-     .type = MR_PARAM_T_CODE,
-     .only = COSMOS,
-     .type_doc = "sequence of region names",
-     .doc = "writable regions, a subset of regions; the first region when absent; several = "
-            "multi-region writes",
-     .ref = "ours"},
-    /* REFERENCE.md §6 Usage prevalence: about 73% of tenants use Session. */
-    {.key = "consistency",
-     .type = MR_PARAM_T_ENUM,
-     .off = offsetof(mr_sc_datastore, consistency),
-     .only = COSMOS,
-     .def = "session",
-     .choices = mr_consistency_names,
-     .doc = "consistency level",
-     .ref = "REFERENCE.md §6 Usage prevalence (Session, 73%)"},
-    {.key = "bounded",
-     .type = MR_PARAM_T_CODE,
-     .only = COSMOS,
-     .type_doc = "map {versions, time}",
-     .doc = "bounded-staleness bounds",
-     .ref = "REFERENCE.md §6"},
-    {.key = "keys",
-     .type = MR_PARAM_T_CODE,
-     .only = COSMOS,
-     .type_doc = "map {count, popularity}",
-     .doc = "the key space, for conflicts",
-     .ref = "-"},
-    /* REFERENCE.md §10 Cosmos DB billing example: 10K RU/s. */
-    {.key = "ru_per_s",
-     .type = MR_PARAM_T_NUMBER,
-     .off = offsetof(mr_sc_datastore, ru_per_s),
-     .only = COSMOS,
-     .def = "10000",
-     .lo = 100,
-     .hi = 1e9,
-     .doc = "provisioned throughput per region",
-     .ref = "REFERENCE.md §10 Cosmos DB provisioned throughput (10K RU/s example)"},
-    {.key = "geo",
-     .type = MR_PARAM_T_ENUM,
-     .off = offsetof(mr_sc_datastore, geo),
-     .only = REDIS,
-     .def = "passive",
-     .choices = mr_geo_names,
-     .doc = "passive (Premium, 2 caches) or active (Enterprise, up to 5)",
-     .ref = "REFERENCE.md §7"},
-    {.key = "redundancy",
-     .type = MR_PARAM_T_ENUM,
-     .off = offsetof(mr_sc_datastore, redundancy),
-     .only = BLOB,
-     .def = "grs",
-     .choices = mr_redundancy_names,
-     .doc = "storage redundancy",
-     .ref = "ours (REFERENCE.md §8 lists them)"},
-    {.key = "replication",
-     .type = MR_PARAM_T_CODE,
-     .type_doc = "map {lag, sample}",
-     .doc = "replication lag",
-     .ref = "-"},
-    {.key = "failover",
-     .type = MR_PARAM_T_CODE,
-     .type_doc = "map {mode, grace, decision, duration}",
-     .doc = "how the store fails over",
-     .ref = "-"},
-    /* REFERENCE.md §5 Client redirection: listener TTL 30 s (third parties; unverified). */
-    {.key = "listener_ttl",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_datastore, listener_ttl),
-     .only = SQL,
-     .def = "30s",
-     .lo = 0,
-     .hi = 86400 * S,
-     .doc = "TTL of the failover-group listener CNAME",
-     .ref = "REFERENCE.md §5 Client redirection (30 s, unverified)"},
-    /* REFERENCE.md §7 gives no hit ratio: a workload value the scenario states. */
-    {.key = "hit_ratio",
-     .type = MR_PARAM_T_RATIO,
-     .off = offsetof(mr_sc_datastore, hit_ratio),
-     .only = REDIS,
-     .required = true,
-     .lo = 0,
-     .hi = 1,
-     .doc = "share of reads the warm cache serves (cache-aside in front of the next store in "
-            "clients' uses)",
-     .ref = "ours: workload (REFERENCE.md §7 has none)"},
-    /* REFERENCE.md §7 "Model a hit-ratio ramp": its length is not published. */
-    {.key = "warm_up",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_datastore, warm_up),
-     .only = REDIS,
-     .required = true,
-     .lo = 0,
-     .hi = 86400 * S,
-     .doc = "after a failover or an outage the hit ratio ramps from 0 over this",
-     .ref = "ours: REFERENCE.md §7 How to model Redis (ramp, no figure)"},
-    /* REFERENCE.md §10: SQL and Redis prices not found; ours 0. */
-    {.key = "usd_per_month",
-     .type = MR_PARAM_T_MONEY,
-     .off = offsetof(mr_sc_datastore, usd_per_month),
-     .def = "0",
-     .lo = 0,
-     .hi = 1e9,
-     .doc = "fixed monthly price: per copy for sql and redis (the primary and each replica), "
-            "once for blob (the redundancy covers the copies), on top of the RU/s for cosmos",
-     .ref = "ours: REFERENCE.md §10 prices not found"},
     MR_PARAM_END};
 
 const mr_param mr__replica_keys[] = {{.key = "region",
-                                     .type = MR_PARAM_T_CODE,
-                                     .type_doc = "region name",
-                                     .required = true,
-                                     .doc = "the secondary's region",
-                                     .ref = "-"},
-                                    {.key = "readable",
-                                     .type = MR_PARAM_T_BOOL,
-                                     .off = offsetof(mr_sc_replica, readable),
-                                     .def = "false",
-                                     .doc = "serves reads (stale by the lag)",
-                                     .ref = "ours"},
-                                    MR_PARAM_END};
-
-const mr_param mr__replication_keys[] = {
-    /* REFERENCE.md §5 "How to model Azure SQL": lognormal, median ~1 s, p99 <= 5 s
-     * (sigma = ln 5 / 2.326). */
-    {.key = "lag",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_datastore, lag),
-     .only = SQL,
-     .def = "lognormal(1s, 0.69)",
-     .doc = "replication lag",
-     .ref = "REFERENCE.md §5 How to model Azure SQL (median 1 s, p99 5 s)"},
-    /* Ours: REFERENCE.md §6 gives the shape (RTT/2 plus a lognormal queue), not its size. */
-    {.key = "lag",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_datastore, lag),
-     .only = COSMOS,
-     .def = "lognormal(100ms, 0.8)",
-     .doc = "replication lag",
-     .ref = "ours: REFERENCE.md §6 How to model Cosmos DB (shape only)"},
-    /* Ours: REFERENCE.md §7 "the same lag model as Cosmos DB with a small median". */
-    {.key = "lag",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_datastore, lag),
-     .only = REDIS,
-     .def = "lognormal(50ms, 0.8)",
-     .doc = "replication lag",
-     .ref = "ours: REFERENCE.md §7 How to model Redis"},
-    /* REFERENCE.md §8 How to model Blob Storage: median of minutes, mostly under 15 min. */
-    {.key = "lag",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_datastore, lag),
-     .only = BLOB,
-     .def = "lognormal(3m, 0.6)",
-     .doc = "replication lag",
-     .ref = "REFERENCE.md §8 Geo RPO (< 15 min typical)"},
-    {.key = "sample",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_datastore, lag_sample),
-     .def = "1s",
-     .lo = (double)MR_MS,
-     .hi = 3600 * S,
-     .doc = "how often the lag is drawn anew",
-     .ref = "ours (simulation setting)"},
-    MR_PARAM_END};
-
-const mr_param mr__store_failover_keys[] = {
-    /* REFERENCE.md §5 failover groups fail over automatically after the grace period. */
-    {.key = "mode",
-     .type = MR_PARAM_T_ENUM,
-     .off = offsetof(mr_sc_store_failover, mode),
-     .only = SQL | COSMOS,
-     .def = "automatic",
-     .choices = mr_failover_mode_names,
-     .doc = "automatic (failover group / service-managed) or manual",
-     .ref = "REFERENCE.md §5 failover group, §6 service-managed failover"},
-    /* REFERENCE.md §7 Redis: no automatic failover; §8 Blob: customer-managed. */
-    {.key = "mode",
-     .type = MR_PARAM_T_ENUM,
-     .off = offsetof(mr_sc_store_failover, mode),
-     .only = REDIS | BLOB,
-     .def = "manual",
-     .choices = mr_failover_mode_names,
-     .doc = "manual (customer) or automatic (blob: Microsoft-managed)",
-     .ref = "REFERENCE.md §7 Passive geo failover, §8 Customer-managed failover"},
-    /* REFERENCE.md §5 GracePeriodWithDataLossHours: default 1 h, cannot be below 1 h. */
-    {.key = "grace",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_store_failover, grace),
-     .only = SQL,
-     .def = "1h",
-     .lo = H,
-     .hi = 10000 * H,
-     .doc = "automatic mode: wait before failing over with data loss",
-     .ref = "REFERENCE.md §5 Failover group grace period"},
-    /* Ours: no REFERENCE.md figure for a human decision. */
-    {.key = "decision",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_store_failover, decision),
-     .def = "triangular(10m, 20m, 1h)",
-     .doc = "manual mode: detection and decision before the switch",
-     .ref = "ours (SCENARIO.md example)"},
-    /* REFERENCE.md §5 Manual database failover (forced): RTO 30 s. */
-    {.key = "duration",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_store_failover, duration),
-     .only = SQL,
-     .def = "30s",
-     .doc = "the switch itself",
-     .ref = "REFERENCE.md §5 RTO/RPO table (forced failover 30 s)"},
-    /* REFERENCE.md §6: service-managed failover, RTO < 15 min. */
-    {.key = "duration",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_store_failover, duration),
-     .only = COSMOS,
-     .def = "uniform(0s, 15m)",
-     .doc = "the switch itself",
-     .ref = "REFERENCE.md §6 How to model Cosmos DB (cap 15 min)"},
-    /* Ours: REFERENCE.md §7 says "minutes; parameter". */
-    {.key = "duration",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_store_failover, duration),
-     .only = REDIS,
-     .def = "uniform(1m, 5m)",
-     .doc = "unlink and repoint",
-     .ref = "ours: REFERENCE.md §7 (minutes)"},
-    /* REFERENCE.md §8: customer failover ~ N(60 min, sigma); sigma ours. */
-    {.key = "duration",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_store_failover, duration),
-     .only = BLOB,
-     .def = "normal(60m, 15m)",
-     .doc = "the account failover",
-     .ref = "REFERENCE.md §8 Customer-managed failover time (about an hour)"},
-    MR_PARAM_END};
-
-typedef struct bounded {
-    int64_t versions;
-    mr_time time;
-} bounded;
-
-const mr_param mr__bounded_keys[] = {
-    /* REFERENCE.md §6 Bounded staleness minimums: multi-region K >= 100,000, T >= 300 s;
-     * single region K >= 10, T >= 5 s; T <= 86,400 s. The defaults are the minimums. */
-    {.key = "versions",
-     .type = MR_PARAM_T_INT64,
-     .off = offsetof(bounded, versions),
-     .lo = 10,
-     .hi = 2147483647.0,
-     .type_doc = "integer",
-     .doc = "K: writes a read may lag; 100000 (multi-region) or 10 when absent",
-     .ref = "REFERENCE.md §6 Bounded staleness minimums"},
-    {.key = "time",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(bounded, time),
-     .lo = 5 * S,
-     .hi = 86400 * S,
-     .type_doc = "duration",
-     .doc = "T: time a read may lag; 300s (multi-region) or 5s when absent",
-     .ref = "REFERENCE.md §6 Bounded staleness minimums, API ranges"},
-    MR_PARAM_END};
-
-typedef struct keyspace {
-    int64_t count;
-} keyspace;
-
-const mr_param mr__keyspace_keys[] = {{.key = "count",
-                                      .type = MR_PARAM_T_INT64,
-                                      .off = offsetof(keyspace, count),
-                                      .def = "100000",
-                                      .lo = 1,
-                                      .hi = 1e12,
-                                      .doc = "distinct keys",
-                                      .ref = "ours (SCENARIO.md example)"},
-                                     {.key = "popularity",
                                       .type = MR_PARAM_T_CODE,
-                                      .type_doc = "uniform or zipf(S)",
-                                      .def = "uniform",
-                                      .doc = "which keys requests touch",
+                                      .type_doc = "region name",
+                                      .required = true,
+                                      .doc = "the secondary's region",
+                                      .ref = "-"},
+                                     {.key = "readable",
+                                      .type = MR_PARAM_T_BOOL,
+                                      .off = offsetof(mr_sc_replica, readable),
+                                      .def = "false",
+                                      .doc = "serves reads (stale by the lag)",
                                       .ref = "ours"},
                                      MR_PARAM_END};
+
+/* The kinds of family "store" in the set the scenario is loaded with, as
+ * an enum's choices (NULL-terminated, owned by the scenario). */
+static const char *const *store_kinds(mr__bind *b)
+{
+    mr_kinds k = b->sc->kinds;
+    const char **v = mr__alloc(b, (k.n + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < k.n; i++)
+        if (k.v[i]->family && strcmp(k.v[i]->family, "store") == 0)
+            v[n++] = k.v[i]->kind;
+    return v;
+}
 
 static void bind_region_ref(mr__bind *b, mr_node *m, const char *path, const char *key, size_t *dst)
 {
@@ -390,42 +113,27 @@ static void bind_replicas(mr__bind *b, mr_node *m, const char *path, mr_sc_datas
     }
 }
 
-static void bind_popularity(mr__bind *b, mr_node *n, const char *path, mr_sc_datastore *d)
+/* A single writer: `primary`, then `replicas`. */
+static void bind_primary(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore *d)
 {
-    d->zipf = 0;
-    if (n == NULL || mr_node_is_null(n)) {
-        mr__record(b, path, "uniform");
-        return;
-    }
-    n->used = true;
-    double s;
-    if (n->kind == MR_NODE_SCALAR && strcmp(n->text, "uniform") == 0) {
-        mr__record(b, path, n->text);
-        return;
-    }
-    if (n->kind == MR_NODE_SCALAR && strncmp(n->text, "zipf(", 5) == 0 &&
-        n->text[strlen(n->text) - 1] == ')') {
-        char *end;
-        s = strtod(n->text + 5, &end);
-        if (end != n->text + 5 && *end == ')' && end[1] == '\0' && s >= 0 && s <= 10) {
-            d->zipf = s;
-            mr__record(b, path, n->text);
-            return;
-        }
-    }
-    mr_diag_error(b->diag, &n->mark,
-                  "%s: expected uniform or zipf(S) with S in [0, 10] (such as zipf(0.9)), found %s",
-                  path, n->kind == MR_NODE_SCALAR ? n->text : mr_node_describe(n));
+    if (mr_node_is_null(mr_node_get(m, "primary")))
+        mr_diag_error(b->diag, &m->mark, "%s: missing required key 'primary'", p);
+    bind_region_ref(b, m, p, "primary", &d->primary);
+    bind_replicas(b, m, p, d);
 }
 
-static void bind_cosmos(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore *d)
+/* An account: `regions`, then `write_regions` (a subset; the first region
+ * when absent). Its primary is its first write region. */
+static void bind_account(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore *d)
 {
     mr_scenario *sc = b->sc;
-    char q[MR__PATH], buf[32];
+    char q[MR__PATH];
     mr_node *rn = mr_node_take(m, "regions");
+    if (mr_node_is_null(rn))
+        mr_diag_error(b->diag, &m->mark, "%s: missing required key 'regions'", p);
     mr__refs(b, rn, mr__path(q, p, "regions"), &b->regions, &d->regions);
     if (rn && !mr_node_is_null(rn) && rn->kind == MR_NODE_SEQ && rn->n == 0)
-        mr_diag_error(b->diag, &rn->mark, "%s: a Cosmos DB account needs at least one region", q);
+        mr_diag_error(b->diag, &rn->mark, "%s: an account needs at least one region", q);
     mr_node *wn = mr_node_take(m, "write_regions");
     mr__path(q, p, "write_regions");
     if (wn && !mr_node_is_null(wn)) {
@@ -449,145 +157,248 @@ static void bind_cosmos(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore 
     }
     if (d->write_regions.n > 0)
         d->primary = d->write_regions.v[0];
-    bool multi_region = d->regions.n > 1;
-    /* REFERENCE.md §6 Strong and multi-write: not allowed together. */
-    if (d->consistency == MR_CONSISTENCY_STRONG && d->write_regions.n > 1) {
-        mr_node *cn = mr_node_get(m, "consistency");
-        mr_diag_error(b->diag, cn ? &cn->mark : &d->mark,
-                      "%s.consistency: strong consistency cannot be combined with several "
-                      "write regions (REFERENCE.md §6)",
-                      p);
+}
+
+/* The copies the kind's cfg begins with: the family's region keys, as
+ * region indices. */
+static void fill_copies(mr__bind *b, mr_sc_datastore *d, mr_store_base *base)
+{
+    size_t n = 0;
+    if (d->regions.n > 0) {
+        for (size_t i = 0; i < d->regions.n && n < MR_STORE_MAX_COPIES; i++, n++) {
+            base->copy[n] = (int64_t)d->regions.v[i];
+            for (size_t w = 0; w < d->write_regions.n; w++)
+                base->writable[n] |= d->write_regions.v[w] == d->regions.v[i];
+        }
+    } else if (d->primary != MR_SC_NONE) {
+        base->copy[n] = (int64_t)d->primary;
+        base->writable[n++] = 1;
+        for (size_t r = 0; r < d->nreplicas && n < MR_STORE_MAX_COPIES; r++, n++) {
+            base->copy[n] = (int64_t)d->replicas[r].region;
+            base->readable[n] = d->replicas[r].readable;
+        }
     }
-    /* REFERENCE.md §6 Bounded staleness minimums. */
-    bounded bd = {-1, -1};
-    mr_node *bn = mr__take_map(b, m, "bounded", p);
-    mr__path(q, p, "bounded");
-    if (bn && d->consistency != MR_CONSISTENCY_BOUNDED)
-        mr_diag_error(b->diag, &bn->mark, "%s: applies to consistency: bounded only", q);
-    mr__bind_keys(b, bn, NULL, q, mr__bounded_keys, 0, "", &bd);
-    mr__unknown_keys(b, bn, mr__bounded_keys);
-    int64_t kmin = multi_region ? 100000 : 10;
-    mr_time tmin = multi_region ? 300 * MR_S : 5 * MR_S;
-    char r[MR__PATH];
-    if (bd.versions < 0) {
-        bd.versions = kmin;
-        snprintf(buf, sizeof buf, "%lld", (long long)kmin);
-        mr__record(b, mr__path(r, q, "versions"), buf);
-    } else if (bd.versions < kmin) {
-        mr_node *vn = mr_node_get(bn, "versions");
-        mr_diag_error(b->diag, &vn->mark,
-                      "%s.versions: %lld is out of range: must be at least %lld for a %s account "
-                      "(REFERENCE.md §6)",
-                      q, (long long)bd.versions, (long long)kmin,
-                      multi_region ? "multi-region" : "single-region");
+    base->ncopies = (int64_t)n;
+    if (d->regions.n + (d->primary != MR_SC_NONE && d->regions.n == 0 ? 1 + d->nreplicas : 0) >
+        MR_STORE_MAX_COPIES)
+        mr_diag_error(b->diag, &d->mark, "data store '%s': more than %d copies (regions)", d->name,
+                      MR_STORE_MAX_COPIES);
+}
+
+/* The sub-maps of a store's item (replication, failover, ...), each taken
+ * once, so a kind's dotted keys find theirs and the unknown keys in each
+ * can be reported at the end. */
+typedef struct submaps {
+    const char *name[16];
+    mr_node *map[16];
+    size_t n;
+} submaps;
+
+static mr_node *submap(mr__bind *b, mr_node *m, const char *p, submaps *sm, const char *name,
+                       size_t len)
+{
+    for (size_t i = 0; i < sm->n; i++)
+        if (strlen(sm->name[i]) == len && strncmp(sm->name[i], name, len) == 0)
+            return sm->map[i];
+    if (sm->n == sizeof sm->map / sizeof sm->map[0])
+        return NULL;
+    const char *key = mr__strf(b, "%.*s", (int)len, name);
+    sm->name[sm->n] = key;
+    sm->map[sm->n] = mr__take_map(b, m, key, p);
+    return sm->map[sm->n++];
+}
+
+/* Binds row k of a kind's table, whose key may be dotted ("failover.mode"),
+ * into cfg. */
+static void bind_row(mr__bind *b, mr_node *m, const char *p, submaps *sm, const mr_param *k,
+                     void *cfg, const char *what)
+{
+    mr_param row[2] = {*k, MR_PARAM_END};
+    const char *dot = strchr(k->key, '.');
+    mr_node *map = m;
+    char q[MR__PATH];
+    const char *at = p;
+    if (dot != NULL) {
+        map = submap(b, m, p, sm, k->key, (size_t)(dot - k->key));
+        row[0].key = dot + 1;
+        snprintf(q, sizeof q, "%s.%.*s", p, (int)(dot - k->key), k->key);
+        at = q;
     }
-    if (bd.time < 0) {
-        bd.time = tmin;
-        mr__fmt_time(tmin, buf, sizeof buf);
-        mr__record(b, mr__path(r, q, "time"), buf);
-    } else if (bd.time < tmin) {
-        mr_node *tn = mr_node_get(bn, "time");
-        char t1[32], t2[32];
-        mr__fmt_time(bd.time, t1, sizeof t1);
-        mr__fmt_time(tmin, t2, sizeof t2);
-        mr_diag_error(b->diag, &tn->mark,
-                      "%s.time: %s is out of range: must be at least %s for a %s account "
-                      "(REFERENCE.md §6)",
-                      q, t1, t2, multi_region ? "multi-region" : "single-region");
+    mr__bind_keys(b, map, NULL, at, row, 0, what, cfg);
+}
+
+/* Whether another kind of store in the set has the dotted key. */
+static const char *other_kind_with(mr__bind *b, const mr_model *self, const char *key)
+{
+    mr_kinds k = b->sc->kinds;
+    for (size_t i = 0; i < k.n; i++)
+        if (k.v[i] != self && k.v[i]->family && strcmp(k.v[i]->family, "store") == 0 &&
+            mr_param_find(k.v[i]->params, key, 0) != NULL)
+            return k.v[i]->kind;
+    return NULL;
+}
+
+/* Reports the keys of map (prefix "" at the top, "failover." in a
+ * sub-map) that the kind does not know: "does not apply" when another kind
+ * of store has them, otherwise an unknown key with a hint among the kind's
+ * keys at that level. */
+static void unknown_in(mr__bind *b, const mr_model *model, mr_node *map, const char *path,
+                       const char *prefix, const char *what)
+{
+    if (map == NULL || map->kind != MR_NODE_MAP)
+        return;
+    char full[MR__PATH], q[MR__PATH];
+    for (size_t i = 0; i < map->n; i++) {
+        mr_node_pair *pair = &map->pairs[i];
+        if (pair->value->used)
+            continue;
+        snprintf(full, sizeof full, "%s%s", prefix, pair->key->text);
+        if (mr_param_find(model->params, full, 0) != NULL || other_kind_with(b, model, full) == NULL)
+            continue;
+        pair->value->used = true;
+        mr_diag_error(b->diag, &pair->key->mark, "%s: '%s' does not apply to %s",
+                      mr__path(q, path, pair->key->text), pair->key->text, what);
     }
-    d->bounded_versions = bd.versions;
-    d->bounded_time = bd.time;
-    keyspace ks = {0};
-    mr_node *kn = mr__take_map(b, m, "keys", p);
-    mr__path(q, p, "keys");
-    mr__bind_keys(b, kn, NULL, q, mr__keyspace_keys, 0, "", &ks);
-    mr_node *pop = mr_node_take(kn, "popularity");
-    bind_popularity(b, pop, mr__path(r, q, "popularity"), d);
-    mr__unknown_keys(b, kn, mr__keyspace_keys);
-    d->keys = ks.count;
+    /* What is left: the keys of the kind at this level, for the hint. */
+    mr_param rows[64];
+    size_t n = 0, plen = strlen(prefix);
+    for (const mr_param *k = model->params; k && k->key && n < 63; k++) {
+        if (strncmp(k->key, prefix, plen) != 0)
+            continue;
+        const char *rest = k->key + plen;
+        const char *dot = strchr(rest, '.');
+        rows[n] = *k;
+        rows[n].key = dot ? mr__strf(b, "%.*s", (int)(dot - rest), rest) : rest;
+        n++;
+    }
+    if (plen == 0) {
+        rows[n++] = (mr_param){.key = "name"};
+        rows[n++] = (mr_param){.key = "kind"};
+    }
+    rows[n] = (mr_param)MR_PARAM_END;
+    mr__unknown_keys(b, map, rows);
+}
+
+/* ---- The check context a kind's check reports through -------------------- */
+
+typedef struct check_ctx {
+    mr_param_ctx pub;
+    mr__bind *b;
+    mr_node *m;
+    const mr_mark *mark;
+    int errors;
+} check_ctx;
+
+/* The node of a dotted key in the item, or NULL. */
+static mr_node *item_node(mr_node *m, const char *key)
+{
+    char part[64];
+    mr_node *n = m;
+    while (n != NULL && *key) {
+        const char *dot = strchr(key, '.');
+        size_t len = dot ? (size_t)(dot - key) : strlen(key);
+        if (len >= sizeof part || n->kind != MR_NODE_MAP)
+            return NULL;
+        memcpy(part, key, len);
+        part[len] = '\0';
+        n = mr_node_get(n, part);
+        key += len + (dot != NULL);
+        if (!dot)
+            break;
+    }
+    return n;
+}
+
+static void ctx_error(mr_param_ctx *pub, const char *key, const char *message)
+{
+    check_ctx *c = (check_ctx *)pub;
+    mr_node *n = key ? item_node(c->m, key) : NULL;
+    char q[MR__PATH];
+    mr_diag_error(c->b->diag, n && !mr_node_is_null(n) ? &n->mark : c->mark, "%s: %s",
+                  key ? mr__path(q, pub->path, key) : pub->path, message);
+    c->errors++;
+}
+
+static void ctx_record(mr_param_ctx *pub, const char *key, const char *text)
+{
+    check_ctx *c = (check_ctx *)pub;
+    char q[MR__PATH];
+    mr__record(c->b, mr__path(q, pub->path, key), text);
+}
+
+static int ctx_written(mr_param_ctx *pub, const char *key)
+{
+    mr_node *n = item_node(((check_ctx *)pub)->m, key);
+    return n != NULL && !mr_node_is_null(n);
+}
+
+/* ---- One store ------------------------------------------------------------------ */
+
+/* The kind of the store item m (its `kind` key), or NULL after a diagnostic. */
+static const mr_model *store_kind(mr__bind *b, mr_node *m, const char *p)
+{
+    char q[MR__PATH];
+    const char *const *kinds = store_kinds(b);
+    mr_node *kn = mr_node_take(m, "kind");
+    if (kn == NULL || mr_node_is_null(kn)) {
+        size_t nk = 0;
+        while (kinds[nk])
+            nk++;
+        char *list = mr__names_list(kinds, nk, NULL, false);
+        mr_diag_error(b->diag, &m->mark, "%s: missing required key 'kind' (one of %s)", p, list);
+        free(list);
+        return NULL;
+    }
+    const mr_param row = {.key = "kind", .type = MR_PARAM_T_ENUM, .required = true,
+                          .choices = kinds};
+    int kind = 0;
+    if (mr__bind_value(b, kn, mr__path(q, p, "kind"), &row, &kind) != MR_OK)
+        return NULL;
+    return mr_kinds_find(b->sc->kinds, kinds[kind]);
 }
 
 static void bind_store(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore *d)
 {
-    char q[MR__PATH];
-    static const mr_param kind_row = {
-        .key = "kind", .type = MR_PARAM_T_ENUM, .required = true, .choices = mr_store_kind_names};
-    mr_node *kn = mr_node_take(m, "kind");
-    int kind = 0;
-    if (kn == NULL || mr_node_is_null(kn)) {
-        mr_diag_error(b->diag, &m->mark,
-                      "%s: missing required key 'kind' (one of sql, cosmos, "
-                      "redis, blob)",
-                      p);
+    const mr_model *model = store_kind(b, m, p);
+    if (model == NULL) {
         for (size_t k = 0; k < m->n; k++)
             m->pairs[k].value->used = true;
         return;
     }
-    if (mr__bind_value(b, kn, mr__path(q, p, "kind"), &kind_row, &kind) != MR_OK) {
-        for (size_t k = 0; k < m->n; k++)
-            m->pairs[k].value->used = true;
-        return;
+    d->model = model;
+    d->cfg = mr__alloc(b, model->cfg_size ? model->cfg_size : 1);
+    const char *what = mr__strf(b, "a %s datastore", model->kind);
+    bool shape_done = false;
+    submaps sm = {.n = 0};
+    for (const mr_param *k = model->params; k && k->key; k++) {
+        bool shape = strcmp(k->key, "primary") == 0 || strcmp(k->key, "replicas") == 0 ||
+                     strcmp(k->key, "regions") == 0 || strcmp(k->key, "write_regions") == 0;
+        if (shape) {
+            if (!shape_done) {
+                if (mr_param_find(model->params, "regions", 0) != NULL)
+                    bind_account(b, m, p, d);
+                else
+                    bind_primary(b, m, p, d);
+                shape_done = true;
+            }
+            continue;
+        }
+        bind_row(b, m, p, &sm, k, d->cfg, what);
     }
-    d->kind = (mr_store_kind)kind;
-    unsigned only = 1u << kind;
-    const char *what = mr__strf(b, "a %s datastore", mr_store_kind_names[kind]);
-    mr__bind_keys(b, m, NULL, p, mr__store_keys, only, what, d);
-    if (kind != MR_STORE_COSMOS) {
-        bind_region_ref(b, m, p, "primary", &d->primary);
-        bind_replicas(b, m, p, d);
-    } else {
-        bind_cosmos(b, m, p, d);
+    fill_copies(b, d, d->cfg);
+    check_ctx ctx = {.pub = {.error = ctx_error, .record = ctx_record, .written = ctx_written,
+                             .path = p},
+                     .b = b,
+                     .m = m,
+                     .mark = &d->mark};
+    if (model->check)
+        model->check(d->cfg, &ctx.pub);
+    char q[MR__PATH], prefix[80];
+    for (size_t i = 0; i < sm.n; i++) {
+        snprintf(prefix, sizeof prefix, "%s.", sm.name[i]);
+        unknown_in(b, model, sm.map[i], mr__path(q, p, sm.name[i]), prefix, what);
     }
-    if (kind != MR_STORE_SQL)
-        d->listener_ttl = MR_SC_UNSET;
-
-    mr_node *rn = mr__take_map(b, m, "replication", p);
-    mr__bind_keys(b, rn, NULL, mr__path(q, p, "replication"), mr__replication_keys, only, what, d);
-    mr__unknown_keys(b, rn, mr__replication_keys);
-
-    mr_node *fn = mr__take_map(b, m, "failover", p);
-    mr__bind_keys(b, fn, NULL, mr__path(q, p, "failover"), mr__store_failover_keys, only, what,
-                  &d->failover);
-    mr__unknown_keys(b, fn, mr__store_failover_keys);
-    if (kind == MR_STORE_REDIS && d->failover.mode == MR_FAILOVER_AUTOMATIC &&
-        d->geo == MR_GEO_PASSIVE) {
-        mr_node *mn = mr_node_get(fn, "mode");
-        mr_diag_error(b->diag, mn ? &mn->mark : &d->mark,
-                      "%s.failover.mode: passive geo-replication has no automatic failover "
-                      "(REFERENCE.md §7): use manual",
-                      p);
-    }
-    if (kind == MR_STORE_SQL && d->failover.mode == MR_FAILOVER_AUTOMATIC && d->nreplicas > 1)
-        mr_diag_error(b->diag, &d->mark,
-                      "%s.replicas: a failover group (automatic mode) has one secondary, found "
-                      "%zu (REFERENCE.md §5); use failover.mode: manual for active "
-                      "geo-replication",
-                      p, d->nreplicas);
-    if (kind == MR_STORE_SQL && d->nreplicas > 4)
-        mr_diag_error(b->diag, &d->mark,
-                      "%s.replicas: at most 4 geo-secondaries (REFERENCE.md §5), found %zu", p,
-                      d->nreplicas);
-    if (kind == MR_STORE_REDIS) {
-        size_t max = d->geo == MR_GEO_PASSIVE ? 1 : 4;
-        if (d->nreplicas > max)
-            mr_diag_error(b->diag, &d->mark,
-                          "%s.replicas: %s geo-replication links at most %zu caches "
-                          "(REFERENCE.md §7), found %zu",
-                          p, mr_geo_names[d->geo], max + 1, d->nreplicas + 1);
-    }
-    if (kind == MR_STORE_BLOB) {
-        bool geo = d->redundancy != MR_REDUNDANCY_LRS && d->redundancy != MR_REDUNDANCY_ZRS;
-        if (!geo && d->nreplicas > 0)
-            mr_diag_error(b->diag, &d->mark,
-                          "%s.replicas: %s redundancy keeps no copy in another region; use grs, "
-                          "ra_grs, gzrs or ra_gzrs",
-                          p, mr_redundancy_names[d->redundancy]);
-        if (d->nreplicas > 1)
-            mr_diag_error(b->diag, &d->mark,
-                          "%s.replicas: geo-redundant storage has one secondary region (the "
-                          "paired one), found %zu (REFERENCE.md §8)",
-                          p, d->nreplicas);
-    }
+    unknown_in(b, model, m, p, "", what);
 }
 
 void mr__bind_datastores(mr__bind *b, mr_node *seq)
@@ -603,11 +414,9 @@ void mr__bind_datastores(mr__bind *b, mr_node *seq)
         d->name = b->datastores.v[i];
         d->mark = seq->items[i]->mark;
         d->primary = MR_SC_NONE;
-        d->listener_ttl = MR_SC_UNSET;
         mr_node *m = mr__named_item(b, seq, i, "datastores", d->name, p);
         if (m == NULL)
             continue;
         bind_store(b, m, p, d);
-        mr__unknown_keys(b, m, mr__store_keys);
     }
 }

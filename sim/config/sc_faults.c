@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/bind.h"
+#include "mrsim/cfg/store.h"
 #include "mrsim/error.h"
 
 #define S ((double)MR_S)
@@ -437,8 +438,8 @@ static void bind_timing(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
         if (bind_dist(b, at, mr__path(q, p, "at"), &f->at) && f->at.kind == MR_DIST_CONST &&
             f->at.a >= (double)b->sc->run.horizon) {
             char t1[32], t2[32];
-            mr__fmt_time((mr_time)f->at.a, t1, sizeof t1);
-            mr__fmt_time(b->sc->run.horizon, t2, sizeof t2);
+            mr_time_format_unit((mr_time)f->at.a, t1, sizeof t1);
+            mr_time_format_unit(b->sc->run.horizon, t2, sizeof t2);
             mr_diag_error(b->diag, &at->mark,
                           "%s: %s is not before run.horizon (%s): the fault would never start", q,
                           t1, t2);
@@ -729,7 +730,9 @@ static void bind_action(mr__bind *b, mr_node *m, const char *p, mr_sc_action *a)
             return;
         mr__record(b, q, pn->text);
         const mr_sc_datastore *d = &sc->datastores[a->target];
-        bool single = d->kind == MR_STORE_COSMOS ? d->regions.n < 2 : d->nreplicas == 0;
+        /* A store with one copy has nowhere to fail over to (a store whose
+         * kind was refused has no cfg: its error is said already). */
+        bool single = d->cfg && ((const mr_store_base *)d->cfg)->ncopies < 2;
         if (single)
             mr_diag_error(b->diag, &pn->mark,
                           "%s: datastore '%s' has no secondary region to promote", q, d->name);

@@ -694,7 +694,7 @@ static void bind_probe(mr__bind *b, mr_node *tmap, unsigned only, const char *wh
     if (t->kind == MR_TRAFFIC_TRAFFIC_MANAGER) {
         mr_node *in = mr_node_get(m, "interval");
         if (pr->interval != 10 * MR_S && pr->interval != 30 * MR_S) {
-            mr__fmt_time(pr->interval, buf, sizeof buf);
+            mr_time_format_unit(pr->interval, buf, sizeof buf);
             mr_diag_error(b->diag, in ? &in->mark : &t->mark,
                           "traffic.probe.interval: Traffic Manager probes every 30s or 10s only "
                           "(REFERENCE.md §1), found %s",
@@ -703,13 +703,13 @@ static void bind_probe(mr__bind *b, mr_node *tmap, unsigned only, const char *wh
         mr_time hi = pr->interval == 10 * MR_S ? 9 * MR_S : 10 * MR_S;
         if (pr->timeout == 0) {
             pr->timeout = hi;
-            mr__fmt_time(hi, buf, sizeof buf);
+            mr_time_format_unit(hi, buf, sizeof buf);
             mr__record(b, "traffic.probe.timeout", buf);
         } else if (pr->timeout > hi) {
             mr_node *tn = mr_node_get(m, "timeout");
             char h[32];
-            mr__fmt_time(pr->timeout, buf, sizeof buf);
-            mr__fmt_time(hi, h, sizeof h);
+            mr_time_format_unit(pr->timeout, buf, sizeof buf);
+            mr_time_format_unit(hi, h, sizeof h);
             mr_diag_error(b->diag, tn ? &tn->mark : &t->mark,
                           "traffic.probe.timeout: %s is out of range [5s, %s] with a %s probe "
                           "interval (REFERENCE.md §1)",

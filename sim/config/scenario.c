@@ -656,8 +656,8 @@ static void bind_run(mr__bind *b, mr_node *root)
     mr__unknown_keys(b, m, mr__run_keys);
     if (run->warmup >= run->horizon) {
         char w[32], h[32];
-        mr__fmt_time(run->warmup, w, sizeof w);
-        mr__fmt_time(run->horizon, h, sizeof h);
+        mr_time_format_unit(run->warmup, w, sizeof w);
+        mr_time_format_unit(run->horizon, h, sizeof h);
         mr_node *wn = mr_node_get(m, "warmup");
         mr_diag_error(b->diag, wn ? &wn->mark : &run->mark,
                       "run.warmup: %s must be shorter than run.horizon (%s)", w, h);
@@ -814,7 +814,7 @@ static void bind_cost(mr__bind *b, mr_node *root)
 /* ---- Variants and sweeps: overrides kept as text, each checked by binding a copy of
  * the scenario with it applied. ---------------------------------------------------------- */
 
-static int bind_doc(mr_doc *doc, const char *file, mr_diag *diag, bool overrides,
+static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag, bool overrides,
                     mr_scenario **out);
 
 /* Adds the line (already formatted) to diag unless it is there already. */
@@ -870,7 +870,7 @@ static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
     }
     if (ok) {
         mr_scenario *sc = NULL;
-        if (bind_doc(copy, b->sc->file, d, false, &sc) == MR_OK)
+        if (bind_doc(copy, b->sc->file, b->sc->kinds, d, false, &sc) == MR_OK)
             mr_scenario_free(sc);
     }
     for (int i = 0; i < mr_diag_count(d); i++)
@@ -999,7 +999,8 @@ static void require(mr__bind *b, mr_node *root, const char *key, const char *exa
         mr_diag_error(b->diag, &root->mark, "scenario has no %s: add e.g. %s", key, example);
 }
 
-static int bind_doc(mr_doc *doc, const char *file, mr_diag *diag, bool overrides, mr_scenario **out)
+static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag, bool overrides,
+                    mr_scenario **out)
 {
     int before = mr_diag_count(diag);
     mr_node *root = doc->root;
@@ -1012,6 +1013,7 @@ static int bind_doc(mr_doc *doc, const char *file, mr_diag *diag, bool overrides
     }
     mr_scenario *sc = mr_xcalloc(1, sizeof *sc);
     sc->internal = mr_xcalloc(1, sizeof *sc->internal);
+    sc->kinds = kinds;
     mr__bind b = {.sc = sc, .doc = doc, .diag = diag};
     sc->file = mr__str(&b, file);
     b.regions = (mr__names){.what = "region", .plural = "regions"};
@@ -1093,8 +1095,8 @@ static int bind_doc(mr_doc *doc, const char *file, mr_diag *diag, bool overrides
     return MR_OK;
 }
 
-int mr_scenario_load(const char *path, const char *const *sets, size_t nsets, mr_scenario **out,
-                     mr_diag *diag)
+int mr_scenario_load(const char *path, const char *const *sets, size_t nsets, mr_kinds kinds,
+                     mr_scenario **out, mr_diag *diag)
 {
     mr_doc *doc = NULL;
     int rc = mr_doc_load_file(path, &doc, diag);
@@ -1110,7 +1112,7 @@ int mr_scenario_load(const char *path, const char *const *sets, size_t nsets, mr
         if (mr_doc_set_arg(doc, sets[i], NULL, diag) != MR_OK)
             bad_sets++;
     mr_scenario *sc = NULL;
-    rc = bind_doc(doc, path, diag, true, &sc);
+    rc = bind_doc(doc, path, kinds, diag, true, &sc);
     if (rc == MR_OK && bad_sets > 0) {
         mr_scenario_free(sc);
         rc = MR_ESCENARIO;
@@ -1158,4 +1160,14 @@ const char *mr_scenario_value(const mr_scenario *sc, const char *path)
         if (strcmp(in->vpath[i], path) == 0)
             return in->vtext[i];
     return NULL;
+}
+
+double mr_scenario_price(const mr_scenario *sc, const char *key)
+{
+    const mr_param *k = mr_param_find(mr__cost_keys, key, 0);
+    if (k == NULL || (k->type != MR_PARAM_T_MONEY && k->type != MR_PARAM_T_NUMBER))
+        return NAN;
+    double v;
+    memcpy(&v, (const char *)&sc->cost + k->off, sizeof v);
+    return v;
 }

@@ -32,6 +32,7 @@
 #include "mrsim/cfg/store.h"
 #include "mrsim/cfg/traffic.h"
 #include "mrsim/fault.h"
+#include "mrsim/model.h"
 #include "mrsim/rng.h"
 #include "mrsim/simtime.h"
 
@@ -57,21 +58,6 @@
     X(OTHER, "other")
 #define MR_TRAFFIC_KIND_MAP(X)                                                                     \
     X(TRAFFIC_MANAGER, "traffic_manager") X(FRONT_DOOR, "front_door") X(DNS, "dns")
-#define MR_STORE_KIND_MAP(X) X(SQL, "sql") X(COSMOS, "cosmos") X(REDIS, "redis") X(BLOB, "blob")
-#define MR_CONSISTENCY_MAP(X)                                                                      \
-    X(STRONG, "strong")                                                                            \
-    X(BOUNDED, "bounded")                                                                          \
-    X(SESSION, "session")                                                                          \
-    X(CONSISTENT_PREFIX, "consistent_prefix")                                                      \
-    X(EVENTUAL, "eventual")
-#define MR_REDUNDANCY_MAP(X)                                                                       \
-    X(LRS, "lrs")                                                                                  \
-    X(ZRS, "zrs")                                                                                  \
-    X(GRS, "grs")                                                                                  \
-    X(RA_GRS, "ra_grs")                                                                            \
-    X(GZRS, "gzrs")                                                                                \
-    X(RA_GZRS, "ra_gzrs")
-#define MR_GEO_MAP(X) X(PASSIVE, "passive") X(ACTIVE, "active")
 #define MR_SELECT_MAP(X) X(ONE, "one") X(ALL, "all") X(COUNT, "count") X(PERCENT, "percent")
 #define MR_TIMING_MAP(X)                                                                           \
     X(AT, "at") X(STOCHASTIC, "mtbf") X(REPEAT, "repeat") X(AFTER, "start_after")
@@ -109,26 +95,6 @@ typedef enum mr_traffic_kind {
     MR_TRAFFIC_KIND_MAP(X)
 #undef X
 } mr_traffic_kind;
-typedef enum mr_store_kind {
-#define X(c, s) MR_STORE_##c,
-    MR_STORE_KIND_MAP(X)
-#undef X
-} mr_store_kind;
-typedef enum mr_consistency {
-#define X(c, s) MR_CONSISTENCY_##c,
-    MR_CONSISTENCY_MAP(X)
-#undef X
-} mr_consistency;
-typedef enum mr_redundancy {
-#define X(c, s) MR_REDUNDANCY_##c,
-    MR_REDUNDANCY_MAP(X)
-#undef X
-} mr_redundancy;
-typedef enum mr_geo {
-#define X(c, s) MR_GEO_##c,
-    MR_GEO_MAP(X)
-#undef X
-} mr_geo;
 typedef enum mr_select {
 #define X(c, s) MR_SELECT_##c,
     MR_SELECT_MAP(X)
@@ -171,10 +137,6 @@ extern const char *const mr_standby_names[];
 extern const char *const mr_ingress_names[];
 extern const char *const mr_dep_kind_names[];
 extern const char *const mr_traffic_kind_names[];
-extern const char *const mr_store_kind_names[];
-extern const char *const mr_consistency_names[];
-extern const char *const mr_redundancy_names[];
-extern const char *const mr_geo_names[];
 extern const char *const mr_select_names[];
 extern const char *const mr_timing_names[];
 extern const char *const mr_failover_param_names[];
@@ -347,36 +309,20 @@ typedef struct mr_sc_replica {
     mr_mark mark;
 } mr_sc_replica;
 
-typedef struct mr_sc_store_failover {
-    mr_failover_mode mode;
-    mr_time grace;    /* sql AUTOMATIC: wait before failing over with data loss */
-    mr_dist decision; /* MANUAL: the operator's detection and decision delay */
-    mr_dist duration; /* the switch itself, once decided */
-} mr_sc_store_failover;
-
+/* A data store: a kind of family "store" (sql, cosmos, redis, blob, or
+ * any registered kind) with the kind's keys bound into its cfg, and the
+ * family's region keys, which the other sections refer to. */
 typedef struct mr_sc_datastore {
     const char *name;
-    mr_store_kind kind;
-    size_t primary; /* sql, redis, blob: the writable region; cosmos: first of write_regions */
-    mr_sc_replica *replicas; /* sql, redis, blob: geo-secondaries */
+    const mr_model *model; /* its kind */
+    void *cfg;             /* model->cfg_size bytes: an mr_store_base (its copies filled from the
+                            * keys below), then the kind's own keys; the builder fills the
+                            * base's links */
+    size_t primary;        /* the writable region (an account: its first write region) */
+    mr_sc_replica *replicas; /* a single writer's geo-secondaries */
     size_t nreplicas;
-    mr_sc_refs regions;       /* cosmos: every region of the account */
-    mr_sc_refs write_regions; /* cosmos: a subset of regions; several = multi-region writes */
-    mr_consistency consistency;
-    int64_t bounded_versions; /* cosmos bounded staleness K */
-    mr_time bounded_time;     /* cosmos bounded staleness T */
-    int64_t keys;             /* cosmos: key space */
-    double zipf;              /* cosmos: key popularity exponent; 0 = uniform */
-    double ru_per_s;          /* cosmos provisioned throughput */
-    mr_geo geo;               /* redis: passive (Premium) or active (Enterprise) */
-    mr_redundancy redundancy; /* blob */
-    mr_dist lag;              /* replication lag (ns) */
-    mr_time lag_sample;       /* how often the lag process is sampled */
-    mr_sc_store_failover failover;
-    mr_time listener_ttl; /* sql failover-group listener; MR_SC_UNSET otherwise */
-    double hit_ratio;     /* redis: share of reads the warm cache serves */
-    mr_time warm_up;      /* redis: a cold cache's hit ratio ramps up over this */
-    double usd_per_month;
+    mr_sc_refs regions;       /* an account's regions, in failover priority */
+    mr_sc_refs write_regions; /* a subset of regions; several = multi-region writes */
     mr_mark mark;
 } mr_sc_datastore;
 
@@ -521,6 +467,7 @@ typedef struct mr_scenario_internal mr_scenario_internal;
 
 typedef struct mr_scenario {
     const char *file;        /* as given to mr_scenario_load */
+    mr_kinds kinds;          /* the kinds it was loaded with (kind names resolve to these) */
     const char *name;        /* the file's base name without .yaml when absent */
     const char *description; /* "" when absent */
     mr_sc_label *labels;
@@ -562,12 +509,14 @@ typedef struct mr_scenario {
 /* Loads the scenario at path: reads it, resolves `extends:` and `set:`, then
  * applies the nsets overrides "PATH=VALUE" in order (as --set; marks read
  * "--set:1:COLUMN"), binds every section with its defaults and checks every
- * cross-reference. Returns MR_OK and sets *out (caller frees with
+ * cross-reference. A component kind named in the file (a data store's
+ * `kind`) is one of `kinds` (mr_model_registry(), or a set with a test's own
+ * kind), bound through the kind's key table. Returns MR_OK and sets *out (caller frees with
  * mr_scenario_free), or leaves *out untouched and returns MR_EIO when a file
  * cannot be read, MR_ESCENARIO when the scenario is invalid, in both cases
  * after adding every problem found to diag as "FILE:LINE:COLUMN: error: ...". */
-int mr_scenario_load(const char *path, const char *const *sets, size_t nsets, mr_scenario **out,
-                     mr_diag *diag);
+int mr_scenario_load(const char *path, const char *const *sets, size_t nsets, mr_kinds kinds,
+                     mr_scenario **out, mr_diag *diag);
 
 /* Frees the scenario and everything it owns. NULL is a no-op. */
 void mr_scenario_free(mr_scenario *sc);
@@ -579,6 +528,11 @@ void mr_scenario_free(mr_scenario *sc);
 size_t mr_scenario_each_value(const mr_scenario *sc,
                               void (*fn)(void *ctx, const char *path, const char *value),
                               void *ctx);
+
+/* The price of `cost:` key `key` ("hours_per_month",
+ * "cosmos_per_100rus_hour"): what a kind's cost method asks for. NaN for a
+ * key that is no number of the cost section. */
+double mr_scenario_price(const mr_scenario *sc, const char *key);
 
 /* The value of one resolved parameter by its dotted path, or NULL. */
 const char *mr_scenario_value(const mr_scenario *sc, const char *path);

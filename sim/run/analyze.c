@@ -525,61 +525,13 @@ static const char *keep(mr_analysis *a, char *str)
     return str;
 }
 
-static double store_sla(const mr_sc_datastore *d, const char **what, const char **src)
+/* A store's published SLA as its kind gives it (mr_model.sla). */
+static mr_model_sla store_sla(const mr_sc_datastore *d)
 {
-    switch (d->kind) {
-    case MR_STORE_SQL:
-        *what = "Azure SQL";
-        *src = "REFERENCE.md §5 Availability SLA (99.99%)";
-        return 0.9999;
-    case MR_STORE_COSMOS:
-        if (d->regions.n > 1 && d->write_regions.n > 1) {
-            *what = "Cosmos DB multi-region writes";
-            *src = "REFERENCE.md §6 SLAs (multi-region multi-write 99.999%)";
-            return 0.99999;
-        }
-        if (d->regions.n > 1) {
-            *what = "Cosmos DB multi-region, single write";
-            *src = "REFERENCE.md §6 SLAs (multi-region single write: write 99.99%; reads 99.999%)";
-            return 0.9999;
-        }
-        *what = "Cosmos DB single region";
-        *src = "REFERENCE.md §6 SLAs (single region without AZ 99.99%)";
-        return 0.9999;
-    case MR_STORE_REDIS:
-        if (d->geo == MR_GEO_ACTIVE) {
-            *what = "Redis Enterprise";
-            *src = "REFERENCE.md §7 SLA (zone redundancy, Enterprise 99.99%)";
-            return 0.9999;
-        }
-        *what = "Redis Premium";
-        *src = "REFERENCE.md §7 SLA (standard replication 99.9%)";
-        return 0.999;
-    case MR_STORE_BLOB:
-        *what = "Blob Storage";
-        *src = "REFERENCE.md §8 write availability SLA (99.9%)";
-        return 0.999;
-    }
-    *what = "?";
-    *src = "?";
-    return 1;
-}
-
-static bool store_multi_region(const mr_sc_datastore *d)
-{
-    if (d->kind == MR_STORE_COSMOS)
-        return d->regions.n > 1;
-    if (d->kind == MR_STORE_BLOB && d->redundancy != MR_REDUNDANCY_LRS &&
-        d->redundancy != MR_REDUNDANCY_ZRS)
-        return true;
-    return d->nreplicas > 0;
-}
-
-static size_t store_region(const mr_sc_datastore *d)
-{
-    if (d->kind == MR_STORE_COSMOS && d->regions.n > 0)
-        return d->regions.v[0];
-    return d->primary;
+    mr_model_sla sla = {.availability = 1, .what = "?", .source = "?"};
+    if (d->model && d->model->sla)
+        d->model->sla(d->cfg, &sla);
+    return sla;
 }
 
 static int add_unit(mr_analysis *a, size_t *cap, const char *name, bool stamp)
@@ -791,13 +743,14 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
             for (size_t k = 0; k < sc->stamps[s].datastores.n; k++)
                 if (sc->stamps[s].datastores.v[k] == d)
                     u = find_unit(a, sc->stamps[s].name, true);
-        if (u < 0 && !store_multi_region(ds)) {
-            size_t r = store_region(ds);
+        mr_model_sla ms = store_sla(ds);
+        if (u < 0 && !ms.multi_region) {
+            size_t r = ds->primary;
             if (r != MR_SC_NONE)
                 u = find_unit(a, sc->regions[r].name, false);
         }
-        const char *what, *src;
-        double sla = store_sla(ds, &what, &src);
+        const char *what = ms.what, *src = ms.source;
+        double sla = ms.availability;
         add_item(a, &icap,
                  (mr_an_item){.name = keep(a, fmt("datastores/%s", ds->name)),
                               .what = what,

@@ -9,6 +9,7 @@
  * What this build cannot simulate yet is refused by mr_build_check with
  * the part named, located in the file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mrsim/cfg/clients.h"
@@ -18,16 +19,11 @@
 #include "mrsim/cfg/region.h"
 #include "mrsim/cfg/resolver.h"
 #include "mrsim/cfg/slo.h"
-#include "store.h"
+#include "mrsim/alloc.h"
+#include "mrsim/cfg/store.h"
 #include "traffic.h"
 #include "run/build.h"
 #include "mrsim/error.h"
-
-_Static_assert(MR_COSMOS_STRONG == (int)MR_CONSISTENCY_STRONG &&
-                   MR_COSMOS_BOUNDED == (int)MR_CONSISTENCY_BOUNDED &&
-                   MR_COSMOS_SESSION == (int)MR_CONSISTENCY_SESSION &&
-                   MR_COSMOS_EVENTUAL == (int)MR_CONSISTENCY_EVENTUAL,
-               "cosmos consistency levels follow the scenario's");
 
 static void unsupported(mr_diag *diag, const mr_mark *mark, int *rc, const char *what)
 {
@@ -359,16 +355,6 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
         unsupported(diag, &sc->regions[0].mark, &rc, "more than 32 regions");
     if (sc->ndatastores > MR_MAX_STORES)
         unsupported(diag, &sc->datastores[0].mark, &rc, "more than 16 data stores");
-    for (size_t i = 0; i < sc->ndatastores; i++) {
-        const mr_sc_datastore *d = &sc->datastores[i];
-        if (d->kind == MR_STORE_COSMOS && d->regions.n > MR_COSMOS_MAX) {
-            snprintf(what, sizeof what, "data store '%s': more than 8 Cosmos DB regions", d->name);
-            unsupported(diag, &d->mark, &rc, what);
-        } else if (d->nreplicas > MR_PSTORE_MAX_REPLICAS) {
-            snprintf(what, sizeof what, "data store '%s': more than 4 replicas", d->name);
-            unsupported(diag, &d->mark, &rc, what);
-        }
-    }
     check_stamps(sc, diag, &rc);
     check_failover(sc, diag, &rc);
     for (size_t i = 0; i < sc->nclusters; i++) {
@@ -411,12 +397,13 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
  * dependencies and the failover policy come after the fault injector, so
  * the ids of a scenario without them are unchanged. */
 typedef struct layout {
-    uint32_t cluster0, tm, resolver0, slo, clients0, faults, store0, dep0, failover;
+    uint32_t region0, cluster0, tm, resolver0, slo, clients0, faults, store0, dep0, failover;
 } layout;
 
 static layout layout_of(const mr_scenario *sc)
 {
     layout l;
+    l.region0 = 0;
     l.cluster0 = (uint32_t)sc->nregions;
     l.tm = l.cluster0 + (uint32_t)sc->nclusters;
     l.resolver0 = l.tm + 1;
@@ -546,73 +533,30 @@ static int aggregate(const mr_scenario *sc)
     return sc->run.fidelity == MR_FIDELITY_AGGREGATE && sc->nclients > 0;
 }
 
-/* A single-primary store (sql, redis, blob) from its scenario entry. */
-static int add_store(mr_sim *sim, const mr_scenario *sc, size_t i, mr_diag *diag)
+/* A data store of any kind: the kind's cfg as the binder left it (its keys
+ * and its copies), with this replication's links filled in its base. */
+static int add_store(mr_sim *sim, const mr_scenario *sc, const layout *l, size_t i, mr_diag *diag)
 {
-    static const char *const kinds[] = {[MR_STORE_SQL] = "sql",
-                                        [MR_STORE_COSMOS] = "cosmos",
-                                        [MR_STORE_REDIS] = "redis",
-                                        [MR_STORE_BLOB] = "blob"};
     const mr_sc_datastore *d = &sc->datastores[i];
+    const mr_model *m = d->model;
     char name[160];
     snprintf(name, sizeof name, "data/%s", d->name);
-    int64_t planned = 0;
+    mr_store_base *base = mr_xmalloc(m->cfg_size);
+    memcpy(base, d->cfg, m->cfg_size);
+    base->nregions = (int64_t)sc->nregions;
+    base->rtt = sc->rtt;
+    for (size_t r = 0; r < sc->nregions && r < MR_MAX_REGIONS; r++)
+        base->region_id[r] = (int64_t)(l->region0 + r);
+    base->planned_mask = 0;
     for (size_t f = 0; f < sc->nfaults && f < 63; f++)
         if (sc->faults[f].kind == MR_FAULT_DATASTORE_FAILOVER &&
             sc->faults[f].failover_mode == MR_FAILOVER_PARAM_PLANNED)
-            planned |= (int64_t)1 << f;
-    if (d->kind == MR_STORE_COSMOS) {
-        mr_cosmos_cfg co = {.nregions = (int64_t)sc->nregions,
-                            .rtt = sc->rtt,
-                            .n = (int64_t)d->regions.n,
-                            .consistency = d->consistency,
-                            .k_versions = d->bounded_versions,
-                            .t_bound = d->bounded_time,
-                            .keys = d->keys,
-                            .zipf = d->zipf,
-                            .bytes_per_write = sc->cost.bytes_per_write,
-                            .lag = d->lag,
-                            .sample = d->lag_sample,
-                            .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_FAILOVER_MANUAL
-                                                                           : MR_FAILOVER_AUTOMATIC,
-                            .duration = d->failover.duration,
-                            .planned_mask = planned,
-                            .warmup = sc->run.warmup};
-        for (size_t r = 0; r < d->regions.n; r++) {
-            co.region[r] = (int64_t)d->regions.v[r];
-            for (size_t w = 0; w < d->write_regions.n; w++)
-                co.writable[r] |= d->write_regions.v[w] == d->regions.v[r];
-        }
-        return add(sim, "cosmos", name, &co, diag);
-    }
-    mr_pstore_cfg cfg = {.nregions = (int64_t)sc->nregions,
-                         .rtt = sc->rtt,
-                         .primary = (int64_t)d->primary,
-                         .nreplicas = (int64_t)d->nreplicas,
-                         .lag = d->lag,
-                         .sample = d->lag_sample,
-                         .mode = d->failover.mode == MR_FAILOVER_MANUAL ? MR_FAILOVER_MANUAL
-                                                                        : MR_FAILOVER_AUTOMATIC,
-                         /* Rule 5 for SQL; a Microsoft-managed blob failover has no
-                          * published delay, so it takes the decision distribution. */
-                         .grace = d->kind == MR_STORE_SQL ? d->failover.grace : 0,
-                         .decision = d->failover.decision,
-                         .duration = d->failover.duration,
-                         /* SQL clients follow the listener's CNAME (rule 3); the others
-                          * are repointed with the switch. */
-                         .route_ttl = d->kind == MR_STORE_SQL ? d->listener_ttl : 0,
-                         .bytes_per_write = sc->cost.bytes_per_write,
-                         .hit_ratio = d->hit_ratio,
-                         .warm_up = d->warm_up,
-                         .warmup = sc->run.warmup};
-    for (size_t r = 0; r < d->nreplicas; r++) {
-        cfg.replica[r] = (int64_t)d->replicas[r].region;
-        /* RA-GRS makes the blob secondary readable (REFERENCE.md §8). */
-        cfg.readable[r] = d->replicas[r].readable ||
-                          (d->kind == MR_STORE_BLOB && d->redundancy == MR_REDUNDANCY_RA_GRS);
-    }
-    cfg.planned_mask = planned;
-    return add(sim, kinds[d->kind], name, &cfg, diag);
+            base->planned_mask |= (int64_t)1 << f;
+    base->warmup = sc->run.warmup;
+    base->bytes_per_write = sc->cost.bytes_per_write;
+    int rc = mr_sim_add(sim, m, name, base, diag, NULL);
+    free(base);
+    return rc;
 }
 
 /* What every traffic kind is handed: its endpoints (cluster component
@@ -810,7 +754,7 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
         rc = add(sim, "faults", "faults", &cfg, diag);
     }
     for (size_t i = 0; i < sc->ndatastores && rc == MR_OK; i++)
-        rc = add_store(sim, sc, i, diag);
+        rc = add_store(sim, sc, &l, i, diag);
     for (size_t i = 0; i < sc->ndependencies && rc == MR_OK; i++) {
         const mr_sc_dependency *d = &sc->dependencies[i];
         mr_dep_cfg cfg = {.region = d->region == MR_SC_NONE ? -1 : (int64_t)d->region};

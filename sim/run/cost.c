@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "run/cost.h"
+#include "mrsim/model.h"
 #include "mrsim/report.h"
 #include "mrsim/simtime.h"
 
@@ -90,31 +91,25 @@ static double transfer_item(const mr_scenario *sc, const mr_report *r, double sc
     return bytes / 1e9 * sc->cost.egress_per_gb * scale;
 }
 
-/* The scenario's price of one store per month, for a store whose model
- * does not report its own. */
-static double store_month(const mr_scenario *sc, const mr_sc_datastore *d)
+static double price_of(const mr_cost_ctx *ctx, const char *key)
 {
-    const mr_sc_cost *c = &sc->cost;
-    switch (d->kind) {
-    case MR_STORE_SQL:
-    case MR_STORE_REDIS:
-        /* REFERENCE.md §10: a SQL geo-secondary is billed as a database. */
-        return d->usd_per_month * (double)(1 + d->nreplicas);
-    case MR_STORE_COSMOS: {
-        /* REFERENCE.md §10 "How to model costs": RU/s / 100 x rate x hours x
-         * regions, the rate doubled for multi-region writes. */
-        double rate = d->write_regions.n > 1 ? c->cosmos_multi_write_per_100rus_hour
-                                             : c->cosmos_per_100rus_hour;
-        return d->usd_per_month +
-               d->ru_per_s / 100 * rate * c->hours_per_month * (double)d->regions.n;
-    }
-    case MR_STORE_BLOB:
-        return d->usd_per_month; /* the redundancy option's price covers the copies */
-    }
-    return NAN;
+    return mr_scenario_price(ctx->prices, key);
 }
 
-static double datastores_item(const mr_scenario *sc, const mr_report *r)
+/* The monthly price of one store, as its kind gives it (mr_model.cost);
+ * NaN for a kind with none. */
+static double store_month(const mr_scenario *sc, const mr_sc_datastore *d, const mr_report *r,
+                          double scale)
+{
+    if (d->model == NULL || d->model->cost == NULL)
+        return NAN;
+    char name[192];
+    snprintf(name, sizeof name, "data/%s", d->name);
+    mr_cost_ctx ctx = {.report = r, .name = name, .scale = scale, .price = price_of, .prices = sc};
+    return d->model->cost(d->cfg, &ctx);
+}
+
+static double datastores_item(const mr_scenario *sc, const mr_report *r, double scale)
 {
     /* A store model's own figure wins over the scenario's prices, so a
      * store is never billed twice. */
@@ -123,7 +118,7 @@ static double datastores_item(const mr_scenario *sc, const mr_report *r)
     for (size_t i = 0; i < sc->ndatastores; i++) {
         snprintf(name, sizeof name, "data/%s", sc->datastores[i].name);
         if (isnan(mr_report_find(r, name, "cost_usd_month")))
-            usd += store_month(sc, &sc->datastores[i]);
+            usd += store_month(sc, &sc->datastores[i], r, scale);
     }
     return usd;
 }
@@ -136,7 +131,7 @@ double mr_cost_month(const mr_scenario *sc, const mr_report *r, double items[MR_
     items[MR_COST_CLUSTER_FEES] = cluster_fees_item(sc);
     items[MR_COST_TRAFFIC] = traffic_item(sc, r, scale);
     items[MR_COST_TRANSFER] = transfer_item(sc, r, scale);
-    items[MR_COST_DATASTORES] = datastores_item(sc, r);
+    items[MR_COST_DATASTORES] = datastores_item(sc, r, scale);
     double total = 0;
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
         total += items[i];

@@ -609,7 +609,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);
     for (size_t d = 0; d < sc->ndatastores; d++) {
         out->stores[d].name = sc->datastores[d].name;
-        out->stores[d].kind = mr_store_kind_names[sc->datastores[d].kind];
+        out->stores[d].kind = sc->datastores[d].model->kind;
         for (size_t k = 0; k < MR_STORE_METRICS; k++) {
             out->stores[d].metric[k] = store_metric[k];
             mr_summarize(rows + col_store(&ctx, d, k), reps, ctx.ncols, &out->stores[d].m[k]);

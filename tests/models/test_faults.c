@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "clients.h"
+#include "mrsim/model.h"
 #include "cluster.h"
 #include "fault_set.h"
 #include "resolver.h"
@@ -59,7 +60,7 @@ static mr_sim *run_sim(const char *base, const char *faults, mr_scenario **sc,
     char *path = tsr_write(text);
     free(text);
     mr_diag *d = mr_diag_new();
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, sc, d), MR_OK, "%s",
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), sc, d), MR_OK, "%s",
                  mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_sim *sim = NULL;
     cr_assert_eq(mr_build(*sc, 7, 0, &sim, d), MR_OK, "%s",
@@ -226,7 +227,7 @@ Test(fault_targets, a_selector_that_matches_nothing_is_refused_where_it_is_writt
     char *path = tsr_write(text);
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, d), MR_OK);
     cr_expect_eq(mr_build_check(sc, d), MR_ESCENARIO);
     cr_assert_gt(mr_diag_count(d), 0);
     cr_expect(strstr(mr_diag_line(d, 0), "count 2 is more than the 1 things") != NULL, "%s",

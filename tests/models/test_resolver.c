@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "clients.h"
+#include "mrsim/model.h"
 #include "cluster.h"
 #include "fault_set.h"
 #include "resolver.h"
@@ -31,7 +32,7 @@ Test(resolver, extra_holds_start_with_a_length_biased_residual)
     char *path = tsr_write(pool);
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, d), MR_OK);
     mr_sim *sim = NULL;
     cr_assert_eq(mr_build(sc, 3, 0, &sim, d), MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     const mr_resolver_state *st = mr_sim_find(sim, "resolvers/r")->state;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "run/build.h"
+#include "mrsim/model.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 #include "mrsim/sim.h"
@@ -38,7 +39,7 @@ static inline void tsr_run_path(const char *path, const char *label, const char 
 {
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
+    int rc = mr_scenario_load(path, sets, nsets, mr_model_registry(), &sc, d);
     cr_assert_eq(rc, MR_OK, "%s: %s", label, mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_run_opts opts = {.replications = reps, .jobs = 2};
     rc = mr_run_scenario(sc, &opts, out, d);
@@ -68,7 +69,7 @@ static inline mr_scenario *tsr_load(const char *text, const char *const *sets, s
     char *path = tsr_write(text);
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
+    int rc = mr_scenario_load(path, sets, nsets, mr_model_registry(), &sc, d);
     unlink(path);
     free(path);
     cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "run/analyze.h"
+#include "mrsim/model.h"
 #include "mrsim/error.h"
 #include "mrsim/rng.h"
 #include "config/scenario.h"
@@ -261,7 +262,7 @@ static mr_analysis *analyze_fixture(const char *name, const mr_an_override *ov, 
     snprintf(path, sizeof path, "%s/tests/fixtures/analyze/%s.yaml", MRSIM_SOURCE_DIR, name);
     mr_diag *diag = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, NULL, 0, &sc, diag);
+    int rc = mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, diag);
     cr_assert_eq(rc, MR_OK, "%s: %s", path, mr_diag_count(diag) ? mr_diag_line(diag, 0) : "");
     mr_analysis *a = NULL;
     rc = mr_analyze(sc, ov, nov, &a, diag);
@@ -343,7 +344,7 @@ Test(reference11, overrides_replace_defaults_and_unknown_names_fail)
              MRSIM_SOURCE_DIR);
     mr_diag *diag = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, diag), MR_OK);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, diag), MR_OK);
     mr_an_override bad = {"clusters/nope", 0.99};
     cr_assert_eq(mr_analyze(sc, &bad, 1, &a, diag), MR_EINVAL);
     cr_assert_eq(mr_diag_count(diag), 1);
@@ -359,7 +360,7 @@ Test(reference11, mtbf_mttr_faults_imply_availability)
     snprintf(path, sizeof path, "%s/tests/fixtures/good/active-active-fd.yaml", MRSIM_SOURCE_DIR);
     mr_diag *diag = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, diag), MR_OK);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, diag), MR_OK);
     mr_analysis *a = NULL;
     cr_assert_eq(mr_analyze(sc, NULL, 0, &a, diag), MR_OK);
     cr_assert_eq(a->nfaults, 1);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "run/cost.h"
+#include "mrsim/model.h"
+#include "store.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 
@@ -192,25 +194,23 @@ Test(cost, datastores_price_instances_replicas_and_cosmos_throughput)
 {
     fixture f;
     setup(&f);
-    f.replica = (mr_sc_replica){.region = 1};
-    f.regions2[0] = 0;
-    f.regions2[1] = 1;
-    /* sql at $740 with one geo-secondary: billed twice, 1480. */
-    f.stores[0] = (mr_sc_datastore){.name = "orders", .kind = MR_STORE_SQL, .usd_per_month = 740,
-                                    .replicas = &f.replica, .nreplicas = 1};
+    /* Each kind prices itself from its cfg (mr_model.cost). sql at $740
+     * with one geo-secondary: billed twice, 1480. */
+    mr_pstore_cfg sql = {.base = {.ncopies = 2, .writable = {1}}, .usd_per_month = 740};
+    f.stores[0] = (mr_sc_datastore){.name = "orders", .model = mr_model_find("sql"), .cfg = &sql};
     /* cosmos 10,000 RU/s in 2 regions, one write region: 100 x 0.008 x 730 x
      * 2 = 1168 (§10's example: $584 a month per region). */
-    f.stores[1] = (mr_sc_datastore){.name = "catalog", .kind = MR_STORE_COSMOS, .ru_per_s = 10000,
-                                    .regions = {.v = f.regions2, .n = 2},
-                                    .write_regions = {.v = f.regions2, .n = 1}};
+    mr_cosmos_cfg cosmos = {.base = {.ncopies = 2, .writable = {1, 0}}, .ru_per_s = 10000};
+    f.stores[1] =
+        (mr_sc_datastore){.name = "catalog", .model = mr_model_find("cosmos"), .cfg = &cosmos};
     /* blob at $50: the redundancy option's price includes the copies. */
-    f.stores[2] = (mr_sc_datastore){.name = "files", .kind = MR_STORE_BLOB, .usd_per_month = 50,
-                                    .replicas = &f.replica, .nreplicas = 1};
+    mr_pstore_cfg blob = {.base = {.ncopies = 2, .writable = {1}}, .usd_per_month = 50};
+    f.stores[2] = (mr_sc_datastore){.name = "files", .model = mr_model_find("blob"), .cfg = &blob};
     f.sc.datastores = f.stores;
     f.sc.ndatastores = 3;
     cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 1168 + 50, 1e-9);
     /* Multi-region writes: 100 x 0.016 x 730 x 2 = 2336 (§10's example). */
-    f.stores[1].write_regions.n = 2;
+    cosmos.base.writable[1] = 1;
     cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50, 1e-9);
     /* Another model's own cost_usd_month adds; the whole-system "" one is
      * the metric itself and does not. */
@@ -244,7 +244,7 @@ Test(cost, defaults_are_reference_md_s10)
 {
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml", NULL, 0, &sc, d);
+    int rc = mr_scenario_load(MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml", NULL, 0, mr_model_registry(), &sc, d);
     cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     const mr_sc_cost *c = &sc->cost;
     cr_expect_eq(c->aks_tier, MR_AKS_TIER_STANDARD);
@@ -272,7 +272,7 @@ Test(cost, a_bad_tier_is_refused_with_its_choices)
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
     const char *sets[] = {"cost.aks_tier=gold", "cost.front_door_tier=premium"};
-    int rc = mr_scenario_load(MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml", sets, 2, &sc, d);
+    int rc = mr_scenario_load(MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml", sets, 2, mr_model_registry(), &sc, d);
     cr_assert_eq(rc, MR_ESCENARIO);
     cr_assert_eq(mr_diag_count(d), 1);
     cr_expect(strstr(mr_diag_line(d, 0), "gold") && strstr(mr_diag_line(d, 0), "standard"), "%s",

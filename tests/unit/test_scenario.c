@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "mrsim/diag.h"
+#include "mrsim/model.h"
+#include "store.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
 
@@ -20,7 +22,7 @@ static mr_scenario *load_ok(const char *path, const char *const *sets, size_t ns
 {
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
+    int rc = mr_scenario_load(path, sets, nsets, mr_model_registry(), &sc, d);
     if (rc != MR_OK)
         mr_diag_print(d, stderr);
     cr_assert_eq(rc, MR_OK, "%s did not load", path);
@@ -150,17 +152,22 @@ Test(scenario, the_scenario_md_example_binds_to_what_it_says)
 
     cr_assert_eq(sc->ndatastores, 1);
     const mr_sc_datastore *d = &sc->datastores[0];
-    cr_expect_eq(d->kind, MR_STORE_SQL);
+    cr_expect_str_eq(d->model->kind, "sql");
     cr_expect_eq(d->primary, 0);
     cr_assert_eq(d->nreplicas, 1);
     cr_expect_eq(d->replicas[0].region, 1);
     cr_expect(d->replicas[0].readable);
-    cr_expect_eq(d->lag.kind, MR_DIST_LOGNORMAL);
-    cr_expect_eq(d->lag_sample, MR_S);
-    cr_expect_eq(d->failover.mode, MR_FAILOVER_AUTOMATIC);
-    cr_expect_eq(d->failover.grace, MR_H);
-    cr_expect_eq(d->listener_ttl, 30 * MR_S);
-    cr_expect_float_eq(d->usd_per_month, 740, 1e-9);
+    /* The kind's keys, bound through its table into its cfg. */
+    const mr_pstore_cfg *sql = d->cfg;
+    cr_expect_eq(sql->base.ncopies, 2);
+    cr_expect_eq(sql->base.copy[1], 1);
+    cr_expect_eq(sql->base.readable[1], 1);
+    cr_expect_eq(sql->base.lag.kind, MR_DIST_LOGNORMAL);
+    cr_expect_eq(sql->base.sample, MR_S);
+    cr_expect_eq(sql->base.mode, MR_FAILOVER_AUTOMATIC);
+    cr_expect_eq(sql->base.grace, MR_H);
+    cr_expect_eq(sql->route_ttl, 30 * MR_S);
+    cr_expect_float_eq(sql->usd_per_month, 740, 1e-9);
 
     cr_assert_eq(sc->nfaults, 2);
     const mr_sc_fault *f = &sc->faults[0];
@@ -290,16 +297,18 @@ Test(scenario, front_door_cosmos_selectors_variants_and_sweep)
     cr_expect_eq(c->profile.peak_at, 13 * MR_H);
     cr_expect_float_eq(c->write, 0.2, 1e-12);
     const mr_sc_datastore *d = &sc->datastores[0];
-    cr_expect_eq(d->kind, MR_STORE_COSMOS);
+    cr_expect_str_eq(d->model->kind, "cosmos");
     cr_expect_eq(d->regions.n, 2);
     cr_expect_eq(d->write_regions.n, 2);
-    cr_expect_eq(d->consistency, MR_CONSISTENCY_SESSION);
-    cr_expect_eq(d->bounded_versions, 100000);
-    cr_expect_eq(d->bounded_time, 300 * MR_S);
-    cr_expect_float_eq(d->zipf, 0.9, 1e-12);
-    cr_expect_eq(d->keys, 100000);
-    cr_expect_eq(d->failover.mode, MR_FAILOVER_AUTOMATIC);
-    cr_expect_eq(d->listener_ttl, MR_SC_UNSET);
+    const mr_cosmos_cfg *co = d->cfg;
+    cr_expect_eq(co->base.ncopies, 2);
+    cr_expect(co->base.writable[0] && co->base.writable[1]);
+    cr_expect_eq(co->consistency, MR_COSMOS_SESSION);
+    cr_expect_eq(co->k_versions, 100000, "bounded staleness's minimums are its defaults");
+    cr_expect_eq(co->t_bound, 300 * MR_S);
+    cr_expect_float_eq(co->zipf, 0.9, 1e-12);
+    cr_expect_eq(co->keys, 100000);
+    cr_expect_eq(co->base.mode, MR_FAILOVER_AUTOMATIC);
     const mr_sc_fault *f = &sc->faults[0];
     cr_expect_eq(f->timing, MR_TIMING_STOCHASTIC);
     cr_expect_eq(f->target.kind, MR_TARGET_ZONE);
@@ -352,7 +361,7 @@ Test(scenario, a_bad_set_is_reported_at_its_column, .init = make_tmpdir, .fini =
     const char *sets[] = {"traffic.ttl=10", "clusters[0].role=stanby"};
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = (mr_scenario *)0x1;
-    cr_assert_eq(mr_scenario_load(path, sets, 2, &sc, d), MR_ESCENARIO);
+    cr_assert_eq(mr_scenario_load(path, sets, 2, mr_model_registry(), &sc, d), MR_ESCENARIO);
     cr_expect_eq(sc, (mr_scenario *)0x1, "*out untouched on failure");
     cr_assert_eq(mr_diag_count(d), 2);
     cr_expect_str_eq(mr_diag_line(d, 0),
@@ -395,7 +404,7 @@ Test(scenario, every_problem_is_reported_not_only_the_first, .init = make_tmpdir
                                              "  - {name: users, rate: 400}\n");
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_ESCENARIO);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, d), MR_ESCENARIO);
     cr_assert_null(sc);
     cr_assert_eq(mr_diag_count(d), 4);
     const char *want[] = {
@@ -417,7 +426,7 @@ Test(scenario, an_unreadable_file_is_eio)
 {
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_expect_eq(mr_scenario_load("/nonexistent/s.yaml", NULL, 0, &sc, d), MR_EIO);
+    cr_expect_eq(mr_scenario_load("/nonexistent/s.yaml", NULL, 0, mr_model_registry(), &sc, d), MR_EIO);
     cr_expect_null(sc);
     cr_expect_eq(mr_diag_count(d), 1);
     mr_diag_free(d);

@@ -53,6 +53,7 @@
 #include <unistd.h>
 
 #include "scenario_run.h"
+#include "mrsim/model.h"
 
 static double mean(const mr_result *r, mr_metric m)
 {
@@ -170,7 +171,7 @@ Test(aggregate, refuses_mixed_runtime_caches_behind_one_pool)
                            "          {name: v, origin: a, resolver: r, rate: 10/s}]\n");
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, d), MR_OK);
     cr_expect_eq(mr_build_check(sc, d), MR_ESCENARIO);
     cr_expect(mr_diag_count(d) > 0 && strstr(mr_diag_line(d, mr_diag_count(d) - 1),
                                              "runtime cache") != NULL);
@@ -192,7 +193,7 @@ Test(aggregate, accepts_autoscaling_clusters)
                            "clients: [{name: u, origin: a, resolver: r, rate: 10/s}]\n");
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, d), MR_OK);
     cr_expect_eq(mr_build_check(sc, d), MR_OK, "%s",
                  mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_scenario_free(sc);
@@ -255,7 +256,7 @@ static double probes_of(const char *rel, const char *fidelity, uint64_t rep)
     const char *sets[] = {"clients[0].rate=50/s", fidelity};
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, sets, 2, &sc, d), MR_OK, "%s", rel);
+    cr_assert_eq(mr_scenario_load(path, sets, 2, mr_model_registry(), &sc, d), MR_OK, "%s", rel);
     mr_diag_free(d);
     mr_sim *sim = tsr_build(sc, rep);
     mr_report *r = tsr_finish(sim);

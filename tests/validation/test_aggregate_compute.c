@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "clients.h"
+#include "mrsim/model.h"
 #include "cluster.h"
 #include "fault_set.h"
 #include "resolver.h"
@@ -63,7 +64,7 @@ static void compare_file_crto(const char *rel, const char *label, const char *co
     char path[512];
     snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
     mr_diag *d = mr_diag_new();
-    cr_assert_eq(mr_scenario_load(path, extra, nextra, &probe, d), MR_OK, "%s: %s", label,
+    cr_assert_eq(mr_scenario_load(path, extra, nextra, mr_model_registry(), &probe, d), MR_OK, "%s: %s", label,
                  mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_diag_free(d);
     static char buf[MAX_SETS][96];
@@ -151,7 +152,7 @@ Test(aggregate_compute, compare_topologies_variants_agree_with_request_fidelity,
     snprintf(path, sizeof path, "%s/%s", MRSIM_SOURCE_DIR, rel);
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, d), MR_OK);
     mr_diag_free(d);
     cr_assert_geq(sc->nvariants, 1);
     for (size_t v = 0; v < sc->nvariants; v++) {

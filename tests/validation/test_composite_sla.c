@@ -29,6 +29,7 @@
 #include <math.h>
 
 #include "run/analyze.h"
+#include "mrsim/model.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "scenario_run.h"
@@ -39,7 +40,7 @@ static mr_scenario *load(const char *rel, const char *const *sets, size_t nsets)
     snprintf(path, sizeof path, "%s/tests/fixtures/composite/%s", MRSIM_SOURCE_DIR, rel);
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
+    int rc = mr_scenario_load(path, sets, nsets, mr_model_registry(), &sc, d);
     cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_diag_free(d);
     return sc;

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "clients.h"
+#include "mrsim/model.h"
 #include "cluster.h"
 #include "failover.h"
 #include "fault_set.h"
@@ -87,7 +88,7 @@ static mr_scenario *load(const char *extra, const char *const *sets, size_t nset
     fclose(f);
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(path, sets, nsets, &sc, d);
+    int rc = mr_scenario_load(path, sets, nsets, mr_model_registry(), &sc, d);
     remove(path);
     cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_diag_free(d);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "run/build.h"
+#include "mrsim/model.h"
 #include "run/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
@@ -28,7 +29,7 @@ static double run_rep(const char *const *sets, size_t nsets, uint64_t rep, doubl
 {
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
-    int rc = mr_scenario_load(FIXTURE, sets, nsets, &sc, d);
+    int rc = mr_scenario_load(FIXTURE, sets, nsets, mr_model_registry(), &sc, d);
     cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_sim *sim = NULL;
     rc = mr_build(sc, sc->seed, rep, &sim, d);

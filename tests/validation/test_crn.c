@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "run/build.h"
+#include "mrsim/model.h"
 #include "mrsim/error.h"
 
 #define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/tiny-tm.yaml"
@@ -22,7 +23,7 @@ static void run(const char *set, mr_result *out)
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
     const char *sets[2] = {"faults[0].at=uniform(1m, 3m)", set};
-    int rc = mr_scenario_load(FIXTURE, sets, set ? 2 : 1, &sc, d);
+    int rc = mr_scenario_load(FIXTURE, sets, set ? 2 : 1, mr_model_registry(), &sc, d);
     cr_assert_eq(rc, MR_OK, "%s", mr_diag_count(d) ? mr_diag_line(d, 0) : "");
     mr_run_opts opts = {.replications = 12, .jobs = 2};
     rc = mr_run_scenario(sc, &opts, out, d);

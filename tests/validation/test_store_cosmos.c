@@ -45,19 +45,23 @@ static void base(mr_cosmos_cfg *c, int consistency, int multi, mr_time lag)
     c->k_versions = 100000;
     c->t_bound = 300 * MR_S;
     c->keys = 100000;
-    c->bytes_per_write = 2048;
-    c->sample = MR_S;
-    c->mode = MR_FAILOVER_AUTOMATIC;
-    c->nregions = 2;
-    c->rtt = RTT;
-    c->n = 2;
-    c->region[0] = ID_WEU;
-    c->region[1] = ID_NEU;
-    c->writable[0] = 1;
-    c->writable[1] = multi;
+    c->base.bytes_per_write = 2048;
+    c->base.sample = MR_S;
+    c->base.mode = MR_FAILOVER_AUTOMATIC;
+    c->base.nregions = 2;
+    c->base.rtt = RTT;
+    /* West Europe (index 0), then North Europe (index 1); the regions'
+     * component ids are their indices. */
+    c->base.ncopies = 2;
+    c->base.copy[0] = 0;
+    c->base.copy[1] = 1;
+    c->base.region_id[0] = ID_WEU;
+    c->base.region_id[1] = ID_NEU;
+    c->base.writable[0] = 1;
+    c->base.writable[1] = multi;
     c->consistency = consistency;
-    mr_dist_const(&c->lag, (double)lag);
-    mr_dist_const(&c->duration, (double)(5 * MR_MIN));
+    mr_dist_const(&c->base.lag, (double)lag);
+    mr_dist_const(&c->base.duration, (double)(5 * MR_MIN));
 }
 
 /* A region outage of West Europe from `at` (none when at < 0). */
@@ -109,7 +113,7 @@ Test(store_cosmos, strong_loses_nothing_where_session_loses_the_lag)
      * loses the writes in (f - 3 s, f]: 300, RPO 2.995 s; strong none. */
     for (int strong = 0; strong < 2; strong++) {
         mr_cosmos_cfg co;
-        base(&co, strong ? MR_CONSISTENCY_STRONG : MR_CONSISTENCY_SESSION, 0, 3 * MR_S);
+        base(&co, strong ? MR_COSMOS_STRONG : MR_COSMOS_SESSION, 0, 3 * MR_S);
         mr_time f = 600 * MR_S + 5 * MR_MS;
         mr_sim *sim = build(&co, 0, 2 * MR_H, f);
         mr_time lat = 0;
@@ -139,8 +143,8 @@ Test(store_cosmos, strong_loses_nothing_where_session_loses_the_lag)
 Test(store_cosmos, service_managed_failover_is_capped_at_15_minutes)
 {
     mr_cosmos_cfg co;
-    base(&co, MR_CONSISTENCY_SESSION, 0, MR_S);
-    mr_dist_const(&co.duration, (double)(40 * MR_MIN));
+    base(&co, MR_COSMOS_SESSION, 0, MR_S);
+    mr_dist_const(&co.base.duration, (double)(40 * MR_MIN));
     mr_sim *sim = build(&co, 0, 2 * MR_H, 600 * MR_S);
     cr_assert_eq(mr_sim_run(sim, MR_RUN_HORIZON, 0), MR_OK);
     cr_assert_eq(co_of(sim)->head.nfo, 1);
@@ -151,8 +155,8 @@ Test(store_cosmos, service_managed_failover_is_capped_at_15_minutes)
 Test(store_cosmos, manual_failover_cannot_happen_during_the_outage)
 {
     mr_cosmos_cfg co;
-    base(&co, MR_CONSISTENCY_SESSION, 0, MR_S);
-    co.mode = MR_FAILOVER_MANUAL;
+    base(&co, MR_COSMOS_SESSION, 0, MR_S);
+    co.base.mode = MR_FAILOVER_MANUAL;
     mr_sim *sim = build(&co, 0, 2 * MR_H, 600 * MR_S);
     cr_assert_eq(access_at(sim, 700 * MR_S, ID_NEU, 0, 1, NULL), MR_ACCESS_FAIL);
     cr_assert_eq(access_at(sim, 710 * MR_S, ID_NEU, 0, 0, NULL), MR_ACCESS_OK,
@@ -170,8 +174,8 @@ Test(store_cosmos, bounded_staleness_never_exceeds_k_or_t_and_throttles_instead)
     const int64_t ks[] = {50, 1000000};
     for (int i = 0; i < 2; i++) {
         mr_cosmos_cfg co;
-        base(&co, MR_CONSISTENCY_BOUNDED, 0, 0);
-        mr_dist_uniform(&co.lag, 0, 6e9);
+        base(&co, MR_COSMOS_BOUNDED, 0, 0);
+        mr_dist_uniform(&co.base.lag, 0, 6e9);
         co.k_versions = ks[i];
         co.t_bound = 2 * MR_S;
         mr_sim *sim = build(&co, 1, MR_H, -1);
@@ -197,7 +201,7 @@ Test(store_cosmos, session_reads_see_their_own_writes)
      * behind; population 1 reading the same way with consistent prefix is. */
     for (int session = 1; session >= 0; session--) {
         mr_cosmos_cfg co;
-        base(&co, session ? MR_CONSISTENCY_SESSION : MR_CONSISTENCY_CONSISTENT_PREFIX, 0, MR_S);
+        base(&co, session ? MR_COSMOS_SESSION : MR_COSMOS_CONSISTENT_PREFIX, 0, MR_S);
         mr_sim *sim = build(&co, 0, MR_H, -1);
         mr_time lat = 0;
         for (mr_time t = 0; t < 60 * MR_S; t += 100 * MR_MS) {
@@ -220,7 +224,7 @@ Test(store_cosmos, multi_write_conflicts_match_the_closed_form, .timeout = 120)
     double sum = 0, sumsq = 0;
     for (uint64_t rep = 0; rep < R; rep++) {
         mr_cosmos_cfg co;
-        base(&co, MR_CONSISTENCY_SESSION, 1, (mr_time)(L * 1e9));
+        base(&co, MR_COSMOS_SESSION, 1, (mr_time)(L * 1e9));
         co.keys = KEYS;
         mr_sim *sim = build(&co, rep, MR_H, -1);
         for (double t = gsl_ran_exponential(g, 1 / w2); t < 300; t += gsl_ran_exponential(g, 1 / w2))
@@ -244,7 +248,7 @@ Test(store_cosmos, multi_write_conflicts_match_the_closed_form, .timeout = 120)
 Test(store_cosmos, multi_write_keeps_writing_in_the_surviving_region)
 {
     mr_cosmos_cfg co;
-    base(&co, MR_CONSISTENCY_SESSION, 1, MR_S);
+    base(&co, MR_COSMOS_SESSION, 1, MR_S);
     mr_time f = 600 * MR_S + 5 * MR_MS;
     mr_sim *sim = build(&co, 0, MR_H, f);
     for (mr_time t = 0; t < 700 * MR_S; t += 10 * MR_MS)

@@ -44,22 +44,27 @@ static void base(setup *s, mr_time lag)
 {
     memset(s, 0, sizeof *s);
     /* What the builder hands a failover group by default. */
-    s->sql.sample = MR_S;
-    s->sql.mode = MR_FAILOVER_AUTOMATIC;
-    s->sql.grace = MR_H;
+    s->sql.base.sample = MR_S;
+    s->sql.base.mode = MR_FAILOVER_AUTOMATIC;
+    s->sql.base.grace = MR_H;
     s->sql.route_ttl = 30 * MR_S;
-    s->sql.bytes_per_write = 2048;
+    s->sql.base.bytes_per_write = 2048;
     s->sql.hit_ratio = 0.9;
     s->sql.warm_up = 10 * MR_MIN;
-    s->sql.nregions = 2;
-    s->sql.rtt = RTT;
-    s->sql.primary = ID_WEU;
-    s->sql.nreplicas = 1;
-    s->sql.replica[0] = ID_NEU;
-    s->sql.readable[0] = 1;
-    mr_dist_const(&s->sql.lag, (double)lag);
-    mr_dist_const(&s->sql.duration, (double)(30 * MR_S));
-    mr_dist_const(&s->sql.decision, (double)(20 * MR_MIN));
+    s->sql.base.nregions = 2;
+    s->sql.base.rtt = RTT;
+    /* The primary in West Europe (index 0), a readable replica in North
+     * Europe (index 1); the regions' component ids are their indices. */
+    s->sql.base.ncopies = 2;
+    s->sql.base.copy[0] = 0;
+    s->sql.base.copy[1] = 1;
+    s->sql.base.writable[0] = 1;
+    s->sql.base.readable[1] = 1;
+    s->sql.base.region_id[0] = ID_WEU;
+    s->sql.base.region_id[1] = ID_NEU;
+    mr_dist_const(&s->sql.base.lag, (double)lag);
+    mr_dist_const(&s->sql.base.duration, (double)(30 * MR_S));
+    mr_dist_const(&s->sql.base.decision, (double)(20 * MR_MIN));
 }
 
 /* A fault of kind k on component target, from at for dur. */
@@ -135,7 +140,7 @@ Test(store_sql, automatic_failover_starts_at_max_1h_grace_and_loses_the_lag)
     for (int g = 0; g < 3; g++) {
         setup s;
         base(&s, 2 * MR_S);
-        s.sql.grace = grace[g];
+        s.sql.base.grace = grace[g];
         mr_time f = 600 * MR_S + 5 * MR_MS;
         fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
         mr_sim *sim = build(&s, 0, 12 * MR_H);
@@ -181,7 +186,7 @@ Test(store_sql, manual_failover_after_the_decision_and_clients_follow_the_listen
     for (uint64_t rep = 0; rep < 5; rep++) {
         setup s;
         base(&s, MR_S);
-        s.sql.mode = MR_FAILOVER_MANUAL;
+        s.sql.base.mode = MR_FAILOVER_MANUAL;
         mr_time f = 600 * MR_S + 5 * MR_MS;
         fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
         mr_sim *sim = build(&s, rep, 3 * MR_H);
@@ -229,7 +234,7 @@ Test(store_sql, a_planned_failover_waits_and_loses_nothing)
         base(&s, 3 * MR_S);
         mr_time f = 600 * MR_S + 5 * MR_MS;
         fault(&s, MR_FAULT_DATASTORE_FAILOVER, ID_SQL, f, 0);
-        s.sql.planned_mask = planned;
+        s.sql.base.planned_mask = planned;
         mr_sim *sim = build(&s, 0, MR_H);
         write_until(sim, 0, 700 * MR_S);
         const mr_pstore_state *st = sql_of(sim);
@@ -306,15 +311,15 @@ Test(store_redis, the_store_of_record_takes_the_misses_while_the_cold_cache_warm
      * minute): the binomial standard error is under 0.0065; allowed 4. */
     setup s;
     base(&s, MR_S);
-    s.sql.mode = MR_FAILOVER_MANUAL;
-    mr_dist_const(&s.sql.decision, (double)(10 * MR_H)); /* the database stays put */
+    s.sql.base.mode = MR_FAILOVER_MANUAL;
+    mr_dist_const(&s.sql.base.decision, (double)(10 * MR_H)); /* the database stays put */
     s.cache = 1;
     s.redis = s.sql;
-    s.redis.mode = MR_FAILOVER_MANUAL;
-    s.redis.readable[0] = 0;
+    s.redis.base.mode = MR_FAILOVER_MANUAL;
+    s.redis.base.readable[1] = 0;
     s.redis.hit_ratio = 0.8;
     s.redis.warm_up = 10 * MR_MIN;
-    mr_dist_const(&s.redis.decision, (double)(20 * MR_MIN));
+    mr_dist_const(&s.redis.base.decision, (double)(20 * MR_MIN));
     mr_time f = 600 * MR_S + 5 * MR_MS;
     fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
     mr_sim *sim = build(&s, 0, 2 * MR_H);
@@ -387,11 +392,11 @@ Test(store_blob, ra_grs_reads_stale_from_the_secondary_until_the_customer_fails_
         setup s;
         base(&s, 3 * MR_MIN);
         s.kind = "blob";
-        s.sql.readable[0] = ra;
-        s.sql.mode = MR_FAILOVER_MANUAL;
+        s.sql.base.readable[1] = ra;
+        s.sql.base.mode = MR_FAILOVER_MANUAL;
         s.sql.route_ttl = 0;
-        mr_dist_const(&s.sql.decision, (double)(10 * MR_MIN));
-        mr_dist_const(&s.sql.duration, (double)(60 * MR_MIN));
+        mr_dist_const(&s.sql.base.decision, (double)(10 * MR_MIN));
+        mr_dist_const(&s.sql.base.duration, (double)(60 * MR_MIN));
         mr_time f = 600 * MR_S + 5 * MR_MS;
         fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
         mr_sim *sim = build(&s, 0, 3 * MR_H);
@@ -444,7 +449,7 @@ Test(store_sql, a_forced_failover_loses_what_rule_4_says, .timeout = 120)
     for (uint64_t rep = 0; rep < R; rep++) {
         setup s;
         base(&s, 0);
-        mr_dist_exponential(&s.sql.lag, m * 1e9);
+        mr_dist_exponential(&s.sql.base.lag, m * 1e9);
         fault(&s, MR_FAULT_DATASTORE_FAILOVER, ID_SQL, mr_time_from_s(T), 0);
         mr_sim *sim = build(&s, rep, MR_H);
         for (double t = gsl_ran_exponential(g, 1 / w); t < T; t += gsl_ran_exponential(g, 1 / w))

@@ -29,7 +29,7 @@ typedef enum mr_profile_kind {
 typedef struct mr_clients_cfg {
     int64_t resolver;     /* component id of the resolver pool */
     int64_t traffic;      /* component id of the traffic layer */
-    int64_t origin;       /* region id the clients are near */
+    int64_t origin;       /* index of the region the clients are near */
     int64_t slo;          /* component id of the SLO collector */
     int64_t faults;       /* component id of the fault injector (aggregate: ramps); -1: none */
     int64_t res_base;     /* global index of the pool's first resolver (client RTO) */
@@ -42,7 +42,7 @@ typedef struct mr_clients_cfg {
     int64_t attempts;     /* in all, the first included */
     mr_dist backoff;      /* wait after a failed attempt */
     int64_t runtime_cache; /* mr_runtime_cache */
-    mr_time rtt[MR_MAX_REGIONS]; /* round trip to the region with that component id */
+    mr_time rtt[MR_MAX_REGIONS]; /* round trip to the region of that index */
     int64_t pop;                 /* index of the population (session consistency) */
     int64_t nuses;               /* data stores each request uses, in order */
     int64_t uses[MR_MAX_USES];   /* their component ids */
