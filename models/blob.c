@@ -41,7 +41,7 @@ static const mr_param blob_params[] = {
      .def = "lognormal(3m, 0.6)",
      .doc = "replication lag",
      .ref = "docs/reference.md §8 Geo RPO (< 15 min typical)"},
-    MR_STORE_SAMPLE_ROW(mr_pstore_cfg),
+    MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
     /* docs/reference.md §8: customer-managed failover. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,
@@ -50,7 +50,7 @@ static const mr_param blob_params[] = {
      .choices = mr_store_failover_mode_names,
      .doc = "manual (customer) or automatic (Microsoft-managed, after the decision delay)",
      .ref = "docs/reference.md §8 Customer-managed failover"},
-    MR_STORE_DECISION_ROW(mr_pstore_cfg),
+    MR_STORE_DECISION_ROW(mr_pstore_cfg, base),
     /* docs/reference.md §8: customer failover ~ N(60 min, sigma); sigma ours. */
     {.key = "failover.duration",
      .type = MR_PARAM_T_DIST_TIME,

@@ -821,7 +821,7 @@ static const mr_param cosmos_params[] = {
      .def = "lognormal(100ms, 0.8)",
      .doc = "replication lag",
      .ref = "ours: docs/reference.md §6 How to model Cosmos DB (shape only)"},
-    MR_STORE_SAMPLE_ROW(mr_cosmos_cfg),
+    MR_STORE_SAMPLE_ROW(mr_cosmos_cfg, base),
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_cosmos_cfg, base.mode),
@@ -829,7 +829,7 @@ static const mr_param cosmos_params[] = {
      .choices = mr_store_failover_mode_names,
      .doc = "automatic (service-managed) or manual",
      .ref = "docs/reference.md §6 service-managed failover"},
-    MR_STORE_DECISION_ROW(mr_cosmos_cfg),
+    MR_STORE_DECISION_ROW(mr_cosmos_cfg, base),
     /* docs/reference.md §6: service-managed failover, RTO < 15 min. */
     {.key = "failover.duration",
      .type = MR_PARAM_T_DIST_TIME,

@@ -61,7 +61,7 @@ static const mr_param redis_params[] = {
      .def = "lognormal(50ms, 0.8)",
      .doc = "replication lag",
      .ref = "ours: docs/reference.md §7 How to model Redis"},
-    MR_STORE_SAMPLE_ROW(mr_pstore_cfg),
+    MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
     /* docs/reference.md §7 Redis: no automatic failover of passive geo-replication. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,
@@ -70,7 +70,7 @@ static const mr_param redis_params[] = {
      .choices = mr_store_failover_mode_names,
      .doc = "manual (customer) or automatic",
      .ref = "docs/reference.md §7 Passive geo failover"},
-    MR_STORE_DECISION_ROW(mr_pstore_cfg),
+    MR_STORE_DECISION_ROW(mr_pstore_cfg, base),
     /* Ours: docs/reference.md §7 says "minutes; parameter". */
     {.key = "failover.duration",
      .type = MR_PARAM_T_DIST_TIME,

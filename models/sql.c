@@ -44,7 +44,7 @@ static const mr_param sql_params[] = {
      .def = "lognormal(1s, 0.69)",
      .doc = "replication lag",
      .ref = "docs/reference.md §5 How to model Azure SQL (median 1 s, p99 5 s)"},
-    MR_STORE_SAMPLE_ROW(mr_pstore_cfg),
+    MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
     /* docs/reference.md §5 failover groups fail over automatically after the grace period. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,
@@ -62,7 +62,7 @@ static const mr_param sql_params[] = {
      .hi = 10000 * H,
      .doc = "automatic mode: wait before failing over with data loss",
      .ref = "docs/reference.md §5 Failover group grace period"},
-    MR_STORE_DECISION_ROW(mr_pstore_cfg),
+    MR_STORE_DECISION_ROW(mr_pstore_cfg, base),
     /* docs/reference.md §5 Manual database failover (forced): RTO 30 s. */
     {.key = "failover.duration",
      .type = MR_PARAM_T_DIST_TIME,

@@ -177,8 +177,9 @@ extern const char *const mr_store_failover_mode_names[];
                "multi-region writes",                                                              \
         .ref = "ours"                                                                              \
     }
-/* How often the lag process is drawn anew: a simulation setting. */
-#define MR_STORE_SAMPLE_ROW(cfg)                                                                   \
+/* How often the lag process is drawn anew: a simulation setting. cfg is
+ * the kind's cfg type, base the path of its mr_store_base in it. */
+#define MR_STORE_SAMPLE_ROW(cfg, base)                                                                   \
     {                                                                                              \
         .key = "replication.sample", .type = MR_PARAM_T_DURATION,                                  \
         .off = offsetof(cfg, base.sample), .def = "1s", .lo = (double)MR_MS,                       \
@@ -186,7 +187,7 @@ extern const char *const mr_store_failover_mode_names[];
         .ref = "ours (simulation setting)"                                                         \
     }
 /* Ours: no docs/reference.md figure for a human decision. */
-#define MR_STORE_DECISION_ROW(cfg)                                                                 \
+#define MR_STORE_DECISION_ROW(cfg, base)                                                                 \
     {                                                                                              \
         .key = "failover.decision", .type = MR_PARAM_T_DIST_TIME,                                  \
         .off = offsetof(cfg, base.decision), .def = "triangular(10m, 20m, 1h)",                    \
