@@ -4,6 +4,8 @@
 #ifndef MRSIM_MODELS_TRAFFIC_H
 #define MRSIM_MODELS_TRAFFIC_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cluster.h"
@@ -70,6 +72,16 @@ static inline mr_traffic_head *mr__traffic_head(const mr_component *t)
     return t->state; /* the first member of every traffic kind's state */
 }
 
+/* The row every traffic kind's table has for its endpoints' priority,
+ * with the kind's range: the family's binder reads it for the range and
+ * binds the values into the base. */
+#define MR_TRAFFIC_ENDPOINTS_ROW(list)                                                             \
+    {                                                                                              \
+        .key = list, .type = MR_PARAM_T_CODE, .type_doc = "sequence of {cluster, priority, weight}", \
+        .doc = "clusters answered; every cluster (active priority 1, standby 2) when absent",      \
+        .ref = "ours"                                                                              \
+    }
+
 /* Links a traffic layer to what its base names: each endpoint's cluster
  * state into cl[], the fault table into tf, and checks its watcher (-1:
  * none) exists. role names an endpoint in diagnostics ("origin"). Returns
@@ -91,7 +103,7 @@ mr_time mr__traffic_ttl(const mr_component *t);
 
 typedef struct mr_tm_cfg {
     mr_traffic_base base;
-    int64_t routing; /* mr_routing */
+    int routing;       /* mr_routing (an enum key: bound as int) */
     mr_time interval, timeout;
     int64_t tolerated;
     mr_time ttl;
@@ -125,7 +137,8 @@ typedef struct mr_fd_cfg {
     mr_time interval, timeout;
     int64_t sample_size, required; /* healthy: >= required of the last sample_size */
     mr_time additional_latency;  /* origins this close to the fastest share traffic */
-    int64_t retry_next;          /* retry a refused connection at the next origin */
+    bool retry_next;             /* retry a refused connection at the next origin */
+    int64_t locations;           /* probe.locations as stated; every edge probes (pops) */
 } mr_fd_cfg;
 
 typedef struct mr_fd_state {

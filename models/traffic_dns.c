@@ -11,6 +11,7 @@
  * Aggregate fidelity (lazy): every move of the record is told to the
  * listener (the aggregate clients), which re-reads the answer.
  * Invariant: at most one edit is under way (pending). */
+#include <stddef.h>
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -128,6 +129,66 @@ static void dns_fini(mr_component *self)
     mr_rng_free(st->operator_rng);
 }
 
+/* ---- the kind: keys, price, SLA, detection ------------------------------------- */
+
+static const mr_param dns_params[] = {
+    MR_TRAFFIC_ENDPOINTS_ROW("endpoints"),
+    {.key = "endpoints[].priority",
+     .type = MR_PARAM_T_INT,
+     .lo = 1,
+     .hi = 1000,
+     .doc = "the record starts at the lowest; 1 for an active cluster, 2 for a standby when "
+            "absent",
+     .ref = "ours"},
+    /* docs/reference.md §3 TTL default: the docs' example uses 3600 s; range 1 s to
+     * 2^31 - 1 s. */
+    {.key = "ttl",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_dns_cfg, ttl),
+     .def = "1h",
+     .lo = (double)MR_S,
+     .hi = 2147483647.0 * (double)MR_S,
+     .doc = "TTL of the DNS record",
+     .ref = "docs/reference.md §3 TTL default (3600 s), TTL range"},
+    /* Ours: docs/reference.md §3 gives no figure for the operator's delay. */
+    {.key = "operator_delay",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_dns_cfg, operator_delay),
+     .def = "triangular(10m, 20m, 1h)",
+     .doc = "detection, decision and record edit before a DNS failover (plain Azure DNS has "
+            "no health probes)",
+     .ref = "ours: docs/reference.md §3 gives none (SCENARIO.md example)"},
+    MR_PARAM_END,
+};
+
+/* docs/reference.md §10: per million queries and per zone-month. */
+static double dns_cost(const void *vcfg, const mr_cost_ctx *ctx)
+{
+    (void)vcfg;
+    return ctx->queries_month / 1e6 * ctx->price(ctx, "dns_per_million_queries") +
+           ctx->price(ctx, "dns_zone_per_month");
+}
+
+static void dns_sla(const void *vcfg, mr_model_sla *out)
+{
+    (void)vcfg;
+    *out = (mr_model_sla){.availability = 1.0,
+                          .what = "Azure DNS",
+                          .source = "docs/reference.md §3 SLA (100%)",
+                          .multi_region = 1};
+}
+
+/* No probes: an operator notices, decides and edits the record. */
+static void dns_detect(const void *vcfg, mr_model_detect *out)
+{
+    const mr_dns_cfg *cfg = vcfg;
+    *out = (mr_model_detect){.dist = &cfg->operator_delay,
+                             .unit = 1.0 / (double)MR_S,
+                             .ttl_s = (double)cfg->ttl / (double)MR_S,
+                             .event = "operator changes the record",
+                             .layer = "plain DNS"};
+}
+
 /* The record points at one endpoint until an operator moves it. */
 static uint32_t dns_answer(const mr_component *t, mr_rng *r, int64_t origin)
 {
@@ -148,6 +209,10 @@ const mr_model mr_model_traffic_dns = {
     .kind = "dns",
     .family = "traffic",
     .ops = &dns_ops,
+    .params = dns_params,
+    .cost = dns_cost,
+    .sla = dns_sla,
+    .detect = dns_detect,
     .summary = "plain Azure DNS: no probes, an operator edits the record",
     .cfg_size = sizeof(mr_dns_cfg),
     .state_size = sizeof(mr_dns_state),

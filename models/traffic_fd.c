@@ -18,6 +18,9 @@
  * edge's view is told to the listener (the aggregate clients).
  * Invariant: healthy_pops[e] counts the edges whose window of e holds at
  * least `required` successes. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,16 +46,13 @@ static int fd_init(mr_component *self, mr_diag *diag)
 {
     const mr_fd_cfg *cfg = self->cfg;
     mr_fd_state *st = self->state;
-    int rc = MR_OK;
-    if (rc == MR_OK && (cfg->required > cfg->sample_size || cfg->timeout > cfg->interval)) {
+    if (cfg->required > cfg->sample_size || cfg->timeout > cfg->interval || cfg->pops < 1) {
         mr_diag_error(diag, NULL,
-                      "%s: successful samples required exceed the sample size, or the probe "
-                      "timeout exceeds the interval",
+                      "%s: successful samples required exceed the sample size, the probe "
+                      "timeout exceeds the interval, or there is no edge",
                       self->name);
-        rc = MR_ERANGE;
+        return MR_ERANGE;
     }
-    if (rc != MR_OK)
-        return rc;
     size_t cells = (size_t)cfg->pops * (size_t)cfg->base.n;
     st->window = mr_xmalloc(cells * sizeof *st->window);
     st->healthy = mr_xmalloc(cells * sizeof *st->healthy);
@@ -344,6 +344,165 @@ static void fd_fini(mr_component *self)
     mr_rng_free(st->probe);
 }
 
+/* ---- the kind: keys, checks, price, SLA, detection ------------------------------ */
+
+static const mr_param fd_params[] = {
+    MR_TRAFFIC_ENDPOINTS_ROW("origins"),
+    /* docs/reference.md §2 Routing decision order: priority 1-5. */
+    {.key = "origins[].priority",
+     .type = MR_PARAM_T_INT,
+     .lo = 1,
+     .hi = 5,
+     .doc = "lower first; 1 for an active cluster, 2 for a standby when absent",
+     .ref = "docs/reference.md §2 Routing decision order (1-5)"},
+    /* docs/reference.md §2 Probe volume: the doc's example uses ~100 POPs. */
+    {.key = "pops",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_fd_cfg, pops),
+     .def = "100",
+     .lo = 1,
+     .hi = 1000,
+     .doc = "edge locations, each probing on its own",
+     .ref = "docs/reference.md §2 Probe volume (~100 POPs)"},
+    /* docs/reference.md §2 Latency sensitivity: 50 ms (0-1000). */
+    {.key = "additional_latency",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_fd_cfg, additional_latency),
+     .def = "50ms",
+     .lo = 0,
+     .hi = 1000 * (double)MR_MS,
+     .doc = "origins this close to the fastest share traffic",
+     .ref = "docs/reference.md §2 Latency sensitivity (50 ms, 0-1000)"},
+    /* docs/reference.md §2 "How to model": retry on connect failure to another
+     * origin is unverified (PR #128720 closed): off unless stated. */
+    {.key = "retry_next_origin",
+     .type = MR_PARAM_T_BOOL,
+     .off = offsetof(mr_fd_cfg, retry_next),
+     .def = "false",
+     .doc = "a request whose origin refuses the connection is retried at the next origin",
+     .ref = "docs/reference.md §2 How to model (unverified vendor behaviour)"},
+    /* docs/reference.md §2 Probe interval: pick explicitly; 30 s, the conceptual
+     * doc's default, range 5 s to 31,536,000 s. */
+    {.key = "probe.interval",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_fd_cfg, interval),
+     .def = "30s",
+     .lo = 5 * (double)MR_S,
+     .hi = 31536000.0 * (double)MR_S,
+     .doc = "time between probes of one POP",
+     .ref = "docs/reference.md §2 Probe interval default (30 s, conceptual doc)"},
+    /* Ours: docs/reference.md §2 publishes no Front Door probe timeout (rule 2:
+     * a parameter); Traffic Manager's default (§1 "Probe timeout", 10 s) stands in. */
+    {.key = "probe.timeout",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_fd_cfg, timeout),
+     .def = "10s",
+     .lo = 0,
+     .hi = 3600.0 * (double)MR_S,
+     .doc = "a probe of a down origin fails after this; at most interval",
+     .ref = "ours: no Front Door figure (docs/reference.md §2); TM's 10 s (§1)"},
+    /* docs/reference.md §2 Sample size: default 4, range 0-255 (0 would never decide). */
+    {.key = "probe.sample_size",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_fd_cfg, sample_size),
+     .def = "4",
+     .lo = 1,
+     .hi = 255,
+     .doc = "probes in the health window",
+     .ref = "docs/reference.md §2 Sample size"},
+    /* docs/reference.md §2 Successful samples required: default 3. */
+    {.key = "probe.successful_samples_required",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_fd_cfg, required),
+     .def = "3",
+     .lo = 1,
+     .hi = 255,
+     .doc = "healthy when this many of the window succeeded; at most sample_size",
+     .ref = "docs/reference.md §2 Successful samples required"},
+    {.key = "probe.locations",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_fd_cfg, locations),
+     .lo = 1,
+     .hi = 1000,
+     .type_doc = "integer",
+     .doc = "probing POPs; pops when absent (every POP probes: accepted, not yet modelled "
+            "apart from pops)",
+     .ref = "docs/reference.md §2 (every POP probes)"},
+    MR_PARAM_END,
+};
+
+static int fd_check(void *vcfg, mr_param_ctx *ctx)
+{
+    mr_fd_cfg *cfg = vcfg;
+    char msg[200];
+    int rc = MR_OK;
+    if (cfg->timeout > cfg->interval) {
+        ctx->error(ctx, "probe.timeout", "must be at most the probe interval");
+        rc = MR_ESCENARIO;
+    }
+    if (cfg->locations == 0) {
+        cfg->locations = cfg->pops;
+        snprintf(msg, sizeof msg, "%lld", (long long)cfg->pops);
+        ctx->record(ctx, "probe.locations", msg);
+    }
+    if (cfg->sample_size > 32) {
+        snprintf(msg, sizeof msg,
+                 "%lld is more than the 32 samples this version keeps per POP and origin",
+                 (long long)cfg->sample_size);
+        ctx->error(ctx, "probe.sample_size", msg);
+        rc = MR_ESCENARIO;
+    }
+    if (cfg->required > cfg->sample_size) {
+        snprintf(msg, sizeof msg, "%lld is more than sample_size (%lld)", (long long)cfg->required,
+                 (long long)cfg->sample_size);
+        ctx->error(ctx, "probe.successful_samples_required", msg);
+        rc = MR_ESCENARIO;
+    }
+    return rc;
+}
+
+/* docs/reference.md §10: a base fee by tier, per million requests and per
+ * GB of edge egress (approximate, third-party figures). */
+static double fd_cost(const void *vcfg, const mr_cost_ctx *ctx)
+{
+    (void)vcfg;
+    double requests = mr_report_find(ctx->report, ctx->name, "requests");
+    double requests_month = isnan(requests) ? 0 : requests * ctx->scale;
+    /* cost.front_door_tier comes as its index: 1 premium, 0 standard. */
+    double base = ctx->price(ctx, "front_door_tier") == 1
+                      ? ctx->price(ctx, "front_door_premium_per_month")
+                      : ctx->price(ctx, "front_door_standard_per_month");
+    return base + requests_month / 1e6 * ctx->price(ctx, "front_door_per_million_requests") +
+           requests_month * ctx->price(ctx, "front_door_bytes_per_request") / 1e9 *
+               ctx->price(ctx, "front_door_per_gb");
+}
+
+static void fd_sla(const void *vcfg, mr_model_sla *out)
+{
+    (void)vcfg;
+    *out = (mr_model_sla){.availability = 0.9999,
+                          .what = "Front Door",
+                          .source = "docs/reference.md §2 SLA (99.99%)",
+                          .multi_region = 1};
+}
+
+/* Rule 2, one edge: unhealthy once fewer than x of the last n samples
+ * succeed, after n - x + 1 consecutive failures: uniform on [timeout +
+ * (n-x) interval, interval + timeout + (n-x) interval). No DNS delay. */
+static void fd_detect(const void *vcfg, mr_model_detect *out)
+{
+    const mr_fd_cfg *cfg = vcfg;
+    double interval = (double)cfg->interval / (double)MR_S;
+    double timeout = (double)cfg->timeout / (double)MR_S;
+    *out = (mr_model_detect){.lo = timeout + (double)(cfg->sample_size - cfg->required) * interval,
+                             .width = interval,
+                             .n = 1,
+                             .k = 1,
+                             .edges = (int)cfg->pops,
+                             .event = "an edge marks the origin unhealthy",
+                             .layer = "Front Door"};
+}
+
 /* The anycast address is the answer: routing is per request (route). */
 static uint32_t fd_answer(const mr_component *t, mr_rng *r, int64_t origin)
 {
@@ -380,6 +539,11 @@ const mr_model mr_model_traffic_fd = {
     .kind = "front_door",
     .family = "traffic",
     .ops = &fd_ops,
+    .params = fd_params,
+    .check = fd_check,
+    .cost = fd_cost,
+    .sla = fd_sla,
+    .detect = fd_detect,
     .summary = "Azure Front Door: per-edge probe windows, priority, latency and weight routing",
     .cfg_size = sizeof(mr_fd_cfg),
     .state_size = sizeof(mr_fd_state),

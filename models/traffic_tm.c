@@ -26,6 +26,8 @@
  * fidelity exactly; skipped probes still count in `probes`.
  * Invariant: tripped[e] counts the locations whose fails[l][e] exceed
  * tolerated. */
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -255,6 +257,179 @@ static void tm_fini(mr_component *self)
     mr_rng_free(st->probe);
 }
 
+/* ---- the kind: keys, checks, price, SLA, detection ------------------------------ */
+
+static const char *const routing_names[] = {
+#define X(c, s) s,
+    MR_ROUTING_MAP(X)
+#undef X
+        NULL};
+
+#define TTL_MAX (2147483647.0 * (double)MR_S)
+
+static const mr_param tm_params[] = {
+    {.key = "routing",
+     .type = MR_PARAM_T_ENUM,
+     .off = offsetof(mr_tm_cfg, routing),
+     .def = "priority",
+     .choices = routing_names,
+     .doc = "routing method",
+     .ref = "docs/reference.md §1 routing methods"},
+    MR_TRAFFIC_ENDPOINTS_ROW("endpoints"),
+    {.key = "endpoints[].priority",
+     .type = MR_PARAM_T_INT,
+     .lo = 1,
+     .hi = 1000,
+     .doc = "lower first; 1 for an active cluster, 2 for a standby when absent",
+     .ref = "ours"},
+    /* docs/reference.md §1 Default DNS TTL: 30 s (az CLI); range 0 to 2,147,483,647 s. */
+    {.key = "ttl",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_tm_cfg, ttl),
+     .def = "30s",
+     .lo = 0,
+     .hi = TTL_MAX,
+     .doc = "TTL of the DNS answer",
+     .ref = "docs/reference.md §1 Default DNS TTL (30 s), DNS TTL range"},
+    /* docs/reference.md §1 Probing interval: 30 s (default) or 10 s only. */
+    {.key = "probe.interval",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_tm_cfg, interval),
+     .def = "30s",
+     .lo = 10 * (double)MR_S,
+     .hi = 30 * (double)MR_S,
+     .doc = "10s or 30s",
+     .ref = "docs/reference.md §1 Probing interval"},
+    /* docs/reference.md §1 Probe timeout: 5-10 s, default 10 s (5-9 s, default 9 s at 10 s). */
+    {.key = "probe.timeout",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_tm_cfg, timeout),
+     .lo = 5 * (double)MR_S,
+     .hi = 10 * (double)MR_S,
+     .type_doc = "duration",
+     .doc = "10s with a 30s interval, 9s with 10s when absent; at most 9s with 10s",
+     .ref = "docs/reference.md §1 Probe timeout"},
+    /* docs/reference.md §1 Tolerated number of failures: 0-9, default 3. */
+    {.key = "probe.tolerated_failures",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_tm_cfg, tolerated),
+     .def = "3",
+     .lo = 0,
+     .hi = 9,
+     .doc = "failed probes tolerated before Degraded",
+     .ref = "docs/reference.md §1 Tolerated number of failures"},
+    /* Ours: docs/reference.md §1 "Probe origin" says probes come from multiple
+     * locations, not how many; one keeps rule 1 exact by default. */
+    {.key = "probe.locations",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_tm_cfg, locations),
+     .def = "1",
+     .lo = 1,
+     .hi = 100,
+     .doc = "probing regions, each with its own phase and failure count",
+     .ref = "ours: docs/reference.md §1 Probe origin gives no count"},
+    /* docs/reference.md §1 "How to model": a quorum across regions is not
+     * documented; default any region. */
+    {.key = "probe.quorum",
+     .type = MR_PARAM_T_INT64,
+     .off = offsetof(mr_tm_cfg, quorum),
+     .def = "1",
+     .lo = 1,
+     .hi = 100,
+     .doc = "Degraded once this many locations count enough failures; at most locations",
+     .ref = "docs/reference.md §1 How to model (quorum not documented: any)"},
+    MR_PARAM_END,
+};
+
+/* docs/reference.md §1: the probe interval is 30 s or 10 s, the timeout at
+ * most 10 s (9 s with fast probing), its default the most allowed. */
+static int tm_check(void *vcfg, mr_param_ctx *ctx)
+{
+    mr_tm_cfg *cfg = vcfg;
+    char msg[200], a[32], b[32];
+    int rc = MR_OK;
+    if (cfg->interval != 10 * MR_S && cfg->interval != 30 * MR_S) {
+        mr_time_format_unit(cfg->interval, a, sizeof a);
+        snprintf(msg, sizeof msg,
+                 "Traffic Manager probes every 30s or 10s only (docs/reference.md §1), found %s",
+                 a);
+        ctx->error(ctx, "probe.interval", msg);
+        rc = MR_ESCENARIO;
+    }
+    mr_time hi = cfg->interval == 10 * MR_S ? 9 * MR_S : 10 * MR_S;
+    if (cfg->timeout == 0) {
+        cfg->timeout = hi;
+        mr_time_format_unit(hi, a, sizeof a);
+        ctx->record(ctx, "probe.timeout", a);
+    } else if (cfg->timeout > hi) {
+        mr_time_format_unit(cfg->timeout, a, sizeof a);
+        mr_time_format_unit(hi, b, sizeof b);
+        snprintf(msg, sizeof msg,
+                 "%s is out of range [5s, %s] with a %s probe interval (docs/reference.md §1)", a,
+                 b, cfg->interval == 10 * MR_S ? "10s" : "30s");
+        ctx->error(ctx, "probe.timeout", msg);
+        rc = MR_ESCENARIO;
+    }
+    if (cfg->locations > MR_MAX_LOCATIONS) {
+        snprintf(msg, sizeof msg,
+                 "more than %d Traffic Manager probe locations is not simulated by this "
+                 "version of mrsim yet",
+                 MR_MAX_LOCATIONS);
+        ctx->error(ctx, "probe.locations", msg);
+        rc = MR_ESCENARIO;
+    }
+    if (cfg->quorum > cfg->locations) {
+        snprintf(msg, sizeof msg, "%lld is more than locations (%lld)", (long long)cfg->quorum,
+                 (long long)cfg->locations);
+        ctx->error(ctx, "probe.quorum", msg);
+        rc = MR_ESCENARIO;
+    }
+    return rc;
+}
+
+/* docs/reference.md §10: a price per million queries (the resolvers'
+ * refreshes reach the authority), per endpoint-month, and more per
+ * endpoint for fast (10 s) probing. */
+static double tm_cost(const void *vcfg, const mr_cost_ctx *ctx)
+{
+    const mr_tm_cfg *cfg = vcfg;
+    double per_endpoint = ctx->price(ctx, "tm_per_endpoint_month");
+    if (cfg->interval < 30 * MR_S)
+        per_endpoint += ctx->price(ctx, "tm_fast_probe_per_endpoint_month");
+    return ctx->queries_month / 1e6 * ctx->price(ctx, "tm_per_million_queries") +
+           (double)cfg->base.n * per_endpoint;
+}
+
+static void tm_sla(const void *vcfg, mr_model_sla *out)
+{
+    (void)vcfg;
+    *out = (mr_model_sla){.availability = 0.9999,
+                          .what = "Traffic Manager",
+                          .source = "docs/reference.md §1 SLA (99.99%)",
+                          .multi_region = 1};
+}
+
+/* Rule 1: a location trips at its (k+1)-th consecutive failed probe,
+ * uniformly in [timeout + k interval, interval + timeout + k interval);
+ * the endpoint is Degraded once `quorum` of `locations` have tripped. */
+static void tm_detect(const void *vcfg, mr_model_detect *out)
+{
+    const mr_tm_cfg *cfg = vcfg;
+    double interval = (double)cfg->interval / (double)MR_S;
+    double timeout = (double)cfg->timeout / (double)MR_S;
+    int n = (int)(cfg->locations > 0 ? cfg->locations : 1);
+    int k = (int)(cfg->quorum > 0 ? cfg->quorum : 1);
+    *out = (mr_model_detect){.lo = timeout + (double)cfg->tolerated * interval,
+                             .width = interval,
+                             .n = n,
+                             .k = k > n ? n : k,
+                             .ttl_s = (double)cfg->ttl / (double)MR_S,
+                             .locations = n,
+                             .quorum = k > n ? n : k,
+                             .event = "endpoint Degraded",
+                             .layer = "Traffic Manager"};
+}
+
 static mr_time tm_ttl(const mr_component *t)
 {
     return ((const mr_tm_cfg *)t->cfg)->ttl;
@@ -266,6 +441,11 @@ const mr_model mr_model_traffic_tm = {
     .kind = "traffic_manager",
     .family = "traffic",
     .ops = &tm_ops,
+    .params = tm_params,
+    .check = tm_check,
+    .cost = tm_cost,
+    .sla = tm_sla,
+    .detect = tm_detect,
     .summary = "Azure Traffic Manager: probes, priority, weighted and performance DNS answers",
     .cfg_size = sizeof(mr_tm_cfg),
     .state_size = sizeof(mr_tm_state),

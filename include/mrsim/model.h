@@ -34,8 +34,10 @@ typedef struct mr_model_detect {
     double unit;
     double ttl_s;  /* the TTL of its DNS answers, seconds; 0 for a proxy */
     int edges;     /* a proxy's entry points, each switching on its own; 0: DNS-based */
-    int locations; /* probing locations and the quorum that must trip */
+    int locations; /* probing locations and the quorum that must trip; 0: none */
     int quorum;
+    const char *event; /* what detection is: "endpoint Degraded" */
+    const char *layer; /* what the layer is called there: "Traffic Manager" */
 } mr_model_detect;
 
 /* What a kind's cost method is given: the replication's report, the

@@ -35,7 +35,6 @@ void mr_cmd_analyze_help(FILE *out)
           out);
 }
 
-static const char *const kind_title[] = {"Traffic Manager", "Front Door", "plain DNS"};
 
 static void cell(FILE *out, double v)
 {
@@ -73,17 +72,15 @@ static void downtime(char *buf, size_t n, double s)
 static void write_table(const mr_analysis *a, FILE *out)
 {
     fprintf(out, "scenario %s (%s): closed-form estimates\n\n", a->scenario, a->file);
-    fprintf(out, "failover timing, %s (seconds after the fault)\n", kind_title[a->kind]);
+    fprintf(out, "failover timing, %s (seconds after the fault)\n", a->traffic_what);
     fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
             "p99", "max");
     char det[64] = "endpoint Degraded";
-    if (a->kind == MR_TRAFFIC_TRAFFIC_MANAGER && a->locations > 1)
+    if (a->locations > 1)
         snprintf(det, sizeof det, "endpoint Degraded (%d of %d locations)", a->quorum,
                  a->locations);
     times_row(out,
-              a->kind == MR_TRAFFIC_DNS          ? "operator changes the record"
-              : a->kind == MR_TRAFFIC_FRONT_DOOR ? "an edge marks the origin unhealthy"
-                                                 : det,
+              a->locations > 1 ? det : a->detection_event,
               &a->detection);
     if (a->has_all_edges) {
         char l[64];
@@ -220,8 +217,8 @@ static void write_json(const mr_analysis *a, FILE *out)
     fputs(",\n  \"file\": ", out);
     jstr(out, a->file);
     fputs(",\n  \"traffic\": ", out);
-    jstr(out, mr_traffic_kind_names[a->kind]);
-    if (a->kind == MR_TRAFFIC_TRAFFIC_MANAGER)
+    jstr(out, a->traffic);
+    if (a->locations > 0)
         fprintf(out, ",\n  \"probe_locations\": %d, \"quorum\": %d", a->locations, a->quorum);
     fputs(",\n  \"detection_s\": ", out);
     jtimes(out, &a->detection);

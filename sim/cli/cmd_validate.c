@@ -133,13 +133,14 @@ static void print_keys(void)
     char path[128];
     for (const mr__section *s = mr__sections; s->path; s++) {
         print_table(s->path, s->keys, s->variants);
-        if (strcmp(s->path, "datastores[]") != 0)
-            continue;
-        for (size_t i = 0; i < mr_model_count(); i++) {
+        const char *family = strcmp(s->path, "datastores[]") == 0 ? "store"
+                             : strcmp(s->path, "traffic") == 0    ? "traffic"
+                                                                  : NULL;
+        for (size_t i = 0; family && i < mr_model_count(); i++) {
             const mr_model *m = mr_model_at(i);
-            if (m->family == NULL || strcmp(m->family, "store") != 0)
+            if (m->family == NULL || strcmp(m->family, family) != 0)
                 continue;
-            snprintf(path, sizeof path, "datastores[] (kind: %s)", m->kind);
+            snprintf(path, sizeof path, "%s (kind: %s)", s->path, m->kind);
             print_table(path, m->params, NULL);
         }
     }

@@ -788,3 +788,184 @@ mr_node *mr__named_item(mr__bind *b, mr_node *seq, size_t i, const char *section
     }
     return m;
 }
+
+/* ---- A kind's keys -------------------------------------------------------------------- */
+
+/* The sub-maps of a kind's section (replication, failover, probe, ...),
+ * each taken once, so the kind's dotted keys find theirs and the unknown
+ * keys in each can be reported at the end. */
+typedef struct submaps {
+    const char *name[16];
+    mr_node *map[16];
+    size_t n;
+} submaps;
+
+static mr_node *submap(mr__bind *b, mr_node *m, const char *p, submaps *sm, const char *name,
+                       size_t len)
+{
+    for (size_t i = 0; i < sm->n; i++)
+        if (strlen(sm->name[i]) == len && strncmp(sm->name[i], name, len) == 0)
+            return sm->map[i];
+    if (sm->n == sizeof sm->map / sizeof sm->map[0])
+        return NULL;
+    const char *key = mr__strf(b, "%.*s", (int)len, name);
+    sm->name[sm->n] = key;
+    sm->map[sm->n] = mr__take_map(b, m, key, p);
+    return sm->map[sm->n++];
+}
+
+/* Binds row k of a kind's table, whose key may be dotted ("failover.mode"),
+ * into cfg. */
+static void bind_row(mr__bind *b, mr_node *m, const char *p, submaps *sm, const mr_param *k,
+                     void *cfg, const char *what)
+{
+    mr_param row[2] = {*k, MR_PARAM_END};
+    const char *dot = strchr(k->key, '.');
+    mr_node *map = m;
+    char q[MR__PATH] = "";
+    const char *at = p;
+    if (dot != NULL) {
+        map = submap(b, m, p, sm, k->key, (size_t)(dot - k->key));
+        row[0].key = dot + 1;
+        snprintf(q, sizeof q, "%s.%.*s", p, (int)(dot - k->key), k->key);
+        at = q;
+    }
+    mr__bind_keys(b, map, NULL, at, row, 0, what, cfg);
+}
+
+/* Whether another kind of self's family in the set has the dotted key. */
+static const char *other_kind_with(mr__bind *b, const mr_model *self, const char *key)
+{
+    mr_kinds k = b->sc->kinds;
+    size_t len = strlen(key);
+    for (size_t i = 0; i < k.n; i++) {
+        if (k.v[i] == self || k.v[i]->family == NULL || strcmp(k.v[i]->family, self->family) != 0)
+            continue;
+        /* The key itself, or a sub-map of it ("probe" for "probe.interval"). */
+        for (const mr_param *r = k.v[i]->params; r && r->key; r++)
+            if (strncmp(r->key, key, len) == 0 && (r->key[len] == '\0' || r->key[len] == '.'))
+                return k.v[i]->kind;
+    }
+    return NULL;
+}
+
+/* Reports the keys of map (prefix "" at the top, "failover." in a
+ * sub-map) that the kind does not know: "does not apply" when another kind
+ * of its family has them, otherwise an unknown key with a hint among the
+ * kind's keys at that level (and the family's `extra` at the top). */
+static void unknown_in(mr__bind *b, const mr_model *model, mr_node *map, const char *path,
+                       const char *prefix, const char *what, const char *const *extra)
+{
+    if (map == NULL || map->kind != MR_NODE_MAP)
+        return;
+    char full[MR__PATH], q[MR__PATH];
+    for (size_t i = 0; i < map->n; i++) {
+        mr_node_pair *pair = &map->pairs[i];
+        if (pair->value->used)
+            continue;
+        snprintf(full, sizeof full, "%s%s", prefix, pair->key->text);
+        if (mr_param_find(model->params, full, 0) != NULL || other_kind_with(b, model, full) == NULL)
+            continue;
+        pair->value->used = true;
+        mr_diag_error(b->diag, &pair->key->mark, "%s: '%s' does not apply to %s",
+                      mr__path(q, path, pair->key->text), pair->key->text, what);
+    }
+    /* What is left: the keys of the kind at this level, for the hint. */
+    mr_param rows[64];
+    size_t n = 0, plen = strlen(prefix);
+    for (const mr_param *k = model->params; k && k->key && n < 56; k++) {
+        if (strncmp(k->key, prefix, plen) != 0 || strstr(k->key, "[]") != NULL)
+            continue;
+        const char *rest = k->key + plen;
+        const char *dot = strchr(rest, '.');
+        rows[n] = *k;
+        rows[n].key = dot ? mr__strf(b, "%.*s", (int)(dot - rest), rest) : rest;
+        n++;
+    }
+    for (size_t i = 0; plen == 0 && extra && extra[i] && n < 63; i++)
+        rows[n++] = (mr_param){.key = extra[i]};
+    rows[n] = (mr_param)MR_PARAM_END;
+    mr__unknown_keys(b, map, rows);
+}
+
+/* ---- The check context a kind's check reports through -------------------- */
+
+typedef struct check_ctx {
+    mr_param_ctx pub;
+    mr__bind *b;
+    mr_node *m;
+    const mr_mark *mark;
+    int errors;
+} check_ctx;
+
+/* The node of a dotted key in the item, or NULL. */
+static mr_node *item_node(mr_node *m, const char *key)
+{
+    char part[64];
+    mr_node *n = m;
+    while (n != NULL && *key) {
+        const char *dot = strchr(key, '.');
+        size_t len = dot ? (size_t)(dot - key) : strlen(key);
+        if (len >= sizeof part || n->kind != MR_NODE_MAP)
+            return NULL;
+        memcpy(part, key, len);
+        part[len] = '\0';
+        n = mr_node_get(n, part);
+        key += len + (dot != NULL);
+        if (!dot)
+            break;
+    }
+    return n;
+}
+
+static void ctx_error(mr_param_ctx *pub, const char *key, const char *message)
+{
+    check_ctx *c = (check_ctx *)pub;
+    mr_node *n = key ? item_node(c->m, key) : NULL;
+    char q[MR__PATH] = "";
+    mr_diag_error(c->b->diag, n && !mr_node_is_null(n) ? &n->mark : c->mark, "%s: %s",
+                  key ? mr__path(q, pub->path, key) : pub->path, message);
+    c->errors++;
+}
+
+static void ctx_record(mr_param_ctx *pub, const char *key, const char *text)
+{
+    check_ctx *c = (check_ctx *)pub;
+    char q[MR__PATH] = "";
+    mr__record(c->b, mr__path(q, pub->path, key), text);
+}
+
+static int ctx_written(mr_param_ctx *pub, const char *key)
+{
+    mr_node *n = item_node(((check_ctx *)pub)->m, key);
+    return n != NULL && !mr_node_is_null(n);
+}
+
+void mr__bind_kind(mr__bind *b, mr_node *m, const char *p, const mr_model *model,
+                   const char *what, const char *const *family_keys, void *cfg, mr__code_fn code,
+                   void *code_ctx)
+{
+    submaps sm = {.n = 0};
+    for (const mr_param *k = model->params; k && k->key; k++) {
+        if (strstr(k->key, "[]") != NULL)
+            continue; /* a constraint on a family list's items: the family reads it */
+        if (k->type == MR_PARAM_T_CODE && k->parse == NULL) {
+            code(b, m, p, model, k->key, code_ctx);
+            continue;
+        }
+        bind_row(b, m, p, &sm, k, cfg, what);
+    }
+    check_ctx ctx = {.pub = {.error = ctx_error, .record = ctx_record, .written = ctx_written,
+                             .path = p},
+                     .b = b,
+                     .m = m,
+                     .mark = &m->mark};
+    if (model->check)
+        model->check(cfg, &ctx.pub);
+    char q[MR__PATH], prefix[80];
+    for (size_t i = 0; i < sm.n; i++) {
+        snprintf(prefix, sizeof prefix, "%s.", sm.name[i]);
+        unknown_in(b, model, sm.map[i], mr__path(q, p, sm.name[i]), prefix, what, NULL);
+    }
+    unknown_in(b, model, m, p, "", what, family_keys);
+}

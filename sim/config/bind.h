@@ -135,6 +135,23 @@ int mr__enum(mr__bind *b, mr_node *node, const char *path, const char *const *ch
 /* An integer in [lo, hi]; MR_ESCENARIO after a diagnostic with the range. */
 int mr__int(mr__bind *b, mr_node *node, const char *path, int64_t lo, int64_t hi, int64_t *out);
 
+/* ---- A kind's keys ---------------------------------------------------------------- */
+
+/* Binds the section map m (at path p) of a component of kind `model`
+ * through the kind's own key table into cfg (model->cfg_size bytes): every
+ * row in table order, dotted keys in their sub-maps; a CODE row without a
+ * parse of its own is the family's (its regions, its endpoints), bound by
+ * calling code at that row; then the kind's check; then every key the kind
+ * does not know is reported ("does not apply to WHAT" when another kind of
+ * the family has it; family_keys, NULL-terminated, are the family's own
+ * keys the hints list). Rows with "[]" in their key constrain the items of
+ * a family list and are left to the family. */
+typedef void (*mr__code_fn)(mr__bind *b, mr_node *m, const char *p, const mr_model *model,
+                            const char *key, void *ctx);
+void mr__bind_kind(mr__bind *b, mr_node *m, const char *p, const mr_model *model,
+                   const char *what, const char *const *family_keys, void *cfg, mr__code_fn code,
+                   void *code_ctx);
+
 /* ---- Names and references ------------------------------------------------------ */
 
 /* Collects the names of the sequence seq (each item a map with `name`),
@@ -179,7 +196,7 @@ extern const mr_param mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__
     mr__region_keys[], mr__rtt_keys[], mr__slo_keys[], mr__slo_target_keys[], mr__cost_keys[],
     mr__variant_keys[], mr__dependency_keys[], mr__cluster_keys[], mr__nodes_keys[],
     mr__pods_keys[], mr__autoscaler_keys[], mr__ingress_keys[], mr__traffic_keys[],
-    mr__endpoint_keys[], mr__probe_keys[], mr__stamp_keys[], mr__resolver_keys[], mr__policy_keys[],
+    mr__endpoint_keys[], mr__stamp_keys[], mr__resolver_keys[], mr__policy_keys[],
     mr__client_keys[], mr__profile_keys[], mr__mix_keys[], mr__retry_keys[], mr__store_keys[],
     mr__replica_keys[], mr__fault_keys[], mr__target_keys[], mr__repeat_keys[], mr__ramp_keys[],
     mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[];

@@ -4,7 +4,6 @@
  * beside the code that binds them. */
 #include "config/bind.h"
 
-static const char *const traffic_variants[] = {"traffic_manager", "front_door", "dns", NULL};
 static const char *const mode_variants[] = {"honor", "floor", "extra", NULL};
 
 const mr__section mr__sections[] = {
@@ -20,9 +19,8 @@ const mr__section mr__sections[] = {
     {"clusters[].pods", mr__pods_keys, NULL},
     {"clusters[].autoscaler", mr__autoscaler_keys, NULL},
     {"clusters[].ingress", mr__ingress_keys, NULL},
-    {"traffic", mr__traffic_keys, traffic_variants},
-    {"traffic.endpoints[] / traffic.origins[]", mr__endpoint_keys, traffic_variants},
-    {"traffic.probe", mr__probe_keys, traffic_variants},
+    {"traffic", mr__traffic_keys, NULL},
+    {"traffic.endpoints[] / traffic.origins[]", mr__endpoint_keys, NULL},
     {"resolvers[]", mr__resolver_keys, NULL},
     {"resolvers[].ttl_policy[]", mr__policy_keys, mode_variants},
     {"clients[]", mr__client_keys, NULL},

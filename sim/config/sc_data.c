@@ -185,153 +185,6 @@ static void fill_copies(mr__bind *b, mr_sc_datastore *d, mr_store_base *base)
                       MR_STORE_MAX_COPIES);
 }
 
-/* The sub-maps of a store's item (replication, failover, ...), each taken
- * once, so a kind's dotted keys find theirs and the unknown keys in each
- * can be reported at the end. */
-typedef struct submaps {
-    const char *name[16];
-    mr_node *map[16];
-    size_t n;
-} submaps;
-
-static mr_node *submap(mr__bind *b, mr_node *m, const char *p, submaps *sm, const char *name,
-                       size_t len)
-{
-    for (size_t i = 0; i < sm->n; i++)
-        if (strlen(sm->name[i]) == len && strncmp(sm->name[i], name, len) == 0)
-            return sm->map[i];
-    if (sm->n == sizeof sm->map / sizeof sm->map[0])
-        return NULL;
-    const char *key = mr__strf(b, "%.*s", (int)len, name);
-    sm->name[sm->n] = key;
-    sm->map[sm->n] = mr__take_map(b, m, key, p);
-    return sm->map[sm->n++];
-}
-
-/* Binds row k of a kind's table, whose key may be dotted ("failover.mode"),
- * into cfg. */
-static void bind_row(mr__bind *b, mr_node *m, const char *p, submaps *sm, const mr_param *k,
-                     void *cfg, const char *what)
-{
-    mr_param row[2] = {*k, MR_PARAM_END};
-    const char *dot = strchr(k->key, '.');
-    mr_node *map = m;
-    char q[MR__PATH];
-    const char *at = p;
-    if (dot != NULL) {
-        map = submap(b, m, p, sm, k->key, (size_t)(dot - k->key));
-        row[0].key = dot + 1;
-        snprintf(q, sizeof q, "%s.%.*s", p, (int)(dot - k->key), k->key);
-        at = q;
-    }
-    mr__bind_keys(b, map, NULL, at, row, 0, what, cfg);
-}
-
-/* Whether another kind of store in the set has the dotted key. */
-static const char *other_kind_with(mr__bind *b, const mr_model *self, const char *key)
-{
-    mr_kinds k = b->sc->kinds;
-    for (size_t i = 0; i < k.n; i++)
-        if (k.v[i] != self && k.v[i]->family && strcmp(k.v[i]->family, "store") == 0 &&
-            mr_param_find(k.v[i]->params, key, 0) != NULL)
-            return k.v[i]->kind;
-    return NULL;
-}
-
-/* Reports the keys of map (prefix "" at the top, "failover." in a
- * sub-map) that the kind does not know: "does not apply" when another kind
- * of store has them, otherwise an unknown key with a hint among the kind's
- * keys at that level. */
-static void unknown_in(mr__bind *b, const mr_model *model, mr_node *map, const char *path,
-                       const char *prefix, const char *what)
-{
-    if (map == NULL || map->kind != MR_NODE_MAP)
-        return;
-    char full[MR__PATH], q[MR__PATH];
-    for (size_t i = 0; i < map->n; i++) {
-        mr_node_pair *pair = &map->pairs[i];
-        if (pair->value->used)
-            continue;
-        snprintf(full, sizeof full, "%s%s", prefix, pair->key->text);
-        if (mr_param_find(model->params, full, 0) != NULL || other_kind_with(b, model, full) == NULL)
-            continue;
-        pair->value->used = true;
-        mr_diag_error(b->diag, &pair->key->mark, "%s: '%s' does not apply to %s",
-                      mr__path(q, path, pair->key->text), pair->key->text, what);
-    }
-    /* What is left: the keys of the kind at this level, for the hint. */
-    mr_param rows[64];
-    size_t n = 0, plen = strlen(prefix);
-    for (const mr_param *k = model->params; k && k->key && n < 63; k++) {
-        if (strncmp(k->key, prefix, plen) != 0)
-            continue;
-        const char *rest = k->key + plen;
-        const char *dot = strchr(rest, '.');
-        rows[n] = *k;
-        rows[n].key = dot ? mr__strf(b, "%.*s", (int)(dot - rest), rest) : rest;
-        n++;
-    }
-    if (plen == 0) {
-        rows[n++] = (mr_param){.key = "name"};
-        rows[n++] = (mr_param){.key = "kind"};
-    }
-    rows[n] = (mr_param)MR_PARAM_END;
-    mr__unknown_keys(b, map, rows);
-}
-
-/* ---- The check context a kind's check reports through -------------------- */
-
-typedef struct check_ctx {
-    mr_param_ctx pub;
-    mr__bind *b;
-    mr_node *m;
-    const mr_mark *mark;
-    int errors;
-} check_ctx;
-
-/* The node of a dotted key in the item, or NULL. */
-static mr_node *item_node(mr_node *m, const char *key)
-{
-    char part[64];
-    mr_node *n = m;
-    while (n != NULL && *key) {
-        const char *dot = strchr(key, '.');
-        size_t len = dot ? (size_t)(dot - key) : strlen(key);
-        if (len >= sizeof part || n->kind != MR_NODE_MAP)
-            return NULL;
-        memcpy(part, key, len);
-        part[len] = '\0';
-        n = mr_node_get(n, part);
-        key += len + (dot != NULL);
-        if (!dot)
-            break;
-    }
-    return n;
-}
-
-static void ctx_error(mr_param_ctx *pub, const char *key, const char *message)
-{
-    check_ctx *c = (check_ctx *)pub;
-    mr_node *n = key ? item_node(c->m, key) : NULL;
-    char q[MR__PATH];
-    mr_diag_error(c->b->diag, n && !mr_node_is_null(n) ? &n->mark : c->mark, "%s: %s",
-                  key ? mr__path(q, pub->path, key) : pub->path, message);
-    c->errors++;
-}
-
-static void ctx_record(mr_param_ctx *pub, const char *key, const char *text)
-{
-    check_ctx *c = (check_ctx *)pub;
-    char q[MR__PATH];
-    mr__record(c->b, mr__path(q, pub->path, key), text);
-}
-
-static int ctx_written(mr_param_ctx *pub, const char *key)
-{
-    mr_node *n = item_node(((check_ctx *)pub)->m, key);
-    return n != NULL && !mr_node_is_null(n);
-}
-
 /* ---- One store ------------------------------------------------------------------ */
 
 /* The kind of the store item m (its `kind` key), or NULL after a diagnostic. */
@@ -357,6 +210,28 @@ static const mr_model *store_kind(mr__bind *b, mr_node *m, const char *p)
     return mr_kinds_find(b->sc->kinds, kinds[kind]);
 }
 
+/* The family's own keys of a store, met in the kind's table: its regions,
+ * bound once, at the first of them. */
+typedef struct shape_ctx {
+    mr_sc_datastore *d;
+    bool done;
+} shape_ctx;
+
+static void bind_shape(mr__bind *b, mr_node *m, const char *p, const mr_model *model,
+                       const char *key, void *vctx)
+{
+    shape_ctx *c = vctx;
+    (void)key;
+    if (c->done)
+        return;
+    c->done = true;
+    if (mr_param_find(model->params, "regions", 0) != NULL)
+        bind_account(b, m, p, c->d);
+    else
+        bind_primary(b, m, p, c->d);
+    fill_copies(b, c->d, c->d->cfg);
+}
+
 static void bind_store(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore *d)
 {
     const mr_model *model = store_kind(b, m, p);
@@ -367,38 +242,10 @@ static void bind_store(mr__bind *b, mr_node *m, const char *p, mr_sc_datastore *
     }
     d->model = model;
     d->cfg = mr__alloc(b, model->cfg_size ? model->cfg_size : 1);
-    const char *what = mr__strf(b, "a %s datastore", model->kind);
-    bool shape_done = false;
-    submaps sm = {.n = 0};
-    for (const mr_param *k = model->params; k && k->key; k++) {
-        bool shape = strcmp(k->key, "primary") == 0 || strcmp(k->key, "replicas") == 0 ||
-                     strcmp(k->key, "regions") == 0 || strcmp(k->key, "write_regions") == 0;
-        if (shape) {
-            if (!shape_done) {
-                if (mr_param_find(model->params, "regions", 0) != NULL)
-                    bind_account(b, m, p, d);
-                else
-                    bind_primary(b, m, p, d);
-                shape_done = true;
-            }
-            continue;
-        }
-        bind_row(b, m, p, &sm, k, d->cfg, what);
-    }
-    fill_copies(b, d, d->cfg);
-    check_ctx ctx = {.pub = {.error = ctx_error, .record = ctx_record, .written = ctx_written,
-                             .path = p},
-                     .b = b,
-                     .m = m,
-                     .mark = &d->mark};
-    if (model->check)
-        model->check(d->cfg, &ctx.pub);
-    char q[MR__PATH], prefix[80];
-    for (size_t i = 0; i < sm.n; i++) {
-        snprintf(prefix, sizeof prefix, "%s.", sm.name[i]);
-        unknown_in(b, model, sm.map[i], mr__path(q, p, sm.name[i]), prefix, what);
-    }
-    unknown_in(b, model, m, p, "", what);
+    shape_ctx shape = {.d = d};
+    static const char *const family_keys[] = {"name", "kind", NULL};
+    mr__bind_kind(b, m, p, model, mr__strf(b, "a %s datastore", model->kind), family_keys,
+                  d->cfg, bind_shape, &shape);
 }
 
 void mr__bind_datastores(mr__bind *b, mr_node *seq)

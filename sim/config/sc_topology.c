@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/bind.h"
+#include "mrsim/cfg/traffic.h"
 #include "mrsim/error.h"
 
 #define S ((double)MR_S)
@@ -378,106 +379,18 @@ void mr__bind_clusters(mr__bind *b, mr_node *seq)
 }
 
 /* ---- traffic ------------------------------------------------------------------- */
-
-enum {
-    TM = 1u << MR_TRAFFIC_TRAFFIC_MANAGER,
-    FD = 1u << MR_TRAFFIC_FRONT_DOOR,
-    DNS = 1u << MR_TRAFFIC_DNS
-};
-
-#define TTL_MAX (2147483647.0 * S)
-
+/* The family's keys; the rest are the kind's (validate --keys prints each
+ * traffic kind's table after this one). */
 const mr_param mr__traffic_keys[] = {
     {.key = "kind",
      .type = MR_PARAM_T_CODE,
-     .type_doc = "one of traffic_manager, front_door, dns",
+     .type_doc = "a traffic kind: traffic_manager, front_door, dns",
      .def = "traffic_manager",
-     .doc = "which global layer routes clients to clusters",
+     .doc = "which global layer routes clients to clusters; its keys follow in its own table",
      .ref = "ours"},
-    {.key = "routing",
-     .type = MR_PARAM_T_ENUM,
-     .off = offsetof(mr_sc_traffic, routing),
-     .def = "priority",
-     .choices = mr_routing_names,
-     .doc = "routing method",
-     .ref = "REFERENCE.md §1 routing methods"},
-    {.key = "endpoints",
-     .type = MR_PARAM_T_CODE,
-     .only = TM | DNS,
-     .type_doc = "sequence of maps",
-     .doc = "clusters answered; every cluster (active priority 1, standby 2) when absent",
-     .ref = "ours"},
-    {.key = "origins",
-     .type = MR_PARAM_T_CODE,
-     .only = FD,
-     .type_doc = "sequence of maps",
-     .doc = "Front Door's name for endpoints",
-     .ref = "ours"},
-    {.key = "probe",
-     .type = MR_PARAM_T_CODE,
-     .only = TM | FD,
-     .type_doc = "map",
-     .doc = "health probes (plain DNS has none: REFERENCE.md §3)",
-     .ref = "-"},
-    /* REFERENCE.md §1 Default DNS TTL: 30 s (az CLI); range 0 to 2,147,483,647 s. */
-    {.key = "ttl",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_traffic, ttl),
-     .only = TM,
-     .def = "30s",
-     .lo = 0,
-     .hi = TTL_MAX,
-     .doc = "TTL of the DNS answer",
-     .ref = "REFERENCE.md §1 Default DNS TTL (30 s), DNS TTL range"},
-    /* REFERENCE.md §3 TTL default: the docs' example uses 3600 s; range 1 s to 2^31 - 1 s. */
-    {.key = "ttl",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_traffic, ttl),
-     .only = DNS,
-     .def = "1h",
-     .lo = S,
-     .hi = TTL_MAX,
-     .doc = "TTL of the DNS record",
-     .ref = "REFERENCE.md §3 TTL default (3600 s), TTL range"},
-    /* REFERENCE.md §2 Probe volume: the doc's example uses ~100 POPs. */
-    {.key = "pops",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_traffic, pops),
-     .only = FD,
-     .def = "100",
-     .lo = 1,
-     .hi = 1000,
-     .doc = "edge locations, each probing on its own",
-     .ref = "REFERENCE.md §2 Probe volume (~100 POPs)"},
-    /* REFERENCE.md §2 Latency sensitivity: 50 ms (0-1000). */
-    {.key = "additional_latency",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_traffic, additional_latency),
-     .only = FD,
-     .def = "50ms",
-     .lo = 0,
-     .hi = 1000 * MS,
-     .doc = "origins this close to the fastest share traffic",
-     .ref = "REFERENCE.md §2 Latency sensitivity (50 ms, 0-1000)"},
-    /* REFERENCE.md §2 "How to model": retry on connect failure to another origin
-     * is unverified (PR #128720 closed): off unless stated. */
-    {.key = "retry_next_origin",
-     .type = MR_PARAM_T_BOOL,
-     .off = offsetof(mr_sc_traffic, retry_next_origin),
-     .only = FD,
-     .def = "false",
-     .doc = "a request whose origin refuses the connection is retried at the next origin",
-     .ref = "REFERENCE.md §2 How to model (unverified vendor behaviour)"},
-    /* Ours: REFERENCE.md §3 gives no figure for the operator's delay. */
-    {.key = "operator_delay",
-     .type = MR_PARAM_T_DIST_TIME,
-     .off = offsetof(mr_sc_traffic, operator_delay),
-     .only = DNS,
-     .def = "triangular(10m, 20m, 1h)",
-     .doc = "detection, decision and record edit before a DNS failover",
-     .ref = "ours: REFERENCE.md §3 gives none (SCENARIO.md example)"},
     MR_PARAM_END};
-
+/* The keys of an endpoint (an origin); the priority's range is the kind's
+ * (its table's `endpoints[].priority` or `origins[].priority` row). */
 const mr_param mr__endpoint_keys[] = {
     {.key = "cluster",
      .type = MR_PARAM_T_CODE,
@@ -488,21 +401,11 @@ const mr_param mr__endpoint_keys[] = {
     {.key = "priority",
      .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_endpoint, priority),
-     .only = TM | DNS,
      .lo = 1,
      .hi = 1000,
      .doc = "lower first; 1 for an active cluster, 2 for a standby when absent",
-     .ref = "ours"},
-    /* REFERENCE.md §2 Routing decision order: priority 1-5. */
-    {.key = "priority",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_endpoint, priority),
-     .only = FD,
-     .lo = 1,
-     .hi = 5,
-     .doc = "lower first; 1 for an active cluster, 2 for a standby when absent",
-     .ref = "REFERENCE.md §2 Routing decision order (1-5)"},
-    /* REFERENCE.md §2 Routing decision order: weight 1-1000, default 50. */
+     .ref = "ours; the kind's range"},
+    /* docs/reference.md §2 Routing decision order: weight 1-1000, default 50. */
     {.key = "weight",
      .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_endpoint, weight),
@@ -510,120 +413,34 @@ const mr_param mr__endpoint_keys[] = {
      .lo = 1,
      .hi = 1000,
      .doc = "share among endpoints of equal priority (weighted routing)",
-     .ref = "REFERENCE.md §2 Routing decision order (weight 1-1000, default 50)"},
+     .ref = "docs/reference.md §2 Routing decision order (weight 1-1000, default 50)"},
     MR_PARAM_END};
 
-const mr_param mr__probe_keys[] = {
-    /* REFERENCE.md §1 Probing interval: 30 s (default) or 10 s only. */
-    {.key = "interval",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_probe, interval),
-     .only = TM,
-     .def = "30s",
-     .lo = 10 * S,
-     .hi = 30 * S,
-     .doc = "10s or 30s",
-     .ref = "REFERENCE.md §1 Probing interval"},
-    /* REFERENCE.md §2 Probe interval: pick explicitly; 30 s, the conceptual doc's
-     * default, range 5 s to 31,536,000 s. */
-    {.key = "interval",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_probe, interval),
-     .only = FD,
-     .def = "30s",
-     .lo = 5 * S,
-     .hi = 31536000.0 * S,
-     .doc = "time between probes of one POP",
-     .ref = "REFERENCE.md §2 Probe interval default (30 s, conceptual doc)"},
-    /* REFERENCE.md §1 Probe timeout: 5-10 s, default 10 s (5-9 s, default 9 s at 10 s). */
-    {.key = "timeout",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_probe, timeout),
-     .only = TM,
-     .lo = 5 * S,
-     .hi = 10 * S,
-     .type_doc = "duration",
-     .doc = "10s with a 30s interval, 9s with 10s when absent; at most 9s with 10s",
-     .ref = "REFERENCE.md §1 Probe timeout"},
-    /* Ours: REFERENCE.md §2 publishes no Front Door probe timeout (DESIGN.md rule 2:
-     * a parameter); Traffic Manager's default (§1 "Probe timeout", 10 s) stands in. */
-    {.key = "timeout",
-     .type = MR_PARAM_T_DURATION,
-     .off = offsetof(mr_sc_probe, timeout),
-     .only = FD,
-     .def = "10s",
-     .lo = 0,
-     .hi = 3600.0 * S,
-     .doc = "a probe of a down origin fails after this; at most interval",
-     .ref = "ours: no Front Door figure (REFERENCE.md §2); TM's 10 s (§1)"},
-    /* REFERENCE.md §1 Tolerated number of failures: 0-9, default 3. */
-    {.key = "tolerated_failures",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_probe, tolerated_failures),
-     .only = TM,
-     .def = "3",
-     .lo = 0,
-     .hi = 9,
-     .doc = "failed probes tolerated before Degraded",
-     .ref = "REFERENCE.md §1 Tolerated number of failures"},
-    /* REFERENCE.md §2 Sample size: default 4, range 0-255 (0 would never decide). */
-    {.key = "sample_size",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_probe, sample_size),
-     .only = FD,
-     .def = "4",
-     .lo = 1,
-     .hi = 255,
-     .doc = "probes in the health window",
-     .ref = "REFERENCE.md §2 Sample size"},
-    /* REFERENCE.md §2 Successful samples required: default 3. */
-    {.key = "successful_samples_required",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_probe, successful_samples_required),
-     .only = FD,
-     .def = "3",
-     .lo = 1,
-     .hi = 255,
-     .doc = "healthy when this many of the window succeeded; at most sample_size",
-     .ref = "REFERENCE.md §2 Successful samples required"},
-    /* Ours: REFERENCE.md §1 "Probe origin" says probes come from multiple
-     * locations, not how many; one keeps DESIGN.md rule 1 exact by default. */
-    {.key = "locations",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_probe, locations),
-     .only = TM,
-     .def = "1",
-     .lo = 1,
-     .hi = 100,
-     .doc = "probing regions, each with its own phase and failure count",
-     .ref = "ours: REFERENCE.md §1 Probe origin gives no count"},
-    /* REFERENCE.md §1 "How to model": a quorum across regions is not documented;
-     * default any region. */
-    {.key = "quorum",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_probe, quorum),
-     .only = TM,
-     .def = "1",
-     .lo = 1,
-     .hi = 100,
-     .doc = "Degraded once this many locations count enough failures; at most locations",
-     .ref = "REFERENCE.md §1 How to model (quorum not documented: any)"},
-    {.key = "locations",
-     .type = MR_PARAM_T_INT,
-     .off = offsetof(mr_sc_probe, locations),
-     .only = FD,
-     .lo = 1,
-     .hi = 1000,
-     .type_doc = "integer",
-     .doc = "probing POPs; traffic.pops when absent",
-     .ref = "REFERENCE.md §2 (every POP probes)"},
-    MR_PARAM_END};
+/* The kinds of family "traffic" in the set, as an enum's choices. */
+static const char *const *traffic_kinds(mr__bind *b)
+{
+    mr_kinds k = b->sc->kinds;
+    const char **v = mr__alloc(b, (k.n + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < k.n; i++)
+        if (k.v[i]->family && strcmp(k.v[i]->family, "traffic") == 0)
+            v[n++] = k.v[i]->kind;
+    return v;
+}
 
-static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, unsigned only,
-                           const char *what)
+static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, const mr_model *model)
 {
     mr_sc_traffic *t = &b->sc->traffic;
     char p[MR__PATH], q[MR__PATH], buf[16];
+    /* The endpoint keys, with the priority's range of the kind. */
+    mr_param keys[4];
+    memcpy(keys, mr__endpoint_keys, sizeof keys);
+    snprintf(q, sizeof q, "%s[].priority", strchr(path, '.') + 1);
+    const mr_param *pr = mr_param_find(model->params, q, 0);
+    if (pr != NULL) {
+        keys[1].lo = pr->lo;
+        keys[1].hi = pr->hi;
+    }
     if (seq == NULL) {
         /* Ours: every cluster, active ones first. */
         t->nendpoints = b->sc->nclusters;
@@ -632,7 +449,7 @@ static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, unsigned
             mr_sc_endpoint *e = &t->endpoints[i];
             e->cluster = i;
             e->priority = b->sc->clusters[i].role == MR_ROLE_STANDBY ? 2 : 1;
-            e->weight = 50; /* REFERENCE.md §2 weight default 50 */
+            e->weight = 50; /* docs/reference.md §2 weight default 50 */
             e->mark = t->mark;
             mr__path_index(p, path, i);
             if (b->sc->clusters[i].name)
@@ -657,7 +474,7 @@ static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, unsigned
         mr_node *m = mr__map(b, seq->items[i], p);
         if (m == NULL)
             continue;
-        mr__bind_keys(b, m, NULL, p, mr__endpoint_keys, only, what, e);
+        mr__bind_keys(b, m, NULL, p, keys, 0, "", e);
         mr_node *c = mr_node_take(m, "cluster");
         if (c && !mr_node_is_null(c)) {
             e->cluster = mr__ref(b, c, mr__path(q, p, "cluster"), &b->clusters);
@@ -677,130 +494,60 @@ static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, unsigned
             snprintf(buf, sizeof buf, "%d", e->priority);
             mr__record(b, mr__path(q, p, "priority"), buf);
         }
-        mr__unknown_keys(b, m, mr__endpoint_keys);
+        mr__unknown_keys(b, m, keys);
     }
 }
 
-static void bind_probe(mr__bind *b, mr_node *tmap, unsigned only, const char *what)
+/* The family's own key of a traffic layer, met in its kind's table: its
+ * endpoints (`endpoints`, or `origins` for the kind whose table says so),
+ * with their priorities and weights copied into the base. */
+static void bind_traffic_code(mr__bind *b, mr_node *m, const char *p, const mr_model *model,
+                              const char *key, void *ctx)
 {
+    (void)ctx;
+    char q[MR__PATH];
     mr_sc_traffic *t = &b->sc->traffic;
-    mr_sc_probe *pr = &t->probe;
-    if (t->kind == MR_TRAFFIC_DNS)
-        return; /* reported as a key that does not apply */
-    mr_node *m = mr__take_map(b, tmap, "probe", "traffic");
-    mr__bind_keys(b, m, &t->mark, "traffic.probe", mr__probe_keys, only, what, pr);
-    mr__unknown_keys(b, m, mr__probe_keys);
-    char buf[32];
-    if (t->kind == MR_TRAFFIC_TRAFFIC_MANAGER) {
-        mr_node *in = mr_node_get(m, "interval");
-        if (pr->interval != 10 * MR_S && pr->interval != 30 * MR_S) {
-            mr_time_format_unit(pr->interval, buf, sizeof buf);
-            mr_diag_error(b->diag, in ? &in->mark : &t->mark,
-                          "traffic.probe.interval: Traffic Manager probes every 30s or 10s only "
-                          "(REFERENCE.md §1), found %s",
-                          buf);
-        }
-        mr_time hi = pr->interval == 10 * MR_S ? 9 * MR_S : 10 * MR_S;
-        if (pr->timeout == 0) {
-            pr->timeout = hi;
-            mr_time_format_unit(hi, buf, sizeof buf);
-            mr__record(b, "traffic.probe.timeout", buf);
-        } else if (pr->timeout > hi) {
-            mr_node *tn = mr_node_get(m, "timeout");
-            char h[32];
-            mr_time_format_unit(pr->timeout, buf, sizeof buf);
-            mr_time_format_unit(hi, h, sizeof h);
-            mr_diag_error(b->diag, tn ? &tn->mark : &t->mark,
-                          "traffic.probe.timeout: %s is out of range [5s, %s] with a %s probe "
-                          "interval (REFERENCE.md §1)",
-                          buf, h, pr->interval == 10 * MR_S ? "10s" : "30s");
-        }
-        if (pr->quorum > pr->locations) {
-            mr_node *qn = mr_node_get(m, "quorum");
-            mr_diag_error(b->diag, qn ? &qn->mark : (m ? &m->mark : &t->mark),
-                          "traffic.probe.quorum: %d is more than locations (%d)", pr->quorum,
-                          pr->locations);
-        }
-    } else {
-        if (pr->timeout > pr->interval) {
-            mr_node *tn = mr_node_get(m, "timeout");
-            mr_diag_error(b->diag, tn ? &tn->mark : (m ? &m->mark : &t->mark),
-                          "traffic.probe.timeout: must be at most the probe interval");
-        }
-        if (pr->locations == 0) {
-            pr->locations = t->pops;
-            snprintf(buf, sizeof buf, "%d", pr->locations);
-            mr__record(b, "traffic.probe.locations", buf);
-        }
-        if (pr->sample_size > 32) {
-            mr_node *sn = mr_node_get(m, "sample_size");
-            mr_diag_error(b->diag, sn ? &sn->mark : (m ? &m->mark : &t->mark),
-                          "traffic.probe.sample_size: %d is more than the 32 samples this "
-                          "version keeps per POP and origin",
-                          pr->sample_size);
-        }
-        if (pr->successful_samples_required > pr->sample_size) {
-            mr_node *sn = mr_node_get(m, "successful_samples_required");
-            mr_diag_error(b->diag, sn ? &sn->mark : (m ? &m->mark : &t->mark),
-                          "traffic.probe.successful_samples_required: %d is more than "
-                          "sample_size (%d)",
-                          pr->successful_samples_required, pr->sample_size);
-        }
+    bind_endpoints(b, mr__take_seq(b, m, key, p), mr__path(q, p, key), model);
+    mr_traffic_base *base = t->cfg;
+    size_t n = t->nendpoints < MR_MAX_ENDPOINTS ? t->nendpoints : MR_MAX_ENDPOINTS;
+    base->n = (int64_t)n;
+    for (size_t e = 0; e < n; e++) {
+        base->priority[e] = t->endpoints[e].priority;
+        base->weight[e] = t->endpoints[e].weight;
     }
+    if (t->nendpoints > MR_MAX_ENDPOINTS)
+        mr_diag_error(b->diag, &t->mark, "%s: more than %d endpoints", q, MR_MAX_ENDPOINTS);
 }
 
 void mr__bind_traffic(mr__bind *b, mr_node *m, const mr_mark *root)
 {
     mr_sc_traffic *t = &b->sc->traffic;
     t->mark = m ? m->mark : *root;
-    t->ttl = MR_SC_UNSET;
     if (m == NULL)
         return; /* reported as missing */
-    static const mr_param kind_row = {.key = "kind",
-                                     .type = MR_PARAM_T_ENUM,
-                                     .def = "traffic_manager",
-                                     .choices = mr_traffic_kind_names}; /* ours */
-    int kind = MR_TRAFFIC_TRAFFIC_MANAGER;
+    const char *const *kinds = traffic_kinds(b);
+    const mr_param kind_row = {.key = "kind",
+                               .type = MR_PARAM_T_ENUM,
+                               .def = "traffic_manager",
+                               .choices = kinds}; /* ours */
+    int kind = -1;
+    for (int i = 0; kinds[i]; i++)
+        if (strcmp(kinds[i], "traffic_manager") == 0)
+            kind = i;
     mr_node *kn = mr_node_take(m, "kind");
-    if (mr__bind_value(b, mr_node_is_null(kn) ? NULL : kn, "traffic.kind", &kind_row, &kind) !=
-        MR_OK) {
+    if (kinds[0] == NULL || (kind < 0 && mr_node_is_null(kn)) ||
+        mr__bind_value(b, mr_node_is_null(kn) ? NULL : kn, "traffic.kind", &kind_row, &kind) !=
+            MR_OK) {
         /* Without a kind, only the keys every kind shares can be checked. */
         for (size_t i = 0; i < m->n; i++)
             m->pairs[i].value->used = true;
         return;
     }
-    t->kind = (mr_traffic_kind)kind;
-    unsigned only = 1u << kind;
-    const char *what = kind == MR_TRAFFIC_FRONT_DOOR ? "a front_door traffic layer"
-                       : kind == MR_TRAFFIC_DNS
-                           ? "a dns traffic layer (plain Azure DNS has no health probes)"
-                           : "a traffic_manager traffic layer";
-    mr__bind_keys(b, m, NULL, "traffic", mr__traffic_keys, only, what, t);
-    if (kind == MR_TRAFFIC_FRONT_DOOR) {
-        mr_node *e = mr_node_get(m, "endpoints");
-        if (e && !e->used) {
-            mr_node_pair *pr = mr_node_pair_of(m, "endpoints");
-            e->used = true;
-            mr_diag_error(b->diag, &pr->key->mark,
-                          "traffic.endpoints: Front Door calls them origins: write "
-                          "traffic.origins");
-        }
-        bind_endpoints(b, mr__take_seq(b, m, "origins", "traffic"), "traffic.origins", only, what);
-    } else {
-        mr_node *o = mr_node_get(m, "origins");
-        if (o && !o->used) {
-            mr_node_pair *pr = mr_node_pair_of(m, "origins");
-            o->used = true;
-            mr_diag_error(b->diag, &pr->key->mark,
-                          "traffic.origins: origins are Front Door's; a %s layer has endpoints: "
-                          "write traffic.endpoints",
-                          mr_traffic_kind_names[kind]);
-        }
-        bind_endpoints(b, mr__take_seq(b, m, "endpoints", "traffic"), "traffic.endpoints", only,
-                       what);
-    }
-    bind_probe(b, m, only, what);
-    mr__unknown_keys(b, m, mr__traffic_keys);
+    t->model = mr_kinds_find(b->sc->kinds, kinds[kind]);
+    t->cfg = mr__alloc(b, t->model->cfg_size);
+    static const char *const family_keys[] = {"kind", NULL};
+    mr__bind_kind(b, m, "traffic", t->model, mr__strf(b, "a %s traffic layer", t->model->kind),
+                  family_keys, t->cfg, bind_traffic_code, NULL);
 }
 
 /* ---- stamps ----------------------------------------------------------------------- */

@@ -1165,7 +1165,14 @@ const char *mr_scenario_value(const mr_scenario *sc, const char *path)
 double mr_scenario_price(const mr_scenario *sc, const char *key)
 {
     const mr_param *k = mr_param_find(mr__cost_keys, key, 0);
-    if (k == NULL || (k->type != MR_PARAM_T_MONEY && k->type != MR_PARAM_T_NUMBER))
+    if (k == NULL)
+        return NAN;
+    if (k->type == MR_PARAM_T_ENUM) {
+        int i;
+        memcpy(&i, (const char *)&sc->cost + k->off, sizeof i);
+        return i;
+    }
+    if (k->type != MR_PARAM_T_MONEY && k->type != MR_PARAM_T_NUMBER && k->type != MR_PARAM_T_SIZE)
         return NAN;
     double v;
     memcpy(&v, (const char *)&sc->cost + k->off, sizeof v);

@@ -56,8 +56,6 @@
     X(MONITORING, "monitoring")                                                                    \
     X(DNS, "dns")                                                                                  \
     X(OTHER, "other")
-#define MR_TRAFFIC_KIND_MAP(X)                                                                     \
-    X(TRAFFIC_MANAGER, "traffic_manager") X(FRONT_DOOR, "front_door") X(DNS, "dns")
 #define MR_SELECT_MAP(X) X(ONE, "one") X(ALL, "all") X(COUNT, "count") X(PERCENT, "percent")
 #define MR_TIMING_MAP(X)                                                                           \
     X(AT, "at") X(STOCHASTIC, "mtbf") X(REPEAT, "repeat") X(AFTER, "start_after")
@@ -90,11 +88,6 @@ typedef enum mr_dep_kind {
     MR_DEP_KIND_MAP(X)
 #undef X
 } mr_dep_kind;
-typedef enum mr_traffic_kind {
-#define X(c, s) MR_TRAFFIC_##c,
-    MR_TRAFFIC_KIND_MAP(X)
-#undef X
-} mr_traffic_kind;
 typedef enum mr_select {
 #define X(c, s) MR_SELECT_##c,
     MR_SELECT_MAP(X)
@@ -122,10 +115,9 @@ typedef enum mr_fd_tier {
 } mr_fd_tier;
 
 /* The names of each enumeration, indexed by its value and ended by NULL
- * ("front_door" is mr_traffic_kind_names[MR_TRAFFIC_FRONT_DOOR]). */
+ * ("standby" is mr_role_names[MR_ROLE_STANDBY]). */
 extern const char *const mr_fidelity_names[];
 extern const char *const mr_needed_for_names[];
-extern const char *const mr_routing_names[];
 extern const char *const mr_ttl_mode_names[];
 extern const char *const mr_runtime_cache_names[];
 extern const char *const mr_profile_names[];
@@ -136,7 +128,6 @@ extern const char *const mr_role_names[];
 extern const char *const mr_standby_names[];
 extern const char *const mr_ingress_names[];
 extern const char *const mr_dep_kind_names[];
-extern const char *const mr_traffic_kind_names[];
 extern const char *const mr_select_names[];
 extern const char *const mr_timing_names[];
 extern const char *const mr_failover_param_names[];
@@ -234,28 +225,16 @@ typedef struct mr_sc_endpoint {
     mr_mark mark;
 } mr_sc_endpoint;
 
-/* Health probes. Traffic Manager uses interval, timeout, tolerated_failures;
- * Front Door interval, timeout, sample_size, successful_samples_required.
- * Fields that do not apply to the kind are 0. */
-typedef struct mr_sc_probe {
-    mr_time interval, timeout;
-    int tolerated_failures;
-    int sample_size, successful_samples_required;
-    int locations; /* independent probing locations (Front Door: defaults to pops) */
-    int quorum;    /* Traffic Manager: locations that must trip for Degraded */
-} mr_sc_probe;
-
+/* The global traffic layer: a kind of family "traffic" (traffic_manager,
+ * front_door, dns, or any registered kind) with the kind's keys bound into
+ * its cfg, and the family's endpoints (Front Door calls them origins). */
 typedef struct mr_sc_traffic {
-    mr_traffic_kind kind;
-    mr_routing routing;
+    const mr_model *model; /* its kind; NULL when the section failed */
+    void *cfg;             /* model->cfg_size bytes: an mr_traffic_base (n, priorities and
+                            * weights filled from the endpoints below), then the kind's own
+                            * keys; the builder fills the base's links */
     mr_sc_endpoint *endpoints; /* `endpoints:` or, for Front Door, `origins:` */
     size_t nendpoints;
-    mr_sc_probe probe;          /* zeroed for plain DNS, which has no probes */
-    mr_time ttl;                /* MR_SC_UNSET for Front Door (anycast, no DNS answer to cache) */
-    int pops;                   /* Front Door edge locations; 0 otherwise */
-    mr_time additional_latency; /* Front Door latency sensitivity; 0 otherwise */
-    mr_dist operator_delay;     /* DNS: detection + decision + edit; const 0 otherwise */
-    bool retry_next_origin;     /* Front Door: retry a refused connection at the next origin */
     mr_mark mark;
 } mr_sc_traffic;
 
@@ -530,8 +509,9 @@ size_t mr_scenario_each_value(const mr_scenario *sc,
                               void *ctx);
 
 /* The price of `cost:` key `key` ("hours_per_month",
- * "cosmos_per_100rus_hour"): what a kind's cost method asks for. NaN for a
- * key that is no number of the cost section. */
+ * "cosmos_per_100rus_hour"): what a kind's cost method asks for; an enum
+ * key (front_door_tier) comes as the index of its value. NaN for a key that
+ * is not in the cost section. */
 double mr_scenario_price(const mr_scenario *sc, const char *key);
 
 /* The value of one resolved parameter by its dotted path, or NULL. */

@@ -167,11 +167,6 @@ static double order_q(const mr_an_detect *d, double q)
     return gsl_cdf_beta_Pinv(q, k, n - k + 1);
 }
 
-mr_an_detect mr_an_fd_detect(double interval, double timeout, int n, int x)
-{
-    return (mr_an_detect){.lo = timeout + (n - x) * interval, .width = interval};
-}
-
 static double hold_q(const mr_an_cache *c, double q)
 {
     return mr_dist_quantile(c->hold, q) * c->hold_unit;
@@ -357,13 +352,14 @@ int mr_an_switch(const mr_an_detect *det, const mr_an_cache *parts, size_t n, mr
     return MR_OK;
 }
 
-mr_an_detect mr_an_tm_detect(double interval, double timeout, int tolerated, int locations,
-                             int quorum)
+mr_an_detect mr_an_detect_of(const mr_model_detect *d)
 {
-    return (mr_an_detect){.lo = timeout + tolerated * interval,
-                          .width = interval,
-                          .n = locations > 0 ? locations : 1,
-                          .k = quorum > 0 ? quorum : 1};
+    return (mr_an_detect){.lo = d->lo,
+                          .width = d->width,
+                          .n = d->n,
+                          .k = d->k,
+                          .dist = d->dist,
+                          .unit = d->unit};
 }
 
 mr_an_times mr_an_uniform_times(mr_an_detect d)
@@ -412,37 +408,39 @@ double mr_an_downtime_year_s(double a)
 static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
 {
     const mr_sc_traffic *t = &sc->traffic;
-    a->kind = t->kind;
-    mr_an_detect det;
-    if (t->kind == MR_TRAFFIC_FRONT_DOOR) {
-        det = mr_an_fd_detect(sec(t->probe.interval), sec(t->probe.timeout), t->probe.sample_size,
-                              t->probe.successful_samples_required);
+    /* The kind says how it detects a failed endpoint (mr_model.detect). */
+    mr_model_detect md = {.n = 1, .k = 1, .event = "endpoint unhealthy",
+                          .layer = t->model->kind};
+    if (t->model->detect)
+        t->model->detect(t->cfg, &md);
+    a->traffic = t->model->kind;
+    a->traffic_what = md.layer;
+    a->detection_event = md.event;
+    mr_an_detect det = mr_an_detect_of(&md);
+    if (md.edges > 0) {
         a->detection = mr_an_uniform_times(det);
         /* Rule 2: no DNS delay; a client switches when its edge does. */
         a->client_switch = a->detection;
         a->has_all_edges = true;
-        a->pops = t->pops;
-        a->all_edges = mr_an_all_edges_times(det, t->pops);
+        a->pops = md.edges;
+        a->all_edges = mr_an_all_edges_times(det, md.edges);
         return;
     }
-    if (t->kind == MR_TRAFFIC_DNS) {
-        det = (mr_an_detect){.dist = &t->operator_delay, .unit = 1.0 / (double)MR_S};
-        const mr_dist *d = &t->operator_delay;
-        a->detection = (mr_an_times){.min = mr_dist_quantile(d, 0) / (double)MR_S,
-                                     .mean = mr_dist_mean(d) / (double)MR_S,
-                                     .p50 = mr_dist_quantile(d, 0.50) / (double)MR_S,
-                                     .p95 = mr_dist_quantile(d, 0.95) / (double)MR_S,
-                                     .p99 = mr_dist_quantile(d, 0.99) / (double)MR_S,
-                                     .max = mr_dist_quantile(d, 1) / (double)MR_S};
+    if (md.dist != NULL) {
+        const mr_dist *d = md.dist;
+        a->detection = (mr_an_times){.min = mr_dist_quantile(d, 0) * md.unit,
+                                     .mean = mr_dist_mean(d) * md.unit,
+                                     .p50 = mr_dist_quantile(d, 0.50) * md.unit,
+                                     .p95 = mr_dist_quantile(d, 0.95) * md.unit,
+                                     .p99 = mr_dist_quantile(d, 0.99) * md.unit,
+                                     .max = mr_dist_quantile(d, 1) * md.unit};
     } else {
-        det = mr_an_tm_detect(sec(t->probe.interval), sec(t->probe.timeout),
-                              t->probe.tolerated_failures, t->probe.locations, t->probe.quorum);
-        a->locations = det.n;
-        a->quorum = det.k;
+        a->locations = md.locations;
+        a->quorum = md.quorum;
         a->detection = mr_an_uniform_times(det);
     }
     a->has_caches = true;
-    double ttl = t->ttl == MR_SC_UNSET ? 0 : sec(t->ttl);
+    double ttl = md.ttl_s;
     /* One part per (client population, TTL policy of its pool), weighted by
      * the pool's resolvers in that policy. */
     size_t n = 0;
@@ -670,16 +668,14 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
         cl_unit[c] = u >= 0 ? u : add_unit(a, &ucap, rname, false);
     }
     /* The global traffic layer. */
-    static const char *const tl_what[] = {"Traffic Manager", "Front Door", "Azure DNS"};
-    static const char *const tl_src[] = {"REFERENCE.md §1 SLA (99.99%)",
-                                         "REFERENCE.md §2 SLA (99.99%)",
-                                         "REFERENCE.md §3 SLA (100%)"};
-    static const double tl_sla[] = {0.9999, 0.9999, 1.0};
+    mr_model_sla tl = {.availability = 1, .what = sc->traffic.model->kind, .source = "?"};
+    if (sc->traffic.model->sla)
+        sc->traffic.model->sla(sc->traffic.cfg, &tl);
     add_item(a, &icap,
              (mr_an_item){.name = "traffic",
-                          .what = tl_what[sc->traffic.kind],
-                          .sla = tl_sla[sc->traffic.kind],
-                          .source = tl_src[sc->traffic.kind],
+                          .what = tl.what,
+                          .sla = tl.availability,
+                          .source = tl.source,
                           .unit = -1});
     /* Clusters and their ingress, in parallel within their unit. */
     for (size_t c = 0; c < sc->nclusters; c++) {

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "mrsim/diag.h"
+#include "mrsim/model.h"
 #include "mrsim/rng.h"
 #include "config/scenario.h"
 
@@ -60,17 +61,9 @@ typedef struct mr_an_cache {
 int mr_an_switch(const mr_an_detect *det, const mr_an_cache *parts, size_t n, mr_an_times *mix,
                  mr_an_times *each);
 
-/* Traffic Manager (rule 1): a location trips at its (k+1)-th consecutive
- * failed probe, uniformly in [timeout + k interval, interval + timeout +
- * k interval); the endpoint is Degraded once `quorum` of `locations`
- * (independent phases) have tripped: the quorum-th smallest of their times
- * (one location: rule 1's uniform). */
-mr_an_detect mr_an_tm_detect(double interval, double timeout, int tolerated, int locations,
-                             int quorum);
-/* Front Door at one edge (rule 2): unhealthy once fewer than x of the last n
- * samples succeed, after n - x + 1 consecutive failures: uniform on
- * [timeout + (n-x) interval, interval + timeout + (n-x) interval). */
-mr_an_detect mr_an_fd_detect(double interval, double timeout, int n, int x);
+/* A kind's detection (mr_model.detect: Traffic Manager's rule 1, Front
+ * Door's rule 2 at one edge, an operator's delay) as analyze sums it. */
+mr_an_detect mr_an_detect_of(const mr_model_detect *d);
 /* The summary of a probe-schedule detection (dist unset): the kth of n
  * uniforms is Beta(k, n - k + 1): mean lo + width k / (n + 1), quantiles
  * from gsl_cdf_beta_Pinv. */
@@ -142,7 +135,9 @@ typedef struct mr_an_fault {
 
 typedef struct mr_analysis {
     const char *scenario, *file;
-    mr_traffic_kind kind;
+    const char *traffic;         /* the traffic layer's kind: "traffic_manager" */
+    const char *traffic_what;    /* "Traffic Manager", "plain DNS" */
+    const char *detection_event; /* what detection is: "endpoint Degraded" */
     mr_an_times detection;  /* to the traffic layer's decision (edge: one POP) */
     int locations, quorum;  /* Traffic Manager: probing locations, tripped for Degraded */
     bool has_all_edges;     /* Front Door */

@@ -21,7 +21,8 @@
 #include "mrsim/cfg/slo.h"
 #include "mrsim/alloc.h"
 #include "mrsim/cfg/store.h"
-#include "traffic.h"
+#include "mrsim/cfg/traffic.h"
+#include "mrsim/model.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 
@@ -29,6 +30,24 @@ static void unsupported(mr_diag *diag, const mr_mark *mark, int *rc, const char 
 {
     mr_diag_error(diag, mark, "%s is not simulated by this version of mrsim yet", what);
     *rc = MR_ESCENARIO;
+}
+
+/* How the traffic layer detects a failed endpoint (mr_model.detect), and
+ * whether it is a proxy in the request path (Front Door): one that routes
+ * each request itself, so its entry points are its edges and it has no DNS
+ * record to cache. */
+static mr_model_detect traffic_detect(const mr_scenario *sc)
+{
+    const mr_model *m = sc->traffic.model;
+    mr_model_detect d = {0};
+    if (m != NULL && m->detect != NULL)
+        m->detect(sc->traffic.cfg, &d);
+    return d;
+}
+
+static int traffic_is_proxy(const mr_scenario *sc)
+{
+    return traffic_detect(sc).edges > 0;
 }
 
 /* Whether cluster c is a candidate of selector t. */
@@ -141,10 +160,10 @@ static void check_fault(const mr_scenario *sc, const mr_sc_fault *f, mr_diag *di
         unsupported(diag, &f->mark, rc, what);
         return;
     }
-    if (f->kind == MR_FAULT_DNS_MISCONFIG && sc->traffic.kind == MR_TRAFFIC_FRONT_DOOR) {
+    if (f->kind == MR_FAULT_DNS_MISCONFIG && traffic_is_proxy(sc)) {
         snprintf(what, sizeof what,
-                 "fault '%s': dns_misconfig with front_door (its record has no TTL here)",
-                 f->name);
+                 "fault '%s': dns_misconfig with %s (its record has no TTL here)", f->name,
+                 sc->traffic.model->kind);
         unsupported(diag, &f->mark, rc, what);
     }
     int partial = f->ramp || f->severity < 1;
@@ -269,10 +288,11 @@ static void check_stamps(const mr_scenario *sc, mr_diag *diag, int *rc)
     char what[200];
     if (sc->nstamps == 0)
         return;
-    if (sc->traffic.kind != MR_TRAFFIC_FRONT_DOOR) {
-        snprintf(what, sizeof what, "deployment stamps behind %s (only front_door routes "
-                                    "populations to their stamps here)",
-                 mr_traffic_kind_names[sc->traffic.kind]);
+    if (!traffic_is_proxy(sc)) {
+        snprintf(what, sizeof what,
+                 "deployment stamps behind %s (only a proxy such as front_door routes "
+                 "populations to their stamps here)",
+                 sc->traffic.model ? sc->traffic.model->kind : "no traffic layer");
         unsupported(diag, &sc->stamps[0].mark, rc, what);
         return;
     }
@@ -341,14 +361,6 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
 {
     int rc = MR_OK;
     char what[160];
-    if (sc->traffic.kind == MR_TRAFFIC_DNS && sc->traffic.routing != MR_ROUTING_PRIORITY) {
-        snprintf(what, sizeof what, "traffic.routing: %s with plain DNS (one record: priority)",
-                 mr_routing_names[sc->traffic.routing]);
-        unsupported(diag, &sc->traffic.mark, &rc, what);
-    }
-    if (sc->traffic.kind == MR_TRAFFIC_TRAFFIC_MANAGER &&
-        sc->traffic.probe.locations > MR_MAX_LOCATIONS)
-        unsupported(diag, &sc->traffic.mark, &rc, "more than 16 Traffic Manager probe locations");
     if (sc->traffic.nendpoints > MR_MAX_ENDPOINTS)
         unsupported(diag, &sc->traffic.mark, &rc, "more than 16 traffic endpoints");
     if (sc->nregions > MR_MAX_REGIONS)
@@ -583,37 +595,19 @@ static mr_traffic_base traffic_base(const mr_scenario *sc, const layout *l)
     return b;
 }
 
-/* The traffic layer, of the scenario's kind, as component "traffic". The
- * failover policy's probes trigger hears of every health verdict. */
+/* The traffic layer, of the scenario's kind, as component "traffic": the
+ * kind's cfg as the binder left it, with this replication's links in its
+ * base. The failover policy's probes trigger hears of every verdict. */
 static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_diag *diag)
 {
-    const mr_sc_traffic *t = &sc->traffic;
-    if (t->kind == MR_TRAFFIC_FRONT_DOOR) {
-        mr_fd_cfg cfg = {.base = traffic_base(sc, l),
-                         .pops = t->pops,
-                         .interval = t->probe.interval,
-                         .timeout = t->probe.timeout,
-                         .sample_size = t->probe.sample_size,
-                         .required = t->probe.successful_samples_required,
-                         .additional_latency = t->additional_latency,
-                         .retry_next = t->retry_next_origin};
-        return add(sim, "front_door", "traffic", &cfg, diag);
-    }
-    if (t->kind == MR_TRAFFIC_DNS) {
-        mr_dns_cfg cfg = {.base = traffic_base(sc, l),
-                          .ttl = t->ttl,
-                          .operator_delay = t->operator_delay};
-        return add(sim, "dns", "traffic", &cfg, diag);
-    }
-    mr_tm_cfg cfg = {.base = traffic_base(sc, l),
-                     .routing = t->routing,
-                     .interval = t->probe.interval,
-                     .timeout = t->probe.timeout,
-                     .tolerated = t->probe.tolerated_failures,
-                     .ttl = t->ttl,
-                     .locations = t->probe.locations,
-                     .quorum = t->probe.quorum};
-    return add(sim, "traffic_manager", "traffic", &cfg, diag);
+    const mr_model *m = sc->traffic.model;
+    mr_traffic_base *base = mr_xmalloc(m->cfg_size);
+    memcpy(base, sc->traffic.cfg, m->cfg_size);
+    mr_traffic_base links = traffic_base(sc, l);
+    memcpy(base, &links, sizeof links);
+    int rc = mr_sim_add(sim, m, "traffic", base, diag, NULL);
+    free(base);
+    return rc;
 }
 
 int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, mr_diag *diag)
@@ -739,8 +733,9 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
     }
     if (rc == MR_OK) {
         mr_faults_cfg cfg = {.slo = l.slo, .n = (int64_t)sc->nfaults};
-        /* The DNS operator learns of every fault as it happens. */
-        if (sc->traffic.kind == MR_TRAFFIC_DNS)
+        /* A layer an operator moves (plain DNS) learns of every fault as it
+         * happens: its detection is the operator's. */
+        if (traffic_detect(sc).dist != NULL)
             cfg.watcher[cfg.nwatch++] = l.tm;
         if (aggregate(sc)) /* the hub re-reads the world at every start and end */
             cfg.watcher[cfg.nwatch++] = l.clients0;

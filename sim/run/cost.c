@@ -12,9 +12,6 @@
 #include "mrsim/report.h"
 #include "mrsim/simtime.h"
 
-/* REFERENCE.md §1: Traffic Manager probes every 30 s, or every 10 s as the
- * (dearer) fast interval. */
-#define MR_COST_TM_NORMAL_INTERVAL (30 * MR_S)
 
 static int has_prefix(const char *s, const char *prefix)
 {
@@ -54,34 +51,24 @@ static double cluster_fees_item(const mr_scenario *sc)
     return (double)sc->nclusters * c->aks_standard_per_hour * c->hours_per_month;
 }
 
+static double price_of(const mr_cost_ctx *ctx, const char *key);
+
+/* The traffic layer's monthly price, as its kind gives it (mr_model.cost). */
 static double traffic_item(const mr_scenario *sc, const mr_report *r, double scale)
 {
-    const mr_sc_cost *c = &sc->cost;
-    const mr_sc_traffic *t = &sc->traffic;
+    const mr_model *m = sc->traffic.model;
+    if (m == NULL || m->cost == NULL)
+        return NAN;
     /* The resolvers' refreshes are the queries that reach the authority;
      * clients' runtime caches and the resolvers' own caches absorb the rest
-     * (REFERENCE.md §10 "How to model costs": lookups / cache hit rate). */
-    double queries_month = sum_scalars(r, "resolvers/", "refreshes") * scale;
-    switch (t->kind) {
-    case MR_TRAFFIC_TRAFFIC_MANAGER: {
-        double per_endpoint = c->tm_per_endpoint_month;
-        if (t->probe.interval < MR_COST_TM_NORMAL_INTERVAL)
-            per_endpoint += c->tm_fast_probe_per_endpoint_month;
-        return queries_month / 1e6 * c->tm_per_million_queries +
-               (double)t->nendpoints * per_endpoint;
-    }
-    case MR_TRAFFIC_FRONT_DOOR: {
-        double requests = mr_report_find(r, "traffic", "requests");
-        double requests_month = isnan(requests) ? 0 : requests * scale;
-        double base = c->front_door_tier == MR_FD_TIER_PREMIUM ? c->front_door_premium_per_month
-                                                               : c->front_door_standard_per_month;
-        return base + requests_month / 1e6 * c->front_door_per_million_requests +
-               requests_month * c->front_door_bytes_per_request / 1e9 * c->front_door_per_gb;
-    }
-    case MR_TRAFFIC_DNS:
-        return queries_month / 1e6 * c->dns_per_million_queries + c->dns_zone_per_month;
-    }
-    return NAN;
+     * (docs/reference.md §10 "How to model costs": lookups / cache hit rate). */
+    mr_cost_ctx ctx = {.report = r,
+                       .name = "traffic",
+                       .scale = scale,
+                       .queries_month = sum_scalars(r, "resolvers/", "refreshes") * scale,
+                       .price = price_of,
+                       .prices = sc};
+    return m->cost(sc->traffic.cfg, &ctx);
 }
 
 static double transfer_item(const mr_scenario *sc, const mr_report *r, double scale)

@@ -78,7 +78,7 @@ Test(analyze_cli, json_has_every_key)
     const char *keys[] = {"\"mrsim\": ", "\"scenario\": ", "\"file\": ", "\"traffic\": \"front_door\"",
                           "\"detection_s\": {\"min\": ", "\"all_edges_s\": {", "\"client_switch_s\": {",
                           "\"parts\": [", "\"components\": [", "\"tier\": \"global\"",
-                          "\"source\": \"REFERENCE.md §2 SLA (99.99%)\"", "\"units\": [",
+                          "\"source\": \"docs/reference.md §2 SLA (99.99%)\"", "\"units\": [",
                           "\"kind\": \"region\"", "\"standby\": false", "\"global\": {\"availability\": ",
                           "\"redundant\": ", "\"composite\": {\"availability\": ",
                           "\"downtime_s_month\": ", "\"downtime_s_year\": ", "\"formula\": \"global = ",

@@ -34,11 +34,39 @@
 #include "mrsim/error.h"
 #include "mrsim/rng.h"
 #include "config/scenario.h"
+#include "traffic.h"
 
 /* Percentiles come from a CDF tabulated on 32,768 points and interpolated
  * linearly (exact for piecewise-linear CDFs, O(dx^2) otherwise): checked to
  * 1e-5 of the support, about a third of a grid step. */
 #define TOL(range) (1e-5 * (range))
+
+/* Traffic Manager's and Front Door's detection as their kinds give it
+ * (mr_model.detect), in seconds, the closed form analyze sums. */
+static mr_an_detect tm_detect(double interval, double timeout, int tolerated, int locations,
+                              int quorum)
+{
+    mr_tm_cfg cfg = {.interval = (mr_time)(interval * MR_S),
+                     .timeout = (mr_time)(timeout * MR_S),
+                     .tolerated = tolerated,
+                     .locations = locations,
+                     .quorum = quorum};
+    mr_model_detect d;
+    mr_model_find("traffic_manager")->detect(&cfg, &d);
+    return mr_an_detect_of(&d);
+}
+
+static mr_an_detect fd_detect(double interval, double timeout, int n, int x)
+{
+    mr_fd_cfg cfg = {.interval = (mr_time)(interval * MR_S),
+                     .timeout = (mr_time)(timeout * MR_S),
+                     .sample_size = n,
+                     .required = x,
+                     .pops = 1};
+    mr_model_detect d;
+    mr_model_find("front_door")->detect(&cfg, &d);
+    return mr_an_detect_of(&d);
+}
 
 static mr_an_cache honor(double ttl)
 {
@@ -47,14 +75,14 @@ static mr_an_cache honor(double ttl)
 
 Test(analyze, tm_detection_defaults_are_100_to_130s)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
+    mr_an_detect d = tm_detect(30, 10, 3, 1, 1);
     mr_an_times t = mr_an_uniform_times(d);
     cr_assert_float_eq(t.min, 100, 1e-12);
     cr_assert_float_eq(t.max, 130, 1e-12);
     cr_assert_float_eq(t.mean, 115, 1e-12);
     cr_assert_float_eq(t.p95, 128.5, 1e-12);
     /* Fast probing, no tolerance: 5 s timeout, then at most one interval. */
-    t = mr_an_uniform_times(mr_an_tm_detect(10, 5, 0, 1, 1));
+    t = mr_an_uniform_times(tm_detect(10, 5, 0, 1, 1));
     cr_assert_float_eq(t.min, 5, 1e-12);
     cr_assert_float_eq(t.max, 15, 1e-12);
 }
@@ -71,15 +99,15 @@ static double min3_plus_u_cdf(double y)
 
 Test(analyze, tm_locations_and_quorum_are_order_statistics)
 {
-    mr_an_times any = mr_an_uniform_times(mr_an_tm_detect(30, 10, 3, 3, 1));
+    mr_an_times any = mr_an_uniform_times(tm_detect(30, 10, 3, 3, 1));
     cr_assert_float_eq(any.mean, 100 + 30 / 4.0, 1e-12);
     cr_assert_float_eq(any.p50, 100 + 30 * (1 - cbrt(0.5)), 1e-9);
     cr_assert_float_eq(any.max, 130, 1e-12);
-    mr_an_times all = mr_an_uniform_times(mr_an_tm_detect(30, 10, 3, 3, 3));
+    mr_an_times all = mr_an_uniform_times(tm_detect(30, 10, 3, 3, 3));
     cr_assert_float_eq(all.mean, 100 + 30 * 3 / 4.0, 1e-12);
     cr_assert_float_eq(all.p95, 100 + 30 * cbrt(0.95), 1e-9);
 
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 3, 1);
+    mr_an_detect d = tm_detect(30, 10, 3, 3, 1);
     mr_an_cache c = honor(30);
     mr_an_times t;
     cr_assert_eq(mr_an_switch(&d, &c, 1, &t, NULL), MR_OK);
@@ -99,11 +127,11 @@ Test(analyze, tm_locations_and_quorum_are_order_statistics)
 Test(analyze, fd_detection_after_n_minus_x_plus_1_failures)
 {
     /* 4/3: two failures: the first at phase U, the second one interval on. */
-    mr_an_times t = mr_an_uniform_times(mr_an_fd_detect(30, 0, 4, 3));
+    mr_an_times t = mr_an_uniform_times(fd_detect(30, 0, 4, 3));
     cr_assert_float_eq(t.min, 30, 1e-12);
     cr_assert_float_eq(t.max, 60, 1e-12);
     /* Microsoft's example 5/3 at 30 s, with a 10 s timeout: 3 failures. */
-    t = mr_an_uniform_times(mr_an_fd_detect(30, 10, 5, 3));
+    t = mr_an_uniform_times(fd_detect(30, 10, 5, 3));
     cr_assert_float_eq(t.min, 70, 1e-12);
     cr_assert_float_eq(t.max, 100, 1e-12);
     cr_assert_float_eq(t.mean, 85, 1e-12);
@@ -111,7 +139,7 @@ Test(analyze, fd_detection_after_n_minus_x_plus_1_failures)
 
 Test(analyze, every_edge_is_the_max_of_uniforms)
 {
-    mr_an_detect d = mr_an_fd_detect(30, 0, 4, 3);
+    mr_an_detect d = fd_detect(30, 0, 4, 3);
     mr_an_times t = mr_an_all_edges_times(d, 20);
     cr_assert_float_eq(t.mean, 30 + 30 * 20.0 / 21.0, 1e-12);
     cr_assert_float_eq(t.p50, 30 + 30 * pow(0.5, 1 / 20.0), 1e-12);
@@ -123,7 +151,7 @@ Test(analyze, every_edge_is_the_max_of_uniforms)
 
 Test(analyze, honoured_ttl_adds_a_uniform_residual)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
+    mr_an_detect d = tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = honor(30);
     mr_an_times t;
     cr_assert_eq(mr_an_switch(&d, &c, 1, &t, NULL), MR_OK);
@@ -137,7 +165,7 @@ Test(analyze, honoured_ttl_adds_a_uniform_residual)
 
 Test(analyze, ttl_floor_stretches_the_residual)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
+    mr_an_detect d = tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = {.weight = 1, .ttl = 30, .mode = MR_TTL_FLOOR, .min_ttl = 300};
     mr_an_times t;
     cr_assert_eq(mr_an_switch(&d, &c, 1, &t, NULL), MR_OK);
@@ -150,7 +178,7 @@ Test(analyze, ttl_floor_stretches_the_residual)
 
 Test(analyze, java_runtime_cache_adds_a_third_uniform)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
+    mr_an_detect d = tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = honor(30);
     c.runtime = 30;
     mr_an_times t;
@@ -231,7 +259,7 @@ Test(analyze, a_detection_distribution_is_convolved)
 
 Test(analyze, switch_refuses_empty_or_negative)
 {
-    mr_an_detect d = mr_an_tm_detect(30, 10, 3, 1, 1);
+    mr_an_detect d = tm_detect(30, 10, 3, 1, 1);
     mr_an_cache c = honor(30);
     mr_an_times t;
     cr_assert_eq(mr_an_switch(&d, &c, 0, &t, NULL), MR_EINVAL);

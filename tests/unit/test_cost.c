@@ -9,6 +9,7 @@
 #include "run/cost.h"
 #include "mrsim/model.h"
 #include "store.h"
+#include "traffic.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 
@@ -23,8 +24,21 @@ typedef struct fixture {
     mr_sc_datastore stores[3];
     mr_sc_replica replica;
     size_t regions2[2];
+    /* The traffic layer's cfg of each kind (the one in use is sc.traffic.cfg). */
+    mr_tm_cfg tm;
+    mr_fd_cfg fd;
+    mr_dns_cfg dns;
     mr_report *r;
 } fixture;
+
+/* Makes the traffic layer of f the kind `kind`, with its cfg in f. */
+static void use_traffic(fixture *f, const char *kind)
+{
+    f->sc.traffic.model = mr_model_find(kind);
+    f->sc.traffic.cfg = strcmp(kind, "front_door") == 0 ? (void *)&f->fd
+                        : strcmp(kind, "dns") == 0      ? (void *)&f->dns
+                                                        : (void *)&f->tm;
+}
 
 static void setup(fixture *f)
 {
@@ -35,10 +49,10 @@ static void setup(fixture *f)
     sc->run.horizon = 3600 * MR_S;
     sc->clusters = f->clusters;
     sc->nclusters = 2;
-    sc->traffic.kind = MR_TRAFFIC_TRAFFIC_MANAGER;
     sc->traffic.endpoints = f->endpoints;
     sc->traffic.nendpoints = 2;
-    sc->traffic.probe.interval = 30 * MR_S;
+    f->tm = (mr_tm_cfg){.base = {.n = 2}, .interval = 30 * MR_S};
+    use_traffic(f, "traffic_manager");
     sc->cost = (mr_sc_cost){.currency = "USD",
                             .hours_per_month = 730,
                             .egress_per_gb = 0.02,
@@ -133,7 +147,7 @@ Test(cost, traffic_manager_bills_the_resolvers_refreshes_and_the_endpoints)
     mr_report_scalar(f.r, "clients/users", "refreshes", 1e9);
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 1.3113, 1e-9);
     /* Fast probing (10 s): 2 x 1.20 more = 3.7113. */
-    f.sc.traffic.probe.interval = 10 * MR_S;
+    f.tm.interval = 10 * MR_S;
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 3.7113, 1e-9);
     mr_report_free(f.r);
 }
@@ -142,7 +156,7 @@ Test(cost, front_door_bills_its_tier_and_requests_when_priced)
 {
     fixture f;
     setup(&f);
-    f.sc.traffic.kind = MR_TRAFFIC_FRONT_DOOR;
+    use_traffic(&f, "front_door");
     mr_report_scalar(f.r, "resolvers/isp", "refreshes", 1e6); /* no DNS answer to bill */
     /* No request count reported yet, per-request prices 0: the base fee. */
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 35, 1e-9);
@@ -162,7 +176,7 @@ Test(cost, plain_dns_is_free_until_priced)
 {
     fixture f;
     setup(&f);
-    f.sc.traffic.kind = MR_TRAFFIC_DNS;
+    use_traffic(&f, "dns");
     mr_report_scalar(f.r, "resolvers/isp", "refreshes", 2000);
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 0, 1e-12);
     /* 2000 x 730 = 1.46e6 queries x $0.40 per million = 0.584; + zone 0.50. */

@@ -13,6 +13,7 @@
 #include "mrsim/diag.h"
 #include "mrsim/model.h"
 #include "store.h"
+#include "traffic.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
 
@@ -116,15 +117,19 @@ Test(scenario, the_scenario_md_example_binds_to_what_it_says)
     cr_expect_eq(sc->clusters[0].standby, MR_STANDBY_HOT);
 
     const mr_sc_traffic *t = &sc->traffic;
-    cr_expect_eq(t->kind, MR_TRAFFIC_TRAFFIC_MANAGER);
-    cr_expect_eq(t->routing, MR_ROUTING_PRIORITY);
+    cr_expect_str_eq(t->model->kind, "traffic_manager");
     cr_assert_eq(t->nendpoints, 2);
     cr_expect_eq(t->endpoints[1].cluster, 1);
     cr_expect_eq(t->endpoints[1].priority, 2);
-    cr_expect_eq(t->probe.interval, 30 * MR_S);
-    cr_expect_eq(t->probe.timeout, 10 * MR_S);
-    cr_expect_eq(t->probe.tolerated_failures, 3);
-    cr_expect_eq(t->ttl, 30 * MR_S);
+    /* The kind's keys, bound through its table into its cfg. */
+    const mr_tm_cfg *tm = t->cfg;
+    cr_expect_eq(tm->routing, MR_ROUTING_PRIORITY);
+    cr_expect_eq(tm->base.n, 2);
+    cr_expect_eq(tm->base.priority[1], 2);
+    cr_expect_eq(tm->interval, 30 * MR_S);
+    cr_expect_eq(tm->timeout, 10 * MR_S);
+    cr_expect_eq(tm->tolerated, 3);
+    cr_expect_eq(tm->ttl, 30 * MR_S);
 
     cr_assert_eq(sc->nresolvers, 1);
     const mr_sc_resolver *r = &sc->resolvers[0];
@@ -233,11 +238,12 @@ Test(scenario, a_minimal_file_gets_every_documented_default)
     cr_expect_float_eq(c->autoscaler.node_provision.a, 300e9, 1);
     /* Traffic Manager with REFERENCE.md §1's defaults, one endpoint per cluster. */
     const mr_sc_traffic *t = &sc->traffic;
-    cr_expect_eq(t->kind, MR_TRAFFIC_TRAFFIC_MANAGER);
-    cr_expect_eq(t->ttl, 30 * MR_S);
-    cr_expect_eq(t->probe.interval, 30 * MR_S);
-    cr_expect_eq(t->probe.timeout, 10 * MR_S);
-    cr_expect_eq(t->probe.tolerated_failures, 3);
+    cr_expect_str_eq(t->model->kind, "traffic_manager");
+    const mr_tm_cfg *tm = t->cfg;
+    cr_expect_eq(tm->ttl, 30 * MR_S);
+    cr_expect_eq(tm->interval, 30 * MR_S);
+    cr_expect_eq(tm->timeout, 10 * MR_S);
+    cr_expect_eq(tm->tolerated, 3);
     cr_assert_eq(t->nendpoints, 1);
     cr_expect_eq(t->endpoints[0].priority, 1);
     cr_expect_eq(t->endpoints[0].weight, 50);
@@ -282,13 +288,14 @@ Test(scenario, front_door_cosmos_selectors_variants_and_sweep)
     cr_expect_eq(sc->rtt[0 * 3 + 2], 85 * MR_MS);
     cr_expect_eq(sc->rtt[2 * 3 + 1], 75 * MR_MS);
     const mr_sc_traffic *t = &sc->traffic;
-    cr_expect_eq(t->kind, MR_TRAFFIC_FRONT_DOOR);
-    cr_expect_eq(t->ttl, MR_SC_UNSET);
-    cr_expect_eq(t->pops, 20);
-    cr_expect_eq(t->probe.locations, 20, "defaults to pops");
-    cr_expect_eq(t->probe.sample_size, 4);
-    cr_expect_eq(t->additional_latency, 50 * MR_MS);
+    cr_expect_str_eq(t->model->kind, "front_door");
+    const mr_fd_cfg *fd = t->cfg;
+    cr_expect_eq(fd->pops, 20);
+    cr_expect_eq(fd->locations, 20, "defaults to pops");
+    cr_expect_eq(fd->sample_size, 4);
+    cr_expect_eq(fd->additional_latency, 50 * MR_MS);
     cr_expect_eq(t->endpoints[1].weight, 100);
+    cr_expect_eq(fd->base.weight[1], 100);
     cr_expect_eq(sc->resolvers[0].policies[1].min_ttl, 300 * MR_S);
     const mr_sc_client *c = &sc->clients[0];
     cr_expect_float_eq(c->rate, 500, 1e-9);
@@ -346,10 +353,11 @@ Test(scenario, set_overrides_apply_before_binding)
                           "traffic.probe={interval: 10s, tolerated_failures: 0}"};
     mr_scenario *sc = load_ok(GOOD("active-passive-tm.yaml"), sets, 3);
     cr_expect_eq(sc->clusters[1].standby, MR_STANDBY_COLD);
-    cr_expect_eq(sc->traffic.ttl, 10 * MR_S);
-    cr_expect_eq(sc->traffic.probe.interval, 10 * MR_S);
-    cr_expect_eq(sc->traffic.probe.timeout, 9 * MR_S, "9s is the default at a 10s interval");
-    cr_expect_eq(sc->traffic.probe.tolerated_failures, 0);
+    const mr_tm_cfg *tm = sc->traffic.cfg;
+    cr_expect_eq(tm->ttl, 10 * MR_S);
+    cr_expect_eq(tm->interval, 10 * MR_S);
+    cr_expect_eq(tm->timeout, 9 * MR_S, "9s is the default at a 10s interval");
+    cr_expect_eq(tm->tolerated, 0);
     cr_expect_str_eq(mr_scenario_value(sc, "clusters[1].standby"), "cold");
     cr_expect_str_eq(mr_scenario_value(sc, "traffic.ttl"), "10s");
     mr_scenario_free(sc);
@@ -384,7 +392,7 @@ Test(scenario, extends_and_set_merge_over_the_base, .init = make_tmpdir, .fini =
     mr_scenario *sc = load_ok(path, NULL, 0);
     cr_expect_str_eq(sc->name, "child");
     cr_expect_eq(sc->seed, 9);
-    cr_expect_eq(sc->traffic.ttl, 10 * MR_S);
+    cr_expect_eq(((const mr_tm_cfg *)sc->traffic.cfg)->ttl, 10 * MR_S);
     cr_expect_eq(sc->clusters[0].nodes.count, 5);
     cr_expect_eq(sc->clusters[0].nodes.min, 5);
     /* Marks point at the file each value came from. */
