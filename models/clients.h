@@ -14,7 +14,7 @@
 #include "traffic.h"
 
 /* How long a client runtime's cache keeps an answer whose TTL is ttl
- * (both fidelities read it). REFERENCE.md §4: Java caches positive
+ * (both fidelities read it). docs/reference.md §4: Java caches positive
  * answers 30 s regardless of the TTL; Chromium keeps the record TTL with a
  * 60 s floor. */
 static inline mr_time mr_runtime_hold(int64_t runtime_cache, mr_time ttl)

@@ -1,4 +1,4 @@
-/* models/clients_agg.c: client populations at aggregate fidelity (DESIGN.md
+/* models/clients_agg.c: client populations at aggregate fidelity (docs/model.md
  * "DNS caches and clients"). Traffic is a rate, not events. The model acts
  * only when something changes and integrates expected requests and
  * successes into the SLO collector's windows in between

@@ -15,7 +15,7 @@
  * ready there and wait for it too.
  *
  * The autoscaler (HPA and cluster autoscaler in one) scans every 10 s
- * (REFERENCE.md §9 "Cluster autoscaler": scan-interval 10 s). Utilization
+ * (docs/reference.md §9 "Cluster autoscaler": scan-interval 10 s). Utilization
  * is the load offered to the queue over the last scan interval (every
  * request offered, refused ones included, times its hold 1 / rps_per_pod)
  * over the serving pods; it wants ceil(load / target_utilization) pods,
@@ -65,11 +65,11 @@
 
 enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK, CL_RESUME };
 
-/* REFERENCE.md §9 "Cluster autoscaler": scan-interval 10 s. */
+/* docs/reference.md §9 "Cluster autoscaler": scan-interval 10 s. */
 #define SCAN (10 * MR_S)
-/* REFERENCE.md §9 "Cluster autoscaler": scale-down-unneeded-time 10 min. */
+/* docs/reference.md §9 "Cluster autoscaler": scale-down-unneeded-time 10 min. */
 #define UNNEEDED (10 * MR_MIN)
-/* REFERENCE.md §9 "Cluster autoscaler": scale-down-delay-after-add 10 min. */
+/* docs/reference.md §9 "Cluster autoscaler": scale-down-delay-after-add 10 min. */
 #define AFTER_ADD (10 * MR_MIN)
 /* Aggregate fidelity, a sleeping autoscaler under a daily profile: the
  * coarse step of the search for the next scan that would act (a numerical
@@ -406,7 +406,7 @@ static int agg_would_act(const mr_component *self, mr_time t)
 }
 
 /* After a scan that changed nothing, with nothing pending: the next scans
- * would change nothing either while the offered rate holds (DESIGN.md
+ * would change nothing either while the offered rate holds (docs/model.md
  * "aggregate": periodic work whose outcome cannot change is not
  * simulated). Sleep until the hub's MR_MSG_WAKE (the rate changed) or,
  * under a daily profile, until a scan interval before the first scan on

@@ -145,7 +145,7 @@ static inline uint32_t mr_cluster_pods(const mr_cluster_state *c)
 }
 
 /* Whether every probe of the cluster succeeds until some fault starts or
- * ends: what lets aggregate fidelity skip them (DESIGN.md "periodic
+ * ends: what lets aggregate fidelity skip them (docs/model.md "periodic
  * activity whose outcome cannot change in steady state"). */
 static inline int mr_cluster_quiescent(const mr_cluster_state *c)
 {
@@ -155,7 +155,7 @@ static inline int mr_cluster_quiescent(const mr_cluster_state *c)
 
 /* The share of requests a cluster that is up fails now (partial and gray
  * failures), and likewise for health probes: probes see what the probe
- * path sees (DESIGN.md "Global traffic layer"). */
+ * path sees (docs/model.md "Global traffic layer"). */
 static inline double mr_cluster_request_fail_share(const mr_cluster_state *c, mr_time now)
 {
     const mr_fault_set *r = &c->region->partial;

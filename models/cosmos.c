@@ -1,5 +1,5 @@
-/* models/cosmos.c: an Azure Cosmos DB account (DESIGN.md "Data stores",
- * REFERENCE.md §6). Its regions are in failover-priority order; some are
+/* models/cosmos.c: an Azure Cosmos DB account (docs/model.md "Data stores",
+ * docs/reference.md §6). Its regions are in failover-priority order; some are
  * write regions. Each region's writes form a log, shipped to every other
  * region by its own asynchronous replica (rule 4: rep[s][r] is how far
  * region r has applied region s's writes).
@@ -38,14 +38,14 @@
 
 enum { CO_RECHECK = MR_MSG_PRIVATE, CO_DECIDE, CO_SWITCHED };
 
-/* REFERENCE.md §6 Latency: reads ~4 ms and writes ~5 ms at P50. */
+/* docs/reference.md §6 Latency: reads ~4 ms and writes ~5 ms at P50. */
 #define READ_LOCAL (4 * MR_MS)
 #define WRITE_LOCAL (5 * MR_MS)
-/* REFERENCE.md §6 Latency: multi-region strong writes, 2 x RTT + 10 ms. */
+/* docs/reference.md §6 Latency: multi-region strong writes, 2 x RTT + 10 ms. */
 #define STRONG_EXTRA (10 * MR_MS)
-/* REFERENCE.md §6 RPO/RTO table: service-managed failover, RTO < 15 min. */
+/* docs/reference.md §6 RPO/RTO table: service-managed failover, RTO < 15 min. */
 #define FAILOVER_CAP (15 * MR_MIN)
-/* REFERENCE.md §6 SDK behaviour: account topology refresh every 5 min. */
+/* docs/reference.md §6 SDK behaviour: account topology refresh every 5 min. */
 #define SDK_REFRESH (5 * MR_MIN)
 
 static mr_time rtt(const mr_cosmos_cfg *cfg, int64_t a, int64_t b)
@@ -190,7 +190,7 @@ static void decide(mr_component *self, mr_sim *sim)
 /* An operator's failover (datastore_failover fault or the failover
  * policy). With one write region only: forced switches now and loses what
  * the next region lacks; planned stops writes until it has caught up. A
- * down write region cannot be failed over by hand (REFERENCE.md §6). */
+ * down write region cannot be failed over by hand (docs/reference.md §6). */
 static void promote(mr_component *self, mr_sim *sim, int forced, uint32_t fault)
 {
     const mr_cosmos_cfg *cfg = self->cfg;
@@ -695,7 +695,7 @@ static void cosmos_report(const mr_component *self, mr_report *out)
     const mr_cosmos_state *st = self->state;
     mr_store_report(&st->head, self->name, out);
     mr_report_scalar(out, self->name, "refused_failovers", (double)st->refused);
-    /* REFERENCE.md §6 Read RU multiplier: strong and bounded reads cost twice
+    /* docs/reference.md §6 Read RU multiplier: strong and bounded reads cost twice
      * a session, prefix or eventual read (in units of the latter). */
     const mr_cosmos_cfg *cfg = self->cfg;
     int twice = cfg->consistency == MR_COSMOS_STRONG ||
@@ -805,7 +805,7 @@ static const mr_param cosmos_params[] = {
      .lo = 1,
      .hi = 1e12,
      .doc = "distinct keys (multi-region write conflicts)",
-     .ref = "ours (SCENARIO.md example)"},
+     .ref = "ours (docs/scenario-format.md example)"},
     {.key = "keys.popularity",
      .type = MR_PARAM_T_CODE,
      .off = offsetof(mr_cosmos_cfg, zipf),

@@ -6,7 +6,7 @@
  * requests and probes (mr_cluster_up); one needed for pod_start keeps new
  * pods from starting (scale-out, cold start), nodes still provision.
  * That one outage reaches every region at once is the common-mode failure
- * the simulator must show (DESIGN.md "Regions and clusters").
+ * the simulator must show (docs/model.md "Regions and clusters").
  * Invariant: down counts the outages in force, so they compose. */
 #include "mrsim/error.h"
 #include "mrsim/param.h"

@@ -1,5 +1,5 @@
 /* models/dns_resolver.c: a pool of recursive resolvers caching the traffic
- * layer's answer (DESIGN.md rule 3). A resolver holding no answer or an
+ * layer's answer (docs/model.md rule 3). A resolver holding no answer or an
  * expired one asks the authority on the next query and keeps the answer for
  * the record's TTL stretched by its policy: honor (the TTL), floor
  * (max(TTL, min_ttl)) or extra (TTL + a hold drawn at each refresh). Policies

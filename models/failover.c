@@ -1,4 +1,4 @@
-/* models/failover.c: the topology's failover policy (DESIGN.md "Failover
+/* models/failover.c: the topology's failover policy (docs/model.md "Failover
  * and failback"). What triggers it:
  *   probes    the traffic layer tells it (MR_MSG_ENDPOINT_STATUS) of every
  *             endpoint verdict; it fails over the moment an endpoint of an

@@ -1,4 +1,4 @@
-/* models/slo.c: the SLO collector: the metrics of DESIGN.md "Metrics: exact
+/* models/slo.c: the SLO collector: the metrics of docs/model.md "Metrics: exact
  * definitions" for one replication. Requests are counted in the window
  * (slo.window, aligned to t = 0, rule 6) of their first issue time; a
  * window with no request meets the target; warm-up windows are excluded
@@ -275,7 +275,7 @@ static uint64_t sparse_bad_between(const mr_slo_cfg *cfg, const mr_slo_state *s,
     return bad;
 }
 
-/* RTO of episode k in seconds (DESIGN.md): the end of the last below-target
+/* RTO of episode k in seconds (docs/model.md): the end of the last below-target
  * window before a run of stable_for meeting windows, minus the start; 0 if
  * no window from the start on missed; *censored when no such run comes
  * before the episode's end (the next fault or the horizon). */

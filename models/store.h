@@ -1,5 +1,5 @@
 /* models/store.h: private to models/. The machinery every data store kind
- * shares (DESIGN.md "Data stores", rule 4): a log of acknowledged writes by
+ * shares (docs/model.md "Data stores", rule 4): a log of acknowledged writes by
  * commit time, and an asynchronous replica's applied position.
  * Rule 4: applied(t) = max over s <= t of (s - lag(s)), where lag(s) is
  * drawn from the store's lag distribution at t = 0, sample, 2 x sample, ...
@@ -121,7 +121,7 @@ struct mr_store_head {
     uint64_t max_versions; /* the most versions a read was behind */
     double max_staleness_ms;
     mr_hist staleness_ms;  /* every read served after the warm-up, 0 when up to date */
-    mr_time warmup;        /* reads before it are not counted (DESIGN.md rule 6) */
+    mr_time warmup;        /* reads before it are not counted (docs/model.md rule 6) */
     mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
     size_t nfo;
     double replicated_bytes; /* geo-replication traffic, for egress cost */
@@ -192,7 +192,7 @@ extern const char *const mr_store_failover_mode_names[];
         .key = "failover.decision", .type = MR_PARAM_T_DIST_TIME,                                  \
         .off = offsetof(cfg, base.decision), .def = "triangular(10m, 20m, 1h)",                    \
         .doc = "manual mode: detection and decision before the switch",                            \
-        .ref = "ours (SCENARIO.md example)"                                                        \
+        .ref = "ours (docs/scenario-format.md example)"                                                        \
     }
 
 /* The store family's method table (mr_model.ops of every store kind). */
@@ -326,7 +326,7 @@ void mr_pstore_agg_enable(mr_component *self, uint32_t hub);
  * The primary is down while its region is down or a datastore_failure is
  * in force; then nothing is shipped (every replica's link is cut), writes
  * fail, and the failover decision starts: automatic after `grace`
- * (DESIGN.md rule 5; 0: the decision distribution), manual after a
+ * (docs/model.md rule 5; 0: the decision distribution), manual after a
  * `decision` draw; then a `duration` switch. A forced failover loses what
  * the promoted copy lacks (rule 4), with the RPO measured at the failure;
  * a planned one blocks writes, waits for the copy to catch up and loses

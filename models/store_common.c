@@ -207,7 +207,7 @@ void mr_store_note_read(mr_store_head *h, mr_time now, uint64_t versions, double
 void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, mr_time now)
 {
     /* Staleness in time is the age of the oldest write the copy lacks: the
-     * RPO a failover to it would have now (DESIGN.md "staleness"). */
+     * RPO a failover to it would have now (docs/model.md "staleness"). */
     mr_time oldest = mr_store_log_first_after(log, applied);
     if (oldest < 0 || oldest > now) {
         mr_store_note_read(h, now, 0, 0);

@@ -1,5 +1,5 @@
 /* models/traffic_dns.c: plain Azure DNS in front of the clusters. It has no
- * health checks (REFERENCE.md §3): failover is an operator editing the
+ * health checks (docs/reference.md §3): failover is an operator editing the
  * record. The operator learns of every fault as it starts and ends (the
  * component watches the fault injector); when the endpoint the record
  * points at no longer serves, or a better one (lower priority) serves
@@ -157,7 +157,7 @@ static const mr_param dns_params[] = {
      .def = "triangular(10m, 20m, 1h)",
      .doc = "detection, decision and record edit before a DNS failover (plain Azure DNS has "
             "no health probes)",
-     .ref = "ours: docs/reference.md §3 gives none (SCENARIO.md example)"},
+     .ref = "ours: docs/reference.md §3 gives none (docs/scenario-format.md example)"},
     MR_PARAM_END,
 };
 

@@ -1,5 +1,5 @@
 /* models/traffic_fd.c: Azure Front Door, an anycast reverse proxy
- * (DESIGN.md rule 2). Each of `pops` edge locations probes each origin every
+ * (docs/model.md rule 2). Each of `pops` edge locations probes each origin every
  * interval from its own uniform phase and keeps the last sample_size
  * outcomes; an origin is healthy for that edge while at least `required`
  * of them succeeded, so it turns unhealthy at the (sample_size - required
@@ -9,7 +9,7 @@
  * view changes, to the healthy origin of lowest priority, then among those
  * within additional_latency of the fastest, by weight (mr__fd_route); with
  * every origin unhealthy the edge fails open over all of them, priority
- * still honoured (REFERENCE.md §2 "All origins unhealthy"). Clients reach
+ * still honoured (docs/reference.md §2 "All origins unhealthy"). Clients reach
  * the edge by anycast: no DNS answer changes, so no cache delays failover.
  * Aggregate fidelity (lazy): as for Traffic Manager, an edge's probes of an
  * origin sleep while its window is full of successes and the origin is

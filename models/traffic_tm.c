@@ -1,12 +1,12 @@
 /* models/traffic_tm.c: Azure Traffic Manager, a DNS authority with health
- * probes (DESIGN.md rule 1). Each probing location probes each endpoint
+ * probes (docs/model.md rule 1). Each probing location probes each endpoint
  * every interval from its own phase drawn uniformly in [0, interval) at
  * start. A probe of an endpoint that is down fails when its timeout
  * expires; of one that is up, succeeds at once (a partial failure fails that
  * share of probes; probes see what the probe path sees, so a gray failure
  * passes them). A location trips at its (tolerated + 1)-th consecutive
  * failure and untrips at its first success; the endpoint is Degraded while
- * at least `quorum` locations are tripped (REFERENCE.md §1 "How to model":
+ * at least `quorum` locations are tripped (docs/reference.md §1 "How to model":
  * any location by default; with one location this is rule 1 exactly). DNS
  * answers follow from that moment (mr__tm_answer): priority, weighted, or
  * performance (the Online endpoint closest to the resolver's region). With

@@ -1,4 +1,4 @@
-/* sim/dist.c: the distributions of SCENARIO.md: constructors, draws, and
+/* sim/dist.c: the distributions of docs/scenario-format.md: constructors, draws, and
  * closed-form moments. Every draw goes through GSL (gsl_ran_* on the stream's
  * generator) so a stream's numbers depend only on its seed and GSL; the one
  * exception is the triangular law, which GSL lacks, drawn by inverting its CDF

@@ -1,4 +1,4 @@
-/* sim/distcdf.c: distribution functions of the laws of SCENARIO.md, for the
+/* sim/distcdf.c: distribution functions of the laws of docs/scenario-format.md, for the
  * closed forms of `mrsim analyze` (never used in the event loop). Each law
  * has its GSL cdf (gsl_cdf_*_P) and inverse (gsl_cdf_*_Pinv) where GSL has
  * one; the triangular and the normal truncated at 0 (as mr_dist_sample draws

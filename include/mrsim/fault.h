@@ -1,11 +1,11 @@
-/* include/mrsim/fault.h: the fault kinds of SCENARIO.md, as the fault
+/* include/mrsim/fault.h: the fault kinds of docs/scenario-format.md, as the fault
  * injector's messages carry them (mr_msg_fault.kind) and every output names
  * them, and the kind of thing each one aims at. One X-macro list, so the
  * scenario binder, the models, the trace and the results cannot drift. */
 #ifndef MRSIM_FAULT_H
 #define MRSIM_FAULT_H
 
-/* Fault kinds of SCENARIO.md, with the kind of thing each one's target names. */
+/* Fault kinds of docs/scenario-format.md, with the kind of thing each one's target names. */
 #define MR_FAULT_KIND_MAP(X)                                                                       \
     X(REGION_OUTAGE, "region_outage", REGION)                                                      \
     X(ZONE_OUTAGE, "zone_outage", ZONE)                                                            \

@@ -42,7 +42,7 @@ double mr_rng_exponential(mr_rng *r, double mean);
 /* The underlying GSL generator, for gsl_ran_* calls this header does not wrap. */
 gsl_rng *mr_rng_gsl(mr_rng *r);
 
-/* Distributions of SCENARIO.md. Values are plain doubles in the unit of the
+/* Distributions of docs/scenario-format.md. Values are plain doubles in the unit of the
  * field they describe (the loader turns durations into nanoseconds). */
 typedef enum mr_dist_kind {
     MR_DIST_CONST = 0,

@@ -9,7 +9,7 @@
 #include "run/build.h"
 #include "out/db.h"
 
-/* Exit statuses of CLI.md; sim/cli/main.c is the only place that maps
+/* Exit statuses of docs/cli.md; sim/cli/main.c is the only place that maps
  * library codes onto them. */
 enum {
     MR_EXIT_OK = 0,
@@ -49,7 +49,7 @@ int mr_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t m
  * (after a usage error) when it is missing. */
 const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i);
 
-/* The options run, compare and sweep share (CLI.md "Common options"). */
+/* The options run, compare and sweep share (docs/cli.md "Common options"). */
 typedef struct mr_cli_common {
     mr_run_opts opts;       /* replications, seed, jobs (default: the core count) */
     uint64_t min_replications;
@@ -72,7 +72,7 @@ void mr_cli_common_fini(mr_cli_common *c);
  * usage error has been printed. */
 int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_common *c);
 
-/* Progress on stderr (CLI.md): replications done, events/s and ETA on one
+/* Progress on stderr (docs/cli.md): replications done, events/s and ETA on one
  * line rewritten in place, only when stderr is a terminal and not -q. */
 typedef struct mr_cli_progress {
     int shown; /* a line is open */

@@ -19,9 +19,9 @@ void mr_cmd_analyze_help(FILE *out)
 {
     fputs("usage: mrsim analyze SCENARIO.yaml [--set KEY=VALUE]... [--sla NAME=A]... [--json]\n\n"
           "Closed-form estimates next to what `run` simulates: when the traffic layer\n"
-          "detects a failed region (DESIGN.md rules 1-2) and when clients switch once\n"
+          "detects a failed region (docs/model.md rules 1-2) and when clients switch once\n"
           "their DNS caches expire (rule 3), as min/mean/p50/p95/p99/max per resolver\n"
-          "pool and TTL policy; and the composite availability of REFERENCE.md §11\n"
+          "pool and TTL policy; and the composite availability of docs/reference.md §11\n"
           "(series products, 1 - prod(1 - a) over redundant regions or stamps), which\n"
           "assumes instant failover, with the downtime it allows per month and year.\n\n"
           "  --set KEY=VALUE  override a scenario value by its dotted path; repeatable\n"
@@ -56,7 +56,7 @@ static void times_row(FILE *out, const char *label, const mr_an_times *t)
     fputc('\n', out);
 }
 
-/* "21.6 min", "4.38 h": the downtime as REFERENCE.md §11's table writes it. */
+/* "21.6 min", "4.38 h": the downtime as docs/reference.md §11's table writes it. */
 static void downtime(char *buf, size_t n, double s)
 {
     if (s < 120)
@@ -99,7 +99,7 @@ static void write_table(const mr_analysis *a, FILE *out)
     }
     if (a->nparts == 1 && strcmp(a->parts[0].runtime, "none") != 0)
         fprintf(out, "  (runtime cache: %s)\n", a->parts[0].runtime);
-    fputs("\ncomposite availability (REFERENCE.md §11; assumes instant failover)\n", out);
+    fputs("\ncomposite availability (docs/reference.md §11; assumes instant failover)\n", out);
     for (size_t i = 0; i < a->nitems; i++) {
         const mr_an_item *it = &a->items[i];
         fprintf(out, "  %-32s %-14s %11.6f%%  %s\n", it->name,

@@ -1,5 +1,5 @@
 /* sim/cli/cmd_run.c: `mrsim run`: load a scenario, run its replications,
- * print the result table or the JSON document of CLI.md. */
+ * print the result table or the JSON document of docs/cli.md. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -149,7 +149,7 @@ static void print_keys(void)
 /* What `run` checks of a loaded scenario before it simulates: what this
  * build cannot simulate (mr_build_check, as cmd_run.c), then replication
  * 0's components built (every model's init and link) and freed, which must
- * leave nothing live (STYLE.md rule 13). Returns MR_OK, or the code `run`
+ * leave nothing live (docs/development.md rule 13). Returns MR_OK, or the code `run`
  * fails with; diagnostics go to diag: the build check's, or for a failure
  * past it the model's own followed by the line `run` prints for it. */
 static int build_once(const mr_scenario *sc, mr_diag *diag)

@@ -425,7 +425,7 @@ static int parse_unit(mr__bind *b, const mr_mark *mark, const char *path, mr_par
         if (rc == MR_OK)
             *out = (double)t;
     } else if (type == MR_PARAM_T_RATIO && mr_units_number(text, out, NULL, 0) == MR_OK && *out == 1) {
-        /* Exactly 1 is not ambiguous (SCENARIO.md writes severity: 1.0). */
+        /* Exactly 1 is not ambiguous (docs/scenario-format.md writes severity: 1.0). */
         rc = MR_OK;
     } else {
         rc = mr_units_value(unit_of(type), text, out, err, sizeof err);

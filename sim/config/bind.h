@@ -7,7 +7,7 @@
  *
  * A section is described by a key table (mr_param): each row a key with its
  * kind of value, where it is stored, its default as it would be written in a
- * file, its range, and the REFERENCE.md row the default comes from. The
+ * file, its range, and the docs/reference.md row the default comes from. The
  * generic binder (mr__bind_keys) reads the rows it can; keys of kind
  * MR_PARAM_T_CODE are bound by the section's own code, the table still listing
  * them so that unknown keys get a hint and docs/scenario-format.md can
@@ -202,7 +202,7 @@ extern const mr_param mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__
     mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[];
 extern const mr_param mr__analyze_keys[];
 
-/* Metric names of CLI.md's result document (run.replications.until.metric). */
+/* Metric names of docs/cli.md's result document (run.replications.until.metric). */
 extern const char *const mr__metric_names[];
 
 #endif

@@ -1,7 +1,7 @@
 /* sim/config/distspec.h: distribution specs of a scenario file → mr_dist.
  * A spec is a plain value (a constant), a compact call ("lognormal(4m, 0.5)",
  * "mix(0.9: const(0s), 0.1: lognormal(5m, 1.0))") or a map ({dist: lognormal,
- * median: 4m, p95: 9m}); SCENARIO.md lists them all. The value kind says what
+ * median: 4m, p95: 9m}); docs/scenario-format.md lists them all. The value kind says what
  * the location and scale parameters measure (a duration dist holds
  * nanoseconds); shapes and sigmas are plain numbers whatever the kind.
  *
@@ -40,7 +40,7 @@ int mr_distspec_node(mr_node *node, mr_unit_kind kind, mr_dist *out, mr_diag *di
 int mr_distspec_text(const char *text, mr_unit_kind kind, const mr_mark *mark, mr_dist *out,
                      mr_diag *diag);
 
-/* The names of the distributions, in SCENARIO.md's order; sets *n. */
+/* The names of the distributions, in docs/scenario-format.md's order; sets *n. */
 const char *const *mr_distspec_names(size_t *n);
 
 #endif

@@ -1,7 +1,7 @@
 /* sim/config/sc_analyze.c: binds the `analyze:` section, the settings of
  * `mrsim analyze` only: `sla`, a map from a component path to the
  * availability the composite estimate uses for it instead of its
- * REFERENCE.md default. A path is `traffic`, `clusters/NAME`,
+ * docs/reference.md default. A path is `traffic`, `clusters/NAME`,
  * `clusters/NAME/ingress`, `dependencies/NAME` or `datastores/NAME`, and its
  * NAME must exist. Invariant: as bind.h: one diagnostic per problem. */
 #include <stdlib.h>
@@ -16,7 +16,7 @@ const mr_param mr__analyze_keys[] = {
      .type_doc = "map of component path to ratio",
      .doc = "availabilities for the composite estimate: traffic, clusters/NAME, "
             "clusters/NAME/ingress, dependencies/NAME, datastores/NAME",
-     .ref = "REFERENCE.md §1-§11 rows when absent (see README, mrsim analyze)"},
+     .ref = "docs/reference.md §1-§11 rows when absent (see README, mrsim analyze)"},
     MR_PARAM_END};
 
 /* Checks that the path in key names a component; reports otherwise. */

@@ -1,5 +1,5 @@
 /* sim/config/sc_load.c: binds the load: DNS resolver populations with
- * their TTL policies (REFERENCE.md §4) and client populations (origin,
+ * their TTL policies (docs/reference.md §4) and client populations (origin,
  * resolver, runtime cache, rate and daily profile, read/write mix, timeout,
  * retries, the stores they use, their stamp and fallbacks).
  * Invariant: as bind.h; every resolver ends with policies whose shares sum
@@ -32,13 +32,13 @@ const mr_param mr__resolver_keys[] = {
      .lo = 1,
      .hi = 10000000,
      .doc = "resolvers in the population, each with its own cache",
-     .ref = "ours (no REFERENCE.md figure)"},
+     .ref = "ours (no docs/reference.md figure)"},
     {.key = "ttl_policy",
      .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of maps; shares sum to 1",
      .def = "[{share: 0.9, mode: honor}, {share: 0.1, mode: extra, hold: lognormal(5m, 1.0)}]",
      .doc = "how resolvers treat TTLs",
-     .ref = "REFERENCE.md §4 stale-answer tail (Flavel et al. 2014) and its suggested mixture"},
+     .ref = "docs/reference.md §4 stale-answer tail (Flavel et al. 2014) and its suggested mixture"},
     MR_PARAM_END};
 
 const mr_param mr__policy_keys[] = {
@@ -55,7 +55,7 @@ const mr_param mr__policy_keys[] = {
      .type_doc = "one of honor, floor, extra",
      .def = "honor",
      .doc = "honor the TTL, raise it to min_ttl, or hold answers longer",
-     .ref = "REFERENCE.md §4"},
+     .ref = "docs/reference.md §4"},
     {.key = "min_ttl",
      .type = MR_PARAM_T_DURATION,
      .off = offsetof(mr_sc_ttl_policy, min_ttl),
@@ -74,7 +74,7 @@ const mr_param mr__policy_keys[] = {
      .ref = "-"},
     MR_PARAM_END};
 
-/* REFERENCE.md §4 "How to model DNS resolvers": 90% compliant, 10% with an extra
+/* docs/reference.md §4 "How to model DNS resolvers": 90% compliant, 10% with an extra
  * heavy-tailed hold, fitted to Flavel et al. 2014 (P(stale at 15 min) ~ 2%). */
 static void default_policy(mr__bind *b, mr_sc_resolver *r, const char *path)
 {
@@ -208,7 +208,7 @@ const mr_param mr__client_keys[] = {
      .def = "none",
      .choices = mr_runtime_cache_names,
      .doc = "client DNS cache: java keeps 30 s ignoring the TTL, chrome floors the TTL at 60 s",
-     .ref = "REFERENCE.md §4 Java and Chrome rows"},
+     .ref = "docs/reference.md §4 Java and Chrome rows"},
     {.key = "rate",
      .type = MR_PARAM_T_RATE,
      .off = offsetof(mr_sc_client, rate),
@@ -216,7 +216,7 @@ const mr_param mr__client_keys[] = {
      .lo = 0,
      .hi = 1e9,
      .doc = "mean request rate (Poisson)",
-     .ref = "ours (no REFERENCE.md figure)"},
+     .ref = "ours (no docs/reference.md figure)"},
     {.key = "profile",
      .type = MR_PARAM_T_CODE,
      .type_doc = "const, diurnal, or a map",
@@ -235,7 +235,7 @@ const mr_param mr__client_keys[] = {
      .lo = MS,
      .hi = 3600 * S,
      .doc = "a request not answered by then fails",
-     .ref = "ours (SCENARIO.md example)"},
+     .ref = "ours (docs/scenario-format.md example)"},
     {.key = "retry",
      .type = MR_PARAM_T_CODE,
      .type_doc = "map {attempts, backoff}",
@@ -267,7 +267,7 @@ const mr_param mr__profile_keys[] = {{.key = "kind",
                                      .lo = 1,
                                      .hi = 100,
                                      .doc = "rate multiplier at the peak",
-                                     .ref = "ours (SCENARIO.md example)"},
+                                     .ref = "ours (docs/scenario-format.md example)"},
                                     {.key = "trough",
                                      .type = MR_PARAM_T_NUMBER,
                                      .off = offsetof(mr_sc_profile, trough),
@@ -275,13 +275,13 @@ const mr_param mr__profile_keys[] = {{.key = "kind",
                                      .lo = 0,
                                      .hi = 1,
                                      .doc = "rate multiplier at the trough, 12 h from the peak",
-                                     .ref = "ours (SCENARIO.md example)"},
+                                     .ref = "ours (docs/scenario-format.md example)"},
                                     {.key = "peak_at",
                                      .type = MR_PARAM_T_CODE,
                                      .type_doc = "time of day \"HH:MM\"",
                                      .def = "13:00",
                                      .doc = "time of the peak",
-                                     .ref = "ours (SCENARIO.md example)"},
+                                     .ref = "ours (docs/scenario-format.md example)"},
                                     MR_PARAM_END};
 
 typedef struct mix {
@@ -295,7 +295,7 @@ const mr_param mr__mix_keys[] = {{.key = "read",
                                  .hi = 1,
                                  .type_doc = "ratio",
                                  .doc = "share of reads; 1 - write, or 0.9 when both are absent",
-                                 .ref = "ours (SCENARIO.md example)"},
+                                 .ref = "ours (docs/scenario-format.md example)"},
                                 {.key = "write",
                                  .type = MR_PARAM_T_RATIO,
                                  .off = offsetof(mix, write),
@@ -319,7 +319,7 @@ const mr_param mr__retry_keys[] = {{.key = "attempts",
                                    .off = offsetof(mr_sc_retry, backoff),
                                    .def = "exponential(200ms)",
                                    .doc = "wait before each retry",
-                                   .ref = "ours (SCENARIO.md example)"},
+                                   .ref = "ours (docs/scenario-format.md example)"},
                                   MR_PARAM_END};
 
 static void bind_peak_at(mr__bind *b, mr_node *n, const char *path, mr_sc_profile *pf)
@@ -404,7 +404,7 @@ static void bind_mix(mr__bind *b, mr_node *cm, const char *path, mr_sc_client *c
     mr__unknown_keys(b, m, mr__mix_keys);
     char q[MR__PATH];
     if (isnan(x.read) && isnan(x.write)) {
-        x.read = 0.9; /* ours: SCENARIO.md's example */
+        x.read = 0.9; /* ours: docs/scenario-format.md's example */
         x.write = 0.1;
         mr__record(b, mr__path(q, p, "read"), "0.9");
         mr__record(b, mr__path(q, p, "write"), "0.1");

@@ -1,7 +1,7 @@
 /* sim/config/sc_topology.c: binds the compute and routing sections:
  * dependencies, clusters (nodes, pods, autoscaler, ingress), the traffic
  * layer (Traffic Manager, Front Door or plain DNS, with its endpoints and
- * probes) and stamps. Every default cites its REFERENCE.md row, or says it
+ * probes) and stamps. Every default cites its docs/reference.md row, or says it
  * is ours. Invariant: as bind.h: one diagnostic per problem, defaults left in
  * place where a value was bad. */
 #include <stdlib.h>
@@ -29,7 +29,7 @@ const mr_param mr__dependency_keys[] = {
      .off = offsetof(mr_sc_dependency, kind),
      .def = "other",
      .choices = mr_dep_kind_names,
-     .doc = "what it is (DESIGN.md: identity, hub firewall, registry, monitoring)",
+     .doc = "what it is (docs/model.md: identity, hub firewall, registry, monitoring)",
      .ref = "ours"},
     {.key = "region",
      .type = MR_PARAM_T_CODE,
@@ -131,13 +131,13 @@ const mr_param mr__cluster_keys[] = {
      .type_doc = "map",
      .doc = "per_node, rps_per_pod, startup",
      .ref = "-"},
-    /* Ours: REFERENCE.md has no service-time figure; SCENARIO.md's example. */
+    /* Ours: docs/reference.md has no service-time figure; docs/scenario-format.md's example. */
     {.key = "service_time",
      .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_cluster, service_time),
      .def = "lognormal(25ms, 0.5)",
      .doc = "time a request spends in service",
-     .ref = "ours (SCENARIO.md example)"},
+     .ref = "ours (docs/scenario-format.md example)"},
     {.key = "autoscaler",
      .type = MR_PARAM_T_CODE,
      .type_doc = "map",
@@ -154,7 +154,7 @@ const mr_param mr__nodes_keys[] = {
      .lo = 0,
      .hi = 5000,
      .doc = "nodes at the start",
-     .ref = "ours (no REFERENCE.md figure)"},
+     .ref = "ours (no docs/reference.md figure)"},
     {.key = "min",
      .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_nodes, min),
@@ -170,13 +170,13 @@ const mr_param mr__nodes_keys[] = {
      .hi = 5000,
      .doc = "autoscaler ceiling; count when absent",
      .ref = "ours"},
-    /* REFERENCE.md §10 AKS node Standard_D4s_v5 ≈ $0.192/h (East US). */
+    /* docs/reference.md §10 AKS node Standard_D4s_v5 ≈ $0.192/h (East US). */
     {.key = "sku",
      .type = MR_PARAM_T_TEXT,
      .off = offsetof(mr_sc_nodes, sku),
      .def = "Standard_D4s_v5",
      .doc = "VM size (informative)",
-     .ref = "REFERENCE.md §10 AKS node Standard_D4s_v5"},
+     .ref = "docs/reference.md §10 AKS node Standard_D4s_v5"},
     {.key = "usd_per_hour",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_nodes, usd_per_hour),
@@ -184,7 +184,7 @@ const mr_param mr__nodes_keys[] = {
      .lo = 0,
      .hi = 1000,
      .doc = "price of one node-hour",
-     .ref = "REFERENCE.md §10 AKS node Standard_D4s_v5 ($0.192/h East US)"},
+     .ref = "docs/reference.md §10 AKS node Standard_D4s_v5 ($0.192/h East US)"},
     MR_PARAM_END};
 
 const mr_param mr__pods_keys[] = {
@@ -195,7 +195,7 @@ const mr_param mr__pods_keys[] = {
      .lo = 1,
      .hi = 250,
      .doc = "serving pods per node",
-     .ref = "ours (SCENARIO.md example)"},
+     .ref = "ours (docs/scenario-format.md example)"},
     {.key = "rps_per_pod",
      .type = MR_PARAM_T_NUMBER,
      .off = offsetof(mr_sc_pods, rps_per_pod),
@@ -203,15 +203,15 @@ const mr_param mr__pods_keys[] = {
      .lo = 1e-6,
      .hi = 1e9,
      .doc = "requests per second one pod serves",
-     .ref = "ours (SCENARIO.md example)"},
-    /* REFERENCE.md §9 "Pod startup time: not found"; ours, SCENARIO.md's example
+     .ref = "ours (docs/scenario-format.md example)"},
+    /* docs/reference.md §9 "Pod startup time: not found"; ours, docs/scenario-format.md's example
      * (median 20 s, p95 60 s: sigma = ln 3 / 1.645). */
     {.key = "startup",
      .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_pods, startup),
      .def = "lognormal(20s, 0.668)",
      .doc = "time from scheduling to ready",
-     .ref = "ours: REFERENCE.md §9 pod startup not found"},
+     .ref = "ours: docs/reference.md §9 pod startup not found"},
     MR_PARAM_END};
 
 const mr_param mr__autoscaler_keys[] = {
@@ -222,15 +222,15 @@ const mr_param mr__autoscaler_keys[] = {
      .lo = 0.01,
      .hi = 1,
      .doc = "utilization the autoscaler aims at",
-     .ref = "ours (SCENARIO.md example)"},
-    /* REFERENCE.md §9 "How to model AKS": new node ready in a lognormal time,
+     .ref = "ours (docs/scenario-format.md example)"},
+    /* docs/reference.md §9 "How to model AKS": new node ready in a lognormal time,
      * median ~4-5 min, p95 ~15 min (sigma = ln 3 / 1.645). */
     {.key = "node_provision",
      .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_autoscaler, node_provision),
      .def = "lognormal(5m, 0.668)",
      .doc = "time to add a node",
-     .ref = "REFERENCE.md §9 node provisioning (median 5 min, p95 15 min)"},
+     .ref = "docs/reference.md §9 node provisioning (median 5 min, p95 15 min)"},
     MR_PARAM_END};
 
 const mr_param mr__ingress_keys[] = {{.key = "kind",
@@ -247,7 +247,7 @@ const mr_param mr__ingress_keys[] = {{.key = "kind",
                                      .lo = 0,
                                      .hi = 10 * S,
                                      .doc = "latency the ingress adds",
-                                     .ref = "ours (no REFERENCE.md figure)"},
+                                     .ref = "ours (no docs/reference.md figure)"},
                                     MR_PARAM_END};
 
 static void bind_cluster_sub(mr__bind *b, mr_node *m, const char *path, const char *key,

@@ -107,7 +107,7 @@ const mr_param mr__root_keys[] = {
      .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of maps",
      .doc = "recursive DNS resolver populations; one named 'default' when absent",
-     .ref = "REFERENCE.md §4"},
+     .ref = "docs/reference.md §4"},
     {.key = "clients",
      .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of maps",
@@ -134,7 +134,7 @@ const mr_param mr__root_keys[] = {
      .type = MR_PARAM_T_CODE,
      .type_doc = "map",
      .doc = "cost settings",
-     .ref = "REFERENCE.md §10"},
+     .ref = "docs/reference.md §10"},
     {.key = "stamps",
      .type = MR_PARAM_T_CODE,
      .type_doc = "sequence of maps",
@@ -219,10 +219,10 @@ const mr_param mr__adaptive_keys[] = {{.key = "min",
 const mr_param mr__until_keys[] = {
     {.key = "metric",
      .type = MR_PARAM_T_CODE,
-     .type_doc = "metric name of CLI.md",
+     .type_doc = "metric name of docs/cli.md",
      .required = true,
      .doc = "the metric whose CI decides (rto_s, availability, ...)",
-     .ref = "CLI.md"},
+     .ref = "docs/cli.md"},
     {.key = "rel_ci_half_width",
      .type = MR_PARAM_T_RATIO,
      .off = offsetof(mr_sc_run, until_rel_ci_half_width),
@@ -240,7 +240,7 @@ const mr_param mr__region_keys[] = {
      .required = true,
      .doc = "Azure region name, e.g. westeurope",
      .ref = "-"},
-    /* REFERENCE.md §11 "Zonal": the worked example spreads over 3 AZs. */
+    /* docs/reference.md §11 "Zonal": the worked example spreads over 3 AZs. */
     {.key = "zones",
      .type = MR_PARAM_T_INT,
      .off = offsetof(mr_sc_region, zones),
@@ -248,7 +248,7 @@ const mr_param mr__region_keys[] = {
      .lo = 0,
      .hi = 3,
      .doc = "availability zones; 0 for a region without zones",
-     .ref = "REFERENCE.md §11 Zonal (3 AZs)"},
+     .ref = "docs/reference.md §11 Zonal (3 AZs)"},
     MR_PARAM_END};
 
 typedef struct rtt_defaults {
@@ -256,7 +256,7 @@ typedef struct rtt_defaults {
 } rtt_defaults;
 
 const mr_param mr__rtt_keys[] = {
-    /* Ours: REFERENCE.md gives no inter-region round-trip times. */
+    /* Ours: docs/reference.md gives no inter-region round-trip times. */
     {.key = "default",
      .type = MR_PARAM_T_DURATION,
      .off = offsetof(rtt_defaults, def),
@@ -264,7 +264,7 @@ const mr_param mr__rtt_keys[] = {
      .lo = 0,
      .hi = 10 * S,
      .doc = "round trip between regions not listed",
-     .ref = "ours (no REFERENCE.md figure)"},
+     .ref = "ours (no docs/reference.md figure)"},
     {.key = "local",
      .type = MR_PARAM_T_DURATION,
      .off = offsetof(rtt_defaults, local),
@@ -272,7 +272,7 @@ const mr_param mr__rtt_keys[] = {
      .lo = 0,
      .hi = 10 * S,
      .doc = "round trip within a region",
-     .ref = "ours (no REFERENCE.md figure)"},
+     .ref = "ours (no docs/reference.md figure)"},
     {.key = "A-B",
      .type = MR_PARAM_T_CODE,
      .type_doc = "duration in [0s, 10s]",
@@ -289,7 +289,7 @@ const mr_param mr__slo_keys[] = {
      .lo = MS,
      .hi = 24 * H,
      .doc = "length of an SLO window",
-     .ref = "ours (SCENARIO.md)"},
+     .ref = "ours (docs/scenario-format.md)"},
     {.key = "success_target",
      .type = MR_PARAM_T_RATIO,
      .off = offsetof(mr_sc_slo, success_target),
@@ -305,7 +305,7 @@ const mr_param mr__slo_keys[] = {
      .lo = 0,
      .hi = 24 * H,
      .doc = "recovery counts once windows meet the target this long",
-     .ref = "ours (SCENARIO.md)"},
+     .ref = "ours (docs/scenario-format.md)"},
     {.key = "confidence",
      .type = MR_PARAM_T_RATIO,
      .off = offsetof(mr_sc_slo, confidence),
@@ -363,8 +363,8 @@ const mr_param mr__cost_keys[] = {
      .off = offsetof(mr_sc_cost, currency),
      .def = "USD",
      .doc = "currency of every amount",
-     .ref = "ours (REFERENCE.md §10 is in USD)"},
-    /* REFERENCE.md §10 AKS Standard tier fee: "$73/month at 730 h". */
+     .ref = "ours (docs/reference.md §10 is in USD)"},
+    /* docs/reference.md §10 AKS Standard tier fee: "$73/month at 730 h". */
     {.key = "hours_per_month",
      .type = MR_PARAM_T_NUMBER,
      .off = offsetof(mr_sc_cost, hours_per_month),
@@ -372,8 +372,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 1,
      .hi = 744,
      .doc = "hours in a billing month",
-     .ref = "REFERENCE.md §10 AKS cluster fee (730 h)"},
-    /* REFERENCE.md §10 inter-region data transfer: ~$0.02/GB within a continent. */
+     .ref = "docs/reference.md §10 AKS cluster fee (730 h)"},
+    /* docs/reference.md §10 inter-region data transfer: ~$0.02/GB within a continent. */
     {.key = "egress_per_gb",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, egress_per_gb),
@@ -381,7 +381,7 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 100,
      .doc = "inter-region transfer per GB",
-     .ref = "REFERENCE.md §10 inter-region data transfer"},
+     .ref = "docs/reference.md §10 inter-region data transfer"},
     {.key = "bytes_per_write",
      .type = MR_PARAM_T_SIZE,
      .off = offsetof(mr_sc_cost, bytes_per_write),
@@ -389,8 +389,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e12,
      .doc = "replicated bytes per write, for the transfer cost of geo-replication",
-     .ref = "ours (SCENARIO.md example)"},
-    /* Standard by default: REFERENCE.md §9 gives the API server SLA (99.95%
+     .ref = "ours (docs/scenario-format.md example)"},
+    /* Standard by default: docs/reference.md §9 gives the API server SLA (99.95%
      * with zones) only for Standard; Free has none, an SLO of 99.5% and is
      * meant for non-production, which a multi-region HA design is not. */
     {.key = "aks_tier",
@@ -399,8 +399,8 @@ const mr_param mr__cost_keys[] = {
      .def = "standard",
      .choices = mr_aks_tier_names,
      .doc = "AKS pricing tier of every cluster; free has no cluster fee (and no SLA)",
-     .ref = "REFERENCE.md §9 API server SLA, §10 AKS Standard tier cluster fee"},
-    /* REFERENCE.md §10 AKS Standard tier cluster fee: $0.10 per cluster-hour. */
+     .ref = "docs/reference.md §9 API server SLA, §10 AKS Standard tier cluster fee"},
+    /* docs/reference.md §10 AKS Standard tier cluster fee: $0.10 per cluster-hour. */
     {.key = "aks_standard_per_hour",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, aks_standard_per_hour),
@@ -408,8 +408,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1000,
      .doc = "Standard tier fee per cluster-hour",
-     .ref = "REFERENCE.md §10 AKS Standard tier cluster fee ($0.10/cluster-hour)"},
-    /* REFERENCE.md §10 Traffic Manager DNS queries: ~$0.54 per million. */
+     .ref = "docs/reference.md §10 AKS Standard tier cluster fee ($0.10/cluster-hour)"},
+    /* docs/reference.md §10 Traffic Manager DNS queries: ~$0.54 per million. */
     {.key = "tm_per_million_queries",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, tm_per_million_queries),
@@ -417,8 +417,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Traffic Manager: per million DNS queries (= resolver refreshes)",
-     .ref = "REFERENCE.md §10 Traffic Manager DNS queries ($0.54/million, first-billion tier)"},
-    /* REFERENCE.md §10 Traffic Manager health checks: $0.36 per Azure
+     .ref = "docs/reference.md §10 Traffic Manager DNS queries ($0.54/million, first-billion tier)"},
+    /* docs/reference.md §10 Traffic Manager health checks: $0.36 per Azure
      * endpoint-month; sources conflict ($0.54-$1), hence a key. */
     {.key = "tm_per_endpoint_month",
      .type = MR_PARAM_T_MONEY,
@@ -427,8 +427,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Traffic Manager: health checks per monitored endpoint-month",
-     .ref = "REFERENCE.md §10 Traffic Manager health checks ($0.36 Azure endpoint; conflicting)"},
-    /* REFERENCE.md §10 Traffic Manager health checks: fast-interval checks
+     .ref = "docs/reference.md §10 Traffic Manager health checks ($0.36 Azure endpoint; conflicting)"},
+    /* docs/reference.md §10 Traffic Manager health checks: fast-interval checks
      * add ~$1.20 (quoted, approximate). */
     {.key = "tm_fast_probe_per_endpoint_month",
      .type = MR_PARAM_T_MONEY,
@@ -437,15 +437,15 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Traffic Manager: extra per endpoint-month when traffic.probe.interval < 30s",
-     .ref = "REFERENCE.md §10 Traffic Manager health checks (fast interval ~$1.20; approximate)"},
+     .ref = "docs/reference.md §10 Traffic Manager health checks (fast interval ~$1.20; approximate)"},
     {.key = "front_door_tier",
      .type = MR_PARAM_T_ENUM,
      .off = offsetof(mr_sc_cost, front_door_tier),
      .def = "standard",
      .choices = mr_fd_tier_names,
      .doc = "Front Door tier, for its base fee",
-     .ref = "ours (the cheaper tier; REFERENCE.md §10 prices both)"},
-    /* REFERENCE.md §10 Front Door Standard base fee: ~$35/month. */
+     .ref = "ours (the cheaper tier; docs/reference.md §10 prices both)"},
+    /* docs/reference.md §10 Front Door Standard base fee: ~$35/month. */
     {.key = "front_door_standard_per_month",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, front_door_standard_per_month),
@@ -453,8 +453,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Front Door Standard base fee per month",
-     .ref = "REFERENCE.md §10 Front Door Standard base fee (~$35/month)"},
-    /* REFERENCE.md §10 Front Door Premium base fee: ~$330/month. */
+     .ref = "docs/reference.md §10 Front Door Standard base fee (~$35/month)"},
+    /* docs/reference.md §10 Front Door Premium base fee: ~$330/month. */
     {.key = "front_door_premium_per_month",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, front_door_premium_per_month),
@@ -462,8 +462,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Front Door Premium base fee per month",
-     .ref = "REFERENCE.md §10 Front Door Premium base fee (~$330/month)"},
-    /* REFERENCE.md §10 Front Door per GB and per request: not found. */
+     .ref = "docs/reference.md §10 Front Door Premium base fee (~$330/month)"},
+    /* docs/reference.md §10 Front Door per GB and per request: not found. */
     {.key = "front_door_per_million_requests",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, front_door_per_million_requests),
@@ -471,7 +471,7 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Front Door: per million requests; not published: give it",
-     .ref = "ours: REFERENCE.md §10 Front Door per request not found"},
+     .ref = "ours: docs/reference.md §10 Front Door per request not found"},
     {.key = "front_door_per_gb",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, front_door_per_gb),
@@ -479,7 +479,7 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Front Door: per GB delivered; not published: give it",
-     .ref = "ours: REFERENCE.md §10 Front Door per GB not found"},
+     .ref = "ours: docs/reference.md §10 Front Door per GB not found"},
     {.key = "front_door_bytes_per_request",
      .type = MR_PARAM_T_SIZE,
      .off = offsetof(mr_sc_cost, front_door_bytes_per_request),
@@ -488,7 +488,7 @@ const mr_param mr__cost_keys[] = {
      .hi = 1e12,
      .doc = "Front Door: bytes delivered per request, for front_door_per_gb",
      .ref = "ours: no figure (depends on the application)"},
-    /* REFERENCE.md §3 has Azure DNS behaviour but no price. */
+    /* docs/reference.md §3 has Azure DNS behaviour but no price. */
     {.key = "dns_per_million_queries",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, dns_per_million_queries),
@@ -496,7 +496,7 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "plain DNS: per million queries (= resolver refreshes); not published: give it",
-     .ref = "ours: Azure DNS prices are not in REFERENCE.md"},
+     .ref = "ours: Azure DNS prices are not in docs/reference.md"},
     {.key = "dns_zone_per_month",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, dns_zone_per_month),
@@ -504,8 +504,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "plain DNS: the hosted zone per month; not published: give it",
-     .ref = "ours: Azure DNS prices are not in REFERENCE.md"},
-    /* REFERENCE.md §10 Cosmos DB provisioned throughput: $0.008 per 100
+     .ref = "ours: Azure DNS prices are not in docs/reference.md"},
+    /* docs/reference.md §10 Cosmos DB provisioned throughput: $0.008 per 100
      * RU/s per hour per region, single-region write. */
     {.key = "cosmos_per_100rus_hour",
      .type = MR_PARAM_T_MONEY,
@@ -514,8 +514,8 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Cosmos DB: per 100 RU/s per hour per region, single-region write",
-     .ref = "REFERENCE.md §10 Cosmos DB provisioned throughput ($0.008)"},
-    /* REFERENCE.md §10 Cosmos DB: $0.016 (2x) for multi-region-write accounts. */
+     .ref = "docs/reference.md §10 Cosmos DB provisioned throughput ($0.008)"},
+    /* docs/reference.md §10 Cosmos DB: $0.016 (2x) for multi-region-write accounts. */
     {.key = "cosmos_multi_write_per_100rus_hour",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, cosmos_multi_write_per_100rus_hour),
@@ -523,7 +523,7 @@ const mr_param mr__cost_keys[] = {
      .lo = 0,
      .hi = 1e6,
      .doc = "Cosmos DB: per 100 RU/s per hour per region, multi-region writes",
-     .ref = "REFERENCE.md §10 Cosmos DB provisioned throughput ($0.016 multi-write)"},
+     .ref = "docs/reference.md §10 Cosmos DB provisioned throughput ($0.016 multi-write)"},
     MR_PARAM_END};
 
 const mr_param mr__variant_keys[] = {{.key = "name",

@@ -1,8 +1,8 @@
-/* sim/config/scenario.h: a loaded scenario (SCENARIO.md) as plain structs.
+/* sim/config/scenario.h: a loaded scenario (docs/scenario-format.md) as plain structs.
  * mr_scenario_load reads a YAML file, applies `extends:`/`set:` and every
  * --set, binds each section into the structs below with its defaults
  * (docs/scenario-format.md lists every key, unit, range and default, and the
- * REFERENCE.md row it comes from) and checks every cross-reference.
+ * docs/reference.md row it comes from) and checks every cross-reference.
  *
  * Conventions, kept by every struct here:
  * - References between sections are resolved to indices into the arrays of
@@ -159,7 +159,7 @@ typedef struct mr_sc_run {
     int replications;
     bool adaptive;
     int rep_min, rep_max;
-    const char *until_metric; /* a metric name of CLI.md; NULL when fixed */
+    const char *until_metric; /* a metric name of docs/cli.md; NULL when fixed */
     double until_rel_ci_half_width;
     mr_fidelity fidelity;
     mr_mark mark;
@@ -385,7 +385,7 @@ typedef struct mr_sc_slo {
 } mr_sc_slo;
 
 /* Prices of sim/run/cost.c, in `currency`; docs/scenario-format.md gives
- * the REFERENCE.md §10 row of each default. */
+ * the docs/reference.md §10 row of each default. */
 typedef struct mr_sc_cost {
     const char *currency;
     double hours_per_month;

@@ -1,4 +1,4 @@
-/* sim/out/db.c: the results database (db.h, CLI.md "Results
+/* sim/out/db.c: the results database (db.h, docs/cli.md "Results
  * database"). Worker threads copy each finished replication into a record
  * (db_rec) and queue it; the thread that queues the record the file waits
  * for next in replication order becomes the writer and commits records in
@@ -28,7 +28,7 @@
 #include "mrsim/report.h"
 #include "run/result.h"
 
-/* The schema of CLI.md. `tquantile` holds t(0.975, df) for df 1..1000 so
+/* The schema of docs/cli.md. `tquantile` holds t(0.975, df) for df 1..1000 so
  * that the `summary` view computes its t-based 95% CI in plain SQL (any
  * SQLite reader gets the same numbers); beyond df 1000 the view uses the
  * Cornish-Fisher expansion of the t quantile (below), within 1e-11 there. */

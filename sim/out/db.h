@@ -1,4 +1,4 @@
-/* sim/out/db.h: the results database of CLI.md "Results database":
+/* sim/out/db.h: the results database of docs/cli.md "Results database":
  * one SQLite file, appended to by every `run`, `compare` and `sweep` given
  * --db, one transaction per replication, committed in replication order
  * whatever --jobs is. The replication hook (mr_db_rep_hook) is called from

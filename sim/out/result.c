@@ -1,4 +1,4 @@
-/* sim/out/result.c: the result document (JSON, CLI.md) and the human table.
+/* sim/out/result.c: the result document (JSON, docs/cli.md) and the human table.
  * Numbers are printed with %.10g so that the same result prints the same
  * bytes on every machine (golden tests compare them), and NaN, which marks
  * a value that does not exist, prints as null. */
@@ -52,7 +52,7 @@ static void json_summary(FILE *out, const mr_summary *s)
 }
 
 /* {"limit": L, "met": B, "p_met": P, "n": N[, "reason": R]}, with the target
- * name first when named (the slo array of CLI.md). Not evaluable: met and
+ * name first when named (the slo array of docs/cli.md). Not evaluable: met and
  * p_met are null and the reason says why. */
 static void json_verdict(FILE *out, const mr_verdict *v, int named)
 {

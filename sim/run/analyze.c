@@ -12,10 +12,10 @@
  * Means, minima and maxima are exact; percentiles are as fine as the grid
  * (GRID points over the support: well under 0.1% of the range).
  *
- * Composite availability (REFERENCE.md §11): global tier x (1 - prod over
+ * Composite availability (docs/reference.md §11): global tier x (1 - prod over
  * units (1 - unit)), a unit being a region (or a stamp) with its clusters in
  * parallel and its local dependencies and stores in series. Every default
- * SLA below cites its REFERENCE.md row; where no figure is published the
+ * SLA below cites its docs/reference.md row; where no figure is published the
  * component counts as 100% and says so, so an override (analyze.sla,
  * --sla) can supply one. */
 #include <gsl/gsl_cdf.h>
@@ -39,12 +39,12 @@
 #define HOLD_TAIL 1e-9
 #define BISECT_STEPS 200
 
-/* REFERENCE.md §4 "Java (OpenJDK) positive cache": 30 s whatever the TTL. */
+/* docs/reference.md §4 "Java (OpenJDK) positive cache": 30 s whatever the TTL. */
 #define JAVA_HOLD_S 30.0
-/* REFERENCE.md §4 "Chrome / Chromium": the TTL with a floor of 60 s. */
+/* docs/reference.md §4 "Chrome / Chromium": the TTL with a floor of 60 s. */
 #define CHROME_FLOOR_S 60.0
 
-/* Days per month and per year of REFERENCE.md §11's downtime table
+/* Days per month and per year of docs/reference.md §11's downtime table
  * (99.9%: 43.2 min/month, 8.76 h/year). */
 #define MONTH_S (30.0 * 86400.0)
 #define YEAR_S (365.0 * 86400.0)
@@ -689,15 +689,15 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
                  (mr_an_item){.name = keep(a, fmt("clusters/%s", cl->name)),
                               .what = zonal ? "AKS, zones" : "AKS, one zone",
                               .sla = zonal ? 0.9995 : 0.999,
-                              .source = zonal ? "REFERENCE.md §9 API server SLA (99.95% with AZ)"
-                                              : "REFERENCE.md §9 API server SLA (99.9% without AZ)",
+                              .source = zonal ? "docs/reference.md §9 API server SLA (99.95% with AZ)"
+                                              : "docs/reference.md §9 API server SLA (99.9% without AZ)",
                               .unit = cl_unit[c],
                               .parallel = true});
         add_item(a, &icap,
                  (mr_an_item){.name = keep(a, fmt("clusters/%s/ingress", cl->name)),
                               .what = mr_ingress_names[cl->ingress.kind],
                               .sla = 1,
-                              .source = "no REFERENCE.md figure: 100% unless set",
+                              .source = "no docs/reference.md figure: 100% unless set",
                               .unit = cl_unit[c],
                               .parallel = true});
     }
@@ -716,12 +716,12 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
         if (u < 0)
             u = -1;
         double sla = 1;
-        const char *src = "no REFERENCE.md figure: 100% unless set";
+        const char *src = "no docs/reference.md figure: 100% unless set";
         if (dep->kind == MR_DEP_IDENTITY) {
             sla = 0.9999;
-            src = "REFERENCE.md §11 mission-critical example (Azure AD 99.99%)";
+            src = "docs/reference.md §11 mission-critical example (Azure AD 99.99%)";
         } else if (dep->kind == MR_DEP_DNS) {
-            src = "REFERENCE.md §3 SLA (100%)";
+            src = "docs/reference.md §3 SLA (100%)";
         }
         add_item(a, &icap,
                  (mr_an_item){.name = keep(a, fmt("dependencies/%s", dep->name)),

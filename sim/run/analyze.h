@@ -1,8 +1,8 @@
 /* sim/run/analyze.h: closed-form estimates of a scenario (`mrsim
- * analyze`): when clients switch regions after a fault (DESIGN.md rules 1-3:
+ * analyze`): when clients switch regions after a fault (docs/model.md rules 1-3:
  * probe detection, then the residual life of every DNS cache in front of
  * them), and the composite availability of the Azure Well-Architected method
- * (REFERENCE.md §11), which assumes instant failover. What the simulation
+ * (docs/reference.md §11), which assumes instant failover. What the simulation
  * gives falls below the composite figure by what real failover takes.
  * Times are in seconds; an unbounded time is INFINITY. */
 #ifndef MRSIM_RUN_ANALYZE_H
@@ -76,7 +76,7 @@ mr_an_times mr_an_all_edges_times(mr_an_detect det, int edges);
 /* 1 - prod (1 - a_i) over n components in parallel. */
 double mr_an_parallel(const double *a, size_t n);
 /* Downtime implied by availability a: seconds per 30-day month and per
- * 365-day year (REFERENCE.md §11 downtime table). */
+ * 365-day year (docs/reference.md §11 downtime table). */
 double mr_an_downtime_month_s(double a);
 double mr_an_downtime_year_s(double a);
 
@@ -105,7 +105,7 @@ typedef struct mr_an_item {
     const char *name;   /* component path, as overrides take it */
     const char *what;   /* "Traffic Manager", "AKS (zones)", "sql", ... */
     double sla;         /* availability in [0, 1] */
-    const char *source; /* REFERENCE.md row, "analyze.sla", "--sla", or why 100% */
+    const char *source; /* docs/reference.md row, "analyze.sla", "--sla", or why 100% */
     int unit;           /* -1: global tier; otherwise index in units */
     bool parallel;      /* a cluster: in parallel with the unit's other clusters */
 } mr_an_item;
@@ -119,7 +119,7 @@ typedef struct mr_an_unit {
 } mr_an_unit;
 
 /* A client population pinned to a stamp: it is served by its home stamp or,
- * when that fails, a fallback (DESIGN.md "deployment stamps"), so its
+ * when that fails, a fallback (docs/model.md "deployment stamps"), so its
  * composite is global x (1 - prod over those stamps of (1 - stamp)). */
 typedef struct mr_an_population {
     const char *clients;

@@ -4,7 +4,7 @@
  * collector, client populations, the fault injector). Names are the
  * scenario's under their section ("regions/westeurope", "clusters/aks-weu";
  * names are unique only within a kind), so each component's random stream
- * depends only on the seed, the replication and what it is (DESIGN.md
+ * depends only on the seed, the replication and what it is (docs/model.md
  * "Random numbers").
  * What this build cannot simulate yet is refused by mr_build_check with
  * the part named, located in the file. */
@@ -282,7 +282,7 @@ static void check_failover(const mr_scenario *sc, mr_diag *diag, int *rc)
 
 /* Stamps are routed by Front Door (each population to its home stamp's
  * origins); a population may fall back only to a stamp that holds a copy
- * of every store it uses (DESIGN.md "Topologies"). */
+ * of every store it uses (docs/model.md "Topologies"). */
 static void check_stamps(const mr_scenario *sc, mr_diag *diag, int *rc)
 {
     char what[200];
@@ -504,7 +504,7 @@ static void fault_cfg(const mr_scenario *sc, const mr_sc_fault *f, const layout 
         break;
     case MR_TIMING_STOCHASTIC:
         fc->timing = MR_FT_MTBF;
-        /* SCENARIO.md: mtbf is the mean up time, exponential. */
+        /* docs/scenario-format.md: mtbf is the mean up time, exponential. */
         mr_dist_exponential(&fc->mtbf, (double)f->mtbf);
         fc->mttr = f->mttr;
         break;

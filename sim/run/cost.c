@@ -1,6 +1,6 @@
 /* sim/run/cost.c: cost_usd_month of one replication, by item (cost.h has
  * the scalars it reads and why the whole horizon counts). Prices are the
- * scenario's `cost:` keys, whose defaults cite REFERENCE.md §10; this file
+ * scenario's `cost:` keys, whose defaults cite docs/reference.md §10; this file
  * holds no price of its own. Called once per replication, after the run:
  * string work here is outside the event loop. */
 #include <math.h>

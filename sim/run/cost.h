@@ -1,5 +1,5 @@
-/* sim/run/cost.h: the monthly cost of one replication (DESIGN.md
- * "Metrics", cost; REFERENCE.md §10 "How to model costs"): a pure function
+/* sim/run/cost.h: the monthly cost of one replication (docs/model.md
+ * "Metrics", cost; docs/reference.md §10 "How to model costs"): a pure function
  * of the scenario (prices, topology) and the replication's report (what was
  * used). Every item is a real number, 0 when nothing is billed (no data
  * store: no transfer), so cost_usd_month is never null for a run.

@@ -1,5 +1,5 @@
 /* sim/run/result.h: the result of running a scenario: every metric
- * of DESIGN.md summarised over replications, per-fault episodes and SLO
+ * of docs/model.md summarised over replications, per-fault episodes and SLO
  * verdicts. The sinks (table, JSON) print it; the names come from one
  * X-macro list so the table, the JSON and the database cannot drift.
  * A metric that does not apply (no data store: no RPO) has n == 0 and
@@ -59,7 +59,7 @@ const char *mr_metric_unit(mr_metric m);
 /* 1 when a higher value is better (availability), 0 when lower is. */
 int mr_metric_higher_is_better(mr_metric m);
 
-/* One SLO verdict (DESIGN.md "SLO verdict"): the share of replications whose
+/* One SLO verdict (docs/model.md "SLO verdict"): the share of replications whose
  * value meets the limit, and whether that share reaches slo.confidence. A
  * target that cannot be evaluated (an RPO without data stores, a steady
  * state without warm-up) has evaluable == 0 and a reason, never a pass. */
@@ -168,7 +168,7 @@ typedef struct mr_difference {
 void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
                           mr_difference *out);
 
-/* The result document of CLI.md as one JSON object followed by a newline. */
+/* The result document of docs/cli.md as one JSON object followed by a newline. */
 void mr_result_write_json(const mr_result *r, FILE *out);
 
 /* The human table: one line per metric with mean, 95% CI and percentiles,

@@ -166,7 +166,7 @@ static const mr_metric store_metric[MR_STORE_METRICS] = {
 
 
 /* The data-store metrics of one replication, per store and whole-system
- * (DESIGN.md: RPO is the worst forced failover, 0 when none lost a write;
+ * (docs/model.md: RPO is the worst forced failover, 0 when none lost a write;
  * lost writes and conflicts add up; the stale-read ratio and the staleness
  * percentile are over every read of every store); null without stores. */
 static void store_metrics(const run_ctx *ctx, const mr_sim *sim, double *row)
@@ -516,7 +516,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     }
     double t1 = wall_now();
     /* Client RTO percentiles are over all resolvers and replications
-     * (DESIGN.md): the replications' histograms merged in index order. The
+     * (docs/model.md): the replications' histograms merged in index order. The
      * mean and its CI stay over replication means, since the resolvers of
      * one replication share its detection time and are not independent. */
     mr_hist pooled;

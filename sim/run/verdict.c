@@ -1,7 +1,7 @@
 /* sim/run/verdict.c: SLO verdicts, fault expectations, the steady state and
  * the error budget, from the rows of every replication. A verdict is the
  * share of replications whose value meets the limit (p_met) and whether it
- * reaches slo.confidence (DESIGN.md "SLO verdict"). A replication without
+ * reaches slo.confidence (docs/model.md "SLO verdict"). A replication without
  * a value (no request, no episode) is left out of p_met; with none left the
  * verdict is not evaluable and says why, never a pass. */
 #include <math.h>

@@ -1,6 +1,6 @@
 /* tests/e2e/test_analyze.c: `mrsim analyze` as a user runs it: exit codes
- * (CLI.md: 2 usage, 4 invalid scenario, 5 I/O), the keys of the JSON
- * document (README.md), the REFERENCE.md §11 worked examples read back from
+ * (docs/cli.md: 2 usage, 4 invalid scenario, 5 I/O), the keys of the JSON
+ * document (README.md), the docs/reference.md §11 worked examples read back from
  * --json (printed with 17 significant digits, so exactly), the table's
  * sections, and the closed form next to what `run` simulates on the same
  * file. */
@@ -139,7 +139,7 @@ Test(analyze_cli, table_sections_and_digits)
     run_out r = e2e_run("analyze", FIX "two-regions.yaml");
     cr_assert_eq(r.status, 0);
     const char *want[] = {"failover timing, plain DNS", "operator changes the record",
-                          "client switch", "composite availability (REFERENCE.md §11; assumes instant failover)",
+                          "client switch", "composite availability (docs/reference.md §11; assumes instant failover)",
                           "composite = global x (1 - (1 - 0.9995) x (1 - 0.9995))",
                           "99.9999750%", "0.648 s/month", "region northeurope (standby)"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)

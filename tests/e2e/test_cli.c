@@ -1,5 +1,5 @@
 /* tests/e2e/test_cli.c: the mrsim program as a user runs it: exit codes of
- * CLI.md, usage errors on stderr, --help with an example, and the PHOLD
+ * docs/cli.md, usage errors on stderr, --help with an example, and the PHOLD
  * benchmark's JSON (same seed, same checksum). */
 #include "e2e.h"
 

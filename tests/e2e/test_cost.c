@@ -59,7 +59,7 @@ Test(cost, hand_computed_scenario_to_the_cent, .timeout = 120)
 {
     char *j = run_json("");
     /* nodes: 1 h simulated, node-hours 3 and 2, scaled to the 730 h month of
-     * REFERENCE.md §10: (3 x 0.25 + 2 x 0.20) x 730 = 1.15 x 730 = 839.50. */
+     * docs/reference.md §10: (3 x 0.25 + 2 x 0.20) x 730 = 1.15 x 730 = 839.50. */
     EXPECT_CENTS(j, "\"cost_breakdown\"", "nodes", 839.50);
     /* cluster_fees: 2 clusters x $0.10 per cluster-hour (Standard) x 730 h = 146.00. */
     EXPECT_CENTS(j, "\"cost_breakdown\"", "cluster_fees", 146.00);
@@ -204,7 +204,7 @@ Test(cost, a_geo_replicated_sql_store_bills_both_copies_and_its_transfer, .timeo
                        "--set 'clients[0].mix={read: 0.9, write: 0.1}' "
                        "--set 'clients[0].uses=[orders]'");
     /* 740 for the primary + 740 for the geo-secondary (billed as a database,
-     * REFERENCE.md §10), billed once. */
+     * docs/reference.md §10), billed once. */
     cr_expect(strstr(j, "\"datastores\": {\"mean\": 1480, \"ci95\": [1480, 1480]"), "%s", j);
     /* 10 writes/s x 3600 s = 36,000 (Poisson, sd 190) x 2 KiB x 1 receiving
      * region = 73.7 MB x 730 = 53.8 GB x $0.02 = 1.08 (+- 0.03 at 5 sd). */

@@ -1,7 +1,7 @@
 /* tests/e2e/test_db.c: `--db FILE` as a user runs it, read back with SQLite:
  * the schema version, WAL, one row per replication with the JSON's means,
  * appending, compare and sweep labels and varied keys, the same rows for
- * any --jobs, and the failures of CLI.md (exit 5: a foreign or other-version
+ * any --jobs, and the failures of docs/cli.md (exit 5: a foreign or other-version
  * file, read-only, locked, full; exit 130 on SIGINT/SIGTERM), each leaving
  * whole committed replications and an intact file. Full and busy are
  * injected by mrsim-dbfault (MRSIM_DB_FAIL, a test-only build). */

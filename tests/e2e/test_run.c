@@ -1,6 +1,6 @@
 /* tests/e2e/test_run.c: `mrsim run` as a user runs it: the JSON document is
  * identical run to run and for any --jobs (wall_s aside), and matches the
- * checked-in golden output; --set, --trace, and the exit codes of CLI.md
+ * checked-in golden output; --set, --trace, and the exit codes of docs/cli.md
  * for bad input. Regenerate the golden file, after a change that is meant
  * to change the numbers, from the source directory with:
  *   build/mrsim run tests/fixtures/run/tiny-tm.yaml --json -q \

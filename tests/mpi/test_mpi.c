@@ -2,7 +2,7 @@
  * and 3 ranks, run, compare, sweep and a sequentially stopped run print the
  * same JSON document, byte for byte (wall_s aside), as one process of the
  * same binary; ranks other than 0 print nothing; a failure on every rank
- * gives CLI.md's exit status once; a rank that fails on its own (a file it
+ * gives docs/cli.md's exit status once; a rank that fails on its own (a file it
  * cannot read) is reported by rank 0 and every rank exits with its status
  * instead of waiting for it. Registered only when MRSIM_MPI is ON
  * (tests/CMakeLists.txt). */

@@ -1,6 +1,6 @@
 /* tests/unit/test_analyze.c: the closed forms of sim/run/analyze.c against
  * hand computation, and the
- * REFERENCE.md §11 worked examples through the fixture scenarios of
+ * docs/reference.md §11 worked examples through the fixture scenarios of
  * tests/fixtures/analyze/ (loaded and analysed in-process). The
  * distribution functions it uses are tested in test_distcdf.c.
  *
@@ -273,7 +273,7 @@ Test(analyze, parallel_and_downtime_match_reference_11)
     cr_assert_float_eq(mr_an_parallel(two, 2), 0.99999975, 1e-15);
     double four[] = {0.9995, 0.9995, 0.9995, 0.9995};
     cr_assert_float_eq(mr_an_parallel(four, 4), 1 - pow(0.0005, 4), 1e-15);
-    /* REFERENCE.md §11 downtime table. */
+    /* docs/reference.md §11 downtime table. */
     cr_assert_float_eq(mr_an_downtime_month_s(0.999), 43.2 * 60, 1e-6);
     cr_assert_float_eq(mr_an_downtime_year_s(0.999), 8.76 * 3600, 1e-6);
     cr_assert_float_eq(mr_an_downtime_month_s(0.9995), 21.6 * 60, 1e-6);
@@ -282,7 +282,7 @@ Test(analyze, parallel_and_downtime_match_reference_11)
     cr_assert_float_eq(mr_an_downtime_year_s(0.99999), 5.256 * 60, 1e-6);
 }
 
-/* ---- REFERENCE.md §11 through the fixture scenarios ---------------------------- */
+/* ---- docs/reference.md §11 through the fixture scenarios ---------------------------- */
 
 static mr_analysis *analyze_fixture(const char *name, const mr_an_override *ov, size_t nov)
 {
@@ -312,7 +312,7 @@ Test(reference11, app_service_x_sql_is_99_94)
     expect_exact(a->composite, 0.9995 * 0.9999, "composite");
     cr_assert_eq(a->nunits, 1);
     expect_exact(a->global, 1, "global");
-    /* 99.94% as REFERENCE.md prints it. */
+    /* 99.94% as docs/reference.md prints it. */
     cr_assert_float_eq(round(a->composite * 1e4) / 1e4, 0.9994, 1e-15);
     mr_analysis_free(a);
 }
@@ -332,7 +332,7 @@ Test(reference11, mission_critical_global_tier_and_stamps)
     const double global = 1.0 * 0.99999 * 0.9999 * 0.9999;
     const double stamp = 0.9999 * 0.9995 * 0.9995 * 0.999 * 0.9999 * 0.9999;
     const char *names[] = {"mission-critical-1", "mission-critical-2", "mission-critical-3"};
-    /* REFERENCE.md §11 "Recomputed checks", rounded as it prints them. */
+    /* docs/reference.md §11 "Recomputed checks", rounded as it prints them. */
     const double printed[] = {0.99749, 0.99978, 0.99979};
     for (int n = 1; n <= 3; n++) {
         mr_analysis *a = analyze_fixture(names[n - 1], NULL, 0);

@@ -1,7 +1,7 @@
 /* tests/unit/test_cost.c: each item of mr_cost_month on a scenario built by
  * hand and a report written by hand (the scalars of cost.h's convention),
  * each figure computed in the comments; and the cost: defaults as the
- * binder fills them, against REFERENCE.md §10. */
+ * binder fills them, against docs/reference.md §10. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* tests/unit/test_distspec.c: distribution specs of sim/config/distspec.c:
- * every compact and map form of SCENARIO.md, durations in nanoseconds and
+ * every compact and map form of docs/scenario-format.md, durations in nanoseconds and
  * plain numbers as is, the CSV variant of empirical, and each error message
  * with its exact FILE:LINE:COLUMN (the argument's column inside a compact
  * spec). Specs are loaded from YAML as "x: SPEC" in d.yaml, so a compact
@@ -218,7 +218,7 @@ Test(distspec, empirical_and_mix)
 
 Test(distspec, compact_specs_inside_flow_maps)
 {
-    /* SCENARIO.md writes these unquoted inside flow maps. */
+    /* docs/scenario-format.md writes these unquoted inside flow maps. */
     mr_doc *doc = load("resolvers: [{share: 0.05, mode: extra, hold: lognormal(5m, 1.2)}]\n"
                        "retry: {attempts: 2, backoff: exponential(200ms)}\n");
     mr_diag *d = mr_diag_new();

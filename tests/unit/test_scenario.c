@@ -236,7 +236,7 @@ Test(scenario, a_minimal_file_gets_every_documented_default)
     cr_expect_eq(c->nzones, 3);
     cr_expect_eq(c->autoscaler.node_provision.kind, MR_DIST_LOGNORMAL);
     cr_expect_float_eq(c->autoscaler.node_provision.a, 300e9, 1);
-    /* Traffic Manager with REFERENCE.md §1's defaults, one endpoint per cluster. */
+    /* Traffic Manager with docs/reference.md §1's defaults, one endpoint per cluster. */
     const mr_sc_traffic *t = &sc->traffic;
     cr_expect_str_eq(t->model->kind, "traffic_manager");
     const mr_tm_cfg *tm = t->cfg;
@@ -247,7 +247,7 @@ Test(scenario, a_minimal_file_gets_every_documented_default)
     cr_assert_eq(t->nendpoints, 1);
     cr_expect_eq(t->endpoints[0].priority, 1);
     cr_expect_eq(t->endpoints[0].weight, 50);
-    /* One implicit resolver population with REFERENCE.md §4's mixture. */
+    /* One implicit resolver population with docs/reference.md §4's mixture. */
     cr_assert_eq(sc->nresolvers, 1);
     const mr_sc_resolver *r = &sc->resolvers[0];
     cr_expect(r->implicit);

@@ -31,7 +31,7 @@
  *    systematic sample of time, uniform phase): over H = 1 h and 10 s
  *    samples the ratio is within 1% of the closed form.
  *
- * 3. Runtime caches (REFERENCE.md §4: Java 30 s whatever the TTL, Chrome
+ * 3. Runtime caches (docs/reference.md §4: Java 30 s whatever the TTL, Chrome
  *    the TTL with a 60 s floor) behind Traffic Manager (TTL 30 s) through
  *    a region outage: both fidelities agree as in 1. The runtime is its
  *    resolver's only client, so the resolver refreshes at the runtime's

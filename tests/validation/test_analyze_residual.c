@@ -1,5 +1,5 @@
 /* tests/validation/test_analyze_residual.c: the residual cache life that
- * `mrsim analyze` uses for a resolver with an extra hold (DESIGN.md rule 3,
+ * `mrsim analyze` uses for a resolver with an extra hold (docs/model.md rule 3,
  * mode extra), against a reference Monte Carlo of the cache itself.
  *
  * A resolver refreshes on expiry and keeps each answer ttl + H, H drawn
@@ -33,7 +33,7 @@ Test(residual, extra_hold_matches_a_renewal_monte_carlo, .timeout = 60)
 {
     const double ttl = 20;
     mr_dist hold;
-    /* REFERENCE.md §4 resolver tail fit: lognormal(5m, 1.0). */
+    /* docs/reference.md §4 resolver tail fit: lognormal(5m, 1.0). */
     cr_assert_eq(mr_dist_lognormal(&hold, 300, 1.0), MR_OK);
     double mean_life = ttl + mr_dist_mean(&hold);
     double at = 60 * mean_life;

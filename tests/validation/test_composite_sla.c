@@ -1,4 +1,4 @@
-/* tests/validation/test_composite_sla.c: REFERENCE.md §11's composite-SLA
+/* tests/validation/test_composite_sla.c: docs/reference.md §11's composite-SLA
  * examples out of simulation, as §11 "How to use the composite SLA in the
  * simulator" asks: every component fails independently with exponential
  * up-times, MTBF = MTTR x A / (1 - A) so that its long-run unavailability
@@ -16,7 +16,7 @@
  *    99.99% in series with three stamps at 99.77% in parallel: 99.979%.
  * Each closed form comes from `mrsim analyze` on the same file (its
  * analyze.sla states the components' SLAs) and is checked against the
- * rounded figure REFERENCE.md prints.
+ * rounded figure docs/reference.md prints.
  *
  * Why the CI may be trusted: replications are independent (each its own
  * 100-year history), so the CI of their mean availability is a plain
@@ -75,9 +75,9 @@ static mr_summary simulate(const char *rel, const char *const *sets, size_t nset
 static void holds(const char *rel, double reference)
 {
     double c = composite(rel);
-    /* REFERENCE.md §11 prints the figure rounded to its last digit. */
+    /* docs/reference.md §11 prints the figure rounded to its last digit. */
     cr_expect(fabs(c - reference) < 5e-7 * (reference > 0.99999 ? 0.1 : 1),
-              "%s: analyze gives %.9f, REFERENCE.md %.9f", rel, c, reference);
+              "%s: analyze gives %.9f, docs/reference.md %.9f", rel, c, reference);
     mr_summary s = simulate(rel, NULL, 0);
     cr_expect(s.ci_lo <= c && c <= s.ci_hi, "%s: composite %.9f outside the simulated CI %.9f [%.9f, %.9f]",
               rel, c, s.mean, s.ci_lo, s.ci_hi);

@@ -1,6 +1,6 @@
 /* tests/validation/test_cost.c: the Traffic Manager query charge of a real
  * replication follows the resolvers' refresh count, and that count follows
- * the TTL as DESIGN.md rule 3 says it must. tests/fixtures/run/cost.yaml:
+ * the TTL as docs/model.md rule 3 says it must. tests/fixtures/run/cost.yaml:
  * N resolvers that honour the TTL, queried about 50 times a second each,
  * over H = 1 h. Each refreshes at its first query after its answer expires:
  * first in [0, TTL) (caches start in steady state), then every TTL plus the

@@ -1,5 +1,5 @@
 /* tests/validation/test_failover_tm.c: an active/passive failover behind
- * Traffic Manager against the closed forms of DESIGN.md rules 1 and 3.
+ * Traffic Manager against the closed forms of docs/model.md rules 1 and 3.
  *
  * Set-up: two regions; the active cluster in region 0 fails at f = 300 s for
  * the rest of the run; priority routing to the standby; probes every

@@ -1,4 +1,4 @@
-/* tests/validation/test_rpo.c: DESIGN.md rule 4 (replication position, RPO,
+/* tests/validation/test_rpo.c: docs/model.md rule 4 (replication position, RPO,
  * lost writes at a forced failover) by closed form and by a reference Monte
  * Carlo written here, independently of models/store_common.c.
  *

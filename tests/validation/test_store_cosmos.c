@@ -1,5 +1,5 @@
 /* tests/validation/test_store_cosmos.c: the Cosmos DB account against
- * REFERENCE.md §6 and DESIGN.md rules 4 and 5, by closed forms.
+ * docs/reference.md §6 and docs/model.md rules 4 and 5, by closed forms.
  *
  * Multi-write conflicts: two write regions, writes Poisson at total rate
  * 2w, each from either region with probability 1/2, to n keys chosen
@@ -128,9 +128,9 @@ Test(store_cosmos, strong_loses_nothing_where_session_loses_the_lag)
         cr_assert(fabs(st->head.fo[0].rpo_s - (strong ? 0 : 2.995)) < 1e-9, "RPO %.6f",
                   st->head.fo[0].rpo_s);
         cr_assert_eq(access_at(sim, f + 5 * MR_MIN + 2 * MR_S, ID_NEU, 0, 1, &lat), MR_ACCESS_OK);
-        /* REFERENCE.md §6: strong writes pay 2 x RTT of the farthest regions + 10 ms. */
+        /* docs/reference.md §6: strong writes pay 2 x RTT of the farthest regions + 10 ms. */
         cr_assert_eq(lat, 5 * MR_MS + (strong ? 2 * 18 * MR_MS + 10 * MR_MS : 0));
-        /* REFERENCE.md §6: a strong read costs twice the RU of a session read. */
+        /* docs/reference.md §6: a strong read costs twice the RU of a session read. */
         cr_assert_eq(access_at(sim, f + 5 * MR_MIN + 3 * MR_S, ID_NEU, 0, 0, &lat), MR_ACCESS_OK);
         mr_report *rp = mr_report_new();
         mr_sim_report(sim, rp);

@@ -1,5 +1,5 @@
 /* tests/validation/test_store_sql.c: the single-primary store (sql, and the
- * redis cache in front of it) as a component, against DESIGN.md rules 4
+ * redis cache in front of it) as a component, against docs/model.md rules 4
  * and 5 with hand-computed cases.
  *
  * Set-up: West Europe (id 0) holds the primary, North Europe (id 1) a
@@ -305,7 +305,7 @@ Test(store_redis, the_store_of_record_takes_the_misses_while_the_cold_cache_warm
     /* A cache (hit ratio 0.8 when warm) in front of the SQL store, both in
      * West Europe with secondaries in North Europe. West Europe fails at
      * 600 s; the cache is failed over by hand (20 min + 30 s): from then
-     * its hit ratio ramps linearly from 0 over 10 min (REFERENCE.md §7), so
+     * its hit ratio ramps linearly from 0 over 10 min (docs/reference.md §7), so
      * in the minute [T + 60k, T + 60(k + 1)) the store of record serves
      * 1 - 0.8 (k + 1/2) / 10 of the reads. Reads every 10 ms (6,000 a
      * minute): the binomial standard error is under 0.0065; allowed 4. */
@@ -382,7 +382,7 @@ Test(store_sql, a_network_partition_between_the_regions_cuts_replication_too)
 
 Test(store_blob, ra_grs_reads_stale_from_the_secondary_until_the_customer_fails_over)
 {
-    /* Blob GRS / RA-GRS (REFERENCE.md §8): a lag of minutes (3 min here),
+    /* Blob GRS / RA-GRS (docs/reference.md §8): a lag of minutes (3 min here),
      * a customer-managed failover: a decision (10 min) and the failover
      * itself (about an hour: 60 min), the account endpoint repointed with
      * it. Until then writes fail; RA-GRS reads from North Europe are served

@@ -1,7 +1,7 @@
 /* tests/validation/test_traffic_layers.c: Front Door and plain DNS failover
  * against their closed forms.
  *
- * Front Door, one edge (DESIGN.md rule 2). The edge probes the failed
+ * Front Door, one edge (docs/model.md rule 2). The edge probes the failed
  * origin every I from a phase uniform in [0, I); with a window of n samples
  * of which x must succeed, the origin turns unhealthy at the (n - x + 1)-th
  * consecutive failure, each failure known T after its probe. The first probe
