@@ -231,7 +231,7 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
     if (c && serves(self, c->state, now)) {
         mr_cluster_state *cl = c->state;
         const mr_cluster_cfg *ccfg = c->cfg;
-        mr_time fixed = cfg->rtt[cl->region->index] + ccfg->ingress_latency;
+        mr_time fixed = cfg->rtt[cl->region->index] + cl->ingress_latency;
         mr_time svc = mr_dist_sample_time(&ccfg->service_time, st->service);
         mr_time patience = cfg->timeout - fixed - svc;
         if (patience >= 0) {

@@ -126,6 +126,13 @@ static int cluster_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     st->faults = mr__faults_link(sim, self, cfg->faults, diag, &rc);
     if (rc != MR_OK)
         return rc;
+    if (cfg->ingress >= 0) {
+        mr_component *in = mr_sim_link(sim, self, cfg->ingress, "ingress", "ingress", diag);
+        if (in == NULL)
+            return MR_ENOCOMP;
+        st->ingress = in->state;
+        st->ingress_latency = ((const mr_ingress_cfg *)in->cfg)->latency;
+    }
     for (int64_t i = 0; i < cfg->ndeps; i++) {
         mr_component *d = mr_sim_link(sim, self, cfg->dep[i], "dependency", "dependency", diag);
         if (d == NULL)

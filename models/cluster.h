@@ -18,6 +18,7 @@
 #include "mrsim/cfg/cluster.h"
 #include "mrsim/cfg/region.h"
 #include "mrsim/model.h"
+#include "mrsim/report.h"
 #include "mrsim/rng.h"
 
 /* The first instant at or after now of a grid phase + k x interval
@@ -53,12 +54,33 @@ typedef struct mr_dep_state {
     uint64_t outages;
 } mr_dep_state;
 
+/* The shared machinery of the dependency kinds (dependency.c): each kind's
+ * mr_model takes these slots, and differs in its SLA and its own keys (its
+ * cfg begins with an mr_dep_cfg). */
+int mr__dep_link(mr_component *self, mr_sim *sim, mr_diag *diag);
+void mr__dep_handle(mr_component *self, mr_sim *sim, const mr_event *ev);
+void mr__dep_report(const mr_component *self, mr_report *out);
+
 /* A dependency is up while none of its outages is in force and its region
  * (if it has one) is up. */
 static inline int mr_dep_up(const mr_dep_state *d)
 {
     return d->down == 0 && (d->region == NULL || d->region->down == 0);
 }
+
+/* ---- regional ingress (family "ingress": ingress.c, ingress_agc.c, ...) ---- */
+typedef struct mr_ingress_state {
+    int32_t down;         /* whole ingress failures in force */
+    mr_fault_set partial; /* partial ones: that share of requests and probes fails */
+    const mr_faults_cfg *faults;
+    uint64_t failures;
+} mr_ingress_state;
+
+/* The shared machinery of the ingress kinds: each kind's mr_model takes
+ * these slots and differs in its keys' defaults and its SLA. */
+int mr__ingress_link(mr_component *self, mr_sim *sim, mr_diag *diag);
+void mr__ingress_handle(mr_component *self, mr_sim *sim, const mr_event *ev);
+void mr__ingress_report(const mr_component *self, mr_report *out);
 
 /* ---- cluster ----------------------------------------------------------- */
 /* Aggregate fidelity: the expected requests the hub's populations offer to
@@ -88,8 +110,10 @@ typedef struct mr_cluster_state {
     const mr_dep_state *pod[MR_MAX_DEPS]; /* needed to start pods */
     uint32_t nreq, npod;
     const mr_faults_cfg *faults; /* for ramped partial faults */
-    int32_t down; /* whole cluster or ingress failures in force */
-    mr_fault_set partial;    /* partial cluster or ingress failures: requests and probes */
+    int32_t down; /* whole cluster failures in force */
+    mr_fault_set partial;    /* partial cluster failures: requests and probes */
+    const mr_ingress_state *ingress; /* its regional ingress, or NULL */
+    mr_time ingress_latency; /* what the ingress adds to every request (its cfg's) */
     mr_fault_set gray;       /* gray failures: requests fail, probes pass */
     mr_fault_set gray_probe; /* inverted gray failures: probes fail, requests pass */
     int32_t nz;
@@ -129,7 +153,8 @@ typedef struct mr_cluster_state {
  * up, and at least one pod serving. */
 static inline int mr_cluster_up(const mr_cluster_state *c)
 {
-    if (c->down != 0 || c->region->down != 0 || c->fifo.c == 0)
+    if (c->down != 0 || c->region->down != 0 || c->fifo.c == 0 ||
+        (c->ingress != NULL && c->ingress->down != 0))
         return 0;
     for (uint32_t i = 0; i < c->nreq; i++) {
         if (!mr_dep_up(c->req[i]))
@@ -150,7 +175,17 @@ static inline uint32_t mr_cluster_pods(const mr_cluster_state *c)
 static inline int mr_cluster_quiescent(const mr_cluster_state *c)
 {
     return mr_cluster_up(c) && !mr__fault_set_any(&c->partial) &&
-           !mr__fault_set_any(&c->gray_probe);
+           !mr__fault_set_any(&c->gray_probe) &&
+           (c->ingress == NULL || !mr__fault_set_any(&c->ingress->partial));
+}
+
+/* The share of requests and probes the cluster's ingress fails now
+ * (partial ingress failures), as a factor of what passes: 1 without one. */
+static inline double mr__ingress_pass(const mr_cluster_state *c, mr_time now)
+{
+    if (c->ingress == NULL || !mr__fault_set_any(&c->ingress->partial))
+        return 1;
+    return 1 - mr__fault_set_share(&c->ingress->partial, c->faults, now);
 }
 
 /* The share of requests a cluster that is up fails now (partial and gray
@@ -159,22 +194,25 @@ static inline int mr_cluster_quiescent(const mr_cluster_state *c)
 static inline double mr_cluster_request_fail_share(const mr_cluster_state *c, mr_time now)
 {
     const mr_fault_set *r = &c->region->partial;
-    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray) && !mr__fault_set_any(r))
+    double ingress = mr__ingress_pass(c, now);
+    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray) &&
+        !mr__fault_set_any(r) && ingress == 1)
         return 0;
     return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
                    (1 - mr__fault_set_share(&c->gray, c->faults, now)) *
-                   (1 - mr__fault_set_share(r, c->faults, now));
+                   (1 - mr__fault_set_share(r, c->faults, now)) * ingress;
 }
 
 static inline double mr_cluster_probe_fail_share(const mr_cluster_state *c, mr_time now)
 {
     const mr_fault_set *r = &c->region->partial;
+    double ingress = mr__ingress_pass(c, now);
     if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray_probe) &&
-        !mr__fault_set_any(r))
+        !mr__fault_set_any(r) && ingress == 1)
         return 0;
     return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
                    (1 - mr__fault_set_share(&c->gray_probe, c->faults, now)) *
-                   (1 - mr__fault_set_share(r, c->faults, now));
+                   (1 - mr__fault_set_share(r, c->faults, now)) * ingress;
 }
 
 /* Whether a health probe of the cluster succeeds now; u is uniform [0, 1). */

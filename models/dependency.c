@@ -1,5 +1,6 @@
-/* models/dependency.c: a shared dependency (identity provider, hub
- * firewall, container registry, monitoring) that several clusters rely on.
+/* models/dependency.c: the behaviour every kind of shared dependency
+ * shares (family "dependency": dep_identity.c, dep_registry.c, ...): a
+ * component that several clusters rely on.
  * It is down while a dependency_outage fault is in force or, if it lives in
  * a region, while that region is down. The clusters that use it read its
  * state in place (mr_dep_up): one needed for requests makes them fail their
@@ -13,7 +14,7 @@
 #include "mrsim/report.h"
 #include "cluster.h"
 
-static int dep_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+int mr__dep_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
     const mr_dep_cfg *cfg = self->cfg;
     mr_dep_state *st = self->state;
@@ -26,7 +27,7 @@ static int dep_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     return MR_OK;
 }
 
-static void dep_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
+void mr__dep_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_dep_state *st = self->state;
     if (ev->kind == MR_MSG_FAULT_START)
@@ -35,18 +36,8 @@ static void dep_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr_sim_unhandled(sim, ev);
 }
 
-static void dep_report(const mr_component *self, mr_report *out)
+void mr__dep_report(const mr_component *self, mr_report *out)
 {
     const mr_dep_state *st = self->state;
     mr_report_scalar(out, self->name, "outages", (double)st->outages);
 }
-
-const mr_model mr_model_dependency = {
-    .kind = "dependency",
-    .summary = "shared dependency (identity, registry, firewall): common-mode outages",
-    .cfg_size = sizeof(mr_dep_cfg),
-    .state_size = sizeof(mr_dep_state),
-    .link = dep_link,
-    .handle = dep_handle,
-    .report = dep_report,
-};

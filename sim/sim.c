@@ -69,11 +69,15 @@ mr_component *mr_sim_find(const mr_sim *sim, const char *name)
 
 /* A kind set's look-up (model.h): the kernel's, so the scenario binder can
  * find a kind in the set it was handed without linking the registry. */
-const mr_model *mr_kinds_find(mr_kinds kinds, const char *kind)
+const mr_model *mr_kinds_find(mr_kinds kinds, const char *family, const char *kind)
 {
-    for (size_t i = 0; i < kinds.n; i++)
-        if (strcmp(kinds.v[i]->kind, kind) == 0)
-            return kinds.v[i];
+    for (size_t i = 0; i < kinds.n; i++) {
+        const mr_model *m = kinds.v[i];
+        if (strcmp(m->kind, kind) != 0)
+            continue;
+        if (family == NULL || (m->family != NULL && strcmp(m->family, family) == 0))
+            return m;
+    }
     return NULL;
 }
 
@@ -81,7 +85,8 @@ mr_component *mr_sim_link(const mr_sim *sim, const mr_component *self, int64_t i
                           const char *kind, const char *role, mr_diag *diag)
 {
     mr_component *c = id >= 0 && id <= UINT32_MAX ? mr_sim_component(sim, (uint32_t)id) : NULL;
-    if (c == NULL || strcmp(c->model->kind, kind) != 0) {
+    if (c == NULL || (strcmp(c->model->kind, kind) != 0 &&
+                      (c->model->family == NULL || strcmp(c->model->family, kind) != 0))) {
         mr_diag_error(diag, NULL, "%s: its %s (component %lld) is not a %s", self->name, role,
                       (long long)id, kind);
         return NULL;

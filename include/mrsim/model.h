@@ -172,7 +172,9 @@ static inline void mr_component_fini(mr_component *c)
 
 /* The registry (models/registry.c, generated from models/models.def). */
 
-/* The model of that kind, or NULL. */
+/* The first registered model of that kind (in models.def order), or
+ * NULL: for the kinds of their own (cluster, region); a family's kind is
+ * better found with mr_kinds_find(mr_model_registry(), family, kind). */
 const mr_model *mr_model_find(const char *kind);
 
 /* The number of registered kinds, and the ith in --help order (NULL past the end). */
@@ -182,8 +184,11 @@ const mr_model *mr_model_at(size_t i);
 /* Every registered kind, as a set to load scenarios with. */
 mr_kinds mr_model_registry(void);
 
-/* The kind of that name in a set, or NULL (sim/sim.c: the kernel's, so
- * the scenario binder can look kinds up without the registry). */
-const mr_model *mr_kinds_find(mr_kinds kinds, const char *kind);
+/* The kind of that name in a set, of that family (NULL: any), or NULL.
+ * Kind names are unique within a family, not across families (a traffic
+ * layer and a shared dependency may both be "dns"). In sim/sim.c: the
+ * kernel's, so the scenario binder can look kinds up without the
+ * registry. */
+const mr_model *mr_kinds_find(mr_kinds kinds, const char *family, const char *kind);
 
 #endif

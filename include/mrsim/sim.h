@@ -110,7 +110,8 @@ mr_component *mr_sim_component(const mr_sim *sim, uint32_t id);
 mr_component *mr_sim_find(const mr_sim *sim, const char *name);
 
 /* A link a component was handed (a component id in its cfg), resolved at
- * its link step: the component with that id if it is of model kind `kind`;
+ * its link step: the component with that id if it is of model kind (or
+ * family) `kind`;
  * otherwise NULL after a diagnostic naming self, what it asked for (`role`,
  * e.g. "region") and what it found. Models find their neighbours only
  * this way: the builder decides who links to whom. */

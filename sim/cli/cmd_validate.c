@@ -133,13 +133,16 @@ static void print_keys(void)
     char path[128];
     for (const mr__section *s = mr__sections; s->path; s++) {
         print_table(s->path, s->keys, s->variants);
-        const char *family = strcmp(s->path, "datastores[]") == 0 ? "store"
-                             : strcmp(s->path, "traffic") == 0    ? "traffic"
-                                                                  : NULL;
+        const char *family = strcmp(s->path, "datastores[]") == 0         ? "store"
+                             : strcmp(s->path, "traffic") == 0              ? "traffic"
+                             : strcmp(s->path, "dependencies[]") == 0       ? "dependency"
+                             : strcmp(s->path, "clusters[].ingress") == 0 ? "ingress"
+                                                                            : NULL;
         for (size_t i = 0; family && i < mr_model_count(); i++) {
             const mr_model *m = mr_model_at(i);
-            if (m->family == NULL || strcmp(m->family, family) != 0)
-                continue;
+            if (m->family == NULL || strcmp(m->family, family) != 0 || m->params == NULL ||
+                m->params[0].key == NULL)
+                continue; /* a kind with no keys of its own has no table */
             snprintf(path, sizeof path, "%s (kind: %s)", s->path, m->kind);
             print_table(path, m->params, NULL);
         }

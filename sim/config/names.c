@@ -9,8 +9,6 @@
 const char *const mr_fidelity_names[] = {MR_FIDELITY_MAP(NAME2) NULL};
 const char *const mr_role_names[] = {MR_ROLE_MAP(NAME2) NULL};
 const char *const mr_standby_names[] = {MR_STANDBY_MAP(NAME2) NULL};
-const char *const mr_ingress_names[] = {MR_INGRESS_MAP(NAME2) NULL};
-const char *const mr_dep_kind_names[] = {MR_DEP_KIND_MAP(NAME2) NULL};
 const char *const mr_needed_for_names[] = {MR_NEEDED_FOR_MAP(NAME2) NULL};
 const char *const mr_ttl_mode_names[] = {MR_TTL_MODE_MAP(NAME2) NULL};
 const char *const mr_runtime_cache_names[] = {MR_RUNTIME_CACHE_MAP(NAME2) NULL};

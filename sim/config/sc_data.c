@@ -207,7 +207,7 @@ static const mr_model *store_kind(mr__bind *b, mr_node *m, const char *p)
     int kind = 0;
     if (mr__bind_value(b, kn, mr__path(q, p, "kind"), &row, &kind) != MR_OK)
         return NULL;
-    return mr_kinds_find(b->sc->kinds, kinds[kind]);
+    return mr_kinds_find(b->sc->kinds, "store", kinds[kind]);
 }
 
 /* The family's own keys of a store, met in the kind's table: its regions,

@@ -25,11 +25,11 @@ const mr_param mr__dependency_keys[] = {
      .doc = "dependency name",
      .ref = "-"},
     {.key = "kind",
-     .type = MR_PARAM_T_ENUM,
-     .off = offsetof(mr_sc_dependency, kind),
+     .type = MR_PARAM_T_CODE,
+     .type_doc = "a dependency kind: identity, registry, firewall, monitoring, dns, other",
      .def = "other",
-     .choices = mr_dep_kind_names,
-     .doc = "what it is (docs/model.md: identity, hub firewall, registry, monitoring)",
+     .doc = "what it is (docs/model.md \"Regions and clusters\"); its keys follow in its own "
+            "table",
      .ref = "ours"},
     {.key = "region",
      .type = MR_PARAM_T_CODE,
@@ -49,6 +49,52 @@ const mr_param mr__dependency_keys[] = {
      .doc = "requests: every request fails without it; pod_start: only new pods do",
      .ref = "ours"},
     MR_PARAM_END};
+
+/* The kinds of a family in the set the scenario is loaded with, as an
+ * enum's choices (NULL-terminated, owned by the scenario). */
+static const char *const *family_kinds(mr__bind *b, const char *family)
+{
+    mr_kinds k = b->sc->kinds;
+    const char **v = mr__alloc(b, (k.n + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < k.n; i++)
+        if (k.v[i]->family && strcmp(k.v[i]->family, family) == 0)
+            v[n++] = k.v[i]->kind;
+    return v;
+}
+
+static void no_code(mr__bind *b, mr_node *m, const char *p, const mr_model *model,
+                    const char *key, void *ctx)
+{
+    (void)b, (void)m, (void)p, (void)model, (void)key, (void)ctx;
+}
+
+/* A dependency's kind (family "dependency", `other` when absent), then the
+ * kind's own keys through its table. */
+static void bind_dependency_kind(mr__bind *b, mr_node *m, const char *p, mr_sc_dependency *d)
+{
+    char q[MR__PATH];
+    const char *const *kinds = family_kinds(b, "dependency");
+    const mr_param row = {.key = "kind", .type = MR_PARAM_T_ENUM, .def = "other",
+                          .choices = kinds};
+    int kind = -1;
+    mr_node *kn = mr_node_take(m, "kind");
+    for (int i = 0; kinds[i] && kind < 0; i++)
+        kind = strcmp(kinds[i], "other") == 0 ? i : -1;
+    if (kinds[0] == NULL || (kind < 0 && mr_node_is_null(kn)) ||
+        mr__bind_value(b, mr_node_is_null(kn) ? NULL : kn, mr__path(q, p, "kind"), &row, &kind) !=
+            MR_OK) {
+        for (size_t k = 0; k < m->n; k++)
+            m->pairs[k].value->used = true;
+        return;
+    }
+    d->model = mr_kinds_find(b->sc->kinds, "dependency", kinds[kind]);
+    d->cfg = mr__alloc(b, d->model->cfg_size ? d->model->cfg_size : 1);
+    static const char *const family_keys[] = {"name", "kind", "region", "used_by", "needed_for",
+                                              NULL};
+    mr__bind_kind(b, m, p, d->model, mr__strf(b, "a %s dependency", d->model->kind), family_keys,
+                  d->cfg, no_code, NULL);
+}
 
 void mr__bind_dependencies(mr__bind *b, mr_node *seq)
 {
@@ -84,7 +130,7 @@ void mr__bind_dependencies(mr__bind *b, mr_node *seq)
                 d->used_by.v[c] = c;
             d->used_by.mark = d->mark;
         }
-        mr__unknown_keys(b, m, mr__dependency_keys);
+        bind_dependency_kind(b, m, p, d);
     }
 }
 
@@ -233,22 +279,47 @@ const mr_param mr__autoscaler_keys[] = {
      .ref = "docs/reference.md §9 node provisioning (median 5 min, p95 15 min)"},
     MR_PARAM_END};
 
-const mr_param mr__ingress_keys[] = {{.key = "kind",
-                                     .type = MR_PARAM_T_ENUM,
-                                     .off = offsetof(mr_sc_ingress, kind),
-                                     .def = "agc",
-                                     .choices = mr_ingress_names,
-                                     .doc = "Application Gateway for Containers or NGINX",
-                                     .ref = "ours"},
-                                    {.key = "latency",
-                                     .type = MR_PARAM_T_DURATION,
-                                     .off = offsetof(mr_sc_ingress, latency),
-                                     .def = "2ms",
-                                     .lo = 0,
-                                     .hi = 10 * S,
-                                     .doc = "latency the ingress adds",
-                                     .ref = "ours (no docs/reference.md figure)"},
-                                    MR_PARAM_END};
+/* The family's key of an ingress; the rest are the kind's (validate --keys
+ * prints each ingress kind's table after this one). */
+const mr_param mr__ingress_keys[] = {
+    {.key = "kind",
+     .type = MR_PARAM_T_CODE,
+     .type_doc = "an ingress kind: agc, nginx",
+     .def = "agc",
+     .doc = "Application Gateway for Containers or NGINX; its keys follow in its own table",
+     .ref = "ours"},
+    MR_PARAM_END};
+
+/* A cluster's ingress: its kind (family "ingress", agc when absent), then
+ * the kind's own keys through its table. */
+static void bind_ingress(mr__bind *b, mr_node *m, const char *path, mr_sc_ingress *in)
+{
+    char p[MR__PATH], q[MR__PATH];
+    mr__path(p, path, "ingress");
+    mr_node *im = mr__take_map(b, m, "ingress", path);
+    const char *const *kinds = family_kinds(b, "ingress");
+    const mr_param row = {.key = "kind", .type = MR_PARAM_T_ENUM, .def = "agc", .choices = kinds};
+    int kind = -1;
+    for (int i = 0; kinds[i] && kind < 0; i++)
+        kind = strcmp(kinds[i], "agc") == 0 ? i : -1;
+    mr_node *kn = mr_node_take(im, "kind");
+    if (kinds[0] == NULL || (kind < 0 && mr_node_is_null(kn)) ||
+        mr__bind_value(b, mr_node_is_null(kn) ? NULL : kn, mr__path(q, p, "kind"), &row, &kind) !=
+            MR_OK) {
+        for (size_t k = 0; im && k < im->n; k++)
+            im->pairs[k].value->used = true;
+        return;
+    }
+    in->model = mr_kinds_find(b->sc->kinds, "ingress", kinds[kind]);
+    in->cfg = mr__alloc(b, in->model->cfg_size ? in->model->cfg_size : 1);
+    static const char *const family_keys[] = {"kind", NULL};
+    /* An absent map binds the kind's defaults; its keys are reported at the
+     * cluster's place. */
+    mr_node empty = {.kind = MR_NODE_MAP, .mark = m->mark};
+    mr__bind_kind(b, im ? im : &empty, p, in->model,
+                  mr__strf(b, "a %s ingress", in->model->kind), family_keys, in->cfg, no_code,
+                  NULL);
+}
 
 static void bind_cluster_sub(mr__bind *b, mr_node *m, const char *path, const char *key,
                              const mr_param *keys, void *base)
@@ -354,7 +425,7 @@ void mr__bind_clusters(mr__bind *b, mr_node *seq)
         bind_cluster_sub(b, m, p, "nodes", mr__nodes_keys, &c->nodes);
         bind_cluster_sub(b, m, p, "pods", mr__pods_keys, &c->pods);
         bind_cluster_sub(b, m, p, "autoscaler", mr__autoscaler_keys, &c->autoscaler);
-        bind_cluster_sub(b, m, p, "ingress", mr__ingress_keys, &c->ingress);
+        bind_ingress(b, m, p, &c->ingress);
         mr__unknown_keys(b, m, mr__cluster_keys);
 
         mr_sc_nodes *n = &c->nodes;
@@ -419,13 +490,7 @@ const mr_param mr__endpoint_keys[] = {
 /* The kinds of family "traffic" in the set, as an enum's choices. */
 static const char *const *traffic_kinds(mr__bind *b)
 {
-    mr_kinds k = b->sc->kinds;
-    const char **v = mr__alloc(b, (k.n + 1) * sizeof *v);
-    size_t n = 0;
-    for (size_t i = 0; i < k.n; i++)
-        if (k.v[i]->family && strcmp(k.v[i]->family, "traffic") == 0)
-            v[n++] = k.v[i]->kind;
-    return v;
+    return family_kinds(b, "traffic");
 }
 
 static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, const mr_model *model)
@@ -543,7 +608,7 @@ void mr__bind_traffic(mr__bind *b, mr_node *m, const mr_mark *root)
             m->pairs[i].value->used = true;
         return;
     }
-    t->model = mr_kinds_find(b->sc->kinds, kinds[kind]);
+    t->model = mr_kinds_find(b->sc->kinds, "traffic", kinds[kind]);
     t->cfg = mr__alloc(b, t->model->cfg_size);
     static const char *const family_keys[] = {"kind", NULL};
     mr__bind_kind(b, m, "traffic", t->model, mr__strf(b, "a %s traffic layer", t->model->kind),

@@ -48,14 +48,6 @@
 #define MR_FIDELITY_MAP(X) X(REQUEST, "request") X(AGGREGATE, "aggregate")
 #define MR_ROLE_MAP(X) X(ACTIVE, "active") X(STANDBY, "standby")
 #define MR_STANDBY_MAP(X) X(HOT, "hot") X(WARM, "warm") X(COLD, "cold")
-#define MR_INGRESS_MAP(X) X(AGC, "agc") X(NGINX, "nginx")
-#define MR_DEP_KIND_MAP(X)                                                                         \
-    X(IDENTITY, "identity")                                                                        \
-    X(REGISTRY, "registry")                                                                        \
-    X(FIREWALL, "firewall")                                                                        \
-    X(MONITORING, "monitoring")                                                                    \
-    X(DNS, "dns")                                                                                  \
-    X(OTHER, "other")
 #define MR_SELECT_MAP(X) X(ONE, "one") X(ALL, "all") X(COUNT, "count") X(PERCENT, "percent")
 #define MR_TIMING_MAP(X)                                                                           \
     X(AT, "at") X(STOCHASTIC, "mtbf") X(REPEAT, "repeat") X(AFTER, "start_after")
@@ -78,16 +70,6 @@ typedef enum mr_standby {
     MR_STANDBY_MAP(X)
 #undef X
 } mr_standby;
-typedef enum mr_ingress_kind {
-#define X(c, s) MR_INGRESS_##c,
-    MR_INGRESS_MAP(X)
-#undef X
-} mr_ingress_kind;
-typedef enum mr_dep_kind {
-#define X(c, s) MR_DEP_##c,
-    MR_DEP_KIND_MAP(X)
-#undef X
-} mr_dep_kind;
 typedef enum mr_select {
 #define X(c, s) MR_SELECT_##c,
     MR_SELECT_MAP(X)
@@ -126,8 +108,6 @@ extern const char *const mr_failback_names[];
 extern const char *const mr_failover_mode_names[];
 extern const char *const mr_role_names[];
 extern const char *const mr_standby_names[];
-extern const char *const mr_ingress_names[];
-extern const char *const mr_dep_kind_names[];
 extern const char *const mr_select_names[];
 extern const char *const mr_timing_names[];
 extern const char *const mr_failover_param_names[];
@@ -173,7 +153,9 @@ typedef struct mr_sc_region {
 
 typedef struct mr_sc_dependency {
     const char *name;
-    mr_dep_kind kind;
+    const mr_model *model; /* its kind (family "dependency"); NULL when the kind was refused */
+    void *cfg;             /* model->cfg_size bytes: an mr_dep_cfg (its links, the builder's),
+                            * then the kind's own keys */
     size_t region;      /* MR_SC_NONE: global */
     mr_sc_refs used_by; /* clusters; every cluster when the key is absent */
     mr_needed_for needed_for;
@@ -197,9 +179,12 @@ typedef struct mr_sc_autoscaler {
     mr_dist node_provision; /* ns */
 } mr_sc_autoscaler;
 
+/* A cluster's regional ingress: a kind of family "ingress" (agc, nginx, or
+ * any registered kind) with the kind's keys bound into its cfg (an
+ * mr_ingress_cfg first). */
 typedef struct mr_sc_ingress {
-    mr_ingress_kind kind;
-    mr_time latency;
+    const mr_model *model; /* NULL when the kind was refused */
+    void *cfg;
 } mr_sc_ingress;
 
 typedef struct mr_sc_cluster {

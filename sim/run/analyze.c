@@ -693,11 +693,17 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
                                               : "docs/reference.md §9 API server SLA (99.9% without AZ)",
                               .unit = cl_unit[c],
                               .parallel = true});
+        /* Its ingress's published SLA, as its kind gives it (mr_model.sla). */
+        mr_model_sla in = {.availability = 1,
+                           .what = cl->ingress.model ? cl->ingress.model->kind : "?",
+                           .source = "no docs/reference.md figure: 100% unless set"};
+        if (cl->ingress.model && cl->ingress.model->sla)
+            cl->ingress.model->sla(cl->ingress.cfg, &in);
         add_item(a, &icap,
                  (mr_an_item){.name = keep(a, fmt("clusters/%s/ingress", cl->name)),
-                              .what = mr_ingress_names[cl->ingress.kind],
-                              .sla = 1,
-                              .source = "no docs/reference.md figure: 100% unless set",
+                              .what = in.what,
+                              .sla = in.availability,
+                              .source = in.source,
                               .unit = cl_unit[c],
                               .parallel = true});
     }
@@ -715,19 +721,17 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
             }
         if (u < 0)
             u = -1;
-        double sla = 1;
-        const char *src = "no docs/reference.md figure: 100% unless set";
-        if (dep->kind == MR_DEP_IDENTITY) {
-            sla = 0.9999;
-            src = "docs/reference.md §11 mission-critical example (Azure AD 99.99%)";
-        } else if (dep->kind == MR_DEP_DNS) {
-            src = "docs/reference.md §3 SLA (100%)";
-        }
+        /* Its kind's published SLA (mr_model.sla). */
+        mr_model_sla ms = {.availability = 1,
+                           .what = dep->model ? dep->model->kind : "?",
+                           .source = "no docs/reference.md figure: 100% unless set"};
+        if (dep->model && dep->model->sla)
+            dep->model->sla(dep->cfg, &ms);
         add_item(a, &icap,
                  (mr_an_item){.name = keep(a, fmt("dependencies/%s", dep->name)),
-                              .what = mr_dep_kind_names[dep->kind],
-                              .sla = sla,
-                              .source = src,
+                              .what = ms.what,
+                              .sla = ms.availability,
+                              .source = ms.source,
                               .unit = u});
     }
     /* Data stores: a stamp's in the stamp; one-region stores in their

@@ -409,7 +409,7 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
  * dependencies and the failover policy come after the fault injector, so
  * the ids of a scenario without them are unchanged. */
 typedef struct layout {
-    uint32_t region0, cluster0, tm, resolver0, slo, clients0, faults, store0, dep0, failover;
+    uint32_t region0, cluster0, ingress0, tm, resolver0, slo, clients0, faults, store0, dep0, failover;
 } layout;
 
 static layout layout_of(const mr_scenario *sc)
@@ -425,6 +425,9 @@ static layout layout_of(const mr_scenario *sc)
     l.store0 = l.faults + 1;
     l.dep0 = l.store0 + (uint32_t)sc->ndatastores;
     l.failover = sc->failover.present ? l.dep0 + (uint32_t)sc->ndependencies : UINT32_MAX;
+    /* The clusters' ingresses come last, so that adding them moved no other
+     * component's id (nor the order of their events at equal times). */
+    l.ingress0 = l.dep0 + (uint32_t)sc->ndependencies + (sc->failover.present ? 1 : 0);
     return l;
 }
 
@@ -448,9 +451,12 @@ static int64_t standby_size(const mr_sc_cluster *c)
 /* The component id of a fault target's candidate scenario index. */
 static int64_t target_id(const mr_sc_fault *f, const layout *l, size_t index)
 {
+    /* An ingress failure names the cluster; it hits the cluster's ingress. */
+    if (f->kind == MR_FAULT_INGRESS_FAILURE)
+        return l->ingress0 + (int64_t)index;
     switch (f->target.kind) {
     case MR_TARGET_REGION:
-        return (int64_t)index;
+        return (int64_t)(l->region0 + index);
     case MR_TARGET_CLUSTER:
     case MR_TARGET_ZONE:
         return l->cluster0 + (int64_t)index;
@@ -610,28 +616,43 @@ static int add_traffic(const mr_scenario *sc, const layout *l, mr_sim *sim, mr_d
     return rc;
 }
 
-int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, mr_diag *diag)
-{
-    int rc = mr_build_check(sc, diag);
-    if (rc != MR_OK)
-        return rc;
-    layout l = layout_of(sc);
-    mr_sim *sim = mr_sim_new(seed, rep);
-    mr_sim_set_horizon(sim, sc->run.horizon);
+/* ---- One replication's components, family by family -----------------------------
+ * Each add_* adds the components of one section in the order layout_of
+ * gives their ids, and returns MR_OK or the first failure (after its
+ * diagnostic). The builder decides who links to whom: every link is a
+ * component id it hands over in a cfg. */
 
+typedef struct builder {
+    mr_sim *sim;
+    const mr_scenario *sc;
+    layout l;
+    mr_diag *diag;
     char name[160];
+} builder;
+
+static int add_regions(builder *b)
+{
+    const mr_scenario *sc = b->sc;
+    int rc = MR_OK;
     for (size_t i = 0; i < sc->nregions && rc == MR_OK; i++) {
         mr_region_cfg cfg = {.index = (int64_t)i,
                              .zones = sc->regions[i].zones > 0 ? sc->regions[i].zones : 1,
-                             .faults = l.faults};
-        snprintf(name, sizeof name, "regions/%s", sc->regions[i].name);
-        rc = add(sim, "region", name, &cfg, diag);
+                             .faults = b->l.faults};
+        snprintf(b->name, sizeof b->name, "regions/%s", sc->regions[i].name);
+        rc = add(b->sim, "region", b->name, &cfg, b->diag);
     }
+    return rc;
+}
+
+static int add_clusters(builder *b)
+{
+    const mr_scenario *sc = b->sc;
+    int rc = MR_OK;
     for (size_t i = 0; i < sc->nclusters && rc == MR_OK; i++) {
         const mr_sc_cluster *c = &sc->clusters[i];
         int64_t size = standby_size(c);
-        mr_cluster_cfg cfg = {.region = (int64_t)c->region,
-                              .faults = l.faults,
+        mr_cluster_cfg cfg = {.region = (int64_t)(b->l.region0 + c->region),
+                              .faults = b->l.faults,
                               .nodes = size,
                               .per_node = c->pods.per_node,
                               /* A hot standby is kept at full size; a warm or
@@ -645,27 +666,31 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                               .nzones = c->nzones > 0 ? (int64_t)c->nzones : 1,
                               .rps_per_pod = c->pods.rps_per_pod,
                               .service_time = c->service_time,
-                              .ingress_latency = c->ingress.latency};
+                              .ingress = (int64_t)(b->l.ingress0 + i)};
         for (size_t z = 0; z < c->nzones && z < MR_MAX_ZONES; z++)
             cfg.zone[z] = c->zones[z];
         for (size_t d = 0; d < sc->ndependencies; d++) {
             if (!uses(&sc->dependencies[d], i) || cfg.ndeps >= MR_MAX_DEPS)
                 continue;
-            cfg.dep[cfg.ndeps] = l.dep0 + (int64_t)d;
-            cfg.dep_for[cfg.ndeps] = sc->dependencies[d].needed_for == MR_NEEDED_FOR_POD_START
-                                         ? MR_NEEDED_FOR_POD_START
-                                         : MR_NEEDED_FOR_REQUESTS;
+            cfg.dep[cfg.ndeps] = b->l.dep0 + (int64_t)d;
+            cfg.dep_for[cfg.ndeps] = sc->dependencies[d].needed_for;
             cfg.ndeps++;
         }
-        snprintf(name, sizeof name, "clusters/%s", c->name);
-        rc = add(sim, "cluster", name, &cfg, diag);
+        snprintf(b->name, sizeof b->name, "clusters/%s", c->name);
+        rc = add(b->sim, "cluster", b->name, &cfg, b->diag);
     }
-    if (rc == MR_OK)
-        rc = add_traffic(sc, &l, sim, diag);
-    int64_t resolvers = 0;
+    return rc;
+}
+
+/* Resolver pools; *count is the resolvers of them all (client RTO's). */
+static int add_resolvers(builder *b, int64_t *count)
+{
+    const mr_scenario *sc = b->sc;
+    int rc = MR_OK;
+    *count = 0;
     for (size_t i = 0; i < sc->nresolvers && rc == MR_OK; i++) {
         const mr_sc_resolver *r = &sc->resolvers[i];
-        mr_resolver_cfg cfg = {.tm = l.tm,
+        mr_resolver_cfg cfg = {.tm = b->l.tm,
                                .origin = resolver_origin(sc, i),
                                .count = r->count,
                                .npol = (int64_t)r->npolicies};
@@ -673,40 +698,47 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
         for (size_t p = 0; p < r->npolicies && p < MR_MAX_TTL_POLICIES; p++) {
             const mr_sc_ttl_policy *sp = &r->policies[p];
             cfg.pol[p] = (mr_ttl_policy){.share = sp->share,
-                                         .mode = sp->mode == MR_TTL_FLOOR   ? MR_TTL_FLOOR
-                                                 : sp->mode == MR_TTL_EXTRA ? MR_TTL_EXTRA
-                                                                            : MR_TTL_HONOR,
+                                         .mode = sp->mode,
                                          .min_ttl = sp->min_ttl,
                                          .hold = sp->hold};
         }
-        snprintf(name, sizeof name, "resolvers/%s", r->name);
-        rc = add(sim, "resolver", name, &cfg, diag);
-        resolvers += r->count;
+        snprintf(b->name, sizeof b->name, "resolvers/%s", r->name);
+        rc = add(b->sim, "resolver", b->name, &cfg, b->diag);
+        *count += r->count;
     }
-    if (rc == MR_OK) {
-        mr_slo_cfg cfg = {.window = sc->slo.window,
-                          .warmup = sc->run.warmup,
-                          .horizon = sc->run.horizon,
-                          .stable_for = sc->slo.stable_for,
-                          .success_target = sc->slo.success_target,
-                          .resolvers = resolvers > 0 ? resolvers : 1,
-                          .aggregate = sc->run.fidelity == MR_FIDELITY_AGGREGATE};
-        rc = add(sim, "slo", "slo", &cfg, diag);
-    }
+    return rc;
+}
+
+static int add_slo(builder *b, int64_t resolvers)
+{
+    const mr_scenario *sc = b->sc;
+    mr_slo_cfg cfg = {.window = sc->slo.window,
+                      .warmup = sc->run.warmup,
+                      .horizon = sc->run.horizon,
+                      .stable_for = sc->slo.stable_for,
+                      .success_target = sc->slo.success_target,
+                      .resolvers = resolvers > 0 ? resolvers : 1,
+                      .aggregate = sc->run.fidelity == MR_FIDELITY_AGGREGATE};
+    return add(b->sim, "slo", "slo", &cfg, b->diag);
+}
+
+static int add_clients(builder *b)
+{
+    const mr_scenario *sc = b->sc;
+    int rc = MR_OK;
     for (size_t i = 0; i < sc->nclients && rc == MR_OK; i++) {
         const mr_sc_client *c = &sc->clients[i];
         int64_t base = 0;
         for (size_t r = 0; r < c->resolver; r++)
             base += sc->resolvers[r].count;
-        mr_clients_cfg cfg = {.resolver = l.resolver0 + (int64_t)c->resolver,
-                              .traffic = l.tm,
+        mr_clients_cfg cfg = {.resolver = b->l.resolver0 + (int64_t)c->resolver,
+                              .traffic = b->l.tm,
                               .origin = (int64_t)c->origin,
-                              .slo = l.slo,
-                              .faults = l.faults,
+                              .slo = b->l.slo,
+                              .faults = b->l.faults,
                               .res_base = base,
                               .rate = c->rate,
-                              .profile = c->profile.kind == MR_PROFILE_DIURNAL ? MR_PROFILE_DIURNAL
-                                                                               : MR_PROFILE_CONST,
+                              .profile = c->profile.kind,
                               .peak = c->profile.peak,
                               .trough = c->profile.trough,
                               .peak_at = c->profile.peak_at,
@@ -714,82 +746,144 @@ int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, m
                               .timeout = c->timeout,
                               .attempts = c->retry.attempts,
                               .backoff = c->retry.backoff,
-                              .runtime_cache = c->runtime_cache == MR_CACHE_JAVA     ? MR_CACHE_JAVA
-                                               : c->runtime_cache == MR_CACHE_CHROME ? MR_CACHE_CHROME
-                                                                                     : MR_CACHE_NONE};
+                              .runtime_cache = c->runtime_cache};
         for (size_t r = 0; r < sc->nregions; r++)
             cfg.rtt[r] = sc->rtt[c->origin * sc->nregions + r];
         cfg.pop = (int64_t)i;
         cfg.nuses = (int64_t)c->uses.n;
         for (size_t u = 0; u < c->uses.n; u++)
-            cfg.uses[u] = l.store0 + (int64_t)c->uses.v[u];
+            cfg.uses[u] = b->l.store0 + (int64_t)c->uses.v[u];
         if (c->stamp != MR_SC_NONE) {
             cfg.home = stamp_origins(sc, c->stamp);
             for (size_t f = 0; f < c->fallback.n; f++)
                 cfg.fallback |= stamp_origins(sc, c->fallback.v[f]);
         }
-        snprintf(name, sizeof name, "clients/%s", c->name);
-        rc = add(sim, aggregate(sc) ? "clients_agg" : "clients", name, &cfg, diag);
+        snprintf(b->name, sizeof b->name, "clients/%s", c->name);
+        rc = add(b->sim, aggregate(sc) ? "clients_agg" : "clients", b->name, &cfg, b->diag);
     }
-    if (rc == MR_OK) {
-        mr_faults_cfg cfg = {.slo = l.slo, .n = (int64_t)sc->nfaults};
-        /* A layer an operator moves (plain DNS) learns of every fault as it
-         * happens: its detection is the operator's. */
-        if (traffic_detect(sc).dist != NULL)
-            cfg.watcher[cfg.nwatch++] = l.tm;
-        if (aggregate(sc)) /* the hub re-reads the world at every start and end */
-            cfg.watcher[cfg.nwatch++] = l.clients0;
-        for (size_t i = 0; i < sc->nfaults; i++)
-            fault_cfg(sc, &sc->faults[i], &l, &cfg.f[i]);
-        cfg.nstores = (int64_t)sc->ndatastores;
-        for (size_t d = 0; d < sc->ndatastores; d++)
-            cfg.store[d] = l.store0 + (int64_t)d;
-        if (sc->failover.present && sc->failover.trigger == MR_TRIGGER_OPERATOR)
-            cfg.watcher[cfg.nwatch++] = l.failover;
-        rc = add(sim, "faults", "faults", &cfg, diag);
-    }
-    for (size_t i = 0; i < sc->ndatastores && rc == MR_OK; i++)
-        rc = add_store(sim, sc, &l, i, diag);
+    return rc;
+}
+
+static int add_faults(builder *b)
+{
+    const mr_scenario *sc = b->sc;
+    const layout *l = &b->l;
+    mr_faults_cfg cfg = {.slo = l->slo, .n = (int64_t)sc->nfaults};
+    /* A layer an operator moves (plain DNS) learns of every fault as it
+     * happens: its detection is the operator's. */
+    if (traffic_detect(sc).dist != NULL)
+        cfg.watcher[cfg.nwatch++] = l->tm;
+    if (aggregate(sc)) /* the hub re-reads the world at every start and end */
+        cfg.watcher[cfg.nwatch++] = l->clients0;
+    for (size_t i = 0; i < sc->nfaults; i++)
+        fault_cfg(sc, &sc->faults[i], l, &cfg.f[i]);
+    cfg.nstores = (int64_t)sc->ndatastores;
+    for (size_t d = 0; d < sc->ndatastores; d++)
+        cfg.store[d] = l->store0 + (int64_t)d;
+    if (sc->failover.present && sc->failover.trigger == MR_TRIGGER_OPERATOR)
+        cfg.watcher[cfg.nwatch++] = l->failover;
+    return add(b->sim, "faults", "faults", &cfg, b->diag);
+}
+
+/* A shared dependency of any kind: the kind's cfg as the binder left it,
+ * with its region's link. */
+static int add_dependencies(builder *b)
+{
+    const mr_scenario *sc = b->sc;
+    int rc = MR_OK;
     for (size_t i = 0; i < sc->ndependencies && rc == MR_OK; i++) {
         const mr_sc_dependency *d = &sc->dependencies[i];
-        mr_dep_cfg cfg = {.region = d->region == MR_SC_NONE ? -1 : (int64_t)d->region};
-        snprintf(name, sizeof name, "dependencies/%s", d->name);
-        rc = add(sim, "dependency", name, &cfg, diag);
+        mr_dep_cfg *cfg = mr_xmalloc(d->model->cfg_size);
+        memcpy(cfg, d->cfg, d->model->cfg_size);
+        cfg->region = d->region == MR_SC_NONE ? -1 : (int64_t)(b->l.region0 + d->region);
+        snprintf(b->name, sizeof b->name, "dependencies/%s", d->name);
+        rc = mr_sim_add(b->sim, d->model, b->name, cfg, b->diag, NULL);
+        free(cfg);
     }
-    if (sc->failover.present && rc == MR_OK) {
-        const mr_sc_failover *fo = &sc->failover;
-        mr_failover_cfg cfg = {.trigger = fo->trigger == MR_TRIGGER_OPERATOR ? MR_TRIGGER_OPERATOR
-                                                                             : MR_TRIGGER_PROBES,
-                               .decision = fo->decision,
-                               .nactions = (int64_t)fo->nactions,
-                               .failback = fo->failback == MR_FAILBACK_AUTOMATIC ? MR_FAILBACK_AUTOMATIC
-                                           : fo->failback == MR_FAILBACK_NONE    ? MR_FAILBACK_NONE
-                                                                                 : MR_FAILBACK_MANUAL,
-                               .failback_delay = fo->failback == MR_FAILBACK_AUTOMATIC
-                                                     ? fo->failback_delay
-                                                     : fo->failback_decision};
-        for (size_t c = 0; c < sc->nclusters; c++)
-            if (sc->clusters[c].role == MR_ROLE_ACTIVE)
-                cfg.active[cfg.nactive++] = l.cluster0 + (int64_t)c;
-        for (size_t a = 0; a < fo->nactions; a++) {
-            const mr_sc_action *act = &fo->actions[a];
-            cfg.act[a] = act->promote ? MR_ACT_PROMOTE : MR_ACT_SCALE;
-            if (act->promote) {
-                cfg.target[a] = store_id(sc, act->target);
-            } else {
-                cfg.target[a] = l.cluster0 + (int64_t)act->target;
-                cfg.to[a] = act->to;
-                cfg.back_to[a] = standby_size(&sc->clusters[act->target]);
-            }
+    return rc;
+}
+
+/* Each cluster's regional ingress, of its kind, named after the cluster:
+ * the kind's cfg as the binder left it, with the fault table's link. */
+static int add_ingresses(builder *b)
+{
+    const mr_scenario *sc = b->sc;
+    int rc = MR_OK;
+    for (size_t i = 0; i < sc->nclusters && rc == MR_OK; i++) {
+        const mr_sc_ingress *in = &sc->clusters[i].ingress;
+        mr_ingress_cfg *cfg = mr_xmalloc(in->model->cfg_size);
+        memcpy(cfg, in->cfg, in->model->cfg_size);
+        cfg->faults = b->l.faults;
+        snprintf(b->name, sizeof b->name, "clusters/%s/ingress", sc->clusters[i].name);
+        rc = mr_sim_add(b->sim, in->model, b->name, cfg, b->diag, NULL);
+        free(cfg);
+    }
+    return rc;
+}
+
+static int add_failover(builder *b)
+{
+    const mr_scenario *sc = b->sc;
+    const mr_sc_failover *fo = &sc->failover;
+    mr_failover_cfg cfg = {.trigger = fo->trigger,
+                           .decision = fo->decision,
+                           .nactions = (int64_t)fo->nactions,
+                           .failback = fo->failback,
+                           .failback_delay = fo->failback == MR_FAILBACK_AUTOMATIC
+                                                 ? fo->failback_delay
+                                                 : fo->failback_decision};
+    for (size_t c = 0; c < sc->nclusters; c++)
+        if (sc->clusters[c].role == MR_ROLE_ACTIVE)
+            cfg.active[cfg.nactive++] = b->l.cluster0 + (int64_t)c;
+    for (size_t a = 0; a < fo->nactions; a++) {
+        const mr_sc_action *act = &fo->actions[a];
+        cfg.act[a] = act->promote ? MR_ACT_PROMOTE : MR_ACT_SCALE;
+        if (act->promote) {
+            cfg.target[a] = store_id(sc, act->target);
+        } else {
+            cfg.target[a] = b->l.cluster0 + (int64_t)act->target;
+            cfg.to[a] = act->to;
+            cfg.back_to[a] = standby_size(&sc->clusters[act->target]);
         }
-        rc = add(sim, "failover", "failover", &cfg, diag);
     }
+    return add(b->sim, "failover", "failover", &cfg, b->diag);
+}
+
+int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, mr_diag *diag)
+{
+    int rc = mr_build_check(sc, diag);
+    if (rc != MR_OK)
+        return rc;
+    builder b = {.sim = mr_sim_new(seed, rep), .sc = sc, .l = layout_of(sc), .diag = diag};
+    mr_sim_set_horizon(b.sim, sc->run.horizon);
+    int64_t resolvers = 0;
+    rc = add_regions(&b);
     if (rc == MR_OK)
-        rc = mr_sim_start(sim, diag);
+        rc = add_clusters(&b);
+    if (rc == MR_OK)
+        rc = add_traffic(sc, &b.l, b.sim, diag);
+    if (rc == MR_OK)
+        rc = add_resolvers(&b, &resolvers);
+    if (rc == MR_OK)
+        rc = add_slo(&b, resolvers);
+    if (rc == MR_OK)
+        rc = add_clients(&b);
+    if (rc == MR_OK)
+        rc = add_faults(&b);
+    for (size_t i = 0; i < sc->ndatastores && rc == MR_OK; i++)
+        rc = add_store(b.sim, sc, &b.l, i, diag);
+    if (rc == MR_OK)
+        rc = add_dependencies(&b);
+    if (rc == MR_OK && sc->failover.present)
+        rc = add_failover(&b);
+    if (rc == MR_OK)
+        rc = add_ingresses(&b);
+    if (rc == MR_OK)
+        rc = mr_sim_start(b.sim, diag);
     if (rc != MR_OK) {
-        mr_sim_free(sim);
+        mr_sim_free(b.sim);
         return rc;
     }
-    *out = sim;
+    *out = b.sim;
     return MR_OK;
 }

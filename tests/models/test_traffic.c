@@ -67,8 +67,7 @@ static mr_sim *world(const world_opts *o, uint64_t rep, mr_time horizon)
     add(sim, "region", "weu", &region);
     region.index = 1;
     add(sim, "region", "neu", &region);
-    mr_cluster_cfg cl = {.region = WEU, .faults = FAULTS, .pods = 50, .rps_per_pod = 40,
-                         .ingress_latency = MR_MS};
+    mr_cluster_cfg cl = {.region = WEU, .faults = FAULTS, .pods = 50, .rps_per_pod = 40, .ingress = -1};
     mr_dist_const(&cl.service_time, 10e6);
     add(sim, "cluster", "aks-weu", &cl);
     cl.region = NEU;
@@ -375,8 +374,7 @@ Test(front_door, route_probabilities_are_what_the_draws_follow)
     add(sim, "region", "weu", &region);
     region.index = 1;
     add(sim, "region", "neu", &region);
-    mr_cluster_cfg cl = {.region = WEU, .faults = -1, .pods = 50, .rps_per_pod = 40,
-                         .ingress_latency = MR_MS};
+    mr_cluster_cfg cl = {.region = WEU, .faults = -1, .pods = 50, .rps_per_pod = 40, .ingress = -1};
     mr_dist_const(&cl.service_time, 10e6);
     add(sim, "cluster", "aks-weu", &cl);
     cl.region = NEU;

@@ -88,7 +88,7 @@ Test(scenario, the_scenario_md_example_binds_to_what_it_says)
     cr_expect_eq(sc->rtt[0], 1 * MR_MS, "rtt.local defaults to 1ms");
 
     cr_assert_eq(sc->ndependencies, 2);
-    cr_expect_eq(sc->dependencies[1].kind, MR_DEP_REGISTRY);
+    cr_expect_str_eq(sc->dependencies[1].model->kind, "registry");
     cr_expect_eq(sc->dependencies[1].region, 0);
     cr_expect_eq(sc->dependencies[0].region, MR_SC_NONE);
     cr_expect_eq(sc->dependencies[1].needed_for, MR_NEEDED_FOR_POD_START);
@@ -112,8 +112,8 @@ Test(scenario, the_scenario_md_example_binds_to_what_it_says)
     cr_expect_eq(c->service_time.kind, MR_DIST_LOGNORMAL);
     cr_expect_float_eq(c->service_time.a, 25e6, 1);
     cr_expect_float_eq(c->autoscaler.target_utilization, 0.7, 1e-12);
-    cr_expect_eq(c->ingress.kind, MR_INGRESS_AGC);
-    cr_expect_eq(c->ingress.latency, 2 * MR_MS);
+    cr_expect_str_eq(c->ingress.model->kind, "agc");
+    cr_expect_eq(((const mr_ingress_cfg *)c->ingress.cfg)->latency, 2 * MR_MS);
     cr_expect_eq(sc->clusters[0].standby, MR_STANDBY_HOT);
 
     const mr_sc_traffic *t = &sc->traffic;

@@ -65,8 +65,7 @@ static mr_sim *build(uint64_t rep, mr_time floor_ttl, mr_time horizon)
     add(sim, "region", "westeurope", &region, ID_WEU);
     region.index = 1;
     add(sim, "region", "northeurope", &region, ID_NEU);
-    mr_cluster_cfg cl = {.region = ID_WEU, .faults = ID_FAULTS, .pods = 200, .rps_per_pod = 40,
-                         .ingress_latency = 2 * MR_MS};
+    mr_cluster_cfg cl = {.region = ID_WEU, .faults = ID_FAULTS, .pods = 200, .rps_per_pod = 40, .ingress = -1};
     mr_dist_lognormal(&cl.service_time, 25e6, 0.5);
     add(sim, "cluster", "aks-weu", &cl, ID_AKS_WEU);
     cl.region = ID_NEU;

@@ -21,6 +21,13 @@ typedef enum mr_needed_for {
 
 #define MR_MAX_DEPS 8 /* shared dependencies one cluster relies on */
 
+/* What every ingress kind's cfg begins with (family "ingress": AGC, NGINX):
+ * the latency it adds to every request; the rest is the kind's own keys. */
+typedef struct mr_ingress_cfg {
+    mr_time latency;
+    int64_t faults; /* component id of the fault injector (ramps); -1: none */
+} mr_ingress_cfg;
+
 typedef struct mr_dep_cfg {
     int64_t region; /* component id of its region; -1: global */
 } mr_dep_cfg;
@@ -43,7 +50,7 @@ typedef struct mr_cluster_cfg {
     int64_t dep_for[MR_MAX_DEPS]; /* mr_needed_for */
     double rps_per_pod;        /* a pod's throughput: each request holds it 1/rps */
     mr_dist service_time;      /* the latency a request spends in service */
-    mr_time ingress_latency;   /* added by the regional ingress */
+    int64_t ingress;           /* component id of its regional ingress; -1: none */
 } mr_cluster_cfg;
 
 

@@ -1,0 +1,29 @@
+/* models/dep_firewall.c: a shared dependency of kind "firewall": a hub
+ * firewall in a hub-and-spoke network: the spokes' traffic crosses it.
+ * Its behaviour is the family's (dependency.c); this file is the kind:
+ * its SLA for the composite availability. */
+#include "cluster.h"
+
+static const mr_param dep_firewall_params[] = {MR_PARAM_END};
+
+static void dep_firewall_sla(const void *cfg, mr_model_sla *out)
+{
+    (void)cfg;
+    *out = (mr_model_sla){.availability = 1.0,
+                          .what = "firewall",
+                          .source = "no docs/reference.md figure: 100% unless set"};
+}
+
+const mr_model mr_model_dep_firewall = {
+    .kind = "firewall",
+    .family = "dependency",
+    .summary =
+        "shared dependency: a hub firewall in a hub-and-spoke network: the spokes' traffic crosses it",
+    .params = dep_firewall_params,
+    .cfg_size = sizeof(mr_dep_cfg),
+    .state_size = sizeof(mr_dep_state),
+    .link = mr__dep_link,
+    .handle = mr__dep_handle,
+    .report = mr__dep_report,
+    .sla = dep_firewall_sla,
+};
