@@ -46,6 +46,20 @@ static int primary_up(const mr_pstore_state *st)
     return copy_up(st, st->primary) && st->failed == 0;
 }
 
+/* The store's availability rules, one copy each for both fidelities: a
+ * cache serves (hits, takes writes) through its primary while it is up and
+ * not switching; a store takes a write routed to copy c when c is the
+ * primary, up, and not blocked by a planned failover. */
+static int cache_serves(const mr_pstore_state *st, int c)
+{
+    return c == st->primary && !st->down && !st->switching;
+}
+
+static int takes_writes(const mr_pstore_state *st, int c)
+{
+    return c == st->primary && !st->down && !st->block_writes;
+}
+
 /* The copy the clients in region r send to: the primary once their route
  * cache has refreshed after the last switch, the old primary before. */
 static int routed(const mr_component *self, int64_t r, mr_time now)
@@ -221,7 +235,7 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
     const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
     int c = routed(self, region, now);
-    int avail = c == st->primary && !st->down && !st->switching;
+    int avail = cache_serves(st, c);
     if (avail)
         *latency += rtt(cfg, region, st->region[c]) + cfg->local_latency;
     if (is_write) {
@@ -254,7 +268,7 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         return cache_access(self, now, region, is_write, latency);
     int c = routed(self, region, now);
     if (is_write) {
-        if (c != st->primary || st->down || st->block_writes) {
+        if (!takes_writes(st, c)) {
             st->head.failed_writes++;
             return MR_ACCESS_FAIL;
         }
@@ -315,11 +329,10 @@ static void pstore_share(mr_component *self, mr_time now, uint32_t region, uint3
     const mr_pstore_state *st = self->state;
     int c = routed(self, region, now);
     if (st->variant.cache) {
-        int avail = c == st->primary && !st->down && !st->switching;
-        out->read_hit = avail ? mr_pstore_hit_ratio(self, now) : 0;
+        out->read_hit = cache_serves(st, c) ? mr_pstore_hit_ratio(self, now) : 0;
         return;
     }
-    out->write_fail = c != st->primary || st->down || st->block_writes;
+    out->write_fail = !takes_writes(st, c);
     out->read_fail = read_target(self, region, c) < 0;
 }
 
@@ -336,7 +349,7 @@ static void pstore_settle(mr_component *self, mr_time now)
             continue;
         int c = routed(self, r, now);
         if (st->variant.cache) {
-            int avail = c == st->primary && !st->down && !st->switching;
+            int avail = cache_serves(st, c);
             double hit = avail ? mr_pstore_hit_ratio(self, now) : 0;
             a->ok_writes += avail ? nw : 0;
             a->ok_reads += nr * hit;
@@ -345,7 +358,7 @@ static void pstore_settle(mr_component *self, mr_time now)
                 a->copy_reads[c] += nr * hit;
             continue;
         }
-        if (c != st->primary || st->down || st->block_writes)
+        if (!takes_writes(st, c))
             a->bad_writes += nw;
         else
             a->ok_writes += nw;
