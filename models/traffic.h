@@ -61,7 +61,9 @@ typedef struct mr_traffic_ops {
     int (*retry_next)(const mr_component *t);
 } mr_traffic_ops;
 
-/* The traffic family's parts of component t, or NULL when t is none. */
+/* The traffic family's parts of component t, or NULL when t is none: what
+ * a component checks at link of the traffic layer it was handed (a string
+ * comparison, so never per event). */
 const mr_traffic_ops *mr__traffic_ops(const mr_component *t);
 static inline const mr_traffic_base *mr__traffic_base(const mr_component *t)
 {
