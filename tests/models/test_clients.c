@@ -1,12 +1,19 @@
 /* tests/models/test_clients.c: the clients kind, a request-level client
- * population (models/clients.c), in the hand-built world of tm_world.h:
- * a failed attempt retried after its timeout and backoff reaches the
- * standby once Traffic Manager has failed over; a runtime DNS cache holds
- * answers as Java (30 s whatever the TTL) and Chrome (the TTL, at least
- * 60 s) do; a diurnal profile shapes the arrivals. */
+ * population (models/clients.c):
+ * - in the hand-built world of tm_world.h: a failed attempt retried after
+ *   its timeout and backoff reaches the standby once Traffic Manager has
+ *   failed over; a runtime DNS cache holds answers as Java (30 s whatever
+ *   the TTL) and Chrome (the TTL, at least 60 s) do; a diurnal profile
+ *   shapes the arrivals;
+ * - from scenarios: the report counts requests, attempts and failed
+ *   attempts (each retry an attempt); a request fails when a store it uses
+ *   cannot serve it; an under-sized cluster serves its capacity and the
+ *   requests that would wait beyond their patience fail, the others within
+ *   their timeout. */
 #include <criterion/criterion.h>
 #include <math.h>
 
+#include "scenario_run.h"
 #include "tm_world.h"
 
 /* Window w's (total, ok) counts of the SLO collector. */
@@ -115,4 +122,88 @@ Test(clients, a_diurnal_profile_shapes_the_arrivals, .timeout = 120)
     cr_assert(at_trough > 1200 && at_trough < 1900, "trough hour %llu",
               (unsigned long long)at_trough);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+/* One region, one cluster behind Traffic Manager; more follows. */
+#define ONE                                                                                        \
+    "version: mrsim/v1\n"                                                                          \
+    "run: {horizon: 1h, warmup: 5m}\n"                                                             \
+    "regions: [{name: a}]\n"                                                                       \
+    "traffic: {kind: traffic_manager}\n"                                                           \
+    "resolvers: [{name: r, count: 10}]\n"
+
+/* Replication 0's report of text. */
+static mr_report *report_of(const char *text)
+{
+    mr_scenario *sc = tsr_load(text, NULL, 0);
+    mr_sim *sim = tsr_build(sc, 0);
+    mr_report *r = tsr_finish(sim);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    mr_scenario_free(sc);
+    return r;
+}
+
+Test(clients, its_report_counts_requests_attempts_and_failed_attempts)
+{
+    mr_report *r = report_of(ONE "clusters: [{name: ca, region: a, service_time: 5ms}]\n"
+                                 "clients: [{name: u, origin: a, resolver: r, rate: 10/s,"
+                                 " retry: {attempts: 3, backoff: 1s}}]\n");
+    double requests = mr_report_find(r, "clients/u", "requests");
+    cr_expect(fabs(requests - 36000) < 600, "requests %g", requests);
+    cr_expect_eq(mr_report_find(r, "clients/u", "attempts"), requests, "nothing failed");
+    cr_expect_eq(mr_report_find(r, "clients/u", "failed_attempts"), 0);
+    cr_expect_eq(mr_report_find(r, "clients/u", "availability"), 1);
+    mr_report_free(r);
+    /* Down for 600 s: about 6,000 requests fail their three attempts (2 s
+     * timeout + 1 s backoff apart), the last 6 s' worth being rescued by a
+     * retry. */
+    r = report_of(ONE "clusters: [{name: ca, region: a, service_time: 5ms}]\n"
+                      "clients: [{name: u, origin: a, resolver: r, rate: 10/s,"
+                      " retry: {attempts: 3, backoff: 1s}}]\n"
+                      "faults: [{name: f, kind: cluster_failure, target: ca, at: 10m,"
+                      " duration: 10m}]\n");
+    requests = mr_report_find(r, "clients/u", "requests");
+    double attempts = mr_report_find(r, "clients/u", "attempts");
+    double failed = mr_report_find(r, "clients/u", "failed_attempts");
+    cr_expect(failed > 17000 && failed < 19000, "failed attempts %g", failed);
+    cr_expect(attempts - requests > 11300 && attempts - requests < 12700, "retries %g",
+              attempts - requests);
+    double av = mr_report_find(r, "clients/u", "availability");
+    cr_expect(fabs(av - (1 - 594.0 / 3300)) < 0.01, "availability %g", av);
+    mr_report_free(r);
+}
+
+Test(clients, a_request_fails_when_a_store_it_uses_cannot_serve_it)
+{
+    /* Every request writes to orders, whose primary fails from 10 to 20
+     * min: one attempt each, so every failed attempt is a failed write. */
+    mr_report *r = report_of(ONE "clusters: [{name: ca, region: a, service_time: 5ms}]\n"
+                                 "clients: [{name: u, origin: a, resolver: r, rate: 20/s,"
+                                 " mix: {write: 1}, uses: [orders]}]\n"
+                                 "datastores: [{name: orders, kind: sql, primary: a}]\n"
+                                 "faults: [{name: f, kind: datastore_failure, target: orders,"
+                                 " at: 10m, duration: 10m}]\n");
+    double failed = mr_report_find(r, "clients/u", "failed_attempts");
+    cr_expect(failed > 11000 && failed < 13000, "failed attempts %g", failed);
+    cr_expect_eq(failed, mr_report_find(r, "data/orders", "failed_writes"));
+    double av = mr_report_find(r, "clients/u", "availability");
+    cr_expect(fabs(av - (1 - 10.0 / 55)) < 0.01, "availability %g", av);
+    mr_report_free(r);
+}
+
+Test(clients, an_undersized_cluster_serves_its_capacity_and_times_out_the_rest)
+{
+    /* One pod of 10 requests/s offered 20/s: it serves 10/s, and a request
+     * that would wait beyond its patience (2 s less its round trip, ingress
+     * and service) fails; those served wait up to nearly that. */
+    mr_report *r = report_of(ONE "clusters: [{name: ca, region: a, service_time: 5ms,"
+                                 " nodes: {count: 1}, pods: {per_node: 1, rps_per_pod: 10}}]\n"
+                                 "clients: [{name: u, origin: a, resolver: r, rate: 20/s,"
+                                 " timeout: 2s}]\n");
+    double av = mr_report_find(r, "clients/u", "availability");
+    cr_expect(fabs(av - 0.5) < 0.02, "availability %g", av);
+    double p50 = mr_report_find(r, "", "latency_ms_p50"), p99 = mr_report_find(r, "", "latency_ms_p99");
+    cr_expect(p99 <= 2000, "no success after the timeout: p99 %g ms", p99);
+    cr_expect(p50 > 1000, "the queue is full: p50 %g ms", p50);
+    mr_report_free(r);
 }
