@@ -1,14 +1,20 @@
 /* tests/models/test_front_door.c: the front_door kind (rule 2) on its own:
- * mr__fd_route_probs, the per-attempt spread that aggregate fidelity uses,
- * gives exactly the probabilities mr__fd_route draws by (priority first,
- * then the latency window, then the weights; a skipped origin; each edge's
- * own view of health; fail-open when an edge sees no origin healthy), and
- * the draws follow them. Front Door's detection against closed forms is
+ * - mr__fd_route_probs, the per-attempt spread that aggregate fidelity
+ *   uses, gives exactly the probabilities mr__fd_route draws by (priority
+ *   first, then the latency window, then the weights; a skipped origin;
+ *   each edge's own view of health; fail-open when an edge sees no origin
+ *   healthy), and the draws follow them;
+ * - its keys: the defaults bind (docs/reference.md §2), every POP probing
+ *   (probe.locations is its pops); what its check refuses (a timeout beyond
+ *   the interval, more successes required than sampled, a window larger
+ *   than kept) is located at the key.
+ * Front Door's detection against closed forms is
  * tests/validation/test_traffic_layers.c. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
 
+#include "kind_checks.h"
 #include "tm_world.h"
 
 /* mr__fd_route_probs (aggregate fidelity's per-attempt spread) gives the
@@ -80,4 +86,65 @@ Test(front_door, route_probabilities_are_what_the_draws_follow)
     st->healthy[0 * 3 + 2] = 0;
     expect_probs(fd, 0, 0, UINT32_MAX, (double[]){0.25, 0.75, 0}, "fail-open");
     cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+/* ---- its keys ---------------------------------------------------------------- */
+
+#define FD_HEAD                                                                                    \
+    "version: mrsim/v1\n"                                                                          \
+    "regions: [{name: a}, {name: b}]\n"                                                            \
+    "clusters: [{name: ca, region: a}, {name: cb, region: b, role: standby}]\n"                    \
+    "clients: [{name: u, origin: a}]\n"                                                            \
+    "traffic:\n"                                                                                   \
+    "  kind: front_door\n"
+/* Line 7 is the first after FD_HEAD. */
+
+Test(front_door, its_defaults_bind_and_every_pop_probes)
+{
+    mr_scenario *sc = tsr_load(FD_HEAD, NULL, 0);
+    static const char *const want[][2] = {
+        {"traffic.kind", "front_door"},
+        {"traffic.pops", "100"},
+        {"traffic.additional_latency", "50ms"},
+        {"traffic.retry_next_origin", "false"},
+        {"traffic.probe.interval", "30s"},
+        {"traffic.probe.timeout", "10s"},
+        {"traffic.probe.sample_size", "4"},
+        {"traffic.probe.successful_samples_required", "3"},
+        {"traffic.probe.locations", "100"},
+        {"traffic.origins[0].cluster", "ca"},
+        {"traffic.origins[0].priority", "1"},
+        {"traffic.origins[1].cluster", "cb"},
+        {"traffic.origins[1].priority", "2"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *v = mr_scenario_value(sc, want[i][0]);
+        cr_assert_not_null(v, "%s", want[i][0]);
+        cr_expect_str_eq(v, want[i][1], "%s", want[i][0]);
+    }
+    const mr_fd_cfg *cfg = sc->traffic.cfg;
+    cr_expect_eq(cfg->pops, 100);
+    cr_expect_eq(cfg->sample_size, 4);
+    cr_expect_eq(cfg->required, 3);
+    cr_expect(!cfg->retry_next);
+    mr_model_sla sla;
+    sc->traffic.model->sla(cfg, &sla);
+    cr_expect_float_eq(sla.availability, 0.9999, 1e-15, "docs/reference.md §2");
+    mr_scenario_free(sc);
+
+    sc = tsr_load(FD_HEAD "  pops: 7\n", NULL, 0);
+    cr_expect_str_eq(mr_scenario_value(sc, "traffic.probe.locations"), "7", "its pops");
+    mr_scenario_free(sc);
+}
+
+Test(front_door, what_its_check_refuses_is_located_at_the_key)
+{
+    kc_refused_with(FD_HEAD "  probe: {interval: 5s, timeout: 10s}\n",
+                    "FILE:7:34: error: traffic.probe.timeout: must be at most the probe interval");
+    kc_refused_with(FD_HEAD "  probe: {sample_size: 4, successful_samples_required: 5}\n",
+                    "FILE:7:56: error: traffic.probe.successful_samples_required: 5 is more than "
+                    "sample_size (4)");
+    kc_refused_with(FD_HEAD "  probe: {sample_size: 40}\n",
+                    "FILE:7:24: error: traffic.probe.sample_size: 40 is more than the 32 samples "
+                    "this version keeps per POP and origin");
 }
