@@ -92,8 +92,11 @@ static int blob_check(void *vcfg, mr_param_ctx *ctx)
     }
     /* RA-GRS and RA-GZRS make the secondary readable (docs/reference.md §8). */
     if (cfg->redundancy == MR_REDUNDANCY_RA_GRS || cfg->redundancy == MR_REDUNDANCY_RA_GZRS)
-        for (int64_t c = 1; c < cfg->base.ncopies; c++)
+        for (int64_t c = 1; c < cfg->base.ncopies; c++) {
             cfg->base.readable[c] = 1;
+            snprintf(msg, sizeof msg, "replicas[%lld].readable", (long long)(c - 1));
+            ctx->record(ctx, msg, "true");
+        }
     /* A Microsoft-managed failover has no published delay: it takes the
      * decision distribution, with no grace. */
     cfg->base.grace = 0;

@@ -336,7 +336,8 @@ static void schedule_tick(mr_component *self, mr_sim *sim)
  * the condition of a pod serving. */
 static int reachable(const mr_cluster_state *st)
 {
-    if (st->down != 0 || st->region->down != 0)
+    if (st->down != 0 || st->region->down != 0 ||
+        (st->ingress != NULL && st->ingress->down != 0))
         return 0;
     for (uint32_t i = 0; i < st->nreq; i++) {
         if (!mr_dep_up(st->req[i]))

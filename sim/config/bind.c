@@ -72,6 +72,13 @@ void mr__keep_dist(mr__bind *b, mr_dist *d)
 void mr__record(mr__bind *b, const char *path, const char *text)
 {
     mr_scenario_internal *in = b->sc->internal;
+    /* A value a kind's check settles after the binder noted its default
+     * (blob's RA-GRS secondary becomes readable) replaces it in place. */
+    for (size_t i = in->nvalues; i-- > 0;)
+        if (strcmp(in->vpath[i], path) == 0) {
+            in->vtext[i] = mr__str(b, text);
+            return;
+        }
     if (in->nvalues == in->capvalues) {
         in->capvalues = in->capvalues ? 2 * in->capvalues : 128;
         in->vpath = mr_xrealloc(in->vpath, in->capvalues * sizeof *in->vpath);

@@ -76,7 +76,8 @@ const char *
 mr__strf(mr__bind *b, const char *fmt, ...);
 /* Registers a bound dist so that mr_scenario_free finalises it. */
 void mr__keep_dist(mr__bind *b, mr_dist *d);
-/* Records a resolved value for mr_scenario_each_value. */
+/* Records a resolved value for mr_scenario_each_value (a path recorded
+ * before keeps its place and takes the new value). */
 void mr__record(mr__bind *b, const char *path, const char *text);
 
 /* ---- Paths and text -------------------------------------------------------- */

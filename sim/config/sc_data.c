@@ -84,8 +84,13 @@ static void bind_replicas(mr__bind *b, mr_node *m, const char *path, mr_sc_datas
         r->region = MR_SC_NONE;
         mr_node *rm = seq->items[i];
         if (rm->kind == MR_NODE_SCALAR && !rm->null) {
-            /* Short form: a region name. */
+            /* Short form: a region name, recorded as the map form would be. */
+            char k[MR__PATH];
             r->region = mr__ref(b, rm, q, &b->regions);
+            if (r->region != MR_SC_NONE) {
+                mr__record(b, mr__path(k, q, "region"), rm->text);
+                mr__record(b, mr__path(k, q, "readable"), "false");
+            }
         } else {
             rm = mr__map(b, rm, q);
             if (rm == NULL)

@@ -64,6 +64,9 @@ Test(blob, its_defaults_bind_and_read_access_makes_the_secondary_readable)
         {"datastores[0].failover.mode", "manual"},
         {"datastores[0].failover.decision", "triangular(10m, 20m, 1h)"},
         {"datastores[0].failover.duration", "normal(60m, 15m)"},
+        /* The short form of a replica is recorded as the map form. */
+        {"datastores[0].replicas[0].region", "neu"},
+        {"datastores[0].replicas[0].readable", "false"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const char *v = mr_scenario_value(sc, want[i][0]);
@@ -85,6 +88,8 @@ Test(blob, its_defaults_bind_and_read_access_makes_the_secondary_readable)
         sc = tsr_load(text, NULL, 0);
         cfg = sc->datastores[0].cfg;
         cr_expect_eq(cfg->base.readable[1], 1, "%s: the secondary serves reads", ra[i]);
+        cr_expect_str_eq(mr_scenario_value(sc, "datastores[0].replicas[0].readable"), "true",
+                         "%s: and the run's parameters say so", ra[i]);
         mr_scenario_free(sc);
     }
 }

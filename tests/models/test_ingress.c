@@ -207,3 +207,44 @@ Test(ingress, each_kind_binds_its_keys_with_their_defaults_and_has_no_published_
                      "agc when the kind is absent");
     mr_scenario_free(sc);
 }
+
+/* The node-hours of an autoscaled cluster (3 nodes, floor 1, a light load)
+ * through a 30-minute failure of kind `kind`. */
+static double node_hours_through(const char *kind)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "version: mrsim/v1\n"
+             "run: {horizon: 1h, warmup: 1m}\n"
+             "regions: [{name: a}]\n"
+             "clusters:\n"
+             "  - {name: ca, region: a, service_time: 5ms, nodes: {count: 3, min: 1, max: 3}}\n"
+             "traffic: {endpoints: [{cluster: ca}]}\n"
+             "resolvers: [{name: r, count: 20, ttl_policy: [{share: 1, mode: honor}]}]\n"
+             "clients: [{name: u, origin: a, resolver: r, rate: 17.5/s}]\n"
+             "faults:\n"
+             "  - {name: f, kind: %s, target: ca, at: 10m, duration: 30m}\n",
+             kind);
+    mr_scenario *sc = tsr_load(text, NULL, 0);
+    mr_sim *sim = tsr_build(sc, 0);
+    cr_assert_eq(mr_sim_run(sim, MR_RUN_HORIZON, 0), MR_OK);
+    mr_sim_finish(sim);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    double h = mr_report_find(r, "clusters/ca", "node_hours");
+    mr_report_free(r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    mr_scenario_free(sc);
+    return h;
+}
+
+Test(ingress, a_failed_ingress_holds_the_autoscaler_as_a_failed_cluster_does, .timeout = 60)
+{
+    /* No request reaches the pods while the ingress is down, but that is no
+     * lack of load: the autoscaler holds (docs/model.md: an ingress failure
+     * acts like a cluster failure), as it does for the cluster's own. */
+    double ingress = node_hours_through("ingress_failure");
+    double cluster = node_hours_through("cluster_failure");
+    cr_expect_float_eq(ingress, cluster, 1e-9, "ingress failure %g node-hours, cluster failure %g",
+                       ingress, cluster);
+}
