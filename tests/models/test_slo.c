@@ -1,9 +1,11 @@
 /* tests/models/test_slo.c: the SLO collector's measures for the verdicts:
  * the warm-up measured on its own (the existing metrics unchanged) and the
  * downtime of each episode, windows shared out so that none counts twice.
- * Requests are fed to the collector directly, so every count is known. */
+ * Requests are fed to the collector directly, so every count is known; and
+ * the RTO rule gives the same episodes at either fidelity. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "world.h"
 #include "mrsim/error.h"
@@ -79,4 +81,69 @@ Test(slo_model, episode_downtime_leaves_out_the_warm_up)
     cr_assert(isnan(mr_report_find(r, "", "warmup_latency_ms_p99")), "no success in warm-up");
     mr_report_free(r);
     mr_sim_free(sim);
+}
+
+/* A collector of either fidelity over 100 windows of 10 s, two episodes,
+ * stable_for 30 s: windows in bad[] fail every request, the others serve
+ * every one. Request fidelity gets 10 requests per window; aggregate
+ * fidelity a rate (a failing window keeps a Poisson count, all failed). */
+static mr_report *rto_run(int aggregate, const int *bad, size_t nbad)
+{
+    mr_sim *sim = mr_sim_new(1, 0);
+    mr_sim_set_horizon(sim, 1000 * MR_S);
+    mr_slo_cfg cfg = {.window = W, .warmup = 0, .horizon = 1000 * MR_S,
+                      .stable_for = 30 * MR_S, .success_target = 0.9, .resolvers = 1,
+                      .aggregate = aggregate};
+    mr_diag *d = mr_diag_new();
+    mr_component *c = NULL;
+    cr_assert_eq(mr_sim_add(sim, mr_model_find("slo"), "slo", &cfg, d, &c), MR_OK);
+    mr_diag_free(d);
+    mr_slo_state *s = c->state;
+    mr__slo_episode_start(s, 105 * MR_S, 0);
+    mr__slo_episode_start(s, 605 * MR_S, 1);
+    for (int w = 0; w < 100; w++) {
+        int fail = 0;
+        for (size_t i = 0; i < nbad; i++)
+            fail |= bad[i] == w;
+        if (aggregate)
+            mr__slo_integrate(s, (mr_time)w * W, (mr_time)(w + 1) * W, 100, fail ? 0 : 1);
+        else
+            requests(s, (mr_time)w * W + MR_S, 10, fail ? 0 : 10, MR_MS);
+    }
+    mr__slo_flush(s);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    return r;
+}
+
+/* One RTO rule for both fidelities: the same failing windows give the same
+ * RTO, censoring and downtime whether every window is kept or only those
+ * below a success share of 1. Episode 0 (from 105 s) fails in windows 11,
+ * 12 and 14 (a gap of one window is no recovery), then meets the target:
+ * RTO 150 - 105 = 45 s. Episode 1 (from 605 s) fails in 97 and 99: no
+ * run of three meeting windows follows before the horizon, so it is
+ * censored at 1000 - 605 s. */
+Test(slo_model, both_fidelities_share_one_rto_rule)
+{
+    const int bad[] = {11, 12, 14, 97, 99};
+    const size_t nbad = sizeof bad / sizeof bad[0];
+    mr_report *dense = rto_run(0, bad, nbad), *sparse = rto_run(1, bad, nbad);
+    const char *metrics[] = {"rto_s", "censored", "downtime_s"};
+    for (int k = 0; k < 2; k++) {
+        char comp[16];
+        snprintf(comp, sizeof comp, "episode/%d", k);
+        for (size_t m = 0; m < 3; m++)
+            cr_assert_eq(mr_report_find(dense, comp, metrics[m]),
+                         mr_report_find(sparse, comp, metrics[m]), "%s %s", comp, metrics[m]);
+    }
+    cr_assert_float_eq(mr_report_find(dense, "episode/0", "rto_s"), 45.0, 1e-9);
+    cr_assert_eq(mr_report_find(dense, "episode/0", "censored"), 0);
+    cr_assert_float_eq(mr_report_find(dense, "episode/0", "downtime_s"), 30.0, 1e-9);
+    cr_assert_float_eq(mr_report_find(dense, "episode/1", "rto_s"), 395.0, 1e-9);
+    cr_assert_eq(mr_report_find(dense, "episode/1", "censored"), 1);
+    cr_assert_float_eq(mr_report_find(dense, "episode/1", "downtime_s"), 20.0, 1e-9);
+    cr_assert_eq(mr_report_find(dense, "", "downtime_s"), mr_report_find(sparse, "", "downtime_s"));
+    mr_report_free(dense);
+    mr_report_free(sparse);
 }
