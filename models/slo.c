@@ -381,8 +381,8 @@ static void report_totals(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t 
                      mr_hist_quantile(&st->warm_latency_ms, 0.99));
 }
 
-/* Each episode, as scalars of component "episode/K"; returns the sum of
- * their RTOs. */
+/* Each episode, as a record and as scalars of component "episode/K"
+ * (which the results database reads); returns the sum of their RTOs. */
 static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t w0,
                               size_t w1, mr_report *out)
 {
@@ -395,6 +395,7 @@ static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, siz
             .end_s = ep->fault_end >= 0 ? mr_time_to_s(ep->fault_end) : NAN,
             .downtime_s = episode_downtime(cfg, st, k, w0, w1) * mr_time_to_s(cfg->window)};
         e.rto_s = episode_rto(cfg, st, k, &e.censored);
+        mr_report_episode(out, &e);
         char comp[32];
         snprintf(comp, sizeof comp, "episode/%zu", k);
         mr_report_scalar(out, comp, "start_s", e.start_s);
@@ -406,6 +407,23 @@ static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, siz
         rto_sum += e.rto_s;
     }
     return rto_sum;
+}
+
+/* The windows as stored, for the results database. */
+static void report_windows(const mr_slo_state *st, mr_report *out)
+{
+    mr_windows_record w = {.width = st->window};
+    if (st->agg) {
+        w.nsparse = st->nsparse;
+        w.sparse_w = st->sw;
+        w.sparse_total = st->st;
+        w.sparse_ok = st->so;
+    } else {
+        w.n = st->nwin;
+        w.total = st->total;
+        w.ok = st->ok;
+    }
+    mr_report_windows(out, &w);
 }
 
 static void slo_report(const mr_component *self, mr_report *out)
@@ -424,6 +442,9 @@ static void slo_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, "", "client_rto_s_p99", mr_hist_quantile(&st->client_rto_hist, 0.99));
     mr_report_scalar(out, "", "latency_ms_p50", mr_hist_quantile(&st->latency_ms, 0.50));
     mr_report_scalar(out, "", "latency_ms_p99", mr_hist_quantile(&st->latency_ms, 0.99));
+    mr_report_hist(out, "", "latency_ms", &st->latency_ms);
+    mr_report_hist(out, "", "client_rto_s", &st->client_rto_hist);
+    report_windows(st, out);
 }
 
 static void slo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)

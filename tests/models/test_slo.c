@@ -131,7 +131,7 @@ Test(slo_model, both_fidelities_share_one_rto_rule)
     mr_report *dense = rto_run(0, bad, nbad), *sparse = rto_run(1, bad, nbad);
     const char *metrics[] = {"rto_s", "censored", "downtime_s"};
     for (int k = 0; k < 2; k++) {
-        char comp[16];
+        char comp[32];
         snprintf(comp, sizeof comp, "episode/%d", k);
         for (size_t m = 0; m < 3; m++)
             cr_assert_eq(mr_report_find(dense, comp, metrics[m]),
@@ -146,4 +146,47 @@ Test(slo_model, both_fidelities_share_one_rto_rule)
     cr_assert_eq(mr_report_find(dense, "", "downtime_s"), mr_report_find(sparse, "", "downtime_s"));
     mr_report_free(dense);
     mr_report_free(sparse);
+}
+
+/* What the metrics read besides the scalars: each episode as a record with
+ * the scalars' values, the windows as kept, the latency and client RTO
+ * distributions. */
+Test(slo_model, reports_episodes_windows_and_distributions_as_records)
+{
+    const int bad[] = {11, 12, 14, 97, 99};
+    for (int aggregate = 0; aggregate < 2; aggregate++) {
+        mr_report *r = rto_run(aggregate, bad, 5);
+        size_t n;
+        const mr_episode_record *ep = mr_report_episodes(r, &n);
+        cr_assert_eq(n, 2);
+        for (size_t k = 0; k < n; k++) {
+            char comp[32];
+            snprintf(comp, sizeof comp, "episode/%zu", k);
+            cr_assert_eq(ep[k].fault, (uint32_t)k);
+            cr_assert_eq(ep[k].start_s, mr_report_find(r, comp, "start_s"));
+            cr_assert(isnan(ep[k].end_s));
+            cr_assert_eq(ep[k].rto_s, mr_report_find(r, comp, "rto_s"));
+            cr_assert_eq(ep[k].censored, mr_report_find(r, comp, "censored"));
+            cr_assert_eq(ep[k].downtime_s, mr_report_find(r, comp, "downtime_s"));
+        }
+        const mr_windows_record *w = mr_report_find_windows(r);
+        cr_assert_not_null(w);
+        cr_assert_eq(w->width, W);
+        if (aggregate) {
+            cr_assert_eq(w->n, 0);
+            cr_assert_eq(w->nsparse, 5, "only the failing windows are kept");
+            cr_assert_eq(w->sparse_w[3], 97);
+            cr_assert_eq(w->sparse_ok[3], 0);
+        } else {
+            cr_assert_eq(w->n, 101);
+            cr_assert_eq(w->total[11], 10);
+            cr_assert_eq(w->ok[11], 0);
+            cr_assert_eq(w->ok[13], 10);
+            const mr_hist *lat = mr_report_find_hist(r, "", "latency_ms");
+            cr_assert_not_null(lat);
+            cr_assert_eq(lat->n, 950);
+        }
+        cr_assert_not_null(mr_report_find_hist(r, "", "client_rto_s"));
+        mr_report_free(r);
+    }
 }
