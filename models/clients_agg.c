@@ -130,6 +130,7 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
+#include "profile.h"
 #include "store.h"
 #include "world.h"
 
@@ -212,7 +213,7 @@ typedef struct ag_engine {
     mr_component *pop[AG_MAX_POPS];
     uint32_t pool_of[AG_MAX_POPS];
     double ok_share[AG_MAX_POPS];
-    double cum_last[AG_MAX_POPS]; /* profile_integral at `last` */
+    double cum_last[AG_MAX_POPS]; /* mr_profile_integral at `last` */
     uint32_t npool;
     ag_pool pool[AG_MAX_POOLS];
     uint32_t edges;  /* Front Door edges */
@@ -276,38 +277,6 @@ static const mr_param agg_params[] = {
     MR_PARAM_INT(mr_clients_cfg, fallback, 0, 0, UINT32_MAX, "Front Door origins of the fallbacks"),
     MR_PARAM_END,
 };
-
-static const double TWO_PI = 6.28318530717958647692;
-
-/* The rate multiplier at t, and its mean over [t0, t1) (closed form). */
-static double profile_at(const mr_clients_cfg *cfg, mr_time t)
-{
-    if (cfg->profile != MR_CL_DIURNAL)
-        return 1;
-    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(TWO_PI * phase));
-}
-
-/* The integral of the profile from 0 to t, in seconds (closed form), so
- * that an interval's mean costs one sine per end. */
-static double profile_integral(const mr_clients_cfg *cfg, mr_time t)
-{
-    double ts = mr_time_to_s(t);
-    if (cfg->profile != MR_CL_DIURNAL)
-        return ts;
-    double amp = (cfg->peak - cfg->trough) * 0.5, day = mr_time_to_s(MR_DAY);
-    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    double phase0 = (double)((-cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    return (cfg->trough + amp) * ts +
-           amp * day / TWO_PI * (sin(TWO_PI * phase) - sin(TWO_PI * phase0));
-}
-
-static double max_profile(const mr_clients_cfg *cfg)
-{
-    if (cfg->profile != MR_CL_DIURNAL)
-        return 1;
-    return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
-}
 
 static int agg_init(mr_component *self, mr_diag *diag)
 {
@@ -591,7 +560,7 @@ static void store_flows(ag_engine *g, mr_time now, double (*share)[AG_SLOTS],
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         if (cfg->nuses == 0)
             continue;
-        double rate = cfg->rate * profile_at(cfg, now);
+        double rate = cfg->rate * mr_profile_at(cfg, now);
         for (uint32_t j = 0; j < g->nep; j++) {
             if (!(share[k][j] > 0))
                 continue;
@@ -670,7 +639,7 @@ static double served_rate(const ag_engine *g, double share[][AG_SLOTS], double a
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         if (share[k][j] > 0 && att[k][j] > 0)
-            r += cfg->rate * profile_at(cfg, now) * share[k][j] *
+            r += cfg->rate * mr_profile_at(cfg, now) * share[k][j] *
                  (1 - pow(1 - att[k][j] * c, (double)cfg->attempts));
     }
     return r;
@@ -787,7 +756,7 @@ static double served_rate_mix(const ag_engine *g, double att[][AG_SLOTS], const 
                           per_request(P, cfg->attempts);
                 }
         }
-        r += cfg->rate * profile_at(cfg, now) * rk;
+        r += cfg->rate * mr_profile_at(cfg, now) * rk;
     }
     return r;
 }
@@ -805,7 +774,7 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
     double offered[MR_MAX_ENDPOINTS] = {0}, peak[MR_MAX_ENDPOINTS] = {0};
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
-        double rate = cfg->rate * profile_at(cfg, now);
+        double rate = cfg->rate * mr_profile_at(cfg, now);
         for (uint32_t j = 0; j < AG_SLOTS; j++)
             share[k][j] = att[k][j] = 0;
         for (uint32_t x = 0; x < g->ng[k]; x++) {
@@ -817,7 +786,7 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
             att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
             if (att[k][j] > 0) {
                 offered[j] += rate * share[k][j];
-                peak[j] += cfg->rate * max_profile(cfg) * share[k][j];
+                peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
             }
         }
     }
@@ -882,7 +851,7 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
             for (uint32_t j = 0; j < g->nep; j++) {
                 double cl = cluster_share(g, k, j, now) * cs[j];
                 if (flow[j] > 0 && cl > 0)
-                    store_flow(g, k, j, cfg->rate * profile_at(cfg, now) * flow[j] * cl, now);
+                    store_flow(g, k, j, cfg->rate * mr_profile_at(cfg, now) * flow[j] * cl, now);
             }
     }
     for (uint32_t s = 0; flows && s < g->nstore; s++)
@@ -1022,13 +991,13 @@ static void recompute_rates(ag_engine *g, mr_time now)
     double offered[MR_MAX_ENDPOINTS] = {0}, peak[MR_MAX_ENDPOINTS] = {0};
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
-        double rate = cfg->rate * profile_at(cfg, now);
+        double rate = cfg->rate * mr_profile_at(cfg, now);
         shares(g, k, share[k]);
         for (uint32_t j = 0; j < g->nep; j++) {
             att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
             if (att[k][j] > 0) {
                 offered[j] += rate * share[k][j];
-                peak[j] += cfg->rate * max_profile(cfg) * share[k][j];
+                peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
             }
         }
     }
@@ -1168,7 +1137,7 @@ static void advance(ag_engine *g, mr_time now)
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         ag_state *ps = g->pop[k]->state;
-        double cum = profile_integral(cfg, now);
+        double cum = mr_profile_integral(cfg, now);
         double n = cfg->rate * (cum - g->cum_last[k]);
         for (uint32_t j = 0; j < g->nep; j++)
             g->off_cum[j] += g->w[k][j] * n;
@@ -1176,7 +1145,7 @@ static void advance(ag_engine *g, mr_time now)
         all_ok += n * g->ok_share[k];
         ps->requests += n;
         if (now > warm) {
-            double m = t0 >= warm ? n : cfg->rate * (cum - profile_integral(cfg, warm));
+            double m = t0 >= warm ? n : cfg->rate * (cum - mr_profile_integral(cfg, warm));
             ps->measured += m;
             ps->succeeded += m * g->ok_share[k];
         }
@@ -1383,7 +1352,7 @@ static void agg_start(mr_component *self, mr_sim *sim)
     g->window = g->slo->window;
     g->last = mr_sim_now(sim);
     for (uint32_t k = 0; k < g->npop; k++)
-        g->cum_last[k] = profile_integral(g->pop[k]->cfg, g->last);
+        g->cum_last[k] = mr_profile_integral(g->pop[k]->cfg, g->last);
     /* The pools' caches are in steady state already (rule 3). */
     for (uint32_t q = 0; q < g->npool; q++) {
         ag_pool *p = &g->pool[q];
@@ -1489,7 +1458,7 @@ double mr__agg_offered(const mr_component *hub, uint32_t ep, mr_time t)
     for (uint32_t k = 0; k < g->npop; k++)
         if (g->w[k][ep] > 0) {
             const mr_clients_cfg *cfg = g->pop[k]->cfg;
-            n += g->w[k][ep] * cfg->rate * (profile_integral(cfg, t) - g->cum_last[k]);
+            n += g->w[k][ep] * cfg->rate * (mr_profile_integral(cfg, t) - g->cum_last[k]);
         }
     return n;
 }
