@@ -4,6 +4,7 @@
  * histogram is the same bits as its original. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -11,6 +12,7 @@
 #include "mrsim/report.h"
 #include "mrsim/sim.h"
 #include "mrsim/stats.h"
+#include "run/build.h"
 
 /* A component that reports one scalar "n" = 1 + its id, under a name that
  * is not its own, and a store record with one failover. */
@@ -123,4 +125,34 @@ Test(report, records_are_copies_kept_in_order)
     cr_assert_eq(w->nsparse, 0);
     cr_assert_null(w->sparse_w);
     mr_report_free(r);
+}
+
+/* The ids the builder hands out for a scenario's populations and data
+ * stores are those of the components it built for them, so what they
+ * report is found by id (sim/run/metrics.c). */
+Test(report, the_builders_ids_are_its_populations_and_stores, .timeout = 60)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenarios/active-active-fd.yaml", MRSIM_SOURCE_DIR);
+    mr_diag *d = mr_diag_new();
+    mr_scenario *sc = NULL;
+    cr_assert_eq(mr_scenario_load(path, NULL, 0, &sc, d), MR_OK);
+    mr_sim *sim = NULL;
+    cr_assert_eq(mr_build(sc, 1, 0, &sim, d), MR_OK);
+    cr_assert_gt(sc->nclients, 1);
+    cr_assert_gt(sc->ndatastores, 0);
+    char want[192];
+    for (size_t p = 0; p < sc->nclients; p++) {
+        snprintf(want, sizeof want, "clients/%s", sc->clients[p].name);
+        const mr_component *c = mr_sim_component(sim, mr_build_population_id(sc, p));
+        cr_assert_str_eq(c->name, want);
+    }
+    for (size_t k = 0; k < sc->ndatastores; k++) {
+        snprintf(want, sizeof want, "data/%s", sc->datastores[k].name);
+        const mr_component *c = mr_sim_component(sim, mr_build_store_id(sc, k));
+        cr_assert_str_eq(c->name, want);
+    }
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    mr_scenario_free(sc);
+    mr_diag_free(d);
 }
