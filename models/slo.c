@@ -317,13 +317,14 @@ static double episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k
     size_t w;
     double total, ok;
     for (win_iter it = windows_of(s, w0, w1); window_next(&it, &w, &total, &ok);) {
-        if (!below_target(cfg->success_target, total, ok))
-            continue;
-        if (last_bad >= 0 && w - (size_t)last_bad - 1 >= need) {
+        int bad = below_target(cfg->success_target, total, ok);
+        /* Windows last_bad + 1 .. w - 1 met the target, and w too unless bad. */
+        if (last_bad >= 0 && w - (size_t)last_bad - (size_t)bad >= need) {
             recovered = 1;
             break;
         }
-        last_bad = (int64_t)w;
+        if (bad)
+            last_bad = (int64_t)w;
     }
     *censored = 0;
     if (last_bad < 0)
