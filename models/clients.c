@@ -17,6 +17,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
+#include "profile.h"
 #include "store.h"
 #include "clients.h"
 #include "cluster.h"
@@ -84,22 +85,6 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     return MR_OK;
 }
 
-/* The rate multiplier at time t (1 for a constant profile). */
-static double profile_at(const mr_clients_cfg *cfg, mr_time t)
-{
-    if (cfg->profile != MR_PROFILE_DIURNAL)
-        return 1;
-    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(2 * 3.14159265358979323846 * phase));
-}
-
-static double max_profile(const mr_clients_cfg *cfg)
-{
-    if (cfg->profile != MR_PROFILE_DIURNAL)
-        return 1;
-    return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
-}
-
 /* Schedules the next arrival after now by thinning (Lewis and Shedler): a
  * Poisson stream at the peak rate, each point kept with probability
  * profile / peak. */
@@ -107,7 +92,7 @@ static void next_arrival(mr_component *self, mr_sim *sim, mr_time now)
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
-    double top = cfg->rate * max_profile(cfg);
+    double top = cfg->rate * mr_profile_max(cfg);
     if (!(top > 0))
         return;
     mr_time t = now;
@@ -116,7 +101,7 @@ static void next_arrival(mr_component *self, mr_sim *sim, mr_time now)
         if (t > mr_sim_horizon(sim))
             return;
         if (cfg->profile == MR_PROFILE_CONST ||
-            mr_rng_uniform(st->arrivals) * max_profile(cfg) < profile_at(cfg, t))
+            mr_rng_uniform(st->arrivals) * mr_profile_max(cfg) < mr_profile_at(cfg, t))
             break;
     }
     mr_sim_schedule_at(sim, t, self->id, CL_ARRIVE, NULL, 0, NULL);

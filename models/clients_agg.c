@@ -130,6 +130,7 @@
 #include "mrsim/param.h"
 #include "mrsim/report.h"
 #include "mrsim/fault.h"
+#include "profile.h"
 #include "store.h"
 #include "clients.h"
 #include "cluster.h"
@@ -219,7 +220,7 @@ typedef struct ag_engine {
     mr_component *pop[AG_MAX_POPS];
     uint32_t pool_of[AG_MAX_POPS];
     double ok_share[AG_MAX_POPS];
-    double cum_last[AG_MAX_POPS]; /* profile_integral at `last` */
+    double cum_last[AG_MAX_POPS]; /* mr_profile_integral at `last` */
     uint32_t npool;
     ag_pool pool[AG_MAX_POOLS];
     uint32_t edges;  /* Front Door edges */
@@ -258,38 +259,6 @@ typedef struct ag_state {
     ag_engine *eng; /* the hub's only */
     double requests, measured, succeeded;
 } ag_state;
-
-static const double TWO_PI = 6.28318530717958647692;
-
-/* The rate multiplier at t, and its mean over [t0, t1) (closed form). */
-static double profile_at(const mr_clients_cfg *cfg, mr_time t)
-{
-    if (cfg->profile != MR_PROFILE_DIURNAL)
-        return 1;
-    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    return cfg->trough + (cfg->peak - cfg->trough) * 0.5 * (1 + cos(TWO_PI * phase));
-}
-
-/* The integral of the profile from 0 to t, in seconds (closed form), so
- * that an interval's mean costs one sine per end. */
-static double profile_integral(const mr_clients_cfg *cfg, mr_time t)
-{
-    double ts = mr_time_to_s(t);
-    if (cfg->profile != MR_PROFILE_DIURNAL)
-        return ts;
-    double amp = (cfg->peak - cfg->trough) * 0.5, day = mr_time_to_s(MR_DAY);
-    double phase = (double)((t - cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    double phase0 = (double)((-cfg->peak_at) % MR_DAY) / (double)MR_DAY;
-    return (cfg->trough + amp) * ts +
-           amp * day / TWO_PI * (sin(TWO_PI * phase) - sin(TWO_PI * phase0));
-}
-
-static double max_profile(const mr_clients_cfg *cfg)
-{
-    if (cfg->profile != MR_PROFILE_DIURNAL)
-        return 1;
-    return cfg->peak > cfg->trough ? cfg->peak : cfg->trough;
-}
 
 static uint32_t slot_of(const ag_engine *g, uint32_t answer)
 {
@@ -571,7 +540,7 @@ static void store_flows(ag_engine *g, mr_time now, double (*share)[AG_SLOTS],
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         if (cfg->nuses == 0)
             continue;
-        double rate = cfg->rate * profile_at(cfg, now);
+        double rate = cfg->rate * mr_profile_at(cfg, now);
         for (uint32_t j = 0; j < g->nep; j++) {
             if (!(share[k][j] > 0))
                 continue;
@@ -650,7 +619,7 @@ static double served_rate(const ag_engine *g, double share[][AG_SLOTS], double a
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         if (share[k][j] > 0 && att[k][j] > 0)
-            r += cfg->rate * profile_at(cfg, now) * share[k][j] *
+            r += cfg->rate * mr_profile_at(cfg, now) * share[k][j] *
                  (1 - pow(1 - att[k][j] * c, (double)cfg->attempts));
     }
     return r;
@@ -767,7 +736,7 @@ static double served_rate_mix(const ag_engine *g, double att[][AG_SLOTS], const 
                           per_request(P, cfg->attempts);
                 }
         }
-        r += cfg->rate * profile_at(cfg, now) * rk;
+        r += cfg->rate * mr_profile_at(cfg, now) * rk;
     }
     return r;
 }
@@ -785,7 +754,7 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
     double offered[MR_MAX_ENDPOINTS] = {0}, peak[MR_MAX_ENDPOINTS] = {0};
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
-        double rate = cfg->rate * profile_at(cfg, now);
+        double rate = cfg->rate * mr_profile_at(cfg, now);
         for (uint32_t j = 0; j < AG_SLOTS; j++)
             share[k][j] = att[k][j] = 0;
         for (uint32_t x = 0; x < g->ng[k]; x++) {
@@ -797,7 +766,7 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
             att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
             if (att[k][j] > 0) {
                 offered[j] += rate * share[k][j];
-                peak[j] += cfg->rate * max_profile(cfg) * share[k][j];
+                peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
             }
         }
     }
@@ -862,7 +831,7 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
             for (uint32_t j = 0; j < g->nep; j++) {
                 double cl = cluster_share(g, k, j, now) * cs[j];
                 if (flow[j] > 0 && cl > 0)
-                    store_flow(g, k, j, cfg->rate * profile_at(cfg, now) * flow[j] * cl, now);
+                    store_flow(g, k, j, cfg->rate * mr_profile_at(cfg, now) * flow[j] * cl, now);
             }
     }
     for (uint32_t s = 0; flows && s < g->nstore; s++)
@@ -1002,13 +971,13 @@ static void recompute_rates(ag_engine *g, mr_time now)
     double offered[MR_MAX_ENDPOINTS] = {0}, peak[MR_MAX_ENDPOINTS] = {0};
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
-        double rate = cfg->rate * profile_at(cfg, now);
+        double rate = cfg->rate * mr_profile_at(cfg, now);
         shares(g, k, share[k]);
         for (uint32_t j = 0; j < g->nep; j++) {
             att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
             if (att[k][j] > 0) {
                 offered[j] += rate * share[k][j];
-                peak[j] += cfg->rate * max_profile(cfg) * share[k][j];
+                peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
             }
         }
     }
@@ -1148,7 +1117,7 @@ static void advance(ag_engine *g, mr_time now)
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         ag_state *ps = g->pop[k]->state;
-        double cum = profile_integral(cfg, now);
+        double cum = mr_profile_integral(cfg, now);
         double n = cfg->rate * (cum - g->cum_last[k]);
         for (uint32_t j = 0; j < g->nep; j++)
             g->off_cum[j] += g->w[k][j] * n;
@@ -1156,7 +1125,7 @@ static void advance(ag_engine *g, mr_time now)
         all_ok += n * g->ok_share[k];
         ps->requests += n;
         if (now > warm) {
-            double m = t0 >= warm ? n : cfg->rate * (cum - profile_integral(cfg, warm));
+            double m = t0 >= warm ? n : cfg->rate * (cum - mr_profile_integral(cfg, warm));
             ps->measured += m;
             ps->succeeded += m * g->ok_share[k];
         }
@@ -1362,7 +1331,7 @@ static void agg_start(mr_component *self, mr_sim *sim)
     g->window = g->slo->window;
     g->last = mr_sim_now(sim);
     for (uint32_t k = 0; k < g->npop; k++)
-        g->cum_last[k] = profile_integral(g->pop[k]->cfg, g->last);
+        g->cum_last[k] = mr_profile_integral(g->pop[k]->cfg, g->last);
     /* The pools' caches are in steady state already (rule 3). */
     for (uint32_t q = 0; q < g->npool; q++) {
         ag_pool *p = &g->pool[q];
@@ -1465,7 +1434,7 @@ static double hub_offered(const mr_component *hub, uint32_t ep, mr_time t)
     for (uint32_t k = 0; k < g->npop; k++)
         if (g->w[k][ep] > 0) {
             const mr_clients_cfg *cfg = g->pop[k]->cfg;
-            n += g->w[k][ep] * cfg->rate * (profile_integral(cfg, t) - g->cum_last[k]);
+            n += g->w[k][ep] * cfg->rate * (mr_profile_integral(cfg, t) - g->cum_last[k]);
         }
     return n;
 }

@@ -28,11 +28,12 @@
 #include "mrsim/report.h"
 #include "slo.h"
 
+
 static int slo_init(mr_component *self, mr_diag *diag)
 {
-    (void)diag;
     const mr_slo_cfg *cfg = self->cfg;
     mr_slo_state *st = self->state;
+    (void)diag;
     st->window = cfg->window;
     st->warmup = cfg->warmup;
     st->nres = (size_t)cfg->resolvers;
@@ -201,17 +202,13 @@ void mr__slo_episode_end(mr_slo_state *s, mr_time t, uint32_t fault)
     }
 }
 
-static int meets(const mr_slo_state *s, double target, size_t w)
-{
-    return s->total[w] == 0 || (double)s->ok[w] >= target * (double)s->total[w];
-}
+/* ---- the windows, for either storage -------------------------------------
+ * Request fidelity keeps every window; aggregate fidelity only those with a
+ * success share below 1 (sw, st, so), a window it did not keep having met
+ * the target in full. The metrics below walk the windows of a range
+ * through one iterator, so that each rule is written once for both. */
 
-static int sparse_bad(const mr_slo_state *s, double target, size_t j)
-{
-    return s->st[j] > 0 && s->so[j] < target * s->st[j];
-}
-
-/* The first kept window at or after w. */
+/* The first kept window at or after w (aggregate fidelity). */
 static size_t sparse_from(const mr_slo_state *s, size_t w)
 {
     size_t lo = 0, hi = s->nsparse;
@@ -225,10 +222,66 @@ static size_t sparse_from(const mr_slo_state *s, size_t w)
     return lo;
 }
 
-/* episode_rto over the kept windows: the same rule, where a gap between two
- * below-target windows is a run of meeting ones. */
-static double sparse_episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k,
-                                 int *censored)
+typedef struct win_iter {
+    const mr_slo_state *s;
+    size_t next; /* request fidelity: the next window; aggregate: the next kept one */
+    size_t end;  /* windows from end on are not yielded */
+} win_iter;
+
+/* The windows of [a, b) that the storage holds, in time order. */
+static win_iter windows_of(const mr_slo_state *s, size_t a, size_t b)
+{
+    return (win_iter){.s = s, .next = s->agg ? sparse_from(s, a) : a,
+                      .end = b < s->nwin ? b : s->nwin};
+}
+
+/* The next window: returns 1 and sets its index, requests and successes,
+ * or 0 at the end of the range. */
+static int window_next(win_iter *it, size_t *w, double *total, double *ok)
+{
+    const mr_slo_state *s = it->s;
+    if (s->agg) {
+        if (it->next >= s->nsparse || s->sw[it->next] >= it->end)
+            return 0;
+        *w = s->sw[it->next];
+        *total = s->st[it->next];
+        *ok = s->so[it->next];
+    } else {
+        if (it->next >= it->end)
+            return 0;
+        *w = it->next;
+        *total = (double)s->total[it->next];
+        *ok = (double)s->ok[it->next];
+    }
+    it->next++;
+    return 1;
+}
+
+/* Rule 6: a window misses the target when it had requests and too few
+ * succeeded; an empty window meets it. */
+static int below_target(double target, double total, double ok)
+{
+    return total > 0 && ok < target * total;
+}
+
+/* The below-target windows of [a, b). */
+static uint64_t bad_windows(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t a, size_t b)
+{
+    uint64_t bad = 0;
+    size_t w;
+    double total, ok;
+    for (win_iter it = windows_of(s, a, b); window_next(&it, &w, &total, &ok);)
+        bad += below_target(cfg->success_target, total, ok);
+    return bad;
+}
+
+/* RTO of episode k in seconds (docs/model.md): the end of the last below-target
+ * window before a run of stable_for meeting windows, minus the start; 0 if
+ * no window from the start on missed; *censored when no such run comes
+ * before the episode's end (the next fault or the horizon). A window the
+ * iterator does not yield meets the target, so the run is the gap between
+ * two below-target windows, or between the last one and the range's end. */
+static double episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k, int *censored)
 {
     mr_time start = s->ep[k].start;
     mr_time limit = k + 1 < s->nep ? s->ep[k + 1].start : cfg->horizon;
@@ -241,71 +294,26 @@ static double sparse_episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, s
         w1 = s->nwin;
     size_t need = (size_t)((cfg->stable_for + cfg->window - 1) / cfg->window);
     if (need < 1)
-        need = 1;
+        need = 1; /* recovery needs one meeting window even with stable_for 0 */
     int64_t last_bad = -1;
-    *censored = 0;
-    for (size_t j = sparse_from(s, w0); j < s->nsparse && s->sw[j] < w1; j++) {
-        if (!sparse_bad(s, cfg->success_target, j))
-            continue;
-        if (last_bad >= 0 && s->sw[j] - (size_t)last_bad - 1 >= need)
-            break;
-        last_bad = (int64_t)s->sw[j];
-    }
-    if (last_bad < 0)
-        return 0;
-    /* Either a long enough gap follows last_bad, or the range's end does. */
-    size_t next = w1;
-    for (size_t j = sparse_from(s, (size_t)last_bad + 1); j < s->nsparse && s->sw[j] < w1; j++)
-        if (sparse_bad(s, cfg->success_target, j)) {
-            next = s->sw[j];
+    int recovered = 0;
+    size_t w;
+    double total, ok;
+    for (win_iter it = windows_of(s, w0, w1); window_next(&it, &w, &total, &ok);) {
+        int bad = below_target(cfg->success_target, total, ok);
+        /* Windows last_bad + 1 .. w - 1 met the target, and w too unless bad. */
+        if (last_bad >= 0 && w - (size_t)last_bad - (size_t)bad >= need) {
+            recovered = 1;
             break;
         }
-    if (next - (size_t)last_bad - 1 >= need)
-        return mr_time_to_s((mr_time)(last_bad + 1) * cfg->window - start);
-    *censored = 1;
-    return mr_time_to_s(limit - start);
-}
-
-static uint64_t sparse_bad_between(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t a,
-                                   size_t b)
-{
-    uint64_t bad = 0;
-    for (size_t j = sparse_from(s, a); j < s->nsparse && s->sw[j] < b; j++)
-        bad += sparse_bad(s, cfg->success_target, j);
-    return bad;
-}
-
-/* RTO of episode k in seconds (docs/model.md): the end of the last below-target
- * window before a run of stable_for meeting windows, minus the start; 0 if
- * no window from the start on missed; *censored when no such run comes
- * before the episode's end (the next fault or the horizon). */
-static double episode_rto(const mr_slo_cfg *cfg, const mr_slo_state *s, size_t k, int *censored)
-{
-    if (s->agg)
-        return sparse_episode_rto(cfg, s, k, censored);
-    mr_time start = s->ep[k].start;
-    mr_time limit = k + 1 < s->nep ? s->ep[k + 1].start : cfg->horizon;
-    size_t w0 = (size_t)(start / cfg->window);
-    /* The window holding the next episode's start is that episode's: its
-     * failures must not make this one look unrecovered. */
-    size_t w1 = k + 1 < s->nep ? (size_t)(limit / cfg->window)
-                               : (size_t)((limit + cfg->window - 1) / cfg->window);
-    if (w1 > s->nwin)
-        w1 = s->nwin;
-    size_t need = (size_t)((cfg->stable_for + cfg->window - 1) / cfg->window);
-    int64_t last_bad = -1;
-    size_t run = 0;
-    *censored = 0;
-    for (size_t w = w0; w < w1; w++) {
-        if (!meets(s, cfg->success_target, w)) {
+        if (bad)
             last_bad = (int64_t)w;
-            run = 0;
-        } else if (last_bad >= 0 && ++run >= need) {
-            return mr_time_to_s((mr_time)(last_bad + 1) * cfg->window - start);
-        }
     }
+    *censored = 0;
     if (last_bad < 0)
         return 0;
+    if (recovered || w1 - (size_t)last_bad - 1 >= need)
+        return mr_time_to_s((mr_time)(last_bad + 1) * cfg->window - start);
     *censored = 1;
     return mr_time_to_s(limit - start);
 }
@@ -323,12 +331,83 @@ static uint64_t episode_downtime(const mr_slo_cfg *cfg, const mr_slo_state *s, s
         a = w0;
     if (b > w1)
         b = w1;
-    if (s->agg)
-        return a < b ? sparse_bad_between(cfg, s, a, b) : 0;
-    uint64_t bad = 0;
-    for (size_t w = a; w < b; w++)
-        bad += !meets(s, cfg->success_target, w);
-    return bad;
+    return a < b ? bad_windows(cfg, s, a, b) : 0;
+}
+
+/* Requests and successes over the windows of [a, b) on top of the given
+ * sums (aggregate fidelity's bulk of windows met in full). */
+static void window_sums(const mr_slo_state *s, size_t a, size_t b, double *total, double *ok)
+{
+    size_t w;
+    double t, k;
+    for (win_iter it = windows_of(s, a, b); window_next(&it, &w, &t, &k);) {
+        *total += t;
+        *ok += k;
+    }
+}
+
+/* The whole-system scalars: availability, downtime and requests over the
+ * measured windows [w0, w1), and the warm-up [0, w0) on its own, for
+ * slo.steady_state (the scenario keeps warm-up < horizon, so w0 <= w1). */
+static void report_totals(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t w0, size_t w1,
+                          mr_report *out)
+{
+    double total = st->agg ? st->bulk_total : 0, ok = st->agg ? st->bulk_ok : 0;
+    double wtotal = st->agg ? st->warm_total : 0, wok = st->agg ? st->warm_ok : 0;
+    window_sums(st, w0, w1, &total, &ok);
+    window_sums(st, 0, w0 < w1 ? w0 : w1, &wtotal, &wok);
+    uint64_t bad = bad_windows(cfg, st, w0, w1);
+    mr_report_scalar(out, "", "availability", total > 0 ? ok / total : NAN);
+    mr_report_scalar(out, "", "downtime_s", (double)bad * mr_time_to_s(cfg->window));
+    mr_report_scalar(out, "", "requests", total);
+    mr_report_scalar(out, "", "warmup_availability", wtotal > 0 ? wok / wtotal : NAN);
+    mr_report_scalar(out, "", "warmup_latency_ms_p99",
+                     mr_hist_quantile(&st->warm_latency_ms, 0.99));
+}
+
+/* Each episode, as a record and as scalars of component "episode/K"
+ * (which the results database reads); returns the sum of their RTOs. */
+static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t w0,
+                              size_t w1, mr_report *out)
+{
+    double rto_sum = 0;
+    for (size_t k = 0; k < st->nep; k++) {
+        const mr_slo_episode *ep = &st->ep[k];
+        mr_episode_record e = {
+            .fault = ep->fault,
+            .start_s = mr_time_to_s(ep->start),
+            .end_s = ep->fault_end >= 0 ? mr_time_to_s(ep->fault_end) : NAN,
+            .downtime_s = episode_downtime(cfg, st, k, w0, w1) * mr_time_to_s(cfg->window)};
+        e.rto_s = episode_rto(cfg, st, k, &e.censored);
+        mr_report_episode(out, &e);
+        char comp[32];
+        snprintf(comp, sizeof comp, "episode/%zu", k);
+        mr_report_scalar(out, comp, "start_s", e.start_s);
+        mr_report_scalar(out, comp, "end_s", e.end_s);
+        mr_report_scalar(out, comp, "fault", (double)e.fault);
+        mr_report_scalar(out, comp, "rto_s", e.rto_s);
+        mr_report_scalar(out, comp, "censored", e.censored);
+        mr_report_scalar(out, comp, "downtime_s", e.downtime_s);
+        rto_sum += e.rto_s;
+    }
+    return rto_sum;
+}
+
+/* The windows as stored, for the results database. */
+static void report_windows(const mr_slo_state *st, mr_report *out)
+{
+    mr_windows_record w = {.width = st->window};
+    if (st->agg) {
+        w.nsparse = st->nsparse;
+        w.sparse_w = st->sw;
+        w.sparse_total = st->st;
+        w.sparse_ok = st->so;
+    } else {
+        w.n = st->nwin;
+        w.total = st->total;
+        w.ok = st->ok;
+    }
+    mr_report_windows(out, &w);
 }
 
 static void slo_report(const mr_component *self, mr_report *out)
@@ -339,67 +418,17 @@ static void slo_report(const mr_component *self, mr_report *out)
     size_t w1 = (size_t)((cfg->horizon + cfg->window - 1) / cfg->window);
     if (w1 > st->nwin)
         w1 = st->nwin;
-    double total = 0, ok = 0;
-    uint64_t bad = 0;
-    double wtotal = 0, wok = 0;
-    if (st->agg) {
-        total = st->bulk_total;
-        ok = st->bulk_ok;
-        wtotal = st->warm_total;
-        wok = st->warm_ok;
-        for (size_t j = 0; j < st->nsparse; j++) {
-            if (st->sw[j] >= w1)
-                break;
-            if (st->sw[j] < w0) {
-                wtotal += st->st[j];
-                wok += st->so[j];
-                continue;
-            }
-            total += st->st[j];
-            ok += st->so[j];
-            bad += sparse_bad(st, cfg->success_target, j);
-        }
-    } else {
-        for (size_t w = w0; w < w1; w++) {
-            total += (double)st->total[w];
-            ok += (double)st->ok[w];
-            bad += !meets(st, cfg->success_target, w);
-        }
-        for (size_t w = 0; w < w0 && w < st->nwin; w++) {
-            wtotal += (double)st->total[w];
-            wok += (double)st->ok[w];
-        }
-    }
-    mr_report_scalar(out, "", "availability", total > 0 ? ok / total : NAN);
-    mr_report_scalar(out, "", "downtime_s", (double)bad * mr_time_to_s(cfg->window));
-    mr_report_scalar(out, "", "requests", total);
-    /* The warm-up on its own, for slo.steady_state: the windows the metrics
-     * above leave out. */
-    mr_report_scalar(out, "", "warmup_availability", wtotal > 0 ? wok / wtotal : NAN);
-    mr_report_scalar(out, "", "warmup_latency_ms_p99",
-                     mr_hist_quantile(&st->warm_latency_ms, 0.99));
-    double rto_sum = 0;
-    for (size_t k = 0; k < st->nep; k++) {
-        int censored;
-        double rto = episode_rto(cfg, st, k, &censored);
-        char comp[32];
-        snprintf(comp, sizeof comp, "episode/%zu", k);
-        mr_report_scalar(out, comp, "start_s", mr_time_to_s(st->ep[k].start));
-        mr_report_scalar(out, comp, "end_s",
-                         st->ep[k].fault_end >= 0 ? mr_time_to_s(st->ep[k].fault_end) : NAN);
-        mr_report_scalar(out, comp, "fault", (double)st->ep[k].fault);
-        mr_report_scalar(out, comp, "rto_s", rto);
-        mr_report_scalar(out, comp, "censored", censored);
-        mr_report_scalar(out, comp, "downtime_s",
-                         episode_downtime(cfg, st, k, w0, w1) * mr_time_to_s(cfg->window));
-        rto_sum += rto;
-    }
+    report_totals(cfg, st, w0, w1, out);
+    double rto_sum = report_episodes(cfg, st, w0, w1, out);
     mr_report_scalar(out, "", "rto_s", st->nep ? rto_sum / (double)st->nep : NAN);
     mr_report_scalar(out, "", "client_rto_s",
                      st->client_rto_s.n ? st->client_rto_s.mean : NAN);
     mr_report_scalar(out, "", "client_rto_s_p99", mr_hist_quantile(&st->client_rto_hist, 0.99));
     mr_report_scalar(out, "", "latency_ms_p50", mr_hist_quantile(&st->latency_ms, 0.50));
     mr_report_scalar(out, "", "latency_ms_p99", mr_hist_quantile(&st->latency_ms, 0.99));
+    mr_report_hist(out, "", "latency_ms", &st->latency_ms);
+    mr_report_hist(out, "", "client_rto_s", &st->client_rto_hist);
+    report_windows(st, out);
 }
 
 static void slo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)

@@ -142,7 +142,9 @@ void mr_store_add_failover(mr_store_head *h, uint32_t fault, int forced, mr_stor
  * staleness_ms_p99, write_conflicts, reads, writes, failed_reads,
  * failed_writes, throttled, failovers, replicated_bytes (what the cost
  * model bills as egress; the stores' prices come from the scenario there),
- * then per failover "failover_fault", "failover_rpo_s", "failover_lost". */
+ * then per failover "failover_fault", "failover_rpo_s", "failover_lost",
+ * "failover_at_s"; and the store record (mrsim/report.h) the metrics read:
+ * reads, stale reads, conflicts, staleness and the failovers. */
 void mr_store_report(const mr_store_head *h, const char *name, mr_report *out);
 
 /* ---- the store family's keys ------------------------------------------------

@@ -258,6 +258,18 @@ void mr_store_report(const mr_store_head *h, const char *name, mr_report *out)
         mr_report_scalar(out, name, "failover_lost", (double)h->fo[i].lost);
         mr_report_scalar(out, name, "failover_at_s", mr_time_to_s(h->fo[i].at));
     }
+    mr_failover_record fo[MR_STORE_MAX_FAILOVERS];
+    for (size_t i = 0; i < h->nfo; i++)
+        fo[i] = (mr_failover_record){.fault = h->fo[i].fault,
+                                     .lost = h->fo[i].lost,
+                                     .rpo_s = h->fo[i].rpo_s,
+                                     .at_s = mr_time_to_s(h->fo[i].at)};
+    mr_report_store(out, &(mr_store_record){.reads = h->reads,
+                                            .stale_reads = h->stale_reads,
+                                            .conflicts = h->conflicts,
+                                            .staleness_ms = &h->staleness_ms,
+                                            .nfailovers = h->nfo,
+                                            .failovers = fo});
 }
 
 const char *const mr_store_failover_mode_names[] = {

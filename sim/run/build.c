@@ -8,6 +8,7 @@
  * "Random numbers").
  * What this build cannot simulate yet is refused by mr_build_check with
  * the part named, located in the file. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,18 @@ static layout layout_of(const mr_scenario *sc)
 static int64_t store_id(const mr_scenario *sc, size_t index)
 {
     return index < sc->ndatastores ? (int64_t)layout_of(sc).store0 + (int64_t)index : -1;
+}
+
+uint32_t mr_build_population_id(const mr_scenario *sc, size_t p)
+{
+    assert(p < sc->nclients);
+    return layout_of(sc).clients0 + (uint32_t)p;
+}
+
+uint32_t mr_build_store_id(const mr_scenario *sc, size_t d)
+{
+    assert(d < sc->ndatastores);
+    return layout_of(sc).store0 + (uint32_t)d;
 }
 
 /* The node count a cluster starts with and returns to at failback: an

@@ -1,11 +1,9 @@
 /* sim/run/run.c: every replication of a scenario, summarised. Each
  * replication builds its own components from the shared, read-only
- * scenario, runs to the horizon, and writes one row: the metrics of
- * result.h, then per fault its mean RTO and whether any of its episodes was
- * censored, then the event and request counts, then the columns the SLO
- * verdicts read (verdict.h), then per population its availability, then the
- * cost items (cost.h). Rows are summarised in replication order (runner.h),
- * so the result is the same for any --jobs. */
+ * scenario, runs to the horizon, and turns its components' reports into
+ * one row (metrics.h has the columns and computes them). Rows are
+ * summarised in replication order (runner.h), so the result is the same
+ * for any --jobs. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,24 +11,21 @@
 #include <string.h>
 #include <time.h>
 
-#include "slo.h"
-#include "store.h"
+#include "metrics.h"
 #include "mrsim/alloc.h"
-#include "run/build.h"
-#include "run/cost.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
-#include "run/runner.h"
 #include "relay.h"
+#include "run/build.h"
+#include "run/runner.h"
 #include "verdict.h"
 
 typedef struct run_ctx {
     const mr_scenario *sc;
     uint64_t seed;
     FILE *trace;
-    size_t ncols;
-    mr_hist *client_rto; /* per replication: every resolver's client RTO */
-    mr__slo_cols slo_cols;
+    mr__metric_cols cols; /* of every replication's row */
+    mr_hist *client_rto;  /* per replication: every resolver's client RTO */
     /* For progress only: never read by the results. */
     _Atomic uint64_t events_done;
     const mr_run_opts *opts;
@@ -73,23 +68,7 @@ static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_repor
                      .metrics = row,
                      .report = r,
                      .fault_targets = (const char *const *)ctx->fault_targets};
-    const mr_component *slo = mr_sim_find(sim, "slo");
-    if (slo) {
-        const mr_slo_state *st = slo->state;
-        v.latency_ms = &st->latency_ms;
-        v.client_rto_s = &st->client_rto_hist;
-        v.window = st->window;
-        if (st->agg) {
-            v.sparse_w = st->sw;
-            v.sparse_total = st->st;
-            v.sparse_ok = st->so;
-            v.nsparse = st->nsparse;
-        } else {
-            v.win_total = st->total;
-            v.win_ok = st->ok;
-            v.nwin = st->nwin;
-        }
-    }
+    mr__metrics_view(r, &v);
     if (ctx->relay) {
         ctx->relay_buf[rep] = mr__view_pack(&v, &ctx->relay_len[rep]);
         return MR_OK;
@@ -108,115 +87,9 @@ static int hand_over(run_ctx *ctx, const mr_rep_view *v)
     return rc;
 }
 
-static size_t col_fault_rto(size_t f)
-{
-    return MR_METRIC_COUNT + 2 * f;
-}
-
-static size_t col_fault_censored(size_t f)
-{
-    return MR_METRIC_COUNT + 2 * f + 1;
-}
-
-static size_t col_events(const mr_scenario *sc)
-{
-    return MR_METRIC_COUNT + 2 * sc->nfaults;
-}
-
-static size_t col_requests(const mr_scenario *sc)
-{
-    return col_events(sc) + 1;
-}
-
-/* cur = max(cur, v), a NaN cur meaning no value yet. */
-static void take_max(double *cur, double v)
-{
-    if (isnan(*cur) || v > *cur)
-        *cur = v;
-}
-
-static void take_sum(double *cur, double v)
-{
-    *cur = isnan(*cur) ? v : *cur + v;
-}
-
-/* Per client population, its availability: after the SLO verdicts' columns. */
-static size_t col_population(const run_ctx *ctx, size_t p)
-{
-    return mr__slo_ncols(ctx->slo_cols) + p;
-}
-
-static size_t col_store(const run_ctx *ctx, size_t d, size_t k)
-{
-    return col_population(ctx, ctx->sc->nclients) + MR_STORE_METRICS * d + k;
-}
-
-/* The cost items (cost.h), after the stores' columns. */
-static size_t col_cost(const run_ctx *ctx, int item)
-{
-    return col_store(ctx, ctx->sc->ndatastores, 0) + (size_t)item;
-}
-
-/* Data stores: per store the MR_STORE_METRICS of store_metric[], after
- * the populations' columns; per fault its worst RPO goes to the verdicts'
- * column (mr__col_fault_max_rpo). */
-static const mr_metric store_metric[MR_STORE_METRICS] = {
-    MR_METRIC_RPO_S, MR_METRIC_LOST_WRITES, MR_METRIC_STALE_READ_RATIO,
-    MR_METRIC_STALENESS_MS_P99, MR_METRIC_WRITE_CONFLICTS};
-
-
-/* The data-store metrics of one replication, per store and whole-system
- * (docs/model.md: RPO is the worst forced failover, 0 when none lost a write;
- * lost writes and conflicts add up; the stale-read ratio and the staleness
- * percentile are over every read of every store); null without stores. */
-static void store_metrics(const run_ctx *ctx, const mr_sim *sim, double *row)
-{
-    const mr_scenario *sc = ctx->sc;
-    if (sc->ndatastores == 0)
-        return;
-    double rpo = 0, lost = 0, conflicts = 0, reads = 0, stale = 0;
-    mr_hist all;
-    mr_hist_init(&all);
-    for (size_t f = 0; f < sc->nfaults; f++)
-        row[mr__col_fault_max_rpo(ctx->slo_cols, f)] = 0;
-    for (size_t d = 0; d < sc->ndatastores; d++) {
-        char name[160];
-        snprintf(name, sizeof name, "data/%s", sc->datastores[d].name);
-        const mr_store_head *h = mr__store_head(mr_sim_find(sim, name));
-        if (h == NULL)
-            continue;
-        double drpo = 0, dlost = 0;
-        for (size_t k = 0; k < h->nfo; k++) {
-            const mr_store_failover *fo = &h->fo[k];
-            drpo = fo->rpo_s > drpo ? fo->rpo_s : drpo;
-            dlost += (double)fo->lost;
-            if (fo->fault < sc->nfaults)
-                take_max(&row[mr__col_fault_max_rpo(ctx->slo_cols, fo->fault)], fo->rpo_s);
-        }
-        double v[MR_STORE_METRICS] = {
-            drpo, dlost, h->reads ? (double)h->stale_reads / (double)h->reads : NAN,
-            mr_hist_quantile(&h->staleness_ms, 0.99), (double)h->conflicts};
-        for (size_t k = 0; k < MR_STORE_METRICS; k++)
-            row[col_store(ctx, d, k)] = v[k];
-        rpo = drpo > rpo ? drpo : rpo;
-        lost += dlost;
-        conflicts += (double)h->conflicts;
-        reads += (double)h->reads;
-        stale += (double)h->stale_reads;
-        mr_hist_merge(&all, &h->staleness_ms);
-    }
-    row[MR_METRIC_RPO_S] = rpo;
-    row[MR_METRIC_LOST_WRITES] = lost;
-    row[MR_METRIC_STALE_READ_RATIO] = reads > 0 ? stale / reads : NAN;
-    row[MR_METRIC_STALENESS_MS_P99] = mr_hist_quantile(&all, 0.99);
-    row[MR_METRIC_WRITE_CONFLICTS] = conflicts;
-    mr_hist_fini(&all);
-}
-
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
     run_ctx *ctx = vctx;
-    const mr__slo_cols sc_cols = ctx->slo_cols;
     const mr_scenario *sc = ctx->sc;
     double t0 = 0, started_at = 0;
     if (ctx->on_rep) {
@@ -239,69 +112,11 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     mr_sim_finish(sim);
     mr_report *r = mr_report_new();
     mr_sim_report(sim, r);
-    row[MR_METRIC_AVAILABILITY] = mr_report_find(r, "", "availability");
-    row[MR_METRIC_DOWNTIME_S] = mr_report_find(r, "", "downtime_s");
-    row[MR_METRIC_RTO_S] = mr_report_find(r, "", "rto_s");
-    row[MR_METRIC_CLIENT_RTO_S] = mr_report_find(r, "", "client_rto_s");
-    row[MR_METRIC_LATENCY_MS_P50] = mr_report_find(r, "", "latency_ms_p50");
-    row[MR_METRIC_LATENCY_MS_P99] = mr_report_find(r, "", "latency_ms_p99");
-    double items[MR_COST_ITEM_COUNT];
-    row[MR_METRIC_COST_USD_MONTH] = mr_cost_month(sc, r, items);
-    for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
-        row[col_cost(ctx, i)] = items[i];
-        /* Named as in the JSON, for the results database's scalar table. */
-        mr_report_scalar(r, "cost_breakdown", mr_cost_item_name((mr_cost_item)i), items[i]);
-    }
-    row[mr__col_warm_availability(sc_cols)] = mr_report_find(r, "", "warmup_availability");
-    row[mr__col_warm_latency_ms_p99(sc_cols)] = mr_report_find(r, "", "warmup_latency_ms_p99");
-    /* Per fault: the mean RTO of its episodes in this replication. */
-    double *sum = mr_xcalloc(sc->nfaults + 1, sizeof *sum);
-    double *cnt = mr_xcalloc(sc->nfaults + 1, sizeof *cnt);
-    const char *comp, *metric;
-    double v, fault = -1;
-    for (size_t i = 0; mr_report_get(r, i, &comp, &metric, &v); i++) {
-        if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "requests") == 0)
-            row[col_requests(sc)] = (isnan(row[col_requests(sc)]) ? 0 : row[col_requests(sc)]) + v;
-        if (strncmp(comp, "clients/", 8) == 0 && strcmp(metric, "availability") == 0)
-            for (size_t p = 0; p < sc->nclients; p++)
-                if (strcmp(comp + 8, sc->clients[p].name) == 0)
-                    row[col_population(ctx, p)] = v;
-        if (strncmp(comp, "episode/", 8) != 0)
-            continue;
-        if (strcmp(metric, "fault") == 0)
-            fault = v;
-        if (fault < 0 || fault >= (double)sc->nfaults)
-            continue;
-        size_t f = (size_t)fault;
-        if (strcmp(metric, "rto_s") == 0) {
-            sum[f] += v;
-            cnt[f] += 1;
-            take_max(&row[mr__col_fault_max_rto(sc_cols, f)], v);
-            take_max(&row[mr__col_rep_max_rto(sc_cols)], v);
-        } else if (strcmp(metric, "censored") == 0 && v > 0) {
-            row[col_fault_censored(f)] = 1;
-            /* Never recovered: no limit is met (the verdicts' worst RTO). */
-            row[mr__col_fault_max_rto(sc_cols, f)] = INFINITY;
-            row[mr__col_rep_max_rto(sc_cols)] = INFINITY;
-        } else if (strcmp(metric, "rpo_s") == 0) {
-            take_max(&row[mr__col_fault_max_rpo(sc_cols, f)], v);
-        } else if (strcmp(metric, "downtime_s") == 0) {
-            take_sum(&row[mr__col_fault_downtime(sc_cols, f)], v);
-        }
-    }
-    for (size_t f = 0; f < sc->nfaults; f++) {
-        row[col_fault_rto(f)] = cnt[f] > 0 ? sum[f] / cnt[f] : NAN;
-        if (isnan(row[col_fault_censored(f)]))
-            row[col_fault_censored(f)] = 0;
-    }
-    row[col_events(sc)] = (double)mr_sim_events(sim);
-    store_metrics(ctx, sim, row);
+    mr__metrics_row(&ctx->cols, r, mr_sim_events(sim), row);
     atomic_fetch_add(&ctx->events_done, mr_sim_events(sim));
-    const mr_component *slo = mr_sim_find(sim, "slo");
-    if (slo)
-        mr_hist_merge(&ctx->client_rto[rep], &((const mr_slo_state *)slo->state)->client_rto_hist);
-    free(sum);
-    free(cnt);
+    const mr_hist *client_rto = mr__metrics_client_rto(r);
+    if (client_rto)
+        mr_hist_merge(&ctx->client_rto[rep], client_rto);
     if (rc == MR_OK && ctx->on_rep)
         rc = pass_on(ctx, rep, sim, r, row, started_at, t0);
     mr_report_free(r);
@@ -422,166 +237,191 @@ static double rel_half_width(const double *rows, uint64_t n, size_t ncols, int m
     return half / fabs(s.mean);
 }
 
-int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
-                    mr_diag *diag)
+/* How many replications run, in which batches. Sequential stopping
+ * (run.replications {min, max, until}) unless -n fixes the count: min
+ * replications, then batches of min until the metric's CI is narrow enough
+ * or max is reached. Batch sizes depend on the scenario only, and
+ * replication i always has the same seeds, so the replications run and
+ * the result are the same for any --jobs. */
+typedef struct run_plan {
+    int until;      /* the sequential rule's metric, or -1: a fixed count */
+    uint64_t cap;   /* the most that may run */
+    uint64_t batch;
+} run_plan;
+
+static run_plan plan_of(const mr_scenario *sc, const mr_run_opts *opts)
 {
-    int rc = mr_build_check(sc, diag);
-    if (rc != MR_OK)
-        return rc;
-    /* Sequential stopping (run.replications {min, max, until}) unless -n
-     * fixes the count: min replications, then batches of min until the
-     * metric's CI is narrow enough or max is reached. Batch sizes depend on
-     * the scenario only, and replication i always has the same seeds, so
-     * the replications run and the result are the same for any --jobs. */
-    int until = sc->run.adaptive && opts->replications == 0 ? metric_index(sc->run.until_metric)
-                                                             : -1;
-    uint64_t cap = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
-    uint64_t batch = cap;
-    if (until >= 0) {
-        cap = (uint64_t)sc->run.rep_max;
-        batch = (uint64_t)sc->run.rep_min < cap ? (uint64_t)sc->run.rep_min : cap;
+    run_plan p = {.until = sc->run.adaptive && opts->replications == 0
+                               ? metric_index(sc->run.until_metric)
+                               : -1};
+    p.cap = opts->replications ? opts->replications : (uint64_t)sc->run.replications;
+    p.batch = p.cap;
+    if (p.until >= 0) {
+        p.cap = (uint64_t)sc->run.rep_max;
+        p.batch = (uint64_t)sc->run.rep_min < p.cap ? (uint64_t)sc->run.rep_min : p.cap;
     }
-    run_ctx ctx = {.sc = sc,
-                   .seed = opts->seed_set ? opts->seed : sc->seed,
-                   .trace = opts->trace,
-                   .opts = opts,
-                   .total = cap,
-                   .adaptive = until >= 0,
-                   .on_rep = opts->on_rep,
-                   .on_rep_ctx = opts->on_rep_ctx};
-    atomic_init(&ctx.hook_rc, MR_OK);
+    return p;
+}
+
+/* The rows of the replications run so far, and how the run went. */
+typedef struct run_rows {
+    double *rows;
+    uint64_t have;   /* rows (and per-replication state) allocated */
+    uint64_t reps;   /* rows filled: replications 0 .. reps - 1 */
+    uint64_t failed; /* the replication that failed, if one did */
+    double achieved; /* the sequential rule's last check */
+    int converged;
+} run_rows;
+
+static void ctx_init(run_ctx *ctx, const mr_scenario *sc, const mr_run_opts *opts,
+                     const run_plan *plan)
+{
+    *ctx = (run_ctx){.sc = sc,
+                     .seed = opts->seed_set ? opts->seed : sc->seed,
+                     .trace = opts->trace,
+                     .cols = mr__metric_cols_of(sc),
+                     .opts = opts,
+                     .total = plan->cap,
+                     .adaptive = plan->until >= 0,
+                     .on_rep = opts->on_rep,
+                     .on_rep_ctx = opts->on_rep_ctx};
+    atomic_init(&ctx->hook_rc, MR_OK);
+    atomic_init(&ctx->events_done, 0);
     if (opts->on_rep) {
-        ctx.fault_targets = mr_xcalloc(sc->nfaults + 1, sizeof *ctx.fault_targets);
+        ctx->fault_targets = mr_xcalloc(sc->nfaults + 1, sizeof *ctx->fault_targets);
         for (size_t f = 0; f < sc->nfaults; f++) {
             char buf[256];
-            ctx.fault_targets[f] = mr_xstrdup(target_label(sc, &sc->faults[f], buf, sizeof buf));
+            ctx->fault_targets[f] = mr_xstrdup(target_label(sc, &sc->faults[f], buf, sizeof buf));
         }
     }
-    ctx.slo_cols = (mr__slo_cols){.x0 = col_requests(sc) + 1, .nfaults = sc->nfaults};
-    ctx.ncols = col_cost(&ctx, MR_COST_ITEM_COUNT);
-    atomic_init(&ctx.events_done, 0);
-    /* Rows grow batch by batch (doubling, up to cap), so that a large max
-     * costs memory only when it is reached; never while workers run. */
-    double *rows = NULL;
-    uint64_t have = 0;
+}
+
+/* Room for `need` rows and replications' state: rows grow batch by batch
+ * (doubling, up to cap), so that a large max costs memory only when it is
+ * reached; never while workers run. */
+static void grow(run_ctx *ctx, run_rows *rr, uint64_t need, uint64_t cap)
+{
+    if (need <= rr->have)
+        return;
+    uint64_t have = rr->have;
+    uint64_t want = 2 * have > need ? 2 * have : need;
+    want = want < cap ? want : cap;
+    rr->rows = mr_xrealloc(rr->rows, want * ctx->cols.ncols * sizeof *rr->rows);
+    ctx->client_rto = mr_xrealloc(ctx->client_rto, want * sizeof *ctx->client_rto);
+    for (uint64_t i = have; i < want; i++)
+        mr_hist_init(&ctx->client_rto[i]);
+    if (ctx->relay) {
+        ctx->relay_buf = mr_xrealloc(ctx->relay_buf, want * sizeof *ctx->relay_buf);
+        ctx->relay_len = mr_xrealloc(ctx->relay_len, want * sizeof *ctx->relay_len);
+        for (uint64_t i = have; i < want; i++) {
+            ctx->relay_buf[i] = NULL;
+            ctx->relay_len[i] = 0;
+        }
+    }
+    rr->have = want;
+}
+
+/* The replications, batch by batch, until the plan's count or the
+ * sequential rule's target is reached. Returns mr_replicate's code. */
+static int run_batches(run_ctx *ctx, const run_plan *plan, run_rows *rr)
+{
+    const mr_run_opts *opts = ctx->opts;
     mr_runner spec = {.jobs = opts->jobs,
-                      .nmetrics = ctx.ncols,
+                      .nmetrics = ctx->cols.ncols,
                       .run = run_one,
-                      .ctx = &ctx,
+                      .ctx = ctx,
                       .progress = opts->progress ? run_progress : NULL,
-                      .progress_ctx = &ctx,
+                      .progress_ctx = ctx,
                       .stop = opts->stop,
                       .pack = pack_rep,
                       .unpack = unpack_rep};
     if (opts->on_rep && mr_mpi_size() > 1) {
-        ctx.relay = mr_mpi_rank() > 0;
+        ctx->relay = mr_mpi_rank() > 0;
         spec.relay_pack = relay_pack;
         spec.relay_take = relay_take;
     }
-    double t0 = wall_now();
-    ctx.t0 = t0;
-    uint64_t failed = 0, reps = 0;
-    double achieved = NAN;
-    int converged = 0;
-    while (rc == MR_OK && reps < cap) {
-        spec.first = reps;
-        spec.replications = reps + batch < cap ? reps + batch : cap;
-        if (spec.replications > have) {
-            uint64_t want = 2 * have > spec.replications ? 2 * have : spec.replications;
-            want = want < cap ? want : cap;
-            rows = mr_xrealloc(rows, want * ctx.ncols * sizeof *rows);
-            ctx.client_rto = mr_xrealloc(ctx.client_rto, want * sizeof *ctx.client_rto);
-            for (uint64_t i = have; i < want; i++)
-                mr_hist_init(&ctx.client_rto[i]);
-            if (ctx.relay) {
-                ctx.relay_buf = mr_xrealloc(ctx.relay_buf, want * sizeof *ctx.relay_buf);
-                ctx.relay_len = mr_xrealloc(ctx.relay_len, want * sizeof *ctx.relay_len);
-                for (uint64_t i = have; i < want; i++) {
-                    ctx.relay_buf[i] = NULL;
-                    ctx.relay_len[i] = 0;
-                }
-            }
-            have = want;
-        }
-        ctx.done_before = reps;
-        rc = mr_replicate(&spec, rows, &failed);
-        reps = spec.replications;
-        if (rc != MR_OK || until < 0)
+    int rc = MR_OK;
+    while (rc == MR_OK && rr->reps < plan->cap) {
+        spec.first = rr->reps;
+        spec.replications =
+            rr->reps + plan->batch < plan->cap ? rr->reps + plan->batch : plan->cap;
+        grow(ctx, rr, spec.replications, plan->cap);
+        ctx->done_before = rr->reps;
+        rc = mr_replicate(&spec, rr->rows, &rr->failed);
+        rr->reps = spec.replications;
+        if (rc != MR_OK || plan->until < 0)
             continue;
-        achieved = rel_half_width(rows, reps, ctx.ncols, until);
-        if (achieved <= sc->run.until_rel_ci_half_width) {
-            converged = 1;
+        rr->achieved = rel_half_width(rr->rows, rr->reps, ctx->cols.ncols, plan->until);
+        if (rr->achieved <= ctx->sc->run.until_rel_ci_half_width) {
+            rr->converged = 1;
             break;
         }
     }
-    double t1 = wall_now();
-    /* Client RTO percentiles are over all resolvers and replications
-     * (docs/model.md): the replications' histograms merged in index order. The
-     * mean and its CI stay over replication means, since the resolvers of
-     * one replication share its detection time and are not independent. */
-    mr_hist pooled;
-    mr_hist_init(&pooled);
-    for (uint64_t i = 0; i < have; i++) {
-        if (i < reps)
-            mr_hist_merge(&pooled, &ctx.client_rto[i]);
-        mr_hist_fini(&ctx.client_rto[i]);
+    return rc;
+}
+
+/* Frees the replications' state, merging the client RTO histograms of
+ * those that ran into pooled (initialised) in index order. */
+static void ctx_fini(run_ctx *ctx, const run_rows *rr, mr_hist *pooled)
+{
+    for (uint64_t i = 0; i < rr->have; i++) {
+        if (i < rr->reps)
+            mr_hist_merge(pooled, &ctx->client_rto[i]);
+        mr_hist_fini(&ctx->client_rto[i]);
     }
-    free(ctx.client_rto);
-    for (uint64_t i = 0; ctx.relay && i < have; i++)
-        free(ctx.relay_buf[i]); /* those a failure kept from being sent */
-    free(ctx.relay_buf);
-    free(ctx.relay_len);
-    for (size_t f = 0; ctx.fault_targets && f < sc->nfaults; f++)
-        free(ctx.fault_targets[f]);
-    free(ctx.fault_targets);
-    if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
-        rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
-    else if (rc != MR_OK && rc != MR_EINTR)
-        mr_diag_error(diag, &sc->run.mark, "replication %llu failed: %s",
-                      (unsigned long long)failed, mr_strerror(rc));
-    if (rc != MR_OK) {
-        mr_hist_fini(&pooled);
-        free(rows);
-        return rc;
-    }
-    memset(out, 0, sizeof *out);
-    out->scenario = sc->name;
-    out->file = sc->file;
-    out->seed = ctx.seed;
-    out->replications = reps;
-    out->horizon_s = mr_time_to_s(sc->run.horizon);
-    out->wall_s = t1 - t0;
-    if (until >= 0)
-        out->stopping = (mr_stopping){.adaptive = 1,
-                                      .metric = sc->run.until_metric,
-                                      .target_rel = sc->run.until_rel_ci_half_width,
-                                      .achieved_rel = achieved,
-                                      .converged = converged,
-                                      .min = (uint64_t)sc->run.rep_min,
-                                      .max = cap,
-                                      .batch = batch};
+    free(ctx->client_rto);
+    for (uint64_t i = 0; ctx->relay && i < rr->have; i++)
+        free(ctx->relay_buf[i]); /* those a failure kept from being sent */
+    free(ctx->relay_buf);
+    free(ctx->relay_len);
+    for (size_t f = 0; ctx->fault_targets && f < ctx->sc->nfaults; f++)
+        free(ctx->fault_targets[f]);
+    free(ctx->fault_targets);
+}
+
+/* The whole-system metrics over the replications, the cost items, and
+ * the counts. Client RTO percentiles are over all resolvers and
+ * replications (docs/model.md): pooled, the replications' histograms merged in
+ * index order. The mean and its CI stay over replication means, since the
+ * resolvers of one replication share its detection time and are not
+ * independent. */
+static void summarise_metrics(const run_ctx *ctx, const run_rows *rr, const mr_hist *pooled,
+                              mr_result *out)
+{
+    const mr__metric_cols *c = &ctx->cols;
+    uint64_t reps = rr->reps;
+    const double *rows = rr->rows;
     for (int m = 0; m < MR_METRIC_COUNT; m++)
-        mr_summarize(rows + m, reps, ctx.ncols, &out->metrics[m]);
+        mr_summarize(rows + m, reps, c->ncols, &out->metrics[m]);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
-        mr_summarize(rows + col_cost(&ctx, i), reps, ctx.ncols, &out->cost_breakdown[i]);
+        mr_summarize(rows + mr__col_cost(c, i), reps, c->ncols, &out->cost_breakdown[i]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
     for (uint64_t i = 0; i < reps; i++)
-        memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * ctx.ncols,
+        memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * c->ncols,
                MR_METRIC_COUNT * sizeof *rows);
     mr_summary *crto = &out->metrics[MR_METRIC_CLIENT_RTO_S];
-    if (crto->n > 0 && pooled.n > 0) {
-        crto->p50 = mr_hist_quantile(&pooled, 0.50);
-        crto->p95 = mr_hist_quantile(&pooled, 0.95);
-        crto->p99 = mr_hist_quantile(&pooled, 0.99);
-        crto->min = pooled.min;
-        crto->max = pooled.max;
+    if (crto->n > 0 && pooled->n > 0) {
+        crto->p50 = mr_hist_quantile(pooled, 0.50);
+        crto->p95 = mr_hist_quantile(pooled, 0.95);
+        crto->p99 = mr_hist_quantile(pooled, 0.99);
+        crto->min = pooled->min;
+        crto->max = pooled->max;
     }
-    mr_hist_fini(&pooled);
     for (uint64_t i = 0; i < reps; i++) {
-        out->events += (uint64_t)rows[i * ctx.ncols + col_events(sc)];
-        double req = rows[i * ctx.ncols + col_requests(sc)];
+        out->events += (uint64_t)rows[i * c->ncols + mr__col_events(c)];
+        double req = rows[i * c->ncols + mr__col_requests(c)];
         out->requests += isnan(req) ? 0 : (uint64_t)req;
     }
+}
+
+/* Per population, fault and data store, their metrics over the
+ * replications. */
+static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *out)
+{
+    const mr_scenario *sc = ctx->sc;
+    const mr__metric_cols *c = &ctx->cols;
+    uint64_t reps = rr->reps;
+    const double *rows = rr->rows;
     out->npopulations = sc->nclients;
     out->populations = mr_xcalloc(sc->nclients + 1, sizeof *out->populations);
     for (size_t p = 0; p < sc->nclients; p++) {
@@ -589,7 +429,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         pr->name = sc->clients[p].name;
         pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
                                                         : NULL;
-        mr_summarize(rows + col_population(&ctx, p), reps, ctx.ncols, &pr->availability);
+        mr_summarize(rows + mr__col_population(c, p), reps, c->ncols, &pr->availability);
     }
     out->nepisodes = sc->nfaults;
     out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
@@ -599,11 +439,11 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         ep->fault = sf->name;
         ep->kind = mr_fault_kind_name(sf->kind);
         ep->target = target_label(sc, sf, ep->target_buf, sizeof ep->target_buf);
-        mr_summarize(rows + col_fault_rto(f), reps, ctx.ncols, &ep->rto_s);
-        mr_summarize(rows + mr__col_fault_max_rpo(ctx.slo_cols, f), sc->ndatastores ? reps : 0,
-                     ctx.ncols, &ep->rpo_s);
+        mr_summarize(rows + mr__col_fault_rto(c, f), reps, c->ncols, &ep->rto_s);
+        mr_summarize(rows + mr__col_fault_max_rpo(c->slo, f), sc->ndatastores ? reps : 0,
+                     c->ncols, &ep->rpo_s);
         for (uint64_t i = 0; i < reps; i++)
-            ep->censored += rows[i * ctx.ncols + col_fault_censored(f)] > 0;
+            ep->censored += rows[i * c->ncols + mr__col_fault_censored(c, f)] > 0;
     }
     out->nstores = sc->ndatastores;
     out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);
@@ -611,13 +451,58 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
         out->stores[d].name = sc->datastores[d].name;
         out->stores[d].kind = sc->datastores[d].model->kind;
         for (size_t k = 0; k < MR_STORE_METRICS; k++) {
-            out->stores[d].metric[k] = store_metric[k];
-            mr_summarize(rows + col_store(&ctx, d, k), reps, ctx.ncols, &out->stores[d].m[k]);
+            out->stores[d].metric[k] = mr__store_metric[k];
+            mr_summarize(rows + mr__col_store(c, d, k), reps, c->ncols, &out->stores[d].m[k]);
         }
     }
-    mr__fill_verdicts(sc, rows, reps, ctx.ncols, ctx.slo_cols, out);
-    free(rows);
-    return MR_OK;
+}
+
+int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *out,
+                    mr_diag *diag)
+{
+    int rc = mr_build_check(sc, diag);
+    if (rc != MR_OK)
+        return rc;
+    run_plan plan = plan_of(sc, opts);
+    run_ctx ctx;
+    ctx_init(&ctx, sc, opts, &plan);
+    run_rows rr = {.achieved = NAN};
+    double t0 = wall_now();
+    ctx.t0 = t0;
+    rc = run_batches(&ctx, &plan, &rr);
+    double t1 = wall_now();
+    mr_hist pooled;
+    mr_hist_init(&pooled);
+    ctx_fini(&ctx, &rr, &pooled);
+    if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
+        rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
+    else if (rc != MR_OK && rc != MR_EINTR)
+        mr_diag_error(diag, &sc->run.mark, "replication %llu failed: %s",
+                      (unsigned long long)rr.failed, mr_strerror(rc));
+    if (rc == MR_OK) {
+        memset(out, 0, sizeof *out);
+        out->scenario = sc->name;
+        out->file = sc->file;
+        out->seed = ctx.seed;
+        out->replications = rr.reps;
+        out->horizon_s = mr_time_to_s(sc->run.horizon);
+        out->wall_s = t1 - t0;
+        if (plan.until >= 0)
+            out->stopping = (mr_stopping){.adaptive = 1,
+                                          .metric = sc->run.until_metric,
+                                          .target_rel = sc->run.until_rel_ci_half_width,
+                                          .achieved_rel = rr.achieved,
+                                          .converged = rr.converged,
+                                          .min = (uint64_t)sc->run.rep_min,
+                                          .max = plan.cap,
+                                          .batch = plan.batch};
+        summarise_metrics(&ctx, &rr, &pooled, out);
+        summarise_parts(&ctx, &rr, out);
+        mr__fill_verdicts(sc, rr.rows, rr.reps, ctx.cols.ncols, ctx.cols.slo, out);
+    }
+    mr_hist_fini(&pooled);
+    free(rr.rows);
+    return rc;
 }
 
 void mr_result_fini(mr_result *r)

@@ -1,9 +1,11 @@
 /* tests/models/test_slo.c: the SLO collector's measures for the verdicts:
  * the warm-up measured on its own (the existing metrics unchanged) and the
  * downtime of each episode, windows shared out so that none counts twice.
- * Requests are fed to the collector directly, so every count is known. */
+ * Requests are fed to the collector directly, so every count is known; and
+ * the RTO rule gives the same episodes at either fidelity. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "clients.h"
 #include "cluster.h"
@@ -85,4 +87,112 @@ Test(slo_model, episode_downtime_leaves_out_the_warm_up)
     cr_assert(isnan(mr_report_find(r, "", "warmup_latency_ms_p99")), "no success in warm-up");
     mr_report_free(r);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+/* A collector of either fidelity over 100 windows of 10 s, two episodes,
+ * stable_for 30 s: windows in bad[] fail every request, the others serve
+ * every one. Request fidelity gets 10 requests per window; aggregate
+ * fidelity a rate (a failing window keeps a Poisson count, all failed). */
+static mr_report *rto_run(int aggregate, const int *bad, size_t nbad)
+{
+    mr_sim *sim = mr_sim_new(1, 0);
+    mr_sim_set_horizon(sim, 1000 * MR_S);
+    mr_slo_cfg cfg = {.window = W, .warmup = 0, .horizon = 1000 * MR_S,
+                      .stable_for = 30 * MR_S, .success_target = 0.9, .resolvers = 1,
+                      .aggregate = aggregate};
+    mr_diag *d = mr_diag_new();
+    mr_component *c = NULL;
+    cr_assert_eq(mr_sim_add(sim, mr_model_find("slo"), "slo", &cfg, d, &c), MR_OK);
+    mr_diag_free(d);
+    mr_slo_state *s = c->state;
+    mr__slo_episode_start(s, 105 * MR_S, 0);
+    mr__slo_episode_start(s, 605 * MR_S, 1);
+    for (int w = 0; w < 100; w++) {
+        int fail = 0;
+        for (size_t i = 0; i < nbad; i++)
+            fail |= bad[i] == w;
+        if (aggregate)
+            mr__slo_integrate(s, (mr_time)w * W, (mr_time)(w + 1) * W, 100, fail ? 0 : 1);
+        else
+            requests(s, (mr_time)w * W + MR_S, 10, fail ? 0 : 10, MR_MS);
+    }
+    mr__slo_flush(s);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    return r;
+}
+
+/* One RTO rule for both fidelities: the same failing windows give the same
+ * RTO, censoring and downtime whether every window is kept or only those
+ * below a success share of 1. Episode 0 (from 105 s) fails in windows 11,
+ * 12 and 14 (a gap of one window is no recovery), then meets the target:
+ * RTO 150 - 105 = 45 s. Episode 1 (from 605 s) fails in 97 and 99: no
+ * run of three meeting windows follows before the horizon, so it is
+ * censored at 1000 - 605 s. */
+Test(slo_model, both_fidelities_share_one_rto_rule)
+{
+    const int bad[] = {11, 12, 14, 97, 99};
+    const size_t nbad = sizeof bad / sizeof bad[0];
+    mr_report *dense = rto_run(0, bad, nbad), *sparse = rto_run(1, bad, nbad);
+    const char *metrics[] = {"rto_s", "censored", "downtime_s"};
+    for (int k = 0; k < 2; k++) {
+        char comp[32];
+        snprintf(comp, sizeof comp, "episode/%d", k);
+        for (size_t m = 0; m < 3; m++)
+            cr_assert_eq(mr_report_find(dense, comp, metrics[m]),
+                         mr_report_find(sparse, comp, metrics[m]), "%s %s", comp, metrics[m]);
+    }
+    cr_assert_float_eq(mr_report_find(dense, "episode/0", "rto_s"), 45.0, 1e-9);
+    cr_assert_eq(mr_report_find(dense, "episode/0", "censored"), 0);
+    cr_assert_float_eq(mr_report_find(dense, "episode/0", "downtime_s"), 30.0, 1e-9);
+    cr_assert_float_eq(mr_report_find(dense, "episode/1", "rto_s"), 395.0, 1e-9);
+    cr_assert_eq(mr_report_find(dense, "episode/1", "censored"), 1);
+    cr_assert_float_eq(mr_report_find(dense, "episode/1", "downtime_s"), 20.0, 1e-9);
+    cr_assert_eq(mr_report_find(dense, "", "downtime_s"), mr_report_find(sparse, "", "downtime_s"));
+    mr_report_free(dense);
+    mr_report_free(sparse);
+}
+
+/* What the metrics read besides the scalars: each episode as a record with
+ * the scalars' values, the windows as kept, the latency and client RTO
+ * distributions. */
+Test(slo_model, reports_episodes_windows_and_distributions_as_records)
+{
+    const int bad[] = {11, 12, 14, 97, 99};
+    for (int aggregate = 0; aggregate < 2; aggregate++) {
+        mr_report *r = rto_run(aggregate, bad, 5);
+        size_t n;
+        const mr_episode_record *ep = mr_report_episodes(r, &n);
+        cr_assert_eq(n, 2);
+        for (size_t k = 0; k < n; k++) {
+            char comp[32];
+            snprintf(comp, sizeof comp, "episode/%zu", k);
+            cr_assert_eq(ep[k].fault, (uint32_t)k);
+            cr_assert_eq(ep[k].start_s, mr_report_find(r, comp, "start_s"));
+            cr_assert(isnan(ep[k].end_s));
+            cr_assert_eq(ep[k].rto_s, mr_report_find(r, comp, "rto_s"));
+            cr_assert_eq(ep[k].censored, mr_report_find(r, comp, "censored"));
+            cr_assert_eq(ep[k].downtime_s, mr_report_find(r, comp, "downtime_s"));
+        }
+        const mr_windows_record *w = mr_report_find_windows(r);
+        cr_assert_not_null(w);
+        cr_assert_eq(w->width, W);
+        if (aggregate) {
+            cr_assert_eq(w->n, 0);
+            cr_assert_eq(w->nsparse, 5, "only the failing windows are kept");
+            cr_assert_eq(w->sparse_w[3], 97);
+            cr_assert_eq(w->sparse_ok[3], 0);
+        } else {
+            cr_assert_eq(w->n, 101);
+            cr_assert_eq(w->total[11], 10);
+            cr_assert_eq(w->ok[11], 0);
+            cr_assert_eq(w->ok[13], 10);
+            const mr_hist *lat = mr_report_find_hist(r, "", "latency_ms");
+            cr_assert_not_null(lat);
+            cr_assert_eq(lat->n, 950);
+        }
+        cr_assert_not_null(mr_report_find_hist(r, "", "client_rto_s"));
+        mr_report_free(r);
+    }
 }

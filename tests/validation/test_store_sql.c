@@ -469,3 +469,43 @@ Test(store_sql, a_forced_failover_loses_what_rule_4_says, .timeout = 120)
     cr_assert(fabs(ml - Elost) < 4 * sel, "lost %.3f +/- %.3f, closed form %.3f", ml, sel, Elost);
     cr_assert(fabs(mrpo - Erpo) < 4 * ser, "RPO %.4f +/- %.4f, closed form %.4f", mrpo, ser, Erpo);
 }
+
+/* What the metrics read of a store is its report's store record
+ * (mrsim/report.h): its reads, stale reads and staleness, and each
+ * failover with its fault, lost writes and RPO, as the store counted them. */
+Test(store_sql, the_report_carries_reads_and_failovers_as_a_store_record)
+{
+    setup s;
+    base(&s, 2 * MR_S);
+    mr_time f = 600 * MR_S + 5 * MR_MS;
+    fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
+    mr_sim *sim = build(&s, 0, 2 * MR_H);
+    for (mr_time t = 5 * MR_MS; t < 700 * MR_S; t += 10 * MR_MS) {
+        access_at(sim, ID_SQL, t, ID_WEU, 1, NULL);
+        if (t > 10 * MR_S && t < f)
+            access_at(sim, ID_SQL, t + MR_MS, ID_NEU, 0, NULL);
+    }
+    cr_assert_eq(mr_sim_run(sim, MR_RUN_HORIZON, 0), MR_OK);
+    mr_sim_finish(sim);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    const mr_store_head *h = &sql_of(sim)->head;
+    const mr_store_record *rec = mr_report_find_store(r, ID_SQL);
+    cr_assert_not_null(rec);
+    cr_assert_null(mr_report_find_store(r, ID_SLO), "the SLO collector is no store");
+    cr_assert_gt(rec->stale_reads, 0);
+    cr_assert_eq(rec->reads, h->reads);
+    cr_assert_eq(rec->stale_reads, h->stale_reads);
+    cr_assert_eq(rec->conflicts, h->conflicts);
+    cr_assert_eq(rec->staleness_ms->n, h->staleness_ms.n);
+    cr_assert_eq(mr_hist_quantile(rec->staleness_ms, 0.99),
+                 mr_hist_quantile(&h->staleness_ms, 0.99));
+    cr_assert_eq(rec->nfailovers, 1);
+    cr_assert_eq(rec->failovers[0].fault, 0);
+    cr_assert_gt(rec->failovers[0].lost, 0);
+    cr_assert_eq(rec->failovers[0].lost, h->fo[0].lost);
+    cr_assert_eq(rec->failovers[0].rpo_s, h->fo[0].rpo_s);
+    cr_assert_eq(rec->failovers[0].at_s, mr_time_to_s(h->fo[0].at));
+    mr_report_free(r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
