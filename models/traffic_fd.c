@@ -466,7 +466,7 @@ static int fd_check(void *vcfg, mr_param_ctx *ctx)
 static double fd_cost(const void *vcfg, const mr_cost_ctx *ctx)
 {
     (void)vcfg;
-    double requests = mr_report_find(ctx->report, ctx->name, "requests");
+    double requests = mr_report_find_from(ctx->report, ctx->source, "requests");
     double requests_month = isnan(requests) ? 0 : requests * ctx->scale;
     /* cost.front_door_tier comes as its index: 1 premium, 0 standard. */
     double base = ctx->price(ctx, "front_door_tier") == 1

@@ -159,6 +159,16 @@ int mr_report_get(const mr_report *r, size_t i, const char **component, const ch
     return 1;
 }
 
+uint32_t mr_report_source(const mr_report *r, size_t i)
+{
+    return i < r->n ? r->items[i].source : MR_REPORT_NO_SOURCE;
+}
+
+void mr_report_set_source(mr_report *r, uint32_t source)
+{
+    r->source = source;
+}
+
 double mr_report_find(const mr_report *r, const char *component, const char *metric)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -263,8 +273,8 @@ void mr_sim_report(const mr_sim *sim, mr_report *r)
 {
     size_t n = mr_sim_component_count(sim);
     for (size_t i = 0; i < n; i++) {
-        r->source = (uint32_t)i;
+        mr_report_set_source(r, (uint32_t)i);
         mr_component_report(mr_sim_component(sim, (uint32_t)i), r);
     }
-    r->source = MR_REPORT_NO_SOURCE;
+    mr_report_set_source(r, MR_REPORT_NO_SOURCE);
 }

@@ -41,13 +41,13 @@ typedef struct mr_model_detect {
 } mr_model_detect;
 
 /* What a kind's cost method is given: the replication's report, the
- * component's name in it, usage scaled from the horizon to a month, the
+ * component's id in it (mr_report_find_from), usage scaled from the horizon to a month, the
  * DNS queries that reached the authority per month (the resolvers'
  * refreshes), and the scenario's prices (`cost:` keys, by name). */
 typedef struct mr_cost_ctx mr_cost_ctx;
 struct mr_cost_ctx {
     const mr_report *report;
-    const char *name;
+    uint32_t source; /* the component whose report is the kind's usage */
     double scale;
     double queries_month;
     double (*price)(const mr_cost_ctx *ctx, const char *key);

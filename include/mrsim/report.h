@@ -39,6 +39,12 @@ size_t mr_report_count(const mr_report *r);
 /* The ith scalar: returns 1 and sets the outputs, or 0 past the end. */
 int mr_report_get(const mr_report *r, size_t i, const char **component, const char **metric,
                   double *value);
+/* The source of the ith scalar (MR_REPORT_NO_SOURCE past the end). */
+uint32_t mr_report_source(const mr_report *r, size_t i);
+/* Entries added from now on have this source, until the next call
+ * (mr_sim_report sets it around each slot; tests that write a report by
+ * hand set it to stand for a component). */
+void mr_report_set_source(mr_report *r, uint32_t source);
 /* The value of the first scalar with that component and metric, or NAN. */
 double mr_report_find(const mr_report *r, const char *component, const char *metric);
 /* The value of the first scalar with that metric added by component id

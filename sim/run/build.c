@@ -451,6 +451,23 @@ uint32_t mr_build_store_id(const mr_scenario *sc, size_t d)
     return layout_of(sc).store0 + (uint32_t)d;
 }
 
+uint32_t mr_build_cluster_id(const mr_scenario *sc, size_t c)
+{
+    assert(c < sc->nclusters);
+    return layout_of(sc).cluster0 + (uint32_t)c;
+}
+
+uint32_t mr_build_resolver_id(const mr_scenario *sc, size_t p)
+{
+    assert(p < sc->nresolvers);
+    return layout_of(sc).resolver0 + (uint32_t)p;
+}
+
+uint32_t mr_build_traffic_id(const mr_scenario *sc)
+{
+    return layout_of(sc).tm;
+}
+
 /* The node count a cluster starts with and returns to at failback: an
  * active cluster or a hot standby runs nodes.count; a warm standby
  * nodes.min; a cold one none. */

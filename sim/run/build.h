@@ -24,11 +24,16 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag);
  * must outlive it), or an error with diagnostics. */
 int mr_build(const mr_scenario *sc, uint64_t seed, uint64_t rep, mr_sim **out, mr_diag *diag);
 
-/* The component id mr_build gives client population p (< sc->nclients)
- * and data store d (< sc->ndatastores): the source of the entries their
- * report slots add (mrsim/report.h), by which the metrics find them. */
+/* The component id mr_build gives client population p (< sc->nclients),
+ * data store d (< sc->ndatastores), cluster c (< sc->nclusters), resolver
+ * pool p (< sc->nresolvers) and the traffic layer: the source of the
+ * entries their report slots add (mrsim/report.h), by which the metrics
+ * and the cost find them. */
 uint32_t mr_build_population_id(const mr_scenario *sc, size_t p);
 uint32_t mr_build_store_id(const mr_scenario *sc, size_t d);
+uint32_t mr_build_cluster_id(const mr_scenario *sc, size_t c);
+uint32_t mr_build_resolver_id(const mr_scenario *sc, size_t p);
+uint32_t mr_build_traffic_id(const mr_scenario *sc);
 
 /* Progress of a run, for display: replications finished (in any order),
  * the most that may run (max in adaptive mode), simulated events of the

@@ -4,28 +4,22 @@
  * holds no price of its own. Called once per replication, after the run:
  * string work here is outside the event loop. */
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "run/build.h"
 #include "run/cost.h"
 #include "mrsim/model.h"
 #include "mrsim/report.h"
 #include "mrsim/simtime.h"
 
 
-static int has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* The sum of metric over the components whose name starts with prefix
- * (every component but the whole system "" for prefix ""). */
-static double sum_scalars(const mr_report *r, const char *prefix, const char *metric)
+/* The sum of metric over the entries component id source added; absent: 0. */
+static double sum_from(const mr_report *r, uint32_t source, const char *metric)
 {
     double sum = 0, v;
     const char *comp, *m;
     for (size_t i = 0; mr_report_get(r, i, &comp, &m, &v); i++)
-        if (comp[0] != '\0' && has_prefix(comp, prefix) && strcmp(m, metric) == 0)
+        if (mr_report_source(r, i) == source && strcmp(m, metric) == 0)
             sum += v;
     return sum;
 }
@@ -33,11 +27,10 @@ static double sum_scalars(const mr_report *r, const char *prefix, const char *me
 static double nodes_item(const mr_scenario *sc, const mr_report *r, double scale)
 {
     double usd = 0;
-    char name[192];
     for (size_t i = 0; i < sc->nclusters; i++) {
-        snprintf(name, sizeof name, "clusters/%s", sc->clusters[i].name);
         /* NaN when a cluster did not say: a missing integral is no zero. */
-        usd += mr_report_find(r, name, "node_hours") * sc->clusters[i].nodes.usd_per_hour;
+        double h = mr_report_find_from(r, mr_build_cluster_id(sc, i), "node_hours");
+        usd += h * sc->clusters[i].nodes.usd_per_hour;
     }
     return usd * scale;
 }
@@ -62,10 +55,13 @@ static double traffic_item(const mr_scenario *sc, const mr_report *r, double sca
     /* The resolvers' refreshes are the queries that reach the authority;
      * clients' runtime caches and the resolvers' own caches absorb the rest
      * (docs/reference.md §10 "How to model costs": lookups / cache hit rate). */
+    double refreshes = 0;
+    for (size_t i = 0; i < sc->nresolvers; i++)
+        refreshes += sum_from(r, mr_build_resolver_id(sc, i), "refreshes");
     mr_cost_ctx ctx = {.report = r,
-                       .name = "traffic",
+                       .source = mr_build_traffic_id(sc),
                        .scale = scale,
-                       .queries_month = sum_scalars(r, "resolvers/", "refreshes") * scale,
+                       .queries_month = refreshes * scale,
                        .price = price_of,
                        .prices = sc};
     return m->cost(sc->traffic.cfg, &ctx);
@@ -74,7 +70,9 @@ static double traffic_item(const mr_scenario *sc, const mr_report *r, double sca
 static double transfer_item(const mr_scenario *sc, const mr_report *r, double scale)
 {
     /* GB as Azure bills bandwidth: 10^9 bytes. No store: nothing replicates, 0. */
-    double bytes = sum_scalars(r, "data/", "replicated_bytes");
+    double bytes = 0;
+    for (size_t i = 0; i < sc->ndatastores; i++)
+        bytes += sum_from(r, mr_build_store_id(sc, i), "replicated_bytes");
     return bytes / 1e9 * sc->cost.egress_per_gb * scale;
 }
 
@@ -85,28 +83,33 @@ static double price_of(const mr_cost_ctx *ctx, const char *key)
 
 /* The monthly price of one store, as its kind gives it (mr_model.cost);
  * NaN for a kind with none. */
-static double store_month(const mr_scenario *sc, const mr_sc_datastore *d, const mr_report *r,
-                          double scale)
+static double store_month(const mr_scenario *sc, size_t i, const mr_report *r, double scale)
 {
+    const mr_sc_datastore *d = &sc->datastores[i];
     if (d->model == NULL || d->model->cost == NULL)
         return NAN;
-    char name[192];
-    snprintf(name, sizeof name, "data/%s", d->name);
-    mr_cost_ctx ctx = {.report = r, .name = name, .scale = scale, .price = price_of, .prices = sc};
+    mr_cost_ctx ctx = {.report = r,
+                       .source = mr_build_store_id(sc, i),
+                       .scale = scale,
+                       .price = price_of,
+                       .prices = sc};
     return d->model->cost(d->cfg, &ctx);
 }
 
 static double datastores_item(const mr_scenario *sc, const mr_report *r, double scale)
 {
+    /* Every component's own figure (not the runner's whole-system entry,
+     * which has no source: it is the metric itself). */
+    double usd = 0, v;
+    const char *comp, *m;
+    for (size_t i = 0; mr_report_get(r, i, &comp, &m, &v); i++)
+        if (mr_report_source(r, i) != MR_REPORT_NO_SOURCE && strcmp(m, "cost_usd_month") == 0)
+            usd += v;
     /* A store model's own figure wins over the scenario's prices, so a
      * store is never billed twice. */
-    double usd = sum_scalars(r, "", "cost_usd_month");
-    char name[192];
-    for (size_t i = 0; i < sc->ndatastores; i++) {
-        snprintf(name, sizeof name, "data/%s", sc->datastores[i].name);
-        if (isnan(mr_report_find(r, name, "cost_usd_month")))
-            usd += store_month(sc, &sc->datastores[i], r, scale);
-    }
+    for (size_t i = 0; i < sc->ndatastores; i++)
+        if (isnan(mr_report_find_from(r, mr_build_store_id(sc, i), "cost_usd_month")))
+            usd += store_month(sc, i, r, scale);
     return usd;
 }
 

@@ -5,23 +5,29 @@
  * store: no transfer), so cost_usd_month is never null for a run.
  *
  * What the models report, and what is read (the convention new models
- * follow; a scalar that is absent counts as 0 unless said otherwise):
- * - clusters/NAME  node_hours        node-hours over the horizon (required:
- *                                    nodes is NaN without it)
- * - resolvers/NAME refreshes         queries that reached the traffic layer
- * - traffic        requests          Front Door requests over the horizon
- * - data/NAME      replicated_bytes  bytes shipped to other regions (a write
- *                                    to a store with 2 secondaries counts
- *                                    twice; the models take the size of a
- *                                    write from cost.bytes_per_write)
- * - any component  cost_usd_month    a model's own cost, already per month
- *                                    (the whole-system component "" is
- *                                    skipped: it carries the metric itself).
- *                                    A store data/NAME that reports it is not
- *                                    priced again from the scenario; one that
- *                                    does not is priced from usd_per_month
- *                                    (per copy for sql and redis, once for
- *                                    blob) and Cosmos RU/s (cost: keys).
+ * follow; each is found by the component id the builder gave the part,
+ * run/build.h, never by its name; a scalar that is absent counts as 0
+ * unless said otherwise):
+ * - each cluster      node_hours        node-hours over the horizon
+ *                                       (required: nodes is NaN without it)
+ * - each resolver     refreshes         queries that reached the traffic
+ *   pool                                layer
+ * - the traffic layer requests          Front Door requests over the horizon
+ * - each data store   replicated_bytes  bytes shipped to other regions (a
+ *                                       write to a store with 2 secondaries
+ *                                       counts twice; the models take the
+ *                                       size of a write from
+ *                                       cost.bytes_per_write)
+ * - any component     cost_usd_month    a model's own cost, already per
+ *                                       month (the runner's whole-system
+ *                                       entry, added outside any component's
+ *                                       slot, is the metric itself and not
+ *                                       counted). A store that reports it is
+ *                                       not priced again from the scenario;
+ *                                       one that does not is priced by its
+ *                                       kind (mr_model.cost: usd_per_month
+ *                                       per copy for sql and redis, once for
+ *                                       blob; Cosmos RU/s from the cost: keys).
  * Usage over the horizon (the whole of it, warm-up included: resources are
  * billed from t = 0, and the caches and clusters start in steady state, so
  * the warm-up is no transient to cut) is scaled to cost.hours_per_month. */

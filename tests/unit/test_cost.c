@@ -1,11 +1,13 @@
 /* tests/unit/test_cost.c: each item of mr_cost_month on a scenario built by
- * hand and a report written by hand (the scalars of cost.h's convention),
+ * hand and a report written by hand (the scalars of cost.h's convention,
+ * each added as the component id the builder gives its part would add it),
  * each figure computed in the comments; and the cost: defaults as the
  * binder fills them, against docs/reference.md §10. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
 
+#include "run/build.h"
 #include "run/cost.h"
 #include "mrsim/model.h"
 #include "store.h"
@@ -22,6 +24,7 @@ typedef struct fixture {
     mr_sc_cluster clusters[2];
     mr_sc_endpoint endpoints[2];
     mr_sc_datastore stores[3];
+    mr_sc_resolver resolvers[2];
     mr_sc_replica replica;
     size_t regions2[2];
     /* The traffic layer's cfg of each kind (the one in use is sc.traffic.cfg). */
@@ -30,6 +33,15 @@ typedef struct fixture {
     mr_dns_cfg dns;
     mr_report *r;
 } fixture;
+
+/* Adds a scalar as component id source's report slot would. */
+static void add_from(mr_report *r, uint32_t source, const char *name, const char *metric,
+                     double value)
+{
+    mr_report_set_source(r, source);
+    mr_report_scalar(r, name, metric, value);
+    mr_report_set_source(r, MR_REPORT_NO_SOURCE);
+}
 
 /* Makes the traffic layer of f the kind `kind`, with its cfg in f. */
 static void use_traffic(fixture *f, const char *kind)
@@ -67,9 +79,14 @@ static void setup(fixture *f)
                             .front_door_premium_per_month = 330,
                             .cosmos_per_100rus_hour = 0.008,
                             .cosmos_multi_write_per_100rus_hour = 0.016};
+    /* Two resolver pools, so that their ids are those of a real layout. */
+    f->resolvers[0] = (mr_sc_resolver){.name = "isp-eu", .count = 1};
+    f->resolvers[1] = (mr_sc_resolver){.name = "isp-us", .count = 1};
+    sc->resolvers = f->resolvers;
+    sc->nresolvers = 2;
     f->r = mr_report_new();
-    mr_report_scalar(f->r, "clusters/aks-a", "node_hours", 3);
-    mr_report_scalar(f->r, "clusters/aks-b", "node_hours", 2);
+    add_from(f->r, mr_build_cluster_id(sc, 0), "clusters/aks-a", "node_hours", 3);
+    add_from(f->r, mr_build_cluster_id(sc, 1), "clusters/aks-b", "node_hours", 2);
 }
 
 static double item(fixture *f, mr_cost_item i)
@@ -100,8 +117,8 @@ Test(cost, nodes_are_node_hours_times_price_scaled_to_the_month)
      * over 2 h: (6 x 0.25 + 8 x 0.20) x 365 = 3.1 x 365 = 1131.50. */
     mr_report_free(f.r);
     f.r = mr_report_new();
-    mr_report_scalar(f.r, "clusters/aks-a", "node_hours", 6);
-    mr_report_scalar(f.r, "clusters/aks-b", "node_hours", 8);
+    add_from(f.r, mr_build_cluster_id(&f.sc, 0), "clusters/aks-a", "node_hours", 6);
+    add_from(f.r, mr_build_cluster_id(&f.sc, 1), "clusters/aks-b", "node_hours", 8);
     cr_expect_float_eq(item(&f, MR_COST_NODES), 1131.50, CENT);
     mr_report_free(f.r);
 }
@@ -112,7 +129,7 @@ Test(cost, a_cluster_that_reports_no_node_hours_makes_nodes_null_not_zero)
     setup(&f);
     mr_report_free(f.r);
     f.r = mr_report_new();
-    mr_report_scalar(f.r, "clusters/aks-a", "node_hours", 3);
+    add_from(f.r, mr_build_cluster_id(&f.sc, 0), "clusters/aks-a", "node_hours", 3);
     double items[MR_COST_ITEM_COUNT];
     cr_expect(isnan(item(&f, MR_COST_NODES)));
     cr_expect(isnan(mr_cost_month(&f.sc, f.r, items)));
@@ -141,10 +158,11 @@ Test(cost, traffic_manager_bills_the_resolvers_refreshes_and_the_endpoints)
     /* Nothing refreshed: the health checks alone, 2 x 0.36 = 0.72. */
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 0.72, 1e-9);
     /* 1000 + 500 refreshes in 1 h: 1500 x 730 = 1,095,000 a month x 0.54e-6
-     * = 0.5913; + 0.72 = 1.3113. Other components' refreshes do not count. */
-    mr_report_scalar(f.r, "resolvers/isp-eu", "refreshes", 1000);
-    mr_report_scalar(f.r, "resolvers/isp-us", "refreshes", 500);
-    mr_report_scalar(f.r, "clients/users", "refreshes", 1e9);
+     * = 0.5913; + 0.72 = 1.3113. Other components' refreshes do not count,
+     * whatever name they give (the cost finds its parts by id). */
+    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 1000);
+    add_from(f.r, mr_build_resolver_id(&f.sc, 1), "resolvers/isp-us", "refreshes", 500);
+    add_from(f.r, mr_build_cluster_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 1e9);
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 1.3113, 1e-9);
     /* Fast probing (10 s): 2 x 1.20 more = 3.7113. */
     f.tm.interval = 10 * MR_S;
@@ -157,14 +175,14 @@ Test(cost, front_door_bills_its_tier_and_requests_when_priced)
     fixture f;
     setup(&f);
     use_traffic(&f, "front_door");
-    mr_report_scalar(f.r, "resolvers/isp", "refreshes", 1e6); /* no DNS answer to bill */
+    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 1e6); /* no DNS answer to bill */
     /* No request count reported yet, per-request prices 0: the base fee. */
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 35, 1e-9);
     f.sc.cost.front_door_tier = MR_FD_TIER_PREMIUM;
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 330, 1e-9);
     /* 1e6 requests in 1 h: 730e6 a month; x $0.50 per million = 365; x 1000
      * bytes = 730 GB x $0.10 = 73. 330 + 365 + 73 = 768. */
-    mr_report_scalar(f.r, "traffic", "requests", 1e6);
+    add_from(f.r, mr_build_traffic_id(&f.sc), "traffic", "requests", 1e6);
     f.sc.cost.front_door_per_million_requests = 0.5;
     f.sc.cost.front_door_bytes_per_request = 1000;
     f.sc.cost.front_door_per_gb = 0.1;
@@ -177,7 +195,7 @@ Test(cost, plain_dns_is_free_until_priced)
     fixture f;
     setup(&f);
     use_traffic(&f, "dns");
-    mr_report_scalar(f.r, "resolvers/isp", "refreshes", 2000);
+    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 2000);
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 0, 1e-12);
     /* 2000 x 730 = 1.46e6 queries x $0.40 per million = 0.584; + zone 0.50. */
     f.sc.cost.dns_per_million_queries = 0.40;
@@ -197,9 +215,13 @@ Test(cost, transfer_is_a_real_zero_without_stores_and_bills_replicated_writes)
     cr_expect_eq(items[MR_COST_DATASTORES], 0);
     /* 1e6 writes of 2 KiB shipped in 1 h = 2.048e9 B = 2.048 GB x $0.02 x 730
      * = 29.9008; a second store's 1.024e9 B adds half: 44.8512. */
-    mr_report_scalar(f.r, "data/orders", "replicated_bytes", 1e6 * 2048);
+    f.stores[0] = (mr_sc_datastore){.name = "orders"};
+    f.stores[1] = (mr_sc_datastore){.name = "catalog"};
+    f.sc.datastores = f.stores;
+    f.sc.ndatastores = 2;
+    add_from(f.r, mr_build_store_id(&f.sc, 0), "data/orders", "replicated_bytes", 1e6 * 2048);
     cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 29.9008, 1e-9);
-    mr_report_scalar(f.r, "data/catalog", "replicated_bytes", 0.5e6 * 2048);
+    add_from(f.r, mr_build_store_id(&f.sc, 1), "data/catalog", "replicated_bytes", 0.5e6 * 2048);
     cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 44.8512, 1e-9);
     mr_report_free(f.r);
 }
@@ -226,14 +248,15 @@ Test(cost, datastores_price_instances_replicas_and_cosmos_throughput)
     /* Multi-region writes: 100 x 0.016 x 730 x 2 = 2336 (§10's example). */
     cosmos.base.writable[1] = 1;
     cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50, 1e-9);
-    /* Another model's own cost_usd_month adds; the whole-system "" one is
-     * the metric itself and does not. */
-    mr_report_scalar(f.r, "dependencies/fw", "cost_usd_month", 7.5);
+    /* Another component's own cost_usd_month adds; the runner's
+     * whole-system one, added outside any component's slot, is the metric
+     * itself and does not. */
+    add_from(f.r, 99, "dependencies/fw", "cost_usd_month", 7.5);
     mr_report_scalar(f.r, "", "cost_usd_month", 1e6);
     cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1480 + 2336 + 50 + 7.5, 1e-9);
     /* A store that reports its own cost is not priced again from the
      * scenario: orders' 1480 gives way to its 1500. */
-    mr_report_scalar(f.r, "data/orders", "cost_usd_month", 1500);
+    add_from(f.r, mr_build_store_id(&f.sc, 0), "data/orders", "cost_usd_month", 1500);
     cr_expect_float_eq(item(&f, MR_COST_DATASTORES), 1500 + 2336 + 50 + 7.5, 1e-9);
     mr_report_free(f.r);
 }
@@ -242,7 +265,7 @@ Test(cost, the_total_is_the_sum_of_the_items)
 {
     fixture f;
     setup(&f);
-    mr_report_scalar(f.r, "resolvers/isp", "refreshes", 240);
+    add_from(f.r, mr_build_resolver_id(&f.sc, 1), "resolvers/isp-us", "refreshes", 240);
     double items[MR_COST_ITEM_COUNT];
     double total = mr_cost_month(&f.sc, f.r, items);
     double sum = 0;
