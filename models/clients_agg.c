@@ -744,13 +744,14 @@ static double served_rate_mix(const ag_engine *g, double att[][AG_SLOTS], const 
 static void partial_shares(ag_engine *g, double (*share)[AG_SLOTS], double (*att)[AG_SLOTS],
                            const double *cs);
 
-/* recompute_rates with mixes: the clusters' accepted shares c_j are
- * coupled through P (a short cluster's refusals are retried elsewhere),
- * so each is bisected with the others held, in sweeps until they settle;
- * none binds in one sweep when every cluster serves what it is offered. */
-static void recompute_rates_mix(ag_engine *g, mr_time now)
+/* The steps of recompute_rates_mix, called once each per recompute. */
+
+/* Each population's share of attempts per slot (over its edges' mixes)
+ * and the share served end to end there (att), and each cluster's
+ * capacity; notes whether a capacity may bind at the profiles' peaks. */
+static void mix_loads(ag_engine *g, mr_time now, double (*share)[AG_SLOTS], double (*att)[AG_SLOTS],
+                      double *capacity)
 {
-    double share[AG_MAX_POPS][AG_SLOTS], att[AG_MAX_POPS][AG_SLOTS];
     double offered[MR_MAX_ENDPOINTS] = {0}, peak[MR_MAX_ENDPOINTS] = {0};
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
@@ -770,14 +771,21 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
             }
         }
     }
-    double capacity[MR_MAX_ENDPOINTS], cs[AG_SLOTS];
     g->cap_may_bind = 0;
-    for (uint32_t j = 0; j < AG_SLOTS; j++)
-        cs[j] = 1;
     for (uint32_t j = 0; j < g->nep; j++) {
         capacity[j] = (double)mr_cluster_pods(g->cl[j]) * g->rps[j];
         g->cap_may_bind |= peak[j] > capacity[j] && peak[j] > offered[j];
     }
+}
+
+/* The share cs[j] of attempts each cluster's queue accepts: each bisected
+ * with the others held (served_rate_mix grows with it), in sweeps until
+ * none moves by 1e-9 (at most 50). */
+static void mix_accepted(const ag_engine *g, double (*att)[AG_SLOTS], const double *capacity,
+                         double *cs, mr_time now)
+{
+    for (uint32_t j = 0; j < AG_SLOTS; j++)
+        cs[j] = 1;
     for (int sweep = 0; sweep < 50; sweep++) {
         double moved = 0;
         for (uint32_t j = 0; j < g->nep; j++) {
@@ -799,6 +807,13 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
         if (moved < 1e-9)
             break;
     }
+}
+
+/* With the accepted shares cs: each population's success share, what its
+ * requests offer each cluster (g->w, marking the columns that changed),
+ * and the stores' flows. Returns whether some attempt may fail (P < 1). */
+static int mix_outcomes(ag_engine *g, double (*att)[AG_SLOTS], const double *cs, mr_time now)
+{
     int partial = 0, flows = g->nstore > 0 && g->stores_live;
     for (uint32_t s = 0; flows && s < g->nstore; s++)
         mr_store_agg_begin(g->store[s], now);
@@ -836,7 +851,20 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
     }
     for (uint32_t s = 0; flows && s < g->nstore; s++)
         mr_store_agg_end(g->store[s], now);
-    if (partial)
+    return partial;
+}
+
+/* recompute_rates with mixes: the clusters' accepted shares c_j are
+ * coupled through P (a short cluster's refusals are retried elsewhere),
+ * so each is bisected with the others held, in sweeps until they settle;
+ * none binds in one sweep when every cluster serves what it is offered. */
+static void recompute_rates_mix(ag_engine *g, mr_time now)
+{
+    double share[AG_MAX_POPS][AG_SLOTS], att[AG_MAX_POPS][AG_SLOTS];
+    double capacity[MR_MAX_ENDPOINTS], cs[AG_SLOTS];
+    mix_loads(g, now, share, att, capacity);
+    mix_accepted(g, att, capacity, cs, now);
+    if (mix_outcomes(g, att, cs, now))
         partial_shares(g, share, att, cs);
     else
         g->partial_any = 0;

@@ -164,13 +164,12 @@ static void place(mr__queue *q, mr__entry e)
     }
 }
 
-/* Rebuilds both tiers in place: drops dead entries (drop_dead) and/or
- * fits the bucket width anew to what is pending (refit). Entries move
- * chunk by chunk and chunks are recycled as they empty, so this touches no
- * more memory than the tiers already hold. */
-static void rebuild(mr__queue *q, int drop_dead, int refit)
+/* The steps of rebuild, each one pass over what it names. */
+
+/* Detaches every calendar list (the buckets in order, then far) into one
+ * chain of chunks, which it returns, and leaves the calendar empty. */
+static mr__chunk *detach_all(mr__queue *q)
 {
-    /* Detach every list into one chain. */
     mr__chunk *chain = NULL, **tail = &chain;
     if (q->spilled) {
         for (size_t b = 0; b < MR__NBUCKETS; b++) {
@@ -188,11 +187,17 @@ static void rebuild(mr__queue *q, int drop_dead, int refit)
     }
     q->n2 = q->nfar = 0;
     q->far_min = INT64_MAX;
+    return chain;
+}
 
+/* Drops the dead entries of the heap array, releasing their slots; the
+ * live keep their order (the array is heapified later). */
+static void drop_dead_in_heap(mr__queue *q)
+{
     size_t w = 0;
     for (size_t i = 0; i < q->n; i++) {
         mr__entry e = q->heap[i];
-        if (drop_dead && q->pool.recs[e.slot].link == MR__SLOT_DEAD) {
+        if (q->pool.recs[e.slot].link == MR__SLOT_DEAD) {
             mr__pool_release(&q->pool, e.slot);
             q->dead--;
         } else {
@@ -200,41 +205,55 @@ static void rebuild(mr__queue *q, int drop_dead, int refit)
         }
     }
     q->n = w;
-    if (refit) {
-        size_t count = q->n;
-        mr_time tmin = MR_TIME_NEVER, tmax = 0;
-        for (size_t i = 0; i < q->n; i++) {
-            tmin = q->heap[i].time < tmin ? q->heap[i].time : tmin;
-            tmax = q->heap[i].time > tmax ? q->heap[i].time : tmax;
-        }
-        for (mr__chunk *c = chain; c; c = c->next) {
-            for (uint32_t i = 0; i < c->n; i++) {
-                tmin = c->e[i].time < tmin ? c->e[i].time : tmin;
-                tmax = c->e[i].time > tmax ? c->e[i].time : tmax;
-            }
-            count += c->n;
-        }
-        if (count > 0) {
-            q->wshift = fit_shift(tmin, tmax, count);
-            q->cur = tmin >> q->wshift;
-        }
-        q->pops_since_respill = 0;
+}
+
+/* Fits the bucket width to the span and count of every pending entry, in
+ * the heap array and in the detached chain, and starts the window at the
+ * earliest. */
+static void refit_width(mr__queue *q, const mr__chunk *chain)
+{
+    size_t count = q->n;
+    mr_time tmin = MR_TIME_NEVER, tmax = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        tmin = q->heap[i].time < tmin ? q->heap[i].time : tmin;
+        tmax = q->heap[i].time > tmax ? q->heap[i].time : tmax;
     }
-    if (q->spilled || refit) {
-        if (q->buckets == NULL)
-            q->buckets = mr_xcalloc(MR__NBUCKETS, sizeof *q->buckets);
-        q->spilled = 1;
-        /* Heap entries that now belong to a later bucket leave the heap. */
-        size_t k = 0;
-        for (size_t i = 0; i < q->n; i++) {
-            mr__entry e = q->heap[i];
-            if ((e.time >> q->wshift) > q->cur)
-                mr__queue_tier2_add(q, e);
-            else
-                q->heap[k++] = e;
+    for (const mr__chunk *c = chain; c; c = c->next) {
+        for (uint32_t i = 0; i < c->n; i++) {
+            tmin = c->e[i].time < tmin ? c->e[i].time : tmin;
+            tmax = c->e[i].time > tmax ? c->e[i].time : tmax;
         }
-        q->n = k;
+        count += c->n;
     }
+    if (count > 0) {
+        q->wshift = fit_shift(tmin, tmax, count);
+        q->cur = tmin >> q->wshift;
+    }
+    q->pops_since_respill = 0;
+}
+
+/* Turns the calendar on, and moves the heap entries that now belong to a
+ * later bucket into it. */
+static void spill_heap(mr__queue *q)
+{
+    if (q->buckets == NULL)
+        q->buckets = mr_xcalloc(MR__NBUCKETS, sizeof *q->buckets);
+    q->spilled = 1;
+    size_t k = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        mr__entry e = q->heap[i];
+        if ((e.time >> q->wshift) > q->cur)
+            mr__queue_tier2_add(q, e);
+        else
+            q->heap[k++] = e;
+    }
+    q->n = k;
+}
+
+/* Places every entry of the chain in its tier (dropping the dead ones when
+ * drop_dead), recycling each chunk as it empties. */
+static void place_chain(mr__queue *q, mr__chunk *chain, int drop_dead)
+{
     while (chain) {
         for (uint32_t i = 0; i < chain->n; i++) {
             mr__entry e = chain->e[i];
@@ -249,6 +268,22 @@ static void rebuild(mr__queue *q, int drop_dead, int refit)
         recycle_chunk(q, chain);
         chain = next;
     }
+}
+
+/* Rebuilds both tiers in place: drops dead entries (drop_dead) and/or
+ * fits the bucket width anew to what is pending (refit). Entries move
+ * chunk by chunk and chunks are recycled as they empty, so this touches no
+ * more memory than the tiers already hold. */
+static void rebuild(mr__queue *q, int drop_dead, int refit)
+{
+    mr__chunk *chain = detach_all(q);
+    if (drop_dead)
+        drop_dead_in_heap(q);
+    if (refit)
+        refit_width(q, chain);
+    if (q->spilled || refit)
+        spill_heap(q);
+    place_chain(q, chain, drop_dead);
     heapify(q);
 }
 

@@ -69,9 +69,10 @@ static void downtime(char *buf, size_t n, double s)
         snprintf(buf, n, "%.4g d", s / 86400);
 }
 
-static void write_table(const mr_analysis *a, FILE *out)
+/* The failover timing section: detection, every edge switched (Front
+ * Door), the clients' switch, and each part's when there are several. */
+static void table_timing(const mr_analysis *a, FILE *out)
 {
-    fprintf(out, "scenario %s (%s): closed-form estimates\n\n", a->scenario, a->file);
     fprintf(out, "failover timing, %s (seconds after the fault)\n", a->traffic_what);
     fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
             "p99", "max");
@@ -99,6 +100,23 @@ static void write_table(const mr_analysis *a, FILE *out)
     }
     if (a->nparts == 1 && strcmp(a->parts[0].runtime, "none") != 0)
         fprintf(out, "  (runtime cache: %s)\n", a->parts[0].runtime);
+}
+
+/* One availability with the downtime it allows per month and per year. */
+static void availability_row(FILE *out, const char *label, double availability)
+{
+    char m[32], y[32];
+    downtime(m, sizeof m, mr_an_downtime_month_s(availability));
+    downtime(y, sizeof y, mr_an_downtime_year_s(availability));
+    fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", label, 100 * availability, m,
+            y);
+}
+
+/* The composite availability section: each component's figure and where
+ * it comes from, the formula line by line, then the global tier, each
+ * unit and the composite. */
+static void table_composite(const mr_analysis *a, FILE *out)
+{
     fputs("\ncomposite availability (docs/reference.md §11; assumes instant failover)\n", out);
     for (size_t i = 0; i < a->nitems; i++) {
         const mr_an_item *it = &a->items[i];
@@ -113,37 +131,30 @@ static void write_table(const mr_analysis *a, FILE *out)
         fprintf(out, "  %.*s\n", (int)len, f);
         f += len + (nl != NULL);
     }
-    char m[32], y[32];
     fputs("\n", out);
-    downtime(m, sizeof m, mr_an_downtime_month_s(a->global));
-    downtime(y, sizeof y, mr_an_downtime_year_s(a->global));
-    fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", "global tier",
-            100 * a->global, m, y);
+    availability_row(out, "global tier", a->global);
     for (size_t u = 0; u < a->nunits; u++) {
-        downtime(m, sizeof m, mr_an_downtime_month_s(a->units[u].availability));
-        downtime(y, sizeof y, mr_an_downtime_year_s(a->units[u].availability));
         char l[64];
         snprintf(l, sizeof l, "%s %s%s", a->units[u].stamp ? "stamp" : "region", a->units[u].name,
                  a->units[u].standby ? " (standby)" : "");
-        fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", l,
-                100 * a->units[u].availability, m, y);
+        availability_row(out, l, a->units[u].availability);
     }
-    downtime(m, sizeof m, mr_an_downtime_month_s(a->composite));
-    downtime(y, sizeof y, mr_an_downtime_year_s(a->composite));
-    fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", "composite",
-            100 * a->composite, m, y);
+    availability_row(out, "composite", a->composite);
+}
+
+/* Client populations pinned to stamps, and stochastic faults, when there
+ * are any. */
+static void table_populations_faults(const mr_analysis *a, FILE *out)
+{
     for (size_t i = 0; i < a->npopulations; i++) {
         const mr_an_population *p = &a->populations[i];
         if (i == 0)
             fputs("\nclient populations pinned to stamps: global x (1 - prod over home and "
                   "fallback stamps)\n",
                   out);
-        downtime(m, sizeof m, mr_an_downtime_month_s(p->availability));
-        downtime(y, sizeof y, mr_an_downtime_year_s(p->availability));
         char l[96];
         snprintf(l, sizeof l, "%s (%d stamp%s)", p->clients, p->stamps, p->stamps == 1 ? "" : "s");
-        fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", l, 100 * p->availability,
-                m, y);
+        availability_row(out, l, p->availability);
     }
     if (a->nfaults) {
         fputs("\nstochastic faults: availability of their target, mtbf / (mtbf + mean mttr)\n",
@@ -155,6 +166,14 @@ static void write_table(const mr_analysis *a, FILE *out)
                     ft->mttr_mean_s / 60);
         }
     }
+}
+
+static void write_table(const mr_analysis *a, FILE *out)
+{
+    fprintf(out, "scenario %s (%s): closed-form estimates\n\n", a->scenario, a->file);
+    table_timing(a, out);
+    table_composite(a, out);
+    table_populations_faults(a, out);
 }
 
 static void jnum(FILE *out, double v)
@@ -208,7 +227,20 @@ static void javail(FILE *out, double a)
     jnum(out, mr_an_downtime_year_s(a));
 }
 
-static void write_json(const mr_analysis *a, FILE *out)
+/* Arrays of objects, one object a line: what goes before item i, and the
+ * closing bracket of an array of n (on its own line unless empty). */
+static void jitem(FILE *out, size_t i)
+{
+    fputs(i ? ",\n    {" : "\n    {", out);
+}
+
+static void jclose(FILE *out, size_t n)
+{
+    fputs(n ? "\n  ]" : "]", out);
+}
+
+/* From the document's start to the clients' switch times. */
+static void json_timing(const mr_analysis *a, FILE *out)
 {
     fputs("{\n  \"mrsim\": ", out);
     jstr(out, MR_VERSION);
@@ -229,10 +261,15 @@ static void write_json(const mr_analysis *a, FILE *out)
         fputs("null", out);
     fputs(",\n  \"client_switch_s\": ", out);
     jtimes(out, &a->client_switch);
+}
+
+static void json_parts(const mr_analysis *a, FILE *out)
+{
     fputs(",\n  \"parts\": [", out);
     for (size_t i = 0; i < a->nparts; i++) {
         const mr_an_part *p = &a->parts[i];
-        fputs(i ? ",\n    {\"clients\": " : "\n    {\"clients\": ", out);
+        jitem(out, i);
+        fputs("\"clients\": ", out);
         jstr(out, p->clients);
         fputs(", \"resolver\": ", out);
         jstr(out, p->resolver);
@@ -246,10 +283,16 @@ static void write_json(const mr_analysis *a, FILE *out)
         jtimes(out, &p->t);
         fputs("}", out);
     }
-    fputs(a->nparts ? "\n  ],\n  \"components\": [" : "],\n  \"components\": [", out);
+    jclose(out, a->nparts);
+}
+
+static void json_components(const mr_analysis *a, FILE *out)
+{
+    fputs(",\n  \"components\": [", out);
     for (size_t i = 0; i < a->nitems; i++) {
         const mr_an_item *it = &a->items[i];
-        fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+        jitem(out, i);
+        fputs("\"name\": ", out);
         jstr(out, it->name);
         fputs(", \"what\": ", out);
         jstr(out, it->what);
@@ -261,16 +304,24 @@ static void write_json(const mr_analysis *a, FILE *out)
         jstr(out, it->source);
         fputs("}", out);
     }
-    fputs("\n  ],\n  \"units\": [", out);
+    jclose(out, a->nitems);
+}
+
+/* The units, then the global tier, the redundant part and the composite. */
+static void json_composite(const mr_analysis *a, FILE *out)
+{
+    fputs(",\n  \"units\": [", out);
     for (size_t u = 0; u < a->nunits; u++) {
-        fputs(u ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+        jitem(out, u);
+        fputs("\"name\": ", out);
         jstr(out, a->units[u].name);
         fprintf(out, ", \"kind\": \"%s\", \"standby\": %s, \"availability\": ",
                 a->units[u].stamp ? "stamp" : "region", a->units[u].standby ? "true" : "false");
         javail(out, a->units[u].availability);
         fputs("}", out);
     }
-    fputs(a->nunits ? "\n  ],\n  \"global\": {\"availability\": " : "],\n  \"global\": {\"availability\": ", out);
+    jclose(out, a->nunits);
+    fputs(",\n  \"global\": {\"availability\": ", out);
     javail(out, a->global);
     fputs("},\n  \"redundant\": ", out);
     jnum(out, a->redundant);
@@ -278,19 +329,31 @@ static void write_json(const mr_analysis *a, FILE *out)
     javail(out, a->composite);
     fputs(", \"formula\": ", out);
     jstr(out, a->formula);
-    fputs("},\n  \"populations\": [", out);
+    fputs("}", out);
+}
+
+static void json_populations(const mr_analysis *a, FILE *out)
+{
+    fputs(",\n  \"populations\": [", out);
     for (size_t i = 0; i < a->npopulations; i++) {
         const mr_an_population *p = &a->populations[i];
-        fputs(i ? ",\n    {\"clients\": " : "\n    {\"clients\": ", out);
+        jitem(out, i);
+        fputs("\"clients\": ", out);
         jstr(out, p->clients);
         fprintf(out, ", \"stamps\": %d, \"availability\": ", p->stamps);
         javail(out, p->availability);
         fputs("}", out);
     }
-    fputs(a->npopulations ? "\n  ],\n  \"faults\": [" : "],\n  \"faults\": [", out);
+    jclose(out, a->npopulations);
+}
+
+static void json_faults(const mr_analysis *a, FILE *out)
+{
+    fputs(",\n  \"faults\": [", out);
     for (size_t i = 0; i < a->nfaults; i++) {
         const mr_an_fault *ft = &a->faults[i];
-        fputs(i ? ",\n    {\"fault\": " : "\n    {\"fault\": ", out);
+        jitem(out, i);
+        fputs("\"fault\": ", out);
         jstr(out, ft->fault);
         fputs(", \"kind\": ", out);
         jstr(out, ft->kind);
@@ -304,7 +367,19 @@ static void write_json(const mr_analysis *a, FILE *out)
         jnum(out, ft->availability);
         fputs("}", out);
     }
-    fputs(a->nfaults ? "\n  ]\n}\n" : "]\n}\n", out);
+    jclose(out, a->nfaults);
+}
+
+/* The document of README.md, section by section in its order. */
+static void write_json(const mr_analysis *a, FILE *out)
+{
+    json_timing(a, out);
+    json_parts(a, out);
+    json_components(a, out);
+    json_composite(a, out);
+    json_populations(a, out);
+    json_faults(a, out);
+    fputs("\n}\n", out);
 }
 
 int mr_cmd_analyze(int argc, char **argv)

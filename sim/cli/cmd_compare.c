@@ -68,16 +68,29 @@ static void json_difference(FILE *out, const char *a, const char *b, const mr_di
         fprintf(out, "\"%s\"}", d->verdict > 0 ? b : a);
 }
 
-int mr_cmd_compare(int argc, char **argv)
-{
-    const char **files = mr_xcalloc((size_t)argc, sizeof *files);
-    size_t nfiles = 0;
-    int status = MR_EXIT_OK;
+/* One comparison: its options, its runs, and each run's scenario, result
+ * and label. */
+typedef struct compare {
     mr_cli_common c;
-    mr_cli_common_init(&c, argc, 2); /* a paired CI needs two pairs */
+    const char **files; /* the scenario files given, in order */
+    size_t nfiles;
+    mr_scenario *first; /* a single file given: it, whose variants are the runs */
+    run_spec *specs;
+    size_t nspecs;
+    mr_scenario **scs;   /* each run's scenario */
+    mr_result *results;  /* each run's result */
+    const char **labels; /* each run's name in the output: its variant's, or its scenario's */
+} compare;
+
+/* Parses the command line into cmp; returns MR_EXIT_OK or MR_EXIT_USAGE
+ * after the usage error has been printed. */
+static int parse_args(compare *cmp, int argc, char **argv)
+{
+    int status = MR_EXIT_OK;
+    cmp->files = mr_xcalloc((size_t)argc, sizeof *cmp->files);
     for (int i = 1; i < argc && status == MR_EXIT_OK; i++) {
         const char *a = argv[i];
-        int k = mr_cli_common_option("compare", argc, argv, &i, &c);
+        int k = mr_cli_common_option("compare", argc, argv, &i, &cmp->c);
         if (k < 0)
             status = MR_EXIT_USAGE;
         else if (k > 0)
@@ -85,173 +98,233 @@ int mr_cmd_compare(int argc, char **argv)
         else if (a[0] == '-' && a[1] != '\0')
             status = mr_cli_usage_error("compare", "unknown option '%s'", a);
         else
-            files[nfiles++] = a;
+            cmp->files[cmp->nfiles++] = a;
     }
-    if (status == MR_EXIT_OK && nfiles == 0)
+    if (status == MR_EXIT_OK && cmp->nfiles == 0)
         status = mr_cli_usage_error("compare", "which scenarios? give two or more files, or "
                                                "one with variants:");
+    return status;
+}
+
+/* The runs of a single file: its variants, each with the common --set
+ * values first and its own after them. */
+static void variant_specs(compare *cmp)
+{
+    const char **gsets = cmp->c.sets;
+    size_t ngsets = cmp->c.nsets;
+    cmp->nspecs = cmp->first->nvariants;
+    cmp->specs = mr_xcalloc(cmp->nspecs, sizeof *cmp->specs);
+    for (size_t v = 0; v < cmp->nspecs; v++) {
+        const mr_sc_variant *var = &cmp->first->variants[v];
+        run_spec *sp = &cmp->specs[v];
+        sp->file = cmp->files[0];
+        sp->label = var->name;
+        sp->sets = mr_xcalloc(ngsets + var->nsets + 1, sizeof *sp->sets);
+        memcpy(sp->sets, gsets, ngsets * sizeof *gsets);
+        for (size_t k = 0; k < var->nsets; k++)
+            sp->sets[ngsets + k] = var->sets[k].text;
+        sp->nsets = ngsets + var->nsets;
+    }
+}
+
+/* The runs of several files: each file with the common --set values. */
+static void file_specs(compare *cmp)
+{
+    const char **gsets = cmp->c.sets;
+    size_t ngsets = cmp->c.nsets;
+    cmp->nspecs = cmp->nfiles;
+    cmp->specs = mr_xcalloc(cmp->nspecs, sizeof *cmp->specs);
+    for (size_t f = 0; f < cmp->nfiles; f++) {
+        run_spec *sp = &cmp->specs[f];
+        sp->file = cmp->files[f];
+        sp->sets = mr_xcalloc(ngsets + 1, sizeof *sp->sets);
+        memcpy(sp->sets, gsets, ngsets * sizeof *gsets);
+        sp->nsets = ngsets;
+    }
+}
+
+/* Loads and checks every run's scenario before any runs; stops at the
+ * first that fails (its problems are in diag). */
+static int load_runs(compare *cmp, mr_diag *diag)
+{
+    int rc = MR_OK;
+    for (size_t r = 0; r < cmp->nspecs && rc == MR_OK; r++) {
+        const run_spec *sp = &cmp->specs[r];
+        rc = mr_scenario_load(sp->file, sp->sets, sp->nsets, mr_model_registry(), &cmp->scs[r],
+                              diag);
+        if (rc == MR_OK)
+            rc = mr_build_check(cmp->scs[r], diag);
+    }
+    return rc;
+}
+
+/* What the runs vary, for the database's runattr.varied: the keys the
+ * variants set, or those whose values differ between the files. Returns
+ * their count; the caller frees *out with mr_db_free_keys. */
+static size_t varied_keys(const compare *cmp, char ***out)
+{
+    if (cmp->first == NULL)
+        return mr_db_differing_keys((const mr_scenario *const *)cmp->scs, cmp->nspecs, out);
+    char **varied = NULL;
+    size_t nvaried = 0;
+    for (size_t v = 0; v < cmp->first->nvariants; v++) {
+        for (size_t k = 0; k < cmp->first->variants[v].nsets; k++) {
+            const char *text = cmp->first->variants[v].sets[k].text;
+            const char *eq = strchr(text, '=');
+            varied = mr_xrealloc(varied, (nvaried + 1) * sizeof *varied);
+            varied[nvaried++] = strndup(text, eq ? (size_t)(eq - text) : strlen(text));
+        }
+    }
+    *out = varied;
+    return nvaried;
+}
+
+/* Runs every run in order with opts, all with the same seed and, without
+ * -n, the first run's replication count (pairs need it); stops at the
+ * first failure. */
+static int run_all(compare *cmp, mr_run_opts *opts, char *const *varied, size_t nvaried,
+                   mr_diag *diag)
+{
+    int rc = MR_OK;
+    for (size_t r = 0; r < cmp->nspecs && rc == MR_OK; r++) {
+        cmp->labels[r] = cmp->specs[r].label ? cmp->specs[r].label : cmp->scs[r]->name;
+        if (!cmp->c.quiet && isatty(STDERR_FILENO))
+            fprintf(stderr, "mrsim: running %s (%zu of %zu)\n", cmp->labels[r], r + 1, cmp->nspecs);
+        mr_cli_progress pr;
+        mr_cli_progress_attach(&cmp->c, opts, &pr);
+        mr_cli_db_run(&cmp->c, opts, cmp->scs[r], cmp->specs[r].label, (const char *const *)varied,
+                      nvaried);
+        rc = mr_run_scenario(cmp->scs[r], opts, &cmp->results[r], diag);
+        mr_cli_progress_end(&pr);
+        if (rc == MR_OK && opts->replications == 0)
+            opts->replications = cmp->results[r].replications;
+    }
+    return rc;
+}
+
+/* {"runs": [...], "differences": [...]}: each run's result document, then
+ * every metric's paired difference of each run against the first. */
+static void print_json(const compare *cmp)
+{
+    fputs("{\"runs\": [\n", stdout);
+    for (size_t r = 0; r < cmp->nspecs; r++) {
+        if (r)
+            fputs(",\n", stdout);
+        mr_result_write_json(&cmp->results[r], stdout);
+    }
+    fputs("],\n\"differences\": [", stdout);
+    int firstd = 1;
+    for (size_t r = 1; r < cmp->nspecs; r++) {
+        for (int m = 0; m < MR_METRIC_COUNT; m++) {
+            mr_difference d;
+            mr_result_difference(&cmp->results[0], &cmp->results[r], (mr_metric)m, &d);
+            json_difference(stdout, cmp->labels[0], cmp->labels[r], &d, firstd);
+            firstd = 0;
+        }
+    }
+    fputs("\n]}\n", stdout);
+}
+
+/* Each run's table, then a table of paired differences per run after the
+ * first. */
+static void print_table(const compare *cmp)
+{
+    for (size_t r = 0; r < cmp->nspecs; r++) {
+        mr_result_write_table(&cmp->results[r], stdout);
+        fputs("\n", stdout);
+    }
+    for (size_t r = 1; r < cmp->nspecs; r++) {
+        printf("%s - %s (paired over %llu replications, common random numbers):\n", cmp->labels[r],
+               cmp->labels[0], (unsigned long long)cmp->results[r].replications);
+        printf("  %-22s %12s  [%12s, %12s]  %-6s %s\n", "metric", "mean", "ci95 lo", "ci95 hi", "",
+               "better");
+        for (int m = 0; m < MR_METRIC_COUNT; m++) {
+            mr_difference d;
+            mr_result_difference(&cmp->results[0], &cmp->results[r], (mr_metric)m, &d);
+            print_difference(cmp->labels[0], cmp->labels[r], &d);
+        }
+    }
+}
+
+static void compare_fini(compare *cmp)
+{
+    for (size_t r = 0; r < cmp->nspecs; r++) { /* nspecs > 0: scs and results exist */
+        mr_result_fini(&cmp->results[r]);
+        mr_scenario_free(cmp->scs[r]);
+        free(cmp->specs[r].sets);
+    }
+    mr_scenario_free(cmp->first);
+    free(cmp->results);
+    free(cmp->scs);
+    free(cmp->labels);
+    free(cmp->specs);
+    free(cmp->files);
+    mr_cli_common_fini(&cmp->c);
+}
+
+int mr_cmd_compare(int argc, char **argv)
+{
+    compare cmp = {0};
+    mr_cli_common_init(&cmp.c, argc, 2); /* a paired CI needs two pairs */
+    int status = parse_args(&cmp, argc, argv);
     if (status != MR_EXIT_OK) {
-        free(files);
-        mr_cli_common_fini(&c);
+        compare_fini(&cmp);
         return status;
     }
-    const char **gsets = c.sets;
-    size_t ngsets = c.nsets;
-    mr_run_opts opts = c.opts;
-    int json = c.json, quiet = c.quiet;
-
     mr_diag *diag = mr_diag_new();
     int rc = MR_OK;
     /* The runs: each file, or the variants of a single file. */
-    run_spec *specs = NULL;
-    size_t nspecs = 0;
-    mr_scenario *first = NULL;
-    if (nfiles == 1) {
-        rc = mr_scenario_load(files[0], gsets, ngsets, mr_model_registry(), &first, diag);
-        if (rc == MR_OK && first->nvariants < 2) {
-            status = mr_cli_usage_error("compare", "%s has fewer than two variants: give two "
-                                                   "or more files, or a file with variants:",
-                                        files[0]);
-            mr_scenario_free(first);
+    if (cmp.nfiles == 1) {
+        rc = mr_scenario_load(cmp.files[0], cmp.c.sets, cmp.c.nsets, mr_model_registry(),
+                              &cmp.first, diag);
+        if (rc == MR_OK && cmp.first->nvariants < 2) {
+            status = mr_cli_usage_error("compare",
+                                        "%s has fewer than two variants: give two "
+                                        "or more files, or a file with variants:",
+                                        cmp.files[0]);
             mr_diag_free(diag);
-            free(files);
-            mr_cli_common_fini(&c);
+            compare_fini(&cmp);
             return status;
         }
-        if (rc == MR_OK) {
-            nspecs = first->nvariants;
-            specs = mr_xcalloc(nspecs, sizeof *specs);
-            for (size_t v = 0; v < nspecs; v++) {
-                const mr_sc_variant *var = &first->variants[v];
-                specs[v].file = files[0];
-                specs[v].label = var->name;
-                specs[v].sets = mr_xcalloc(ngsets + var->nsets + 1, sizeof *specs[v].sets);
-                memcpy(specs[v].sets, gsets, ngsets * sizeof *gsets);
-                for (size_t k = 0; k < var->nsets; k++)
-                    specs[v].sets[ngsets + k] = var->sets[k].text;
-                specs[v].nsets = ngsets + var->nsets;
-            }
-        }
+        if (rc == MR_OK)
+            variant_specs(&cmp);
     } else {
-        nspecs = nfiles;
-        specs = mr_xcalloc(nspecs, sizeof *specs);
-        for (size_t f = 0; f < nfiles; f++) {
-            specs[f].file = files[f];
-            specs[f].sets = mr_xcalloc(ngsets + 1, sizeof *specs[f].sets);
-            memcpy(specs[f].sets, gsets, ngsets * sizeof *gsets);
-            specs[f].nsets = ngsets;
-        }
+        file_specs(&cmp);
     }
-
-    mr_scenario **scs = mr_xcalloc(nspecs + 1, sizeof *scs);
-    mr_result *results = mr_xcalloc(nspecs + 1, sizeof *results);
-    const char **labels = mr_xcalloc(nspecs + 1, sizeof *labels);
-    /* Load and check everything before running anything. */
-    for (size_t r = 0; r < nspecs && rc == MR_OK; r++) {
-        int lrc = mr_scenario_load(specs[r].file, specs[r].sets, specs[r].nsets, mr_model_registry(), &scs[r], diag);
-        if (lrc == MR_OK)
-            lrc = mr_build_check(scs[r], diag);
-        if (lrc != MR_OK && rc == MR_OK)
-            rc = lrc;
-    }
-    /* What the runs vary, for the database's runattr.varied: the keys the
-     * variants set, or those whose values differ between the files. */
+    cmp.scs = mr_xcalloc(cmp.nspecs + 1, sizeof *cmp.scs);
+    cmp.results = mr_xcalloc(cmp.nspecs + 1, sizeof *cmp.results);
+    cmp.labels = mr_xcalloc(cmp.nspecs + 1, sizeof *cmp.labels);
+    if (rc == MR_OK)
+        rc = load_runs(&cmp, diag);
     char **varied = NULL;
     size_t nvaried = 0;
-    if (rc == MR_OK && c.db_path && first) {
-        for (size_t v = 0; v < first->nvariants; v++) {
-            for (size_t k = 0; k < first->variants[v].nsets; k++) {
-                const char *text = first->variants[v].sets[k].text;
-                const char *eq = strchr(text, '=');
-                varied = mr_xrealloc(varied, (nvaried + 1) * sizeof *varied);
-                varied[nvaried++] = strndup(text, eq ? (size_t)(eq - text) : strlen(text));
-            }
-        }
-    } else if (rc == MR_OK && c.db_path) {
-        nvaried = mr_db_differing_keys((const mr_scenario *const *)scs, nspecs, &varied);
-    }
+    if (rc == MR_OK && cmp.c.db_path)
+        nvaried = varied_keys(&cmp, &varied);
     if (rc == MR_OK)
-        rc = mr_cli_db_open(&c);
+        rc = mr_cli_db_open(&cmp.c);
     if (rc == MR_OK) {
         /* Common random numbers: one seed and one replication count for all. */
+        mr_run_opts opts = cmp.c.opts;
         if (!opts.seed_set) {
-            opts.seed = scs[0]->seed;
+            opts.seed = cmp.scs[0]->seed;
             opts.seed_set = 1;
         }
-        /* Without -n the first run decides the count (by its sequential
-         * rule, if it has one) and the others run as many: pairs need it. */
-        for (size_t r = 0; r < nspecs && rc == MR_OK; r++) {
-            labels[r] = specs[r].label ? specs[r].label : scs[r]->name;
-            if (!quiet && isatty(STDERR_FILENO))
-                fprintf(stderr, "mrsim: running %s (%zu of %zu)\n", labels[r], r + 1, nspecs);
-            mr_cli_progress pr;
-            mr_cli_progress_attach(&c, &opts, &pr);
-            mr_cli_db_run(&c, &opts, scs[r], specs[r].label, (const char *const *)varied,
-                          nvaried);
-            rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
-            mr_cli_progress_end(&pr);
-            if (rc == MR_OK && opts.replications == 0)
-                opts.replications = results[r].replications;
-        }
+        rc = run_all(&cmp, &opts, varied, nvaried, diag);
     }
     mr_db_free_keys(varied, nvaried);
     mr_diag_print(diag, stderr);
     int slo_status = MR_EXIT_OK;
-    rc = mr_cli_db_finish(&c, rc);
+    rc = mr_cli_db_finish(&cmp.c, rc);
     if (rc == MR_OK) {
-        for (size_t r = 0; r < nspecs; r++)
-            results[r].scenario = labels[r];
-        slo_status = mr_cli_slo_status(&c, results, nspecs);
-        if (json) {
-            fputs("{\"runs\": [\n", stdout);
-            for (size_t r = 0; r < nspecs; r++) {
-                if (r)
-                    fputs(",\n", stdout);
-                results[r].scenario = labels[r];
-                mr_result_write_json(&results[r], stdout);
-            }
-            fputs("],\n\"differences\": [", stdout);
-            int firstd = 1;
-            for (size_t r = 1; r < nspecs; r++) {
-                for (int m = 0; m < MR_METRIC_COUNT; m++) {
-                    mr_difference d;
-                    mr_result_difference(&results[0], &results[r], (mr_metric)m, &d);
-                    json_difference(stdout, labels[0], labels[r], &d, firstd);
-                    firstd = 0;
-                }
-            }
-            fputs("\n]}\n", stdout);
-        } else {
-            for (size_t r = 0; r < nspecs; r++) {
-                results[r].scenario = labels[r];
-                mr_result_write_table(&results[r], stdout);
-                fputs("\n", stdout);
-            }
-            for (size_t r = 1; r < nspecs; r++) {
-                printf("%s - %s (paired over %llu replications, common random numbers):\n",
-                       labels[r], labels[0], (unsigned long long)results[r].replications);
-                printf("  %-22s %12s  [%12s, %12s]  %-6s %s\n", "metric", "mean", "ci95 lo",
-                       "ci95 hi", "", "better");
-                for (int m = 0; m < MR_METRIC_COUNT; m++) {
-                    mr_difference d;
-                    mr_result_difference(&results[0], &results[r], (mr_metric)m, &d);
-                    print_difference(labels[0], labels[r], &d);
-                }
-            }
-        }
+        for (size_t r = 0; r < cmp.nspecs; r++)
+            cmp.results[r].scenario = cmp.labels[r];
+        slo_status = mr_cli_slo_status(&cmp.c, cmp.results, cmp.nspecs);
+        if (cmp.c.json)
+            print_json(&cmp);
+        else
+            print_table(&cmp);
     }
-    for (size_t r = 0; r < nspecs; r++) {
-        mr_result_fini(&results[r]);
-        mr_scenario_free(scs[r]);
-        free(specs[r].sets);
-    }
-    mr_scenario_free(first);
-    free(results);
-    free(scs);
-    free(labels);
-    free(specs);
-    free(files);
-    mr_cli_common_fini(&c);
+    compare_fini(&cmp);
     mr_diag_free(diag);
     return rc != MR_OK ? mr_cli_exit_code(rc) : slo_status;
 }

@@ -116,19 +116,32 @@ static void print_row(const mr_result *r, const axis *axes, size_t naxes, const 
     printf(" %-6s\n", stated == 0 ? "-" : mr_result_slo_missed(r) ? "missed" : "met");
 }
 
-int mr_cmd_sweep(int argc, char **argv)
-{
-    const char *file = NULL;
-    size_t naxes = 0;
-    axis axes[MAX_KEYS];
-    int status = MR_EXIT_OK;
+/* One sweep: its options, its axes, and each point's scenario and result.
+ * Point r takes value idx[k] of axis k, r read in the mixed radix of the
+ * axes' sizes with the last axis the lowest digit (point_of). */
+typedef struct sweep {
     mr_cli_common c;
-    mr_cli_common_init(&c, argc, 1);
-    const char **varies = mr_xcalloc((size_t)argc + 1, sizeof *varies);
-    size_t nvaries = 0;
+    const char *file;
+    const char **varies; /* the --vary arguments, "KEY=V1,V2,...", in order */
+    size_t nvaries;
+    axis axes[MAX_KEYS];
+    size_t naxes;
+    const char **keys; /* each axis's key, for the database and the JSON */
+    mr_scenario *base; /* the file without any point's values: its sweep: and seed */
+    size_t nruns;
+    mr_scenario **scs;  /* each point's scenario */
+    mr_result *results; /* each point's result */
+} sweep;
+
+/* Parses the command line into s; returns MR_EXIT_OK or MR_EXIT_USAGE
+ * after the usage error has been printed. */
+static int parse_args(sweep *s, int argc, char **argv)
+{
+    int status = MR_EXIT_OK;
+    s->varies = mr_xcalloc((size_t)argc + 1, sizeof *s->varies);
     for (int i = 1; i < argc && status == MR_EXIT_OK; i++) {
         const char *a = argv[i], *v;
-        int k = mr_cli_common_option("sweep", argc, argv, &i, &c);
+        int k = mr_cli_common_option("sweep", argc, argv, &i, &s->c);
         if (k < 0) {
             status = MR_EXIT_USAGE;
         } else if (k > 0) {
@@ -139,173 +152,248 @@ int mr_cmd_sweep(int argc, char **argv)
             else if (strchr(v, '=') == NULL || v[0] == '=' || strchr(v, '=')[1] == '\0')
                 status = mr_cli_usage_error("sweep", "--vary expects KEY=V1,V2,..., got '%s'", v);
             else
-                varies[nvaries++] = v;
+                s->varies[s->nvaries++] = v;
         } else if (a[0] == '-' && a[1] != '\0') {
             status = mr_cli_usage_error("sweep", "unknown option '%s'", a);
-        } else if (file == NULL) {
-            file = a;
+        } else if (s->file == NULL) {
+            s->file = a;
         } else {
-            status = mr_cli_usage_error("sweep", "one scenario at a time ('%s' and '%s')", file, a);
+            status =
+                mr_cli_usage_error("sweep", "one scenario at a time ('%s' and '%s')", s->file, a);
         }
     }
-    const char **gsets = c.sets;
-    size_t ngsets = c.nsets;
-    mr_run_opts opts = c.opts;
-    int json = c.json, quiet = c.quiet;
-    if (status == MR_EXIT_OK && file == NULL)
+    if (status == MR_EXIT_OK && s->file == NULL)
         status = mr_cli_usage_error("sweep", "which scenario? give a file");
-    mr_diag *diag = mr_diag_new();
-    mr_scenario *base = NULL;
+    return status;
+}
+
+/* The values of one of the file's sweeps as --vary writes them: the file
+ * keeps each as "PATH=V", so they are joined back into "V1,V2,...". The
+ * caller frees the string. */
+static char *joined_values(const mr_sc_sweep *sw)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < sw->nvalues; i++)
+        len += strlen(sw->values[i].text) + 2;
+    char *joined = mr_xcalloc(len, 1);
+    for (size_t i = 0; i < sw->nvalues; i++) {
+        const char *eq = strchr(sw->values[i].text, '=');
+        if (i)
+            strcat(joined, ",");
+        strcat(joined, eq ? eq + 1 : sw->values[i].text);
+    }
+    return joined;
+}
+
+/* The axes: the file's sweep: first, then every --vary, a later one
+ * replacing an earlier one of the same key. Returns MR_EXIT_OK or
+ * MR_EXIT_USAGE after the usage error has been printed. */
+static int collect_axes(sweep *s)
+{
+    int status = MR_EXIT_OK;
+    for (size_t k = 0; k < s->base->nsweeps && status == MR_EXIT_OK; k++) {
+        const mr_sc_sweep *sw = &s->base->sweeps[k];
+        char *joined = joined_values(sw);
+        if (add_axis(s->axes, &s->naxes, sw->path, strlen(sw->path), joined) != 0)
+            status = mr_cli_usage_error("sweep", "at most %d swept keys", MAX_KEYS);
+        free(joined);
+    }
+    for (size_t k = 0; k < s->nvaries && status == MR_EXIT_OK; k++) {
+        const char *eq = strchr(s->varies[k], '=');
+        if (add_axis(s->axes, &s->naxes, s->varies[k], (size_t)(eq - s->varies[k]), eq + 1) != 0)
+            status = mr_cli_usage_error("sweep", "at most %d swept keys", MAX_KEYS);
+    }
+    if (status == MR_EXIT_OK && s->naxes == 0)
+        status = mr_cli_usage_error("sweep", "nothing to sweep: give --vary KEY=V1,V2 or a "
+                                             "sweep: section");
+    return status;
+}
+
+/* Each axis's value index at point r: the last key varies fastest. */
+static void point_of(const sweep *s, size_t r, size_t *idx)
+{
+    size_t rest = r;
+    for (size_t k = s->naxes; k-- > 0;) {
+        idx[k] = rest % s->axes[k].n;
+        rest /= s->axes[k].n;
+    }
+}
+
+/* Loads and checks the scenario of every point, the common --set values
+ * first and the point's values after them, before any runs; stops at the
+ * first that fails (its problems are in diag). */
+static int load_points(sweep *s, mr_diag *diag)
+{
+    size_t ngsets = s->c.nsets;
+    size_t *idx = mr_xcalloc(s->naxes + 1, sizeof *idx);
+    char **sets_text = mr_xcalloc(s->naxes + 1, sizeof *sets_text);
+    const char **sets = mr_xcalloc(ngsets + s->naxes + 1, sizeof *sets);
     int rc = MR_OK;
-    if (status == MR_EXIT_OK) {
-        rc = mr_scenario_load(file, gsets, ngsets, mr_model_registry(), &base, diag);
-        for (size_t k = 0; rc == MR_OK && k < base->nsweeps && status == MR_EXIT_OK; k++) {
-            /* The file's values are "PATH=V": join them back into one list. */
-            const mr_sc_sweep *sw = &base->sweeps[k];
-            size_t len = 1;
-            for (size_t i = 0; i < sw->nvalues; i++)
-                len += strlen(sw->values[i].text) + 2;
-            char *joined = mr_xcalloc(len, 1);
-            for (size_t i = 0; i < sw->nvalues; i++) {
-                const char *eq = strchr(sw->values[i].text, '=');
-                if (i)
-                    strcat(joined, ",");
-                strcat(joined, eq ? eq + 1 : sw->values[i].text);
-            }
-            if (add_axis(axes, &naxes, sw->path, strlen(sw->path), joined) != 0)
-                status = mr_cli_usage_error("sweep", "at most %d swept keys", MAX_KEYS);
-            free(joined);
+    for (size_t r = 0; r < s->nruns && rc == MR_OK; r++) {
+        point_of(s, r, idx);
+        memcpy(sets, s->c.sets, ngsets * sizeof *sets);
+        for (size_t k = 0; k < s->naxes; k++) {
+            const axis *ax = &s->axes[k];
+            size_t len = strlen(ax->key) + strlen(ax->values[idx[k]]) + 2;
+            sets_text[k] = mr_xmalloc(len);
+            snprintf(sets_text[k], len, "%s=%s", ax->key, ax->values[idx[k]]);
+            sets[ngsets + k] = sets_text[k];
         }
-        for (size_t k = 0; rc == MR_OK && k < nvaries && status == MR_EXIT_OK; k++) {
-            const char *eq = strchr(varies[k], '=');
-            if (add_axis(axes, &naxes, varies[k], (size_t)(eq - varies[k]), eq + 1) != 0)
-                status = mr_cli_usage_error("sweep", "at most %d swept keys", MAX_KEYS);
-        }
-        if (rc == MR_OK && status == MR_EXIT_OK && naxes == 0)
-            status = mr_cli_usage_error("sweep", "nothing to sweep: give --vary KEY=V1,V2 or a "
-                                                 "sweep: section");
-    }
-    size_t nruns = 1;
-    for (size_t k = 0; k < naxes; k++)
-        nruns *= axes[k].n;
-    size_t *idx = mr_xcalloc(naxes + 1, sizeof *idx);
-    char **sets_text = mr_xcalloc(naxes + 1, sizeof *sets_text);
-    const char **sets = mr_xcalloc(ngsets + naxes + 1, sizeof *sets);
-    const char **keys = mr_xcalloc(naxes + 1, sizeof *keys);
-    const char **vals = mr_xcalloc(naxes + 1, sizeof *vals);
-    mr_result *results = mr_xcalloc(nruns, sizeof *results);
-    mr_scenario **scs = mr_xcalloc(nruns, sizeof *scs);
-    if (status == MR_EXIT_OK && rc == MR_OK) {
-        if (!opts.seed_set) {
-            opts.seed = base->seed;
-            opts.seed_set = 1;
-        }
-        /* Load and check every combination before running any. */
-        for (size_t r = 0; r < nruns && rc == MR_OK; r++) {
-            size_t rest = r;
-            for (size_t k = naxes; k-- > 0;) {
-                idx[k] = rest % axes[k].n;
-                rest /= axes[k].n;
-            }
-            memcpy(sets, gsets, ngsets * sizeof *gsets);
-            for (size_t k = 0; k < naxes; k++) {
-                size_t len = strlen(axes[k].key) + strlen(axes[k].values[idx[k]]) + 2;
-                sets_text[k] = mr_xmalloc(len);
-                snprintf(sets_text[k], len, "%s=%s", axes[k].key, axes[k].values[idx[k]]);
-                sets[ngsets + k] = sets_text[k];
-            }
-            rc = mr_scenario_load(file, sets, ngsets + naxes, mr_model_registry(), &scs[r], diag);
-            if (rc == MR_OK)
-                rc = mr_build_check(scs[r], diag);
-            for (size_t k = 0; k < naxes; k++)
-                free(sets_text[k]);
-        }
-        for (size_t k = 0; k < naxes; k++)
-            keys[k] = axes[k].key;
+        rc = mr_scenario_load(s->file, sets, ngsets + s->naxes, mr_model_registry(), &s->scs[r],
+                              diag);
         if (rc == MR_OK)
-            rc = mr_cli_db_open(&c);
-        for (size_t r = 0; r < nruns && rc == MR_OK; r++) {
-            if (!quiet && isatty(STDERR_FILENO))
-                fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, nruns);
-            mr_cli_progress pr;
-            mr_cli_progress_attach(&c, &opts, &pr);
-            if (c.db_path) { /* every rank under mpirun: all relay to rank 0 */
-                /* The run's label in the database: its values, "k=v; k=v". */
-                size_t len = 1, rest = r;
-                for (size_t k = naxes; k-- > 0;) {
-                    idx[k] = rest % axes[k].n;
-                    rest /= axes[k].n;
-                    len += strlen(axes[k].key) + strlen(axes[k].values[idx[k]]) + 3;
-                }
-                char *label = mr_xcalloc(len, 1);
-                for (size_t k = 0; k < naxes; k++) {
-                    if (k)
-                        strcat(label, "; ");
-                    strcat(label, axes[k].key);
-                    strcat(label, "=");
-                    strcat(label, axes[k].values[idx[k]]);
-                }
-                mr_cli_db_run(&c, &opts, scs[r], label, keys, naxes);
-                free(label);
-            }
-            rc = mr_run_scenario(scs[r], &opts, &results[r], diag);
-            mr_cli_progress_end(&pr);
-            /* Without -n the first run decides the count (by its sequential
-             * rule, if it has one) and every other runs as many. */
-            if (rc == MR_OK && opts.replications == 0)
-                opts.replications = results[r].replications;
-        }
+            rc = mr_build_check(s->scs[r], diag);
+        for (size_t k = 0; k < s->naxes; k++)
+            free(sets_text[k]);
     }
-    mr_diag_print(diag, stderr);
-    int slo_status = MR_EXIT_OK;
-    rc = mr_cli_db_finish(&c, rc);
-    if (status == MR_EXIT_OK && rc == MR_OK) {
-        slo_status = mr_cli_slo_status(&c, results, nruns);
-        if (json)
-            fputs("{\"runs\": [\n", stdout);
-        else {
-            for (size_t k = 0; k < naxes; k++)
-                printf("%-14s ", axes[k].key);
-            printf(" %22s %22s %22s %22s %22s %-6s\n", "availability", "downtime_s", "rto_s",
-                   "client_rto_s", "latency_ms_p99", "slo");
-        }
-        for (size_t r = 0; r < nruns; r++) {
-            size_t rest = r;
-            for (size_t k = naxes; k-- > 0;) {
-                idx[k] = rest % axes[k].n;
-                rest /= axes[k].n;
-                vals[k] = axes[k].values[idx[k]];
-            }
-            if (json) {
-                results[r].vary_keys = keys;
-                results[r].vary_values = vals;
-                results[r].nvary = naxes;
-                if (r)
-                    fputs(",\n", stdout);
-                mr_result_write_json(&results[r], stdout);
-            } else {
-                print_row(&results[r], axes, naxes, idx);
-            }
-        }
-        if (json)
-            fputs("]}\n", stdout);
-    }
-    for (size_t r = 0; r < nruns; r++) {
-        mr_result_fini(&results[r]);
-        mr_scenario_free(scs[r]);
-    }
-    for (size_t k = 0; k < naxes; k++)
-        axis_free(&axes[k]);
-    free(results);
-    free(scs);
     free(idx);
     free(sets_text);
     free(sets);
-    free(keys);
+    return rc;
+}
+
+/* The label of point r in the database: its values, "k=v; k=v". The
+ * caller frees it. */
+static char *point_label(const sweep *s, size_t r)
+{
+    size_t *idx = mr_xcalloc(s->naxes + 1, sizeof *idx);
+    size_t len = 1;
+    point_of(s, r, idx);
+    for (size_t k = 0; k < s->naxes; k++)
+        len += strlen(s->axes[k].key) + strlen(s->axes[k].values[idx[k]]) + 3;
+    char *label = mr_xcalloc(len, 1);
+    for (size_t k = 0; k < s->naxes; k++) {
+        if (k)
+            strcat(label, "; ");
+        strcat(label, s->axes[k].key);
+        strcat(label, "=");
+        strcat(label, s->axes[k].values[idx[k]]);
+    }
+    free(idx);
+    return label;
+}
+
+/* Runs every point in order with opts, all with the same seed; stops at
+ * the first failure. */
+static int run_points(sweep *s, mr_run_opts *opts, mr_diag *diag)
+{
+    int rc = MR_OK;
+    for (size_t r = 0; r < s->nruns && rc == MR_OK; r++) {
+        if (!s->c.quiet && isatty(STDERR_FILENO))
+            fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, s->nruns);
+        mr_cli_progress pr;
+        mr_cli_progress_attach(&s->c, opts, &pr);
+        if (s->c.db_path) { /* every rank under mpirun: all relay to rank 0 */
+            char *label = point_label(s, r);
+            mr_cli_db_run(&s->c, opts, s->scs[r], label, s->keys, s->naxes);
+            free(label);
+        }
+        rc = mr_run_scenario(s->scs[r], opts, &s->results[r], diag);
+        mr_cli_progress_end(&pr);
+        /* Without -n the first run decides the count (by its sequential
+         * rule, if it has one) and every other runs as many. */
+        if (rc == MR_OK && opts->replications == 0)
+            opts->replications = s->results[r].replications;
+    }
+    return rc;
+}
+
+/* {"runs": [...]}: each point's result document with its values as "vary". */
+static void print_json(sweep *s)
+{
+    size_t *idx = mr_xcalloc(s->naxes + 1, sizeof *idx);
+    const char **vals = mr_xcalloc(s->naxes + 1, sizeof *vals);
+    fputs("{\"runs\": [\n", stdout);
+    for (size_t r = 0; r < s->nruns; r++) {
+        point_of(s, r, idx);
+        for (size_t k = 0; k < s->naxes; k++)
+            vals[k] = s->axes[k].values[idx[k]];
+        s->results[r].vary_keys = s->keys;
+        s->results[r].vary_values = vals;
+        s->results[r].nvary = s->naxes;
+        if (r)
+            fputs(",\n", stdout);
+        mr_result_write_json(&s->results[r], stdout);
+    }
+    fputs("]}\n", stdout);
+    free(idx);
     free(vals);
-    free(varies);
-    mr_cli_common_fini(&c);
-    mr_scenario_free(base);
+}
+
+/* One line per point: its values, then print_row's columns. */
+static void print_table(const sweep *s)
+{
+    size_t *idx = mr_xcalloc(s->naxes + 1, sizeof *idx);
+    for (size_t k = 0; k < s->naxes; k++)
+        printf("%-14s ", s->axes[k].key);
+    printf(" %22s %22s %22s %22s %22s %-6s\n", "availability", "downtime_s", "rto_s",
+           "client_rto_s", "latency_ms_p99", "slo");
+    for (size_t r = 0; r < s->nruns; r++) {
+        point_of(s, r, idx);
+        print_row(&s->results[r], s->axes, s->naxes, idx);
+    }
+    free(idx);
+}
+
+static void sweep_fini(sweep *s)
+{
+    for (size_t r = 0; r < s->nruns; r++) {
+        mr_result_fini(&s->results[r]);
+        mr_scenario_free(s->scs[r]);
+    }
+    for (size_t k = 0; k < s->naxes; k++)
+        axis_free(&s->axes[k]);
+    free(s->results);
+    free(s->scs);
+    free(s->keys);
+    free(s->varies);
+    mr_cli_common_fini(&s->c);
+    mr_scenario_free(s->base);
+}
+
+int mr_cmd_sweep(int argc, char **argv)
+{
+    sweep s = {0};
+    mr_cli_common_init(&s.c, argc, 1);
+    int status = parse_args(&s, argc, argv);
+    mr_diag *diag = mr_diag_new();
+    int rc = MR_OK;
+    if (status == MR_EXIT_OK) {
+        rc = mr_scenario_load(s.file, s.c.sets, s.c.nsets, mr_model_registry(), &s.base, diag);
+        if (rc == MR_OK)
+            status = collect_axes(&s);
+    }
+    s.nruns = 1;
+    for (size_t k = 0; k < s.naxes; k++)
+        s.nruns *= s.axes[k].n;
+    s.keys = mr_xcalloc(s.naxes + 1, sizeof *s.keys);
+    for (size_t k = 0; k < s.naxes; k++)
+        s.keys[k] = s.axes[k].key;
+    s.results = mr_xcalloc(s.nruns, sizeof *s.results);
+    s.scs = mr_xcalloc(s.nruns, sizeof *s.scs);
+    if (status == MR_EXIT_OK && rc == MR_OK) {
+        mr_run_opts opts = s.c.opts;
+        if (!opts.seed_set) {
+            opts.seed = s.base->seed;
+            opts.seed_set = 1;
+        }
+        rc = load_points(&s, diag);
+        if (rc == MR_OK)
+            rc = mr_cli_db_open(&s.c);
+        if (rc == MR_OK)
+            rc = run_points(&s, &opts, diag);
+    }
+    mr_diag_print(diag, stderr);
+    int slo_status = MR_EXIT_OK;
+    rc = mr_cli_db_finish(&s.c, rc);
+    if (status == MR_EXIT_OK && rc == MR_OK) {
+        slo_status = mr_cli_slo_status(&s.c, s.results, s.nruns);
+        if (s.c.json)
+            print_json(&s);
+        else
+            print_table(&s);
+    }
+    sweep_fini(&s);
     mr_diag_free(diag);
     if (status == MR_EXIT_OK && rc == MR_OK)
         status = slo_status;

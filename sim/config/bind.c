@@ -444,124 +444,176 @@ static int parse_unit(mr__bind *b, const mr_mark *mark, const char *path, mr_par
     return MR_OK;
 }
 
+/* The cases of mr__bind_value, one per kind of value. Each returns MR_OK
+ * having written *dst, or MR_ESCENARIO after a diagnostic at mark (or at
+ * the node) prefixed with path. */
+
+/* A distribution, from the node or else from the row's default; the
+ * previous one in dst is released. */
+static int value_dist(mr__bind *b, mr_node *node, const char *path, const mr_param *row, void *dst)
+{
+    mr_dist d;
+    int rc = node ? mr_distspec_node(node, unit_of(row->type), &d, b->diag)
+                  : mr_distspec_text(row->def, unit_of(row->type), NULL, &d, b->diag);
+    if (rc != MR_OK)
+        return MR_ESCENARIO;
+    mr_dist_fini((mr_dist *)dst);
+    *(mr_dist *)dst = d;
+    mr__keep_dist(b, (mr_dist *)dst);
+    if (node)
+        record_node(b, path, node);
+    else
+        mr__record(b, path, row->def);
+    return MR_OK;
+}
+
+/* The text to parse and where it is: the node's scalar (anything else is
+ * refused, naming what the row expects), or the row's default, which has
+ * no place in the file. */
+static int value_text(mr__bind *b, mr_node *node, const char *path, const mr_param *row,
+                      const char **text, const mr_mark **mark)
+{
+    static const mr_mark defmark = {0};
+    if (node == NULL) {
+        *text = row->def;
+        *mark = &defmark;
+        return MR_OK;
+    }
+    if (node->kind != MR_NODE_SCALAR || node->null) {
+        const char *what =
+            row->type == MR_PARAM_T_ENUM                                   ? "a value"
+            : row->type == MR_PARAM_T_TEXT                                 ? "text"
+            : row->type == MR_PARAM_T_INT || row->type == MR_PARAM_T_INT64 ? "a whole number"
+            : row->type == MR_PARAM_T_BOOL                                 ? "true or false"
+                                           : mr_unit_kind_describe(unit_of(row->type));
+        mr_diag_error(b->diag, &node->mark, "%s: expected %s, found %s", path, what,
+                      mr_node_describe(node));
+        return MR_ESCENARIO;
+    }
+    *text = node->text;
+    *mark = &node->mark;
+    return MR_OK;
+}
+
+/* One of row->choices, as an int; a default is trusted to be one. */
+static int value_enum(mr__bind *b, mr_node *node, const char *path, const mr_param *row,
+                      const char *text, void *dst)
+{
+    int v;
+    if (node) {
+        v = mr__enum(b, node, path, row->choices);
+        if (v < 0)
+            return MR_ESCENARIO;
+    } else {
+        v = -1;
+        for (int i = 0; row->choices[i]; i++)
+            if (strcmp(row->choices[i], text) == 0)
+                v = i;
+    }
+    memcpy(dst, &v, sizeof v);
+    return MR_OK;
+}
+
+static int value_bool(mr__bind *b, const mr_mark *mark, const char *path, const char *text,
+                      void *dst)
+{
+    char err[MR_UNITS_ERRLEN];
+    bool v;
+    if (mr_units_bool(text, &v, err, sizeof err) != MR_OK) {
+        mr_diag_error(b->diag, mark, "%s: %s", path, err);
+        return MR_ESCENARIO;
+    }
+    *(bool *)dst = v;
+    return MR_OK;
+}
+
+/* A whole number within the row's range (an INT's within 32 bits). */
+static int value_int(mr__bind *b, const mr_mark *mark, const char *path, const mr_param *row,
+                     const char *text, void *dst)
+{
+    char err[MR_UNITS_ERRLEN];
+    int64_t v;
+    int64_t lo = has_range(row) ? (int64_t)row->lo : INT64_MIN;
+    int64_t hi = has_range(row) ? (row->hi >= 9.2e18 ? INT64_MAX : (int64_t)row->hi) : INT64_MAX;
+    if (row->type == MR_PARAM_T_INT) {
+        if (lo < INT32_MIN)
+            lo = INT32_MIN;
+        if (hi > INT32_MAX)
+            hi = INT32_MAX;
+    }
+    if (mr_units_int(text, INT64_MIN, INT64_MAX, &v, err, sizeof err) != MR_OK) {
+        mr_diag_error(b->diag, mark, "%s: %s", path, err);
+        return MR_ESCENARIO;
+    }
+    if (v < lo || v > hi) {
+        range_error(b, mark, path, row, text);
+        return MR_ESCENARIO;
+    }
+    if (row->type == MR_PARAM_T_INT)
+        *(int *)dst = (int)v;
+    else
+        *(int64_t *)dst = v;
+    return MR_OK;
+}
+
+/* A number in the row's unit within its range: an mr_time for a duration,
+ * else a double. */
+static int value_number(mr__bind *b, const mr_mark *mark, const char *path, const mr_param *row,
+                        const char *text, void *dst)
+{
+    double v;
+    if (parse_unit(b, mark, path, row->type, text, &v) != MR_OK)
+        return MR_ESCENARIO;
+    if (has_range(row) && (v < row->lo || v > row->hi)) {
+        range_error(b, mark, path, row, text);
+        return MR_ESCENARIO;
+    }
+    if (row->type == MR_PARAM_T_DURATION)
+        *(mr_time *)dst = (mr_time)v;
+    else
+        *(double *)dst = v;
+    return MR_OK;
+}
+
 int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr_param *row, void *dst)
 {
-    mr_mark defmark = {0};
     if (node != NULL)
         node->used = true;
     switch (row->type) {
     case MR_PARAM_T_CODE:
         return MR_OK;
     case MR_PARAM_T_DIST_TIME:
-    case MR_PARAM_T_DIST: {
-        mr_dist d;
-        int rc = node ? mr_distspec_node(node, unit_of(row->type), &d, b->diag)
-                      : mr_distspec_text(row->def, unit_of(row->type), NULL, &d, b->diag);
-        if (rc != MR_OK)
-            return MR_ESCENARIO;
-        mr_dist_fini((mr_dist *)dst);
-        *(mr_dist *)dst = d;
-        mr__keep_dist(b, (mr_dist *)dst);
-        if (node)
-            record_node(b, path, node);
-        else
-            mr__record(b, path, row->def);
-        return MR_OK;
-    }
+    case MR_PARAM_T_DIST:
+        return value_dist(b, node, path, row, dst);
     default:
         break;
     }
     const char *text;
     const mr_mark *mark;
-    if (node) {
-        if (node->kind != MR_NODE_SCALAR || node->null) {
-            const char *what =
-                row->type == MR_PARAM_T_ENUM                              ? "a value"
-                : row->type == MR_PARAM_T_TEXT                            ? "text"
-                : row->type == MR_PARAM_T_INT || row->type == MR_PARAM_T_INT64 ? "a whole number"
-                : row->type == MR_PARAM_T_BOOL                            ? "true or false"
-                                          : mr_unit_kind_describe(unit_of(row->type));
-            mr_diag_error(b->diag, &node->mark, "%s: expected %s, found %s", path, what,
-                          mr_node_describe(node));
-            return MR_ESCENARIO;
-        }
-        text = node->text;
-        mark = &node->mark;
-    } else {
-        text = row->def;
-        mark = &defmark;
-    }
+    if (value_text(b, node, path, row, &text, &mark) != MR_OK)
+        return MR_ESCENARIO;
+    int rc;
     switch (row->type) {
-    case MR_PARAM_T_ENUM: {
-        int v;
-        if (node) {
-            v = mr__enum(b, node, path, row->choices);
-            if (v < 0)
-                return MR_ESCENARIO;
-        } else {
-            v = -1;
-            for (int i = 0; row->choices[i]; i++)
-                if (strcmp(row->choices[i], text) == 0)
-                    v = i;
-        }
-        memcpy(dst, &v, sizeof v);
+    case MR_PARAM_T_ENUM:
+        rc = value_enum(b, node, path, row, text, dst);
         break;
-    }
     case MR_PARAM_T_TEXT:
         *(const char **)dst = mr__str(b, text);
+        rc = MR_OK;
         break;
-    case MR_PARAM_T_BOOL: {
-        char err[MR_UNITS_ERRLEN];
-        bool v;
-        if (mr_units_bool(text, &v, err, sizeof err) != MR_OK) {
-            mr_diag_error(b->diag, mark, "%s: %s", path, err);
-            return MR_ESCENARIO;
-        }
-        *(bool *)dst = v;
+    case MR_PARAM_T_BOOL:
+        rc = value_bool(b, mark, path, text, dst);
         break;
-    }
     case MR_PARAM_T_INT:
-    case MR_PARAM_T_INT64: {
-        char err[MR_UNITS_ERRLEN];
-        int64_t v;
-        int64_t lo = has_range(row) ? (int64_t)row->lo : INT64_MIN;
-        int64_t hi =
-            has_range(row) ? (row->hi >= 9.2e18 ? INT64_MAX : (int64_t)row->hi) : INT64_MAX;
-        if (row->type == MR_PARAM_T_INT) {
-            if (lo < INT32_MIN)
-                lo = INT32_MIN;
-            if (hi > INT32_MAX)
-                hi = INT32_MAX;
-        }
-        if (mr_units_int(text, INT64_MIN, INT64_MAX, &v, err, sizeof err) != MR_OK) {
-            mr_diag_error(b->diag, mark, "%s: %s", path, err);
-            return MR_ESCENARIO;
-        }
-        if (v < lo || v > hi) {
-            range_error(b, mark, path, row, text);
-            return MR_ESCENARIO;
-        }
-        if (row->type == MR_PARAM_T_INT)
-            *(int *)dst = (int)v;
-        else
-            *(int64_t *)dst = v;
+    case MR_PARAM_T_INT64:
+        rc = value_int(b, mark, path, row, text, dst);
+        break;
+    default:
+        rc = value_number(b, mark, path, row, text, dst);
         break;
     }
-    default: {
-        double v;
-        if (parse_unit(b, mark, path, row->type, text, &v) != MR_OK)
-            return MR_ESCENARIO;
-        if (has_range(row) && (v < row->lo || v > row->hi)) {
-            range_error(b, mark, path, row, text);
-            return MR_ESCENARIO;
-        }
-        if (row->type == MR_PARAM_T_DURATION)
-            *(mr_time *)dst = (mr_time)v;
-        else
-            *(double *)dst = v;
-        break;
-    }
-    }
+    if (rc != MR_OK)
+        return MR_ESCENARIO;
     mr__record(b, path, text);
     return MR_OK;
 }

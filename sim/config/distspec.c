@@ -762,8 +762,43 @@ static void trim_line(char *s)
         s[--n] = '\0';
 }
 
+/* The value of one line of a CSV (s: the line from its first character on,
+ * trimmed, neither blank nor a comment) at mark m: of c->kind, a bare
+ * number times unit_ns when unit_ns > 0, in double quotes or not. MR_OK,
+ * or MR_ESCENARIO after a diagnostic. */
+static int csv_value(ctx *c, char *s, const mr_mark *m, double unit_ns, double *out)
+{
+    if (strchr(s, ',') != NULL) {
+        mr_diag_error(c->diag, m, "expected one value per line, found '%s'", s);
+        return MR_ESCENARIO;
+    }
+    size_t len = strlen(s);
+    if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+        s[len - 1] = '\0';
+        s++;
+    }
+    double x;
+    char err[MR_UNITS_ERRLEN];
+    int rc;
+    if (unit_ns > 0 && mr_units_number(s, &x, err, sizeof err) == MR_OK) {
+        x *= unit_ns;
+        rc = x >= 0 ? MR_OK : MR_ERANGE;
+        if (rc != MR_OK)
+            snprintf(err, sizeof err, "a duration cannot be negative: '%s'", s);
+    } else {
+        rc = mr_units_value(c->kind, s, &x, err, sizeof err);
+    }
+    if (rc != MR_OK) {
+        mr_diag_error(c->diag, m, "%s", err);
+        return MR_ESCENARIO;
+    }
+    *out = x;
+    return MR_OK;
+}
+
 /* Reads the one-column CSV at path: values of c->kind, bare numbers times
- * unit_ns when unit_ns > 0. */
+ * unit_ns when unit_ns > 0 (csv_value). Blank lines and # comments are
+ * skipped, and so is a first line that cannot start a number (a header). */
 static int read_csv(ctx *c, const char *path, const mr_node *at, double unit_ns, double **values,
                     size_t *count)
 {
@@ -794,29 +829,8 @@ static int read_csv(ctx *c, const char *path, const mr_node *at, double unit_ns,
         first = false;
         if (header)
             continue;
-        if (strchr(s, ',') != NULL) {
-            mr_diag_error(c->diag, &m, "expected one value per line, found '%s'", s);
-            errors++;
-            continue;
-        }
-        size_t len = strlen(s);
-        if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
-            s[len - 1] = '\0';
-            s++;
-        }
         double x;
-        char err[MR_UNITS_ERRLEN];
-        int rc;
-        if (unit_ns > 0 && mr_units_number(s, &x, err, sizeof err) == MR_OK) {
-            x *= unit_ns;
-            rc = x >= 0 ? MR_OK : MR_ERANGE;
-            if (rc != MR_OK)
-                snprintf(err, sizeof err, "a duration cannot be negative: '%s'", s);
-        } else {
-            rc = mr_units_value(c->kind, s, &x, err, sizeof err);
-        }
-        if (rc != MR_OK) {
-            mr_diag_error(c->diag, &m, "%s", err);
+        if (csv_value(c, s, &m, unit_ns, &x) != MR_OK) {
             errors++;
             continue;
         }

@@ -230,14 +230,15 @@ static const mr__names *names_of(mr__bind *b, mr_target_kind k)
     }
 }
 
-static void bind_selector(mr__bind *b, mr_node *m, const char *p, mr_sc_fault *f,
+/* The parts of a selector map, each taken from m (at path p) into f's
+ * target t, with a diagnostic for what does not fit a fault that targets
+ * a `want`. */
+
+/* kind: optional, and if given the fault's own. */
+static void selector_kind(mr__bind *b, mr_node *m, const char *p, const mr_sc_fault *f,
                           mr_target_kind want)
 {
-    mr_sc_target *t = &f->target;
     char q[MR__PATH];
-    t->selector = true;
-    t->region = MR_SC_NONE;
-    t->role = -1;
     mr_node *kn = mr_node_take(m, "kind");
     if (kn && !mr_node_is_null(kn)) {
         int k = mr__enum(b, kn, mr__path(q, p, "kind"), mr_target_kind_names);
@@ -248,13 +249,15 @@ static void bind_selector(mr__bind *b, mr_node *m, const char *p, mr_sc_fault *f
         }
     }
     mr__record(b, mr__path(q, p, "kind"), mr_target_kind_names[want]);
-    mr__bind_keys(b, m, NULL, p, mr__target_keys, 0, "", t);
-    mr_node *rn = mr_node_take(m, "region");
-    if (rn && !mr_node_is_null(rn)) {
-        t->region = mr__ref(b, rn, mr__path(q, p, "region"), &b->regions);
-        if (t->region != MR_SC_NONE)
-            mr__record(b, q, rn->text);
-    }
+}
+
+/* zone: only a zone_outage's, within its region's zones; a region and a
+ * zone without a mode name one zone (no longer a selector). rn is the
+ * region node, or NULL. */
+static void selector_zone(mr__bind *b, mr_node *m, const char *p, mr_sc_target *t,
+                          mr_target_kind want, const mr_node *rn)
+{
+    char q[MR__PATH];
     mr_node *zn = mr_node_take(m, "zone");
     if (zn && !mr_node_is_null(zn)) {
         mr__path(q, p, "zone");
@@ -281,6 +284,13 @@ static void bind_selector(mr__bind *b, mr_node *m, const char *p, mr_sc_fault *f
         mr_diag_error(b->diag, &m->mark,
                       "%s: a zone target needs region (and zone, or a mode to pick zones)", p);
     }
+}
+
+/* role: clusters only. */
+static void selector_role(mr__bind *b, mr_node *m, const char *p, mr_sc_target *t,
+                          mr_target_kind want)
+{
+    char q[MR__PATH];
     mr_node *ro = mr_node_take(m, "role");
     if (ro && !mr_node_is_null(ro)) {
         mr__path(q, p, "role");
@@ -292,6 +302,13 @@ static void bind_selector(mr__bind *b, mr_node *m, const char *p, mr_sc_fault *f
                 mr__record(b, q, ro->text);
         }
     }
+}
+
+/* value: how many (mode count) or what share (mode percent); no other
+ * mode takes one. */
+static void selector_value(mr__bind *b, mr_node *m, const char *p, mr_sc_target *t)
+{
+    char q[MR__PATH];
     mr_node *vn = mr_node_take(m, "value");
     mr__path(q, p, "value");
     if (t->mode == MR_SELECT_COUNT || t->mode == MR_SELECT_PERCENT) {
@@ -314,6 +331,27 @@ static void bind_selector(mr__bind *b, mr_node *m, const char *p, mr_sc_fault *f
         mr_diag_error(b->diag, &vn->mark, "%s: mode %s takes no value (count and percent do)", q,
                       mr_select_names[t->mode]);
     }
+}
+
+static void bind_selector(mr__bind *b, mr_node *m, const char *p, mr_sc_fault *f,
+                          mr_target_kind want)
+{
+    mr_sc_target *t = &f->target;
+    char q[MR__PATH];
+    t->selector = true;
+    t->region = MR_SC_NONE;
+    t->role = -1;
+    selector_kind(b, m, p, f, want);
+    mr__bind_keys(b, m, NULL, p, mr__target_keys, 0, "", t);
+    mr_node *rn = mr_node_take(m, "region");
+    if (rn && !mr_node_is_null(rn)) {
+        t->region = mr__ref(b, rn, mr__path(q, p, "region"), &b->regions);
+        if (t->region != MR_SC_NONE)
+            mr__record(b, q, rn->text);
+    }
+    selector_zone(b, m, p, t, want, rn);
+    selector_role(b, m, p, t, want);
+    selector_value(b, m, p, t);
     mr__unknown_keys(b, m, mr__target_keys);
 }
 
@@ -391,9 +429,10 @@ static void forbid(mr__bind *b, mr_node *fm, const char *p, const char *key, con
     mr_diag_error(b->diag, &pr->key->mark, "%s.%s: %s", p, key, why);
 }
 
-static void bind_timing(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
+/* The fault's one timing form: the index of its head key in timing_heads,
+ * or -1 when it has none; a second head is reported and ignored. */
+static int timing_head(mr__bind *b, mr_node *fm, const char *p)
 {
-    char q[MR__PATH];
     int head = -1;
     for (int i = 0; i < 4; i++) {
         mr_node_pair *pr = mr_node_pair_of(fm, timing_heads[i]);
@@ -409,6 +448,97 @@ static void bind_timing(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
         }
         head = i;
     }
+    return head;
+}
+
+/* The keys of one form that the fault's form does not take. */
+static void forbid_others(mr__bind *b, mr_node *fm, const char *p, const mr_sc_fault *f,
+                          bool instant)
+{
+    if (f->timing != MR_TIMING_STOCHASTIC)
+        forbid(b, fm, p, "mttr", "mttr goes with mtbf; this fault's duration is 'duration'");
+    if (f->timing != MR_TIMING_AFTER)
+        forbid(b, fm, p, "delay", "delay goes with start_after");
+    if (f->timing == MR_TIMING_STOCHASTIC)
+        forbid(b, fm, p, "duration", "an mtbf fault lasts mttr: write mttr instead of duration");
+    else if (instant)
+        forbid(b, fm, p, "duration", "a datastore_failover is a single action and has no duration");
+}
+
+/* at: when it starts, which a constant must place before the horizon. */
+static void timing_at(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
+{
+    char q[MR__PATH];
+    mr_node *at = mr_node_take(fm, "at");
+    if (bind_dist(b, at, mr__path(q, p, "at"), &f->at) && f->at.kind == MR_DIST_CONST &&
+        f->at.a >= (double)b->sc->run.horizon) {
+        char t1[32], t2[32];
+        mr_time_format_unit((mr_time)f->at.a, t1, sizeof t1);
+        mr_time_format_unit(b->sc->run.horizon, t2, sizeof t2);
+        mr_diag_error(b->diag, &at->mark,
+                      "%s: %s is not before run.horizon (%s): the fault would never start", q, t1,
+                      t2);
+    }
+}
+
+/* mtbf + mttr: the mean time between failures and the repair time. */
+static void timing_mtbf(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
+{
+    char q[MR__PATH];
+    static const mr_param row = {
+        .key = "mtbf", .type = MR_PARAM_T_DURATION, .lo = (double)MR_S, .hi = NEVER};
+    mr__bind_value(b, mr_node_take(fm, "mtbf"), mr__path(q, p, "mtbf"), &row, &f->mtbf);
+    mr_node *r = mr_node_take(fm, "mttr");
+    if (r == NULL || mr_node_is_null(r))
+        mr_diag_error(b->diag, &fm->mark, "%s: mtbf needs mttr (the repair time)", p);
+    else
+        bind_dist(b, r, mr__path(q, p, "mttr"), &f->mttr);
+}
+
+/* repeat: {every, count, jitter}, the jitter shorter than every. */
+static void timing_repeat(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
+{
+    char q[MR__PATH];
+    mr_node *rm = mr__take_map(b, fm, "repeat", p);
+    repeat r = {0};
+    mr__path(q, p, "repeat");
+    if (rm == NULL) {
+        mr_diag_error(b->diag, &fm->mark, "%s: expected a map {every, count, jitter}", q);
+        return;
+    }
+    if (mr__bind_keys(b, rm, NULL, q, mr__repeat_keys, 0, "", &r) == 0 && r.jitter >= r.every)
+        mr_diag_error(b->diag, &rm->mark, "%s: jitter must be shorter than every", q);
+    mr__unknown_keys(b, rm, mr__repeat_keys);
+    f->every = r.every;
+    f->count = r.count;
+    f->jitter = r.jitter;
+}
+
+/* start_after + delay: another fault's name, and 0s unless a delay is given. */
+static void timing_after(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
+{
+    char q[MR__PATH];
+    mr_node *a = mr_node_take(fm, "start_after");
+    mr__path(q, p, "start_after");
+    f->after = mr__ref(b, a, q, &b->faults);
+    if (f->after != MR_SC_NONE)
+        mr__record(b, q, a->text);
+    mr_node *d = mr_node_take(fm, "delay");
+    mr__path(q, p, "delay");
+    if (mr_node_is_null(d)) {
+        static const mr_param row = {.key = "delay", .type = MR_PARAM_T_DIST_TIME, .def = "0s"};
+        if (d)
+            d->used = true;
+        mr__bind_value(b, NULL, q, &row, &f->delay);
+    } else {
+        bind_dist(b, d, q, &f->delay);
+    }
+}
+
+static void bind_timing(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
+{
+    char q[MR__PATH];
+    int head = timing_head(b, fm, p);
     f->after = MR_SC_NONE;
     if (head < 0) {
         mr_diag_error(b->diag, &fm->mark,
@@ -423,74 +553,20 @@ static void bind_timing(mr__bind *b, mr_node *fm, const char *p, mr_sc_fault *f)
     }
     f->timing = (mr_timing)head;
     bool instant = f->kind == MR_FAULT_DATASTORE_FAILOVER;
-    if (f->timing != MR_TIMING_STOCHASTIC)
-        forbid(b, fm, p, "mttr", "mttr goes with mtbf; this fault's duration is 'duration'");
-    if (f->timing != MR_TIMING_AFTER)
-        forbid(b, fm, p, "delay", "delay goes with start_after");
-    if (f->timing == MR_TIMING_STOCHASTIC)
-        forbid(b, fm, p, "duration", "an mtbf fault lasts mttr: write mttr instead of duration");
-    else if (instant)
-        forbid(b, fm, p, "duration", "a datastore_failover is a single action and has no duration");
-
+    forbid_others(b, fm, p, f, instant);
     switch (f->timing) {
-    case MR_TIMING_AT: {
-        mr_node *at = mr_node_take(fm, "at");
-        if (bind_dist(b, at, mr__path(q, p, "at"), &f->at) && f->at.kind == MR_DIST_CONST &&
-            f->at.a >= (double)b->sc->run.horizon) {
-            char t1[32], t2[32];
-            mr_time_format_unit((mr_time)f->at.a, t1, sizeof t1);
-            mr_time_format_unit(b->sc->run.horizon, t2, sizeof t2);
-            mr_diag_error(b->diag, &at->mark,
-                          "%s: %s is not before run.horizon (%s): the fault would never start", q,
-                          t1, t2);
-        }
+    case MR_TIMING_AT:
+        timing_at(b, fm, p, f);
         break;
-    }
-    case MR_TIMING_STOCHASTIC: {
-        static const mr_param row = {
-            .key = "mtbf", .type = MR_PARAM_T_DURATION, .lo = (double)MR_S, .hi = NEVER};
-        mr__bind_value(b, mr_node_take(fm, "mtbf"), mr__path(q, p, "mtbf"), &row, &f->mtbf);
-        mr_node *r = mr_node_take(fm, "mttr");
-        if (r == NULL || mr_node_is_null(r))
-            mr_diag_error(b->diag, &fm->mark, "%s: mtbf needs mttr (the repair time)", p);
-        else
-            bind_dist(b, r, mr__path(q, p, "mttr"), &f->mttr);
+    case MR_TIMING_STOCHASTIC:
+        timing_mtbf(b, fm, p, f);
         break;
-    }
-    case MR_TIMING_REPEAT: {
-        mr_node *rm = mr__take_map(b, fm, "repeat", p);
-        repeat r = {0};
-        mr__path(q, p, "repeat");
-        if (rm == NULL) {
-            mr_diag_error(b->diag, &fm->mark, "%s: expected a map {every, count, jitter}", q);
-            break;
-        }
-        if (mr__bind_keys(b, rm, NULL, q, mr__repeat_keys, 0, "", &r) == 0 && r.jitter >= r.every)
-            mr_diag_error(b->diag, &rm->mark, "%s: jitter must be shorter than every", q);
-        mr__unknown_keys(b, rm, mr__repeat_keys);
-        f->every = r.every;
-        f->count = r.count;
-        f->jitter = r.jitter;
+    case MR_TIMING_REPEAT:
+        timing_repeat(b, fm, p, f);
         break;
-    }
-    case MR_TIMING_AFTER: {
-        mr_node *a = mr_node_take(fm, "start_after");
-        mr__path(q, p, "start_after");
-        f->after = mr__ref(b, a, q, &b->faults);
-        if (f->after != MR_SC_NONE)
-            mr__record(b, q, a->text);
-        mr_node *d = mr_node_take(fm, "delay");
-        mr__path(q, p, "delay");
-        if (mr_node_is_null(d)) {
-            static const mr_param row = {.key = "delay", .type = MR_PARAM_T_DIST_TIME, .def = "0s"};
-            if (d)
-                d->used = true;
-            mr__bind_value(b, NULL, q, &row, &f->delay);
-        } else {
-            bind_dist(b, d, q, &f->delay);
-        }
+    case MR_TIMING_AFTER:
+        timing_after(b, fm, p, f);
         break;
-    }
     }
     if (f->timing != MR_TIMING_STOCHASTIC && !instant) {
         mr_node *d = mr_node_take(fm, "duration");

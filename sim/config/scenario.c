@@ -999,6 +999,66 @@ static void require(mr__bind *b, mr_node *root, const char *key, const char *exa
         mr_diag_error(b->diag, &root->mark, "scenario has no %s: add e.g. %s", key, example);
 }
 
+/* What each list of names is called in diagnostics. */
+static void init_names(mr__bind *b)
+{
+    b->regions = (mr__names){.what = "region", .plural = "regions"};
+    b->clusters = (mr__names){.what = "cluster", .plural = "clusters"};
+    b->datastores = (mr__names){.what = "datastore", .plural = "datastores"};
+    b->dependencies = (mr__names){.what = "dependency", .plural = "dependencies"};
+    b->resolvers = (mr__names){.what = "resolver", .plural = "resolvers"};
+    b->clients = (mr__names){.what = "client population", .plural = "client populations"};
+    b->stamps = (mr__names){.what = "stamp", .plural = "stamps"};
+    b->faults = (mr__names){.what = "fault", .plural = "faults"};
+}
+
+/* The top-level sequences, taken from the root (NULL when absent). */
+typedef struct sections {
+    mr_node *regions, *clusters, *datastores, *dependencies, *resolvers, *clients, *stamps, *faults;
+} sections;
+
+/* Takes the top-level sequences from the root, then collects the names in
+ * each. */
+static void take_sections(mr__bind *b, mr_node *root, sections *sec)
+{
+    sec->regions = mr__take_seq(b, root, "regions", "");
+    sec->clusters = mr__take_seq(b, root, "clusters", "");
+    sec->datastores = mr__take_seq(b, root, "datastores", "");
+    sec->dependencies = mr__take_seq(b, root, "dependencies", "");
+    sec->resolvers = mr__take_seq(b, root, "resolvers", "");
+    sec->clients = mr__take_seq(b, root, "clients", "");
+    sec->stamps = mr__take_seq(b, root, "stamps", "");
+    sec->faults = mr__take_seq(b, root, "faults", "");
+    mr__collect_names(b, sec->regions, "regions", &b->regions);
+    mr__collect_names(b, sec->clusters, "clusters", &b->clusters);
+    mr__collect_names(b, sec->datastores, "datastores", &b->datastores);
+    mr__collect_names(b, sec->dependencies, "dependencies", &b->dependencies);
+    mr__collect_names(b, sec->resolvers, "resolvers", &b->resolvers);
+    mr__collect_names(b, sec->clients, "clients", &b->clients);
+    mr__collect_names(b, sec->stamps, "stamps", &b->stamps);
+    mr__collect_names(b, sec->faults, "faults", &b->faults);
+}
+
+/* version (mrsim/v1 when given) and name (the file's base name when not). */
+static void bind_version_name(mr__bind *b, mr_node *root, const char *file)
+{
+    mr_scenario *sc = b->sc;
+    mr_node *version = mr_node_take(root, "version");
+    if (version && !mr_node_is_null(version) &&
+        (version->kind != MR_NODE_SCALAR || strcmp(version->text, "mrsim/v1") != 0)) {
+        mr_diag_error(b->diag, &version->mark,
+                      "version: this mrsim reads version mrsim/v1, found %s",
+                      version->kind == MR_NODE_SCALAR ? version->text : mr_node_describe(version));
+    }
+    mr_node *name = mr_node_take(root, "name");
+    if (name && !mr_node_is_null(name)) {
+        sc->name = mr__name(b, name, "name");
+    }
+    if (sc->name == NULL)
+        sc->name = base_name(b, file);
+    mr__record(b, "name", sc->name);
+}
+
 static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag, bool overrides,
                     mr_scenario **out)
 {
@@ -1016,14 +1076,7 @@ static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag
     sc->kinds = kinds;
     mr__bind b = {.sc = sc, .doc = doc, .diag = diag};
     sc->file = mr__str(&b, file);
-    b.regions = (mr__names){.what = "region", .plural = "regions"};
-    b.clusters = (mr__names){.what = "cluster", .plural = "clusters"};
-    b.datastores = (mr__names){.what = "datastore", .plural = "datastores"};
-    b.dependencies = (mr__names){.what = "dependency", .plural = "dependencies"};
-    b.resolvers = (mr__names){.what = "resolver", .plural = "resolvers"};
-    b.clients = (mr__names){.what = "client population", .plural = "client populations"};
-    b.stamps = (mr__names){.what = "stamp", .plural = "stamps"};
-    b.faults = (mr__names){.what = "fault", .plural = "faults"};
+    init_names(&b);
 
     require(&b, root, "regions", "regions: [{name: westeurope}]");
     require(&b, root, "clusters", "clusters: [{name: aks-weu, region: westeurope}]");
@@ -1031,51 +1084,24 @@ static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag
     require(&b, root, "clients", "clients: [{name: users, rate: 100/s}]");
 
     /* Top-level shapes first, then every name, so references may point forward. */
-    mr_node *regions = mr__take_seq(&b, root, "regions", "");
-    mr_node *clusters = mr__take_seq(&b, root, "clusters", "");
-    mr_node *datastores = mr__take_seq(&b, root, "datastores", "");
-    mr_node *dependencies = mr__take_seq(&b, root, "dependencies", "");
-    mr_node *resolvers = mr__take_seq(&b, root, "resolvers", "");
-    mr_node *clients = mr__take_seq(&b, root, "clients", "");
-    mr_node *stamps = mr__take_seq(&b, root, "stamps", "");
-    mr_node *faults = mr__take_seq(&b, root, "faults", "");
-    mr__collect_names(&b, regions, "regions", &b.regions);
-    mr__collect_names(&b, clusters, "clusters", &b.clusters);
-    mr__collect_names(&b, datastores, "datastores", &b.datastores);
-    mr__collect_names(&b, dependencies, "dependencies", &b.dependencies);
-    mr__collect_names(&b, resolvers, "resolvers", &b.resolvers);
-    mr__collect_names(&b, clients, "clients", &b.clients);
-    mr__collect_names(&b, stamps, "stamps", &b.stamps);
-    mr__collect_names(&b, faults, "faults", &b.faults);
-
-    mr_node *version = mr_node_take(root, "version");
-    if (version && !mr_node_is_null(version) &&
-        (version->kind != MR_NODE_SCALAR || strcmp(version->text, "mrsim/v1") != 0)) {
-        mr_diag_error(diag, &version->mark, "version: this mrsim reads version mrsim/v1, found %s",
-                      version->kind == MR_NODE_SCALAR ? version->text : mr_node_describe(version));
-    }
-    mr_node *name = mr_node_take(root, "name");
-    if (name && !mr_node_is_null(name)) {
-        sc->name = mr__name(&b, name, "name");
-    }
-    if (sc->name == NULL)
-        sc->name = base_name(&b, file);
-    mr__record(&b, "name", sc->name);
+    sections sec;
+    take_sections(&b, root, &sec);
+    bind_version_name(&b, root, file);
     sc->description = "";
     bind_text(&b, root, "description", &sc->description);
     bind_labels(&b, root);
     bind_seed(&b, root);
     bind_run(&b, root);
-    bind_regions(&b, regions, &root->mark);
+    bind_regions(&b, sec.regions, &root->mark);
     bind_rtt(&b, root);
-    mr__bind_dependencies(&b, dependencies);
-    mr__bind_clusters(&b, clusters);
+    mr__bind_dependencies(&b, sec.dependencies);
+    mr__bind_clusters(&b, sec.clusters);
     mr__bind_traffic(&b, mr__take_map(&b, root, "traffic", ""), &root->mark);
-    mr__bind_datastores(&b, datastores);
-    mr__bind_stamps(&b, stamps);
-    mr__bind_resolvers(&b, resolvers, &root->mark);
-    mr__bind_clients(&b, clients);
-    mr__bind_faults(&b, faults);
+    mr__bind_datastores(&b, sec.datastores);
+    mr__bind_stamps(&b, sec.stamps);
+    mr__bind_resolvers(&b, sec.resolvers, &root->mark);
+    mr__bind_clients(&b, sec.clients);
+    mr__bind_faults(&b, sec.faults);
     mr__bind_failover(&b, mr__take_map(&b, root, "failover", ""));
     bind_slo(&b, root);
     bind_cost(&b, root);

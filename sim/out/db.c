@@ -561,19 +561,10 @@ static void assign_failovers(db_rec *r, const mr_rep_view *v)
     }
 }
 
-/* Copies what the database keeps of the replication (the view dies with
- * the hook's call). */
-static db_rec *rec_new(const mr_rep_view *v)
+/* Whole-system metrics: the values the JSON averages, by its names (NaN:
+ * not applicable, left out). */
+static void copy_metrics(db_rec *r, const mr_rep_view *v)
 {
-    db_rec *r = mr_xcalloc(1, sizeof *r);
-    r->rep = v->rep;
-    r->seed = v->seed;
-    r->events = v->events;
-    r->started_at = v->started_at;
-    r->wall_s = v->wall_s;
-    size_t n = mr_report_count(v->report);
-    r->scalars = mr_xcalloc(n + MR_METRIC_COUNT + 1, sizeof *r->scalars);
-    /* Whole-system metrics: the values the JSON averages, by its names. */
     for (int m = 0; m < MR_METRIC_COUNT; m++) {
         if (isnan(v->metrics[m]))
             continue;
@@ -582,6 +573,25 @@ static db_rec *rec_new(const mr_rep_view *v)
         s->metric = mr_xstrdup(mr_metric_name((mr_metric)m));
         s->value = v->metrics[m];
     }
+}
+
+/* The field of an episode a report's metric names, or NULL. */
+static double *episode_field(db_episode *e, const char *metric)
+{
+    return strcmp(metric, "fault") == 0         ? &e->fault
+           : strcmp(metric, "start_s") == 0     ? &e->start_s
+           : strcmp(metric, "end_s") == 0       ? &e->end_s
+           : strcmp(metric, "rto_s") == 0       ? &e->rto_s
+           : strcmp(metric, "rpo_s") == 0       ? &e->rpo_s
+           : strcmp(metric, "lost_writes") == 0 ? &e->lost_writes
+           : strcmp(metric, "censored") == 0    ? &e->censored
+                                                : NULL;
+}
+
+/* The report's values: "episode/K" components into episode K, the others
+ * as scalars (but NaN, and the whole-system metrics copy_metrics has). */
+static void copy_report(db_rec *r, const mr_rep_view *v)
+{
     size_t epcap = 0;
     const char *comp, *metric;
     double value;
@@ -591,15 +601,7 @@ static db_rec *rec_new(const mr_rep_view *v)
             unsigned long k = strtoul(comp + 8, &end, 10);
             if (*end != '\0' || k > 1000000)
                 continue;
-            db_episode *e = episode_at(r, (size_t)k, &epcap);
-            double *field = strcmp(metric, "fault") == 0         ? &e->fault
-                            : strcmp(metric, "start_s") == 0     ? &e->start_s
-                            : strcmp(metric, "end_s") == 0       ? &e->end_s
-                            : strcmp(metric, "rto_s") == 0       ? &e->rto_s
-                            : strcmp(metric, "rpo_s") == 0       ? &e->rpo_s
-                            : strcmp(metric, "lost_writes") == 0 ? &e->lost_writes
-                            : strcmp(metric, "censored") == 0    ? &e->censored
-                                                                 : NULL;
+            double *field = episode_field(episode_at(r, (size_t)k, &epcap), metric);
             if (field)
                 *field = value;
             continue;
@@ -620,10 +622,12 @@ static db_rec *rec_new(const mr_rep_view *v)
         s->metric = mr_xstrdup(metric);
         s->value = value;
     }
-    if (v->latency_ms)
-        copy_hist(&r->stats[r->nstats++], "latency_ms", v->latency_ms);
-    if (v->client_rto_s)
-        copy_hist(&r->stats[r->nstats++], "client_rto_s", v->client_rto_s);
+}
+
+/* The SLO windows' request counts: every window up to the horizon, or at
+ * aggregate fidelity the kept ones with their indices (see commit_rec). */
+static void copy_windows(db_rec *r, const mr_rep_view *v)
+{
     if (v->nwin > 0) {
         /* The windows up to the horizon (the last, partial one included). */
         size_t nwin = v->nwin;
@@ -649,6 +653,27 @@ static db_rec *rec_new(const mr_rep_view *v)
             r->win_ok[i] = (uint64_t)llround(v->sparse_ok[i]);
         }
     }
+}
+
+/* Copies what the database keeps of the replication (the view dies with
+ * the hook's call). */
+static db_rec *rec_new(const mr_rep_view *v)
+{
+    db_rec *r = mr_xcalloc(1, sizeof *r);
+    r->rep = v->rep;
+    r->seed = v->seed;
+    r->events = v->events;
+    r->started_at = v->started_at;
+    r->wall_s = v->wall_s;
+    size_t n = mr_report_count(v->report);
+    r->scalars = mr_xcalloc(n + MR_METRIC_COUNT + 1, sizeof *r->scalars);
+    copy_metrics(r, v);
+    copy_report(r, v);
+    if (v->latency_ms)
+        copy_hist(&r->stats[r->nstats++], "latency_ms", v->latency_ms);
+    if (v->client_rto_s)
+        copy_hist(&r->stats[r->nstats++], "client_rto_s", v->client_rto_s);
+    copy_windows(r, v);
     assign_failovers(r, v);
     return r;
 }
@@ -759,11 +784,166 @@ static int write_sparse(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
     return SQLITE_DONE;
 }
 
-/* Writes one replication in one transaction. Only the writer calls it. */
+/* The writers of commit_rec, one per table (or pair of tables): each runs
+ * its inserts and returns SQLITE_DONE, or the failure code at the first
+ * that fails. */
+
+/* The run's row; *run_id is its id. */
+static int write_run(mr_db *db, const db_rec *r, sqlite3_int64 *run_id)
+{
+    sqlite3_stmt *st = db->stmt[ST_RUN];
+    const mr_scenario *sc = db->sc;
+    char started[48];
+    iso_time(r->started_at, started, sizeof started);
+    bind_text(st, 1, sc->name);
+    bind_text(st, 2, sc->file);
+    bind_text(st, 3, db->variant);
+    /* INTEGER is signed 64-bit: a seed of 2^63 or more reads back negative
+     * (add 2^64); the bits are kept exactly. */
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)r->seed);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)r->rep);
+    bind_text(st, 6, started);
+    sqlite3_bind_double(st, 7, r->wall_s);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)r->events);
+    bind_text(st, 9, MR_VERSION);
+    int code = step(st);
+    if (code == SQLITE_DONE)
+        *run_id = sqlite3_last_insert_rowid(db->conn);
+    return code;
+}
+
+/* The run's attributes: every value of the scenario, the varied marked. */
+static int write_attrs(mr_db *db, sqlite3_int64 run_id)
+{
+    sqlite3_stmt *st = db->stmt[ST_ATTR];
+    for (size_t i = 0; i < db->nattrs; i++) {
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, db->attrs[i].key);
+        bind_text(st, 3, db->attrs[i].value);
+        sqlite3_bind_int(st, 4, db->attrs[i].varied);
+        int code = step(st);
+        if (code != SQLITE_DONE)
+            return code;
+    }
+    return SQLITE_DONE;
+}
+
+static int write_scalars(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
+{
+    sqlite3_stmt *st = db->stmt[ST_SCALAR];
+    for (size_t i = 0; i < r->nscalars; i++) {
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, r->scalars[i].component);
+        bind_text(st, 3, r->scalars[i].metric);
+        bind_real(st, 4, r->scalars[i].value);
+        int code = step(st);
+        if (code != SQLITE_DONE)
+            return code;
+    }
+    return SQLITE_DONE;
+}
+
+/* Each statistic's row, then its histogram's bins under its id. */
+static int write_stats(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
+{
+    sqlite3_stmt *st = db->stmt[ST_STAT], *bin = db->stmt[ST_BIN];
+    int code;
+    for (size_t i = 0; i < r->nstats; i++) {
+        const db_stat *s = &r->stats[i];
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, "");
+        bind_text(st, 3, s->metric);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)s->count);
+        sqlite3_bind_double(st, 5, s->sum);
+        sqlite3_bind_double(st, 6, s->sumsq);
+        bind_real(st, 7, s->min);
+        bind_real(st, 8, s->max);
+        if ((code = step(st)) != SQLITE_DONE)
+            return code;
+        sqlite3_int64 stat_id = sqlite3_last_insert_rowid(db->conn);
+        for (size_t b = 0; b < s->nbins; b++) {
+            sqlite3_bind_int64(bin, 1, stat_id);
+            sqlite3_bind_double(bin, 2, s->lower[b]);
+            sqlite3_bind_int64(bin, 3, (sqlite3_int64)s->bins[b]);
+            if ((code = step(bin)) != SQLITE_DONE)
+                return code;
+        }
+    }
+    return SQLITE_DONE;
+}
+
+/* Each episode with its fault's name, kind and target (NULL when the
+ * report named no fault of the scenario). */
+static int write_episodes(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
+{
+    sqlite3_stmt *st = db->stmt[ST_EPISODE];
+    const mr_scenario *sc = db->sc;
+    for (size_t k = 0; k < r->nepisodes; k++) {
+        const db_episode *e = &r->episodes[k];
+        size_t f = isnan(e->fault) || e->fault < 0 ? SIZE_MAX : (size_t)e->fault;
+        int known = f < sc->nfaults;
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, known ? sc->faults[f].name : NULL);
+        bind_text(st, 3, known ? mr_fault_kind_name(sc->faults[f].kind) : NULL);
+        bind_text(st, 4, known && db->fault_targets ? db->fault_targets[f] : NULL);
+        bind_real(st, 5, e->start_s);
+        bind_real(st, 6, e->end_s);
+        bind_real(st, 7, e->rto_s);
+        bind_real(st, 8, e->rpo_s);
+        bind_real(st, 9, e->lost_writes);
+        if (isnan(e->censored))
+            sqlite3_bind_null(st, 10);
+        else
+            sqlite3_bind_int(st, 10, e->censored > 0);
+        int code = step(st);
+        if (code != SQLITE_DONE)
+            return code;
+    }
+    return SQLITE_DONE;
+}
+
+/* Every window of a request-fidelity replication: the success ratio and
+ * the requests, two vectors (see commit_rec). */
+static int write_windows(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
+{
+    sqlite3_stmt *vec = db->stmt[ST_VECTOR], *data = db->stmt[ST_VDATA];
+    int code;
+    for (int v = 0; v < 2 && r->nwin > 0; v++) {
+        sqlite3_bind_int64(vec, 1, run_id);
+        bind_text(vec, 2, "");
+        bind_text(vec, 3, v == 0 ? "success_ratio" : "requests");
+        bind_text(vec, 4, "");
+        bind_text(vec, 5, "sample-hold");
+        if ((code = step(vec)) != SQLITE_DONE)
+            return code;
+        sqlite3_int64 vector_id = sqlite3_last_insert_rowid(db->conn);
+        for (size_t w = 0; w < r->nwin; w++) {
+            sqlite3_bind_int64(data, 1, vector_id);
+            sqlite3_bind_int64(data, 2, (sqlite3_int64)w * r->window);
+            if (v == 1)
+                sqlite3_bind_double(data, 3, (double)r->win_total[w]);
+            else if (r->win_total[w] > 0)
+                sqlite3_bind_double(data, 3, (double)r->win_ok[w] / (double)r->win_total[w]);
+            else
+                sqlite3_bind_null(data, 3);
+            if ((code = step(data)) != SQLITE_DONE)
+                return code;
+        }
+    }
+    return SQLITE_DONE;
+}
+
+/* Writes one replication in one transaction. Only the writer calls it.
+ * Per SLO window, stamped with the window's start: the whole system's
+ * success ratio (NULL for a window without requests) and its requests.
+ * Aggregate fidelity keeps only the windows below a success share of 1
+ * (a century has 300 million windows): the success ratio then has a
+ * sample at each of those and a 1 where a run of them ends (and at 0),
+ * which sample-hold reads as the whole series; requests are not
+ * written, their per-window counts are not kept. */
 static int commit_rec(mr_db *db, const db_rec *r)
 {
-    sqlite3_stmt **S = db->stmt;
-    const mr_scenario *sc = db->sc;
+    sqlite3_int64 run_id = 0;
     db->attempts++;
 #ifdef MRSIM_DB_FAULT_INJECTION
     inject(db);
@@ -771,113 +951,15 @@ static int commit_rec(mr_db *db, const db_rec *r)
     int code = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (code != SQLITE_OK)
         goto fail;
-    char started[48];
-    iso_time(r->started_at, started, sizeof started);
-    bind_text(S[ST_RUN], 1, sc->name);
-    bind_text(S[ST_RUN], 2, sc->file);
-    bind_text(S[ST_RUN], 3, db->variant);
-    /* INTEGER is signed 64-bit: a seed of 2^63 or more reads back negative
-     * (add 2^64); the bits are kept exactly. */
-    sqlite3_bind_int64(S[ST_RUN], 4, (sqlite3_int64)r->seed);
-    sqlite3_bind_int64(S[ST_RUN], 5, (sqlite3_int64)r->rep);
-    bind_text(S[ST_RUN], 6, started);
-    sqlite3_bind_double(S[ST_RUN], 7, r->wall_s);
-    sqlite3_bind_int64(S[ST_RUN], 8, (sqlite3_int64)r->events);
-    bind_text(S[ST_RUN], 9, MR_VERSION);
-    if ((code = step(S[ST_RUN])) != SQLITE_DONE)
+    if ((code = write_run(db, r, &run_id)) != SQLITE_DONE ||
+        (code = write_attrs(db, run_id)) != SQLITE_DONE ||
+        (code = write_scalars(db, run_id, r)) != SQLITE_DONE ||
+        (code = write_stats(db, run_id, r)) != SQLITE_DONE ||
+        (code = write_episodes(db, run_id, r)) != SQLITE_DONE)
         goto fail;
-    sqlite3_int64 run_id = sqlite3_last_insert_rowid(db->conn);
-    for (size_t i = 0; i < db->nattrs; i++) {
-        sqlite3_bind_int64(S[ST_ATTR], 1, run_id);
-        bind_text(S[ST_ATTR], 2, db->attrs[i].key);
-        bind_text(S[ST_ATTR], 3, db->attrs[i].value);
-        sqlite3_bind_int(S[ST_ATTR], 4, db->attrs[i].varied);
-        if ((code = step(S[ST_ATTR])) != SQLITE_DONE)
-            goto fail;
-    }
-    for (size_t i = 0; i < r->nscalars; i++) {
-        sqlite3_bind_int64(S[ST_SCALAR], 1, run_id);
-        bind_text(S[ST_SCALAR], 2, r->scalars[i].component);
-        bind_text(S[ST_SCALAR], 3, r->scalars[i].metric);
-        bind_real(S[ST_SCALAR], 4, r->scalars[i].value);
-        if ((code = step(S[ST_SCALAR])) != SQLITE_DONE)
-            goto fail;
-    }
-    for (size_t i = 0; i < r->nstats; i++) {
-        const db_stat *s = &r->stats[i];
-        sqlite3_bind_int64(S[ST_STAT], 1, run_id);
-        bind_text(S[ST_STAT], 2, "");
-        bind_text(S[ST_STAT], 3, s->metric);
-        sqlite3_bind_int64(S[ST_STAT], 4, (sqlite3_int64)s->count);
-        sqlite3_bind_double(S[ST_STAT], 5, s->sum);
-        sqlite3_bind_double(S[ST_STAT], 6, s->sumsq);
-        bind_real(S[ST_STAT], 7, s->min);
-        bind_real(S[ST_STAT], 8, s->max);
-        if ((code = step(S[ST_STAT])) != SQLITE_DONE)
-            goto fail;
-        sqlite3_int64 stat_id = sqlite3_last_insert_rowid(db->conn);
-        for (size_t b = 0; b < s->nbins; b++) {
-            sqlite3_bind_int64(S[ST_BIN], 1, stat_id);
-            sqlite3_bind_double(S[ST_BIN], 2, s->lower[b]);
-            sqlite3_bind_int64(S[ST_BIN], 3, (sqlite3_int64)s->bins[b]);
-            if ((code = step(S[ST_BIN])) != SQLITE_DONE)
-                goto fail;
-        }
-    }
-    for (size_t k = 0; k < r->nepisodes; k++) {
-        const db_episode *e = &r->episodes[k];
-        size_t f = isnan(e->fault) || e->fault < 0 ? SIZE_MAX : (size_t)e->fault;
-        int known = f < sc->nfaults;
-        sqlite3_bind_int64(S[ST_EPISODE], 1, run_id);
-        bind_text(S[ST_EPISODE], 2, known ? sc->faults[f].name : NULL);
-        bind_text(S[ST_EPISODE], 3, known ? mr_fault_kind_name(sc->faults[f].kind) : NULL);
-        bind_text(S[ST_EPISODE], 4, known && db->fault_targets ? db->fault_targets[f] : NULL);
-        bind_real(S[ST_EPISODE], 5, e->start_s);
-        bind_real(S[ST_EPISODE], 6, e->end_s);
-        bind_real(S[ST_EPISODE], 7, e->rto_s);
-        bind_real(S[ST_EPISODE], 8, e->rpo_s);
-        bind_real(S[ST_EPISODE], 9, e->lost_writes);
-        if (isnan(e->censored))
-            sqlite3_bind_null(S[ST_EPISODE], 10);
-        else
-            sqlite3_bind_int(S[ST_EPISODE], 10, e->censored > 0);
-        if ((code = step(S[ST_EPISODE])) != SQLITE_DONE)
-            goto fail;
-    }
-    /* Per SLO window, stamped with the window's start: the whole system's
-     * success ratio (NULL for a window without requests) and its requests.
-     * Aggregate fidelity keeps only the windows below a success share of 1
-     * (a century has 300 million windows): the success ratio then has a
-     * sample at each of those and a 1 where a run of them ends (and at 0),
-     * which sample-hold reads as the whole series; requests are not
-     * written, their per-window counts are not kept. */
-    if (r->win_index) {
-        if ((code = write_sparse(db, run_id, r)) != SQLITE_DONE)
-            goto fail;
-    }
-    for (int vec = 0; vec < 2 && r->nwin > 0 && !r->win_index; vec++) {
-        sqlite3_bind_int64(S[ST_VECTOR], 1, run_id);
-        bind_text(S[ST_VECTOR], 2, "");
-        bind_text(S[ST_VECTOR], 3, vec == 0 ? "success_ratio" : "requests");
-        bind_text(S[ST_VECTOR], 4, "");
-        bind_text(S[ST_VECTOR], 5, "sample-hold");
-        if ((code = step(S[ST_VECTOR])) != SQLITE_DONE)
-            goto fail;
-        sqlite3_int64 vector_id = sqlite3_last_insert_rowid(db->conn);
-        for (size_t w = 0; w < r->nwin; w++) {
-            sqlite3_bind_int64(S[ST_VDATA], 1, vector_id);
-            sqlite3_bind_int64(S[ST_VDATA], 2, (sqlite3_int64)w * r->window);
-            if (vec == 1)
-                sqlite3_bind_double(S[ST_VDATA], 3, (double)r->win_total[w]);
-            else if (r->win_total[w] > 0)
-                sqlite3_bind_double(S[ST_VDATA], 3,
-                                    (double)r->win_ok[w] / (double)r->win_total[w]);
-            else
-                sqlite3_bind_null(S[ST_VDATA], 3);
-            if ((code = step(S[ST_VDATA])) != SQLITE_DONE)
-                goto fail;
-        }
-    }
+    code = r->win_index ? write_sparse(db, run_id, r) : write_windows(db, run_id, r);
+    if (code != SQLITE_DONE)
+        goto fail;
     code = sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
     if (code != SQLITE_OK)
         goto fail;

@@ -105,60 +105,63 @@ static void json_stopping(FILE *out, const mr_stopping *s)
             (unsigned long long)s->batch, s->converged ? "converged" : "max");
 }
 
-void mr_result_write_json(const mr_result *r, FILE *out)
+/* The sections of the document after its header, each from the comma
+ * before its key to its closing bracket. */
+
+static void json_vary(FILE *out, const mr_result *r)
 {
-    fputs("{\n  \"mrsim\": ", out);
-    json_string(out, MR_VERSION);
-    fputs(",\n  \"scenario\": ", out);
-    json_string(out, r->scenario);
-    fputs(",\n  \"file\": ", out);
-    json_string(out, r->file);
-    fprintf(out, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"horizon_s\": ",
-            (unsigned long long)r->seed, (unsigned long long)r->replications);
-    json_number(out, r->horizon_s);
-    fputs(",\n  \"stopping\": ", out);
-    json_stopping(out, &r->stopping);
-    if (r->nvary > 0) {
-        fputs(",\n  \"vary\": {", out);
-        for (size_t i = 0; i < r->nvary; i++) {
-            if (i)
-                fputs(", ", out);
-            json_string(out, r->vary_keys[i]);
-            fputs(": ", out);
-            json_string(out, r->vary_values[i]);
-        }
-        fputs("}", out);
+    fputs(",\n  \"vary\": {", out);
+    for (size_t i = 0; i < r->nvary; i++) {
+        if (i)
+            fputs(", ", out);
+        json_string(out, r->vary_keys[i]);
+        fputs(": ", out);
+        json_string(out, r->vary_values[i]);
     }
-    fprintf(out, ",\n  \"events\": %llu,\n  \"wall_s\": ", (unsigned long long)r->events);
-    json_number(out, r->wall_s);
+    fputs("}", out);
+}
+
+static void json_metrics(FILE *out, const mr_result *r)
+{
     fputs(",\n  \"metrics\": {", out);
     for (int m = 0; m < MR_METRIC_COUNT; m++) {
         fprintf(out, "%s\n    \"%s\": ", m ? "," : "", mr_metric_name((mr_metric)m));
         json_summary(out, &r->metrics[m]);
     }
     fputs("\n  }", out);
-    if (r->nstores > 0) {
-        fputs(",\n  \"stores\": {", out);
-        for (size_t d = 0; d < r->nstores; d++) {
-            const mr_store_result *st = &r->stores[d];
-            fputs(d ? ",\n    " : "\n    ", out);
-            json_string(out, st->name);
-            fputs(": {\"kind\": ", out);
-            json_string(out, st->kind);
-            for (size_t k = 0; k < MR_STORE_METRICS; k++) {
-                fprintf(out, ", \"%s\": ", mr_metric_name(st->metric[k]));
-                json_summary(out, &st->m[k]);
-            }
-            fputs("}", out);
+}
+
+static void json_stores(FILE *out, const mr_result *r)
+{
+    fputs(",\n  \"stores\": {", out);
+    for (size_t d = 0; d < r->nstores; d++) {
+        const mr_store_result *st = &r->stores[d];
+        fputs(d ? ",\n    " : "\n    ", out);
+        json_string(out, st->name);
+        fputs(": {\"kind\": ", out);
+        json_string(out, st->kind);
+        for (size_t k = 0; k < MR_STORE_METRICS; k++) {
+            fprintf(out, ", \"%s\": ", mr_metric_name(st->metric[k]));
+            json_summary(out, &st->m[k]);
         }
-        fputs("\n  }", out);
+        fputs("}", out);
     }
+    fputs("\n  }", out);
+}
+
+static void json_costs(FILE *out, const mr_result *r)
+{
     fputs(",\n  \"cost_breakdown\": {", out);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
         fprintf(out, "%s\n    \"%s\": ", i ? "," : "", mr_cost_item_name((mr_cost_item)i));
         json_summary(out, &r->cost_breakdown[i]);
     }
-    fputs("\n  },\n  \"populations\": [", out);
+    fputs("\n  }", out);
+}
+
+static void json_populations(FILE *out, const mr_result *r)
+{
+    fputs(",\n  \"populations\": [", out);
     for (size_t i = 0; i < r->npopulations; i++) {
         const mr_population_result *p = &r->populations[i];
         fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
@@ -172,32 +175,68 @@ void mr_result_write_json(const mr_result *r, FILE *out)
         json_summary(out, &p->availability);
         fputs("}", out);
     }
-    fputs(r->npopulations ? "\n  ],\n  \"episodes\": [" : "],\n  \"episodes\": [", out);
-    for (size_t e = 0; e < r->nepisodes; e++) {
-        const mr_episode_result *ep = &r->episodes[e];
-        fputs(e ? ",\n    {\"fault\": " : "\n    {\"fault\": ", out);
-        json_string(out, ep->fault);
-        fputs(", \"kind\": ", out);
-        json_string(out, ep->kind);
-        fputs(", \"target\": ", out);
-        json_string(out, ep->target);
-        fputs(", \"rto_s\": ", out);
-        json_summary(out, &ep->rto_s);
-        fputs(", \"rpo_s\": ", out);
-        json_summary(out, &ep->rpo_s);
-        fprintf(out, ", \"censored\": %llu, \"budget_share\": ", (unsigned long long)ep->censored);
-        json_summary(out, &ep->budget_share);
-        fputs(", \"expect\": {", out);
-        for (size_t k = 0; k < ep->nexpect; k++) {
-            if (k)
-                fputs(", ", out);
-            json_string(out, ep->expect[k].target);
-            fputs(": ", out);
-            json_verdict(out, &ep->expect[k], 0);
-        }
-        fputs("}}", out);
+    fputs(r->npopulations ? "\n  ]" : "]", out);
+}
+
+static void json_episode(FILE *out, const mr_episode_result *ep)
+{
+    fputs("{\"fault\": ", out);
+    json_string(out, ep->fault);
+    fputs(", \"kind\": ", out);
+    json_string(out, ep->kind);
+    fputs(", \"target\": ", out);
+    json_string(out, ep->target);
+    fputs(", \"rto_s\": ", out);
+    json_summary(out, &ep->rto_s);
+    fputs(", \"rpo_s\": ", out);
+    json_summary(out, &ep->rpo_s);
+    fprintf(out, ", \"censored\": %llu, \"budget_share\": ", (unsigned long long)ep->censored);
+    json_summary(out, &ep->budget_share);
+    fputs(", \"expect\": {", out);
+    for (size_t k = 0; k < ep->nexpect; k++) {
+        if (k)
+            fputs(", ", out);
+        json_string(out, ep->expect[k].target);
+        fputs(": ", out);
+        json_verdict(out, &ep->expect[k], 0);
     }
-    fputs(r->nepisodes ? "\n  ],\n  \"slo\": " : "],\n  \"slo\": ", out);
+    fputs("}}", out);
+}
+
+static void json_episodes(FILE *out, const mr_result *r)
+{
+    fputs(",\n  \"episodes\": [", out);
+    for (size_t e = 0; e < r->nepisodes; e++) {
+        fputs(e ? ",\n    " : "\n    ", out);
+        json_episode(out, &r->episodes[e]);
+    }
+    fputs(r->nepisodes ? "\n  ]" : "]", out);
+}
+
+void mr_result_write_json(const mr_result *r, FILE *out)
+{
+    fputs("{\n  \"mrsim\": ", out);
+    json_string(out, MR_VERSION);
+    fputs(",\n  \"scenario\": ", out);
+    json_string(out, r->scenario);
+    fputs(",\n  \"file\": ", out);
+    json_string(out, r->file);
+    fprintf(out, ",\n  \"seed\": %llu,\n  \"replications\": %llu,\n  \"horizon_s\": ",
+            (unsigned long long)r->seed, (unsigned long long)r->replications);
+    json_number(out, r->horizon_s);
+    fputs(",\n  \"stopping\": ", out);
+    json_stopping(out, &r->stopping);
+    if (r->nvary > 0)
+        json_vary(out, r);
+    fprintf(out, ",\n  \"events\": %llu,\n  \"wall_s\": ", (unsigned long long)r->events);
+    json_number(out, r->wall_s);
+    json_metrics(out, r);
+    if (r->nstores > 0)
+        json_stores(out, r);
+    json_costs(out, r);
+    json_populations(out, r);
+    json_episodes(out, r);
+    fputs(",\n  \"slo\": ", out);
     json_verdicts(out, r->slo, r->nslo);
     fputs(",\n  \"steady_state\": ", out);
     json_verdicts(out, r->steady, r->nsteady);

@@ -405,44 +405,12 @@ double mr_an_downtime_year_s(double a)
 
 /* ---- Switch times of a scenario -------------------------------------------------- */
 
-static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
+/* The parts of the clients' switch: one per (client population, TTL
+ * policy of its pool), weighted by the pool's resolvers in that policy;
+ * each part's times, and the mixture's (a->client_switch), after detection
+ * det and the record's TTL ttl (s). */
+static void switch_parts(const mr_scenario *sc, mr_analysis *a, const mr_an_detect *det, double ttl)
 {
-    const mr_sc_traffic *t = &sc->traffic;
-    /* The kind says how it detects a failed endpoint (mr_model.detect). */
-    mr_model_detect md = {.n = 1, .k = 1, .event = "endpoint unhealthy",
-                          .layer = t->model->kind};
-    if (t->model->detect)
-        t->model->detect(t->cfg, &md);
-    a->traffic = t->model->kind;
-    a->traffic_what = md.layer;
-    a->detection_event = md.event;
-    mr_an_detect det = mr_an_detect_of(&md);
-    if (md.edges > 0) {
-        a->detection = mr_an_uniform_times(det);
-        /* Rule 2: no DNS delay; a client switches when its edge does. */
-        a->client_switch = a->detection;
-        a->has_all_edges = true;
-        a->pops = md.edges;
-        a->all_edges = mr_an_all_edges_times(det, md.edges);
-        return;
-    }
-    if (md.dist != NULL) {
-        const mr_dist *d = md.dist;
-        a->detection = (mr_an_times){.min = mr_dist_quantile(d, 0) * md.unit,
-                                     .mean = mr_dist_mean(d) * md.unit,
-                                     .p50 = mr_dist_quantile(d, 0.50) * md.unit,
-                                     .p95 = mr_dist_quantile(d, 0.95) * md.unit,
-                                     .p99 = mr_dist_quantile(d, 0.99) * md.unit,
-                                     .max = mr_dist_quantile(d, 1) * md.unit};
-    } else {
-        a->locations = md.locations;
-        a->quorum = md.quorum;
-        a->detection = mr_an_uniform_times(det);
-    }
-    a->has_caches = true;
-    double ttl = md.ttl_s;
-    /* One part per (client population, TTL policy of its pool), weighted by
-     * the pool's resolvers in that policy. */
     size_t n = 0;
     for (size_t c = 0; c < sc->nclients; c++) {
         size_t r = sc->clients[c].resolver;
@@ -481,7 +449,7 @@ static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
         double total = 0;
         for (size_t i = 0; i < k; i++)
             total += caches[i].weight;
-        if (mr_an_switch(&det, caches, k, &a->client_switch, each) == MR_OK)
+        if (mr_an_switch(det, caches, k, &a->client_switch, each) == MR_OK)
             for (size_t i = 0; i < k; i++) {
                 a->parts[i].t = each[i];
                 a->parts[i].weight = total > 0 ? caches[i].weight / total : 0;
@@ -489,6 +457,43 @@ static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
         free(each);
     }
     free(caches);
+}
+
+static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
+{
+    const mr_sc_traffic *t = &sc->traffic;
+    /* The kind says how it detects a failed endpoint (mr_model.detect). */
+    mr_model_detect md = {.n = 1, .k = 1, .event = "endpoint unhealthy", .layer = t->model->kind};
+    if (t->model->detect)
+        t->model->detect(t->cfg, &md);
+    a->traffic = t->model->kind;
+    a->traffic_what = md.layer;
+    a->detection_event = md.event;
+    mr_an_detect det = mr_an_detect_of(&md);
+    if (md.edges > 0) {
+        a->detection = mr_an_uniform_times(det);
+        /* Rule 2: no DNS delay; a client switches when its edge does. */
+        a->client_switch = a->detection;
+        a->has_all_edges = true;
+        a->pops = md.edges;
+        a->all_edges = mr_an_all_edges_times(det, md.edges);
+        return;
+    }
+    if (md.dist != NULL) {
+        const mr_dist *d = md.dist;
+        a->detection = (mr_an_times){.min = mr_dist_quantile(d, 0) * md.unit,
+                                     .mean = mr_dist_mean(d) * md.unit,
+                                     .p50 = mr_dist_quantile(d, 0.50) * md.unit,
+                                     .p95 = mr_dist_quantile(d, 0.95) * md.unit,
+                                     .p99 = mr_dist_quantile(d, 0.99) * md.unit,
+                                     .max = mr_dist_quantile(d, 1) * md.unit};
+    } else {
+        a->locations = md.locations;
+        a->quorum = md.quorum;
+        a->detection = mr_an_uniform_times(det);
+    }
+    a->has_caches = true;
+    switch_parts(sc, a, &det, md.ttl_s);
 }
 
 /* ---- Composite availability ------------------------------------------------------- */
@@ -640,22 +645,18 @@ static void composite(mr_analysis *a)
     a->formula = f;
 }
 
-int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_analysis **out,
-               mr_diag *diag)
-{
-    mr_analysis *a = mr_xcalloc(1, sizeof *a);
-    a->scenario = sc->name;
-    a->file = sc->file;
-    analyze_switch(sc, a);
+/* ---- The components, units, populations and faults of a scenario ------------------- */
 
-    size_t icap = 0, ucap = 0;
-    /* Units: stamps, else regions holding a traffic endpoint. */
+/* The units (stamps, else the regions holding a traffic endpoint), added to
+ * a; returns each cluster's unit, -1 for none (the caller frees it). */
+static int *cluster_units(const mr_scenario *sc, mr_analysis *a, size_t *ucap)
+{
     int *cl_unit = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *cl_unit);
     for (size_t c = 0; c < sc->nclusters; c++)
         cl_unit[c] = -1;
     for (size_t s = 0; s < sc->nstamps; s++) {
         const mr_sc_stamp *st = &sc->stamps[s];
-        int u = add_unit(a, &ucap, st->name, true);
+        int u = add_unit(a, ucap, st->name, true);
         for (size_t k = 0; k < st->clusters.n; k++)
             cl_unit[st->clusters.v[k]] = u;
     }
@@ -665,19 +666,29 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
             continue;
         const char *rname = sc->regions[sc->clusters[c].region].name;
         int u = find_unit(a, rname, false);
-        cl_unit[c] = u >= 0 ? u : add_unit(a, &ucap, rname, false);
+        cl_unit[c] = u >= 0 ? u : add_unit(a, ucap, rname, false);
     }
-    /* The global traffic layer. */
+    return cl_unit;
+}
+
+/* The global traffic layer, as its kind gives its SLA (mr_model.sla). */
+static void add_traffic(const mr_scenario *sc, mr_analysis *a, size_t *icap)
+{
     mr_model_sla tl = {.availability = 1, .what = sc->traffic.model->kind, .source = "?"};
     if (sc->traffic.model->sla)
         sc->traffic.model->sla(sc->traffic.cfg, &tl);
-    add_item(a, &icap,
+    add_item(a, icap,
              (mr_an_item){.name = "traffic",
                           .what = tl.what,
                           .sla = tl.availability,
                           .source = tl.source,
                           .unit = -1});
-    /* Clusters and their ingress, in parallel within their unit. */
+}
+
+/* Clusters and their ingress, in parallel within their unit; a unit with
+ * an active cluster is no standby. */
+static void add_clusters(const mr_scenario *sc, mr_analysis *a, size_t *icap, const int *cl_unit)
+{
     for (size_t c = 0; c < sc->nclusters; c++) {
         const mr_sc_cluster *cl = &sc->clusters[c];
         if (cl_unit[c] < 0)
@@ -685,21 +696,22 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
         if (cl->role == MR_ROLE_ACTIVE)
             a->units[cl_unit[c]].standby = false;
         bool zonal = cl->nzones > 1;
-        add_item(a, &icap,
-                 (mr_an_item){.name = keep(a, fmt("clusters/%s", cl->name)),
-                              .what = zonal ? "AKS, zones" : "AKS, one zone",
-                              .sla = zonal ? 0.9995 : 0.999,
-                              .source = zonal ? "docs/reference.md §9 API server SLA (99.95% with AZ)"
-                                              : "docs/reference.md §9 API server SLA (99.9% without AZ)",
-                              .unit = cl_unit[c],
-                              .parallel = true});
+        add_item(
+            a, icap,
+            (mr_an_item){.name = keep(a, fmt("clusters/%s", cl->name)),
+                         .what = zonal ? "AKS, zones" : "AKS, one zone",
+                         .sla = zonal ? 0.9995 : 0.999,
+                         .source = zonal ? "docs/reference.md §9 API server SLA (99.95% with AZ)"
+                                         : "docs/reference.md §9 API server SLA (99.9% without AZ)",
+                         .unit = cl_unit[c],
+                         .parallel = true});
         /* Its ingress's published SLA, as its kind gives it (mr_model.sla). */
         mr_model_sla in = {.availability = 1,
                            .what = cl->ingress.model ? cl->ingress.model->kind : "?",
                            .source = "no docs/reference.md figure: 100% unless set"};
         if (cl->ingress.model && cl->ingress.model->sla)
             cl->ingress.model->sla(cl->ingress.cfg, &in);
-        add_item(a, &icap,
+        add_item(a, icap,
                  (mr_an_item){.name = keep(a, fmt("clusters/%s/ingress", cl->name)),
                               .what = in.what,
                               .sla = in.availability,
@@ -707,8 +719,13 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
                               .unit = cl_unit[c],
                               .parallel = true});
     }
-    /* Dependencies needed to serve requests: in a unit when every cluster
-     * using it is, global (common mode) otherwise. */
+}
+
+/* Dependencies needed to serve requests: in a unit when every cluster
+ * using it is, global (common mode) otherwise. */
+static void add_dependencies(const mr_scenario *sc, mr_analysis *a, size_t *icap,
+                             const int *cl_unit)
+{
     for (size_t d = 0; d < sc->ndependencies; d++) {
         const mr_sc_dependency *dep = &sc->dependencies[d];
         if (dep->needed_for != MR_NEEDED_FOR_REQUESTS)
@@ -727,15 +744,19 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
                            .source = "no docs/reference.md figure: 100% unless set"};
         if (dep->model && dep->model->sla)
             dep->model->sla(dep->cfg, &ms);
-        add_item(a, &icap,
+        add_item(a, icap,
                  (mr_an_item){.name = keep(a, fmt("dependencies/%s", dep->name)),
                               .what = ms.what,
                               .sla = ms.availability,
                               .source = ms.source,
                               .unit = u});
     }
-    /* Data stores: a stamp's in the stamp; one-region stores in their
-     * region's unit; geo-replicated ones global. */
+}
+
+/* Data stores: a stamp's in the stamp; one-region stores in their
+ * region's unit; geo-replicated ones global. */
+static void add_stores(const mr_scenario *sc, mr_analysis *a, size_t *icap)
+{
     for (size_t d = 0; d < sc->ndatastores; d++) {
         const mr_sc_datastore *ds = &sc->datastores[d];
         int u = -1;
@@ -751,14 +772,20 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
         }
         const char *what = ms.what, *src = ms.source;
         double sla = ms.availability;
-        add_item(a, &icap,
+        add_item(a, icap,
                  (mr_an_item){.name = keep(a, fmt("datastores/%s", ds->name)),
                               .what = what,
                               .sla = sla,
                               .source = src,
                               .unit = u});
     }
-    free(cl_unit);
+}
+
+/* The file's analyze.sla, then every --sla, which wins; MR_EINVAL after a
+ * diagnostic for each --sla that names no component. */
+static int apply_overrides(const mr_scenario *sc, mr_analysis *a, const mr_an_override *ov,
+                           size_t nov, mr_diag *diag)
+{
     for (size_t i = 0; i < sc->nsla; i++)
         apply_override(a, sc->sla[i].name, sc->sla[i].value, "analyze.sla");
     int rc = MR_OK;
@@ -773,11 +800,13 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
             free(names);
             rc = MR_EINVAL;
         }
-    if (rc != MR_OK) {
-        mr_analysis_free(a);
-        return rc;
-    }
-    composite(a);
+    return rc;
+}
+
+/* Client populations pinned to stamps: the global tier times the
+ * redundancy of their home and fallback stamps. */
+static void add_populations(const mr_scenario *sc, mr_analysis *a)
+{
     a->populations = mr_xcalloc(sc->nclients ? sc->nclients : 1, sizeof *a->populations);
     for (size_t c = 0; c < sc->nclients; c++) {
         const mr_sc_client *cl = &sc->clients[c];
@@ -796,45 +825,71 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
         a->populations[a->npopulations++] = (mr_an_population){
             .clients = cl->name, .stamps = n, .availability = a->global * (1 - down)};
     }
+}
 
-    /* Stochastic faults: the availability their mtbf/mttr imply. */
+/* The name of what a fault hits, as the table and the JSON print it. */
+static const char *fault_target(const mr_scenario *sc, mr_analysis *a, const mr_sc_target *tg)
+{
+    if (tg->selector)
+        return "selector";
+    switch (tg->kind) {
+    case MR_TARGET_REGION:
+        return sc->regions[tg->index].name;
+    case MR_TARGET_ZONE:
+        return keep(a, fmt("%s/zone-%d", sc->regions[tg->index].name, tg->zone));
+    case MR_TARGET_CLUSTER:
+        return sc->clusters[tg->index].name;
+    case MR_TARGET_DATASTORE:
+        return sc->datastores[tg->index].name;
+    case MR_TARGET_DEPENDENCY:
+        return sc->dependencies[tg->index].name;
+    case MR_TARGET_TRAFFIC:
+        return "traffic";
+    }
+    return "selector";
+}
+
+/* Stochastic faults: the availability their mtbf/mttr imply. */
+static void add_faults(const mr_scenario *sc, mr_analysis *a)
+{
     a->faults = mr_xcalloc(sc->nfaults ? sc->nfaults : 1, sizeof *a->faults);
     for (size_t i = 0; i < sc->nfaults; i++) {
         const mr_sc_fault *ft = &sc->faults[i];
         if (ft->timing != MR_TIMING_STOCHASTIC)
             continue;
-        const mr_sc_target *tg = &ft->target;
-        const char *target = "selector";
-        if (!tg->selector) {
-            switch (tg->kind) {
-            case MR_TARGET_REGION:
-                target = sc->regions[tg->index].name;
-                break;
-            case MR_TARGET_ZONE:
-                target = keep(a, fmt("%s/zone-%d", sc->regions[tg->index].name, tg->zone));
-                break;
-            case MR_TARGET_CLUSTER:
-                target = sc->clusters[tg->index].name;
-                break;
-            case MR_TARGET_DATASTORE:
-                target = sc->datastores[tg->index].name;
-                break;
-            case MR_TARGET_DEPENDENCY:
-                target = sc->dependencies[tg->index].name;
-                break;
-            case MR_TARGET_TRAFFIC:
-                target = "traffic";
-                break;
-            }
-        }
         double up = sec(ft->mtbf), rep = mr_dist_mean(&ft->mttr) / (double)MR_S;
         a->faults[a->nfaults++] = (mr_an_fault){.fault = ft->name,
                                                 .kind = mr_fault_kind_name(ft->kind),
-                                                .target = target,
+                                                .target = fault_target(sc, a, &ft->target),
                                                 .mtbf_s = up,
                                                 .mttr_mean_s = rep,
                                                 .availability = up / (up + rep)};
     }
+}
+
+int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_analysis **out,
+               mr_diag *diag)
+{
+    mr_analysis *a = mr_xcalloc(1, sizeof *a);
+    a->scenario = sc->name;
+    a->file = sc->file;
+    analyze_switch(sc, a);
+
+    size_t icap = 0, ucap = 0;
+    int *cl_unit = cluster_units(sc, a, &ucap);
+    add_traffic(sc, a, &icap);
+    add_clusters(sc, a, &icap, cl_unit);
+    add_dependencies(sc, a, &icap, cl_unit);
+    add_stores(sc, a, &icap);
+    free(cl_unit);
+    int rc = apply_overrides(sc, a, ov, nov, diag);
+    if (rc != MR_OK) {
+        mr_analysis_free(a);
+        return rc;
+    }
+    composite(a);
+    add_populations(sc, a);
+    add_faults(sc, a);
     *out = a;
     return MR_OK;
 }
