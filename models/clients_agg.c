@@ -1301,15 +1301,20 @@ static void refresh_wave(ag_engine *g, mr_sim *sim, mr_component *self, mr_time 
     }
 }
 
-/* Whether a ramped fault is in force at an endpoint (its share moves). */
+/* Whether a ramped fault is in force at an endpoint (its share moves):
+ * every set mr_cluster_request_fail_share reads, the region's and the
+ * ingress's partial failures included (a ramped region outage held at its
+ * first share would go unseen). */
 static int ramp_in_force(const ag_engine *g)
 {
     if (g->faults == NULL)
         return 0;
     for (uint32_t j = 0; j < g->nep; j++) {
-        const mr_fault_set *sets[] = {&g->cl[j]->partial, &g->cl[j]->gray};
-        for (int s = 0; s < 2; s++)
-            for (int32_t x = 0; x < sets[s]->npartial; x++)
+        const mr_cluster_state *c = g->cl[j];
+        const mr_fault_set *sets[] = {&c->partial, &c->gray, &c->region->partial,
+                                      c->ingress != NULL ? &c->ingress->partial : NULL};
+        for (int s = 0; s < 4; s++)
+            for (int32_t x = 0; sets[s] != NULL && x < sets[s]->npartial; x++)
                 if (g->faults->f[sets[s]->p[x].fault].ramp)
                     return 1;
     }

@@ -169,14 +169,27 @@ static inline uint32_t mr_cluster_pods(const mr_cluster_state *c)
     return c->fifo.c;
 }
 
+/* Whether some fault in force can fail a probe of the cluster that is up:
+ * a partial failure of the cluster, of its region or of its ingress, or an
+ * inverted gray failure. The one list of what the probe path sees, read by
+ * mr_cluster_probe_fail_share and mr_cluster_quiescent alike, so a lazy
+ * probe can never sleep through a fault that would fail it (a ramp whose
+ * share is 0 now counts: it grows without an event). */
+static inline int mr__cluster_probe_can_fail(const mr_cluster_state *c)
+{
+    return mr__fault_set_any(&c->partial) || mr__fault_set_any(&c->gray_probe) ||
+           mr__fault_set_any(&c->region->partial) ||
+           (c->ingress != NULL && mr__fault_set_any(&c->ingress->partial));
+}
+
 /* Whether every probe of the cluster succeeds until some fault starts or
  * ends: what lets aggregate fidelity skip them (docs/model.md "periodic
- * activity whose outcome cannot change in steady state"). */
+ * activity whose outcome cannot change in steady state"). A probe path that
+ * can fail (mr__cluster_probe_can_fail) is not quiescent: its probes draw
+ * and may trip the endpoint, so they must run as at request fidelity. */
 static inline int mr_cluster_quiescent(const mr_cluster_state *c)
 {
-    return mr_cluster_up(c) && !mr__fault_set_any(&c->partial) &&
-           !mr__fault_set_any(&c->gray_probe) &&
-           (c->ingress == NULL || !mr__fault_set_any(&c->ingress->partial));
+    return mr_cluster_up(c) && !mr__cluster_probe_can_fail(c);
 }
 
 /* The share of requests and probes the cluster's ingress fails now
@@ -205,14 +218,12 @@ static inline double mr_cluster_request_fail_share(const mr_cluster_state *c, mr
 
 static inline double mr_cluster_probe_fail_share(const mr_cluster_state *c, mr_time now)
 {
-    const mr_fault_set *r = &c->region->partial;
-    double ingress = mr__ingress_pass(c, now);
-    if (!mr__fault_set_any(&c->partial) && !mr__fault_set_any(&c->gray_probe) &&
-        !mr__fault_set_any(r) && ingress == 1)
+    if (!mr__cluster_probe_can_fail(c))
         return 0;
     return 1 - (1 - mr__fault_set_share(&c->partial, c->faults, now)) *
                    (1 - mr__fault_set_share(&c->gray_probe, c->faults, now)) *
-                   (1 - mr__fault_set_share(r, c->faults, now)) * ingress;
+                   (1 - mr__fault_set_share(&c->region->partial, c->faults, now)) *
+                   mr__ingress_pass(c, now);
 }
 
 /* Whether a health probe of the cluster succeeds now; u is uniform [0, 1). */
