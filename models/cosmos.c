@@ -60,14 +60,22 @@ static int up(const mr_cosmos_state *st, int i)
     return st->reg[i]->down == 0 && !(st->failed > 0 && i == st->w);
 }
 
-/* The bounded-staleness cap: a replica is never more than T behind. */
+/* Region r's position in region s's writes. Bounded staleness: a
+ * connected replica is kept within T (throttle() refuses writes while the
+ * lag process runs past it), so its position is at least now - T; a cut
+ * one is frozen where it stood when the link was cut, at least cut - T
+ * (rule 4: a cut link freezes applied for every consistency level; the
+ * writes accepted since are not shipped, and a forced failover loses them). */
 static mr_time applied(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, int r, mr_time now)
 {
     if (cfg->consistency == MR_COSMOS_STRONG)
         return now;
+    const mr_replica *rp = &st->rep[s][r];
     mr_time a = mr_replica_applied(&st->rep[s][r], now, st->lags);
-    if (cfg->consistency == MR_COSMOS_BOUNDED && a < now - cfg->t_bound)
-        a = now - cfg->t_bound;
+    if (cfg->consistency == MR_COSMOS_BOUNDED) {
+        mr_time floor = (rp->cut ? st->cut_at[s][r] : now) - cfg->t_bound;
+        a = a > floor ? a : floor;
+    }
     return a;
 }
 
@@ -80,8 +88,10 @@ static void sync_links(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, mr_time no
             mr_replica *rp = &st->rep[s][r];
             int cut = !up(st, s) || !up(st, r) || st->partitions > 0 ||
                       st->reg[s]->cut[cfg->base.copy[r]] > 0;
-            if (cut && !rp->cut)
+            if (cut && !rp->cut) {
                 mr_replica_cut(rp, now, st->lags);
+                st->cut_at[s][r] = now;
+            }
             else if (!cut && rp->cut)
                 mr_replica_heal(rp, now, st->lags);
         }
@@ -256,19 +266,24 @@ static uint32_t draw_key(const mr_cosmos_cfg *cfg, mr_cosmos_state *st)
     return (uint32_t)lo;
 }
 
-/* Whether a write to region s must be throttled by bounded staleness. */
+/* Whether a write to region s must be throttled by bounded staleness:
+ * some region of the account is more than T or K versions behind s, its
+ * link up (the lag process past T) or cut (frozen since the cut: rule 4,
+ * "throttles writes once the bound is exceeded, as the service does"). A
+ * region that is down is out of the account until it returns (the service
+ * takes it offline), so it throttles nothing. */
 static int throttle(mr_cosmos_state *st, const mr_cosmos_cfg *cfg, int s, mr_time now)
 {
     if (cfg->consistency != MR_COSMOS_BOUNDED)
         return 0;
     for (int r = 0; r < st->n; r++) {
-        if (r == s || st->rep[s][r].cut)
+        if (r == s || !up(st, r))
             continue;
-        mr_time raw = mr_replica_applied(&st->rep[s][r], now, st->lags);
-        mr_time a = raw > now - cfg->t_bound ? raw : now - cfg->t_bound;
+        mr_time a = applied(st, cfg, s, r, now);
+        mr_time pos = st->rep[s][r].cut ? a : mr_replica_applied(&st->rep[s][r], now, st->lags);
         double behind = st->head.agg ? mr_store_rlog_mass(&st->head.agg->rlog[s], a, now)
                                      : (double)mr_store_log_count_after(&st->log[s], a);
-        if (now - raw > cfg->t_bound || behind >= (double)cfg->k_versions)
+        if (now - pos > cfg->t_bound || behind >= (double)cfg->k_versions)
             return 1;
     }
     return 0;
@@ -551,18 +566,38 @@ static void mr_cosmos_agg_enable(mr_component *self, uint32_t hub)
 }
 
 /* The hub re-reads at every change, and when a write region has failed,
- * at each region's SDK refresh (the instant its writes move on). */
+ * at each region's SDK refresh (the instant its writes move on). Bounded
+ * staleness with a cut link: at the instant the frozen replica falls more
+ * than T behind, and at the one it would fall K versions behind at the
+ * write rate settled last (throttle() then refuses writes: request
+ * fidelity sees it at the next write, aggregate at this wake). */
 static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
 {
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
-    if (st->head.agg == NULL)
+    mr_store_agg *a = st->head.agg;
+    if (a == NULL)
         return;
     mr_store_agg_notify(self, sim, now);
     for (int i = 0; i < st->n; i++)
         if (st->multi && cfg->base.writable[i] && st->was_down[i] && st->down_since[i] == now)
             for (int64_t r = 0; r < cfg->base.nregions && r < MR_MAX_REGIONS; r++)
                 mr_store_agg_notify(self, sim, mr_route_refresh(st->phase[r], SDK_REFRESH, now));
+    if (cfg->consistency != MR_COSMOS_BOUNDED)
+        return;
+    for (int s = 0; s < st->n; s++)
+        for (int r = 0; r < st->n; r++) {
+            if (r == s || !st->rep[s][r].cut || !up(st, r) || !up(st, s))
+                continue;
+            mr_time pos = applied(st, cfg, s, r, now);
+            mr_time at = pos + cfg->t_bound + 1;
+            double rate = a->log_rate[s];
+            double left = (double)cfg->k_versions - mr_store_rlog_mass(&a->rlog[s], pos, now);
+            if (rate > 0 && left / rate < mr_time_to_s(at - now))
+                at = now + mr_time_from_s(left > 0 ? left / rate : 0) + 1;
+            if (at > now)
+                mr_store_agg_notify(self, sim, at);
+        }
 }
 
 static int cosmos_init(mr_component *self, mr_diag *diag)

@@ -438,6 +438,7 @@ typedef struct mr_cosmos_state {
     mr_store_head head;
     mr_store_log log[MR_COSMOS_MAX]; /* writes accepted by each region */
     mr_replica rep[MR_COSMOS_MAX][MR_COSMOS_MAX];
+    mr_time cut_at[MR_COSMOS_MAX][MR_COSMOS_MAX]; /* when rep[s][r] was last cut */
     const mr_region_state *reg[MR_COSMOS_MAX];
     int n, multi, w; /* w: the write region (one), or the first of several */
     int32_t failed, partitions;
