@@ -19,8 +19,9 @@
 
 enum { PS_RECHECK = MR_MSG_PRIVATE, PS_DECIDE, PS_SWITCHED };
 
-/* Aggregate fidelity: a cache's warm-up ramp is read in this many steps
- * (a model resolution, not an Azure figure). */
+/* Aggregate fidelity: a cache's warm-up ramp is carried in this many steps
+ * (a model resolution, not an Azure figure); each step holds the ramp's
+ * mean over it, so the integral is exact whatever the count. */
 #define AG_WARM_STEPS 16
 
 
@@ -209,6 +210,26 @@ double mr_pstore_hit_ratio(const mr_component *self, mr_time now)
     return cfg->hit_ratio * (double)(now - st->warm_from) / (double)cfg->warm_up;
 }
 
+/* Aggregate fidelity's hit ratio: during the warm-up, the ramp's mean over
+ * the step of AG_WARM_STEPS that holds now (its value at the step's
+ * middle: the ramp is linear). The hub re-reads at every step's start
+ * (agg_wakes) and holds the value to the next, and any event between reads
+ * the same value, so the hits and misses integrated over each step are
+ * the ramp's exactly, as request fidelity's per-read draws are in
+ * expectation (before, the value at each step's middle was held from
+ * there to the next middle: R h W / 32 extra misses per warm-up). */
+static double agg_hit_ratio(const mr_component *self, mr_time now)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    const mr_pstore_state *st = self->state;
+    if (st->warm_from < 0 || cfg->warm_up <= 0 || now >= st->warm_from + cfg->warm_up)
+        return cfg->hit_ratio;
+    if (now < st->warm_from)
+        return 0;
+    int64_t k = (now - st->warm_from) * AG_WARM_STEPS / cfg->warm_up;
+    return cfg->hit_ratio * ((double)k + 0.5) / AG_WARM_STEPS;
+}
+
 /* A read served by copy c (the primary is never stale). */
 static void read_copy(mr_pstore_state *st, int c, mr_time now)
 {
@@ -252,7 +273,10 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
         read_copy(st, c, now);
         return MR_ACCESS_HIT;
     }
-    st->head.record_reads++;
+    /* Counted after the run's warm-up only, as every read (rule 6) and as
+     * aggregate fidelity counts them (mr_store_agg_advance). */
+    if (now >= st->head.warmup)
+        st->head.record_reads++;
     return MR_ACCESS_OK; /* a miss: the next store serves it */
 }
 
@@ -329,7 +353,7 @@ static void pstore_share(mr_component *self, mr_time now, uint32_t region, uint3
     const mr_pstore_state *st = self->state;
     int c = routed(self, region, now);
     if (st->variant.cache) {
-        out->read_hit = cache_serves(st, c) ? mr_pstore_hit_ratio(self, now) : 0;
+        out->read_hit = cache_serves(st, c) ? agg_hit_ratio(self, now) : 0;
         return;
     }
     out->write_fail = !takes_writes(st, c);
@@ -350,7 +374,7 @@ static void pstore_settle(mr_component *self, mr_time now)
         int c = routed(self, r, now);
         if (st->variant.cache) {
             int avail = cache_serves(st, c);
-            double hit = avail ? mr_pstore_hit_ratio(self, now) : 0;
+            double hit = avail ? agg_hit_ratio(self, now) : 0;
             a->ok_writes += avail ? nw : 0;
             a->ok_reads += nr * hit;
             a->miss_reads += nr * (1 - hit);
@@ -429,11 +453,13 @@ static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
     if (st->old_primary >= 0 && st->promoted_at == now && cfg->route_ttl > 0)
         for (int64_t r = 0; r < cfg->base.nregions && r < MR_MAX_REGIONS; r++)
             mr_store_agg_notify(self, sim, mr_route_refresh(st->phase[r], cfg->route_ttl, now));
-    /* The hit ratio ramps linearly; read in AG_WARM_STEPS steps, each at its
-     * middle, so the steps' mean is the ramp's. */
+    /* The hit ratio ramps linearly: re-read at the start of each of the
+     * AG_WARM_STEPS steps (agg_hit_ratio), rounded up so that the instant
+     * falls in its step, and at the ramp's end. */
     if (st->variant.cache && st->warm_from == now && cfg->warm_up > 0)
-        for (int k = 0; k <= AG_WARM_STEPS; k++)
-            mr_store_agg_notify(self, sim, now + cfg->warm_up * (2 * k + 1) / (2 * AG_WARM_STEPS));
+        for (int64_t k = 1; k <= AG_WARM_STEPS; k++)
+            mr_store_agg_notify(self, sim,
+                                now + (cfg->warm_up * k + AG_WARM_STEPS - 1) / AG_WARM_STEPS);
 }
 
 int mr_pstore_init(mr_component *self, const mr_pstore_variant *variant)
