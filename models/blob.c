@@ -42,6 +42,7 @@ static const mr_param blob_params[] = {
      .doc = "replication lag",
      .ref = "docs/reference.md §8 Geo RPO (< 15 min typical)"},
     MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
+    MR_STORE_LATENCY_ROW(mr_pstore_cfg, latency),
     /* docs/reference.md §8: customer-managed failover. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,

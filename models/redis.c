@@ -62,6 +62,7 @@ static const mr_param redis_params[] = {
      .doc = "replication lag",
      .ref = "ours: docs/reference.md §7 How to model Redis"},
     MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
+    MR_STORE_LATENCY_ROW(mr_pstore_cfg, latency),
     /* docs/reference.md §7 Redis: no automatic failover of passive geo-replication. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,

@@ -45,6 +45,7 @@ static const mr_param sql_params[] = {
      .doc = "replication lag",
      .ref = "docs/reference.md §5 How to model Azure SQL (median 1 s, p99 5 s)"},
     MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
+    MR_STORE_LATENCY_ROW(mr_pstore_cfg, latency),
     /* docs/reference.md §5 failover groups fail over automatically after the grace period. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,

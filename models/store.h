@@ -188,6 +188,16 @@ extern const char *const mr_store_failover_mode_names[];
         .hi = 3600 * (double)MR_S, .doc = "how often the lag is drawn anew",                       \
         .ref = "ours (simulation setting)"                                                         \
     }
+/* One access within the copy's region (the round trip to it comes on top):
+ * a distribution. docs/reference.md publishes none for SQL, Redis or Blob
+ * (§5, §7, §8), so the default is 0 and a scenario states its own, e.g.
+ * lognormal(2ms, 0.5). */
+#define MR_STORE_LATENCY_ROW(cfg, field)                                                           \
+    {                                                                                              \
+        .key = "latency", .type = MR_PARAM_T_DIST_TIME, .off = offsetof(cfg, field), .def = "0s", \
+        .doc = "one access within its region, a duration distribution",                           \
+        .ref = "ours: docs/reference.md §5, §7, §8 publish no access latency"                      \
+    }
 /* Ours: no docs/reference.md figure for a human decision. */
 #define MR_STORE_DECISION_ROW(cfg, base)                                                                 \
     {                                                                                              \
@@ -340,7 +350,7 @@ void mr_pstore_agg_enable(mr_component *self, uint32_t hub);
 typedef struct mr_pstore_cfg {
     mr_store_base base;       /* copies: the primary at start, then the replicas */
     mr_time route_ttl;        /* clients' route cache (SQL's listener TTL); 0: repointed */
-    mr_time local_latency;    /* one access within the region */
+    mr_dist latency;          /* one access within the region */
     /* A cache (redis) in front of the next store a client uses. */
     double hit_ratio;         /* steady state */
     mr_time warm_up;          /* after a failover the hit ratio ramps from 0 over this */
@@ -393,7 +403,7 @@ typedef struct mr_pstore_state {
     mr_time phase[MR_MAX_REGIONS]; /* route cache phase per region component id */
     mr_time warm_from;   /* redis: when the cache last came back empty; -1: warm */
     mr_pstore_variant variant; /* set by the kind's init */
-    mr_rng *lags, *ops, *hits;
+    mr_rng *lags, *ops, *hits, *lat;
     uint64_t refused;    /* planned failovers that could not be made */
 } mr_pstore_state;
 
@@ -432,6 +442,7 @@ typedef struct mr_cosmos_cfg {
     double zipf;          /* popularity exponent; 0 uniform */
     double ru_per_s;      /* provisioned throughput per region */
     double usd_per_month; /* on top of the RU/s */
+    mr_dist read_latency, write_latency; /* one access within its region */
 } mr_cosmos_cfg;
 
 typedef struct mr_cosmos_state {
@@ -447,14 +458,14 @@ typedef struct mr_cosmos_state {
     uint32_t last_fault, down_fault;
     mr_handle decision;
     int switching, block_writes, target;
-    mr_time strong_extra; /* 2 x the farthest round trip + 10 ms */
+    mr_time strong_extra; /* 2 x the farthest round trip (several regions, strong) */
     mr_time *key_time;    /* last write per key; -1 never */
     int8_t *key_region;
     double *cdf;          /* Zipf popularity, NULL when uniform */
     mr_time pop_write[MR_COSMOS_POPS];
     int8_t pop_region[MR_COSMOS_POPS];
     mr_time phase[MR_MAX_REGIONS]; /* SDK refresh phase per region */
-    mr_rng *lags, *ops, *keys;
+    mr_rng *lags, *ops, *keys, *lat;
     uint64_t refused;
     double keys_eff; /* aggregate fidelity: effective key count */
 } mr_cosmos_state;

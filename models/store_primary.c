@@ -258,7 +258,8 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
     int c = routed(self, region, now);
     int avail = cache_serves(st, c);
     if (avail)
-        *latency += rtt(cfg, region, st->region[c]) + cfg->local_latency;
+        *latency += rtt(cfg, region, st->region[c]) +
+                    mr_dist_sample_time(&cfg->latency, st->lat);
     if (is_write) {
         /* Cache-aside: the store of record takes the write; the cache copy
          * (geo-replicated) is updated when it is there. */
@@ -301,7 +302,8 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         st->head.replicated_bytes += cfg->base.bytes_per_write * (double)(st->ncopies - 1);
         if ((st->head.writes & 255) == 0)
             trim(st, now);
-        *latency += rtt(cfg, region, st->region[c]) + cfg->local_latency;
+        *latency += rtt(cfg, region, st->region[c]) +
+                    mr_dist_sample_time(&cfg->latency, st->lat);
         return MR_ACCESS_OK;
     }
     int best = read_target(self, region, c);
@@ -310,7 +312,8 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         return MR_ACCESS_FAIL;
     }
     read_copy(st, best, now);
-    *latency += rtt(cfg, region, st->region[best]) + cfg->local_latency;
+    *latency += rtt(cfg, region, st->region[best]) +
+                mr_dist_sample_time(&cfg->latency, st->lat);
     return MR_ACCESS_OK;
 }
 
@@ -475,6 +478,7 @@ int mr_pstore_init(mr_component *self, const mr_pstore_variant *variant)
     st->lags = mr_rng_derive(self->rng, "lag");
     st->ops = mr_rng_derive(self->rng, "ops");
     st->hits = mr_rng_derive(self->rng, "hits");
+    st->lat = mr_rng_derive(self->rng, "latency");
     st->ncopies = (int32_t)cfg->base.ncopies;
     for (int c = 0; c < st->ncopies; c++) {
         st->region[c] = cfg->base.copy[c];
@@ -594,6 +598,7 @@ void mr_pstore_fini(mr_component *self)
     mr_rng_free(st->lags);
     mr_rng_free(st->ops);
     mr_rng_free(st->hits);
+    mr_rng_free(st->lat);
 }
 
 const mr_store_ops mr_pstore_ops = {.agg_enable = mr_pstore_agg_enable};
