@@ -73,7 +73,8 @@ static int blob_check(void *vcfg, mr_param_ctx *ctx)
 {
     mr_pstore_cfg *cfg = vcfg;
     char msg[200];
-    int rc = MR_OK;
+    /* replication.sample (deprecated) becomes replication.hold: const(sample). */
+    int rc = mr__store_check_hold(&((mr_pstore_cfg *)vcfg)->base, ctx);
     int64_t replicas = cfg->base.ncopies - 1;
     if (!geo_redundant(cfg) && replicas > 0) {
         snprintf(msg, sizeof msg,

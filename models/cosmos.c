@@ -318,6 +318,18 @@ static int write_region(const mr_component *self, mr_time now, uint32_t region)
     return s;
 }
 
+/* The realised lag of every link from a write region (rule 4: what
+ * monitoring shows), when a sample is due. */
+static void sample_lags(const mr_cosmos_cfg *cfg, mr_cosmos_state *st, mr_time now)
+{
+    if (!mr_store_lag_due(&st->head, now))
+        return;
+    for (int s = 0; s < st->n; s++)
+        for (int r = 0; r < st->n && cfg->base.writable[s]; r++)
+            if (r != s)
+                mr_store_note_lag(&st->head, now, mr_replica_lag_s(&st->rep[s][r], now, st->lags));
+}
+
 static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
                         mr_time *latency)
 {
@@ -369,6 +381,7 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
 {
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
+    sample_lags(cfg, st, now);
     if (is_write)
         return cosmos_write(self, now, region, pop, latency);
     int h = nearest(cfg, st, region, 0);
@@ -490,6 +503,7 @@ static void cosmos_sample(mr_component *self, mr_time t, mr_time span)
 {
     const mr_cosmos_cfg *cfg = self->cfg;
     mr_cosmos_state *st = self->state;
+    sample_lags(cfg, st, t);
     mr_store_agg *a = st->head.agg;
     double span_s = mr_time_to_s(span), total = 0;
     double rd[MR_COSMOS_MAX] = {0};
@@ -563,7 +577,8 @@ static void mr_cosmos_agg_enable(mr_component *self, uint32_t hub)
         st->keys_eff = sum > 0 ? 1 / sum : (double)cfg->keys;
     }
     /* Ten lag samples per sample, as store_primary.c. */
-    mr_store_agg_enable(self, hub, 10 * cfg->base.sample, cosmos_share, cosmos_settle, cosmos_sample);
+    mr_store_agg_enable(self, hub, 10 * (cfg->base.sample > 0 ? cfg->base.sample : MR_S),
+                        cosmos_share, cosmos_settle, cosmos_sample);
 }
 
 /* The hub re-reads at every change, and when a write region has failed,
@@ -679,7 +694,8 @@ static void cosmos_start(mr_component *self, mr_sim *sim)
     for (int s = 0; s < st->n; s++)
         for (int r = 0; r < st->n; r++)
             if (r != s)
-                mr_replica_init(&st->rep[s][r], &cfg->base.lag, cfg->base.sample, st->lags);
+                mr_replica_init_hold(&st->rep[s][r], &cfg->base.lag, &cfg->base.hold,
+                                     cfg->base.sample, st->lags);
     for (int r = 0; r < MR_MAX_REGIONS; r++)
         st->phase[r] = (mr_time)(mr_rng_uniform(st->ops) * (double)SDK_REFRESH);
 }
@@ -914,7 +930,8 @@ static int writes_in_several(const mr_cosmos_cfg *cfg)
 static int cosmos_check(void *vcfg, mr_param_ctx *ctx)
 {
     mr_cosmos_cfg *cfg = vcfg;
-    int rc = MR_OK;
+    /* replication.sample (deprecated) becomes replication.hold: const(sample). */
+    int rc = mr__store_check_hold(&((mr_cosmos_cfg *)vcfg)->base, ctx);
     char msg[200], t1[32];
     if (cfg->consistency == MR_COSMOS_STRONG && writes_in_several(cfg)) {
         ctx->error(ctx, "consistency",

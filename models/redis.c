@@ -88,7 +88,8 @@ static int redis_check(void *vcfg, mr_param_ctx *ctx)
 {
     const mr_pstore_cfg *cfg = vcfg;
     char msg[200];
-    int rc = MR_OK;
+    /* replication.sample (deprecated) becomes replication.hold: const(sample). */
+    int rc = mr__store_check_hold(&((mr_pstore_cfg *)vcfg)->base, ctx);
     if (cfg->base.mode == MR_FAILOVER_AUTOMATIC && cfg->geo == MR_GEO_PASSIVE) {
         ctx->error(ctx, "failover.mode",
                    "passive geo-replication has no automatic failover (docs/reference.md §7): "

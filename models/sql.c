@@ -81,7 +81,8 @@ static int sql_check(void *vcfg, mr_param_ctx *ctx)
     const mr_pstore_cfg *cfg = vcfg;
     int64_t replicas = cfg->base.ncopies - 1;
     char msg[200];
-    int rc = MR_OK;
+    /* replication.sample (deprecated) becomes replication.hold: const(sample). */
+    int rc = mr__store_check_hold(&((mr_pstore_cfg *)vcfg)->base, ctx);
     if (cfg->base.mode == MR_FAILOVER_AUTOMATIC && replicas > 1) {
         snprintf(msg, sizeof msg,
                  "a failover group (automatic mode) has one secondary, found %lld "

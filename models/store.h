@@ -44,18 +44,32 @@ mr_time mr_store_log_first_after(const mr_store_log *log, mr_time a);
 /* Forgets the writes committed at or before t (every replica has them). */
 void mr_store_log_trim(mr_store_log *log, mr_time t);
 
+/* The lag process of rule 4: a lag drawn and held for a hold drawn from
+ * `hold` (both not owned), then drawn again; a constant hold h keeps the
+ * grid 0, h, 2h, ... aligned to t = 0 (hold NULL, sample = h). */
 typedef struct mr_replica {
     const mr_dist *lag; /* not owned */
-    mr_time sample;     /* the lag's sampling interval */
-    mr_time next_grid;  /* the next grid point not yet passed */
+    const mr_dist *hold; /* not owned; NULL: the constant hold `sample` (a grid) */
+    mr_time sample;     /* the constant hold, when hold is NULL */
+    mr_time start;      /* start of the current hold */
+    mr_time next_grid;  /* its end: the next draw not yet passed */
     mr_time cur_lag;    /* lag of the current interval */
     mr_time best;       /* applied position reached by finished intervals */
     int cut;            /* the replication link is cut */
     mr_time frozen;     /* applied position when it was cut */
 } mr_replica;
 
-/* A replica whose first lag is drawn now, at t = 0. */
+/* A replica whose first lag is drawn now, at t = 0, held for `sample`
+ * each time (the grid). */
 void mr_replica_init(mr_replica *r, const mr_dist *lag, mr_time sample, mr_rng *rng);
+/* The same with holds drawn from `hold`; a constant hold (or a hold of 0,
+ * as a cfg built by hand holds) is the grid of that length (of `sample`
+ * for 0, or 1 s when that is 0 too), so no number is drawn for it. */
+void mr_replica_init_hold(mr_replica *r, const mr_dist *lag, const mr_dist *hold, mr_time sample,
+                          mr_rng *rng);
+/* What monitoring shows: the realised lag now - applied(now), in seconds
+ * (0 when nothing was written yet to be behind on). */
+double mr_replica_lag_s(mr_replica *r, mr_time now, mr_rng *rng);
 /* applied(t) for t >= every earlier query; may be negative early on (nothing applied). */
 mr_time mr_replica_applied(mr_replica *r, mr_time t, mr_rng *rng);
 /* The replication link is cut at t, or returns at t. */
@@ -121,6 +135,8 @@ struct mr_store_head {
     uint64_t max_versions; /* the most versions a read was behind */
     double max_staleness_ms;
     mr_hist staleness_ms;  /* every read served after the warm-up, 0 when up to date */
+    mr_hist lag_s;         /* realised replication lag, sampled every MR_STORE_LAG_EVERY */
+    mr_time next_lag;      /* the next lag sample due */
     mr_time warmup;        /* reads before it are not counted (docs/model.md rule 6) */
     mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
     size_t nfo;
@@ -137,9 +153,18 @@ void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, m
 void mr_store_note_read(mr_store_head *h, mr_time now, uint64_t versions, double age_ms);
 void mr_store_add_failover(mr_store_head *h, uint32_t fault, int forced, mr_store_loss loss,
                            mr_time now);
+/* The realised lag is sampled every 10 s (ours: a monitoring interval), at
+ * the first access at or after each due instant at request fidelity and at
+ * the staleness samples at aggregate fidelity. mr_store_lag_due says
+ * whether a sample is due at now (and moves the next one past now); the
+ * kind then notes the lag of each replica (not in the warm-up). */
+#define MR_STORE_LAG_EVERY (10 * MR_S)
+int mr_store_lag_due(mr_store_head *h, mr_time now);
+void mr_store_note_lag(mr_store_head *h, mr_time now, double lag_s);
 /* The scalars every store reports (component = its name): rpo_s (the worst
  * forced failover, 0 when none), lost_writes, stale_read_ratio,
- * staleness_ms_p99, write_conflicts, reads, writes, failed_reads,
+ * staleness_ms_p99, lag_s_p50, lag_s_p99 (the realised lag), write_conflicts,
+ * reads, writes, failed_reads,
  * failed_writes, throttled, failovers, replicated_bytes (what the cost
  * model bills as egress; the stores' prices come from the scenario there),
  * then per failover "failover_fault", "failover_rpo_s", "failover_lost",
@@ -179,15 +204,29 @@ extern const char *const mr_store_failover_mode_names[];
                "multi-region writes",                                                              \
         .ref = "ours"                                                                              \
     }
-/* How often the lag process is drawn anew: a simulation setting. cfg is
- * the kind's cfg type, base the path of its mr_store_base in it. */
+/* How long each draw of the lag holds (docs/model.md rule 4, revised):
+ * exponential with mean 60 s by default, so the realised lag follows the
+ * configured distribution; and the deprecated replication.sample, read as
+ * hold: const(sample) (the old grid) with a warning (mr__store_check_hold).
+ * cfg is the kind's cfg type, base the path of its mr_store_base in it. */
 #define MR_STORE_SAMPLE_ROW(cfg, base)                                                                   \
     {                                                                                              \
+        .key = "replication.hold", .type = MR_PARAM_T_DIST_TIME,                                   \
+        .off = offsetof(cfg, base.hold), .def = "exponential(60s)",                                \
+        .doc = "how long each draw of the lag holds; a constant hold h draws on the grid 0, h, "   \
+               "2h, ...",                                                                          \
+        .ref = "ours: shared DESIGN.md rule 4 (revised): 60 s, exponential"                        \
+    },                                                                                             \
+    {                                                                                              \
         .key = "replication.sample", .type = MR_PARAM_T_DURATION,                                  \
-        .off = offsetof(cfg, base.sample), .def = "1s", .lo = (double)MR_MS,                       \
-        .hi = 3600 * (double)MR_S, .doc = "how often the lag is drawn anew",                       \
-        .ref = "ours (simulation setting)"                                                         \
+        .off = offsetof(cfg, base.sample), .def = NULL, .lo = (double)MR_MS,                       \
+        .hi = 3600 * (double)MR_S,                                                                 \
+        .doc = "deprecated: read as replication.hold: const(sample), with a warning",              \
+        .ref = "ours (simulation setting, deprecated)"                                             \
     }
+/* A kind's check calls this: a written replication.sample becomes
+ * hold: const(sample) with a deprecation warning (both written: refused). */
+int mr__store_check_hold(mr_store_base *base, mr_param_ctx *ctx);
 /* One access within the copy's region (the round trip to it comes on top):
  * a distribution. docs/reference.md publishes none for SQL, Redis or Blob
  * (§5, §7, §8), so the default is 0 and a scenario states its own, e.g.

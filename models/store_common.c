@@ -2,10 +2,12 @@
  * (store.h). */
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mrsim/alloc.h"
+#include "mrsim/error.h"
 #include "store.h"
 
 void mr_store_log_init(mr_store_log *log)
@@ -74,10 +76,22 @@ void mr_store_log_trim(mr_store_log *log, mr_time t)
     log->first_seq += k;
 }
 
+/* The length of the next hold: the constant one, or a draw (at least 1 ns,
+ * so time always moves on). */
+static mr_time hold_len(const mr_replica *r, mr_rng *rng)
+{
+    if (r->hold == NULL)
+        return r->sample;
+    mr_time h = mr_dist_sample_time(r->hold, rng);
+    return h > 0 ? h : 1;
+}
+
 void mr_replica_init(mr_replica *r, const mr_dist *lag, mr_time sample, mr_rng *rng)
 {
     r->lag = lag;
+    r->hold = NULL;
     r->sample = sample;
+    r->start = 0;
     r->next_grid = sample;
     r->cur_lag = mr_dist_sample_time(lag, rng);
     r->best = INT64_MIN / 2; /* nothing applied yet */
@@ -85,8 +99,22 @@ void mr_replica_init(mr_replica *r, const mr_dist *lag, mr_time sample, mr_rng *
     r->frozen = 0;
 }
 
-/* Passes every grid point up to t, drawing the next interval's lag at each;
- * a finished interval counts only if the link was up (count). */
+void mr_replica_init_hold(mr_replica *r, const mr_dist *lag, const mr_dist *hold, mr_time sample,
+                          mr_rng *rng)
+{
+    if (hold == NULL || hold->kind == MR_DIST_CONST) {
+        mr_time h = hold != NULL && hold->a >= 1 ? (mr_time)llround(hold->a) : sample;
+        mr_replica_init(r, lag, h > 0 ? h : MR_S, rng);
+        return;
+    }
+    /* The lag first, then its hold: the order every later draw keeps. */
+    mr_replica_init(r, lag, 0, rng);
+    r->hold = hold;
+    r->next_grid = hold_len(r, rng);
+}
+
+/* Passes every end of a hold up to t, drawing the next lag and its hold at
+ * each; a finished hold counts only if the link was up (count). */
 static void advance(mr_replica *r, mr_time t, mr_rng *rng, int count)
 {
     while (r->next_grid <= t) {
@@ -94,8 +122,15 @@ static void advance(mr_replica *r, mr_time t, mr_rng *rng, int count)
         if (count && end > r->best)
             r->best = end;
         r->cur_lag = mr_dist_sample_time(r->lag, rng);
-        r->next_grid += r->sample;
+        r->start = r->next_grid;
+        r->next_grid += hold_len(r, rng);
     }
+}
+
+double mr_replica_lag_s(mr_replica *r, mr_time now, mr_rng *rng)
+{
+    mr_time a = mr_replica_applied(r, now, rng);
+    return a < now ? mr_time_to_s(now - (a > 0 ? a : 0)) : 0;
 }
 
 mr_time mr_replica_applied(mr_replica *r, mr_time t, mr_rng *rng)
@@ -136,7 +171,7 @@ mr_time mr_replica_caught_up(mr_replica *r, mr_time t, mr_rng *rng)
      * reaches t at s = t + lag if that comes before the next grid point;
      * otherwise the next interval, with its own lag, is tried. */
     for (;;) {
-        mr_time start = r->next_grid - r->sample, s = t + r->cur_lag;
+        mr_time start = r->start, s = t + r->cur_lag;
         if (s < start) /* a short lag after a long one: reached as the interval opens */
             s = start;
         if (s < r->next_grid)
@@ -160,7 +195,13 @@ mr_store_loss mr_store_forced_loss(const mr_store_log *log, mr_replica *r, mr_ti
 
 void mr_replica_restart(mr_replica *r, mr_time t, mr_rng *rng)
 {
-    r->next_grid = (t / r->sample + 1) * r->sample;
+    if (r->hold == NULL) { /* the grid after t */
+        r->next_grid = (t / r->sample + 1) * r->sample;
+        r->start = r->next_grid - r->sample;
+    } else { /* a hold drawn from t */
+        r->start = t;
+        r->next_grid = t + hold_len(r, rng);
+    }
     r->cur_lag = mr_dist_sample_time(r->lag, rng);
     r->best = t;
     r->cut = 0;
@@ -182,12 +223,50 @@ void mr_store_head_init(mr_store_head *h, mr_store_access_fn access)
     memset(h, 0, sizeof *h);
     h->access = access;
     mr_hist_init(&h->staleness_ms);
+    mr_hist_init(&h->lag_s);
 }
 
 void mr_store_head_fini(mr_store_head *h)
 {
     mr_store_agg_fini(h);
     mr_hist_fini(&h->staleness_ms);
+    mr_hist_fini(&h->lag_s);
+}
+
+int mr_store_lag_due(mr_store_head *h, mr_time now)
+{
+    if (now < h->next_lag)
+        return 0;
+    h->next_lag = (now / MR_STORE_LAG_EVERY + 1) * MR_STORE_LAG_EVERY;
+    return 1;
+}
+
+void mr_store_note_lag(mr_store_head *h, mr_time now, double lag_s)
+{
+    if (now >= h->warmup && lag_s >= 0)
+        mr_hist_add(&h->lag_s, lag_s);
+}
+
+int mr__store_check_hold(mr_store_base *base, mr_param_ctx *ctx)
+{
+    if (!ctx->written(ctx, "replication.sample"))
+        return MR_OK;
+    if (ctx->written(ctx, "replication.hold")) {
+        ctx->error(ctx, "replication.sample",
+                   "replication.sample is the deprecated form of replication.hold: give one");
+        return MR_ESCENARIO;
+    }
+    mr_dist_fini(&base->hold);
+    mr_dist_const(&base->hold, (double)base->sample);
+    char text[64];
+    snprintf(text, sizeof text, "const(%gs)", mr_time_to_s(base->sample));
+    ctx->record(ctx, "replication.hold", text);
+    if (ctx->warn)
+        ctx->warn(ctx, "replication.sample",
+                  "deprecated: read as replication.hold: const(sample), the old grid (the "
+                  "default hold, exponential(60s), makes the realised lag follow "
+                  "replication.lag; docs/model.md rule 4)");
+    return MR_OK;
 }
 
 void mr_store_note_read(mr_store_head *h, mr_time now, uint64_t versions, double age_ms)
@@ -242,6 +321,8 @@ void mr_store_report(const mr_store_head *h, const char *name, mr_report *out)
     mr_report_scalar(out, name, "stale_read_ratio",
                      h->reads ? (double)h->stale_reads / (double)h->reads : NAN);
     mr_report_scalar(out, name, "staleness_ms_p99", mr_hist_quantile(&h->staleness_ms, 0.99));
+    mr_report_scalar(out, name, "lag_s_p50", mr_hist_quantile(&h->lag_s, 0.5));
+    mr_report_scalar(out, name, "lag_s_p99", mr_hist_quantile(&h->lag_s, 0.99));
     mr_report_scalar(out, name, "write_conflicts", (double)h->conflicts);
     mr_report_scalar(out, name, "reads", (double)h->reads);
     mr_report_scalar(out, name, "writes", (double)h->writes);

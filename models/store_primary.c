@@ -283,12 +283,24 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
 
 static int read_target(const mr_component *self, uint32_t region, int c);
 
+/* The realised lag of every replica (rule 4: what monitoring shows), when
+ * a sample is due. */
+static void sample_lags(mr_pstore_state *st, mr_time now)
+{
+    if (!mr_store_lag_due(&st->head, now))
+        return;
+    for (int c = 0; c < st->ncopies; c++)
+        if (c != st->primary)
+            mr_store_note_lag(&st->head, now, mr_replica_lag_s(&st->rep[c], now, st->lags));
+}
+
 static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint32_t pop,
                          int is_write, mr_time *latency)
 {
     (void)pop;
     const mr_pstore_cfg *cfg = self->cfg;
     mr_pstore_state *st = self->state;
+    sample_lags(st, now);
     if (st->variant.cache)
         return cache_access(self, now, region, is_write, latency);
     int c = routed(self, region, now);
@@ -413,6 +425,7 @@ static void pstore_settle(mr_component *self, mr_time now)
 static void pstore_sample(mr_component *self, mr_time t, mr_time span)
 {
     mr_pstore_state *st = self->state;
+    sample_lags(st, t);
     mr_store_agg *a = st->head.agg;
     double total = 0;
     for (int c = 0; c < st->ncopies; c++)
@@ -441,7 +454,8 @@ void mr_pstore_agg_enable(mr_component *self, uint32_t hub)
     const mr_pstore_cfg *cfg = self->cfg;
     /* Ten lag samples per staleness sample: a systematic sample of time
      * whose cost stays below the lag draws themselves. */
-    mr_store_agg_enable(self, hub, 10 * cfg->base.sample, pstore_share, pstore_settle, pstore_sample);
+    mr_store_agg_enable(self, hub, 10 * (cfg->base.sample > 0 ? cfg->base.sample : MR_S),
+                        pstore_share, pstore_settle, pstore_sample);
 }
 
 /* After a switch or a cache's return, the instants the hub must re-read:
@@ -515,7 +529,8 @@ void mr_pstore_start(mr_component *self, mr_sim *sim)
     /* Every copy gets a replica position, the primary's used once it is
      * demoted. */
     for (int c = 0; c < st->ncopies; c++)
-        mr_replica_init(&st->rep[c], &cfg->base.lag, cfg->base.sample, st->lags);
+        mr_replica_init_hold(&st->rep[c], &cfg->base.lag, &cfg->base.hold, cfg->base.sample,
+                             st->lags);
     /* Route caches start in steady state (rule 3): a uniform phase each. */
     for (int r = 0; r < MR_MAX_REGIONS; r++)
         st->phase[r] = (mr_time)(mr_rng_uniform(st->ops) * (double)cfg->route_ttl);

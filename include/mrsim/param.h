@@ -83,12 +83,15 @@ const mr_param *mr_param_find(const mr_param *table, const char *key, unsigned o
  * (or fill a default that depends on others) and say where, without
  * knowing files or marks: error() reports at the key's place in the file
  * (the section's own place when the key was not written), record() notes a
- * value it filled in, as the binder notes every resolved default. */
+ * value it filled in, as the binder notes every resolved default, warn()
+ * says something accepted but deprecated, at the key's place (on stderr:
+ * it fails nothing; NULL where the caller takes no warnings). */
 typedef struct mr_param_ctx mr_param_ctx;
 struct mr_param_ctx {
     void (*error)(mr_param_ctx *ctx, const char *key, const char *message);
     void (*record)(mr_param_ctx *ctx, const char *key, const char *text);
     int (*written)(mr_param_ctx *ctx, const char *key); /* 1: the file states the key */
+    void (*warn)(mr_param_ctx *ctx, const char *key, const char *message);
     const char *path; /* of the section in the file: "datastores[1]" */
     void *binder;     /* the binder's own, opaque */
 };

@@ -994,6 +994,19 @@ static void ctx_record(mr_param_ctx *pub, const char *key, const char *text)
     mr__record(c->b, mr__path(q, pub->path, key), text);
 }
 
+/* A deprecation: printed at once ("FILE:LINE:COLUMN: warning: ..."), not
+ * collected with the errors, since it fails nothing. */
+static void ctx_warn(mr_param_ctx *pub, const char *key, const char *message)
+{
+    check_ctx *c = (check_ctx *)pub;
+    mr_node *n = key ? item_node(c->m, key) : NULL;
+    const mr_mark *mark = n && !mr_node_is_null(n) ? &n->mark : c->mark;
+    char q[MR__PATH] = "";
+    fprintf(stderr, "%s:%d:%d: warning: %s: %s\n", mark && mark->file ? mark->file : "mrsim",
+            mark ? mark->line : 0, mark ? mark->column : 0,
+            key ? mr__path(q, pub->path, key) : pub->path, message);
+}
+
 static int ctx_written(mr_param_ctx *pub, const char *key)
 {
     mr_node *n = item_node(((check_ctx *)pub)->m, key);
@@ -1015,7 +1028,7 @@ void mr__bind_kind(mr__bind *b, mr_node *m, const char *p, const mr_model *model
         bind_row(b, m, p, &sm, k, cfg, what);
     }
     check_ctx ctx = {.pub = {.error = ctx_error, .record = ctx_record, .written = ctx_written,
-                             .path = p},
+                             .warn = ctx_warn, .path = p},
                      .b = b,
                      .m = m,
                      .mark = &m->mark};

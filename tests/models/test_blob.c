@@ -60,7 +60,7 @@ Test(blob, its_defaults_bind_and_read_access_makes_the_secondary_readable)
         {"datastores[0].redundancy", "grs"},
         {"datastores[0].usd_per_month", "0"},
         {"datastores[0].replication.lag", "lognormal(3m, 0.6)"},
-        {"datastores[0].replication.sample", "1s"},
+        {"datastores[0].replication.hold", "exponential(60s)"},
         {"datastores[0].failover.mode", "manual"},
         {"datastores[0].failover.decision", "triangular(10m, 20m, 1h)"},
         {"datastores[0].failover.duration", "normal(60m, 15m)"},

@@ -105,7 +105,7 @@ Test(cosmos, its_defaults_bind_and_its_check_fills_the_bounded_minimums)
         {"datastores[0].keys.count", "100000"},
         {"datastores[0].keys.popularity", "uniform"},
         {"datastores[0].replication.lag", "lognormal(100ms, 0.8)"},
-        {"datastores[0].replication.sample", "1s"},
+        {"datastores[0].replication.hold", "exponential(60s)"},
         {"datastores[0].failover.mode", "automatic"},
         {"datastores[0].failover.decision", "triangular(10m, 20m, 1h)"},
         {"datastores[0].failover.duration", "uniform(0s, 15m)"},

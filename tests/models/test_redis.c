@@ -82,7 +82,7 @@ Test(redis, its_defaults_bind)
         {"datastores[0].warm_up", "5m"},
         {"datastores[0].usd_per_month", "0"},
         {"datastores[0].replication.lag", "lognormal(50ms, 0.8)"},
-        {"datastores[0].replication.sample", "1s"},
+        {"datastores[0].replication.hold", "exponential(60s)"},
         {"datastores[0].failover.mode", "manual"},
         {"datastores[0].failover.decision", "triangular(10m, 20m, 1h)"},
         {"datastores[0].failover.duration", "uniform(1m, 5m)"},

@@ -66,7 +66,7 @@ Test(sql, its_defaults_bind)
         {"datastores[0].listener_ttl", "30s"},
         {"datastores[0].usd_per_month", "0"},
         {"datastores[0].replication.lag", "lognormal(1s, 0.69)"},
-        {"datastores[0].replication.sample", "1s"},
+        {"datastores[0].replication.hold", "exponential(60s)"},
         {"datastores[0].failover.mode", "automatic"},
         {"datastores[0].failover.grace", "1h"},
         {"datastores[0].failover.decision", "triangular(10m, 20m, 1h)"},
@@ -81,7 +81,9 @@ Test(sql, its_defaults_bind)
     cr_expect_eq(cfg->route_ttl, 30 * MR_S);
     cr_expect_eq(cfg->base.mode, MR_FAILOVER_AUTOMATIC);
     cr_expect_eq(cfg->base.grace, MR_H);
-    cr_expect_eq(cfg->base.sample, MR_S);
+    cr_expect_eq(cfg->base.sample, 0, "replication.sample (deprecated) not written");
+    cr_expect_eq(cfg->base.hold.kind, MR_DIST_EXPONENTIAL);
+    cr_expect_float_eq(cfg->base.hold.a, 60e9, 1e-3, "a hold of 60 s on average");
     cr_expect_eq(cfg->base.ncopies, 2);
     cr_expect_eq(cfg->base.copy[0], 0, "the primary: weu");
     cr_expect_eq(cfg->base.copy[1], 1, "the secondary: neu");

@@ -168,7 +168,8 @@ Test(scenario, the_scenario_md_example_binds_to_what_it_says)
     cr_expect_eq(sql->base.copy[1], 1);
     cr_expect_eq(sql->base.readable[1], 1);
     cr_expect_eq(sql->base.lag.kind, MR_DIST_LOGNORMAL);
-    cr_expect_eq(sql->base.sample, MR_S);
+    cr_expect_eq(sql->base.hold.kind, MR_DIST_CONST);
+    cr_expect_float_eq(sql->base.hold.a, 1e9, 1e-6, "hold: const(1s)");
     cr_expect_eq(sql->base.mode, MR_FAILOVER_AUTOMATIC);
     cr_expect_eq(sql->base.grace, MR_H);
     cr_expect_eq(sql->route_ttl, 30 * MR_S);

@@ -2,7 +2,7 @@
  * "store"). A kind's cfg begins with mr_store_base; the rest is the kind's
  * own keys. The base is filled in three steps:
  * - the kind's key table binds the keys every store has, with the kind's
- *   defaults (replication.lag, replication.sample, failover.*);
+ *   defaults (replication.lag, replication.hold, failover.*);
  * - the scenario binder fills the copies from the family's keys
  *   (`primary` and `replicas` for a single-writer store, `regions` and
  *   `write_regions` for an account of several regions, whichever rows the
@@ -34,7 +34,9 @@ typedef enum mr_failover_mode {
 typedef struct mr_store_base {
     /* Bound through the kind's table. */
     mr_dist lag;       /* replication lag (docs/model.md rule 4) */
-    mr_time sample;    /* how often the lag is drawn anew */
+    mr_dist hold;      /* how long each draw of the lag holds (rule 4) */
+    mr_time sample;    /* deprecated replication.sample: 0 unless written, then
+                        * hold is const(sample), the old grid */
     int mode;          /* mr_failover_mode (an enum key: bound as int) */
     mr_time grace;     /* automatic: wait before failing over with data loss; 0: decision */
     mr_dist decision;  /* manual: detection and decision */
