@@ -114,8 +114,10 @@ static int blob_init(mr_component *self, mr_diag *diag)
 
 static double blob_cost(const void *vcfg, const mr_cost_ctx *ctx)
 {
-    (void)ctx;
-    return ((const mr_pstore_cfg *)vcfg)->usd_per_month;
+    double usd = ((const mr_pstore_cfg *)vcfg)->usd_per_month;
+    if (usd == 0) /* docs/reference.md §10 has no Blob price */
+        ctx->unpriced(ctx, "usd_per_month");
+    return usd;
 }
 
 static void blob_sla(const void *vcfg, mr_model_sla *out)

@@ -55,6 +55,10 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     if (st->pool == NULL || slo == NULL)
         return MR_ENOCOMP;
     st->slo = slo->state;
+    int rc = MR_OK;
+    st->clock = mr__faults_clock(sim, self, cfg->faults, diag, &rc);
+    if (rc != MR_OK)
+        return rc;
     st->nres = (uint32_t)((const mr_resolver_cfg *)st->pool->cfg)->count;
     for (int64_t u = 0; u < cfg->nuses; u++) {
         int64_t id = cfg->uses[u];
@@ -255,6 +259,7 @@ static void clients_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     switch (ev->kind) {
     case CL_ARRIVE: {
         st->requests++;
+        st->requests_normal += (uint64_t)mr__clock_normal(st->clock);
         uint32_t i = mr_rng_below(st->pick, st->nres);
         attempt(self, sim, ev->time, i, 1);
         next_arrival(self, sim, ev->time);
@@ -275,6 +280,7 @@ static void clients_report(const mr_component *self, mr_report *out)
 {
     const mr_clients_state *st = self->state;
     mr_report_scalar(out, self->name, "requests", (double)st->requests);
+    mr_report_scalar(out, self->name, "requests_normal", (double)st->requests_normal);
     mr_report_scalar(out, self->name, "attempts", (double)st->attempts);
     mr_report_scalar(out, self->name, "failed_attempts", (double)st->failures);
     /* The population's own availability: with stamps, a stamp's failure

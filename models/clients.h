@@ -42,6 +42,8 @@ typedef struct mr_clients_state {
     mr_time *rt_expiry;
     uint32_t nres;
     uint64_t requests, attempts, failures;
+    uint64_t requests_normal;    /* while no fault was in force (the cost's run rate) */
+    const struct mr_fault_clock *clock;
     uint64_t measured, succeeded; /* requests after the warm-up, and their successes */
 } mr_clients_state;
 

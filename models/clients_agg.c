@@ -200,6 +200,8 @@ typedef struct ag_engine {
     mr_slo_state *slo;
     const mr_slo_cfg *slo_cfg;
     const mr_faults_cfg *faults;
+    const mr_fault_clock *clock; /* normal time, for the cost's run rate */
+    mr_time normal_mark;         /* the normal time at the last advance */
     mr_component *traffic;
     const mr_traffic_ops *ops;
     int fd, retry_next; /* fd: the layer routes each request (a proxy: Front Door) */
@@ -258,6 +260,7 @@ typedef struct ag_engine {
 typedef struct ag_state {
     ag_engine *eng; /* the hub's only */
     double requests, measured, succeeded;
+    double requests_normal; /* while no fault was in force (the cost's run rate) */
 } ag_state;
 
 static uint32_t slot_of(const ag_engine *g, uint32_t answer)
@@ -393,6 +396,8 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     g->slo_cfg = slo->cfg;
     int rc = MR_OK;
     g->faults = mr__faults_link(sim, self, cfg->faults, diag, &rc);
+    if (rc == MR_OK)
+        g->clock = mr__faults_clock(sim, self, cfg->faults, diag, &rc);
     if (rc != MR_OK)
         return rc;
     if (!g->slo->agg) {
@@ -1141,6 +1146,11 @@ static void advance(ag_engine *g, mr_time now)
         return;
     mr_time warm = g->slo->warmup;
     double dt = mr_time_to_s(now - t0), all = 0, all_ok = 0;
+    /* The normal time's share of the interval (the cost's run rate), the
+     * clock read at t0 then, not now: it may have stopped since. */
+    mr_time nmark = mr__clock_at(g->clock, now);
+    double normal = mr_time_to_s(nmark - g->normal_mark) / dt;
+    g->normal_mark = nmark;
     partial_rto(g, t0, now);
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
@@ -1152,6 +1162,7 @@ static void advance(ag_engine *g, mr_time now)
         all += n;
         all_ok += n * g->ok_share[k];
         ps->requests += n;
+        ps->requests_normal += n * normal;
         if (now > warm) {
             double m = t0 >= warm ? n : cfg->rate * (cum - mr_profile_integral(cfg, warm));
             ps->measured += m;
@@ -1540,6 +1551,35 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     notify(g, sim, ev->kind == MR_MSG_FAULT_START || ev->kind == MR_MSG_FAULT_END);
 }
 
+/* Aggregate fidelity simulates a resolver's refreshes only where they can
+ * change an answer, so the authority's billed queries (the cost's run
+ * rate: Traffic Manager, Azure DNS) come from the closed form over the
+ * normal time: resolver i asks once per cycle of its mean hold plus the
+ * mean wait for its next query (its share of the pool's queries at the
+ * normal time's mean rate; memoryless, so the wait from an expiry is that
+ * mean), or, with a runtime cache in front, once per the runtime's periods
+ * that cover its hold (it is asked only on that grid). */
+static void closed_form_refreshes(ag_engine *g)
+{
+    double normal_s = mr_time_to_s(mr__clock_at(g->clock, g->horizon));
+    for (uint32_t q = 0; q < g->npool; q++) {
+        ag_pool *p = &g->pool[q];
+        double req = 0;
+        for (uint32_t k = 0; k < g->npop; k++)
+            if (g->pool_of[k] == q)
+                req += ((const ag_state *)g->pop[k]->state)->requests_normal;
+        double sum = 0;
+        if (req > 0 && normal_s > 0) {
+            double wait = (double)p->n * normal_s / req, rt = mr_time_to_s(p->rt_hold);
+            for (uint32_t i = 0; i < p->n; i++) {
+                double hold = mr__resolver_mean_hold_s(p->comp, i);
+                sum += 1 / (rt > 0 ? rt * ceil(hold / rt - 1e-9) : hold + wait);
+            }
+        }
+        p->rs->refreshes_normal = (uint64_t)llround(normal_s * sum);
+    }
+}
+
 static void agg_finish(mr_component *self, mr_sim *sim)
 {
     ag_state *st = self->state;
@@ -1550,12 +1590,14 @@ static void agg_finish(mr_component *self, mr_sim *sim)
     for (uint32_t s = 0; s < g->nstore; s++) /* their counters up to the horizon */
         mr_store_agg_advance(g->store[s], mr_sim_horizon(sim));
     mr__slo_flush(g->slo);
+    closed_form_refreshes(g);
 }
 
 static void agg_report(const mr_component *self, mr_report *out)
 {
     const ag_state *st = self->state;
     mr_report_scalar(out, self->name, "requests", st->requests);
+    mr_report_scalar(out, self->name, "requests_normal", st->requests_normal);
     mr_report_scalar(out, self->name, "availability",
                      st->measured > 0 ? st->succeeded / st->measured : NAN);
 }

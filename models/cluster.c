@@ -124,6 +124,8 @@ static int cluster_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     st->region = r->state;
     int rc = MR_OK;
     st->faults = mr__faults_link(sim, self, cfg->faults, diag, &rc);
+    if (rc == MR_OK)
+        st->clock = mr__faults_clock(sim, self, cfg->faults, diag, &rc);
     if (rc != MR_OK)
         return rc;
     if (cfg->ingress >= 0) {
@@ -147,14 +149,36 @@ static int cluster_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 
 /* ---- node_hours ---- */
 
-static void bill(mr_cluster_state *st, mr_time now)
+static int can_autoscale(const mr_cluster_cfg *cfg, const mr_cluster_state *st);
+
+/* The run rate bills the nodes a cluster holds once they are what its
+ * normal load needs (docs/results.md "cost"): a fault's start unsettles
+ * it; it settles, with no fault in force and no failover scale-out in
+ * force (surge: MR_MSG_SCALE above its own size, until failback), at an
+ * autoscaler scan that wants what it has, or, for a cluster of fixed
+ * size, back at its size. So neither the start-up's scale-in nor a
+ * failover surge waiting for failback is taken for the normal month. */
+static void settle(mr_cluster_state *st, mr_time now, int at_need)
+{
+    mr__usage_advance(&st->use, st->clock, now);
+    if (st->clock != NULL && st->clock->started != st->seen_started) {
+        st->seen_started = st->clock->started;
+        st->use.settled = 0;
+    }
+    if (!st->use.settled && at_need && !st->surge && mr__clock_normal(st->clock))
+        st->use.settled = 1;
+}
+
+static void bill(const mr_cluster_cfg *cfg, mr_cluster_state *st, mr_time now)
 {
     st->node_ns += (double)st->billed * (double)(now - st->billed_since);
     st->billed_since = now;
     int64_t n = 0;
     for (int z = 0; z < st->nz; z++)
         n += st->z[z].prov + st->z[z].ready;
+    settle(st, now, !can_autoscale(cfg, st) && n == cfg->nodes);
     st->billed = n;
+    st->use.level = (double)n;
     if (n > st->peak_nodes)
         st->peak_nodes = n;
 }
@@ -249,7 +273,7 @@ static int64_t add_nodes(mr_component *self, mr_sim *sim, int64_t k)
     if (placed > 0) {
         st->nodes_added += (uint64_t)placed;
         st->last_add = mr_sim_now(sim);
-        bill(st, mr_sim_now(sim));
+        bill(cfg, st, mr_sim_now(sim));
     }
     return placed;
 }
@@ -296,7 +320,7 @@ static void remove_nodes(mr_component *self, mr_sim *sim, int64_t k, int up_only
         remove_node(cfg, st, best);
         st->nodes_removed++;
     }
-    bill(st, mr_sim_now(sim));
+    bill(cfg, st, mr_sim_now(sim));
     update_capacity(st, mr_sim_now(sim));
 }
 
@@ -376,6 +400,7 @@ static void autoscale(mr_component *self, mr_sim *sim)
                (double)st->hold / (double)(now - st->agg_since);
     int64_t want = want_nodes(cfg, st, load);
     int64_t have = nodes_in(st, 1), all = nodes_in(st, 0);
+    settle(st, now, want == have);
     if (want > have) {
         st->unneeded_since = -1;
         int64_t room = cfg->max - all;
@@ -498,7 +523,7 @@ static void cluster_start(mr_component *self, mr_sim *sim)
         st->z[0].serving = (int32_t)cfg->pods;
         st->z[0].ready = (int32_t)cfg->nodes;
     }
-    bill(st, 0);
+    bill(cfg, st, 0);
     update_capacity(st, 0);
     if (can_autoscale(cfg, st))
         schedule_tick(self, sim);
@@ -553,6 +578,7 @@ static void scale_to(mr_component *self, mr_sim *sim, int64_t n)
     if (n > cfg->max)
         n = cfg->max;
     st->floor = n;
+    st->surge = n > cfg->nodes;
     st->unneeded_since = -1;
     int64_t all = nodes_in(st, 0);
     if (n > all)
@@ -670,6 +696,12 @@ static void cluster_report(const mr_component *self, mr_report *out)
     const mr_cluster_state *st = self->state;
     double ns = st->node_ns + (double)st->billed * (double)(st->horizon - st->billed_since);
     mr_report_scalar(out, self->name, "node_hours", ns / 3600e9);
+    mr_usage u = st->use;
+    mr__usage_advance(&u, st->clock, st->horizon);
+    mr_report_scalar(out, self->name, "run_node_hours", u.run_x / 3600e9);
+    mr_report_scalar(out, self->name, "run_hours", u.run_t / 3600e9);
+    mr_report_scalar(out, self->name, "incident_node_hours", u.inc_x / 3600e9);
+    mr_report_scalar(out, self->name, "incident_hours", u.inc_t / 3600e9);
     mr_report_scalar(out, self->name, "peak_nodes", (double)st->peak_nodes);
     mr_report_scalar(out, self->name, "nodes_added", (double)st->nodes_added);
     mr_report_scalar(out, self->name, "nodes_removed", (double)st->nodes_removed);

@@ -126,6 +126,13 @@ typedef struct mr_cluster_state {
     int64_t billed;
     mr_time billed_since;
     double node_ns;
+    /* The same split for the cost's run rate and incident cost
+     * (fault_set.h mr_usage): settled once its nodes are those its normal
+     * load needs, unsettled by every fault's start. */
+    const mr_fault_clock *clock;
+    mr_usage use;
+    uint64_t seen_started;
+    int surge; /* a failover scale-out above its own size is in force */
     /* autoscaler */
     int tick_pending;
     uint64_t offers_seen;

@@ -356,7 +356,7 @@ static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32
     }
     mr_store_log_append(&st->log[s], now);
     st->head.writes++;
-    st->head.replicated_bytes += cfg->base.bytes_per_write * (double)(st->n - 1);
+    mr_store_replicated(&st->head, cfg->base.bytes_per_write * (double)(st->n - 1));
     if (pop < MR_COSMOS_POPS) {
         st->pop_write[pop] = now;
         st->pop_region[pop] = (int8_t)s;
@@ -673,6 +673,9 @@ static int cosmos_link(mr_component *self, mr_sim *sim, mr_diag *diag)
             return MR_ENOCOMP;
         st->reg[i] = r->state;
     }
+    int rc = mr_store_head_link(&st->head, self, sim, cfg->base.faults, diag);
+    if (rc != MR_OK)
+        return rc;
     mr_time far = 0;
     for (int i = 0; i < st->n; i++)
         for (int j = 0; j < st->n; j++)

@@ -16,6 +16,7 @@
 #include "mrsim/error.h"
 #include "mrsim/param.h"
 #include "mrsim/report.h"
+#include "fault_set.h"
 #include "resolver.h"
 #include "traffic.h"
 
@@ -63,7 +64,9 @@ static int resolver_link(mr_component *self, mr_sim *sim, mr_diag *diag)
                       self->name, t->name);
         return MR_ENOCOMP;
     }
-    return MR_OK;
+    int rc = MR_OK;
+    st->clock = mr__faults_clock(sim, self, cfg->faults, diag, &rc);
+    return rc;
 }
 
 /* The time resolver i keeps an answer fetched now. */
@@ -82,6 +85,28 @@ static mr_time effective_ttl(mr_component *self, uint32_t i)
         return ttl + mr_dist_sample_time(&p->hold, self->rng);
     default:
         return ttl;
+    }
+}
+
+double mr__resolver_mean_hold_s(const mr_component *pool, uint32_t i)
+{
+    const mr_resolver_cfg *cfg = pool->cfg;
+    const mr_resolver_state *st = pool->state;
+    double ttl = (double)mr__traffic_ttl(st->tm);
+    if (cfg->npol == 0)
+        return ttl / 1e9;
+    const mr_ttl_policy *p = &cfg->pol[st->policy[i]];
+    switch (p->mode) {
+    case MR_TTL_FLOOR:
+        return (ttl > (double)p->min_ttl ? ttl : (double)p->min_ttl) / 1e9;
+    case MR_TTL_EXTRA: {
+        double hold = mr_dist_mean(&p->hold);
+        if (!(hold >= 0) || !isfinite(hold))
+            hold = mr_dist_quantile(&p->hold, 0.5);
+        return (ttl + hold) / 1e9;
+    }
+    default:
+        return ttl / 1e9;
     }
 }
 
@@ -136,6 +161,7 @@ uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now)
          * queries (sim/run/cost.c), and an authority that is down answers
          * and bills none, however often the resolvers ask. */
         st->refreshes++;
+        st->refreshes_normal += (uint64_t)mr__clock_normal(st->clock);
         st->answer[i] = a;
         st->expiry[i] = now + effective_ttl(pool, i);
     }
@@ -152,6 +178,7 @@ static void resolver_report(const mr_component *self, mr_report *out)
 {
     const mr_resolver_state *st = self->state;
     mr_report_scalar(out, self->name, "refreshes", (double)st->refreshes);
+    mr_report_scalar(out, self->name, "refreshes_normal", (double)st->refreshes_normal);
 }
 
 static void resolver_fini(mr_component *self)

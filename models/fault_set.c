@@ -70,3 +70,27 @@ double mr__fault_set_share(const mr_fault_set *fs, const mr_faults_cfg *faults, 
     return 1 - pass;
 }
 
+
+void mr__usage_advance(mr_usage *u, const mr_fault_clock *c, mr_time now)
+{
+    if (now <= u->last)
+        return;
+    mr_time n = mr__clock_at(c, now);
+    double normal = (double)(n - u->last_n);
+    double faulty = (double)(now - u->last) - normal; /* a fault in force: after the first start */
+    double after = faulty;
+    if (u->settled) {
+        u->run_x += u->level * normal;
+        u->run_t += normal;
+    } else if (c != NULL && c->started > 0) {
+        /* Unsettled normal time counts as incident once a fault has
+         * started (a surge winding down), not before (the start-up). */
+        mr_time from = u->last_n > c->first_acc ? u->last_n : c->first_acc;
+        if (n > from)
+            after += (double)(n - from);
+    }
+    u->inc_x += u->level * after;
+    u->inc_t += after;
+    u->last = now;
+    u->last_n = n;
+}

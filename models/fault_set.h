@@ -61,10 +61,59 @@ static inline int mr__fault_set_any(const mr_fault_set *fs)
 }
 
 
+/* ---- the run's normal time ------------------------------------------------
+ * The cost's run rate is what the architecture costs while no fault is in
+ * force; its incident cost, what it costs beyond that while faults are
+ * (docs/results.md "cost"). The fault injector keeps this clock; the
+ * parts that bill usage (nodes, queries, requests, replicated bytes) read
+ * it to split what they count. */
+typedef struct mr_fault_clock {
+    int64_t active;      /* faults in force */
+    uint64_t started;    /* fault starts so far */
+    mr_time acc;         /* normal time up to `since` */
+    mr_time since;       /* while active == 0: when the last fault ended (or 0) */
+    mr_time first_start; /* the first fault's start; MR_TIME_NEVER before it */
+    mr_time first_acc;   /* the normal time before it */
+} mr_fault_clock;
+
+/* Whether no fault is in force (always, without an injector). */
+static inline int mr__clock_normal(const mr_fault_clock *c)
+{
+    return c == NULL || c->active == 0;
+}
+
+/* The normal time from the start to now (now itself without an injector). */
+static inline mr_time mr__clock_at(const mr_fault_clock *c, mr_time now)
+{
+    if (c == NULL)
+        return now;
+    return c->acc + (c->active == 0 ? now - c->since : 0);
+}
+
+/* A level billed over time (a cluster's nodes) split three ways: the run
+ * rate's part (normal time while the owner says it is settled: no
+ * transient of its own left), the incident part (every other moment after
+ * the first fault's start) and the rest (the start-up transient, before
+ * any fault), which neither counts. */
+typedef struct mr_usage {
+    double level;          /* what is billed now */
+    int settled;           /* the owner's say: its level is its normal one */
+    mr_time last, last_n;  /* the last advance, and the normal time then */
+    double run_x, run_t;   /* integral of level, and time, in the run rate's part (ns) */
+    double inc_x, inc_t;   /* the same in the incident part */
+} mr_usage;
+
+/* Integrates the level from the last advance to now. Call before changing
+ * level or settled. */
+void mr__usage_advance(mr_usage *u, const mr_fault_clock *c, mr_time now);
+
 /* The fault table of the injector with component id `id`, which the
  * builder hands a target that reads ramps; NULL for id -1 (no faults).
  * When id names no fault injector, a diagnostic, *rc = MR_ENOCOMP and NULL. */
 const mr_faults_cfg *mr__faults_link(mr_sim *sim, const mr_component *self, int64_t id,
                                      mr_diag *diag, int *rc);
+/* The normal-time clock of the same injector; NULL for id -1. */
+const mr_fault_clock *mr__faults_clock(mr_sim *sim, const mr_component *self, int64_t id,
+                                       mr_diag *diag, int *rc);
 
 #endif

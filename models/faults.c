@@ -22,9 +22,11 @@
 #include "slo.h"
 
 typedef struct mr_faults_state {
+    mr_fault_clock clock; /* the run's normal time (fault_set.h) */
     mr_slo_state *slo;
     mr_rng *select; /* which targets a selector picks */
     uint64_t started;
+    mr_time horizon;
 } mr_faults_state;
 
 enum { FT_START = MR_MSG_PRIVATE, FT_END };
@@ -62,7 +64,21 @@ static int faults_init(mr_component *self, mr_diag *diag)
     }
     if (rc == MR_OK)
         st->select = mr_rng_derive(self->rng, "select");
+    st->clock.first_start = MR_TIME_NEVER;
     return rc;
+}
+
+const mr_fault_clock *mr__faults_clock(mr_sim *sim, const mr_component *self, int64_t id,
+                                       mr_diag *diag, int *rc)
+{
+    if (id < 0)
+        return NULL;
+    const mr_component *c = mr_sim_link(sim, self, id, "faults", "fault injector", diag);
+    if (c == NULL) {
+        *rc = MR_ENOCOMP;
+        return NULL;
+    }
+    return &((const mr_faults_state *)c->state)->clock;
 }
 
 static int faults_link(mr_component *self, mr_sim *sim, mr_diag *diag)
@@ -125,7 +141,9 @@ static void schedule_start(mr_component *self, mr_sim *sim, uint32_t f, uint32_t
 static void faults_start(mr_component *self, mr_sim *sim)
 {
     const mr_faults_cfg *cfg = self->cfg;
+    mr_faults_state *st = self->state;
     mr_time now = mr_sim_now(sim);
+    st->horizon = mr_sim_horizon(sim);
     for (int64_t f = 0; f < cfg->n; f++) {
         const mr_fault_cfg *fc = &cfg->f[f];
         uint32_t i = (uint32_t)f;
@@ -190,6 +208,17 @@ static void tell(mr_sim *sim, const mr_fault_cfg *fc, uint32_t fault, uint32_t k
             mr_sim_schedule(sim, 0, (uint32_t)cfg->store[s], kind, &m, sizeof m, NULL);
 }
 
+/* A fault starts: the normal time stops until every fault in force ended. */
+static void clock_start(mr_fault_clock *c, mr_time now)
+{
+    if (c->active++ == 0)
+        c->acc += now - c->since;
+    if (c->started++ == 0) {
+        c->first_start = now;
+        c->first_acc = c->acc;
+    }
+}
+
 static void on_start(mr_component *self, mr_sim *sim, const start_msg *m)
 {
     const mr_faults_cfg *cfg = self->cfg;
@@ -197,6 +226,7 @@ static void on_start(mr_component *self, mr_sim *sim, const start_msg *m)
     const mr_fault_cfg *fc = &cfg->f[m->fault];
     mr_time now = mr_sim_now(sim);
     st->started++;
+    clock_start(&st->clock, now);
     end_msg e = {.fault = m->fault, .picked = pick_targets(fc, st->select)};
     tell(sim, fc, m->fault, MR_MSG_FAULT_START, e.picked, cfg);
     mr__slo_episode_start(st->slo, now, m->fault);
@@ -234,6 +264,8 @@ static void faults_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             break;
         const mr_fault_cfg *fc = &cfg->f[e.fault];
         tell(sim, fc, e.fault, MR_MSG_FAULT_END, e.picked, cfg);
+        if (--st->clock.active == 0)
+            st->clock.since = ev->time;
         mr__slo_episode_end(st->slo, ev->time, e.fault);
         if (fc->timing == MR_FT_MTBF)
             schedule_start(self, sim, e.fault, 0, ev->time,
@@ -249,6 +281,10 @@ static void faults_report(const mr_component *self, mr_report *out)
 {
     const mr_faults_state *st = self->state;
     mr_report_scalar(out, self->name, "started", (double)st->started);
+    /* The cost's run rate and incident cost divide by these. */
+    mr_time n = mr__clock_at(&st->clock, st->horizon);
+    mr_report_scalar(out, self->name, "normal_hours", (double)n / 3600e9);
+    mr_report_scalar(out, self->name, "incident_hours", (double)(st->horizon - n) / 3600e9);
 }
 
 static const char *faults_event_name(uint32_t kind)

@@ -118,7 +118,8 @@ static int redis_init(mr_component *self, mr_diag *diag)
 static double redis_cost(const void *vcfg, const mr_cost_ctx *ctx)
 {
     const mr_pstore_cfg *cfg = vcfg;
-    (void)ctx;
+    if (cfg->usd_per_month == 0) /* docs/reference.md §10: no price found */
+        ctx->unpriced(ctx, "usd_per_month");
     return cfg->usd_per_month * (double)cfg->base.ncopies;
 }
 

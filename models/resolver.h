@@ -15,12 +15,17 @@ typedef struct mr_resolver_state {
     mr_time *expiry;   /* when it must ask again */
     uint8_t *policy;   /* index into cfg->pol */
     const mr_component *tm;
+    const struct mr_fault_clock *clock; /* normal time, for the cost's run rate */
     uint64_t refreshes;
+    uint64_t refreshes_normal; /* while no fault was in force */
 } mr_resolver_state;
 
 /* The answer resolver i gives at time now, asking the authority first if
  * its entry has expired (rule 3). */
 uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now);
+/* The mean of mr__resolver_hold for resolver i, in seconds (a hold
+ * without a mean: its median). */
+double mr__resolver_mean_hold_s(const mr_component *pool, uint32_t i);
 /* How long resolver i keeps an answer fetched now (draws an extra hold). */
 mr_time mr__resolver_hold(mr_component *pool, uint32_t i);
 

@@ -141,10 +141,18 @@ struct mr_store_head {
     mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
     size_t nfo;
     double replicated_bytes; /* geo-replication traffic, for egress cost */
+    double replicated_bytes_normal; /* the part while no fault was in force (run rate) */
+    const struct mr_fault_clock *clock; /* the run's normal time; NULL: always normal */
+    mr_time normal_mark; /* aggregate: the normal time at the last advance */
     mr_store_agg *agg;       /* aggregate fidelity only; NULL at request fidelity */
 };
 
 void mr_store_head_init(mr_store_head *h, mr_store_access_fn access);
+/* Links the head to the fault injector's normal-time clock (base->faults). */
+int mr_store_head_link(mr_store_head *h, mr_component *self, mr_sim *sim, int64_t faults,
+                       mr_diag *diag);
+/* bytes shipped to other regions now (the cost's egress). */
+void mr_store_replicated(mr_store_head *h, double bytes);
 void mr_store_head_fini(mr_store_head *h);
 /* A read served by a copy holding every write of log up to applied. */
 void mr_store_read(mr_store_head *h, const mr_store_log *log, mr_time applied, mr_time now);

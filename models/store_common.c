@@ -218,6 +218,21 @@ mr_store_loss mr_store_loss_from(const mr_store_log *log, mr_time applied, mr_ti
     return loss;
 }
 
+int mr_store_head_link(mr_store_head *h, mr_component *self, mr_sim *sim, int64_t faults,
+                       mr_diag *diag)
+{
+    int rc = MR_OK;
+    h->clock = mr__faults_clock(sim, self, faults, diag, &rc);
+    return rc;
+}
+
+void mr_store_replicated(mr_store_head *h, double bytes)
+{
+    h->replicated_bytes += bytes;
+    if (mr__clock_normal(h->clock))
+        h->replicated_bytes_normal += bytes;
+}
+
 void mr_store_head_init(mr_store_head *h, mr_store_access_fn access)
 {
     memset(h, 0, sizeof *h);
@@ -332,6 +347,7 @@ void mr_store_report(const mr_store_head *h, const char *name, mr_report *out)
     mr_report_scalar(out, name, "record_reads", (double)h->record_reads);
     mr_report_scalar(out, name, "failovers", (double)h->nfo);
     mr_report_scalar(out, name, "replicated_bytes", h->replicated_bytes);
+    mr_report_scalar(out, name, "replicated_bytes_normal", h->replicated_bytes_normal);
     for (size_t i = 0; i < h->nfo; i++) {
         mr_report_scalar(out, name, "failover_fault",
                          h->fo[i].fault == UINT32_MAX ? -1 : (double)h->fo[i].fault);
@@ -545,6 +561,11 @@ void mr_store_agg_advance(mr_component *c, mr_time now)
     a->writes += a->ok_writes * dt;
     a->failed_writes += a->bad_writes * dt;
     h->replicated_bytes += a->write_bytes * dt;
+    /* The normal time's share of the interval, at the interval's flow
+     * (the clock read then, not now: it may have stopped since). */
+    mr_time n = mr__clock_at(h->clock, now);
+    h->replicated_bytes_normal += a->write_bytes * mr_time_to_s(n - h->normal_mark);
+    h->normal_mark = n;
     while (a->next_sample < now) {
         if (a->next_sample >= h->warmup && a->sample)
             a->sample(c, a->next_sample, a->period);

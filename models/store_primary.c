@@ -266,7 +266,7 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
         if (avail) {
             st->head.writes++;
             mr_store_log_append(&st->log, now);
-            st->head.replicated_bytes += cfg->base.bytes_per_write * (double)(st->ncopies - 1);
+            mr_store_replicated(&st->head, cfg->base.bytes_per_write * (double)(st->ncopies - 1));
         }
         return MR_ACCESS_OK;
     }
@@ -311,7 +311,7 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         }
         st->head.writes++;
         mr_store_log_append(&st->log, now);
-        st->head.replicated_bytes += cfg->base.bytes_per_write * (double)(st->ncopies - 1);
+        mr_store_replicated(&st->head, cfg->base.bytes_per_write * (double)(st->ncopies - 1));
         if ((st->head.writes & 255) == 0)
             trim(st, now);
         *latency += rtt(cfg, region, st->region[c]) +
@@ -518,7 +518,7 @@ int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag)
             return MR_ENOCOMP;
         st->reg[c] = r->state;
     }
-    return MR_OK;
+    return mr_store_head_link(&st->head, self, sim, cfg->base.faults, diag);
 }
 
 void mr_pstore_start(mr_component *self, mr_sim *sim)

@@ -466,8 +466,9 @@ static int fd_check(void *vcfg, mr_param_ctx *ctx)
 static double fd_cost(const void *vcfg, const mr_cost_ctx *ctx)
 {
     (void)vcfg;
-    double requests = mr_report_find_from(ctx->report, ctx->source, "requests");
-    double requests_month = isnan(requests) ? 0 : requests * ctx->scale;
+    /* Every request of the clients goes through the edge (retries aside:
+     * rare in the normal time the run rate is measured in). */
+    double requests_month = ctx->requests_month;
     /* cost.front_door_tier comes as its index: 1 premium, 0 standard. */
     double base = ctx->price(ctx, "front_door_tier") == 1
                       ? ctx->price(ctx, "front_door_premium_per_month")

@@ -41,17 +41,26 @@ typedef struct mr_model_detect {
 } mr_model_detect;
 
 /* What a kind's cost method is given: the replication's report, the
- * component's id in it (mr_report_find_from), usage scaled from the horizon to a month, the
- * DNS queries that reached the authority per month (the resolvers'
- * refreshes), and the scenario's prices (`cost:` keys, by name). */
+ * component's id in it (mr_report_find_from), the scale from usage in
+ * normal time to a month (the run rate, docs/results.md "cost"), a
+ * traffic layer's queries and requests per month, and the scenario's
+ * prices (`cost:` keys, by name). It returns the part's run rate per
+ * month. */
 typedef struct mr_cost_ctx mr_cost_ctx;
 struct mr_cost_ctx {
     const mr_report *report;
     uint32_t source; /* the component whose report is the kind's usage */
-    double scale;
-    double queries_month;
+    double scale;    /* usage in normal time (no fault in force) -> a month */
+    double queries_month;  /* traffic layers: DNS queries at the authority */
+    double requests_month; /* traffic layers: the clients' requests */
+    /* A price by its `cost:` key; one found at 0 is listed as unpriced. */
     double (*price)(const mr_cost_ctx *ctx, const char *key);
+    /* What the kind bills and has no price for (`what`: its own key,
+     * "usd_per_month"): listed as unpriced under the part's name. */
+    void (*unpriced)(const mr_cost_ctx *ctx, const char *what);
+    const char *what; /* the part: "traffic", "datastores[orders]" */
     const void *prices;
+    void *collect;    /* the caller's list of unpriced items */
 };
 
 /* A set of kinds to load scenarios with: the registry's

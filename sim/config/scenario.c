@@ -463,23 +463,27 @@ const mr_param mr__cost_keys[] = {
      .hi = 1e6,
      .doc = "Front Door Premium base fee per month",
      .ref = "docs/reference.md §10 Front Door Premium base fee (~$330/month)"},
-    /* docs/reference.md §10 Front Door per GB and per request: not found. */
+    /* docs/reference.md §10 Front Door per request: Standard ~$0.009-0.010
+     * per 10,000 (the upper bound: $1.00 per million), Premium
+     * ~$0.012-0.015; two third-party summaries, approximate. */
     {.key = "front_door_per_million_requests",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, front_door_per_million_requests),
-     .def = "0",
+     .def = "1.00",
      .lo = 0,
      .hi = 1e6,
-     .doc = "Front Door: per million requests; not published: give it",
-     .ref = "ours: docs/reference.md §10 Front Door per request not found"},
+     .doc = "Front Door: per million requests (Standard; Premium about 1.20-1.50)",
+     .ref = "docs/reference.md §10 Front Door per request (~$0.010 per 10,000, Standard; approximate, third-party)"},
+    /* docs/reference.md §10 Front Door edge data transfer out, Zone 1:
+     * ~$0.08-0.083/GB (the upper bound), approximate. */
     {.key = "front_door_per_gb",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_sc_cost, front_door_per_gb),
-     .def = "0",
+     .def = "0.083",
      .lo = 0,
      .hi = 1e6,
-     .doc = "Front Door: per GB delivered; not published: give it",
-     .ref = "ours: docs/reference.md §10 Front Door per GB not found"},
+     .doc = "Front Door: per GB delivered from the edge (Zone 1: Europe, North America)",
+     .ref = "docs/reference.md §10 Front Door edge data transfer out (~$0.083/GB Zone 1; approximate, third-party)"},
     {.key = "front_door_bytes_per_request",
      .type = MR_PARAM_T_SIZE,
      .off = offsetof(mr_sc_cost, front_door_bytes_per_request),
@@ -1186,6 +1190,12 @@ const char *mr_scenario_value(const mr_scenario *sc, const char *path)
         if (strcmp(in->vpath[i], path) == 0)
             return in->vtext[i];
     return NULL;
+}
+
+int mr_scenario_price_is_amount(const char *key)
+{
+    const mr_param *k = mr_param_find(mr__cost_keys, key, 0);
+    return k != NULL && (k->type == MR_PARAM_T_MONEY || k->type == MR_PARAM_T_SIZE);
 }
 
 double mr_scenario_price(const mr_scenario *sc, const char *key)

@@ -498,6 +498,9 @@ size_t mr_scenario_each_value(const mr_scenario *sc,
  * key (front_door_tier) comes as the index of its value. NaN for a key that
  * is not in the cost section. */
 double mr_scenario_price(const mr_scenario *sc, const char *key);
+/* Whether the `cost:` key is an amount (money or bytes) whose 0 leaves an
+ * item unbilled, rather than a choice (front_door_tier). */
+int mr_scenario_price_is_amount(const char *key);
 
 /* The value of one resolved parameter by its dotted path, or NULL. */
 const char *mr_scenario_value(const mr_scenario *sc, const char *path);

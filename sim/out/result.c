@@ -156,7 +156,12 @@ static void json_costs(FILE *out, const mr_result *r)
         fprintf(out, "%s\n    \"%s\": ", i ? "," : "", mr_cost_item_name((mr_cost_item)i));
         json_summary(out, &r->cost_breakdown[i]);
     }
-    fputs("\n  }", out);
+    fputs("\n  },\n  \"cost_unpriced\": [", out);
+    for (size_t i = 0; i < r->unpriced.n; i++) {
+        fputs(i ? ", " : "", out);
+        json_string(out, r->unpriced.item[i]);
+    }
+    fputs("]", out);
 }
 
 static void json_populations(FILE *out, const mr_result *r)
@@ -265,6 +270,13 @@ static void verdict_label(char *buf, size_t n, const mr_verdict *v)
 void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
 {
     char label[64];
+    if (r->unpriced.n > 0) {
+        fprintf(err, "mrsim: warning: %s: unpriced, billed at 0 (the cost is understated):",
+                r->scenario);
+        for (size_t i = 0; i < r->unpriced.n; i++)
+            fprintf(err, "%s %s", i ? "," : "", r->unpriced.item[i]);
+        fputc('\n', err);
+    }
     for (size_t i = 0; i < r->nsteady; i++) {
         const mr_verdict *v = &r->steady[i];
         verdict_label(label, sizeof label, v);
@@ -326,6 +338,21 @@ static void table_row(FILE *out, const char *name, const char *unit, const mr_su
     fprintf(out, " %6llu\n", (unsigned long long)s->n);
 }
 
+/* The items billed at 0, under the cost rows, wrapped at 80 columns. */
+static void table_unpriced(FILE *out, const mr_cost_unpriced *u)
+{
+    if (u->n == 0)
+        return;
+    int col = fprintf(out, "  cost: (unpriced, billed at 0):");
+    for (size_t i = 0; i < u->n; i++) {
+        int w = (int)strlen(u->item[i]) + 2;
+        if (col + w > 80)
+            col = fprintf(out, "\n   ") - 1;
+        col += fprintf(out, " %s%s", u->item[i], i + 1 < u->n ? "," : "");
+    }
+    fputc('\n', out);
+}
+
 static void table_verdict(FILE *out, const char *indent, const mr_verdict *v)
 {
     char label[64];
@@ -365,6 +392,7 @@ void mr_result_write_table(const mr_result *r, FILE *out)
         snprintf(name, sizeof name, "  cost: %s", mr_cost_item_name((mr_cost_item)i));
         table_row(out, name, mr_metric_unit(MR_METRIC_COST_USD_MONTH), &r->cost_breakdown[i]);
     }
+    table_unpriced(out, &r->unpriced);
     for (size_t d = 0; d < r->nstores; d++)
         for (size_t k = 0; k < MR_STORE_METRICS; k++) {
             char name[64];

@@ -468,6 +468,11 @@ uint32_t mr_build_traffic_id(const mr_scenario *sc)
     return layout_of(sc).tm;
 }
 
+uint32_t mr_build_faults_id(const mr_scenario *sc)
+{
+    return layout_of(sc).faults;
+}
+
 /* The node count a cluster starts with and returns to at failback: an
  * active cluster or a hot standby runs nodes.count; a warm standby
  * nodes.min; a cold one none. */
@@ -602,6 +607,7 @@ static int add_store(mr_sim *sim, const mr_scenario *sc, const layout *l, size_t
             base->planned_mask |= (int64_t)1 << f;
     base->warmup = sc->run.warmup;
     base->bytes_per_write = sc->cost.bytes_per_write;
+    base->faults = (int64_t)l->faults;
     int rc = mr_sim_add(sim, m, name, base, diag, NULL);
     free(base);
     return rc;
@@ -723,6 +729,7 @@ static int add_resolvers(builder *b, int64_t *count)
         mr_resolver_cfg cfg = {.tm = b->l.tm,
                                .origin = resolver_origin(sc, i),
                                .count = r->count,
+                               .faults = b->l.faults,
                                .npol = (int64_t)r->npolicies};
         /* mr_build_check has refused more than MR_MAX_TTL_POLICIES. */
         for (size_t p = 0; p < r->npolicies && p < MR_MAX_TTL_POLICIES; p++) {

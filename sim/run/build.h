@@ -34,6 +34,8 @@ uint32_t mr_build_store_id(const mr_scenario *sc, size_t d);
 uint32_t mr_build_cluster_id(const mr_scenario *sc, size_t c);
 uint32_t mr_build_resolver_id(const mr_scenario *sc, size_t p);
 uint32_t mr_build_traffic_id(const mr_scenario *sc);
+/* The fault injector's (always there, with no fault too). */
+uint32_t mr_build_faults_id(const mr_scenario *sc);
 
 /* Progress of a run, for display: replications finished (in any order),
  * the most that may run (max in adaptive mode), simulated events of the

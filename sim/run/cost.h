@@ -38,8 +38,13 @@
 #include "config/scenario.h"
 #include "mrsim/types.h"
 
-/* Fills items[MR_COST_ITEM_COUNT] (currency per month) for the replication
- * whose report is r, and returns their sum (NaN when an item is NaN). */
-double mr_cost_month(const mr_scenario *sc, const mr_report *r, double items[MR_COST_ITEM_COUNT]);
+/* Fills items[MR_COST_ITEM_COUNT] (the run rate, currency per month) for
+ * the replication whose report is r and returns their sum (NaN when an
+ * item is NaN); *incident_usd (unless NULL) gets the incident cost, and
+ * unpriced (unless NULL) what was billed at 0. */
+double mr_cost_month(const mr_scenario *sc, const mr_report *r, double items[MR_COST_ITEM_COUNT],
+                     double *incident_usd, mr_cost_unpriced *unpriced);
+/* The scenario's unpriced items (the same for every replication). */
+void mr_cost_unpriced_list(const mr_scenario *sc, mr_cost_unpriced *out);
 
 #endif

@@ -47,7 +47,8 @@ static void system_metrics(const mr__metric_cols *c, mr_report *r, double *row)
     row[MR_METRIC_LATENCY_MS_P50] = mr_report_find(r, "", "latency_ms_p50");
     row[MR_METRIC_LATENCY_MS_P99] = mr_report_find(r, "", "latency_ms_p99");
     double items[MR_COST_ITEM_COUNT];
-    row[MR_METRIC_COST_USD_MONTH] = mr_cost_month(c->sc, r, items);
+    row[MR_METRIC_COST_USD_MONTH] =
+        mr_cost_month(c->sc, r, items, &row[MR_METRIC_INCIDENT_COST_USD], NULL);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
         row[mr__col_cost(c, i)] = items[i];
         mr_report_scalar(r, "cost_breakdown", mr_cost_item_name((mr_cost_item)i), items[i]);

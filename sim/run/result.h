@@ -25,7 +25,8 @@
     X(WRITE_CONFLICTS, "write_conflicts", "", "overlapping writes to one key, overwritten", 0) \
     X(LATENCY_MS_P50, "latency_ms_p50", "ms", "median request latency", 0)                     \
     X(LATENCY_MS_P99, "latency_ms_p99", "ms", "99th percentile of request latency", 0)         \
-    X(COST_USD_MONTH, "cost_usd_month", "USD", "monthly cost", 0)
+    X(COST_USD_MONTH, "cost_usd_month", "USD", "run rate: a normal month", 0)                   \
+    X(INCIDENT_COST_USD, "incident_cost_usd", "USD", "what the fault episodes added", 0)
 
 /* The items of cost_usd_month (sim/run/cost.c): id, name as the JSON's
  * cost_breakdown spells it. */
@@ -45,6 +46,16 @@ typedef enum mr_cost_item {
 
 /* "nodes" for MR_COST_NODES; "?" out of range. */
 const char *mr_cost_item_name(mr_cost_item i);
+
+/* The cost items nobody priced (sim/run/cost.c): their prices are 0,
+ * listed so a comparison never looks cheaper by omission; e.g.: "cost.dns_per_million_queries",
+ * "datastores[orders].usd_per_month", "clusters[aks].nodes.usd_per_hour". */
+#define MR_COST_UNPRICED_MAX 32
+#define MR_COST_UNPRICED_LEN 96
+typedef struct mr_cost_unpriced {
+    size_t n;
+    char item[MR_COST_UNPRICED_MAX][MR_COST_UNPRICED_LEN];
+} mr_cost_unpriced;
 
 typedef enum mr_metric {
 #define MR_METRIC_ENUM(id, name, unit, text, up) MR_METRIC_##id,
@@ -127,6 +138,7 @@ typedef struct mr_result {
     double wall_s;
     mr_summary metrics[MR_METRIC_COUNT];
     mr_summary cost_breakdown[MR_COST_ITEM_COUNT]; /* cost_usd_month by item, USD per month */
+    mr_cost_unpriced unpriced; /* the items billed at 0 for want of a price */
     mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
     mr_store_result *stores; /* owned likewise; printed as "stores" when nstores > 0 */

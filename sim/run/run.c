@@ -17,6 +17,7 @@
 #include "mrsim/report.h"
 #include "relay.h"
 #include "run/build.h"
+#include "run/cost.h"
 #include "run/runner.h"
 #include "verdict.h"
 
@@ -498,6 +499,7 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                                           .batch = plan.batch};
         summarise_metrics(&ctx, &rr, &pooled, out);
         summarise_parts(&ctx, &rr, out);
+        mr_cost_unpriced_list(sc, &out->unpriced);
         mr__fill_verdicts(sc, rr.rows, rr.reps, ctx.cols.ncols, ctx.cols.slo, out);
     }
     mr_hist_fini(&pooled);

@@ -62,7 +62,7 @@ static inline double kc_month_cost(const mr_scenario *sc, int item)
     mr_sim *sim = tsr_build(sc, 0);
     mr_report *r = tsr_finish(sim);
     double items[MR_COST_ITEM_COUNT];
-    mr_cost_month(sc, r, items);
+    mr_cost_month(sc, r, items, NULL, NULL);
     mr_report_free(r);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
     return items[item];

@@ -106,7 +106,7 @@ Test(resolver, refuses_an_authority_without_endpoints)
     mr_tm_cfg tm = {.base = {.n = 0, .watcher = -1, .faults = -1}, .interval = 30 * MR_S, .timeout = 10 * MR_S, .tolerated = 3,
                     .ttl = 30 * MR_S};
     add(sim, "traffic_manager", "tm", &tm);
-    mr_resolver_cfg res = {.tm = 0, .count = 4};
+    mr_resolver_cfg res = {.tm = 0, .count = 4, .faults = -1};
     add(sim, "resolver", "isp", &res);
     mr_diag *d = mr_diag_new();
     cr_assert_eq(mr_sim_start(sim, d), MR_ENOCOMP);

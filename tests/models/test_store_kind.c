@@ -248,7 +248,7 @@ Test(store_kind, it_runs_fails_over_and_is_priced, .timeout = 120)
     cr_expect_float_eq(at, 600 + 300, 1e-6, "failover at %.9f", at);
     /* Its own price: 100 GB x $0.5 x 2 copies. */
     double items[MR_COST_ITEM_COUNT];
-    mr_cost_month(sc, r, items);
+    mr_cost_month(sc, r, items, NULL, NULL);
     cr_expect_float_eq(items[MR_COST_DATASTORES], 100, 1e-9);
     mr_report_free(r);
     cr_assert_eq(mr_sim_free(sim), MR_OK);

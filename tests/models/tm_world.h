@@ -69,7 +69,7 @@ static inline mr_sim *world(const world_opts *o, uint64_t rep, mr_time horizon)
     mr_slo_cfg slo = {.window = 5 * MR_S, .horizon = horizon, .stable_for = 60 * MR_S,
                       .success_target = 0.99, .resolvers = 4};
     add(sim, "slo", "slo", &slo);
-    mr_resolver_cfg res = {.tm = TM, .count = 4, .npol = o->npol};
+    mr_resolver_cfg res = {.tm = TM, .count = 4, .faults = -1, .npol = o->npol};
     memcpy(res.pol, o->pol, sizeof o->pol);
     add(sim, "resolver", "isp", &res);
     mr_clients_cfg cli = {.resolver = RES, .slo = SLO, .faults = FAULTS, .rate = o->rate, .timeout = 2 * MR_S,

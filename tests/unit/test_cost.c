@@ -25,6 +25,7 @@ typedef struct fixture {
     mr_sc_endpoint endpoints[2];
     mr_sc_datastore stores[3];
     mr_sc_resolver resolvers[2];
+    mr_sc_client clients[1];
     mr_sc_replica replica;
     size_t regions2[2];
     /* The traffic layer's cfg of each kind (the one in use is sc.traffic.cfg). */
@@ -84,6 +85,9 @@ static void setup(fixture *f)
     f->resolvers[1] = (mr_sc_resolver){.name = "isp-us", .count = 1};
     sc->resolvers = f->resolvers;
     sc->nresolvers = 2;
+    f->clients[0] = (mr_sc_client){.name = "users"};
+    sc->clients = f->clients;
+    sc->nclients = 1;
     f->r = mr_report_new();
     add_from(f->r, mr_build_cluster_id(sc, 0), "clusters/aks-a", "node_hours", 3);
     add_from(f->r, mr_build_cluster_id(sc, 1), "clusters/aks-b", "node_hours", 2);
@@ -92,7 +96,7 @@ static void setup(fixture *f)
 static double item(fixture *f, mr_cost_item i)
 {
     double items[MR_COST_ITEM_COUNT];
-    mr_cost_month(&f->sc, f->r, items);
+    mr_cost_month(&f->sc, f->r, items, NULL, NULL);
     return items[i];
 }
 
@@ -132,7 +136,7 @@ Test(cost, a_cluster_that_reports_no_node_hours_makes_nodes_null_not_zero)
     add_from(f.r, mr_build_cluster_id(&f.sc, 0), "clusters/aks-a", "node_hours", 3);
     double items[MR_COST_ITEM_COUNT];
     cr_expect(isnan(item(&f, MR_COST_NODES)));
-    cr_expect(isnan(mr_cost_month(&f.sc, f.r, items)));
+    cr_expect(isnan(mr_cost_month(&f.sc, f.r, items, NULL, NULL)));
     mr_report_free(f.r);
 }
 
@@ -160,9 +164,9 @@ Test(cost, traffic_manager_bills_the_resolvers_refreshes_and_the_endpoints)
     /* 1000 + 500 refreshes in 1 h: 1500 x 730 = 1,095,000 a month x 0.54e-6
      * = 0.5913; + 0.72 = 1.3113. Other components' refreshes do not count,
      * whatever name they give (the cost finds its parts by id). */
-    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 1000);
-    add_from(f.r, mr_build_resolver_id(&f.sc, 1), "resolvers/isp-us", "refreshes", 500);
-    add_from(f.r, mr_build_cluster_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 1e9);
+    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes_normal", 1000);
+    add_from(f.r, mr_build_resolver_id(&f.sc, 1), "resolvers/isp-us", "refreshes_normal", 500);
+    add_from(f.r, mr_build_cluster_id(&f.sc, 0), "resolvers/isp-eu", "refreshes_normal", 1e9);
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 1.3113, 1e-9);
     /* Fast probing (10 s): 2 x 1.20 more = 3.7113. */
     f.tm.interval = 10 * MR_S;
@@ -175,14 +179,17 @@ Test(cost, front_door_bills_its_tier_and_requests_when_priced)
     fixture f;
     setup(&f);
     use_traffic(&f, "front_door");
-    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 1e6); /* no DNS answer to bill */
-    /* No request count reported yet, per-request prices 0: the base fee. */
+    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes_normal", 1e6); /* no DNS answer to bill */
+    /* No request reported yet: the base fee. */
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 35, 1e-9);
     f.sc.cost.front_door_tier = MR_FD_TIER_PREMIUM;
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 330, 1e-9);
-    /* 1e6 requests in 1 h: 730e6 a month; x $0.50 per million = 365; x 1000
-     * bytes = 730 GB x $0.10 = 73. 330 + 365 + 73 = 768. */
-    add_from(f.r, mr_build_traffic_id(&f.sc), "traffic", "requests", 1e6);
+    /* The clients' 1e6 requests in 1 h (every one goes through the edge;
+     * the layer's own count, which may be its routing decisions at
+     * aggregate fidelity, does not count): 730e6 a month; x $0.50 per
+     * million = 365; x 1000 bytes = 730 GB x $0.10 = 73. 330 + 365 + 73 = 768. */
+    add_from(f.r, mr_build_population_id(&f.sc, 0), "users", "requests_normal", 1e6);
+    add_from(f.r, mr_build_traffic_id(&f.sc), "traffic", "requests", 5e9);
     f.sc.cost.front_door_per_million_requests = 0.5;
     f.sc.cost.front_door_bytes_per_request = 1000;
     f.sc.cost.front_door_per_gb = 0.1;
@@ -195,7 +202,7 @@ Test(cost, plain_dns_is_free_until_priced)
     fixture f;
     setup(&f);
     use_traffic(&f, "dns");
-    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes", 2000);
+    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes_normal", 2000);
     cr_expect_float_eq(item(&f, MR_COST_TRAFFIC), 0, 1e-12);
     /* 2000 x 730 = 1.46e6 queries x $0.40 per million = 0.584; + zone 0.50. */
     f.sc.cost.dns_per_million_queries = 0.40;
@@ -209,7 +216,7 @@ Test(cost, transfer_is_a_real_zero_without_stores_and_bills_replicated_writes)
     fixture f;
     setup(&f);
     double items[MR_COST_ITEM_COUNT];
-    mr_cost_month(&f.sc, f.r, items);
+    mr_cost_month(&f.sc, f.r, items, NULL, NULL);
     cr_expect(!isnan(items[MR_COST_TRANSFER]));
     cr_expect_eq(items[MR_COST_TRANSFER], 0);
     cr_expect_eq(items[MR_COST_DATASTORES], 0);
@@ -219,9 +226,9 @@ Test(cost, transfer_is_a_real_zero_without_stores_and_bills_replicated_writes)
     f.stores[1] = (mr_sc_datastore){.name = "catalog"};
     f.sc.datastores = f.stores;
     f.sc.ndatastores = 2;
-    add_from(f.r, mr_build_store_id(&f.sc, 0), "data/orders", "replicated_bytes", 1e6 * 2048);
+    add_from(f.r, mr_build_store_id(&f.sc, 0), "data/orders", "replicated_bytes_normal", 1e6 * 2048);
     cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 29.9008, 1e-9);
-    add_from(f.r, mr_build_store_id(&f.sc, 1), "data/catalog", "replicated_bytes", 0.5e6 * 2048);
+    add_from(f.r, mr_build_store_id(&f.sc, 1), "data/catalog", "replicated_bytes_normal", 0.5e6 * 2048);
     cr_expect_float_eq(item(&f, MR_COST_TRANSFER), 44.8512, 1e-9);
     mr_report_free(f.r);
 }
@@ -265,15 +272,88 @@ Test(cost, the_total_is_the_sum_of_the_items)
 {
     fixture f;
     setup(&f);
-    add_from(f.r, mr_build_resolver_id(&f.sc, 1), "resolvers/isp-us", "refreshes", 240);
+    add_from(f.r, mr_build_resolver_id(&f.sc, 1), "resolvers/isp-us", "refreshes_normal", 240);
     double items[MR_COST_ITEM_COUNT];
-    double total = mr_cost_month(&f.sc, f.r, items);
+    double total = mr_cost_month(&f.sc, f.r, items, NULL, NULL);
     double sum = 0;
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
         sum += items[i];
     cr_expect_eq(total, sum);
     /* 839.50 + 146 + (0.72 + 240 x 730 x 0.54e-6 = 0.814608) = 986.314608 */
     cr_expect_float_eq(total, 986.314608, 1e-9);
+    mr_report_free(f.r);
+}
+
+Test(cost, the_run_rate_is_normal_time_and_the_incident_cost_what_episodes_added)
+{
+    fixture f;
+    setup(&f);
+    /* 2 h simulated, a fault in force for 0.5 h of them: 1.5 h of normal
+     * time (the injector's clock). aks-a: settled through the normal time
+     * at 3 nodes (4.5 node-hours); aks-b, a standby at 2 nodes scaled out
+     * to 6 for the fault and 0.25 h after it (0.75 h at 6 = 4.5
+     * node-hours), settled at 2 in the other 1.25 h (2.5 node-hours). */
+    f.sc.run.horizon = 7200 * MR_S;
+    uint32_t faults = mr_build_faults_id(&f.sc);
+    add_from(f.r, faults, "faults", "normal_hours", 1.5);
+    add_from(f.r, faults, "faults", "incident_hours", 0.5);
+    uint32_t a = mr_build_cluster_id(&f.sc, 0), b = mr_build_cluster_id(&f.sc, 1);
+    add_from(f.r, a, "clusters/aks-a", "run_node_hours", 4.5);
+    add_from(f.r, a, "clusters/aks-a", "run_hours", 1.5);
+    add_from(f.r, a, "clusters/aks-a", "incident_node_hours", 1.5);
+    add_from(f.r, a, "clusters/aks-a", "incident_hours", 0.5);
+    add_from(f.r, b, "clusters/aks-b", "run_node_hours", 2.5);
+    add_from(f.r, b, "clusters/aks-b", "run_hours", 1.25);
+    add_from(f.r, b, "clusters/aks-b", "incident_node_hours", 4.5);
+    add_from(f.r, b, "clusters/aks-b", "incident_hours", 0.75);
+    /* Run rate: 3 and 2 nodes, (3 x 0.25 + 2 x 0.20) x 730 = 839.50, as
+     * over a fault-free hour (setup's node_hours are not read when the
+     * clusters say how long they were settled). Incident: aks-a none
+     * (its 1.5 node-hours in 0.5 h are its 3 nodes); aks-b (4.5 - 2 x 0.75) x 0.20 = 0.60. */
+    double items[MR_COST_ITEM_COUNT], incident = -1;
+    mr_cost_month(&f.sc, f.r, items, &incident, NULL);
+    cr_expect_float_eq(items[MR_COST_NODES], 839.50, 1e-9);
+    cr_expect_float_eq(incident, 0.60, 1e-12);
+    /* Usage counted in normal time is scaled from its 1.5 h: 1500
+     * refreshes -> 1000 an hour, x 730 x 0.54e-6 = 0.3942, + 0.72. */
+    add_from(f.r, mr_build_resolver_id(&f.sc, 0), "resolvers/isp-eu", "refreshes_normal", 1500);
+    mr_cost_month(&f.sc, f.r, items, &incident, NULL);
+    cr_expect_float_eq(items[MR_COST_TRAFFIC], 0.72 + 0.3942, 1e-12);
+    mr_report_free(f.r);
+}
+
+Test(cost, what_nobody_priced_is_listed)
+{
+    fixture f;
+    setup(&f);
+    mr_cost_unpriced u;
+    /* Traffic Manager and two priced clusters, no store: nothing. */
+    mr_cost_unpriced_list(&f.sc, &u);
+    cr_expect_eq(u.n, 0);
+    /* A cluster without a node price; SQL with no instance price (§10 "not
+     * found"); plain DNS, whose prices are not in §10. */
+    f.clusters[1].nodes.usd_per_hour = 0;
+    mr_pstore_cfg sql = {.base = {.ncopies = 2, .writable = {1}}};
+    f.stores[0] = (mr_sc_datastore){.name = "orders", .model = mr_model_find("sql"), .cfg = &sql};
+    f.sc.datastores = f.stores;
+    f.sc.ndatastores = 1;
+    use_traffic(&f, "dns");
+    mr_cost_unpriced_list(&f.sc, &u);
+    const char *want[] = {"clusters[aks-b].nodes.usd_per_hour", "cost.dns_per_million_queries",
+                          "cost.dns_zone_per_month", "datastores[orders].usd_per_month"};
+    cr_assert_eq(u.n, 4);
+    for (size_t i = 0; i < 4; i++)
+        cr_expect_str_eq(u.item[i], want[i]);
+    /* Priced, they leave the list; Front Door bills edge egress only when
+     * told the bytes per request. */
+    f.clusters[1].nodes.usd_per_hour = 0.2;
+    sql.usd_per_month = 740;
+    f.sc.cost.front_door_per_million_requests = 1;
+    f.sc.cost.front_door_per_gb = 0.083;
+    use_traffic(&f, "front_door");
+    mr_cost_unpriced_list(&f.sc, &u);
+    cr_assert_eq(u.n, 1);
+    cr_expect_str_eq(u.item[0], "cost.front_door_bytes_per_request");
     mr_report_free(f.r);
 }
 
@@ -292,8 +372,9 @@ Test(cost, defaults_are_reference_md_s10)
     cr_expect_eq(c->front_door_tier, MR_FD_TIER_STANDARD);
     cr_expect_float_eq(c->front_door_standard_per_month, 35, 1e-12);
     cr_expect_float_eq(c->front_door_premium_per_month, 330, 1e-12);
-    cr_expect_eq(c->front_door_per_million_requests, 0);
-    cr_expect_eq(c->front_door_per_gb, 0);
+    /* §10's approximate third-party rows, the upper bounds. */
+    cr_expect_float_eq(c->front_door_per_million_requests, 1.00, 1e-12);
+    cr_expect_float_eq(c->front_door_per_gb, 0.083, 1e-12);
     cr_expect_eq(c->front_door_bytes_per_request, 0);
     cr_expect_eq(c->dns_per_million_queries, 0);
     cr_expect_eq(c->dns_zone_per_month, 0);

@@ -24,8 +24,10 @@
 #define FIXTURE MRSIM_SOURCE_DIR "/tests/fixtures/run/cost.yaml"
 
 /* Runs replication rep with the overrides; returns the refreshes of the
- * pool and sets the traffic item. */
-static double run_rep(const char *const *sets, size_t nsets, uint64_t rep, double *traffic)
+ * pool and sets the traffic item and the refreshes while no fault was in
+ * force (what the run rate bills). */
+static double run_rep_normal(const char *const *sets, size_t nsets, uint64_t rep, double *traffic,
+                             double *normal)
 {
     mr_diag *d = mr_diag_new();
     mr_scenario *sc = NULL;
@@ -39,13 +41,23 @@ static double run_rep(const char *const *sets, size_t nsets, uint64_t rep, doubl
     mr_report *r = mr_report_new();
     mr_sim_report(sim, r);
     double items[MR_COST_ITEM_COUNT];
-    mr_cost_month(sc, r, items);
+    mr_cost_month(sc, r, items, NULL, NULL);
     *traffic = items[MR_COST_TRAFFIC];
     double refreshes = mr_report_find(r, "resolvers/isp", "refreshes");
+    *normal = mr_report_find(r, "resolvers/isp", "refreshes_normal");
     mr_report_free(r);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
     mr_diag_free(d);
+    return refreshes;
+}
+
+static double run_rep(const char *const *sets, size_t nsets, uint64_t rep, double *traffic)
+{
+    double normal;
+    double refreshes = run_rep_normal(sets, nsets, rep, traffic, &normal);
+    /* No fault: every refresh is in normal time. */
+    cr_expect_eq(normal, refreshes);
     return refreshes;
 }
 
@@ -87,12 +99,64 @@ Test(cost, tm_queries_failed_during_a_traffic_layer_outage_are_not_billed, .time
 {
     /* Down for 10 of the 60 minutes: the resolvers ask on every client query
      * (500/s), none answered, none billed; the answered ones stay within
-     * the no-outage bounds: at most 10 x 120. */
+     * the no-outage bounds: at most 10 x 120. The run rate is the 50
+     * minutes of normal time's: 10 resolvers x 100 refreshes (99 to 100
+     * each) scaled by 730 / (50/60 h). */
     const char *sets[] = {"resolvers[0].count=10", "clients[0].rate=500/s", "traffic.ttl=30s",
                           "faults=[{name: tm-down, kind: traffic_layer_outage, at: 20m, "
                           "duration: 10m}]"};
-    double traffic;
-    double refreshes = run_rep(sets, 4, 0, &traffic);
+    double traffic, normal;
+    double refreshes = run_rep_normal(sets, 4, 0, &traffic, &normal);
     cr_expect(refreshes <= 10 * 120 && refreshes >= 10 * (100 - 2), "%g refreshes", refreshes);
-    cr_expect_float_eq(traffic, 2 * 0.36 + refreshes * 730 * 0.54e-6, 1e-9);
+    cr_expect(normal <= 10 * 100 && normal >= 10 * (100 - 2), "%g in normal time", normal);
+    cr_expect_float_eq(traffic, 2 * 0.36 + normal * 730 / (50.0 / 60) * 0.54e-6, 1e-9);
+}
+
+/* The traffic item at both fidelities, over 3 replications each. */
+static void both_fidelities(const char *const *sets, size_t nsets, double *req, double *agg)
+{
+    const char *with[8];
+    for (size_t i = 0; i < nsets; i++)
+        with[i] = sets[i];
+    *req = *agg = 0;
+    for (int f = 0; f < 2; f++) {
+        with[nsets] = f ? "run.fidelity=aggregate" : "run.fidelity=request";
+        for (uint64_t rep = 0; rep < 3; rep++) {
+            double traffic, normal;
+            run_rep_normal(with, nsets + 1, rep, &traffic, &normal);
+            *(f ? agg : req) += traffic / 3;
+        }
+    }
+}
+
+Test(cost, aggregate_fidelity_bills_the_same_queries_in_closed_form, .timeout = 120)
+{
+    /* Aggregate fidelity simulates a resolver's refreshes only where they
+     * can change its answer, so it bills them in closed form: each of the
+     * 10 resolvers asks once per TTL plus the wait for its next query (10
+     * resolvers share 500/s: 0.02 s), over the 50 minutes of normal time
+     * around a 10-minute region outage: 10 x 3000 / 30.02 = 999.3, a
+     * whole count of 999 refreshes, x 730 / (50/60) x 0.54e-6 = 0.47256,
+     * + 0.72 = 1.19256. Request fidelity counts 99 or 100 a resolver:
+     * within 1%. */
+    const char *sets[] = {"resolvers[0].count=10", "clients[0].rate=500/s", "traffic.ttl=30s",
+                          "faults=[{name: out, kind: region_outage, target: westeurope, at: 20m, "
+                          "duration: 10m}]"};
+    double req, agg;
+    both_fidelities(sets, 4, &req, &agg);
+    cr_expect(fabs(agg - 1.19256) < 1e-5, "aggregate %.6f, closed form 1.19256", agg);
+    cr_expect(fabs(req - agg) < 0.01 * 0.4727, "request %.6f, aggregate %.6f", req, agg);
+}
+
+Test(cost, aggregate_fidelity_bills_front_door_the_clients_requests, .timeout = 120)
+{
+    /* Every request goes through the edge: 100/s x 730 h = 262.8 million a
+     * month at $1 per million, + $35. Aggregate: exactly 297.80 (expected
+     * counts); request: Poisson, sd 0.44 per replication, 0.25 over three. */
+    const char *sets[] = {"traffic={kind: front_door, origins: [{cluster: aks-a, priority: 1}, "
+                          "{cluster: aks-b, priority: 2}]}"};
+    double req, agg;
+    both_fidelities(sets, 1, &req, &agg);
+    cr_expect(fabs(agg - 297.80) < 1e-6, "aggregate %.6f", agg);
+    cr_expect(fabs(req - 297.80) < 5 * 0.26, "request %.6f", req);
 }

@@ -75,7 +75,7 @@ static mr_sim *build(uint64_t rep, mr_time floor_ttl, mr_time horizon)
                     .routing = MR_ROUTING_PRIORITY, .interval = 30 * MR_S,
                     .timeout = 10 * MR_S, .tolerated = 3, .ttl = 30 * MR_S};
     add(sim, "traffic_manager", "tm", &tm, ID_TM);
-    mr_resolver_cfg res = {.tm = ID_TM, .count = RESOLVERS, .npol = 0};
+    mr_resolver_cfg res = {.tm = ID_TM, .count = RESOLVERS, .faults = -1, .npol = 0};
     if (floor_ttl > 0) {
         res.npol = 1;
         res.pol[0] = (mr_ttl_policy){.share = 1, .mode = MR_TTL_FLOOR, .min_ttl = floor_ttl};

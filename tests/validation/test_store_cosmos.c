@@ -46,6 +46,7 @@ static void base(mr_cosmos_cfg *c, int consistency, int multi, mr_time lag)
     c->t_bound = 300 * MR_S;
     c->keys = 100000;
     c->base.bytes_per_write = 2048;
+    c->base.faults = -1;
     c->base.sample = MR_S;
     c->base.mode = MR_FAILOVER_AUTOMATIC;
     c->base.nregions = 2;

@@ -49,6 +49,7 @@ static void base(setup *s, mr_time lag)
     s->sql.base.grace = MR_H;
     s->sql.route_ttl = 30 * MR_S;
     s->sql.base.bytes_per_write = 2048;
+    s->sql.base.faults = -1;
     s->sql.hit_ratio = 0.9;
     s->sql.warm_up = 10 * MR_MIN;
     s->sql.base.nregions = 2;

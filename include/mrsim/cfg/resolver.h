@@ -30,6 +30,7 @@ typedef struct mr_resolver_cfg {
     int64_t tm;    /* component id of the authority (the traffic layer) */
     int64_t origin; /* region the resolvers sit near (performance routing); -1 unknown */
     int64_t count; /* resolvers in the pool */
+    int64_t faults; /* component id of the fault injector (its normal-time clock); -1: none */
     int64_t npol;
     mr_ttl_policy pol[MR_MAX_TTL_POLICIES];
 } mr_resolver_cfg;

@@ -55,6 +55,7 @@ typedef struct mr_store_base {
     int64_t planned_mask;               /* bit f: fault f is a planned datastore_failover */
     mr_time warmup;                     /* the run's warm-up: reads before it not counted */
     double bytes_per_write;             /* replicated bytes per write (egress) */
+    int64_t faults;                     /* the fault injector (its normal-time clock); -1: none */
 } mr_store_base;
 
 #endif
