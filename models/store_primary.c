@@ -181,6 +181,11 @@ static void switched(mr_component *self, mr_sim *sim)
     mr_pstore_state *st = self->state;
     mr_time now = mr_sim_now(sim);
     st->old_primary = st->primary;
+    /* The roles swap: the old primary becomes a secondary as readable as
+     * the promoted replica was declared (a failover group's read-only
+     * listener follows the secondary role), and a primary serves reads. */
+    st->readable[st->primary] = st->readable[st->target];
+    st->readable[st->target] = 1;
     st->primary = st->target;
     st->promoted_at = now;
     st->switching = 0;
