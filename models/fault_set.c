@@ -6,17 +6,22 @@
 #include "mrsim/error.h"
 #include "mrsim/sim.h"
 
-const mr_faults_cfg *mr__faults_link(mr_sim *sim, const mr_component *self, int64_t id,
-                                     mr_diag *diag, int *rc)
+const mr_component *mr__faults_component(mr_sim *sim, const mr_component *self, int64_t id,
+                                         mr_diag *diag, int *rc)
 {
     if (id < 0)
         return NULL;
     const mr_component *c = mr_sim_link(sim, self, id, "faults", "fault injector", diag);
-    if (c == NULL) {
+    if (c == NULL)
         *rc = MR_ENOCOMP;
-        return NULL;
-    }
-    return c->cfg;
+    return c;
+}
+
+const mr_faults_cfg *mr__faults_link(mr_sim *sim, const mr_component *self, int64_t id,
+                                     mr_diag *diag, int *rc)
+{
+    const mr_component *c = mr__faults_component(sim, self, id, diag, rc);
+    return c != NULL ? c->cfg : NULL;
 }
 
 void mr__fault_set_apply(mr_fault_set *fs, const mr_event *ev)

@@ -107,6 +107,11 @@ typedef struct mr_usage {
  * level or settled. */
 void mr__usage_advance(mr_usage *u, const mr_fault_clock *c, mr_time now);
 
+/* The fault injector with component id `id` (the builder's link); NULL for
+ * id -1. When id names no fault injector, a diagnostic, *rc = MR_ENOCOMP
+ * and NULL. */
+const mr_component *mr__faults_component(mr_sim *sim, const mr_component *self, int64_t id,
+                                         mr_diag *diag, int *rc);
 /* The fault table of the injector with component id `id`, which the
  * builder hands a target that reads ramps; NULL for id -1 (no faults).
  * When id names no fault injector, a diagnostic, *rc = MR_ENOCOMP and NULL. */

@@ -71,14 +71,8 @@ static int faults_init(mr_component *self, mr_diag *diag)
 const mr_fault_clock *mr__faults_clock(mr_sim *sim, const mr_component *self, int64_t id,
                                        mr_diag *diag, int *rc)
 {
-    if (id < 0)
-        return NULL;
-    const mr_component *c = mr_sim_link(sim, self, id, "faults", "fault injector", diag);
-    if (c == NULL) {
-        *rc = MR_ENOCOMP;
-        return NULL;
-    }
-    return &((const mr_faults_state *)c->state)->clock;
+    const mr_component *c = mr__faults_component(sim, self, id, diag, rc);
+    return c != NULL ? &((const mr_faults_state *)c->state)->clock : NULL;
 }
 
 static int faults_link(mr_component *self, mr_sim *sim, mr_diag *diag)
