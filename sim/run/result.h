@@ -17,7 +17,7 @@
     X(AVAILABILITY, "availability", "", "successful requests / all requests", 1)               \
     X(DOWNTIME_S, "downtime_s", "s", "time in SLO windows below the success target", 0)        \
     X(RTO_S, "rto_s", "s", "recovery time of the fault episodes", 0)                           \
-    X(CLIENT_RTO_S, "client_rto_s", "s", "per resolver: first failure to next success", 0)     \
+    X(CLIENT_RTO_S, "client_rto_s", "s", "per group: first failure to sustained recovery", 0)  \
     X(RPO_S, "rpo_s", "s", "age of the oldest write lost at a forced failover", 0)             \
     X(LOST_WRITES, "lost_writes", "", "acknowledged writes lost", 0)                           \
     X(STALE_READ_RATIO, "stale_read_ratio", "", "reads served behind the newest write", 0)     \
@@ -114,6 +114,7 @@ typedef struct mr_population_result {
     const char *name;  /* not owned */
     const char *stamp; /* its home stamp, or NULL; not owned */
     mr_summary availability;
+    mr_summary client_rto_s; /* over replications, each its groups' mean */
 } mr_population_result;
 
 typedef struct mr_result {

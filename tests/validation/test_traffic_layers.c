@@ -10,7 +10,11 @@
  * and requests follow at once (no DNS). A resolver's client RTO runs from
  * its first failing request (just after the fault) to the completion of its
  * first success (just after D): D plus a request's latency, less the wait
- * for the first request (both well under 0.1 s at 200 requests/s).
+ * for the first request (both well under 0.1 s at 200 requests/s). A
+ * recovery counts once stable_for (60 s) without a failure follows it
+ * before the horizon: the fault at 6 m at the latest, the switch 70 s
+ * later, plus 60 s, needs a horizon of 9 m (at 8 m such a replication is
+ * censored at 480 s minus its first failure).
  *
  * Plain DNS (rule 3 after an operator's edit). The edit lands d after the
  * fault; a resolver in steady state next refreshes R ~ Uniform(0, TTL)
@@ -28,7 +32,7 @@
 
 static const char *const fd_drill =
     "version: mrsim/v1\n"
-    "run: {horizon: 8m, warmup: 1m}\n"
+    "run: {horizon: 9m, warmup: 1m}\n"
     "regions: [{name: a}, {name: b}]\n"
     "rtt: {a-b: 10ms, default: 10ms}\n"
     "clusters:\n"
