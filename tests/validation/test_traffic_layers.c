@@ -233,3 +233,55 @@ Test(front_door, a_retry_at_the_next_origin_hides_the_detection_window, .timeout
     mr_result_fini(&with);
     mr_result_fini(&without);
 }
+
+/* Issue 12, item 2: a group is one population behind one resolver. Two
+ * stamps behind Front Door, each population pinned to its own (no
+ * fallback), both behind the same 20 resolvers; stamp a's cluster fails
+ * from 10 m to 20 m. Every attempt of population ta fails from 600 s to
+ * 1200 s (its stamp has no other origin: Front Door keeps sending there,
+ * and the attempts succeed again as soon as the cluster is back), so each
+ * of its groups fails within a request gap of 600 s (5 requests/s per
+ * group: 0.2 s on average) and recovers within one of 1200 s: client RTO
+ * 600 s give or take a second, for the population and the whole system;
+ * population tb never fails: no value. Per resolver, as before, tb's
+ * successes through the same resolvers ended ta's outage within a request
+ * gap. Both fidelities. */
+Test(front_door, a_stamp_outage_is_its_pinned_populations_client_rto, .timeout = 300)
+{
+    static const char *const text =
+        "version: mrsim/v1\n"
+        "seed: 5\n"
+        "run: {horizon: 30m, warmup: 2m}\n"
+        "regions: [{name: a}, {name: b}]\n"
+        "rtt: {a-b: 10ms, default: 10ms}\n"
+        "clusters:\n"
+        "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+        "  - {name: cb, region: b, nodes: {count: 4}, service_time: 5ms}\n"
+        "traffic:\n"
+        "  kind: front_door\n"
+        "  origins: [{cluster: ca}, {cluster: cb}]\n"
+        "  pops: 4\n"
+        "  probe: {interval: 30s, timeout: 10s, sample_size: 4, successful_samples_required: 3}\n"
+        "stamps: [{name: sa, region: a, clusters: [ca]}, {name: sb, region: b, clusters: [cb]}]\n"
+        "resolvers: [{name: r, count: 20}]\n"
+        "clients:\n"
+        "  - {name: ta, origin: a, resolver: r, stamp: sa, rate: 100/s, timeout: 2s}\n"
+        "  - {name: tb, origin: b, resolver: r, stamp: sb, rate: 100/s, timeout: 2s}\n"
+        "faults: [{name: out, kind: cluster_failure, target: ca, at: 10m, duration: 10m}]\n"
+        "slo: {window: 10s, success_target: 0.99, stable_for: 60s}\n";
+    for (int f = 0; f < 2; f++) {
+        const char *sets[] = {f ? "run.fidelity=aggregate" : "run.fidelity=request"};
+        mr_result r;
+        tsr_run(text, sets, 1, 4, &r);
+        const mr_summary *all = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+        const mr_summary *ta = &r.populations[0].client_rto_s, *tb = &r.populations[1].client_rto_s;
+        cr_log_info("%s: client RTO %g s, ta %g s, tb n %llu", sets[0], all->mean, ta->mean,
+                    (unsigned long long)tb->n);
+        cr_expect(fabs(all->mean - 600) < 1, "%s: client RTO %g s, want 600 s", sets[0], all->mean);
+        cr_expect(fabs(ta->mean - 600) < 1, "%s: ta's client RTO %g s, want 600 s", sets[0],
+                  ta->mean);
+        cr_expect(ta->censored == 0 && all->censored == 0, "%s: nothing censored", sets[0]);
+        cr_expect_eq(tb->n, 0, "%s: tb never failed", sets[0]);
+        mr_result_fini(&r);
+    }
+}
