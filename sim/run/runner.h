@@ -109,8 +109,8 @@ typedef struct mr_summary {
      * the observations that had not recovered when their episode ended,
      * and which figures are therefore only lower bounds (MR_LB_* bits). */
     int censorable;
-    double censored;
     unsigned lower;
+    double censored; /* after the two ints: no padding (tests compare summaries bytewise) */
 } mr_summary;
 
 enum { MR_LB_MEAN = 1, MR_LB_P50 = 2, MR_LB_P95 = 4, MR_LB_P99 = 8 };
