@@ -285,3 +285,47 @@ Test(front_door, a_stamp_outage_is_its_pinned_populations_client_rto, .timeout =
         mr_result_fini(&r);
     }
 }
+
+/* Issue 12, item 2: one lucky success does not end a partial failure. A
+ * gray failure fails 80% of the requests of the only serving cluster for
+ * 5 minutes while its probes pass (Traffic Manager keeps it). A group (10
+ * resolvers, 2 requests/s each) fails 1.6 times a second: a run of
+ * stable_for = 60 s without a failure has a chance of e^-96, so no group
+ * recovers before the fault ends at 600 s; each fails first within about
+ * 0.6 s of 300 s and succeeds within about 0.5 s of 600 s: client RTO
+ * 300 s give or take a few seconds (the old rule, first failure to next
+ * success, said about 3 s: 1 / (2 x 0.2) plus the wait for the failure).
+ * Both fidelities, nothing censored. */
+Test(traffic_manager, a_partial_failure_is_not_ended_by_one_lucky_success, .timeout = 300)
+{
+    static const char *const text =
+        "version: mrsim/v1\n"
+        "seed: 3\n"
+        "run: {horizon: 15m, warmup: 1m}\n"
+        "regions: [{name: a}, {name: b}]\n"
+        "rtt: {a-b: 10ms, default: 10ms}\n"
+        "clusters:\n"
+        "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+        "  - {name: cb, region: b, role: standby, standby: hot, nodes: {count: 4},"
+        " service_time: 5ms}\n"
+        "traffic:\n"
+        "  endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+        "  ttl: 30s\n"
+        "resolvers: [{name: r, count: 10}]\n"
+        "clients: [{name: u, origin: a, resolver: r, rate: 20/s, timeout: 2s}]\n"
+        "faults: [{name: gray, kind: gray_failure, target: ca, at: 5m, duration: 5m,"
+        " severity: 0.8}]\n"
+        "slo: {window: 10s, success_target: 0.99, stable_for: 60s}\n";
+    for (int f = 0; f < 2; f++) {
+        const char *sets[] = {f ? "run.fidelity=aggregate" : "run.fidelity=request"};
+        mr_result r;
+        tsr_run(text, sets, 1, 4, &r);
+        const mr_summary *c = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+        cr_log_info("%s: client RTO %g s [%g, %g]", sets[0], c->mean, c->min, c->max);
+        cr_expect(fabs(c->mean - 300) < 2, "%s: client RTO %g s, want 300 s", sets[0], c->mean);
+        cr_expect(c->min > 295 && c->max < 305, "%s: client RTO in [%g, %g]", sets[0], c->min,
+                  c->max);
+        cr_expect(c->censored == 0, "%s: nothing censored", sets[0]);
+        mr_result_fini(&r);
+    }
+}
