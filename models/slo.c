@@ -66,6 +66,7 @@ static int slo_init(mr_component *self, mr_diag *diag)
     st->pop_n = mr_xcalloc(st->npop, sizeof *st->pop_n);
     st->pop_cens = mr_xcalloc(st->npop, sizeof *st->pop_cens);
     mr_hist_init(&st->latency_ms);
+    mr_hist_init(&st->failed_latency_ms);
     mr_hist_init(&st->warm_latency_ms);
     mr_hist_init(&st->client_rto_hist);
     mr_hist_init(&st->client_cens_hist);
@@ -142,6 +143,8 @@ void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done)
     if (ok)
         mr_hist_add(first_issue >= s->warmup ? &s->latency_ms : &s->warm_latency_ms,
                     1e3 * mr_time_to_s(done - first_issue));
+    else if (first_issue >= s->warmup)
+        mr_hist_add(&s->failed_latency_ms, 1e3 * mr_time_to_s(done - first_issue));
 }
 
 /* The first measured window (warm-up excluded) and the end of the windows. */
@@ -543,6 +546,10 @@ static void slo_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, "", "latency_ms_p50", mr_hist_quantile(&st->latency_ms, 0.50));
     mr_report_scalar(out, "", "latency_ms_p99", mr_hist_quantile(&st->latency_ms, 0.99));
     mr_report_hist(out, "", "latency_ms", &st->latency_ms);
+    mr_report_scalar(out, "", "failed_latency_ms_p50",
+                     mr_hist_quantile(&st->failed_latency_ms, 0.50));
+    mr_report_scalar(out, "", "failed_latency_ms_p99",
+                     mr_hist_quantile(&st->failed_latency_ms, 0.99));
     report_windows(st, out);
 }
 
@@ -570,6 +577,7 @@ static void slo_fini(mr_component *self)
     free(st->so);
     mr_rng_free(st->noise);
     mr_hist_fini(&st->latency_ms);
+    mr_hist_fini(&st->failed_latency_ms);
     mr_hist_fini(&st->warm_latency_ms);
     mr_hist_fini(&st->client_rto_hist);
     mr_hist_fini(&st->client_cens_hist);

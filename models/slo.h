@@ -27,6 +27,8 @@ struct mr_slo_state {
     size_t nwin;
     size_t nres;
     mr_hist latency_ms;   /* successful requests, first issue to completion */
+    mr_hist failed_latency_ms; /* failed requests after the warm-up, first issue to the
+                                  last attempt's end (its timeout) */
     mr_hist warm_latency_ms; /* the same for requests first issued in the warm-up */
     mr_slo_episode *ep; /* grows by doubling: episodes are rare events */
     size_t nep, capep;

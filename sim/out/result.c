@@ -146,6 +146,11 @@ static void json_metrics(FILE *out, const mr_result *r)
         fprintf(out, "%s\n    \"%s\": ", m ? "," : "", mr_metric_name((mr_metric)m));
         json_summary(out, &r->metrics[m]);
     }
+    /* Beside latency, which covers successes only: the failed requests'. */
+    fputs(",\n    \"failed_latency_ms_p50\": ", out);
+    json_summary(out, &r->failed_latency_ms[0]);
+    fputs(",\n    \"failed_latency_ms_p99\": ", out);
+    json_summary(out, &r->failed_latency_ms[1]);
     fputs("\n  }", out);
 }
 
@@ -394,9 +399,17 @@ void mr_result_write_table(const mr_result *r, FILE *out)
     fputc('\n', out);
     fprintf(out, "%-26s %12s %12s %12s %12s %12s %12s %6s\n", "metric", "mean", "ci95 lo",
             "ci95 hi", "p50", "p95", "p99", "n");
-    for (int m = 0; m < MR_METRIC_COUNT; m++)
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
         table_row(out, mr_metric_name((mr_metric)m), mr_metric_unit((mr_metric)m),
                   &r->metrics[m]);
+        if (m != MR_METRIC_LATENCY_MS_P99)
+            continue;
+        table_row(out, "failed_latency_ms_p50", "ms", &r->failed_latency_ms[0]);
+        table_row(out, "failed_latency_ms_p99", "ms", &r->failed_latency_ms[1]);
+        fprintf(out, "%-26s latency_ms: successful requests only; failed_latency_ms: failed "
+                     "ones (first issue to the last attempt's timeout)\n",
+                "");
+    }
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
         char name[48];
         snprintf(name, sizeof name, "  cost: %s", mr_cost_item_name((mr_cost_item)i));

@@ -21,7 +21,7 @@ mr__metric_cols mr__metric_cols_of(const mr_scenario *sc)
 {
     mr__metric_cols c = {.sc = sc};
     c.slo = (mr__slo_cols){.x0 = mr__col_requests(&c) + 1, .nfaults = sc->nfaults};
-    c.ncols = mr__col_crto_censored(&c) + 1;
+    c.ncols = mr__col_failed_latency(&c, 2);
     return c;
 }
 
@@ -54,6 +54,8 @@ static void system_metrics(const mr__metric_cols *c, mr_report *r, double *row)
         mr_report_scalar(r, "cost_breakdown", mr_cost_item_name((mr_cost_item)i), items[i]);
     }
     row[mr__col_crto_censored(c)] = mr_report_find(r, "", "client_rto_censored");
+    row[mr__col_failed_latency(c, 0)] = mr_report_find(r, "", "failed_latency_ms_p50");
+    row[mr__col_failed_latency(c, 1)] = mr_report_find(r, "", "failed_latency_ms_p99");
     row[mr__col_warm_availability(c->slo)] = mr_report_find(r, "", "warmup_availability");
     row[mr__col_warm_latency_ms_p99(c->slo)] = mr_report_find(r, "", "warmup_latency_ms_p99");
 }

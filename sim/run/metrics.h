@@ -74,6 +74,11 @@ static inline size_t mr__col_crto_censored(const mr__metric_cols *c)
 {
     return mr__col_pop_crto(c, c->sc->nclients, 0);
 }
+/* The latency of failed requests: k = 0 its p50, 1 its p99. */
+static inline size_t mr__col_failed_latency(const mr__metric_cols *c, size_t k)
+{
+    return mr__col_crto_censored(c) + 1 + k;
+}
 
 /* The metrics of a store's columns, in order (the data-store rows of
  * MR_METRIC_MAP). */

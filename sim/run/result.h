@@ -128,6 +128,9 @@ typedef struct mr_result {
     double wall_s;
     mr_summary metrics[MR_METRIC_COUNT];
     mr_summary cost_breakdown[MR_COST_ITEM_COUNT]; /* cost_usd_month by item, USD per month */
+    /* The latency of failed requests (first issue to the last attempt's
+     * timeout), p50 and p99: latency_ms_* covers successes only. */
+    mr_summary failed_latency_ms[2];
     mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
     mr_store_result *stores; /* owned likewise; printed as "stores" when nstores > 0 */

@@ -487,6 +487,9 @@ static void summarise_metrics(const run_ctx *ctx, const run_rows *rr, const mr_h
         mr_summarize(rows + m, reps, c->ncols, &out->metrics[m]);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
         mr_summarize(rows + mr__col_cost(c, i), reps, c->ncols, &out->cost_breakdown[i]);
+    for (size_t k = 0; k < 2; k++)
+        mr_summarize(rows + mr__col_failed_latency(c, k), reps, c->ncols,
+                     &out->failed_latency_ms[k]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
     for (uint64_t i = 0; i < reps; i++)
         memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * c->ncols,

@@ -382,3 +382,38 @@ Test(traffic_manager, groups_past_the_horizon_are_censored_in_the_ttl_tail_share
         mr_result_fini(&r);
     }
 }
+
+/* Issue 12, item 12: the latency of failed requests, apart. The gray
+ * failure above with 2 attempts and a constant 500 ms backoff: a request
+ * that fails both attempts ends at the second one's 2 s timeout, issued
+ * 2 s + 500 ms after the first: 2 x 2000 + 500 = 4500 ms, every one
+ * (p50 = p99 = 4500 ms). latency_ms still covers successes only: its p99
+ * is a success at the retry, 2000 + 500 + ~4 ms. */
+Test(traffic_manager, failed_requests_have_their_own_latency, .timeout = 300)
+{
+    static const char *const text =
+        "version: mrsim/v1\n"
+        "seed: 3\n"
+        "run: {horizon: 15m, warmup: 1m}\n"
+        "regions: [{name: a}, {name: b}]\n"
+        "rtt: {a-b: 10ms, default: 10ms}\n"
+        "clusters:\n"
+        "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+        "  - {name: cb, region: b, role: standby, standby: hot, nodes: {count: 4},"
+        " service_time: 5ms}\n"
+        "traffic:\n"
+        "  endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+        "  ttl: 30s\n"
+        "resolvers: [{name: r, count: 10}]\n"
+        "clients: [{name: u, origin: a, resolver: r, rate: 20/s, timeout: 2s,"
+        " retry: {attempts: 2, backoff: 500ms}}]\n"
+        "faults: [{name: gray, kind: gray_failure, target: ca, at: 5m, duration: 5m,"
+        " severity: 0.8}]\n";
+    mr_result r;
+    tsr_run(text, NULL, 0, 2, &r);
+    cr_expect_float_eq(r.failed_latency_ms[0].mean, 4500, 1e-9);
+    cr_expect_float_eq(r.failed_latency_ms[1].mean, 4500, 1e-9);
+    double p99 = r.metrics[MR_METRIC_LATENCY_MS_P99].mean;
+    cr_expect(p99 > 2500 && p99 < 2530, "successes' p99 %g ms", p99);
+    mr_result_fini(&r);
+}
