@@ -26,10 +26,21 @@
 
 enum { CL_ARRIVE = MR_MSG_PRIVATE, CL_RETRY };
 
+/* What a request is, kept over all its attempts: read or write and its
+ * key (a cache's hit or miss), drawn when an attempt first reaches the
+ * stores. */
+typedef struct req_kind {
+    uint32_t drawn; /* 0: no attempt has reached the stores yet */
+    uint32_t is_write;
+    double key; /* uniform in [0, 1): a read hits a cache when key < its hit ratio */
+} req_kind;
+
 typedef struct retry_msg {
     mr_time first_issue;
     uint32_t resolver;
     uint32_t attempt; /* the attempt about to be made, 2 or more */
+    uint32_t kind; /* req_kind packed in 24 bytes: 0 not drawn, 1 read, 2 write */
+    float key;
 } retry_msg;
 _Static_assert(sizeof(retry_msg) <= MR_PAYLOAD_SIZE, "retry payload too large");
 
@@ -78,10 +89,12 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         st->edges = ops->edges(t);
         st->retry_next = ops->retry_next(t);
     }
-    if (cfg->res_base + st->nres > ((const mr_slo_cfg *)slo->cfg)->resolvers) {
+    if (cfg->res_base + st->nres > ((const mr_slo_cfg *)slo->cfg)->resolvers ||
+        (size_t)cfg->group_base + st->nres > st->slo->ngroups) {
         mr_diag_error(diag, NULL, "%s: resolvers beyond the SLO collector's count", self->name);
         return MR_ERANGE;
     }
+    mr__slo_groups(st->slo, (uint32_t)cfg->group_base, st->nres, (uint32_t)cfg->pop);
     if (cfg->runtime_cache != MR_CACHE_NONE) {
         st->rt_answer = mr_xcalloc(st->nres, sizeof *st->rt_answer);
         st->rt_expiry = mr_xcalloc(st->nres, sizeof *st->rt_expiry);
@@ -150,17 +163,30 @@ static uint32_t lookup(mr_component *self, uint32_t i, mr_time now)
 /* The data stores a request uses, once the cluster has accepted it: one
  * read or write by the population's mix, offered to each store in order;
  * a cache that serves a read (MR_ACCESS_HIT) spares the stores behind it.
- * Returns 0 when a store cannot serve it; adds their latency to *extra. */
-static int uses_access(mr_component *self, mr_time now, uint32_t region, mr_time *extra)
+ * The request's kind and key are drawn at its first attempt that gets
+ * here (one uniform u: a write when u >= read, else a read of key
+ * u / read) and kept in *k for its retries: a retry is the same request,
+ * never a fresh draw of the mix (a write that fails is retried as a
+ * write). Returns 0 when a store cannot serve it; adds their latency to
+ * *extra. */
+static int uses_access(mr_component *self, mr_time now, uint32_t region, req_kind *k,
+                       mr_time *extra)
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
     if (cfg->nuses == 0)
         return 1;
-    int is_write = mr_rng_uniform(st->mix) >= cfg->read;
+    if (!k->drawn) {
+        double u = mr_rng_uniform(st->mix);
+        k->drawn = 1;
+        k->is_write = u >= cfg->read;
+        k->key = k->is_write ? 0 : u / cfg->read;
+    }
     for (int64_t u = 0; u < cfg->nuses; u++) {
         mr_store_head *h = st->store[u]->state;
-        int r = h->access(st->store[u], now, region, (uint32_t)cfg->pop, is_write, extra);
+        h->key = k->key;
+        int r = h->access(st->store[u], now, region, (uint32_t)cfg->pop, (int)k->is_write,
+                          extra);
         if (r == MR_ACCESS_FAIL)
             return 0;
         if (r == MR_ACCESS_HIT)
@@ -200,9 +226,10 @@ static int serves(mr_component *self, const mr_cluster_state *cl, mr_time now)
 }
 
 /* Makes attempt number `attempt` of a request first issued at first_issue,
- * now, through resolver i; records or retries it. */
+ * now, through resolver i; records or retries it. k: what the request is
+ * (drawn at its first attempt that reaches the stores). */
 static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32_t i,
-                    uint32_t attempt_no)
+                    uint32_t attempt_no, req_kind k)
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
@@ -227,13 +254,13 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
             mr_time start = mr_fifo_offer(&cl->fifo, now, cl->hold, patience);
             if (start >= 0) {
                 mr_time data = 0;
-                ok = uses_access(self, now, (uint32_t)cl->region->index, &data) &&
+                ok = uses_access(self, now, (uint32_t)cl->region->index, &k, &data) &&
                      start + svc + fixed + data - now <= cfg->timeout;
                 done = start + svc + fixed + data;
             }
         }
     }
-    mr__slo_attempt(st->slo, (uint32_t)cfg->res_base + i, now, ok, done);
+    mr__slo_attempt(st->slo, (uint32_t)cfg->group_base + i, now, ok, done);
     int final = ok || (int64_t)attempt_no >= cfg->attempts;
     if (final && first_issue >= st->slo->warmup) {
         st->measured++;
@@ -245,7 +272,9 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
     }
     st->failures++;
     if ((int64_t)attempt_no < cfg->attempts) {
-        retry_msg m = {first_issue, i, attempt_no + 1};
+        retry_msg m = {first_issue, i, attempt_no + 1,
+                       k.drawn ? 1u + k.is_write : 0u,
+                       (float)k.key < 1 ? (float)k.key : nextafterf(1, 0)};
         mr_time wait = cfg->timeout + mr_dist_sample_time(&cfg->backoff, st->retry);
         mr_sim_schedule(sim, wait, self->id, CL_RETRY, &m, sizeof m, NULL);
     } else {
@@ -261,14 +290,15 @@ static void clients_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         st->requests++;
         st->requests_normal += (uint64_t)mr__clock_normal(st->clock);
         uint32_t i = mr_rng_below(st->pick, st->nres);
-        attempt(self, sim, ev->time, i, 1);
+        attempt(self, sim, ev->time, i, 1, (req_kind){0});
         next_arrival(self, sim, ev->time);
         break;
     }
     case CL_RETRY: {
         retry_msg m;
         memcpy(&m, ev->payload.bytes, sizeof m);
-        attempt(self, sim, m.first_issue, m.resolver, m.attempt);
+        req_kind k = {.drawn = m.kind != 0, .is_write = m.kind == 2, .key = m.key};
+        attempt(self, sim, m.first_issue, m.resolver, m.attempt, k);
         break;
     }
     default:
@@ -320,3 +350,4 @@ const mr_model mr_model_clients = {
     .event_name = clients_event_name,
     .fini = clients_fini,
 };
+

@@ -168,19 +168,13 @@ typedef struct ag_pool {
     uint32_t n, base;
     double rate;    /* requests/s of the populations behind it, at profile 1 */
     int32_t cnt[AG_SLOTS];
-    uint8_t fail_slot[AG_SLOTS];
-    uint8_t *slot, *pending, *failing;
-    uint8_t *fail_edge; /* Front Door: per edge */
+    uint8_t *slot, *pending;
     /* Runtime caches (Java, Chrome) of the populations behind it: the
      * runtime of resolver i refetches at its expiries rt_phase[i] + k x
      * rt_hold, and it is the resolver's only client, so the resolver
      * refreshes only then (see next_refresh). */
     mr_time rt_hold; /* 0: none */
     mr_time *rt_phase;
-    /* Each slot's (edge's) share of attempts served, over the populations
-     * behind the pool by rate: for partial failures' client RTO. */
-    double psucc[AG_SLOTS];
-    double *psucc_edge; /* Front Door */
     /* Refreshes due, sorted by time from head: one kernel event stands
      * for the earliest, and runs every one due before the next event. */
     ag_due *due;
@@ -254,7 +248,24 @@ typedef struct ag_engine {
      * that found nothing left to sample in episode partial_seen skips. */
     int partial_any;
     size_t partial_seen;
+    int crto_open; /* some group was partly failing at the last group_rto */
     mr_rng *partial;
+    /* Per population and slot, the share of attempts served end to end of
+     * a read request and of a write request (class_shares): a request keeps
+     * its kind over its retries, so a write the stores refuse fails every
+     * attempt (clients.c uses_access). Equal when the stores serve both. */
+    double ar[AG_MAX_POPS][AG_SLOTS], aw[AG_MAX_POPS][AG_SLOTS];
+    /* Client RTO's groups (population k, resolver i of its pool: group
+     * gbase[k] + i): per population, the slots (Front Door: edges) that
+     * serve none of its attempts, its resolvers failing so (failing[k]),
+     * and each slot's (edge's) share of its attempts served (psucc), for
+     * partial failures. */
+    uint32_t gbase[AG_MAX_POPS];
+    uint8_t fail_slot[AG_MAX_POPS][AG_SLOTS];
+    uint8_t *fail_edge[AG_MAX_POPS];
+    uint8_t *failing[AG_MAX_POPS];
+    double psucc[AG_MAX_POPS][AG_SLOTS];
+    double *psucc_edge[AG_MAX_POPS];
 } ag_engine;
 
 typedef struct ag_state {
@@ -321,7 +332,6 @@ static ag_pool *pool_for(ag_engine *g, mr_component *comp)
     p->n = (uint32_t)p->rc->count;
     p->slot = mr_xcalloc(p->n, 1);
     p->pending = mr_xcalloc(p->n, 1);
-    p->failing = mr_xcalloc(p->n, 1);
     p->due = mr_xmalloc(p->n * sizeof *p->due);
     return p;
 }
@@ -382,6 +392,15 @@ static int link_stores(ag_engine *g, mr_sim *sim, const mr_component *self, mr_d
     return MR_OK;
 }
 
+static void advance(ag_engine *g, mr_time now);
+
+/* The SLO collector is about to start an episode at t: the traffic up to
+ * t (and the client RTO attempts it feeds) belongs to the one before. */
+static void before_episode(void *ctx, mr_time t)
+{
+    advance(ctx, t);
+}
+
 /* The hub (the first population) gathers every population and pool. */
 static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
 {
@@ -426,10 +445,14 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
             return MR_ERANGE;
         }
         p->base = (uint32_t)pc->res_base;
-        if (pc->res_base + p->n > g->slo_cfg->resolvers) {
+        if (pc->res_base + p->n > g->slo_cfg->resolvers ||
+            (size_t)pc->group_base + p->n > g->slo->ngroups) {
             mr_diag_error(diag, NULL, "%s: resolvers beyond the SLO collector's count", c->name);
             return MR_ERANGE;
         }
+        g->gbase[g->npop] = (uint32_t)pc->group_base;
+        g->failing[g->npop] = mr_xcalloc(p->n, 1);
+        mr__slo_groups(g->slo, (uint32_t)pc->group_base, p->n, (uint32_t)pc->pop);
         p->rate += pc->rate;
         g->diurnal |= pc->profile == MR_PROFILE_DIURNAL;
         g->pool_of[g->npop] = (uint32_t)(p - g->pool);
@@ -451,13 +474,15 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         g->mix = mr_xcalloc((size_t)g->npop * g->edges, sizeof *g->mix);
         g->gw = mr_xcalloc((size_t)g->npop * g->edges, sizeof *g->gw);
         g->grp = mr_xcalloc((size_t)g->npop * g->edges, sizeof *g->grp);
-        for (uint32_t p = 0; p < g->npool; p++) {
-            g->pool[p].fail_edge = mr_xcalloc(g->edges, 1);
-            g->pool[p].psucc_edge = mr_xcalloc(g->edges, sizeof(double));
+        for (uint32_t k = 0; k < g->npop; k++) {
+            g->fail_edge[k] = mr_xcalloc(g->edges, 1);
+            g->psucc_edge[k] = mr_xcalloc(g->edges, sizeof(double));
         }
     }
     g->wait = mr_rng_derive(self->rng, "wait");
     register_hub(g, self);
+    g->slo->before_episode = before_episode;
+    g->slo->before_episode_ctx = g;
     g->partial = mr_rng_derive(self->rng, "partial");
     return link_stores(g, sim, self, diag);
 }
@@ -518,12 +543,54 @@ static double attempt_share(const ag_engine *g, uint32_t k, uint32_t j, mr_time 
     return s > 0 ? s * stores_share(g, k, g->creg[j], now) : 0;
 }
 
-/* Population k's n attempts/s served by cluster j, through its stores in
- * order. */
-static void store_flow(ag_engine *g, uint32_t k, uint32_t j, double n, mr_time now)
+/* attempt_share, and the same for a read request and a write request in
+ * g->ar[k][j] and g->aw[k][j] (each class over its own retries). */
+static double class_shares(ag_engine *g, uint32_t k, uint32_t j, mr_time now)
 {
     const mr_clients_cfg *cfg = g->pop[k]->cfg;
-    double reads = n * cfg->read, writes = n * (1 - cfg->read);
+    double att = attempt_share(g, k, j, now);
+    g->ar[k][j] = g->aw[k][j] = att;
+    if (!(att > 0) || cfg->nuses == 0 || !g->stores_live)
+        return att;
+    double c = cluster_share(g, k, j, now), read = 0, read_on = 1, write_on = 1;
+    for (int64_t u = 0; u < cfg->nuses; u++) {
+        mr_store_share sh;
+        mr_store_agg_share_of(g->uses[k][u], now, (uint32_t)g->creg[j], (uint32_t)cfg->pop, &sh);
+        read += read_on * sh.read_hit;
+        read_on *= 1 - sh.read_fail - sh.read_hit;
+        write_on *= 1 - sh.write_fail;
+    }
+    read += read_on;
+    read = read < 0 ? 0 : read > 1 ? 1 : read;
+    write_on = write_on < 0 ? 0 : write_on > 1 ? 1 : write_on;
+    if (read != write_on) {
+        g->ar[k][j] = c * read;
+        g->aw[k][j] = c * write_on;
+    }
+    return att;
+}
+
+/* The share of requests that succeed within their attempts when a read's
+ * attempt succeeds with probability pr and a write's with pw (attempts
+ * independent within a class). */
+static double req_ok(const mr_clients_cfg *cfg, double pr, double pw)
+{
+    double a = (double)cfg->attempts;
+    double r = pr >= 1 ? 1 : 1 - pow(1 - pr, a);
+    if (pr == pw)
+        return r;
+    double w = pw >= 1 ? 1 : 1 - pow(1 - pw, a);
+    return cfg->read * r + (1 - cfg->read) * w;
+}
+
+static double per_request(double P, int64_t attempts);
+
+/* Population k's reads and writes per second served by cluster j (its
+ * attempts), through its stores in order. */
+static void store_flow(ag_engine *g, uint32_t k, uint32_t j, double reads, double writes,
+                       mr_time now)
+{
+    const mr_clients_cfg *cfg = g->pop[k]->cfg;
     for (int64_t u = 0; u < cfg->nuses; u++) {
         mr_store_share sh;
         mr_store_agg_share_of(g->uses[k][u], now, (uint32_t)g->creg[j], (uint32_t)cfg->pop, &sh);
@@ -552,10 +619,19 @@ static void store_flows(ag_engine *g, mr_time now, double (*share)[AG_SLOTS],
             double cl = cluster_share(g, k, j, now) * cap[j];
             if (!(cl > 0))
                 continue;
-            double p = att[k][j] * cap[j], per = 0, miss = 1;
-            for (int64_t a = 0; a < cfg->attempts; a++, miss *= 1 - p)
-                per += miss;
-            store_flow(g, k, j, rate * share[k][j] * per * cl, now);
+            if (g->ar[k][j] == g->aw[k][j]) {
+                double p = att[k][j] * cap[j], per = 0, miss = 1;
+                for (int64_t a = 0; a < cfg->attempts; a++, miss *= 1 - p)
+                    per += miss;
+                double n = rate * share[k][j] * per * cl;
+                store_flow(g, k, j, n * cfg->read, n * (1 - cfg->read), now);
+            } else {
+                double n = rate * share[k][j] * cl;
+                store_flow(g, k, j,
+                           n * per_request(g->ar[k][j] * cap[j], cfg->attempts) * cfg->read,
+                           n * per_request(g->aw[k][j] * cap[j], cfg->attempts) * (1 - cfg->read),
+                           now);
+            }
         }
     }
     for (uint32_t s = 0; s < g->nstore; s++)
@@ -614,6 +690,9 @@ static void shares(const ag_engine *g, uint32_t k, double *share)
     }
 }
 
+static double class_attempts(const mr_clients_cfg *cfg, double ar, double aw, double c,
+                             int served);
+
 /* Requests per second of every population that cluster j serves when its
  * queue accepts a share c of the attempts offered to it: with independent
  * attempts, sum over k of rate x share x (1 - (1 - att c)^attempts). */
@@ -625,7 +704,7 @@ static double served_rate(const ag_engine *g, double share[][AG_SLOTS], double a
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         if (share[k][j] > 0 && att[k][j] > 0)
             r += cfg->rate * mr_profile_at(cfg, now) * share[k][j] *
-                 (1 - pow(1 - att[k][j] * c, (double)cfg->attempts));
+                 req_ok(cfg, g->ar[k][j] * c, g->aw[k][j] * c);
     }
     return r;
 }
@@ -665,10 +744,12 @@ static void offer_weights(ag_engine *g, double share[][AG_SLOTS], double att[][A
         for (uint32_t k = 0; k < g->npop; k++) {
             const mr_clients_cfg *cfg = g->pop[k]->cfg;
             double w = 0;
-            if (share[k][j] > 0 && att[k][j] > 0) {
+            if (share[k][j] > 0 && att[k][j] > 0 && g->ar[k][j] == g->aw[k][j]) {
                 double p = att[k][j] * c;
                 w = share[k][j] * att[k][j] *
                     (p >= 1 ? 1 : (1 - pow(1 - p, (double)cfg->attempts)) / p);
+            } else if (share[k][j] > 0 && att[k][j] > 0) {
+                w = share[k][j] * class_attempts(cfg, g->ar[k][j], g->aw[k][j], c, 1);
             }
             if (w != g->w[k][j])
                 g->wchanged |= 1u << j;
@@ -706,6 +787,22 @@ static double per_request(double P, int64_t attempts)
     return P > 0 ? (1 - pow(1 - P, (double)attempts)) / P : (double)attempts;
 }
 
+/* Per request of a population whose read attempts succeed end to end with
+ * probability ar x c and write attempts with aw x c (a class's retries
+ * alike): its attempts (served 0) or its attempts that pass the cluster
+ * and stores (served 1: weighted by ar or aw), read and write weighed by
+ * the mix. */
+static double class_attempts(const mr_clients_cfg *cfg, double ar, double aw, double c,
+                             int served)
+{
+    double r = per_request(ar * c, cfg->attempts), w = per_request(aw * c, cfg->attempts);
+    if (served) {
+        r *= ar;
+        w *= aw;
+    }
+    return cfg->read * r + (1 - cfg->read) * w;
+}
+
 /* Whether some attempt of population k entering edge e is served now. */
 static int edge_serves(const ag_engine *g, uint32_t k, uint32_t e, mr_time now)
 {
@@ -735,10 +832,15 @@ static double served_rate_mix(const ag_engine *g, double att[][AG_SLOTS], const 
         for (uint32_t x = 0; x < g->ng[k]; x++) {
             const ag_mix *m = &g->mix[(size_t)k * g->edges + x];
             for (uint32_t y = 0; y < m->n; y++)
-                if (m->slot[y] == j) {
+                if (m->slot[y] == j && g->ar[k][j] == g->aw[k][j]) {
                     double P = mix_p(g, m, att[k], cc);
                     rk += g->gw[(size_t)k * g->edges + x] * m->pr[y] * att[k][j] * c *
                           per_request(P, cfg->attempts);
+                } else if (m->slot[y] == j) {
+                    double Pr = mix_p(g, m, g->ar[k], cc), Pw = mix_p(g, m, g->aw[k], cc);
+                    rk += g->gw[(size_t)k * g->edges + x] * m->pr[y] * c *
+                          (cfg->read * g->ar[k][j] * per_request(Pr, cfg->attempts) +
+                           (1 - cfg->read) * g->aw[k][j] * per_request(Pw, cfg->attempts));
                 }
         }
         r += cfg->rate * mr_profile_at(cfg, now) * rk;
@@ -769,7 +871,8 @@ static void mix_loads(ag_engine *g, mr_time now, double (*share)[AG_SLOTS], doub
                 share[k][m->slot[y]] += g->gw[(size_t)k * g->edges + x] * m->pr[y];
         }
         for (uint32_t j = 0; j < g->nep; j++) {
-            att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
+            att[k][j] = share[k][j] > 0 ? class_shares(g, k, j, now)
+                                         : (g->ar[k][j] = g->aw[k][j] = 0);
             if (att[k][j] > 0) {
                 offered[j] += rate * share[k][j];
                 peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
@@ -825,6 +928,10 @@ static int mix_outcomes(ag_engine *g, double (*att)[AG_SLOTS], const double *cs,
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double ok = 0, w[MR_MAX_ENDPOINTS] = {0}, flow[MR_MAX_ENDPOINTS] = {0};
+        double wflow[MR_MAX_ENDPOINTS] = {0}; /* writes' attempts, when the classes differ */
+        int classes = 0;
+        for (uint32_t j = 0; j < g->nep; j++)
+            classes |= g->ar[k][j] != g->aw[k][j];
         for (uint32_t x = 0; x < g->ng[k]; x++) {
             const ag_mix *m = &g->mix[(size_t)k * g->edges + x];
             double W = g->gw[(size_t)k * g->edges + x];
@@ -832,12 +939,27 @@ static int mix_outcomes(ag_engine *g, double (*att)[AG_SLOTS], const double *cs,
                 continue;
             double P = mix_p(g, m, att[k], cs), per = per_request(P, cfg->attempts);
             partial |= P < 1;
-            ok += W * (P >= 1 ? 1 : 1 - pow(1 - P, (double)cfg->attempts));
+            double Pr = P, Pw = P, perr = per, perw = per;
+            if (classes) {
+                Pr = mix_p(g, m, g->ar[k], cs);
+                Pw = mix_p(g, m, g->aw[k], cs);
+                perr = per_request(Pr, cfg->attempts);
+                perw = per_request(Pw, cfg->attempts);
+                ok += W * req_ok(cfg, Pr, Pw);
+            } else {
+                ok += W * (P >= 1 ? 1 : 1 - pow(1 - P, (double)cfg->attempts));
+            }
             for (uint32_t y = 0; y < m->n; y++) {
                 uint32_t j = m->slot[y];
-                if (j < g->nep && att[k][j] > 0) {
+                if (j < g->nep && att[k][j] > 0 && !classes) {
                     w[j] += W * m->pr[y] * att[k][j] * per;
                     flow[j] += W * m->pr[y] * per;
+                } else if (j < g->nep && att[k][j] > 0) {
+                    w[j] += W * m->pr[y] *
+                            (cfg->read * g->ar[k][j] * perr +
+                             (1 - cfg->read) * g->aw[k][j] * perw);
+                    flow[j] += W * m->pr[y] * perr;
+                    wflow[j] += W * m->pr[y] * perw;
                 }
             }
         }
@@ -850,8 +972,10 @@ static int mix_outcomes(ag_engine *g, double (*att)[AG_SLOTS], const double *cs,
         if (cfg->nuses > 0 && flows)
             for (uint32_t j = 0; j < g->nep; j++) {
                 double cl = cluster_share(g, k, j, now) * cs[j];
+                double n = cfg->rate * mr_profile_at(cfg, now) * flow[j] * cl;
+                double nw = classes ? cfg->rate * mr_profile_at(cfg, now) * wflow[j] * cl : n;
                 if (flow[j] > 0 && cl > 0)
-                    store_flow(g, k, j, cfg->rate * mr_profile_at(cfg, now) * flow[j] * cl, now);
+                    store_flow(g, k, j, n * cfg->read, nw * (1 - cfg->read), now);
             }
     }
     for (uint32_t s = 0; flows && s < g->nstore; s++)
@@ -869,128 +993,117 @@ static void recompute_rates_mix(ag_engine *g, mr_time now)
     double capacity[MR_MAX_ENDPOINTS], cs[AG_SLOTS];
     mix_loads(g, now, share, att, capacity);
     mix_accepted(g, att, capacity, cs, now);
-    if (mix_outcomes(g, att, cs, now))
-        partial_shares(g, share, att, cs);
-    else
-        g->partial_any = 0;
+    /* Every group's served shares, partial or not: a group whose partial
+     * failure ended recovers on them (group_rto). */
+    (void)mix_outcomes(g, att, cs, now);
+    partial_shares(g, share, att, cs);
 }
 
-/* Each pool's served share per slot (edge) now, weighted by the rates of
- * its populations; notes whether any resolver's traffic partly fails. */
+/* Each population's served share of attempts per slot (edge) now; notes
+ * whether any group's traffic partly fails. */
 static void partial_shares(ag_engine *g, double (*share)[AG_SLOTS], double (*att)[AG_SLOTS],
                            const double *cs)
 {
     (void)share;
     g->partial_any = 0;
-    for (uint32_t q = 0; q < g->npool; q++) {
-        ag_pool *p = &g->pool[q];
+    for (uint32_t k = 0; k < g->npop; k++) {
         uint32_t nslot = g->fd ? g->edges : AG_SLOTS;
-        double *out = g->fd ? p->psucc_edge : p->psucc;
-        double wsum = 0;
-        for (uint32_t x = 0; x < nslot; x++)
-            out[x] = 0;
-        for (uint32_t k = 0; k < g->npop; k++) {
-            if (g->pool_of[k] != q)
-                continue;
-            double w = ((const mr_clients_cfg *)g->pop[k]->cfg)->rate;
-            wsum += w;
-            for (uint32_t x = 0; x < nslot; x++) {
-                if (g->fd && g->mixed) {
-                    out[x] += w * mix_p(g, &g->mix[(size_t)k * g->edges +
-                                                   g->grp[(size_t)k * g->edges + x]],
-                                        att[k], cs);
-                    continue;
-                }
-                uint32_t j = g->fd ? g->route[(size_t)k * g->edges + x] : x;
-                if (j >= g->nep)
-                    continue;
-                double a = g->fd ? attempt_share(g, k, j, g->last) : att[k][j];
-                out[x] += w * a * cs[j];
-            }
-        }
+        double *out = g->fd ? g->psucc_edge[k] : g->psucc[k];
         for (uint32_t x = 0; x < nslot; x++) {
-            out[x] = wsum > 0 ? out[x] / wsum : 0;
+            out[x] = 0;
+            if (g->fd && g->mixed) {
+                out[x] = mix_p(g, &g->mix[(size_t)k * g->edges + g->grp[(size_t)k * g->edges + x]],
+                               att[k], cs);
+            } else {
+                uint32_t j = g->fd ? g->route[(size_t)k * g->edges + x] : x;
+                if (j < g->nep)
+                    out[x] = (g->fd ? attempt_share(g, k, j, g->last) : att[k][j]) * cs[j];
+            }
             g->partial_any |= out[x] > 0 && out[x] < 1;
         }
     }
     g->partial_seen = SIZE_MAX;
 }
 
-/* Client RTO under a partial failure (share served 0 < s < 1): request
- * fidelity samples, per resolver and episode, from the first failing
- * attempt to the next success, and these are short (a few request gaps).
- * Here the attempts of resolver i are Poisson at its pool's rate / n times
- * the attempts per request, sum over a < attempts of (1 - s)^a (retries
- * taken as independent): the first failure in [t0, t1) is an exponential
- * at rate (1 - s) x that (memoryless, so drawn afresh per interval), the
- * next success one at rate s x that after it. With Front Door spreading
- * attempts over origins (mixed), a failed attempt's own retry, a timeout
- * and a backoff later, draws its origin afresh: the next success is that
- * retry if it has one (the share of failed attempts that are not a
- * request's last) and it succeeds (s), when sooner (not a Poisson arrival,
- * and the likelier first success when the resolver's rate is low:
- * active-active-fd's client RTO is 5.3 s without it, 4.2 s with, request
- * fidelity's 4.1 s). Not where a short cluster fails attempts: a retry
- * 2 s later meets the same full queue (az-power-interruption: 4.1 s with
- * it, request fidelity 5.5 s). */
-static void partial_rto(ag_engine *g, mr_time t0, mr_time t1)
+/* Client RTO's groups under a partial failure (attempts served at share
+ * 0 < s < 1) over [t0, t1), and groups whose partial failure has ended.
+ * The rule (models/slo.c) runs on the attempts this feeds it: a group's
+ * attempts are Poisson at its population's rate / n (at t0's profile)
+ * times the attempts per request, sum over a < attempts of (1 - s)^a
+ * (retries independent), failing at mu = (1 - s) x that and succeeding at
+ * s x that. Memoryless, so drawn afresh per interval: its first failure
+ * (if none yet), then successes each followed by the next failure: a
+ * success with no failure within stable_for after it is the candidate
+ * recovery (an interval that ends inside that window leaves the next to
+ * draw failures until its end). Recovery needs a failure-free gap of
+ * stable_for, e^(-mu stable_for) per try: past mu x stable_for = 7 (a
+ * chance under 1e-3) no success is drawn, and the group recovers when its
+ * share returns to 1, at that instant (a request gap later at request
+ * fidelity). Only failures and candidates are fed: a cancelled success
+ * changes nothing. */
+static void group_rto(ag_engine *g, mr_time t0, mr_time t1)
 {
     mr_slo_state *slo = g->slo;
-    if (!g->partial_any || slo->nep == 0 || g->partial_seen == slo->nep)
+    if (slo->nep == 0 || (!g->partial_any && !g->crto_open))
         return;
     mr_time start = slo->ep[slo->nep - 1].start;
     if (t0 < start)
         t0 = start;
     if (t1 <= t0)
         return;
-    int left = 0;
-    for (uint32_t q = 0; q < g->npool; q++) {
-        ag_pool *p = &g->pool[q];
-        double lambda = p->rate / (double)p->n; /* requests/s per resolver, at profile 1 */
-        if (!(lambda > 0))
-            continue;
-        int64_t att = 1;
-        const mr_clients_cfg *cfg = NULL;
-        for (uint32_t k = 0; k < g->npop; k++)
-            if (g->pool_of[k] == q) {
-                cfg = g->pop[k]->cfg;
-                att = cfg->attempts;
-            }
+    double stable = mr_time_to_s(slo->stable_for);
+    int open = 0;
+    for (uint32_t k = 0; k < g->npop; k++) {
+        const mr_clients_cfg *cfg = g->pop[k]->cfg;
+        const ag_pool *p = &g->pool[g->pool_of[k]];
+        double lambda = cfg->rate * mr_profile_at(cfg, t0) / (double)p->n;
         for (uint32_t i = 0; i < p->n; i++) {
-            double ok = g->fd ? p->psucc_edge[i % g->edges]
-                              : p->psucc[p->slot[i]];
-            if (p->failing[i] || !(ok > 0 && ok < 1) || slo->done_ep[p->base + i] == slo->nep)
+            uint32_t gi = g->gbase[k] + i;
+            if (g->failing[k][i] || slo->done_ep[gi] == slo->nep)
                 continue;
-            left = 1;
-            double per = 0, miss = 1;
-            for (int64_t a = 0; a < att; a++, miss *= 1 - ok)
-                per += miss;
-            double rate = lambda * per;
-            mr_time tf = t0 + mr_time_from_s(mr_rng_exponential(g->partial, 1 / ((1 - ok) * rate)));
-            if (tf >= t1)
+            double ok = g->fd ? g->psucc_edge[k][i % g->edges] : g->psucc[k][p->slot[i]];
+            int pending = slo->fail_issue[gi] >= 0;
+            if (!(ok < 1)) {
+                if (pending && slo->cand_done[gi] < 0 && t0 > slo->fail_issue[gi])
+                    mr__slo_attempt(slo, gi, t0, 1, t0);
                 continue;
-            mr_time ts = tf + mr_time_from_s(mr_rng_exponential(g->partial, 1 / (ok * rate)));
-            if (g->mixed && att > 1) {
-                double fails = 0, retried = 0;
-                miss = 1;
-                for (int64_t a = 0; a < att; a++) {
-                    miss *= 1 - ok;
-                    fails += miss;
-                    retried += a + 1 < att ? miss : 0;
-                }
-                if (mr_rng_uniform(g->partial) * fails < retried &&
-                    mr_rng_uniform(g->partial) < ok) {
-                    mr_time r = tf + cfg->timeout + mr_dist_sample_time(&cfg->backoff, g->partial);
-                    if (r < ts)
-                        ts = r;
-                }
             }
-            mr__slo_attempt(slo, p->base + i, tf, 0, 0);
-            mr__slo_attempt(slo, p->base + i, ts, 1, ts);
+            if (!(ok > 0) || !(lambda > 0))
+                continue;
+            open = 1;
+            double ra = lambda * per_request(ok, cfg->attempts);
+            double mu = ra * (1 - ok), sigma = ra * ok;
+            mr_time t = t0;
+            if (!pending) {
+                t += mr_time_from_s(mr_rng_exponential(g->partial, 1 / mu));
+                if (t >= t1)
+                    continue;
+                mr__slo_attempt(slo, gi, t, 0, 0);
+            } else if (slo->cand_done[gi] >= 0) {
+                mr_time end = slo->cand_done[gi] + slo->stable_for;
+                t += mr_time_from_s(mr_rng_exponential(g->partial, 1 / mu));
+                if (t >= t1 || t >= end)
+                    continue;
+                mr__slo_attempt(slo, gi, t, 0, 0);
+            }
+            if (mu * stable > 7)
+                continue;
+            for (int it = 0; it < 4096; it++) {
+                mr_time ts = t + mr_time_from_s(mr_rng_exponential(g->partial, 1 / sigma));
+                if (ts >= t1)
+                    break;
+                mr_time tf = ts + mr_time_from_s(mr_rng_exponential(g->partial, 1 / mu));
+                if (tf < t1 && tf < ts + slo->stable_for) {
+                    mr__slo_attempt(slo, gi, tf, 0, 0);
+                    t = tf;
+                    continue;
+                }
+                mr__slo_attempt(slo, gi, ts, 1, ts);
+                break;
+            }
         }
     }
-    if (!left)
-        g->partial_seen = slo->nep;
+    g->crto_open = open;
 }
 
 /* The success share of every population from now on (capacity included). */
@@ -1007,7 +1120,8 @@ static void recompute_rates(ag_engine *g, mr_time now)
         double rate = cfg->rate * mr_profile_at(cfg, now);
         shares(g, k, share[k]);
         for (uint32_t j = 0; j < g->nep; j++) {
-            att[k][j] = share[k][j] > 0 ? attempt_share(g, k, j, now) : 0;
+            att[k][j] = share[k][j] > 0 ? class_shares(g, k, j, now)
+                                         : (g->ar[k][j] = g->aw[k][j] = 0);
             if (att[k][j] > 0) {
                 offered[j] += rate * share[k][j];
                 peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
@@ -1031,68 +1145,77 @@ static void recompute_rates(ag_engine *g, mr_time now)
             double c = cs[j];
             double p = att[k][j] * c;
             partial |= p < 1;
-            ok += share[k][j] * (p >= 1 ? 1 : 1 - pow(1 - p, (double)cfg->attempts));
+            ok += share[k][j] * req_ok(cfg, g->ar[k][j] * c, g->aw[k][j] * c);
         }
         g->ok_share[k] = ok > 1 ? 1 : ok;
     }
     offer_weights(g, share, att, cs);
-    if (partial)
-        partial_shares(g, share, att, cs);
-    else
-        g->partial_any = 0;
+    (void)partial;
+    partial_shares(g, share, att, cs);
     if (g->nstore > 0 && g->stores_live)
         store_flows(g, now, share, att, cs);
 }
 
-/* Whether resolver i of pool p serves no attempt of any population behind
- * it now. */
-static int resolver_failing(const ag_engine *g, const ag_pool *p, uint32_t i)
+/* Whether resolver i of population k's pool serves none of k's attempts
+ * now. */
+static int group_failing(const ag_engine *g, uint32_t k, uint32_t i)
 {
     if (g->fd)
-        return p->fail_edge[i % g->edges];
-    return p->fail_slot[p->slot[i]];
+        return g->fail_edge[k][i % g->edges];
+    return g->fail_slot[k][g->pool[g->pool_of[k]].slot[i]];
 }
 
-static void set_failing(ag_engine *g, ag_pool *p, uint32_t i, int f, mr_time now)
+/* Group (k, i) fails entirely (f = 1) or not from now: a failed attempt,
+ * or a success, now. */
+static void set_failing(ag_engine *g, uint32_t k, uint32_t i, int f, mr_time now)
 {
-    if (p->failing[i] == f)
+    if (g->failing[k][i] == f)
         return;
-    p->failing[i] = (uint8_t)f;
-    mr__slo_attempt(g->slo, p->base + i, now, !f, now);
+    g->failing[k][i] = (uint8_t)f;
+    mr__slo_attempt(g->slo, g->gbase[k] + i, now, !f, now);
 }
 
-/* Failing flags of every slot (or edge) and resolver, after a change of
- * the world. */
+/* The groups of pool q after resolver i moved (or with i = UINT32_MAX,
+ * every resolver). */
+static void set_failing_pool(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
+{
+    for (uint32_t k = 0; k < g->npop; k++) {
+        if (g->pool_of[k] != q)
+            continue;
+        if (i != UINT32_MAX) {
+            set_failing(g, k, i, group_failing(g, k, i), now);
+            continue;
+        }
+        for (uint32_t r = 0; r < g->pool[q].n; r++)
+            set_failing(g, k, r, group_failing(g, k, r), now);
+    }
+}
+
+/* Failing flags of every population's slots (or edges) and groups, after
+ * a change of the world. */
 static void recompute_failing(ag_engine *g, mr_time now, int force)
 {
-    for (uint32_t q = 0; q < g->npool; q++) {
-        ag_pool *p = &g->pool[q];
+    for (uint32_t k = 0; k < g->npop; k++) {
         int changed = 0;
         if (g->fd) {
             for (uint32_t e = 0; e < g->edges; e++) {
-                int f = 1;
-                for (uint32_t k = 0; k < g->npop; k++)
-                    if (g->pool_of[k] == q && edge_serves(g, k, e, now))
-                        f = 0;
-                changed |= p->fail_edge[e] != f;
-                p->fail_edge[e] = (uint8_t)f;
+                int f = !edge_serves(g, k, e, now);
+                changed |= g->fail_edge[k][e] != f;
+                g->fail_edge[k][e] = (uint8_t)f;
             }
         } else {
             for (uint32_t j = 0; j < AG_SLOTS; j++) {
-                int f = 1;
-                for (uint32_t k = 0; k < g->npop; k++)
-                    if (g->pool_of[k] == q && attempt_share(g, k, j, now) > 0)
-                        f = 0;
-                changed |= p->fail_slot[j] != f;
-                p->fail_slot[j] = (uint8_t)f;
+                int f = !(attempt_share(g, k, j, now) > 0);
+                changed |= g->fail_slot[k][j] != f;
+                g->fail_slot[k][j] = (uint8_t)f;
             }
         }
-        /* Resolvers' flags follow their slot's (edge's): only a change of
+        /* Groups' flags follow their slot's (edge's): only a change of
          * those can move one (a resolver's own move is on_refresh's). */
         if (!changed && !force)
             continue;
-        for (uint32_t i = 0; i < p->n; i++)
-            set_failing(g, p, i, resolver_failing(g, p, i), now);
+        for (uint32_t i = 0; i < g->pool[g->pool_of[k]].n; i++)
+            set_failing(g, k, i, group_failing(g, k, i), now);
     }
 }
 
@@ -1151,7 +1274,7 @@ static void advance(ag_engine *g, mr_time now)
     mr_time nmark = mr__clock_at(g->clock, now);
     double normal = mr_time_to_s(nmark - g->normal_mark) / dt;
     g->normal_mark = nmark;
-    partial_rto(g, t0, now);
+    group_rto(g, t0, now);
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         ag_state *ps = g->pop[k]->state;
@@ -1426,7 +1549,7 @@ static void refresh_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
     p->cnt[p->slot[i]]--;
     p->cnt[j]++;
     p->slot[i] = (uint8_t)j;
-    set_failing(g, p, i, resolver_failing(g, p, i), now);
+    set_failing_pool(g, q, i, now);
     recompute_rates(g, now);
 }
 
@@ -1517,11 +1640,11 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         if (g->fd)
             reroute(g, ev->time);
         if (ev->kind == MR_MSG_FAULT_START) {
-            /* A new episode: resolvers failing already fail again in it. */
-            for (uint32_t q = 0; q < g->npool; q++)
-                for (uint32_t i = 0; i < g->pool[q].n; i++)
-                    if (g->pool[q].failing[i])
-                        mr__slo_attempt(g->slo, g->pool[q].base + i, ev->time, 0, 0);
+            /* A new episode: groups failing already fail again in it. */
+            for (uint32_t k = 0; k < g->npop; k++)
+                for (uint32_t i = 0; i < g->pool[g->pool_of[k]].n; i++)
+                    if (g->failing[k][i])
+                        mr__slo_attempt(g->slo, g->gbase[k] + i, ev->time, 0, 0);
         }
         break;
     }
@@ -1616,11 +1739,13 @@ static void agg_fini(mr_component *self)
     for (uint32_t q = 0; q < g->npool; q++) {
         free(g->pool[q].slot);
         free(g->pool[q].pending);
-        free(g->pool[q].failing);
-        free(g->pool[q].fail_edge);
         free(g->pool[q].due);
         free(g->pool[q].rt_phase);
-        free(g->pool[q].psucc_edge);
+    }
+    for (uint32_t k = 0; k < g->npop; k++) {
+        free(g->failing[k]);
+        free(g->fail_edge[k]);
+        free(g->psucc_edge[k]);
     }
     mr_rng_free(g->runtime);
     mr_rng_free(g->partial);
@@ -1645,3 +1770,4 @@ const mr_model mr_model_clients_agg = {
     .event_name = agg_event_name,
     .fini = agg_fini,
 };
+

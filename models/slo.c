@@ -52,30 +52,84 @@ static int slo_init(mr_component *self, mr_diag *diag)
     }
     st->capep = 64;
     st->ep = mr_xmalloc(st->capep * sizeof *st->ep);
-    st->fail_issue = mr_xmalloc((size_t)cfg->resolvers * sizeof *st->fail_issue);
-    st->done_ep = mr_xcalloc((size_t)cfg->resolvers, sizeof *st->done_ep);
-    for (int64_t r = 0; r < cfg->resolvers; r++)
-        st->fail_issue[r] = -1;
+    /* A cfg written by hand (tests) may leave groups 0: one per resolver. */
+    st->ngroups = (size_t)(cfg->groups > 0 ? cfg->groups : cfg->resolvers > 0 ? cfg->resolvers : 1);
+    st->npop = (size_t)(cfg->populations > 0 ? cfg->populations : 1);
+    st->stable_for = cfg->stable_for;
+    st->fail_issue = mr_xmalloc(st->ngroups * sizeof *st->fail_issue);
+    st->cand_done = mr_xmalloc(st->ngroups * sizeof *st->cand_done);
+    st->done_ep = mr_xcalloc(st->ngroups, sizeof *st->done_ep);
+    st->group_pop = mr_xcalloc(st->ngroups, sizeof *st->group_pop);
+    for (size_t g = 0; g < st->ngroups; g++)
+        st->fail_issue[g] = st->cand_done[g] = -1;
+    st->pop_sum = mr_xcalloc(st->npop, sizeof *st->pop_sum);
+    st->pop_n = mr_xcalloc(st->npop, sizeof *st->pop_n);
+    st->pop_cens = mr_xcalloc(st->npop, sizeof *st->pop_cens);
     mr_hist_init(&st->latency_ms);
+    mr_hist_init(&st->failed_latency_ms);
     mr_hist_init(&st->warm_latency_ms);
     mr_hist_init(&st->client_rto_hist);
+    mr_hist_init(&st->client_cens_hist);
     mr_tally_reset(&st->client_rto_s);
     return MR_OK;
 }
 
-void mr__slo_attempt(mr_slo_state *s, uint32_t resolver, mr_time issue, int ok, mr_time done)
+void mr__slo_groups(mr_slo_state *s, uint32_t base, uint32_t n, uint32_t pop)
 {
-    if (s->nep == 0 || issue < s->ep[s->nep - 1].start || s->done_ep[resolver] == s->nep)
+    for (uint32_t i = 0; i < n && (size_t)base + i < s->ngroups; i++)
+        s->group_pop[base + i] = pop < s->npop ? pop : 0;
+}
+
+/* One client RTO sample of group g: its value and whether it is censored. */
+static void crto_sample(mr_slo_state *s, uint32_t g, double v, int censored)
+{
+    uint32_t p = s->group_pop[g];
+    mr_tally_add(&s->client_rto_s, v);
+    mr_hist_add(censored ? &s->client_cens_hist : &s->client_rto_hist, v);
+    s->pop_sum[p] += v;
+    s->pop_n[p]++;
+    s->pop_cens[p] += censored != 0;
+}
+
+/* Group g's sample when its episode ends at limit (the next fault's start
+ * or the horizon): recovered when a candidate came early enough to be
+ * followed by stable_for before the end, else censored at the end; none
+ * when it saw no failure or was sampled already. Returns 1 with *v and
+ * *censored set when there is one. */
+static int crto_close(const mr_slo_state *s, uint32_t g, mr_time limit, double *v, int *censored)
+{
+    if (s->fail_issue[g] < 0 || s->done_ep[g] == s->nep)
+        return 0;
+    if (s->cand_done[g] >= 0 && s->cand_done[g] + s->stable_for <= limit) {
+        *v = mr_time_to_s(s->cand_done[g] - s->fail_issue[g]);
+        *censored = 0;
+    } else {
+        *v = mr_time_to_s(limit - s->fail_issue[g]);
+        *censored = 1;
+    }
+    return 1;
+}
+
+/* The rule of docs/model.md "client RTO", one attempt at a time: a failure
+ * starts the group's outage (the first) and cancels any candidate; the
+ * first success after a failure is the candidate; an attempt issued
+ * stable_for or more after the candidate's completion confirms it. */
+void mr__slo_attempt(mr_slo_state *s, uint32_t g, mr_time issue, int ok, mr_time done)
+{
+    if (s->nep == 0 || issue < s->ep[s->nep - 1].start || s->done_ep[g] == s->nep)
         return;
+    if (s->cand_done[g] >= 0 && issue >= s->cand_done[g] + s->stable_for) {
+        crto_sample(s, g, mr_time_to_s(s->cand_done[g] - s->fail_issue[g]), 0);
+        s->done_ep[g] = (uint32_t)s->nep;
+        s->fail_issue[g] = s->cand_done[g] = -1;
+        return;
+    }
     if (!ok) {
-        if (s->fail_issue[resolver] < 0)
-            s->fail_issue[resolver] = issue;
-    } else if (s->fail_issue[resolver] >= 0 && issue > s->fail_issue[resolver]) {
-        double rto = mr_time_to_s(done - s->fail_issue[resolver]);
-        mr_tally_add(&s->client_rto_s, rto);
-        mr_hist_add(&s->client_rto_hist, rto);
-        s->done_ep[resolver] = (uint32_t)s->nep;
-        s->fail_issue[resolver] = -1;
+        if (s->fail_issue[g] < 0)
+            s->fail_issue[g] = issue;
+        s->cand_done[g] = -1;
+    } else if (s->fail_issue[g] >= 0 && issue > s->fail_issue[g] && s->cand_done[g] < 0) {
+        s->cand_done[g] = done;
     }
 }
 
@@ -89,6 +143,8 @@ void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done)
     if (ok)
         mr_hist_add(first_issue >= s->warmup ? &s->latency_ms : &s->warm_latency_ms,
                     1e3 * mr_time_to_s(done - first_issue));
+    else if (first_issue >= s->warmup)
+        mr_hist_add(&s->failed_latency_ms, 1e3 * mr_time_to_s(done - first_issue));
 }
 
 /* The first measured window (warm-up excluded) and the end of the windows. */
@@ -179,15 +235,25 @@ void mr__slo_integrate(mr_slo_state *s, mr_time t0, mr_time t1, double rate, dou
 
 void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault)
 {
+    if (s->before_episode)
+        s->before_episode(s->before_episode_ctx, t);
     if (s->nep > 0 && s->ep[s->nep - 1].end < 0)
         s->ep[s->nep - 1].end = t; /* an episode lasts until the next fault starts */
     if (s->nep == s->capep) {
         s->capep *= 2;
         s->ep = mr_xrealloc(s->ep, s->capep * sizeof *s->ep);
     }
+    /* The groups still out close the episode before: recovered or
+     * censored at its end, never dropped. */
+    for (uint32_t g = 0; s->nep > 0 && g < s->ngroups; g++) {
+        double v;
+        int cens;
+        if (crto_close(s, g, t, &v, &cens))
+            crto_sample(s, g, v, cens);
+    }
     s->ep[s->nep++] = (mr_slo_episode){.start = t, .end = -1, .fault_end = -1, .fault = fault};
-    for (size_t r = 0; r < s->nres; r++)
-        s->fail_issue[r] = -1;
+    for (size_t g = 0; g < s->ngroups; g++)
+        s->fail_issue[g] = s->cand_done[g] = -1;
 }
 
 /* The episode is measured up to the next fault or the horizon; its
@@ -410,6 +476,61 @@ static void report_windows(const mr_slo_state *st, mr_report *out)
     mr_report_windows(out, &w);
 }
 
+/* Client RTO: the samples of the closed episodes plus those of the last
+ * one, closed at the horizon (report is const: on copies). Whole system:
+ * client_rto_s, the mean of every sample (a censored one at its censoring
+ * time, so a lower bound when client_rto_censored > 0), its p99, the
+ * censored share; the recovered samples' and the censored samples'
+ * histograms (Kaplan-Meier over replications, sim/run). Per population,
+ * component "population/K": client_rto_s, client_rto_censored and
+ * client_rto_groups (its samples). */
+static void report_client_rto(const mr_slo_cfg *cfg, const mr_slo_state *st, mr_report *out)
+{
+    mr_tally all = st->client_rto_s;
+    mr_hist rec, cens;
+    mr_hist_init(&rec);
+    mr_hist_init(&cens);
+    mr_hist_merge(&rec, &st->client_rto_hist);
+    mr_hist_merge(&cens, &st->client_cens_hist);
+    double *sum = mr_xcalloc(st->npop, sizeof *sum);
+    uint64_t *n = mr_xcalloc(st->npop, sizeof *n), *nc = mr_xcalloc(st->npop, sizeof *nc);
+    for (size_t p = 0; p < st->npop; p++) {
+        sum[p] = st->pop_sum[p];
+        n[p] = st->pop_n[p];
+        nc[p] = st->pop_cens[p];
+    }
+    for (uint32_t g = 0; st->nep > 0 && g < st->ngroups; g++) {
+        double v;
+        int c;
+        if (!crto_close(st, g, cfg->horizon, &v, &c))
+            continue;
+        mr_tally_add(&all, v);
+        mr_hist_add(c ? &cens : &rec, v);
+        sum[st->group_pop[g]] += v;
+        n[st->group_pop[g]]++;
+        nc[st->group_pop[g]] += c != 0;
+    }
+    mr_report_scalar(out, "", "client_rto_s", all.n ? all.mean : NAN);
+    mr_report_scalar(out, "", "client_rto_s_p99", mr_hist_quantile(&rec, 0.99));
+    mr_report_scalar(out, "", "client_rto_censored",
+                     all.n ? (double)cens.n / (double)all.n : NAN);
+    mr_report_hist(out, "", "client_rto_s", &rec);
+    mr_report_hist(out, "", "client_rto_censored_s", &cens);
+    for (size_t p = 0; p < st->npop; p++) {
+        char comp[32];
+        snprintf(comp, sizeof comp, "population/%zu", p);
+        mr_report_scalar(out, comp, "client_rto_s", n[p] ? sum[p] / (double)n[p] : NAN);
+        mr_report_scalar(out, comp, "client_rto_censored",
+                         n[p] ? (double)nc[p] / (double)n[p] : NAN);
+        mr_report_scalar(out, comp, "client_rto_groups", (double)n[p]);
+    }
+    free(sum);
+    free(n);
+    free(nc);
+    mr_hist_fini(&rec);
+    mr_hist_fini(&cens);
+}
+
 static void slo_report(const mr_component *self, mr_report *out)
 {
     const mr_slo_cfg *cfg = self->cfg;
@@ -421,13 +542,14 @@ static void slo_report(const mr_component *self, mr_report *out)
     report_totals(cfg, st, w0, w1, out);
     double rto_sum = report_episodes(cfg, st, w0, w1, out);
     mr_report_scalar(out, "", "rto_s", st->nep ? rto_sum / (double)st->nep : NAN);
-    mr_report_scalar(out, "", "client_rto_s",
-                     st->client_rto_s.n ? st->client_rto_s.mean : NAN);
-    mr_report_scalar(out, "", "client_rto_s_p99", mr_hist_quantile(&st->client_rto_hist, 0.99));
+    report_client_rto(cfg, st, out);
     mr_report_scalar(out, "", "latency_ms_p50", mr_hist_quantile(&st->latency_ms, 0.50));
     mr_report_scalar(out, "", "latency_ms_p99", mr_hist_quantile(&st->latency_ms, 0.99));
     mr_report_hist(out, "", "latency_ms", &st->latency_ms);
-    mr_report_hist(out, "", "client_rto_s", &st->client_rto_hist);
+    mr_report_scalar(out, "", "failed_latency_ms_p50",
+                     mr_hist_quantile(&st->failed_latency_ms, 0.50));
+    mr_report_scalar(out, "", "failed_latency_ms_p99",
+                     mr_hist_quantile(&st->failed_latency_ms, 0.99));
     report_windows(st, out);
 }
 
@@ -444,14 +566,21 @@ static void slo_fini(mr_component *self)
     free(st->ok);
     free(st->ep);
     free(st->fail_issue);
+    free(st->cand_done);
     free(st->done_ep);
+    free(st->group_pop);
+    free(st->pop_sum);
+    free(st->pop_n);
+    free(st->pop_cens);
     free(st->sw);
     free(st->st);
     free(st->so);
     mr_rng_free(st->noise);
     mr_hist_fini(&st->latency_ms);
+    mr_hist_fini(&st->failed_latency_ms);
     mr_hist_fini(&st->warm_latency_ms);
     mr_hist_fini(&st->client_rto_hist);
+    mr_hist_fini(&st->client_cens_hist);
 }
 
 const mr_model mr_model_slo = {
@@ -464,3 +593,4 @@ const mr_model mr_model_slo = {
     .report = slo_report,
     .fini = slo_fini,
 };
+

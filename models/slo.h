@@ -27,15 +27,36 @@ struct mr_slo_state {
     size_t nwin;
     size_t nres;
     mr_hist latency_ms;   /* successful requests, first issue to completion */
+    mr_hist failed_latency_ms; /* failed requests after the warm-up, first issue to the
+                                  last attempt's end (its timeout) */
     mr_hist warm_latency_ms; /* the same for requests first issued in the warm-up */
     mr_slo_episode *ep; /* grows by doubling: episodes are rare events */
     size_t nep, capep;
-    /* Client RTO per resolver (rule: first failing request after an
-     * episode's start to the completion of the next success). */
-    mr_time *fail_issue; /* -1: none pending */
-    uint32_t *done_ep;   /* 1 + the episode whose sample is taken */
+    /* Client RTO per group (one population behind one resolver; docs/model.md
+     * "client RTO"): from the issue of its first failed attempt in the
+     * episode to the completion of the first success after which none of
+     * its attempts fails for stable_for (the candidate, cancelled by a
+     * failure issued before cand_done + stable_for). */
+    size_t ngroups, npop;
+    mr_time stable_for;
+    mr_time *fail_issue; /* -1: no failure pending in the episode */
+    mr_time *cand_done;  /* -1: no candidate recovery */
+    uint32_t *done_ep;   /* the episode count when its sample was taken */
+    uint32_t *group_pop; /* the population of each group */
+    /* Samples of the episodes closed so far: recovered ones in
+     * client_rto_hist, censored ones (not recovered by the episode's end)
+     * at their censoring time in client_cens_hist; client_rto_s counts
+     * both (a censored one at its censoring time: a lower bound). Per
+     * population: the sum, the count and the censored count. */
     mr_tally client_rto_s;
-    mr_hist client_rto_hist;
+    mr_hist client_rto_hist, client_cens_hist;
+    double *pop_sum;
+    uint64_t *pop_n, *pop_cens;
+    /* Aggregate fidelity: the hub's integration up to t, called before an
+     * episode starts at t, so that what happened before it (the attempts
+     * it feeds) lands in the episode before; NULL: none. */
+    void (*before_episode)(void *ctx, mr_time t);
+    void *before_episode_ctx;
     /* Aggregate fidelity: windows that met every request are summed in
      * bulk; the others are kept, in time order, with Poisson counts. */
     int agg;
@@ -51,9 +72,13 @@ struct mr_slo_state {
 };
 
 /* Records an attempt's fate at its issue time (outcomes are computed on
- * arrival, so calls come in time order): its resolver (global index), its
- * issue time, and, for a success, its completion time. */
-void mr__slo_attempt(mr_slo_state *s, uint32_t resolver, mr_time issue, int ok, mr_time done);
+ * arrival, so calls come in time order): its client RTO group (the
+ * population's group_base + the resolver's index in its pool), its issue
+ * time, and, for a success, its completion time. */
+void mr__slo_attempt(mr_slo_state *s, uint32_t group, mr_time issue, int ok, mr_time done);
+/* Population pop owns the groups [base, base + n) (each clients component
+ * says so at link). */
+void mr__slo_groups(mr_slo_state *s, uint32_t base, uint32_t n, uint32_t pop);
 /* Records a request's final outcome (retries included) in the window of
  * its first issue time. */
 void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done);

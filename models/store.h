@@ -129,6 +129,10 @@ typedef int (*mr_store_access_fn)(mr_component *store, mr_time now, uint32_t reg
 
 struct mr_store_head {
     mr_store_access_fn access;
+    /* The key of the request about to call access, uniform in [0, 1) and
+     * the same over its retries (clients.c sets it): a cache's read is a
+     * hit when key < its hit ratio, so a retried miss stays a miss. */
+    double key;
     uint64_t reads, stale_reads, failed_reads;
     uint64_t writes, failed_writes, throttled, conflicts;
     uint64_t record_reads; /* redis: misses passed to the store of record */

@@ -275,7 +275,7 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
         }
         return MR_ACCESS_OK;
     }
-    if (avail && mr_rng_uniform(st->hits) < mr_pstore_hit_ratio(self, now)) {
+    if (avail && st->head.key < mr_pstore_hit_ratio(self, now)) {
         read_copy(st, c, now);
         return MR_ACCESS_HIT;
     }

@@ -103,7 +103,7 @@ typedef struct db_rec {
     double started_at, wall_s;
     db_scalar *scalars;
     size_t nscalars;
-    db_stat stats[2];
+    db_stat stats[3];
     size_t nstats;
     db_episode *episodes;
     size_t nepisodes;
@@ -673,6 +673,8 @@ static db_rec *rec_new(const mr_rep_view *v)
         copy_hist(&r->stats[r->nstats++], "latency_ms", v->latency_ms);
     if (v->client_rto_s)
         copy_hist(&r->stats[r->nstats++], "client_rto_s", v->client_rto_s);
+    if (v->client_rto_censored_s)
+        copy_hist(&r->stats[r->nstats++], "client_rto_censored_s", v->client_rto_censored_s);
     copy_windows(r, v);
     assign_failovers(r, v);
     return r;

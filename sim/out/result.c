@@ -32,6 +32,9 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* A summary (docs/results.md); with censoring, a percentile that is only
+ * a lower bound is null and its bound follows as pNN_lower_bound, and
+ * "censored" is the censored share. */
 static void json_summary(FILE *out, const mr_summary *s)
 {
     if (s->n == 0) {
@@ -41,14 +44,29 @@ static void json_summary(FILE *out, const mr_summary *s)
     const struct {
         const char *key;
         double v;
-    } fields[] = {{"{\"mean\": ", s->mean}, {", \"ci95\": [", s->ci_lo}, {", ", s->ci_hi},
-                  {"], \"p50\": ", s->p50},   {", \"p95\": ", s->p95},  {", \"p99\": ", s->p99},
-                  {", \"min\": ", s->min},    {", \"max\": ", s->max}};
+        unsigned lb;
+    } fields[] = {{"{\"mean\": ", s->mean, 0},     {", \"ci95\": [", s->ci_lo, 0},
+                  {", ", s->ci_hi, 0},             {"], \"p50\": ", s->p50, MR_LB_P50},
+                  {", \"p95\": ", s->p95, MR_LB_P95}, {", \"p99\": ", s->p99, MR_LB_P99},
+                  {", \"min\": ", s->min, 0},      {", \"max\": ", s->max, 0}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         fputs(fields[i].key, out);
-        json_number(out, fields[i].v);
+        json_number(out, s->lower & fields[i].lb ? NAN : fields[i].v);
     }
-    fprintf(out, ", \"n\": %llu}", (unsigned long long)s->n);
+    fprintf(out, ", \"n\": %llu", (unsigned long long)s->n);
+    if (s->censorable) {
+        fputs(", \"censored\": ", out);
+        json_number(out, s->censored);
+        if (s->lower & MR_LB_MEAN)
+            fputs(", \"mean_is_lower_bound\": true", out);
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+            if (s->lower & fields[i].lb) {
+                fprintf(out, ", \"p%s_lower_bound\": ",
+                        fields[i].lb == MR_LB_P50 ? "50" : fields[i].lb == MR_LB_P95 ? "95" : "99");
+                json_number(out, fields[i].v);
+            }
+    }
+    fputc('}', out);
 }
 
 /* {"limit": L, "met": B, "p_met": P, "n": N[, "reason": R]}, with the target
@@ -128,6 +146,11 @@ static void json_metrics(FILE *out, const mr_result *r)
         fprintf(out, "%s\n    \"%s\": ", m ? "," : "", mr_metric_name((mr_metric)m));
         json_summary(out, &r->metrics[m]);
     }
+    /* Beside latency, which covers successes only: the failed requests'. */
+    fputs(",\n    \"failed_latency_ms_p50\": ", out);
+    json_summary(out, &r->failed_latency_ms[0]);
+    fputs(",\n    \"failed_latency_ms_p99\": ", out);
+    json_summary(out, &r->failed_latency_ms[1]);
     fputs("\n  }", out);
 }
 
@@ -178,6 +201,8 @@ static void json_populations(FILE *out, const mr_result *r)
             fputs("null", out);
         fputs(", \"availability\": ", out);
         json_summary(out, &p->availability);
+        fputs(", \"client_rto_s\": ", out);
+        json_summary(out, &p->client_rto_s);
         fputs("}", out);
     }
     fputs(r->npopulations ? "\n  ]" : "]", out);
@@ -307,35 +332,52 @@ void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
 
 /* Six significant digits, and just below 1 (availabilities) at least
  * three of 1 - v, where the digits that matter are (0.999999739, not 1),
- * as many as the column holds. */
-static void table_cell(FILE *out, double v)
+ * as many as the column holds. A lower bound (censoring) reads ">=". */
+static void table_cell_lb(FILE *out, double v, int lower)
 {
+    char buf[32];
     if (isnan(v))
-        fprintf(out, " %12s", "-");
+        snprintf(buf, sizeof buf, "-");
     else if (v > 0.9 && v < 1) {
         int decimals = (int)ceil(-log10(1 - v)) + 2;
         decimals = decimals < 6 ? 6 : decimals < 10 ? decimals : 10;
-        fprintf(out, " %12.*f", decimals, v);
+        snprintf(buf, sizeof buf, "%.*f", decimals, v);
     } else
-        fprintf(out, " %12.6g", v);
+        snprintf(buf, sizeof buf, "%.6g", v);
+    if (lower && !isnan(v)) {
+        char lb[40];
+        snprintf(lb, sizeof lb, ">=%s", buf);
+        fprintf(out, " %12s", lb);
+    } else {
+        fprintf(out, " %12s", buf);
+    }
+}
+
+static void table_cell(FILE *out, double v)
+{
+    table_cell_lb(out, v, 0);
 }
 
 static void table_row(FILE *out, const char *name, const char *unit, const mr_summary *s)
 {
-    char label[48];
+    char label[96];
     snprintf(label, sizeof label, "%s%s%s%s", name, unit[0] ? " (" : "", unit, unit[0] ? ")" : "");
     fprintf(out, "%-26s", label);
     if (s->n == 0) {
         fprintf(out, " %12s  (does not apply)\n", "null");
         return;
     }
-    table_cell(out, s->mean);
+    table_cell_lb(out, s->mean, s->lower & MR_LB_MEAN);
     table_cell(out, s->ci_lo);
     table_cell(out, s->ci_hi);
-    table_cell(out, s->p50);
-    table_cell(out, s->p95);
-    table_cell(out, s->p99);
+    table_cell_lb(out, s->p50, s->lower & MR_LB_P50);
+    table_cell_lb(out, s->p95, s->lower & MR_LB_P95);
+    table_cell_lb(out, s->p99, s->lower & MR_LB_P99);
     fprintf(out, " %6llu\n", (unsigned long long)s->n);
+    if (s->censorable && s->censored > 0)
+        fprintf(out, "%-26s %.1f%% censored (not recovered by the end of its episode: the next "
+                     "fault or the horizon); '>=': a lower bound\n",
+                "", 100 * s->censored);
 }
 
 /* The items billed at 0, under the cost rows, wrapped at 80 columns. */
@@ -384,9 +426,17 @@ void mr_result_write_table(const mr_result *r, FILE *out)
     fputc('\n', out);
     fprintf(out, "%-26s %12s %12s %12s %12s %12s %12s %6s\n", "metric", "mean", "ci95 lo",
             "ci95 hi", "p50", "p95", "p99", "n");
-    for (int m = 0; m < MR_METRIC_COUNT; m++)
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
         table_row(out, mr_metric_name((mr_metric)m), mr_metric_unit((mr_metric)m),
                   &r->metrics[m]);
+        if (m != MR_METRIC_LATENCY_MS_P99)
+            continue;
+        table_row(out, "failed_latency_ms_p50", "ms", &r->failed_latency_ms[0]);
+        table_row(out, "failed_latency_ms_p99", "ms", &r->failed_latency_ms[1]);
+        fprintf(out, "%-26s latency_ms: successful requests only; failed_latency_ms: failed "
+                     "ones (first issue to the last attempt's timeout)\n",
+                "");
+    }
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
         char name[48];
         snprintf(name, sizeof name, "  cost: %s", mr_cost_item_name((mr_cost_item)i));
@@ -405,6 +455,11 @@ void mr_result_write_table(const mr_result *r, FILE *out)
         snprintf(name, sizeof name, "availability %s", r->populations[i].name);
         table_row(out, name, "", &r->populations[i].availability);
     }
+    for (size_t i = 0; i < r->npopulations && r->npopulations > 1; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "client_rto %s", r->populations[i].name);
+        table_row(out, name, "s", &r->populations[i].client_rto_s);
+    }
     for (size_t e = 0; e < r->nepisodes; e++) {
         const mr_episode_result *ep = &r->episodes[e];
         char name[64];
@@ -414,9 +469,6 @@ void mr_result_write_table(const mr_result *r, FILE *out)
             snprintf(name, sizeof name, "rpo %s", ep->fault);
             table_row(out, name, "s", &ep->rpo_s);
         }
-        if (ep->censored)
-            fprintf(out, "%-26s %llu replication(s) never recovered before the horizon\n", "",
-                    (unsigned long long)ep->censored);
         snprintf(name, sizeof name, "budget_share %s", ep->fault);
         table_row(out, name, "", &ep->budget_share);
         for (size_t k = 0; k < ep->nexpect; k++)

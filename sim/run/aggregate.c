@@ -23,6 +23,9 @@ void mr_summarize(const double *values, size_t n, size_t stride, mr_summary *out
     out->n = k;
     out->mean = out->sd = out->ci_lo = out->ci_hi = NAN;
     out->p50 = out->p95 = out->p99 = out->min = out->max = NAN;
+    out->censorable = 0;
+    out->censored = 0;
+    out->lower = 0;
     if (k > 0) {
         out->mean = gsl_stats_mean(v, 1, k);
         gsl_sort(v, 1, k);

@@ -746,10 +746,23 @@ static int add_resolvers(builder *b, int64_t *count)
     return rc;
 }
 
+/* The client RTO group of (population p, its pool's first resolver):
+ * the populations' pools laid end to end, in population order. */
+static int64_t group_base(const mr_scenario *sc, size_t p)
+{
+    int64_t base = 0;
+    for (size_t i = 0; i < p; i++)
+        base += sc->resolvers[sc->clients[i].resolver].count;
+    return base;
+}
+
 static int add_slo(builder *b, int64_t resolvers)
 {
     const mr_scenario *sc = b->sc;
-    mr_slo_cfg cfg = {.window = sc->slo.window,
+    int64_t groups = group_base(sc, sc->nclients);
+    mr_slo_cfg cfg = {.groups = groups > 0 ? groups : 1,
+                      .populations = (int64_t)sc->nclients,
+                      .window = sc->slo.window,
                       .warmup = sc->run.warmup,
                       .horizon = sc->run.horizon,
                       .stable_for = sc->slo.stable_for,
@@ -774,6 +787,7 @@ static int add_clients(builder *b)
                               .slo = b->l.slo,
                               .faults = b->l.faults,
                               .res_base = base,
+                              .group_base = group_base(sc, i),
                               .rate = c->rate,
                               .profile = c->profile.kind,
                               .peak = c->profile.peak,

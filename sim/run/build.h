@@ -63,6 +63,7 @@ typedef struct mr_rep_view {
     const char *const *fault_targets; /* per scenario fault: what it hits, as the JSON says */
     /* The SLO collector's distributions and windows; NULL / 0 without one. */
     const mr_hist *latency_ms, *client_rto_s;
+    const mr_hist *client_rto_censored_s; /* the censored samples (at their censoring time) */
     const uint64_t *win_total, *win_ok; /* requests and successes per window */
     size_t nwin;
     mr_time window;

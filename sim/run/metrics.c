@@ -6,6 +6,7 @@
  * failovers. Invariant: the row depends on the report and the event count
  * alone, so it is the same bits whatever thread or rank computed it. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "metrics.h"
@@ -20,7 +21,7 @@ mr__metric_cols mr__metric_cols_of(const mr_scenario *sc)
 {
     mr__metric_cols c = {.sc = sc};
     c.slo = (mr__slo_cols){.x0 = mr__col_requests(&c) + 1, .nfaults = sc->nfaults};
-    c.ncols = mr__col_cost(&c, MR_COST_ITEM_COUNT);
+    c.ncols = mr__col_failed_latency(&c, 2);
     return c;
 }
 
@@ -53,6 +54,9 @@ static void system_metrics(const mr__metric_cols *c, mr_report *r, double *row)
         row[mr__col_cost(c, i)] = items[i];
         mr_report_scalar(r, "cost_breakdown", mr_cost_item_name((mr_cost_item)i), items[i]);
     }
+    row[mr__col_crto_censored(c)] = mr_report_find(r, "", "client_rto_censored");
+    row[mr__col_failed_latency(c, 0)] = mr_report_find(r, "", "failed_latency_ms_p50");
+    row[mr__col_failed_latency(c, 1)] = mr_report_find(r, "", "failed_latency_ms_p99");
     row[mr__col_warm_availability(c->slo)] = mr_report_find(r, "", "warmup_availability");
     row[mr__col_warm_latency_ms_p99(c->slo)] = mr_report_find(r, "", "warmup_latency_ms_p99");
 }
@@ -68,6 +72,14 @@ static void population_metrics(const mr__metric_cols *c, const mr_report *r, dou
         if (!isnan(n))
             *requests = (isnan(*requests) ? 0 : *requests) + n;
         row[mr__col_population(c, p)] = mr_report_find_from(r, id, "availability");
+        /* The SLO collector reports each population's client RTO. */
+        char comp[32];
+        snprintf(comp, sizeof comp, "population/%zu", p);
+        double groups = mr_report_find(r, comp, "client_rto_groups");
+        row[mr__col_pop_crto(c, p, 0)] = mr_report_find(r, comp, "client_rto_s");
+        row[mr__col_pop_crto(c, p, 1)] =
+            groups * mr_report_find(r, comp, "client_rto_censored");
+        row[mr__col_pop_crto(c, p, 2)] = groups;
     }
 }
 
@@ -167,10 +179,16 @@ const mr_hist *mr__metrics_client_rto(const mr_report *r)
     return mr_report_find_hist(r, "", "client_rto_s");
 }
 
+const mr_hist *mr__metrics_client_rto_censored(const mr_report *r)
+{
+    return mr_report_find_hist(r, "", "client_rto_censored_s");
+}
+
 void mr__metrics_view(const mr_report *r, mr_rep_view *v)
 {
     v->latency_ms = mr_report_find_hist(r, "", "latency_ms");
     v->client_rto_s = mr_report_find_hist(r, "", "client_rto_s");
+    v->client_rto_censored_s = mr_report_find_hist(r, "", "client_rto_censored_s");
     const mr_windows_record *w = mr_report_find_windows(r);
     if (w == NULL)
         return;

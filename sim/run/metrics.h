@@ -9,7 +9,8 @@
  * whether an episode of it was censored; the event and request counts; the
  * columns the SLO verdicts read (verdict.h); per client population its
  * availability; per data store the MR_STORE_METRICS of mr__store_metric;
- * the cost items (cost.h). */
+ * the cost items (cost.h); per population its client RTO; the whole
+ * system's censored share of client RTO. */
 #ifndef MRSIM_RUN_METRICS_H
 #define MRSIM_RUN_METRICS_H
 
@@ -61,6 +62,23 @@ static inline size_t mr__col_cost(const mr__metric_cols *c, int item)
 {
     return mr__col_store(c, c->sc->ndatastores, 0) + (size_t)item;
 }
+/* Per population p its client RTO (k = 0: the mean over its groups'
+ * samples, censored ones at their censoring time; 1: its censored samples;
+ * 2: its samples). */
+static inline size_t mr__col_pop_crto(const mr__metric_cols *c, size_t p, size_t k)
+{
+    return mr__col_cost(c, MR_COST_ITEM_COUNT) + 3 * p + k;
+}
+/* The whole system's share of censored client RTO samples. */
+static inline size_t mr__col_crto_censored(const mr__metric_cols *c)
+{
+    return mr__col_pop_crto(c, c->sc->nclients, 0);
+}
+/* The latency of failed requests: k = 0 its p50, 1 its p99. */
+static inline size_t mr__col_failed_latency(const mr__metric_cols *c, size_t k)
+{
+    return mr__col_crto_censored(c) + 1 + k;
+}
 
 /* The metrics of a store's columns, in order (the data-store rows of
  * MR_METRIC_MAP). */
@@ -72,9 +90,11 @@ extern const mr_metric mr__store_metric[MR_STORE_METRICS];
  * as in the JSON, for the results database. */
 void mr__metrics_row(const mr__metric_cols *c, mr_report *r, uint64_t events, double *row);
 
-/* The replication's client RTO samples (every group's), or NULL when no
- * SLO collector reported; it lives as long as r. */
+/* The replication's client RTO samples (every group's) that recovered, or
+ * NULL when no SLO collector reported; it lives as long as r. */
 const mr_hist *mr__metrics_client_rto(const mr_report *r);
+/* The same for the censored samples (at their censoring time). */
+const mr_hist *mr__metrics_client_rto_censored(const mr_report *r);
 
 /* Points the view's SLO distributions and windows into r (left NULL and 0
  * when no SLO collector reported them). */

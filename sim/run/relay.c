@@ -94,6 +94,7 @@ unsigned char *mr__view_pack(const mr_rep_view *v, size_t *len)
     }
     put_hist(&w, v->latency_ms);
     put_hist(&w, v->client_rto_s);
+    put_hist(&w, v->client_rto_censored_s);
     put_u64(&w, v->nwin);
     put_u64(&w, (uint64_t)v->window);
     if (v->nwin) {
@@ -199,13 +200,16 @@ int mr__view_relay(const void *buf, size_t len, const mr_scenario *sc,
         free(metric);
     }
     v.report = rep;
-    mr_hist lat, crto;
+    mr_hist lat, crto, ccens;
     mr_hist_init(&lat);
     mr_hist_init(&crto);
+    mr_hist_init(&ccens);
     if (get_hist(&r, &lat))
         v.latency_ms = &lat;
     if (get_hist(&r, &crto))
         v.client_rto_s = &crto;
+    if (get_hist(&r, &ccens))
+        v.client_rto_censored_s = &ccens;
     uint64_t nwin = get_u64(&r);
     v.window = (mr_time)get_u64(&r);
     uint64_t *tot = NULL, *ok = NULL;
@@ -247,6 +251,7 @@ int mr__view_relay(const void *buf, size_t len, const mr_scenario *sc,
     free(ok);
     mr_hist_fini(&lat);
     mr_hist_fini(&crto);
+    mr_hist_fini(&ccens);
     mr_report_free(rep);
     return rc;
 }

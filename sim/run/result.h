@@ -17,7 +17,7 @@
     X(AVAILABILITY, "availability", "", "successful requests / all requests", 1)               \
     X(DOWNTIME_S, "downtime_s", "s", "time in SLO windows below the success target", 0)        \
     X(RTO_S, "rto_s", "s", "recovery time of the fault episodes", 0)                           \
-    X(CLIENT_RTO_S, "client_rto_s", "s", "per resolver: first failure to next success", 0)     \
+    X(CLIENT_RTO_S, "client_rto_s", "s", "per group: first failure to sustained recovery", 0)  \
     X(RPO_S, "rpo_s", "s", "age of the oldest write lost at a forced failover", 0)             \
     X(LOST_WRITES, "lost_writes", "", "acknowledged writes lost", 0)                           \
     X(STALE_READ_RATIO, "stale_read_ratio", "", "reads served behind the newest write", 0)     \
@@ -125,6 +125,7 @@ typedef struct mr_population_result {
     const char *name;  /* not owned */
     const char *stamp; /* its home stamp, or NULL; not owned */
     mr_summary availability;
+    mr_summary client_rto_s; /* over replications, each its groups' mean */
 } mr_population_result;
 
 typedef struct mr_result {
@@ -139,6 +140,9 @@ typedef struct mr_result {
     mr_summary metrics[MR_METRIC_COUNT];
     mr_summary cost_breakdown[MR_COST_ITEM_COUNT]; /* cost_usd_month by item, USD per month */
     mr_cost_unpriced unpriced; /* the items billed at 0 for want of a price */
+    /* The latency of failed requests (first issue to the last attempt's
+     * timeout), p50 and p99: latency_ms_* covers successes only. */
+    mr_summary failed_latency_ms[2];
     mr_episode_result *episodes; /* owned by whoever filled it (mr_result_fini) */
     size_t nepisodes;
     mr_store_result *stores; /* owned likewise; printed as "stores" when nstores > 0 */

@@ -15,6 +15,7 @@
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
+#include "km.h"
 #include "relay.h"
 #include "run/build.h"
 #include "run/cost.h"
@@ -26,7 +27,8 @@ typedef struct run_ctx {
     uint64_t seed;
     FILE *trace;
     mr__metric_cols cols; /* of every replication's row */
-    mr_hist *client_rto;  /* per replication: every resolver's client RTO */
+    mr_hist *client_rto;  /* per replication: every group's client RTO, recovered */
+    mr_hist *client_cens; /* per replication: the censored ones */
     /* For progress only: never read by the results. */
     _Atomic uint64_t events_done;
     const mr_run_opts *opts;
@@ -118,6 +120,9 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     const mr_hist *client_rto = mr__metrics_client_rto(r);
     if (client_rto)
         mr_hist_merge(&ctx->client_rto[rep], client_rto);
+    const mr_hist *client_cens = mr__metrics_client_rto_censored(r);
+    if (client_cens)
+        mr_hist_merge(&ctx->client_cens[rep], client_cens);
     if (rc == MR_OK && ctx->on_rep)
         rc = pass_on(ctx, rep, sim, r, row, started_at, t0);
     mr_report_free(r);
@@ -125,17 +130,39 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     return rc != MR_OK ? rc : frc;
 }
 
-/* Under MPI the client-RTO histogram of a replication travels to the
- * ranks that did not run it (runner.h), which merge it in index order like
- * their own. */
+/* Under MPI the client-RTO histograms of a replication travel to the
+ * ranks that did not run it (runner.h), which merge them in index order
+ * like their own: the recovered one's length (a uint64), it, the censored
+ * one. */
 static size_t pack_rep(void *vctx, uint64_t rep, void *buf, size_t cap)
 {
-    return mr_hist_pack(&((run_ctx *)vctx)->client_rto[rep], buf, cap);
+    run_ctx *ctx = vctx;
+    size_t a = mr_hist_pack(&ctx->client_rto[rep], NULL, 0);
+    size_t b = mr_hist_pack(&ctx->client_cens[rep], NULL, 0);
+    size_t n = sizeof(uint64_t) + a + b;
+    if (buf != NULL && n <= cap) {
+        uint64_t la = a;
+        memcpy(buf, &la, sizeof la);
+        mr_hist_pack(&ctx->client_rto[rep], (unsigned char *)buf + sizeof la, a);
+        mr_hist_pack(&ctx->client_cens[rep], (unsigned char *)buf + sizeof la + a, b);
+    }
+    return n;
 }
 
 static int unpack_rep(void *vctx, uint64_t rep, const void *buf, size_t len)
 {
-    return mr_hist_unpack(&((run_ctx *)vctx)->client_rto[rep], buf, len);
+    run_ctx *ctx = vctx;
+    uint64_t la;
+    if (len < sizeof la)
+        return MR_EINVAL;
+    memcpy(&la, buf, sizeof la);
+    if (la > len - sizeof la)
+        return MR_EINVAL;
+    const unsigned char *p = (const unsigned char *)buf + sizeof la;
+    int rc = mr_hist_unpack(&ctx->client_rto[rep], p, (size_t)la);
+    return rc != MR_OK ? rc
+                       : mr_hist_unpack(&ctx->client_cens[rep], p + la,
+                                        len - sizeof la - (size_t)la);
 }
 
 /* Under MPI the views of a rank other than 0 go to rank 0 (runner.h),
@@ -309,8 +336,11 @@ static void grow(run_ctx *ctx, run_rows *rr, uint64_t need, uint64_t cap)
     want = want < cap ? want : cap;
     rr->rows = mr_xrealloc(rr->rows, want * ctx->cols.ncols * sizeof *rr->rows);
     ctx->client_rto = mr_xrealloc(ctx->client_rto, want * sizeof *ctx->client_rto);
-    for (uint64_t i = have; i < want; i++)
+    ctx->client_cens = mr_xrealloc(ctx->client_cens, want * sizeof *ctx->client_cens);
+    for (uint64_t i = have; i < want; i++) {
         mr_hist_init(&ctx->client_rto[i]);
+        mr_hist_init(&ctx->client_cens[i]);
+    }
     if (ctx->relay) {
         ctx->relay_buf = mr_xrealloc(ctx->relay_buf, want * sizeof *ctx->relay_buf);
         ctx->relay_len = mr_xrealloc(ctx->relay_len, want * sizeof *ctx->relay_len);
@@ -362,15 +392,20 @@ static int run_batches(run_ctx *ctx, const run_plan *plan, run_rows *rr)
 }
 
 /* Frees the replications' state, merging the client RTO histograms of
- * those that ran into pooled (initialised) in index order. */
-static void ctx_fini(run_ctx *ctx, const run_rows *rr, mr_hist *pooled)
+ * those that ran into pooled and pooled_cens (initialised) in index
+ * order. */
+static void ctx_fini(run_ctx *ctx, const run_rows *rr, mr_hist *pooled, mr_hist *pooled_cens)
 {
     for (uint64_t i = 0; i < rr->have; i++) {
-        if (i < rr->reps)
+        if (i < rr->reps) {
             mr_hist_merge(pooled, &ctx->client_rto[i]);
+            mr_hist_merge(pooled_cens, &ctx->client_cens[i]);
+        }
         mr_hist_fini(&ctx->client_rto[i]);
+        mr_hist_fini(&ctx->client_cens[i]);
     }
     free(ctx->client_rto);
+    free(ctx->client_cens);
     for (uint64_t i = 0; ctx->relay && i < rr->have; i++)
         free(ctx->relay_buf[i]); /* those a failure kept from being sent */
     free(ctx->relay_buf);
@@ -380,6 +415,63 @@ static void ctx_fini(run_ctx *ctx, const run_rows *rr, mr_hist *pooled)
     free(ctx->fault_targets);
 }
 
+/* Percentiles with censoring (docs/results.md "Censoring"): from the
+ * Kaplan-Meier estimate over the recovered samples and the censored ones
+ * (at their censoring time) pooled over replications; a percentile in the
+ * censored mass is the largest time observed, a lower bound; the mean
+ * (over replications, censored samples at their censoring time) is one
+ * too. */
+static void censor_pooled(mr_summary *s, const mr_hist *rec, const mr_hist *cens)
+{
+    size_t n;
+    mr__km_obs *obs = mr__km_from_hists(rec, cens, &n);
+    static const double qs[3] = {0.50, 0.95, 0.99};
+    static const unsigned bits[3] = {MR_LB_P50, MR_LB_P95, MR_LB_P99};
+    double *out[3] = {&s->p50, &s->p95, &s->p99};
+    for (int i = 0; i < 3; i++) {
+        int lower;
+        *out[i] = mr__km_quantile(obs, n, qs[i], &lower);
+        s->lower |= lower ? bits[i] : 0;
+    }
+    free(obs);
+    s->min = rec->n ? fmin(rec->min, cens->min) : cens->min;
+    s->max = rec->n ? fmax(rec->max, cens->max) : cens->max;
+    s->censored = (double)cens->n / (double)(rec->n + cens->n);
+    s->lower |= MR_LB_MEAN;
+}
+
+/* The same over replications: value i (values[i x stride]) censored when
+ * cens[i x cstride] > 0; with none censored the percentiles stay as
+ * mr_summarize made them. */
+static void censor_reps(mr_summary *s, const double *values, const double *cens, size_t cstride,
+                        uint64_t reps, size_t stride)
+{
+    s->censorable = 1;
+    mr__km_obs *obs = mr_xmalloc((reps ? reps : 1) * sizeof *obs);
+    size_t n = 0, nc = 0;
+    for (uint64_t i = 0; i < reps; i++) {
+        double v = values[i * stride];
+        if (isnan(v))
+            continue;
+        int c = cens[i * cstride] > 0;
+        obs[n++] = (mr__km_obs){.t = v, .count = 1, .censored = c};
+        nc += (size_t)c;
+    }
+    s->censored = n ? (double)nc / (double)n : 0;
+    if (nc > 0) {
+        static const double qs[3] = {0.50, 0.95, 0.99};
+        static const unsigned bits[3] = {MR_LB_P50, MR_LB_P95, MR_LB_P99};
+        double *out[3] = {&s->p50, &s->p95, &s->p99};
+        for (int i = 0; i < 3; i++) {
+            int lower;
+            *out[i] = mr__km_quantile(obs, n, qs[i], &lower);
+            s->lower |= lower ? bits[i] : 0;
+        }
+        s->lower |= MR_LB_MEAN;
+    }
+    free(obs);
+}
+
 /* The whole-system metrics over the replications, the cost items, and
  * the counts. Client RTO percentiles are over all resolvers and
  * replications (docs/model.md): pooled, the replications' histograms merged in
@@ -387,7 +479,7 @@ static void ctx_fini(run_ctx *ctx, const run_rows *rr, mr_hist *pooled)
  * resolvers of one replication share its detection time and are not
  * independent. */
 static void summarise_metrics(const run_ctx *ctx, const run_rows *rr, const mr_hist *pooled,
-                              mr_result *out)
+                              const mr_hist *pooled_cens, mr_result *out)
 {
     const mr__metric_cols *c = &ctx->cols;
     uint64_t reps = rr->reps;
@@ -396,18 +488,34 @@ static void summarise_metrics(const run_ctx *ctx, const run_rows *rr, const mr_h
         mr_summarize(rows + m, reps, c->ncols, &out->metrics[m]);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
         mr_summarize(rows + mr__col_cost(c, i), reps, c->ncols, &out->cost_breakdown[i]);
+    for (size_t k = 0; k < 2; k++)
+        mr_summarize(rows + mr__col_failed_latency(c, k), reps, c->ncols,
+                     &out->failed_latency_ms[k]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
     for (uint64_t i = 0; i < reps; i++)
         memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * c->ncols,
                MR_METRIC_COUNT * sizeof *rows);
     mr_summary *crto = &out->metrics[MR_METRIC_CLIENT_RTO_S];
-    if (crto->n > 0 && pooled->n > 0) {
+    if (crto->n > 0 && pooled_cens->n > 0) {
+        censor_pooled(crto, pooled, pooled_cens);
+    } else if (crto->n > 0 && pooled->n > 0) {
         crto->p50 = mr_hist_quantile(pooled, 0.50);
         crto->p95 = mr_hist_quantile(pooled, 0.95);
         crto->p99 = mr_hist_quantile(pooled, 0.99);
         crto->min = pooled->min;
         crto->max = pooled->max;
     }
+    crto->censorable = 1;
+    /* The whole system's RTO: a replication whose episode was censored
+     * holds a lower bound. */
+    double *cens = mr_xmalloc((reps ? reps : 1) * sizeof *cens);
+    for (uint64_t i = 0; i < reps; i++) {
+        cens[i] = 0;
+        for (size_t f = 0; f < ctx->sc->nfaults; f++)
+            cens[i] = fmax(cens[i], rows[i * c->ncols + mr__col_fault_censored(c, f)]);
+    }
+    censor_reps(&out->metrics[MR_METRIC_RTO_S], rows + MR_METRIC_RTO_S, cens, 1, reps, c->ncols);
+    free(cens);
     for (uint64_t i = 0; i < reps; i++) {
         out->events += (uint64_t)rows[i * c->ncols + mr__col_events(c)];
         double req = rows[i * c->ncols + mr__col_requests(c)];
@@ -431,6 +539,21 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
         pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
                                                         : NULL;
         mr_summarize(rows + mr__col_population(c, p), reps, c->ncols, &pr->availability);
+        /* Its client RTO over replications (each the mean over its groups'
+         * samples): with a censored sample anywhere every figure is a lower
+         * bound (raising a value raises each percentile and the mean). */
+        mr_summarize(rows + mr__col_pop_crto(c, p, 0), reps, c->ncols, &pr->client_rto_s);
+        double nc = 0, ng = 0;
+        for (uint64_t i = 0; i < reps; i++) {
+            double a = rows[i * c->ncols + mr__col_pop_crto(c, p, 1)];
+            double b = rows[i * c->ncols + mr__col_pop_crto(c, p, 2)];
+            nc += isnan(a) ? 0 : a;
+            ng += isnan(b) ? 0 : b;
+        }
+        pr->client_rto_s.censorable = 1;
+        pr->client_rto_s.censored = ng > 0 ? nc / ng : 0;
+        if (nc > 0)
+            pr->client_rto_s.lower = MR_LB_MEAN | MR_LB_P50 | MR_LB_P95 | MR_LB_P99;
     }
     out->nepisodes = sc->nfaults;
     out->episodes = mr_xcalloc(sc->nfaults + 1, sizeof *out->episodes);
@@ -445,6 +568,8 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
                      c->ncols, &ep->rpo_s);
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * c->ncols + mr__col_fault_censored(c, f)] > 0;
+        censor_reps(&ep->rto_s, rows + mr__col_fault_rto(c, f),
+                    rows + mr__col_fault_censored(c, f), c->ncols, reps, c->ncols);
     }
     out->nstores = sc->ndatastores;
     out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);
@@ -472,9 +597,10 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
     ctx.t0 = t0;
     rc = run_batches(&ctx, &plan, &rr);
     double t1 = wall_now();
-    mr_hist pooled;
+    mr_hist pooled, pooled_cens;
     mr_hist_init(&pooled);
-    ctx_fini(&ctx, &rr, &pooled);
+    mr_hist_init(&pooled_cens);
+    ctx_fini(&ctx, &rr, &pooled, &pooled_cens);
     if (rc != MR_OK && atomic_load(&ctx.hook_rc) != MR_OK)
         rc = atomic_load(&ctx.hook_rc); /* the sink has said what failed */
     else if (rc != MR_OK && rc != MR_EINTR)
@@ -497,12 +623,13 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
                                           .min = (uint64_t)sc->run.rep_min,
                                           .max = plan.cap,
                                           .batch = plan.batch};
-        summarise_metrics(&ctx, &rr, &pooled, out);
+        summarise_metrics(&ctx, &rr, &pooled, &pooled_cens, out);
         summarise_parts(&ctx, &rr, out);
         mr_cost_unpriced_list(sc, &out->unpriced);
         mr__fill_verdicts(sc, rr.rows, rr.reps, ctx.cols.ncols, ctx.cols.slo, out);
     }
     mr_hist_fini(&pooled);
+    mr_hist_fini(&pooled_cens);
     free(rr.rows);
     return rc;
 }

@@ -104,7 +104,16 @@ typedef struct mr_summary {
     double ci_lo, ci_hi;
     double p50, p95, p99;
     double min, max;
+    /* Censoring (docs/results.md), for the metrics that have it
+     * (censorable 1; 0, as zero-initialised, for the others): the share of
+     * the observations that had not recovered when their episode ended,
+     * and which figures are therefore only lower bounds (MR_LB_* bits). */
+    int censorable;
+    unsigned lower;
+    double censored; /* after the two ints: no padding (tests compare summaries bytewise) */
 } mr_summary;
+
+enum { MR_LB_MEAN = 1, MR_LB_P50 = 2, MR_LB_P95 = 4, MR_LB_P99 = 8 };
 
 /* Summarises values[0], values[stride], ... (n of them). */
 void mr_summarize(const double *values, size_t n, size_t stride, mr_summary *out);

@@ -196,3 +196,101 @@ Test(slo_model, reports_episodes_windows_and_distributions_as_records)
         mr_report_free(r);
     }
 }
+
+/* Issue 12, item 2: client RTO per group (population, resolver), to
+ * sustained recovery, censored when its episode ends first. stable_for
+ * 10 s, horizon 100 s, three groups: 0 and 1 of population 0, 2 of
+ * population 1; one episode from 20 s. By hand:
+ *  - group 0 fails at 21 s; a success at 22 s (done 22.1 s) is cancelled
+ *    by a failure at 25 s (within 10 s of it: one lucky success in a
+ *    partial failure ends nothing); the success at 26 s (done 26.2 s) is
+ *    followed by none before 37 s >= 36.2 s: RTO 26.2 - 21 = 5.2 s;
+ *  - group 1 fails at 30 s; its success at 95 s (done 95.5 s) has no
+ *    10 s before the horizon: censored at 100 - 30 = 70 s;
+ *  - group 2 fails at 40 s, succeeds at 41 s (done 41 s), then sends
+ *    nothing: 51 s <= 100 s, recovered: 1 s.
+ * Whole system: mean (5.2 + 70 + 1) / 3 = 25.4 s (a lower bound), 1/3
+ * censored; population 0: (5.2 + 70) / 2 = 37.6 s, half censored;
+ * population 1: 1 s. The old rule (first failure to next success, per
+ * resolver, dropping what had not recovered) said 1.1, 1 and nothing. */
+Test(slo_model, client_rto_waits_for_sustained_recovery_and_censors_what_did_not_finish)
+{
+    mr_sim *sim = mr_sim_new(1, 0);
+    mr_sim_set_horizon(sim, 100 * MR_S);
+    mr_slo_cfg cfg = {.window = W, .warmup = 0, .horizon = 100 * MR_S,
+                      .stable_for = 10 * MR_S, .success_target = 0.9, .resolvers = 3,
+                      .groups = 3, .populations = 2};
+    mr_diag *d = mr_diag_new();
+    mr_component *c = NULL;
+    cr_assert_eq(mr_sim_add(sim, mr_model_find("slo"), "slo", &cfg, d, &c), MR_OK);
+    mr_diag_free(d);
+    mr_slo_state *s = c->state;
+    mr__slo_groups(s, 0, 2, 0);
+    mr__slo_groups(s, 2, 1, 1);
+    mr__slo_attempt(s, 0, 5 * MR_S, 0, 0); /* before any episode: ignored */
+    mr__slo_episode_start(s, 20 * MR_S, 0);
+    mr__slo_attempt(s, 0, 21 * MR_S, 0, 0);
+    mr__slo_attempt(s, 0, 22 * MR_S, 1, 22100 * MR_MS);
+    mr__slo_attempt(s, 0, 25 * MR_S, 0, 0);
+    mr__slo_attempt(s, 0, 26 * MR_S, 1, 26200 * MR_MS);
+    mr__slo_attempt(s, 1, 30 * MR_S, 0, 0);
+    mr__slo_attempt(s, 0, 30 * MR_S, 1, 30100 * MR_MS);
+    mr__slo_attempt(s, 0, 37 * MR_S, 1, 37100 * MR_MS);
+    mr__slo_attempt(s, 2, 40 * MR_S, 0, 0);
+    mr__slo_attempt(s, 2, 41 * MR_S, 1, 41 * MR_S);
+    mr__slo_attempt(s, 0, 50 * MR_S, 0, 0); /* after its recovery: another outage's */
+    mr__slo_attempt(s, 1, 95 * MR_S, 1, 95500 * MR_MS);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    cr_assert_float_eq(mr_report_find(r, "", "client_rto_s"), 25.4, 1e-9);
+    cr_assert_float_eq(mr_report_find(r, "", "client_rto_censored"), 1.0 / 3, 1e-12);
+    cr_assert_float_eq(mr_report_find(r, "population/0", "client_rto_s"), 37.6, 1e-9);
+    cr_assert_float_eq(mr_report_find(r, "population/0", "client_rto_censored"), 0.5, 1e-12);
+    cr_assert_float_eq(mr_report_find(r, "population/0", "client_rto_groups"), 2, 1e-12);
+    cr_assert_float_eq(mr_report_find(r, "population/1", "client_rto_s"), 1, 1e-9);
+    cr_assert_float_eq(mr_report_find(r, "population/1", "client_rto_censored"), 0, 1e-12);
+    const mr_hist *rec = mr_report_find_hist(r, "", "client_rto_s");
+    const mr_hist *cens = mr_report_find_hist(r, "", "client_rto_censored_s");
+    cr_assert(rec && cens);
+    cr_assert_eq(rec->n, 2);
+    cr_assert_float_eq(rec->min, 1, 1e-9);
+    cr_assert_float_eq(rec->max, 5.2, 1e-9);
+    cr_assert_eq(cens->n, 1);
+    cr_assert_float_eq(cens->min, 70, 1e-9);
+    mr_report_free(r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+/* An episode ends at the next fault's start: a group recovers in it only
+ * with stable_for before that start. Episode 0 from 10 s: group 0 fails at
+ * 11 s, succeeds at 12 s (done 12 s); episode 1 starts at 25 s >= 22 s:
+ * recovered, 1 s. Episode 1: it fails at 26 s, succeeds at 28 s; episode
+ * 2 starts at 30 s < 38 s: censored at 30 - 26 = 4 s. Group 1 never
+ * fails: no sample. Mean (1 + 4) / 2 = 2.5 s, half censored. */
+Test(slo_model, the_next_fault_ends_an_episode_and_censors_its_groups)
+{
+    mr_sim *sim = mr_sim_new(1, 0);
+    mr_sim_set_horizon(sim, 100 * MR_S);
+    mr_slo_cfg cfg = {.window = W, .warmup = 0, .horizon = 100 * MR_S,
+                      .stable_for = 10 * MR_S, .success_target = 0.9, .resolvers = 2,
+                      .groups = 2, .populations = 1};
+    mr_diag *d = mr_diag_new();
+    mr_component *c = NULL;
+    cr_assert_eq(mr_sim_add(sim, mr_model_find("slo"), "slo", &cfg, d, &c), MR_OK);
+    mr_diag_free(d);
+    mr_slo_state *s = c->state;
+    mr__slo_episode_start(s, 10 * MR_S, 0);
+    mr__slo_attempt(s, 0, 11 * MR_S, 0, 0);
+    mr__slo_attempt(s, 1, 11 * MR_S, 1, 11 * MR_S);
+    mr__slo_attempt(s, 0, 12 * MR_S, 1, 12 * MR_S);
+    mr__slo_episode_start(s, 25 * MR_S, 1);
+    mr__slo_attempt(s, 0, 26 * MR_S, 0, 0);
+    mr__slo_attempt(s, 0, 28 * MR_S, 1, 28 * MR_S);
+    mr__slo_episode_start(s, 30 * MR_S, 2);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    cr_assert_float_eq(mr_report_find(r, "", "client_rto_s"), 2.5, 1e-9);
+    cr_assert_float_eq(mr_report_find(r, "", "client_rto_censored"), 0.5, 1e-12);
+    mr_report_free(r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}

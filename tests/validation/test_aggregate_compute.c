@@ -165,7 +165,18 @@ Test(aggregate_compute, compare_topologies_variants_agree_with_request_fidelity,
         size_t n = 0;
         for (size_t k = 0; k < var->nsets && n < MAX_SETS; k++)
             sets[n++] = var->sets[k].text;
-        compare_file(rel, var->name, sets, n, 6);
+        /* Client RTO to sustained recovery (issue 12) starts at a group's
+         * first failed attempt, at a quarter of the load 0.25 requests/s
+         * per group: that wait now counts. In active-active-fd the edges
+         * spread attempts over both origins until their probes drop the
+         * failed one; aggregate fidelity fails half of them, request
+         * fidelity fewer (a refused connection is retried at the next
+         * origin, and about 0.2 of attempts failed in a traced
+         * replication), so its first failures come later: measured 44.8 s
+         * request, 50.8 s aggregate over 6 replications. A known bias of
+         * about 6 s, allowed here (7 s), not yet explained further. */
+        compare_file_crto(rel, var->name, sets, n, 6,
+                          strcmp(var->name, "active-active-fd") == 0 ? 7 : 1);
     }
     mr_scenario_free(sc);
 }

@@ -111,6 +111,13 @@ static int access_at(mr_sim *sim, uint32_t id, mr_time t, uint32_t region, int i
     mr_store_head *h = mr__store_head(c);
     cr_assert_not_null(h);
     mr_time l = 0;
+    /* Each access is a new request with its own key, uniform in [0, 1)
+     * (clients.c draws it): splitmix64. */
+    static uint64_t x;
+    uint64_t z = (x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    h->key = (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
     int r = h->access(c, t, region, 0, is_write, &l);
     if (lat)
         *lat = l;

@@ -10,7 +10,11 @@
  * and requests follow at once (no DNS). A resolver's client RTO runs from
  * its first failing request (just after the fault) to the completion of its
  * first success (just after D): D plus a request's latency, less the wait
- * for the first request (both well under 0.1 s at 200 requests/s).
+ * for the first request (both well under 0.1 s at 200 requests/s). A
+ * recovery counts once stable_for (60 s) without a failure follows it
+ * before the horizon: the fault at 6 m at the latest, the switch 70 s
+ * later, plus 60 s, needs a horizon of 9 m (at 8 m such a replication is
+ * censored at 480 s minus its first failure).
  *
  * Plain DNS (rule 3 after an operator's edit). The edit lands d after the
  * fault; a resolver in steady state next refreshes R ~ Uniform(0, TTL)
@@ -28,7 +32,7 @@
 
 static const char *const fd_drill =
     "version: mrsim/v1\n"
-    "run: {horizon: 8m, warmup: 1m}\n"
+    "run: {horizon: 9m, warmup: 1m}\n"
     "regions: [{name: a}, {name: b}]\n"
     "rtt: {a-b: 10ms, default: 10ms}\n"
     "clusters:\n"
@@ -228,4 +232,188 @@ Test(front_door, a_retry_at_the_next_origin_hides_the_detection_window, .timeout
     cr_expect_lt(without.metrics[MR_METRIC_AVAILABILITY].mean, 0.99);
     mr_result_fini(&with);
     mr_result_fini(&without);
+}
+
+/* Issue 12, item 2: a group is one population behind one resolver. Two
+ * stamps behind Front Door, each population pinned to its own (no
+ * fallback), both behind the same 20 resolvers; stamp a's cluster fails
+ * from 10 m to 20 m. Every attempt of population ta fails from 600 s to
+ * 1200 s (its stamp has no other origin: Front Door keeps sending there,
+ * and the attempts succeed again as soon as the cluster is back), so each
+ * of its groups fails within a request gap of 600 s (5 requests/s per
+ * group: 0.2 s on average) and recovers within one of 1200 s: client RTO
+ * 600 s give or take a second, for the population and the whole system;
+ * population tb never fails: no value. Per resolver, as before, tb's
+ * successes through the same resolvers ended ta's outage within a request
+ * gap. Both fidelities. */
+Test(front_door, a_stamp_outage_is_its_pinned_populations_client_rto, .timeout = 300)
+{
+    static const char *const text =
+        "version: mrsim/v1\n"
+        "seed: 5\n"
+        "run: {horizon: 30m, warmup: 2m}\n"
+        "regions: [{name: a}, {name: b}]\n"
+        "rtt: {a-b: 10ms, default: 10ms}\n"
+        "clusters:\n"
+        "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+        "  - {name: cb, region: b, nodes: {count: 4}, service_time: 5ms}\n"
+        "traffic:\n"
+        "  kind: front_door\n"
+        "  origins: [{cluster: ca}, {cluster: cb}]\n"
+        "  pops: 4\n"
+        "  probe: {interval: 30s, timeout: 10s, sample_size: 4, successful_samples_required: 3}\n"
+        "stamps: [{name: sa, region: a, clusters: [ca]}, {name: sb, region: b, clusters: [cb]}]\n"
+        "resolvers: [{name: r, count: 20}]\n"
+        "clients:\n"
+        "  - {name: ta, origin: a, resolver: r, stamp: sa, rate: 100/s, timeout: 2s}\n"
+        "  - {name: tb, origin: b, resolver: r, stamp: sb, rate: 100/s, timeout: 2s}\n"
+        "faults: [{name: out, kind: cluster_failure, target: ca, at: 10m, duration: 10m}]\n"
+        "slo: {window: 10s, success_target: 0.99, stable_for: 60s}\n";
+    for (int f = 0; f < 2; f++) {
+        const char *sets[] = {f ? "run.fidelity=aggregate" : "run.fidelity=request"};
+        mr_result r;
+        tsr_run(text, sets, 1, 4, &r);
+        const mr_summary *all = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+        const mr_summary *ta = &r.populations[0].client_rto_s, *tb = &r.populations[1].client_rto_s;
+        cr_log_info("%s: client RTO %g s, ta %g s, tb n %llu", sets[0], all->mean, ta->mean,
+                    (unsigned long long)tb->n);
+        cr_expect(fabs(all->mean - 600) < 1, "%s: client RTO %g s, want 600 s", sets[0], all->mean);
+        cr_expect(fabs(ta->mean - 600) < 1, "%s: ta's client RTO %g s, want 600 s", sets[0],
+                  ta->mean);
+        cr_expect(ta->censored == 0 && all->censored == 0, "%s: nothing censored", sets[0]);
+        cr_expect_eq(tb->n, 0, "%s: tb never failed", sets[0]);
+        mr_result_fini(&r);
+    }
+}
+
+/* Issue 12, item 2: one lucky success does not end a partial failure. A
+ * gray failure fails 80% of the requests of the only serving cluster for
+ * 5 minutes while its probes pass (Traffic Manager keeps it). A group (10
+ * resolvers, 2 requests/s each) fails 1.6 times a second: a run of
+ * stable_for = 60 s without a failure has a chance of e^-96, so no group
+ * recovers before the fault ends at 600 s; each fails first within about
+ * 0.6 s of 300 s and succeeds within about 0.5 s of 600 s: client RTO
+ * 300 s give or take a few seconds (the old rule, first failure to next
+ * success, said about 3 s: 1 / (2 x 0.2) plus the wait for the failure).
+ * Both fidelities, nothing censored. */
+Test(traffic_manager, a_partial_failure_is_not_ended_by_one_lucky_success, .timeout = 300)
+{
+    static const char *const text =
+        "version: mrsim/v1\n"
+        "seed: 3\n"
+        "run: {horizon: 15m, warmup: 1m}\n"
+        "regions: [{name: a}, {name: b}]\n"
+        "rtt: {a-b: 10ms, default: 10ms}\n"
+        "clusters:\n"
+        "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+        "  - {name: cb, region: b, role: standby, standby: hot, nodes: {count: 4},"
+        " service_time: 5ms}\n"
+        "traffic:\n"
+        "  endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+        "  ttl: 30s\n"
+        "resolvers: [{name: r, count: 10}]\n"
+        "clients: [{name: u, origin: a, resolver: r, rate: 20/s, timeout: 2s}]\n"
+        "faults: [{name: gray, kind: gray_failure, target: ca, at: 5m, duration: 5m,"
+        " severity: 0.8}]\n"
+        "slo: {window: 10s, success_target: 0.99, stable_for: 60s}\n";
+    for (int f = 0; f < 2; f++) {
+        const char *sets[] = {f ? "run.fidelity=aggregate" : "run.fidelity=request"};
+        mr_result r;
+        tsr_run(text, sets, 1, 4, &r);
+        const mr_summary *c = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+        cr_log_info("%s: client RTO %g s [%g, %g]", sets[0], c->mean, c->min, c->max);
+        cr_expect(fabs(c->mean - 300) < 2, "%s: client RTO %g s, want 300 s", sets[0], c->mean);
+        cr_expect(c->min > 295 && c->max < 305, "%s: client RTO in [%g, %g]", sets[0], c->min,
+                  c->max);
+        cr_expect(c->censored == 0, "%s: nothing censored", sets[0]);
+        mr_result_fini(&r);
+    }
+}
+
+/* Issue 12, item 3: what has not recovered by the horizon is censored,
+ * not dropped. Region a fails at 10 m for an hour (horizon 30 m); 100
+ * resolvers, 70 honouring the 30 s TTL, 30 (by index) holding every
+ * answer at least 2 h. Traffic Manager turns the endpoint Degraded D =
+ * 10 + 3 x 30 + U(0, 30) s after the fault (mean 115 s). A holding
+ * resolver refreshes once in the run, at its expiry e, uniform over the
+ * 2 h since its steady-state refresh: its group recovers only if e comes
+ * after detection and leaves its 60 s of stability (plus a 0.5 s request
+ * gap) before the horizon, 600 + D <= e <= 1739.5 s: a chance of
+ * (1739.5 - 715) / 7200 = 0.1423; otherwise it holds the dead answer to
+ * the horizon and is censored. The honouring ones all recover. Every
+ * group fails (2 requests/s each), so the censored share is
+ *   0.3 x (1 - 0.1423) = 0.2573,
+ * within 0.02 over 8 replications (240 holding resolvers: 3 standard
+ * deviations of the binomial are 0.02); and p95 and p99 lie in the
+ * censored mass: lower bounds. The old rule dropped those groups (no
+ * censored share at all). Both fidelities. */
+Test(traffic_manager, groups_past_the_horizon_are_censored_in_the_ttl_tail_share, .timeout = 300)
+{
+    static const char *const text =
+        "version: mrsim/v1\n"
+        "seed: 3\n"
+        "run: {horizon: 30m, warmup: 1m}\n"
+        "regions: [{name: a}, {name: b}]\n"
+        "rtt: {a-b: 10ms, default: 10ms}\n"
+        "clusters:\n"
+        "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+        "  - {name: cb, region: b, role: standby, standby: hot, nodes: {count: 4},"
+        " service_time: 5ms}\n"
+        "traffic:\n"
+        "  endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+        "  ttl: 30s\n"
+        "resolvers: [{name: r, count: 100, ttl_policy: [{share: 0.7, mode: honor},"
+        " {share: 0.3, mode: floor, min_ttl: 2h}]}]\n"
+        "clients: [{name: u, origin: a, resolver: r, rate: 200/s, timeout: 2s}]\n"
+        "faults: [{name: out, kind: region_outage, target: a, at: 10m, duration: 1h}]\n"
+        "slo: {window: 10s, success_target: 0.99, stable_for: 60s}\n";
+    for (int f = 0; f < 2; f++) {
+        const char *sets[] = {f ? "run.fidelity=aggregate" : "run.fidelity=request"};
+        mr_result r;
+        tsr_run(text, sets, 1, 8, &r);
+        const mr_summary *c = &r.metrics[MR_METRIC_CLIENT_RTO_S];
+        cr_log_info("%s: censored %g, p50 %g, p95 %g (lower bound %d)", sets[0], c->censored,
+                    c->p50, c->p95, (c->lower & MR_LB_P95) != 0);
+        cr_expect(fabs(c->censored - 0.2573) < 0.02, "%s: censored share %g, want 0.2573",
+                  sets[0], c->censored);
+        cr_expect((c->lower & MR_LB_P95) && (c->lower & MR_LB_P99) && !(c->lower & MR_LB_P50),
+                  "%s: p95 and p99 lower bounds, p50 not (lower %u)", sets[0], c->lower);
+        cr_expect(c->lower & MR_LB_MEAN, "%s: the mean is a lower bound", sets[0]);
+        mr_result_fini(&r);
+    }
+}
+
+/* Issue 12, item 12: the latency of failed requests, apart. The gray
+ * failure above with 2 attempts and a constant 500 ms backoff: a request
+ * that fails both attempts ends at the second one's 2 s timeout, issued
+ * 2 s + 500 ms after the first: 2 x 2000 + 500 = 4500 ms, every one
+ * (p50 = p99 = 4500 ms). latency_ms still covers successes only: its p99
+ * is a success at the retry, 2000 + 500 + ~4 ms. */
+Test(traffic_manager, failed_requests_have_their_own_latency, .timeout = 300)
+{
+    static const char *const text =
+        "version: mrsim/v1\n"
+        "seed: 3\n"
+        "run: {horizon: 15m, warmup: 1m}\n"
+        "regions: [{name: a}, {name: b}]\n"
+        "rtt: {a-b: 10ms, default: 10ms}\n"
+        "clusters:\n"
+        "  - {name: ca, region: a, nodes: {count: 4}, service_time: 5ms}\n"
+        "  - {name: cb, region: b, role: standby, standby: hot, nodes: {count: 4},"
+        " service_time: 5ms}\n"
+        "traffic:\n"
+        "  endpoints: [{cluster: ca, priority: 1}, {cluster: cb, priority: 2}]\n"
+        "  ttl: 30s\n"
+        "resolvers: [{name: r, count: 10}]\n"
+        "clients: [{name: u, origin: a, resolver: r, rate: 20/s, timeout: 2s,"
+        " retry: {attempts: 2, backoff: 500ms}}]\n"
+        "faults: [{name: gray, kind: gray_failure, target: ca, at: 5m, duration: 5m,"
+        " severity: 0.8}]\n";
+    mr_result r;
+    tsr_run(text, NULL, 0, 2, &r);
+    cr_expect_float_eq(r.failed_latency_ms[0].mean, 4500, 1e-9);
+    cr_expect_float_eq(r.failed_latency_ms[1].mean, 4500, 1e-9);
+    double p99 = r.metrics[MR_METRIC_LATENCY_MS_P99].mean;
+    cr_expect(p99 > 2500 && p99 < 2530, "successes' p99 %g ms", p99);
+    mr_result_fini(&r);
 }

@@ -32,7 +32,8 @@ typedef struct mr_clients_cfg {
     int64_t origin;       /* index of the region the clients are near */
     int64_t slo;          /* component id of the SLO collector */
     int64_t faults;       /* component id of the fault injector (aggregate: ramps); -1: none */
-    int64_t res_base;     /* global index of the pool's first resolver (client RTO) */
+    int64_t res_base;     /* global index of the pool's first resolver */
+    int64_t group_base;   /* client RTO group of (this population, the pool's first resolver) */
     double rate;          /* requests per second (times the profile) */
     int64_t profile;      /* mr_profile_kind */
     double peak, trough;  /* DIURNAL: multipliers of rate at peak_at and 12 h later */

@@ -11,7 +11,11 @@
 typedef struct mr_slo_cfg {
     mr_time window, warmup, horizon, stable_for;
     double success_target;
-    int64_t resolvers; /* resolvers of every pool, for client RTO */
+    int64_t resolvers; /* resolvers of every pool */
+    /* Client RTO's groups (docs/model.md): one per client population and
+     * resolver of its pool, population p's from its cfg's group_base; and
+     * the populations, for the per-population figures. */
+    int64_t groups, populations;
     int64_t aggregate; /* 1: counts come from mr__slo_integrate (sparse windows) */
 } mr_slo_cfg;
 
