@@ -351,3 +351,74 @@ Test(harden, empty_set_and_vary_values_are_refused)
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_free(&r);
 }
+
+/* Prefix that runs a command as an unprivileged user when the tests run as
+ * root (for whom a read-only directory is writable), "" otherwise. */
+static const char *unprivileged(void)
+{
+    return geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+}
+
+/* A read-only directory for --db and --trace: exit 5, the path named,
+ * nothing created. */
+Test(harden, a_read_only_directory_fails_every_output_cleanly, .timeout = 120)
+{
+    char *d = scratch();
+    run_out probe = e2e_sh("%s'%s' --version", unprivileged(), MRSIM_BINARY);
+    int can = probe.status == 0;
+    run_free(&probe);
+    if (!can) { /* root, and the build is not reachable by another user */
+        rm_rf(d);
+        cr_skip_test("cannot run mrsim as an unprivileged user here");
+    }
+    cr_assert_eq(chmod(d, 0555), 0);
+    static const char *const outs[] = {"--db %s/x.db", "--trace %s/t.csv",
+                                       "--db %s/x.db --trace %s/t.csv"};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+        char opt[512];
+        snprintf(opt, sizeof opt, outs[i], d, d);
+        run_out r = e2e_sh("%s'%s' run '%s' -n 2 -q %s", unprivileged(), MRSIM_BINARY, TINY, opt);
+        cr_assert_eq(r.status, 5, "%s: exit %d\n%s", opt, r.status, r.err);
+        cr_assert(strstr(r.err, "mrsim: error: ") && strstr(r.err, d), "%s: %s", opt, r.err);
+        cr_assert_eq(r.out[0], '\0', "%s: a result printed: %s", opt, r.out);
+        run_free(&r);
+        r = e2e_sh("ls -A '%s'", d);
+        cr_assert_str_eq(r.out, "", "%s left: %s", opt, r.out);
+        run_free(&r);
+    }
+    chmod(d, 0755);
+    rm_rf(d);
+}
+
+/* SIGINT in the middle of a run with --db, and a closed stdout after a
+ * run with --db: the replications that finished are committed and the
+ * database passes integrity_check. */
+Test(harden, interrupted_or_unread_runs_keep_a_sound_database, .timeout = 180)
+{
+    char *d = scratch();
+    run_out r = e2e_sh("cd '%s' && '%s' run '%s' -n 100000 -j 1 -q --db x.db & pid=$!; "
+                       "sleep 2; kill -INT $pid; wait $pid",
+                       d, MRSIM_BINARY, TINY);
+    cr_assert_eq(r.status, 130, "exit %d\n%s", r.status, r.err);
+    const char *p = strstr(r.err, "mrsim: interrupted; ");
+    cr_assert_not_null(p, "%s", r.err);
+    long committed = strtol(p + strlen("mrsim: interrupted; "), NULL, 10);
+    cr_assert_gt(committed, 0, "%s", r.err);
+    run_free(&r);
+    r = e2e_sh("cd '%s' && sqlite3 x.db 'PRAGMA integrity_check; SELECT count(*) FROM run;'", d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char want[64];
+    snprintf(want, sizeof want, "ok\n%ld\n", committed);
+    cr_assert_str_eq(r.out, want);
+    run_free(&r);
+
+    r = e2e_sh("cd '%s' && { '%s' run '%s' -n 3 -j 1 -q --db y.db; echo \"rc=$?\" >&2; } | true",
+               d, MRSIM_BINARY, TINY);
+    cr_assert(strstr(r.err, "rc=5") && strstr(r.err, "standard output: write failed"), "%s",
+              r.err);
+    run_free(&r);
+    r = e2e_sh("cd '%s' && sqlite3 y.db 'PRAGMA integrity_check; SELECT count(*) FROM run;'", d);
+    cr_assert_str_eq(r.out, "ok\n3\n", "%s", r.err);
+    run_free(&r);
+    rm_rf(d);
+}
