@@ -235,7 +235,7 @@ char *mr__path_relative(const char *base, const char *name);
 #define MR_INPUT_MAX_BYTES (16 * 1024 * 1024)
 #define MR_INPUT_MAX_TEXT "16 MiB"
 
-/* fopen for an input: NULL with *why (errno's text, "is a directory", "not
+/* fopen for an input: NULL with *why (errno's text, "Is a directory", "not
  * a regular file", "larger than the limit ...") unless path opens as a
  * regular file of at most MR_INPUT_MAX_BYTES or a pipe (whose reader must
  * stop at the cap itself). */

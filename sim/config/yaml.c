@@ -487,7 +487,7 @@ FILE *mr__open_input(const char *path, const char *mode, const char **why)
     if (fstat(fileno(f), &st) != 0) {
         *why = strerror(errno);
     } else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
-        *why = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+        *why = S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file";
     } else if (S_ISREG(st.st_mode) && st.st_size > MR_INPUT_MAX_BYTES) {
         *why = "larger than the limit of " MR_INPUT_MAX_TEXT " (docs/scenario-format.md, Limits)";
     } else {

@@ -148,7 +148,7 @@ Test(harden, inputs_that_are_not_small_regular_files_are_refused, .timeout = 60)
     } cases[] = {
         {"/dev/zero", "/dev/zero: error: cannot open: not a regular file"},
         {ext, "ext.yaml:1:10: error: cannot open '/dev/zero': not a regular file"},
-        {d, ": error: cannot open: is a directory"},
+        {d, ": error: cannot open: Is a directory"},
         {big, "big.yaml: error: cannot open: larger than the limit of 16 MiB"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
