@@ -30,8 +30,10 @@ for name in fuzz_scenario fuzz_set; do
   fi
   echo "fuzz: $name for ${seconds}s"
   # From the corpus's directory: extends: in a seed is relative to it.
+  # Stdin is /dev/null: an input that extends /dev/stdin must not wait on
+  # a pipe of CI's.
   (cd "$corpus" && nice -n 19 "$build/tests/fuzz/$name" -max_total_time="$seconds" \
      -timeout=20 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-     -artifact_prefix="$build/artifacts/$name-" "$corpus") || status=1
+     -artifact_prefix="$build/artifacts/$name-" "$corpus" </dev/null) || status=1
 done
 exit $status
