@@ -359,7 +359,7 @@ static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
             }
 }
 
-/* The bound on requests in flight at request fidelity (MR_MAX_INFLIGHT):
+/* The bounds of request fidelity (MR_MAX_INFLIGHT, MR_MAX_REQUESTS): each
  * reported once, at the client that passes it. */
 static void check_inflight(const mr_scenario *sc, mr_diag *diag, int *rc)
 {
@@ -379,6 +379,20 @@ static void check_inflight(const mr_scenario *sc, mr_diag *diag, int *rc)
                           "client so far), more than the limit of %.0f (memory); lower the "
                           "rate or use run.fidelity: aggregate",
                           i, c->name, total, MR_MAX_INFLIGHT);
+            *rc = MR_ESCENARIO;
+            return;
+        }
+    }
+    double requests = 0, horizon = mr_time_to_s(sc->run.horizon);
+    for (size_t i = 0; i < sc->nclients; i++) {
+        requests += sc->clients[i].rate * horizon;
+        if (requests > MR_MAX_REQUESTS) {
+            mr_diag_error(diag, &sc->clients[i].mark,
+                          "clients[%zu] '%s': at request fidelity a replication would simulate "
+                          "about %.3g requests (rate x run.horizon, over every client so far), "
+                          "more than the limit of %.0e (hours of CPU each); shorten the horizon "
+                          "or use run.fidelity: aggregate",
+                          i, sc->clients[i].name, requests, MR_MAX_REQUESTS);
             *rc = MR_ESCENARIO;
             return;
         }

@@ -326,6 +326,17 @@ Test(harden, request_fidelity_bounds_the_requests_in_flight, .timeout = 120)
                             "up to 4.4e+08 requests can be in flight"),
               "%s", r.err);
     run_free(&r);
+    /* The horizon x rate bound: ten years at 100/s is 3e10 requests. */
+    r = e2e_run("run", TINY " -n 1 -q --set run.horizon=3650d");
+    cr_assert_eq(r.status, 4, "exit %d\n%s", r.status, r.err);
+    cr_assert(strstr(r.err, "tiny-tm.yaml:24:5: error: clients[0] 'users': at request fidelity a "
+                            "replication would simulate about 3.15e+10 requests"),
+              "%s", r.err);
+    run_free(&r);
+    r = e2e_run("validate", TINY " --set run.horizon=3650d --set run.fidelity=aggregate "
+                                 "--set 'clients[0].retry=null'");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
     r = e2e_sh("timeout -s KILL 60 '%s' run '%s' -n 1 -q --set 'clients[0].rate=100000000/s' "
                "--set run.fidelity=aggregate --set 'clients[0].retry=null' --set "
                "'clients[0].runtime_cache=none'",
