@@ -7,7 +7,7 @@
  * test, so a new section needs one line here):
  *   - at the minimum or the maximum, `validate` exits 0 or 4, never with
  *     the key itself "out of range"; when it exits 0 one replication of
- *     35 simulated minutes at 20 requests/s runs cleanly (exit 0 or 4: a
+ *     35 simulated minutes at 5 requests/s runs cleanly (exit 0 or 4: a
  *     combination rule may refuse it, located);
  *   - one step beyond, `validate` exits 4 with a located --set error;
  *   - never another exit status, a hang (timeout -s KILL), or a sanitizer
@@ -166,9 +166,9 @@ static void check_case(const section *s, const char *key, const char *value, int
             t->validated_only++;
         } else {
             /* A short run: 35 simulated minutes (past the fixtures' faults)
-             * at 20 requests/s, set before the case so that it wins. */
+             * at 5 requests/s, set before the case so that it wins. */
             run_out r = e2e_sh("timeout -s KILL 120 '%s' run '%s' -n 1 -j 1 -q --set "
-                               "run.horizon=35m --set run.warmup=1m --set 'clients[0].rate=20/s' "
+                               "run.horizon=35m --set run.warmup=1m --set 'clients[0].rate=5/s' "
                                "%s --set '%s=%s'",
                                MRSIM_BINARY, file, before, path, value);
             if ((r.status != 0 && r.status != 4) || strstr(r.err, "runtime error") ||
