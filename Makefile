@@ -19,8 +19,12 @@ PACKAGES := cmake make gcc pkg-config libgsl-dev libyaml-dev libsqlite3-dev \
 # Only for the MPI build (MRSIM_MPI=ON): the library, headers and mpirun.
 MPI_PACKAGES := libopenmpi-dev openmpi-bin
 BUILD_MPI ?= build-mpi
+# Only for the fuzzers (make fuzz): clang, whose compiler-rt has libFuzzer.
+FUZZ_PACKAGES := clang
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: run test build deps deps-mpi build-mpi test-mpi clean bench
+.PHONY: run test build deps deps-mpi build-mpi test-mpi clean bench fuzz
 
 # The main job: the three topologies of the reference architecture under one
 # region outage, side by side with paired 95% CIs (scenarios/compare-topologies.yaml).
@@ -71,5 +75,14 @@ build-mpi: deps-mpi
 test-mpi: build-mpi
 	ctest --test-dir $(BUILD_MPI) --output-on-failure -j $(JOBS) -R 'mpi_|replicate|relay|hist_pack|e2e_test_run|e2e_test_jobs'
 
+# The libFuzzer harnesses of tests/fuzz (clang, ASan + UBSan) in build-fuzz/,
+# each run for FUZZ_SECONDS (tools/fuzz.sh; docs/development.md "Fuzzing").
+fuzz: deps
+	$(call install_missing,$(FUZZ_PACKAGES))
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	  -DMRSIM_FUZZ=ON -DMRSIM_TESTS=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_scenario fuzz_set
+	tools/fuzz.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD_MPI) build-asan
+	rm -rf $(BUILD) $(BUILD_MPI) build-asan $(BUILD_FUZZ)

@@ -82,7 +82,7 @@ static mr_time effective_ttl(mr_component *self, uint32_t i)
     case MR_TTL_FLOOR:
         return ttl > p->min_ttl ? ttl : p->min_ttl;
     case MR_TTL_EXTRA:
-        return ttl + mr_dist_sample_time(&p->hold, self->rng);
+        return mr_time_add_sat(ttl, mr_dist_sample_time(&p->hold, self->rng));
     default:
         return ttl;
     }
@@ -132,9 +132,12 @@ static mr_time initial_expiry(mr_component *self, uint32_t i)
     double mean = (double)mr__traffic_ttl(st->tm) + mr_dist_mean(hold);
     if (!(mean > 0) || !isfinite(mean)) /* heavy tails without a mean: the median */
         mean = (double)mr__traffic_ttl(st->tm) + mr_dist_quantile(hold, 0.5);
-    mr_time t = -(mr_time)(BURN_IN * mean);
+    /* A TTL near its maximum (2^31 s) puts BURN_IN means past int64 ns:
+     * start as far back as the clock goes instead. */
+    double back = BURN_IN * mean;
+    mr_time t = back < 9e18 ? -(mr_time)back : -MR_TIME_NEVER;
     for (int guard = 0; t <= 0 && guard < 1000 * BURN_IN; guard++)
-        t += effective_ttl(self, i);
+        t = mr_time_add_sat(t, effective_ttl(self, i));
     return t > 0 ? t : 0;
 }
 
@@ -163,7 +166,7 @@ uint32_t mr__resolver_lookup(mr_component *pool, uint32_t i, mr_time now)
         st->refreshes++;
         st->refreshes_normal += (uint64_t)mr__clock_normal(st->clock);
         st->answer[i] = a;
-        st->expiry[i] = now + effective_ttl(pool, i);
+        st->expiry[i] = mr_time_add_sat(now, effective_ttl(pool, i));
     }
     return st->answer[i];
 }

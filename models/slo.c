@@ -20,8 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
 #include "mrsim/param.h"
@@ -178,11 +176,13 @@ void mr__slo_flush(mr_slo_state *s)
                 s->so = mr_xrealloc(s->so, s->capsparse * sizeof *s->so);
             }
             double p = s->cur_ok / s->cur_total;
-            unsigned n = gsl_ran_poisson(mr_rng_gsl(s->noise), s->cur_total);
-            unsigned k = gsl_ran_binomial(mr_rng_gsl(s->noise), p < 1 ? (p > 0 ? p : 0) : 1, n);
+            /* 64-bit counts, a sampler valid for any mean (rate x window
+             * passes 4e9 at 1e5/s over a day: rng.h). */
+            uint64_t n = mr_rng_poisson(s->noise, s->cur_total);
+            uint64_t k = mr_rng_binomial(s->noise, p, n);
             s->sw[s->nsparse] = w;
-            s->st[s->nsparse] = n;
-            s->so[s->nsparse] = k;
+            s->st[s->nsparse] = (double)n;
+            s->so[s->nsparse] = (double)k;
             s->nsparse++;
         }
     }

@@ -450,7 +450,7 @@ static uint64_t poisson(mr_rng *rng, double m)
     if (!(m > 0))
         return 0;
     if (m > 30)
-        return (uint64_t)gsl_ran_poisson(mr_rng_gsl(rng), m);
+        return mr_rng_poisson(rng, m); /* any mean (rng.h) */
     double p = exp(-m), f = p, u = mr_rng_uniform(rng);
     uint64_t k = 0;
     while (u > f && k < 1000) {

@@ -28,6 +28,32 @@ void mr_diag_free(mr_diag *d)
     free(d);
 }
 
+/* line with every control character written as an escape ("\n",
+ * "\x01"): a diagnostic is one line whatever text it quotes (a value
+ * folded over lines in the file, found by the fuzzer). Takes line. */
+static char *one_line(char *line)
+{
+    size_t extra = 0;
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+        extra += *p < 0x20 || *p == 0x7f ? 3 : 0;
+    if (extra == 0)
+        return line;
+    char *out = mr_xmalloc(strlen(line) + extra + 1), *q = out;
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+        if (*p == '\n' || *p == '\t' || *p == '\r') {
+            *q++ = '\\';
+            *q++ = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+        } else if (*p < 0x20 || *p == 0x7f) {
+            q += sprintf(q, "\\x%02x", *p);
+        } else {
+            *q++ = (char)*p;
+        }
+    }
+    *q = '\0';
+    free(line);
+    return out;
+}
+
 void mr_diag_error(mr_diag *d, const mr_mark *mark, const char *fmt, ...)
 {
     char prefix[512];
@@ -51,6 +77,7 @@ void mr_diag_error(mr_diag *d, const mr_mark *mark, const char *fmt, ...)
     memcpy(line, prefix, plen);
     vsnprintf(line + plen, (size_t)len + 1, fmt, ap2);
     va_end(ap2);
+    line = one_line(line);
 
     if (d->n == d->cap) {
         d->cap = d->cap ? 2 * d->cap : 8;

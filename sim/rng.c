@@ -8,6 +8,7 @@
  * probability about k^2 / 2^33 for k streams (1e-6 at k = 100). */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <string.h>
 
 #include "mrsim/alloc.h"
@@ -115,6 +116,39 @@ uint32_t mr_rng_below(mr_rng *r, uint32_t n)
 double mr_rng_exponential(mr_rng *r, double mean)
 {
     return gsl_ran_exponential(r->g, mean);
+}
+
+/* mean + sd * z rounded, clamped to [lo, hi]. */
+static uint64_t normal_count(mr_rng *r, double mean, double sd, double hi)
+{
+    double x = round(mean + sd * gsl_ran_ugaussian(r->g));
+    if (!(x > 0))
+        return 0;
+    if (x >= hi)
+        return hi >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)hi;
+    return (uint64_t)x;
+}
+
+uint64_t mr_rng_poisson(mr_rng *r, double mean)
+{
+    if (!(mean > 0))
+        return 0;
+    if (mean <= MR_RNG_EXACT_MAX)
+        return gsl_ran_poisson(r->g, mean);
+    if (mean >= 18446744073709551615.0) /* infinity included */
+        return UINT64_MAX;
+    return normal_count(r, mean, sqrt(mean), 18446744073709551615.0);
+}
+
+uint64_t mr_rng_binomial(mr_rng *r, double p, uint64_t n)
+{
+    p = p > 0 ? (p < 1 ? p : 1) : 0; /* NaN gives 0 */
+    if ((double)n <= MR_RNG_EXACT_MAX) /* GSL draws even at p = 0 or 1: streams stay as they were */
+        return gsl_ran_binomial(r->g, p, (unsigned)n);
+    if (p == 0 || p == 1)
+        return p == 0 ? 0 : n;
+    double mean = p * (double)n;
+    return normal_count(r, mean, sqrt(mean * (1 - p)), (double)n);
 }
 
 gsl_rng *mr_rng_gsl(mr_rng *r)

@@ -4,6 +4,7 @@
  * ids are dense indices into comps and stay valid for the whole run. The
  * dispatch loop allocates nothing and formats nothing: it pops, copies the
  * event out, and calls the target's handler. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ struct mr_sim {
     size_t ncomps, capcomps;
     mr_trace_fn trace;
     void *trace_ctx;
+    const atomic_int *interrupt; /* polled every MR_SIM_INTERRUPT_EVERY events */
 };
 
 mr_sim *mr_sim_new(uint64_t seed, uint64_t rep)
@@ -235,6 +237,9 @@ int mr_sim_run(mr_sim *sim, mr_run_mode mode, mr_time until)
             sim->stop = 0;
             return MR_OK;
         }
+        if ((sim->events & (MR_SIM_INTERRUPT_EVERY - 1)) == 0 && sim->interrupt &&
+            atomic_load_explicit(sim->interrupt, memory_order_relaxed))
+            return MR_EINTR;
     }
     sim->stop = 0;
     if (mode == MR_RUN_STEP)
@@ -312,6 +317,11 @@ mr_component *mr_sim_component(const mr_sim *sim, uint32_t id)
 void mr_sim_reserve(mr_sim *sim, size_t n)
 {
     mr__queue_reserve(&sim->queue, n);
+}
+
+void mr_sim_set_interrupt(mr_sim *sim, const atomic_int *flag)
+{
+    sim->interrupt = flag;
 }
 
 void mr_sim_set_trace(mr_sim *sim, mr_trace_fn fn, void *ctx)

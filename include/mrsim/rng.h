@@ -39,6 +39,19 @@ uint32_t mr_rng_below(mr_rng *r, uint32_t n);
 /* Exponential with the given mean. */
 double mr_rng_exponential(mr_rng *r, double mean);
 
+/* Poisson with the given mean, for any mean: GSL's exact sampler
+ * (gsl_ran_poisson) up to MR_RNG_EXACT_MAX, past which that sampler's
+ * 32-bit counts overflow (it loops forever from about 4.9e9); beyond it the
+ * normal approximation N(mean, mean), rounded and clamped to [0, 2^64 - 1]
+ * (its error in distribution is of order 1/sqrt(mean), 3e-5 at the
+ * threshold). 0 for a mean that is not > 0 (NaN included). */
+#define MR_RNG_EXACT_MAX 1e9
+uint64_t mr_rng_poisson(mr_rng *r, double mean);
+/* Binomial(n, p), p clamped to [0, 1]: GSL's exact sampler for n up to
+ * MR_RNG_EXACT_MAX, the normal approximation N(np, np(1-p)) rounded and
+ * clamped to [0, n] beyond. */
+uint64_t mr_rng_binomial(mr_rng *r, double p, uint64_t n);
+
 /* The underlying GSL generator, for gsl_ran_* calls this header does not wrap. */
 gsl_rng *mr_rng_gsl(mr_rng *r);
 

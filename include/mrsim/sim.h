@@ -13,6 +13,7 @@
 #ifndef MRSIM_SIM_H
 #define MRSIM_SIM_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +83,13 @@ int mr_sim_pending_handle(const mr_sim *sim, mr_handle h);
  * mr_sim_start. A handler's mr_sim_stop ends the run early with MR_OK. After
  * HORIZON and UNTIL the clock stands at the end time (if no stop). */
 int mr_sim_run(mr_sim *sim, mr_run_mode mode, mr_time until);
+
+/* A flag (set by a signal handler) that mr_sim_run polls every
+ * MR_SIM_INTERRUPT_EVERY events: once nonzero the run returns MR_EINTR
+ * after the event being handled, its clock short of the end, so one long
+ * replication still stops on Ctrl-C. NULL (the default) polls nothing. */
+#define MR_SIM_INTERRUPT_EVERY 4096u
+void mr_sim_set_interrupt(mr_sim *sim, const atomic_int *flag);
 
 /* Asks the current run to return after the event being handled. */
 void mr_sim_stop(mr_sim *sim);

@@ -26,6 +26,17 @@ static inline double mr_time_to_s(mr_time t)
     return (double)t / (double)MR_S;
 }
 
+/* a + b saturated at MR_TIME_NEVER (and at -MR_TIME_NEVER below): user
+ * durations reach 2^31 s, and a sum of two of them in ns can pass int64. */
+static inline mr_time mr_time_add_sat(mr_time a, mr_time b)
+{
+    if (b > 0 && a > MR_TIME_NEVER - b)
+        return MR_TIME_NEVER;
+    if (b < 0 && a < -MR_TIME_NEVER - b)
+        return -MR_TIME_NEVER;
+    return a + b;
+}
+
 /* Nearest mr_time to s seconds, saturating at 0 and MR_TIME_NEVER; NaN gives 0.
  * Used where a sampled duration (a double) becomes a delay. */
 mr_time mr_time_from_s(double s);

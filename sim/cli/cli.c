@@ -59,7 +59,19 @@ static void main_help(FILE *out)
           out);
 }
 
+static int dispatch(int argc, char **argv);
+
+/* The command, then the check that its output reached stdout. SIGPIPE is
+ * ignored so that a closed pipe (mrsim run ... | head -1) is a write error
+ * like a full disk: the command finishes its files (the database, a
+ * trace) and exits 5 with a message instead of dying half-way. */
 int mr_cli_main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    return mr_cli_check_stdout(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         main_help(stderr);

@@ -99,6 +99,33 @@ void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
  * replications were committed. */
 int mr_cli_db_finish(mr_cli_common *c, int rc);
 
+/* An output file written whole or not at all (--trace). A regular file
+ * (or a new one) is written to a temporary file beside it, made here, and
+ * renamed over it on success; a symlink is followed to its target. A
+ * device or a pipe (/dev/null, /dev/full, a FIFO) is written in place.
+ * Nothing that this helper did not create is ever removed. */
+typedef struct mr_cli_outfile {
+    const char *path; /* as the user gave it */
+    char *target;     /* what is replaced: path with its symlinks resolved */
+    char *tmp;        /* the temporary file, or NULL when written in place */
+    FILE *f;
+} mr_cli_outfile;
+
+/* Opens o for path: MR_OK with o->f to write to, or MR_EIO after
+ * "mrsim: error: PATH: cannot open for writing: REASON". */
+int mr_cli_out_open(mr_cli_outfile *o, const char *path);
+/* Closes o: with ok, flushes, checks every write, and puts the file in
+ * place (MR_OK, or MR_EIO after a message naming the path and the reason,
+ * the temporary file removed); without ok, removes the temporary file.
+ * Safe on a zeroed o. */
+int mr_cli_out_close(mr_cli_outfile *o, int ok);
+
+/* The last check of every command: stdout flushed, and no write to it
+ * failed (a full disk, a closed pipe: SIGPIPE is ignored). Returns status,
+ * or MR_EXIT_IO after "mrsim: error: standard output: ..." when status was
+ * a success (0 or 3). */
+int mr_cli_check_stdout(int status);
+
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);
 int mr_cmd_compare(int argc, char **argv);

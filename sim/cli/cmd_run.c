@@ -76,13 +76,10 @@ int mr_cmd_run(int argc, char **argv)
         rc = mr_cli_db_open(&c);
     /* Under MPI replication 0, the one traced, runs on rank 0: the only
      * rank that writes files. */
+    mr_cli_outfile trace = {0};
     if (rc == MR_OK && trace_path && mr_mpi_rank() == 0) {
-        opts.trace = fopen(trace_path, "w");
-        if (opts.trace == NULL) {
-            fprintf(stderr, "mrsim: error: %s: cannot open for writing: %s\n", trace_path,
-                    strerror(errno));
-            rc = MR_EIO;
-        }
+        rc = mr_cli_out_open(&trace, trace_path);
+        opts.trace = trace.f;
     }
     mr_result result = {0};
     if (rc == MR_OK) {
@@ -92,12 +89,11 @@ int mr_cmd_run(int argc, char **argv)
         rc = mr_run_scenario(sc, &opts, &result, diag);
         mr_cli_progress_end(&pr);
     }
-    if (opts.trace && fclose(opts.trace) != 0 && rc == MR_OK) {
-        fprintf(stderr, "mrsim: error: %s: write failed: %s\n", trace_path, strerror(errno));
-        rc = MR_EIO;
-    }
-    if (rc != MR_OK && opts.trace)
-        remove(trace_path); /* nothing written half-way */
+    /* In place only when whole: a failed run or write leaves the path as
+     * it was (the temporary file was ours to remove, the path never is). */
+    int trc = mr_cli_out_close(&trace, rc == MR_OK);
+    if (rc == MR_OK)
+        rc = trc;
     mr_diag_print(diag, stderr);
     int slo_status = MR_EXIT_OK;
     rc = mr_cli_db_finish(&c, rc);

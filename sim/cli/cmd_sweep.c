@@ -3,12 +3,14 @@
  * with the same seed and replication count (common random numbers), each
  * run's varied values recorded with its results. The last key varies
  * fastest. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "vary.h"
 #include "mrsim/model.h"
 #include "mrsim/alloc.h"
 #include "run/build.h"
@@ -16,6 +18,9 @@
 #include "config/scenario.h"
 
 #define MAX_KEYS 16
+/* The most points a sweep runs (docs/cli.md, Limits): each point's scenario
+ * is loaded before the first run. */
+#define MR_SWEEP_MAX_POINTS 10000
 
 void mr_cmd_sweep_help(FILE *out)
 {
@@ -37,39 +42,6 @@ typedef struct axis {
     size_t n;
 } axis;
 
-/* Splits text at commas outside (), [] and {}; returns the count. */
-static size_t split_values(const char *text, char ***out)
-{
-    size_t cap = 4, n = 0;
-    char **v = mr_xmalloc(cap * sizeof *v);
-    int depth = 0;
-    const char *start = text;
-    for (const char *p = text;; p++) {
-        if (*p == '(' || *p == '[' || *p == '{')
-            depth++;
-        else if ((*p == ')' || *p == ']' || *p == '}') && depth > 0)
-            depth--;
-        if (*p == '\0' || (*p == ',' && depth == 0)) {
-            while (*start == ' ')
-                start++;
-            size_t len = (size_t)(p - start);
-            while (len > 0 && start[len - 1] == ' ')
-                len--;
-            if (n == cap)
-                v = mr_xrealloc(v, (cap *= 2) * sizeof *v);
-            v[n] = mr_xmalloc(len + 1);
-            memcpy(v[n], start, len);
-            v[n][len] = '\0';
-            n++;
-            start = p + 1;
-        }
-        if (*p == '\0')
-            break;
-    }
-    *out = v;
-    return n;
-}
-
 static void axis_free(axis *a)
 {
     free(a->key);
@@ -84,14 +56,14 @@ static int add_axis(axis *axes, size_t *naxes, const char *key, size_t keylen, c
         if (strlen(axes[i].key) == keylen && strncmp(axes[i].key, key, keylen) == 0) {
             axis_free(&axes[i]); /* a later definition of the same key wins */
             axes[i].key = strndup(key, keylen);
-            axes[i].n = split_values(vals, &axes[i].values);
+            axes[i].n = mr_cli_split_values(vals, &axes[i].values);
             return 0;
         }
     }
     if (*naxes == MAX_KEYS)
         return -1;
     axes[*naxes].key = strndup(key, keylen);
-    axes[*naxes].n = split_values(vals, &axes[*naxes].values);
+    axes[*naxes].n = mr_cli_split_values(vals, &axes[*naxes].values);
     (*naxes)++;
     return 0;
 }
@@ -206,6 +178,25 @@ static int collect_axes(sweep *s)
     if (status == MR_EXIT_OK && s->naxes == 0)
         status = mr_cli_usage_error("sweep", "nothing to sweep: give --vary KEY=V1,V2 or a "
                                              "sweep: section");
+    for (size_t k = 0; k < s->naxes && status == MR_EXIT_OK; k++)
+        for (size_t i = 0; i < s->axes[k].n && status == MR_EXIT_OK; i++)
+            if (s->axes[k].values[i][0] == '\0')
+                status = mr_cli_usage_error("sweep", "--vary %s: value %zu of %zu is empty",
+                                            s->axes[k].key, i + 1, s->axes[k].n);
+    /* Counted before anything is allocated: every point's scenario is
+     * loaded up front, so the count bounds memory (docs/cli.md, Limits). */
+    size_t points = 1;
+    for (size_t k = 0; k < s->naxes && status == MR_EXIT_OK; k++) {
+        if (points > SIZE_MAX / s->axes[k].n)
+            points = SIZE_MAX;
+        else
+            points *= s->axes[k].n;
+    }
+    if (status == MR_EXIT_OK && points > MR_SWEEP_MAX_POINTS)
+        status = mr_cli_usage_error("sweep",
+                                    "the cross product has %zu points, more than the limit of "
+                                    "%d: split the sweep",
+                                    points, MR_SWEEP_MAX_POINTS);
     return status;
 }
 
@@ -364,8 +355,8 @@ int mr_cmd_sweep(int argc, char **argv)
             status = collect_axes(&s);
     }
     s.nruns = 1;
-    for (size_t k = 0; k < s.naxes; k++)
-        s.nruns *= s.axes[k].n;
+    for (size_t k = 0; k < s.naxes && status == MR_EXIT_OK; k++)
+        s.nruns *= s.axes[k].n; /* collect_axes has bounded it */
     s.keys = mr_xcalloc(s.naxes + 1, sizeof *s.keys);
     for (size_t k = 0; k < s.naxes; k++)
         s.keys[k] = s.axes[k].key;

@@ -2,12 +2,14 @@
  * library error codes into exit statuses (docs/cli.md), usage errors,
  * option parsing, the signal handlers, the progress line, SLO status, and
  * the results database's open, run and finish. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -80,12 +82,18 @@ const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i)
  * int is safe to store from a signal handler. */
 static atomic_int interrupted;
 
+/* The first SIGINT or SIGTERM asks for a stop; a second one of either
+ * kind (SIGTERM then SIGINT too) ends the process by that signal's default
+ * action. Only async-signal-safe calls here. */
 static void on_signal(int sig)
 {
-    (void)sig;
     static const char msg[] =
         "\nmrsim: stopping after the replications in progress (signal again to abort)\n";
-    atomic_store(&interrupted, 1);
+    if (atomic_exchange(&interrupted, 1)) {
+        signal(sig, SIG_DFL);
+        raise(sig); /* blocked until this handler returns, then fatal */
+        return;
+    }
     ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1); /* async-signal-safe */
     (void)w;
 }
@@ -97,7 +105,7 @@ void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
+    sa.sa_flags = 0; /* on_signal ends the process at a second signal */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     c->opts.stop = &interrupted;
@@ -257,4 +265,96 @@ int mr_cli_db_finish(mr_cli_common *c, int rc)
     }
     c->db = NULL;
     return rc;
+}
+
+int mr_cli_out_open(mr_cli_outfile *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->path = path;
+    struct stat st;
+    int exists = stat(path, &st) == 0; /* follows symlinks */
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe: written in place, never replaced or removed. */
+        o->f = fopen(path, "w");
+    } else {
+        o->target = exists ? realpath(path, NULL) : mr_xstrdup(path);
+        if (o->target == NULL) {
+            fprintf(stderr, "mrsim: error: %s: cannot open for writing: %s\n", path,
+                    strerror(errno));
+            return MR_EIO;
+        }
+        size_t n = strlen(o->target) + 16;
+        o->tmp = mr_xmalloc(n);
+        snprintf(o->tmp, n, "%s.tmp-XXXXXX", o->target);
+        int fd = mkstemp(o->tmp);
+        if (fd < 0) {
+            free(o->tmp);
+            o->tmp = NULL;
+        } else {
+            /* mkstemp makes it 0600; the file the user gets is as fopen's */
+            mode_t mask = umask(0);
+            umask(mask);
+            (void)fchmod(fd, (exists ? st.st_mode : 0666 & ~mask) & 07777); /* best effort */
+            o->f = fdopen(fd, "w");
+            if (o->f == NULL)
+                close(fd);
+        }
+    }
+    if (o->f == NULL) {
+        int e = errno;
+        if (o->tmp)
+            remove(o->tmp); /* ours */
+        fprintf(stderr, "mrsim: error: %s: cannot open for writing: %s\n", path, strerror(e));
+        free(o->tmp);
+        free(o->target);
+        memset(o, 0, sizeof *o);
+        return MR_EIO;
+    }
+    return MR_OK;
+}
+
+int mr_cli_out_close(mr_cli_outfile *o, int ok)
+{
+    if (o->f == NULL)
+        return MR_OK;
+    int rc = MR_OK;
+    int failed = fflush(o->f) != 0 || ferror(o->f);
+    int e = errno;
+    if (fclose(o->f) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    o->f = NULL;
+    if (ok && failed) {
+        fprintf(stderr, "mrsim: error: %s: write failed: %s\n", o->path, strerror(e));
+        rc = MR_EIO;
+    }
+    if (o->tmp) {
+        if (ok && !failed && rename(o->tmp, o->target) != 0) {
+            fprintf(stderr, "mrsim: error: %s: cannot put the file in place: %s\n", o->path,
+                    strerror(errno));
+            rc = MR_EIO;
+            failed = 1;
+        }
+        if (!ok || failed)
+            remove(o->tmp); /* ours: the user's file, if any, is untouched */
+    }
+    free(o->tmp);
+    free(o->target);
+    o->tmp = o->target = NULL;
+    return rc;
+}
+
+int mr_cli_check_stdout(int status)
+{
+    errno = 0;
+    int flushed = fflush(stdout) == 0;
+    int e = errno;
+    if (flushed && !ferror(stdout))
+        return status;
+    if (e != 0)
+        fprintf(stderr, "mrsim: error: standard output: write failed: %s\n", strerror(e));
+    else
+        fputs("mrsim: error: standard output: write failed\n", stderr);
+    return status == MR_EXIT_OK || status == MR_EXIT_SLO ? MR_EXIT_IO : status;
 }

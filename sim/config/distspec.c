@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "config/distspec.h"
 #include "mrsim/alloc.h"
@@ -802,9 +803,10 @@ static int csv_value(ctx *c, char *s, const mr_mark *m, double unit_ns, double *
 static int read_csv(ctx *c, const char *path, const mr_node *at, double unit_ns, double **values,
                     size_t *count)
 {
-    FILE *f = fopen(path, "r");
+    const char *why = "";
+    FILE *f = mr__open_input(path, "r", &why);
     if (f == NULL) {
-        mr_diag_error(c->diag, &at->mark, "cannot open '%s': %s", path, strerror(errno));
+        mr_diag_error(c->diag, &at->mark, "cannot open '%s': %s", path, why);
         c->io_failed = true;
         return MR_EIO;
     }
@@ -814,7 +816,16 @@ static int read_csv(ctx *c, const char *path, const mr_node *at, double unit_ns,
     size_t linecap = 0;
     int lineno = 0, errors = 0;
     bool first = true;
-    while (getline(&line, &linecap, f) >= 0 && errors < MAX_CSV_ERRORS) {
+    size_t total = 0;
+    ssize_t got;
+    while ((got = getline(&line, &linecap, f)) >= 0 && errors < MAX_CSV_ERRORS) {
+        total += (size_t)got;
+        if (total > MR_INPUT_MAX_BYTES) { /* a pipe past the cap */
+            mr_diag_error(c->diag, &at->mark, "cannot open '%s': larger than the limit of %s",
+                          path, MR_INPUT_MAX_TEXT);
+            errors++;
+            break;
+        }
         lineno++;
         trim_line(line);
         char *s = line;

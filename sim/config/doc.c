@@ -440,9 +440,19 @@ int mr_doc_set_arg(mr_doc *doc, const char *arg, const mr_mark *at, mr_diag *dia
         mr_diag_error(diag, &base, "expected PATH=VALUE, found '%s'", arg);
         return MR_EINVAL;
     }
-    char *text = dup_range(arg, 0, eq);
     mr_mark vm = base;
     vm.column += mr__chars(arg, eq + 1);
+    const char *v = arg + eq + 1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (*v == '\0') { /* "--set traffic.ttl=" is a slip, not a request for the default */
+        char *key = dup_range(arg, 0, eq);
+        mr_diag_error(diag, &vm, "%s: empty value: give a value, or null for the default",
+                      key);
+        free(key);
+        return MR_ESCENARIO;
+    }
+    char *text = dup_range(arg, 0, eq);
     int rc = mr_doc_set(doc, text, &base, arg + eq + 1, &vm, diag);
     free(text);
     return rc;

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "mrsim/diag.h"
 
@@ -227,6 +228,18 @@ int mr__chars(const char *s, size_t n);
 /* name taken relative to the directory of the file base (as is when name is
  * absolute or base has no directory part). Caller frees. */
 char *mr__path_relative(const char *base, const char *name);
+
+/* The largest input file mrsim reads: a scenario, a file it extends, a
+ * CSV of samples (docs/scenario-format.md, Limits). A real scenario is a
+ * few KiB; the cap keeps `mrsim validate /dev/zero` from eating memory. */
+#define MR_INPUT_MAX_BYTES (16 * 1024 * 1024)
+#define MR_INPUT_MAX_TEXT "16 MiB"
+
+/* fopen for an input: NULL with *why (errno's text, "Is a directory", "not
+ * a regular file", "larger than the limit ...") unless path opens as a
+ * regular file of at most MR_INPUT_MAX_BYTES or a pipe (whose reader must
+ * stop at the cap itself). */
+FILE *mr__open_input(const char *path, const char *mode, const char **why);
 
 /* mr_doc_load_file for extends: when the file cannot be read, the one
  * diagnostic sits at from (the `extends:` value) and names path. */

@@ -4,6 +4,7 @@
  * probes) and stamps. Every default cites its docs/reference.md row, or says it
  * is ours. Invariant: as bind.h: one diagnostic per problem, defaults left in
  * place where a value was bad. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -530,6 +531,9 @@ static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, const mr
                       path, b->clusters.n && b->clusters.v[0] ? b->clusters.v[0] : "aks-weu");
     t->endpoints = mr__alloc(b, seq->n * sizeof *t->endpoints);
     t->nendpoints = seq->n;
+    size_t *first = mr__alloc(b, (b->clusters.n + 1) * sizeof *first); /* cluster -> entry */
+    for (size_t k = 0; k <= b->clusters.n; k++)
+        first[k] = SIZE_MAX;
     for (size_t i = 0; i < seq->n; i++) {
         mr_sc_endpoint *e = &t->endpoints[i];
         mr__path_index(p, path, i);
@@ -545,11 +549,14 @@ static void bind_endpoints(mr__bind *b, mr_node *seq, const char *path, const mr
             e->cluster = mr__ref(b, c, mr__path(q, p, "cluster"), &b->clusters);
             if (e->cluster != MR_SC_NONE) {
                 mr__record(b, q, c->text);
-                for (size_t j = 0; j < i; j++)
-                    if (t->endpoints[j].cluster == e->cluster)
-                        mr_diag_error(b->diag, &c->mark,
-                                      "%s: cluster '%s' already has an endpoint (%s[%zu])", q,
-                                      c->text, path, j);
+                /* One error per duplicate, naming the first entry (not one
+                 * per pair: N copies would print N^2 / 2 lines). */
+                if (first[e->cluster] != SIZE_MAX)
+                    mr_diag_error(b->diag, &c->mark,
+                                  "%s: cluster '%s' already has an endpoint (%s[%zu])", q,
+                                  c->text, path, first[e->cluster]);
+                else
+                    first[e->cluster] = i;
             }
         }
         if (e->priority < 0) {

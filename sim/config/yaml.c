@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "config/node.h"
@@ -475,11 +476,33 @@ static int load_text(const char *text, size_t len, const char *file, mr_doc **ou
     return MR_OK;
 }
 
-/* Reads the whole file into a NUL-terminated buffer (caller frees). Returns
- * MR_OK, or MR_EIO with errno set. */
-static int read_file(const char *path, char **buf, size_t *len)
+FILE *mr__open_input(const char *path, const char *mode, const char **why)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(path, mode);
+    if (f == NULL) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        *why = strerror(errno);
+    } else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+        *why = S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file";
+    } else if (S_ISREG(st.st_mode) && st.st_size > MR_INPUT_MAX_BYTES) {
+        *why = "larger than the limit of " MR_INPUT_MAX_TEXT " (docs/scenario-format.md, Limits)";
+    } else {
+        return f;
+    }
+    fclose(f);
+    return NULL;
+}
+
+/* Reads the whole file into a NUL-terminated buffer (caller frees). Returns
+ * MR_OK, or MR_EIO with *why set. At most MR_INPUT_MAX_BYTES are read, even
+ * from a pipe or a file that grows while it is read. */
+static int read_file(const char *path, char **buf, size_t *len, const char **why)
+{
+    FILE *f = mr__open_input(path, "rb", why);
     if (f == NULL)
         return MR_EIO;
     size_t n = 0, cap = 4096;
@@ -487,10 +510,16 @@ static int read_file(const char *path, char **buf, size_t *len)
     for (;;) {
         n += fread(b + n, 1, cap - n - 1, f);
         if (ferror(f)) {
-            int e = errno;
+            *why = strerror(errno);
             fclose(f);
             free(b);
-            errno = e;
+            return MR_EIO;
+        }
+        if (n > MR_INPUT_MAX_BYTES) {
+            *why = "larger than the limit of " MR_INPUT_MAX_TEXT
+                   " (docs/scenario-format.md, Limits)";
+            fclose(f);
+            free(b);
             return MR_EIO;
         }
         if (feof(f))
@@ -509,8 +538,8 @@ int mr__doc_load_file_from(const char *path, const mr_mark *from, mr_doc **out, 
 {
     char *text;
     size_t len;
-    if (read_file(path, &text, &len) != MR_OK) {
-        const char *why = strerror(errno);
+    const char *why = "";
+    if (read_file(path, &text, &len, &why) != MR_OK) {
         if (from != NULL) {
             mr_diag_error(diag, from, "cannot open '%s': %s", path, why);
         } else {

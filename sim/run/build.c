@@ -9,6 +9,7 @@
  * What this build cannot simulate yet is refused by mr_build_check with
  * the part named, located in the file. */
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,46 @@ static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
             }
 }
 
+/* The bounds of request fidelity (MR_MAX_INFLIGHT, MR_MAX_REQUESTS): each
+ * reported once, at the client that passes it. */
+static void check_inflight(const mr_scenario *sc, mr_diag *diag, int *rc)
+{
+    double total = 0;
+    for (size_t i = 0; i < sc->nclients; i++) {
+        const mr_sc_client *c = &sc->clients[i];
+        double peak = c->profile.kind == MR_PROFILE_DIURNAL ? c->profile.peak : 1;
+        double backoff = c->retry.attempts > 1 ? mr_dist_mean(&c->retry.backoff) : 0;
+        if (!isfinite(backoff))
+            backoff = 0; /* a tail without a mean: the timeouts still bound it */
+        double life = mr_time_to_s(c->timeout) + backoff / 1e9;
+        total += c->rate * peak * life * (c->retry.attempts > 0 ? c->retry.attempts : 1);
+        if (total > MR_MAX_INFLIGHT) {
+            mr_diag_error(diag, &c->mark,
+                          "clients[%zu] '%s': at request fidelity up to %.3g requests can be "
+                          "in flight (rate x peak x (timeout + backoff) x attempts, over every "
+                          "client so far), more than the limit of %.0f (memory); lower the "
+                          "rate or use run.fidelity: aggregate",
+                          i, c->name, total, MR_MAX_INFLIGHT);
+            *rc = MR_ESCENARIO;
+            return;
+        }
+    }
+    double requests = 0, horizon = mr_time_to_s(sc->run.horizon);
+    for (size_t i = 0; i < sc->nclients; i++) {
+        requests += sc->clients[i].rate * horizon;
+        if (requests > MR_MAX_REQUESTS) {
+            mr_diag_error(diag, &sc->clients[i].mark,
+                          "clients[%zu] '%s': at request fidelity a replication would simulate "
+                          "about %.3g requests (rate x run.horizon, over every client so far), "
+                          "more than the limit of %.0e (hours of CPU each); shorten the horizon "
+                          "or use run.fidelity: aggregate",
+                          i, sc->clients[i].name, requests, MR_MAX_REQUESTS);
+            *rc = MR_ESCENARIO;
+            return;
+        }
+    }
+}
+
 int mr_build_check(const mr_scenario *sc, mr_diag *diag)
 {
     int rc = MR_OK;
@@ -399,6 +440,8 @@ int mr_build_check(const mr_scenario *sc, mr_diag *diag)
     }
     if (sc->run.fidelity == MR_FIDELITY_AGGREGATE)
         check_aggregate(sc, diag, &rc);
+    else
+        check_inflight(sc, diag, &rc);
     if (sc->nfaults > MR_MAX_FAULTS)
         unsupported(diag, &sc->faults[0].mark, &rc, "more than 32 faults");
     for (size_t i = 0; i < sc->nfaults; i++)

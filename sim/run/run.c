@@ -111,6 +111,7 @@ static int run_one(void *vctx, uint64_t rep, double *row)
         mr_trace_csv_header(ctx->trace);
         mr_sim_set_trace(sim, mr_trace_csv, ctx->trace);
     }
+    mr_sim_set_interrupt(sim, ctx->opts->stop); /* a long replication stops too */
     rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
     mr_sim_finish(sim);
     mr_report *r = mr_report_new();

@@ -597,9 +597,16 @@ Test(yaml, set_replaces_creates_and_parses_flow_values)
     cr_assert_eq(mr_doc_set_arg(doc, "faults[0]={name: x, at: 1h}", NULL, d), MR_OK);
     cr_assert_eq(mr_doc_set_arg(doc, "run.warmup.extra=5m", NULL, d), MR_OK);
     cr_assert_eq(mr_doc_set_arg(doc, "empty.inner=\"99.9%\"", NULL, d), MR_OK);
-    cr_assert_eq(mr_doc_set_arg(doc, "traffic.probe=", NULL, d), MR_OK);
+    cr_assert_eq(mr_doc_set_arg(doc, "traffic.probe=null", NULL, d), MR_OK);
     cr_assert_eq(mr_doc_set_arg(doc, "hold=lognormal(5m, 1.2)", NULL, d), MR_OK);
     cr_expect_eq(mr_diag_count(d), 0);
+    /* An empty value is a slip, refused at the value (issue 14): null asks
+     * for the default. */
+    cr_assert_eq(mr_doc_set_arg(doc, "traffic.probe=", NULL, d), MR_ESCENARIO);
+    cr_assert_eq(mr_diag_count(d), 1);
+    cr_expect_str_eq(mr_diag_line(d, 0),
+                     "--set:1:15: error: traffic.probe: empty value: give a value, or null for "
+                     "the default");
 
     cr_expect_str_eq(text_at(doc->root, "traffic.ttl"), "10s");
     expect_mark(&mr_node_at(doc->root, "traffic.ttl")->mark, "--set", 1, 13);
