@@ -168,10 +168,51 @@ static void table_populations_faults(const mr_analysis *a, FILE *out)
     }
 }
 
+/* text, word-wrapped at 80 columns, each line indented by `indent`. */
+static void wrapped(FILE *out, int indent, const char *text)
+{
+    int col = fprintf(out, "%*s", indent, "");
+    const char *p = text;
+    while (*p) {
+        size_t w = strcspn(p, " ");
+        if (col > indent && col + 1 + (int)w > 80)
+            col = fprintf(out, "\n%*s", indent, "") - 1;
+        else if (col > indent)
+            col += fprintf(out, " ");
+        col += fprintf(out, "%.*s", (int)w, p);
+        p += w;
+        p += strspn(p, " ");
+    }
+    fputc('\n', out);
+}
+
+/* What the first region outage's recovery waits on, the slowest named. */
+static void table_recovery(const mr_analysis *a, FILE *out)
+{
+    if (!a->has_recovery)
+        return;
+    const mr_an_recovery *r = &a->recovery;
+    fprintf(out, "\nrecovery from %s (%s down), what it waits on (seconds after the fault)\n",
+            r->fault, r->region);
+    fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
+            "p99", "max");
+    for (size_t i = 0; i < r->nterms; i++) {
+        times_row(out, r->term[i].what, &r->term[i].t);
+        wrapped(out, 6, r->term[i].how);
+    }
+    char line[256];
+    snprintf(line, sizeof line,
+             "recovery waits on: %s: the RTO is about %.1f s%s",
+             r->term[r->dominant].what, r->service_s,
+             r->nterms > 1 ? "; standby and data terms from seeded draws" : "");
+    wrapped(out, 2, line);
+}
+
 static void write_table(const mr_analysis *a, FILE *out)
 {
     fprintf(out, "scenario %s (%s): closed-form estimates\n\n", a->scenario, a->file);
     table_timing(a, out);
+    table_recovery(a, out);
     table_composite(a, out);
     table_populations_faults(a, out);
 }
@@ -261,6 +302,31 @@ static void json_timing(const mr_analysis *a, FILE *out)
         fputs("null", out);
     fputs(",\n  \"client_switch_s\": ", out);
     jtimes(out, &a->client_switch);
+    fputs(",\n  \"recovery\": ", out);
+    if (!a->has_recovery) {
+        fputs("null", out);
+        return;
+    }
+    const mr_an_recovery *r = &a->recovery;
+    fputs("{\"fault\": ", out);
+    jstr(out, r->fault);
+    fputs(", \"terms\": [", out);
+    for (size_t i = 0; i < r->nterms; i++) {
+        fputs(i ? ", {\"what\": " : "{\"what\": ", out);
+        jstr(out, r->term[i].what);
+        fputs(", \"how\": ", out);
+        jstr(out, r->term[i].how);
+        fputs(", \"gate_s\": ", out);
+        jnum(out, r->term[i].gate);
+        fputs(", \"s\": ", out);
+        jtimes(out, &r->term[i].t);
+        fputs("}", out);
+    }
+    fputs("], \"dominant\": ", out);
+    jstr(out, r->term[r->dominant].what);
+    fputs(", \"service_s\": ", out);
+    jnum(out, r->service_s);
+    fprintf(out, ", \"draws\": %d}", r->draws);
 }
 
 static void json_parts(const mr_analysis *a, FILE *out)

@@ -26,7 +26,9 @@
 #include <string.h>
 
 #include "mrsim/alloc.h"
+#include "mrsim/cfg/store.h"
 #include "run/analyze.h"
+#include "run/build.h"
 #include "mrsim/error.h"
 
 /* Grid points of a tabulated CDF. */
@@ -459,17 +461,25 @@ static void switch_parts(const mr_scenario *sc, mr_analysis *a, const mr_an_dete
     free(caches);
 }
 
+/* How the traffic layer detects a failed endpoint: its kind says
+ * (mr_model.detect). */
+static mr_an_detect traffic_detect(const mr_scenario *sc, mr_model_detect *md)
+{
+    const mr_sc_traffic *t = &sc->traffic;
+    *md = (mr_model_detect){.n = 1, .k = 1, .event = "endpoint unhealthy", .layer = t->model->kind};
+    if (t->model->detect)
+        t->model->detect(t->cfg, md);
+    return mr_an_detect_of(md);
+}
+
 static void analyze_switch(const mr_scenario *sc, mr_analysis *a)
 {
     const mr_sc_traffic *t = &sc->traffic;
-    /* The kind says how it detects a failed endpoint (mr_model.detect). */
-    mr_model_detect md = {.n = 1, .k = 1, .event = "endpoint unhealthy", .layer = t->model->kind};
-    if (t->model->detect)
-        t->model->detect(t->cfg, &md);
+    mr_model_detect md;
+    mr_an_detect det = traffic_detect(sc, &md);
     a->traffic = t->model->kind;
     a->traffic_what = md.layer;
     a->detection_event = md.event;
-    mr_an_detect det = mr_an_detect_of(&md);
     if (md.edges > 0) {
         a->detection = mr_an_uniform_times(det);
         /* Rule 2: no DNS delay; a client switches when its edge does. */
@@ -867,6 +877,260 @@ static void add_faults(const mr_scenario *sc, mr_analysis *a)
     }
 }
 
+/* ---- What recovery waits on ------------------------------------------------------ */
+
+/* Draws of the terms that have no closed form here (a standby's slowest
+ * node, a store's earliest failover path): deterministic, from a fixed
+ * seed, so analyze prints the same numbers every time. */
+#define RECOVERY_DRAWS 20000
+#define RECOVERY_SEED 0x616e616c797a65ULL
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static mr_an_times times_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += v[i];
+    return (mr_an_times){.min = v[0],
+                         .mean = sum / n,
+                         .p50 = v[(int)(0.50 * (n - 1))],
+                         .p95 = v[(int)(0.95 * (n - 1))],
+                         .p99 = v[(int)(0.99 * (n - 1))],
+                         .max = v[n - 1]};
+}
+
+/* One draw of the traffic layer's detection, in seconds. */
+static double draw_detection(const mr_an_detect *det, mr_rng *r)
+{
+    if (det->dist != NULL)
+        return mr_dist_sample(det->dist, r) * det->unit;
+    return det->lo + det->width * order_q(det, mr_rng_uniform(r));
+}
+
+static double draw_s(const mr_dist *d, mr_rng *r)
+{
+    return sec(mr_dist_sample_time(d, r));
+}
+
+/* When the failover policy acts, from the fault's start: at detection
+ * (trigger: probes) or after the operator's decision; NaN when it does
+ * not act on a region outage (trigger: datastore). */
+static double draw_trigger(const mr_scenario *sc, const mr_an_detect *det, mr_rng *r)
+{
+    if (sc->failover.trigger == MR_TRIGGER_PROBES)
+        return draw_detection(det, r);
+    if (sc->failover.trigger == MR_TRIGGER_OPERATOR)
+        return draw_s(&sc->failover.decision, r);
+    return NAN;
+}
+
+/* A standby scaling out: `added` nodes provisioned at once, of which the
+ * first `needed` to be ready (their pods started) carry the load. Pods
+ * cannot start before `blocked_until` (a registry in the failed region
+ * holds them until the region is back; -inf when nothing does). */
+typedef struct standby_scale {
+    const mr_sc_cluster *c;
+    int64_t added, needed;
+    bool blocked; /* a pod_start dependency sits in the failed region */
+} standby_scale;
+
+static double draw_standby(const mr_scenario *sc, const mr_an_detect *det, const standby_scale *s,
+                           const mr_dist *outage, double *ready, mr_rng *r)
+{
+    double at = draw_trigger(sc, det, r);
+    double back = s->blocked ? draw_s(outage, r) : -INFINITY;
+    for (int64_t i = 0; i < s->added; i++) {
+        double pods = 0;
+        for (int j = 0; j < s->c->pods.per_node; j++)
+            pods = fmax(pods, draw_s(&s->c->pods.startup, r));
+        ready[i] = fmax(at + draw_s(&s->c->autoscaler.node_provision, r), back) + pods;
+    }
+    qsort(ready, (size_t)s->added, sizeof *ready, cmp_double);
+    return ready[s->needed - 1];
+}
+
+/* Whether a dependency pods need to start, used by cluster c, sits in
+ * region. */
+static bool pods_blocked(const mr_scenario *sc, size_t c, size_t region)
+{
+    for (size_t i = 0; i < sc->ndependencies; i++) {
+        const mr_sc_dependency *d = &sc->dependencies[i];
+        if (d->region != region || d->needed_for != MR_NEEDED_FOR_POD_START)
+            continue;
+        bool used = d->used_by.n == 0;
+        for (size_t k = 0; k < d->used_by.n; k++)
+            used |= d->used_by.v[k] == c;
+        if (used)
+            return true;
+    }
+    return false;
+}
+
+/* The nodes the standby needs to serve every population's rate (the
+ * failed region's load comes to it), beyond those it has. */
+static int64_t nodes_needed(const mr_scenario *sc, const mr_sc_cluster *c, int64_t from)
+{
+    double rate = 0;
+    for (size_t i = 0; i < sc->nclients; i++)
+        rate += sc->clients[i].rate;
+    double per_node = c->pods.per_node * c->pods.rps_per_pod;
+    if (!(per_node > 0))
+        return 0;
+    return (int64_t)ceil(rate / per_node - 1e-9) - from;
+}
+
+/* A store whose primary was in the failed region: the earliest of its own
+ * failover (automatic: the grace period, or the decision without one;
+ * manual: the decision), a forced datastore_failover started after the
+ * outage, and the failover policy's promote action; then the switch. */
+static double draw_store(const mr_scenario *sc, const mr_an_detect *det, size_t d, size_t fault,
+                         mr_rng *r)
+{
+    const mr_store_base *b = sc->datastores[d].cfg;
+    double t = b->mode == MR_FAILOVER_AUTOMATIC && b->grace > 0 ? sec(b->grace)
+                                                                : draw_s(&b->decision, r);
+    for (size_t f = 0; f < sc->nfaults; f++) {
+        const mr_sc_fault *ft = &sc->faults[f];
+        if (ft->kind == MR_FAULT_DATASTORE_FAILOVER && ft->timing == MR_TIMING_AFTER &&
+            ft->after == fault && !ft->target.selector && ft->target.index == d)
+            t = fmin(t, draw_s(&ft->delay, r));
+    }
+    for (size_t k = 0; k < sc->failover.nactions && sc->failover.present; k++)
+        if (sc->failover.actions[k].promote && sc->failover.actions[k].target == d)
+            t = fmin(t, draw_trigger(sc, det, r));
+    return t + draw_s(&b->duration, r);
+}
+
+/* Whether some population reads or writes store d. */
+static bool used(const mr_scenario *sc, size_t d)
+{
+    for (size_t c = 0; c < sc->nclients; c++)
+        for (size_t k = 0; k < sc->clients[c].uses.n; k++)
+            if (sc->clients[c].uses.v[k] == d)
+                return true;
+    return false;
+}
+
+/* The ways store d fails over after fault, as the label says them. */
+static const char *store_paths(const mr_scenario *sc, size_t d, size_t fault)
+{
+    const mr_store_base *b = sc->datastores[d].cfg;
+    static char buf[128];
+    char grace[32] = "";
+    if (b->mode == MR_FAILOVER_AUTOMATIC && b->grace > 0)
+        mr_time_format_unit(b->grace, grace, sizeof grace);
+    int n = snprintf(buf, sizeof buf, "%s%s%s",
+                     b->mode == MR_FAILOVER_AUTOMATIC ? "automatic" : "manual decision",
+                     grace[0] ? " after the grace period " : "", grace);
+    for (size_t f = 0; f < sc->nfaults; f++) {
+        const mr_sc_fault *ft = &sc->faults[f];
+        if (ft->kind == MR_FAULT_DATASTORE_FAILOVER && ft->timing == MR_TIMING_AFTER &&
+            ft->after == fault && !ft->target.selector && ft->target.index == d && n < 120)
+            n += snprintf(buf + n, sizeof buf - (size_t)n, ", a forced failover");
+    }
+    for (size_t k = 0; k < sc->failover.nactions && sc->failover.present && n < 120; k++)
+        if (sc->failover.actions[k].promote && sc->failover.actions[k].target == d)
+            n += snprintf(buf + n, sizeof buf - (size_t)n, ", the failover policy's promote");
+    return buf;
+}
+
+static void add_term(mr_analysis *a, char *what, char *how, mr_an_times t, double gate)
+{
+    mr_an_recovery *rc = &a->recovery;
+    if (rc->nterms >= MR_AN_MAX_TERMS) {
+        free(what);
+        free(how);
+        return;
+    }
+    rc->term[rc->nterms] = (mr_an_term){.what = keep(a, what), .how = keep(a, how), .t = t,
+                                        .gate = gate};
+    if (gate > rc->term[rc->dominant].gate)
+        rc->dominant = rc->nterms;
+    rc->nterms++;
+}
+
+/* The recovery of the first region outage, term by term (results issue,
+ * item 10): the client switch alone says nothing of a cold standby's
+ * nodes or of a failover group's grace period. */
+static void add_recovery(const mr_scenario *sc, mr_analysis *a)
+{
+    mr_model_detect md;
+    mr_an_detect dt = traffic_detect(sc, &md);
+    const mr_an_detect *det = &dt;
+    size_t fault = sc->nfaults;
+    for (size_t f = 0; f < sc->nfaults && fault == sc->nfaults; f++)
+        if (sc->faults[f].kind == MR_FAULT_REGION_OUTAGE && !sc->faults[f].target.selector)
+            fault = f;
+    if (fault == sc->nfaults)
+        return;
+    size_t region = sc->faults[fault].target.index;
+    a->has_recovery = true;
+    a->recovery.fault = sc->faults[fault].name;
+    a->recovery.region = sc->regions[region].name;
+    a->recovery.draws = RECOVERY_DRAWS;
+    /* The service meets its target once that share of the traffic moved:
+     * the switch's quantile at the target (the nearest tabulated one). */
+    double target = sc->slo.success_target;
+    const mr_an_times *cs = &a->client_switch;
+    double gate = target >= 0.99 ? cs->p99 : target >= 0.95 ? cs->p95 : cs->p50;
+    add_term(a, fmt("clients switched"),
+             fmt("%s detection, then the caches (above); the service needs %s of them: "
+                 "their %s",
+                 a->traffic_what, target >= 0.99 ? "99%" : target >= 0.95 ? "95%" : "half",
+                 target >= 0.99 ? "p99" : target >= 0.95 ? "p95" : "p50"),
+             *cs, gate);
+    double *v = mr_xmalloc(RECOVERY_DRAWS * sizeof *v);
+    mr_rng *r = mr_rng_new(RECOVERY_SEED, 0, "analyze");
+    for (size_t k = 0; k < sc->failover.nactions && sc->failover.present; k++) {
+        const mr_sc_action *act = &sc->failover.actions[k];
+        if (act->promote || sc->failover.trigger == MR_TRIGGER_DATASTORE)
+            continue;
+        const mr_sc_cluster *c = &sc->clusters[act->target];
+        int64_t from = mr_build_standby_size(c);
+        standby_scale s = {.c = c, .added = act->to - from, .needed = nodes_needed(sc, c, from),
+                           .blocked = pods_blocked(sc, act->target, region)};
+        if (s.added <= 0 || s.needed <= 0 || c->region == region)
+            continue;
+        if (s.needed > s.added) /* short even when scaled: the last of them */
+            s.needed = s.added;
+        double *ready = mr_xmalloc((size_t)s.added * sizeof *ready);
+        for (int i = 0; i < RECOVERY_DRAWS; i++)
+            v[i] = draw_standby(sc, det, &s, &sc->faults[fault].duration, ready, r);
+        free(ready);
+        mr_an_times t = times_of(v, RECOVERY_DRAWS);
+        add_term(a, fmt("standby %s ready", c->name),
+                 fmt("%s: the first %lld of %lld nodes added at the %s trigger, provisioned and "
+                     "their pods started%s",
+                     mr_standby_names[c->standby], (long long)s.needed, (long long)s.added,
+                     mr_failover_trigger_names[sc->failover.trigger],
+                     s.blocked ? "; pods wait for the region: a pod_start dependency is there"
+                               : ""),
+                 t, t.mean);
+    }
+    for (size_t d = 0; d < sc->ndatastores; d++) {
+        const mr_store_base *b = sc->datastores[d].cfg;
+        if (b == NULL || b->ncopies < 2 || (size_t)b->copy[0] != region || !used(sc, d))
+            continue;
+        for (int i = 0; i < RECOVERY_DRAWS; i++)
+            v[i] = draw_store(sc, det, d, fault, r);
+        mr_an_times t = times_of(v, RECOVERY_DRAWS);
+        add_term(a, fmt("data %s failed over", sc->datastores[d].name),
+                 fmt("the earliest of: %s; then the switch", store_paths(sc, d, fault)),
+                 t, t.mean);
+    }
+    mr_rng_free(r);
+    free(v);
+    /* RTO counts to the first window of the recovery that then holds for
+     * slo.stable_for, so the holding adds nothing. */
+    a->recovery.service_s = a->recovery.term[a->recovery.dominant].gate;
+}
+
 int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_analysis **out,
                mr_diag *diag)
 {
@@ -890,6 +1154,7 @@ int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_a
     composite(a);
     add_populations(sc, a);
     add_faults(sc, a);
+    add_recovery(sc, a);
     *out = a;
     return MR_OK;
 }

@@ -133,6 +133,32 @@ typedef struct mr_an_fault {
     double mtbf_s, mttr_mean_s, availability;
 } mr_an_fault;
 
+/* What a region outage's recovery waits on (each from the fault's start):
+ * the clients' switch, a standby's scale-out (the failover policy's
+ * trigger, then every added node provisioned and its pods started), a
+ * data store's failover (its automatic grace or decision, a forced
+ * failover or a promote action, whichever comes first, then the switch).
+ * The service is back no sooner than the slowest: the dominant term. */
+#define MR_AN_MAX_TERMS 8
+typedef struct mr_an_term {
+    const char *what; /* a short label; owned by the analysis */
+    const char *how;  /* what it is made of, one line; owned likewise */
+    mr_an_times t;
+    double gate;      /* when it stops holding the service back: the clients'
+                         switch at the SLO's success target (that share of
+                         traffic moved), another term's mean */
+} mr_an_term;
+
+typedef struct mr_an_recovery {
+    const char *fault; /* the first region outage */
+    const char *region;
+    mr_an_term term[MR_AN_MAX_TERMS];
+    size_t nterms;
+    size_t dominant; /* the term of the largest gate */
+    double service_s; /* the service back (the RTO): the largest gate */
+    int draws;        /* of the terms drawn (standby, data) */
+} mr_an_recovery;
+
 typedef struct mr_analysis {
     const char *scenario, *file;
     const char *traffic;         /* the traffic layer's kind: "traffic_manager" */
@@ -145,6 +171,8 @@ typedef struct mr_analysis {
     mr_an_times all_edges;  /* every edge switched */
     bool has_caches;        /* DNS-based: switch = detection + caches */
     mr_an_times client_switch;
+    bool has_recovery;
+    mr_an_recovery recovery;
     mr_an_part *parts;
     size_t nparts;
     mr_an_item *items;

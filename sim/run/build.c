@@ -519,7 +519,7 @@ uint32_t mr_build_faults_id(const mr_scenario *sc)
 /* The node count a cluster starts with and returns to at failback: an
  * active cluster or a hot standby runs nodes.count; a warm standby
  * nodes.min; a cold one none. */
-static int64_t standby_size(const mr_sc_cluster *c)
+int64_t mr_build_standby_size(const mr_sc_cluster *c)
 {
     if (c->role == MR_ROLE_ACTIVE || c->standby == MR_STANDBY_HOT)
         return c->nodes.count;
@@ -729,7 +729,7 @@ static int add_clusters(builder *b)
     int rc = MR_OK;
     for (size_t i = 0; i < sc->nclusters && rc == MR_OK; i++) {
         const mr_sc_cluster *c = &sc->clusters[i];
-        int64_t size = standby_size(c);
+        int64_t size = mr_build_standby_size(c);
         mr_cluster_cfg cfg = {.region = (int64_t)(b->l.region0 + c->region),
                               .faults = b->l.faults,
                               .nodes = size,
@@ -937,7 +937,7 @@ static int add_failover(builder *b)
         } else {
             cfg.target[a] = b->l.cluster0 + (int64_t)act->target;
             cfg.to[a] = act->to;
-            cfg.back_to[a] = standby_size(&sc->clusters[act->target]);
+            cfg.back_to[a] = mr_build_standby_size(&sc->clusters[act->target]);
         }
     }
     return add(b->sim, "failover", "failover", &cfg, b->diag);

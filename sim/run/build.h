@@ -48,6 +48,10 @@ uint32_t mr_build_store_id(const mr_scenario *sc, size_t d);
 uint32_t mr_build_cluster_id(const mr_scenario *sc, size_t c);
 uint32_t mr_build_resolver_id(const mr_scenario *sc, size_t p);
 uint32_t mr_build_traffic_id(const mr_scenario *sc);
+/* The node count a cluster starts with and returns to at failback: an
+ * active cluster or a hot standby runs nodes.count; a warm standby
+ * nodes.min; a cold one none. */
+int64_t mr_build_standby_size(const mr_sc_cluster *c);
 /* The fault injector's (always there, with no fault too). */
 uint32_t mr_build_faults_id(const mr_scenario *sc);
 
