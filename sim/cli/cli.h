@@ -89,6 +89,9 @@ int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n
 /* Opens --db when given: MR_OK (c->db stays NULL without --db), or MR_EIO
  * after printing why. */
 int mr_cli_db_open(mr_cli_common *c);
+/* The command line mrsim was started with, shell-quoted ("" before
+ * mr_cli_main). */
+const char *mr_cli_command_line(void);
 /* Before each mr_run_scenario: points opts at the database for a run of sc
  * labelled variant (NULL: the scenario's name) with those varied keys.
  * A no-op without --db. */

@@ -220,6 +220,8 @@ int mr_cli_db_open(mr_cli_common *c)
     int rc = mr_db_open(c->db_path, &c->db, err, sizeof err);
     if (rc != MR_OK)
         fprintf(stderr, "mrsim: error: %s\n", err);
+    else
+        mr_db_set_command(c->db, mr_cli_command_line());
     return rc;
 }
 

@@ -33,7 +33,10 @@
  * SQLite reader gets the same numbers); beyond df 1000 the view uses the
  * Cornish-Fisher expansion of the t quantile (below), within 1e-11 there. */
 static const char schema_sql[] =
-    "CREATE TABLE run (run_id INTEGER PRIMARY KEY, scenario TEXT NOT NULL, file TEXT,"
+    "CREATE TABLE invocation (invocation_id INTEGER PRIMARY KEY, command_line TEXT NOT NULL,"
+    " mrsim_version TEXT NOT NULL, scenario_hash TEXT NOT NULL, started_at TEXT NOT NULL);\n"
+    "CREATE TABLE run (run_id INTEGER PRIMARY KEY, invocation_id INTEGER NOT NULL REFERENCES"
+    " invocation, scenario TEXT NOT NULL, file TEXT,"
     " variant TEXT NOT NULL, seed INTEGER NOT NULL, replication INTEGER NOT NULL,"
     " started_at TEXT NOT NULL, wall_s REAL, events INTEGER, mrsim_version TEXT NOT NULL);\n"
     "CREATE TABLE runattr (run_id INTEGER NOT NULL REFERENCES run, key TEXT NOT NULL,"
@@ -55,17 +58,21 @@ static const char schema_sql[] =
     "CREATE INDEX vectordata_vector_t ON vectordata (vector_id, t_ns);\n"
     "CREATE TABLE tquantile (df INTEGER PRIMARY KEY, t975 REAL NOT NULL);\n"
     "CREATE VIEW summary AS\n"
-    " WITH per AS (SELECT r.scenario AS scenario, r.variant AS variant,"
+    " WITH per AS (SELECT r.invocation_id AS invocation_id, r.scenario AS scenario,"
+    "   r.variant AS variant,"
     "   s.component AS component, s.metric AS metric, s.value AS value"
     "   FROM scalar s JOIN run r ON r.run_id = s.run_id WHERE s.value IS NOT NULL),\n"
-    " m AS (SELECT scenario, variant, component, metric, COUNT(*) AS n, AVG(value) AS mean"
-    "   FROM per GROUP BY scenario, variant, component, metric),\n"
-    " v AS (SELECT m.scenario AS scenario, m.variant AS variant, m.component AS component,"
+    " m AS (SELECT invocation_id, scenario, variant, component, metric, COUNT(*) AS n,"
+    "   AVG(value) AS mean"
+    "   FROM per GROUP BY invocation_id, scenario, variant, component, metric),\n"
+    " v AS (SELECT m.invocation_id AS invocation_id, m.scenario AS scenario,"
+    "   m.variant AS variant, m.component AS component,"
     "   m.metric AS metric, m.n AS n, m.mean AS mean,"
     "   SUM((p.value - m.mean) * (p.value - m.mean)) AS ss"
-    "   FROM m JOIN per p ON p.scenario = m.scenario AND p.variant IS m.variant"
+    "   FROM m JOIN per p ON p.invocation_id = m.invocation_id AND p.scenario = m.scenario"
+    "   AND p.variant IS m.variant"
     "   AND p.component = m.component AND p.metric = m.metric"
-    "   GROUP BY m.scenario, m.variant, m.component, m.metric),\n"
+    "   GROUP BY m.invocation_id, m.scenario, m.variant, m.component, m.metric),\n"
     " h AS (SELECT v.*, CASE WHEN n < 2 THEN NULL"
     "   WHEN n - 1 <= 1000 THEN (SELECT t975 FROM tquantile WHERE df = n - 1)"
     "   ELSE 1.959963984540054 + 2.372271230298562 / (n - 1)"
@@ -73,7 +80,8 @@ static const char schema_sql[] =
     "   + 2.555849679507722 / ((n - 1) * (n - 1) * (n - 1)) END"
     "   * sqrt(ss / (n - 1) / n) AS half"
     "   FROM v)\n"
-    " SELECT scenario, variant, component, metric, n, mean, mean - half AS ci95_lo,"
+    " SELECT invocation_id, scenario, variant, component, metric, n, mean,"
+    " mean - half AS ci95_lo,"
     " mean + half AS ci95_hi FROM h;\n";
 
 /* Cornish-Fisher coefficients above, for z = 1.959963984540054 and df:
@@ -120,6 +128,7 @@ typedef struct db_attr {
 
 enum {
     ST_RUN,
+    ST_INVOCATION,
     ST_ATTR,
     ST_SCALAR,
     ST_STAT,
@@ -132,7 +141,9 @@ enum {
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_RUN] = "INSERT INTO run (scenario, file, variant, seed, replication, started_at, wall_s,"
-               " events, mrsim_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               " events, mrsim_version, invocation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_INVOCATION] = "INSERT INTO invocation (command_line, mrsim_version, scenario_hash,"
+                      " started_at) VALUES (?, ?, ?, ?)",
     [ST_ATTR] = "INSERT INTO runattr (run_id, key, value, varied) VALUES (?, ?, ?, ?)",
     [ST_SCALAR] = "INSERT INTO scalar (run_id, component, metric, value) VALUES (?, ?, ?, ?)",
     [ST_STAT] = "INSERT INTO statistic (run_id, component, metric, count, sum, sumsq, min, max)"
@@ -158,6 +169,9 @@ struct mr_db {
     /* The current run. */
     const mr_scenario *sc;
     char *variant;
+    char *command_line;        /* for the invocation rows (mr_db_set_command) */
+    sqlite3_int64 invocation;  /* the current run's row, 0 until its first commit */
+    char scenario_hash[17];    /* of the current run's resolved scenario */
     char **fault_targets; /* copied from the first replication's view */
     size_t nfault_targets;
     db_attr *attrs;
@@ -421,6 +435,7 @@ int mr_db_close(mr_db *db)
         rc = MR_EIO;
     pthread_mutex_destroy(&db->lock);
     free(db->path);
+    free(db->command_line);
     free(db);
     return rc;
 }
@@ -476,7 +491,27 @@ int mr_db_begin_run(mr_db *db, const mr_scenario *sc, const char *variant,
     db->next = 0;
     attr_ctx a = {.db = db, .varied = varied, .nvaried = nvaried};
     mr_scenario_each_value(sc, add_attr, &a);
+    /* A new invocation row per run: two invocations with different --set
+     * values (or two variants) never pool in the summary. The hash, FNV-1a
+     * over the resolved scenario's key=value lines, tells two identical
+     * configurations apart from two different ones. */
+    db->invocation = 0;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < db->nattrs; i++) {
+        const char *parts[3] = {db->attrs[i].key, "=", db->attrs[i].value ? db->attrs[i].value : ""};
+        for (int k = 0; k < 3; k++)
+            for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++)
+                h = (h ^ *p) * 0x100000001b3ULL;
+        h = (h ^ '\n') * 0x100000001b3ULL;
+    }
+    snprintf(db->scenario_hash, sizeof db->scenario_hash, "%016llx", (unsigned long long)h);
     return db->failed;
+}
+
+void mr_db_set_command(mr_db *db, const char *command_line)
+{
+    free(db->command_line);
+    db->command_line = mr_xstrdup(command_line ? command_line : "");
 }
 
 int mr_db_end_run(mr_db *db)
@@ -808,9 +843,29 @@ static int write_run(mr_db *db, const db_rec *r, sqlite3_int64 *run_id)
     sqlite3_bind_double(st, 7, r->wall_s);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)r->events);
     bind_text(st, 9, MR_VERSION);
+    sqlite3_bind_int64(st, 10, db->invocation);
     int code = step(st);
     if (code == SQLITE_DONE)
         *run_id = sqlite3_last_insert_rowid(db->conn);
+    return code;
+}
+
+/* The invocation row of the current run, written with its first
+ * replication (in the same transaction: no invocation without a run). */
+static int write_invocation(mr_db *db, const db_rec *r)
+{
+    if (db->invocation != 0)
+        return SQLITE_DONE;
+    sqlite3_stmt *st = db->stmt[ST_INVOCATION];
+    char started[48];
+    iso_time(r->started_at, started, sizeof started);
+    bind_text(st, 1, db->command_line ? db->command_line : "");
+    bind_text(st, 2, MR_VERSION);
+    bind_text(st, 3, db->scenario_hash);
+    bind_text(st, 4, started);
+    int code = step(st);
+    if (code == SQLITE_DONE)
+        db->invocation = sqlite3_last_insert_rowid(db->conn);
     return code;
 }
 
@@ -945,7 +1000,7 @@ static int write_windows(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
  * written, their per-window counts are not kept. */
 static int commit_rec(mr_db *db, const db_rec *r)
 {
-    sqlite3_int64 run_id = 0;
+    sqlite3_int64 run_id = 0, had = db->invocation;
     db->attempts++;
 #ifdef MRSIM_DB_FAULT_INJECTION
     inject(db);
@@ -953,7 +1008,8 @@ static int commit_rec(mr_db *db, const db_rec *r)
     int code = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (code != SQLITE_OK)
         goto fail;
-    if ((code = write_run(db, r, &run_id)) != SQLITE_DONE ||
+    if ((code = write_invocation(db, r)) != SQLITE_DONE ||
+        (code = write_run(db, r, &run_id)) != SQLITE_DONE ||
         (code = write_attrs(db, run_id)) != SQLITE_DONE ||
         (code = write_scalars(db, run_id, r)) != SQLITE_DONE ||
         (code = write_stats(db, run_id, r)) != SQLITE_DONE ||
@@ -971,6 +1027,7 @@ fail:
     code = sqlite3_errcode(db->conn) != SQLITE_OK ? sqlite3_errcode(db->conn) : code;
     if (!sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+    db->invocation = had; /* rolled back with the rest */
     set_msg(db,
             "%s: cannot commit replication %llu of %s: %s%s; the %llu replication(s) committed "
             "before it stay intact",

@@ -20,7 +20,7 @@
 #include "config/scenario.h"
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
-#define MR_DB_SCHEMA_VERSION 1
+#define MR_DB_SCHEMA_VERSION 2
 /* PRAGMA application_id of an mrsim database: "mrsm". */
 #define MR_DB_APPLICATION_ID 0x6d72736d
 /* How long a write waits for another process's lock before failing. */
@@ -39,6 +39,9 @@ int mr_db_open(const char *path, mr_db **out, char *err, size_t errlen);
  * or MR_EIO (the message stays readable until the handle is gone: read it
  * before). */
 int mr_db_close(mr_db *db);
+
+/* The command line every invocation row of this handle records (copied). */
+void mr_db_set_command(mr_db *db, const char *command_line);
 
 /* The message of the last failure, "" when none. */
 const char *mr_db_errmsg(const mr_db *db);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "e2e.h"
+#include "mrsim/config.h"
 
 #define TINY MRSIM_SOURCE_DIR "/tests/fixtures/run/tiny-tm.yaml"
 #define VARIANTS MRSIM_SOURCE_DIR "/tests/fixtures/run/variants.yaml"
@@ -207,7 +208,7 @@ Test(db, one_row_per_replication_with_the_json_means)
     int st = sh(&out, &err, "%s run %s -q -n 5 -j 2 --json --db %s", MRSIM_BINARY, TINY, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_assert_eq(q_int(db, "PRAGMA user_version"), 1);
+    cr_assert_eq(q_int(db, "PRAGMA user_version"), 2);
     cr_assert_eq(q_int(db, "PRAGMA application_id"), 0x6d72736d);
     char *mode = q_rows(db, "PRAGMA journal_mode");
     cr_assert_str_eq(mode, "wal\n");
@@ -295,9 +296,44 @@ Test(db, a_second_run_appends)
     char *r = q_rows(db, "SELECT run_id, seed, replication FROM run ORDER BY run_id");
     cr_assert_str_eq(r, "1|7|0\n2|7|1\n3|9|0\n4|9|1\n5|9|2\n");
     free(r);
-    cr_assert_eq(q_int(db, "SELECT n FROM summary WHERE component = '' AND metric = "
-                           "'availability'"),
-                 5);
+    /* Two invocations, two configurations (another seed): never pooled. */
+    r = q_rows(db, "SELECT invocation_id, n FROM summary WHERE component = '' AND metric = "
+                   "'availability' ORDER BY invocation_id");
+    cr_assert_str_eq(r, "1|2\n2|3\n");
+    free(r);
+    sqlite3_close(db);
+    assert_intact(f);
+}
+
+Test(db, each_invocation_is_recorded_and_the_summary_keeps_them_apart)
+{
+    /* The results issue's item 7: two `run --db` with different --set
+     * values made one summary row of n = 6, the mean of two systems. Now
+     * each invocation has its row (command line, version, a hash of the
+     * resolved scenario: equal for the same configuration, different for
+     * another), its runs point to it, and the summary groups by it. */
+    const char *f = path_in("inv.db");
+    cr_assert_eq(sh(NULL, NULL, "%s run %s -q -n 3 --db %s", MRSIM_BINARY, TINY, f), 0);
+    cr_assert_eq(sh(NULL, NULL, "%s run %s -q -n 3 --db %s --set traffic.ttl=10s", MRSIM_BINARY,
+                    TINY, f),
+                 0);
+    cr_assert_eq(sh(NULL, NULL, "%s run %s -q -n 3 --db %s", MRSIM_BINARY, TINY, f), 0);
+    sqlite3 *db = open_db(f);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM invocation"), 3);
+    cr_assert_eq(q_int(db, "SELECT count(DISTINCT scenario_hash) FROM invocation"), 2);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM invocation i1 JOIN invocation i2 ON "
+                           "i1.scenario_hash = i2.scenario_hash WHERE i1.invocation_id = 1 AND "
+                           "i2.invocation_id = 3"),
+                 1);
+    cr_expect_eq(q_int(db, "SELECT command_line LIKE '% run %tiny-tm.yaml -q -n 3 --db %"
+                           "--set traffic.ttl=10s' FROM invocation WHERE invocation_id = 2"),
+                 1);
+    cr_expect_eq(q_int(db, "SELECT mrsim_version = '" MR_VERSION "' FROM invocation LIMIT 1"), 1);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM run WHERE invocation_id = 2"), 3);
+    char *r = q_rows(db, "SELECT invocation_id, n FROM summary WHERE component = '' AND metric = "
+                         "'availability' ORDER BY invocation_id");
+    cr_assert_str_eq(r, "1|3\n2|3\n3|3\n");
+    free(r);
     sqlite3_close(db);
     assert_intact(f);
 }
@@ -443,14 +479,14 @@ Test(db, a_file_that_is_not_ours_is_refused_untouched)
     cr_assert(strstr(err, "not an mrsim results database"), "%s", err);
     free(err);
 
-    /* Ours, of another schema version. */
-    const char *v = path_in("v2.db");
+    /* Ours, of another schema version (1: before the invocation table). */
+    const char *v = path_in("v1.db");
     cr_assert_eq(sh(NULL, NULL, "%s run %s -q -n 2 --db %s", MRSIM_BINARY, TINY, v), 0);
     db = open_db(v);
-    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     cr_assert_eq(sh(NULL, &err, "%s run %s -q -n 2 --db %s", MRSIM_BINARY, TINY, v), 5);
-    cr_assert(strstr(err, "schema version 2"), "%s", err);
+    cr_assert(strstr(err, "schema version 1"), "%s", err);
     free(err);
     db = open_db(v);
     cr_assert_eq(q_int(db, "SELECT count(*) FROM run"), 2);
