@@ -422,10 +422,10 @@ static void ctx_fini(run_ctx *ctx, const run_rows *rr, mr_hist *pooled, mr_hist 
  * censored mass is the largest time observed, a lower bound; the mean
  * (over replications, censored samples at their censoring time) is one
  * too. */
-static void censor_pooled(mr_summary *s, const mr_hist *rec, const mr_hist *cens)
+/* The Kaplan-Meier p50, p95 and p99 of obs into s, each marked a lower
+ * bound when it falls in the censored mass. */
+static void km_percentiles(mr_summary *s, mr__km_obs *obs, size_t n)
 {
-    size_t n;
-    mr__km_obs *obs = mr__km_from_hists(rec, cens, &n);
     static const double qs[3] = {0.50, 0.95, 0.99};
     static const unsigned bits[3] = {MR_LB_P50, MR_LB_P95, MR_LB_P99};
     double *out[3] = {&s->p50, &s->p95, &s->p99};
@@ -434,6 +434,13 @@ static void censor_pooled(mr_summary *s, const mr_hist *rec, const mr_hist *cens
         *out[i] = mr__km_quantile(obs, n, qs[i], &lower);
         s->lower |= lower ? bits[i] : 0;
     }
+}
+
+static void censor_pooled(mr_summary *s, const mr_hist *rec, const mr_hist *cens)
+{
+    size_t n;
+    mr__km_obs *obs = mr__km_from_hists(rec, cens, &n);
+    km_percentiles(s, obs, n);
     free(obs);
     s->min = rec->n ? fmin(rec->min, cens->min) : cens->min;
     s->max = rec->n ? fmax(rec->max, cens->max) : cens->max;
@@ -460,14 +467,7 @@ static void censor_reps(mr_summary *s, const double *values, const double *cens,
     }
     s->censored = n ? (double)nc / (double)n : 0;
     if (nc > 0) {
-        static const double qs[3] = {0.50, 0.95, 0.99};
-        static const unsigned bits[3] = {MR_LB_P50, MR_LB_P95, MR_LB_P99};
-        double *out[3] = {&s->p50, &s->p95, &s->p99};
-        for (int i = 0; i < 3; i++) {
-            int lower;
-            *out[i] = mr__km_quantile(obs, n, qs[i], &lower);
-            s->lower |= lower ? bits[i] : 0;
-        }
+        km_percentiles(s, obs, n);
         s->lower |= MR_LB_MEAN;
     }
     free(obs);
