@@ -38,10 +38,13 @@ static int run_db(const char *fail, const char *prefix, const char *binary, cons
 }
 
 /* The database's content as SQL text, when and how long each replication
- * ran blanked (the only columns that legitimately differ between runs). */
+ * ran blanked, and each invocation's start and command line (which names
+ * the database file) (the only columns that legitimately differ between
+ * runs). */
 static char *dump(const char *db)
 {
-    run_out r = e2e_sh("sqlite3 %s \"UPDATE run SET started_at = '', wall_s = NULL\" && "
+    run_out r = e2e_sh("sqlite3 %s \"UPDATE run SET started_at = '', wall_s = NULL; "
+                       "UPDATE invocation SET started_at = '', command_line = ''\" && "
                        "sqlite3 %s .dump",
                        db, db);
     cr_assert_eq(r.status, 0, "sqlite3 %s: %s", db, r.err);
