@@ -65,34 +65,9 @@ static int dispatch(int argc, char **argv);
  * ignored so that a closed pipe (mrsim run ... | head -1) is a write error
  * like a full disk: the command finishes its files (the database, a
  * trace) and exits 5 with a message instead of dying half-way. */
-/* The command line as typed (each argument shell-quoted when it needs
- * it), for the results database's invocation table. */
-static char command_line[4096];
-
-const char *mr_cli_command_line(void)
-{
-    return command_line;
-}
-
-static void remember(int argc, char **argv)
-{
-    size_t n = 0;
-    for (int a = 0; a < argc && n + 4 < sizeof command_line; a++) {
-        const char *s = argv[a];
-        int quote = s[0] == '\0' || strpbrk(s, " \t\n'\"\\$`*?[]{}();&|<>#~") != NULL;
-        n += (size_t)snprintf(command_line + n, sizeof command_line - n, "%s%s", a ? " " : "",
-                              quote ? "'" : "");
-        for (; *s && n + 6 < sizeof command_line; s++)
-            n += (size_t)snprintf(command_line + n, sizeof command_line - n, "%s",
-                                  *s == '\'' ? "'\\''" : (char[2]){*s, 0});
-        if (quote && n + 2 < sizeof command_line)
-            n += (size_t)snprintf(command_line + n, sizeof command_line - n, "'");
-    }
-}
-
 int mr_cli_main(int argc, char **argv)
 {
-    remember(argc, argv);
+    mr_cli_remember_command(argc, argv);
     signal(SIGPIPE, SIG_IGN);
     return mr_cli_check_stdout(dispatch(argc, argv));
 }

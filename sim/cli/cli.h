@@ -90,8 +90,9 @@ int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n
  * after printing why. */
 int mr_cli_db_open(mr_cli_common *c);
 /* The command line mrsim was started with, shell-quoted ("" before
- * mr_cli_main). */
+ * mr_cli_main remembered it), for the results database's invocations. */
 const char *mr_cli_command_line(void);
+void mr_cli_remember_command(int argc, char **argv);
 /* Before each mr_run_scenario: points opts at the database for a run of sc
  * labelled variant (NULL: the scenario's name) with those varied keys.
  * A no-op without --db. */

@@ -207,6 +207,31 @@ int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n
     return c->check_slo && missed ? MR_EXIT_SLO : MR_EXIT_OK;
 }
 
+/* The command line as typed (each argument shell-quoted when it needs
+ * it), for the results database's invocation table. */
+static char command_line[4096];
+
+const char *mr_cli_command_line(void)
+{
+    return command_line;
+}
+
+void mr_cli_remember_command(int argc, char **argv)
+{
+    size_t n = 0;
+    for (int a = 0; a < argc && n + 4 < sizeof command_line; a++) {
+        const char *s = argv[a];
+        int quote = s[0] == '\0' || strpbrk(s, " \t\n'\"\\$`*?[]{}();&|<>#~") != NULL;
+        n += (size_t)snprintf(command_line + n, sizeof command_line - n, "%s%s", a ? " " : "",
+                              quote ? "'" : "");
+        for (; *s && n + 6 < sizeof command_line; s++)
+            n += (size_t)snprintf(command_line + n, sizeof command_line - n, "%s",
+                                  *s == '\'' ? "'\\''" : (char[2]){*s, 0});
+        if (quote && n + 2 < sizeof command_line)
+            n += (size_t)snprintf(command_line + n, sizeof command_line - n, "'");
+    }
+}
+
 int mr_cli_db_open(mr_cli_common *c)
 {
     if (c->db_path == NULL)

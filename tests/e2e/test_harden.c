@@ -385,10 +385,12 @@ static const char *unprivileged(void)
 Test(harden, a_read_only_directory_fails_every_output_cleanly, .timeout = 120)
 {
     char *d = scratch();
-    run_out probe = e2e_sh("%s'%s' --version", unprivileged(), MRSIM_BINARY);
+    /* The binary and the fixture both readable by that user (a checkout
+     * under /root may let it run mrsim but not read the scenario). */
+    run_out probe = e2e_sh("%s'%s' validate '%s'", unprivileged(), MRSIM_BINARY, TINY);
     int can = probe.status == 0;
     run_free(&probe);
-    if (!can) { /* root, and the build is not reachable by another user */
+    if (!can) { /* root, and the build or the checkout is not reachable by another user */
         rm_rf(d);
         cr_skip_test("cannot run mrsim as an unprivileged user here");
     }
