@@ -82,8 +82,8 @@ void mr__usage_advance(mr_usage *u, const mr_fault_clock *c, mr_time now)
         return;
     mr_time n = mr__clock_at(c, now);
     double normal = (double)(n - u->last_n);
-    double faulty = (double)(now - u->last) - normal; /* a fault in force: after the first start */
-    double after = faulty;
+    /* A fault in force (so after the first start) counts as incident. */
+    double after = (double)(now - u->last) - normal;
     if (u->settled) {
         u->run_x += u->level * normal;
         u->run_t += normal;

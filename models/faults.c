@@ -275,10 +275,9 @@ static void faults_report(const mr_component *self, mr_report *out)
 {
     const mr_faults_state *st = self->state;
     mr_report_scalar(out, self->name, "started", (double)st->started);
-    /* The cost's run rate and incident cost divide by these. */
+    /* The cost's run rate divides normal-time usage by it. */
     mr_time n = mr__clock_at(&st->clock, st->horizon);
     mr_report_scalar(out, self->name, "normal_hours", (double)n / 3600e9);
-    mr_report_scalar(out, self->name, "incident_hours", (double)(st->horizon - n) / 3600e9);
 }
 
 static const char *faults_event_name(uint32_t kind)

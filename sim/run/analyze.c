@@ -1018,25 +1018,24 @@ static bool used(const mr_scenario *sc, size_t d)
 }
 
 /* The ways store d fails over after fault, as the label says them. */
-static const char *store_paths(const mr_scenario *sc, size_t d, size_t fault)
+static const char *store_paths(const mr_scenario *sc, size_t d, size_t fault, char buf[128])
 {
     const mr_store_base *b = sc->datastores[d].cfg;
-    static char buf[128];
     char grace[32] = "";
     if (b->mode == MR_FAILOVER_AUTOMATIC && b->grace > 0)
         mr_time_format_unit(b->grace, grace, sizeof grace);
-    int n = snprintf(buf, sizeof buf, "%s%s%s",
+    int n = snprintf(buf, 128, "%s%s%s",
                      b->mode == MR_FAILOVER_AUTOMATIC ? "automatic" : "manual decision",
                      grace[0] ? " after the grace period " : "", grace);
     for (size_t f = 0; f < sc->nfaults; f++) {
         const mr_sc_fault *ft = &sc->faults[f];
         if (ft->kind == MR_FAULT_DATASTORE_FAILOVER && ft->timing == MR_TIMING_AFTER &&
             ft->after == fault && !ft->target.selector && ft->target.index == d && n < 120)
-            n += snprintf(buf + n, sizeof buf - (size_t)n, ", a forced failover");
+            n += snprintf(buf + n, 128 - (size_t)n, ", a forced failover");
     }
     for (size_t k = 0; k < sc->failover.nactions && sc->failover.present && n < 120; k++)
         if (sc->failover.actions[k].promote && sc->failover.actions[k].target == d)
-            n += snprintf(buf + n, sizeof buf - (size_t)n, ", the failover policy's promote");
+            n += snprintf(buf + n, 128 - (size_t)n, ", the failover policy's promote");
     return buf;
 }
 
@@ -1120,8 +1119,9 @@ static void add_recovery(const mr_scenario *sc, mr_analysis *a)
         for (int i = 0; i < RECOVERY_DRAWS; i++)
             v[i] = draw_store(sc, det, d, fault, r);
         mr_an_times t = times_of(v, RECOVERY_DRAWS);
+        char paths[128];
         add_term(a, fmt("data %s failed over", sc->datastores[d].name),
-                 fmt("the earliest of: %s; then the switch", store_paths(sc, d, fault)),
+                 fmt("the earliest of: %s; then the switch", store_paths(sc, d, fault, paths)),
                  t, t.mean);
     }
     mr_rng_free(r);

@@ -19,7 +19,6 @@ typedef struct usage {
     const mr_scenario *sc;
     const mr_report *r;
     double normal_h;   /* hours with no fault in force */
-    double incident_h; /* hours with one */
     double scale;      /* normal-time usage -> a month */
     mr_cost_unpriced *unpriced; /* NULL: not collected */
 } usage;
@@ -40,12 +39,9 @@ double mr_cost_month(const mr_scenario *sc, const mr_report *r, double items[MR_
     usage u = {.sc = sc,
                .r = r,
                .normal_h = mr_report_find_from(r, faults, "normal_hours"),
-               .incident_h = mr_report_find_from(r, faults, "incident_hours"),
                .unpriced = unpriced};
-    if (isnan(u.normal_h)) { /* no injector: all of it is normal */
+    if (isnan(u.normal_h)) /* no injector: all of it is normal */
         u.normal_h = horizon_h;
-        u.incident_h = 0;
-    }
     u.scale = u.normal_h > 0 ? sc->cost.hours_per_month / u.normal_h : NAN;
     double incident = 0;
     items[MR_COST_NODES] = nodes_item(&u, &incident);
