@@ -144,6 +144,8 @@ int mr_cmd_analyze(int argc, char **argv);
 void mr_cmd_analyze_help(FILE *out);
 
 /* `mrsim validate` (cmd_validate.c). */
+int mr_cmd_plot(int argc, char **argv);
+void mr_cmd_plot_help(FILE *out);
 int mr_cmd_validate(int argc, char **argv);
 void mr_cmd_validate_help(FILE *out);
 
