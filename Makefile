@@ -28,8 +28,9 @@ FUZZ_SECONDS ?= 60
 
 # The main job: the three topologies of the reference architecture under one
 # region outage, side by side with paired 95% CIs (scenarios/compare-topologies.yaml).
+# Its figures go to $(BUILD)/review (docs/figures.md), listed on stderr.
 run: build
-	@./$(BUILD)/mrsim compare scenarios/compare-topologies.yaml
+	@./$(BUILD)/mrsim compare scenarios/compare-topologies.yaml --plot $(BUILD)/review
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -262,3 +262,21 @@ Test(plot, bad_input_is_refused_with_the_documented_codes, .timeout = 300)
     cr_expect_eq(r.status, 2, "--out is required");
     run_free(&r);
 }
+
+/* --plot DIR on compare: the figures without --db (a temporary database,
+ * removed after), listed on stderr so that stdout keeps the JSON. */
+Test(plot, compare_plot_option_draws_from_a_temporary_database, .timeout = 300)
+{
+    run_out r = e2e_sh("rm -rf '%s' && mkdir -p '%s/tmp' && TMPDIR='%s/tmp' '%s' compare "
+                       "'%svariants.yaml' -n 2 -j 1 -q --json --plot '%s/fig'",
+                       DIR "7", DIR "7", DIR "7", MRSIM_BINARY, FIX, DIR "7");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(r.out[0] == '{' || r.out[0] == '[', "stdout is the JSON: %.40s", r.out);
+    cr_expect(strstr(r.out, "metrics.png") == NULL, "the list went to stdout");
+    cr_expect(strstr(r.err, DIR "7/fig/timeline.png") != NULL, "%s", r.err);
+    cr_expect(file_size(DIR "7/fig/metrics.png") > 20000);
+    run_out ls = e2e_sh("ls -A '%s/tmp'", DIR "7");
+    cr_expect_str_eq(ls.out, "", "the temporary database was left behind: %s", ls.out);
+    run_free(&ls);
+    run_free(&r);
+}
