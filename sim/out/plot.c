@@ -22,19 +22,14 @@
 #include "config/units.h"
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
-#include "out/db.h"
+#include "out/dbread.h"
 
 extern char **environ;
 
-#define PL_MAX_CAND 64
+#define PL_MAX_CAND MR_DBR_MAX_CAND
 #define PL_MAX_GRID 200000
 
-typedef struct pl_cand {
-    char scenario[128], variant[128];
-    sqlite3_int64 inv;
-    int color; /* index into the palette of plots/style.gp */
-    int runs;
-} pl_cand;
+typedef mr_dbr_cand pl_cand;
 
 typedef struct pl_ctx {
     const mr_plot_opts *o;
@@ -159,20 +154,7 @@ static int fail(pl_ctx *c, const char *fmt, ...)
 
 static int open_db(pl_ctx *c)
 {
-    struct stat sb;
-    if (stat(c->o->db_path, &sb) != 0)
-        return fail(c, "%s: %s", c->o->db_path, strerror(errno));
-    if (sqlite3_open_v2(c->o->db_path, &c->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        return fail(c, "%s: %s", c->o->db_path, sqlite3_errmsg(c->db));
-    sqlite3_stmt *st = NULL;
-    int app = 0;
-    if (sqlite3_prepare_v2(c->db, "PRAGMA application_id", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        app = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (app != MR_DB_APPLICATION_ID)
-        return fail(c, "%s: not an mrsim results database", c->o->db_path);
-    return MR_OK;
+    return mr_dbr_open(c->o->db_path, &c->db, c->err, c->errlen);
 }
 
 static void copy(char *dst, size_t len, const unsigned char *src)
@@ -182,20 +164,7 @@ static void copy(char *dst, size_t len, const unsigned char *src)
 
 static int load_candidates(pl_ctx *c)
 {
-    sqlite3_stmt *st = NULL;
-    const char *q = "SELECT scenario, variant, MAX(invocation_id), MIN(run_id) FROM run"
-                    " GROUP BY scenario, variant ORDER BY MIN(run_id)";
-    if (sqlite3_prepare_v2(c->db, q, -1, &st, NULL) != SQLITE_OK)
-        return fail(c, "%s: %s", c->o->db_path, sqlite3_errmsg(c->db));
-    while (sqlite3_step(st) == SQLITE_ROW && c->ncand < PL_MAX_CAND) {
-        pl_cand *k = &c->cand[c->ncand];
-        copy(k->scenario, sizeof k->scenario, sqlite3_column_text(st, 0));
-        copy(k->variant, sizeof k->variant, sqlite3_column_text(st, 1));
-        k->inv = sqlite3_column_int64(st, 2);
-        k->color = (int)c->ncand;
-        c->ncand++;
-    }
-    sqlite3_finalize(st);
+    c->ncand = mr_dbr_candidates(c->db, c->cand, PL_MAX_CAND);
     if (c->ncand == 0)
         return fail(c, "%s: no runs in the database", c->o->db_path);
     snprintf(c->title, sizeof c->title, "%s", c->cand[0].scenario);
@@ -204,19 +173,6 @@ static int load_candidates(pl_ctx *c)
             snprintf(c->title, sizeof c->title, "%zu candidates", c->ncand);
             break;
         }
-    /* The replications of each candidate, for the titles. */
-    q = "SELECT COUNT(*) FROM run WHERE invocation_id = ? AND scenario = ? AND variant IS ?";
-    if (sqlite3_prepare_v2(c->db, q, -1, &st, NULL) != SQLITE_OK)
-        return fail(c, "%s: %s", c->o->db_path, sqlite3_errmsg(c->db));
-    for (size_t i = 0; i < c->ncand; i++) {
-        sqlite3_bind_int64(st, 1, c->cand[i].inv);
-        sqlite3_bind_text(st, 2, c->cand[i].scenario, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, c->cand[i].variant, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            c->cand[i].runs = sqlite3_column_int(st, 0);
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
     return MR_OK;
 }
 
@@ -273,29 +229,10 @@ static void gp_quote(char *dst, size_t len, const char *src)
 
 /* ---- the data of each figure ---- */
 
-/* A summary row of candidate k: 0 when the database has none. */
 static int summary(pl_ctx *c, const pl_cand *k, const char *metric, double *mean, double *lo,
                    double *hi)
 {
-    sqlite3_stmt *st = NULL;
-    const char *q = "SELECT mean, ci95_lo, ci95_hi FROM summary WHERE invocation_id = ?"
-                    " AND scenario = ? AND variant IS ? AND component = '' AND metric = ?";
-    if (sqlite3_prepare_v2(c->db, q, -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_int64(st, 1, k->inv);
-    sqlite3_bind_text(st, 2, k->scenario, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, k->variant, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, metric, -1, SQLITE_STATIC);
-    int found = 0;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        *mean = sqlite3_column_double(st, 0);
-        /* One replication has no interval: the mean stands for both ends. */
-        *lo = sqlite3_column_type(st, 1) == SQLITE_NULL ? *mean : sqlite3_column_double(st, 1);
-        *hi = sqlite3_column_type(st, 2) == SQLITE_NULL ? *mean : sqlite3_column_double(st, 2);
-        found = 1;
-    }
-    sqlite3_finalize(st);
-    return found;
+    return mr_dbr_summary(c->db, k, metric, mean, lo, hi);
 }
 
 /* A metric's values as the figures show them; *scale set per panel. */
@@ -387,16 +324,9 @@ static int data_metrics(pl_ctx *c, FILE *f, char *vars, size_t vlen)
     return panels > 0;
 }
 
-/* The runs of candidate k's latest invocation, in replication order. */
 static sqlite3_stmt *runs_of(pl_ctx *c, const pl_cand *k, const char *select)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(c->db, select, -1, &st, NULL) != SQLITE_OK)
-        return NULL;
-    sqlite3_bind_int64(st, 1, k->inv);
-    sqlite3_bind_text(st, 2, k->scenario, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, k->variant, -1, SQLITE_STATIC);
-    return st;
+    return mr_dbr_runs(c->db, k, select);
 }
 
 typedef struct pl_series {
