@@ -288,6 +288,17 @@ static void buf_close(pl_buf *b)
     b->f = NULL;
 }
 
+/* Appends name%d='...' and colour%d=N for block b of candidate k. */
+static size_t block_vars(char *vars, size_t vlen, size_t vl, int b, const pl_cand *k)
+{
+    char q[300];
+    gp_quote(q, sizeof q, k->variant);
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "name%d='%s'; colour%d=%d; ", b, q, b,
+                               k->color);
+    return vl;
+}
+
 /* metrics: one block a panel (metric), a row a candidate. */
 static int data_metrics(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 {
@@ -319,8 +330,10 @@ static int data_metrics(pl_ctx *c, FILE *f, char *vars, size_t vlen)
             panels++;
         }
     }
+    for (size_t i = 0; i < c->ncand; i++)
+        vl = block_vars(vars, vlen, vl, (int)i, &c->cand[i]);
     if (vl < vlen)
-        snprintf(vars + vl, vlen - vl, "npanels=%d; ", panels);
+        snprintf(vars + vl, vlen - vl, "npanels=%d; ncand=%zu; ", panels, c->ncand);
     return panels > 0;
 }
 
@@ -474,17 +487,6 @@ static int fault_spans(pl_ctx *c, FILE *f, char *label, size_t llen, char *vars,
     }
     sqlite3_finalize(st);
     return n;
-}
-
-/* Appends name%d='...' and colour%d=N for block b of candidate k. */
-static size_t block_vars(char *vars, size_t vlen, size_t vl, int b, const pl_cand *k)
-{
-    char q[300];
-    gp_quote(q, sizeof q, k->variant);
-    if (vl < vlen)
-        vl += (size_t)snprintf(vars + vl, vlen - vl, "name%d='%s'; colour%d=%d; ", b, q, b,
-                               k->color);
-    return vl;
 }
 
 static int data_timeline(pl_ctx *c, FILE *f, char *vars, size_t vlen)
