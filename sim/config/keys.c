@@ -37,6 +37,7 @@ const mr__section mr__sections[] = {
     {"failover", mr__failover_keys, NULL},
     {"failover.actions[]", mr__action_keys, NULL},
     {"failover.failback", mr__failback_keys, NULL},
+    {"failover.runbook", mr__runbook_keys, NULL},
     {"slo", mr__slo_keys, NULL},
     {"slo.targets / slo.steady_state", mr__slo_target_keys, NULL},
     {"cost", mr__cost_keys, NULL},

@@ -351,6 +351,12 @@ typedef struct mr_sc_failover {
     mr_failback_mode failback;
     mr_dist failback_decision; /* manual: the human decision */
     mr_dist failback_delay;    /* automatic: its own delay */
+    /* failover.runbook: an operator disables the endpoint of a cluster
+     * missing the SLO (docs/model.md "Failover and failback"). */
+    bool runbook;              /* the map is present */
+    bool disable_endpoint;
+    mr_dist detect, delay;
+    mr_mark runbook_mark;
     mr_mark mark;
 } mr_sc_failover;
 

@@ -858,6 +858,12 @@ static int add_clients(builder *b)
     return rc;
 }
 
+/* Whether the failover policy runs a runbook that disables endpoints. */
+static int runbook(const mr_scenario *sc)
+{
+    return sc->failover.present && sc->failover.runbook && sc->failover.disable_endpoint;
+}
+
 static int add_faults(builder *b)
 {
     const mr_scenario *sc = b->sc;
@@ -874,7 +880,8 @@ static int add_faults(builder *b)
     cfg.nstores = (int64_t)sc->ndatastores;
     for (size_t d = 0; d < sc->ndatastores; d++)
         cfg.store[d] = l->store0 + (int64_t)d;
-    if (sc->failover.present && sc->failover.trigger == MR_TRIGGER_OPERATOR)
+    /* The operator trigger and the runbook hear every fault's start and end. */
+    if (sc->failover.present && (sc->failover.trigger == MR_TRIGGER_OPERATOR || runbook(sc)))
         cfg.watcher[cfg.nwatch++] = l->failover;
     return add(b->sim, "faults", "faults", &cfg, b->diag);
 }
@@ -925,7 +932,13 @@ static int add_failover(builder *b)
                            .failback = fo->failback,
                            .failback_delay = fo->failback == MR_FAILBACK_AUTOMATIC
                                                  ? fo->failback_delay
-                                                 : fo->failback_decision};
+                                                 : fo->failback_decision,
+                           .runbook = runbook(sc),
+                           .traffic = b->l.tm,
+                           .detect = fo->detect,
+                           .delay = fo->delay,
+                           .success_target = sc->slo.success_target,
+                           .window = sc->slo.window};
     for (size_t c = 0; c < sc->nclusters; c++)
         if (sc->clusters[c].role == MR_ROLE_ACTIVE)
             cfg.active[cfg.nactive++] = b->l.cluster0 + (int64_t)c;
