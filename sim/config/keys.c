@@ -18,6 +18,7 @@ const mr__section mr__sections[] = {
     {"clusters[].nodes", mr__nodes_keys, NULL},
     {"clusters[].pods", mr__pods_keys, NULL},
     {"clusters[].autoscaler", mr__autoscaler_keys, NULL},
+    {"clusters[].cold", mr__cold_keys, NULL},
     {"clusters[].ingress", mr__ingress_keys, NULL},
     {"traffic", mr__traffic_keys, NULL},
     {"traffic.endpoints[] / traffic.origins[]", mr__endpoint_keys, NULL},

@@ -745,7 +745,10 @@ static int add_clusters(builder *b)
                               .nzones = c->nzones > 0 ? (int64_t)c->nzones : 1,
                               .rps_per_pod = c->pods.rps_per_pod,
                               .service_time = c->service_time,
-                              .ingress = (int64_t)(b->l.ingress0 + i)};
+                              .ingress = (int64_t)(b->l.ingress0 + i),
+                              .cold_steps = c->cold.present,
+                              .create = c->cold.create,
+                              .image_pull = c->cold.image_pull};
         for (size_t z = 0; z < c->nzones && z < MR_MAX_ZONES; z++)
             cfg.zone[z] = c->zones[z];
         for (size_t d = 0; d < sc->ndependencies; d++) {
