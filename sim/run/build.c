@@ -280,6 +280,12 @@ static void check_failover(const mr_scenario *sc, mr_diag *diag, int *rc)
         nactive += sc->clusters[c].role == MR_ROLE_ACTIVE;
     if (nactive > MR_MAX_ENDPOINTS)
         unsupported(diag, &fo->mark, rc, "a failover policy watching more than 16 active clusters");
+    /* Disabling a stamp's origin would strand the populations pinned to it
+     * without a fallback (Front Door has no origin for them): which origin
+     * an operator may disable then depends on each population's stamps. */
+    if (fo->runbook && fo->disable_endpoint && sc->nstamps > 0)
+        unsupported(diag, &fo->runbook_mark, rc,
+                    "failover.runbook with deployment stamps (disabling a stamp's origin)");
 }
 
 /* Stamps are routed by Front Door (each population to its home stamp's
