@@ -741,7 +741,8 @@ static void cluster_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "peak_nodes", (double)st->peak_nodes);
     mr_report_scalar(out, self->name, "nodes_added", (double)st->nodes_added);
     mr_report_scalar(out, self->name, "nodes_removed", (double)st->nodes_removed);
-    if (((const mr_cluster_cfg *)self->cfg)->cold_steps) /* only then: other reports keep their shape */
+    /* Only with the cold steps, so other reports keep their shape. */
+    if (((const mr_cluster_cfg *)self->cfg)->cold_steps)
         mr_report_scalar(out, self->name, "creations", (double)st->creations);
     /* Partial faults beyond what one target keeps (MR_MAX_PARTIAL at once)
      * are not applied: say how many, never drop them silently. */

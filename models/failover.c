@@ -40,7 +40,6 @@
 #include "mrsim/report.h"
 #include "cluster.h"
 #include "failover.h"
-
 #include "traffic.h"
 
 enum { FO_ACT = MR_MSG_PRIVATE, FO_FAILBACK, FO_DETECT, FO_DISABLE, FO_ENABLE, FO_POLL };
@@ -83,7 +82,8 @@ static int fo_link(mr_component *self, mr_sim *sim, mr_diag *diag)
                               ? mr_sim_component(sim, (uint32_t)cfg->traffic)
                               : NULL;
         if (mr__traffic_ops(t) == NULL) {
-            mr_diag_error(diag, NULL, "%s: the runbook has no traffic layer to disable endpoints of",
+            mr_diag_error(diag, NULL,
+                          "%s: the runbook has no traffic layer to disable endpoints of",
                           self->name);
             return MR_ENOCOMP;
         }
@@ -207,7 +207,8 @@ static void rb_admin(mr_component *self, mr_sim *sim, uint32_t e, int enabled)
     st->off[e] = (uint8_t)!enabled;
     st->noff += enabled ? -1 : 1;
     mr_sim_schedule(sim, 0, (uint32_t)cfg->traffic, MR_MSG_ENDPOINT_ADMIN, &m, sizeof m, NULL);
-    verdict(self, sim, e, (uint32_t)mr__traffic_base(mr_sim_component(sim, (uint32_t)cfg->traffic))->cluster[e]);
+    const mr_traffic_base *base = mr__traffic_base(mr_sim_component(sim, (uint32_t)cfg->traffic));
+    verdict(self, sim, e, (uint32_t)base->cluster[e]);
 }
 
 /* The operator looks at every endpoint (a fault started or ended, or an

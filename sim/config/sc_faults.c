@@ -876,8 +876,9 @@ static void check_runbook(mr__bind *b, mr_node *rb, const mr_sc_failover *fo)
     if (t->nendpoints < 2) {
         mr_node *d = mr_node_get(rb, "disable_endpoint");
         mr_diag_error(b->diag, d ? &d->mark : &rb->mark,
-                      "failover.runbook.disable_endpoint: the %s traffic layer has %zu endpoint%s; disabling "
-                      "needs another to send users to (the last one is never disabled)",
+                      "failover.runbook.disable_endpoint: the %s traffic layer has %zu "
+                      "endpoint%s; disabling needs another to send users to (the last one is "
+                      "never disabled)",
                       t->model->kind, t->nendpoints, t->nendpoints == 1 ? "" : "s");
     }
 }
