@@ -271,3 +271,30 @@ Test(runbook, request_and_aggregate_fidelity_agree, .timeout = 120)
             mr_result_fini(&b);
         }
 }
+
+/* Fail-open never reaches a disabled endpoint: the standby is cold (no
+ * pod: its probes fail, Degraded from its first failed probes on), the
+ * active gray one is disabled at 2700 s; with no enabled endpoint Online,
+ * Traffic Manager answers the enabled ones (the standby), never the
+ * disabled active (rule 1's fail-open is over the enabled endpoints). This
+ * is the hazard of disabling toward a standby that does not serve yet. */
+Test(runbook, a_disabled_endpoint_is_never_answered_even_failing_open)
+{
+    char text[4096];
+    drill(text, sizeof text, "traffic_manager", 1, "", "");
+    const char *cold[] = {"clusters[1].standby=cold"};
+    mr_scenario *sc = tsr_load(text, cold, 1);
+    mr_sim *sim = tsr_build(sc, 0);
+    const mr_component *t = mr_sim_find(sim, "traffic");
+    const mr_tm_state *tm = t->state;
+    const mr_traffic_base *base = mr__traffic_base(t);
+    cr_assert_eq(mr_sim_run(sim, MR_RUN_UNTIL, mr_time_from_s(T_S + D_S + X_S - 1)), MR_OK);
+    cr_expect_eq(tm->degraded[1], 1, "the cold standby is Degraded");
+    cr_expect_eq(mr__tm_answer(t, NULL, 0), (uint32_t)base->cluster[0], "the active before");
+    cr_assert_eq(mr_sim_run(sim, MR_RUN_UNTIL, mr_time_from_s(T_S + D_S + X_S)), MR_OK);
+    cr_expect_eq(tm->degraded[0], 0, "the active's probes still pass");
+    cr_expect_eq(mr__tm_answer(t, NULL, 0), (uint32_t)base->cluster[1],
+                 "fail-open over the enabled endpoints only");
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    mr_scenario_free(sc);
+}
