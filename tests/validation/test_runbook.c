@@ -298,3 +298,39 @@ Test(runbook, a_disabled_endpoint_is_never_answered_even_failing_open)
     cr_assert_eq(mr_sim_free(sim), MR_OK);
     mr_scenario_free(sc);
 }
+
+/* Drawn delays (a reference Monte Carlo of the closed form): detect
+ * uniform(1m, 9m) and delay triangular(10m, 20m, 1h) put the disable at
+ * T + D + X with E[D + X] = 300 + (600 + 1200 + 3600) / 3 = 2100 s and
+ * Var = 480^2 / 12 + (600^2 + 1200^2 + 3600^2 - 600 x 1200 - 600 x 3600
+ * - 1200 x 3600) / 18 = 19,200 + 420,000 (sd 663 s). Over 400
+ * replications the mean is within 4 standard errors (133 s) of 2100 s and
+ * the standard deviation within 10% of 663 s. No request is needed: the
+ * operator sees the fault, not the traffic (rate 0); the fault lasts
+ * 80 min, longer than D + X can (69 min), so every draw disables. */
+Test(runbook, drawn_detect_and_delay_have_the_closed_form_mean_and_spread, .timeout = 120)
+{
+    char text[4096];
+    drill(text, sizeof text, "traffic_manager", 1, "", "");
+    const char *sets[] = {"failover.runbook.detect=uniform(1m, 9m)",
+                          "failover.runbook.delay=triangular(10m, 20m, 1h)",
+                          "clients[0].rate=0/s", "faults[0].duration=80m"};
+    mr_scenario *sc = tsr_load(text, sets, 4);
+    const int n = 400;
+    double sum = 0, sum2 = 0;
+    for (int rep = 0; rep < n; rep++) {
+        mr_sim *sim = tsr_build(sc, (uint64_t)rep);
+        mr_report *r = tsr_finish(sim);
+        double x = mr_report_find(r, "failover", "first_disable_s") - T_S;
+        sum += x;
+        sum2 += x * x;
+        mr_report_free(r);
+        cr_assert_eq(mr_sim_free(sim), MR_OK);
+    }
+    double mean = sum / n, sd = sqrt((sum2 - n * mean * mean) / (n - 1));
+    double want_sd = sqrt(480.0 * 480 / 12 + 420000);
+    cr_log_info("disable - T: mean %g s (2100), sd %g s (%g)", mean, sd, want_sd);
+    cr_expect(fabs(mean - 2100) <= 4 * want_sd / sqrt(n), "mean %g, want 2100", mean);
+    cr_expect(fabs(sd - want_sd) <= 0.1 * want_sd, "sd %g, want %g", sd, want_sd);
+    mr_scenario_free(sc);
+}
