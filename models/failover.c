@@ -305,7 +305,6 @@ static void fo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         if (cfg->runbook) {
             mr_msg_fault f;
             memcpy(&f, ev->payload.bytes, sizeof f);
-            st->rb_faults++;
             st->rb_ramps += (f.flags & MR_FAULT_F_RAMP) != 0;
             rb_check(self, sim);
         }
@@ -316,7 +315,6 @@ static void fo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         if (cfg->runbook) {
             mr_msg_fault f;
             memcpy(&f, ev->payload.bytes, sizeof f);
-            st->rb_faults -= st->rb_faults > 0;
             st->rb_ramps -= (f.flags & MR_FAULT_F_RAMP) != 0 && st->rb_ramps > 0;
             rb_check(self, sim);
         }

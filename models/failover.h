@@ -20,15 +20,15 @@ typedef struct mr_failover_state {
     uint64_t failovers, failbacks;
     mr_time first_failover; /* -1: none */
     /* The runbook: per endpoint of the traffic layer, where the operator
-     * is (RB_* in failover.c) and its timer; the faults in force (ramped
-     * ones make it look again at every SLO window boundary). */
+     * is (RB_* in failover.c) and its timer; the ramped faults in force
+     * (it looks again at every SLO window boundary while there is one). */
     const mr_cluster_state *cl[MR_MAX_ENDPOINTS];
     int64_t n;
     uint8_t op[MR_MAX_ENDPOINTS];
     uint8_t off[MR_MAX_ENDPOINTS]; /* disabled by the runbook */
     int32_t noff;
     mr_handle op_timer[MR_MAX_ENDPOINTS];
-    int32_t rb_faults, rb_ramps;
+    int32_t rb_ramps; /* ramped faults in force */
     int poll_pending;
     uint64_t disables, enables;
     mr_time first_disable; /* -1: none */
