@@ -47,7 +47,14 @@
  *
  * MR_MSG_SCALE (the failover policy) sets the node count at once and makes
  * it the autoscaler's floor: a warm or cold standby scales out on failover
- * and back at failback. Every node is billed from its provisioning to its
+ * and back at failback. A cold standby with its steps (cold_steps) does
+ * not exist until then: the first scale above 0 creates it (create, from
+ * infrastructure-as-code), its nodes provision once it exists (a scale
+ * meanwhile changes the count it will get), and a scale back to 0 deletes
+ * it, so the next failover creates it again; each of its pods pulls its
+ * image (image_pull) before pods.startup, and like the start-up the pull
+ * waits for the dependencies needed for pod_start (the registry). While it
+ * does not exist the autoscaler adds nothing. Every node is billed from its provisioning to its
  * removal: node_hours is that integral.
  *
  * Invariants: per zone, serving + starting + waiting = ready x per_node
@@ -63,7 +70,7 @@
 #include "mrsim/fault.h"
 #include "cluster.h"
 
-enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK, CL_RESUME };
+enum { CL_NODE_READY = MR_MSG_PRIVATE, CL_POD_READY, CL_TICK, CL_RESUME, CL_CREATED };
 
 /* docs/reference.md §9 "Cluster autoscaler": scan-interval 10 s. */
 #define SCAN (10 * MR_S)
@@ -105,6 +112,10 @@ static int cluster_init(mr_component *self, mr_diag *diag)
     st->hold = mr_time_from_s(1.0 / cfg->rps_per_pod);
     st->prov_rng = mr_rng_derive(self->rng, "provision");
     st->start_rng = mr_rng_derive(self->rng, "startup");
+    if (cfg->cold_steps) { /* own streams: the other draws stay those without the steps */
+        st->create_rng = mr_rng_derive(self->rng, "create");
+        st->pull_rng = mr_rng_derive(self->rng, "image_pull");
+    }
     uint32_t cap = cfg->per_node > 0 ? (uint32_t)(cfg->max * cfg->per_node) : (uint32_t)cfg->pods;
     mr_fifo_init(&st->fifo, 0);
     mr_fifo_reserve(&st->fifo, cap);
@@ -229,9 +240,12 @@ static void start_pods(mr_component *self, mr_sim *sim, int z)
         return;
     }
     pod_msg m = {(uint32_t)z, zz->epoch};
-    for (int32_t i = 0; i < zz->waiting; i++)
-        mr_sim_schedule(sim, mr_dist_sample_time(&cfg->startup, st->start_rng), self->id,
-                        CL_POD_READY, &m, sizeof m, NULL);
+    for (int32_t i = 0; i < zz->waiting; i++) {
+        mr_time t = mr_dist_sample_time(&cfg->startup, st->start_rng);
+        if (cfg->cold_steps) /* its image first: none is cached on a cold cluster's nodes */
+            t += mr_dist_sample_time(&cfg->image_pull, st->pull_rng);
+        mr_sim_schedule(sim, t, self->id, CL_POD_READY, &m, sizeof m, NULL);
+    }
     zz->starting += zz->waiting;
     zz->waiting = 0;
 }
@@ -388,6 +402,8 @@ static void autoscale(mr_component *self, mr_sim *sim)
     mr_cluster_state *st = self->state;
     mr_time now = mr_sim_now(sim);
     uint64_t offers = st->fifo.offers - st->offers_seen;
+    if (cfg->cold_steps && !st->created)
+        return; /* no cluster to add nodes to yet */
     if (!reachable(st)) {
         /* No load reaches it, which says nothing of the load to come: hold
          * (scaling in during an outage would leave it short at recovery). */
@@ -577,6 +593,18 @@ static void scale_to(mr_component *self, mr_sim *sim, int64_t n)
         n = 0;
     if (n > cfg->max)
         n = cfg->max;
+    if (cfg->cold_steps && !st->created) {
+        /* Not there yet: create it first (once), then it gets want nodes. */
+        st->want = n;
+        if (n > 0 && !st->creating) {
+            st->creating = 1;
+            mr_sim_schedule(sim, mr_dist_sample_time(&cfg->create, st->create_rng), self->id,
+                            CL_CREATED, NULL, 0, NULL);
+        }
+        return;
+    }
+    if (cfg->cold_steps && n == 0)
+        st->created = 0; /* scaled back to nothing: deleted, created again next time */
     st->floor = n;
     st->surge = n > cfg->nodes;
     st->unneeded_since = -1;
@@ -669,6 +697,14 @@ static void cluster_dispatch(mr_component *self, mr_sim *sim, const mr_event *ev
         st->agg_resume = (mr_handle){0};
         schedule_tick(self, sim);
         break;
+    case CL_CREATED:
+        st->creating = 0;
+        st->creations++;
+        if (st->want > 0) {
+            st->created = 1;
+            scale_to(self, sim, st->want);
+        }
+        break;
     case MR_MSG_WAKE: /* aggregate: the hub's offered rate changed (it cleared agg_asleep) */
         if (st->agg_hub != NULL && !st->tick_pending && (can_autoscale(cfg, st) || any_waiting(st)))
             schedule_tick(self, sim);
@@ -705,6 +741,9 @@ static void cluster_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "peak_nodes", (double)st->peak_nodes);
     mr_report_scalar(out, self->name, "nodes_added", (double)st->nodes_added);
     mr_report_scalar(out, self->name, "nodes_removed", (double)st->nodes_removed);
+    /* Only with the cold steps, so other reports keep their shape. */
+    if (((const mr_cluster_cfg *)self->cfg)->cold_steps)
+        mr_report_scalar(out, self->name, "creations", (double)st->creations);
     /* Partial faults beyond what one target keeps (MR_MAX_PARTIAL at once)
      * are not applied: say how many, never drop them silently. */
     mr_report_scalar(out, self->name, "partial_faults_dropped",
@@ -722,6 +761,8 @@ static const char *cluster_event_name(uint32_t kind)
         return "autoscaler_scan";
     case CL_RESUME:
         return "autoscaler_resume";
+    case CL_CREATED:
+        return "cluster_created";
     default:
         return NULL;
     }
@@ -733,6 +774,8 @@ static void cluster_fini(mr_component *self)
     mr_fifo_fini(&st->fifo);
     mr_rng_free(st->prov_rng);
     mr_rng_free(st->start_rng);
+    mr_rng_free(st->create_rng);
+    mr_rng_free(st->pull_rng);
 }
 
 const mr_model mr_model_cluster = {

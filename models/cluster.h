@@ -122,6 +122,12 @@ typedef struct mr_cluster_state {
     mr_time hold;        /* 1 / rps_per_pod */
     mr_time horizon;     /* end of the run, for node_hours */
     mr_rng *prov_rng, *start_rng;
+    /* cold_steps: the cluster exists (created) or is being created
+     * (creating, toward `want` nodes); creations so far. */
+    int created, creating;
+    int64_t want;
+    uint64_t creations;
+    mr_rng *create_rng, *pull_rng;
     /* node_hours: the integral of billed nodes (provisioning or ready) */
     int64_t billed;
     mr_time billed_since;

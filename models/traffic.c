@@ -35,6 +35,31 @@ int mr__traffic_link(mr_sim *sim, const mr_component *self, const char *role, mr
     return rc;
 }
 
+int mr__traffic_admin(mr_component *t, mr_sim *sim, const mr_event *ev, int tell, int *changed)
+{
+    *changed = 0;
+    if (ev->kind != MR_MSG_ENDPOINT_ADMIN)
+        return 0;
+    const mr_traffic_base *base = mr__traffic_base(t);
+    mr_traffic_head *head = mr__traffic_head(t);
+    mr_msg_admin m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    if (m.endpoint >= (uint32_t)base->n)
+        return 1;
+    uint8_t off = m.enabled == 0;
+    if (head->disabled[m.endpoint] == off)
+        return 1;
+    head->disabled[m.endpoint] = off;
+    head->ndisabled += off ? 1 : -1;
+    *changed = 1;
+    if (base->lazy && tell) {
+        mr_msg_status s = {m.endpoint, (uint32_t)base->cluster[m.endpoint], !off};
+        mr_sim_schedule(sim, 0, (uint32_t)base->listener, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,
+                        NULL);
+    }
+    return 1;
+}
+
 int mr__traffic_fault(mr_traffic_faults *tf, const mr_event *ev)
 {
     if (ev->kind != MR_MSG_FAULT_START && ev->kind != MR_MSG_FAULT_END)

@@ -36,6 +36,10 @@ typedef struct mr_traffic_head {
     const mr_cluster_state *cl[MR_MAX_ENDPOINTS]; /* the endpoints' clusters */
     mr_traffic_faults faults;
     uint64_t queries; /* DNS queries answered (Traffic Manager, plain DNS: billed) */
+    /* The failover policy's runbook (MR_MSG_ENDPOINT_ADMIN): a disabled
+     * endpoint is never answered or routed to, whatever its probes say. */
+    uint8_t disabled[MR_MAX_ENDPOINTS];
+    int32_t ndisabled;
 } mr_traffic_head;
 
 typedef struct mr_traffic_ops {
@@ -89,6 +93,22 @@ static inline mr_traffic_head *mr__traffic_head(const mr_component *t)
  * none) exists. role names an endpoint in diagnostics ("origin"). Returns
  * MR_OK or MR_ENOCOMP after a diagnostic naming what is missing. */
 int mr__traffic_link(mr_sim *sim, const mr_component *self, const char *role, mr_diag *diag);
+
+/* Applies an operator's MR_MSG_ENDPOINT_ADMIN to t's head; 1 if ev was
+ * one. *changed is set when the endpoint's state changed, which in
+ * aggregate fidelity is told to the listener when `tell` (it re-reads the
+ * routes or the answers, as for a probe verdict; plain DNS tells it of the
+ * record's move instead). */
+int mr__traffic_admin(mr_component *t, mr_sim *sim, const mr_event *ev, int tell, int *changed);
+
+/* Whether endpoint e of t is disabled, unless every endpoint is (then none
+ * counts as disabled: the runbook never disables the last one, so this
+ * only guards a table written by hand). */
+static inline int mr__traffic_disabled(const mr_traffic_head *h, const mr_traffic_base *b,
+                                       int64_t e)
+{
+    return h->disabled[e] && h->ndisabled < b->n;
+}
 
 /* Applies a traffic-layer fault message; 1 if ev was one. */
 int mr__traffic_fault(mr_traffic_faults *tf, const mr_event *ev);

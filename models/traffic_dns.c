@@ -8,6 +8,10 @@
  * Resolvers then keep the old answer until their caches expire (rule 3).
  * "Serves" is the truth an operator would see from users: the cluster is
  * up and does not fail every request (a total gray failure counts).
+ * The failover policy's runbook (MR_MSG_ENDPOINT_ADMIN) disables or
+ * enables an endpoint: the record moves at once (the runbook's delay was
+ * the edit), off a disabled endpoint or back to an enabled better one, and
+ * the operator above never points it at a disabled one.
  * Aggregate fidelity (lazy): every move of the record is told to the
  * listener (the aggregate clients), which re-reads the answer.
  * Invariant: at most one edit is under way (pending). */
@@ -52,8 +56,14 @@ static int32_t wanted(const mr_component *self, mr_time now)
     const mr_dns_state *st = self->state;
     int32_t best = -1;
     for (int64_t e = 0; e < cfg->base.n; e++)
-        if (serves(st->head.cl[e], now) && (best < 0 || cfg->base.priority[e] < cfg->base.priority[best]))
+        if (serves(st->head.cl[e], now) && !mr__traffic_disabled(&st->head, &cfg->base, e) &&
+            (best < 0 || cfg->base.priority[e] < cfg->base.priority[best]))
             best = (int32_t)e;
+    if (best < 0 && mr__traffic_disabled(&st->head, &cfg->base, st->record))
+        for (int64_t e = 0; e < cfg->base.n; e++) /* none serves: at least not a disabled one */
+            if (!mr__traffic_disabled(&st->head, &cfg->base, e) &&
+                (best < 0 || cfg->base.priority[e] < cfg->base.priority[best]))
+                best = (int32_t)e;
     return best < 0 ? st->record : best;
 }
 
@@ -77,11 +87,38 @@ static void tell(mr_component *self, mr_sim *sim, int32_t e, int healthy)
     mr_sim_schedule(sim, 0, (uint32_t)cfg->base.watcher, MR_MSG_ENDPOINT_STATUS, &s, sizeof s, NULL);
 }
 
+/* Points the record at the endpoint wanted now, if that is another. */
+static void move(mr_component *self, mr_sim *sim, mr_time now)
+{
+    const mr_dns_cfg *cfg = self->cfg;
+    mr_dns_state *st = self->state;
+    int32_t to = wanted(self, now);
+    if (to == st->record)
+        return;
+    tell(self, sim, st->record, 0);
+    st->record = to;
+    st->changes++;
+    tell(self, sim, to, 1);
+    if (cfg->base.lazy) {
+        mr_msg_status s = {(uint32_t)to, (uint32_t)cfg->base.cluster[to], 1};
+        mr_sim_schedule(sim, 0, (uint32_t)cfg->base.listener, MR_MSG_ENDPOINT_STATUS, &s,
+                        sizeof s, NULL);
+    }
+}
+
 static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_dns_state *st = self->state;
     if (ev->kind == MR_MSG_WAKE)
         return; /* nothing sleeps here */
+    int changed;
+    if (mr__traffic_admin(self, sim, ev, 0, &changed)) {
+        /* The runbook's delay included the edit: the record moves now (off
+         * a disabled endpoint, or back to an enabled better one). */
+        if (changed)
+            move(self, sim, ev->time);
+        return;
+    }
     if (ev->kind == MR_MSG_FAULT_START || ev->kind == MR_MSG_FAULT_END) {
         mr_msg_fault m;
         memcpy(&m, ev->payload.bytes, sizeof m);
@@ -95,19 +132,7 @@ static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         return;
     }
     st->pending = 0;
-    int32_t to = wanted(self, ev->time);
-    if (to != st->record) {
-        tell(self, sim, st->record, 0);
-        st->record = to;
-        st->changes++;
-        tell(self, sim, to, 1);
-        const mr_dns_cfg *cfg = self->cfg;
-        if (cfg->base.lazy) {
-            mr_msg_status s = {(uint32_t)to, (uint32_t)cfg->base.cluster[to], 1};
-            mr_sim_schedule(sim, 0, (uint32_t)cfg->base.listener, MR_MSG_ENDPOINT_STATUS, &s,
-                            sizeof s, NULL);
-        }
-    }
+    move(self, sim, ev->time);
     consider(self, sim);
 }
 

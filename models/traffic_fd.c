@@ -16,6 +16,9 @@
  * quiescent, or full of failures (this one's included) and the origin is
  * down, and resume on their grid at MR_MSG_WAKE; every change of an
  * edge's view is told to the listener (the aggregate clients).
+ * An origin the failover policy's runbook disabled (MR_MSG_ENDPOINT_ADMIN)
+ * gets no request, fail-open included, at every edge at once (a
+ * configuration change); it counts in health_changes.
  * Invariant: healthy_pops[e] counts the edges whose window of e holds at
  * least `required` successes. */
 #include <math.h>
@@ -146,6 +149,11 @@ static void fd_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         wake(self, sim, ev->time);
         return;
     }
+    int changed;
+    if (mr__traffic_admin(self, sim, ev, 1, &changed)) {
+        st->changes += (uint64_t)changed; /* an operator's change, counted as the edges' */
+        return;
+    }
     if (mr__traffic_fault(&st->head.faults, ev))
         return;
     probe_msg m;
@@ -199,7 +207,8 @@ static uint32_t fd_candidates(const mr_component *fd, uint32_t pop, int64_t orig
     const uint8_t *healthy = st->healthy + (size_t)pop * (size_t)cfg->base.n;
     uint32_t up = 0, usable = 0;
     for (int64_t e = 0; e < cfg->base.n; e++)
-        if ((uint32_t)cfg->base.cluster[e] != skip) {
+        if ((uint32_t)cfg->base.cluster[e] != skip &&
+            !mr__traffic_disabled(&st->head, &cfg->base, e)) {
             usable |= (uint32_t)1 << e;
             up |= (uint32_t)healthy[e] << e;
         }

@@ -12,6 +12,9 @@
  * performance (the Online endpoint closest to the resolver's region). With
  * every endpoint Degraded it fails open. Every verdict change is sent
  * (MR_MSG_ENDPOINT_STATUS) to the watcher, the failover policy, if any.
+ * An endpoint the failover policy's runbook disabled (MR_MSG_ENDPOINT_ADMIN,
+ * the portal's "Disabled" status) is never answered, fail-open included;
+ * the change counts in status_changes as a probe verdict does.
  * Aggregate fidelity (lazy): a probe that succeeds with its location's
  * count at 0 and its endpoint quiescent (no fault in force that a probe can
  * see) changes nothing, and neither would the next ones until a fault
@@ -143,6 +146,11 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         wake(self, sim, ev->time);
         return;
     }
+    int changed;
+    if (mr__traffic_admin(self, sim, ev, 1, &changed)) {
+        st->changes += (uint64_t)changed; /* an operator's status change, counted as the probes' */
+        return;
+    }
     if (mr__traffic_fault(&st->head.faults, ev))
         return;
     probe_msg m;
@@ -186,37 +194,43 @@ uint32_t mr__tm_answer(const mr_component *tm, mr_rng *r, int64_t origin)
 {
     const mr_tm_cfg *cfg = tm->cfg;
     const mr_tm_state *st = tm->state;
+    /* A disabled endpoint (the runbook's) is never answered; of the
+     * others, the Online ones, or all of them when none is (fail-open). */
+    uint8_t off[MR_MAX_ENDPOINTS];
     int any_online = 0;
-    for (int64_t e = 0; e < cfg->base.n; e++)
-        any_online |= !st->degraded[e];
-    /* Fail-open: with every endpoint Degraded, answer as if all were Online. */
+    for (int64_t e = 0; e < cfg->base.n; e++) {
+        off[e] = (uint8_t)mr__traffic_disabled(&st->head, &cfg->base, e);
+        any_online |= !st->degraded[e] && !off[e];
+    }
+#define TM_SKIP(e) (off[e] || (any_online && st->degraded[e]))
     int64_t best = -1;
     if (cfg->routing == MR_ROUTING_WEIGHTED) {
         double total = 0;
         for (int64_t e = 0; e < cfg->base.n; e++)
-            total += (!any_online || !st->degraded[e]) ? cfg->base.weight[e] : 0;
+            total += TM_SKIP(e) ? 0 : cfg->base.weight[e];
         double u = mr_rng_uniform(r) * total;
         for (int64_t e = 0; e < cfg->base.n && best < 0; e++) {
-            double w = (!any_online || !st->degraded[e]) ? cfg->base.weight[e] : 0;
+            double w = TM_SKIP(e) ? 0 : cfg->base.weight[e];
             if (w > 0 && (u < w || e == cfg->base.n - 1))
                 best = e;
             u -= w;
         }
     } else if (cfg->routing == MR_ROUTING_PERFORMANCE && origin >= 0 && origin < MR_MAX_REGIONS) {
         for (int64_t e = 0; e < cfg->base.n; e++) {
-            if (any_online && st->degraded[e])
+            if (TM_SKIP(e))
                 continue;
             if (best < 0 || cfg->base.rtt[origin][e] < cfg->base.rtt[origin][best])
                 best = e;
         }
     }
     for (int64_t e = 0; e < cfg->base.n && best < 0; e++) {
-        if (any_online && st->degraded[e])
+        if (TM_SKIP(e))
             continue;
         int64_t b = best;
         if (b < 0 || cfg->base.priority[e] < cfg->base.priority[b])
             best = e;
     }
+#undef TM_SKIP
     if (best < 0) /* no endpoint at all, or weights all zero: the first */
         best = 0;
     return (uint32_t)cfg->base.cluster[best];

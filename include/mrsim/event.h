@@ -25,7 +25,8 @@
     X(SCALE, "scale")             /* payload mr_msg_scale: a cluster is told its node count */ \
     X(PROMOTE, "promote")         /* payload mr_msg_promote: a data store fails over */ \
     X(WAKE, "wake")               /* no payload: aggregate fidelity, re-read the world */ \
-    X(CAPACITY, "capacity")       /* no payload: aggregate fidelity, a cluster's pods changed */
+    X(CAPACITY, "capacity")       /* no payload: aggregate fidelity, a cluster's pods changed */ \
+    X(ENDPOINT_ADMIN, "endpoint_admin") /* payload mr_msg_admin: an operator disables or enables */
 
 enum mr_msg {
     MR_MSG_NONE = 0,
@@ -64,6 +65,15 @@ typedef struct mr_msg_status {
     int32_t healthy;   /* 1: Online / healthy somewhere; 0: Degraded everywhere */
 } mr_msg_status;
 _Static_assert(sizeof(mr_msg_status) <= MR_PAYLOAD_SIZE, "status payload too large");
+
+/* Payload of MR_MSG_ENDPOINT_ADMIN: the failover policy's runbook tells the
+ * traffic layer to disable an endpoint (Traffic Manager endpoint, Front
+ * Door origin, the DNS record's target) or to enable it again. */
+typedef struct mr_msg_admin {
+    uint32_t endpoint; /* index in the traffic layer's endpoints */
+    int32_t enabled;   /* 0: disabled (never answered, never routed to); 1: enabled */
+} mr_msg_admin;
+_Static_assert(sizeof(mr_msg_admin) <= MR_PAYLOAD_SIZE, "admin payload too large");
 
 /* Payload of MR_MSG_SCALE: the failover policy sets a cluster's node count
  * (scale a warm standby up, provision a cold one, scale back at failback). */

@@ -200,7 +200,8 @@ extern const mr_param mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__
     mr__endpoint_keys[], mr__stamp_keys[], mr__resolver_keys[], mr__policy_keys[],
     mr__client_keys[], mr__profile_keys[], mr__mix_keys[], mr__retry_keys[], mr__store_keys[],
     mr__replica_keys[], mr__fault_keys[], mr__target_keys[], mr__repeat_keys[], mr__ramp_keys[],
-    mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[];
+    mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[],
+    mr__runbook_keys[], mr__cold_keys[];
 extern const mr_param mr__analyze_keys[];
 
 /* Metric names of docs/cli.md's result document (run.replications.until.metric). */

@@ -742,7 +742,38 @@ const mr_param mr__failover_keys[] = {{.key = "trigger",
                                       .type_doc = "map {mode, decision}",
                                       .doc = "returning to the primary once healed",
                                       .ref = "-"},
+                                     {.key = "runbook",
+                                      .type = MR_PARAM_T_CODE,
+                                      .type_doc = "map {disable_endpoint, detect, delay}",
+                                      .doc = "an operator disables the endpoint of a cluster "
+                                             "missing the SLO",
+                                      .ref = "-"},
                                      MR_PARAM_END};
+
+const mr_param mr__runbook_keys[] = {
+    {.key = "disable_endpoint",
+     .type = MR_PARAM_T_BOOL,
+     .off = offsetof(mr_sc_failover, disable_endpoint),
+     .def = "true",
+     .doc = "disable the Traffic Manager endpoint, Front Door origin or DNS record target of "
+            "a cluster missing the SLO; enable it again by the failback rules",
+     .ref = "ours"},
+    /* Ours: docs/reference.md has no monitoring figure; a metric alert
+     * over a 5-minute window is the common choice. */
+    {.key = "detect",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_sc_failover, detect),
+     .def = "5m",
+     .doc = "how long the SLO is missed before the operator decides",
+     .ref = "ours: docs/reference.md gives no alerting figure (a 5-minute alert window)"},
+    /* Ours: the same human delay as failover.decision. */
+    {.key = "delay",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_sc_failover, delay),
+     .def = "triangular(10m, 20m, 1h)",
+     .doc = "from the decision to the endpoint disabled (the runbook's execution)",
+     .ref = "ours (failover.decision's default)"},
+    MR_PARAM_END};
 
 const mr_param mr__action_keys[] = {{.key = "scale",
                                     .type = MR_PARAM_T_CODE,
@@ -834,6 +865,24 @@ static void bind_action(mr__bind *b, mr_node *m, const char *p, mr_sc_action *a)
     }
 }
 
+/* The runbook disables one endpoint of several: a traffic layer with one
+ * endpoint has nowhere to send its users (the operator never disables the
+ * last one), so the runbook could never act. */
+static void check_runbook(mr__bind *b, mr_node *rb, const mr_sc_failover *fo)
+{
+    const mr_sc_traffic *t = &b->sc->traffic;
+    if (!fo->disable_endpoint || t->model == NULL)
+        return;
+    if (t->nendpoints < 2) {
+        mr_node *d = mr_node_get(rb, "disable_endpoint");
+        mr_diag_error(b->diag, d ? &d->mark : &rb->mark,
+                      "failover.runbook.disable_endpoint: the %s traffic layer has %zu "
+                      "endpoint%s; disabling needs another to send users to (the last one is "
+                      "never disabled)",
+                      t->model->kind, t->nendpoints, t->nendpoints == 1 ? "" : "s");
+    }
+}
+
 void mr__bind_failover(mr__bind *b, mr_node *m)
 {
     mr_sc_failover *fo = &b->sc->failover;
@@ -859,5 +908,13 @@ void mr__bind_failover(mr__bind *b, mr_node *m)
     mr_node *fb = mr__take_map(b, m, "failback", "failover");
     mr__bind_keys(b, fb, NULL, "failover.failback", mr__failback_keys, 0, "", fo);
     mr__unknown_keys(b, fb, mr__failback_keys);
+    mr_node *rb = mr__take_map(b, m, "runbook", "failover");
+    if (rb != NULL) {
+        fo->runbook = true;
+        fo->runbook_mark = rb->mark;
+        mr__bind_keys(b, rb, NULL, "failover.runbook", mr__runbook_keys, 0, "", fo);
+        mr__unknown_keys(b, rb, mr__runbook_keys);
+        check_runbook(b, rb, fo);
+    }
     mr__unknown_keys(b, m, mr__failover_keys);
 }

@@ -191,6 +191,31 @@ const mr_param mr__cluster_keys[] = {
      .doc = "target_utilization, node_provision",
      .ref = "-"},
     {.key = "ingress", .type = MR_PARAM_T_CODE, .type_doc = "map", .doc = "kind, latency", .ref = "-"},
+    {.key = "cold",
+     .type = MR_PARAM_T_CODE,
+     .type_doc = "map",
+     .doc = "standby: cold only: create, image_pull (steps of its failover); absent: neither",
+     .ref = "-"},
+    MR_PARAM_END};
+
+const mr_param mr__cold_keys[] = {
+    /* Ours: docs/reference.md has no AKS cluster-creation figure; `az aks
+     * create` commonly takes 5 to 10 minutes, sometimes a quarter hour. */
+    {.key = "create",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_sc_cold, create),
+     .def = "triangular(5m, 8m, 15m)",
+     .doc = "creating the cluster from infrastructure-as-code, before its nodes provision",
+     .ref = "ours: docs/reference.md gives no cluster-creation time"},
+    /* Ours: docs/reference.md §9 "Pod startup time: not found"; a few
+     * hundred MB from a registry in the region. */
+    {.key = "image_pull",
+     .type = MR_PARAM_T_DIST_TIME,
+     .off = offsetof(mr_sc_cold, image_pull),
+     .def = "triangular(10s, 30s, 2m)",
+     .doc = "each pod pulls its image (none cached on a cold cluster's nodes) before "
+            "pods.startup; needs the dependencies needed for pod_start",
+     .ref = "ours: docs/reference.md §9 pod startup and image pull not found"},
     MR_PARAM_END};
 
 const mr_param mr__nodes_keys[] = {
@@ -376,6 +401,29 @@ static void bind_zones(mr__bind *b, mr_node *m, const char *path, mr_sc_cluster 
     free(t);
 }
 
+/* clusters[].cold: only a cold standby has the steps of a cold start. */
+static void bind_cold(mr__bind *b, mr_node *m, const char *path, mr_sc_cluster *c)
+{
+    char p[MR__PATH];
+    mr_node *cm = mr__take_map(b, m, "cold", path);
+    if (cm == NULL)
+        return;
+    mr__path(p, path, "cold");
+    if (c->role != MR_ROLE_STANDBY || c->standby != MR_STANDBY_COLD) {
+        mr_diag_error(b->diag, &cm->mark,
+                      "%s: only a cluster with role: standby and standby: cold creates itself "
+                      "and pulls its images on failover; add standby: cold or remove cold",
+                      p);
+        for (size_t k = 0; k < cm->n; k++)
+            cm->pairs[k].value->used = true;
+        return;
+    }
+    c->cold.present = true;
+    c->cold.mark = cm->mark;
+    mr__bind_keys(b, cm, NULL, p, mr__cold_keys, 0, "", &c->cold);
+    mr__unknown_keys(b, cm, mr__cold_keys);
+}
+
 void mr__bind_clusters(mr__bind *b, mr_node *seq)
 {
     mr_scenario *sc = b->sc;
@@ -426,6 +474,7 @@ void mr__bind_clusters(mr__bind *b, mr_node *seq)
         bind_cluster_sub(b, m, p, "nodes", mr__nodes_keys, &c->nodes);
         bind_cluster_sub(b, m, p, "pods", mr__pods_keys, &c->pods);
         bind_cluster_sub(b, m, p, "autoscaler", mr__autoscaler_keys, &c->autoscaler);
+        bind_cold(b, m, p, c);
         bind_ingress(b, m, p, &c->ingress);
         mr__unknown_keys(b, m, mr__cluster_keys);
 

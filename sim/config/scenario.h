@@ -179,6 +179,15 @@ typedef struct mr_sc_autoscaler {
     mr_dist node_provision; /* ns */
 } mr_sc_autoscaler;
 
+/* clusters[].cold: the steps of a cold standby's failover before and after
+ * its nodes (docs/model.md "Roles and standby"); absent, neither runs. */
+typedef struct mr_sc_cold {
+    bool present;
+    mr_dist create;     /* ns: the cluster created from infrastructure-as-code */
+    mr_dist image_pull; /* ns: each pod pulls its image before it starts */
+    mr_mark mark;
+} mr_sc_cold;
+
 /* A cluster's regional ingress: a kind of family "ingress" (agc, nginx, or
  * any registered kind) with the kind's keys bound into its cfg (an
  * mr_ingress_cfg first). */
@@ -198,6 +207,7 @@ typedef struct mr_sc_cluster {
     mr_sc_pods pods;
     mr_dist service_time; /* ns */
     mr_sc_autoscaler autoscaler;
+    mr_sc_cold cold;
     mr_sc_ingress ingress;
     mr_mark mark;
 } mr_sc_cluster;
@@ -351,6 +361,12 @@ typedef struct mr_sc_failover {
     mr_failback_mode failback;
     mr_dist failback_decision; /* manual: the human decision */
     mr_dist failback_delay;    /* automatic: its own delay */
+    /* failover.runbook: an operator disables the endpoint of a cluster
+     * missing the SLO (docs/model.md "Failover and failback"). */
+    bool runbook;              /* the map is present */
+    bool disable_endpoint;
+    mr_dist detect, delay;
+    mr_mark runbook_mark;
     mr_mark mark;
 } mr_sc_failover;
 

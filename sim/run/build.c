@@ -280,6 +280,12 @@ static void check_failover(const mr_scenario *sc, mr_diag *diag, int *rc)
         nactive += sc->clusters[c].role == MR_ROLE_ACTIVE;
     if (nactive > MR_MAX_ENDPOINTS)
         unsupported(diag, &fo->mark, rc, "a failover policy watching more than 16 active clusters");
+    /* Disabling a stamp's origin would strand the populations pinned to it
+     * without a fallback (Front Door has no origin for them): which origin
+     * an operator may disable then depends on each population's stamps. */
+    if (fo->runbook && fo->disable_endpoint && sc->nstamps > 0)
+        unsupported(diag, &fo->runbook_mark, rc,
+                    "failover.runbook with deployment stamps (disabling a stamp's origin)");
 }
 
 /* Stamps are routed by Front Door (each population to its home stamp's
@@ -745,7 +751,10 @@ static int add_clusters(builder *b)
                               .nzones = c->nzones > 0 ? (int64_t)c->nzones : 1,
                               .rps_per_pod = c->pods.rps_per_pod,
                               .service_time = c->service_time,
-                              .ingress = (int64_t)(b->l.ingress0 + i)};
+                              .ingress = (int64_t)(b->l.ingress0 + i),
+                              .cold_steps = c->cold.present,
+                              .create = c->cold.create,
+                              .image_pull = c->cold.image_pull};
         for (size_t z = 0; z < c->nzones && z < MR_MAX_ZONES; z++)
             cfg.zone[z] = c->zones[z];
         for (size_t d = 0; d < sc->ndependencies; d++) {
@@ -858,6 +867,12 @@ static int add_clients(builder *b)
     return rc;
 }
 
+/* Whether the failover policy runs a runbook that disables endpoints. */
+static int runbook(const mr_scenario *sc)
+{
+    return sc->failover.present && sc->failover.runbook && sc->failover.disable_endpoint;
+}
+
 static int add_faults(builder *b)
 {
     const mr_scenario *sc = b->sc;
@@ -874,7 +889,8 @@ static int add_faults(builder *b)
     cfg.nstores = (int64_t)sc->ndatastores;
     for (size_t d = 0; d < sc->ndatastores; d++)
         cfg.store[d] = l->store0 + (int64_t)d;
-    if (sc->failover.present && sc->failover.trigger == MR_TRIGGER_OPERATOR)
+    /* The operator trigger and the runbook hear every fault's start and end. */
+    if (sc->failover.present && (sc->failover.trigger == MR_TRIGGER_OPERATOR || runbook(sc)))
         cfg.watcher[cfg.nwatch++] = l->failover;
     return add(b->sim, "faults", "faults", &cfg, b->diag);
 }
@@ -925,7 +941,13 @@ static int add_failover(builder *b)
                            .failback = fo->failback,
                            .failback_delay = fo->failback == MR_FAILBACK_AUTOMATIC
                                                  ? fo->failback_delay
-                                                 : fo->failback_decision};
+                                                 : fo->failback_decision,
+                           .runbook = runbook(sc),
+                           .traffic = b->l.tm,
+                           .detect = fo->detect,
+                           .delay = fo->delay,
+                           .success_target = sc->slo.success_target,
+                           .window = sc->slo.window};
     for (size_t c = 0; c < sc->nclusters; c++)
         if (sc->clusters[c].role == MR_ROLE_ACTIVE)
             cfg.active[cfg.nactive++] = b->l.cluster0 + (int64_t)c;

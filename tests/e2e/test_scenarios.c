@@ -89,6 +89,25 @@ Test(scenarios, a_gray_failure_is_never_detected_by_probes, .timeout = 300)
     run_free(&r);
 }
 
+/* gray-failure-runbook.yaml: the operator disables the gray endpoint at
+ * fault start + detect (5 min) + delay (10 min); the resolvers (TTL 30 s,
+ * honoured) follow within the TTL and a few seconds of query wait, so the
+ * episode lasts 900 s to 950 s (tests/validation/test_runbook.c derives
+ * it); without the runbook, the whole fault (3600 s). */
+Test(scenarios, a_runbook_cuts_a_gray_failure_to_detect_plus_delay, .timeout = 300)
+{
+    run_out r = e2e_run("run", DIR_ "/gray-failure-runbook.yaml -n 2 -q --json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    double rto = mean_of(r.out, "rto_s");
+    cr_expect(rto >= 900 && rto <= 950, "runbook: rto %g", rto);
+    run_free(&r);
+    r = e2e_run("run", DIR_ "/gray-failure-runbook.yaml -n 2 -q --json "
+                "--set failover.runbook.disable_endpoint=false");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_eq(mean_of(r.out, "rto_s"), 3600, "no runbook: the whole gray failure");
+    run_free(&r);
+}
+
 /* A year of faults of every kind (year-stochastic-data.yaml extends
  * year-stochastic.yaml with the data tier): in 20 years every fault has
  * episodes (the rarest, mtbf 730 d, misses all 20 with probability 5e-5:

@@ -497,6 +497,132 @@ Test(compute, a_registry_outage_blocks_a_cold_start_until_it_returns)
     mr_scenario_free(sc);
 }
 
+/* ---- cold standby steps (clusters[].cold) ---------------------------------------- */
+
+#define C_S 480.0 /* cold.create */
+#define I_S 45.0  /* cold.image_pull */
+
+static const char *COLD_OPERATOR =
+    "faults:\n  - {name: outage, kind: region_outage, target: westeurope, at: 10m, "
+    "duration: 40m}\n"
+    "failover:\n  trigger: operator\n  decision: 5m\n"
+    "  actions: [{scale: aks-neu, to: 2}]\n  failback: {mode: none}\n";
+
+static const char *const COLD_SETS[] = {"clusters[1].standby=cold",
+                                        "clusters[1].cold={create: 8m, image_pull: 45s}",
+                                        "run.fidelity=request"};
+
+/* The cold standby's steps in order: the operator scales it at fault
+ * start + decision = 900 s; the cluster is created C = 8 min later (1380 s,
+ * no node billed before), its nodes are ready P later (1680 s), and each
+ * pod serves after its image pull I and start-up S: 1680 + 45 + 20 =
+ * 1745 s = decision + C + P + I + S after the fault. The clients see it at
+ * Traffic Manager's next probe of it (< 30 s) and their caches' TTL (30 s):
+ * RTO in [1145, 1145 + 30 + 30 + 10 (a window) + 5 (query waits)]. Without
+ * the steps the pods serve at 1220 s, C + I = 525 s sooner. At both
+ * fidelities (the cluster's timers are the same). */
+Test(compute, cold_steps_rto_is_decision_create_provision_pull_startup)
+{
+    static const char *const fids[] = {"run.fidelity=request", "run.fidelity=aggregate"};
+    for (int f = 0; f < 2; f++) {
+        const char *sets[] = {COLD_SETS[0], COLD_SETS[1], fids[f]};
+        mr_scenario *sc = load(COLD_OPERATOR, sets, 3);
+        mr_sim *sim = build(sc, 0);
+        const mr_cluster_state *neu = cluster(sim, "clusters/aks-neu");
+        run_until(sim, 900 + C_S - 0.001);
+        cr_assert_eq(neu->billed, 0, "%s: no node while the cluster is created", fids[f]);
+        run_until(sim, 900 + C_S);
+        cr_assert_eq(neu->billed, 2, "%s: nodes provision once it exists", fids[f]);
+        run_until(sim, 900 + C_S + P_S + I_S + S_S - 0.001);
+        cr_assert_eq(mr_cluster_pods(neu), 0, "%s", fids[f]);
+        run_until(sim, 900 + C_S + P_S + I_S + S_S);
+        cr_assert_eq(mr_cluster_pods(neu), 8, "%s: serving after pull and start-up", fids[f]);
+        mr_report *r = finish(sim);
+        double rto = mr_report_find(r, "", "rto_s");
+        double lo = 300 + C_S + P_S + I_S + S_S;
+        cr_assert(rto >= lo && rto <= lo + 75, "%s: rto %g not in [%g, %g]", fids[f], rto, lo,
+                  lo + 75);
+        cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "creations"), 1, 1e-9);
+        /* Billed from creation on: 2 nodes x (3600 - 1380) s. */
+        cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "node_hours"),
+                           2 * (3600 - 900 - C_S) / 3600, 1e-9);
+        mr_report_free(r);
+        cr_assert_eq(mr_sim_free(sim), MR_OK);
+        mr_scenario_free(sc);
+        /* Without the steps: serving at 900 + P + S. */
+        sc = load(COLD_OPERATOR, (const char *[]){COLD_SETS[0], fids[f]}, 2);
+        sim = build(sc, 0);
+        neu = cluster(sim, "clusters/aks-neu");
+        run_until(sim, 900 + P_S + S_S);
+        cr_assert_eq(mr_cluster_pods(neu), 8, "%s: today's cold start", fids[f]);
+        mr_report *r0 = finish(sim);
+        cr_assert_eq(isnan(mr_report_find(r0, "clusters/aks-neu", "creations")), 1,
+                     "no creations scalar without the steps");
+        mr_report_free(r0);
+        cr_assert_eq(mr_sim_free(sim), MR_OK);
+        mr_scenario_free(sc);
+    }
+}
+
+/* The registry (needed for pod_start) is down from 5 to 40 min: the cold
+ * standby is created (1380 s) and its nodes ready (1680 s) meanwhile, but
+ * no image is pulled until it is back (2400 s); the pods retry at the next
+ * 10 s scan, then pull I and start S: serving by 2400 + 10 + I + S, none
+ * before 2400 + I + S. */
+Test(compute, cold_steps_image_pull_waits_for_the_registry)
+{
+    char extra[1024];
+    snprintf(extra, sizeof extra,
+             "dependencies:\n  - {name: acr, kind: registry, used_by: [aks-neu], "
+             "needed_for: pod_start}\n"
+             "faults:\n"
+             "  - {name: acr-out, kind: dependency_outage, target: acr, at: 5m, duration: 35m}\n"
+             "  - {name: outage, kind: region_outage, target: westeurope, at: 10m, "
+             "duration: 40m}\n"
+             "%s",
+             strstr(COLD_OPERATOR, "failover:"));
+    mr_scenario *sc = load(extra, COLD_SETS, 3);
+    mr_sim *sim = build(sc, 0);
+    const mr_cluster_state *neu = cluster(sim, "clusters/aks-neu");
+    run_until(sim, 900 + C_S + P_S + 1);
+    cr_assert_eq(neu->z[0].ready + neu->z[1].ready + neu->z[2].ready, 2, "nodes ready");
+    run_until(sim, 2400 + I_S + S_S - 0.001);
+    cr_assert_eq(mr_cluster_pods(neu), 0, "no image without the registry");
+    run_until(sim, 2400 + 10 + I_S + S_S);
+    cr_assert_eq(mr_cluster_pods(neu), 8, "pulled and started after its return");
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    mr_scenario_free(sc);
+}
+
+/* Failback to the cold standby's size (0) deletes the cluster: the next
+ * failover creates it again. Fault 1 600-2000 s: scaled at 900, created
+ * at 1380; failback at 2000 + 1 min = 2060 deletes it. Fault 2,
+ * 2400-3600 s: scaled at 2700, created again at 3180. */
+Test(compute, cold_steps_failback_deletes_and_the_next_failover_creates_again)
+{
+    const char *extra =
+        "faults:\n"
+        "  - {name: o1, kind: region_outage, target: westeurope, at: 10m, duration: 1400s}\n"
+        "  - {name: o2, kind: region_outage, target: westeurope, at: 40m, duration: 20m}\n"
+        "failover:\n  trigger: operator\n  decision: 5m\n"
+        "  actions: [{scale: aks-neu, to: 2}]\n  failback: {mode: automatic, delay: 1m}\n";
+    mr_scenario *sc = load(extra, COLD_SETS, 3);
+    mr_sim *sim = build(sc, 0);
+    const mr_cluster_state *neu = cluster(sim, "clusters/aks-neu");
+    run_until(sim, 2060);
+    cr_assert_eq(neu->billed, 0, "failback: deleted");
+    cr_assert_eq(neu->created, 0);
+    run_until(sim, 2700 + C_S - 0.001);
+    cr_assert_eq(neu->billed, 0, "being created again");
+    run_until(sim, 2700 + C_S);
+    cr_assert_eq(neu->billed, 2);
+    mr_report *r = finish(sim);
+    cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "creations"), 2, 1e-9);
+    mr_report_free(r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    mr_scenario_free(sc);
+}
+
 /* Whether some diagnostic line contains text. */
 static int said(const mr_diag *d, const char *text)
 {

@@ -51,6 +51,12 @@ typedef struct mr_cluster_cfg {
     double rps_per_pod;        /* a pod's throughput: each request holds it 1/rps */
     mr_dist service_time;      /* the latency a request spends in service */
     int64_t ingress;           /* component id of its regional ingress; -1: none */
+    /* A cold standby's steps (clusters[].cold): the cluster does not exist
+     * until a scale action creates it (create), and each pod pulls its
+     * image (image_pull) before pods.startup. 0: neither. */
+    int64_t cold_steps;
+    mr_dist create;
+    mr_dist image_pull;
 } mr_cluster_cfg;
 
 

@@ -39,6 +39,14 @@ typedef struct mr_failover_cfg {
     int64_t back_to[MR_MAX_ACTIONS]; /* SCALE: nodes on failback (the standby size) */
     int64_t failback;          /* mr_failback_mode */
     mr_dist failback_delay; /* MANUAL: decision; AUTOMATIC: its own delay */
+    /* The runbook (docs/model.md "Failover and failback"): disable the
+     * traffic layer's endpoint of a cluster missing the SLO. */
+    int64_t runbook;        /* 1: disable_endpoint */
+    int64_t traffic;        /* component id of the traffic layer it disables endpoints of */
+    mr_dist detect;         /* from the SLO's miss to the operator's decision */
+    mr_dist delay;          /* from the decision to the endpoint disabled */
+    double success_target;  /* slo.success_target: a cluster failing more misses it */
+    mr_time window;         /* slo.window: the operator looks again at each boundary */
 } mr_failover_cfg;
 
 
