@@ -542,6 +542,13 @@ Test(compute, cold_steps_rto_is_decision_create_provision_pull_startup)
         double lo = 300 + C_S + P_S + I_S + S_S;
         cr_assert(rto >= lo && rto <= lo + 75, "%s: rto %g not in [%g, %g]", fids[f], rto, lo,
                   lo + 75);
+        static const mr_vcase vc = {
+            .id = "compute.cold_steps_rto",
+            .what = "RTO of a cold standby with IaC create and image pull (operator failover)",
+            .reference = "closed form: decision + create + provision + pull + start-up, then up "
+                         "to 75 s of probes, TTL and a window",
+            .unit = "s", .ref = 300 + C_S + P_S + I_S + S_S + 37.5, .tol = 37.5};
+        mr_vcheck(&vc, f ? "aggregate" : "request", rto, NAN, NAN, 1);
         cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "creations"), 1, 1e-9);
         /* Billed from creation on: 2 nodes x (3600 - 1380) s. */
         cr_assert_float_eq(mr_report_find(r, "clusters/aks-neu", "node_hours"),
