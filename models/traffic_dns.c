@@ -97,6 +97,7 @@ static void dns_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     st->pending = 0;
     int32_t to = wanted(self, ev->time);
     if (to != st->record) {
+        mr_sim_mark(sim, MR_MS_DETECTED, self, MR_MARK_REACHED); /* the operator's edit */
         tell(self, sim, st->record, 0);
         st->record = to;
         st->changes++;

@@ -122,6 +122,8 @@ static void record(mr_component *self, mr_sim *sim, const probe_msg *m, int ok)
         return;
     st->healthy[c] = h;
     st->changes++;
+    if (!h) /* the recovery timeline's detection: the first edge to see it */
+        mr_sim_mark(sim, MR_MS_DETECTED, self, MR_MARK_REACHED);
     if (cfg->base.lazy) {
         mr_msg_status s = {m->origin, (uint32_t)cfg->base.cluster[m->origin], h};
         mr_sim_schedule(sim, 0, (uint32_t)cfg->base.listener, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,

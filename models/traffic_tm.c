@@ -172,11 +172,15 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr_sim_schedule(sim, cfg->interval, self->id, TM_PROBE, &m, sizeof m, NULL);
         break;
     }
-    case TM_PROBE_FAILED:
+    case TM_PROBE_FAILED: {
+        uint8_t was = st->degraded[e];
         if (++st->fails[l][e] == cfg->tolerated + 1)
             st->tripped[e]++;
         set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
+        if (!was && st->degraded[e]) /* the recovery timeline's detection */
+            mr_sim_mark(sim, MR_MS_DETECTED, self, MR_MARK_REACHED);
         break;
+    }
     default:
         mr_sim_unhandled(sim, ev);
     }

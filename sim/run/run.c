@@ -20,6 +20,7 @@
 #include "run/build.h"
 #include "run/cost.h"
 #include "run/runner.h"
+#include "timeline.h"
 #include "verdict.h"
 
 typedef struct run_ctx {
@@ -473,6 +474,12 @@ static void censor_reps(mr_summary *s, const double *values, const double *cens,
     free(obs);
 }
 
+void mr__censor_reps(mr_summary *s, const double *values, const double *cens, size_t cstride,
+                     uint64_t reps, size_t stride)
+{
+    censor_reps(s, values, cens, cstride, reps, stride);
+}
+
 /* The whole-system metrics over the replications, the cost items, and
  * the counts. Client RTO percentiles are over all resolvers and
  * replications (docs/model.md): pooled, the replications' histograms merged in
@@ -571,6 +578,7 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
             ep->censored += rows[i * c->ncols + mr__col_fault_censored(c, f)] > 0;
         censor_reps(&ep->rto_s, rows + mr__col_fault_rto(c, f),
                     rows + mr__col_fault_censored(c, f), c->ncols, reps, c->ncols);
+        mr__tl_summarise(sc, f, rows, reps, c->ncols, mr__col_timeline(c), ep);
     }
     out->nstores = sc->ndatastores;
     out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);
@@ -637,6 +645,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
 
 void mr_result_fini(mr_result *r)
 {
+    for (size_t f = 0; r->episodes && f < r->nepisodes; f++)
+        free(r->episodes[f].timeline);
     free(r->episodes);
     free(r->per_rep);
     free(r->stores);

@@ -208,7 +208,7 @@ Test(db, one_row_per_replication_with_the_json_means)
     int st = sh(&out, &err, "%s run %s -q -n 5 -j 2 --json --db %s", MRSIM_BINARY, TINY, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_assert_eq(q_int(db, "PRAGMA user_version"), 2);
+    cr_assert_eq(q_int(db, "PRAGMA user_version"), 3);
     cr_assert_eq(q_int(db, "PRAGMA application_id"), 0x6d72736d);
     char *mode = q_rows(db, "PRAGMA journal_mode");
     cr_assert_str_eq(mode, "wal\n");
