@@ -157,6 +157,7 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             if (st->fails[l][e] > cfg->tolerated)
                 st->tripped[e]--;
             st->fails[l][e] = 0;
+            st->served[e] = 1;
             set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
             if (cfg->base.lazy && mr_cluster_quiescent(c)) {
                 st->sleep_next[l][e] = ev->time + cfg->interval;
@@ -177,7 +178,9 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         if (++st->fails[l][e] == cfg->tolerated + 1)
             st->tripped[e]++;
         set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
-        if (!was && st->degraded[e]) /* the recovery timeline's detection */
+        /* The recovery timeline's detection; not a cold standby's start-up
+         * (endpoints start Online, and one never up is Degraded then). */
+        if (!was && st->degraded[e] && st->served[e])
             mr_sim_mark(sim, MR_MS_DETECTED, self, MR_MARK_REACHED);
         break;
     }

@@ -81,7 +81,9 @@ static size_t slot_of(const mr_scenario *sc, const mr_milestone_record *m)
 /* The critical path of episode k (docs/model.md "recovery timeline"): the
  * milestone reached last at or before its recovery, the RTO plus one SLO
  * window (the RTO is measured at window ends, a milestone at any time);
- * when it never recovered, the first milestone still awaited. Returns the
+ * when it never recovered, the last still awaited in the timeline's order
+ * (a standby or a store before the routed shares that follow from them).
+ * Returns the
  * slot, plus the slot count when awaited, or SIZE_MAX when none (an
  * episode that missed no window waited on nothing). */
 static size_t critical_of(const mr_scenario *sc, const mr_milestone_record *ms, size_t nms,
@@ -97,7 +99,7 @@ static size_t critical_of(const mr_scenario *sc, const mr_milestone_record *ms, 
         if (s == SIZE_MAX || m->what == MR_MS_RECOVERED)
             continue;
         if (e->censored) {
-            if (m->censored && (best == SIZE_MAX || s < best))
+            if (m->censored && (best == SIZE_MAX || s > best))
                 best = s;
             continue;
         }
