@@ -595,6 +595,11 @@ static void report_milestones(const mr_slo_cfg *cfg, const mr_slo_state *st, siz
         milestone_out(out, ep, k, m->what, m->src, t >= 0 ? mr_time_to_s(t - ep->start) : NAN,
                       len);
     }
+    /* The window still open at the end may have fallen below a threshold
+     * (no mark yet): due, and never reached. */
+    for (int i = 0; i < 3 && k + 1 == st->nep && st->r_all > 0; i++)
+        if (!st->r_fell[i] && st->r_ok / st->r_all < mr__slo_routed_share[i])
+            milestone_out(out, ep, k, MR_MS_ROUTED_50 + (uint32_t)i, NULL, NAN, len);
     milestone_out(out, ep, k, MR_MS_RECOVERED, NULL, e->censored ? NAN : e->rto_s, len);
 }
 
