@@ -83,8 +83,9 @@ static size_t slot_of(const mr_scenario *sc, const mr_milestone_record *m)
  * window (the RTO is measured at window ends, a milestone at any time);
  * when it never recovered, the last still awaited in the timeline's order
  * (a standby or a store before the routed shares that follow from them).
- * Returns the
- * slot, plus the slot count when awaited, or SIZE_MAX when none (an
+ * Returns the slot, plus the slot count when awaited, plus twice the slot
+ * count when reached only once the fault itself had ended (recovery came
+ * from the repair: nothing else took over), or SIZE_MAX when none (an
  * episode that missed no window waited on nothing). */
 static size_t critical_of(const mr_scenario *sc, const mr_milestone_record *ms, size_t nms,
                           const mr_episode_record *e, size_t k)
@@ -110,7 +111,11 @@ static size_t critical_of(const mr_scenario *sc, const mr_milestone_record *ms, 
             best = s;
         }
     }
-    return best == SIZE_MAX ? SIZE_MAX : e->censored ? best + S : best;
+    if (best == SIZE_MAX)
+        return SIZE_MAX;
+    if (e->censored)
+        return best + S;
+    return !isnan(e->end_s) && bt >= e->end_s - e->start_s ? best + 2 * S : best;
 }
 
 void mr__tl_row(const mr_scenario *sc, mr_report *r, double *row)
@@ -264,24 +269,29 @@ void mr__tl_summarise(const mr_scenario *sc, size_t f, const double *rows, uint6
         at[s] = ep->ntimeline++;
     }
     /* The most frequent critical path; a tie goes to the earlier slot. */
-    uint64_t *count = mr_xcalloc(2 * S, sizeof *count);
+    uint64_t *count = mr_xcalloc(3 * S, sizeof *count);
     for (uint64_t i = 0; i < reps; i++) {
         double v = col[i * ncols + 2 * S];
-        if (!isnan(v) && v >= 0 && v < 2 * S) {
+        if (!isnan(v) && v >= 0 && v < 3 * S) {
             count[(size_t)v]++;
             ep->critical_of++;
         }
     }
     size_t best = SIZE_MAX;
-    for (size_t x = 0; x < 2 * S; x++)
+    for (size_t x = 0; x < 3 * S; x++)
         if (count[x] > 0 && (best == SIZE_MAX || count[x] > count[best]))
             best = x;
     if (best != SIZE_MAX && at[best % S] != SIZE_MAX) {
         ep->has_critical = 1;
         ep->critical = at[best % S];
-        ep->critical_censored = best >= S;
+        ep->critical_censored = best >= S && best < 2 * S;
         ep->critical_n = count[best];
-        reason(sc, f, best % S, ep->critical_reason, sizeof ep->critical_reason);
+        if (best >= 2 * S)
+            snprintf(ep->critical_reason, sizeof ep->critical_reason,
+                     "%s back at the fault's end: nothing else took over, recovery waited on "
+                     "the repair", ep->target);
+        else
+            reason(sc, f, best % S, ep->critical_reason, sizeof ep->critical_reason);
     }
     free(count);
     free(at);

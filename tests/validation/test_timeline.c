@@ -225,3 +225,26 @@ Test(timeline, sql_grace_is_the_critical_path, .timeout = 600)
               "%s", ep->critical_reason);
     mr_result_fini(&r);
 }
+
+/* The standby's nodes take 40 min but West Europe is back after 10: no
+ * request is routed to healthy capacity before the repair (the standby is
+ * still Degraded, Traffic Manager fails open to West Europe), so the
+ * routed shares come back only at or after the fault's end (600 s), and
+ * the critical path says recovery waited on the repair. */
+Test(timeline, a_recovery_that_waited_on_the_repair_says_so, .timeout = 300)
+{
+    const char *slow[] = {"clusters[1].autoscaler.node_provision=const(40m)",
+                          "faults[0].duration=10m"};
+    mr_result r;
+    tsr_run(DRILL, slow, 2, 10, &r);
+    const mr_episode_result *ep = &r.episodes[0];
+    const mr_milestone_result *r50 = milestone(ep, MR_MS_ROUTED_50);
+    cr_assert_not_null(r50);
+    cr_assert_geq(r50->t_s.min, 600);
+    cr_assert(ep->has_critical);
+    cr_assert_not(ep->critical_censored);
+    cr_assert_eq(ep->critical_n, 10);
+    cr_assert(strstr(ep->critical_reason, "westeurope back at the fault's end"), "%s",
+              ep->critical_reason);
+    mr_result_fini(&r);
+}
