@@ -1132,14 +1132,15 @@ static void recompute_rates(ag_engine *g, mr_time now)
         recompute_rates_mix(g, now);
         return;
     }
-    routed_shares(g, now);
     double share[AG_MAX_POPS][AG_SLOTS], att[AG_MAX_POPS][AG_SLOTS];
     double offered[MR_MAX_ENDPOINTS] = {0}, peak[MR_MAX_ENDPOINTS] = {0};
     for (uint32_t k = 0; k < g->npop; k++) {
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double rate = cfg->rate * mr_profile_at(cfg, now);
         shares(g, k, share[k]);
+        double routed = 0; /* routed_shares, on the shares at hand */
         for (uint32_t j = 0; j < g->nep; j++) {
+            routed += share[k][j] > 0 ? share[k][j] * cluster_share(g, k, j, now) : 0;
             att[k][j] = share[k][j] > 0 ? class_shares(g, k, j, now)
                                          : (g->ar[k][j] = g->aw[k][j] = 0);
             if (att[k][j] > 0) {
@@ -1147,6 +1148,7 @@ static void recompute_rates(ag_engine *g, mr_time now)
                 peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
             }
         }
+        g->routed[k] = routed > 1 ? 1 : routed;
     }
     double capacity[MR_MAX_ENDPOINTS], cs[MR_MAX_ENDPOINTS];
     g->cap_may_bind = 0;

@@ -576,13 +576,15 @@ static void milestone_out(mr_report *out, const mr_slo_episode *ep, size_t k, ui
  * then its recovery, the RTO. Detection is only ever reached: an endpoint
  * already out since an earlier episode is not detected again, so its
  * absence says nothing was marked unhealthy in this one. */
-static void report_milestones(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t k,
-                              const mr_episode_record *e, mr_report *out)
+static size_t report_milestones(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t k,
+                                const mr_episode_record *e, size_t from, mr_report *out)
 {
     const mr_slo_episode *ep = &st->ep[k];
     mr_time limit = k + 1 < st->nep ? st->ep[k + 1].start : cfg->horizon;
     double len = mr_time_to_s(limit - ep->start);
-    for (size_t i = 0; i < st->nmarks; i++) {
+    /* Marks are kept in episode order: episode k's start at `from`. */
+    size_t i = from;
+    for (; i < st->nmarks && st->marks[i].ep <= k; i++) {
         const mr_slo_mark *m = &st->marks[i];
         if (m->ep != k || m->what >= MR_MS_COUNT)
             continue;
@@ -597,10 +599,11 @@ static void report_milestones(const mr_slo_cfg *cfg, const mr_slo_state *st, siz
     }
     /* The window still open at the end may have fallen below a threshold
      * (no mark yet): due, and never reached. */
-    for (int i = 0; i < 3 && k + 1 == st->nep && st->r_all > 0; i++)
-        if (!st->r_fell[i] && st->r_ok / st->r_all < mr__slo_routed_share[i])
-            milestone_out(out, ep, k, MR_MS_ROUTED_50 + (uint32_t)i, NULL, NAN, len);
+    for (int x = 0; x < 3 && k + 1 == st->nep && st->r_all > 0; x++)
+        if (!st->r_fell[x] && st->r_ok / st->r_all < mr__slo_routed_share[x])
+            milestone_out(out, ep, k, MR_MS_ROUTED_50 + (uint32_t)x, NULL, NAN, len);
     milestone_out(out, ep, k, MR_MS_RECOVERED, NULL, e->censored ? NAN : e->rto_s, len);
+    return i;
 }
 
 /* Each episode, as a record and as scalars of component "episode/K"
@@ -609,6 +612,7 @@ static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, siz
                               size_t w1, mr_report *out)
 {
     double rto_sum = 0;
+    size_t mark = 0;
     for (size_t k = 0; k < st->nep; k++) {
         const mr_slo_episode *ep = &st->ep[k];
         mr_episode_record e = {
@@ -618,7 +622,7 @@ static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, siz
             .downtime_s = episode_downtime(cfg, st, k, w0, w1) * mr_time_to_s(cfg->window)};
         e.rto_s = episode_rto(cfg, st, k, &e.censored);
         mr_report_episode(out, &e);
-        report_milestones(cfg, st, k, &e, out);
+        mark = report_milestones(cfg, st, k, &e, mark, out);
         char comp[32];
         snprintf(comp, sizeof comp, "episode/%zu", k);
         mr_report_scalar(out, comp, "start_s", e.start_s);
