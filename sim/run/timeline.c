@@ -13,6 +13,7 @@
 #include "mrsim/model.h"
 #include "run/analyze.h"
 #include "run/build.h"
+#include "km.h"
 #include "timeline.h"
 
 size_t mr__tl_slots(const mr_scenario *sc)
@@ -265,7 +266,7 @@ void mr__tl_summarise(const mr_scenario *sc, size_t f, const double *rows, uint6
         m->applied = applied;
         m->reached = reached;
         mr_summarize(col + 2 * s, reps, ncols, &m->t_s);
-        mr__censor_reps(&m->t_s, col + 2 * s, col + 2 * s + 1, ncols, reps, ncols);
+        mr__km_censor_reps(&m->t_s, col + 2 * s, col + 2 * s + 1, ncols, reps, ncols);
         at[s] = ep->ntimeline++;
     }
     /* The most frequent critical path; a tie goes to the earlier slot. */

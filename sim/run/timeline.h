@@ -44,9 +44,4 @@ void mr__tl_row(const mr_scenario *sc, mr_report *r, double *row);
 void mr__tl_summarise(const mr_scenario *sc, size_t f, const double *rows, uint64_t reps,
                       size_t ncols, size_t base, mr_episode_result *ep);
 
-/* run.c's censoring of a summary over replications (value i censored when
- * cens[i x cstride] > 0): Kaplan-Meier percentiles and lower bounds. */
-void mr__censor_reps(mr_summary *s, const double *values, const double *cens, size_t cstride,
-                     uint64_t reps, size_t stride);
-
 #endif
