@@ -217,9 +217,11 @@ static void reason(const mr_scenario *sc, size_t f, size_t slot, char *buf, size
     case MR_MS_ROUTED_50:
     case MR_MS_ROUTED_95:
     case MR_MS_ROUTED_99:
-        if (md.edges > 0)
+        if (md.edges > 1)
             snprintf(buf, n, "traffic: %s, %s after %s at each of %d edges", md.layer, md.event,
                      when, md.edges);
+        else if (md.edges == 1)
+            snprintf(buf, n, "traffic: %s, %s after %s at its edge", md.layer, md.event, when);
         else
             snprintf(buf, n, "traffic: %s, %s after %s, then DNS TTL %.0f s and the caches",
                      md.layer, md.event, when, md.ttl_s);

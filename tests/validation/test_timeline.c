@@ -248,3 +248,27 @@ Test(timeline, a_recovery_that_waited_on_the_repair_says_so, .timeout = 300)
               ep->critical_reason);
     mr_result_fini(&r);
 }
+
+/* Plain DNS (tests/fixtures/run/aggregate-dns.yaml): the traffic layer's
+ * detection is the operator's edit of the record, uniform(2m, 4m) after
+ * the outage, so every replication's lies in [120, 240] s; the operator's
+ * delay is drawn from the DNS component's own stream, the same at either
+ * fidelity, so the means agree to the bit. */
+Test(timeline, plain_dns_detection_is_the_operators_edit, .timeout = 300)
+{
+    const char *agg[] = {"run.fidelity=aggregate"}, *req[] = {"run.fidelity=request"};
+    const char *path = MRSIM_SOURCE_DIR "/tests/fixtures/run/aggregate-dns.yaml";
+    mr_result a, q;
+    tsr_run_path(path, "aggregate-dns", agg, 1, 6, &a);
+    tsr_run_path(path, "aggregate-dns", req, 1, 6, &q);
+    const mr_milestone_result *da = milestone(&a.episodes[0], MR_MS_DETECTED);
+    const mr_milestone_result *dq = milestone(&q.episodes[0], MR_MS_DETECTED);
+    cr_assert_not_null(da);
+    cr_assert_not_null(dq);
+    cr_assert_eq(dq->reached, 6);
+    cr_assert_geq(dq->t_s.min, 120 - 1e-6);
+    cr_assert_leq(dq->t_s.max, 240 + 1e-6);
+    cr_assert_float_eq(da->t_s.mean, dq->t_s.mean, 1e-9);
+    mr_result_fini(&a);
+    mr_result_fini(&q);
+}
