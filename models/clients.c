@@ -244,7 +244,10 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
         uint32_t next = route(self, i, now, to);
         c = next < MR_BAD_ANSWER ? mr_sim_component(sim, next) : NULL;
     }
-    if (c && serves(self, c->state, now)) {
+    int healthy = c && serves(self, c->state, now);
+    if (attempt_no == 1) /* the recovery timeline's routed shares */
+        mr__slo_routed(st->slo, now, healthy);
+    if (healthy) {
         mr_cluster_state *cl = c->state;
         const mr_cluster_cfg *ccfg = c->cfg;
         mr_time fixed = cfg->rtt[cl->region->index] + cl->ingress_latency;

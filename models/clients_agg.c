@@ -216,6 +216,10 @@ typedef struct ag_engine {
     mr_component *pop[AG_MAX_POPS];
     uint32_t pool_of[AG_MAX_POPS];
     double ok_share[AG_MAX_POPS];
+    /* Per population, the share of its requests whose first attempt goes
+     * to a cluster that serves it as far as health and network go (the
+     * recovery timeline's routed shares; clients.c counts the same). */
+    double routed[AG_MAX_POPS];
     double cum_last[AG_MAX_POPS]; /* mr_profile_integral at `last` */
     uint32_t npool;
     ag_pool pool[AG_MAX_POOLS];
@@ -987,8 +991,23 @@ static int mix_outcomes(ag_engine *g, double (*att)[AG_SLOTS], const double *cs,
  * coupled through P (a short cluster's refusals are retried elsewhere),
  * so each is bisected with the others held, in sweeps until they settle;
  * none binds in one sweep when every cluster serves what it is offered. */
+/* Each population's routed share now (g->routed): its traffic share per
+ * slot times the share of attempts the slot's cluster serves. */
+static void routed_shares(ag_engine *g, mr_time now)
+{
+    double share[AG_SLOTS];
+    for (uint32_t k = 0; k < g->npop; k++) {
+        shares(g, k, share);
+        double r = 0;
+        for (uint32_t j = 0; j < g->nep; j++)
+            r += share[j] > 0 ? share[j] * cluster_share(g, k, j, now) : 0;
+        g->routed[k] = r > 1 ? 1 : r;
+    }
+}
+
 static void recompute_rates_mix(ag_engine *g, mr_time now)
 {
+    routed_shares(g, now);
     double share[AG_MAX_POPS][AG_SLOTS], att[AG_MAX_POPS][AG_SLOTS];
     double capacity[MR_MAX_ENDPOINTS], cs[AG_SLOTS];
     mix_loads(g, now, share, att, capacity);
@@ -1119,7 +1138,9 @@ static void recompute_rates(ag_engine *g, mr_time now)
         const mr_clients_cfg *cfg = g->pop[k]->cfg;
         double rate = cfg->rate * mr_profile_at(cfg, now);
         shares(g, k, share[k]);
+        double routed = 0; /* routed_shares, on the shares at hand */
         for (uint32_t j = 0; j < g->nep; j++) {
+            routed += share[k][j] > 0 ? share[k][j] * cluster_share(g, k, j, now) : 0;
             att[k][j] = share[k][j] > 0 ? class_shares(g, k, j, now)
                                          : (g->ar[k][j] = g->aw[k][j] = 0);
             if (att[k][j] > 0) {
@@ -1127,6 +1148,7 @@ static void recompute_rates(ag_engine *g, mr_time now)
                 peak[j] += cfg->rate * mr_profile_max(cfg) * share[k][j];
             }
         }
+        g->routed[k] = routed > 1 ? 1 : routed;
     }
     double capacity[MR_MAX_ENDPOINTS], cs[MR_MAX_ENDPOINTS];
     g->cap_may_bind = 0;
@@ -1268,7 +1290,7 @@ static void advance(ag_engine *g, mr_time now)
     if (now <= t0)
         return;
     mr_time warm = g->slo->warmup;
-    double dt = mr_time_to_s(now - t0), all = 0, all_ok = 0;
+    double dt = mr_time_to_s(now - t0), all = 0, all_ok = 0, all_routed = 0;
     /* The normal time's share of the interval (the cost's run rate), the
      * clock read at t0 then, not now: it may have stopped since. */
     mr_time nmark = mr__clock_at(g->clock, now);
@@ -1284,6 +1306,7 @@ static void advance(ag_engine *g, mr_time now)
             g->off_cum[j] += g->w[k][j] * n;
         all += n;
         all_ok += n * g->ok_share[k];
+        all_routed += n * g->routed[k];
         ps->requests += n;
         ps->requests_normal += n * normal;
         if (now > warm) {
@@ -1297,6 +1320,8 @@ static void advance(ag_engine *g, mr_time now)
      * collector's windows move forward only). */
     if (all > 0)
         mr__slo_integrate(g->slo, t0, now, all / dt, g->npop == 1 ? g->ok_share[0] : all_ok / all);
+    if (all > 0)
+        mr__slo_routed_integrate(g->slo, t0, now, all / dt, all_routed / all);
     g->last = now;
 }
 

@@ -607,6 +607,9 @@ static void scale_to(mr_component *self, mr_sim *sim, int64_t n)
         st->created = 0; /* scaled back to nothing: deleted, created again next time */
     st->floor = n;
     st->surge = n > cfg->nodes;
+    st->ready_pods = st->surge ? n * cfg->per_node : 0;
+    if (st->surge) /* the recovery timeline's "standby ready" is due */
+        mr_sim_mark(sim, MR_MS_STANDBY_READY, self, MR_MARK_DUE);
     st->unneeded_since = -1;
     int64_t all = nodes_in(st, 0);
     if (n > all)
@@ -674,6 +677,10 @@ static void cluster_dispatch(mr_component *self, mr_sim *sim, const mr_event *ev
         zz->starting--;
         zz->serving++;
         update_capacity(st, ev->time);
+        if (st->ready_pods > 0 && (int64_t)st->fifo.c >= st->ready_pods) {
+            st->ready_pods = 0;
+            mr_sim_mark(sim, MR_MS_STANDBY_READY, self, MR_MARK_REACHED);
+        }
         break;
     }
     case CL_TICK: {

@@ -139,6 +139,7 @@ typedef struct mr_cluster_state {
     mr_usage use;
     uint64_t seen_started;
     int surge; /* a failover scale-out above its own size is in force */
+    int64_t ready_pods; /* the surge's pods, until they all serve (recovery timeline) */
     /* autoscaler */
     int tick_pending;
     uint64_t offers_seen;

@@ -157,11 +157,13 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
                 if (next_up(st, i) >= 0) {
                     mr_store_add_failover(&st->head, st->last_fault, 1,
                                           loss_of(st, cfg, i, -1, now, now), now);
+                    mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_REACHED);
                     reseed(st, i, now); /* counted lost: no longer what reads lag behind */
                 }
             } else if (!st->multi && i == st->w && cfg->base.mode == MR_FAILOVER_AUTOMATIC &&
                        !mr_sim_pending_handle(sim, st->decision)) {
                 st->down_fault = st->last_fault;
+                mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_DUE);
                 mr_time d = mr_dist_sample_time(&cfg->base.duration, st->ops);
                 mr_sim_schedule(sim, d < FAILOVER_CAP ? d : FAILOVER_CAP, self->id, CO_DECIDE,
                                 NULL, 0, &st->decision);
@@ -171,6 +173,7 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
             if (st->multi && cfg->base.writable[i])
                 reseed(st, i, now);
             if (!st->multi && i == st->w && mr_sim_pending_handle(sim, st->decision)) {
+                mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_WITHDRAWN);
                 mr_sim_cancel(sim, st->decision);
                 st->decision = (mr_handle){0, 0};
             }
@@ -193,6 +196,7 @@ static void decide(mr_component *self, mr_sim *sim)
     mr_store_add_failover(&st->head, st->down_fault, 1,
                           loss_of(st, cfg, st->w, t, now, st->down_since[st->w]), now);
     switch_to(self, t, now);
+    mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_REACHED);
     evaluate(self, sim, now);
 }
 
@@ -213,6 +217,7 @@ static void promote(mr_component *self, mr_sim *sim, int forced, uint32_t fault)
     if (forced) {
         mr_store_add_failover(&st->head, fault, 1, loss_of(st, cfg, st->w, t, now, now), now);
         switch_to(self, t, now);
+        mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_REACHED);
         evaluate(self, sim, now);
         return;
     }
@@ -741,6 +746,7 @@ static void cosmos_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         break;
     case CO_SWITCHED:
         switch_to(self, st->target, ev->time);
+        mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_REACHED);
         evaluate(self, sim, ev->time);
         break;
     default:

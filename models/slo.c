@@ -27,6 +27,8 @@
 #include "slo.h"
 
 
+const double mr__slo_routed_share[3] = {0.50, 0.95, 0.99};
+
 static int slo_init(mr_component *self, mr_diag *diag)
 {
     const mr_slo_cfg *cfg = self->cfg;
@@ -50,6 +52,8 @@ static int slo_init(mr_component *self, mr_diag *diag)
     }
     st->capep = 64;
     st->ep = mr_xmalloc(st->capep * sizeof *st->ep);
+    st->capmarks = 16;
+    st->marks = mr_xmalloc(st->capmarks * sizeof *st->marks);
     /* A cfg written by hand (tests) may leave groups 0: one per resolver. */
     st->ngroups = (size_t)(cfg->groups > 0 ? cfg->groups : cfg->resolvers > 0 ? cfg->resolvers : 1);
     st->npop = (size_t)(cfg->populations > 0 ? cfg->populations : 1);
@@ -70,6 +74,115 @@ static int slo_init(mr_component *self, mr_diag *diag)
     mr_hist_init(&st->client_cens_hist);
     mr_tally_reset(&st->client_rto_s);
     return MR_OK;
+}
+
+/* ---- recovery milestones ------------------------------------------------
+ * Every mark belongs to the episode in force (none before the first). The
+ * first (milestone, component) of an episode wins: a standby scaled twice,
+ * an endpoint degraded again, count once. */
+
+static mr_slo_mark *find_mark(mr_slo_state *s, uint32_t what, const mr_component *src)
+{
+    for (size_t i = s->nmarks; i-- > 0 && s->marks[i].ep == s->nep - 1;)
+        if (s->marks[i].what == what && s->marks[i].src == src)
+            return &s->marks[i];
+    return NULL;
+}
+
+static void add_mark(mr_slo_state *s, uint32_t what, const mr_component *src, mr_time t)
+{
+    if (s->nmarks == s->capmarks) {
+        s->capmarks *= 2;
+        s->marks = mr_xrealloc(s->marks, s->capmarks * sizeof *s->marks);
+    }
+    s->marks[s->nmarks++] = (mr_slo_mark){.ep = (uint32_t)(s->nep - 1), .what = what,
+                                          .src = src, .t = t};
+}
+
+static void slo_mark(void *ctx, uint32_t what, const mr_component *src, int reached, mr_time now)
+{
+    mr_slo_state *s = ctx;
+    if (s->nep == 0 || what >= MR_MS_COUNT)
+        return;
+    mr_slo_mark *m = find_mark(s, what, src);
+    if (reached == MR_MARK_WITHDRAWN) {
+        if (m && m->t < 0)
+            m->what = MR_MS_COUNT;
+        return;
+    }
+    if (m == NULL)
+        add_mark(s, what, src, reached ? now : -1);
+    else if (reached && m->t < 0)
+        m->t = now;
+}
+
+/* The window rw is over: its share of requests routed to healthy capacity
+ * moves the routed milestones (the end of the first window back at or
+ * above a threshold, after one below it). */
+static void routed_close(mr_slo_state *s)
+{
+    if (s->nep > 0 && s->r_all > 0) {
+        double share = s->r_ok / s->r_all;
+        for (int i = 0; i < 3; i++) {
+            if (share < mr__slo_routed_share[i] && !s->r_fell[i]) {
+                s->r_fell[i] = 1;
+                add_mark(s, MR_MS_ROUTED_50 + (uint32_t)i, NULL, -1);
+            } else if (share >= mr__slo_routed_share[i] && s->r_fell[i] && !s->r_done[i]) {
+                s->r_done[i] = 1;
+                mr_time end = (mr_time)(s->rw + 1) * s->window;
+                mr_slo_mark *m = find_mark(s, MR_MS_ROUTED_50 + (uint32_t)i, NULL);
+                if (m)
+                    m->t = end;
+            }
+        }
+    }
+    s->r_all = s->r_ok = 0;
+}
+
+void mr__slo_routed(mr_slo_state *s, mr_time t, int healthy)
+{
+    if (s->nep == 0)
+        return;
+    size_t w = (size_t)(t / s->window);
+    if (w != s->rw) {
+        routed_close(s);
+        s->rw = w;
+    }
+    s->r_all += 1;
+    s->r_ok += healthy != 0;
+}
+
+void mr__slo_routed_integrate(mr_slo_state *s, mr_time t0, mr_time t1, double rate,
+                              double healthy)
+{
+    if (s->nep == 0 || !(rate > 0))
+        return;
+    if (t0 < s->ep[s->nep - 1].start)
+        t0 = s->ep[s->nep - 1].start;
+    mr_time W = s->window;
+    while (t0 < t1) {
+        size_t w = (size_t)(t0 / W);
+        if (w != s->rw) {
+            routed_close(s);
+            s->rw = w;
+        }
+        mr_time wend = (mr_time)(w + 1) * W;
+        /* Whole windows at or above every threshold change nothing once no
+         * threshold waits for its recovery: straight to the last one. */
+        int waiting = 0;
+        for (int i = 0; i < 3; i++)
+            waiting |= s->r_fell[i] && !s->r_done[i];
+        if (!waiting && healthy >= mr__slo_routed_share[2] && t1 >= wend + W && s->r_all == 0) {
+            s->rw = (size_t)(t1 / W);
+            t0 = (mr_time)s->rw * W;
+            continue;
+        }
+        mr_time e = t1 < wend ? t1 : wend;
+        double n = rate * mr_time_to_s(e - t0);
+        s->r_all += n;
+        s->r_ok += n * (healthy > 0 ? healthy : 0);
+        t0 = e;
+    }
 }
 
 void mr__slo_groups(mr_slo_state *s, uint32_t base, uint32_t n, uint32_t pop)
@@ -239,6 +352,7 @@ void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault)
         s->before_episode(s->before_episode_ctx, t);
     if (s->nep > 0 && s->ep[s->nep - 1].end < 0)
         s->ep[s->nep - 1].end = t; /* an episode lasts until the next fault starts */
+    routed_close(s); /* the window so far is the episode before's */
     if (s->nep == s->capep) {
         s->capep *= 2;
         s->ep = mr_xrealloc(s->ep, s->capep * sizeof *s->ep);
@@ -252,6 +366,9 @@ void mr__slo_episode_start(mr_slo_state *s, mr_time t, uint32_t fault)
             crto_sample(s, g, v, cens);
     }
     s->ep[s->nep++] = (mr_slo_episode){.start = t, .end = -1, .fault_end = -1, .fault = fault};
+    s->rw = (size_t)(t / s->window);
+    for (int i = 0; i < 3; i++)
+        s->r_fell[i] = s->r_done[i] = 0;
     for (size_t g = 0; g < s->ngroups; g++)
         s->fail_issue[g] = s->cand_done[g] = -1;
 }
@@ -431,12 +548,71 @@ static void report_totals(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t 
                      mr_hist_quantile(&st->warm_latency_ms, 0.99));
 }
 
+/* The routed milestone i of the last episode still due at the end: the
+ * window being counted closes it (the horizon cuts that window). Returns
+ * the time it was reached, or -1. */
+static mr_time routed_at_end(const mr_slo_cfg *cfg, const mr_slo_state *st, int i)
+{
+    if (!(st->r_all > 0) || st->r_ok / st->r_all < mr__slo_routed_share[i] || !st->r_fell[i] ||
+        st->r_done[i])
+        return -1;
+    mr_time end = (mr_time)(st->rw + 1) * st->window;
+    return end < cfg->horizon ? end : cfg->horizon;
+}
+
+static void milestone_out(mr_report *out, const mr_slo_episode *ep, size_t k, uint32_t what,
+                          const mr_component *src, double t_s, double limit_s)
+{
+    mr_milestone_record m = {.episode = (uint32_t)k, .fault = ep->fault, .what = what,
+                             .source = src ? src->id : MR_REPORT_NO_SOURCE, .t_s = t_s,
+                             .limit_s = limit_s, .censored = isnan(t_s)};
+    snprintf(m.component, sizeof m.component, "%s", src ? src->name : "");
+    mr_report_milestone(out, &m);
+}
+
+/* Episode k's milestones (docs/model.md "recovery timeline"), from its
+ * fault's start: those that became due or were reached in it, censored
+ * when due but not reached by its end (the next fault or the horizon),
+ * then its recovery, the RTO. Detection is only ever reached: an endpoint
+ * already out since an earlier episode is not detected again, so its
+ * absence says nothing was marked unhealthy in this one. */
+static size_t report_milestones(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t k,
+                                const mr_episode_record *e, size_t from, mr_report *out)
+{
+    const mr_slo_episode *ep = &st->ep[k];
+    mr_time limit = k + 1 < st->nep ? st->ep[k + 1].start : cfg->horizon;
+    double len = mr_time_to_s(limit - ep->start);
+    /* Marks are kept in episode order: episode k's start at `from`. */
+    size_t i = from;
+    for (; i < st->nmarks && st->marks[i].ep <= k; i++) {
+        const mr_slo_mark *m = &st->marks[i];
+        if (m->ep != k || m->what >= MR_MS_COUNT)
+            continue;
+        mr_time t = m->t;
+        int routed = m->what >= MR_MS_ROUTED_50 && m->what <= MR_MS_ROUTED_99;
+        if (t < 0 && routed && k + 1 == st->nep)
+            t = routed_at_end(cfg, st, (int)(m->what - MR_MS_ROUTED_50));
+        if (t > limit)
+            t = limit; /* a window cut by the next fault's start */
+        milestone_out(out, ep, k, m->what, m->src, t >= 0 ? mr_time_to_s(t - ep->start) : NAN,
+                      len);
+    }
+    /* The window still open at the end may have fallen below a threshold
+     * (no mark yet): due, and never reached. */
+    for (int x = 0; x < 3 && k + 1 == st->nep && st->r_all > 0; x++)
+        if (!st->r_fell[x] && st->r_ok / st->r_all < mr__slo_routed_share[x])
+            milestone_out(out, ep, k, MR_MS_ROUTED_50 + (uint32_t)x, NULL, NAN, len);
+    milestone_out(out, ep, k, MR_MS_RECOVERED, NULL, e->censored ? NAN : e->rto_s, len);
+    return i;
+}
+
 /* Each episode, as a record and as scalars of component "episode/K"
  * (which the results database reads); returns the sum of their RTOs. */
 static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, size_t w0,
                               size_t w1, mr_report *out)
 {
     double rto_sum = 0;
+    size_t mark = 0;
     for (size_t k = 0; k < st->nep; k++) {
         const mr_slo_episode *ep = &st->ep[k];
         mr_episode_record e = {
@@ -446,6 +622,7 @@ static double report_episodes(const mr_slo_cfg *cfg, const mr_slo_state *st, siz
             .downtime_s = episode_downtime(cfg, st, k, w0, w1) * mr_time_to_s(cfg->window)};
         e.rto_s = episode_rto(cfg, st, k, &e.censored);
         mr_report_episode(out, &e);
+        mark = report_milestones(cfg, st, k, &e, mark, out);
         char comp[32];
         snprintf(comp, sizeof comp, "episode/%zu", k);
         mr_report_scalar(out, comp, "start_s", e.start_s);
@@ -553,6 +730,14 @@ static void slo_report(const mr_component *self, mr_report *out)
     report_windows(st, out);
 }
 
+/* The collector hears every component's recovery milestones. */
+static int slo_link(mr_component *self, mr_sim *sim, mr_diag *diag)
+{
+    (void)diag;
+    mr_sim_set_mark(sim, slo_mark, self->state);
+    return MR_OK;
+}
+
 static void slo_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     (void)self;
@@ -565,6 +750,7 @@ static void slo_fini(mr_component *self)
     free(st->total);
     free(st->ok);
     free(st->ep);
+    free(st->marks);
     free(st->fail_issue);
     free(st->cand_done);
     free(st->done_ep);
@@ -589,6 +775,7 @@ const mr_model mr_model_slo = {
     .cfg_size = sizeof(mr_slo_cfg),
     .state_size = sizeof(mr_slo_state),
     .init = slo_init,
+    .link = slo_link,
     .handle = slo_handle,
     .report = slo_report,
     .fini = slo_fini,

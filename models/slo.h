@@ -15,6 +15,16 @@
 
 typedef struct mr_slo_state mr_slo_state;
 
+/* One recovery milestone of an episode (docs/model.md "recovery
+ * timeline"): first occurrence per (episode, milestone, component) wins. */
+typedef struct mr_slo_mark {
+    uint32_t ep;              /* the episode's index */
+    uint32_t what;            /* mr_milestone; MR_MS_COUNT once withdrawn */
+    const mr_component *src;  /* NULL: the system (routed shares) */
+    mr_time t;                /* when reached; -1: due, not reached yet */
+} mr_slo_mark;
+
+
 typedef struct mr_slo_episode {
     mr_time start, end; /* end: the next episode's start (-1: none yet) */
     mr_time fault_end;  /* when its fault ended (-1: in force at the horizon) */
@@ -69,7 +79,21 @@ struct mr_slo_state {
     double *st, *so;
     size_t nsparse, capsparse;
     mr_rng *noise;
+    /* Recovery milestones: the marks of every episode, in the order they
+     * became due or were reached (rare events: grows by doubling), and the
+     * share of requests routed to healthy capacity in the window being
+     * counted (rw; only requests first issued in the current episode):
+     * r_fell[i] once a window's share fell below routed_share[i], r_done[i]
+     * once one after it came back to it. */
+    mr_slo_mark *marks;
+    size_t nmarks, capmarks;
+    size_t rw;
+    double r_all, r_ok;
+    uint8_t r_fell[3], r_done[3];
 };
+
+/* The thresholds of the routed milestones (MR_MS_ROUTED_50 .. 99). */
+extern const double mr__slo_routed_share[3];
 
 /* Records an attempt's fate at its issue time (outcomes are computed on
  * arrival, so calls come in time order): its client RTO group (the
@@ -85,6 +109,13 @@ void mr__slo_request(mr_slo_state *s, mr_time first_issue, int ok, mr_time done)
 /* Aggregate fidelity: requests first issued in [t0, t1) at `rate` per
  * second, a share ok_share of which succeed. Calls come in time order. */
 void mr__slo_integrate(mr_slo_state *s, mr_time t0, mr_time t1, double rate, double ok_share);
+/* Whether requests first issued now reached healthy capacity: request
+ * fidelity, one request's first attempt (healthy 0 or 1); aggregate
+ * fidelity mr__slo_routed_integrate, `rate` requests per second of which a
+ * share `healthy` did, over [t0, t1). Calls come in time order. */
+void mr__slo_routed(mr_slo_state *s, mr_time t, int healthy);
+void mr__slo_routed_integrate(mr_slo_state *s, mr_time t0, mr_time t1, double rate,
+                              double healthy);
 /* Closes the window being filled (at the end of the run). */
 void mr__slo_flush(mr_slo_state *s);
 /* A fault episode starts or ends. */

@@ -97,6 +97,7 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
         st->down = 1;
         st->down_since = now;
         st->down_fault = st->last_fault;
+        mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_DUE); /* recovery timeline */
         if (!st->switching && !mr_sim_pending_handle(sim, st->decision)) {
             mr_time wait = cfg->base.mode == MR_FAILOVER_AUTOMATIC && cfg->base.grace > 0
                                ? cfg->base.grace
@@ -107,6 +108,7 @@ static void evaluate(mr_component *self, mr_sim *sim, mr_time now)
         }
     } else if (up && st->down) {
         st->down = 0;
+        mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_WITHDRAWN); /* back unpromoted */
         if (mr_sim_pending_handle(sim, st->decision))
             mr_sim_cancel(sim, st->decision);
         st->decision = (mr_handle){0, 0};
@@ -588,6 +590,7 @@ void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         break;
     case PS_SWITCHED:
         switched(self, sim);
+        mr_sim_mark(sim, MR_MS_STORE_FAILOVER, self, MR_MARK_REACHED);
         break;
     default:
         mr_sim_unhandled(sim, ev);

@@ -138,6 +138,7 @@ typedef struct mr_tm_state {
     int32_t fails[MR_MAX_LOCATIONS][MR_MAX_ENDPOINTS]; /* consecutive failures per location */
     int32_t tripped[MR_MAX_ENDPOINTS];                 /* locations past tolerated */
     uint8_t degraded[MR_MAX_ENDPOINTS];
+    uint8_t served[MR_MAX_ENDPOINTS]; /* a probe has passed: its Degraded is a detection */
     mr_time changed_at[MR_MAX_ENDPOINTS]; /* last Online/Degraded change */
     uint64_t changes;                     /* status changes so far */
     uint64_t probes;
@@ -168,6 +169,7 @@ typedef struct mr_fd_state {
     uint32_t *window;  /* pops x n: last outcomes, bit 0 the newest (1 = success) */
     uint8_t *healthy;  /* pops x n */
     int32_t healthy_pops[MR_MAX_ENDPOINTS]; /* edges that see origin e healthy */
+    uint8_t served[MR_MAX_ENDPOINTS]; /* a probe has passed: unhealthy is a detection */
     mr_rng *probe;     /* partial failures seen by probes */
     uint64_t changes, probes, requests;
     mr_time *phase;      /* pops x n, lazy only: first probe */

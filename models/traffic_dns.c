@@ -95,6 +95,7 @@ static void move(mr_component *self, mr_sim *sim, mr_time now)
     int32_t to = wanted(self, now);
     if (to == st->record)
         return;
+    mr_sim_mark(sim, MR_MS_DETECTED, self, MR_MARK_REACHED); /* the operator's edit */
     tell(self, sim, st->record, 0);
     st->record = to;
     st->changes++;

@@ -120,11 +120,16 @@ static void record(mr_component *self, mr_sim *sim, const probe_msg *m, int ok)
     mr_fd_state *st = self->state;
     size_t c = (size_t)m->pop * (size_t)cfg->base.n + m->origin;
     st->window[c] = ((st->window[c] << 1) | (uint32_t)ok) & full_window(cfg);
+    st->served[m->origin] |= (uint8_t)ok;
     uint8_t h = __builtin_popcount(st->window[c]) >= cfg->required;
     if (h == st->healthy[c])
         return;
     st->healthy[c] = h;
     st->changes++;
+    /* The recovery timeline's detection: the first edge to see it; not a
+     * cold standby's start-up (an origin never up). */
+    if (!h && st->served[m->origin])
+        mr_sim_mark(sim, MR_MS_DETECTED, self, MR_MARK_REACHED);
     if (cfg->base.lazy) {
         mr_msg_status s = {m->origin, (uint32_t)cfg->base.cluster[m->origin], h};
         mr_sim_schedule(sim, 0, (uint32_t)cfg->base.listener, MR_MSG_ENDPOINT_STATUS, &s, sizeof s,

@@ -165,6 +165,7 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             if (st->fails[l][e] > cfg->tolerated)
                 st->tripped[e]--;
             st->fails[l][e] = 0;
+            st->served[e] = 1;
             set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
             if (cfg->base.lazy && mr_cluster_quiescent(c)) {
                 st->sleep_next[l][e] = ev->time + cfg->interval;
@@ -180,11 +181,17 @@ static void tm_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr_sim_schedule(sim, cfg->interval, self->id, TM_PROBE, &m, sizeof m, NULL);
         break;
     }
-    case TM_PROBE_FAILED:
+    case TM_PROBE_FAILED: {
+        uint8_t was = st->degraded[e];
         if (++st->fails[l][e] == cfg->tolerated + 1)
             st->tripped[e]++;
         set_status(cfg, st, sim, e, st->tripped[e] >= quorum(cfg), ev->time);
+        /* The recovery timeline's detection; not a cold standby's start-up
+         * (endpoints start Online, and one never up is Degraded then). */
+        if (!was && st->degraded[e] && st->served[e])
+            mr_sim_mark(sim, MR_MS_DETECTED, self, MR_MARK_REACHED);
         break;
+    }
     default:
         mr_sim_unhandled(sim, ev);
     }

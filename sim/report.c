@@ -45,6 +45,8 @@ struct mr_report {
     size_t n, cap;
     mr_episode_record *episodes;
     size_t nep, capep;
+    mr_milestone_record *ms;
+    size_t nms, capms;
     ptr_list hists, stores, windows;
     uint32_t source; /* the component whose report slot runs */
 };
@@ -117,6 +119,7 @@ static void free_records(mr_report *r)
     free(r->stores.p);
     free(r->windows.p);
     free(r->episodes);
+    free(r->ms);
 }
 
 void mr_report_free(mr_report *r)
@@ -224,6 +227,42 @@ const mr_episode_record *mr_report_episodes(const mr_report *r, size_t *n)
 {
     *n = r->nep;
     return r->nep ? r->episodes : NULL;
+}
+
+static const char *const ms_names[MR_MS_COUNT] = {
+#define MR_MILESTONE_NAME(id, name, label) name,
+    MR_MILESTONE_MAP(MR_MILESTONE_NAME)
+#undef MR_MILESTONE_NAME
+};
+static const char *const ms_labels[MR_MS_COUNT] = {
+#define MR_MILESTONE_LABEL(id, name, label) label,
+    MR_MILESTONE_MAP(MR_MILESTONE_LABEL)
+#undef MR_MILESTONE_LABEL
+};
+
+const char *mr_milestone_name(uint32_t m)
+{
+    return m < MR_MS_COUNT ? ms_names[m] : "?";
+}
+
+const char *mr_milestone_label(uint32_t m)
+{
+    return m < MR_MS_COUNT ? ms_labels[m] : "?";
+}
+
+void mr_report_milestone(mr_report *r, const mr_milestone_record *m)
+{
+    if (r->nms == r->capms) {
+        r->capms = r->capms ? 2 * r->capms : 8;
+        r->ms = mr_xrealloc(r->ms, r->capms * sizeof *r->ms);
+    }
+    r->ms[r->nms++] = *m;
+}
+
+const mr_milestone_record *mr_report_milestones(const mr_report *r, size_t *n)
+{
+    *n = r->nms;
+    return r->nms ? r->ms : NULL;
 }
 
 void mr_report_store(mr_report *r, const mr_store_record *s)

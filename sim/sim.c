@@ -28,6 +28,8 @@ struct mr_sim {
     size_t ncomps, capcomps;
     mr_trace_fn trace;
     void *trace_ctx;
+    mr_mark_fn mark;
+    void *mark_ctx;
     const atomic_int *interrupt; /* polled every MR_SIM_INTERRUPT_EVERY events */
 };
 
@@ -322,6 +324,18 @@ void mr_sim_reserve(mr_sim *sim, size_t n)
 void mr_sim_set_interrupt(mr_sim *sim, const atomic_int *flag)
 {
     sim->interrupt = flag;
+}
+
+void mr_sim_set_mark(mr_sim *sim, mr_mark_fn fn, void *ctx)
+{
+    sim->mark = fn;
+    sim->mark_ctx = ctx;
+}
+
+void mr_sim_mark(mr_sim *sim, uint32_t what, const mr_component *source, int reached)
+{
+    if (sim->mark)
+        sim->mark(sim->mark_ctx, what, source, reached, sim->now);
 }
 
 void mr_sim_set_trace(mr_sim *sim, mr_trace_fn fn, void *ctx)

@@ -77,6 +77,54 @@ void mr_report_episode(mr_report *r, const mr_episode_record *e);
 /* The episodes in the order they were added (*n of them; NULL when none). */
 const mr_episode_record *mr_report_episodes(const mr_report *r, size_t *n);
 
+/* ---- recovery milestones (docs/model.md "recovery timeline") ------------
+ * The moments of an episode's recovery, in the order the table prints
+ * them. DETECTED: the traffic layer first marks an endpoint or origin
+ * unhealthy; ROUTED_*: the share of requests whose first attempt reached
+ * healthy capacity first reaches 50, 95, 99% again; STANDBY_READY: a
+ * standby scaled out by the failover policy serves with every pod of its
+ * scaled size; STORE_FAILOVER: a data store left without its primary (or
+ * write region) has promoted another; RECOVERED: the episode's RTO. */
+#define MR_MILESTONE_MAP(X)                                                                      \
+    X(DETECTED, "detected", "detected by traffic layer")                                        \
+    X(ROUTED_50, "routed_50", "50% routed to healthy")                                          \
+    X(ROUTED_95, "routed_95", "95% routed to healthy")                                          \
+    X(ROUTED_99, "routed_99", "99% routed to healthy")                                          \
+    X(STANDBY_READY, "standby_ready", "standby ready")                                          \
+    X(STORE_FAILOVER, "store_failover", "failover complete")                                    \
+    X(RECOVERED, "recovered", "service recovered (RTO)")
+
+typedef enum mr_milestone {
+#define MR_MILESTONE_ENUM(id, name, label) MR_MS_##id,
+    MR_MILESTONE_MAP(MR_MILESTONE_ENUM)
+#undef MR_MILESTONE_ENUM
+        MR_MS_COUNT
+} mr_milestone;
+
+/* "detected" for MR_MS_DETECTED (the JSON's and the database's name);
+ * "?" out of range. */
+const char *mr_milestone_name(uint32_t m);
+/* What the table prints: "detected by traffic layer". */
+const char *mr_milestone_label(uint32_t m);
+
+/* One milestone of one episode: reached (t_s set, censored 0), or due but
+ * not reached by the episode's end (t_s NaN, censored 1). A milestone that
+ * does not apply to the episode has no record. */
+typedef struct mr_milestone_record {
+    uint32_t episode; /* the episode's index in the replication */
+    uint32_t fault;   /* its fault */
+    uint32_t what;    /* mr_milestone */
+    uint32_t source;  /* the component that reached it; MR_REPORT_NO_SOURCE: the system */
+    char component[64]; /* its name ("data/orders"), "" for the system */
+    double t_s;       /* from the fault's start; NaN when not reached */
+    double limit_s;   /* the episode's end from the fault's start: a censored one's censoring time */
+    int censored;
+} mr_milestone_record;
+
+void mr_report_milestone(mr_report *r, const mr_milestone_record *m);
+/* The milestones in the order they were added (*n; NULL when none). */
+const mr_milestone_record *mr_report_milestones(const mr_report *r, size_t *n);
+
 /* ---- data stores -------------------------------------------------------- */
 
 /* One failover of a data store (rule 4). */

@@ -135,6 +135,22 @@ typedef void (*mr_trace_fn)(void *ctx, const mr_sim *sim, const mr_component *ta
                             const mr_event *ev);
 void mr_sim_set_trace(mr_sim *sim, mr_trace_fn fn, void *ctx);
 
+/* Milestone hook (docs/model.md "recovery timeline"): a component tells
+ * whoever listens (the SLO collector, which installs itself at link) that
+ * a moment of recovery happened now: `what` is an mr_milestone
+ * (mrsim/report.h), `reached` 0 when it became due (a standby asked to
+ * scale, a store left without its primary: from then on it applies) and 1
+ * when it happened. No listener: a no-op, so models stay testable alone.
+ * Called at rare events only (a verdict's change, a failover), never per
+ * request. */
+/* reached: due, reached, or withdrawn: a due milestone no longer due (a
+ * store's primary back before any failover) did not apply after all. */
+enum { MR_MARK_DUE = 0, MR_MARK_REACHED = 1, MR_MARK_WITHDRAWN = 2 };
+typedef void (*mr_mark_fn)(void *ctx, uint32_t what, const mr_component *source, int reached,
+                           mr_time now);
+void mr_sim_set_mark(mr_sim *sim, mr_mark_fn fn, void *ctx);
+void mr_sim_mark(mr_sim *sim, uint32_t what, const mr_component *source, int reached);
+
 /* The trace as CSV (time_s,component,kind,detail), the writer of --trace.
  * Install with mr_sim_set_trace(sim, mr_trace_csv, file) after writing the
  * header with mr_trace_csv_header(file). Write errors show in ferror(file). */

@@ -51,6 +51,9 @@ static const char schema_sql[] =
     "CREATE TABLE episode (run_id INTEGER NOT NULL REFERENCES run, fault TEXT, kind TEXT,"
     " target TEXT, start_s REAL, end_s REAL, rto_s REAL, rpo_s REAL, lost_writes REAL,"
     " censored INTEGER);\n"
+    "CREATE TABLE milestone (run_id INTEGER NOT NULL REFERENCES run, episode INTEGER NOT NULL,"
+    " fault TEXT, milestone TEXT NOT NULL, component TEXT NOT NULL, t_s REAL,"
+    " censored INTEGER NOT NULL);\n"
     "CREATE TABLE vector (vector_id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES"
     " run, component TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT, interpolation TEXT);\n"
     "CREATE TABLE vectordata (vector_id INTEGER NOT NULL REFERENCES vector,"
@@ -106,6 +109,15 @@ typedef struct db_episode {
     double fault, start_s, end_s, rto_s, rpo_s, lost_writes, censored; /* NaN: not reported */
 } db_episode;
 
+/* One recovery milestone of an episode (docs/results.md "Recovery
+ * timeline"): t_s NaN when not reached. */
+typedef struct db_milestone {
+    size_t episode;
+    char *name, *component;
+    double t_s;
+    int censored;
+} db_milestone;
+
 typedef struct db_rec {
     uint64_t rep, seed, events;
     double started_at, wall_s;
@@ -115,6 +127,8 @@ typedef struct db_rec {
     size_t nstats;
     db_episode *episodes;
     size_t nepisodes;
+    db_milestone *ms;
+    size_t nms;
     size_t nwin;
     mr_time window;
     uint64_t *win_total, *win_ok;
@@ -134,6 +148,7 @@ enum {
     ST_STAT,
     ST_BIN,
     ST_EPISODE,
+    ST_MILESTONE,
     ST_VECTOR,
     ST_VDATA,
     ST_COUNT
@@ -151,6 +166,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BIN] = "INSERT INTO histbin (stat_id, lower, count) VALUES (?, ?, ?)",
     [ST_EPISODE] = "INSERT INTO episode (run_id, fault, kind, target, start_s, end_s, rto_s,"
                    " rpo_s, lost_writes, censored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_MILESTONE] = "INSERT INTO milestone (run_id, episode, fault, milestone, component, t_s,"
+                     " censored) VALUES (?, ?, ?, ?, ?, ?, ?)",
     [ST_VECTOR] = "INSERT INTO vector (run_id, component, metric, unit, interpolation)"
                   " VALUES (?, ?, ?, ?, ?)",
     [ST_VDATA] = "INSERT INTO vectordata (vector_id, t_ns, value) VALUES (?, ?, ?)",
@@ -390,6 +407,11 @@ static void rec_free(db_rec *r)
         free(r->stats[i].bins);
     }
     free(r->episodes);
+    for (size_t i = 0; i < r->nms; i++) {
+        free(r->ms[i].name);
+        free(r->ms[i].component);
+    }
+    free(r->ms);
     free(r->win_total);
     free(r->win_ok);
     free(r->win_index);
@@ -623,6 +645,45 @@ static double *episode_field(db_episode *e, const char *metric)
                                                 : NULL;
 }
 
+static char *strndup_x(const char *s, size_t n)
+{
+    char *p = mr_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* A "milestone/K" scalar (sim/run/timeline.c: metric "name|component",
+ * value t_s, or "name|component|censored") into episode K's milestone of
+ * that name and component; the scalars of one come together, so the last
+ * one is the only one to look at. room: the capacity of r->ms. */
+static void copy_milestone(db_rec *r, const char *comp, const char *metric, double value,
+                           size_t room)
+{
+    char *end;
+    unsigned long k = strtoul(comp + 10, &end, 10);
+    const char *bar = strchr(metric, '|');
+    if (*end != '\0' || k > 1000000 || bar == NULL || r->nms >= room)
+        return;
+    const char *rest = bar + 1, *bar2 = strchr(rest, '|');
+    size_t nlen = (size_t)(bar - metric), clen = bar2 ? (size_t)(bar2 - rest) : strlen(rest);
+    db_milestone *m = r->nms ? &r->ms[r->nms - 1] : NULL;
+    if (m == NULL || m->episode != k || strlen(m->name) != nlen ||
+        strncmp(m->name, metric, nlen) != 0 || strlen(m->component) != clen ||
+        strncmp(m->component, rest, clen) != 0) {
+        m = &r->ms[r->nms++];
+        m->episode = k;
+        m->name = strndup_x(metric, nlen);
+        m->component = strndup_x(rest, clen);
+        m->t_s = NAN;
+        m->censored = 0;
+    }
+    if (bar2)
+        m->censored = value > 0;
+    else
+        m->t_s = value;
+}
+
 /* The report's values: "episode/K" components into episode K, the others
  * as scalars (but NaN, and the whole-system metrics copy_metrics has). */
 static void copy_report(db_rec *r, const mr_rep_view *v)
@@ -630,7 +691,13 @@ static void copy_report(db_rec *r, const mr_rep_view *v)
     size_t epcap = 0;
     const char *comp, *metric;
     double value;
+    size_t room = mr_report_count(v->report);
+    r->ms = mr_xcalloc(room + 1, sizeof *r->ms);
     for (size_t i = 0; mr_report_get(v->report, i, &comp, &metric, &value); i++) {
+        if (strncmp(comp, "milestone/", 10) == 0) {
+            copy_milestone(r, comp, metric, value, room);
+            continue;
+        }
         if (strncmp(comp, "episode/", 8) == 0) {
             char *end;
             unsigned long k = strtoul(comp + 8, &end, 10);
@@ -959,6 +1026,29 @@ static int write_episodes(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
     return SQLITE_DONE;
 }
 
+/* Each episode's recovery milestones, with its fault's name. */
+static int write_milestones(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
+{
+    sqlite3_stmt *st = db->stmt[ST_MILESTONE];
+    const mr_scenario *sc = db->sc;
+    for (size_t i = 0; i < r->nms; i++) {
+        const db_milestone *m = &r->ms[i];
+        double fv = m->episode < r->nepisodes ? r->episodes[m->episode].fault : NAN;
+        size_t f = isnan(fv) || fv < 0 ? SIZE_MAX : (size_t)fv;
+        sqlite3_bind_int64(st, 1, run_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)m->episode);
+        bind_text(st, 3, f < sc->nfaults ? sc->faults[f].name : NULL);
+        bind_text(st, 4, m->name);
+        bind_text(st, 5, m->component);
+        bind_real(st, 6, m->t_s);
+        sqlite3_bind_int(st, 7, m->censored);
+        int code = step(st);
+        if (code != SQLITE_DONE)
+            return code;
+    }
+    return SQLITE_DONE;
+}
+
 /* Every window of a request-fidelity replication: the success ratio and
  * the requests, two vectors (see commit_rec). */
 static int write_windows(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
@@ -1013,7 +1103,8 @@ static int commit_rec(mr_db *db, const db_rec *r)
         (code = write_attrs(db, run_id)) != SQLITE_DONE ||
         (code = write_scalars(db, run_id, r)) != SQLITE_DONE ||
         (code = write_stats(db, run_id, r)) != SQLITE_DONE ||
-        (code = write_episodes(db, run_id, r)) != SQLITE_DONE)
+        (code = write_episodes(db, run_id, r)) != SQLITE_DONE ||
+        (code = write_milestones(db, run_id, r)) != SQLITE_DONE)
         goto fail;
     code = r->win_index ? write_sparse(db, run_id, r) : write_windows(db, run_id, r);
     if (code != SQLITE_DONE)

@@ -20,7 +20,7 @@
 #include "config/scenario.h"
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
-#define MR_DB_SCHEMA_VERSION 2
+#define MR_DB_SCHEMA_VERSION 3
 /* PRAGMA application_id of an mrsim database: "mrsm". */
 #define MR_DB_APPLICATION_ID 0x6d72736d
 /* How long a write waits for another process's lock before failing. */

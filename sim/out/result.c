@@ -8,6 +8,8 @@
 
 #include "mrsim/config.h"
 #include "run/result.h"
+#include "out/timeline.h"
+#include "mrsim/report.h"
 
 static void json_number(FILE *out, double v)
 {
@@ -208,6 +210,40 @@ static void json_populations(FILE *out, const mr_result *r)
     fputs(r->npopulations ? "\n  ]" : "]", out);
 }
 
+/* The recovery timeline (docs/results.md): each milestone that applied,
+ * its summary over the replications it applied in, and the critical path
+ * (null when none). */
+static void json_timeline(FILE *out, const mr_episode_result *ep)
+{
+    fputs(", \"timeline\": [", out);
+    for (size_t i = 0; i < ep->ntimeline; i++) {
+        const mr_milestone_result *m = &ep->timeline[i];
+        fputs(i ? ", {\"milestone\": " : "{\"milestone\": ", out);
+        json_string(out, mr_milestone_name(m->what));
+        fputs(", \"component\": ", out);
+        json_string(out, m->component);
+        fprintf(out, ", \"applied\": %llu, \"reached\": %llu, \"t_s\": ",
+                (unsigned long long)m->applied, (unsigned long long)m->reached);
+        json_summary(out, &m->t_s);
+        fputs("}", out);
+    }
+    fputs("], \"critical_path\": ", out);
+    if (!ep->has_critical) {
+        fputs("null", out);
+        return;
+    }
+    const mr_milestone_result *m = &ep->timeline[ep->critical];
+    fputs("{\"milestone\": ", out);
+    json_string(out, mr_milestone_name(m->what));
+    fputs(", \"component\": ", out);
+    json_string(out, m->component);
+    fputs(", \"reason\": ", out);
+    json_string(out, ep->critical_reason);
+    fprintf(out, ", \"awaited\": %s, \"replications\": %llu, \"of\": %llu}",
+            ep->critical_censored ? "true" : "false", (unsigned long long)ep->critical_n,
+            (unsigned long long)ep->critical_of);
+}
+
 static void json_episode(FILE *out, const mr_episode_result *ep)
 {
     fputs("{\"fault\": ", out);
@@ -230,7 +266,9 @@ static void json_episode(FILE *out, const mr_episode_result *ep)
         fputs(": ", out);
         json_verdict(out, &ep->expect[k], 0);
     }
-    fputs("}}", out);
+    fputs("}", out);
+    json_timeline(out, ep);
+    fputs("}", out);
 }
 
 static void json_episodes(FILE *out, const mr_result *r)
@@ -474,6 +512,7 @@ void mr_result_write_table(const mr_result *r, FILE *out)
         for (size_t k = 0; k < ep->nexpect; k++)
             table_verdict(out, "  expect ", &ep->expect[k]);
     }
+    mr_timeline_write_table(r, out);
     if (r->nslo) {
         fprintf(out, "\nslo targets (met when p_met >= %.4g):\n", r->slo_confidence);
         for (size_t i = 0; i < r->nslo; i++)

@@ -1018,7 +1018,7 @@ static bool used(const mr_scenario *sc, size_t d)
 }
 
 /* The ways store d fails over after fault, as the label says them. */
-static const char *store_paths(const mr_scenario *sc, size_t d, size_t fault, char buf[128])
+const char *mr_an_store_paths(const mr_scenario *sc, size_t d, size_t fault, char buf[128])
 {
     const mr_store_base *b = sc->datastores[d].cfg;
     char grace[32] = "";
@@ -1121,7 +1121,7 @@ static void add_recovery(const mr_scenario *sc, mr_analysis *a)
         mr_an_times t = times_of(v, RECOVERY_DRAWS);
         char paths[128];
         add_term(a, fmt("data %s failed over", sc->datastores[d].name),
-                 fmt("the earliest of: %s; then the switch", store_paths(sc, d, fault, paths)),
+                 fmt("the earliest of: %s; then the switch", mr_an_store_paths(sc, d, fault, paths)),
                  t, t.mean);
     }
     mr_rng_free(r);

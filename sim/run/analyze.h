@@ -194,6 +194,11 @@ typedef struct mr_analysis {
 /* Analyses sc. Overrides apply after the scenario's own `analyze.sla`.
  * Returns MR_OK and sets *out (free with mr_analysis_free), or MR_EINVAL
  * with a message in diag when an override names no component. */
+/* The ways store d fails over after fault, as analyze's recovery terms
+ * and the recovery timeline's critical path say them ("automatic after the
+ * grace period 1h, a forced failover"); written into buf. */
+const char *mr_an_store_paths(const mr_scenario *sc, size_t d, size_t fault, char buf[128]);
+
 int mr_analyze(const mr_scenario *sc, const mr_an_override *ov, size_t nov, mr_analysis **out,
                mr_diag *diag);
 void mr_analysis_free(mr_analysis *a);

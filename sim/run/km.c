@@ -94,3 +94,42 @@ mr__km_obs *mr__km_from_hists(const mr_hist *recovered, const mr_hist *censored,
     *n = add_hist(out, k, censored, 1, exact);
     return out;
 }
+
+/* The Kaplan-Meier p50, p95 and p99 of obs into s, each marked a lower
+ * bound when it falls in the censored mass. */
+void mr__km_percentiles(mr_summary *s, mr__km_obs *obs, size_t n)
+{
+    static const double qs[3] = {0.50, 0.95, 0.99};
+    static const unsigned bits[3] = {MR_LB_P50, MR_LB_P95, MR_LB_P99};
+    double *out[3] = {&s->p50, &s->p95, &s->p99};
+    for (int i = 0; i < 3; i++) {
+        int lower;
+        *out[i] = mr__km_quantile(obs, n, qs[i], &lower);
+        s->lower |= lower ? bits[i] : 0;
+    }
+}
+
+/* Censoring over replications (run.c, timeline.c): value i (values[i x stride]) censored when
+ * cens[i x cstride] > 0; with none censored the percentiles stay as
+ * mr_summarize made them. */
+void mr__km_censor_reps(mr_summary *s, const double *values, const double *cens, size_t cstride,
+                        uint64_t reps, size_t stride)
+{
+    s->censorable = 1;
+    mr__km_obs *obs = mr_xmalloc((reps ? reps : 1) * sizeof *obs);
+    size_t n = 0, nc = 0;
+    for (uint64_t i = 0; i < reps; i++) {
+        double v = values[i * stride];
+        if (isnan(v))
+            continue;
+        int c = cens[i * cstride] > 0;
+        obs[n++] = (mr__km_obs){.t = v, .count = 1, .censored = c};
+        nc += (size_t)c;
+    }
+    s->censored = n ? (double)nc / (double)n : 0;
+    if (nc > 0) {
+        mr__km_percentiles(s, obs, n);
+        s->lower |= MR_LB_MEAN;
+    }
+    free(obs);
+}

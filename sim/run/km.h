@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "mrsim/stats.h"
+#include "run/runner.h"
 
 /* One observation, or `count` equal ones: a duration t, censored (only
  * known to exceed t) or not. */
@@ -30,5 +31,16 @@ double mr__km_quantile(mr__km_obs *obs, size_t n, double q, int *lower);
  * while both histograms are exact, else each non-empty bucket at its
  * middle. */
 mr__km_obs *mr__km_from_hists(const mr_hist *recovered, const mr_hist *censored, size_t *n);
+
+/* The Kaplan-Meier p50, p95 and p99 of obs into s, each marked a lower
+ * bound (MR_LB_*) when it falls in the censored mass. */
+void mr__km_percentiles(mr_summary *s, mr__km_obs *obs, size_t n);
+
+/* A summary over replications made censorable: value i (values[i x
+ * stride]) censored when cens[i x cstride] > 0; with none censored the
+ * percentiles stay as mr_summarize made them, else Kaplan-Meier's and the
+ * mean a lower bound. */
+void mr__km_censor_reps(mr_summary *s, const double *values, const double *cens, size_t cstride,
+                        uint64_t reps, size_t stride);
 
 #endif

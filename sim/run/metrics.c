@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "mrsim/alloc.h"
 #include "run/cost.h"
+#include "timeline.h"
 
 const mr_metric mr__store_metric[MR_STORE_METRICS] = {
     MR_METRIC_RPO_S, MR_METRIC_LOST_WRITES, MR_METRIC_STALE_READ_RATIO,
@@ -21,7 +22,7 @@ mr__metric_cols mr__metric_cols_of(const mr_scenario *sc)
 {
     mr__metric_cols c = {.sc = sc};
     c.slo = (mr__slo_cols){.x0 = mr__col_requests(&c) + 1, .nfaults = sc->nfaults};
-    c.ncols = mr__col_failed_latency(&c, 2);
+    c.ncols = mr__col_timeline(&c) + sc->nfaults * mr__tl_cols(sc);
     return c;
 }
 
@@ -172,6 +173,7 @@ void mr__metrics_row(const mr__metric_cols *c, mr_report *r, uint64_t events, do
     episode_metrics(c, r, row);
     row[mr__col_events(c)] = (double)events;
     store_metrics(c, r, row);
+    mr__tl_row(c->sc, r, row + mr__col_timeline(c));
 }
 
 const mr_hist *mr__metrics_client_rto(const mr_report *r)

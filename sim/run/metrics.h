@@ -80,6 +80,12 @@ static inline size_t mr__col_failed_latency(const mr__metric_cols *c, size_t k)
     return mr__col_crto_censored(c) + 1 + k;
 }
 
+/* The recovery timeline (timeline.h): per fault mr__tl_cols columns. */
+static inline size_t mr__col_timeline(const mr__metric_cols *c)
+{
+    return mr__col_failed_latency(c, 2);
+}
+
 /* The metrics of a store's columns, in order (the data-store rows of
  * MR_METRIC_MAP). */
 extern const mr_metric mr__store_metric[MR_STORE_METRICS];

@@ -98,6 +98,17 @@ typedef struct mr_stopping {
     uint64_t min, max, batch;
 } mr_stopping;
 
+/* One milestone of a fault's recovery timeline over the replications
+ * (docs/results.md "Recovery timeline"). */
+typedef struct mr_milestone_result {
+    uint32_t what;       /* mr_milestone */
+    char component[64];  /* "traffic", "clusters/aks-neu", "data/orders"; "" the system */
+    mr_summary t_s;      /* from the fault's start, over the replications it applied in;
+                            censored ones at their censoring time (lower bounds) */
+    uint64_t applied;    /* replications in which it applied */
+    uint64_t reached;    /* of them, those in which it was reached (no censored episode) */
+} mr_milestone_result;
+
 typedef struct mr_episode_result {
     const char *fault;  /* name; not owned */
     const char *kind;   /* fault kind; not owned */
@@ -109,6 +120,18 @@ typedef struct mr_episode_result {
     mr_summary budget_share; /* share of the 30-day error budget its episodes burn */
     mr_verdict expect[2];    /* the fault's expect: {rto, rpo}, those stated */
     size_t nexpect;
+    /* Its recovery timeline: the milestones that applied in some
+     * replication, in the table's order (owned: mr_result_fini frees it),
+     * and its critical path, the most frequent over the replications that
+     * had one (critical_n of critical_of); critical_censored: recovery
+     * never came and that milestone was still awaited. */
+    mr_milestone_result *timeline;
+    size_t ntimeline;
+    int has_critical;
+    size_t critical;           /* index in timeline */
+    int critical_censored;
+    uint64_t critical_n, critical_of;
+    char critical_reason[192]; /* "data/orders: automatic failover, grace 1h" */
 } mr_episode_result;
 
 /* One data store's metrics (the data-store rows of MR_METRIC_MAP). */

@@ -20,6 +20,7 @@
 #include "run/build.h"
 #include "run/cost.h"
 #include "run/runner.h"
+#include "timeline.h"
 #include "verdict.h"
 
 typedef struct run_ctx {
@@ -422,55 +423,16 @@ static void ctx_fini(run_ctx *ctx, const run_rows *rr, mr_hist *pooled, mr_hist 
  * censored mass is the largest time observed, a lower bound; the mean
  * (over replications, censored samples at their censoring time) is one
  * too. */
-/* The Kaplan-Meier p50, p95 and p99 of obs into s, each marked a lower
- * bound when it falls in the censored mass. */
-static void km_percentiles(mr_summary *s, mr__km_obs *obs, size_t n)
-{
-    static const double qs[3] = {0.50, 0.95, 0.99};
-    static const unsigned bits[3] = {MR_LB_P50, MR_LB_P95, MR_LB_P99};
-    double *out[3] = {&s->p50, &s->p95, &s->p99};
-    for (int i = 0; i < 3; i++) {
-        int lower;
-        *out[i] = mr__km_quantile(obs, n, qs[i], &lower);
-        s->lower |= lower ? bits[i] : 0;
-    }
-}
-
 static void censor_pooled(mr_summary *s, const mr_hist *rec, const mr_hist *cens)
 {
     size_t n;
     mr__km_obs *obs = mr__km_from_hists(rec, cens, &n);
-    km_percentiles(s, obs, n);
+    mr__km_percentiles(s, obs, n);
     free(obs);
     s->min = rec->n ? fmin(rec->min, cens->min) : cens->min;
     s->max = rec->n ? fmax(rec->max, cens->max) : cens->max;
     s->censored = (double)cens->n / (double)(rec->n + cens->n);
     s->lower |= MR_LB_MEAN;
-}
-
-/* The same over replications: value i (values[i x stride]) censored when
- * cens[i x cstride] > 0; with none censored the percentiles stay as
- * mr_summarize made them. */
-static void censor_reps(mr_summary *s, const double *values, const double *cens, size_t cstride,
-                        uint64_t reps, size_t stride)
-{
-    s->censorable = 1;
-    mr__km_obs *obs = mr_xmalloc((reps ? reps : 1) * sizeof *obs);
-    size_t n = 0, nc = 0;
-    for (uint64_t i = 0; i < reps; i++) {
-        double v = values[i * stride];
-        if (isnan(v))
-            continue;
-        int c = cens[i * cstride] > 0;
-        obs[n++] = (mr__km_obs){.t = v, .count = 1, .censored = c};
-        nc += (size_t)c;
-    }
-    s->censored = n ? (double)nc / (double)n : 0;
-    if (nc > 0) {
-        km_percentiles(s, obs, n);
-        s->lower |= MR_LB_MEAN;
-    }
-    free(obs);
 }
 
 /* The whole-system metrics over the replications, the cost items, and
@@ -515,7 +477,7 @@ static void summarise_metrics(const run_ctx *ctx, const run_rows *rr, const mr_h
         for (size_t f = 0; f < ctx->sc->nfaults; f++)
             cens[i] = fmax(cens[i], rows[i * c->ncols + mr__col_fault_censored(c, f)]);
     }
-    censor_reps(&out->metrics[MR_METRIC_RTO_S], rows + MR_METRIC_RTO_S, cens, 1, reps, c->ncols);
+    mr__km_censor_reps(&out->metrics[MR_METRIC_RTO_S], rows + MR_METRIC_RTO_S, cens, 1, reps, c->ncols);
     free(cens);
     for (uint64_t i = 0; i < reps; i++) {
         out->events += (uint64_t)rows[i * c->ncols + mr__col_events(c)];
@@ -569,8 +531,9 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
                      c->ncols, &ep->rpo_s);
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * c->ncols + mr__col_fault_censored(c, f)] > 0;
-        censor_reps(&ep->rto_s, rows + mr__col_fault_rto(c, f),
+        mr__km_censor_reps(&ep->rto_s, rows + mr__col_fault_rto(c, f),
                     rows + mr__col_fault_censored(c, f), c->ncols, reps, c->ncols);
+        mr__tl_summarise(sc, f, rows, reps, c->ncols, mr__col_timeline(c), ep);
     }
     out->nstores = sc->ndatastores;
     out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);
@@ -637,6 +600,8 @@ int mr_run_scenario(const mr_scenario *sc, const mr_run_opts *opts, mr_result *o
 
 void mr_result_fini(mr_result *r)
 {
+    for (size_t f = 0; r->episodes && f < r->nepisodes; f++)
+        free(r->episodes[f].timeline);
     free(r->episodes);
     free(r->per_rep);
     free(r->stores);

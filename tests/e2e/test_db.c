@@ -208,7 +208,7 @@ Test(db, one_row_per_replication_with_the_json_means)
     int st = sh(&out, &err, "%s run %s -q -n 5 -j 2 --json --db %s", MRSIM_BINARY, TINY, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_assert_eq(q_int(db, "PRAGMA user_version"), 2);
+    cr_assert_eq(q_int(db, "PRAGMA user_version"), 3);
     cr_assert_eq(q_int(db, "PRAGMA application_id"), 0x6d72736d);
     char *mode = q_rows(db, "PRAGMA journal_mode");
     cr_assert_str_eq(mode, "wal\n");
@@ -698,6 +698,46 @@ Test(db, episodes_carry_end_rpo_and_lost_writes)
                            "WHERE s.run_id = r.run_id AND component = '' AND metric = "
                            "'rpo_s')) > 1e-9"),
                  0);
+    sqlite3_close(db);
+    assert_intact(f);
+    free(out);
+    free(err);
+}
+
+/* The recovery timeline's milestone rows (docs/results.md "Recovery
+ * timeline"), on the tiny SQL drill: West Europe fails at 2 min and an
+ * operator forces the failover group's failover a minute later, which
+ * starts the second episode (an episode lasts until the next fault). In
+ * the first, the stores that lost their primary owe a failover that does
+ * not come before it ends: censored, t_s NULL. In the second, the forced
+ * failover switches in the default 30 s (docs/reference.md §5): t_s = 30
+ * from that fault's start. Every episode of every replication has its
+ * recovery row; the scalar table holds none of them. The JSON has each
+ * episode's timeline and critical path. */
+Test(db, milestones_are_rows_per_episode)
+{
+    char *out, *err;
+    const char *f = path_in("m.db");
+    int st = sh(&out, &err, "%s run %s/tests/fixtures/run/tiny-sql.yaml -q -n 2 -j 2 --json --db %s",
+                MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
+    cr_assert_eq(st, 0, "%s", err);
+    cr_assert(strstr(out, "\"timeline\": [{\"milestone\": "), "%s", out);
+    cr_assert(strstr(out, "\"critical_path\": {\"milestone\": "), "%s", out);
+    cr_assert(strstr(out, "{\"milestone\": \"store_failover\", \"component\": \"data/orders\""),
+              "%s", out);
+    sqlite3 *db = open_db(f);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM milestone WHERE fault = 'weu-outage' AND "
+                           "episode = 0 AND milestone = 'store_failover' AND "
+                           "component = 'data/orders' AND censored = 1 AND t_s IS NULL"),
+                 2);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM milestone WHERE fault = 'sql-forced' AND "
+                           "episode = 1 AND milestone = 'store_failover' AND "
+                           "component = 'data/orders' AND censored = 0 AND abs(t_s - 30) < 1e-9"),
+                 2);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM milestone WHERE milestone = 'recovered'"), 4);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM milestone WHERE censored = 0 AND t_s IS NULL"),
+                 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM scalar WHERE component LIKE 'milestone/%'"), 0);
     sqlite3_close(db);
     assert_intact(f);
     free(out);

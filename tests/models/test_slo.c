@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "clients.h"
 #include "cluster.h"
@@ -291,6 +292,100 @@ Test(slo_model, the_next_fault_ends_an_episode_and_censors_its_groups)
     mr_sim_report(sim, r);
     cr_assert_float_eq(mr_report_find(r, "", "client_rto_s"), 2.5, 1e-9);
     cr_assert_float_eq(mr_report_find(r, "", "client_rto_censored"), 0.5, 1e-12);
+    mr_report_free(r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+/* The record of milestone `what` of episode k, or NULL. */
+static const mr_milestone_record *ms_of(const mr_report *r, uint32_t k, uint32_t what,
+                                        const char *component)
+{
+    size_t n;
+    const mr_milestone_record *m = mr_report_milestones(r, &n);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].episode == k && m[i].what == what && strcmp(m[i].component, component) == 0)
+            return &m[i];
+    return NULL;
+}
+
+/* The routed milestones (docs/results.md "Recovery timeline"): the end of
+ * the first window whose share of requests routed to healthy capacity is
+ * back at or above 50, 95, 99% after one below. Episode 0 from 30 s:
+ * window 3 routes 0 of 100, window 4 60 of 100 (>= 50%: routed_50 at its
+ * end, 50 s, 20 s from the start), window 5 96 (routed_95 at 60 s: 30 s),
+ * window 6 all (routed_99 at 70 s: 40 s). Episode 1 from 75 s: window 7's
+ * requests after 75 s route, window 8 routes none and nothing follows:
+ * each routed milestone is due, censored at the horizon, 25 s from the
+ * start; its detection never came, so it has none (absent). */
+Test(slo_model, routed_milestones_are_window_ends)
+{
+    mr_component *c = NULL;
+    mr_sim *sim = slo_sim(&c);
+    mr_slo_state *s = c->state;
+    mr__slo_episode_start(s, 30 * MR_S, 0);
+    const int healthy[4] = {0, 60, 96, 100};
+    for (int w = 3; w < 7; w++)
+        for (int i = 0; i < 100; i++)
+            mr__slo_routed(s, (mr_time)w * W + MR_S, i < healthy[w - 3]);
+    mr__slo_episode_start(s, 75 * MR_S, 1);
+    for (int i = 0; i < 10; i++)
+        mr__slo_routed(s, 76 * MR_S, 1);
+    for (int i = 0; i < 10; i++)
+        mr__slo_routed(s, 81 * MR_S, 0);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    const double want[3] = {20, 30, 40};
+    for (uint32_t i = 0; i < 3; i++) {
+        const mr_milestone_record *m = ms_of(r, 0, MR_MS_ROUTED_50 + i, "");
+        cr_assert_not_null(m);
+        cr_assert_not(m->censored);
+        cr_assert_float_eq(m->t_s, want[i], 1e-9, "routed %u: %g", i, m->t_s);
+        const mr_milestone_record *e1 = ms_of(r, 1, MR_MS_ROUTED_50 + i, "");
+        cr_assert_not_null(e1);
+        cr_assert(e1->censored);
+        cr_assert(isnan(e1->t_s));
+        cr_assert_float_eq(e1->limit_s, 25, 1e-9);
+    }
+    cr_assert_null(ms_of(r, 1, MR_MS_DETECTED, ""));
+    cr_assert_not_null(ms_of(r, 1, MR_MS_RECOVERED, ""));
+    mr_report_free(r);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+/* Marks through the kernel's hook (mr_sim_mark), which the collector
+ * installs at link: none before the first episode; in one, the first
+ * reach of (milestone, component) wins; a due one withdrawn is gone; a
+ * due one never reached is censored. All at t = 0 (no event runs). */
+Test(slo_model, marks_first_reach_wins_and_withdrawn_ones_vanish)
+{
+    mr_component *c = NULL;
+    mr_sim *sim = slo_sim(&c);
+    mr_slo_state *s = c->state;
+    mr_diag *d = mr_diag_new();
+    cr_assert_eq(mr_sim_start(sim, d), MR_OK);
+    mr_diag_free(d);
+    mr_sim_mark(sim, MR_MS_DETECTED, c, MR_MARK_REACHED); /* no episode yet: dropped */
+    cr_assert_eq(s->nmarks, 0);
+    mr__slo_episode_start(s, 0, 0);
+    mr_sim_mark(sim, MR_MS_STORE_FAILOVER, c, MR_MARK_DUE);
+    mr_sim_mark(sim, MR_MS_STORE_FAILOVER, c, MR_MARK_WITHDRAWN);
+    mr_sim_mark(sim, MR_MS_STANDBY_READY, c, MR_MARK_DUE);
+    mr_sim_mark(sim, MR_MS_DETECTED, c, MR_MARK_REACHED);
+    mr_sim_mark(sim, MR_MS_DETECTED, c, MR_MARK_REACHED);
+    mr_report *r = mr_report_new();
+    mr_sim_report(sim, r);
+    size_t n;
+    const mr_milestone_record *m = mr_report_milestones(r, &n);
+    cr_assert_eq(n, 3, "detected, standby_ready, recovered: %zu", n);
+    cr_assert_null(ms_of(r, 0, MR_MS_STORE_FAILOVER, "slo"));
+    const mr_milestone_record *det = ms_of(r, 0, MR_MS_DETECTED, "slo");
+    cr_assert_not_null(det);
+    cr_assert_float_eq(det->t_s, 0, 1e-12);
+    cr_assert_eq(det->source, c->id);
+    const mr_milestone_record *sb = ms_of(r, 0, MR_MS_STANDBY_READY, "slo");
+    cr_assert(sb->censored);
+    cr_assert_float_eq(sb->limit_s, 100, 1e-9);
+    (void)m;
     mr_report_free(r);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mrsim/report.h"
 #include "run/result.h"
 
 static char *render(const mr_result *r, int json)
@@ -61,7 +62,7 @@ Test(result, json_has_every_key_of_cli_md_and_nulls_for_what_does_not_apply)
                         "\"westeurope\", \"rto_s\": {"),
               "%s", j);
     cr_assert(strstr(j, "\"rpo_s\": null, \"censored\": 1, \"budget_share\": null, "
-                        "\"expect\": {}}"),
+                        "\"expect\": {}, \"timeline\": [], \"critical_path\": null}"),
               "%s", j);
     cr_assert(strstr(j, "\"stopping\": {\"rule\": \"fixed\"}"), "%s", j);
     cr_assert(strstr(j, "\"slo\": [],\n  \"steady_state\": []\n}\n"), "%s", j);
@@ -160,5 +161,57 @@ Test(result, stopping_in_json_and_table)
     free(j);
     char *t = render(&r, 0);
     cr_assert(strstr(t, "stopped at max, half-width not computable"), "%s", t);
+    free(t);
+}
+
+/* The recovery timeline's block under the table (sim/out/timeline.c):
+ * means in hours, minutes and seconds from the fault's start, the routed
+ * shares on one line, a milestone some replications missed with its
+ * count, one never reached said so, and the critical path with its share
+ * of the replications, wrapped at 78 columns (on spaces). */
+Test(result, table_prints_the_recovery_timeline)
+{
+    mr_episode_result ep = {.fault = "weu-outage", .kind = "region_outage",
+                            .target = "westeurope"};
+    mr_result r = sample(&ep);
+    r.replications = 20;
+    mr_milestone_result tl[7] = {
+        {.what = MR_MS_DETECTED, .component = "traffic", .applied = 20, .reached = 20},
+        {.what = MR_MS_ROUTED_50, .applied = 20, .reached = 20},
+        {.what = MR_MS_ROUTED_95, .applied = 20, .reached = 20},
+        {.what = MR_MS_ROUTED_99, .applied = 20, .reached = 20},
+        {.what = MR_MS_STANDBY_READY, .component = "clusters/aks-neu", .applied = 20,
+         .reached = 0},
+        {.what = MR_MS_STORE_FAILOVER, .component = "data/orders", .applied = 20, .reached = 18},
+        {.what = MR_MS_RECOVERED, .applied = 20, .reached = 20}};
+    const double mean[7] = {92, 125, 135, 155, 1800, 3612, 3630};
+    for (int i = 0; i < 7; i++)
+        tl[i].t_s.mean = mean[i];
+    ep.timeline = tl;
+    ep.ntimeline = 7;
+    ep.has_critical = 1;
+    ep.critical = 5;
+    ep.critical_n = 18;
+    ep.critical_of = 20;
+    snprintf(ep.critical_reason, sizeof ep.critical_reason, "%s",
+             "data/orders: automatic after the grace period 1h, the failover policy's promote");
+    char *t = render(&r, 0);
+    static const char *const lines[] = {
+        "\nrecovery of weu-outage (region_outage, westeurope):\n",
+        "\n  detected by traffic layer          +1m 32s\n",
+        "\n  50% / 95% / 99% routed             +2m 05s / +2m 15s / +2m 35s\n",
+        "\n  clusters/aks-neu standby ready     not reached\n",
+        "\n  data/orders failover complete      +1h 00m 12s (18 of 20)\n",
+        "\n  service recovered (RTO)            +1h 00m 30s\n",
+        "\n  critical path (18 of 20 replications): data/orders: automatic after the\n"
+        "  grace period 1h, the failover policy's promote\n"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_assert(strstr(t, lines[i]), "missing %s in\n%s", lines[i], t);
+    for (const char *p = t; *p;) {
+        size_t w = strcspn(p, "\n");
+        if (strstr(p, "recovery of") == p || strstr(p, "  critical") == p)
+            cr_assert_leq(w, 78, "%.*s", (int)w, p);
+        p += w + (p[w] == '\n');
+    }
     free(t);
 }
