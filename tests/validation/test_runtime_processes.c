@@ -63,7 +63,7 @@
 
 #include "scenario_run.h"
 
-enum { R = 16 };
+enum { R = 32 };
 
 #define DRILL                                                                                  \
     "version: mrsim/v1\n"                                                                      \
