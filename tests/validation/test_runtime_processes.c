@@ -298,9 +298,8 @@ Test(runtime_processes, processes_below_one_is_a_located_error)
     cr_expect_eq(mr_scenario_load(path, sets, 1, mr_model_registry(), &sc, d), MR_ESCENARIO);
     cr_expect_null(sc);
     cr_assert_gt(mr_diag_count(d), 0);
-    cr_expect(strstr(mr_diag_line(d, 0), "error: clients[0].processes: 0 is out of range [1, 1000]") !=
-                  NULL,
-              "%s", mr_diag_line(d, 0));
+    const char *want = "error: clients[0].processes: 0 is out of range [1, 1000]";
+    cr_expect(strstr(mr_diag_line(d, 0), want) != NULL, "%s", mr_diag_line(d, 0));
     mr_diag_free(d);
     unlink(path);
     free(path);
