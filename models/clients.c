@@ -8,6 +8,10 @@
  * second event. Attempts reach the cluster's queue at their issue time (the
  * half round trip is left out of the queue's clock so offers stay in time
  * order across populations); the round trip still counts in the latency.
+ * With a runtime cache, a request also picks one of the resolver's
+ * processes uniformly (its own runtime cache; drawn only then, and only
+ * with more than one, so other scenarios keep their exact draws); its
+ * retries stay in that process.
  * Invariant: every request ends in exactly one mr__slo_request. */
 #include <math.h>
 #include <stdlib.h>
@@ -39,7 +43,8 @@ typedef struct retry_msg {
     mr_time first_issue;
     uint32_t resolver;
     uint32_t attempt; /* the attempt about to be made, 2 or more */
-    uint32_t kind; /* req_kind packed in 24 bytes: 0 not drawn, 1 read, 2 write */
+    uint16_t kind; /* req_kind packed in 24 bytes: 0 not drawn, 1 read, 2 write */
+    uint16_t process; /* its runtime cache's process (processes <= 1000) */
     float key;
 } retry_msg;
 _Static_assert(sizeof(retry_msg) <= MR_PAYLOAD_SIZE, "retry payload too large");
@@ -95,9 +100,11 @@ static int clients_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         return MR_ERANGE;
     }
     mr__slo_groups(st->slo, (uint32_t)cfg->group_base, st->nres, (uint32_t)cfg->pop);
+    st->nproc = mr_runtime_processes(cfg);
     if (cfg->runtime_cache != MR_CACHE_NONE) {
-        st->rt_answer = mr_xcalloc(st->nres, sizeof *st->rt_answer);
-        st->rt_expiry = mr_xcalloc(st->nres, sizeof *st->rt_expiry);
+        size_t n = (size_t)st->nres * st->nproc;
+        st->rt_answer = mr_xcalloc(n, sizeof *st->rt_answer);
+        st->rt_expiry = mr_xcalloc(n, sizeof *st->rt_expiry);
     }
     return MR_OK;
 }
@@ -137,27 +144,35 @@ static void clients_start(mr_component *self, mr_sim *sim)
 {
     mr_clients_state *st = self->state;
     if (st->rt_answer) {
-        /* Runtime caches start in steady state too (rule 3). */
+        /* Runtime caches start in steady state too (rule 3), each process
+         * with its own phase (resolver-major: with one process, the draws
+         * of old). */
         mr_time hold = runtime_hold(self);
         for (uint32_t i = 0; i < st->nres; i++) {
-            st->rt_answer[i] = mr__resolver_lookup(st->pool, i, 0);
-            st->rt_expiry[i] = (mr_time)(mr_rng_uniform(st->pick) * (double)hold);
+            uint32_t a = mr__resolver_lookup(st->pool, i, 0);
+            for (uint32_t m = 0; m < st->nproc; m++) {
+                st->rt_answer[i * st->nproc + m] = a;
+                st->rt_expiry[i * st->nproc + m] =
+                    (mr_time)(mr_rng_uniform(st->pick) * (double)hold);
+            }
         }
     }
     next_arrival(self, sim, mr_sim_now(sim));
 }
 
-/* The cluster the clients behind resolver i send to at time now. */
-static uint32_t lookup(mr_component *self, uint32_t i, mr_time now)
+/* The cluster process m of the clients behind resolver i sends to at time
+ * now. */
+static uint32_t lookup(mr_component *self, uint32_t i, uint32_t m, mr_time now)
 {
     mr_clients_state *st = self->state;
     if (st->rt_answer == NULL)
         return mr__resolver_lookup(st->pool, i, now);
-    if (now >= st->rt_expiry[i]) {
-        st->rt_answer[i] = mr__resolver_lookup(st->pool, i, now);
-        st->rt_expiry[i] = now + runtime_hold(self);
+    size_t u = (size_t)i * st->nproc + m;
+    if (now >= st->rt_expiry[u]) {
+        st->rt_answer[u] = mr__resolver_lookup(st->pool, i, now);
+        st->rt_expiry[u] = now + runtime_hold(self);
     }
-    return st->rt_answer[i];
+    return st->rt_answer[u];
 }
 
 /* The data stores a request uses, once the cluster has accepted it: one
@@ -195,10 +210,11 @@ static int uses_access(mr_component *self, mr_time now, uint32_t region, req_kin
     return 1;
 }
 
-/* The cluster (component id) attempt traffic from resolver i goes to now,
- * or MR_NO_ANSWER / MR_BAD_ANSWER: through Front Door, the edge i mod pops
- * routes it (rule 2); otherwise the address the caches hold (rule 3). */
-static uint32_t route(mr_component *self, uint32_t i, mr_time now, uint32_t skip)
+/* The cluster (component id) attempt traffic from resolver i (process m)
+ * goes to now, or MR_NO_ANSWER / MR_BAD_ANSWER: through Front Door, the
+ * edge i mod pops routes it (rule 2); otherwise the address the caches
+ * hold (rule 3). */
+static uint32_t route(mr_component *self, uint32_t i, uint32_t m, mr_time now, uint32_t skip)
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
@@ -206,7 +222,7 @@ static uint32_t route(mr_component *self, uint32_t i, mr_time now, uint32_t skip
         return st->proxy_ops->route(st->proxy, i % st->edges, cfg->origin,
                                     cfg->home ? (uint32_t)cfg->home : UINT32_MAX,
                                     (uint32_t)cfg->fallback, skip, st->fate, now);
-    return skip == UINT32_MAX ? lookup(self, i, now) : MR_NO_ANSWER;
+    return skip == UINT32_MAX ? lookup(self, i, m, now) : MR_NO_ANSWER;
 }
 
 /* Whether cluster c serves an attempt now, as far as its health and the
@@ -226,10 +242,10 @@ static int serves(mr_component *self, const mr_cluster_state *cl, mr_time now)
 }
 
 /* Makes attempt number `attempt` of a request first issued at first_issue,
- * now, through resolver i; records or retries it. k: what the request is
- * (drawn at its first attempt that reaches the stores). */
+ * now, through resolver i from process m; records or retries it. k: what
+ * the request is (drawn at its first attempt that reaches the stores). */
 static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32_t i,
-                    uint32_t attempt_no, req_kind k)
+                    uint32_t m, uint32_t attempt_no, req_kind k)
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
@@ -237,11 +253,11 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
     int ok = 0;
     mr_time done = 0;
     st->attempts++;
-    uint32_t to = route(self, i, now, UINT32_MAX);
+    uint32_t to = route(self, i, m, now, UINT32_MAX);
     mr_component *c = to < MR_BAD_ANSWER ? mr_sim_component(sim, to) : NULL;
     if (c && st->retry_next && !mr_cluster_up(c->state)) {
         /* Front Door retries a refused connection once, at the next origin. */
-        uint32_t next = route(self, i, now, to);
+        uint32_t next = route(self, i, m, now, to);
         c = next < MR_BAD_ANSWER ? mr_sim_component(sim, next) : NULL;
     }
     int healthy = c && serves(self, c->state, now);
@@ -275,11 +291,11 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
     }
     st->failures++;
     if ((int64_t)attempt_no < cfg->attempts) {
-        retry_msg m = {first_issue, i, attempt_no + 1,
-                       k.drawn ? 1u + k.is_write : 0u,
+        retry_msg r = {first_issue, i, attempt_no + 1,
+                       (uint16_t)(k.drawn ? 1u + k.is_write : 0u), (uint16_t)m,
                        (float)k.key < 1 ? (float)k.key : nextafterf(1, 0)};
         mr_time wait = cfg->timeout + mr_dist_sample_time(&cfg->backoff, st->retry);
-        mr_sim_schedule(sim, wait, self->id, CL_RETRY, &m, sizeof m, NULL);
+        mr_sim_schedule(sim, wait, self->id, CL_RETRY, &r, sizeof r, NULL);
     } else {
         mr__slo_request(st->slo, first_issue, 0, now + cfg->timeout);
     }
@@ -293,7 +309,8 @@ static void clients_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         st->requests++;
         st->requests_normal += (uint64_t)mr__clock_normal(st->clock);
         uint32_t i = mr_rng_below(st->pick, st->nres);
-        attempt(self, sim, ev->time, i, 1, (req_kind){0});
+        uint32_t m = st->nproc > 1 ? mr_rng_below(st->pick, st->nproc) : 0;
+        attempt(self, sim, ev->time, i, m, 1, (req_kind){0});
         next_arrival(self, sim, ev->time);
         break;
     }
@@ -301,7 +318,8 @@ static void clients_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         retry_msg m;
         memcpy(&m, ev->payload.bytes, sizeof m);
         req_kind k = {.drawn = m.kind != 0, .is_write = m.kind == 2, .key = m.key};
-        attempt(self, sim, m.first_issue, m.resolver, m.attempt, k);
+        attempt(self, sim, m.first_issue, m.resolver, m.process < st->nproc ? m.process : 0,
+                m.attempt, k);
         break;
     }
     default:

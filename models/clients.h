@@ -13,6 +13,16 @@
 #include "slo.h"
 #include "traffic.h"
 
+/* The processes per resolver a population's requests spread over: each
+ * has its own runtime cache; without one they are indistinguishable, so
+ * one. */
+static inline uint32_t mr_runtime_processes(const mr_clients_cfg *cfg)
+{
+    if (cfg->runtime_cache == MR_CACHE_NONE || cfg->processes < 1)
+        return 1;
+    return (uint32_t)cfg->processes;
+}
+
 /* How long a client runtime's cache keeps an answer whose TTL is ttl
  * (both fidelities read it). docs/reference.md §4: Java caches positive
  * answers 30 s regardless of the TTL; Chromium keeps the record TTL with a
@@ -38,9 +48,12 @@ typedef struct mr_clients_state {
     const mr_traffic_ops *proxy_ops;
     uint32_t edges;
     int retry_next;
-    uint32_t *rt_answer;  /* runtime cache per resolver: answer and expiry */
+    /* Runtime caches, one per (resolver i, process m) at i x nproc + m:
+     * answer and expiry (rule 3: each process has its own phase). */
+    uint32_t *rt_answer;
     mr_time *rt_expiry;
     uint32_t nres;
+    uint32_t nproc; /* processes per resolver: 1 without a runtime cache */
     uint64_t requests, attempts, failures;
     uint64_t requests_normal;    /* while no fault was in force (the cost's run rate) */
     const struct mr_fault_clock *clock;

@@ -87,13 +87,21 @@
  * lost_writes and rpo_s keep their distribution, not just their mean),
  * staleness and multi-write conflicts are sampled from the same replica
  * positions (rule 4) every ten lag samples.
- * Runtime caches (Java, Chrome): the runtime is its resolver's only client
- * (one runtime kind per pool, checked by the builder), so the resolver is
- * asked only at the runtime's refetches, a grid of the runtime's hold from
+ * Runtime caches (Java, Chrome): each resolver's traffic comes from np
+ * client processes (clients[].processes; one runtime kind and count per
+ * pool, checked by the builder), each with its own runtime cache: a unit
+ * (resolver i, process m) carries 1/np of the resolver's traffic and its
+ * own slot. The runtimes are the resolver's only clients, so the resolver
+ * is asked only at their refetches, each a grid of the runtime's hold from
  * a uniform phase (request fidelity's refetch is a request gap after
  * expiry: the grid drifts by well under a second per hold). A resolver
- * then refreshes at the first grid point at or after its expiry, and the
- * traffic moves with it (next_refresh_rt).
+ * then refreshes at the first point of the union of its processes' grids
+ * at or after its expiry, that process's traffic moving with it
+ * (next_refresh_rt); every other process whose slot differs then reads
+ * the resolver at its own next grid point (a follow-up: follow_one, which
+ * may refresh the resolver again once it expired). O(np) per resolver per
+ * change, never per request. A group with its processes split between a
+ * failing and a serving slot is partly failing (group_rto, group_ok).
  * Client RTO (per resolver): from the instant its traffic starts failing
  * entirely after an episode's start (its slot serves no attempt) to the
  * instant it serves again. Request fidelity measures from the first failing
@@ -118,8 +126,8 @@
  * There the clusters' accepted shares are coupled (a short cluster's
  * refusals are retried at the others): solved by sweeps of bisection,
  * each with the others held.
- * Invariant: cnt[j] of a pool = resolvers whose slot is j; a resolver has
- * at most one refresh pending. */
+ * Invariant: cnt[j] of a pool = units whose slot is j; a resolver has at
+ * most one refresh pending, a unit at most one follow-up. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,11 +163,13 @@ typedef struct refresh_msg {
     uint32_t pool;
 } refresh_msg;
 
-/* A resolver's next refresh. */
+/* A resolver's next refresh (i: AG_DUE_REFRESH | the unit asking), or a
+ * unit's follow-up (i: the unit). */
 typedef struct ag_due {
     mr_time t;
     uint32_t i;
 } ag_due;
+#define AG_DUE_REFRESH 0x80000000u
 
 typedef struct ag_pool {
     mr_component *comp;
@@ -168,11 +178,17 @@ typedef struct ag_pool {
     uint32_t n, base;
     double rate;    /* requests/s of the populations behind it, at profile 1 */
     int32_t cnt[AG_SLOTS];
-    uint8_t *slot, *pending;
+    uint8_t *slot, *pending; /* per resolver: its answer's slot, a refresh due */
+    /* Units (resolver i, process m) at i x np + m, each 1/np of resolver
+     * i's traffic: their slots (uslot is slot when np is 1) and follow-ups
+     * due; ndiff: units whose slot is not their resolver's. */
+    uint32_t np;
+    uint8_t *uslot, *upending;
+    uint32_t ndiff;
     /* Runtime caches (Java, Chrome) of the populations behind it: the
-     * runtime of resolver i refetches at its expiries rt_phase[i] + k x
-     * rt_hold, and it is the resolver's only client, so the resolver
-     * refreshes only then (see next_refresh). */
+     * runtime of unit u refetches at its expiries rt_phase[u] + k x
+     * rt_hold, and the runtimes are the resolver's only clients, so the
+     * resolver refreshes only then (see next_refresh). */
     mr_time rt_hold; /* 0: none */
     mr_time *rt_phase;
     /* Refreshes due, sorted by time from head: one kernel event stands
@@ -337,6 +353,8 @@ static ag_pool *pool_for(ag_engine *g, mr_component *comp)
     p->slot = mr_xcalloc(p->n, 1);
     p->pending = mr_xcalloc(p->n, 1);
     p->due = mr_xmalloc(p->n * sizeof *p->due);
+    p->np = 1;
+    p->uslot = p->slot;
     return p;
 }
 
@@ -353,8 +371,9 @@ static void register_hub(ag_engine *g, mr_component *self)
 }
 
 /* The data stores each population uses, put in aggregate fidelity (told
- * of this hub), and the pools' runtime caches: one kind per pool, since
- * the runtime's view of a resolver is kept per resolver. */
+ * of this hub), and the pools' runtime caches: one kind and processes
+ * count per pool, since the runtimes' view is kept per (resolver,
+ * process). */
 static int link_stores(ag_engine *g, mr_sim *sim, const mr_component *self, mr_diag *diag)
 {
     for (uint32_t k = 0; k < g->npop; k++) {
@@ -381,16 +400,25 @@ static int link_stores(ag_engine *g, mr_sim *sim, const mr_component *self, mr_d
         mr_time hold = cfg->runtime_cache == MR_CACHE_NONE ? 0 : 1; /* set at start */
         for (uint32_t o = 0; o < k; o++)
             if (g->pool_of[o] == g->pool_of[k] &&
-                ((const mr_clients_cfg *)g->pop[o]->cfg)->runtime_cache != cfg->runtime_cache) {
+                (((const mr_clients_cfg *)g->pop[o]->cfg)->runtime_cache != cfg->runtime_cache ||
+                 mr_runtime_processes(g->pop[o]->cfg) != mr_runtime_processes(cfg))) {
                 mr_diag_error(diag, NULL,
                               "%s: populations behind one resolver pool with different runtime "
-                              "caches (aggregate fidelity)",
+                              "caches or processes (aggregate fidelity)",
                               g->pop[k]->name);
                 return MR_EINVAL;
             }
         if (hold && !g->fd && p->rt_phase == NULL) {
             p->rt_hold = hold;
-            p->rt_phase = mr_xcalloc(p->n, sizeof *p->rt_phase);
+            p->np = mr_runtime_processes(cfg);
+            size_t units = (size_t)p->n * p->np;
+            p->rt_phase = mr_xcalloc(units, sizeof *p->rt_phase);
+            if (p->np > 1) {
+                p->uslot = mr_xcalloc(units, 1);
+                p->upending = mr_xcalloc(units, 1);
+                free(p->due); /* room for a refresh per resolver and a follow-up per unit */
+                p->due = mr_xmalloc((p->n + units) * sizeof *p->due);
+            }
         }
     }
     return MR_OK;
@@ -690,7 +718,7 @@ static void shares(const ag_engine *g, uint32_t k, double *share)
             share[g->route[(size_t)k * g->edges + e]] += edge_share(p->n, g->edges, e);
     } else {
         for (uint32_t j = 0; j < AG_SLOTS; j++)
-            share[j] = (double)p->cnt[j] / (double)p->n;
+            share[j] = (double)p->cnt[j] / ((double)p->n * p->np);
     }
 }
 
@@ -1040,8 +1068,23 @@ static void partial_shares(ag_engine *g, double (*share)[AG_SLOTS], double (*att
             }
             g->partial_any |= out[x] > 0 && out[x] < 1;
         }
+        /* A resolver whose processes are split over slots may be partly
+         * failing whatever its slots' shares (group_ok). */
+        g->partial_any |= g->pool[g->pool_of[k]].ndiff > 0;
     }
     g->partial_seen = SIZE_MAX;
+}
+
+/* The share of group (k, i)'s attempts served now (not Front Door): its
+ * units' served shares, each 1/np of its traffic. */
+static double group_ok(const ag_engine *g, uint32_t k, const ag_pool *p, uint32_t i)
+{
+    if (p->np == 1)
+        return g->psucc[k][p->slot[i]];
+    double ok = 0;
+    for (uint32_t m = 0; m < p->np; m++)
+        ok += g->psucc[k][p->uslot[(size_t)i * p->np + m]];
+    return ok / p->np;
 }
 
 /* Client RTO's groups under a partial failure (attempts served at share
@@ -1080,7 +1123,7 @@ static void group_rto(ag_engine *g, mr_time t0, mr_time t1)
             uint32_t gi = g->gbase[k] + i;
             if (g->failing[k][i] || slo->done_ep[gi] == slo->nep)
                 continue;
-            double ok = g->fd ? g->psucc_edge[k][i % g->edges] : g->psucc[k][p->slot[i]];
+            double ok = g->fd ? g->psucc_edge[k][i % g->edges] : group_ok(g, k, p, i);
             int pending = slo->fail_issue[gi] >= 0;
             if (!(ok < 1)) {
                 if (pending && slo->cand_done[gi] < 0 && t0 > slo->fail_issue[gi])
@@ -1179,12 +1222,16 @@ static void recompute_rates(ag_engine *g, mr_time now)
 }
 
 /* Whether resolver i of population k's pool serves none of k's attempts
- * now. */
+ * now (none of its processes' slots). */
 static int group_failing(const ag_engine *g, uint32_t k, uint32_t i)
 {
     if (g->fd)
         return g->fail_edge[k][i % g->edges];
-    return g->fail_slot[k][g->pool[g->pool_of[k]].slot[i]];
+    const ag_pool *p = &g->pool[g->pool_of[k]];
+    for (uint32_t m = 0; m < p->np; m++)
+        if (!g->fail_slot[k][p->uslot[(size_t)i * p->np + m]])
+            return 0;
+    return 1;
 }
 
 /* Group (k, i) fails entirely (f = 1) or not from now: a failed attempt,
@@ -1331,33 +1378,61 @@ static double mean_wait_s(const ag_pool *p)
     return p->rate > 0 ? (double)p->n / p->rate : INFINITY;
 }
 
-/* When resolver i of pool p next asks the authority, at or after now. */
-/* With runtime caches in front, resolver i is asked only when its runtime
- * refetches, at the runtime's expiries (a grid of period rt_hold): it
- * refreshes at the first of them at or after its own expiry (so a Java
- * runtime with the TTL's hold adds nothing to a resolver honouring it,
- * as at request fidelity, and Chrome's 60 s floor over a 30 s TTL skips
- * every other expiry). A stale resolver (its refreshes since were not
- * simulated): the chain grid point -> first grid point >= it + hold, from a
- * uniform start AG_BURN_IN cycles back. */
-static mr_time next_refresh_rt(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
+/* With runtime caches in front, resolver i is asked only when one of its
+ * processes' runtimes refetches, at the runtime's expiries (a grid of
+ * period rt_hold per process): it refreshes at the first point of their
+ * union at or after its own expiry (so with one process a Java runtime
+ * with the TTL's hold adds nothing to a resolver honouring it, as at
+ * request fidelity, and Chrome's 60 s floor over a 30 s TTL skips every
+ * other expiry). A stale resolver (its refreshes since were not
+ * simulated): the chain union point -> first union point >= it + hold,
+ * from a uniform start AG_BURN_IN cycles back. */
+/* The first point at or after t of the union of resolver i's processes'
+ * refetch grids, and in *unit the unit whose point it is (the first on a
+ * tie). */
+static mr_time union_next(const ag_pool *p, uint32_t i, mr_time t, uint32_t *unit)
 {
-    mr_time ph = p->rt_phase[i], H = p->rt_hold, e = p->rs->expiry[i];
+    mr_time best = MR_TIME_NEVER;
+    for (uint32_t m = 0; m < p->np; m++) {
+        uint32_t u = i * p->np + m;
+        mr_time x = mr_route_refresh(p->rt_phase[u], p->rt_hold, t);
+        if (x < best) {
+            best = x;
+            *unit = u;
+        }
+    }
+    return best;
+}
+
+static mr_time next_refresh_rt(ag_engine *g, ag_pool *p, uint32_t i, mr_time now, uint32_t *unit)
+{
+    mr_time H = p->rt_hold, e = p->rs->expiry[i];
     if (p->slot[i] == SLOT_NONE || e >= now)
-        return mr_route_refresh(ph, H, e > now ? e : now);
+        return union_next(p, i, e > now ? e : now, unit);
     mr_time span = mr__resolver_hold(p->comp, i) + H;
-    mr_time t = mr_route_refresh(ph, H,
-                                 now - (mr_time)(AG_BURN_IN * (double)span) -
-                                     (mr_time)(mr_rng_uniform(g->wait) * (double)span));
+    double u = mr_rng_uniform(g->wait);
+    mr_time start = now - (mr_time)(AG_BURN_IN * (double)span) - (mr_time)(u * (double)span);
+    /* With processes the chain forgets its start slowly (it may settle in
+     * one of several cycles over the grids): before t = 0 it starts where
+     * request fidelity's does, at the resolver's first expiry, uniform in
+     * its hold (a start clamped to the first grid point misses the
+     * Monte Carlo of rule 3 by 2 s for Chrome, P = 10). One process: the
+     * grid alone decides, as before. */
+    if (p->np > 1 && start < 0)
+        start = (mr_time)(u * (double)mr__resolver_hold(p->comp, i));
+    mr_time t = union_next(p, i, start, unit);
     while (t < now)
-        t = mr_route_refresh(ph, H, t + mr__resolver_hold(p->comp, i));
+        t = union_next(p, i, t + mr__resolver_hold(p->comp, i), unit);
     return t;
 }
 
-static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now)
+/* When resolver i of pool p next asks the authority, at or after now, and
+ * in *unit the unit (process) whose query it is. */
+static mr_time next_refresh(ag_engine *g, ag_pool *p, uint32_t i, mr_time now, uint32_t *unit)
 {
+    *unit = i;
     if (p->rt_hold)
-        return next_refresh_rt(g, p, i, now);
+        return next_refresh_rt(g, p, i, now, unit);
     double m = mean_wait_s(p);
     mr_time e = p->rs->expiry[i];
     if (p->slot[i] == SLOT_NONE) /* holds nothing: its next query asks */
@@ -1425,13 +1500,17 @@ static void insert_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
     p->ndue++;
 }
 
-/* Resolver i of pool q refreshes at t. */
-static void push_due(ag_engine *g, uint32_t q, uint32_t i, mr_time t)
+/* Code c is due at t: a resolver's refresh (AG_DUE_REFRESH | the unit
+ * asking) or a unit's follow-up. */
+static void push_due(ag_engine *g, uint32_t q, uint32_t c, mr_time t)
 {
     if (t > g->horizon)
         return;
-    insert_due(g, q, i, t);
-    g->pool[q].pending[i] = 1;
+    insert_due(g, q, c, t);
+    if (c & AG_DUE_REFRESH)
+        g->pool[q].pending[(c & ~AG_DUE_REFRESH) / g->pool[q].np] = 1;
+    else
+        g->pool[q].upending[c] = 1;
 }
 
 /* The authority's answer may have changed: every resolver's next refresh
@@ -1449,9 +1528,10 @@ static void refresh_wave(ag_engine *g, mr_sim *sim, mr_component *self, mr_time 
         p->head = 0;
         for (uint32_t i = 0; i < p->n; i++)
             if (!p->pending[i]) {
-                mr_time t = next_refresh(g, p, i, now);
+                uint32_t u;
+                mr_time t = next_refresh(g, p, i, now, &u);
                 if (t <= g->horizon) {
-                    p->due[p->ndue++] = (ag_due){t, i};
+                    p->due[p->ndue++] = (ag_due){t, AG_DUE_REFRESH | u};
                     p->pending[i] = 1;
                 }
             }
@@ -1508,8 +1588,8 @@ static void start_runtime(ag_engine *g, uint32_t q)
     p->rt_hold = mr_runtime_hold(cfg->runtime_cache, mr__traffic_ttl(p->rs->tm));
     if (g->runtime == NULL)
         g->runtime = mr_rng_derive(g->pop[0]->rng, "runtime");
-    for (uint32_t i = 0; i < p->n; i++) {
-        p->rt_phase[i] = (mr_time)(mr_rng_uniform(g->runtime) * (double)p->rt_hold);
+    for (uint32_t u = 0; u < p->n * p->np; u++) { /* resolver-major, as request fidelity */
+        p->rt_phase[u] = (mr_time)(mr_rng_uniform(g->runtime) * (double)p->rt_hold);
     }
 }
 
@@ -1529,7 +1609,9 @@ static void agg_start(mr_component *self, mr_sim *sim)
         ag_pool *p = &g->pool[q];
         for (uint32_t i = 0; i < p->n; i++) {
             p->slot[i] = (uint8_t)slot_of(g, p->rs->answer[i]);
-            p->cnt[p->slot[i]]++;
+            for (uint32_t m = 0; m < p->np; m++)
+                p->uslot[(size_t)i * p->np + m] = p->slot[i];
+            p->cnt[p->slot[i]] += (int32_t)p->np;
         }
         start_runtime(g, q);
     }
@@ -1554,11 +1636,60 @@ static int outage_total(const ag_engine *g, mr_time now)
            mr__fault_set_share(&tf->outage, NULL, now) >= 1;
 }
 
-/* Resolver i of pool q asks the authority at now (rule 3: through its
- * pool, with its TTL policy) and moves to the slot of the answer. */
-static void refresh_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
+/* Units of resolver i whose slot is not the resolver's. */
+static uint32_t diff_units(const ag_pool *p, uint32_t i)
+{
+    uint32_t d = 0;
+    for (uint32_t m = 0; m < p->np; m++)
+        d += p->uslot[(size_t)i * p->np + m] != p->slot[i];
+    return d;
+}
+
+/* Unit u of pool q (with one process: resolver u) read slot j from its
+ * resolver at now, the resolver's answer from now on. With processes,
+ * every other unit whose slot differs reads it at its own next refetch (a
+ * follow-up). The traffic moves with u. */
+static void take_answer(ag_engine *g, uint32_t q, uint32_t u, uint32_t j, mr_time now)
 {
     ag_pool *p = &g->pool[q];
+    uint32_t i = u / p->np;
+    if (p->np == 1) {
+        if (j == p->slot[i])
+            return;
+        p->cnt[p->slot[i]]--;
+        p->cnt[j]++;
+        p->slot[i] = (uint8_t)j;
+        set_failing_pool(g, q, i, now);
+        recompute_rates(g, now);
+        return;
+    }
+    p->ndiff -= diff_units(p, i);
+    p->slot[i] = (uint8_t)j;
+    uint8_t was = p->uslot[u];
+    if (was != j) {
+        p->cnt[was]--;
+        p->cnt[j]++;
+        p->uslot[u] = (uint8_t)j;
+    }
+    for (uint32_t m = 0; m < p->np; m++) {
+        uint32_t v = i * p->np + m;
+        if (p->uslot[v] != j && !p->upending[v])
+            push_due(g, q, v, mr_route_refresh(p->rt_phase[v], p->rt_hold, now + 1));
+    }
+    p->ndiff += diff_units(p, i);
+    if (was != j) {
+        set_failing_pool(g, q, i, now);
+        recompute_rates(g, now);
+    }
+}
+
+/* Resolver i of pool q asks the authority at now, for unit u (rule 3:
+ * through its pool, with its TTL policy), and u moves to the slot of the
+ * answer. */
+static void refresh_one(ag_engine *g, uint32_t q, uint32_t u, mr_time now)
+{
+    ag_pool *p = &g->pool[q];
+    uint32_t i = u / p->np;
     p->pending[i] = 0;
     p->rs->expiry[i] = now; /* due: the lookup asks the authority */
     uint32_t a = mr__resolver_lookup(p->comp, i, now);
@@ -1566,16 +1697,22 @@ static void refresh_one(ag_engine *g, uint32_t q, uint32_t i, mr_time now)
     /* Nothing cached: the next query asks again; while the authority fails
      * every query that is the next wave (the outage's end), not sooner. */
     if (a == MR_NO_ANSWER && !outage_total(g, now))
-        push_due(g, q, i,
-                 p->rt_hold ? mr_route_refresh(p->rt_phase[i], p->rt_hold, now + 1)
+        push_due(g, q, AG_DUE_REFRESH | u,
+                 p->rt_hold ? mr_route_refresh(p->rt_phase[u], p->rt_hold, now + 1)
                             : now + mr_time_from_s(mr_rng_exponential(g->wait, mean_wait_s(p))));
-    if (j == p->slot[i])
-        return;
-    p->cnt[p->slot[i]]--;
-    p->cnt[j]++;
-    p->slot[i] = (uint8_t)j;
-    set_failing_pool(g, q, i, now);
-    recompute_rates(g, now);
+    take_answer(g, q, u, j, now);
+}
+
+/* Unit u of pool q refetches at now (a follow-up): it reads its resolver,
+ * which asks the authority if its answer expired. */
+static void follow_one(ag_engine *g, uint32_t q, uint32_t u, mr_time now)
+{
+    ag_pool *p = &g->pool[q];
+    p->upending[u] = 0;
+    uint32_t a = mr__resolver_lookup(p->comp, u / p->np, now);
+    if (a == MR_NO_ANSWER && !outage_total(g, now))
+        push_due(g, q, u, mr_route_refresh(p->rt_phase[u], p->rt_hold, now + 1));
+    take_answer(g, q, u, slot_of(g, a), now);
 }
 
 /* Every refresh of pool q due before the next kernel event (nothing else
@@ -1589,7 +1726,10 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q
     while (p->head < p->ndue && (p->due[p->head].t < next || p->due[p->head].t == now)) {
         ag_due d = p->due[p->head++];
         advance(g, d.t);
-        refresh_one(g, q, d.i, d.t);
+        if (d.i & AG_DUE_REFRESH)
+            refresh_one(g, q, d.i & ~AG_DUE_REFRESH, d.t);
+        else
+            follow_one(g, q, d.i, d.t);
     }
     arm(g, sim, self, q);
 }
@@ -1705,8 +1845,13 @@ static void agg_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
  * normal time: resolver i asks once per cycle of its mean hold plus the
  * mean wait for its next query (its share of the pool's queries at the
  * normal time's mean rate; memoryless, so the wait from an expiry is that
- * mean), or, with a runtime cache in front, once per the runtime's periods
- * that cover its hold (it is asked only on that grid). */
+ * mean), or, with a runtime cache in front, at the first point of its
+ * processes' refetch grids (period H each) at or after its expiry: with
+ * one process, once per the runtime's periods that cover its hold; with
+ * np, the asking process's own next point comes c = H ceil(hold / H) -
+ * hold after the expiry and each other's is uniform on [0, H), so the
+ * wait is min(c, U_1..U_np-1), of mean int_0^c (1 - x / H)^(np-1) dx =
+ * H / np x (1 - (1 - c / H)^np). */
 static void closed_form_refreshes(ag_engine *g)
 {
     double normal_s = mr_time_to_s(mr__clock_at(g->clock, g->horizon));
@@ -1721,7 +1866,10 @@ static void closed_form_refreshes(ag_engine *g)
             double wait = (double)p->n * normal_s / req, rt = mr_time_to_s(p->rt_hold);
             for (uint32_t i = 0; i < p->n; i++) {
                 double hold = mr__resolver_mean_hold_s(p->comp, i);
-                sum += 1 / (rt > 0 ? rt * ceil(hold / rt - 1e-9) : hold + wait);
+                double cyc = rt > 0 ? rt * ceil(hold / rt - 1e-9) : hold + wait;
+                if (rt > 0 && p->np > 1)
+                    cyc = hold + rt / p->np * (1 - pow(1 - (cyc - hold) / rt, (double)p->np));
+                sum += 1 / cyc;
             }
         }
         p->rs->refreshes_normal = (uint64_t)llround(normal_s * sum);
@@ -1766,6 +1914,9 @@ static void agg_fini(mr_component *self)
         free(g->pool[q].pending);
         free(g->pool[q].due);
         free(g->pool[q].rt_phase);
+        if (g->pool[q].uslot != g->pool[q].slot)
+            free(g->pool[q].uslot);
+        free(g->pool[q].upending);
     }
     for (uint32_t k = 0; k < g->npop; k++) {
         free(g->failing[k]);

@@ -209,6 +209,16 @@ const mr_param mr__client_keys[] = {
      .choices = mr_runtime_cache_names,
      .doc = "client DNS cache: java keeps 30 s ignoring the TTL, chrome floors the TTL at 60 s",
      .ref = "docs/reference.md §4 Java and Chrome rows"},
+    {.key = "processes",
+     .type = MR_PARAM_T_INT,
+     .off = offsetof(mr_sc_client, processes),
+     .def = "10",
+     .lo = 1,
+     .hi = 1000,
+     .doc = "client processes behind each resolver, each with its own runtime cache and phase "
+            "(requests spread uniformly over them); only read with a runtime_cache",
+     .ref = "ours (a handful of app instances per resolver, so runtime caches do not refresh "
+            "in lockstep with their resolver; 1 is the lockstep extreme)"},
     {.key = "rate",
      .type = MR_PARAM_T_RATE,
      .off = offsetof(mr_sc_client, rate),

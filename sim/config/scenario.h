@@ -266,6 +266,7 @@ typedef struct mr_sc_client {
     size_t origin;   /* region nearest the clients */
     size_t resolver; /* MR_SC_NONE only when there are no resolvers at all */
     mr_runtime_cache runtime_cache;
+    int processes; /* client processes, each with its own runtime cache */
     double rate; /* requests per second */
     mr_sc_profile profile;
     double read, write; /* sum to 1 */

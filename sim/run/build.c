@@ -347,8 +347,8 @@ static void check_stamps(const mr_scenario *sc, mr_diag *diag, int *rc)
  * its serving pods and reads its load from the hub); data stores and their
  * faults as rates (store.h "aggregate fidelity": every change of a store
  * wakes the hub); runtime caches on the runtime's refresh grid. It keeps
- * one runtime view per resolver: the populations behind one resolver pool
- * must share their runtime cache kind. */
+ * one runtime view per (resolver, process): the populations behind one
+ * resolver pool must share their runtime cache kind and processes. */
 static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
 {
     char what[200];
@@ -359,6 +359,15 @@ static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
                 snprintf(what, sizeof what,
                          "clients '%s': another runtime cache than '%s' behind the same "
                          "resolvers with run.fidelity: aggregate",
+                         sc->clients[i].name, sc->clients[o].name);
+                unsupported(diag, &sc->clients[i].mark, rc, what);
+                break;
+            } else if (sc->clients[o].resolver == sc->clients[i].resolver &&
+                       sc->clients[i].runtime_cache != MR_CACHE_NONE &&
+                       sc->clients[o].processes != sc->clients[i].processes) {
+                snprintf(what, sizeof what,
+                         "clients '%s': another processes count than '%s' behind the same "
+                         "resolvers with a runtime cache and run.fidelity: aggregate",
                          sc->clients[i].name, sc->clients[o].name);
                 unsupported(diag, &sc->clients[i].mark, rc, what);
                 break;
@@ -849,7 +858,8 @@ static int add_clients(builder *b)
                               .timeout = c->timeout,
                               .attempts = c->retry.attempts,
                               .backoff = c->retry.backoff,
-                              .runtime_cache = c->runtime_cache};
+                              .runtime_cache = c->runtime_cache,
+                              .processes = c->processes};
         for (size_t r = 0; r < sc->nregions; r++)
             cfg.rtt[r] = sc->rtt[c->origin * sc->nregions + r];
         cfg.pop = (int64_t)i;

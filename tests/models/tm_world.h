@@ -36,6 +36,7 @@ typedef struct world_opts {
     int64_t attempts;
     mr_time backoff;
     int64_t runtime_cache;
+    int64_t processes; /* per resolver, with a runtime cache (0: one) */
     int64_t profile;
     double peak, trough;
 } world_opts;
@@ -74,7 +75,8 @@ static inline mr_sim *world(const world_opts *o, uint64_t rep, mr_time horizon)
     add(sim, "resolver", "isp", &res);
     mr_clients_cfg cli = {.resolver = RES, .slo = SLO, .faults = FAULTS, .rate = o->rate, .timeout = 2 * MR_S,
                           .attempts = o->attempts, .rtt = {MR_MS, 10 * MR_MS},
-                          .runtime_cache = o->runtime_cache, .profile = o->profile,
+                          .runtime_cache = o->runtime_cache, .processes = o->processes,
+                          .profile = o->profile,
                           .peak = o->peak, .trough = o->trough, .peak_at = 13 * MR_H};
     mr_dist_const(&cli.backoff, (double)o->backoff);
     add(sim, "clients", "users", &cli);

@@ -155,6 +155,36 @@ Test(cost, aggregate_fidelity_bills_the_same_queries_in_closed_form, .timeout = 
     cr_expect(fabs(agg - 1.19256) < 1e-5, "aggregate %.6f, closed form 1.19256", agg);
 }
 
+Test(cost, aggregate_fidelity_bills_the_queries_of_runtime_caches_per_process, .timeout = 120)
+{
+    /* The same with a Chrome runtime cache (H = 60 s over the 30 s TTL) in
+     * 10 processes per resolver: a resolver is asked at the first refetch
+     * of one of its processes after its expiry; the asking process's own
+     * next one is c = 60 - 30 = 30 s after the expiry, each other's
+     * uniform on [0, 60 s), so the wait is min(c, U_1..U_9), of mean
+     * H / P x (1 - (1 - c / H)^P) = 6 x (1 - 2^-10) = 5.994 s: a cycle of
+     * 35.994 s (60 s with one process). 10 x 3000 / 35.994 = 833.5, a
+     * whole count of 833 refreshes, x 730 / (50/60) x 0.54e-6 = 0.39404,
+     * + 0.72 = 1.11404. Request fidelity, whose refetches drift by a
+     * request gap (5 requests/s per process), within 2%. */
+    const char *sets[] = {"resolvers[0].count=10", "clients[0].rate=500/s", "traffic.ttl=30s",
+                          "clients[0].runtime_cache=chrome", "clients[0].processes=10",
+                          "faults=[{name: out, kind: region_outage, target: westeurope, at: 20m, "
+                          "duration: 10m}]"};
+    double req, agg;
+    both_fidelities(sets, 6, &req, &agg);
+    const double want = 0.72 + 833 * 730 / (50.0 / 60) * 0.54e-6;
+    static const mr_vcase vc = {
+        .id = "cost.tm_queries_runtime_processes",
+        .what = "Traffic Manager run rate, Chrome runtime caches in 10 processes, TTL 30 s",
+        .reference = "closed form: 833 = 10 x 3000 / (30 + 6 (1 - 2^-10)) refreshes, + 2 x $0.36",
+        .unit = "USD/month", .ref = 1.11404, .tol = 0.02 * 0.39404};
+    cr_log_info("request %.6f, aggregate %.6f, closed form %.6f", req, agg, want);
+    mr_vcheck(&vc, "request", req, NAN, NAN, 3);
+    mr_vcheck(&vc, "aggregate", agg, NAN, NAN, 3);
+    cr_expect(fabs(agg - want) < 1e-5, "aggregate %.6f, closed form %.6f", agg, want);
+}
+
 Test(cost, aggregate_fidelity_bills_front_door_the_clients_requests, .timeout = 120)
 {
     /* Every request goes through the edge: 100/s x 730 h = 262.8 million a

@@ -43,6 +43,7 @@ typedef struct mr_clients_cfg {
     int64_t attempts;     /* in all, the first included */
     mr_dist backoff;      /* wait after a failed attempt */
     int64_t runtime_cache; /* mr_runtime_cache */
+    int64_t processes;     /* per resolver, each with its own runtime cache (>= 1) */
     mr_time rtt[MR_MAX_REGIONS]; /* round trip to the region of that index */
     int64_t pop;                 /* index of the population (session consistency) */
     int64_t nuses;               /* data stores each request uses, in order */
