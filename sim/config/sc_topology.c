@@ -185,7 +185,8 @@ const mr_param mr__cluster_keys[] = {
      .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_cluster, service_time),
      .def = "lognormal(25ms, 0.5)",
-     .doc = "time a request spends in service",
+     .doc = "time a request spends in service, holding one of its pod's slots "
+            "(docs/model.md, the cluster queue)",
      .ref = "ours (docs/scenario-format.md example)"},
     {.key = "autoscaler",
      .type = MR_PARAM_T_CODE,

@@ -135,7 +135,8 @@ Test(cluster_queue, exponential_service_gives_erlang_c, .timeout = 120)
     batch_stats w = batches(wait, BATCHES), p = batches(waited, BATCHES);
     mr_vcase vw = {.id = "cluster_queue.mmc_wait",
                    .what = "mean wait, cluster of 2 pods x 5 slots, exponential service, load 0.9",
-                   .reference = "closed form: Erlang C, Wq = C(10, 9) / (c mu - lambda) = 0.33437 s",
+                   .reference = "closed form: Erlang C, Wq = C(10, 9) / (c mu - lambda) = "
+                                "0.33437 s",
                    .unit = "s", .ref = wq, .tol = w.half};
     mr_vcase vp = {.id = "cluster_queue.mmc_p_wait",
                    .what = "share that waits, cluster of 2 pods x 5 slots, exponential, load 0.9",
@@ -224,7 +225,8 @@ Test(cluster_queue, a_lightly_loaded_clusters_latency_p99_is_the_service_times, 
     cr_assert_eq(s->n, REPS);
     mr_vcase v = {.id = "cluster_queue.light_load_latency_p99",
                   .what = "latency p99 at load 0.2, lognormal(25ms, 1) service + 3 ms fixed",
-                  .reference = "closed form: lognormal p99 = 25 ms x e^2.326348 = 256.012 ms, + 3 ms",
+                  .reference = "closed form: lognormal p99 = 25 ms x e^2.326348 = 256.012 ms, "
+                               "+ 3 ms",
                   .unit = "ms", .ref = want, .tol = 3.4};
     mr_vcheck(&v, "request", s->mean, s->ci_lo, s->ci_hi, s->n);
     /* Only the draws beyond the 2 s timeout less 3 ms fail (one attempt),
@@ -275,7 +277,8 @@ Test(cluster_queue, an_overloaded_cluster_serves_its_capacity_at_both_fidelities
     tsr_run(text, NULL, 0, 2, &r);
     double av = r.metrics[MR_METRIC_AVAILABILITY].mean;
     mr_vcase v = {.id = "cluster_queue.overload_serves_capacity",
-                  .what = "availability, 30/s offered to 2 pods x 10/s, lognormal service (sigma 0.5)",
+                  .what = "availability, 30/s offered to 2 pods x 10/s, lognormal service "
+                          "(sigma 0.5)",
                   .reference = "closed form: capacity / offered = 2/3, less the draws above the "
                                "p99 (<= 1%) and the horizon's last 8.6 s (0.26%)",
                   .unit = "ratio", .ref = 0.6616, .tol = 0.00333 + 0.003};
