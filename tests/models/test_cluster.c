@@ -13,9 +13,14 @@
  *   but holds while no request can reach the cluster (it has failed);
  * - partial, gray and inverted gray failures fail their share of requests
  *   or probes; whole failures take it down and compose;
- * - a cluster whose bounds contradict each other is refused at init.
+ * - a cluster whose bounds contradict each other is refused at init;
+ * - a pod has max(1, round(rps_per_pod x mean service time)) slots, each
+ *   request holding one for its draw scaled by slots / (rps x mean), and
+ *   a zone outage takes its pods' slots; a service time without a finite
+ *   mean, or too many servers, is refused at init.
  * The queue against Erlang B and C, standby modes and the autoscaler's
- * catch-up are tests/validation/test_queueing.c and test_compute.c. */
+ * catch-up are tests/validation/test_queueing.c, test_cluster_queue.c and
+ * test_compute.c. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
