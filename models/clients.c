@@ -268,15 +268,16 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
         const mr_cluster_cfg *ccfg = c->cfg;
         mr_time fixed = cfg->rtt[cl->region->index] + cl->ingress_latency;
         mr_time svc = mr_dist_sample_time(&ccfg->service_time, st->service);
-        mr_time patience = cfg->timeout - fixed - svc;
-        if (patience >= 0) {
-            mr_time start = mr_fifo_offer(&cl->fifo, now, cl->hold, patience);
-            if (start >= 0) {
-                mr_time data = 0;
-                ok = uses_access(self, now, (uint32_t)cl->region->index, &k, &data) &&
-                     start + svc + fixed + data - now <= cfg->timeout;
-                done = start + svc + fixed + data;
-            }
+        /* The queue sheds by the wait alone, not by this draw, which it
+         * cannot know (cluster.h shed): a request that starts holds its
+         * slot for its draw and fails if it then ends past its timeout. */
+        mr_time patience = cfg->timeout - fixed - cl->shed;
+        mr_time start = mr_cluster_offer(cl, now, svc, patience > 0 ? patience : 0);
+        if (start >= 0) {
+            mr_time data = 0;
+            ok = uses_access(self, now, (uint32_t)cl->region->index, &k, &data) &&
+                 start + svc + fixed + data - now <= cfg->timeout;
+            done = start + svc + fixed + data;
         }
     }
     mr__slo_attempt(st->slo, (uint32_t)cfg->group_base + i, now, ok, done);

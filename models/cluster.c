@@ -1,9 +1,18 @@
 /* models/cluster.c: an AKS cluster serving requests. Capacity is pods x
- * requests/s per pod: each serving pod is a server of the FIFO queue that a
- * request holds for 1 / rps_per_pod, while the request itself spends a
- * service time drawn from service_time; requests queue up to the client's
- * patience, then fail (fifo.h), so an under-sized cluster shows as queueing
- * and timeouts.
+ * requests/s per pod. The cluster is a G/G/c queue (docs/model.md "The
+ * cluster queue"): each serving pod has slots = max(1, round(rps_per_pod x
+ * mean service time)) servers of the FIFO queue, and a request holds one
+ * for its own service-time draw, the draw that is also its time in
+ * service, so latency tails follow the service-time law. The hold is that
+ * draw times slots / (rps_per_pod x mean), 1 when rps_per_pod x mean is a
+ * whole number: the rounding of slots changes no capacity, which stays
+ * pods x rps_per_pod exactly in the mean (what aggregate fidelity's fluid
+ * capacity and the autoscaler's utilization read). A mean service time of
+ * 0 leaves one slot held 1 / rps_per_pod (M/D/c). Requests queue up to
+ * the client's patience (its timeout less the fixed part and shed, the
+ * service time's p99: the queue sheds by the wait, not by a draw it cannot
+ * know), then fail (fifo.h), so an under-sized cluster shows as queueing
+ * and timeouts, and serves its capacity.
  *
  * Nodes are spread round-robin over the cluster's zones; each ready node
  * holds per_node pods. A pod serves after pods.startup once its node is
@@ -17,7 +26,8 @@
  * The autoscaler (HPA and cluster autoscaler in one) scans every 10 s
  * (docs/reference.md §9 "Cluster autoscaler": scan-interval 10 s). Utilization
  * is the load offered to the queue over the last scan interval (every
- * request offered, refused ones included, times its hold 1 / rps_per_pod)
+ * request offered, refused ones included, times its expected pod time
+ * 1 / rps_per_pod = E[hold] / slots)
  * over the serving pods; it wants ceil(load / target_utilization) pods,
  * i.e. that many pods' worth of nodes, within [floor, max] nodes. It adds
  * the missing nodes at once, in the zones that are up (never in one that
@@ -58,9 +68,9 @@
  * removal: node_hours is that integral.
  *
  * Invariants: per zone, serving + starting + waiting = ready x per_node
- * (pods of nodes removed while starting are in pod_cancel); the queue's
- * servers are the serving pods of the zones that are up; the cluster
- * serves only while mr_cluster_up(). */
+ * (pods of nodes removed while starting are in pod_cancel); st->pods is
+ * the serving pods of the zones that are up and the queue's servers are
+ * st->pods x st->slots; the cluster serves only while mr_cluster_up(). */
 #include <math.h>
 #include <string.h>
 
@@ -110,15 +120,38 @@ static int cluster_init(mr_component *self, mr_diag *diag)
     }
     st->nz = nzones(cfg);
     st->hold = mr_time_from_s(1.0 / cfg->rps_per_pod);
+    /* The queue's slots per pod and the hold's scale (the header). The
+     * scenario refuses what this refuses, with its location
+     * (sim/config/sc_topology.c); this guards other builders. */
+    double mean_s = mr_dist_mean(&cfg->service_time) / (double)MR_S;
+    st->slots = mr_cluster_slots(cfg->rps_per_pod, mean_s);
+    st->scale = mean_s > 0 ? (double)st->slots / (cfg->rps_per_pod * mean_s) : 0;
+    /* A request waits for a slot at most its client's timeout less the
+     * fixed part and this (docs/model.md "The cluster queue"): the queue
+     * cannot know a request's own draw before serving it, and shedding by
+     * the draw would shed the longest requests and serve more than the
+     * capacity. The p99 is ours: it wastes at most the work of the draws
+     * above it on requests that then miss their timeout. */
+    double p99 = mr_dist_quantile(&cfg->service_time, 0.99);
+    st->shed = p99 > 0 && p99 < 1e18 ? (mr_time)(p99 + 0.5) : 0;
     st->prov_rng = mr_rng_derive(self->rng, "provision");
     st->start_rng = mr_rng_derive(self->rng, "startup");
     if (cfg->cold_steps) { /* own streams: the other draws stay those without the steps */
         st->create_rng = mr_rng_derive(self->rng, "create");
         st->pull_rng = mr_rng_derive(self->rng, "image_pull");
     }
-    uint32_t cap = cfg->per_node > 0 ? (uint32_t)(cfg->max * cfg->per_node) : (uint32_t)cfg->pods;
+    double pods = cfg->per_node > 0 ? (double)cfg->max * (double)cfg->per_node
+                                    : (double)cfg->pods;
+    if (st->slots == 0 || pods * st->slots > MR_CLUSTER_MAX_SERVERS) {
+        mr_diag_error(diag, NULL, "%s: its queue would need %g pods x %g slots (rps_per_pod %g x "
+                      "mean service time %g s), more than %u servers", self->name, pods,
+                      st->slots ? (double)st->slots : cfg->rps_per_pod * mean_s,
+                      cfg->rps_per_pod, mean_s, MR_CLUSTER_MAX_SERVERS);
+        return MR_ERANGE;
+    }
+    /* Every server it can have, reserved now: resizing never allocates. */
     mr_fifo_init(&st->fifo, 0);
-    mr_fifo_reserve(&st->fifo, cap);
+    mr_fifo_reserve(&st->fifo, (uint32_t)pods * st->slots);
     st->floor = cfg->min;
     st->unneeded_since = -1;
     st->last_add = INT64_MIN / 2;
@@ -203,8 +236,9 @@ static void update_capacity(mr_cluster_state *st, mr_time now)
         if (st->z[z].down == 0)
             c += (uint32_t)st->z[z].serving;
     }
-    if (c != st->fifo.c)
-        mr_fifo_resize(&st->fifo, c, now);
+    st->pods = c;
+    if (c * st->slots != st->fifo.c)
+        mr_fifo_resize(&st->fifo, c * st->slots, now);
 }
 
 static int pods_can_start(const mr_cluster_state *st)
@@ -726,9 +760,9 @@ static void cluster_dispatch(mr_component *self, mr_sim *sim, const mr_event *ev
 static void cluster_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
 {
     mr_cluster_state *st = self->state;
-    uint32_t pods = st->fifo.c;
+    uint32_t pods = st->pods;
     cluster_dispatch(self, sim, ev);
-    if (st->agg_hub != NULL && st->fifo.c != pods)
+    if (st->agg_hub != NULL && st->pods != pods)
         mr_sim_schedule(sim, 0, st->agg_hub->id, MR_MSG_CAPACITY, NULL, 0, NULL);
 }
 

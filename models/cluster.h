@@ -119,7 +119,17 @@ typedef struct mr_cluster_state {
     int32_t nz;
     mr_cluster_zone z[MR_MAX_ZONES];
     int64_t floor;       /* autoscaler floor: min, or what the failover policy set */
-    mr_time hold;        /* 1 / rps_per_pod */
+    /* The queue (docs/model.md "The cluster queue"): its servers are the
+     * serving pods' slots, pods x slots; a request holds one for its own
+     * service-time draw times scale = slots / (rps_per_pod x mean), so that
+     * capacity is pods x rps_per_pod exactly in the mean whatever the
+     * rounding of slots; scale 0: a mean service time of 0, each request
+     * holds its pod's one slot for hold. */
+    uint32_t pods;       /* serving pods of the zones that are up */
+    uint32_t slots;      /* per pod */
+    double scale;
+    mr_time hold;        /* 1 / rps_per_pod: a request's expected pod time (the autoscaler's) */
+    mr_time shed;        /* the service time's p99: what a request's patience keeps for service */
     mr_time horizon;     /* end of the run, for node_hours */
     mr_rng *prov_rng, *start_rng;
     /* cold_steps: the cluster exists (created) or is being created
@@ -167,7 +177,7 @@ typedef struct mr_cluster_state {
  * up, and at least one pod serving. */
 static inline int mr_cluster_up(const mr_cluster_state *c)
 {
-    if (c->down != 0 || c->region->down != 0 || c->fifo.c == 0 ||
+    if (c->down != 0 || c->region->down != 0 || c->pods == 0 ||
         (c->ingress != NULL && c->ingress->down != 0))
         return 0;
     for (uint32_t i = 0; i < c->nreq; i++) {
@@ -177,10 +187,23 @@ static inline int mr_cluster_up(const mr_cluster_state *c)
     return 1;
 }
 
-/* Serving pods of a cluster now (the FIFO queue's servers). */
+/* Serving pods of a cluster now (the FIFO queue has slots x as many servers). */
 static inline uint32_t mr_cluster_pods(const mr_cluster_state *c)
 {
-    return c->fifo.c;
+    return c->pods;
+}
+
+/* Offers the cluster's queue a request arriving at t whose service-time
+ * draw is svc, which leaves if it has not started by t + patience: it
+ * holds a slot for svc x scale (the same draw as its latency, so latency
+ * is queueing + svc), rounded to the nanosecond. Returns its start time,
+ * or -1 (mr_fifo_offer). On the hot path: one multiply-add more than a
+ * constant hold. */
+static inline mr_time mr_cluster_offer(mr_cluster_state *c, mr_time t, mr_time svc,
+                                       mr_time patience)
+{
+    mr_time hold = c->scale > 0 ? (mr_time)((double)svc * c->scale + 0.5) : c->hold;
+    return mr_fifo_offer(&c->fifo, t, hold, patience);
 }
 
 /* Whether some fault in force can fail a probe of the cluster that is up:

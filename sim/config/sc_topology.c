@@ -4,11 +4,13 @@
  * probes) and stamps. Every default cites its docs/reference.md row, or says it
  * is ours. Invariant: as bind.h: one diagnostic per problem, defaults left in
  * place where a value was bad. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/bind.h"
+#include "mrsim/cfg/cluster.h"
 #include "mrsim/cfg/traffic.h"
 #include "mrsim/error.h"
 
@@ -183,7 +185,8 @@ const mr_param mr__cluster_keys[] = {
      .type = MR_PARAM_T_DIST_TIME,
      .off = offsetof(mr_sc_cluster, service_time),
      .def = "lognormal(25ms, 0.5)",
-     .doc = "time a request spends in service",
+     .doc = "time a request spends in service, holding one of its pod's slots "
+            "(docs/model.md, the cluster queue)",
      .ref = "ours (docs/scenario-format.md example)"},
     {.key = "autoscaler",
      .type = MR_PARAM_T_CODE,
@@ -356,6 +359,35 @@ static void bind_cluster_sub(mr__bind *b, mr_node *m, const char *path, const ch
     mr__unknown_keys(b, sub, keys);
 }
 
+/* The cluster queue's servers (include/mrsim/cfg/cluster.h
+ * mr_cluster_slots): a service time whose mean is not finite makes no
+ * number of slots, and pods x slots at nodes.max must stay within what is
+ * reserved before the run. Located at service_time, what makes the slots. */
+static void cluster_slots(mr__bind *b, mr_node *m, const char *p, const mr_sc_cluster *c)
+{
+    double mean_s = mr_dist_mean(&c->service_time) / 1e9;
+    uint32_t slots = mr_cluster_slots(c->pods.rps_per_pod, mean_s);
+    double pods = (double)c->nodes.max * (double)c->pods.per_node;
+    if (slots > 0 && pods * slots <= MR_CLUSTER_MAX_SERVERS)
+        return;
+    mr_node *st = mr_node_get(m, "service_time");
+    if (slots == 0 && !(mean_s < 1e300))
+        mr_diag_error(b->diag, st ? &st->mark : &c->mark,
+                      "%s.service_time: its mean is not finite, so a pod's slots (rps_per_pod x "
+                      "mean service time) are not a number; give a law with a finite mean "
+                      "(pareto needs shape > 1)",
+                      p);
+    else {
+        double sl = floor(c->pods.rps_per_pod * mean_s + 0.5);
+        mr_diag_error(b->diag, st ? &st->mark : &c->mark,
+                      "%s.service_time: rps_per_pod %g x mean service time %g s makes %.0f slots "
+                      "per pod, %.0f servers at nodes.max x pods.per_node = %.0f pods, above "
+                      "the %u a cluster's queue may have; lower rps_per_pod, the service "
+                      "time or nodes.max",
+                      p, c->pods.rps_per_pod, mean_s, sl, pods * sl, pods, MR_CLUSTER_MAX_SERVERS);
+    }
+}
+
 static void bind_zones(mr__bind *b, mr_node *m, const char *path, mr_sc_cluster *c)
 {
     char p[MR__PATH], q[MR__PATH];
@@ -496,6 +528,7 @@ void mr__bind_clusters(mr__bind *b, mr_node *seq)
                           "%s.nodes: needs min <= count <= max, found min %d, count %d, max %d", p,
                           n->min, n->count, n->max);
         }
+        cluster_slots(b, m, p, c);
     }
 }
 

@@ -13,9 +13,14 @@
  *   but holds while no request can reach the cluster (it has failed);
  * - partial, gray and inverted gray failures fail their share of requests
  *   or probes; whole failures take it down and compose;
- * - a cluster whose bounds contradict each other is refused at init.
+ * - a cluster whose bounds contradict each other is refused at init;
+ * - a pod has max(1, round(rps_per_pod x mean service time)) slots, each
+ *   request holding one for its draw scaled by slots / (rps x mean), and
+ *   a zone outage takes its pods' slots; a service time without a finite
+ *   mean, or too many servers, is refused at init.
  * The queue against Erlang B and C, standby modes and the autoscaler's
- * catch-up are tests/validation/test_queueing.c and test_compute.c. */
+ * catch-up are tests/validation/test_queueing.c, test_cluster_queue.c and
+ * test_compute.c. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -230,4 +235,90 @@ Test(cluster, bounds_that_contradict_each_other_are_refused_at_init)
     cr_assert_eq(mr_sim_component_count(sim), 0, "nothing was added");
     mr_diag_free(d);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
+
+/* The queue's slots (docs/model.md "The cluster queue"): slots = max(1,
+ * round(rps_per_pod x mean service time)) per serving pod, and a request
+ * holds one for its own draw times slots / (rps_per_pod x mean), so a pod
+ * frees rps_per_pod slots' worth a second whatever the rounding. One pod of
+ * 10 requests/s per zone, constant service times (the draw is the mean):
+ * - 260 ms: 2.6 rounds to 3 slots held 260 x 3 / 2.6 = 300 ms each;
+ * - 120 ms: 1.2 rounds to 1 slot held 120 / 1.2 = 100 ms;
+ * - 0 s: 1 slot held 1 / rps_per_pod = 100 ms (M/D/c).
+ * Offered at t = 1 s, four requests start at 1, 1, 1 and 1.3 s on three
+ * slots, at 1, 1.1, 1.2 and 1.3 s on one. A zone outage takes that zone's
+ * pods and their slots. */
+static void offers_start_at(const char *service, uint32_t slots, const double *want_s)
+{
+    /* ca: one pod in each of zones 1-3 (zone 3 down from 10 to 20 s); cb:
+     * one pod in zone 1, which the requests are offered to. */
+    char text[1024];
+    snprintf(text, sizeof text,
+             HEAD "clusters:\n"
+                  "  - {name: ca, region: a, nodes: {count: 3}, service_time: %s,"
+                  " pods: {per_node: 1, rps_per_pod: 10, startup: 20s}}\n"
+                  "  - {name: cb, region: a, zones: [1], nodes: {count: 1}, service_time: %s,"
+                  " pods: {per_node: 1, rps_per_pod: 10, startup: 20s}}\n"
+                  "clients: [{name: u, origin: a, resolver: r, rate: 0/s}]\n"
+                  "faults: [{name: z3, kind: zone_outage, target: {region: a, zone: 3}, at: 10s,"
+                  " duration: 10s}]\n",
+             service, service);
+    mr_scenario *sc = NULL;
+    mr_sim *sim = build_text(text, &sc);
+    mr_cluster_state *ca = comp(sim, "clusters/ca")->state;
+    mr_component *b = comp(sim, "clusters/cb");
+    mr_cluster_state *cb = b->state;
+    run_to_s(sim, 1);
+    cr_assert_eq(ca->slots, slots, "%s", service);
+    cr_assert_eq(mr_cluster_pods(ca), 3, "%s", service);
+    cr_assert_eq(ca->fifo.c, 3 * slots, "%s: pods x slots servers", service);
+    cr_assert_eq(cb->fifo.c, slots, "%s", service);
+    cr_assert_eq(cb->hold, 100 * MR_MS, "%s: the autoscaler's pod time is 1 / rps_per_pod",
+                 service);
+    /* The draw of a constant law is its value. */
+    mr_time svc = (mr_time)(mr_dist_mean(&((const mr_cluster_cfg *)b->cfg)->service_time) + 0.5);
+    for (int i = 0; i < 4; i++)
+        cr_expect_eq(mr_cluster_offer(cb, MR_S, svc, MR_TIME_NEVER), mr_time_from_s(want_s[i]),
+                     "%s: request %d", service, i);
+    run_to_s(sim, 15);
+    cr_assert_eq(mr_cluster_pods(ca), 2, "%s", service);
+    cr_assert_eq(ca->fifo.c, 2 * slots, "%s: zone 3's slots are gone", service);
+    run_to_s(sim, 60);
+    cr_assert_eq(ca->fifo.c, 3 * slots, "%s: back with its pods", service);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+    mr_scenario_free(sc);
+}
+
+Test(cluster, a_pod_has_rps_x_mean_service_slots_each_held_for_a_scaled_draw)
+{
+    const double three[] = {1, 1, 1, 1.3}, one[] = {1, 1.1, 1.2, 1.3};
+    offers_start_at("260ms", 3, three);
+    offers_start_at("120ms", 1, one);
+    offers_start_at("0s", 1, one);
+}
+
+Test(cluster, a_service_time_without_a_finite_mean_or_too_many_slots_is_refused_at_init)
+{
+    /* Pareto of shape 1: no mean, no number of slots. 1e6 requests/s of
+     * 20 s: 2e7 slots for one pod, above MR_CLUSTER_MAX_SERVERS. (The
+     * scenario refuses both with their location: tests/fixtures/bad/84, 85.) */
+    for (int k = 0; k < 2; k++) {
+        mr_sim *sim = mr_sim_new(1, 0);
+        mr_cluster_cfg cfg = {.region = 0, .faults = -1, .nodes = 1, .pods = 1, .min = 1,
+                              .max = 1, .target_utilization = 0.7, .rps_per_pod = 40,
+                              .ingress = -1};
+        if (k == 0) {
+            cr_assert_eq(mr_dist_pareto(&cfg.service_time, 10e6, 1), MR_OK);
+        } else {
+            cfg.rps_per_pod = 1e6;
+            cr_assert_eq(mr_dist_const(&cfg.service_time, 20e9), MR_OK);
+        }
+        mr_diag *d = mr_diag_new();
+        cr_assert_eq(mr_sim_add(sim, mr_model_find("cluster"), "ca", &cfg, d, NULL), MR_ERANGE);
+        cr_assert_eq(mr_diag_count(d), 1);
+        cr_expect(strstr(mr_diag_line(d, 0), "more than 16777216 servers") != NULL, "%s",
+                  mr_diag_line(d, 0));
+        mr_diag_free(d);
+        cr_assert_eq(mr_sim_free(sim), MR_OK);
+    }
 }

@@ -48,8 +48,8 @@ typedef struct mr_cluster_cfg {
     int64_t ndeps;
     int64_t dep[MR_MAX_DEPS];     /* component ids of the dependencies it uses */
     int64_t dep_for[MR_MAX_DEPS]; /* mr_needed_for */
-    double rps_per_pod;        /* a pod's throughput: each request holds it 1/rps */
-    mr_dist service_time;      /* the latency a request spends in service */
+    double rps_per_pod;        /* a pod's throughput (mean): capacity is pods x rps_per_pod */
+    mr_dist service_time;      /* a request's time in service: its latency and its slot's hold */
     int64_t ingress;           /* component id of its regional ingress; -1: none */
     /* A cold standby's steps (clusters[].cold): the cluster does not exist
      * until a scale action creates it (create), and each pod pulls its
@@ -58,6 +58,24 @@ typedef struct mr_cluster_cfg {
     mr_dist create;
     mr_dist image_pull;
 } mr_cluster_cfg;
+
+/* The cluster queue (docs/model.md "The cluster queue"), a G/G/c queue:
+ * each pod has mr_cluster_slots(rps_per_pod, mean service time in s)
+ * slots, max(1, round(rps_per_pod x mean)) (half up), and the queue's
+ * servers are the serving pods' slots. 0 when that is not a number of
+ * slots: the mean is not finite, or one pod would have more than
+ * MR_CLUSTER_MAX_SERVERS (the scenario is refused). The bound on a
+ * cluster's servers (pods x slots, each an 8-byte free time reserved
+ * before the run: 128 MiB) is ours: no Azure figure, a memory guard. */
+#define MR_CLUSTER_MAX_SERVERS (1u << 24)
+
+static inline uint32_t mr_cluster_slots(double rps_per_pod, double mean_service_s)
+{
+    double x = rps_per_pod * mean_service_s;
+    if (!(x >= 0) || x >= (double)MR_CLUSTER_MAX_SERVERS)
+        return 0;
+    return x < 1.5 ? 1u : (uint32_t)(x + 0.5);
+}
 
 
 #endif
