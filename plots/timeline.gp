@@ -4,8 +4,11 @@
 # Data (mrsim plot, timeline.tsv): one block a variant,
 #   t_min  mean  p5  p95  colour-index
 # then a block of the faults' mean start and end (start_min end_min fault).
+# then, when the database has them, a block of recovery milestones (first
+# episode, mean time): t_min  y  point-type  colour-index  milestone.
 # Variables: nblocks; name0.., colour0.. (each block's variant and colour);
-# nfaults; fault0_start, fault0_end.. (minutes); faultlabel.
+# nfaults; fault0_start, fault0_end.. (minutes); faultlabel; nmarks,
+# marksindex (the milestones' block).
 load plotdir.'/style.gp'
 
 set title 'Success ratio over time, '.faultlabel."\n".subtitle font ',16' noenhanced
@@ -22,8 +25,16 @@ do for [f = 0:nfaults - 1] {
 if (nfaults > 0) {
     set label 1 'fault' at value('fault0_start'), graph 0.04 offset 0.5, 0 textcolor rgb '#555555' font ',11'
 }
+# The milestones' legend: one entry per marker shape (plotdir/../sim/out/plot.c
+# names the point types: detected 9, 95% routed 7, standby ready 5, store
+# failover 13, recovered 3).
 plot for [i = 0:nblocks - 1] datafile index i using 1:3:4 with filledcurves \
          fc rgb colour(value(sprintf('colour%d', i))) fs transparent solid 0.2 noborder notitle, \
      for [i = 0:nblocks - 1] datafile index i using 1:2 with steps \
          lc rgb colour(value(sprintf('colour%d', i))) lw 2.5 dt dash(value(sprintf('colour%d', i))) \
-         title value(sprintf('name%d', i))
+         title value(sprintf('name%d', i)), \
+     (nmarks > 0 ? datafile : NaN) index marksindex using 1:2:3:(colour($4)) with points \
+         pt variable lc rgb variable ps 2 lw 2 notitle, \
+     for [m in "9 7 5 13 3"] (nmarks > 0 ? NaN : 1/0) with points pt int(m) ps 1.6 lc rgb '#333333' \
+         title (m eq "9" ? 'detected' : m eq "7" ? '95% routed' : m eq "5" ? 'standby ready' : \
+                m eq "13" ? 'store failover' : 'recovered')

@@ -288,6 +288,80 @@ static void buf_close(pl_buf *b)
     b->f = NULL;
 }
 
+/* The recovery milestones of each candidate's first episode, as markers on
+ * its line: the mean time of each milestone over the replications that
+ * reached it, and the candidate's mean success ratio there (read back from
+ * the block just written is not possible, so the value comes from the
+ * database's windows at that time). One block: t_min, y, point type,
+ * colour index, milestone. Returns the markers written. */
+static const struct {
+    const char *name;
+    int pt; /* gnuplot point type: the legend of plots/timeline.gp says which */
+} marks[] = {
+    {"detected", 9}, {"routed_95", 7}, {"standby_ready", 5}, {"store_failover", 13},
+    {"recovered", 3},
+};
+
+static double ratio_at(pl_ctx *c, const pl_cand *k, double t);
+
+static int milestone_marks(pl_ctx *c, FILE *f)
+{
+    int n = 0;
+    for (size_t i = 0; i < c->ncand; i++) {
+        sqlite3_stmt *st = mr_dbr_runs(c->db, &c->cand[i],
+                                   "SELECT m.milestone, AVG(m.t_s + e.start_s) FROM milestone m"
+                                   " JOIN run r ON r.run_id = m.run_id JOIN episode e ON"
+                                   " e.run_id = m.run_id AND e.rowid = (SELECT MIN(rowid) FROM"
+                                   " episode WHERE run_id = m.run_id) WHERE r.invocation_id = ?"
+                                   " AND r.scenario = ? AND r.variant IS ? AND m.episode = 0 AND"
+                                   " m.t_s IS NOT NULL GROUP BY m.milestone");
+        while (st && sqlite3_step(st) == SQLITE_ROW) {
+            const char *ms = (const char *)sqlite3_column_text(st, 0);
+            double t = sqlite3_column_double(st, 1);
+            int pt = -1;
+            for (size_t k = 0; ms && k < sizeof marks / sizeof marks[0]; k++)
+                if (strcmp(ms, marks[k].name) == 0)
+                    pt = marks[k].pt;
+            if (pt < 0)
+                continue;
+            double y = ratio_at(c, &c->cand[i], t);
+            if (isnan(y))
+                continue;
+            fprintf(f, "%s%.6f\t%.6g\t%d\t%d\t%s\n",
+                    n ? "" : "\n\n# recovery milestones (first episode, mean time)\n"
+                             "# t_min\ty\tpoint\tcolor\tmilestone\n",
+                    t / 60, y, pt, c->cand[i].color, ms);
+            n++;
+        }
+        sqlite3_finalize(st);
+    }
+    return n;
+}
+
+/* The mean over candidate k's replications of the success ratio of the
+ * window holding t (seconds), sample-hold. */
+static double ratio_at(pl_ctx *c, const pl_cand *k, double t)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT AVG((SELECT d.value FROM vectordata d WHERE d.vector_id ="
+                           " v.vector_id AND d.t_ns <= ? ORDER BY d.t_ns DESC LIMIT 1)) FROM"
+                           " run r JOIN vector v ON v.run_id = r.run_id WHERE"
+                           " r.invocation_id = ? AND r.scenario = ? AND r.variant IS ? AND"
+                           " v.component = '' AND v.metric = 'success_ratio'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NAN;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)(t * 1e9));
+    sqlite3_bind_int64(st, 2, k->inv);
+    sqlite3_bind_text(st, 3, k->scenario, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, k->variant, -1, SQLITE_TRANSIENT);
+    double y = NAN;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        y = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return y;
+}
+
 /* Appends name%d='...' and colour%d=N for block b of candidate k. */
 static size_t block_vars(char *vars, size_t vlen, size_t vl, int b, const pl_cand *k)
 {
@@ -500,6 +574,10 @@ static int data_timeline(pl_ctx *c, FILE *f, char *vars, size_t vlen)
         return 0;
     char label[256], q[300];
     int nf = fault_spans(c, f, label, sizeof label, vars, vlen, &vl);
+    int nms = milestone_marks(c, f);
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "nmarks=%d; marksindex=%d; ", nms,
+                               blocks + (nf > 0));
     gp_quote(q, sizeof q, label);
     if (vl < vlen)
         snprintf(vars + vl, vlen - vl, "nblocks=%d; nfaults=%d; faultlabel='%s'; ", blocks, nf, q);
