@@ -53,7 +53,11 @@ static void json_summary(FILE *out, const mr_summary *s)
         fputs(fields[i].key, out);
         json_number(out, s->lower & fields[i].lb ? NAN : fields[i].v);
     }
-    fprintf(out, ", \"n\": %llu", (unsigned long long)s->n);
+    fprintf(out, ", \"n\": %llu, \"ci_method\": ", (unsigned long long)s->n);
+    if (s->ci_method)
+        json_string(out, s->ci_method);
+    else
+        fputs("null", out);
     if (s->censorable) {
         fputs(", \"censored\": ", out);
         json_number(out, s->censored);

@@ -69,6 +69,8 @@ const char *mr_metric_name(mr_metric m);
 const char *mr_metric_unit(mr_metric m);
 /* 1 when a higher value is better (availability), 0 when lower is. */
 int mr_metric_higher_is_better(mr_metric m);
+/* The values it can take, which its interval respects (mr_summarize_in). */
+mr_range mr_metric_range(mr_metric m);
 
 /* One SLO verdict (docs/model.md "SLO verdict"): the share of replications whose
  * value meets the limit, and whether that share reaches slo.confidence. A

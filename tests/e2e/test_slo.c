@@ -85,8 +85,7 @@ Test(slo, budget_share_of_a_known_outage, .timeout = 60)
     /* 60 s of downtime against 30 d x (1 - 0.999) = 2592 s. */
     run_out r = mrsim("run", OUTAGE " -q --json");
     HAS(r, "\"downtime_s\": {\"mean\": 60, ");
-    HAS(r, "\"budget_share\": {\"mean\": 0.02314814815, \"ci95\": [0.02314814815, "
-           "0.02314814815], ");
+    HAS(r, "\"budget_share\": {\"mean\": 0.02314814815, \"ci95\": [null, null], ");
     run_free(&r);
     /* Without an availability target, slo.success_target (0.99): 25920 s. */
     r = mrsim("run", OUTAGE " -q --json --set 'slo.targets={rto: 1s}'");

@@ -56,7 +56,7 @@ Test(result, json_has_every_key_of_cli_md_and_nulls_for_what_does_not_apply)
     cr_assert(strstr(j, "\"availability\": {\"mean\": 0.9946666667, \"ci95\": ["), "%s", j);
     cr_assert(strstr(j, "\"rpo_s\": null,\n"), "a metric that does not apply is null");
     cr_assert(strstr(j, "\"p50\": 0.995, \"p95\": "), "%s", j);
-    cr_assert(strstr(j, "\"n\": 3}"), "%s", j);
+    cr_assert(strstr(j, "\"n\": 3, \"ci_method\": \"t\"}"), "%s", j);
     cr_assert(strstr(j, "{\"fault\": \"weu-outage\", \"kind\": \"region_outage\", \"target\": "
                         "\"westeurope\", \"rto_s\": {"),
               "%s", j);
@@ -99,7 +99,7 @@ Test(result, cost_breakdown_names_every_item_in_json_and_table)
     char *j = render(&r, 1);
     cr_assert(strstr(j, "\n  },\n  \"cost_breakdown\": {\n    \"nodes\": {\"mean\": 100, \"ci95\": "
                         "[100, 100], \"p50\": 100, \"p95\": 100, \"p99\": 100, \"min\": 100, "
-                        "\"max\": 100, \"n\": 3},\n    \"cluster_fees\": {"),
+                        "\"max\": 100, \"n\": 3, \"ci_method\": \"t\"},\n    \"cluster_fees\": {"),
               "%s", j);
     cr_assert(strstr(j, "\"transfer\": {") && strstr(j, "\"traffic\": {"), "%s", j);
     cr_assert(strstr(j, "\"datastores\": null\n  },\n"), "%s", j);
