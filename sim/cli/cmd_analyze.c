@@ -14,6 +14,7 @@
 #include "mrsim/config.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
+#include "out/human.h"
 
 void mr_cmd_analyze_help(FILE *out)
 {
@@ -36,17 +37,26 @@ void mr_cmd_analyze_help(FILE *out)
 }
 
 
+/* A time after the fault in human units (docs/results.md "Tables"). */
 static void cell(FILE *out, double v)
 {
-    if (isinf(v))
-        fprintf(out, " %10s", "unbounded");
-    else
-        fprintf(out, " %10.1f", v);
+    char b[MR_HU_LEN];
+    fprintf(out, " %9s", isinf(v) ? "unbounded" : mr_hu_duration(b, sizeof b, v));
+}
+
+/* The label column of the timing tables: with six cells of 10 it keeps a
+ * row within 80 columns. */
+enum { LABEL_W = 36 };
+
+static void times_head(FILE *out)
+{
+    fprintf(out, "  %-*s %9s %9s %9s %9s %9s %9s\n", LABEL_W, "", "min", "mean", "p50", "p95",
+            "p99", "max");
 }
 
 static void times_row(FILE *out, const char *label, const mr_an_times *t)
 {
-    fprintf(out, "  %-40s", label);
+    fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, label);
     cell(out, t->min);
     cell(out, t->mean);
     cell(out, t->p50);
@@ -56,26 +66,13 @@ static void times_row(FILE *out, const char *label, const mr_an_times *t)
     fputc('\n', out);
 }
 
-/* "21.6 min", "4.38 h": the downtime as docs/reference.md §11's table writes it. */
-static void downtime(char *buf, size_t n, double s)
-{
-    if (s < 120)
-        snprintf(buf, n, "%.3g s", s);
-    else if (s < 2 * 3600)
-        snprintf(buf, n, "%.4g min", s / 60);
-    else if (s < 3 * 86400)
-        snprintf(buf, n, "%.4g h", s / 3600);
-    else
-        snprintf(buf, n, "%.4g d", s / 86400);
-}
 
 /* The failover timing section: detection, every edge switched (Front
  * Door), the clients' switch, and each part's when there are several. */
 static void table_timing(const mr_analysis *a, FILE *out)
 {
-    fprintf(out, "failover timing, %s (seconds after the fault)\n", a->traffic_what);
-    fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
-            "p99", "max");
+    fprintf(out, "failover timing, %s (time after the fault)\n", a->traffic_what);
+    times_head(out);
     char det[64] = "endpoint Degraded";
     if (a->locations > 1)
         snprintf(det, sizeof det, "endpoint Degraded (%d of %d locations)", a->quorum,
@@ -105,11 +102,11 @@ static void table_timing(const mr_analysis *a, FILE *out)
 /* One availability with the downtime it allows per month and per year. */
 static void availability_row(FILE *out, const char *label, double availability)
 {
-    char m[32], y[32];
-    downtime(m, sizeof m, mr_an_downtime_month_s(availability));
-    downtime(y, sizeof y, mr_an_downtime_year_s(availability));
-    fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", label, 100 * availability, m,
-            y);
+    char a[MR_HU_LEN], m[MR_HU_LEN], y[MR_HU_LEN];
+    mr_hu_duration(m, sizeof m, mr_an_downtime_month_s(availability));
+    mr_hu_duration(y, sizeof y, mr_an_downtime_year_s(availability));
+    fprintf(out, "  %-30s %10s  downtime %s/month, %s/year\n", label,
+            mr_hu_percent(a, sizeof a, availability), m, y);
 }
 
 /* The composite availability section: each component's figure and where
@@ -120,8 +117,10 @@ static void table_composite(const mr_analysis *a, FILE *out)
     fputs("\ncomposite availability (docs/reference.md §11; assumes instant failover)\n", out);
     for (size_t i = 0; i < a->nitems; i++) {
         const mr_an_item *it = &a->items[i];
-        fprintf(out, "  %-32s %-14s %11.6f%%  %s\n", it->name,
-                it->unit < 0 ? "global" : a->units[it->unit].name, 100 * it->sla, it->source);
+        char sla[MR_HU_LEN];
+        fprintf(out, "  %-26s %-12s %8s  %s\n", it->name,
+                it->unit < 0 ? "global" : a->units[it->unit].name,
+                mr_hu_given(sla, sizeof sla, MR_HU_SHARE, it->sla), it->source);
     }
     fputs("\n", out);
     const char *f = a->formula;
@@ -159,11 +158,19 @@ static void table_populations_faults(const mr_analysis *a, FILE *out)
     if (a->nfaults) {
         fputs("\nstochastic faults: availability of their target, mtbf / (mtbf + mean mttr)\n",
               out);
+        int w[3] = {0, 0, 0}; /* fault, kind, target: as wide as the widest */
+        for (size_t i = 0; i < a->nfaults; i++) {
+            const char *f[3] = {a->faults[i].fault, a->faults[i].kind, a->faults[i].target};
+            for (int k = 0; k < 3; k++)
+                w[k] = (int)strlen(f[k]) > w[k] ? (int)strlen(f[k]) : w[k];
+        }
         for (size_t i = 0; i < a->nfaults; i++) {
             const mr_an_fault *ft = &a->faults[i];
-            fprintf(out, "  %-20s %-16s %-16s %12.7f%%  (mtbf %.4g h, mttr %.4g min)\n",
-                    ft->fault, ft->kind, ft->target, 100 * ft->availability, ft->mtbf_s / 3600,
-                    ft->mttr_mean_s / 60);
+            char av[MR_HU_LEN], mtbf[MR_HU_LEN], mttr[MR_HU_LEN];
+            fprintf(out, "  %-*s %-*s %-*s %9s  mtbf %s, mttr %s\n", w[0], ft->fault, w[1],
+                    ft->kind, w[2], ft->target, mr_hu_percent(av, sizeof av, ft->availability),
+                    mr_hu_duration(mtbf, sizeof mtbf, ft->mtbf_s),
+                    mr_hu_duration(mttr, sizeof mttr, ft->mttr_mean_s));
         }
     }
 }
@@ -192,18 +199,16 @@ static void table_recovery(const mr_analysis *a, FILE *out)
     if (!a->has_recovery)
         return;
     const mr_an_recovery *r = &a->recovery;
-    fprintf(out, "\nrecovery from %s (%s down), what it waits on (seconds after the fault)\n",
+    fprintf(out, "\nrecovery from %s (%s down), what it waits on (time after the fault)\n",
             r->fault, r->region);
-    fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
-            "p99", "max");
+    times_head(out);
     for (size_t i = 0; i < r->nterms; i++) {
         times_row(out, r->term[i].what, &r->term[i].t);
         wrapped(out, 6, r->term[i].how);
     }
-    char line[256];
-    snprintf(line, sizeof line,
-             "recovery waits on: %s: the RTO is about %.1f s%s",
-             r->term[r->dominant].what, r->service_s,
+    char line[256], rto[MR_HU_LEN];
+    snprintf(line, sizeof line, "recovery waits on: %s: the RTO is about %s%s",
+             r->term[r->dominant].what, mr_hu_duration(rto, sizeof rto, r->service_s),
              r->nterms > 1 ? "; standby and data terms from seeded draws" : "");
     wrapped(out, 2, line);
 }
@@ -217,10 +222,12 @@ static void write_table(const mr_analysis *a, FILE *out)
     table_populations_faults(a, out);
 }
 
+/* Twelve significant digits: an availability to 1e-12 (ten nines and
+ * then some), never the binary noise of %.17g (0.99980001000000002). */
 static void jnum(FILE *out, double v)
 {
     if (isfinite(v))
-        fprintf(out, "%.17g", v);
+        fprintf(out, "%.12g", v);
     else
         fputs("null", out);
 }

@@ -1,4 +1,7 @@
-/* sim/out/human.c: numbers for tables (human.h). Each rounds first and
+/* sim/out/human.c: numbers for tables (human.h). Percentages and
+ * durations keep their trailing zeros ("4.00 s", "4.880%": the digits
+ * shown are the digits known); counts drop them ("65", not "65.00"). Each
+ * rounds first and
  * then decides the unit from the rounded value, so a rounding never
  * prints an impossible reading ("60 s", "1h 60m", "100.0%" for less than
  * 100%): it carries into the next unit instead. Only fixed-point
@@ -77,7 +80,8 @@ char *mr_hu_percent(char *buf, size_t cap, double share)
      * "100%" would claim no failure at all. */
     if (share < 1 && strncmp(num, "100", 3) == 0)
         snprintf(num, sizeof num, "99.99999999");
-    trim_zeros(num);
+    if (share == 1)
+        snprintf(num, sizeof num, "100");
     snprintf(buf, cap, "%s%%", num);
     return buf;
 }
@@ -94,9 +98,8 @@ static void duration_abs(char *out, size_t cap, double a)
         int d = decimals_for(ms, 3, 2);
         double r = round(ms * pow(10, d)) / pow(10, d);
         if (r < 1000) {
-            char num[MR_HU_LEN];
+            char num[24];
             snprintf(num, sizeof num, "%.*f", d, r);
-            trim_zeros(num);
             snprintf(out, cap, "%s ms", num);
             return;
         }
@@ -106,9 +109,8 @@ static void duration_abs(char *out, size_t cap, double a)
         int d = decimals_for(a, 3, 2);
         double r = round(a * pow(10, d)) / pow(10, d);
         if (r < 60) {
-            char num[MR_HU_LEN];
+            char num[24];
             snprintf(num, sizeof num, "%.*f", d, r);
-            trim_zeros(num);
             snprintf(out, cap, "%s s", num);
             return;
         }
@@ -245,7 +247,7 @@ char *mr_hu_value(char *buf, size_t cap, mr_hu_kind k, double v)
  * unit after a number qualifies: "1m 05s" has none to share. */
 static const char *shared_suffix(const char *lo, const char *hi)
 {
-    static const char *const units[] = {" ms", " s", "%", "/mo"};
+    static const char *const units[] = {" ms", " s", "%", "/mo", " pp"};
     size_t nl = strlen(lo), nh = strlen(hi);
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         size_t n = strlen(units[i]);
@@ -256,20 +258,62 @@ static const char *shared_suffix(const char *lo, const char *hi)
     return NULL;
 }
 
-char *mr_hu_interval(char *buf, size_t cap, mr_hu_kind k, double lo, double hi)
+char *mr_hu_given(char *buf, size_t cap, mr_hu_kind k, double v)
+{
+    char num[MR_HU_LEN];
+    mr_hu_value(num, sizeof num, k, v);
+    /* Trim the number: from the first digit to the end of its digits and
+     * point, the rest (unit, suffix) copied after. */
+    size_t i = strcspn(num, "0123456789");
+    size_t j = i + strspn(num + i, "0123456789.,");
+    char head[MR_HU_LEN], digits[MR_HU_LEN];
+    snprintf(head, sizeof head, "%.*s", (int)i, num);
+    snprintf(digits, sizeof digits, "%.*s", (int)(j - i), num + i);
+    trim_zeros(digits);
+    snprintf(buf, cap, "%s%s%s", head, digits, num + j);
+    return buf;
+}
+
+char *mr_hu_delta(char *buf, size_t cap, mr_hu_kind k, double v)
+{
+    char num[MR_HU_LEN - 4];
+    mr_hu_value(num, sizeof num, k, v);
+    size_t n = strlen(num);
+    if (k == MR_HU_SHARE && n > 0 && num[n - 1] == '%')
+        snprintf(num + n - 1, sizeof num - (n - 1), " pp");
+    snprintf(buf, cap, "%s%s", v > 0 ? "+" : "", num);
+    return buf;
+}
+
+static char *interval_of(char *buf, size_t cap, mr_hu_kind k, double lo, double hi, int delta)
 {
     if (isnan(lo) || isnan(hi)) {
         snprintf(buf, cap, "-");
         return buf;
     }
     char a[MR_HU_LEN], b[MR_HU_LEN];
-    mr_hu_value(a, sizeof a, k, lo);
-    mr_hu_value(b, sizeof b, k, hi);
+    if (delta) {
+        mr_hu_delta(a, sizeof a, k, lo);
+        mr_hu_delta(b, sizeof b, k, hi);
+    } else {
+        mr_hu_value(a, sizeof a, k, lo);
+        mr_hu_value(b, sizeof b, k, hi);
+    }
     const char *u = shared_suffix(a, b);
     if (u)
         a[strlen(a) - strlen(u)] = '\0';
     snprintf(buf, cap, "[%s, %s]", a, b);
     return buf;
+}
+
+char *mr_hu_interval(char *buf, size_t cap, mr_hu_kind k, double lo, double hi)
+{
+    return interval_of(buf, cap, k, lo, hi, 0);
+}
+
+char *mr_hu_delta_interval(char *buf, size_t cap, mr_hu_kind k, double lo, double hi)
+{
+    return interval_of(buf, cap, k, lo, hi, 1);
 }
 
 char *mr_hu_plural(char *buf, size_t cap, unsigned long long n, const char *one,

@@ -23,11 +23,11 @@ typedef enum mr_hu_kind {
 
 /* A share as a percentage with the digits that tell nines apart: at least
  * two significant digits of what is missing to 100% (0.99953 ->
- * "99.953%", 0.9999997 -> "99.99997%"), and four significant digits
- * otherwise (0.1409 -> "14.09%", 1.409 -> "140.9%"). */
+ * "99.953%", 0.9999997 -> "99.999970%"), and four significant digits
+ * otherwise (0.1409 -> "14.09%", 1.409 -> "140.9%"); exactly 1 is "100%". */
 char *mr_hu_percent(char *buf, size_t cap, double share);
 /* Seconds: below 1 s in ms ("95.8 ms"), below a minute with three
- * significant digits ("1.2 s", "59.9 s"), then "29m 15s", "1h 02m",
+ * significant digits ("1.20 s", "59.9 s"), then "29m 15s", "1h 02m",
  * "2d 03h", and beyond 100 days "1,157d"; a rounding that reaches the next
  * unit carries (59.96 s -> "1m 00s"). Negative values get a '-'. */
 char *mr_hu_duration(char *buf, size_t cap, double s);
@@ -46,6 +46,15 @@ char *mr_hu_value(char *buf, size_t cap, mr_hu_kind k, double v);
  * ("[1.25, 4.26 s]", "[96.03, 96.09%]"); "-" when either end is NaN
  * (no interval). */
 char *mr_hu_interval(char *buf, size_t cap, mr_hu_kind k, double lo, double hi);
+/* A value someone set (a target, a limit) rather than one measured: as
+ * mr_hu_value without trailing zeros, which would claim digits nobody
+ * measured ("1 s", "99.9%", not "1.00 s", "99.900%"). */
+char *mr_hu_given(char *buf, size_t cap, mr_hu_kind k, double v);
+/* A difference b - a: "+" before a positive one, and shares in
+ * percentage points, not percent ("+3.322 pp": 96.42% -> 99.74%). */
+char *mr_hu_delta(char *buf, size_t cap, mr_hu_kind k, double v);
+/* The interval of a difference, as mr_hu_interval with mr_hu_delta's ends. */
+char *mr_hu_delta_interval(char *buf, size_t cap, mr_hu_kind k, double lo, double hi);
 /* "1 replication", "20 replications". */
 char *mr_hu_plural(char *buf, size_t cap, unsigned long long n, const char *one,
                    const char *many);

@@ -189,6 +189,13 @@ void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
 /* The result document of docs/cli.md as one JSON object followed by a newline. */
 void mr_result_write_json(const mr_result *r, FILE *out);
 
+/* How the table prints metric m: an mr_hu_kind of sim/out/human.h (an
+ * int here, which the run layer does not see). */
+int mr_metric_table_kind(mr_metric m);
+/* Its name in the table: the JSON's without the unit the cells carry
+ * (rto_s -> rto, latency_ms_p99 -> latency_p99). */
+void mr_metric_table_name(mr_metric m, char *buf, size_t n);
+
 /* The human table: one line per metric with mean, 95% CI and percentiles,
  * then one per cost item, then one per episode. */
 void mr_result_write_table(const mr_result *r, FILE *out);

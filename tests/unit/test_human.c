@@ -20,29 +20,30 @@ Test(human, percent_shows_the_nines)
 {
     /* 97.862%: four significant digits; the missing 2.14% needs only
      * three, so 97.86%. 99.953%: missing 0.047%, two significant digits
-     * need three decimals. 99.99997%: missing 0.00003%: five decimals
-     * (0.0000300 -> two digits "30", trailing zero dropped). */
+     * need three decimals. 99.999970%: missing 0.000030%, two significant
+     * digits need six decimals (the zero is a digit known). */
     IS(mr_hu_percent(B, 0.97862), "97.86%");
     IS(mr_hu_percent(B, 0.99953), "99.953%");
-    IS(mr_hu_percent(B, 0.99995), "99.995%");
-    IS(mr_hu_percent(B, 0.9999997), "99.99997%");
+    IS(mr_hu_percent(B, 0.99995), "99.9950%"); /* 0.0050%: two digits */
+    IS(mr_hu_percent(B, 0.9999997), "99.999970%");
     IS(mr_hu_percent(B, 0.630358), "63.04%");
     IS(mr_hu_percent(B, 1), "100%");
     IS(mr_hu_percent(B, 0), "0%");
     /* A budget burnt 1.409 times: 140.9%. 0.0012% keeps its digits. */
     IS(mr_hu_percent(B, 1.409), "140.9%");
-    IS(mr_hu_percent(B, 0.000012), "0.0012%");
+    IS(mr_hu_percent(B, 0.04), "4.000%");
+    IS(mr_hu_percent(B, 0.000012), "0.001200%");
     /* 1 - 1e-12 is not 100%: the last 8 decimals are all nines. */
     IS(mr_hu_percent(B, 1 - 1e-12), "99.99999999%");
     IS(mr_hu_percent(B, NAN), "-");
-    IS(mr_hu_percent(B, -0.25), "-25%");
+    IS(mr_hu_percent(B, -0.25), "-25.00%");
 }
 
 Test(human, durations_carry_into_the_next_unit)
 {
     IS(mr_hu_duration(B, 0), "0 s");
-    IS(mr_hu_duration(B, 1.2), "1.2 s");
-    IS(mr_hu_duration(B, 2.29775), "2.3 s");     /* three digits: 2.30, zero dropped */
+    IS(mr_hu_duration(B, 1.2), "1.20 s");
+    IS(mr_hu_duration(B, 2.29775), "2.30 s");    /* three digits, the zero one of them */
     IS(mr_hu_duration(B, 59.94), "59.9 s");
     IS(mr_hu_duration(B, 59.96), "1m 00s");      /* 60.0 s is not a reading */
     IS(mr_hu_duration(B, 29 * 60 + 15), "29m 15s");
@@ -52,7 +53,7 @@ Test(human, durations_carry_into_the_next_unit)
     IS(mr_hu_duration(B, 2 * 86400 + 3 * 3600), "2d 03h");
     IS(mr_hu_duration(B, 1157 * 86400.0), "1,157d");
     IS(mr_hu_duration(B, 0.0958), "95.8 ms");
-    IS(mr_hu_duration(B, 0.99996), "1 s");       /* 1000 ms carries */
+    IS(mr_hu_duration(B, 0.99996), "1.00 s");    /* 1000 ms carries */
     IS(mr_hu_duration(B, 1e-9), "<0.01 ms");
     IS(mr_hu_duration(B, -90), "-1m 30s");
     IS(mr_hu_duration(B, NAN), "-");
@@ -103,10 +104,34 @@ Test(human, intervals_write_a_shared_unit_once)
 {
     IS(mr_hu_interval(B, MR_HU_SECONDS, 1.25144, 4.26436), "[1.25, 4.26 s]");
     IS(mr_hu_interval(B, MR_HU_SHARE, 0.960258, 0.960935), "[96.03, 96.09%]");
-    IS(mr_hu_interval(B, MR_HU_SECONDS, 58, 3638.99), "[58 s, 1h 01m]");
+    IS(mr_hu_interval(B, MR_HU_SECONDS, 58, 3638.99), "[58.0 s, 1h 01m]");
     IS(mr_hu_interval(B, MR_HU_SECONDS, 3638.99, 3667.68), "[1h 01m, 1h 01m]");
     IS(mr_hu_interval(B, MR_HU_USD_MONTH, 3133.72, 3133.74), "[$3,134, $3,134/mo]");
     IS(mr_hu_interval(B, MR_HU_COUNT, NAN, NAN), "-");
     IS(mr_hu_plural(B, 1, "replication", "replications"), "1 replication");
     IS(mr_hu_plural(B, 20, "replication", "replications"), "20 replications");
+}
+
+/* Differences (compare): signed, shares in percentage points. 0.0332198
+ * is 3.32198 points, four digits: +3.322 pp. */
+Test(human, differences_are_signed_and_in_points)
+{
+    IS(mr_hu_delta(B, MR_HU_SHARE, 0.0332198), "+3.322 pp");
+    IS(mr_hu_delta(B, MR_HU_SHARE, -0.228702), "-22.87 pp");
+    IS(mr_hu_delta(B, MR_HU_SECONDS, -1609.5), "-26m 50s");
+    IS(mr_hu_delta(B, MR_HU_USD_MONTH, 2364.49), "+$2,364/mo");
+    IS(mr_hu_delta(B, MR_HU_COUNT, 0), "0");
+    IS(mr_hu_delta_interval(B, MR_HU_SHARE, 0.0323776, 0.034062), "[+3.238, +3.406 pp]");
+    IS(mr_hu_delta_interval(B, MR_HU_USD, -0.0260978, 0.0447488), "[-$0.03, +$0.04]");
+}
+
+/* What someone set prints as set: no trailing zeros it never had. */
+Test(human, given_values_drop_trailing_zeros)
+{
+    IS(mr_hu_given(B, MR_HU_SECONDS, 1), "1 s");
+    IS(mr_hu_given(B, MR_HU_SECONDS, 300), "5m 00s");
+    IS(mr_hu_given(B, MR_HU_SHARE, 0.999), "99.9%");
+    IS(mr_hu_given(B, MR_HU_SHARE, 0.95), "95%");
+    IS(mr_hu_given(B, MR_HU_SECONDS, 0.001), "1 ms");
+    IS(mr_hu_given(B, MR_HU_USD, 1500), "$1,500");
 }
