@@ -89,9 +89,9 @@ static void table_timing(const mr_analysis *a, FILE *out)
               &a->client_switch);
     for (size_t i = 0; i < a->nparts && a->nparts > 1; i++) {
         const mr_an_part *p = &a->parts[i];
-        char l[128];
-        snprintf(l, sizeof l, "  %s/%s %s %.3g%%%s%s", p->clients, p->resolver, p->policy,
-                 100 * p->weight, strcmp(p->runtime, "none") ? " " : "",
+        char l[128], w[MR_HU_LEN];
+        snprintf(l, sizeof l, "  %s/%s %s %s%s%s", p->clients, p->resolver, p->policy,
+                 mr_hu_given(w, sizeof w, MR_HU_SHARE, p->weight), strcmp(p->runtime, "none") ? " " : "",
                  strcmp(p->runtime, "none") ? p->runtime : "");
         times_row(out, l, &p->t);
     }

@@ -317,8 +317,9 @@ static void mean_cell(char *buf, size_t n, const mr_result *r, mr_metric m)
 }
 
 /* Axis k's key in the table's header: the part after its last dot when
- * no other axis ends the same (traffic.probe.interval -> interval), which
- * the line above the table spells out; else the whole key. */
+ * no other axis ends the same and no column has that name
+ * (traffic.probe.interval -> interval), which the line above the table
+ * spells out; else the whole key. */
 static const char *short_key(const sweep *s, size_t k)
 {
     const char *dot = strrchr(s->axes[k].key, '.');
@@ -326,6 +327,12 @@ static const char *short_key(const sweep *s, size_t k)
     for (size_t j = 0; j < s->naxes; j++) {
         const char *d2 = strrchr(s->axes[j].key, '.');
         if (j != k && strcmp(d2 ? d2 + 1 : s->axes[j].key, tail) == 0)
+            return s->axes[k].key;
+    }
+    for (size_t m = 0; m < NSHOWN; m++) { /* slo.targets.rto is not the rto column */
+        char name[48];
+        mr_metric_table_name(shown[m], name, sizeof name);
+        if (strcmp(name, tail) == 0 || strcmp(tail, "slo") == 0)
             return s->axes[k].key;
     }
     return tail;
@@ -359,9 +366,10 @@ static void print_table(const sweep *s)
            mr_hu_plural(reps, sizeof reps,
                         (unsigned long long)(s->nruns ? s->results[0].replications : 0),
                         "replication", "replications"));
-    for (size_t k = 0; k < s->naxes; k++)
+    /* The keys the header shortens, on a line of their own. */
+    for (size_t k = 0, shown_keys = 0; k < s->naxes; k++)
         if (strcmp(short_key(s, k), s->axes[k].key) != 0)
-            printf("%s %s: %s", k ? "," : ";", short_key(s, k), s->axes[k].key);
+            printf("%s%s: %s", shown_keys++ ? ", " : "\n", short_key(s, k), s->axes[k].key);
     printf("\n\n");
     int any_slo = 0;
     for (size_t r = 0; r < s->nruns; r++)
