@@ -192,3 +192,18 @@ Test(tables, sweep_means_in_human_units, .timeout = 120)
     cr_expect(widest_line(strchr(r.out, '\n')) <= 80, "%s", r.out);
     run_free(&r);
 }
+
+/* The bootstrap draws from a generator seeded by the values, which are the
+ * same whatever the threads: the same document at -j 1 and -j 3 (wall_s
+ * and the file aside). */
+Test(tables, bootstrapped_intervals_do_not_depend_on_jobs, .timeout = 180)
+{
+    run_out a = mrsim("run", SCEN("data-choices.yaml") " -q -n 3 -j 1 --json");
+    run_out b = mrsim("run", SCEN("data-choices.yaml") " -q -n 3 -j 3 --json");
+    drop_line(a.out, "\"wall_s\"");
+    drop_line(b.out, "\"wall_s\"");
+    cr_assert(strstr(a.out, "\"bootstrap-bca\""), "%s", a.out);
+    cr_assert_str_eq(a.out, b.out);
+    run_free(&a);
+    run_free(&b);
+}
