@@ -37,6 +37,10 @@ static const mr_cli_cmd commands[] = {
      .summary = "closed-form estimates: failover times, composite availability",
      .run = mr_cmd_analyze,
      .help = mr_cmd_analyze_help},
+    {.name = "plot",
+     .summary = "figures of a results database (gnuplot): metrics, timeline, CDFs, sweeps",
+     .run = mr_cmd_plot,
+     .help = mr_cmd_plot_help},
     {.name = "validate", .summary = "load and check scenarios; print nothing on success", .run = mr_cmd_validate, .help = mr_cmd_validate_help},
 };
 

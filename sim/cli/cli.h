@@ -59,6 +59,8 @@ typedef struct mr_cli_common {
     int check_slo;          /* --check-slo: exit 3 when a target is missed */
     const char *db_path;    /* --db FILE, or NULL */
     mr_db *db;              /* open between mr_cli_db_open and mr_cli_db_finish */
+    const char *plot_dir;   /* --plot DIR: the figures once the runs are done */
+    char tmp_db[64];        /* --plot without --db: a temporary database, removed after */
 } mr_cli_common;
 
 /* Sets the defaults; sets gets room for argc values; SIGINT and SIGTERM
@@ -144,6 +146,8 @@ int mr_cmd_analyze(int argc, char **argv);
 void mr_cmd_analyze_help(FILE *out);
 
 /* `mrsim validate` (cmd_validate.c). */
+int mr_cmd_plot(int argc, char **argv);
+void mr_cmd_plot_help(FILE *out);
 int mr_cmd_validate(int argc, char **argv);
 void mr_cmd_validate_help(FILE *out);
 

@@ -22,13 +22,14 @@
 void mr_cmd_compare_help(FILE *out)
 {
     fputs("usage: mrsim compare A.yaml B.yaml ... [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                     [--json] [--db FILE] [--check-slo] [-q]\n"
+          "                     [--json] [--db FILE] [--plot DIR] [--check-slo] [-q]\n"
           "       mrsim compare FILE.yaml        (a file with variants:)\n\n"
           "Runs every scenario (or variant) with common random numbers: the same seed\n"
           "for replication i everywhere, so the difference of each metric against the\n"
           "first run is estimated on pairs, with a 95% CI. The replication count and\n"
           "the seed are the first run's unless -n and -s say otherwise; --set applies\n"
-          "to every run.\n\n"
+          "to every run. --plot DIR draws the figures of the comparison there (mrsim\n"
+          "plot --help; a temporary database unless --db) and lists them on stderr.\n\n"
           "example:\n"
           "  mrsim compare scenarios/active-passive-tm.yaml --set traffic.ttl=10s \\\n"
           "                scenarios/active-passive-tm.yaml -n 40\n"

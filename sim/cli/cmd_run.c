@@ -29,6 +29,7 @@ void mr_cmd_run_help(FILE *out)
           "  --check-slo           exit 3 when an slo.targets entry or a fault's expect:\n"
           "                        is missed (nothing stated: nothing to check, exit 0)\n"
           "  --db FILE             append every replication to a SQLite results database\n"
+          "  --plot DIR            draw the run's figures in DIR (mrsim plot --help)\n"
           "  -q, --quiet           no progress on stderr\n\n"
           "example:\n"
           "  mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n",

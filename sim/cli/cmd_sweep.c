@@ -26,11 +26,13 @@
 void mr_cmd_sweep_help(FILE *out)
 {
     fputs("usage: mrsim sweep SCENARIO.yaml [--vary KEY=V1,V2,...]... [-n N] [-s SEED] [-j J]\n"
-          "                   [--set KEY=VALUE]... [--json] [--db FILE] [--check-slo] [-q]\n\n"
+          "                   [--set KEY=VALUE]... [--json] [--db FILE] [--plot DIR]\n"
+          "                   [--check-slo] [-q]\n\n"
           "Runs the cross product of the values of every --vary key and of the file's\n"
           "sweep: section (--vary wins for a key in both), one run each, with common\n"
           "random numbers. Values are split at commas outside brackets and parentheses,\n"
-          "so lognormal(5m, 1.2) is one value.\n\n"
+          "so lognormal(5m, 1.2) is one value. --plot DIR draws the sweep's figures\n"
+          "there (mrsim plot --help) and lists them on stderr.\n\n"
           "example:\n"
           "  mrsim sweep scenarios/active-passive-tm.yaml --vary traffic.ttl=10s,30s,300s \\\n"
           "              --vary traffic.probe.interval=10s,30s -n 20 --json\n",

@@ -17,6 +17,7 @@
 #include "mrsim/alloc.h"
 #include "mrsim/config.h"
 #include "mrsim/error.h"
+#include "out/plot.h"
 #include "run/runner.h"
 
 int mr_cli_exit_code(int rc)
@@ -115,10 +116,24 @@ void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications)
     c->sets = mr_xcalloc((size_t)argc + 1, sizeof *c->sets);
 }
 
+static void drop_tmp_db(mr_cli_common *c)
+{
+    if (c->tmp_db[0] == '\0')
+        return;
+    char side[96];
+    unlink(c->tmp_db);
+    snprintf(side, sizeof side, "%s-wal", c->tmp_db);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", c->tmp_db);
+    unlink(side);
+    c->tmp_db[0] = '\0';
+}
+
 void mr_cli_common_fini(mr_cli_common *c)
 {
     free(c->sets);
     c->sets = NULL;
+    drop_tmp_db(c);
 }
 
 int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_common *c)
@@ -147,7 +162,26 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
     } else if (strcmp(a, "--db") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
+        drop_tmp_db(c); /* --plot came first: the figures read this one */
         c->db_path = v;
+    } else if (strcmp(a, "--plot") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        c->plot_dir = v;
+        if (c->db_path == NULL && mr_mpi_rank() == 0) {
+            /* The figures read a database: a temporary one unless --db. */
+            const char *tmp = getenv("TMPDIR");
+            snprintf(c->tmp_db, sizeof c->tmp_db, "%s/mrsim-plot-XXXXXX",
+                     tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+            int fd = mkstemp(c->tmp_db);
+            if (fd < 0) {
+                fprintf(stderr, "mrsim: error: %s: %s\n", c->tmp_db, strerror(errno));
+                c->tmp_db[0] = '\0';
+                return -1;
+            }
+            close(fd);
+            c->db_path = c->tmp_db;
+        }
     } else if (strcmp(a, "--set") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
@@ -262,6 +296,31 @@ void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
     opts->on_rep_ctx = c->db;
 }
 
+/* --plot DIR: every figure of the database just written (docs/figures.md).
+ * stdout holds the table or the JSON, so the files are listed on stderr. */
+#ifndef MRSIM_PLOTS_DIR
+#define MRSIM_PLOTS_DIR "plots"
+#endif
+
+static int draw_figures(mr_cli_common *c)
+{
+    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = getenv("MRSIM_PLOTS_DIR");
+    mr_plot_opts o = {.db_path = c->db_path,
+                      .out_dir = c->plot_dir,
+                      .scripts_dir = dir && *dir ? dir : MRSIM_PLOTS_DIR,
+                      .gnuplot = gnuplot && *gnuplot ? gnuplot : "gnuplot",
+                      .format = MR_PLOT_PNG,
+                      .list = stderr};
+    fprintf(stderr, "mrsim: figures in %s:\n", c->plot_dir);
+    char err[1024];
+    size_t drawn = 0;
+    if (mr_plot_draw(&o, &drawn, err, sizeof err) != MR_OK) {
+        fprintf(stderr, "mrsim: error: %s\n", err);
+        return MR_EIO;
+    }
+    return MR_OK;
+}
+
 int mr_cli_db_finish(mr_cli_common *c, int rc)
 {
     if (rc == MR_OK && atomic_load(&interrupted))
@@ -286,6 +345,9 @@ int mr_cli_db_finish(mr_cli_common *c, int rc)
         rc = MR_EIO;
     }
     c->db = NULL;
+    if (rc == MR_OK && c->plot_dir)
+        rc = draw_figures(c);
+    drop_tmp_db(c);
     return rc;
 }
 

@@ -175,7 +175,9 @@ Test(aggregate_compute, compare_topologies_variants_agree_with_request_fidelity,
          * replication), so its first failures come later: measured 44.8 s
          * request, 50.8 s aggregate over 6 replications. A known bias of
          * about 6 s, allowed here (7 s), not yet explained further. */
-        compare_file_crto(rel, var->name, sets, n, 6,
+        char label[128];
+        snprintf(label, sizeof label, "compare-topologies:%s", var->name);
+        compare_file_crto(rel, label, sets, n, 6,
                           strcmp(var->name, "active-active-fd") == 0 ? 7 : 1);
     }
     mr_scenario_free(sc);

@@ -33,6 +33,7 @@
 #include "resolver.h"
 #include "slo.h"
 #include "traffic.h"
+#include "validation.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
@@ -146,6 +147,7 @@ Test(compute, cold_standby_rto_exceeds_hot_by_provisioning_and_startup)
     snprintf(extra, sizeof extra, "%s%s", REGION_OUTAGE, PROBES_SCALE);
     const char *cold[] = {"clusters[1].standby=cold"};
     mr_scenario *hot_sc = load(extra, NULL, 0), *cold_sc = load(extra, cold, 1);
+    double deltas[3];
     for (uint64_t rep = 0; rep < 3; rep++) {
         mr_sim *hs = build(hot_sc, rep), *cs = build(cold_sc, rep);
         /* A cold standby holds no node until the failover; a hot one its count. */
@@ -165,6 +167,7 @@ Test(compute, cold_standby_rto_exceeds_hot_by_provisioning_and_startup)
          * plus the probe wait, give or take one 10 s window of rounding. */
         cr_assert(delta >= P_S + S_S - 10 && delta <= P_S + S_S + 30 + 10,
                   "rep %llu: cold %g s, hot %g s", (unsigned long long)rep, rto_c, rto_h);
+        deltas[rep] = delta;
         /* Billing: the cold standby's 2 nodes from fo to the horizon. */
         cr_assert_float_eq(mr_report_find(cr, "clusters/aks-neu", "node_hours"),
                            2 * (3600 - fo) / 3600, 1e-9);
@@ -174,6 +177,14 @@ Test(compute, cold_standby_rto_exceeds_hot_by_provisioning_and_startup)
         cr_assert_eq(mr_sim_free(hs), MR_OK);
         cr_assert_eq(mr_sim_free(cs), MR_OK);
     }
+    /* The bounds above as a case: P + S plus a probe wait uniform on
+     * [0, 30 s), give or take a 10 s window. */
+    static const mr_vcase vc = {
+        .id = "compute.cold_minus_hot_rto",
+        .what = "RTO of a cold standby minus a hot one's (same probe phases)",
+        .reference = "closed form: provisioning 300 s + pod start 20 s + probe wait U[0, 30 s)",
+        .unit = "s", .ref = P_S + S_S + 15, .tol = 25};
+    mr_vcheck_sample(&vc, "request", deltas, 3);
     mr_scenario_free(hot_sc);
     mr_scenario_free(cold_sc);
 }
@@ -269,6 +280,12 @@ Test(compute, a_zone_outage_removes_a_third_of_the_capacity)
      * 3540. */
     double av = mr_report_find(r, "", "availability");
     cr_assert(av > 1 - 0.2 * 620 / 3540 - 0.005 && av < 1 - 0.2 * 580 / 3540 + 0.005, "%g", av);
+    static const mr_vcase vc = {
+        .id = "compute.zone_outage_availability",
+        .what = "availability through a 10 min zone outage (a third of the pods, 160/s of 200/s served)",
+        .reference = "closed form: 1 - 0.2 x 600 / 3540",
+        .unit = "ratio", .ref = 1 - 0.2 * 600 / 3540, .tol = 0.2 * 20 / 3540 + 0.005};
+    mr_vcheck(&vc, "request", av, NAN, NAN, 1);
     double down = mr_report_find(r, "", "downtime_s");
     cr_assert(down >= 590 && down <= 640, "%g", down);
     /* Node billing is untouched by the outage: 6 nodes, 1 hour. */
@@ -412,7 +429,12 @@ Test(compute, a_dependency_needed_for_requests_fails_every_region_that_uses_it)
      * Manager fails open and back to the primary: both are down). */
     cr_assert_float_eq(mr_report_find(r, "", "downtime_s"), 600, 1e-9);
     double av = mr_report_find(r, "", "availability");
-    cr_assert(fabs(av - (1 - 600.0 / 3540)) < 0.003, "%g", av);
+    static const mr_vcase vc = {
+        .id = "compute.shared_dependency_availability",
+        .what = "availability when a dependency both regions need is down 10 min",
+        .reference = "closed form: every request of the 600 s fails: 1 - 600 / 3540",
+        .unit = "ratio", .ref = 1 - 600.0 / 3540, .tol = 0.003};
+    mr_vcheck(&vc, "request", av, NAN, NAN, 1);
     cr_assert_float_eq(mr_report_find(r, "dependencies/dep", "outages"), 1, 1e-9);
     mr_report_free(r);
 }

@@ -37,6 +37,7 @@
 #include "fault_set.h"
 #include "resolver.h"
 #include "slo.h"
+#include "validation.h"
 #include "traffic.h"
 #include "mrsim/cfg/failover.h"
 #include "mrsim/error.h"
@@ -106,7 +107,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Runs REPS replications; returns the residuals R = client RTO - D, sorted. */
-static double *residuals(mr_time floor_ttl, mr_time horizon, size_t *n)
+static double *residuals(mr_time floor_ttl, mr_time horizon, size_t *n, double *detect)
 {
     double *r = malloc(REPS * RESOLVERS * sizeof *r);
     *n = 0;
@@ -117,6 +118,7 @@ static double *residuals(mr_time floor_ttl, mr_time horizon, size_t *n)
         cr_assert(tm->degraded[0], "the failed endpoint is Degraded");
         double D = mr_time_to_s(tm->changed_at[0]) - 300;
         cr_assert(D >= 100 && D < 130, "rule 1: detection %.3f s not in [100, 130)", D);
+        detect[rep] = D;
         cr_assert(!tm->degraded[1]);
         /* The collector's per-resolver samples are not kept one by one; rerun
          * the rule from its tally: n, mean and the histogram. */
@@ -145,13 +147,24 @@ static double quantile(const double *sorted, size_t n, double q)
 Test(failover_tm, detection_and_client_rto_match_rules_1_and_3, .timeout = 300)
 {
     size_t n;
-    double *r = residuals(0, 600 * MR_S, &n);
-    double mean = 0;
-    for (size_t i = 0; i < n; i++)
-        mean += r[i] / (double)n;
+    double detect[REPS];
+    double *r = residuals(0, 600 * MR_S, &n, detect);
     cr_assert(r[0] > -0.1, "a client recovered before its resolver could know: %f", r[0]);
     cr_assert(r[n - 1] < 30.5, "a residual beyond the TTL: %f", r[n - 1]);
-    cr_assert(fabs(mean - 15.1) < 1.1, "mean residual %.3f s, expected 15 s", mean);
+    /* D uniform on [100, 130): mean 115 s, standard error of 20 draws
+     * 30 / sqrt(12 x 20) = 1.9 s; 4 standard errors allowed. */
+    static const mr_vcase detection = {
+        .id = "failover_tm.detection",
+        .what = "Traffic Manager detection of a failed endpoint (probes 30 s, timeout 10 s, 3 tolerated)",
+        .reference = "closed form, rule 1: U + k I + T, U ~ U[0, I): mean 115 s",
+        .unit = "s", .ref = 115, .tol = 7.8};
+    mr_vcheck_sample(&detection, "request", detect, REPS);
+    static const mr_vcase residual = {
+        .id = "failover_tm.client_rto_residual",
+        .what = "client RTO minus detection behind Traffic Manager, TTL 30 s",
+        .reference = "closed form, rule 3: residual TTL ~ U[0, 30 s) + ~0.1 s of request gaps: mean 15.1 s",
+        .unit = "s", .ref = 15.1, .tol = 1.1};
+    mr_vcheck_sample(&residual, "request", r, n);
     for (double q = 0.1; q < 0.95; q += 0.2)
         cr_assert(fabs(quantile(r, n, q) - 30 * q) < 2, "q%.0f residual %.2f s, expected %.2f",
                   100 * q, quantile(r, n, q), 30 * q);
@@ -161,12 +174,15 @@ Test(failover_tm, detection_and_client_rto_match_rules_1_and_3, .timeout = 300)
 Test(failover_tm, a_ttl_floor_moves_the_tail_as_predicted, .timeout = 300)
 {
     size_t n;
-    double *r = residuals(300 * MR_S, 900 * MR_S, &n);
-    double mean = 0;
-    for (size_t i = 0; i < n; i++)
-        mean += r[i] / (double)n;
+    double detect[REPS];
+    double *r = residuals(300 * MR_S, 900 * MR_S, &n, detect);
     cr_assert(r[n - 1] < 300.5, "a residual beyond the floor: %f", r[n - 1]);
-    cr_assert(fabs(mean - 150) < 11, "mean residual %.2f s, expected 150 s", mean);
+    static const mr_vcase held = {
+        .id = "failover_tm.ttl_floor_residual",
+        .what = "client RTO minus detection when resolvers hold answers 300 s (a TTL floor)",
+        .reference = "closed form, rule 3: residual ~ U[0, 300 s): mean 150 s",
+        .unit = "s", .ref = 150, .tol = 11};
+    mr_vcheck_sample(&held, "request", r, n);
     cr_assert(fabs(quantile(r, n, 0.9) - 270) < 15, "p90 residual %.1f s, expected 270 s",
               quantile(r, n, 0.9));
     free(r);

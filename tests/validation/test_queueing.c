@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "fifo.h"
+#include "validation.h"
 
 static double erlang_b(int c, double a)
 {
@@ -84,8 +85,16 @@ Test(queueing, mmc_wait_matches_erlang_c, .timeout = 60)
     const double C = erlang_c(c, lambda / mu), wq = C / (c * mu - lambda);
     cr_assert_float_eq(C, 0.66873, 1e-5, "Erlang C by hand");
     batch_stats w = batches(wait, BATCHES), p = batches(waited, BATCHES);
-    cr_assert(fabs(w.mean - wq) < w.half, "Wq %.4f +/- %.4f, theory %.4f", w.mean, w.half, wq);
-    cr_assert(fabs(p.mean - C) < p.half, "P(wait) %.4f +/- %.4f, theory %.4f", p.mean, p.half, C);
+    mr_vcase vw = {.id = "queueing.mmc_wait",
+                   .what = "mean wait in the cluster queue, M/M/10 at load 0.9",
+                   .reference = "closed form: Erlang C, Wq = C / (c mu - lambda)",
+                   .unit = "s", .ref = wq, .tol = w.half};
+    mr_vcase vp = {.id = "queueing.mmc_p_wait",
+                   .what = "share of requests that wait, M/M/10 at load 0.9",
+                   .reference = "closed form: Erlang C = 0.66873",
+                   .unit = "ratio", .ref = C, .tol = p.half};
+    mr_vcheck(&vw, "exact", w.mean, w.mean - w.half, w.mean + w.half, BATCHES);
+    mr_vcheck(&vp, "exact", p.mean, p.mean - p.half, p.mean + p.half, BATCHES);
     mr_fifo_fini(&q);
     gsl_rng_free(g);
 }
@@ -114,7 +123,12 @@ static void loss_system(int lognormal_service)
     const double B = erlang_b(c, lambda * mean_service);
     cr_assert_float_eq(B, 0.19907, 1e-5, "Erlang B by hand");
     batch_stats l = batches(lost, BATCHES);
-    cr_assert(fabs(l.mean - B) < l.half, "loss %.4f +/- %.4f, theory %.4f", l.mean, l.half, B);
+    mr_vcase vl = {.id = lognormal_service ? "queueing.erlang_b_lognormal" : "queueing.erlang_b",
+                   .what = lognormal_service ? "loss with zero patience, M/G/5/5, lognormal service (sigma 1)"
+                                             : "loss with zero patience, M/M/5/5",
+                   .reference = "closed form: Erlang B = 0.19907 (insensitive to the service law)",
+                   .unit = "ratio", .ref = B, .tol = l.half};
+    mr_vcheck(&vl, "exact", l.mean, l.mean - l.half, l.mean + l.half, BATCHES);
     mr_fifo_fini(&q);
     gsl_rng_free(g);
 }

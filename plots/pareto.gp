@@ -1,0 +1,19 @@
+# plots/pareto.gp: run-rate cost against downtime per variant or sweep point,
+# each with its 95% CI both ways; the Pareto front (nobody both cheaper and
+# less down) joined, the dominated points faded.
+# Data (mrsim plot, pareto.tsv): block 0, a row a candidate:
+#   variant colour-index cost cost_lo cost_hi downtime down_lo down_hi front
+# block 1, the front by cost: cost downtime.
+load plotdir.'/style.gp'
+
+set title "Run-rate cost against downtime (lower left is better; the line joins the Pareto front)\n".subtitle font ',16' noenhanced
+set xlabel 'run-rate cost (USD per month)'
+set ylabel 'downtime in the drill (min)'
+set format x '$%.0f'
+set xrange [0:*]
+set yrange [0:*]
+set offsets graph 0.05, graph 0.15, graph 0.1, graph 0.05
+unset key
+plot datafile index 1 using 1:2 with lines lc rgb '#444444' lw 1.5 dt 2 notitle, \
+     datafile index 0 using 3:6:4:5:7:8:(colour($2)) with xyerrorbars lc rgb variable lw 1.5 pt 7 ps 1.8 notitle, \
+     datafile index 0 using 3:6:(strcol(1).(int($9) ? '' : ' (dominated)')) with labels offset 1.2, 1.2 left noenhanced font ',12' notitle

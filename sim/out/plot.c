@@ -1,0 +1,928 @@
+/* sim/out/plot.c: see plot.h. Reading: the candidates of a database are
+ * its (scenario, variant) pairs, each with the runs of its latest
+ * invocation (a database appended to twice compares the newest runs),
+ * ordered by their first run, which fixes each one's colour in every
+ * figure. A figure is a TSV of what it draws plus a gnuplot script of
+ * plots/; this file computes the data (means, bands, Kaplan-Meier curves,
+ * the Pareto front) and leaves every look to the script. */
+#include "out/plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config/units.h"
+#include "mrsim/alloc.h"
+#include "mrsim/error.h"
+#include "out/dbread.h"
+
+extern char **environ;
+
+#define PL_MAX_CAND MR_DBR_MAX_CAND
+#define PL_MAX_GRID 200000
+
+typedef mr_dbr_cand pl_cand;
+
+typedef struct pl_ctx {
+    const mr_plot_opts *o;
+    sqlite3 *db;
+    pl_cand cand[PL_MAX_CAND];
+    size_t ncand;
+    char title[256]; /* the scenario's name, or the names joined */
+    char *err;
+    size_t errlen;
+} pl_ctx;
+
+/* One headline metric: its summary name, the panel's title and how its
+ * values are shown. */
+typedef struct pl_metric {
+    const char *name, *title;
+    int kind; /* 0: as is, 1: availability as downtime per month, 2: a duration */
+    const char *unit;
+} pl_metric;
+
+/* Availability as the share of requests that failed: a drill of an hour
+ * extrapolated to "minutes per month" would mislead; downtime is what the
+ * drill measured. */
+static const pl_metric metrics[] = {
+    {"availability", "Failed requests", 1, "%"},
+    {"downtime_s", "Downtime (SLO windows missed)", 2, "s"},
+    {"rto_s", "RTO", 2, "s"},
+    {"client_rto_s", "Client RTO", 2, "s"},
+    {"rpo_s", "RPO", 2, "s"},
+    {"lost_writes", "Lost writes", 0, "writes"},
+    {"cost_usd_month", "Run-rate cost", 0, "USD/month"},
+};
+enum { NMETRICS = sizeof metrics / sizeof metrics[0] };
+
+static const char *const kind_names[] = {
+#define MR_PLOT_NAME(id, name, text) name,
+    MR_PLOT_KIND_MAP(MR_PLOT_NAME)
+#undef MR_PLOT_NAME
+};
+static const char *const kind_texts[] = {
+#define MR_PLOT_TEXT(id, name, text) text,
+    MR_PLOT_KIND_MAP(MR_PLOT_TEXT)
+#undef MR_PLOT_TEXT
+};
+static const char *const formats[] = {"png", "svg", "pdf", "dumb"};
+static const char *const extensions[] = {"png", "svg", "pdf", "txt"};
+
+static int fail(pl_ctx *c, const char *fmt, ...);
+static int open_db(pl_ctx *c);
+static int load_candidates(pl_ctx *c);
+static int find_program(const char *name, char *path, size_t len);
+static int ensure_dir(pl_ctx *c, const char *dir);
+static int draw(pl_ctx *c, mr_plot_kind k, int *drew);
+
+const char *mr_plot_kind_name(mr_plot_kind k)
+{
+    return (unsigned)k < MR_PLOT_KIND_COUNT ? kind_names[k] : NULL;
+}
+
+const char *mr_plot_kind_text(mr_plot_kind k)
+{
+    return (unsigned)k < MR_PLOT_KIND_COUNT ? kind_texts[k] : NULL;
+}
+
+int mr_plot_kind_find(const char *name)
+{
+    for (int k = 0; k < MR_PLOT_KIND_COUNT; k++)
+        if (strcmp(kind_names[k], name) == 0)
+            return k;
+    return -1;
+}
+
+int mr_plot_format_find(const char *name)
+{
+    for (int f = 0; f < 4; f++)
+        if (strcmp(formats[f], name) == 0)
+            return f;
+    return -1;
+}
+
+int mr_plot_draw(const mr_plot_opts *o, size_t *drawn, char *err, size_t errlen)
+{
+    pl_ctx c = {.o = o, .err = err, .errlen = errlen};
+    *drawn = 0;
+    if (errlen)
+        err[0] = '\0';
+    char prog[4096];
+    /* Before anything is written: a missing gnuplot leaves nothing behind. */
+    if (find_program(o->gnuplot, prog, sizeof prog) != 0)
+        return fail(&c, "%s not found on PATH: install the package gnuplot-nox "
+                        "(apt-get install gnuplot-nox)", o->gnuplot);
+    int rc = open_db(&c);
+    if (rc == MR_OK)
+        rc = load_candidates(&c);
+    if (rc == MR_OK)
+        rc = ensure_dir(&c, o->out_dir);
+    for (int k = 0; rc == MR_OK && k < MR_PLOT_KIND_COUNT; k++) {
+        if (o->only && !(o->only & (1u << k)))
+            continue;
+        int drew = 0;
+        rc = draw(&c, (mr_plot_kind)k, &drew);
+        *drawn += (size_t)drew;
+        if (rc == MR_OK && !drew && o->only && o->note)
+            fprintf(o->note, "mrsim: note: no %s figure: the database has no data for it\n",
+                    kind_names[k]);
+    }
+    sqlite3_close(c.db);
+    return rc;
+}
+
+/* ---- helpers ---- */
+
+static int fail(pl_ctx *c, const char *fmt, ...)
+{
+    if (c->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->err, c->errlen, fmt, ap);
+        va_end(ap);
+    }
+    return MR_EIO;
+}
+
+static int open_db(pl_ctx *c)
+{
+    return mr_dbr_open(c->o->db_path, &c->db, c->err, c->errlen);
+}
+
+static void copy(char *dst, size_t len, const unsigned char *src)
+{
+    snprintf(dst, len, "%s", src ? (const char *)src : "");
+}
+
+static int load_candidates(pl_ctx *c)
+{
+    c->ncand = mr_dbr_candidates(c->db, c->cand, PL_MAX_CAND);
+    if (c->ncand == 0)
+        return fail(c, "%s: no runs in the database", c->o->db_path);
+    snprintf(c->title, sizeof c->title, "%s", c->cand[0].scenario);
+    for (size_t i = 1; i < c->ncand; i++)
+        if (strcmp(c->cand[i].scenario, c->cand[0].scenario) != 0) {
+            snprintf(c->title, sizeof c->title, "%zu candidates", c->ncand);
+            break;
+        }
+    return MR_OK;
+}
+
+static int find_program(const char *name, char *path, size_t len)
+{
+    if (strchr(name, '/')) {
+        snprintf(path, len, "%s", name);
+        return access(path, X_OK) == 0 ? 0 : -1;
+    }
+    const char *p = getenv("PATH");
+    if (!p)
+        p = "/usr/bin:/bin";
+    while (*p) {
+        size_t n = strcspn(p, ":");
+        snprintf(path, len, "%.*s/%s", (int)n, n ? p : ".", name);
+        if (access(path, X_OK) == 0)
+            return 0;
+        p += n + (p[n] == ':');
+    }
+    return -1;
+}
+
+static int ensure_dir(pl_ctx *c, const char *dir)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", dir);
+    /* mkdir -p, one level at a time. */
+    for (char *s = buf + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return fail(c, "%s: %s", buf, strerror(errno));
+        *s = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return fail(c, "%s: %s", buf, strerror(errno));
+    if (access(buf, W_OK) != 0)
+        return fail(c, "%s: %s", buf, strerror(errno));
+    return MR_OK;
+}
+
+/* A text for a gnuplot string in single quotes: a quote is doubled. */
+static void gp_quote(char *dst, size_t len, const char *src)
+{
+    size_t j = 0;
+    for (; *src && j + 3 < len; src++) {
+        if (*src == '\'')
+            dst[j++] = '\'';
+        dst[j++] = *src;
+    }
+    dst[j] = '\0';
+}
+
+/* ---- the data of each figure ---- */
+
+static int summary(pl_ctx *c, const pl_cand *k, const char *metric, double *mean, double *lo,
+                   double *hi)
+{
+    return mr_dbr_summary(c->db, k, metric, mean, lo, hi);
+}
+
+/* A metric's values as the figures show them; *scale set per panel. */
+static void shown(const pl_metric *m, double scale, double *mean, double *lo, double *hi)
+{
+    if (m->kind == 1) {
+        double a = *mean, l = *lo, h = *hi;
+        *mean = (1 - a) * 100;
+        *lo = (1 - h) * 100;
+        *hi = (1 - l) * 100;
+        if (*lo < 0)
+            *lo = 0;
+    }
+    *mean /= scale;
+    *lo /= scale;
+    *hi /= scale;
+}
+
+/* Durations over three minutes are shown in minutes. */
+static double duration_scale(pl_ctx *c, const pl_metric *m, const char **unit)
+{
+    *unit = m->unit;
+    if (m->kind != 2)
+        return 1;
+    double top = 0, mean, lo, hi;
+    for (size_t i = 0; i < c->ncand; i++)
+        if (summary(c, &c->cand[i], m->name, &mean, &lo, &hi) && hi > top)
+            top = hi;
+    if (top > 180) {
+        *unit = "min";
+        return 60;
+    }
+    return 1;
+}
+
+typedef struct pl_buf {
+    char *text;
+    size_t len;
+    FILE *f;
+} pl_buf;
+
+static void buf_open(pl_buf *b)
+{
+    b->text = NULL;
+    b->len = 0;
+    b->f = open_memstream(&b->text, &b->len);
+}
+
+static void buf_close(pl_buf *b)
+{
+    if (b->f)
+        fclose(b->f);
+    b->f = NULL;
+}
+
+/* Appends name%d='...' and colour%d=N for block b of candidate k. */
+static size_t block_vars(char *vars, size_t vlen, size_t vl, int b, const pl_cand *k)
+{
+    char q[300];
+    gp_quote(q, sizeof q, k->variant);
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "name%d='%s'; colour%d=%d; ", b, q, b,
+                               k->color);
+    return vl;
+}
+
+/* metrics: one block a panel (metric), a row a candidate. */
+static int data_metrics(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    int panels = 0;
+    size_t vl = strlen(vars);
+    for (size_t m = 0; m < NMETRICS; m++) {
+        const char *unit;
+        double scale = duration_scale(c, &metrics[m], &unit);
+        int rows = 0;
+        for (size_t i = 0; i < c->ncand; i++) {
+            double mean, lo, hi;
+            if (!summary(c, &c->cand[i], metrics[m].name, &mean, &lo, &hi))
+                continue;
+            if (!rows)
+                fprintf(f, "%s# %s (%s)\n# variant\tcolor\tmean\tci95_lo\tci95_hi\n",
+                        panels ? "\n\n" : "", metrics[m].title, unit);
+            shown(&metrics[m], scale, &mean, &lo, &hi);
+            fprintf(f, "%s\t%d\t%.6g\t%.6g\t%.6g\n", c->cand[i].variant, c->cand[i].color, mean,
+                    lo, hi);
+            rows++;
+        }
+        if (rows) {
+            char t[160];
+            snprintf(t, sizeof t, "%s (%s)", metrics[m].title, unit);
+            char q[200];
+            gp_quote(q, sizeof q, t);
+            vl += (size_t)snprintf(vars + vl, vl < vlen ? vlen - vl : 0, "panel%d='%s'; ", panels,
+                                   q);
+            panels++;
+        }
+    }
+    for (size_t i = 0; i < c->ncand; i++)
+        vl = block_vars(vars, vlen, vl, (int)i, &c->cand[i]);
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "npanels=%d; ncand=%zu; ", panels, c->ncand);
+    return panels > 0;
+}
+
+static sqlite3_stmt *runs_of(pl_ctx *c, const pl_cand *k, const char *select)
+{
+    return mr_dbr_runs(c->db, k, select);
+}
+
+typedef struct pl_series {
+    sqlite3_int64 *t;
+    double *v;
+    size_t n, cap;
+} pl_series;
+
+static int cmp_i64(const void *a, const void *b)
+{
+    sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sample-hold: the value of s at t (NaN before its first sample or where a
+ * window had no requests); *at advances monotonically. */
+static double hold_at(const pl_series *s, size_t *at, sqlite3_int64 t)
+{
+    while (*at + 1 < s->n && s->t[*at + 1] <= t)
+        (*at)++;
+    if (s->n == 0 || s->t[*at] > t)
+        return NAN;
+    return s->v[*at];
+}
+
+static void series_free(pl_series *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(s[i].t);
+        free(s[i].v);
+    }
+    free(s);
+}
+
+/* The success ratio of candidate k's runs: mean and 5-95% band per window. */
+static int timeline_of(pl_ctx *c, const pl_cand *k, FILE *f, int first)
+{
+    sqlite3_stmt *st = runs_of(c, k,
+                               "SELECT d.vector_id, d.t_ns, d.value FROM run r JOIN vector v"
+                               " ON v.run_id = r.run_id JOIN vectordata d ON d.vector_id ="
+                               " v.vector_id WHERE r.invocation_id = ? AND r.scenario = ? AND"
+                               " r.variant IS ? AND v.component = '' AND v.metric ="
+                               " 'success_ratio' ORDER BY d.vector_id, d.t_ns");
+    if (!st)
+        return 0;
+    pl_series *s = NULL;
+    size_t ns = 0, total = 0;
+    sqlite3_int64 last = -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        if (id != last) {
+            s = mr_xrealloc(s, (ns + 1) * sizeof *s);
+            s[ns++] = (pl_series){0};
+            last = id;
+        }
+        pl_series *x = &s[ns - 1];
+        if (x->n == x->cap) {
+            x->cap = x->cap ? 2 * x->cap : 256;
+            x->t = mr_xrealloc(x->t, x->cap * sizeof *x->t);
+            x->v = mr_xrealloc(x->v, x->cap * sizeof *x->v);
+        }
+        x->t[x->n] = sqlite3_column_int64(st, 1);
+        x->v[x->n++] = sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
+        total++;
+    }
+    sqlite3_finalize(st);
+    if (ns == 0 || total > PL_MAX_GRID * 4) {
+        series_free(s, ns);
+        return 0;
+    }
+    /* The grid: every time any run has a sample at (sparse aggregate
+     * series included), deduplicated. */
+    sqlite3_int64 *grid = mr_xmalloc(total * sizeof *grid);
+    size_t ng = 0;
+    for (size_t i = 0; i < ns; i++)
+        for (size_t j = 0; j < s[i].n; j++)
+            grid[ng++] = s[i].t[j];
+    qsort(grid, ng, sizeof *grid, cmp_i64);
+    size_t u = 0;
+    for (size_t j = 0; j < ng; j++)
+        if (u == 0 || grid[j] != grid[u - 1])
+            grid[u++] = grid[j];
+    ng = u;
+    size_t *at = mr_xcalloc(ns, sizeof *at);
+    double *vals = mr_xmalloc(ns * sizeof *vals);
+    fprintf(f, "%s# %s (%zu replications)\n# t_min\tmean\tp5\tp95\tcolor\n", first ? "" : "\n\n",
+            k->variant, ns);
+    for (size_t j = 0; j < ng && ng <= PL_MAX_GRID; j++) {
+        size_t m = 0;
+        double sum = 0;
+        for (size_t i = 0; i < ns; i++) {
+            double v = hold_at(&s[i], &at[i], grid[j]);
+            if (!isnan(v)) {
+                vals[m++] = v;
+                sum += v;
+            }
+        }
+        if (m == 0)
+            continue;
+        qsort(vals, m, sizeof *vals, cmp_double);
+        /* Nearest-rank percentiles across replications. */
+        double p5 = vals[(size_t)floor(0.05 * (double)(m - 1) + 0.5)];
+        double p95 = vals[(size_t)floor(0.95 * (double)(m - 1) + 0.5)];
+        fprintf(f, "%.6f\t%.6g\t%.6g\t%.6g\t%d\n", (double)grid[j] / 60e9, sum / (double)m, p5,
+                p95, k->color);
+    }
+    free(vals);
+    free(at);
+    free(grid);
+    series_free(s, ns);
+    return 1;
+}
+
+/* The faults of candidate 0's runs: each fault's mean start and end. */
+static int fault_spans(pl_ctx *c, FILE *f, char *label, size_t llen, char *vars, size_t vlen,
+                       size_t *vl)
+{
+    sqlite3_stmt *st = runs_of(c, &c->cand[0],
+                               "SELECT e.fault, e.kind, e.target, AVG(e.start_s), AVG(e.end_s),"
+                               " COUNT(*) FROM episode e JOIN run r ON r.run_id = e.run_id"
+                               " WHERE r.invocation_id = ? AND r.scenario = ? AND r.variant IS ?"
+                               " GROUP BY e.fault, e.kind, e.target ORDER BY AVG(e.start_s)");
+    int n = 0;
+    label[0] = '\0';
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        const char *target = (const char *)sqlite3_column_text(st, 2);
+        double s0 = sqlite3_column_double(st, 3), s1 = sqlite3_column_double(st, 4);
+        fprintf(f, "%s%.6f\t%.6f\t%s\n", n ? "" : "\n\n# faults (mean start and end)\n# start_min\tend_min\tfault\n",
+                s0 / 60, s1 / 60, name ? name : "fault");
+        if (*vl < vlen)
+            *vl += (size_t)snprintf(vars + *vl, vlen - *vl, "fault%d_start=%.6f; fault%d_end=%.6f; ",
+                                    n, s0 / 60, n, s1 / 60);
+        if (n == 0)
+            snprintf(label, llen, "%s (%s of %s)", name ? name : "fault", kind ? kind : "fault",
+                     target ? target : "?");
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int data_timeline(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    int blocks = 0;
+    size_t vl = strlen(vars);
+    for (size_t i = 0; i < c->ncand; i++)
+        if (timeline_of(c, &c->cand[i], f, blocks == 0))
+            vl = block_vars(vars, vlen, vl, blocks++, &c->cand[i]);
+    if (!blocks)
+        return 0;
+    char label[256], q[300];
+    int nf = fault_spans(c, f, label, sizeof label, vars, vlen, &vl);
+    gp_quote(q, sizeof q, label);
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "nblocks=%d; nfaults=%d; faultlabel='%s'; ", blocks, nf, q);
+    return 1;
+}
+
+/* Client RTO: the Kaplan-Meier estimate over the pooled histogram bins of
+ * the recovered groups and the censored ones; the curve is 1 - S(t). */
+static int cdf_of(pl_ctx *c, const pl_cand *k, FILE *f, int first)
+{
+    sqlite3_stmt *st = runs_of(c, k,
+                               "SELECT h.lower, SUM(CASE WHEN s.metric = 'client_rto_s' THEN"
+                               " h.count ELSE 0 END), SUM(CASE WHEN s.metric ="
+                               " 'client_rto_censored_s' THEN h.count ELSE 0 END) FROM run r"
+                               " JOIN statistic s ON s.run_id = r.run_id JOIN histbin h ON"
+                               " h.stat_id = s.stat_id WHERE r.invocation_id = ? AND"
+                               " r.scenario = ? AND r.variant IS ? AND s.component = '' AND"
+                               " s.metric IN ('client_rto_s', 'client_rto_censored_s')"
+                               " GROUP BY h.lower ORDER BY h.lower");
+    if (!st)
+        return 0;
+    double *t = NULL, *d = NULL, *cs = NULL;
+    size_t n = 0;
+    double at_risk = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        t = mr_xrealloc(t, (n + 1) * sizeof *t);
+        d = mr_xrealloc(d, (n + 1) * sizeof *d);
+        cs = mr_xrealloc(cs, (n + 1) * sizeof *cs);
+        t[n] = sqlite3_column_double(st, 0);
+        d[n] = sqlite3_column_double(st, 1);
+        cs[n] = sqlite3_column_double(st, 2);
+        at_risk += d[n] + cs[n];
+        n++;
+    }
+    sqlite3_finalize(st);
+    double events = 0;
+    for (size_t i = 0; i < n; i++)
+        events += d[i];
+    if (events == 0) {
+        free(t), free(d), free(cs);
+        return 0;
+    }
+    fprintf(f, "%s# %s (%.0f groups, %.0f censored)\n# client_rto_s\tcdf\tcolor\n",
+            first ? "" : "\n\n", k->variant, at_risk, at_risk - events);
+    double surv = 1;
+    /* Censored at a bin count as still at risk at its events (the usual
+     * convention: censoring after the deaths at the same time). */
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] > 0 && at_risk > 0)
+            surv *= 1 - d[i] / at_risk;
+        at_risk -= d[i] + cs[i];
+        if (d[i] > 0)
+            fprintf(f, "%.6g\t%.6g\t%d\n", t[i] > 0 ? t[i] : 0.01, 1 - surv, k->color);
+    }
+    free(t), free(d), free(cs);
+    return 1;
+}
+
+static int data_cdf(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    int blocks = 0;
+    size_t vl = strlen(vars);
+    for (size_t i = 0; i < c->ncand; i++)
+        if (cdf_of(c, &c->cand[i], f, blocks == 0))
+            vl = block_vars(vars, vlen, vl, blocks++, &c->cand[i]);
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "nblocks=%d; ", blocks);
+    return blocks > 0;
+}
+
+/* The value of a varied key of candidate k's first run, as a number when
+ * it reads as a duration (seconds) or a plain number. */
+static int varied_value(pl_ctx *c, const pl_cand *k, const char *key, char *text, size_t tlen,
+                        double *num)
+{
+    sqlite3_stmt *st = runs_of(c, k,
+                               "SELECT a.value FROM runattr a JOIN run r ON r.run_id = a.run_id"
+                               " WHERE r.invocation_id = ? AND r.scenario = ? AND r.variant IS ?"
+                               " AND a.varied = 1 AND a.key = ? ORDER BY r.run_id LIMIT 1");
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
+    int found = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        copy(text, tlen, sqlite3_column_text(st, 0));
+        char e[64];
+        mr_time d;
+        *num = NAN;
+        if (mr_units_duration(text, &d, e, sizeof e) == 0)
+            *num = mr_time_to_s(d);
+        else if (mr_units_number(text, num, e, sizeof e) != 0)
+            *num = NAN;
+        found = 1;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* The swept keys: those marked varied, in the order of their first row. */
+static size_t swept_keys(pl_ctx *c, char keys[2][128])
+{
+    sqlite3_stmt *st = NULL;
+    const char *q = "SELECT key FROM runattr WHERE varied = 1 GROUP BY key ORDER BY MIN(rowid)";
+    size_t n = 0;
+    if (sqlite3_prepare_v2(c->db, q, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    while (sqlite3_step(st) == SQLITE_ROW && n < 2)
+        copy(keys[n++], sizeof keys[0], sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return n;
+}
+
+typedef struct pl_point {
+    double x;
+    char xtext[64], group[64];
+    size_t cand;
+} pl_point;
+
+static int cmp_point(const void *a, const void *b)
+{
+    const pl_point *p = a, *q = b;
+    int g = strcmp(p->group, q->group);
+    if (g)
+        return g;
+    return (p->x > q->x) - (p->x < q->x);
+}
+
+/* sweep: a panel a metric, a line a value of the second key, the first
+ * key on the x axis (numeric when every value reads as one). */
+static int data_sweep(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    char keys[2][128];
+    size_t nk = swept_keys(c, keys);
+    if (nk == 0 || c->ncand < 2)
+        return 0;
+    /* A sweep's points are named by their values ("traffic.ttl=30s; ...");
+     * the variants of a comparison differ in many keys at once and have
+     * no axis: the metrics and Pareto figures show them. */
+    for (size_t i = 0; i < c->ncand; i++)
+        if (!strchr(c->cand[i].variant, '='))
+            return 0;
+    pl_point *p = mr_xcalloc(c->ncand, sizeof *p);
+    size_t np = 0;
+    int numeric = 1;
+    for (size_t i = 0; i < c->ncand; i++) {
+        double x;
+        if (!varied_value(c, &c->cand[i], keys[0], p[np].xtext, sizeof p[np].xtext, &x))
+            continue;
+        p[np].x = x;
+        numeric &= !isnan(x);
+        double g;
+        if (nk < 2 || !varied_value(c, &c->cand[i], keys[1], p[np].group, sizeof p[np].group, &g))
+            snprintf(p[np].group, sizeof p[np].group, "%s", "all");
+        p[np].cand = i;
+        np++;
+    }
+    if (np < 2) {
+        free(p);
+        return 0;
+    }
+    if (!numeric)
+        for (size_t i = 0; i < np; i++)
+            p[i].x = (double)i;
+    qsort(p, np, sizeof *p, cmp_point);
+    int *gix = mr_xcalloc(np, sizeof *gix), ngroups = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (i > 0 && strcmp(p[i].group, p[i - 1].group) != 0)
+            ngroups++;
+        gix[i] = ngroups;
+    }
+    ngroups++;
+    int panels = 0;
+    size_t vl = strlen(vars);
+    for (size_t m = 0; m < NMETRICS; m++) {
+        const char *unit;
+        double scale = duration_scale(c, &metrics[m], &unit);
+        int any = 0;
+        for (size_t i = 0; i < np && !any; i++) {
+            double mean, lo, hi;
+            any = summary(c, &c->cand[p[i].cand], metrics[m].name, &mean, &lo, &hi);
+        }
+        if (!any)
+            continue;
+        for (int g = 0; g < ngroups; g++) {
+            /* Every group has its block, empty or not, so that block
+             * panel x ngroups + g is group g of the panel. */
+            const char *gname = "";
+            for (size_t i = 0; i < np; i++)
+                if (gix[i] == g)
+                    gname = p[i].group;
+            fprintf(f, "%s# %s (%s)%s%s%s%s\n# %s\tlabel\tmean\tci95_lo\tci95_hi\tcolor\n",
+                    g || panels ? "\n\n" : "", metrics[m].title, unit, nk > 1 ? "; " : "",
+                    nk > 1 ? keys[1] : "", nk > 1 ? " = " : "", nk > 1 ? gname : "", keys[0]);
+            for (size_t i = 0; i < np; i++) {
+                double mean, lo, hi;
+                if (gix[i] != g || !summary(c, &c->cand[p[i].cand], metrics[m].name, &mean, &lo, &hi))
+                    continue;
+                shown(&metrics[m], scale, &mean, &lo, &hi);
+                fprintf(f, "%.6g\t%s\t%.6g\t%.6g\t%.6g\t%d\n", p[i].x, p[i].xtext, mean, lo, hi, g);
+            }
+        }
+        char t[160], q[200];
+        snprintf(t, sizeof t, "%s (%s)", metrics[m].title, unit);
+        gp_quote(q, sizeof q, t);
+        vl += (size_t)snprintf(vars + vl, vl < vlen ? vlen - vl : 0, "panel%d='%s'; ", panels, q);
+        panels++;
+    }
+    for (int g = 0; g < ngroups; g++)
+        for (size_t i = 0; i < np; i++)
+            if (gix[i] == g) {
+                char q[200];
+                gp_quote(q, sizeof q, p[i].group);
+                if (vl < vlen)
+                    vl += (size_t)snprintf(vars + vl, vlen - vl, "group%d='%s'; ", g, q);
+                break;
+            }
+    free(gix);
+    char kq[300], gq[300];
+    gp_quote(kq, sizeof kq, keys[0]);
+    gp_quote(gq, sizeof gq, nk > 1 ? keys[1] : "");
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "npanels=%d; ngroups=%d; xkey='%s'; gkey='%s'; numeric=%d; ",
+                 panels, ngroups, kq, gq, numeric);
+    free(p);
+    return panels > 0;
+}
+
+/* pareto: cost against downtime per candidate; front = not dominated. */
+static int data_pareto(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    double x[PL_MAX_CAND][3], y[PL_MAX_CAND][3];
+    int ok[PL_MAX_CAND] = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < c->ncand; i++) {
+        ok[i] = summary(c, &c->cand[i], "cost_usd_month", &x[i][0], &x[i][1], &x[i][2]) &&
+                summary(c, &c->cand[i], "downtime_s", &y[i][0], &y[i][1], &y[i][2]);
+        if (ok[i]) {
+            for (int j = 0; j < 3; j++)
+                y[i][j] /= 60;
+            n++;
+        }
+    }
+    if (n < 2)
+        return 0;
+    fputs("# cost (USD/month) against downtime in the drill (min); front: 1 when no other is as cheap"
+          " and as available and better in one\n# variant\tcolor\tcost\tcost_lo\tcost_hi\tdowntime"
+          "\tdown_lo\tdown_hi\tfront\n",
+          f);
+    int front[PL_MAX_CAND] = {0};
+    for (size_t i = 0; i < c->ncand; i++) {
+        if (!ok[i])
+            continue;
+        front[i] = 1;
+        for (size_t j = 0; j < c->ncand; j++)
+            if (j != i && ok[j] && x[j][0] <= x[i][0] && y[j][0] <= y[i][0] &&
+                (x[j][0] < x[i][0] || y[j][0] < y[i][0]))
+                front[i] = 0;
+        fprintf(f, "%s\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%d\n", c->cand[i].variant,
+                c->cand[i].color, x[i][0], x[i][1], x[i][2], y[i][0], y[i][1], y[i][2], front[i]);
+    }
+    /* The front again, by cost, for the line that joins it. */
+    fputs("\n\n# the Pareto front by cost\n# cost\tdowntime\n", f);
+    size_t order[PL_MAX_CAND], m = 0;
+    for (size_t i = 0; i < c->ncand; i++)
+        if (ok[i] && front[i])
+            order[m++] = i;
+    for (size_t a = 1; a < m; a++)
+        for (size_t b = a; b > 0 && x[order[b]][0] < x[order[b - 1]][0]; b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    for (size_t i = 0; i < m; i++)
+        fprintf(f, "%.6g\t%.6g\n", x[order[i]][0], y[order[i]][0]);
+    (void)vars, (void)vlen;
+    return 1;
+}
+
+/* ---- writing and drawing ---- */
+
+static int write_file(pl_ctx *c, const char *path, const char *text, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.part", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return fail(c, "%s: %s", tmp, strerror(errno));
+    size_t w = fwrite(text, 1, len, f);
+    int bad = w != len || ferror(f);
+    if (fclose(f) != 0 || bad) {
+        unlink(tmp);
+        return fail(c, "%s: write failed", tmp);
+    }
+    if (rename(tmp, path) != 0) {
+        unlink(tmp);
+        return fail(c, "%s: %s", path, strerror(errno));
+    }
+    return MR_OK;
+}
+
+/* gnuplot -e VARS SCRIPT, its stdout and stderr to errpath; 0 on success. */
+static int run_gnuplot(pl_ctx *c, const char *vars, const char *script, const char *errpath)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    char *argv[] = {(char *)c->o->gnuplot, "-e", (char *)vars, (char *)script, NULL};
+    pid_t pid;
+    int rc = posix_spawnp(&pid, c->o->gnuplot, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        return -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int draw(pl_ctx *c, mr_plot_kind k, int *drew)
+{
+    static const char *const terms[] = {
+        "pngcairo size 1280,720 enhanced font 'Sans,14'",
+        "svg size 1280,720 dynamic enhanced font 'Sans,14'",
+        "pdfcairo size 13.33in,7.5in enhanced font 'Sans,14'",
+        "dumb size 100,30",
+    };
+    pl_buf b;
+    buf_open(&b);
+    if (!b.f)
+        return fail(c, "out of memory");
+    char vars[20480] = "";
+    int have = 0;
+    switch (k) {
+    case MR_PLOT_METRICS:
+        have = data_metrics(c, b.f, vars, sizeof vars);
+        break;
+    case MR_PLOT_TIMELINE:
+        have = data_timeline(c, b.f, vars, sizeof vars);
+        break;
+    case MR_PLOT_CLIENT_RTO_CDF:
+        have = data_cdf(c, b.f, vars, sizeof vars);
+        break;
+    case MR_PLOT_SWEEP:
+        have = data_sweep(c, b.f, vars, sizeof vars);
+        break;
+    case MR_PLOT_PARETO:
+        have = data_pareto(c, b.f, vars, sizeof vars);
+        break;
+    default:
+        break;
+    }
+    buf_close(&b);
+    *drew = 0;
+    if (!have) {
+        free(b.text);
+        return MR_OK;
+    }
+    const mr_plot_opts *o = c->o;
+    const char *name = kind_names[k];
+    char tsv[4096], out[4096], tmp[4200], errpath[4200], script[4096];
+    snprintf(tsv, sizeof tsv, "%s/%s.tsv", o->out_dir, name);
+    snprintf(out, sizeof out, "%s/%s.%s", o->out_dir, name, extensions[o->format]);
+    snprintf(tmp, sizeof tmp, "%s.part", out);
+    snprintf(errpath, sizeof errpath, "%s/.%s.gnuplot.log", o->out_dir, name);
+    snprintf(script, sizeof script, "%s/%s.gp", o->scripts_dir, name);
+    int rc = write_file(c, tsv, b.text, b.len);
+    free(b.text);
+    if (rc != MR_OK)
+        return rc;
+    /* The variables every script reads (plots/style.gp). */
+    char qd[4200], qo[4200], qt[600], qs[4200];
+    gp_quote(qd, sizeof qd, tsv);
+    gp_quote(qo, sizeof qo, tmp);
+    gp_quote(qs, sizeof qs, o->scripts_dir);
+    char title[512];
+    int reps = c->cand[0].runs;
+    for (size_t i = 1; i < c->ncand; i++)
+        if (c->cand[i].runs != reps)
+            reps = -1;
+    if (reps > 0)
+        snprintf(title, sizeof title, "%s, %d replication%s%s", c->title, reps,
+                 reps == 1 ? "" : "s", c->ncand > 1 ? " each" : "");
+    else
+        snprintf(title, sizeof title, "%s", c->title);
+    gp_quote(qt, sizeof qt, title);
+    size_t vl = strlen(vars);
+    int w = snprintf(vars + vl, sizeof vars - vl,
+             "datafile='%s'; outfile='%s'; plotdir='%s'; fmt='%s'; term_spec=\"%s\"; "
+             "subtitle='%s'",
+             qd, qo, qs, formats[o->format], terms[o->format], qt);
+    if (w < 0 || (size_t)w >= sizeof vars - vl)
+        return fail(c, "%s: path too long", o->out_dir);
+    if (run_gnuplot(c, vars, script, errpath) != 0) {
+        unlink(tmp);
+        char msg[512] = "";
+        FILE *e = fopen(errpath, "r");
+        if (e) {
+            size_t n = fread(msg, 1, sizeof msg - 1, e);
+            msg[n] = '\0';
+            fclose(e);
+        }
+        unlink(errpath);
+        return fail(c, "gnuplot failed on %s: %s", script, msg[0] ? msg : "(no message)");
+    }
+    unlink(errpath);
+    if (rename(tmp, out) != 0) {
+        unlink(tmp);
+        return fail(c, "%s: %s", out, strerror(errno));
+    }
+    if (o->format == MR_PLOT_DUMB && o->term) {
+        FILE *d = fopen(out, "r");
+        char line[512];
+        while (d && fgets(line, sizeof line, d))
+            fputs(line, o->term);
+        if (d)
+            fclose(d);
+    }
+    if (o->list) {
+        fprintf(o->list, "%s\n", out);
+        fprintf(o->list, "%s\n", tsv);
+    }
+    *drew = 1;
+    return MR_OK;
+}
