@@ -37,7 +37,7 @@ void mr_cmd_analyze_help(FILE *out)
 }
 
 
-/* A time after the fault in human units (docs/results.md "Tables"). */
+/* A time after the fault in human units (docs/results.md "The table"). */
 static void cell(FILE *out, double v)
 {
     char b[MR_HU_LEN];

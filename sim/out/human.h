@@ -1,7 +1,7 @@
 /* sim/out/human.h: numbers as people read them in tables: 97.86%,
  * 29m 15s, 95.8 ms, $1,402, 12,345. Never scientific notation, at most
  * four significant digits (a mean over replications rarely supports
- * more), and the JSON keeps the SI numbers (docs/results.md "Tables").
+ * more), and the JSON keeps the SI numbers (docs/results.md "The table").
  * Every function writes a NUL-terminated string of at most cap bytes into
  * buf (MR_HU_LEN is always enough) and returns buf; NaN reads "-". */
 #ifndef MRSIM_OUT_HUMAN_H

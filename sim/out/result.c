@@ -340,7 +340,7 @@ void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
     }
 }
 
-/* The human table (docs/results.md "Tables"): one row per summary, its
+/* The human table (docs/results.md "The table"): one row per summary, its
  * numbers in human units (human.h), the unit in the cell and not in the
  * name. It is laid out twice: a first pass measures every column, the
  * second prints with those widths, so a table of short values stays within

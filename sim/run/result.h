@@ -196,8 +196,9 @@ int mr_metric_table_kind(mr_metric m);
  * (rto_s -> rto, latency_ms_p99 -> latency_p99). */
 void mr_metric_table_name(mr_metric m, char *buf, size_t n);
 
-/* The human table: one line per metric with mean, 95% CI and percentiles,
- * then one per cost item, then one per episode. */
+/* The human table (docs/results.md "The table"), in human units: one line
+ * per metric with mean, 95% CI and percentiles, the cost items under the
+ * run rate, then a block per store, population and fault. */
 void mr_result_write_table(const mr_result *r, FILE *out);
 
 #endif
