@@ -66,7 +66,7 @@ static void json_difference(FILE *out, const char *a, const char *b, const mr_di
     fprintf(out, "%s\n    {\"a\": \"%s\", \"b\": \"%s\", \"metric\": \"%s\", ", first ? "" : ",",
             a, b, mr_metric_name(d->metric));
     if (d->d.n == 0) {
-        fputs("\"mean\": null, \"ci95\": null, \"n\": 0, \"better\": null}", out);
+        fputs("\"mean\": null, \"ci95\": null, \"ci_method\": null, \"n\": 0, \"better\": null}", out);
         return;
     }
     fprintf(out, "\"mean\": %.10g, \"ci95\": [%.10g, %.10g], \"ci_method\": \"t\", \"n\": %llu, "

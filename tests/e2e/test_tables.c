@@ -179,6 +179,15 @@ Test(tables, compare_differences_in_human_units, .timeout = 120)
     a += strspn(a, " ");
     cr_expect(strncmp(a, "0 pp  [0, 0 pp]", 15) == 0, "%s", d);
     run_free(&r);
+    /* The JSON's differences say their method too: t, or null with no pair. */
+    r = mrsim("compare", FIX("variants.yaml") " -q -n 3 --json");
+    cr_expect(strstr(r.out, "\"metric\": \"availability\", \"mean\": 0, \"ci95\": [0, 0], "
+                            "\"ci_method\": \"t\", "),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "\"metric\": \"rpo_s\", \"mean\": null, \"ci95\": null, "
+                            "\"ci_method\": null, \"n\": 0"),
+              "%s", r.out);
+    run_free(&r);
 }
 
 /* sweep: means in human units, no "+/-" around a mean that hides an
