@@ -41,22 +41,26 @@ void mr_cmd_analyze_help(FILE *out)
 static void cell(FILE *out, double v)
 {
     char b[MR_HU_LEN];
-    fprintf(out, " %9s", isinf(v) ? "unbounded" : mr_hu_duration(b, sizeof b, v));
+    fprintf(out, "  %8s", isinf(v) ? "unbounded" : mr_hu_duration(b, sizeof b, v));
 }
 
-/* The label column of the timing tables: with six cells of 10 it keeps a
- * row within 80 columns. */
-enum { LABEL_W = 36 };
+/* The label column of the timing tables: with six cells of 10 a row keeps
+ * within 80 columns; a longer label takes a line of its own above its
+ * cells, never cut. */
+enum { LABEL_W = 17 };
 
 static void times_head(FILE *out)
 {
-    fprintf(out, "  %-*s %9s %9s %9s %9s %9s %9s\n", LABEL_W, "", "min", "mean", "p50", "p95",
-            "p99", "max");
+    fprintf(out, "  %-*s  %8s  %8s  %8s  %8s  %8s  %8s\n", LABEL_W, "", "min", "mean", "p50",
+            "p95", "p99", "max");
 }
 
 static void times_row(FILE *out, const char *label, const mr_an_times *t)
 {
-    fprintf(out, "  %-*.*s", LABEL_W, LABEL_W, label);
+    if ((int)strlen(label) > LABEL_W)
+        fprintf(out, "  %s\n  %-*s", label, LABEL_W, "");
+    else
+        fprintf(out, "  %-*s", LABEL_W, label);
     cell(out, t->min);
     cell(out, t->mean);
     cell(out, t->p50);
@@ -65,7 +69,6 @@ static void times_row(FILE *out, const char *label, const mr_an_times *t)
     cell(out, t->max);
     fputc('\n', out);
 }
-
 
 /* The failover timing section: detection, every edge switched (Front
  * Door), the clients' switch, and each part's when there are several. */
@@ -109,6 +112,24 @@ static void availability_row(FILE *out, const char *label, double availability)
             mr_hu_percent(a, sizeof a, availability), m, y);
 }
 
+/* text, word-wrapped at 80 columns, each line indented by `indent`. */
+static void wrapped(FILE *out, int indent, const char *text)
+{
+    int col = fprintf(out, "%*s", indent, "");
+    const char *p = text;
+    while (*p) {
+        size_t w = strcspn(p, " ");
+        if (col > indent && col + 1 + (int)w > 80)
+            col = fprintf(out, "\n%*s", indent, "") - 1;
+        else if (col > indent)
+            col += fprintf(out, " ");
+        col += fprintf(out, "%.*s", (int)w, p);
+        p += w;
+        p += strspn(p, " ");
+    }
+    fputc('\n', out);
+}
+
 /* The composite availability section: each component's figure and where
  * it comes from, the formula line by line, then the global tier, each
  * unit and the composite. */
@@ -118,9 +139,16 @@ static void table_composite(const mr_analysis *a, FILE *out)
     for (size_t i = 0; i < a->nitems; i++) {
         const mr_an_item *it = &a->items[i];
         char sla[MR_HU_LEN];
-        fprintf(out, "  %-26s %-12s %8s  %s\n", it->name,
-                it->unit < 0 ? "global" : a->units[it->unit].name,
-                mr_hu_given(sla, sizeof sla, MR_HU_SHARE, it->sla), it->source);
+        int col = fprintf(out, "  %-26s %-12s %8s", it->name,
+                          it->unit < 0 ? "global" : a->units[it->unit].name,
+                          mr_hu_given(sla, sizeof sla, MR_HU_SHARE, it->sla));
+        /* The source after it when it fits 80 columns, else below it. */
+        if (col + 2 + (int)strlen(it->source) <= 80)
+            fprintf(out, "  %s\n", it->source);
+        else {
+            fputc('\n', out);
+            wrapped(out, 6, it->source);
+        }
     }
     fputs("\n", out);
     const char *f = a->formula;
@@ -148,8 +176,8 @@ static void table_populations_faults(const mr_analysis *a, FILE *out)
     for (size_t i = 0; i < a->npopulations; i++) {
         const mr_an_population *p = &a->populations[i];
         if (i == 0)
-            fputs("\nclient populations pinned to stamps: global x (1 - prod over home and "
-                  "fallback stamps)\n",
+            fputs("\nclient populations pinned to stamps: global x (1 - prod over home and\n"
+                  "  fallback stamps)\n",
                   out);
         char l[96];
         snprintf(l, sizeof l, "%s (%d stamp%s)", p->clients, p->stamps, p->stamps == 1 ? "" : "s");
@@ -158,39 +186,24 @@ static void table_populations_faults(const mr_analysis *a, FILE *out)
     if (a->nfaults) {
         fputs("\nstochastic faults: availability of their target, mtbf / (mtbf + mean mttr)\n",
               out);
-        int w[3] = {0, 0, 0}; /* fault, kind, target: as wide as the widest */
+        /* fault, kind, target: as wide as the widest, as their headings. */
+        int w[3] = {(int)strlen("fault"), (int)strlen("kind"), (int)strlen("target")};
         for (size_t i = 0; i < a->nfaults; i++) {
             const char *f[3] = {a->faults[i].fault, a->faults[i].kind, a->faults[i].target};
             for (int k = 0; k < 3; k++)
                 w[k] = (int)strlen(f[k]) > w[k] ? (int)strlen(f[k]) : w[k];
         }
+        fprintf(out, "  %-*s %-*s %-*s %9s  %7s  %7s\n", w[0], "fault", w[1], "kind", w[2],
+                "target", "avail.", "mtbf", "mttr");
         for (size_t i = 0; i < a->nfaults; i++) {
             const mr_an_fault *ft = &a->faults[i];
             char av[MR_HU_LEN], mtbf[MR_HU_LEN], mttr[MR_HU_LEN];
-            fprintf(out, "  %-*s %-*s %-*s %9s  mtbf %s, mttr %s\n", w[0], ft->fault, w[1],
-                    ft->kind, w[2], ft->target, mr_hu_percent(av, sizeof av, ft->availability),
+            fprintf(out, "  %-*s %-*s %-*s %9s  %7s  %7s\n", w[0], ft->fault, w[1], ft->kind,
+                    w[2], ft->target, mr_hu_percent(av, sizeof av, ft->availability),
                     mr_hu_duration(mtbf, sizeof mtbf, ft->mtbf_s),
                     mr_hu_duration(mttr, sizeof mttr, ft->mttr_mean_s));
         }
     }
-}
-
-/* text, word-wrapped at 80 columns, each line indented by `indent`. */
-static void wrapped(FILE *out, int indent, const char *text)
-{
-    int col = fprintf(out, "%*s", indent, "");
-    const char *p = text;
-    while (*p) {
-        size_t w = strcspn(p, " ");
-        if (col > indent && col + 1 + (int)w > 80)
-            col = fprintf(out, "\n%*s", indent, "") - 1;
-        else if (col > indent)
-            col += fprintf(out, " ");
-        col += fprintf(out, "%.*s", (int)w, p);
-        p += w;
-        p += strspn(p, " ");
-    }
-    fputc('\n', out);
 }
 
 /* What the first region outage's recovery waits on, the slowest named. */
@@ -199,7 +212,7 @@ static void table_recovery(const mr_analysis *a, FILE *out)
     if (!a->has_recovery)
         return;
     const mr_an_recovery *r = &a->recovery;
-    fprintf(out, "\nrecovery from %s (%s down), what it waits on (time after the fault)\n",
+    fprintf(out, "\nrecovery from %s (%s down), what it waits on (after the fault)\n",
             r->fault, r->region);
     times_head(out);
     for (size_t i = 0; i < r->nterms; i++) {
