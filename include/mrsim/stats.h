@@ -111,4 +111,14 @@ int mr_hist_unpack(mr_hist *h, const void *buf, size_t len);
  * database stores (histbin). */
 int mr_hist_next_bin(const mr_hist *h, size_t *i, double *lower, uint64_t *count);
 
+/* The bias-corrected and accelerated (BCa, Efron 1987) bootstrap 95%
+ * interval of the mean of x[0..n), n >= 2, from nboot >= 100 resamples drawn
+ * with a GSL taus2 generator seeded with seed (so the same x and seed give
+ * the same bounds, bit for bit). Both bounds are means of resamples, hence
+ * within [min x, max x]: they never leave a range that holds the data.
+ * Returns 0, or -1 (bounds NaN) for n < 2 or nboot < 100. */
+#define MR_BOOTSTRAP_RESAMPLES 2000
+int mr_ci_bootstrap_bca(const double *x, size_t n, size_t nboot, uint64_t seed, double *lo,
+                        double *hi);
+
 #endif

@@ -14,6 +14,7 @@
 #include "mrsim/config.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
+#include "out/human.h"
 
 void mr_cmd_analyze_help(FILE *out)
 {
@@ -36,17 +37,30 @@ void mr_cmd_analyze_help(FILE *out)
 }
 
 
+/* A time after the fault in human units (docs/results.md "The table"). */
 static void cell(FILE *out, double v)
 {
-    if (isinf(v))
-        fprintf(out, " %10s", "unbounded");
-    else
-        fprintf(out, " %10.1f", v);
+    char b[MR_HU_LEN];
+    fprintf(out, "  %8s", isinf(v) ? "unbounded" : mr_hu_duration(b, sizeof b, v));
+}
+
+/* The label column of the timing tables: with six cells of 10 a row keeps
+ * within 80 columns; a longer label takes a line of its own above its
+ * cells, never cut. */
+enum { LABEL_W = 17 };
+
+static void times_head(FILE *out)
+{
+    fprintf(out, "  %-*s  %8s  %8s  %8s  %8s  %8s  %8s\n", LABEL_W, "", "min", "mean", "p50",
+            "p95", "p99", "max");
 }
 
 static void times_row(FILE *out, const char *label, const mr_an_times *t)
 {
-    fprintf(out, "  %-40s", label);
+    if ((int)strlen(label) > LABEL_W)
+        fprintf(out, "  %s\n  %-*s", label, LABEL_W, "");
+    else
+        fprintf(out, "  %-*s", LABEL_W, label);
     cell(out, t->min);
     cell(out, t->mean);
     cell(out, t->p50);
@@ -56,26 +70,12 @@ static void times_row(FILE *out, const char *label, const mr_an_times *t)
     fputc('\n', out);
 }
 
-/* "21.6 min", "4.38 h": the downtime as docs/reference.md §11's table writes it. */
-static void downtime(char *buf, size_t n, double s)
-{
-    if (s < 120)
-        snprintf(buf, n, "%.3g s", s);
-    else if (s < 2 * 3600)
-        snprintf(buf, n, "%.4g min", s / 60);
-    else if (s < 3 * 86400)
-        snprintf(buf, n, "%.4g h", s / 3600);
-    else
-        snprintf(buf, n, "%.4g d", s / 86400);
-}
-
 /* The failover timing section: detection, every edge switched (Front
  * Door), the clients' switch, and each part's when there are several. */
 static void table_timing(const mr_analysis *a, FILE *out)
 {
-    fprintf(out, "failover timing, %s (seconds after the fault)\n", a->traffic_what);
-    fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
-            "p99", "max");
+    fprintf(out, "failover timing, %s (time after the fault)\n", a->traffic_what);
+    times_head(out);
     char det[64] = "endpoint Degraded";
     if (a->locations > 1)
         snprintf(det, sizeof det, "endpoint Degraded (%d of %d locations)", a->quorum,
@@ -92,9 +92,9 @@ static void table_timing(const mr_analysis *a, FILE *out)
               &a->client_switch);
     for (size_t i = 0; i < a->nparts && a->nparts > 1; i++) {
         const mr_an_part *p = &a->parts[i];
-        char l[128];
-        snprintf(l, sizeof l, "  %s/%s %s %.3g%%%s%s", p->clients, p->resolver, p->policy,
-                 100 * p->weight, strcmp(p->runtime, "none") ? " " : "",
+        char l[128], w[MR_HU_LEN];
+        snprintf(l, sizeof l, "  %s/%s %s %s%s%s", p->clients, p->resolver, p->policy,
+                 mr_hu_given(w, sizeof w, MR_HU_SHARE, p->weight), strcmp(p->runtime, "none") ? " " : "",
                  strcmp(p->runtime, "none") ? p->runtime : "");
         times_row(out, l, &p->t);
     }
@@ -105,11 +105,29 @@ static void table_timing(const mr_analysis *a, FILE *out)
 /* One availability with the downtime it allows per month and per year. */
 static void availability_row(FILE *out, const char *label, double availability)
 {
-    char m[32], y[32];
-    downtime(m, sizeof m, mr_an_downtime_month_s(availability));
-    downtime(y, sizeof y, mr_an_downtime_year_s(availability));
-    fprintf(out, "  %-30s %12.7f%%   downtime %s/month, %s/year\n", label, 100 * availability, m,
-            y);
+    char a[MR_HU_LEN], m[MR_HU_LEN], y[MR_HU_LEN];
+    mr_hu_duration(m, sizeof m, mr_an_downtime_month_s(availability));
+    mr_hu_duration(y, sizeof y, mr_an_downtime_year_s(availability));
+    fprintf(out, "  %-30s %10s  downtime %s/month, %s/year\n", label,
+            mr_hu_percent(a, sizeof a, availability), m, y);
+}
+
+/* text, word-wrapped at 80 columns, each line indented by `indent`. */
+static void wrapped(FILE *out, int indent, const char *text)
+{
+    int col = fprintf(out, "%*s", indent, "");
+    const char *p = text;
+    while (*p) {
+        size_t w = strcspn(p, " ");
+        if (col > indent && col + 1 + (int)w > 80)
+            col = fprintf(out, "\n%*s", indent, "") - 1;
+        else if (col > indent)
+            col += fprintf(out, " ");
+        col += fprintf(out, "%.*s", (int)w, p);
+        p += w;
+        p += strspn(p, " ");
+    }
+    fputc('\n', out);
 }
 
 /* The composite availability section: each component's figure and where
@@ -120,8 +138,17 @@ static void table_composite(const mr_analysis *a, FILE *out)
     fputs("\ncomposite availability (docs/reference.md §11; assumes instant failover)\n", out);
     for (size_t i = 0; i < a->nitems; i++) {
         const mr_an_item *it = &a->items[i];
-        fprintf(out, "  %-32s %-14s %11.6f%%  %s\n", it->name,
-                it->unit < 0 ? "global" : a->units[it->unit].name, 100 * it->sla, it->source);
+        char sla[MR_HU_LEN];
+        int col = fprintf(out, "  %-26s %-12s %8s", it->name,
+                          it->unit < 0 ? "global" : a->units[it->unit].name,
+                          mr_hu_given(sla, sizeof sla, MR_HU_SHARE, it->sla));
+        /* The source after it when it fits 80 columns, else below it. */
+        if (col + 2 + (int)strlen(it->source) <= 80)
+            fprintf(out, "  %s\n", it->source);
+        else {
+            fputc('\n', out);
+            wrapped(out, 6, it->source);
+        }
     }
     fputs("\n", out);
     const char *f = a->formula;
@@ -149,8 +176,8 @@ static void table_populations_faults(const mr_analysis *a, FILE *out)
     for (size_t i = 0; i < a->npopulations; i++) {
         const mr_an_population *p = &a->populations[i];
         if (i == 0)
-            fputs("\nclient populations pinned to stamps: global x (1 - prod over home and "
-                  "fallback stamps)\n",
+            fputs("\nclient populations pinned to stamps: global x (1 - prod over home and\n"
+                  "  fallback stamps)\n",
                   out);
         char l[96];
         snprintf(l, sizeof l, "%s (%d stamp%s)", p->clients, p->stamps, p->stamps == 1 ? "" : "s");
@@ -159,31 +186,24 @@ static void table_populations_faults(const mr_analysis *a, FILE *out)
     if (a->nfaults) {
         fputs("\nstochastic faults: availability of their target, mtbf / (mtbf + mean mttr)\n",
               out);
+        /* fault, kind, target: as wide as the widest, as their headings. */
+        int w[3] = {(int)strlen("fault"), (int)strlen("kind"), (int)strlen("target")};
+        for (size_t i = 0; i < a->nfaults; i++) {
+            const char *f[3] = {a->faults[i].fault, a->faults[i].kind, a->faults[i].target};
+            for (int k = 0; k < 3; k++)
+                w[k] = (int)strlen(f[k]) > w[k] ? (int)strlen(f[k]) : w[k];
+        }
+        fprintf(out, "  %-*s %-*s %-*s %9s  %7s  %7s\n", w[0], "fault", w[1], "kind", w[2],
+                "target", "avail.", "mtbf", "mttr");
         for (size_t i = 0; i < a->nfaults; i++) {
             const mr_an_fault *ft = &a->faults[i];
-            fprintf(out, "  %-20s %-16s %-16s %12.7f%%  (mtbf %.4g h, mttr %.4g min)\n",
-                    ft->fault, ft->kind, ft->target, 100 * ft->availability, ft->mtbf_s / 3600,
-                    ft->mttr_mean_s / 60);
+            char av[MR_HU_LEN], mtbf[MR_HU_LEN], mttr[MR_HU_LEN];
+            fprintf(out, "  %-*s %-*s %-*s %9s  %7s  %7s\n", w[0], ft->fault, w[1], ft->kind,
+                    w[2], ft->target, mr_hu_percent(av, sizeof av, ft->availability),
+                    mr_hu_duration(mtbf, sizeof mtbf, ft->mtbf_s),
+                    mr_hu_duration(mttr, sizeof mttr, ft->mttr_mean_s));
         }
     }
-}
-
-/* text, word-wrapped at 80 columns, each line indented by `indent`. */
-static void wrapped(FILE *out, int indent, const char *text)
-{
-    int col = fprintf(out, "%*s", indent, "");
-    const char *p = text;
-    while (*p) {
-        size_t w = strcspn(p, " ");
-        if (col > indent && col + 1 + (int)w > 80)
-            col = fprintf(out, "\n%*s", indent, "") - 1;
-        else if (col > indent)
-            col += fprintf(out, " ");
-        col += fprintf(out, "%.*s", (int)w, p);
-        p += w;
-        p += strspn(p, " ");
-    }
-    fputc('\n', out);
 }
 
 /* What the first region outage's recovery waits on, the slowest named. */
@@ -192,18 +212,16 @@ static void table_recovery(const mr_analysis *a, FILE *out)
     if (!a->has_recovery)
         return;
     const mr_an_recovery *r = &a->recovery;
-    fprintf(out, "\nrecovery from %s (%s down), what it waits on (seconds after the fault)\n",
+    fprintf(out, "\nrecovery from %s (%s down), what it waits on (after the fault)\n",
             r->fault, r->region);
-    fprintf(out, "  %-40s %10s %10s %10s %10s %10s %10s\n", "", "min", "mean", "p50", "p95",
-            "p99", "max");
+    times_head(out);
     for (size_t i = 0; i < r->nterms; i++) {
         times_row(out, r->term[i].what, &r->term[i].t);
         wrapped(out, 6, r->term[i].how);
     }
-    char line[256];
-    snprintf(line, sizeof line,
-             "recovery waits on: %s: the RTO is about %.1f s%s",
-             r->term[r->dominant].what, r->service_s,
+    char line[256], rto[MR_HU_LEN];
+    snprintf(line, sizeof line, "recovery waits on: %s: the RTO is about %s%s",
+             r->term[r->dominant].what, mr_hu_duration(rto, sizeof rto, r->service_s),
              r->nterms > 1 ? "; standby and data terms from seeded draws" : "");
     wrapped(out, 2, line);
 }
@@ -217,10 +235,12 @@ static void write_table(const mr_analysis *a, FILE *out)
     table_populations_faults(a, out);
 }
 
+/* Twelve significant digits: an availability to 1e-12 (ten nines and
+ * then some), never the binary noise of %.17g (0.99980001000000002). */
 static void jnum(FILE *out, double v)
 {
     if (isfinite(v))
-        fprintf(out, "%.17g", v);
+        fprintf(out, "%.12g", v);
     else
         fputs("null", out);
 }

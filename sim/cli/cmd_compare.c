@@ -3,8 +3,9 @@
  * uses the same seed in every run, and every component's streams are keyed
  * by its name, so the same arrivals and fault times are drawn wherever the
  * same component exists. Differences are then estimated on pairs, each run
- * against the first, with a 95% CI from the t distribution; a CI that
- * excludes 0 names the better run. */
+ * against the first, with a 95% CI from the t distribution (a difference
+ * may be negative: no range to respect); a CI that excludes 0 names the
+ * better run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
+#include "out/human.h"
 
 void mr_cmd_compare_help(FILE *out)
 {
@@ -42,14 +44,20 @@ typedef struct run_spec {
     size_t nsets;
 } run_spec;
 
-static void print_difference(const char *a, const char *b, const mr_difference *d)
+/* One difference's cells: metric, mean, 95% CI, n, the better run. */
+typedef struct diff_cells {
+    char name[48], mean[MR_HU_LEN], ci[2 * MR_HU_LEN], n[24];
+    const char *better;
+} diff_cells;
+
+static void difference_cells(const char *a, const char *b, const mr_difference *d, diff_cells *c)
 {
-    const char *name = mr_metric_name(d->metric);
-    if (d->d.n == 0)
-        return;
-    printf("  %-22s %12.6g  [%12.6g, %12.6g]  n %-4llu %s\n", name, d->d.mean, d->d.ci_lo,
-           d->d.ci_hi, (unsigned long long)d->d.n,
-           d->verdict > 0 ? b : d->verdict < 0 ? a : "no difference at 95%");
+    mr_hu_kind k = (mr_hu_kind)mr_metric_table_kind(d->metric);
+    mr_metric_table_name(d->metric, c->name, sizeof c->name);
+    mr_hu_delta(c->mean, sizeof c->mean, k, d->d.mean);
+    mr_hu_delta_interval(c->ci, sizeof c->ci, k, d->d.ci_lo, d->d.ci_hi);
+    snprintf(c->n, sizeof c->n, "%llu", (unsigned long long)d->d.n);
+    c->better = d->verdict > 0 ? b : d->verdict < 0 ? a : "no difference at 95%";
 }
 
 static void json_difference(FILE *out, const char *a, const char *b, const mr_difference *d,
@@ -58,11 +66,12 @@ static void json_difference(FILE *out, const char *a, const char *b, const mr_di
     fprintf(out, "%s\n    {\"a\": \"%s\", \"b\": \"%s\", \"metric\": \"%s\", ", first ? "" : ",",
             a, b, mr_metric_name(d->metric));
     if (d->d.n == 0) {
-        fputs("\"mean\": null, \"ci95\": null, \"n\": 0, \"better\": null}", out);
+        fputs("\"mean\": null, \"ci95\": null, \"ci_method\": null, \"n\": 0, \"better\": null}", out);
         return;
     }
-    fprintf(out, "\"mean\": %.10g, \"ci95\": [%.10g, %.10g], \"n\": %llu, \"better\": ", d->d.mean,
-            d->d.ci_lo, d->d.ci_hi, (unsigned long long)d->d.n);
+    fprintf(out, "\"mean\": %.10g, \"ci95\": [%.10g, %.10g], \"ci_method\": \"t\", \"n\": %llu, "
+                 "\"better\": ",
+            d->d.mean, d->d.ci_lo, d->d.ci_hi, (unsigned long long)d->d.n);
     if (d->verdict == 0)
         fputs("null}", out);
     else
@@ -226,6 +235,34 @@ static void print_json(const compare *cmp)
     fputs("\n]}\n", stdout);
 }
 
+/* The differences of run r against the first, laid out in two passes
+ * (widths, then rows) like the run table, to stay within 80 columns. */
+static void print_differences(const compare *cmp, size_t r)
+{
+    int w[4] = {(int)strlen("metric"), (int)strlen("difference"), (int)strlen("95% CI"), 1};
+    diff_cells cells[MR_METRIC_COUNT];
+    int shown[MR_METRIC_COUNT] = {0};
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
+        mr_difference d;
+        mr_result_difference(&cmp->results[0], &cmp->results[r], (mr_metric)m, &d);
+        if (d.d.n == 0)
+            continue;
+        shown[m] = 1;
+        difference_cells(cmp->labels[0], cmp->labels[r], &d, &cells[m]);
+        const char *f[4] = {cells[m].name, cells[m].mean, cells[m].ci, cells[m].n};
+        for (int i = 0; i < 4; i++)
+            w[i] = (int)strlen(f[i]) > w[i] ? (int)strlen(f[i]) : w[i];
+    }
+    printf("%s - %s (paired over %llu replications, common random numbers):\n", cmp->labels[r],
+           cmp->labels[0], (unsigned long long)cmp->results[r].replications);
+    printf("  %-*s  %*s  %-*s  %*s  %s\n", w[0], "metric", w[1], "difference", w[2], "95% CI",
+           w[3], "n", "better");
+    for (int m = 0; m < MR_METRIC_COUNT; m++)
+        if (shown[m])
+            printf("  %-*s  %*s  %-*s  %*s  %s\n", w[0], cells[m].name, w[1], cells[m].mean, w[2],
+                   cells[m].ci, w[3], cells[m].n, cells[m].better);
+}
+
 /* Each run's table, then a table of paired differences per run after the
  * first. */
 static void print_table(const compare *cmp)
@@ -235,15 +272,7 @@ static void print_table(const compare *cmp)
         fputs("\n", stdout);
     }
     for (size_t r = 1; r < cmp->nspecs; r++) {
-        printf("%s - %s (paired over %llu replications, common random numbers):\n", cmp->labels[r],
-               cmp->labels[0], (unsigned long long)cmp->results[r].replications);
-        printf("  %-22s %12s  [%12s, %12s]  %-6s %s\n", "metric", "mean", "ci95 lo", "ci95 hi", "",
-               "better");
-        for (int m = 0; m < MR_METRIC_COUNT; m++) {
-            mr_difference d;
-            mr_result_difference(&cmp->results[0], &cmp->results[r], (mr_metric)m, &d);
-            print_difference(cmp->labels[0], cmp->labels[r], &d);
-        }
+        print_differences(cmp, r);
     }
 }
 

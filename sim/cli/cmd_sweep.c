@@ -16,6 +16,7 @@
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
+#include "out/human.h"
 
 #define MAX_KEYS 16
 /* The most points a sweep runs (docs/cli.md, Limits): each point's scenario
@@ -68,26 +69,6 @@ static int add_axis(axis *axes, size_t *naxes, const char *key, size_t keylen, c
     axes[*naxes].n = mr_cli_split_values(vals, &axes[*naxes].values);
     (*naxes)++;
     return 0;
-}
-
-static void print_row(const mr_result *r, const axis *axes, size_t naxes, const size_t *idx)
-{
-    for (size_t k = 0; k < naxes; k++)
-        printf("%-14s ", axes[k].values[idx[k]]);
-    const mr_metric shown[] = {MR_METRIC_AVAILABILITY, MR_METRIC_DOWNTIME_S, MR_METRIC_RTO_S,
-                               MR_METRIC_CLIENT_RTO_S, MR_METRIC_LATENCY_MS_P99};
-    for (size_t m = 0; m < sizeof shown / sizeof shown[0]; m++) {
-        const mr_summary *s = &r->metrics[shown[m]];
-        if (s->n == 0)
-            printf(" %22s", "null");
-        else
-            printf(" %11.6g +/- %-8.3g", s->mean, (s->ci_hi - s->ci_lo) / 2);
-    }
-    /* The SLO verdict of the point: every stated target and expectation. */
-    size_t stated = r->nslo;
-    for (size_t e = 0; e < r->nepisodes; e++)
-        stated += r->episodes[e].nexpect;
-    printf(" %-6s\n", stated == 0 ? "-" : mr_result_slo_missed(r) ? "missed" : "met");
 }
 
 /* One sweep: its options, its axes, and each point's scenario and result.
@@ -313,17 +294,104 @@ static void print_json(sweep *s)
     free(vals);
 }
 
-/* One line per point: its values, then print_row's columns. */
+/* The metrics a sweep's table shows, and the SLO verdict of a point:
+ * every stated target and expectation. */
+static const mr_metric shown[] = {MR_METRIC_AVAILABILITY, MR_METRIC_DOWNTIME_S, MR_METRIC_RTO_S,
+                                  MR_METRIC_CLIENT_RTO_S, MR_METRIC_LATENCY_MS_P99};
+enum { NSHOWN = sizeof shown / sizeof shown[0] };
+
+static const char *slo_cell(const mr_result *r)
+{
+    size_t stated = r->nslo;
+    for (size_t e = 0; e < r->nepisodes; e++)
+        stated += r->episodes[e].nexpect;
+    return stated == 0 ? "-" : mr_result_slo_missed(r) ? "missed" : "met";
+}
+
+/* Metric m's mean at one point in human units, ">=" when censoring makes
+ * it a lower bound, "-" when it does not apply. */
+static void mean_cell(char *buf, size_t n, const mr_result *r, mr_metric m)
+{
+    const mr_summary *sm = &r->metrics[m];
+    char v[MR_HU_LEN - 4];
+    mr_hu_value(v, sizeof v, (mr_hu_kind)mr_metric_table_kind(m), sm->mean);
+    snprintf(buf, n, "%s%s", sm->n > 0 && (sm->lower & MR_LB_MEAN) ? ">=" : "", v);
+}
+
+/* Axis k's key in the table's header: the part after its last dot when
+ * no other axis ends the same and no column has that name
+ * (traffic.probe.interval -> interval), which the line above the table
+ * spells out; else the whole key. */
+static const char *short_key(const sweep *s, size_t k)
+{
+    const char *dot = strrchr(s->axes[k].key, '.');
+    const char *tail = dot ? dot + 1 : s->axes[k].key;
+    for (size_t j = 0; j < s->naxes; j++) {
+        const char *d2 = strrchr(s->axes[j].key, '.');
+        if (j != k && strcmp(d2 ? d2 + 1 : s->axes[j].key, tail) == 0)
+            return s->axes[k].key;
+    }
+    for (size_t m = 0; m < NSHOWN; m++) { /* slo.targets.rto is not the rto column */
+        char name[48];
+        mr_metric_table_name(shown[m], name, sizeof name);
+        if (strcmp(name, tail) == 0 || strcmp(tail, "slo") == 0)
+            return s->axes[k].key;
+    }
+    return tail;
+}
+
+/* One line per point: its values, then the means of the shown metrics
+ * in human units; each column as wide as its widest cell (a first pass
+ * measures), so a sweep of two keys stays within 80 columns. The CIs
+ * are in --json: five of them would not fit a line. */
 static void print_table(const sweep *s)
 {
     size_t *idx = mr_xcalloc(s->naxes + 1, sizeof *idx);
+    int wk[MAX_KEYS], wm[NSHOWN];
+    char cell[MR_HU_LEN], name[48];
+    for (size_t k = 0; k < s->naxes; k++) {
+        wk[k] = (int)strlen(short_key(s, k));
+        for (size_t v = 0; v < s->axes[k].n; v++)
+            if ((int)strlen(s->axes[k].values[v]) > wk[k])
+                wk[k] = (int)strlen(s->axes[k].values[v]);
+    }
+    for (size_t m = 0; m < NSHOWN; m++) {
+        mr_metric_table_name(shown[m], name, sizeof name);
+        wm[m] = (int)strlen(name);
+        for (size_t r = 0; r < s->nruns; r++) {
+            mean_cell(cell, sizeof cell, &s->results[r], shown[m]);
+            wm[m] = (int)strlen(cell) > wm[m] ? (int)strlen(cell) : wm[m];
+        }
+    }
+    char reps[48];
+    printf("means over %s (95%% CIs: --json)",
+           mr_hu_plural(reps, sizeof reps,
+                        (unsigned long long)(s->nruns ? s->results[0].replications : 0),
+                        "replication", "replications"));
+    /* The keys the header shortens, on a line of their own. */
+    for (size_t k = 0, shown_keys = 0; k < s->naxes; k++)
+        if (strcmp(short_key(s, k), s->axes[k].key) != 0)
+            printf("%s%s: %s", shown_keys++ ? ", " : "\n", short_key(s, k), s->axes[k].key);
+    printf("\n\n");
+    int any_slo = 0;
+    for (size_t r = 0; r < s->nruns; r++)
+        any_slo |= strcmp(slo_cell(&s->results[r]), "-") != 0;
     for (size_t k = 0; k < s->naxes; k++)
-        printf("%-14s ", s->axes[k].key);
-    printf(" %22s %22s %22s %22s %22s %-6s\n", "availability", "downtime_s", "rto_s",
-           "client_rto_s", "latency_ms_p99", "slo");
+        printf("%s%-*s", k ? "  " : "", wk[k], short_key(s, k));
+    for (size_t m = 0; m < NSHOWN; m++) {
+        mr_metric_table_name(shown[m], name, sizeof name);
+        printf("  %*s", wm[m], name);
+    }
+    printf("%s\n", any_slo ? "  slo" : "");
     for (size_t r = 0; r < s->nruns; r++) {
         point_of(s, r, idx);
-        print_row(&s->results[r], s->axes, s->naxes, idx);
+        for (size_t k = 0; k < s->naxes; k++)
+            printf("%s%-*s", k ? "  " : "", wk[k], s->axes[k].values[idx[k]]);
+        for (size_t m = 0; m < NSHOWN; m++) {
+            mean_cell(cell, sizeof cell, &s->results[r], shown[m]);
+            printf("  %*s", wm[m], cell);
+        }
+        printf("%s%s\n", any_slo ? "  " : "", any_slo ? slo_cell(&s->results[r]) : "");
     }
     free(idx);
 }

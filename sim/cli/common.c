@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "out/human.h"
 #include "cli.h"
 #include "mrsim/alloc.h"
 #include "mrsim/config.h"
@@ -194,18 +195,12 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
 static void progress_line(void *vctx, const mr_progress *p)
 {
     mr_cli_progress *pr = vctx;
-    char rate[32] = "-", eta[32] = "-";
+    char rate[MR_HU_LEN] = "-", eta[MR_HU_LEN] = "-";
     if (p->elapsed_s > 0)
-        snprintf(rate, sizeof rate, "%.3g", (double)p->events / p->elapsed_s);
-    if (p->done > 0 && p->done <= p->total) {
-        double left = p->elapsed_s / (double)p->done * (double)(p->total - p->done);
-        if (left < 120)
-            snprintf(eta, sizeof eta, "%.0f s", left);
-        else if (left < 7200)
-            snprintf(eta, sizeof eta, "%.0f min", left / 60);
-        else
-            snprintf(eta, sizeof eta, "%.1f h", left / 3600);
-    }
+        mr_hu_count(rate, sizeof rate, (double)p->events / p->elapsed_s);
+    if (p->done > 0 && p->done <= p->total)
+        mr_hu_duration(eta, sizeof eta,
+                       p->elapsed_s / (double)p->done * (double)(p->total - p->done));
     /* In adaptive mode total is max and the run may stop before: the ETA is
      * then an upper bound. */
     fprintf(stderr, "\rmrsim: %llu%s%llu replications, %s events/s, ETA %s%s   ",

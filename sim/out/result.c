@@ -1,11 +1,14 @@
 /* sim/out/result.c: the result document (JSON, docs/cli.md) and the human table.
- * Numbers are printed with %.10g so that the same result prints the same
- * bytes on every machine (golden tests compare them), and NaN, which marks
- * a value that does not exist, prints as null. */
+ * JSON numbers are SI, printed with %.10g so that the same result prints
+ * the same bytes on every machine (golden tests compare them), and NaN,
+ * which marks a value that does not exist, prints as null. The table's are
+ * in human units (human.h). */
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "human.h"
 #include "mrsim/config.h"
 #include "run/result.h"
 #include "out/timeline.h"
@@ -55,7 +58,11 @@ static void json_summary(FILE *out, const mr_summary *s)
         fputs(fields[i].key, out);
         json_number(out, s->lower & fields[i].lb ? NAN : fields[i].v);
     }
-    fprintf(out, ", \"n\": %llu", (unsigned long long)s->n);
+    fprintf(out, ", \"n\": %llu, \"ci_method\": ", (unsigned long long)s->n);
+    if (s->ci_method)
+        json_string(out, s->ci_method);
+    else
+        fputs("null", out);
     if (s->censorable) {
         fputs(", \"censored\": ", out);
         json_number(out, s->censored);
@@ -323,16 +330,19 @@ int mr_result_slo_missed(const mr_result *r)
     return 0;
 }
 
-/* "rto <= 300 s" or "availability >= 0.999". */
+/* "rto <= 5m 00s" or "availability >= 99.9%". */
 static void verdict_label(char *buf, size_t n, const mr_verdict *v)
 {
     int up = strcmp(v->target, "availability") == 0;
-    snprintf(buf, n, "%s %s %.10g%s", v->target, up ? ">=" : "<=", v->limit, up ? "" : " s");
+    char lim[MR_HU_LEN];
+    mr_hu_given(lim, sizeof lim, up ? MR_HU_SHARE : MR_HU_SECONDS, v->limit);
+    snprintf(buf, n, "%s %s %s", v->target, up ? ">=" : "<=", lim);
 }
+
 
 void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
 {
-    char label[64];
+    char label[64], p[MR_HU_LEN];
     if (r->unpriced.n > 0) {
         fprintf(err, "mrsim: warning: %s: unpriced, billed at 0 (the cost is understated):",
                 r->scenario);
@@ -345,9 +355,9 @@ void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
         verdict_label(label, sizeof label, v);
         if (v->evaluable && !v->met)
             fprintf(err,
-                    "mrsim: warning: %s: steady state %s missed on the warm-up (p_met %.4g): "
+                    "mrsim: warning: %s: steady state %s missed on the warm-up (p_met %s): "
                     "a topology that misses it without faults is mis-sized\n",
-                    r->scenario, label, v->p_met);
+                    r->scenario, label, mr_hu_given(p, sizeof p, MR_HU_SHARE, v->p_met));
     }
     if (!check)
         return;
@@ -368,159 +378,272 @@ void mr_result_write_warnings(const mr_result *r, int check, FILE *err)
     }
 }
 
-/* Six significant digits, and just below 1 (availabilities) at least
- * three of 1 - v, where the digits that matter are (0.999999739, not 1),
- * as many as the column holds. A lower bound (censoring) reads ">=". */
-static void table_cell_lb(FILE *out, double v, int lower)
+/* The human table (docs/results.md "The table"): one row per summary, its
+ * numbers in human units (human.h), the unit in the cell and not in the
+ * name. It is laid out twice: a first pass measures every column, the
+ * second prints with those widths, so a table of short values stays within
+ * 80 columns. Each section is one function that emits rows to a layout. */
+
+enum { COLS = 7 }; /* mean, 95% CI, p50, p95, p99, n after the label */
+
+typedef struct layout {
+    FILE *out;
+    int measure;   /* 1: only widen w; 0: print */
+    int w[COLS];   /* label, mean, CI, p50, p95, p99, n */
+} layout;
+
+static void lay_cells(layout *t, const char *const cell[COLS])
 {
-    char buf[32];
-    if (isnan(v))
-        snprintf(buf, sizeof buf, "-");
-    else if (v > 0.9 && v < 1) {
-        int decimals = (int)ceil(-log10(1 - v)) + 2;
-        decimals = decimals < 6 ? 6 : decimals < 10 ? decimals : 10;
-        snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    } else
-        snprintf(buf, sizeof buf, "%.6g", v);
-    if (lower && !isnan(v)) {
-        char lb[40];
-        snprintf(lb, sizeof lb, ">=%s", buf);
-        fprintf(out, " %12s", lb);
-    } else {
-        fprintf(out, " %12s", buf);
+    if (t->measure) {
+        for (int i = 0; i < COLS; i++) {
+            int n = (int)strlen(cell[i]);
+            if (n > t->w[i])
+                t->w[i] = n;
+        }
+        return;
     }
+    fprintf(t->out, "%-*s", t->w[0], cell[0]);
+    for (int i = 1; i < COLS; i++)
+        fprintf(t->out, i == 1 ? " %*s" : i == 2 ? "  %-*s" : "  %*s", t->w[i], cell[i]);
+    fputc('\n', t->out);
 }
 
-static void table_cell(FILE *out, double v)
+/* A line of text between rows (a note, a heading); printed as is. */
+static void lay_text(layout *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void lay_text(layout *t, const char *fmt, ...)
 {
-    table_cell_lb(out, v, 0);
+    if (t->measure)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(t->out, fmt, ap);
+    va_end(ap);
 }
 
-static void table_row(FILE *out, const char *name, const char *unit, const mr_summary *s)
+/* How a metric's numbers read, from its unit in MR_METRIC_MAP and its range. */
+static mr_hu_kind metric_kind(mr_metric m)
 {
-    char label[96];
-    snprintf(label, sizeof label, "%s%s%s%s", name, unit[0] ? " (" : "", unit, unit[0] ? ")" : "");
-    fprintf(out, "%-26s", label);
+    const char *u = mr_metric_unit(m);
+    if (strcmp(u, "s") == 0)
+        return MR_HU_SECONDS;
+    if (strcmp(u, "ms") == 0)
+        return MR_HU_MS;
+    if (strcmp(u, "USD") == 0)
+        return m == MR_METRIC_COST_USD_MONTH ? MR_HU_USD_MONTH : MR_HU_USD;
+    return mr_metric_range(m) == MR_RANGE_UNIT ? MR_HU_SHARE : MR_HU_COUNT;
+}
+
+int mr_metric_table_kind(mr_metric m)
+{
+    return (int)metric_kind(m);
+}
+
+/* The JSON name without its unit, which the cells carry: rto_s -> rto,
+ * latency_ms_p99 -> latency_p99, cost_usd_month -> cost_month. */
+static void plain_name(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s", name);
+    static const char *const units[] = {"_ms", "_usd"};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        char *p = strstr(buf, units[i]);
+        if (p)
+            memmove(p, p + strlen(units[i]), strlen(p + strlen(units[i])) + 1);
+    }
+    size_t len = strlen(buf);
+    if (len > 2 && strcmp(buf + len - 2, "_s") == 0)
+        buf[len - 2] = '\0';
+}
+
+/* A value, ">=" before it when it is only a lower bound (censoring). */
+static const char *lb_cell(char *buf, size_t n, mr_hu_kind k, double v, int lower)
+{
+    char num[MR_HU_LEN - 4];
+    mr_hu_value(num, sizeof num, k, v);
+    snprintf(buf, n, "%s%s", lower && !isnan(v) ? ">=" : "", num);
+    return buf;
+}
+
+static void table_row(layout *t, const char *label, mr_hu_kind k, const mr_summary *s)
+{
     if (s->n == 0) {
-        fprintf(out, " %12s  (does not apply)\n", "null");
+        const char *cells[COLS] = {label, "n/a", "", "", "", "", ""};
+        if (t->measure)
+            lay_cells(t, cells);
+        else
+            lay_text(t, "%-*s %*s\n", t->w[0], label, t->w[1], "n/a");
         return;
     }
-    table_cell_lb(out, s->mean, s->lower & MR_LB_MEAN);
-    table_cell(out, s->ci_lo);
-    table_cell(out, s->ci_hi);
-    table_cell_lb(out, s->p50, s->lower & MR_LB_P50);
-    table_cell_lb(out, s->p95, s->lower & MR_LB_P95);
-    table_cell_lb(out, s->p99, s->lower & MR_LB_P99);
-    fprintf(out, " %6llu\n", (unsigned long long)s->n);
-    if (s->censorable && s->censored > 0)
-        fprintf(out, "%-26s %.1f%% censored (not recovered by the end of its episode: the next "
-                     "fault or the horizon); '>=': a lower bound\n",
-                "", 100 * s->censored);
+    char c[COLS - 1][MR_HU_LEN], n[24];
+    lb_cell(c[0], sizeof c[0], k, s->mean, s->lower & MR_LB_MEAN);
+    /* A run rate says "/mo" once, in its mean. */
+    k = k == MR_HU_USD_MONTH ? MR_HU_USD : k;
+    mr_hu_interval(c[1], sizeof c[1], k, s->ci_lo, s->ci_hi);
+    lb_cell(c[2], sizeof c[2], k, s->p50, s->lower & MR_LB_P50);
+    lb_cell(c[3], sizeof c[3], k, s->p95, s->lower & MR_LB_P95);
+    lb_cell(c[4], sizeof c[4], k, s->p99, s->lower & MR_LB_P99);
+    snprintf(n, sizeof n, "%llu", (unsigned long long)s->n);
+    const char *cells[COLS] = {label, c[0], c[1], c[2], c[3], c[4], n};
+    lay_cells(t, cells);
+    if (s->censorable && s->censored > 0) {
+        char pct[MR_HU_LEN];
+        lay_text(t, "%*s  %s censored: not recovered when its episode ended; >= : a lower bound\n",
+                 t->w[0], "", mr_hu_percent(pct, sizeof pct, s->censored));
+    }
 }
 
-/* The items billed at 0, under the cost rows, wrapped at 80 columns. */
-static void table_unpriced(FILE *out, const mr_cost_unpriced *u)
+void mr_metric_table_name(mr_metric m, char *buf, size_t n)
 {
-    if (u->n == 0)
+    plain_name(buf, n, mr_metric_name(m));
+}
+
+static void metric_row(layout *t, const char *indent, mr_metric m, const mr_summary *s)
+{
+    char name[64], label[80];
+    plain_name(name, sizeof name, mr_metric_name(m));
+    snprintf(label, sizeof label, "%s%s", indent, name);
+    table_row(t, label, metric_kind(m), s);
+}
+
+static void table_verdict(layout *t, const char *indent, const mr_verdict *v)
+{
+    char label[64], p[MR_HU_LEN];
+    verdict_label(label, sizeof label, v);
+    if (v->evaluable)
+        lay_text(t, "%s%-30s %-7s p_met %s (n %llu)\n", indent, label, v->met ? "met" : "MISSED",
+                 mr_hu_given(p, sizeof p, MR_HU_SHARE, v->p_met), (unsigned long long)v->n);
+    else
+        lay_text(t, "%s%-30s not evaluable: %s\n", indent, label, v->reason);
+}
+
+/* "name (file): 20 replications of 1h 30m, seed 42" and the stopping rule. */
+static void table_header(const mr_result *r, FILE *out)
+{
+    char reps[48], h[MR_HU_LEN];
+    fprintf(out, "%s (%s): %s of %s, seed %llu\n", r->scenario, r->file,
+            mr_hu_plural(reps, sizeof reps, (unsigned long long)r->replications, "replication",
+                         "replications"),
+            mr_hu_duration(h, sizeof h, r->horizon_s), (unsigned long long)r->seed);
+    const mr_stopping *st = &r->stopping;
+    if (st->adaptive) {
+        char tgt[MR_HU_LEN], got[MR_HU_LEN];
+        fprintf(out, "stopping: %s 95%% CI half-width <= %s of the mean, checked every %llu\n"
+                     "  (min %llu, max %llu): ",
+                st->metric, mr_hu_given(tgt, sizeof tgt, MR_HU_SHARE, st->target_rel),
+                (unsigned long long)st->batch, (unsigned long long)st->min,
+                (unsigned long long)st->max);
+        mr_hu_percent(got, sizeof got, st->achieved_rel);
+        if (st->converged)
+            fprintf(out, "converged at %s\n", got);
+        else if (isnan(st->achieved_rel) || isinf(st->achieved_rel))
+            fputs("stopped at max, half-width not computable\n", out);
+        else
+            fprintf(out, "stopped at max, half-width %s\n", got);
+    }
+}
+
+/* The whole system's metrics, the failed requests' latency after the
+ * successes', and the run rate's items after the run rate. */
+static void table_metrics(layout *t, const mr_result *r)
+{
+    const char *const head[COLS] = {"metric", "mean", "95% CI", "p50", "p95", "p99", "n"};
+    lay_cells(t, head);
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
+        metric_row(t, "", (mr_metric)m, &r->metrics[m]);
+        if (m == MR_METRIC_LATENCY_MS_P99) {
+            table_row(t, "failed_latency_p50", MR_HU_MS, &r->failed_latency_ms[0]);
+            table_row(t, "failed_latency_p99", MR_HU_MS, &r->failed_latency_ms[1]);
+            lay_text(t, "  (latency: successful requests; failed_latency: first try to last timeout)\n");
+        }
+        if (m == MR_METRIC_COST_USD_MONTH)
+            for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
+                char name[48];
+                snprintf(name, sizeof name, "  %s", mr_cost_item_name((mr_cost_item)i));
+                table_row(t, name, MR_HU_USD_MONTH, &r->cost_breakdown[i]);
+            }
+    }
+}
+
+/* The items billed at 0, wrapped at 80 columns. */
+static void table_unpriced(layout *t, const mr_cost_unpriced *u)
+{
+    if (u->n == 0 || t->measure)
         return;
-    int col = fprintf(out, "  cost: (unpriced, billed at 0):");
+    int col = fprintf(t->out, "unpriced, billed at 0:");
     for (size_t i = 0; i < u->n; i++) {
         int w = (int)strlen(u->item[i]) + 2;
         if (col + w > 80)
-            col = fprintf(out, "\n   ") - 1;
-        col += fprintf(out, " %s%s", u->item[i], i + 1 < u->n ? "," : "");
+            col = fprintf(t->out, "\n ") - 1;
+        col += fprintf(t->out, " %s%s", u->item[i], i + 1 < u->n ? "," : "");
     }
-    fputc('\n', out);
+    fputc('\n', t->out);
 }
 
-static void table_verdict(FILE *out, const char *indent, const mr_verdict *v)
+static void table_stores(layout *t, const mr_result *r)
 {
-    char label[64];
-    verdict_label(label, sizeof label, v);
-    if (v->evaluable)
-        fprintf(out, "%s%-30s %-7s p_met %.4g (n %llu)\n", indent, label,
-                v->met ? "met" : "MISSED", v->p_met, (unsigned long long)v->n);
-    else
-        fprintf(out, "%s%-30s not evaluable: %s\n", indent, label, v->reason);
+    for (size_t d = 0; d < r->nstores; d++) {
+        lay_text(t, "data store %s (%s)\n", r->stores[d].name, r->stores[d].kind);
+        for (size_t k = 0; k < MR_STORE_METRICS; k++)
+            metric_row(t, "  ", r->stores[d].metric[k], &r->stores[d].m[k]);
+    }
+}
+
+/* With several client populations, each one's own availability and RTO. */
+static void table_populations(layout *t, const mr_result *r)
+{
+    for (size_t i = 0; i < r->npopulations && r->npopulations > 1; i++) {
+        const mr_population_result *p = &r->populations[i];
+        if (p->stamp)
+            lay_text(t, "clients %s (stamp %s)\n", p->name, p->stamp);
+        else
+            lay_text(t, "clients %s\n", p->name);
+        table_row(t, "  availability", MR_HU_SHARE, &p->availability);
+        table_row(t, "  client_rto", MR_HU_SECONDS, &p->client_rto_s);
+    }
+}
+
+static void table_episodes(layout *t, const mr_result *r)
+{
+    for (size_t e = 0; e < r->nepisodes; e++) {
+        const mr_episode_result *ep = &r->episodes[e];
+        lay_text(t, "fault %s (%s, %s)\n", ep->fault, ep->kind, ep->target);
+        table_row(t, "  rto", MR_HU_SECONDS, &ep->rto_s);
+        if (ep->rpo_s.n > 0)
+            table_row(t, "  rpo", MR_HU_SECONDS, &ep->rpo_s);
+        table_row(t, "  budget_share", MR_HU_SHARE, &ep->budget_share);
+        for (size_t k = 0; k < ep->nexpect; k++)
+            table_verdict(t, "  expect ", &ep->expect[k]);
+    }
+}
+
+static void table_slo(layout *t, const mr_result *r)
+{
+    char c[MR_HU_LEN];
+    if (r->nslo) {
+        lay_text(t, "\nslo targets (met when p_met >= %s):\n",
+                 mr_hu_given(c, sizeof c, MR_HU_SHARE, r->slo_confidence));
+        for (size_t i = 0; i < r->nslo; i++)
+            table_verdict(t, "  ", &r->slo[i]);
+    }
+    if (r->nsteady) {
+        lay_text(t, "\nsteady state (on the warm-up):\n");
+        for (size_t i = 0; i < r->nsteady; i++)
+            table_verdict(t, "  ", &r->steady[i]);
+    }
 }
 
 void mr_result_write_table(const mr_result *r, FILE *out)
 {
-    fprintf(out, "%s (%s): %llu replications of %.10g s, seed %llu\n", r->scenario, r->file,
-            (unsigned long long)r->replications, r->horizon_s, (unsigned long long)r->seed);
-    const mr_stopping *st = &r->stopping;
-    if (st->adaptive) {
-        fprintf(out, "stopping: %s 95%% CI half-width <= %.4g of the mean, checked every %llu "
-                     "(min %llu, max %llu): ",
-                st->metric, st->target_rel, (unsigned long long)st->batch,
-                (unsigned long long)st->min, (unsigned long long)st->max);
-        if (st->converged)
-            fprintf(out, "converged at %.4g\n", st->achieved_rel);
-        else if (isnan(st->achieved_rel) || isinf(st->achieved_rel))
-            fputs("stopped at max, half-width not computable\n", out);
-        else
-            fprintf(out, "stopped at max, half-width %.4g\n", st->achieved_rel);
-    }
+    table_header(r, out);
     fputc('\n', out);
-    fprintf(out, "%-26s %12s %12s %12s %12s %12s %12s %6s\n", "metric", "mean", "ci95 lo",
-            "ci95 hi", "p50", "p95", "p99", "n");
-    for (int m = 0; m < MR_METRIC_COUNT; m++) {
-        table_row(out, mr_metric_name((mr_metric)m), mr_metric_unit((mr_metric)m),
-                  &r->metrics[m]);
-        if (m != MR_METRIC_LATENCY_MS_P99)
-            continue;
-        table_row(out, "failed_latency_ms_p50", "ms", &r->failed_latency_ms[0]);
-        table_row(out, "failed_latency_ms_p99", "ms", &r->failed_latency_ms[1]);
-        fprintf(out, "%-26s latency_ms: successful requests only; failed_latency_ms: failed "
-                     "ones (first issue to the last attempt's timeout)\n",
-                "");
-    }
-    for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
-        char name[48];
-        snprintf(name, sizeof name, "  cost: %s", mr_cost_item_name((mr_cost_item)i));
-        table_row(out, name, mr_metric_unit(MR_METRIC_COST_USD_MONTH), &r->cost_breakdown[i]);
-    }
-    table_unpriced(out, &r->unpriced);
-    for (size_t d = 0; d < r->nstores; d++)
-        for (size_t k = 0; k < MR_STORE_METRICS; k++) {
-            char name[64];
-            snprintf(name, sizeof name, "%s %s", r->stores[d].name,
-                     mr_metric_name(r->stores[d].metric[k]));
-            table_row(out, name, mr_metric_unit(r->stores[d].metric[k]), &r->stores[d].m[k]);
-        }
-    for (size_t i = 0; i < r->npopulations && r->npopulations > 1; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "availability %s", r->populations[i].name);
-        table_row(out, name, "", &r->populations[i].availability);
-    }
-    for (size_t i = 0; i < r->npopulations && r->npopulations > 1; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "client_rto %s", r->populations[i].name);
-        table_row(out, name, "s", &r->populations[i].client_rto_s);
-    }
-    for (size_t e = 0; e < r->nepisodes; e++) {
-        const mr_episode_result *ep = &r->episodes[e];
-        char name[64];
-        snprintf(name, sizeof name, "rto %s", ep->fault);
-        table_row(out, name, "s", &ep->rto_s);
-        if (ep->rpo_s.n > 0) {
-            snprintf(name, sizeof name, "rpo %s", ep->fault);
-            table_row(out, name, "s", &ep->rpo_s);
-        }
-        snprintf(name, sizeof name, "budget_share %s", ep->fault);
-        table_row(out, name, "", &ep->budget_share);
-        for (size_t k = 0; k < ep->nexpect; k++)
-            table_verdict(out, "  expect ", &ep->expect[k]);
+    layout t = {.out = out, .measure = 1};
+    for (int pass = 0; pass < 2; pass++) {
+        table_metrics(&t, r);
+        table_unpriced(&t, &r->unpriced);
+        table_stores(&t, r);
+        table_populations(&t, r);
+        table_episodes(&t, r);
+        table_slo(&t, r);
+        t.measure = 0;
     }
     mr_timeline_write_table(r, out);
-    if (r->nslo) {
-        fprintf(out, "\nslo targets (met when p_met >= %.4g):\n", r->slo_confidence);
-        for (size_t i = 0; i < r->nslo; i++)
-            table_verdict(out, "  ", &r->slo[i]);
-    }
-    if (r->nsteady) {
-        fputs("\nsteady state (on the warm-up):\n", out);
-        for (size_t i = 0; i < r->nsteady; i++)
-            table_verdict(out, "  ", &r->steady[i]);
-    }
 }

@@ -2,8 +2,9 @@
  * Times are the means over the replications that reached the milestone's
  * episode, "+1h 00m 12s" from the fault's start; ">=" marks a lower bound
  * (some replication's episode ended before it was reached: counted at the
- * episode's end). The duration formatter is local on purpose: the table's
- * human units (sim/out/human.c, branch tables) will replace it. */
+ * episode's end). Durations keep their seconds past an hour (unlike the
+ * tables' human units, sim/out/human.c): a store's failover at +1h 00m 12s
+ * and the recovery at +1h 00m 30s must not both read "1h 00m". */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,8 +112,9 @@ static void block(const mr_episode_result *ep, uint64_t reps, FILE *out)
     }
     const mr_milestone_result *m = &ep->timeline[ep->critical];
     char line[320];
-    snprintf(line, sizeof line, "critical path (%llu of %llu replications): %s%s",
+    snprintf(line, sizeof line, "critical path (%llu of %llu replication%s): %s%s",
              (unsigned long long)ep->critical_n, (unsigned long long)ep->critical_of,
+             ep->critical_of == 1 ? "" : "s",
              ep->critical_censored ? "not recovered, still waiting on " : "",
              ep->critical_reason);
     (void)m;

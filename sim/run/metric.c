@@ -45,6 +45,19 @@ int mr_metric_higher_is_better(mr_metric m)
     }
 }
 
+mr_range mr_metric_range(mr_metric m)
+{
+    switch (m) {
+    case MR_METRIC_AVAILABILITY:
+    case MR_METRIC_STALE_READ_RATIO:
+        return MR_RANGE_UNIT;
+    case MR_METRIC_INCIDENT_COST_USD:
+        return MR_RANGE_REAL; /* fewer nodes during an outage than normal: negative */
+    default:
+        return MR_RANGE_NONNEG;
+    }
+}
+
 const char *mr_cost_item_name(mr_cost_item i)
 {
     switch (i) {

@@ -69,6 +69,8 @@ const char *mr_metric_name(mr_metric m);
 const char *mr_metric_unit(mr_metric m);
 /* 1 when a higher value is better (availability), 0 when lower is. */
 int mr_metric_higher_is_better(mr_metric m);
+/* The values it can take, which its interval respects (mr_summarize_in). */
+mr_range mr_metric_range(mr_metric m);
 
 /* One SLO verdict (docs/model.md "SLO verdict"): the share of replications whose
  * value meets the limit, and whether that share reaches slo.confidence. A
@@ -210,8 +212,16 @@ void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
 /* The result document of docs/cli.md as one JSON object followed by a newline. */
 void mr_result_write_json(const mr_result *r, FILE *out);
 
-/* The human table: one line per metric with mean, 95% CI and percentiles,
- * then one per cost item, then one per episode. */
+/* How the table prints metric m: an mr_hu_kind of sim/out/human.h (an
+ * int here, which the run layer does not see). */
+int mr_metric_table_kind(mr_metric m);
+/* Its name in the table: the JSON's without the unit the cells carry
+ * (rto_s -> rto, latency_ms_p99 -> latency_p99). */
+void mr_metric_table_name(mr_metric m, char *buf, size_t n);
+
+/* The human table (docs/results.md "The table"), in human units: one line
+ * per metric with mean, 95% CI and percentiles, the cost items under the
+ * run rate, then a block per store, population and fault. */
 void mr_result_write_table(const mr_result *r, FILE *out);
 
 #endif

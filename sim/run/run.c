@@ -448,12 +448,14 @@ static void summarise_metrics(const run_ctx *ctx, const run_rows *rr, const mr_h
     uint64_t reps = rr->reps;
     const double *rows = rr->rows;
     for (int m = 0; m < MR_METRIC_COUNT; m++)
-        mr_summarize(rows + m, reps, c->ncols, &out->metrics[m]);
+        mr_summarize_in(rows + m, reps, c->ncols, mr_metric_range((mr_metric)m),
+                        &out->metrics[m]);
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++)
-        mr_summarize(rows + mr__col_cost(c, i), reps, c->ncols, &out->cost_breakdown[i]);
+        mr_summarize_in(rows + mr__col_cost(c, i), reps, c->ncols, MR_RANGE_NONNEG,
+                        &out->cost_breakdown[i]);
     for (size_t k = 0; k < 2; k++)
-        mr_summarize(rows + mr__col_failed_latency(c, k), reps, c->ncols,
-                     &out->failed_latency_ms[k]);
+        mr_summarize_in(rows + mr__col_failed_latency(c, k), reps, c->ncols, MR_RANGE_NONNEG,
+                        &out->failed_latency_ms[k]);
     out->per_rep = mr_xmalloc(reps * MR_METRIC_COUNT * sizeof *out->per_rep);
     for (uint64_t i = 0; i < reps; i++)
         memcpy(out->per_rep + i * MR_METRIC_COUNT, rows + i * c->ncols,
@@ -501,11 +503,13 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
         pr->name = sc->clients[p].name;
         pr->stamp = sc->clients[p].stamp != MR_SC_NONE ? sc->stamps[sc->clients[p].stamp].name
                                                         : NULL;
-        mr_summarize(rows + mr__col_population(c, p), reps, c->ncols, &pr->availability);
+        mr_summarize_in(rows + mr__col_population(c, p), reps, c->ncols, MR_RANGE_UNIT,
+                        &pr->availability);
         /* Its client RTO over replications (each the mean over its groups'
          * samples): with a censored sample anywhere every figure is a lower
          * bound (raising a value raises each percentile and the mean). */
-        mr_summarize(rows + mr__col_pop_crto(c, p, 0), reps, c->ncols, &pr->client_rto_s);
+        mr_summarize_in(rows + mr__col_pop_crto(c, p, 0), reps, c->ncols, MR_RANGE_NONNEG,
+                        &pr->client_rto_s);
         double nc = 0, ng = 0;
         for (uint64_t i = 0; i < reps; i++) {
             double a = rows[i * c->ncols + mr__col_pop_crto(c, p, 1)];
@@ -526,9 +530,10 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
         ep->fault = sf->name;
         ep->kind = mr_fault_kind_name(sf->kind);
         ep->target = target_label(sc, sf, ep->target_buf, sizeof ep->target_buf);
-        mr_summarize(rows + mr__col_fault_rto(c, f), reps, c->ncols, &ep->rto_s);
-        mr_summarize(rows + mr__col_fault_max_rpo(c->slo, f), sc->ndatastores ? reps : 0,
-                     c->ncols, &ep->rpo_s);
+        mr_summarize_in(rows + mr__col_fault_rto(c, f), reps, c->ncols, MR_RANGE_NONNEG,
+                        &ep->rto_s);
+        mr_summarize_in(rows + mr__col_fault_max_rpo(c->slo, f), sc->ndatastores ? reps : 0,
+                        c->ncols, MR_RANGE_NONNEG, &ep->rpo_s);
         for (uint64_t i = 0; i < reps; i++)
             ep->censored += rows[i * c->ncols + mr__col_fault_censored(c, f)] > 0;
         mr__km_censor_reps(&ep->rto_s, rows + mr__col_fault_rto(c, f),
@@ -542,7 +547,8 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
         out->stores[d].kind = sc->datastores[d].model->kind;
         for (size_t k = 0; k < MR_STORE_METRICS; k++) {
             out->stores[d].metric[k] = mr__store_metric[k];
-            mr_summarize(rows + mr__col_store(c, d, k), reps, c->ncols, &out->stores[d].m[k]);
+            mr_summarize_in(rows + mr__col_store(c, d, k), reps, c->ncols,
+                            mr_metric_range(mr__store_metric[k]), &out->stores[d].m[k]);
         }
     }
 }

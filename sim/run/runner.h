@@ -96,8 +96,9 @@ int mr_cpu_count(void);
 
 /* Summary of one metric across replications. NaN values (the metric did
  * not apply in that replication) are left out; with no value left every
- * field is NaN and n is 0. The CI is mean +/- t(0.975, n-1) sd / sqrt(n)
- * (NaN for n < 2); percentiles are GSL's interpolated quantiles. */
+ * field is NaN and n is 0. mr_summarize's CI is mean +/- t(0.975, n-1)
+ * sd / sqrt(n) (NaN for n < 2); percentiles are GSL's interpolated
+ * quantiles. mr_summarize_in's CI respects the metric's range (below). */
 typedef struct mr_summary {
     uint64_t n;
     double mean, sd;
@@ -111,11 +112,28 @@ typedef struct mr_summary {
     int censorable;
     unsigned lower;
     double censored; /* after the two ints: no padding (tests compare summaries bytewise) */
+    /* How ci_lo and ci_hi were made (docs/results.md "Intervals"): "t",
+     * "bootstrap-bca", or NULL when there is no interval. Static. */
+    const char *ci_method;
 } mr_summary;
 
 enum { MR_LB_MEAN = 1, MR_LB_P50 = 2, MR_LB_P95 = 4, MR_LB_P99 = 8 };
 
 /* Summarises values[0], values[stride], ... (n of them). */
 void mr_summarize(const double *values, size_t n, size_t stride, mr_summary *out);
+
+/* The values a metric can take: a share ([0, 1]: availability, ratios), a
+ * non-negative amount ([0, inf): durations, counts, costs, latencies), or
+ * any real (incident cost: an outage can run fewer nodes than normal). */
+typedef enum mr_range { MR_RANGE_NONNEG, MR_RANGE_UNIT, MR_RANGE_REAL } mr_range;
+
+/* mr_summarize with an interval that never leaves range: the t interval
+ * when it lies inside the range, else the BCa bootstrap of the mean
+ * (mr_ci_bootstrap_bca, seeded from a hash of the values in their order,
+ * so the same values give the same bounds at any --jobs or rank count).
+ * No interval (NaN bounds, ci_method NULL) for n < 2 or values all
+ * equal: nothing to say about the spread. */
+void mr_summarize_in(const double *values, size_t n, size_t stride, mr_range range,
+                     mr_summary *out);
 
 #endif

@@ -267,7 +267,7 @@ void mr__tl_summarise(const mr_scenario *sc, size_t f, const double *rows, uint6
         mr__tl_slot_component(sc, s, m->component, sizeof m->component);
         m->applied = applied;
         m->reached = reached;
-        mr_summarize(col + 2 * s, reps, ncols, &m->t_s);
+        mr_summarize_in(col + 2 * s, reps, ncols, MR_RANGE_NONNEG, &m->t_s);
         mr__km_censor_reps(&m->t_s, col + 2 * s, col + 2 * s + 1, ncols, reps, ncols);
         at[s] = ep->ntimeline++;
     }

@@ -128,7 +128,7 @@ void mr__fill_verdicts(const mr_scenario *sc, const double *rows, uint64_t reps,
         }
         for (uint64_t i = 0; i < reps; i++)
             share[i] = rows[i * ncols + mr__col_fault_downtime(c, f)] / budget;
-        mr_summarize(share, reps, 1, &ep->budget_share);
+        mr_summarize_in(share, reps, 1, MR_RANGE_NONNEG, &ep->budget_share);
     }
     free(share);
 }

@@ -62,8 +62,9 @@ Test(run, the_table_shows_the_metrics_and_the_episode, .timeout = 120)
 {
     run_out a = run(FIXTURE " -q -n 2");
     cr_assert_eq(a.status, 0, "%s", a.err);
-    cr_assert(strstr(a.out, "availability") && strstr(a.out, "client_rto_s (s)") &&
-                  strstr(a.out, "rto weu-outage (s)") && strstr(a.out, "(does not apply)"),
+    cr_assert(strstr(a.out, "\navailability ") && strstr(a.out, "\nclient_rto ") &&
+                  strstr(a.out, "\nfault weu-outage (region_outage, westeurope)\n  rto ") &&
+                  strstr(a.out, " n/a\n"),
               "%s", a.out);
     run_free(&a);
 }
@@ -140,7 +141,7 @@ Test(run, names_shared_across_kinds_and_stochastic_faults_run, .timeout = 120)
 {
     run_out a = run(MRSIM_SOURCE_DIR "/tests/fixtures/run/same-names.yaml -q");
     cr_assert_eq(a.status, 0, "%s", a.err);
-    cr_assert(strstr(a.out, "rto weu-outage (s)") && strstr(a.out, "rto neu-flaky (s)"), "%s",
+    cr_assert(strstr(a.out, "\nfault weu-outage (") && strstr(a.out, "\nfault neu-flaky ("), "%s",
               a.out);
     run_free(&a);
 }
@@ -153,7 +154,7 @@ Test(compare, variants_run_with_common_random_numbers_and_pair_differences, .tim
     cr_assert(strncmp(r.out, head, strlen(head)) == 0, "%.80s", r.out);
     cr_assert(strstr(r.out, "\"scenario\": \"cost-only\"") && strstr(r.out, "\"scenario\": \"ttl-300s\""));
     cr_assert(strstr(r.out, "{\"a\": \"base\", \"b\": \"cost-only\", \"metric\": \"availability\", "
-                            "\"mean\": 0, \"ci95\": [0, 0], \"n\": 3, \"better\": null}"),
+                            "\"mean\": 0, \"ci95\": [0, 0], \"ci_method\": \"t\", \"n\": 3, \"better\": null}"),
               "an unrelated parameter differs by exactly 0:\n%s", r.out);
     cr_assert(strstr(r.out, "\"b\": \"ttl-300s\", \"metric\": \"client_rto_s\""));
     run_free(&r);

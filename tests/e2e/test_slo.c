@@ -45,9 +45,9 @@ Test(slo, outage_without_failover_misses_rto_1s_and_check_slo_exits_3, .timeout 
     run_free(&r);
     /* The table says it too. */
     r = mrsim("run", OUTAGE " -q");
-    HAS(r, "slo targets (met when p_met >= 0.95):");
+    HAS(r, "slo targets (met when p_met >= 95%):");
     HAS(r, "rto <= 1 s");
-    HAS(r, "MISSED  p_met 0 (n 3)");
+    HAS(r, "MISSED  p_met 0% (n 3)");
     HAS(r, "not evaluable: no data store");
     run_free(&r);
 }
@@ -85,8 +85,7 @@ Test(slo, budget_share_of_a_known_outage, .timeout = 60)
     /* 60 s of downtime against 30 d x (1 - 0.999) = 2592 s. */
     run_out r = mrsim("run", OUTAGE " -q --json");
     HAS(r, "\"downtime_s\": {\"mean\": 60, ");
-    HAS(r, "\"budget_share\": {\"mean\": 0.02314814815, \"ci95\": [0.02314814815, "
-           "0.02314814815], ");
+    HAS(r, "\"budget_share\": {\"mean\": 0.02314814815, \"ci95\": [null, null], ");
     run_free(&r);
     /* Without an availability target, slo.success_target (0.99): 25920 s. */
     r = mrsim("run", OUTAGE " -q --json --set 'slo.targets={rto: 1s}'");
@@ -97,7 +96,8 @@ Test(slo, budget_share_of_a_known_outage, .timeout = 60)
     HAS(r, "\"budget_share\": null");
     run_free(&r);
     r = mrsim("run", OUTAGE " -q");
-    HAS(r, "budget_share weu-outage");
+    HAS(r, "fault weu-outage (region_outage, westeurope)\n");
+    HAS(r, "\n  budget_share ");
     run_free(&r);
 }
 
@@ -114,7 +114,7 @@ Test(slo, steady_state_is_checked_on_the_warm_up, .timeout = 60)
     r = mrsim("run", NOFAULT " -q --json --check-slo --set slo.steady_state.latency_p99=1ms");
     cr_assert_eq(r.status, 0, "%s", r.err);
     HAS(r, "{\"target\": \"latency_p99\", \"limit\": 0.001, \"met\": false, \"p_met\": 0");
-    cr_assert(strstr(r.err, "warning: slo-nofault: steady state latency_p99 <= 0.001 s missed on "
+    cr_assert(strstr(r.err, "warning: slo-nofault: steady state latency_p99 <= 1 ms missed on "
                             "the warm-up") &&
                   strstr(r.err, "a topology that misses it without faults is mis-sized"),
               "%s", r.err);
@@ -147,8 +147,8 @@ Test(slo, sequential_stopping_converges_before_max, .timeout = 120)
     run_free(&c);
     a = mrsim("run", TINY " -q" ADAPTIVE(2, 12, "client_rto_s", 0.04));
     HAS(a, "6 replications");
-    HAS(a, "stopping: client_rto_s 95% CI half-width <= 0.04 of the mean, checked every 2 "
-           "(min 2, max 12): converged at 0.026");
+    HAS(a, "stopping: client_rto_s 95% CI half-width <= 4% of the mean, checked every 2\n"
+           "  (min 2, max 12): converged at 2.6");
     run_free(&a);
 }
 
@@ -198,7 +198,7 @@ Test(slo, compare_and_sweep_check_slo, .timeout = 120)
     cr_assert_eq(r.status, 3, "%s", r.err);
     char *one = strstr(r.out, "\n1s "), *five = strstr(r.out, "\n5m ");
     cr_assert(one && five, "%s", r.out);
-    cr_assert(strstr(one, " missed\n") && strstr(five, " met   \n") && strstr(five, "missed") == NULL,
+    cr_assert(strstr(one, " missed\n") && strstr(five, " met\n") && strstr(five, "missed") == NULL,
               "a point's slo column: %s", r.out);
     run_free(&r);
     r = mrsim("sweep", OUTAGE " -q -n 2 --check-slo --set 'slo.targets={}' --vary "

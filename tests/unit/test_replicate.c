@@ -264,3 +264,57 @@ Test(replicate, batches_from_first_fill_the_same_rows_as_one_call, .timeout = 60
                      .ctx = &ctx};
     cr_assert_eq(mr_replicate(&bad, parts, NULL), MR_EINVAL, "an empty range is refused");
 }
+
+/* mr_summarize_in keeps the t interval when it is inside the range: the
+ * hand-computed sample above, 5 -/+ 1.787488, is in [0, inf). */
+Test(aggregate, the_t_interval_stays_where_it_is_in_range)
+{
+    const double v[] = {9, 4, 2, 5, 4, 7, 4, 5};
+    mr_summary s;
+    mr_summarize_in(v, 8, 1, MR_RANGE_NONNEG, &s);
+    cr_assert_str_eq(s.ci_method, "t");
+    cr_assert_float_eq(s.ci_hi - s.mean, 1.787488, 1e-6);
+}
+
+/* RPOs of three replications 1.5, 4.2, 1.2 (data-choices' shape): mean
+ * 2.3, sd 1.652, t(0.975, 2) = 4.303, half 4.303 x 1.652 / 1.732 = 4.10:
+ * the t interval [-1.80, 6.40] goes below 0, so the bootstrap replaces it,
+ * within [1.2, 4.2]. Availabilities 1, 1, 1, 0.99: mean 0.9975, sd 0.005,
+ * t(0.975, 3) = 3.182, half 0.00796: t's upper bound 1.0055 is above 1. */
+Test(aggregate, an_interval_that_leaves_the_range_is_bootstrapped)
+{
+    const double rpo[] = {1.5, 4.2, 1.2};
+    mr_summary s;
+    mr_summarize(rpo, 3, 1, &s);
+    cr_assert(s.ci_lo < 0, "the t interval %g goes below 0", s.ci_lo);
+    mr_summarize_in(rpo, 3, 1, MR_RANGE_NONNEG, &s);
+    cr_assert_str_eq(s.ci_method, "bootstrap-bca");
+    cr_assert(s.ci_lo >= 1.2 && s.ci_lo <= s.mean && s.mean <= s.ci_hi && s.ci_hi <= 4.2,
+              "[%g, %g]", s.ci_lo, s.ci_hi);
+    const double av[] = {1, 1, 1, 0.99};
+    mr_summarize(av, 4, 1, &s);
+    cr_assert(s.ci_hi > 1);
+    mr_summarize_in(av, 4, 1, MR_RANGE_UNIT, &s);
+    cr_assert_str_eq(s.ci_method, "bootstrap-bca");
+    cr_assert(s.ci_hi <= 1 && s.ci_lo >= 0.99, "[%g, %g]", s.ci_lo, s.ci_hi);
+    /* Any real (incident cost): t stays even below 0. */
+    const double cost[] = {-3, 1, 2};
+    mr_summarize_in(cost, 3, 1, MR_RANGE_REAL, &s);
+    cr_assert_str_eq(s.ci_method, "t");
+    cr_assert(s.ci_lo < -3);
+}
+
+/* Equal values (a constant latency) and one value: no interval, rather
+ * than [x, x], which would claim a certainty three replications lack. */
+Test(aggregate, no_spread_or_one_value_gives_no_interval)
+{
+    const double v[] = {39.625, 39.625, 39.625};
+    mr_summary s;
+    mr_summarize_in(v, 3, 1, MR_RANGE_NONNEG, &s);
+    cr_assert(isnan(s.ci_lo) && isnan(s.ci_hi));
+    cr_assert_null(s.ci_method);
+    cr_assert_float_eq(s.mean, 39.625, 0);
+    mr_summarize_in(v, 1, 1, MR_RANGE_NONNEG, &s);
+    cr_assert(isnan(s.ci_lo));
+    cr_assert_null(s.ci_method);
+}

@@ -57,7 +57,7 @@ Test(result, json_has_every_key_of_cli_md_and_nulls_for_what_does_not_apply)
     cr_assert(strstr(j, "\"availability\": {\"mean\": 0.9946666667, \"ci95\": ["), "%s", j);
     cr_assert(strstr(j, "\"rpo_s\": null,\n"), "a metric that does not apply is null");
     cr_assert(strstr(j, "\"p50\": 0.995, \"p95\": "), "%s", j);
-    cr_assert(strstr(j, "\"n\": 3}"), "%s", j);
+    cr_assert(strstr(j, "\"n\": 3, \"ci_method\": \"t\"}"), "%s", j);
     cr_assert(strstr(j, "{\"fault\": \"weu-outage\", \"kind\": \"region_outage\", \"target\": "
                         "\"westeurope\", \"rto_s\": {"),
               "%s", j);
@@ -83,11 +83,26 @@ Test(result, table_names_every_metric_and_marks_nulls)
     mr_episode_result ep = {.fault = "weu-outage", .kind = "region_outage", .target = "w"};
     mr_result r = sample(&ep);
     char *t = render(&r, 0);
-    cr_assert(strstr(t, "ap (s/ap.yaml): 3 replications of 7200 s, seed 42"), "%s", t);
-    cr_assert(strstr(t, "availability "), "%s", t);
-    cr_assert(strstr(t, "rpo_s (s)") && strstr(t, "(does not apply)"), "%s", t);
-    cr_assert(strstr(t, "rto weu-outage (s)"), "%s", t);
+    cr_assert(strstr(t, "ap (s/ap.yaml): 3 replications of 2h 00m, seed 42"), "%s", t);
+    /* 0.99, 0.995, 0.999 (sample): mean 0.99467 -> 99.47% (four digits,
+     * which hold two of the missing 0.53%); GSL's p50 0.995 -> 99.50%. */
+    cr_assert(strstr(t, "availability ") && strstr(t, "99.47%") && strstr(t, "99.50%"), "%s", t);
+    cr_assert(strstr(t, "\nrpo ") && strstr(t, " n/a\n"), "%s", t);
+    cr_assert(strstr(t, "fault weu-outage (region_outage, w)\n  rto "), "%s", t);
     free(t);
+}
+
+/* 1 when the table t has a row whose label is `label` and whose cells,
+ * after the padding, begin with `cells` (the widths depend on the rows). */
+__attribute__((noinline)) static int row_starts(const char *t, const char *label,
+                                                 const char *cells)
+{
+    const char *p = strstr(t, label);
+    if (p == NULL)
+        return 0;
+    p += strlen(label);
+    p += strspn(p, " ");
+    return strncmp(p, cells, strlen(cells)) == 0;
 }
 
 Test(result, cost_breakdown_names_every_item_in_json_and_table)
@@ -100,14 +115,16 @@ Test(result, cost_breakdown_names_every_item_in_json_and_table)
     char *j = render(&r, 1);
     cr_assert(strstr(j, "\n  },\n  \"cost_breakdown\": {\n    \"nodes\": {\"mean\": 100, \"ci95\": "
                         "[100, 100], \"p50\": 100, \"p95\": 100, \"p99\": 100, \"min\": 100, "
-                        "\"max\": 100, \"n\": 3},\n    \"cluster_fees\": {"),
+                        "\"max\": 100, \"n\": 3, \"ci_method\": \"t\"},\n    \"cluster_fees\": {"),
               "%s", j);
     cr_assert(strstr(j, "\"transfer\": {") && strstr(j, "\"traffic\": {"), "%s", j);
     cr_assert(strstr(j, "\"datastores\": null\n  },\n"), "%s", j);
     free(j);
     char *t = render(&r, 0);
-    cr_assert(strstr(t, "  cost: cluster_fees (USD)          100          100"), "%s", t);
-    cr_assert(strstr(t, "  cost: datastores (USD)           null  (does not apply)"), "%s", t);
+    /* $100 a month in each of three replications: mean $100/mo, t
+     * interval [100, 100] (mr_summarize, no range), $100 percentiles. */
+    cr_assert(row_starts(t, "\n  cluster_fees ", "$100/mo  [$100, $100]  "), "%s", t);
+    cr_assert(row_starts(t, "\n  datastores ", "n/a\n"), "%s", t);
     free(t);
 }
 
@@ -135,7 +152,7 @@ Test(result, verdicts_in_json_table_and_check)
               "%s", j);
     free(j);
     char *t = render(&r, 0);
-    cr_assert(strstr(t, "rto <= 300 s") && strstr(t, "met     p_met 0.97"), "%s", t);
+    cr_assert(strstr(t, "rto <= 5m 00s") && strstr(t, "met     p_met 97%"), "%s", t);
     cr_assert(strstr(t, "rpo <= 5 s") && strstr(t, "not evaluable: no data store"), "%s", t);
     free(t);
     /* A target that cannot be evaluated never fails the gate; a missed one does. */

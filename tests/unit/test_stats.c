@@ -244,3 +244,59 @@ Test(stats, counter_adds_and_resets_for_the_warm_up)
     mr_counter_reset(&c);
     cr_assert_eq(c.n, 0);
 }
+
+/* Two values {0, 1}: the resample means are 0, 1/2, 1 with probabilities
+ * 1/4, 1/2, 1/4. Ties counted half, P(mean* < 1/2) = 1/4 + 1/4 = 1/2, so
+ * z0 = 0; the sample is symmetric, so a = 0; the levels are 2.5% and 97.5%,
+ * whose quantiles among ~500 zeros and ~500 ones of 2000 are 0 and 1. The t
+ * interval is 1/2 +/- 12.706 x 0.7071 / 1.414 = [-5.85, 6.85]. */
+Test(bootstrap, two_values_give_their_own_range)
+{
+    const double x[] = {0, 1};
+    double lo, hi;
+    cr_assert_eq(mr_ci_bootstrap_bca(x, 2, MR_BOOTSTRAP_RESAMPLES, 1, &lo, &hi), 0);
+    cr_assert_eq(lo, 0);
+    cr_assert_eq(hi, 1);
+}
+
+/* x = 1..100, symmetric (z0 ~ 0, a = 0): BCa is the percentile interval of
+ * the resample mean, normal by the CLT with sd = population sd / sqrt(n) =
+ * sqrt((n^2 - 1) / 12) / 10 = 2.8866, so 50.5 -/+ 1.96 x 2.8866 = 5.658.
+ * With 2000 resamples each quantile is within a few percent. */
+Test(bootstrap, a_symmetric_sample_matches_the_normal_interval)
+{
+    double x[100];
+    for (int i = 0; i < 100; i++)
+        x[i] = i + 1;
+    double lo, hi;
+    cr_assert_eq(mr_ci_bootstrap_bca(x, 100, MR_BOOTSTRAP_RESAMPLES, 7, &lo, &hi), 0);
+    assert_rel(50.5 - lo, 5.658, 0.06);
+    assert_rel(hi - 50.5, 5.658, 0.06);
+}
+
+/* Nine zeros and one 100 (an RPO that one forced failover made): mean 10,
+ * sd 31.62, t half-width 2.262 x 31.62 / 3.162 = 22.6, so t says [-12.6,
+ * 32.6]. Every resample mean is a multiple of 10 in [0, 100]: the bounds
+ * are in the range, the lower one at 0 (P(no 100 among 10 draws) = 0.9^10
+ * = 35% > 2.5%), the upper one above the mean (right skew: a > 0). The
+ * same seed gives the same bounds, bit for bit; another seed may differ. */
+Test(bootstrap, a_skewed_sample_stays_in_range_and_is_reproducible)
+{
+    double x[10] = {0};
+    x[3] = 100;
+    double lo, hi, lo2, hi2;
+    cr_assert_eq(mr_ci_bootstrap_bca(x, 10, MR_BOOTSTRAP_RESAMPLES, 42, &lo, &hi), 0);
+    cr_assert_eq(lo, 0);
+    cr_assert(hi > 10 && hi <= 100, "hi %g", hi);
+    cr_assert_eq(mr_ci_bootstrap_bca(x, 10, MR_BOOTSTRAP_RESAMPLES, 42, &lo2, &hi2), 0);
+    cr_assert(lo == lo2 && hi == hi2);
+}
+
+Test(bootstrap, too_few_values_or_resamples_give_none)
+{
+    const double x[] = {3, 4};
+    double lo, hi;
+    cr_assert_eq(mr_ci_bootstrap_bca(x, 1, MR_BOOTSTRAP_RESAMPLES, 1, &lo, &hi), -1);
+    cr_assert(isnan(lo) && isnan(hi));
+    cr_assert_eq(mr_ci_bootstrap_bca(x, 2, 10, 1, &lo, &hi), -1);
+}
