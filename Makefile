@@ -28,9 +28,16 @@ FUZZ_SECONDS ?= 60
 
 # The main job: the three topologies of the reference architecture under one
 # region outage, side by side with paired 95% CIs (scenarios/compare-topologies.yaml).
-# Its figures go to $(BUILD)/review (docs/figures.md), listed on stderr.
+# Then the design-review page of the comparison (docs/figures.md), as one
+# HTML file and as Markdown with its figures, in $(BUILD)/review.
+REVIEW = $(BUILD)/review
 run: build
-	@./$(BUILD)/mrsim compare scenarios/compare-topologies.yaml --plot $(BUILD)/review
+	@rm -rf $(REVIEW) && mkdir -p $(REVIEW)
+	@./$(BUILD)/mrsim compare scenarios/compare-topologies.yaml --db $(REVIEW)/results.db
+	@./$(BUILD)/mrsim report $(REVIEW)/results.db --out $(REVIEW)/review.html >/dev/null
+	@./$(BUILD)/mrsim report $(REVIEW)/results.db --out $(REVIEW)/review.md >/dev/null
+	@echo "mrsim: the design review is in $(REVIEW)/: review.html (one self-contained file)," \
+	  "review.md with its figures in review-figures/, the results in results.db"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

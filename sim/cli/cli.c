@@ -41,6 +41,10 @@ static const mr_cli_cmd commands[] = {
      .summary = "figures of a results database (gnuplot): metrics, timeline, CDFs, sweeps",
      .run = mr_cmd_plot,
      .help = mr_cmd_plot_help},
+    {.name = "report",
+     .summary = "the design-review page of a results database (Markdown or HTML)",
+     .run = mr_cmd_report,
+     .help = mr_cmd_report_help},
     {.name = "validate", .summary = "load and check scenarios; print nothing on success", .run = mr_cmd_validate, .help = mr_cmd_validate_help},
 };
 

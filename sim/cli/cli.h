@@ -147,6 +147,8 @@ void mr_cmd_analyze_help(FILE *out);
 
 /* `mrsim validate` (cmd_validate.c). */
 int mr_cmd_plot(int argc, char **argv);
+int mr_cmd_report(int argc, char **argv);
+void mr_cmd_report_help(FILE *out);
 void mr_cmd_plot_help(FILE *out);
 int mr_cmd_validate(int argc, char **argv);
 void mr_cmd_validate_help(FILE *out);
