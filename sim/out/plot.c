@@ -911,26 +911,10 @@ static int draw(pl_ctx *c, mr_plot_kind k, int *drew)
     if (!b.f)
         return fail(c, "out of memory");
     char vars[20480] = "";
-    int have = 0;
-    switch (k) {
-    case MR_PLOT_METRICS:
-        have = data_metrics(c, b.f, vars, sizeof vars);
-        break;
-    case MR_PLOT_TIMELINE:
-        have = data_timeline(c, b.f, vars, sizeof vars);
-        break;
-    case MR_PLOT_CLIENT_RTO_CDF:
-        have = data_cdf(c, b.f, vars, sizeof vars);
-        break;
-    case MR_PLOT_SWEEP:
-        have = data_sweep(c, b.f, vars, sizeof vars);
-        break;
-    case MR_PLOT_PARETO:
-        have = data_pareto(c, b.f, vars, sizeof vars);
-        break;
-    default:
-        break;
-    }
+    /* Each kind's data, in the order of MR_PLOT_KIND_MAP. */
+    static int (*const data[MR_PLOT_KIND_COUNT])(pl_ctx *, FILE *, char *, size_t) = {
+        data_metrics, data_timeline, data_cdf, data_sweep, data_pareto};
+    int have = data[k](c, b.f, vars, sizeof vars);
     buf_close(&b);
     *drew = 0;
     if (!have) {
