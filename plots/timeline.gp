@@ -2,21 +2,22 @@
 # replications as a line and the 5-95% band across them, the fault as a
 # shaded span.
 # Data (mrsim plot, timeline.tsv): one block a variant,
-#   t_min  mean  p5  p95  colour-index
-# then a block of the faults' mean start and end (start_min end_min fault).
+#   t  mean  p5  p95  colour-index   (t in tunit: min, h or days)
+# then a block of the faults' mean start and end (start end fault, in tunit).
 # then, when the database has them, a block of recovery milestones (first
-# episode, mean time): t_min  y  point-type  colour-index  milestone.
-# Variables: nblocks; name0.., colour0.. (each block's variant and colour);
-# nfaults; fault0_start, fault0_end.. (minutes); faultlabel; nmarks,
+# episode, mean time): t  y  point-type  colour-index  milestone.
+# Variables: tunit; nblocks; name0.., colour0.. (each block's variant and colour);
+# ymin (the y axis' lower end); nfaults; fault0_start, fault0_end.. (in tunit); faultlabel; nmarks,
 # marksindex (the milestones' block).
 load plotdir.'/style.gp'
 
 set title 'Success ratio over time, '.faultlabel."\n".subtitle font ',16' noenhanced
-set xlabel 'time since start (min)' offset 0, 0.3
+set xlabel 'time since start ('.tunit.')' offset 0, 0.3
 set bmargin 6
 set ylabel 'success ratio per SLO window'
-set yrange [0:1.05]
-set ytics 0.1
+# The lower end follows the data, so that shallow dips of a long run show.
+set yrange [ymin:1.02]
+set ytics autofreq
 set format y '%.1f'
 do for [f = 0:nfaults - 1] {
     set object f + 1 rectangle from value(sprintf('fault%d_start', f)), graph 0 \
@@ -25,6 +26,9 @@ do for [f = 0:nfaults - 1] {
 if (nfaults > 0) {
     set label 1 'fault' at value('fault0_start'), graph 0.04 offset 0.5, 0 textcolor rgb '#555555' font ',11'
 }
+mpt(q) = int(word("9 7 5 13 3", q))
+mtitle(q) = q == 1 ? 'detected' : q == 2 ? '95% routed' : q == 3 ? 'standby ready' : \
+            q == 4 ? 'store failover' : 'recovered'
 # The milestones' legend: one entry per marker shape (plotdir/../sim/out/plot.c
 # names the point types: detected 9, 95% routed 7, standby ready 5, store
 # failover 13, recovered 3).
@@ -33,8 +37,7 @@ plot for [i = 0:nblocks - 1] datafile index i using 1:3:4 with filledcurves \
      for [i = 0:nblocks - 1] datafile index i using 1:2 with steps \
          lc rgb colour(value(sprintf('colour%d', i))) lw 2.5 dt dash(value(sprintf('colour%d', i))) \
          title value(sprintf('name%d', i)), \
-     (nmarks > 0 ? datafile : NaN) index marksindex using 1:2:3:(colour($4)) with points \
+     for [j = 1:(nmarks > 0)] datafile index marksindex using 1:2:3:(colour($4)) with points \
          pt variable lc rgb variable ps 2 lw 2 notitle, \
-     for [m in "9 7 5 13 3"] (nmarks > 0 ? NaN : 1/0) with points pt int(m) ps 1.6 lc rgb '#333333' \
-         title (m eq "9" ? 'detected' : m eq "7" ? '95% routed' : m eq "5" ? 'standby ready' : \
-                m eq "13" ? 'store failover' : 'recovered')
+     for [q = 1:(nmarks > 0 ? 5 : 0)] NaN with points pt mpt(q) ps 1.6 lc rgb '#333333' \
+         title mtitle(q)

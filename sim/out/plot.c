@@ -37,6 +37,8 @@ typedef struct pl_ctx {
     pl_cand cand[PL_MAX_CAND];
     size_t ncand;
     char title[256]; /* the scenario's name, or the names joined */
+    double tunit_s;  /* the timeline's time unit in seconds: 60, 3600 or 86400 */
+    double ymin;     /* the timeline's lowest 5% band edge */
     char *err;
     size_t errlen;
 } pl_ctx;
@@ -329,8 +331,8 @@ static int milestone_marks(pl_ctx *c, FILE *f)
                 continue;
             fprintf(f, "%s%.6f\t%.6g\t%d\t%d\t%s\n",
                     n ? "" : "\n\n# recovery milestones (first episode, mean time)\n"
-                             "# t_min\ty\tpoint\tcolor\tmilestone\n",
-                    t / 60, y, pt, c->cand[i].color, ms);
+                             "# t\ty\tpoint\tcolor\tmilestone (t in the timeline's unit)\n",
+                    t / c->tunit_s, y, pt, c->cand[i].color, ms);
             n++;
         }
         sqlite3_finalize(st);
@@ -505,7 +507,7 @@ static int timeline_of(pl_ctx *c, const pl_cand *k, FILE *f, int first)
     ng = u;
     size_t *at = mr_xcalloc(ns, sizeof *at);
     double *vals = mr_xmalloc(ns * sizeof *vals);
-    fprintf(f, "%s# %s (%zu replications)\n# t_min\tmean\tp5\tp95\tcolor\n", first ? "" : "\n\n",
+    fprintf(f, "%s# %s (%zu replications)\n# t\tmean\tp5\tp95\tcolor\n", first ? "" : "\n\n",
             k->variant, ns);
     for (size_t j = 0; j < ng && ng <= PL_MAX_GRID; j++) {
         size_t m = 0;
@@ -523,7 +525,9 @@ static int timeline_of(pl_ctx *c, const pl_cand *k, FILE *f, int first)
         /* Nearest-rank percentiles across replications. */
         double p5 = vals[(size_t)floor(0.05 * (double)(m - 1) + 0.5)];
         double p95 = vals[(size_t)floor(0.95 * (double)(m - 1) + 0.5)];
-        fprintf(f, "%.6f\t%.6g\t%.6g\t%.6g\t%d\n", (double)grid[j] / 60e9, sum / (double)m, p5,
+        if (p5 < c->ymin)
+            c->ymin = p5;
+        fprintf(f, "%.6f\t%.6g\t%.6g\t%.6g\t%d\n", (double)grid[j] / (c->tunit_s * 1e9), sum / (double)m, p5,
                 p95, k->color);
     }
     free(vals);
@@ -541,7 +545,15 @@ static int fault_spans(pl_ctx *c, FILE *f, char *label, size_t llen, char *vars,
                                "SELECT e.fault, e.kind, e.target, AVG(e.start_s), AVG(e.end_s),"
                                " COUNT(*) FROM episode e JOIN run r ON r.run_id = e.run_id"
                                " WHERE r.invocation_id = ? AND r.scenario = ? AND r.variant IS ?"
-                               " GROUP BY e.fault, e.kind, e.target ORDER BY AVG(e.start_s)");
+                               " GROUP BY e.fault, e.kind, e.target HAVING COUNT(*) = ?5 AND"
+                               " COUNT(DISTINCT e.run_id) = ?5 AND MAX(e.start_s) -"
+                               " MIN(e.start_s) <= 0.1 * MAX(e.end_s) ORDER BY AVG(e.start_s)");
+    /* Only a fault that comes once in every replication at about the same
+     * time (within a tenth of the run) has a span worth drawing: the mean
+     * start of a stochastic fault's episodes is no time at which anything
+     * happened. */
+    if (st)
+        sqlite3_bind_int(st, 5, c->cand[0].runs);
     int n = 0;
     label[0] = '\0';
     while (st && sqlite3_step(st) == SQLITE_ROW) {
@@ -549,17 +561,19 @@ static int fault_spans(pl_ctx *c, FILE *f, char *label, size_t llen, char *vars,
         const char *kind = (const char *)sqlite3_column_text(st, 1);
         const char *target = (const char *)sqlite3_column_text(st, 2);
         double s0 = sqlite3_column_double(st, 3), s1 = sqlite3_column_double(st, 4);
-        fprintf(f, "%s%.6f\t%.6f\t%s\n", n ? "" : "\n\n# faults (mean start and end)\n# start_min\tend_min\tfault\n",
-                s0 / 60, s1 / 60, name ? name : "fault");
+        fprintf(f, "%s%.6f\t%.6f\t%s\n", n ? "" : "\n\n# faults (mean start and end)\n# start\tend\tfault\n",
+                s0 / c->tunit_s, s1 / c->tunit_s, name ? name : "fault");
         if (*vl < vlen)
             *vl += (size_t)snprintf(vars + *vl, vlen - *vl, "fault%d_start=%.6f; fault%d_end=%.6f; ",
-                                    n, s0 / 60, n, s1 / 60);
+                                    n, s0 / c->tunit_s, n, s1 / c->tunit_s);
         if (n == 0)
             snprintf(label, llen, "%s (%s of %s)", name ? name : "fault", kind ? kind : "fault",
                      target ? target : "?");
         n++;
     }
     sqlite3_finalize(st);
+    if (n == 0)
+        snprintf(label, llen, "the faults at their own times in each replication");
     return n;
 }
 
@@ -567,6 +581,18 @@ static int data_timeline(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 {
     int blocks = 0;
     size_t vl = strlen(vars);
+    /* Minutes up to 3 h, hours up to 3 days, days beyond. */
+    sqlite3_stmt *mx = NULL;
+    double span_s = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT MAX(t_ns) FROM vectordata", -1, &mx, NULL) == SQLITE_OK &&
+        sqlite3_step(mx) == SQLITE_ROW)
+        span_s = sqlite3_column_double(mx, 0) / 1e9;
+    sqlite3_finalize(mx);
+    c->tunit_s = span_s <= 3 * 3600 ? 60 : span_s <= 3 * 86400 ? 3600 : 86400;
+    c->ymin = 1;
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "tunit='%s'; ",
+                               c->tunit_s == 60 ? "min" : c->tunit_s == 3600 ? "h" : "days");
     for (size_t i = 0; i < c->ncand; i++)
         if (timeline_of(c, &c->cand[i], f, blocks == 0))
             vl = block_vars(vars, vlen, vl, blocks++, &c->cand[i]);
@@ -574,13 +600,18 @@ static int data_timeline(pl_ctx *c, FILE *f, char *vars, size_t vlen)
         return 0;
     char label[256], q[300];
     int nf = fault_spans(c, f, label, sizeof label, vars, vlen, &vl);
-    int nms = milestone_marks(c, f);
+    int nms = nf > 0 ? milestone_marks(c, f) : 0;
     if (vl < vlen)
         vl += (size_t)snprintf(vars + vl, vlen - vl, "nmarks=%d; marksindex=%d; ", nms,
                                blocks + (nf > 0));
     gp_quote(q, sizeof q, label);
     if (vl < vlen)
-        snprintf(vars + vl, vlen - vl, "nblocks=%d; nfaults=%d; faultlabel='%s'; ", blocks, nf, q);
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "nblocks=%d; nfaults=%d; faultlabel='%s'; ",
+                               blocks, nf, q);
+    /* The y axis from a tenth below the lowest band edge (0 at the least),
+     * so that the shallow dips of a long run show. */
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "ymin=%.1f; ", fmax(0, floor(c->ymin * 10 - 0.5) / 10));
     return 1;
 }
 
