@@ -134,12 +134,6 @@ static int cluster_init(mr_component *self, mr_diag *diag)
      * above it on requests that then miss their timeout. */
     double p99 = mr_dist_quantile(&cfg->service_time, 0.99);
     st->shed = p99 > 0 && p99 < 1e18 ? (mr_time)(p99 + 0.5) : 0;
-    st->prov_rng = mr_rng_derive(self->rng, "provision");
-    st->start_rng = mr_rng_derive(self->rng, "startup");
-    if (cfg->cold_steps) { /* own streams: the other draws stay those without the steps */
-        st->create_rng = mr_rng_derive(self->rng, "create");
-        st->pull_rng = mr_rng_derive(self->rng, "image_pull");
-    }
     double pods = cfg->per_node > 0 ? (double)cfg->max * (double)cfg->per_node
                                     : (double)cfg->pods;
     if (st->slots == 0 || pods * st->slots > MR_CLUSTER_MAX_SERVERS) {
@@ -148,6 +142,13 @@ static int cluster_init(mr_component *self, mr_diag *diag)
                       st->slots ? (double)st->slots : cfg->rps_per_pod * mean_s,
                       cfg->rps_per_pod, mean_s, MR_CLUSTER_MAX_SERVERS);
         return MR_ERANGE;
+    }
+    /* The streams after the last refusal: a refused cluster holds none. */
+    st->prov_rng = mr_rng_derive(self->rng, "provision");
+    st->start_rng = mr_rng_derive(self->rng, "startup");
+    if (cfg->cold_steps) { /* own streams: the other draws stay those without the steps */
+        st->create_rng = mr_rng_derive(self->rng, "create");
+        st->pull_rng = mr_rng_derive(self->rng, "image_pull");
     }
     /* Every server it can have, reserved now: resizing never allocates. */
     mr_fifo_init(&st->fifo, 0);
