@@ -8,7 +8,8 @@
 load plotdir.'/style.gp'
 
 set title "Client RTO per group of users (Kaplan-Meier; a curve ending below 1: groups not recovered)\n".subtitle font ',16' noenhanced
-set xlabel 'client RTO (s, log scale)'
+set xlabel 'client RTO (s, log scale)' offset 0, 0.3
+set bmargin 6
 set ylabel 'share of groups recovered'
 set logscale x 10
 set format x '%g'

@@ -47,34 +47,10 @@
 #include <stdio.h>
 
 #include "cluster.h"
+#include "queueing_ref.h"
 #include "scenario_run.h"
 
 enum { BATCHES = 20, PER_BATCH = 100000, WARMUP = 20000, REPS = 8 };
-
-typedef struct batch_stats {
-    double mean, half; /* estimate and its 99.9% half width */
-} batch_stats;
-
-static batch_stats batches(const double *v, int k)
-{
-    double m = 0, s2 = 0;
-    for (int i = 0; i < k; i++)
-        m += v[i] / k;
-    for (int i = 0; i < k; i++)
-        s2 += (v[i] - m) * (v[i] - m) / (k - 1);
-    return (batch_stats){m, gsl_cdf_tdist_Pinv(0.9995, k - 1) * sqrt(s2 / k)};
-}
-
-static double erlang_c(int c, double a)
-{
-    double term = 1.0, sum = 1.0;
-    for (int k = 1; k <= c; k++) {
-        term *= a / k;
-        sum += term;
-    }
-    double b = term / sum;
-    return c * b / (c - a * (1 - b));
-}
 
 /* Offers the scenario's one cluster Poisson arrivals at lambda/s with
  * service times drawn from its service_time; per batch, the mean wait
