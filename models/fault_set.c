@@ -76,6 +76,17 @@ double mr__fault_set_share(const mr_fault_set *fs, const mr_faults_cfg *faults, 
 }
 
 
+/* The incident time attributed to fault f since the last advance, from
+ * the clock's attributed times now (a, na): while settled only the time in
+ * force counts, else all of it after the first start (as inc_t does). */
+static double attributed(const mr_usage *u, double a, double na, uint32_t f)
+{
+    double t = a - u->seen_all[f];
+    if (u->settled)
+        t -= na - u->seen_normal[f];
+    return t;
+}
+
 void mr__usage_advance(mr_usage *u, const mr_fault_clock *c, mr_time now)
 {
     if (now <= u->last)
@@ -96,6 +107,15 @@ void mr__usage_advance(mr_usage *u, const mr_fault_clock *c, mr_time now)
     }
     u->inc_x += u->level * after;
     u->inc_t += after;
+    if (c != NULL)
+        for (uint32_t f = 0; f < c->nf; f++) {
+            double a = mr__clock_attr_all(c, f, now), na = mr__clock_attr_normal(c, f, now);
+            double t = attributed(u, a, na, f);
+            u->fx[f] += u->level * t;
+            u->ft[f] += t;
+            u->seen_all[f] = a;
+            u->seen_normal[f] = na;
+        }
     u->last = now;
     u->last_n = n;
 }

@@ -74,7 +74,39 @@ typedef struct mr_fault_clock {
     mr_time since;       /* while active == 0: when the last fault ended (or 0) */
     mr_time first_start; /* the first fault's start; MR_TIME_NEVER before it */
     mr_time first_acc;   /* the normal time before it */
+    /* The incident cost per episode attributes every moment after the
+     * first start to the fault that started last (docs/results.md
+     * "incident cost"): per fault of the table, the time it was the last
+     * to start (all) and the normal part of it, up to mark; cur's share
+     * since mark is read with the functions below. */
+    uint32_t nf;  /* faults in the table */
+    uint32_t cur; /* the fault that started last (once started > 0) */
+    mr_time mark;
+    double all[MR_MAX_FAULTS], normal[MR_MAX_FAULTS]; /* ns */
 } mr_fault_clock;
+
+/* Brings cur's shares up to now; call before a start or an end changes
+ * cur or active. */
+static inline void mr__clock_attr_flush(mr_fault_clock *c, mr_time now)
+{
+    if (c->started > 0) {
+        c->all[c->cur] += (double)(now - c->mark);
+        if (c->active == 0)
+            c->normal[c->cur] += (double)(now - c->mark);
+    }
+    c->mark = now;
+}
+
+/* The time attributed to fault f up to now, all and its normal part (ns). */
+static inline double mr__clock_attr_all(const mr_fault_clock *c, uint32_t f, mr_time now)
+{
+    return c->all[f] + (c->started > 0 && f == c->cur ? (double)(now - c->mark) : 0);
+}
+static inline double mr__clock_attr_normal(const mr_fault_clock *c, uint32_t f, mr_time now)
+{
+    return c->normal[f] +
+           (c->started > 0 && f == c->cur && c->active == 0 ? (double)(now - c->mark) : 0);
+}
 
 /* Whether no fault is in force (always, without an injector). */
 static inline int mr__clock_normal(const mr_fault_clock *c)
@@ -101,6 +133,10 @@ typedef struct mr_usage {
     mr_time last, last_n;  /* the last advance, and the normal time then */
     double run_x, run_t;   /* integral of level, and time, in the run rate's part (ns) */
     double inc_x, inc_t;   /* the same in the incident part */
+    /* The incident part by the fault it is attributed to (the clock's
+     * attribution), and the clock's attributed times at the last advance. */
+    double fx[MR_MAX_FAULTS], ft[MR_MAX_FAULTS];
+    double seen_all[MR_MAX_FAULTS], seen_normal[MR_MAX_FAULTS];
 } mr_usage;
 
 /* Integrates the level from the last advance to now. Call before changing

@@ -11,6 +11,7 @@
  * count the faults in force, so overlapping faults compose.
  * Invariant: a start's END goes to exactly the targets its START went to
  * (the pick travels in the END's payload). */
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -26,6 +27,7 @@ typedef struct mr_faults_state {
     mr_slo_state *slo;
     mr_rng *select; /* which targets a selector picks */
     uint64_t started;
+    uint64_t started_of[MR_MAX_FAULTS]; /* per fault: its episodes */
     mr_time horizon;
 } mr_faults_state;
 
@@ -65,6 +67,7 @@ static int faults_init(mr_component *self, mr_diag *diag)
     if (rc == MR_OK)
         st->select = mr_rng_derive(self->rng, "select");
     st->clock.first_start = MR_TIME_NEVER;
+    st->clock.nf = (uint32_t)(cfg->n > 0 && cfg->n <= MR_MAX_FAULTS ? cfg->n : 0);
     return rc;
 }
 
@@ -203,8 +206,10 @@ static void tell(mr_sim *sim, const mr_fault_cfg *fc, uint32_t fault, uint32_t k
 }
 
 /* A fault starts: the normal time stops until every fault in force ended. */
-static void clock_start(mr_fault_clock *c, mr_time now)
+static void clock_start(mr_fault_clock *c, mr_time now, uint32_t fault)
 {
+    mr__clock_attr_flush(c, now);
+    c->cur = fault < c->nf ? fault : 0;
     if (c->active++ == 0)
         c->acc += now - c->since;
     if (c->started++ == 0) {
@@ -220,7 +225,8 @@ static void on_start(mr_component *self, mr_sim *sim, const start_msg *m)
     const mr_fault_cfg *fc = &cfg->f[m->fault];
     mr_time now = mr_sim_now(sim);
     st->started++;
-    clock_start(&st->clock, now);
+    st->started_of[m->fault]++;
+    clock_start(&st->clock, now, m->fault);
     end_msg e = {.fault = m->fault, .picked = pick_targets(fc, st->select)};
     tell(sim, fc, m->fault, MR_MSG_FAULT_START, e.picked, cfg);
     mr__slo_episode_start(st->slo, now, m->fault);
@@ -258,6 +264,7 @@ static void faults_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
             break;
         const mr_fault_cfg *fc = &cfg->f[e.fault];
         tell(sim, fc, e.fault, MR_MSG_FAULT_END, e.picked, cfg);
+        mr__clock_attr_flush(&st->clock, ev->time);
         if (--st->clock.active == 0)
             st->clock.since = ev->time;
         mr__slo_episode_end(st->slo, ev->time, e.fault);
@@ -278,6 +285,12 @@ static void faults_report(const mr_component *self, mr_report *out)
     /* The cost's run rate divides normal-time usage by it. */
     mr_time n = mr__clock_at(&st->clock, st->horizon);
     mr_report_scalar(out, self->name, "normal_hours", (double)n / 3600e9);
+    /* The incident cost per episode divides each fault's share by them. */
+    char metric[32];
+    for (uint32_t f = 0; f < st->clock.nf; f++) {
+        snprintf(metric, sizeof metric, "started[%u]", f);
+        mr_report_scalar(out, self->name, metric, (double)st->started_of[f]);
+    }
 }
 
 static const char *faults_event_name(uint32_t kind)

@@ -265,6 +265,8 @@ static void json_episode(FILE *out, const mr_episode_result *ep)
     json_summary(out, &ep->rpo_s);
     fprintf(out, ", \"censored\": %llu, \"budget_share\": ", (unsigned long long)ep->censored);
     json_summary(out, &ep->budget_share);
+    fputs(", \"incident_cost_usd\": ", out);
+    json_summary(out, &ep->incident_cost_usd);
     fputs(", \"expect\": {", out);
     for (size_t k = 0; k < ep->nexpect; k++) {
         if (k)
@@ -610,6 +612,8 @@ static void table_episodes(layout *t, const mr_result *r)
         if (ep->rpo_s.n > 0)
             table_row(t, "  rpo", MR_HU_SECONDS, &ep->rpo_s);
         table_row(t, "  budget_share", MR_HU_SHARE, &ep->budget_share);
+        if (ep->incident_cost_usd.n > 0)
+            table_row(t, "  incident_cost", MR_HU_USD, &ep->incident_cost_usd);
         for (size_t k = 0; k < ep->nexpect; k++)
             table_verdict(t, "  expect ", &ep->expect[k]);
     }

@@ -24,6 +24,9 @@ typedef struct usage {
 } usage;
 
 static double nodes_item(const usage *u, double *incident);
+static double node_rate(const mr_scenario *sc, const mr_report *r, uint32_t id);
+static double incident_of(const mr_report *r, uint32_t id, double rate, double price,
+                          const char *hours, const char *node_hours);
 static double cluster_fees_item(const mr_scenario *sc);
 static double traffic_item(const usage *u);
 static double transfer_item(const usage *u);
@@ -78,26 +81,64 @@ void mr_cost_unpriced_list(const mr_scenario *sc, mr_cost_unpriced *out)
 static double nodes_item(const usage *u, double *incident)
 {
     const mr_scenario *sc = u->sc;
-    double horizon_h = mr_time_to_s(sc->run.horizon) / 3600.0, usd = 0;
+    double usd = 0;
     for (size_t i = 0; i < sc->nclusters; i++) {
         uint32_t id = mr_build_cluster_id(sc, i);
         double price = sc->clusters[i].nodes.usd_per_hour;
         if (price == 0)
             note(u->unpriced, "clusters[%s].nodes.usd_per_hour", sc->clusters[i].name, NULL);
-        /* NaN when a cluster did not say: a missing integral is no zero. */
-        double run_h = mr_report_find_from(u->r, id, "run_hours");
-        double rate = run_h > 0 ? mr_report_find_from(u->r, id, "run_node_hours") / run_h
-                                : mr_report_find_from(u->r, id, "node_hours") / horizon_h;
+        double rate = node_rate(sc, u->r, id);
         usd += rate * price * sc->cost.hours_per_month;
-        double inc_h = mr_report_find_from(u->r, id, "incident_hours");
-        double inc_nh = mr_report_find_from(u->r, id, "incident_node_hours");
-        /* A cluster that held its normal nodes through the incidents adds
-         * nothing: not a rounding error's worth either. */
-        double extra = inc_nh - rate * inc_h;
-        if (inc_h > 0 && fabs(extra) > 1e-9 * inc_nh)
-            *incident += extra * price;
+        *incident += incident_of(u->r, id, rate, price, "incident_hours", "incident_node_hours");
     }
     return usd;
+}
+
+void mr_cost_incident_by_fault(const mr_scenario *sc, const mr_report *r, double *per_fault)
+{
+    uint32_t faults = mr_build_faults_id(sc);
+    char hours[48], node_hours[48], started[32];
+    for (size_t f = 0; f < sc->nfaults; f++) {
+        snprintf(started, sizeof started, "started[%zu]", f);
+        double episodes = mr_report_find_from(r, faults, started);
+        if (!(episodes > 0)) {
+            per_fault[f] = NAN;
+            continue;
+        }
+        snprintf(hours, sizeof hours, "incident_hours[%zu]", f);
+        snprintf(node_hours, sizeof node_hours, "incident_node_hours[%zu]", f);
+        double usd = 0;
+        for (size_t i = 0; i < sc->nclusters; i++) {
+            uint32_t id = mr_build_cluster_id(sc, i);
+            usd += incident_of(r, id, node_rate(sc, r, id), sc->clusters[i].nodes.usd_per_hour,
+                               hours, node_hours);
+        }
+        per_fault[f] = usd / episodes;
+    }
+}
+
+/* A cluster's run-rate level of nodes: what it held while settled in
+ * normal time, or its mean over the run when it never settled (NaN when
+ * it did not say: a missing integral is no zero). */
+static double node_rate(const mr_scenario *sc, const mr_report *r, uint32_t id)
+{
+    double run_h = mr_report_find_from(r, id, "run_hours");
+    return run_h > 0 ? mr_report_find_from(r, id, "run_node_hours") / run_h
+                     : mr_report_find_from(r, id, "node_hours") /
+                           (mr_time_to_s(sc->run.horizon) / 3600.0);
+}
+
+/* What a cluster's nodes beyond its run rate cost over the incident time
+ * the two metrics name (all of it, or one fault's share). */
+static double incident_of(const mr_report *r, uint32_t id, double rate, double price,
+                          const char *hours, const char *node_hours)
+{
+    double inc_h = mr_report_find_from(r, id, hours);
+    double inc_nh = mr_report_find_from(r, id, node_hours);
+    /* A cluster that held its normal nodes through the incidents adds
+     * nothing: not a rounding error's worth either. */
+    double extra = inc_nh - rate * inc_h;
+    return inc_h > 0 && fabs(extra) > 1e-9 * inc_nh ? extra * price : 0;
 }
 
 static double cluster_fees_item(const mr_scenario *sc)

@@ -44,6 +44,12 @@
  * unpriced (unless NULL) what was billed at 0. */
 double mr_cost_month(const mr_scenario *sc, const mr_report *r, double items[MR_COST_ITEM_COUNT],
                      double *incident_usd, mr_cost_unpriced *unpriced);
+/* The incident cost per episode of each of the scenario's faults
+ * (per_fault[f], f < sc->nfaults): what the moments attributed to fault f
+ * (from its start to the next start of any fault: models/fault_set.h)
+ * added, over its episodes in the replication; NaN when it had none. The
+ * faults' shares add up to *incident_usd of mr_cost_month. */
+void mr_cost_incident_by_fault(const mr_scenario *sc, const mr_report *r, double *per_fault);
 /* The scenario's unpriced items (the same for every replication). */
 void mr_cost_unpriced_list(const mr_scenario *sc, mr_cost_unpriced *out);
 

@@ -22,7 +22,7 @@ mr__metric_cols mr__metric_cols_of(const mr_scenario *sc)
 {
     mr__metric_cols c = {.sc = sc};
     c.slo = (mr__slo_cols){.x0 = mr__col_requests(&c) + 1, .nfaults = sc->nfaults};
-    c.ncols = mr__col_timeline(&c) + sc->nfaults * mr__tl_cols(sc);
+    c.ncols = mr__col_fault_incident(&c, sc->nfaults);
     return c;
 }
 
@@ -54,6 +54,15 @@ static void system_metrics(const mr__metric_cols *c, mr_report *r, double *row)
     for (int i = 0; i < MR_COST_ITEM_COUNT; i++) {
         row[mr__col_cost(c, i)] = items[i];
         mr_report_scalar(r, "cost_breakdown", mr_cost_item_name((mr_cost_item)i), items[i]);
+    }
+    /* Each fault's incident cost per episode, in the database as a scalar
+     * of component "faults/NAME". */
+    mr_cost_incident_by_fault(c->sc, r, &row[mr__col_fault_incident(c, 0)]);
+    for (size_t f = 0; f < c->sc->nfaults; f++) {
+        char comp[96];
+        snprintf(comp, sizeof comp, "faults/%s", c->sc->faults[f].name);
+        mr_report_scalar(r, comp, "incident_cost_usd_per_episode",
+                         row[mr__col_fault_incident(c, f)]);
     }
     row[mr__col_crto_censored(c)] = mr_report_find(r, "", "client_rto_censored");
     row[mr__col_failed_latency(c, 0)] = mr_report_find(r, "", "failed_latency_ms_p50");

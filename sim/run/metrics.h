@@ -21,6 +21,7 @@
 #include "mrsim/report.h"
 #include "run/build.h"
 #include "run/result.h"
+#include "timeline.h"
 #include "verdict.h"
 
 /* The columns of a scenario's rows. */
@@ -105,5 +106,11 @@ const mr_hist *mr__metrics_client_rto_censored(const mr_report *r);
 /* Points the view's SLO distributions and windows into r (left NULL and 0
  * when no SLO collector reported them). */
 void mr__metrics_view(const mr_report *r, mr_rep_view *v);
+
+/* Per fault its incident cost per episode (cost.h). */
+static inline size_t mr__col_fault_incident(const mr__metric_cols *c, size_t f)
+{
+    return mr__col_timeline(c) + c->sc->nfaults * mr__tl_cols(c->sc) + f;
+}
 
 #endif

@@ -120,6 +120,7 @@ typedef struct mr_episode_result {
     mr_summary rpo_s;
     uint64_t censored;  /* replications in which service never recovered */
     mr_summary budget_share; /* share of the 30-day error budget its episodes burn */
+    mr_summary incident_cost_usd; /* per episode, over the replications that had one */
     mr_verdict expect[2];    /* the fault's expect: {rto, rpo}, those stated */
     size_t nexpect;
     /* Its recovery timeline: the milestones that applied in some

@@ -539,6 +539,8 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
         mr__km_censor_reps(&ep->rto_s, rows + mr__col_fault_rto(c, f),
                     rows + mr__col_fault_censored(c, f), c->ncols, reps, c->ncols);
         mr__tl_summarise(sc, f, rows, reps, c->ncols, mr__col_timeline(c), ep);
+        mr_summarize_in(rows + mr__col_fault_incident(c, f), reps, c->ncols, MR_RANGE_REAL,
+                        &ep->incident_cost_usd);
     }
     out->nstores = sc->ndatastores;
     out->stores = mr_xcalloc(sc->ndatastores + 1, sizeof *out->stores);

@@ -268,6 +268,60 @@ Test(cost, a_geo_replicated_sql_store_bills_both_copies_and_its_transfer, .timeo
     free(j);
 }
 
+Test(cost, the_incident_cost_per_episode_goes_to_the_fault_that_started_last, .timeout = 120)
+{
+    /* The surge of the_incident_cost_is_the_failover_surge (4 nodes x
+     * $0.20 an hour from the scale-out, between 30 m and 32.17 m, to the
+     * 2 h horizon), with the forced SQL failover 30 m after the outage's
+     * start, so at 60 m. Each moment goes to the fault that started last
+     * (docs/results.md "incident cost"): weu-outage gets 60 m - the
+     * scale-out, $0.80 x (60 - 32.17) / 60 = $0.3711 to $0.80 x 30 / 60 =
+     * $0.40; sql-forced-failover the last hour, $0.80 exactly; one episode
+     * each, and the two add up to the whole incident cost. */
+    const char *ap = MRSIM_SOURCE_DIR "/tests/fixtures/good/active-passive-tm.yaml";
+    char line[1024];
+    snprintf(line, sizeof line,
+             "%s --json -q -n 3 --set clusters[1].nodes.max=6 --set faults[1].delay=30m", ap);
+    run_out r = e2e_run("run", line);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *weu = "\"fault\": \"weu-outage\"", *sql = "\"fault\": \"sql-forced-failover\"";
+    double a_lo = field(r.out, weu, "incident_cost_usd", "min");
+    double a_hi = field(r.out, weu, "incident_cost_usd", "max");
+    cr_expect(a_lo >= 0.3711 - 1e-9 && a_hi <= 0.40 + 1e-9, "weu-outage %.4f to %.4f", a_lo, a_hi);
+    cr_expect_float_eq(field(r.out, sql, "incident_cost_usd", "min"), 0.80, 1e-9);
+    cr_expect_float_eq(field(r.out, sql, "incident_cost_usd", "max"), 0.80, 1e-9);
+    double total = field(r.out, "\"metrics\"", "incident_cost_usd", "mean");
+    double parts = field(r.out, weu, "incident_cost_usd", "mean") +
+                   field(r.out, sql, "incident_cost_usd", "mean");
+    cr_expect_float_eq(parts, total, 1e-9);
+    run_free(&r);
+    /* Aggregate fidelity runs the same clusters: the same shares. */
+    snprintf(line, sizeof line,
+             "%s --json -q -n 3 --set clusters[1].nodes.max=6 --set faults[1].delay=30m "
+             "--set run.fidelity=aggregate",
+             ap);
+    r = e2e_run("run", line);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_float_eq(field(r.out, sql, "incident_cost_usd", "mean"), 0.80, 1e-9);
+    run_free(&r);
+    /* Two outages of an hour's span each (repeat every 1 h, twice, 10 m
+     * long) and no other fault: the surge from the first scale-out to the
+     * horizon is split between the two episodes of the one fault, so its
+     * cost per episode is half the incident cost. */
+    snprintf(line, sizeof line,
+             "%s --json -q -n 2 --set clusters[1].nodes.max=6 "
+             "--set 'faults=[{name: twice, kind: region_outage, target: westeurope, "
+             "repeat: {every: 45m, count: 2}, duration: 10m}]'",
+             ap);
+    r = e2e_run("run", line);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    double per = field(r.out, "\"fault\": \"twice\"", "incident_cost_usd", "mean");
+    total = field(r.out, "\"metrics\"", "incident_cost_usd", "mean");
+    cr_expect(total > 0, "%g", total);
+    cr_expect_float_eq(per, total / 2, 1e-9);
+    run_free(&r);
+}
+
 Test(cost, the_incident_cost_is_the_failover_surge, .timeout = 120)
 {
     /* tests/fixtures/good/active-passive-tm.yaml: West Europe down from
