@@ -356,8 +356,9 @@ static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32
          * its latency (a write waits at most max_wait, short against the
          * lag, so its commit time is not moved). */
         uint32_t n429;
-        mr_time wait = mr_ru_claim(&st->ru[s], now, cfg->ru_write, cfg->ru_retries,
-                                   cfg->ru_max_wait, &n429);
+        mr_time most = cfg->ru_max_wait < st->head.patience ? cfg->ru_max_wait
+                                                             : st->head.patience;
+        mr_time wait = mr_ru_claim(&st->ru[s], now, cfg->ru_write, cfg->ru_retries, most, &n429);
         mr_store_cap_note(&st->head, now, wait, n429);
         if (wait < 0) {
             st->head.failed_writes++;
@@ -418,8 +419,9 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
     if (cfg->ru_limit) {
         /* Store capacity: the serving region's budget (store.h). */
         uint32_t n429;
-        mr_time wait = mr_ru_claim(&st->ru[h], now, st->read_ru, cfg->ru_retries,
-                                   cfg->ru_max_wait, &n429);
+        mr_time most = cfg->ru_max_wait < st->head.patience ? cfg->ru_max_wait
+                                                             : st->head.patience;
+        mr_time wait = mr_ru_claim(&st->ru[h], now, st->read_ru, cfg->ru_retries, most, &n429);
         mr_store_cap_note(&st->head, now, wait, n429);
         if (wait < 0) {
             st->head.failed_reads++;

@@ -135,6 +135,13 @@ struct mr_store_head {
      * the same over its retries (clients.c sets it): a cache's read is a
      * hit when key < its hit ratio, so a retried miss stays a miss. */
     double key;
+    /* How long the request about to call access may still wait for the
+     * store's capacity (clients.c sets it: its timeout less what it has
+     * spent): its client cancels it then, so the SDK's 429 retries stop
+     * and a queue drops it, and a request the client gave up never
+     * claims capacity (docs/model.md "Store capacity"). MR_TIME_NEVER: no
+     * limit (a store driven without clients). */
+    mr_time patience;
     uint64_t reads, stale_reads, failed_reads;
     uint64_t writes, failed_writes, throttled, conflicts;
     uint64_t record_reads; /* redis: misses passed to the store of record */

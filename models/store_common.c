@@ -237,6 +237,7 @@ void mr_store_head_init(mr_store_head *h, mr_store_access_fn access)
 {
     memset(h, 0, sizeof *h);
     h->access = access;
+    h->patience = MR_TIME_NEVER;
     mr_hist_init(&h->staleness_ms);
     mr_hist_init(&h->lag_s);
 }

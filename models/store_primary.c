@@ -268,7 +268,8 @@ static mr_time queue_wait(mr_component *self, int c, mr_time now)
     mr_pstore_state *st = self->state;
     if (st->q_service == 0)
         return 0;
-    mr_time start = mr_fifo_offer(&st->q[c], now, st->q_service, cfg->queue_timeout);
+    mr_time most = cfg->queue_timeout < st->head.patience ? cfg->queue_timeout : st->head.patience;
+    mr_time start = mr_fifo_offer(&st->q[c], now, st->q_service, most > 0 ? most : 0);
     mr_time wait = start < 0 ? -1 : start - now;
     mr_store_cap_note(&st->head, now, wait, start < 0);
     return wait;
