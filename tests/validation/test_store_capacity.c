@@ -331,3 +331,62 @@ Test(store_capacity, sql_overload_times_out_at_queue_timeout)
     cr_expect(most <= MR_S, "no served request waits past queue_timeout");
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
+
+Test(store_capacity, the_budget_claims_retries_and_gives_up_by_hand)
+{
+    /* 10 RU a second, attempts of 4 RU at t = 0.1 s: two fit (8 RU), the
+     * third is answered 429 and retried at the next second (0.9 s later);
+     * with no retry, or a max_wait below 0.9 s, it fails after that one
+     * 429; an attempt dearer than the whole budget fails after every
+     * retry (R + 1 429s); no budget: no wait. */
+    mr_ru_budget b;
+    uint32_t n;
+    mr_time t = 100 * MR_MS;
+    mr_ru_budget_init(&b, 10);
+    cr_expect_eq(mr_ru_claim(&b, t, 4, 9, 30 * MR_S, &n), 0);
+    cr_expect_eq(mr_ru_claim(&b, t, 4, 9, 30 * MR_S, &n), 0);
+    cr_expect_eq(n, 0);
+    cr_expect_eq(mr_ru_claim(&b, t, 4, 0, 30 * MR_S, &n), -1);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(mr_ru_claim(&b, t, 4, 9, 500 * MR_MS, &n), -1);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(mr_ru_claim(&b, t, 4, 9, 30 * MR_S, &n), 900 * MR_MS);
+    cr_expect_eq(n, 1);
+    /* Second 1 now holds 4 RU: two more attempts of 4 fit there only for
+     * one (8 of 10), the next waits for second 2. */
+    cr_expect_eq(mr_ru_claim(&b, t, 4, 9, 30 * MR_S, &n), 900 * MR_MS);
+    cr_expect_eq(mr_ru_claim(&b, t, 4, 9, 30 * MR_S, &n), 1900 * MR_MS);
+    cr_expect_eq(n, 2);
+    cr_expect_eq(mr_ru_claim(&b, t, 11, 3, 30 * MR_S, &n), -1);
+    cr_expect_eq(n, 4);
+    mr_ru_budget_init(&b, 0);
+    cr_expect_eq(mr_ru_claim(&b, t, 1e9, 9, 30 * MR_S, &n), 0);
+    cr_expect_eq(n, 0);
+}
+
+Test(store_capacity, a_request_past_its_timeout_claims_nothing)
+{
+    /* A Cosmos DB budget of 100 RU/s (the minimum) spent at t = 0.1 s by
+     * 100 reads of 1 RU; a read whose client allows it 0.5 s more (head
+     * patience, clients.c) cannot wait for the next second (0.9 s): it
+     * fails after one 429, claiming nothing, so a read allowed 1 s more
+     * still finds second 1 empty and waits 0.9 s. */
+    mr_cosmos_cfg co;
+    cosmos_cfg(&co, 100, 0);
+    mr_sim *sim = build("cosmos", &co, 0, 10 * MR_S);
+    mr_time t = 100 * MR_MS, lat;
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(read_at(sim, t, ID_WEU, &lat), MR_ACCESS_OK);
+    mr_component *c = mr_sim_component(sim, ID_ST);
+    mr_store_head *h = mr__store_head(c);
+    h->patience = 500 * MR_MS;
+    lat = 0;
+    cr_expect_eq(h->access(c, t, ID_WEU, 0, 0, &lat), MR_ACCESS_FAIL);
+    h->patience = MR_S;
+    lat = 0;
+    cr_expect_eq(h->access(c, t, ID_WEU, 0, 0, &lat), MR_ACCESS_OK);
+    cr_expect_eq(lat, 900 * MR_MS);
+    cr_expect_eq(h->cap_failed, 1);
+    cr_expect_eq(h->cap_throttled, 2);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}
