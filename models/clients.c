@@ -177,7 +177,8 @@ static uint32_t lookup(mr_component *self, uint32_t i, uint32_t m, mr_time now)
 
 /* The data stores a request uses, once the cluster has accepted it: one
  * read or write by the population's mix, offered to each store in order;
- * a cache that serves a read (MR_ACCESS_HIT) spares the stores behind it.
+ * a cache that serves a read (MR_ACCESS_HIT) spares the stores behind it;
+ * `left`: the request's time before its timeout (store.h patience).
  * The request's kind and key are drawn at its first attempt that gets
  * here (one uniform u: a write when u >= read, else a read of key
  * u / read) and kept in *k for its retries: a retry is the same request,
@@ -185,7 +186,7 @@ static uint32_t lookup(mr_component *self, uint32_t i, uint32_t m, mr_time now)
  * write). Returns 0 when a store cannot serve it; adds their latency to
  * *extra. */
 static int uses_access(mr_component *self, mr_time now, uint32_t region, req_kind *k,
-                       mr_time *extra)
+                       mr_time left, mr_time *extra)
 {
     const mr_clients_cfg *cfg = self->cfg;
     mr_clients_state *st = self->state;
@@ -200,6 +201,10 @@ static int uses_access(mr_component *self, mr_time now, uint32_t region, req_kin
     for (int64_t u = 0; u < cfg->nuses; u++) {
         mr_store_head *h = st->store[u]->state;
         h->key = k->key;
+        /* What the request may still wait for a store's capacity: once its
+         * timeout passes the client has cancelled it, so the SDK retries
+         * and the queues stop there (store.h patience). */
+        h->patience = left - *extra;
         int r = h->access(st->store[u], now, region, (uint32_t)cfg->pop, (int)k->is_write,
                           extra);
         if (r == MR_ACCESS_FAIL)
@@ -275,7 +280,8 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
         mr_time start = mr_cluster_offer(cl, now, svc, patience > 0 ? patience : 0);
         if (start >= 0) {
             mr_time data = 0;
-            ok = uses_access(self, now, (uint32_t)cl->region->index, &k, &data) &&
+            mr_time left = cfg->timeout - (start + svc + fixed - now);
+            ok = uses_access(self, now, (uint32_t)cl->region->index, &k, left, &data) &&
                  start + svc + fixed + data - now <= cfg->timeout;
             done = start + svc + fixed + data;
         }

@@ -350,6 +350,22 @@ static int cosmos_write(mr_component *self, mr_time now, uint32_t region, uint32
         st->head.failed_writes++;
         return MR_ACCESS_FAIL;
     }
+    if (cfg->ru_limit) {
+        /* Store capacity (store.h): the write region's budget, the SDK's
+         * 429 retries; the write commits at now, its wait comes on top of
+         * its latency (a write waits at most max_wait, short against the
+         * lag, so its commit time is not moved). */
+        uint32_t n429;
+        mr_time most = cfg->ru_max_wait < st->head.patience ? cfg->ru_max_wait
+                                                             : st->head.patience;
+        mr_time wait = mr_ru_claim(&st->ru[s], now, cfg->ru_write, cfg->ru_retries, most, &n429);
+        mr_store_cap_note(&st->head, now, wait, n429);
+        if (wait < 0) {
+            st->head.failed_writes++;
+            return MR_ACCESS_FAIL;
+        }
+        *latency += wait;
+    }
     if (st->multi) {
         uint32_t k = draw_key(cfg, st);
         int o = st->key_region[k];
@@ -399,6 +415,19 @@ static int cosmos_access(mr_component *self, mr_time now, uint32_t region, uint3
         int o = st->pop_region[pop];
         if (o != h && up(st, o) && st->pop_write[pop] > applied(st, cfg, o, h, now))
             h = o; /* read-your-writes: the region that has them */
+    }
+    if (cfg->ru_limit) {
+        /* Store capacity: the serving region's budget (store.h). */
+        uint32_t n429;
+        mr_time most = cfg->ru_max_wait < st->head.patience ? cfg->ru_max_wait
+                                                             : st->head.patience;
+        mr_time wait = mr_ru_claim(&st->ru[h], now, st->read_ru, cfg->ru_retries, most, &n429);
+        mr_store_cap_note(&st->head, now, wait, n429);
+        if (wait < 0) {
+            st->head.failed_reads++;
+            return MR_ACCESS_FAIL;
+        }
+        *latency += wait;
     }
     uint64_t versions = 0;
     double age = 0;
@@ -663,6 +692,16 @@ static int cosmos_init(mr_component *self, mr_diag *diag)
     for (int p = 0; p < MR_COSMOS_POPS; p++)
         st->pop_write[p] = -1;
     st->last_fault = st->down_fault = UINT32_MAX;
+    /* docs/reference.md §6 Read RU multiplier: strong and bounded reads
+     * read two replicas, twice the units; writes cost the same at every
+     * level. */
+    st->read_ru = cfg->ru_read * (cfg->consistency == MR_COSMOS_STRONG ||
+                                          cfg->consistency == MR_COSMOS_BOUNDED
+                                      ? 2
+                                      : 1);
+    st->head.capacity = cfg->ru_limit;
+    for (int i = 0; i < MR_COSMOS_MAX; i++)
+        mr_ru_budget_init(&st->ru[i], cfg->ru_limit ? cfg->ru_per_s : 0);
     return MR_OK;
 }
 
@@ -836,6 +875,58 @@ static const mr_param cosmos_params[] = {
      .hi = 1e9,
      .doc = "provisioned throughput per region",
      .ref = "docs/reference.md §10 Cosmos DB provisioned throughput (10K RU/s example)"},
+    /* Store capacity (docs/model.md): opt-in, because ru_per_s has always
+     * had a default (the price's 10K RU/s), which as a budget would change
+     * the results of every scenario written before. */
+    {.key = "ru_limit",
+     .type = MR_PARAM_T_BOOL,
+     .off = offsetof(mr_cosmos_cfg, ru_limit),
+     .def = "false",
+     .doc = "ru_per_s is each region's budget a second: beyond it the service answers 429 and "
+            "the SDK retries, then fails the request (false: ru_per_s is only priced)",
+     .ref = "ours: opt-in, so scenarios written before store capacity keep their results"},
+    /* Not in docs/reference.md: Azure's request-unit page prices a point
+     * read of a 1 KB item at 1 RU; ours. */
+    {.key = "ru.read",
+     .type = MR_PARAM_T_NUMBER,
+     .off = offsetof(mr_cosmos_cfg, ru_read),
+     .def = "1",
+     .lo = 0.01,
+     .hi = 1e6,
+     .doc = "request units of a read at session, consistent prefix or eventual consistency; "
+            "strong and bounded reads cost twice this",
+     .ref = "ours: 1 RU for a 1 KB point read (not in docs/reference.md); the doubling: "
+            "docs/reference.md §6 Read RU multiplier"},
+    {.key = "ru.write",
+     .type = MR_PARAM_T_NUMBER,
+     .off = offsetof(mr_cosmos_cfg, ru_write),
+     .def = "5",
+     .lo = 0.01,
+     .hi = 1e6,
+     .doc = "request units of a write (the same at every consistency level)",
+     .ref = "ours: about 5 RU for a 1 KB write (not in docs/reference.md); the same at every "
+            "level: docs/reference.md §6 Read RU multiplier"},
+    /* The SDKs' defaults (MaxRetryAttemptsOnRateLimitedRequests 9,
+     * MaxRetryWaitTimeOnRateLimitedRequests 30 s), not in
+     * docs/reference.md; bounded by the budget's look-ahead (store.h). */
+    {.key = "sdk_retry.attempts",
+     .type = MR_PARAM_T_INT,
+     .off = offsetof(mr_cosmos_cfg, ru_retries),
+     .def = "9",
+     .lo = 0,
+     .hi = MR_RU_LOOKAHEAD,
+     .type_doc = "integer",
+     .doc = "the SDK's retries of a throttled (429) request, each at the retry-after the service "
+            "gives (the start of the next second, when the budget is back)",
+     .ref = "ours: the Cosmos DB SDKs' default, 9 (not in docs/reference.md)"},
+    {.key = "sdk_retry.max_wait",
+     .type = MR_PARAM_T_DURATION,
+     .off = offsetof(mr_cosmos_cfg, ru_max_wait),
+     .def = "30s",
+     .lo = 0,
+     .hi = MR_RU_LOOKAHEAD * (double)MR_S,
+     .doc = "the SDK gives up once the retries' total wait would pass this",
+     .ref = "ours: the Cosmos DB SDKs' default, 30 s (not in docs/reference.md)"},
     {.key = "usd_per_month",
      .type = MR_PARAM_T_MONEY,
      .off = offsetof(mr_cosmos_cfg, usd_per_month),
@@ -952,6 +1043,13 @@ static int cosmos_check(void *vcfg, mr_param_ctx *ctx)
         ctx->error(ctx, "bounded", "applies to consistency: bounded only");
         rc = MR_ESCENARIO;
     }
+    static const char *const capacity_keys[] = {"ru", "sdk_retry"};
+    for (size_t i = 0; i < sizeof capacity_keys / sizeof *capacity_keys; i++)
+        if (ctx->written(ctx, capacity_keys[i]) && !cfg->ru_limit) {
+            ctx->error(ctx, capacity_keys[i], "applies with ru_limit: true only");
+            rc = MR_ESCENARIO;
+        }
+    cfg->base.capacity = cfg->ru_limit;
     int multi = cfg->base.ncopies > 1;
     const char *what = multi ? "multi-region" : "single-region";
     int64_t kmin = multi ? 100000 : 10;

@@ -63,6 +63,10 @@ static const mr_param redis_params[] = {
      .ref = "ours: docs/reference.md §7 How to model Redis"},
     MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
     MR_STORE_LATENCY_ROW(mr_pstore_cfg, latency),
+    /* Ours: StackExchange.Redis's syncTimeout default, 5 s (not in
+     * docs/reference.md). */
+    MR_PSTORE_CAPACITY_ROWS("5s", "ours: the StackExchange.Redis syncTimeout default, 5 s (not in "
+                                  "docs/reference.md)"),
     /* docs/reference.md §7 Redis: no automatic failover of passive geo-replication. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,
@@ -90,6 +94,8 @@ static int redis_check(void *vcfg, mr_param_ctx *ctx)
     char msg[200];
     /* replication.sample (deprecated) becomes replication.hold: const(sample). */
     int rc = mr__store_check_hold(&((mr_pstore_cfg *)vcfg)->base, ctx);
+    if (mr__pstore_check_capacity(vcfg, ctx) != MR_OK)
+        rc = MR_ESCENARIO;
     if (cfg->base.mode == MR_FAILOVER_AUTOMATIC && cfg->geo == MR_GEO_PASSIVE) {
         ctx->error(ctx, "failover.mode",
                    "passive geo-replication has no automatic failover (docs/reference.md §7): "

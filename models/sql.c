@@ -46,6 +46,10 @@ static const mr_param sql_params[] = {
      .ref = "docs/reference.md §5 How to model Azure SQL (median 1 s, p99 5 s)"},
     MR_STORE_SAMPLE_ROW(mr_pstore_cfg, base),
     MR_STORE_LATENCY_ROW(mr_pstore_cfg, latency),
+    /* Ours: the .NET SqlCommand.CommandTimeout default, 30 s (not in
+     * docs/reference.md). */
+    MR_PSTORE_CAPACITY_ROWS("30s", "ours: the .NET SqlCommand.CommandTimeout default, 30 s (not "
+                                   "in docs/reference.md)"),
     /* docs/reference.md §5 failover groups fail over automatically after the grace period. */
     {.key = "failover.mode",
      .type = MR_PARAM_T_ENUM,
@@ -83,6 +87,8 @@ static int sql_check(void *vcfg, mr_param_ctx *ctx)
     char msg[200];
     /* replication.sample (deprecated) becomes replication.hold: const(sample). */
     int rc = mr__store_check_hold(&((mr_pstore_cfg *)vcfg)->base, ctx);
+    if (mr__pstore_check_capacity(vcfg, ctx) != MR_OK)
+        rc = MR_ESCENARIO;
     if (cfg->base.mode == MR_FAILOVER_AUTOMATIC && replicas > 1) {
         snprintf(msg, sizeof msg,
                  "a failover group (automatic mode) has one secondary, found %lld "

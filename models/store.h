@@ -15,6 +15,7 @@
 #ifndef MRSIM_MODELS_STORE_H
 #define MRSIM_MODELS_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,7 @@
 #include "mrsim/stats.h"
 #include "mrsim/simtime.h"
 #include "cluster.h"
+#include "fifo.h"
 #include "mrsim/cfg/store.h"
 
 typedef struct mr_store_log {
@@ -133,6 +135,13 @@ struct mr_store_head {
      * the same over its retries (clients.c sets it): a cache's read is a
      * hit when key < its hit ratio, so a retried miss stays a miss. */
     double key;
+    /* How long the request about to call access may still wait for the
+     * store's capacity (clients.c sets it: its timeout less what it has
+     * spent): its client cancels it then, so the SDK's 429 retries stop
+     * and a queue drops it, and a request the client gave up never
+     * claims capacity (docs/model.md "Store capacity"). MR_TIME_NEVER: no
+     * limit (a store driven without clients). */
+    mr_time patience;
     uint64_t reads, stale_reads, failed_reads;
     uint64_t writes, failed_writes, throttled, conflicts;
     uint64_t record_reads; /* redis: misses passed to the store of record */
@@ -149,6 +158,15 @@ struct mr_store_head {
     const struct mr_fault_clock *clock; /* the run's normal time; NULL: always normal */
     mr_time normal_mark; /* aggregate: the normal time at the last advance */
     mr_store_agg *agg;       /* aggregate fidelity only; NULL at request fidelity */
+    /* Capacity (docs/model.md "Store capacity"), counted after the warm-up
+     * as every read is (rule 6); reported only when a limit is configured,
+     * so the results of a store without one keep their scalars. */
+    int capacity;            /* a limit is configured */
+    uint64_t cap_throttled;  /* attempts refused: Cosmos 429 answers (retries included); a
+                              * queue: requests that would wait past queue_timeout */
+    uint64_t cap_failed;     /* requests failed for capacity (after the SDK's retries) */
+    uint64_t cap_served;     /* requests served through the limit */
+    double cap_wait_s;       /* their summed wait for capacity (retry-after waits, queueing) */
 };
 
 void mr_store_head_init(mr_store_head *h, mr_store_access_fn access);
@@ -256,6 +274,61 @@ int mr__store_check_hold(mr_store_base *base, mr_param_ctx *ctx);
         .off = offsetof(cfg, base.decision), .def = "triangular(10m, 20m, 1h)",                    \
         .doc = "manual mode: detection and decision before the switch",                            \
         .ref = "ours (docs/scenario-format.md example)"                                                        \
+    }
+
+/* ---- store capacity (docs/model.md "Store capacity") -----------------------
+ * Cosmos DB's provisioned throughput is a budget of request units per
+ * region and per second of simulated time (whole seconds from t = 0). An
+ * attempt that fits the budget of its second is served and claims its
+ * units; one that does not is answered 429, and the SDK retries after the
+ * retry-after delay, which the service sets to the start of the next
+ * second (when the budget is back: ours), until `retries` retries or a
+ * total wait past max_wait, then fails the request. The retries are
+ * resolved when the request arrives (no event each): a retry claims the
+ * budget of a later second ahead of the requests that arrive after the
+ * first attempt. A 429 claims nothing, so under a sustained overload
+ * every second's budget is used and the served share is budget / offered.
+ * The budget looks ahead at most MR_RU_RING - 4 seconds, hence the bounds
+ * on retries and max_wait (cosmos.c keys). */
+#define MR_RU_RING 64
+#define MR_RU_LOOKAHEAD (MR_RU_RING - 4)
+
+typedef struct mr_ru_budget {
+    double per_s;            /* request units a second; 0: unlimited */
+    int64_t sec[MR_RU_RING]; /* the second each slot counts; -1: none yet */
+    double used[MR_RU_RING]; /* units claimed in it */
+} mr_ru_budget;
+
+void mr_ru_budget_init(mr_ru_budget *b, double per_s);
+/* An attempt at now costing `cost` units, retried as above. Returns the
+ * wait before the attempt that is served (0 when the first is), or -1
+ * when the SDK gives up; *n429 gets the 429 answers. */
+mr_time mr_ru_claim(mr_ru_budget *b, mr_time now, double cost, int retries, mr_time max_wait,
+                    uint32_t *n429);
+/* Counts one request's meeting with a capacity limit at now: served
+ * after `wait` (>= 0) or failed (wait < 0), `throttled` refusals on the
+ * way. Not counted in the warm-up. */
+void mr_store_cap_note(mr_store_head *h, mr_time now, mr_time wait, uint32_t throttled);
+
+/* Capacity keys of a single-primary kind (sql, redis): max_rps (absent:
+ * unlimited, as before store capacity) and queue_timeout, whose default
+ * and source the kind gives. */
+#define MR_PSTORE_CAPACITY_ROWS(timeout_def, timeout_ref)                                          \
+    {.key = "max_rps",                                                                             \
+     .type = MR_PARAM_T_RATE,                                                                      \
+     .off = offsetof(mr_pstore_cfg, max_rps),                                                      \
+     .def = NULL,                                                                                  \
+     .lo = 0,                                                                                      \
+     .hi = 1e9,                                                                                    \
+     .doc = "most requests a second each copy serves: one server of service time 1 / max_rps "    \
+            "behind a FIFO queue; absent: unlimited",                                              \
+     .ref = "ours: docs/reference.md §5, §7 publish no request rate (it depends on the tier)"},    \
+    {                                                                                              \
+        .key = "queue_timeout", .type = MR_PARAM_T_DURATION,                                       \
+        .off = offsetof(mr_pstore_cfg, queue_timeout), .def = timeout_def, .lo = 0,               \
+        .hi = 3600 * (double)MR_S,                                                                 \
+        .doc = "with max_rps: a request that would wait longer in the queue fails",                \
+        .ref = timeout_ref                                                                         \
     }
 
 /* The store family's method table (mr_model.ops of every store kind). */
@@ -408,7 +481,17 @@ typedef struct mr_pstore_cfg {
     int geo;                  /* redis: mr_pstore_geo */
     int redundancy;           /* blob: mr_pstore_redundancy */
     double usd_per_month;     /* the kind's price (per copy or per account: the kind says) */
+    /* Capacity (sql, redis): each copy serves at most max_rps requests a
+     * second, as one server of service time 1 / max_rps with a FIFO queue
+     * (models/fifo.h); a request that would wait past queue_timeout fails.
+     * 0: unlimited. */
+    double max_rps;
+    mr_time queue_timeout;
 } mr_pstore_cfg;
+
+/* A kind's check calls this: queue_timeout needs max_rps; sets
+ * base.capacity. */
+int mr__pstore_check_capacity(mr_pstore_cfg *cfg, mr_param_ctx *ctx);
 
 /* What a kind of single-primary store is, beyond its keys: said by the
  * kind when it inits the shared machinery. */
@@ -456,6 +539,8 @@ typedef struct mr_pstore_state {
     mr_pstore_variant variant; /* set by the kind's init */
     mr_rng *lags, *ops, *hits, *lat;
     uint64_t refused;    /* planned failovers that could not be made */
+    mr_time q_service;   /* 1 / max_rps; 0: no capacity limit */
+    mr_fifo q[MR_PSTORE_COPIES]; /* each copy's queue when there is one */
 } mr_pstore_state;
 
 /* The shared machinery's slots, for a kind's mr_model; the kind's init
@@ -492,6 +577,10 @@ typedef struct mr_cosmos_cfg {
     int64_t keys;         /* key space (multi-write conflicts) */
     double zipf;          /* popularity exponent; 0 uniform */
     double ru_per_s;      /* provisioned throughput per region */
+    bool ru_limit;        /* ru_per_s is a budget (429s beyond it), not only a price */
+    double ru_read, ru_write; /* request units of a read (session level) and a write */
+    int ru_retries;       /* the SDK's retries of a 429 */
+    mr_time ru_max_wait;  /* ... and their total wait */
     double usd_per_month; /* on top of the RU/s */
     mr_dist read_latency, write_latency; /* one access within its region */
 } mr_cosmos_cfg;
@@ -519,6 +608,8 @@ typedef struct mr_cosmos_state {
     mr_rng *lags, *ops, *keys, *lat;
     uint64_t refused;
     double keys_eff; /* aggregate fidelity: effective key count */
+    mr_ru_budget ru[MR_COSMOS_MAX]; /* each region's budget (ru_limit) */
+    double read_ru;  /* a read's units at the account's consistency level */
 } mr_cosmos_state;
 
 #endif

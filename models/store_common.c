@@ -237,6 +237,7 @@ void mr_store_head_init(mr_store_head *h, mr_store_access_fn access)
 {
     memset(h, 0, sizeof *h);
     h->access = access;
+    h->patience = MR_TIME_NEVER;
     mr_hist_init(&h->staleness_ms);
     mr_hist_init(&h->lag_s);
 }
@@ -246,6 +247,64 @@ void mr_store_head_fini(mr_store_head *h)
     mr_store_agg_fini(h);
     mr_hist_fini(&h->staleness_ms);
     mr_hist_fini(&h->lag_s);
+}
+
+void mr_ru_budget_init(mr_ru_budget *b, double per_s)
+{
+    b->per_s = per_s;
+    for (int i = 0; i < MR_RU_RING; i++) {
+        b->sec[i] = -1;
+        b->used[i] = 0;
+    }
+}
+
+/* The slot of second k, reset when it last counted another second: every
+ * second asked for lies within MR_RU_LOOKAHEAD of the current one, so a
+ * slot's older tag is a second that is over (store.h). */
+static double *ru_slot(mr_ru_budget *b, int64_t k)
+{
+    int i = (int)(k % MR_RU_RING);
+    if (b->sec[i] != k) {
+        b->sec[i] = k;
+        b->used[i] = 0;
+    }
+    return &b->used[i];
+}
+
+mr_time mr_ru_claim(mr_ru_budget *b, mr_time now, double cost, int retries, mr_time max_wait,
+                    uint32_t *n429)
+{
+    *n429 = 0;
+    if (b->per_s <= 0)
+        return 0;
+    int64_t k = now / MR_S;
+    if (retries > MR_RU_LOOKAHEAD)
+        retries = MR_RU_LOOKAHEAD;
+    for (int j = 0;; j++) {
+        /* Attempt j: the first now, retry j at the start of second k + j. */
+        mr_time wait = j == 0 ? 0 : (k + j) * MR_S - now;
+        if (j > 0 && (j > retries || wait > max_wait))
+            return -1;
+        double *used = ru_slot(b, k + j);
+        if (*used + cost <= b->per_s) {
+            *used += cost;
+            return wait;
+        }
+        (*n429)++;
+    }
+}
+
+void mr_store_cap_note(mr_store_head *h, mr_time now, mr_time wait, uint32_t throttled)
+{
+    if (now < h->warmup)
+        return;
+    h->cap_throttled += throttled;
+    if (wait < 0) {
+        h->cap_failed++;
+    } else {
+        h->cap_served++;
+        h->cap_wait_s += mr_time_to_s(wait);
+    }
 }
 
 int mr_store_lag_due(mr_store_head *h, mr_time now)
@@ -348,6 +407,15 @@ void mr_store_report(const mr_store_head *h, const char *name, mr_report *out)
     mr_report_scalar(out, name, "failovers", (double)h->nfo);
     mr_report_scalar(out, name, "replicated_bytes", h->replicated_bytes);
     mr_report_scalar(out, name, "replicated_bytes_normal", h->replicated_bytes_normal);
+    if (h->capacity) {
+        uint64_t met = h->cap_served + h->cap_failed;
+        mr_report_scalar(out, name, "capacity_throttled", (double)h->cap_throttled);
+        mr_report_scalar(out, name, "capacity_failed", (double)h->cap_failed);
+        mr_report_scalar(out, name, "capacity_failed_ratio",
+                         met ? (double)h->cap_failed / (double)met : NAN);
+        mr_report_scalar(out, name, "capacity_wait_ms_mean",
+                         h->cap_served ? 1e3 * h->cap_wait_s / (double)h->cap_served : NAN);
+    }
     for (size_t i = 0; i < h->nfo; i++) {
         mr_report_scalar(out, name, "failover_fault",
                          h->fo[i].fault == UINT32_MAX ? -1 : (double)h->fo[i].fault);

@@ -257,6 +257,24 @@ static void trim(mr_pstore_state *st, mr_time now)
     mr_store_log_trim(&st->log, lo);
 }
 
+/* Store capacity (sql, redis; store.h mr_pstore_cfg.max_rps): copy c's
+ * queue takes a request arriving now. Returns its wait (0 without a
+ * limit), or -1 when it would wait past queue_timeout: the request fails,
+ * having taken no service (it abandons the queue, as a client's command
+ * timeout does). */
+static mr_time queue_wait(mr_component *self, int c, mr_time now)
+{
+    const mr_pstore_cfg *cfg = self->cfg;
+    mr_pstore_state *st = self->state;
+    if (st->q_service == 0)
+        return 0;
+    mr_time most = cfg->queue_timeout < st->head.patience ? cfg->queue_timeout : st->head.patience;
+    mr_time start = mr_fifo_offer(&st->q[c], now, st->q_service, most > 0 ? most : 0);
+    mr_time wait = start < 0 ? -1 : start - now;
+    mr_store_cap_note(&st->head, now, wait, start < 0);
+    return wait;
+}
+
 static int cache_access(mr_component *self, mr_time now, uint32_t region, int is_write,
                         mr_time *latency)
 {
@@ -264,9 +282,21 @@ static int cache_access(mr_component *self, mr_time now, uint32_t region, int is
     mr_pstore_state *st = self->state;
     int c = routed(self, region, now);
     int avail = cache_serves(st, c);
-    if (avail)
-        *latency += rtt(cfg, region, st->region[c]) +
+    if (avail) {
+        /* Every read (hit or miss) and every write is a command to the
+         * cache; one that times out in its queue fails the request (the
+         * client library's timeout surfaces to the application). */
+        mr_time wait = queue_wait(self, c, now);
+        if (wait < 0) {
+            if (is_write)
+                st->head.failed_writes++;
+            else
+                st->head.failed_reads++;
+            return MR_ACCESS_FAIL;
+        }
+        *latency += wait + rtt(cfg, region, st->region[c]) +
                     mr_dist_sample_time(&cfg->latency, st->lat);
+    }
     if (is_write) {
         /* Cache-aside: the store of record takes the write; the cache copy
          * (geo-replicated) is updated when it is there. */
@@ -312,7 +342,8 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         return cache_access(self, now, region, is_write, latency);
     int c = routed(self, region, now);
     if (is_write) {
-        if (!takes_writes(st, c)) {
+        mr_time wait = takes_writes(st, c) ? queue_wait(self, c, now) : -1;
+        if (wait < 0) {
             st->head.failed_writes++;
             return MR_ACCESS_FAIL;
         }
@@ -321,17 +352,18 @@ static int pstore_access(mr_component *self, mr_time now, uint32_t region, uint3
         mr_store_replicated(&st->head, cfg->base.bytes_per_write * (double)(st->ncopies - 1));
         if ((st->head.writes & 255) == 0)
             trim(st, now);
-        *latency += rtt(cfg, region, st->region[c]) +
+        *latency += wait + rtt(cfg, region, st->region[c]) +
                     mr_dist_sample_time(&cfg->latency, st->lat);
         return MR_ACCESS_OK;
     }
     int best = read_target(self, region, c);
-    if (best < 0) {
+    mr_time wait = best < 0 ? -1 : queue_wait(self, best, now);
+    if (wait < 0) {
         st->head.failed_reads++;
         return MR_ACCESS_FAIL;
     }
     read_copy(st, best, now);
-    *latency += rtt(cfg, region, st->region[best]) +
+    *latency += wait + rtt(cfg, region, st->region[best]) +
                 mr_dist_sample_time(&cfg->latency, st->lat);
     return MR_ACCESS_OK;
 }
@@ -486,6 +518,17 @@ static void agg_wakes(mr_component *self, mr_sim *sim, mr_time now)
                                 now + (cfg->warm_up * k + AG_WARM_STEPS - 1) / AG_WARM_STEPS);
 }
 
+int mr__pstore_check_capacity(mr_pstore_cfg *cfg, mr_param_ctx *ctx)
+{
+    int rc = MR_OK;
+    if (ctx->written(ctx, "queue_timeout") && !(cfg->max_rps > 0)) {
+        ctx->error(ctx, "queue_timeout", "applies with a max_rps above 0 only");
+        rc = MR_ESCENARIO;
+    }
+    cfg->base.capacity = cfg->max_rps > 0;
+    return rc;
+}
+
 int mr_pstore_init(mr_component *self, const mr_pstore_variant *variant)
 {
     const mr_pstore_cfg *cfg = self->cfg;
@@ -510,6 +553,16 @@ int mr_pstore_init(mr_component *self, const mr_pstore_variant *variant)
     st->last_fault = UINT32_MAX;
     st->down_fault = UINT32_MAX;
     st->warm_from = -1;
+    if (cfg->max_rps > 0) {
+        /* One server a copy, service 1 / max_rps (deterministic: no draw,
+         * so the streams of a store without a limit are untouched). */
+        st->q_service = (mr_time)llround((double)MR_S / cfg->max_rps);
+        if (st->q_service < 1)
+            st->q_service = 1;
+        st->head.capacity = 1;
+        for (int c = 0; c < st->ncopies; c++)
+            mr_fifo_init(&st->q[c], 1);
+    }
     return MR_OK;
 }
 
@@ -622,6 +675,9 @@ void mr_pstore_fini(mr_component *self)
     mr_rng_free(st->ops);
     mr_rng_free(st->hits);
     mr_rng_free(st->lat);
+    if (st->q_service > 0)
+        for (int c = 0; c < st->ncopies; c++)
+            mr_fifo_fini(&st->q[c]);
 }
 
 const mr_store_ops mr_pstore_ops = {.agg_enable = mr_pstore_agg_enable};

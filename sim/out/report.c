@@ -732,7 +732,7 @@ static void section_assumptions(rp *r)
         para(r, "Modelling choices (ours): %s.", ours);
     free(seen);
     attrs_free(&a);
-    para(r, "What the model leaves out (docs/model.md): store capacity (RU/s, throttling), a "
+    para(r, "What the model leaves out (docs/model.md): store capacity at aggregate fidelity, a "
             "general service-time queue, runtime DNS caches per client process, and operator "
             "actions beyond the stated failover policy and runbook. A price that nobody "
             "published is billed at 0 and named in the run's warnings (cost_unpriced).");

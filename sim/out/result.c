@@ -176,6 +176,12 @@ static void json_stores(FILE *out, const mr_result *r)
             fprintf(out, ", \"%s\": ", mr_metric_name(st->metric[k]));
             json_summary(out, &st->m[k]);
         }
+        if (st->capacity) { /* docs/results.md: only a store with a capacity limit */
+            fputs(", \"throttled_ratio\": ", out);
+            json_summary(out, &st->throttled_ratio);
+            fputs(", \"capacity_wait_ms\": ", out);
+            json_summary(out, &st->capacity_wait_ms);
+        }
         fputs("}", out);
     }
     fputs("\n  }", out);
@@ -586,6 +592,10 @@ static void table_stores(layout *t, const mr_result *r)
         lay_text(t, "data store %s (%s)\n", r->stores[d].name, r->stores[d].kind);
         for (size_t k = 0; k < MR_STORE_METRICS; k++)
             metric_row(t, "  ", r->stores[d].metric[k], &r->stores[d].m[k]);
+        if (r->stores[d].capacity) {
+            table_row(t, "  throttled_ratio", MR_HU_SHARE, &r->stores[d].throttled_ratio);
+            table_row(t, "  capacity_wait", MR_HU_MS, &r->stores[d].capacity_wait_ms);
+        }
     }
 }
 

@@ -352,6 +352,19 @@ static void check_stamps(const mr_scenario *sc, mr_diag *diag, int *rc)
 static void check_aggregate(const mr_scenario *sc, mr_diag *diag, int *rc)
 {
     char what[200];
+    /* Store capacity is request fidelity's alone: a queue's wait and the
+     * SDK's retries of a per-second budget are per request (docs/model.md
+     * "Store capacity"). */
+    for (size_t i = 0; i < sc->ndatastores; i++) {
+        const mr_sc_datastore *d = &sc->datastores[i];
+        if (d->cfg && ((const mr_store_base *)d->cfg)->capacity) {
+            snprintf(what, sizeof what,
+                     "data store '%s': a capacity limit (ru_limit or max_rps) with "
+                     "run.fidelity: aggregate",
+                     d->name);
+            unsupported(diag, &d->mark, rc, what);
+        }
+    }
     for (size_t i = 0; i < sc->nclients; i++)
         for (size_t o = 0; o < i; o++)
             if (sc->clients[o].resolver == sc->clients[i].resolver &&

@@ -160,6 +160,10 @@ static void store_metrics(const mr__metric_cols *c, const mr_report *r, double *
             mr_hist_quantile(s->staleness_ms, 0.99), (double)s->conflicts};
         for (size_t k = 0; k < MR_STORE_METRICS; k++)
             row[mr__col_store(c, d, k)] = v[k];
+        /* Reported by a store with a capacity limit only (NaN otherwise). */
+        uint32_t id = mr_build_store_id(sc, d);
+        row[mr__col_store_capacity(c, d, 0)] = mr_report_find_from(r, id, "capacity_failed_ratio");
+        row[mr__col_store_capacity(c, d, 1)] = mr_report_find_from(r, id, "capacity_wait_ms_mean");
         rpo = drpo > rpo ? drpo : rpo;
         lost += dlost;
         conflicts += (double)s->conflicts;

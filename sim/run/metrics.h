@@ -8,7 +8,8 @@
  * MR_METRIC_COUNT metrics of result.h; per fault its mean episode RTO and
  * whether an episode of it was censored; the event and request counts; the
  * columns the SLO verdicts read (verdict.h); per client population its
- * availability; per data store the MR_STORE_METRICS of mr__store_metric;
+ * availability; per data store the MR_STORE_METRICS of mr__store_metric
+ * and its MR_STORE_CAPACITY_METRICS;
  * the cost items (cost.h); per population its client RTO; the whole
  * system's censored share of client RTO. */
 #ifndef MRSIM_RUN_METRICS_H
@@ -57,7 +58,13 @@ static inline size_t mr__col_population(const mr__metric_cols *c, size_t p)
 }
 static inline size_t mr__col_store(const mr__metric_cols *c, size_t d, size_t k)
 {
-    return mr__col_population(c, c->sc->nclients) + MR_STORE_METRICS * d + k;
+    return mr__col_population(c, c->sc->nclients) +
+           (MR_STORE_METRICS + MR_STORE_CAPACITY_METRICS) * d + k;
+}
+/* Its capacity metrics (result.h), k = 0 or 1, after its others. */
+static inline size_t mr__col_store_capacity(const mr__metric_cols *c, size_t d, size_t k)
+{
+    return mr__col_store(c, d, MR_STORE_METRICS + k);
 }
 static inline size_t mr__col_cost(const mr__metric_cols *c, int item)
 {

@@ -139,11 +139,18 @@ typedef struct mr_episode_result {
 
 /* One data store's metrics (the data-store rows of MR_METRIC_MAP). */
 #define MR_STORE_METRICS 5
+/* With a capacity limit (docs/model.md "Store capacity"), its own two
+ * (docs/results.md): throttled_ratio, the requests that failed for the
+ * store's capacity over those that met it, and capacity_wait_ms, the mean
+ * wait of the served ones for it. */
+#define MR_STORE_CAPACITY_METRICS 2
 typedef struct mr_store_result {
     const char *name; /* not owned */
     const char *kind; /* sql, cosmos, redis, blob; not owned */
     mr_metric metric[MR_STORE_METRICS];
     mr_summary m[MR_STORE_METRICS];
+    int capacity;     /* a limit is configured: the two below are printed */
+    mr_summary throttled_ratio, capacity_wait_ms;
 } mr_store_result;
 /* One client population's own availability: with stamps, the blast radius
  * of a stamp's failure is its populations. */

@@ -13,6 +13,7 @@
 
 #include "metrics.h"
 #include "mrsim/alloc.h"
+#include "mrsim/cfg/store.h"
 #include "mrsim/error.h"
 #include "mrsim/report.h"
 #include "km.h"
@@ -552,6 +553,14 @@ static void summarise_parts(const run_ctx *ctx, const run_rows *rr, mr_result *o
             mr_summarize_in(rows + mr__col_store(c, d, k), reps, c->ncols,
                             mr_metric_range(mr__store_metric[k]), &out->stores[d].m[k]);
         }
+        const mr_store_base *base = sc->datastores[d].cfg;
+        out->stores[d].capacity = base && base->capacity;
+        mr_summarize_in(rows + mr__col_store_capacity(c, d, 0),
+                        out->stores[d].capacity ? reps : 0, c->ncols, MR_RANGE_UNIT,
+                        &out->stores[d].throttled_ratio);
+        mr_summarize_in(rows + mr__col_store_capacity(c, d, 1),
+                        out->stores[d].capacity ? reps : 0, c->ncols, MR_RANGE_NONNEG,
+                        &out->stores[d].capacity_wait_ms);
     }
 }
 

@@ -540,3 +540,56 @@ Test(store_sql, the_report_carries_reads_and_failovers_as_a_store_record)
     mr_report_free(r);
     cr_assert_eq(mr_sim_free(sim), MR_OK);
 }
+
+Test(store_redis, a_miss_storm_after_the_cache_failover_overloads_the_store_of_record)
+{
+    /* Store capacity (docs/model.md): the drill above with the database's
+     * copies limited to mu = 50 requests/s (max_rps; one server of 20 ms,
+     * queue_timeout 1 s). Reads every 10 ms (100/s) from North Europe, the
+     * database's readable copy there serving the misses. Warm, 20/s miss:
+     * load 0.4, nothing fails. From the outage f to the cache's switch sw
+     * the cache serves nothing: 100/s to a copy serving 50/s; from sw the
+     * misses fall as m(t) = 100 (1 - 0.8 (t - sw) / 600 s), below mu from
+     * t - sw = 375 s. Fluid: failed = (100 - 50) (sw - f) + integral over
+     * [0, 375 s] of (50 - 0.1333 t) dt = 50 x 1,230.5 + 9,375 = 70,900
+     * (less the 50 requests a full 1 s queue holds); hits are Bernoulli
+     * per read (sd about 110 over the ramp): tolerance 700 (1%). No read
+     * fails before the outage, nor from 60 s after the crossing (load
+     * 0.84 then: a 1 s wait, 50 services, has probability ~e^-17.5). */
+    setup s;
+    base(&s, MR_S);
+    s.sql.base.mode = MR_FAILOVER_MANUAL;
+    mr_dist_const(&s.sql.base.decision, (double)(10 * MR_H));
+    s.cache = 1;
+    s.redis = s.sql;
+    s.redis.base.readable[1] = 0;
+    s.redis.hit_ratio = 0.8;
+    s.redis.warm_up = 10 * MR_MIN;
+    mr_dist_const(&s.redis.base.decision, (double)(20 * MR_MIN));
+    s.sql.max_rps = 50;
+    s.sql.queue_timeout = MR_S;
+    mr_time f = 600 * MR_S + 5 * MR_MS;
+    fault(&s, MR_FAULT_REGION_OUTAGE, ID_WEU, f, 10 * MR_H);
+    mr_sim *sim = build(&s, 0, 2 * MR_H);
+    mr_time sw = f + 20 * MR_MIN + 30 * MR_S, cross = sw + 375 * MR_S;
+    const mr_pstore_state *db = sql_of(sim);
+    uint64_t early = 0, late = 0;
+    for (mr_time t = 0; t < sw + 12 * MR_MIN; t += 10 * MR_MS) {
+        mr_time lat = 0;
+        if (access_at(sim, ID_CACHE, t, ID_NEU, 0, &lat) == MR_ACCESS_HIT)
+            continue;
+        int ok = access_at(sim, ID_SQL, t, ID_NEU, 0, &lat) == MR_ACCESS_OK;
+        early += !ok && t < f;
+        late += !ok && t >= cross + MR_MIN;
+    }
+    cr_expect_eq(early, 0, "no failure while the cache is warm");
+    cr_expect_eq(late, 0, "no failure a minute after the misses fall below max_rps");
+    cr_expect_eq(db->head.capacity, 1);
+    mr_vcase vc = {.id = "store_sql.redis_miss_storm_failed",
+                   .what = "Redis miss storm onto a SQL copy of max_rps 50 (cache down, then "
+                           "cold): reads failed for capacity",
+                   .reference = "fluid: 50/s x 1,230.5 s + 9,375 over the ramp = 70,900",
+                   .unit = "reads", .ref = 50 * 1230.5 + 9375, .tol = 700};
+    mr_vcheck(&vc, "request", (double)db->head.cap_failed, NAN, NAN, 1);
+    cr_assert_eq(mr_sim_free(sim), MR_OK);
+}

@@ -56,6 +56,10 @@ typedef struct mr_store_base {
     mr_time warmup;                     /* the run's warm-up: reads before it not counted */
     double bytes_per_write;             /* replicated bytes per write (egress) */
     int64_t faults;                     /* the fault injector (its normal-time clock); -1: none */
+    /* Set by the kind's check: a capacity limit is configured (Cosmos
+     * ru_limit, SQL or Redis max_rps), which aggregate fidelity refuses
+     * (sim/run/build.c). */
+    int64_t capacity;
 } mr_store_base;
 
 #endif
