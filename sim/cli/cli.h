@@ -21,12 +21,67 @@ enum {
     MR_EXIT_INTERRUPTED = 130,
 };
 
+/* One option of a command. Each command has one table of them (ended by
+ * an entry without a name) that everything about options reads: the
+ * parser's conventions (--opt=value, -n1, did-you-mean: opts.c), the
+ * options section of --help, the shell completions and the man page. */
+typedef struct mr_cli_opt {
+    const char *name;   /* the long form, "--replications" */
+    char short_name;    /* 'n' for -n, or 0 */
+    const char *arg;    /* the value's placeholder ("N"), or NULL for a flag */
+    const char *help;   /* one line; more lines after '\n' */
+    /* What completes the value: "@file", "@dir", or the words it takes
+     * ("png svg pdf dumb"); NULL: nothing to offer. */
+    const char *values;
+} mr_cli_opt;
+
+/* The options run, compare and sweep share (docs/cli.md "Common options"),
+ * spliced into their tables. */
+#define MR_CLI_COMMON_OPTS                                                                       \
+    {"--replications", 'n', "N",                                                               \
+     "a fixed count (default: run.replications of the file,\nwhich may be a sequential rule "    \
+     "{min, max, until})", NULL},                                                              \
+        {"--seed", 's', "S", "64-bit seed (default: seed of the file)", NULL},                \
+        {"--jobs", 'j', "J", "worker threads (default: the number of cores)", NULL},          \
+        {"--set", 0, "KEY=VALUE", "override a value by its dotted path; repeatable", NULL},  \
+        {"--json", 0, NULL, "print the result document instead of the table", NULL},        \
+        {"--db", 0, "FILE", "append every replication to a SQLite results database", "@file"}, \
+        {"--plot", 0, "DIR", "draw the figures in DIR (mrsim plot --help)", "@dir"},         \
+        {"--check-slo", 0, NULL,                                                             \
+         "exit 3 when an slo.targets entry or a fault's expect:\nis missed (nothing stated: "  \
+         "nothing to check, exit 0)",                                                        \
+         NULL},                                                                              \
+        {"--quiet", 'q', NULL, "no progress on stderr", NULL}
+
 typedef struct mr_cli_cmd {
     const char *name;
     const char *summary;
     int (*run)(int argc, char **argv); /* argv[0] is the command name; returns an exit status */
+    /* The usage lines and what the command does; --help adds the options
+     * (from opts) and the examples. */
     void (*help)(FILE *out);
+    const mr_cli_opt *opts;  /* ended by {0} */
+    const char *operands;    /* what completes a bare word: "@file", "@db", words, or NULL */
+    const char *examples;    /* lines of shell, each ending in '\n' */
+    int hidden;              /* not in --help's list (completions, man) */
 } mr_cli_cmd;
+
+/* The command table (cli.c) and its size. */
+const mr_cli_cmd *mr_cli_commands(size_t *n);
+const mr_cli_cmd *mr_cli_find_command(const char *name);
+
+/* Rewrites argv (argv[0] the command) into the one form every command
+ * parses: "--opt=value" and "-nVALUE" split in two, every option checked
+ * against cmd's table (an unknown one is a usage error with the closest
+ * option as a hint, a value given to a flag too). Returns MR_EXIT_OK with
+ * *out (free with mr_cli_normalized_free) or MR_EXIT_USAGE after the
+ * message. A bare "-" is an operand (standard input or output). */
+int mr_cli_normalize(const mr_cli_cmd *cmd, int argc, char **argv, int *out_argc,
+                     char ***out_argv);
+void mr_cli_normalized_free(int argc, char **argv);
+
+/* --help of a command: its help, the options of its table, its examples. */
+void mr_cli_command_help(const mr_cli_cmd *cmd, FILE *out);
 
 int mr_cli_main(int argc, char **argv);
 
@@ -115,9 +170,10 @@ typedef struct mr_cli_outfile {
     char *target;     /* what is replaced: path with its symlinks resolved */
     char *tmp;        /* the temporary file, or NULL when written in place */
     FILE *f;
+    int is_stdout;    /* "-": standard output, never closed */
 } mr_cli_outfile;
 
-/* Opens o for path: MR_OK with o->f to write to, or MR_EIO after
+/* Opens o for path ("-": standard output): MR_OK with o->f to write to, or MR_EIO after
  * "mrsim: error: PATH: cannot open for writing: REASON". */
 int mr_cli_out_open(mr_cli_outfile *o, const char *path);
 /* Closes o: with ok, flushes, checks every write, and puts the file in
@@ -131,6 +187,20 @@ int mr_cli_out_close(mr_cli_outfile *o, int ok);
  * or MR_EXIT_IO after "mrsim: error: standard output: ..." when status was
  * a success (0 or 3). */
 int mr_cli_check_stdout(int status);
+
+/* Where the data files are: "plots" (the gnuplot scripts; MRSIM_PLOTS_DIR
+ * overrides) or "scenarios" (the examples; MRSIM_SCENARIOS_DIR): beside an
+ * installed binary in ../share/mrsim/, else the source tree it was built
+ * from. */
+const char *mr_cli_data_dir(const char *what);
+
+/* Each command's option table and examples (cmd_NAME.c). */
+extern const mr_cli_opt mr_cmd_run_opts[], mr_cmd_compare_opts[], mr_cmd_sweep_opts[],
+    mr_cmd_bench_opts[], mr_cmd_analyze_opts[], mr_cmd_plot_opts[], mr_cmd_report_opts[],
+    mr_cmd_validate_opts[];
+extern const char mr_cmd_run_examples[], mr_cmd_compare_examples[], mr_cmd_sweep_examples[],
+    mr_cmd_bench_examples[], mr_cmd_analyze_examples[], mr_cmd_plot_examples[],
+    mr_cmd_report_examples[], mr_cmd_validate_examples[];
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);

@@ -29,13 +29,19 @@ void mr_cmd_compare_help(FILE *out)
           "first run is estimated on pairs, with a 95% CI. The replication count and\n"
           "the seed are the first run's unless -n and -s say otherwise; --set applies\n"
           "to every run. --plot DIR draws the figures of the comparison there (mrsim\n"
-          "plot --help; a temporary database unless --db) and lists them on stderr.\n\n"
-          "example:\n"
-          "  mrsim compare scenarios/active-passive-tm.yaml --set traffic.ttl=10s \\\n"
-          "                scenarios/active-passive-tm.yaml -n 40\n"
-          "  (every --set applies to every file; use variants: to vary one of them)\n",
+          "plot --help; a temporary database unless --db) and lists them on stderr.\n"
+          "Every --set applies to every file; use variants: to vary one of them.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_compare_opts[] = {
+    MR_CLI_COMMON_OPTS,
+    {0},
+};
+
+const char mr_cmd_compare_examples[] =
+    "mrsim compare scenarios/compare-topologies.yaml\n"
+    "mrsim compare scenarios/active-passive-tm.yaml scenarios/active-active-fd.yaml -n 40\n";
 
 typedef struct run_spec {
     const char *file;

@@ -18,23 +18,19 @@ void mr_cmd_run_help(FILE *out)
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
           "                 [--json] [--trace FILE] [--db FILE] [--check-slo] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
-          "95% confidence interval and percentiles across replications.\n\n"
-          "  -n, --replications N  a fixed count (default: run.replications of the file,\n"
-          "                        which may be a sequential rule {min, max, until})\n"
-          "  -s, --seed S          64-bit seed (default: seed of the file)\n"
-          "  -j, --jobs J          worker threads (default: the number of cores)\n"
-          "  --set KEY=VALUE       override a value by its dotted path; repeatable\n"
-          "  --json                print the result document instead of the table\n"
-          "  --trace FILE          write every event of replication 0 as CSV\n"
-          "  --check-slo           exit 3 when an slo.targets entry or a fault's expect:\n"
-          "                        is missed (nothing stated: nothing to check, exit 0)\n"
-          "  --db FILE             append every replication to a SQLite results database\n"
-          "  --plot DIR            draw the run's figures in DIR (mrsim plot --help)\n"
-          "  -q, --quiet           no progress on stderr\n\n"
-          "example:\n"
-          "  mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n",
+          "95% confidence interval and percentiles across replications. SCENARIO.yaml\n"
+          "may be - for standard input.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_run_opts[] = {
+    MR_CLI_COMMON_OPTS,
+    {"--trace", 0, "FILE", "write every event of replication 0 as CSV (- for stdout)", "@file"},
+    {0},
+};
+
+const char mr_cmd_run_examples[] =
+    "mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n";
 
 int mr_cmd_run(int argc, char **argv)
 {

@@ -32,12 +32,20 @@ void mr_cmd_sweep_help(FILE *out)
           "sweep: section (--vary wins for a key in both), one run each, with common\n"
           "random numbers. Values are split at commas outside brackets and parentheses,\n"
           "so lognormal(5m, 1.2) is one value. --plot DIR draws the sweep's figures\n"
-          "there (mrsim plot --help) and lists them on stderr.\n\n"
-          "example:\n"
-          "  mrsim sweep scenarios/active-passive-tm.yaml --vary traffic.ttl=10s,30s,300s \\\n"
-          "              --vary traffic.probe.interval=10s,30s -n 20 --json\n",
+          "there (mrsim plot --help) and lists them on stderr.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_sweep_opts[] = {
+    MR_CLI_COMMON_OPTS,
+    {"--vary", 0, "KEY=V1,V2,...", "the values of one key; repeatable (the last varies fastest)",
+     NULL},
+    {0},
+};
+
+const char mr_cmd_sweep_examples[] =
+    "mrsim sweep scenarios/active-passive-tm.yaml --vary traffic.ttl=10s,30s,300s \\\n"
+    "            --vary traffic.probe.interval=10s,30s -n 20 --json\n";
 
 typedef struct axis {
     char *key;

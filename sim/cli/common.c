@@ -298,16 +298,13 @@ void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
 
 /* --plot DIR: every figure of the database just written (docs/figures.md).
  * stdout holds the table or the JSON, so the files are listed on stderr. */
-#ifndef MRSIM_PLOTS_DIR
-#define MRSIM_PLOTS_DIR "plots"
-#endif
 
 static int draw_figures(mr_cli_common *c)
 {
-    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = getenv("MRSIM_PLOTS_DIR");
+    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = mr_cli_data_dir("plots");
     mr_plot_opts o = {.db_path = c->db_path,
                       .out_dir = c->plot_dir,
-                      .scripts_dir = dir && *dir ? dir : MRSIM_PLOTS_DIR,
+                      .scripts_dir = dir,
                       .gnuplot = gnuplot && *gnuplot ? gnuplot : "gnuplot",
                       .format = MR_PLOT_PNG,
                       .list = stderr};
@@ -351,10 +348,56 @@ int mr_cli_db_finish(mr_cli_common *c, int rc)
     return rc;
 }
 
+#ifndef MRSIM_SOURCE_DATA_DIR
+#define MRSIM_SOURCE_DATA_DIR "."
+#endif
+
+/* The install layout of `make install` (CMakeLists.txt): the binary in
+ * PREFIX/bin, its data in PREFIX/share/mrsim. */
+static int data_under_exe(const char *what, char *buf, size_t n)
+{
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return 0;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return 0;
+    *slash = '\0';
+    snprintf(buf, n, "%s/../share/mrsim/%s", exe, what);
+    char *real = realpath(buf, NULL);
+    struct stat st;
+    int ok = real && stat(real, &st) == 0 && S_ISDIR(st.st_mode);
+    if (ok)
+        snprintf(buf, n, "%s", real);
+    free(real);
+    return ok;
+}
+
+const char *mr_cli_data_dir(const char *what)
+{
+    static char plots[4200], scenarios[4200];
+    char *buf = strcmp(what, "plots") == 0 ? plots : scenarios;
+    if (buf[0] != '\0')
+        return buf;
+    const char *env = getenv(buf == plots ? "MRSIM_PLOTS_DIR" : "MRSIM_SCENARIOS_DIR");
+    if (env && *env)
+        snprintf(buf, sizeof plots, "%s", env);
+    else if (!data_under_exe(what, buf, sizeof plots))
+        snprintf(buf, sizeof plots, "%s/%s", MRSIM_SOURCE_DATA_DIR, what);
+    return buf;
+}
+
 int mr_cli_out_open(mr_cli_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
     o->path = path;
+    if (strcmp(path, "-") == 0) { /* standard output, written in place */
+        o->f = stdout;
+        o->is_stdout = 1;
+        return MR_OK;
+    }
     struct stat st;
     int exists = stat(path, &st) == 0; /* follows symlinks */
     if (exists && !S_ISREG(st.st_mode)) {
@@ -404,6 +447,10 @@ int mr_cli_out_close(mr_cli_outfile *o, int ok)
     int rc = MR_OK;
     int failed = fflush(o->f) != 0 || ferror(o->f);
     int e = errno;
+    if (o->is_stdout) {
+        o->f = NULL; /* mr_cli_check_stdout reports a failed write to it */
+        return MR_OK;
+    }
     if (fclose(o->f) != 0 && !failed) {
         failed = 1;
         e = errno;
