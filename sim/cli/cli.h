@@ -197,10 +197,10 @@ const char *mr_cli_data_dir(const char *what);
 /* Each command's option table and examples (cmd_NAME.c). */
 extern const mr_cli_opt mr_cmd_run_opts[], mr_cmd_compare_opts[], mr_cmd_sweep_opts[],
     mr_cmd_bench_opts[], mr_cmd_analyze_opts[], mr_cmd_plot_opts[], mr_cmd_report_opts[],
-    mr_cmd_validate_opts[], mr_cmd_init_opts[];
+    mr_cmd_validate_opts[], mr_cmd_init_opts[], mr_cmd_explain_opts[];
 extern const char mr_cmd_run_examples[], mr_cmd_compare_examples[], mr_cmd_sweep_examples[],
     mr_cmd_bench_examples[], mr_cmd_analyze_examples[], mr_cmd_plot_examples[],
-    mr_cmd_report_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[];
+    mr_cmd_report_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[], mr_cmd_explain_examples[];
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);
@@ -223,6 +223,8 @@ void mr_cmd_plot_help(FILE *out);
 int mr_cmd_validate(int argc, char **argv);
 int mr_cmd_init(int argc, char **argv);
 void mr_cmd_init_help(FILE *out);
+int mr_cmd_explain(int argc, char **argv);
+void mr_cmd_explain_help(FILE *out);
 void mr_cmd_validate_help(FILE *out);
 
 #endif

@@ -519,6 +519,16 @@ double mr_scenario_price(const mr_scenario *sc, const char *key);
  * item unbilled, rather than a choice (front_door_tier). */
 int mr_scenario_price_is_amount(const char *key);
 
+/* Calls fn once per parameter that took its key table's default (no file,
+ * extends: or --set wrote it), in file order, with the row's doc and
+ * source ("docs/reference.md §1 ...", "ours ..."; either may be NULL).
+ * Returns the number of calls. Defaults a section derives from others
+ * (endpoints from the clusters) are not key-table defaults: not listed. */
+size_t mr_scenario_each_default(const mr_scenario *sc,
+                                void (*fn)(void *ctx, const char *path, const char *value,
+                                           const char *doc, const char *ref),
+                                void *ctx);
+
 /* The value of one resolved parameter by its dotted path, or NULL. */
 const char *mr_scenario_value(const mr_scenario *sc, const char *path);
 
