@@ -8,6 +8,7 @@
 
 #include "run/build.h"
 #include "out/db.h"
+#include "run/result.h"
 
 /* Exit statuses of docs/cli.md; sim/cli/main.c is the only place that maps
  * library codes onto them. */
@@ -51,7 +52,20 @@ typedef struct mr_cli_opt {
          "exit 3 when an slo.targets entry or a fault's expect:\nis missed (nothing stated: "  \
          "nothing to check, exit 0)",                                                        \
          NULL},                                                                              \
-        {"--quiet", 'q', NULL, "no progress on stderr", NULL}
+        {"--quiet", 'q', NULL, "no progress on stderr", NULL},                              \
+        {"--export-json", 0, "FILE", "also write the JSON document to FILE (- for stdout)",     \
+         "@file"},                                                                           \
+        {"--export-csv", 0, "FILE", "also write a CSV row per run and metric to FILE", "@file"}, \
+        {"--export-markdown", 0, "FILE", "also write the table as Markdown to FILE", "@file"}
+
+/* compare's and sweep's table options. */
+#define MR_CLI_TABLE_OPTS                                                                      \
+    {"--metrics", 0, "LIST",                                                                   \
+     "the table's rows: metric names, comma-separated (availability,\nrto_s,...; default: "     \
+     "every one that applies)",                                                               \
+     NULL},                                                                                   \
+        {"--width", 0, "N", "fit the table in N columns (default: COLUMNS, the\nterminal, 80)", \
+         NULL}
 
 typedef struct mr_cli_cmd {
     const char *name;
@@ -104,6 +118,12 @@ int mr_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t m
  * (after a usage error) when it is missing. */
 const char *mr_cli_optarg(const char *cmd, int argc, char **argv, int *i);
 
+/* The metrics --metrics chose, in its order (n 0: every one that applies). */
+typedef struct mr_cli_metrics {
+    mr_metric m[MR_METRIC_COUNT];
+    size_t n;
+} mr_cli_metrics;
+
 /* The options run, compare and sweep share (docs/cli.md "Common options"). */
 typedef struct mr_cli_common {
     mr_run_opts opts;       /* replications, seed, jobs (default: the core count) */
@@ -116,6 +136,9 @@ typedef struct mr_cli_common {
     mr_db *db;              /* open between mr_cli_db_open and mr_cli_db_finish */
     const char *plot_dir;   /* --plot DIR: the figures once the runs are done */
     char tmp_db[64];        /* --plot without --db: a temporary database, removed after */
+    const char *export_csv, *export_md, *export_json; /* --export-*: FILE, or NULL */
+    int width;              /* --width, or 0 */
+    mr_cli_metrics metrics; /* --metrics, or n 0 */
 } mr_cli_common;
 
 /* Sets the defaults; sets gets room for argc values; SIGINT and SIGTERM
@@ -142,6 +165,15 @@ void mr_cli_progress_end(mr_cli_progress *pr);
 
 /* The exit status for --check-slo over results (MR_EXIT_SLO when one was
  * missed, else MR_EXIT_OK), after the warnings of every result on stderr. */
+/* --export-json/-csv/-markdown of c: each file written whole (or not at
+ * all); json writes the JSON document to its stream. MR_OK or MR_EIO after
+ * the message. */
+/* Whether an --export-* goes to standard output ("-"): the table (or
+ * --json) is then not printed, so stdout holds one document. */
+int mr_cli_export_to_stdout(const mr_cli_common *c);
+int mr_cli_exports(const mr_cli_common *c, const mr_result *res, const char *const *labels,
+                   size_t n, void (*json)(void *ctx, FILE *f), void *ctx);
+
 int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n);
 /* Opens --db when given: MR_OK (c->db stays NULL without --db), or MR_EIO
  * after printing why. */
@@ -194,13 +226,36 @@ int mr_cli_check_stdout(int status);
  * from. */
 const char *mr_cli_data_dir(const char *what);
 
+/* ---- tables made for comparing (table.c) ---- */
+
+/* Parses a comma-separated list of metric names (the JSON's, rto_s, or the
+ * table's, rto): MR_EXIT_OK, or MR_EXIT_USAGE after a message with the
+ * closest name. */
+int mr_cli_parse_metrics(const char *cmd, const char *list, mr_cli_metrics *out);
+/* The width tables fit: given (--width) when > 0, else COLUMNS, else the
+ * terminal's when stdout is one, else 80. */
+int mr_cli_width(int given);
+/* compare's side-by-side table and its verdicts. */
+void mr_cli_compare_table(const mr_result *res, const char *const *labels, size_t nres,
+                          const mr_cli_metrics *sel, int width, FILE *out);
+/* sweep's table: a row per point (its label: the key values, aligned under
+ * keys_head). */
+void mr_cli_sweep_table(const mr_result *res, const char *const *points, const char *keys_head,
+                        size_t nres, const mr_cli_metrics *sel, int width, FILE *out);
+/* --export-csv: a row per run and metric, with the paired difference
+ * against the first run. */
+void mr_cli_export_csv(const mr_result *res, const char *const *labels, size_t nres, FILE *f);
+/* --export-markdown: the side-by-side table as Markdown. */
+void mr_cli_export_markdown(const mr_result *res, const char *const *labels, size_t nres,
+                            const mr_cli_metrics *sel, FILE *f);
+
 /* Each command's option table and examples (cmd_NAME.c). */
 extern const mr_cli_opt mr_cmd_run_opts[], mr_cmd_compare_opts[], mr_cmd_sweep_opts[],
     mr_cmd_bench_opts[], mr_cmd_analyze_opts[], mr_cmd_plot_opts[], mr_cmd_report_opts[],
-    mr_cmd_validate_opts[], mr_cmd_init_opts[], mr_cmd_explain_opts[];
+    mr_cmd_validate_opts[], mr_cmd_init_opts[], mr_cmd_explain_opts[], mr_cmd_export_opts[];
 extern const char mr_cmd_run_examples[], mr_cmd_compare_examples[], mr_cmd_sweep_examples[],
     mr_cmd_bench_examples[], mr_cmd_analyze_examples[], mr_cmd_plot_examples[],
-    mr_cmd_report_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[], mr_cmd_explain_examples[];
+    mr_cmd_report_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[], mr_cmd_explain_examples[], mr_cmd_export_examples[];
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);
@@ -225,6 +280,8 @@ int mr_cmd_init(int argc, char **argv);
 void mr_cmd_init_help(FILE *out);
 int mr_cmd_explain(int argc, char **argv);
 void mr_cmd_explain_help(FILE *out);
+int mr_cmd_export(int argc, char **argv);
+void mr_cmd_export_help(FILE *out);
 void mr_cmd_validate_help(FILE *out);
 
 #endif

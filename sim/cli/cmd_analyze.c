@@ -32,7 +32,7 @@ const mr_cli_opt mr_cmd_analyze_opts[] = {
     {"--set", 0, "KEY=VALUE", "override a scenario value by its dotted path; repeatable", NULL},
     {"--sla", 0, "NAME=A",
      "availability of one component instead of its default:\ntraffic, clusters/NAME, "
-     "clusters/NAME/ingress,\ndependencies/NAME, datastores/NAME; A as 0.9995 or 99.95%;\nwins "
+     "clusters/NAME/ingress,\ndependencies/NAME, data/NAME; A as 0.9995 or 99.95%;\nwins "
      "over the file's analyze.sla; repeatable",
      NULL},
     {"--json", 0, NULL, "print a JSON document instead of the table", NULL},
@@ -311,6 +311,7 @@ static void json_timing(const mr_analysis *a, FILE *out)
 {
     fputs("{\n  \"mrsim\": ", out);
     jstr(out, MR_VERSION);
+    fprintf(out, ",\n  \"schema\": %d", MR_JSON_SCHEMA);
     fputs(",\n  \"scenario\": ", out);
     jstr(out, a->scenario);
     fputs(",\n  \"file\": ", out);

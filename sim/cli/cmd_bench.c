@@ -7,6 +7,8 @@
 #include "bench.h"
 #include "mrsim/model.h"
 #include "cli.h"
+#include "mrsim/config.h"
+#include "run/result.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
@@ -109,9 +111,10 @@ static int bench_phold(int argc, char **argv)
     }
     const mr_phold_result *main_r = reference ? &r : &k;
     if (json) {
-        printf("{\"bench\": \"phold\", \"impl\": \"%s\", \"lps\": %" PRIu32 ", \"pending\": %" PRIu64
-               ", \"seed\": %" PRIu64 ", ",
-               reference ? "reference" : "kernel", o.lps, o.pending, o.seed);
+        printf("{\"mrsim\": \"%s\", \"schema\": %d, \"bench\": \"phold\", \"impl\": \"%s\", "
+               "\"lps\": %" PRIu32 ", \"pending\": %" PRIu64 ", \"seed\": %" PRIu64 ", ",
+               MR_VERSION, MR_JSON_SCHEMA, reference ? "reference" : "kernel", o.lps, o.pending,
+               o.seed);
         print_json_fields(main_r);
         if (compare) {
             printf(", \"reference\": {");

@@ -32,6 +32,11 @@ const mr_cli_opt mr_cmd_run_opts[] = {
 const char mr_cmd_run_examples[] =
     "mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n";
 
+static void write_json(void *ctx, FILE *f)
+{
+    mr_result_write_json(ctx, f);
+}
+
 int mr_cmd_run(int argc, char **argv)
 {
     const char *file = NULL, *trace_path = NULL;
@@ -95,11 +100,15 @@ int mr_cmd_run(int argc, char **argv)
     int slo_status = MR_EXIT_OK;
     rc = mr_cli_db_finish(&c, rc);
     if (rc == MR_OK) {
-        if (c.json)
+        if (mr_cli_export_to_stdout(&c))
+            ; /* the export is stdout's one document */
+        else if (c.json)
             mr_result_write_json(&result, stdout);
         else
             mr_result_write_table(&result, stdout);
         slo_status = mr_cli_slo_status(&c, &result, 1);
+        const char *label = result.scenario;
+        rc = mr_cli_exports(&c, &result, &label, 1, write_json, &result);
     }
     mr_result_fini(&result);
     mr_scenario_free(sc);

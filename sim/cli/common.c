@@ -182,6 +182,19 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
             close(fd);
             c->db_path = c->tmp_db;
         }
+    } else if (strcmp(a, "--export-json") == 0 || strcmp(a, "--export-csv") == 0 ||
+               strcmp(a, "--export-markdown") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        *(a[9] == 'j' ? &c->export_json : a[9] == 'c' ? &c->export_csv : &c->export_md) = v;
+    } else if (strcmp(a, "--width") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_parse_u64(cmd, a, v, 40, 1000, &x))
+            return -1;
+        c->width = (int)x;
+    } else if (strcmp(a, "--metrics") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) ||
+            mr_cli_parse_metrics(cmd, v, &c->metrics) != MR_EXIT_OK)
+            return -1;
     } else if (strcmp(a, "--set") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
@@ -224,6 +237,38 @@ void mr_cli_progress_end(mr_cli_progress *pr)
     if (pr->shown)
         fputc('\n', stderr);
     pr->shown = 0;
+}
+
+int mr_cli_export_to_stdout(const mr_cli_common *c)
+{
+    const char *paths[3] = {c->export_json, c->export_csv, c->export_md};
+    for (int k = 0; k < 3; k++)
+        if (paths[k] && strcmp(paths[k], "-") == 0)
+            return 1;
+    return 0;
+}
+
+int mr_cli_exports(const mr_cli_common *c, const mr_result *res, const char *const *labels,
+                   size_t n, void (*json)(void *ctx, FILE *f), void *ctx)
+{
+    const char *paths[3] = {c->export_json, c->export_csv, c->export_md};
+    int rc = MR_OK;
+    for (int k = 0; k < 3 && rc == MR_OK; k++) {
+        if (paths[k] == NULL || mr_mpi_rank() > 0)
+            continue;
+        mr_cli_outfile o;
+        rc = mr_cli_out_open(&o, paths[k]);
+        if (rc != MR_OK)
+            break;
+        if (k == 0)
+            json(ctx, o.f);
+        else if (k == 1)
+            mr_cli_export_csv(res, labels, n, o.f);
+        else
+            mr_cli_export_markdown(res, labels, n, &c->metrics, o.f);
+        rc = mr_cli_out_close(&o, 1);
+    }
+    return rc;
 }
 
 int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n)

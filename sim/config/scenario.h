@@ -415,7 +415,7 @@ typedef struct mr_sc_stamp {
 
 /* An availability for `mrsim analyze` (analyze.sla): a component path
  * ("traffic", "clusters/NAME", "clusters/NAME/ingress", "dependencies/NAME",
- * "datastores/NAME"), checked by the binder, and its availability. */
+ * "data/NAME"), checked by the binder, and its availability. */
 typedef struct mr_sc_sla {
     const char *name;
     double value;

@@ -292,6 +292,7 @@ void mr_result_write_json(const mr_result *r, FILE *out)
 {
     fputs("{\n  \"mrsim\": ", out);
     json_string(out, MR_VERSION);
+    fprintf(out, ",\n  \"schema\": %d", MR_JSON_SCHEMA);
     fputs(",\n  \"scenario\": ", out);
     json_string(out, r->scenario);
     fputs(",\n  \"file\": ", out);

@@ -209,6 +209,11 @@ typedef struct mr_difference {
 void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
                           mr_difference *out);
 
+/* The version of every JSON document mrsim prints ("schema" beside
+ * "mrsim"): raised when a key is renamed or removed or changes meaning, not
+ * when one is added (docs/results.md). */
+#define MR_JSON_SCHEMA 1
+
 /* The result document of docs/cli.md as one JSON object followed by a newline. */
 void mr_result_write_json(const mr_result *r, FILE *out);
 
