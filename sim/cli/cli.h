@@ -56,7 +56,11 @@ typedef struct mr_cli_opt {
         {"--export-json", 0, "FILE", "also write the JSON document to FILE (- for stdout)",     \
          "@file"},                                                                           \
         {"--export-csv", 0, "FILE", "also write a CSV row per run and metric to FILE", "@file"}, \
-        {"--export-markdown", 0, "FILE", "also write the table as Markdown to FILE", "@file"}
+        {"--export-markdown", 0, "FILE", "also write the table as Markdown to FILE", "@file"}, \
+        {"--color", 0, "WHEN",                                                               \
+         "colour in tables: auto (default: when stdout is a terminal\nand NO_COLOR is unset), "  \
+         "always or never",                                                                  \
+         "auto always never"}
 
 /* compare's and sweep's table options. */
 #define MR_CLI_TABLE_OPTS                                                                      \
@@ -152,10 +156,13 @@ void mr_cli_common_fini(mr_cli_common *c);
  * usage error has been printed. */
 int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_common *c);
 
-/* Progress on stderr (docs/cli.md): replications done, events/s and ETA on one
- * line rewritten in place, only when stderr is a terminal and not -q. */
+/* Progress on stderr (docs/cli.md): a bar of the replications done, with
+ * events/s and the ETA, on one line rewritten in place and cleared at the
+ * end; only when stderr is a terminal and not -q. */
 typedef struct mr_cli_progress {
-    int shown; /* a line is open */
+    int shown;         /* a line is open */
+    int len;           /* its length, to blank it */
+    char label[64];    /* what runs ("ttl-300s 2/3"), or "" */
 } mr_cli_progress;
 
 /* Sets opts->progress when c asks for progress and stderr is a terminal. */
@@ -219,6 +226,15 @@ int mr_cli_out_close(mr_cli_outfile *o, int ok);
  * or MR_EXIT_IO after "mrsim: error: standard output: ..." when status was
  * a success (0 or 3). */
 int mr_cli_check_stdout(int status);
+
+/* Colour (--color, NO_COLOR): "auto", "always" or "never" sets the mode
+ * (0 after a usage error naming cmd... -1); mr_cli_color() says whether
+ * to colour stdout now: always; never; auto when stdout is a terminal,
+ * NO_COLOR is unset or empty and TERM is not "dumb". */
+int mr_cli_color_mode(const char *cmd, const char *mode);
+int mr_cli_color(void);
+/* SGR sequences when colouring, "" otherwise. */
+const char *mr_cli_sgr(const char *code);
 
 /* Where the data files are: "plots" (the gnuplot scripts; MRSIM_PLOTS_DIR
  * overrides) or "scenarios" (the examples; MRSIM_SCENARIOS_DIR): beside an

@@ -191,10 +191,9 @@ static int run_all(compare *cmp, mr_run_opts *opts, char *const *varied, size_t 
     int rc = MR_OK;
     for (size_t r = 0; r < cmp->nspecs && rc == MR_OK; r++) {
         cmp->labels[r] = cmp->specs[r].label ? cmp->specs[r].label : cmp->scs[r]->name;
-        if (!cmp->c.quiet && isatty(STDERR_FILENO))
-            fprintf(stderr, "mrsim: running %s (%zu of %zu)\n", cmp->labels[r], r + 1, cmp->nspecs);
         mr_cli_progress pr;
         mr_cli_progress_attach(&cmp->c, opts, &pr);
+        snprintf(pr.label, sizeof pr.label, "%.40s %zu/%zu", cmp->labels[r], r + 1, cmp->nspecs);
         mr_cli_db_run(&cmp->c, opts, cmp->scs[r], cmp->specs[r].label, (const char *const *)varied,
                       nvaried);
         rc = mr_run_scenario(cmp->scs[r], opts, &cmp->results[r], diag);

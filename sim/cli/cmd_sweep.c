@@ -264,10 +264,9 @@ static int run_points(sweep *s, mr_run_opts *opts, mr_diag *diag)
 {
     int rc = MR_OK;
     for (size_t r = 0; r < s->nruns && rc == MR_OK; r++) {
-        if (!s->c.quiet && isatty(STDERR_FILENO))
-            fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, s->nruns);
         mr_cli_progress pr;
         mr_cli_progress_attach(&s->c, opts, &pr);
+        snprintf(pr.label, sizeof pr.label, "point %zu/%zu", r + 1, s->nruns);
         if (s->c.db_path) { /* every rank under mpirun: all relay to rank 0 */
             char *label = point_label(s, r);
             mr_cli_db_run(&s->c, opts, s->scs[r], label, s->keys, s->naxes);

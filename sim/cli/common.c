@@ -187,6 +187,9 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
         *(a[9] == 'j' ? &c->export_json : a[9] == 'c' ? &c->export_csv : &c->export_md) = v;
+    } else if (strcmp(a, "--color") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_color_mode(cmd, v) != 0)
+            return -1;
     } else if (strcmp(a, "--width") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_parse_u64(cmd, a, v, 40, 1000, &x))
             return -1;
@@ -208,6 +211,9 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
 static void progress_line(void *vctx, const mr_progress *p)
 {
     mr_cli_progress *pr = vctx;
+    /* Only for what takes over a second: a quick run leaves no trace. */
+    if (p->elapsed_s < 1.0)
+        return;
     char rate[MR_HU_LEN] = "-", eta[MR_HU_LEN] = "-";
     if (p->elapsed_s > 0)
         mr_hu_count(rate, sizeof rate, (double)p->events / p->elapsed_s);
@@ -216,9 +222,19 @@ static void progress_line(void *vctx, const mr_progress *p)
                        p->elapsed_s / (double)p->done * (double)(p->total - p->done));
     /* In adaptive mode total is max and the run may stop before: the ETA is
      * then an upper bound. */
-    fprintf(stderr, "\rmrsim: %llu%s%llu replications, %s events/s, ETA %s%s   ",
-            (unsigned long long)p->done, p->adaptive ? " of at most " : "/",
-            (unsigned long long)p->total, rate, p->adaptive ? "at most " : "", eta);
+    enum { BAR = 24 };
+    char bar[BAR + 1];
+    size_t fill = p->total ? (size_t)(BAR * (double)p->done / (double)p->total) : 0;
+    for (size_t i = 0; i < BAR; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[BAR] = '\0';
+    int len = fprintf(stderr, "\r%s%s[%s] %llu%s%llu replications, %s events/s, ETA %s%s",
+                      pr->label, pr->label[0] ? " " : "", bar, (unsigned long long)p->done,
+                      p->adaptive ? " of at most " : "/", (unsigned long long)p->total, rate,
+                      p->adaptive ? "at most " : "", eta);
+    if (len - 1 < pr->len) /* blank what a longer line left */
+        fprintf(stderr, "%*s", pr->len - (len - 1), "");
+    pr->len = len - 1 > pr->len ? len - 1 : pr->len;
     fflush(stderr);
     pr->shown = 1;
 }
@@ -226,6 +242,8 @@ static void progress_line(void *vctx, const mr_progress *p)
 void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_progress *pr)
 {
     pr->shown = 0;
+    pr->len = 0;
+    pr->label[0] = '\0';
     if (!c->quiet && isatty(STDERR_FILENO)) {
         opts->progress = progress_line;
         opts->progress_ctx = pr;
@@ -234,9 +252,42 @@ void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_pr
 
 void mr_cli_progress_end(mr_cli_progress *pr)
 {
+    /* Cleared, not ended: the terminal shows only what was printed. */
     if (pr->shown)
-        fputc('\n', stderr);
+        fprintf(stderr, "\r%*s\r", pr->len, "");
+    fflush(stderr);
     pr->shown = 0;
+}
+
+/* 0 auto, 1 always, 2 never. */
+static int color_mode;
+
+int mr_cli_color_mode(const char *cmd, const char *mode)
+{
+    if (strcmp(mode, "auto") == 0)
+        color_mode = 0;
+    else if (strcmp(mode, "always") == 0)
+        color_mode = 1;
+    else if (strcmp(mode, "never") == 0)
+        color_mode = 2;
+    else {
+        mr_cli_usage_error(cmd, "--color: '%s' is not auto, always or never", mode);
+        return -1;
+    }
+    return 0;
+}
+
+int mr_cli_color(void)
+{
+    if (color_mode != 0)
+        return color_mode == 1;
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
+}
+
+const char *mr_cli_sgr(const char *code)
+{
+    return mr_cli_color() ? code : "";
 }
 
 int mr_cli_export_to_stdout(const mr_cli_common *c)

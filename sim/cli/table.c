@@ -158,9 +158,13 @@ static void grid_print(const grid *g, int width, int repeat_first, size_t group,
             for (size_t k = 0; k < n; k++)
                 if (row[cols[k]][0])
                     last = k + 1;
-            fprintf(out, "%-*s", last ? w[0] : 0, row[0]);
+            /* The header in bold; padding outside the escape sequences so
+             * that the columns stay aligned. */
+            const char *on = r == 0 ? mr_cli_sgr("\033[1m") : "", *off = *on ? "\033[0m" : "";
+            fprintf(out, "%s%s%s%*s", on, row[0], off, last ? w[0] - (int)strlen(row[0]) : 0, "");
             for (size_t k = 0; k < last; k++)
-                fprintf(out, "  %*s", w[cols[k]], row[cols[k]]);
+                fprintf(out, "  %*s%s%s%s", w[cols[k]] - (int)strlen(row[cols[k]]), "", on,
+                        row[cols[k]], off);
             fputc('\n', out);
         }
         start = c;
@@ -331,9 +335,14 @@ void mr_cli_compare_table(const mr_result *res, const char *const *labels, size_
             const char *winner = d.verdict > 0 ? labels[r] : labels[0];
             const char *loser = d.verdict > 0 ? labels[0] : labels[r];
             char line[4 * CELL];
+            /* The length without the colour's escape sequences decides the wrap. */
             int len = snprintf(line, sizeof line, "  %-14s %s %s%s than %s: %s", name, winner,
                                times[0] ? times : "", times[0] ? " better" : "better", loser,
                                delta);
+            if (mr_cli_color())
+                snprintf(line, sizeof line, "  %-14s \033[32m%s %s%s\033[0m than %s: %s", name,
+                         winner, times[0] ? times : "", times[0] ? " better" : "better", loser,
+                         delta);
             /* The CI on a line of its own when the line would not fit. */
             fprintf(out, "%s%s95%% CI %s\n", line,
                     len + 10 + (int)strlen(ci) > width ? "\n                   " : ", ", ci);

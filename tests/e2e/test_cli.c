@@ -185,3 +185,34 @@ Test(cli, trace_dash_is_stdout, .timeout = 60)
     cr_assert(strncmp(r.out, "time_s,component,kind,detail\n", 29) == 0, "%.200s", r.out);
     run_free(&r);
 }
+
+/* Colour (issue 17): none with --color never, with NO_COLOR, or (auto) on
+ * a pipe; --color always colours even a pipe, so the check can fail. */
+Test(cli, color_never_and_no_color_print_no_escape, .timeout = 120)
+{
+    const char *vars = MRSIM_SOURCE_DIR "/tests/fixtures/run/variants.yaml -q -n 3";
+    run_out r = e2e_sh("'%s' compare %s --color never", MRSIM_BINARY, vars);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_null(strchr(r.out, '\033'));
+    run_free(&r);
+    r = e2e_sh("'%s' compare %s", MRSIM_BINARY, vars);
+    cr_expect_null(strchr(r.out, '\033'), "auto on a pipe");
+    run_free(&r);
+    if (system("command -v script >/dev/null 2>&1") == 0) {
+        /* A terminal, but NO_COLOR: none; without it: colour. */
+        r = e2e_sh("NO_COLOR=1 script -qc \"'%s' compare %s\" /dev/null", MRSIM_BINARY, vars);
+        cr_expect(strstr(r.out, "metric") && strchr(r.out, '\033') == NULL, "%s", r.out);
+        run_free(&r);
+        r = e2e_sh("NO_COLOR= TERM=xterm script -qc \"'%s' compare %s\" /dev/null", MRSIM_BINARY,
+                   vars);
+        cr_expect(strstr(r.out, "\033[1mmetric\033[0m"), "%s", r.out);
+        run_free(&r);
+    }
+    r = e2e_sh("NO_COLOR=1 '%s' compare %s --color always", MRSIM_BINARY, vars);
+    cr_expect(strstr(r.out, "\033[1mmetric\033[0m"), "--color always wins: %s", r.out);
+    run_free(&r);
+    r = e2e_run("compare", "x.yaml --color sometimes");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "--color: 'sometimes' is not auto, always or never"), "%s", r.err);
+    run_free(&r);
+}
