@@ -20,6 +20,10 @@
 /* Every command: its name, its summary for --help, and the table of its
  * options that the parser (opts.c), --help, the completions and the man
  * page read. A new command is one entry here and one cmd_NAME.c. */
+static int cmd_completion(int argc, char **argv);
+static int cmd_man(int argc, char **argv);
+static int cmd_options(int argc, char **argv);
+
 static const mr_cli_cmd commands[] = {
     {.name = "run",
      .summary = "simulate a scenario: every replication, metrics with 95% CIs",
@@ -90,6 +94,17 @@ static const mr_cli_cmd commands[] = {
      .opts = mr_cmd_export_opts,
      .operands = "@file",
      .examples = mr_cmd_export_examples},
+    {.name = "completion",
+     .summary = "the shell completion script: bash, zsh or fish",
+     .run = cmd_completion,
+     .help = mr_cmd_completion_help,
+     .opts = mr_cmd_completion_opts,
+     .operands = "bash zsh fish",
+     .examples = mr_cmd_completion_examples},
+    {.name = "man", .summary = "the man page (roff)", .run = cmd_man,
+     .help = mr_cmd_man_help, .hidden = 1},
+    {.name = "options", .summary = "every command and option, one per line", .run = cmd_options,
+     .help = mr_cmd_options_help, .hidden = 1},
     {.name = "bench",
      .summary = "benchmarks, figures on stdout",
      .run = mr_cmd_bench,
@@ -99,6 +114,22 @@ static const mr_cli_cmd commands[] = {
      .examples = mr_cmd_bench_examples},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+/* The generators of cmd_completion.c over this table. */
+static int cmd_completion(int argc, char **argv)
+{
+    return mr_cli_completion(commands, NCOMMANDS, argc, argv);
+}
+
+static int cmd_man(int argc, char **argv)
+{
+    return mr_cli_man(commands, NCOMMANDS, argc, argv);
+}
+
+static int cmd_options(int argc, char **argv)
+{
+    return mr_cli_options(commands, NCOMMANDS, argc, argv);
+}
 
 const mr_cli_cmd *mr_cli_commands(size_t *n)
 {

@@ -268,10 +268,10 @@ void mr_cli_export_markdown(const mr_result *res, const char *const *labels, siz
 /* Each command's option table and examples (cmd_NAME.c). */
 extern const mr_cli_opt mr_cmd_run_opts[], mr_cmd_compare_opts[], mr_cmd_sweep_opts[],
     mr_cmd_bench_opts[], mr_cmd_analyze_opts[], mr_cmd_plot_opts[], mr_cmd_report_opts[],
-    mr_cmd_validate_opts[], mr_cmd_init_opts[], mr_cmd_explain_opts[], mr_cmd_export_opts[];
+    mr_cmd_validate_opts[], mr_cmd_init_opts[], mr_cmd_explain_opts[], mr_cmd_export_opts[], mr_cmd_completion_opts[];
 extern const char mr_cmd_run_examples[], mr_cmd_compare_examples[], mr_cmd_sweep_examples[],
     mr_cmd_bench_examples[], mr_cmd_analyze_examples[], mr_cmd_plot_examples[],
-    mr_cmd_report_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[], mr_cmd_explain_examples[], mr_cmd_export_examples[];
+    mr_cmd_report_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[], mr_cmd_explain_examples[], mr_cmd_export_examples[], mr_cmd_completion_examples[];
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);
@@ -298,6 +298,14 @@ int mr_cmd_explain(int argc, char **argv);
 void mr_cmd_explain_help(FILE *out);
 int mr_cmd_export(int argc, char **argv);
 void mr_cmd_export_help(FILE *out);
+/* completion, man, options (cmd_completion.c) over the command table
+ * (cli.c's entry points pass it). */
+int mr_cli_completion(const mr_cli_cmd *cmds, size_t n, int argc, char **argv);
+void mr_cmd_completion_help(FILE *out);
+int mr_cli_man(const mr_cli_cmd *cmds, size_t n, int argc, char **argv);
+void mr_cmd_man_help(FILE *out);
+int mr_cli_options(const mr_cli_cmd *cmds, size_t n, int argc, char **argv);
+void mr_cmd_options_help(FILE *out);
 void mr_cmd_validate_help(FILE *out);
 
 #endif

@@ -18,65 +18,9 @@
 #include "cli.h"
 #include "config/units.h"
 #include "mrsim/alloc.h"
+#include "mrsim/error.h"
 #include "out/human.h"
-
-int mr_cli_width(int given)
-{
-    if (given > 0)
-        return given;
-    const char *c = getenv("COLUMNS");
-    if (c && *c) {
-        int w = atoi(c);
-        if (w >= 40 && w <= 1000)
-            return w;
-    }
-    struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-        return ws.ws_col;
-    return 80;
-}
-
-int mr_cli_parse_metrics(const char *cmd, const char *list, mr_cli_metrics *out)
-{
-    memset(out, 0, sizeof *out);
-    const char *names[2 * MR_METRIC_COUNT];
-    char table[MR_METRIC_COUNT][48];
-    for (int m = 0; m < MR_METRIC_COUNT; m++) {
-        names[m] = mr_metric_name((mr_metric)m);
-        mr_metric_table_name((mr_metric)m, table[m], sizeof table[m]);
-        names[MR_METRIC_COUNT + m] = table[m];
-    }
-    const char *s = list;
-    while (*s) {
-        const char *comma = strchr(s, ',');
-        size_t len = comma ? (size_t)(comma - s) : strlen(s);
-        char word[64];
-        snprintf(word, sizeof word, "%.*s", (int)len, s);
-        int found = -1;
-        for (int i = 0; i < 2 * MR_METRIC_COUNT && found < 0; i++)
-            if (strcmp(word, names[i]) == 0)
-                found = i % MR_METRIC_COUNT;
-        if (found < 0) {
-            int best = mr_closest(word, names, 2 * MR_METRIC_COUNT);
-            if (best >= 0)
-                return mr_cli_usage_error(cmd, "--metrics: unknown metric '%s' (did you mean "
-                                               "'%s'?)",
-                                          word, names[best]);
-            return mr_cli_usage_error(cmd, "--metrics: unknown metric '%s' (the names of the "
-                                           "JSON, e.g. availability,rto_s,client_rto_s)",
-                                      word);
-        }
-        int dup = 0;
-        for (size_t i = 0; i < out->n; i++)
-            dup |= out->m[i] == (mr_metric)found;
-        if (!dup)
-            out->m[out->n++] = (mr_metric)found;
-        s += len + (comma != NULL);
-    }
-    if (out->n == 0)
-        return mr_cli_usage_error(cmd, "--metrics needs at least one metric");
-    return MR_EXIT_OK;
-}
+#include "run/runner.h"
 
 /* ---- a grid of cells, split into blocks that fit the width ---- */
 
@@ -539,4 +483,36 @@ void mr_cli_export_markdown(const mr_result *res, const char *const *labels, siz
         fprintf(f, "\nMeans with 95%% CIs over %llu replications; each difference is paired "
                    "against %s (common random numbers), \"better\" when its CI excludes 0.\n",
                 (unsigned long long)res[0].replications, labels[0]);
+}
+
+int mr_cli_export_to_stdout(const mr_cli_common *c)
+{
+    const char *paths[3] = {c->export_json, c->export_csv, c->export_md};
+    for (int k = 0; k < 3; k++)
+        if (paths[k] && strcmp(paths[k], "-") == 0)
+            return 1;
+    return 0;
+}
+
+int mr_cli_exports(const mr_cli_common *c, const mr_result *res, const char *const *labels,
+                   size_t n, void (*json)(void *ctx, FILE *f), void *ctx)
+{
+    const char *paths[3] = {c->export_json, c->export_csv, c->export_md};
+    int rc = MR_OK;
+    for (int k = 0; k < 3 && rc == MR_OK; k++) {
+        if (paths[k] == NULL || mr_mpi_rank() > 0)
+            continue;
+        mr_cli_outfile o;
+        rc = mr_cli_out_open(&o, paths[k]);
+        if (rc != MR_OK)
+            break;
+        if (k == 0)
+            json(ctx, o.f);
+        else if (k == 1)
+            mr_cli_export_csv(res, labels, n, o.f);
+        else
+            mr_cli_export_markdown(res, labels, n, &c->metrics, o.f);
+        rc = mr_cli_out_close(&o, 1);
+    }
+    return rc;
 }
