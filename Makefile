@@ -24,6 +24,17 @@ FUZZ_PACKAGES := clang
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
+# make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]: the binary, its man
+# page, the bash/zsh/fish completions, plots/ and the example scenarios
+# (cmake --install; builds first when $(BUILD) has no binary yet).
+PREFIX ?= /usr/local
+
+.PHONY: install
+install:
+	@test -x $(BUILD)/mrsim || $(MAKE) build
+	cmake --build $(BUILD) -j $(JOBS) --target mrsim mrsim-man-completions
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
 .PHONY: run test build deps deps-mpi build-mpi test-mpi clean bench fuzz validate-model
 
 # The main job: the three topologies of the reference architecture under one

@@ -24,17 +24,23 @@ void mr_cmd_analyze_help(FILE *out)
           "their DNS caches expire (rule 3), as min/mean/p50/p95/p99/max per resolver\n"
           "pool and TTL policy; and the composite availability of docs/reference.md §11\n"
           "(series products, 1 - prod(1 - a) over redundant regions or stamps), which\n"
-          "assumes instant failover, with the downtime it allows per month and year.\n\n"
-          "  --set KEY=VALUE  override a scenario value by its dotted path; repeatable\n"
-          "  --sla NAME=A     availability of one component instead of its default:\n"
-          "                   traffic, clusters/NAME, clusters/NAME/ingress,\n"
-          "                   dependencies/NAME, datastores/NAME; A as 0.9995 or 99.95%;\n"
-          "                   wins over the file's analyze.sla; repeatable\n"
-          "  --json           print a JSON document instead of the table\n\n"
-          "example:\n"
-          "  mrsim analyze scenarios/active-passive-tm.yaml --sla clusters/aks-weu=99.9%\n",
+          "assumes instant failover, with the downtime it allows per month and year.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_analyze_opts[] = {
+    {"--set", 0, "KEY=VALUE", "override a scenario value by its dotted path; repeatable", NULL},
+    {"--sla", 0, "NAME=A",
+     "availability of one component instead of its default:\ntraffic, clusters/NAME, "
+     "clusters/NAME/ingress,\ndependencies/NAME, data/NAME; A as 0.9995 or 99.95%;\nwins "
+     "over the file's analyze.sla; repeatable",
+     NULL},
+    {"--json", 0, NULL, "print a JSON document instead of the table", NULL},
+    {0},
+};
+
+const char mr_cmd_analyze_examples[] =
+    "mrsim analyze scenarios/active-passive-tm.yaml --sla clusters/aks-weu=99.9%\n";
 
 
 /* A time after the fault in human units (docs/results.md "The table"). */
@@ -305,6 +311,7 @@ static void json_timing(const mr_analysis *a, FILE *out)
 {
     fputs("{\n  \"mrsim\": ", out);
     jstr(out, MR_VERSION);
+    fprintf(out, ",\n  \"schema\": %d", MR_JSON_SCHEMA);
     fputs(",\n  \"scenario\": ", out);
     jstr(out, a->scenario);
     fputs(",\n  \"file\": ", out);

@@ -7,6 +7,8 @@
 #include "bench.h"
 #include "mrsim/model.h"
 #include "cli.h"
+#include "mrsim/config.h"
+#include "run/result.h"
 #include "run/build.h"
 #include "mrsim/error.h"
 #include "config/scenario.h"
@@ -19,18 +21,29 @@ void mr_cmd_bench_help(FILE *out)
           "scenario: runs the scenario's replications on one thread and prints\n"
           "requests/s, events/s, replications/s and simulated seconds per second.\n\n"
           "PHOLD: each event at LP x, time t, schedules one event at a uniformly random\n"
-          "LP at t + Exp(1 s); M events stay pending; the run stops after K events.\n\n"
-          "  --lps N        logical processes (default 1024)\n"
-          "  --pending M    events pending throughout (default 100000)\n"
-          "  --events K     events to process (default 10000000)\n"
-          "  --seed S       64-bit seed (default 42); same seed, same checksum\n"
-          "  --reference    run the minimal binary-heap reference loop instead\n"
-          "  --compare      run the kernel, then the reference, and print the ratio\n"
-          "  --json         one JSON object on stdout (events_per_s, ns_per_event,\n"
-          "                 peak_rss_kib, bytes_per_pending, checksum, ...)\n\n"
-          "example:\n  mrsim bench phold --lps 1024 --pending 1000000 --events 20000000 --compare\n",
+          "LP at t + Exp(1 s); M events stay pending; the run stops after K events.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_bench_opts[] = {
+    {"--lps", 0, "N", "phold: logical processes (default 1024)", NULL},
+    {"--pending", 0, "M", "phold: events pending throughout (default 100000)", NULL},
+    {"--events", 0, "K", "phold: events to process (default 10000000)", NULL},
+    {"--seed", 's', "S", "phold: 64-bit seed (default 42); same seed, same checksum", NULL},
+    {"--reference", 0, NULL, "phold: run the minimal binary-heap reference loop instead", NULL},
+    {"--compare", 0, NULL, "phold: run the kernel, then the reference, and print the ratio",
+     NULL},
+    {"--json", 0, NULL,
+     "phold: one JSON object on stdout (events_per_s, ns_per_event,\npeak_rss_kib, "
+     "bytes_per_pending, checksum, ...)",
+     NULL},
+    {"--replications", 'n', "N", "scenario: the replication count", NULL},
+    {"--set", 0, "KEY=VALUE", "scenario: override a value by its dotted path; repeatable", NULL},
+    {0},
+};
+
+const char mr_cmd_bench_examples[] =
+    "mrsim bench phold --lps 1024 --pending 1000000 --events 20000000 --compare\n";
 
 static void print_json_fields(const mr_phold_result *r)
 {
@@ -98,9 +111,10 @@ static int bench_phold(int argc, char **argv)
     }
     const mr_phold_result *main_r = reference ? &r : &k;
     if (json) {
-        printf("{\"bench\": \"phold\", \"impl\": \"%s\", \"lps\": %" PRIu32 ", \"pending\": %" PRIu64
-               ", \"seed\": %" PRIu64 ", ",
-               reference ? "reference" : "kernel", o.lps, o.pending, o.seed);
+        printf("{\"mrsim\": \"%s\", \"schema\": %d, \"bench\": \"phold\", \"impl\": \"%s\", "
+               "\"lps\": %" PRIu32 ", \"pending\": %" PRIu64 ", \"seed\": %" PRIu64 ", ",
+               MR_VERSION, MR_JSON_SCHEMA, reference ? "reference" : "kernel", o.lps, o.pending,
+               o.seed);
         print_json_fields(main_r);
         if (compare) {
             printf(", \"reference\": {");

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mrsim/config.h"
+#include "run/result.h"
 #include "mrsim/model.h"
 #include "mrsim/alloc.h"
 #include "run/build.h"
@@ -29,13 +31,20 @@ void mr_cmd_compare_help(FILE *out)
           "first run is estimated on pairs, with a 95% CI. The replication count and\n"
           "the seed are the first run's unless -n and -s say otherwise; --set applies\n"
           "to every run. --plot DIR draws the figures of the comparison there (mrsim\n"
-          "plot --help; a temporary database unless --db) and lists them on stderr.\n\n"
-          "example:\n"
-          "  mrsim compare scenarios/active-passive-tm.yaml --set traffic.ttl=10s \\\n"
-          "                scenarios/active-passive-tm.yaml -n 40\n"
-          "  (every --set applies to every file; use variants: to vary one of them)\n",
+          "plot --help; a temporary database unless --db) and lists them on stderr.\n"
+          "Every --set applies to every file; use variants: to vary one of them.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_compare_opts[] = {
+    MR_CLI_COMMON_OPTS,
+    MR_CLI_TABLE_OPTS,
+    {0},
+};
+
+const char mr_cmd_compare_examples[] =
+    "mrsim compare scenarios/compare-topologies.yaml\n"
+    "mrsim compare scenarios/active-passive-tm.yaml scenarios/active-active-fd.yaml -n 40\n";
 
 typedef struct run_spec {
     const char *file;
@@ -43,22 +52,6 @@ typedef struct run_spec {
     const char **sets;     /* global --set first, then the variant's */
     size_t nsets;
 } run_spec;
-
-/* One difference's cells: metric, mean, 95% CI, n, the better run. */
-typedef struct diff_cells {
-    char name[48], mean[MR_HU_LEN], ci[2 * MR_HU_LEN], n[24];
-    const char *better;
-} diff_cells;
-
-static void difference_cells(const char *a, const char *b, const mr_difference *d, diff_cells *c)
-{
-    mr_hu_kind k = (mr_hu_kind)mr_metric_table_kind(d->metric);
-    mr_metric_table_name(d->metric, c->name, sizeof c->name);
-    mr_hu_delta(c->mean, sizeof c->mean, k, d->d.mean);
-    mr_hu_delta_interval(c->ci, sizeof c->ci, k, d->d.ci_lo, d->d.ci_hi);
-    snprintf(c->n, sizeof c->n, "%llu", (unsigned long long)d->d.n);
-    c->better = d->verdict > 0 ? b : d->verdict < 0 ? a : "no difference at 95%";
-}
 
 static void json_difference(FILE *out, const char *a, const char *b, const mr_difference *d,
                             int first)
@@ -198,10 +191,9 @@ static int run_all(compare *cmp, mr_run_opts *opts, char *const *varied, size_t 
     int rc = MR_OK;
     for (size_t r = 0; r < cmp->nspecs && rc == MR_OK; r++) {
         cmp->labels[r] = cmp->specs[r].label ? cmp->specs[r].label : cmp->scs[r]->name;
-        if (!cmp->c.quiet && isatty(STDERR_FILENO))
-            fprintf(stderr, "mrsim: running %s (%zu of %zu)\n", cmp->labels[r], r + 1, cmp->nspecs);
         mr_cli_progress pr;
         mr_cli_progress_attach(&cmp->c, opts, &pr);
+        snprintf(pr.label, sizeof pr.label, "%.40s %zu/%zu", cmp->labels[r], r + 1, cmp->nspecs);
         mr_cli_db_run(&cmp->c, opts, cmp->scs[r], cmp->specs[r].label, (const char *const *)varied,
                       nvaried);
         rc = mr_run_scenario(cmp->scs[r], opts, &cmp->results[r], diag);
@@ -214,66 +206,26 @@ static int run_all(compare *cmp, mr_run_opts *opts, char *const *varied, size_t 
 
 /* {"runs": [...], "differences": [...]}: each run's result document, then
  * every metric's paired difference of each run against the first. */
-static void print_json(const compare *cmp)
+static void print_json(void *ctx, FILE *out)
 {
-    fputs("{\"runs\": [\n", stdout);
+    const compare *cmp = ctx;
+    fprintf(out, "{\"mrsim\": \"%s\", \"schema\": %d, \"runs\": [\n", MR_VERSION, MR_JSON_SCHEMA);
     for (size_t r = 0; r < cmp->nspecs; r++) {
         if (r)
-            fputs(",\n", stdout);
-        mr_result_write_json(&cmp->results[r], stdout);
+            fputs(",\n", out);
+        mr_result_write_json(&cmp->results[r], out);
     }
-    fputs("],\n\"differences\": [", stdout);
+    fputs("],\n\"differences\": [", out);
     int firstd = 1;
     for (size_t r = 1; r < cmp->nspecs; r++) {
         for (int m = 0; m < MR_METRIC_COUNT; m++) {
             mr_difference d;
             mr_result_difference(&cmp->results[0], &cmp->results[r], (mr_metric)m, &d);
-            json_difference(stdout, cmp->labels[0], cmp->labels[r], &d, firstd);
+            json_difference(out, cmp->labels[0], cmp->labels[r], &d, firstd);
             firstd = 0;
         }
     }
-    fputs("\n]}\n", stdout);
-}
-
-/* The differences of run r against the first, laid out in two passes
- * (widths, then rows) like the run table, to stay within 80 columns. */
-static void print_differences(const compare *cmp, size_t r)
-{
-    int w[4] = {(int)strlen("metric"), (int)strlen("difference"), (int)strlen("95% CI"), 1};
-    diff_cells cells[MR_METRIC_COUNT];
-    int shown[MR_METRIC_COUNT] = {0};
-    for (int m = 0; m < MR_METRIC_COUNT; m++) {
-        mr_difference d;
-        mr_result_difference(&cmp->results[0], &cmp->results[r], (mr_metric)m, &d);
-        if (d.d.n == 0)
-            continue;
-        shown[m] = 1;
-        difference_cells(cmp->labels[0], cmp->labels[r], &d, &cells[m]);
-        const char *f[4] = {cells[m].name, cells[m].mean, cells[m].ci, cells[m].n};
-        for (int i = 0; i < 4; i++)
-            w[i] = (int)strlen(f[i]) > w[i] ? (int)strlen(f[i]) : w[i];
-    }
-    printf("%s - %s (paired over %llu replications, common random numbers):\n", cmp->labels[r],
-           cmp->labels[0], (unsigned long long)cmp->results[r].replications);
-    printf("  %-*s  %*s  %-*s  %*s  %s\n", w[0], "metric", w[1], "difference", w[2], "95% CI",
-           w[3], "n", "better");
-    for (int m = 0; m < MR_METRIC_COUNT; m++)
-        if (shown[m])
-            printf("  %-*s  %*s  %-*s  %*s  %s\n", w[0], cells[m].name, w[1], cells[m].mean, w[2],
-                   cells[m].ci, w[3], cells[m].n, cells[m].better);
-}
-
-/* Each run's table, then a table of paired differences per run after the
- * first. */
-static void print_table(const compare *cmp)
-{
-    for (size_t r = 0; r < cmp->nspecs; r++) {
-        mr_result_write_table(&cmp->results[r], stdout);
-        fputs("\n", stdout);
-    }
-    for (size_t r = 1; r < cmp->nspecs; r++) {
-        print_differences(cmp, r);
-    }
+    fputs("\n]}\n", out);
 }
 
 static void compare_fini(compare *cmp)
@@ -349,10 +301,21 @@ int mr_cmd_compare(int argc, char **argv)
         for (size_t r = 0; r < cmp.nspecs; r++)
             cmp.results[r].scenario = cmp.labels[r];
         slo_status = mr_cli_slo_status(&cmp.c, cmp.results, cmp.nspecs);
-        if (cmp.c.json)
-            print_json(&cmp);
-        else
-            print_table(&cmp);
+        if (mr_cli_export_to_stdout(&cmp.c))
+            ; /* the export is stdout's one document */
+        else if (cmp.c.json)
+            print_json(&cmp, stdout);
+        else {
+            mr_cli_compare_table(cmp.results, cmp.labels, cmp.nspecs, &cmp.c.metrics,
+                                 mr_cli_width(cmp.c.width), stdout);
+            /* What one column per run cannot hold: each run's populations,
+             * faults and recovery timelines (who waited, and on what). */
+            for (size_t r = 0; r < cmp.nspecs; r++)
+                mr_result_write_details(&cmp.results[r], cmp.labels[r], stdout);
+        }
+        rc = mr_cli_exports(&cmp.c, cmp.results, cmp.labels, cmp.nspecs, print_json, &cmp);
+        if (rc != MR_OK)
+            slo_status = mr_cli_exit_code(rc);
     }
     compare_fini(&cmp);
     mr_diag_free(diag);

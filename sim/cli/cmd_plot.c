@@ -12,9 +12,6 @@
 #include "mrsim/error.h"
 #include "out/plot.h"
 
-#ifndef MRSIM_PLOTS_DIR
-#define MRSIM_PLOTS_DIR "plots"
-#endif
 
 void mr_cmd_plot_help(FILE *out)
 {
@@ -24,20 +21,25 @@ void mr_cmd_plot_help(FILE *out)
           "(the data) and DIR/KIND.png (or .svg, .pdf, .txt). The scripts are in plots/\n"
           "(restyle a figure there, no C needed); MRSIM_PLOTS_DIR names another folder,\n"
           "MRSIM_GNUPLOT another gnuplot. Prints the files written, one per line.\n\n"
-          "  --out DIR      where the figures go (created when missing)\n"
-          "  --format F     png (1280 x 720, for a slide; default), svg (for a page),\n"
-          "                 pdf, or dumb (drawn in the terminal, 100 x 30)\n"
-          "  --only KINDS   a comma-separated list of figure kinds\n\n"
-          "figure kinds:\n",
+          "figure kinds (--only):\n",
           out);
     for (int k = 0; k < MR_PLOT_KIND_COUNT; k++)
         fprintf(out, "  %-15s %s\n", mr_plot_kind_name((mr_plot_kind)k),
                 mr_plot_kind_text((mr_plot_kind)k));
-    fputs("\nexample:\n"
-          "  mrsim compare scenarios/compare-topologies.yaml --db ct.db\n"
-          "  mrsim plot ct.db --out figures\n",
-          out);
 }
+
+const mr_cli_opt mr_cmd_plot_opts[] = {
+    {"--out", 'o', "DIR", "where the figures go (created when missing)", "@dir"},
+    {"--format", 0, "F",
+     "png (1280 x 720, for a slide; default), svg (for a page),\npdf, or dumb (drawn in the "
+     "terminal, 100 x 30)",
+     "png svg pdf dumb"},
+    {"--only", 0, "KINDS", "a comma-separated list of figure kinds", NULL},
+    {0},
+};
+
+const char mr_cmd_plot_examples[] = "mrsim compare scenarios/compare-topologies.yaml --db ct.db\n"
+                                    "mrsim plot ct.db --out figures\n";
 
 /* The kinds of a comma-separated list as bits; -1 after a usage error. */
 static int parse_only(const char *list, unsigned *bits)
@@ -64,9 +66,9 @@ static int parse_only(const char *list, unsigned *bits)
 
 int mr_cmd_plot(int argc, char **argv)
 {
-    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = getenv("MRSIM_PLOTS_DIR");
+    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = mr_cli_data_dir("plots");
     mr_plot_opts o = {.gnuplot = gnuplot && *gnuplot ? gnuplot : "gnuplot",
-                      .scripts_dir = dir && *dir ? dir : MRSIM_PLOTS_DIR,
+                      .scripts_dir = dir,
                       .format = MR_PLOT_PNG,
                       .list = stdout,
                       .term = stdout,

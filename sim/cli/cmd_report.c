@@ -11,9 +11,6 @@
 #include "mrsim/error.h"
 #include "out/report.h"
 
-#ifndef MRSIM_PLOTS_DIR
-#define MRSIM_PLOTS_DIR "plots"
-#endif
 
 void mr_cmd_report_help(FILE *out)
 {
@@ -23,20 +20,24 @@ void mr_cmd_report_help(FILE *out)
           "verdicts, the recovery timelines and critical paths, the figures with captions,\n"
           "the assumptions (defaults and their sources) and how to reproduce the numbers.\n"
           "Markdown (FILE.md) links its figures, drawn in FILE-figures/ beside it; HTML\n"
-          "(FILE.html) is one self-contained file with the figures inlined as SVG.\n\n"
-          "  --out FILE       the page; its extension picks the format unless --format\n"
-          "  --format F       md or html\n\n"
-          "example:\n"
-          "  mrsim compare scenarios/compare-topologies.yaml --db ct.db\n"
-          "  mrsim report ct.db --out review.html\n",
+          "(FILE.html) is one self-contained file with the figures inlined as SVG.\n",
           out);
 }
 
+const mr_cli_opt mr_cmd_report_opts[] = {
+    {"--out", 'o', "FILE", "the page; its extension picks the format unless --format", "@file"},
+    {"--format", 0, "F", "md or html", "md html"},
+    {0},
+};
+
+const char mr_cmd_report_examples[] = "mrsim compare scenarios/compare-topologies.yaml --db ct.db\n"
+                                      "mrsim report ct.db --out review.html\n";
+
 int mr_cmd_report(int argc, char **argv)
 {
-    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = getenv("MRSIM_PLOTS_DIR");
+    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = mr_cli_data_dir("plots");
     mr_report_opts o = {.gnuplot = gnuplot && *gnuplot ? gnuplot : "gnuplot",
-                        .scripts_dir = dir && *dir ? dir : MRSIM_PLOTS_DIR,
+                        .scripts_dir = dir,
                         .format = MR_REPORT_MD};
     int format_given = 0;
     for (int i = 1; i < argc; i++) {

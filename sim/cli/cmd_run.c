@@ -18,22 +18,23 @@ void mr_cmd_run_help(FILE *out)
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
           "                 [--json] [--trace FILE] [--db FILE] [--check-slo] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
-          "95% confidence interval and percentiles across replications.\n\n"
-          "  -n, --replications N  a fixed count (default: run.replications of the file,\n"
-          "                        which may be a sequential rule {min, max, until})\n"
-          "  -s, --seed S          64-bit seed (default: seed of the file)\n"
-          "  -j, --jobs J          worker threads (default: the number of cores)\n"
-          "  --set KEY=VALUE       override a value by its dotted path; repeatable\n"
-          "  --json                print the result document instead of the table\n"
-          "  --trace FILE          write every event of replication 0 as CSV\n"
-          "  --check-slo           exit 3 when an slo.targets entry or a fault's expect:\n"
-          "                        is missed (nothing stated: nothing to check, exit 0)\n"
-          "  --db FILE             append every replication to a SQLite results database\n"
-          "  --plot DIR            draw the run's figures in DIR (mrsim plot --help)\n"
-          "  -q, --quiet           no progress on stderr\n\n"
-          "example:\n"
-          "  mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n",
+          "95% confidence interval and percentiles across replications. SCENARIO.yaml\n"
+          "may be - for standard input.\n",
           out);
+}
+
+const mr_cli_opt mr_cmd_run_opts[] = {
+    MR_CLI_COMMON_OPTS,
+    {"--trace", 0, "FILE", "write every event of replication 0 as CSV (- for stdout)", "@file"},
+    {0},
+};
+
+const char mr_cmd_run_examples[] =
+    "mrsim run scenarios/active-passive-tm.yaml -n 50 --set traffic.ttl=10s --json\n";
+
+static void write_json(void *ctx, FILE *f)
+{
+    mr_result_write_json(ctx, f);
 }
 
 int mr_cmd_run(int argc, char **argv)
@@ -99,11 +100,15 @@ int mr_cmd_run(int argc, char **argv)
     int slo_status = MR_EXIT_OK;
     rc = mr_cli_db_finish(&c, rc);
     if (rc == MR_OK) {
-        if (c.json)
+        if (mr_cli_export_to_stdout(&c))
+            ; /* the export is stdout's one document */
+        else if (c.json)
             mr_result_write_json(&result, stdout);
         else
             mr_result_write_table(&result, stdout);
         slo_status = mr_cli_slo_status(&c, &result, 1);
+        const char *label = result.scenario;
+        rc = mr_cli_exports(&c, &result, &label, 1, write_json, &result);
     }
     mr_result_fini(&result);
     mr_scenario_free(sc);

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mrsim/config.h"
+#include "run/result.h"
 #include "vary.h"
 #include "mrsim/model.h"
 #include "mrsim/alloc.h"
@@ -32,12 +34,21 @@ void mr_cmd_sweep_help(FILE *out)
           "sweep: section (--vary wins for a key in both), one run each, with common\n"
           "random numbers. Values are split at commas outside brackets and parentheses,\n"
           "so lognormal(5m, 1.2) is one value. --plot DIR draws the sweep's figures\n"
-          "there (mrsim plot --help) and lists them on stderr.\n\n"
-          "example:\n"
-          "  mrsim sweep scenarios/active-passive-tm.yaml --vary traffic.ttl=10s,30s,300s \\\n"
-          "              --vary traffic.probe.interval=10s,30s -n 20 --json\n",
+          "there (mrsim plot --help) and lists them on stderr.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_sweep_opts[] = {
+    MR_CLI_COMMON_OPTS,
+    MR_CLI_TABLE_OPTS,
+    {"--vary", 0, "KEY=V1,V2,...", "the values of one key; repeatable (the last varies fastest)",
+     NULL},
+    {0},
+};
+
+const char mr_cmd_sweep_examples[] =
+    "mrsim sweep scenarios/active-passive-tm.yaml --vary traffic.ttl=10s,30s,300s \\\n"
+    "            --vary traffic.probe.interval=10s,30s -n 20 --json\n";
 
 typedef struct axis {
     char *key;
@@ -253,10 +264,9 @@ static int run_points(sweep *s, mr_run_opts *opts, mr_diag *diag)
 {
     int rc = MR_OK;
     for (size_t r = 0; r < s->nruns && rc == MR_OK; r++) {
-        if (!s->c.quiet && isatty(STDERR_FILENO))
-            fprintf(stderr, "mrsim: sweep run %zu of %zu\n", r + 1, s->nruns);
         mr_cli_progress pr;
         mr_cli_progress_attach(&s->c, opts, &pr);
+        snprintf(pr.label, sizeof pr.label, "point %zu/%zu", r + 1, s->nruns);
         if (s->c.db_path) { /* every rank under mpirun: all relay to rank 0 */
             char *label = point_label(s, r);
             mr_cli_db_run(&s->c, opts, s->scs[r], label, s->keys, s->naxes);
@@ -273,11 +283,12 @@ static int run_points(sweep *s, mr_run_opts *opts, mr_diag *diag)
 }
 
 /* {"runs": [...]}: each point's result document with its values as "vary". */
-static void print_json(sweep *s)
+static void print_json(void *ctx, FILE *out)
 {
+    sweep *s = ctx;
     size_t *idx = mr_xcalloc(s->naxes + 1, sizeof *idx);
     const char **vals = mr_xcalloc(s->naxes + 1, sizeof *vals);
-    fputs("{\"runs\": [\n", stdout);
+    fprintf(out, "{\"mrsim\": \"%s\", \"schema\": %d, \"runs\": [\n", MR_VERSION, MR_JSON_SCHEMA);
     for (size_t r = 0; r < s->nruns; r++) {
         point_of(s, r, idx);
         for (size_t k = 0; k < s->naxes; k++)
@@ -286,10 +297,14 @@ static void print_json(sweep *s)
         s->results[r].vary_values = vals;
         s->results[r].nvary = s->naxes;
         if (r)
-            fputs(",\n", stdout);
-        mr_result_write_json(&s->results[r], stdout);
+            fputs(",\n", out);
+        mr_result_write_json(&s->results[r], out);
     }
-    fputs("]}\n", stdout);
+    fputs("]}\n", out);
+    for (size_t r = 0; r < s->nruns; r++) { /* vals is freed below */
+        s->results[r].vary_values = NULL;
+        s->results[r].nvary = 0;
+    }
     free(idx);
     free(vals);
 }
@@ -376,24 +391,47 @@ static void print_table(const sweep *s)
     int any_slo = 0;
     for (size_t r = 0; r < s->nruns; r++)
         any_slo |= strcmp(slo_cell(&s->results[r]), "-") != 0;
+    /* Each point's label: its values aligned under the (short) keys, and
+     * its SLO verdict when any point states one. */
+    size_t lcap = 4;
     for (size_t k = 0; k < s->naxes; k++)
-        printf("%s%-*s", k ? "  " : "", wk[k], short_key(s, k));
-    for (size_t m = 0; m < NSHOWN; m++) {
-        mr_metric_table_name(shown[m], name, sizeof name);
-        printf("  %*s", wm[m], name);
-    }
-    printf("%s\n", any_slo ? "  slo" : "");
+        lcap += (size_t)wk[k] + 2;
+    char *head = mr_xcalloc(lcap + 8, 1);
+    char **labels = mr_xcalloc(s->nruns + 1, sizeof *labels);
+    for (size_t k = 0; k < s->naxes; k++)
+        sprintf(head + strlen(head), "%s%-*s", k ? "  " : "", wk[k], short_key(s, k));
+    if (any_slo)
+        strcat(head, "  slo");
     for (size_t r = 0; r < s->nruns; r++) {
+        labels[r] = mr_xcalloc(lcap + 8, 1);
         point_of(s, r, idx);
         for (size_t k = 0; k < s->naxes; k++)
-            printf("%s%-*s", k ? "  " : "", wk[k], s->axes[k].values[idx[k]]);
-        for (size_t m = 0; m < NSHOWN; m++) {
-            mean_cell(cell, sizeof cell, &s->results[r], shown[m]);
-            printf("  %*s", wm[m], cell);
-        }
-        printf("%s%s\n", any_slo ? "  " : "", any_slo ? slo_cell(&s->results[r]) : "");
+            sprintf(labels[r] + strlen(labels[r]), "%s%-*s", k ? "  " : "", wk[k],
+                    s->axes[k].values[idx[k]]);
+        if (any_slo)
+            sprintf(labels[r] + strlen(labels[r]), "  %-3s", slo_cell(&s->results[r]));
     }
+    mr_cli_metrics sel = s->c.metrics;
+    if (sel.n == 0) { /* the five that fit 80 columns with two keys */
+        memcpy(sel.m, shown, sizeof shown);
+        sel.n = NSHOWN;
+    }
+    mr_cli_sweep_table(s->results, (const char *const *)labels, head, s->nruns, &sel,
+                       mr_cli_width(s->c.width), stdout);
+    for (size_t r = 0; r < s->nruns; r++)
+        free(labels[r]);
+    free(labels);
+    free(head);
     free(idx);
+}
+
+/* The database's and the exports' label of each point. */
+static char **point_labels(const sweep *s)
+{
+    char **l = mr_xcalloc(s->nruns + 1, sizeof *l);
+    for (size_t r = 0; r < s->nruns; r++)
+        l[r] = point_label(s, r);
+    return l;
 }
 
 static void sweep_fini(sweep *s)
@@ -449,10 +487,18 @@ int mr_cmd_sweep(int argc, char **argv)
     rc = mr_cli_db_finish(&s.c, rc);
     if (status == MR_EXIT_OK && rc == MR_OK) {
         slo_status = mr_cli_slo_status(&s.c, s.results, s.nruns);
-        if (s.c.json)
-            print_json(&s);
+        if (mr_cli_export_to_stdout(&s.c))
+            ; /* the export is stdout's one document */
+        else if (s.c.json)
+            print_json(&s, stdout);
         else
             print_table(&s);
+        char **labels = point_labels(&s);
+        rc = mr_cli_exports(&s.c, s.results, (const char *const *)labels, s.nruns, print_json,
+                            &s);
+        for (size_t r = 0; r < s.nruns; r++)
+            free(labels[r]);
+        free(labels);
     }
     sweep_fini(&s);
     mr_diag_free(diag);

@@ -32,15 +32,21 @@ void mr_cmd_validate_help(FILE *out)
           "and builds the components of one replication as `run` does, without simulating.\n"
           "Prints nothing and exits 0 when all files are valid; otherwise prints every\n"
           "problem on stderr as FILE:LINE:COLUMN: error: MESSAGE and exits 4 (5 when a\n"
-          "file cannot be read), the verdict `run` would give.\n\n"
-          "  --set KEY=VALUE  override a value by its dotted path before checking, e.g.\n"
-          "                   --set traffic.ttl=10s --set clusters[1].standby=cold;\n"
-          "                   applies to every file; repeatable\n"
-          "  --keys           print every key (type, default, range, source) as Markdown\n\n"
-          "example:\n"
-          "  mrsim validate scenarios/active-passive-tm.yaml --set traffic.probe.interval=10s\n",
+          "file cannot be read), the verdict `run` would give.\n",
           out);
 }
+
+const mr_cli_opt mr_cmd_validate_opts[] = {
+    {"--set", 0, "KEY=VALUE",
+     "override a value by its dotted path before checking, e.g.\n--set traffic.ttl=10s --set "
+     "clusters[1].standby=cold;\napplies to every file; repeatable",
+     NULL},
+    {"--keys", 0, NULL, "print every key (type, default, range, source) as Markdown", NULL},
+    {0},
+};
+
+const char mr_cmd_validate_examples[] =
+    "mrsim validate scenarios/active-passive-tm.yaml --set traffic.probe.interval=10s\n";
 
 static const char *type_name(const mr_param *k)
 {

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "mrsim/config.h"
 #include "mrsim/error.h"
 #include "out/plot.h"
+#include "config/units.h"
 #include "run/runner.h"
 
 int mr_cli_exit_code(int rc)
@@ -182,6 +184,22 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
             close(fd);
             c->db_path = c->tmp_db;
         }
+    } else if (strcmp(a, "--export-json") == 0 || strcmp(a, "--export-csv") == 0 ||
+               strcmp(a, "--export-markdown") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        *(a[9] == 'j' ? &c->export_json : a[9] == 'c' ? &c->export_csv : &c->export_md) = v;
+    } else if (strcmp(a, "--color") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_color_mode(cmd, v) != 0)
+            return -1;
+    } else if (strcmp(a, "--width") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) || mr_cli_parse_u64(cmd, a, v, 40, 1000, &x))
+            return -1;
+        c->width = (int)x;
+    } else if (strcmp(a, "--metrics") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)) ||
+            mr_cli_parse_metrics(cmd, v, &c->metrics) != MR_EXIT_OK)
+            return -1;
     } else if (strcmp(a, "--set") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
@@ -195,6 +213,9 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
 static void progress_line(void *vctx, const mr_progress *p)
 {
     mr_cli_progress *pr = vctx;
+    /* Only for what takes over a second: a quick run leaves no trace. */
+    if (p->elapsed_s < 1.0)
+        return;
     char rate[MR_HU_LEN] = "-", eta[MR_HU_LEN] = "-";
     if (p->elapsed_s > 0)
         mr_hu_count(rate, sizeof rate, (double)p->events / p->elapsed_s);
@@ -203,9 +224,19 @@ static void progress_line(void *vctx, const mr_progress *p)
                        p->elapsed_s / (double)p->done * (double)(p->total - p->done));
     /* In adaptive mode total is max and the run may stop before: the ETA is
      * then an upper bound. */
-    fprintf(stderr, "\rmrsim: %llu%s%llu replications, %s events/s, ETA %s%s   ",
-            (unsigned long long)p->done, p->adaptive ? " of at most " : "/",
-            (unsigned long long)p->total, rate, p->adaptive ? "at most " : "", eta);
+    enum { BAR = 24 };
+    char bar[BAR + 1];
+    size_t fill = p->total ? (size_t)(BAR * (double)p->done / (double)p->total) : 0;
+    for (size_t i = 0; i < BAR; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[BAR] = '\0';
+    int len = fprintf(stderr, "\r%s%s[%s] %llu%s%llu replications, %s events/s, ETA %s%s",
+                      pr->label, pr->label[0] ? " " : "", bar, (unsigned long long)p->done,
+                      p->adaptive ? " of at most " : "/", (unsigned long long)p->total, rate,
+                      p->adaptive ? "at most " : "", eta);
+    if (len - 1 < pr->len) /* blank what a longer line left */
+        fprintf(stderr, "%*s", pr->len - (len - 1), "");
+    pr->len = len - 1 > pr->len ? len - 1 : pr->len;
     fflush(stderr);
     pr->shown = 1;
 }
@@ -213,6 +244,8 @@ static void progress_line(void *vctx, const mr_progress *p)
 void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_progress *pr)
 {
     pr->shown = 0;
+    pr->len = 0;
+    pr->label[0] = '\0';
     if (!c->quiet && isatty(STDERR_FILENO)) {
         opts->progress = progress_line;
         opts->progress_ctx = pr;
@@ -221,9 +254,100 @@ void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_pr
 
 void mr_cli_progress_end(mr_cli_progress *pr)
 {
+    /* Cleared, not ended: the terminal shows only what was printed. */
     if (pr->shown)
-        fputc('\n', stderr);
+        fprintf(stderr, "\r%*s\r", pr->len, "");
+    fflush(stderr);
     pr->shown = 0;
+}
+
+/* 0 auto, 1 always, 2 never. */
+static int color_mode;
+
+int mr_cli_color_mode(const char *cmd, const char *mode)
+{
+    if (strcmp(mode, "auto") == 0)
+        color_mode = 0;
+    else if (strcmp(mode, "always") == 0)
+        color_mode = 1;
+    else if (strcmp(mode, "never") == 0)
+        color_mode = 2;
+    else {
+        mr_cli_usage_error(cmd, "--color: '%s' is not auto, always or never", mode);
+        return -1;
+    }
+    return 0;
+}
+
+int mr_cli_color(void)
+{
+    if (color_mode != 0)
+        return color_mode == 1;
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
+}
+
+const char *mr_cli_sgr(const char *code)
+{
+    return mr_cli_color() ? code : "";
+}
+
+int mr_cli_width(int given)
+{
+    if (given > 0)
+        return given;
+    const char *c = getenv("COLUMNS");
+    if (c && *c) {
+        int w = atoi(c);
+        if (w >= 40 && w <= 1000)
+            return w;
+    }
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+        return ws.ws_col;
+    return 80;
+}
+
+int mr_cli_parse_metrics(const char *cmd, const char *list, mr_cli_metrics *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *names[2 * MR_METRIC_COUNT];
+    char table[MR_METRIC_COUNT][48];
+    for (int m = 0; m < MR_METRIC_COUNT; m++) {
+        names[m] = mr_metric_name((mr_metric)m);
+        mr_metric_table_name((mr_metric)m, table[m], sizeof table[m]);
+        names[MR_METRIC_COUNT + m] = table[m];
+    }
+    const char *s = list;
+    while (*s) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)len, s);
+        int found = -1;
+        for (int i = 0; i < 2 * MR_METRIC_COUNT && found < 0; i++)
+            if (strcmp(word, names[i]) == 0)
+                found = i % MR_METRIC_COUNT;
+        if (found < 0) {
+            int best = mr_closest(word, names, 2 * MR_METRIC_COUNT);
+            if (best >= 0)
+                return mr_cli_usage_error(cmd, "--metrics: unknown metric '%s' (did you mean "
+                                               "'%s'?)",
+                                          word, names[best]);
+            return mr_cli_usage_error(cmd, "--metrics: unknown metric '%s' (the names of the "
+                                           "JSON, e.g. availability,rto_s,client_rto_s)",
+                                      word);
+        }
+        int dup = 0;
+        for (size_t i = 0; i < out->n; i++)
+            dup |= out->m[i] == (mr_metric)found;
+        if (!dup)
+            out->m[out->n++] = (mr_metric)found;
+        s += len + (comma != NULL);
+    }
+    if (out->n == 0)
+        return mr_cli_usage_error(cmd, "--metrics needs at least one metric");
+    return MR_EXIT_OK;
 }
 
 int mr_cli_slo_status(const mr_cli_common *c, const mr_result *results, size_t n)
@@ -298,16 +422,13 @@ void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
 
 /* --plot DIR: every figure of the database just written (docs/figures.md).
  * stdout holds the table or the JSON, so the files are listed on stderr. */
-#ifndef MRSIM_PLOTS_DIR
-#define MRSIM_PLOTS_DIR "plots"
-#endif
 
 static int draw_figures(mr_cli_common *c)
 {
-    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = getenv("MRSIM_PLOTS_DIR");
+    const char *gnuplot = getenv("MRSIM_GNUPLOT"), *dir = mr_cli_data_dir("plots");
     mr_plot_opts o = {.db_path = c->db_path,
                       .out_dir = c->plot_dir,
-                      .scripts_dir = dir && *dir ? dir : MRSIM_PLOTS_DIR,
+                      .scripts_dir = dir,
                       .gnuplot = gnuplot && *gnuplot ? gnuplot : "gnuplot",
                       .format = MR_PLOT_PNG,
                       .list = stderr};
@@ -351,10 +472,56 @@ int mr_cli_db_finish(mr_cli_common *c, int rc)
     return rc;
 }
 
+#ifndef MRSIM_SOURCE_DATA_DIR
+#define MRSIM_SOURCE_DATA_DIR "."
+#endif
+
+/* The install layout of `make install` (CMakeLists.txt): the binary in
+ * PREFIX/bin, its data in PREFIX/share/mrsim. */
+static int data_under_exe(const char *what, char *buf, size_t n)
+{
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return 0;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return 0;
+    *slash = '\0';
+    snprintf(buf, n, "%s/../share/mrsim/%s", exe, what);
+    char *real = realpath(buf, NULL);
+    struct stat st;
+    int ok = real && stat(real, &st) == 0 && S_ISDIR(st.st_mode);
+    if (ok)
+        snprintf(buf, n, "%s", real);
+    free(real);
+    return ok;
+}
+
+const char *mr_cli_data_dir(const char *what)
+{
+    static char plots[4200], scenarios[4200];
+    char *buf = strcmp(what, "plots") == 0 ? plots : scenarios;
+    if (buf[0] != '\0')
+        return buf;
+    const char *env = getenv(buf == plots ? "MRSIM_PLOTS_DIR" : "MRSIM_SCENARIOS_DIR");
+    if (env && *env)
+        snprintf(buf, sizeof plots, "%s", env);
+    else if (!data_under_exe(what, buf, sizeof plots))
+        snprintf(buf, sizeof plots, "%s/%s", MRSIM_SOURCE_DATA_DIR, what);
+    return buf;
+}
+
 int mr_cli_out_open(mr_cli_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
     o->path = path;
+    if (strcmp(path, "-") == 0) { /* standard output, written in place */
+        o->f = stdout;
+        o->is_stdout = 1;
+        return MR_OK;
+    }
     struct stat st;
     int exists = stat(path, &st) == 0; /* follows symlinks */
     if (exists && !S_ISREG(st.st_mode)) {
@@ -404,6 +571,10 @@ int mr_cli_out_close(mr_cli_outfile *o, int ok)
     int rc = MR_OK;
     int failed = fflush(o->f) != 0 || ferror(o->f);
     int e = errno;
+    if (o->is_stdout) {
+        o->f = NULL; /* mr_cli_check_stdout reports a failed write to it */
+        return MR_OK;
+    }
     if (fclose(o->f) != 0 && !failed) {
         failed = 1;
         e = errno;

@@ -69,24 +69,37 @@ void mr__keep_dist(mr__bind *b, mr_dist *d)
     in->dists[in->ndists++] = d;
 }
 
-void mr__record(mr__bind *b, const char *path, const char *text)
+void mr__record_default(mr__bind *b, const char *path, const char *text, const mr_param *row)
 {
     mr_scenario_internal *in = b->sc->internal;
+    struct mr__vdefault def = {.is = row != NULL};
+    if (row) {
+        def.doc = row->doc ? mr__str(b, row->doc) : NULL;
+        def.ref = row->ref ? mr__str(b, row->ref) : NULL;
+    }
     /* A value a kind's check settles after the binder noted its default
      * (blob's RA-GRS secondary becomes readable) replaces it in place. */
     for (size_t i = in->nvalues; i-- > 0;)
         if (strcmp(in->vpath[i], path) == 0) {
             in->vtext[i] = mr__str(b, text);
+            in->vdefault[i] = def;
             return;
         }
     if (in->nvalues == in->capvalues) {
         in->capvalues = in->capvalues ? 2 * in->capvalues : 128;
         in->vpath = mr_xrealloc(in->vpath, in->capvalues * sizeof *in->vpath);
         in->vtext = mr_xrealloc(in->vtext, in->capvalues * sizeof *in->vtext);
+        in->vdefault = mr_xrealloc(in->vdefault, in->capvalues * sizeof *in->vdefault);
     }
     in->vpath[in->nvalues] = mr__str(b, path);
     in->vtext[in->nvalues] = mr__str(b, text);
+    in->vdefault[in->nvalues] = def;
     in->nvalues++;
+}
+
+void mr__record(mr__bind *b, const char *path, const char *text)
+{
+    mr__record_default(b, path, text, NULL);
 }
 
 /* ---- Paths and text ---------------------------------------------------------- */
@@ -463,7 +476,7 @@ static int value_dist(mr__bind *b, mr_node *node, const char *path, const mr_par
     if (node)
         record_node(b, path, node);
     else
-        mr__record(b, path, row->def);
+        mr__record_default(b, path, row->def, row);
     return MR_OK;
 }
 
@@ -614,7 +627,10 @@ int mr__bind_value(mr__bind *b, mr_node *node, const char *path, const mr_param 
     }
     if (rc != MR_OK)
         return MR_ESCENARIO;
-    mr__record(b, path, text);
+    if (node == NULL || mr_node_is_null(node))
+        mr__record_default(b, path, text, text == row->def ? row : NULL);
+    else
+        mr__record(b, path, text);
     return MR_OK;
 }
 
@@ -638,7 +654,7 @@ static void bind_parsed(mr__bind *b, mr_node *node, const char *path, const mr_p
         return;
     }
     if (k->def != NULL && k->parse(k->def, dst, err, sizeof err) == 0)
-        mr__record(b, path, k->def);
+        mr__record_default(b, path, k->def, k);
 }
 
 int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path,

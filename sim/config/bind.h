@@ -59,6 +59,12 @@ struct mr_scenario_internal {
     mr_dist **dists;
     size_t ndists, capdists;
     const char **vpath, **vtext; /* resolved values, in binding order */
+    /* Per value: whether it is its key table row's default, and the row's
+     * doc and source, copied (a row may live on a binder's stack). */
+    struct mr__vdefault {
+        bool is;
+        const char *doc, *ref;
+    } *vdefault;
     size_t nvalues, capvalues;
 };
 
@@ -79,6 +85,9 @@ void mr__keep_dist(mr__bind *b, mr_dist *d);
 /* Records a resolved value for mr_scenario_each_value (a path recorded
  * before keeps its place and takes the new value). */
 void mr__record(mr__bind *b, const char *path, const char *text);
+/* The same for a value that is row's default (no file, extends: or --set
+ * wrote it): what `mrsim explain` lists with the row's source. */
+void mr__record_default(mr__bind *b, const char *path, const char *text, const mr_param *row);
 
 /* ---- Paths and text -------------------------------------------------------- */
 

@@ -2,7 +2,7 @@
  * `mrsim analyze` only: `sla`, a map from a component path to the
  * availability the composite estimate uses for it instead of its
  * docs/reference.md default. A path is `traffic`, `clusters/NAME`,
- * `clusters/NAME/ingress`, `dependencies/NAME` or `datastores/NAME`, and its
+ * `clusters/NAME/ingress`, `dependencies/NAME` or `data/NAME`, and its
  * NAME must exist. Invariant: as bind.h: one diagnostic per problem. */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@ const mr_param mr__analyze_keys[] = {
      .type = MR_PARAM_T_CODE,
      .type_doc = "map of component path to ratio",
      .doc = "availabilities for the composite estimate: traffic, clusters/NAME, "
-            "clusters/NAME/ingress, dependencies/NAME, datastores/NAME",
+            "clusters/NAME/ingress, dependencies/NAME, data/NAME",
      .ref = "docs/reference.md §1-§11 rows when absent (see README, mrsim analyze)"},
     MR_PARAM_END};
 
@@ -30,7 +30,7 @@ static void check_path(mr__bind *b, const mr_node *key, const char *path)
         size_t off;
     } sections[] = {{"clusters/", offsetof(mr__bind, clusters)},
                     {"dependencies/", offsetof(mr__bind, dependencies)},
-                    {"datastores/", offsetof(mr__bind, datastores)}};
+                    {"data/", offsetof(mr__bind, datastores)}};
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
         size_t pl = strlen(sections[i].prefix);
         if (strncmp(k, sections[i].prefix, pl) != 0)
@@ -54,7 +54,7 @@ static void check_path(mr__bind *b, const mr_node *key, const char *path)
     }
     mr_diag_error(b->diag, &key->mark,
                   "%s: '%s' is not a component path: traffic, clusters/NAME, "
-                  "clusters/NAME/ingress, dependencies/NAME or datastores/NAME",
+                  "clusters/NAME/ingress, dependencies/NAME or data/NAME",
                   path, k);
 }
 

@@ -1169,6 +1169,7 @@ void mr_scenario_free(mr_scenario *sc)
     free(in->allocs);
     free(in->vpath);
     free(in->vtext);
+    free(in->vdefault);
     mr_doc_free(in->doc);
     free(in);
     free(sc);
@@ -1181,6 +1182,21 @@ size_t mr_scenario_each_value(const mr_scenario *sc,
     for (size_t i = 0; i < in->nvalues; i++)
         fn(ctx, in->vpath[i], in->vtext[i]);
     return in->nvalues;
+}
+
+size_t mr_scenario_each_default(const mr_scenario *sc,
+                                void (*fn)(void *ctx, const char *path, const char *value,
+                                           const char *doc, const char *ref),
+                                void *ctx)
+{
+    const mr_scenario_internal *in = sc->internal;
+    size_t n = 0;
+    for (size_t i = 0; i < in->nvalues; i++)
+        if (in->vdefault[i].is) {
+            fn(ctx, in->vpath[i], in->vtext[i], in->vdefault[i].doc, in->vdefault[i].ref);
+            n++;
+        }
+    return n;
 }
 
 const char *mr_scenario_value(const mr_scenario *sc, const char *path)

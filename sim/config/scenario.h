@@ -415,7 +415,7 @@ typedef struct mr_sc_stamp {
 
 /* An availability for `mrsim analyze` (analyze.sla): a component path
  * ("traffic", "clusters/NAME", "clusters/NAME/ingress", "dependencies/NAME",
- * "datastores/NAME"), checked by the binder, and its availability. */
+ * "data/NAME"), checked by the binder, and its availability. */
 typedef struct mr_sc_sla {
     const char *name;
     double value;
@@ -518,6 +518,16 @@ double mr_scenario_price(const mr_scenario *sc, const char *key);
 /* Whether the `cost:` key is an amount (money or bytes) whose 0 leaves an
  * item unbilled, rather than a choice (front_door_tier). */
 int mr_scenario_price_is_amount(const char *key);
+
+/* Calls fn once per parameter that took its key table's default (no file,
+ * extends: or --set wrote it), in file order, with the row's doc and
+ * source ("docs/reference.md §1 ...", "ours ..."; either may be NULL).
+ * Returns the number of calls. Defaults a section derives from others
+ * (endpoints from the clusters) are not key-table defaults: not listed. */
+size_t mr_scenario_each_default(const mr_scenario *sc,
+                                void (*fn)(void *ctx, const char *path, const char *value,
+                                           const char *doc, const char *ref),
+                                void *ctx);
 
 /* The value of one resolved parameter by its dotted path, or NULL. */
 const char *mr_scenario_value(const mr_scenario *sc, const char *path);

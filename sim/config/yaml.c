@@ -500,25 +500,52 @@ FILE *mr__open_input(const char *path, const char *mode, const char **why)
 /* Reads the whole file into a NUL-terminated buffer (caller frees). Returns
  * MR_OK, or MR_EIO with *why set. At most MR_INPUT_MAX_BYTES are read, even
  * from a pipe or a file that grows while it is read. */
+static int read_stream(FILE *f, char **buf, size_t *len, const char **why);
+
+/* "-": standard input, read once and kept, since a command may load its
+ * scenario more than once (compare's variants, sweep's points). */
+static char *stdin_text;
+static size_t stdin_len;
+
 static int read_file(const char *path, char **buf, size_t *len, const char **why)
 {
+    if (strcmp(path, "-") == 0) {
+        if (stdin_text == NULL) {
+            int rc = read_stream(stdin, &stdin_text, &stdin_len, why);
+            if (rc != MR_OK)
+                return rc;
+        }
+        *buf = mr_xmalloc(stdin_len + 1);
+        memcpy(*buf, stdin_text, stdin_len + 1);
+        *len = stdin_len;
+        return MR_OK;
+    }
     FILE *f = mr__open_input(path, "rb", why);
     if (f == NULL)
         return MR_EIO;
+    return read_stream(f, buf, len, why);
+}
+
+/* Reads all of f into a NUL-terminated buffer and closes it (unless it
+ * is stdin). */
+static int read_stream(FILE *f, char **buf, size_t *len, const char **why)
+{
     size_t n = 0, cap = 4096;
     char *b = mr_xmalloc(cap);
     for (;;) {
         n += fread(b + n, 1, cap - n - 1, f);
         if (ferror(f)) {
             *why = strerror(errno);
-            fclose(f);
+            if (f != stdin)
+                fclose(f);
             free(b);
             return MR_EIO;
         }
         if (n > MR_INPUT_MAX_BYTES) {
             *why = "larger than the limit of " MR_INPUT_MAX_TEXT
                    " (docs/scenario-format.md, Limits)";
-            fclose(f);
+            if (f != stdin)
+                fclose(f);
             free(b);
             return MR_EIO;
         }
@@ -527,7 +554,8 @@ static int read_file(const char *path, char **buf, size_t *len, const char **why
         cap *= 2;
         b = mr_xrealloc(b, cap);
     }
-    fclose(f);
+    if (f != stdin)
+        fclose(f);
     b[n] = '\0';
     *buf = b;
     *len = n;
@@ -548,7 +576,7 @@ int mr__doc_load_file_from(const char *path, const mr_mark *from, mr_doc **out, 
         }
         return MR_EIO;
     }
-    int rc = load_text(text, len, path, out, diag);
+    int rc = load_text(text, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, diag);
     free(text);
     return rc;
 }

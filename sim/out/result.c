@@ -300,6 +300,7 @@ void mr_result_write_json(const mr_result *r, FILE *out)
 {
     fputs("{\n  \"mrsim\": ", out);
     json_string(out, MR_VERSION);
+    fprintf(out, ",\n  \"schema\": %d", MR_JSON_SCHEMA);
     fputs(",\n  \"scenario\": ", out);
     json_string(out, r->scenario);
     fputs(",\n  \"file\": ", out);
@@ -643,6 +644,23 @@ static void table_slo(layout *t, const mr_result *r)
         for (size_t i = 0; i < r->nsteady; i++)
             table_verdict(t, "  ", &r->steady[i]);
     }
+}
+
+void mr_result_write_details(const mr_result *r, const char *label, FILE *out)
+{
+    fprintf(out, "\n%s:\n", label);
+    layout t = {.out = out, .measure = 1};
+    const char *const head[COLS] = {"", "mean", "95% CI", "p50", "p95", "p99", "n"};
+    for (int pass = 0; pass < 2; pass++) {
+        table_unpriced(&t, &r->unpriced);
+        lay_cells(&t, head);
+        table_stores(&t, r);
+        table_populations(&t, r);
+        table_episodes(&t, r);
+        table_slo(&t, r);
+        t.measure = 0;
+    }
+    mr_timeline_write_table(r, out);
 }
 
 void mr_result_write_table(const mr_result *r, FILE *out)

@@ -783,7 +783,7 @@ static void add_stores(const mr_scenario *sc, mr_analysis *a, size_t *icap)
         const char *what = ms.what, *src = ms.source;
         double sla = ms.availability;
         add_item(a, icap,
-                 (mr_an_item){.name = keep(a, fmt("datastores/%s", ds->name)),
+                 (mr_an_item){.name = keep(a, fmt("data/%s", ds->name)),
                               .what = what,
                               .sla = sla,
                               .source = src,

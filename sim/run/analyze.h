@@ -83,7 +83,7 @@ double mr_an_downtime_year_s(double a);
 /* ---- The analysis of a scenario ------------------------------------------ */
 
 /* One SLA override: a component path ("traffic", "clusters/aks-weu",
- * "clusters/aks-weu/ingress", "dependencies/entra-id", "datastores/orders")
+ * "clusters/aks-weu/ingress", "dependencies/entra-id", "data/orders")
  * and its availability. */
 typedef struct mr_an_override {
     const char *name;

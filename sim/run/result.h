@@ -217,6 +217,11 @@ typedef struct mr_difference {
 void mr_result_difference(const mr_result *a, const mr_result *b, mr_metric m,
                           mr_difference *out);
 
+/* The version of every JSON document mrsim prints ("schema" beside
+ * "mrsim"): raised when a key is renamed or removed or changes meaning, not
+ * when one is added (docs/results.md). */
+#define MR_JSON_SCHEMA 1
+
 /* The result document of docs/cli.md as one JSON object followed by a newline. */
 void mr_result_write_json(const mr_result *r, FILE *out);
 
@@ -231,5 +236,10 @@ void mr_metric_table_name(mr_metric m, char *buf, size_t n);
  * per metric with mean, 95% CI and percentiles, the cost items under the
  * run rate, then a block per store, population and fault. */
 void mr_result_write_table(const mr_result *r, FILE *out);
+/* What a side-by-side table of several results leaves out, for one of
+ * them under "LABEL:": its unpriced items, data stores, populations (when
+ * several), faults with their verdicts, SLO verdicts and recovery
+ * timelines. */
+void mr_result_write_details(const mr_result *r, const char *label, FILE *out);
 
 #endif

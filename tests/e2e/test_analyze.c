@@ -135,7 +135,7 @@ Test(analyze_cli, reference_11_examples_exactly)
     }
     /* --sla wins over analyze.sla and over the defaults. */
     cr_assert_float_eq(
-        composite_of("app-service-sql.yaml", "--sla clusters/web=0.999 --sla datastores/db=99.9%"),
+        composite_of("app-service-sql.yaml", "--sla clusters/web=0.999 --sla data/db=99.9%"),
         0.999 * 0.999, 1e-12);
 }
 

@@ -80,3 +80,139 @@ Test(cli, phold_compare_prints_both_and_the_ratio, .timeout = 60)
               "%s", r.out);
     run_free(&r);
 }
+
+/* Issue 17, the option conventions read from each command's table
+ * (sim/cli/opts.c). */
+#define TINY MRSIM_SOURCE_DIR "/tests/fixtures/run/tiny-tm.yaml"
+
+static char *json_of(const char *line)
+{
+    run_out r = e2e_sh("%s", line);
+    cr_assert_eq(r.status, 0, "%s: %s", line, r.err);
+    drop_line(r.out, "\"wall_s\"");
+    drop_line(r.out, "\"file\"");
+    char *s = r.out;
+    free(r.err);
+    return s;
+}
+
+/* --opt=value, --opt value, -n1, -n 1 and -n=1 are one option: the same
+ * run, so the same document byte for byte; "-" reads the scenario from
+ * standard input. */
+Test(cli, every_spelling_of_an_option_is_the_same_option, .timeout = 120)
+{
+    char *a = json_of(MRSIM_BINARY " run " TINY " --json -q -n 3 --seed 9 --set traffic.ttl=10s");
+    char *b = json_of(MRSIM_BINARY " run " TINY " --json -q -n3 --seed=9 --set=traffic.ttl=10s");
+    char *c = json_of(MRSIM_BINARY " run " TINY " --json --quiet --replications=3 -s9 "
+                      "--set traffic.ttl=10s");
+    char *d = json_of(MRSIM_BINARY " run - --json -q -n=3 -s 9 --set traffic.ttl=10s < " TINY);
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    cr_assert_str_eq(a, d, "the scenario from stdin differs from the file");
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+}
+
+/* Unknown commands and options get the closest name (edit distance 1 or
+ * 2 here: "rnu" is a transposition, "--replicatoins" one too); a flag
+ * given a value and a one-letter typo are refused without a guess. */
+Test(cli, did_you_mean_for_commands_and_options)
+{
+    static const struct {
+        const char *args, *says;
+    } cases[] = {
+        {"rnu x.yaml", "unknown command 'rnu' (did you mean 'run'?)"},
+        {"comapre a b", "unknown command 'comapre' (did you mean 'compare'?)"},
+        {"run x.yaml --replicatoins 3", "unknown option '--replicatoins' (did you mean "
+                                        "'--replications'?)"},
+        {"sweep x.yaml --vray a=1,2", "unknown option '--vray' (did you mean '--vary'?)"},
+        {"plot x.db --fromat svg", "unknown option '--fromat' (did you mean '--format'?)"},
+        {"run x.yaml --json=yes", "option --json takes no value, got 'yes'"},
+        {"run x.yaml -qn3", "option -q takes no value"},
+        {"run x.yaml -x", "unknown option '-x'\n"},
+        {"help nosuch", "unknown command 'nosuch'\n"},
+        {"frobnicate", "unknown command 'frobnicate'\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_out r = e2e_run(cases[i].args, "");
+        cr_expect_eq(r.status, 2, "mrsim %s: exit %d", cases[i].args, r.status);
+        cr_expect(strstr(r.err, cases[i].says), "mrsim %s said: %s", cases[i].args, r.err);
+        cr_expect_eq(r.out[0], '\0');
+        run_free(&r);
+    }
+}
+
+/* mrsim help COMMAND prints what COMMAND --help prints, and every option
+ * of the command's table is in it. */
+Test(cli, help_command_is_command_help)
+{
+    static const char *const cmds[] = {"run", "compare", "sweep", "validate", "analyze",
+                                       "plot", "report", "bench"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "help %s", cmds[i]);
+        run_out a = e2e_run(line, "");
+        run_out b = e2e_run(cmds[i], "--help");
+        cr_assert_eq(a.status, 0);
+        cr_assert_str_eq(a.out, b.out, "mrsim help %s", cmds[i]);
+        cr_assert(strstr(a.out, "options:") && strstr(a.out, "example"), "%s", a.out);
+        run_free(&a);
+        run_free(&b);
+    }
+}
+
+/* -V is --version, and both say where plots/ and scenarios/ are found: in
+ * the build tree, the source's. */
+Test(cli, version_says_where_the_data_files_are)
+{
+    run_out a = e2e_run("-V", ""), b = e2e_run("--version", "");
+    cr_assert_eq(a.status, 0);
+    cr_assert_str_eq(a.out, b.out);
+    cr_assert(strstr(a.out, "plots:     " MRSIM_SOURCE_DIR "/plots\n") &&
+                  strstr(a.out, "scenarios: " MRSIM_SOURCE_DIR "/scenarios\n"),
+              "%s", a.out);
+    run_free(&a);
+    run_free(&b);
+}
+
+/* --trace - writes the trace on standard output: its CSV header first. */
+Test(cli, trace_dash_is_stdout, .timeout = 60)
+{
+    run_out r = e2e_run("run", TINY " -q -n 1 --trace -");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "time_s,component,kind,detail\n", 29) == 0, "%.200s", r.out);
+    run_free(&r);
+}
+
+/* Colour (issue 17): none with --color never, with NO_COLOR, or (auto) on
+ * a pipe; --color always colours even a pipe, so the check can fail. */
+Test(cli, color_never_and_no_color_print_no_escape, .timeout = 120)
+{
+    const char *vars = MRSIM_SOURCE_DIR "/tests/fixtures/run/variants.yaml -q -n 3";
+    run_out r = e2e_sh("'%s' compare %s --color never", MRSIM_BINARY, vars);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_null(strchr(r.out, '\033'));
+    run_free(&r);
+    r = e2e_sh("'%s' compare %s", MRSIM_BINARY, vars);
+    cr_expect_null(strchr(r.out, '\033'), "auto on a pipe");
+    run_free(&r);
+    if (system("command -v script >/dev/null 2>&1") == 0) {
+        /* A terminal, but NO_COLOR: none; without it: colour. */
+        r = e2e_sh("NO_COLOR=1 script -qc \"'%s' compare %s\" /dev/null", MRSIM_BINARY, vars);
+        cr_expect(strstr(r.out, "metric") && strchr(r.out, '\033') == NULL, "%s", r.out);
+        run_free(&r);
+        r = e2e_sh("NO_COLOR= TERM=xterm script -qc \"'%s' compare %s\" /dev/null", MRSIM_BINARY,
+                   vars);
+        cr_expect(strstr(r.out, "\033[1mmetric\033[0m"), "%s", r.out);
+        run_free(&r);
+    }
+    r = e2e_sh("NO_COLOR=1 '%s' compare %s --color always", MRSIM_BINARY, vars);
+    cr_expect(strstr(r.out, "\033[1mmetric\033[0m"), "--color always wins: %s", r.out);
+    run_free(&r);
+    r = e2e_run("compare", "x.yaml --color sometimes");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "--color: 'sometimes' is not auto, always or never"), "%s", r.err);
+    run_free(&r);
+}

@@ -362,7 +362,7 @@ Test(reference11, mission_critical_global_tier_and_stamps)
 
 Test(reference11, overrides_replace_defaults_and_unknown_names_fail)
 {
-    mr_an_override ov[] = {{"datastores/db", 0.999}, {"traffic", 0.9999}};
+    mr_an_override ov[] = {{"data/db", 0.999}, {"traffic", 0.9999}};
     mr_analysis *a = analyze_fixture("app-service-sql", ov, 2);
     expect_exact(a->composite, 0.9999 * (0.9995 * 0.999), "composite");
     mr_analysis_free(a);
