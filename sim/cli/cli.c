@@ -45,6 +45,10 @@ static const mr_cli_cmd commands[] = {
      .summary = "the design-review page of a results database (Markdown or HTML)",
      .run = mr_cmd_report,
      .help = mr_cmd_report_help},
+    {.name = "tui",
+     .summary = "one replication live in the terminal: inject faults, watch, write the session",
+     .run = mr_cmd_tui,
+     .help = mr_cmd_tui_help},
     {.name = "validate", .summary = "load and check scenarios; print nothing on success", .run = mr_cmd_validate, .help = mr_cmd_validate_help},
 };
 

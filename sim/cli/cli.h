@@ -145,6 +145,10 @@ void mr_cmd_bench_help(FILE *out);
 int mr_cmd_analyze(int argc, char **argv);
 void mr_cmd_analyze_help(FILE *out);
 
+/* `mrsim tui` (cmd_tui.c). */
+int mr_cmd_tui(int argc, char **argv);
+void mr_cmd_tui_help(FILE *out);
+
 /* `mrsim validate` (cmd_validate.c). */
 int mr_cmd_plot(int argc, char **argv);
 int mr_cmd_report(int argc, char **argv);
