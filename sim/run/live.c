@@ -396,8 +396,13 @@ static void compose(mr_live_injected *in, const mr_live_fault *f)
         quote(f->peer, q, sizeof q);
         k += (size_t)snprintf(extra + k, sizeof extra - k, ", params: {peer: %s}", q);
     }
-    snprintf(in->entry, sizeof in->entry, "{name: %s, kind: %s%s, at: %s, duration: %s%s}",
-             in->name, mr_fault_kind_name(in->kind), tgt, at, dur, extra);
+    /* A datastore_failover is a single action: no duration (the loader
+     * refuses one). */
+    char durk[48] = "";
+    if (in->kind != MR_FAULT_DATASTORE_FAILOVER)
+        snprintf(durk, sizeof durk, ", duration: %s", dur);
+    snprintf(in->entry, sizeof in->entry, "{name: %s, kind: %s%s, at: %s%s%s}", in->name,
+             mr_fault_kind_name(in->kind), tgt, at, durk, extra);
 }
 
 int mr_live_inject(mr_live *lv, const mr_live_fault *f, size_t *index, mr_diag *diag)
@@ -411,7 +416,9 @@ int mr_live_inject(mr_live *lv, const mr_live_fault *f, size_t *index, mr_diag *
         return MR_ERANGE;
     }
     if ((int)f->kind < 0 || f->kind >= MR_FAULT_KIND_COUNT ||
-        (f->duration <= 0 && f->duration != MR_LIVE_UNTIL_REPAIRED) || !(f->severity >= 0) ||
+        (f->duration <= 0 && f->duration != MR_LIVE_UNTIL_REPAIRED &&
+         f->kind != MR_FAULT_DATASTORE_FAILOVER) ||
+        !(f->severity >= 0) ||
         f->severity > 1) {
         mr_diag_error(diag, NULL, "inject: bad kind, duration or severity");
         return MR_EINVAL;
@@ -438,9 +445,12 @@ int mr_live_inject(mr_live *lv, const mr_live_fault *f, size_t *index, mr_diag *
     snprintf(in->target, sizeof in->target, "%s",
              tk == MR_TARGET_TRAFFIC || f->target == NULL ? "" : f->target);
     in->at = at;
-    in->until_repaired = f->duration == MR_LIVE_UNTIL_REPAIRED;
+    int instant = f->kind == MR_FAULT_DATASTORE_FAILOVER;
+    in->until_repaired = !instant && f->duration == MR_LIVE_UNTIL_REPAIRED;
     /* Until repaired: past the horizon (a censored episode) until repaired. */
-    in->duration = in->until_repaired ? ceil_ms(h - at) + 1000 * MS : ceil_ms(f->duration);
+    in->duration = instant             ? 0
+                   : in->until_repaired ? ceil_ms(h - at) + 1000 * MS
+                                        : ceil_ms(f->duration);
     in->index = lv->sc->nfaults;
     lv->kept[lv->ninj] = *f;
     snprintf(lv->kept_peer[lv->ninj], sizeof lv->kept_peer[0], "%s", f->peer ? f->peer : "");

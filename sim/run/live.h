@@ -51,7 +51,8 @@ typedef struct mr_live_fault {
     int invert;        /* gray_failure: probes fail while requests pass */
     int planned;       /* datastore_failover: planned, not forced */
     const char *peer;  /* network_partition: the other region; NULL: the clients */
-    mr_time duration;  /* > 0, or MR_LIVE_UNTIL_REPAIRED */
+    mr_time duration;  /* > 0, or MR_LIVE_UNTIL_REPAIRED; ignored for a
+                        * datastore_failover, a single action */
 } mr_live_fault;
 
 /* An injected fault as the session keeps it. */

@@ -231,7 +231,11 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
     /* Chart, then metrics. */
     int crows = mr_screen_chart_rows(s->w, s->h);
     char ct[96];
-    snprintf(ct, sizeof ct, "Success ratio per SLO window (target %.4g%%)", 100 * st->target);
+    if (st->per_column > 1)
+        snprintf(ct, sizeof ct, "Success ratio, worst of %d windows (target %.4g%%)",
+                 st->per_column, 100 * st->target);
+    else
+        snprintf(ct, sizeof ct, "Success ratio per SLO window (target %.4g%%)", 100 * st->target);
     title(s, rx, 1, rw, ct);
     chart(s, st, rx, 2, rw, crows);
     int my = 2 + crows;

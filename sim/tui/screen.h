@@ -64,6 +64,7 @@ typedef struct mr_scr_state {
     const unsigned char *fault;
     size_t nshare;
     double target;            /* the SLO's success target */
+    int per_column;           /* SLO windows per column (the worst shown); <= 1: one */
     const mr_scr_line *metrics;
     size_t nmetrics;
     const mr_scr_line *log;   /* the event log, oldest first: the newest are shown */

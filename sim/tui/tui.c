@@ -99,6 +99,8 @@ typedef struct ui {
     double *share;
     unsigned char *fault;
     size_t cap_share;
+    size_t nchart;  /* columns of share / fault in use */
+    int per_column; /* windows per column */
     /* metrics, log */
     mr_scr_line metrics[24];
     size_t nmetrics;
@@ -325,7 +327,10 @@ static void build_metrics(ui *u, const mr_live_view *v)
 #undef METRIC
 }
 
-static void build_chart(ui *u, const mr_live_view *v)
+/* The chart's columns: one per SLO window while they fit, else the whole
+ * run so far with k windows per column, the worst of them shown (a miss
+ * never averages away) and shaded when a fault was in force in any. */
+static void build_chart(ui *u, const mr_live_view *v, int cols)
 {
     if (v->nwin > u->cap_share) {
         u->cap_share = v->nwin + 64;
@@ -342,6 +347,25 @@ static void build_chart(ui *u, const mr_live_view *v)
         for (size_t k = 0; k < nep && !u->fault[i]; k++)
             u->fault[i] = ep[k].start_s < t1 && (isnan(ep[k].end_s) || ep[k].end_s > t0);
     }
+    u->nchart = v->nwin;
+    u->per_column = 1;
+    if (cols < 1 || v->nwin <= (size_t)cols)
+        return;
+    size_t k = (v->nwin + (size_t)cols - 1) / (size_t)cols;
+    size_t n = 0;
+    for (size_t i = 0; i < v->nwin; i += k, n++) {
+        double worst = NAN;
+        unsigned char f = 0;
+        for (size_t j = i; j < i + k && j < v->nwin; j++) {
+            if (!isnan(u->share[j]) && (isnan(worst) || u->share[j] < worst))
+                worst = u->share[j];
+            f |= u->fault[j];
+        }
+        u->share[n] = worst; /* n <= i: read before written */
+        u->fault[n] = f;
+    }
+    u->nchart = n;
+    u->per_column = (int)k;
 }
 
 /* The traffic layer's latest verdict change per endpoint, as the status
@@ -492,7 +516,7 @@ static void draw(ui *u, mr_screen **scr)
     u->ended = v->ended;
     build_topology(u, v);
     build_metrics(u, v);
-    build_chart(u, v);
+    build_chart(u, v, w - (w / 2 + 1) - 6);
     build_log(u, v);
     const mr_scenario *sc = mr_live_scenario(u->lv);
     mr_scr_state st = {0};
@@ -512,7 +536,8 @@ static void draw(ui *u, mr_screen **scr)
     st.selected = u->sel;
     st.share = u->share;
     st.fault = u->fault;
-    st.nshare = v->nwin;
+    st.nshare = u->nchart;
+    st.per_column = u->per_column;
     st.target = sc->slo.success_target;
     st.metrics = u->metrics;
     st.nmetrics = u->nmetrics;
@@ -672,9 +697,9 @@ static void menu_select(ui *u)
             u->pending.severity = val / 100.0;
         menu_durations(u);
         break;
-    case MENU_MODE:
+    case MENU_MODE: /* a failover is a single action: no duration */
         u->pending.planned = val;
-        menu_durations(u);
+        do_inject(u);
         break;
     case MENU_PEER:
         snprintf(u->pending_peer, sizeof u->pending_peer, "%s", val < 0 ? "" : sc->regions[val].name);

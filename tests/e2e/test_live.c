@@ -152,6 +152,13 @@ Test(live, repair_writes_the_repair_time_as_duration, .timeout = 120)
     cr_assert(fd >= 0);
     close(fd);
     cr_assert_eq(mr_live_write(lv, path, d), MR_OK);
+    /* A forced store failover: a single action, written without duration. */
+    mr_live_fault g = {.kind = MR_FAULT_DATASTORE_FAILOVER, .target = "orders"};
+    cr_assert_eq(mr_live_inject(lv, &g, NULL, d), MR_OK);
+    cr_expect_str_eq(mr_live_injected_at(lv, 1)->entry,
+                     "{name: tui-2, kind: datastore_failover, target: orders, at: 480001ms, "
+                     "params: {mode: forced}}");
+    cr_assert_eq(mr_live_write(lv, path, d), MR_OK);
     char *text = read_all(path);
     cr_expect_not_null(strstr(text, "duration: 180001ms}   # until repaired\n"), "%s", text);
     free(text);
