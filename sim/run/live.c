@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/node.h"
 #include "metrics.h"
@@ -608,8 +609,23 @@ static size_t line_start(const char *text, size_t len, int line)
     return off;
 }
 
+/* Whether a and b name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 int mr_live_write(mr_live *lv, const char *out_path, mr_diag *diag)
 {
+    /* Over the loaded file, the next injection would load the faults
+     * twice (the file's and the overrides'). */
+    if (same_file(out_path, lv->path)) {
+        mr_diag_error(diag, NULL, "%s is the scenario being run: write the session elsewhere",
+                      out_path);
+        return MR_EINVAL;
+    }
     size_t len = 0;
     char *text = slurp(lv->path, &len);
     if (text == NULL) {

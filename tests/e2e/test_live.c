@@ -190,6 +190,8 @@ Test(live, invalid_target_is_an_error_not_a_crash, .timeout = 120)
     mr_live_fault h = {.kind = MR_FAULT_CLUSTER_FAILURE, .target = NULL, .duration = 60 * S};
     cr_expect_eq(mr_live_inject(lv, &h, NULL, d), MR_EINVAL);
     cr_expect_eq(mr_live_injected_count(lv), 0);
+    /* The session is never written over the scenario being run. */
+    cr_expect_eq(mr_live_write(lv, TM, d), MR_EINVAL);
     /* And the run goes on. */
     int ended = 0;
     cr_assert_eq(mr_live_advance(lv, 3600 * S, &ended), MR_OK);
