@@ -571,6 +571,28 @@ double mr_live_window_share(const mr_live *lv, size_t i)
     return 1;
 }
 
+void mr_live_window_shares(const mr_live *lv, double *out, size_t n)
+{
+    const mr_windows_record *w = lv->report ? mr_report_find_windows(lv->report) : NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = NAN;
+    if (w == NULL || w->width <= 0)
+        return;
+    /* The first window the metrics count: none of the warm-up. */
+    size_t first = (size_t)((lv->sc->run.warmup + w->width - 1) / w->width);
+    if (w->n > 0) {
+        for (size_t i = first; i < n && i < w->n; i++)
+            out[i] = w->total[i] ? (double)w->ok[i] / (double)w->total[i] : NAN;
+        return;
+    }
+    for (size_t i = first; i < n; i++)
+        out[i] = 1;
+    for (size_t k = 0; k < w->nsparse; k++)
+        if (w->sparse_w[k] >= first && w->sparse_w[k] < n)
+            out[w->sparse_w[k]] =
+                w->sparse_total[k] > 0 ? w->sparse_ok[k] / w->sparse_total[k] : NAN;
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static char *slurp(const char *path, size_t *len)

@@ -133,6 +133,10 @@ const mr_live_view *mr_live_read(mr_live *lv);
  * request (request fidelity) or in the warm-up. */
 double mr_live_window_share(const mr_live *lv, size_t w);
 
+/* The shares of windows 0 .. n - 1 into out, in one pass (n <= view nwin):
+ * what mr_live_window_share gives each, in O(n + the kept windows). */
+void mr_live_window_shares(const mr_live *lv, double *out, size_t n);
+
 /* The event log: how many entries the ring holds, and entry i (0: the
  * oldest kept). mr_live_event_text writes one line for it:
  * "fault_start region_outage westeurope (tui-1)". */

@@ -340,12 +340,17 @@ static void build_chart(ui *u, const mr_live_view *v, int cols)
     size_t nep = 0;
     const mr_episode_record *ep = mr_report_episodes(v->report, &nep);
     double w = mr_time_to_s(v->window);
-    for (size_t i = 0; i < v->nwin; i++) {
-        u->share[i] = mr_live_window_share(u->lv, i);
-        double t0 = (double)i * w, t1 = t0 + w;
-        u->fault[i] = 0;
-        for (size_t k = 0; k < nep && !u->fault[i]; k++)
-            u->fault[i] = ep[k].start_s < t1 && (isnan(ep[k].end_s) || ep[k].end_s > t0);
+    /* One pass over the windows, one over the episodes (a year has a
+     * million windows and hundreds of episodes). */
+    mr_live_window_shares(u->lv, u->share, v->nwin);
+    memset(u->fault, 0, v->nwin);
+    for (size_t k = 0; k < nep && w > 0; k++) {
+        double end = isnan(ep[k].end_s) ? mr_time_to_s(v->now) : ep[k].end_s;
+        size_t a = (size_t)(ep[k].start_s / w), b = (size_t)ceil(end / w);
+        if (b <= a) /* an instant one (a store failover) still marks its window */
+            b = a + 1;
+        for (size_t i = a; i < b && i < v->nwin; i++)
+            u->fault[i] = 1;
     }
     u->nchart = v->nwin;
     u->per_column = 1;
