@@ -15,7 +15,7 @@ endif
 
 # Debian/Ubuntu package names of every build and run-time dependency.
 PACKAGES := cmake make gcc pkg-config libgsl-dev libyaml-dev libsqlite3-dev \
-            libncurses-dev libcriterion-dev gnuplot-nox sqlite3
+            libncurses-dev libcriterion-dev gnuplot-nox sqlite3 tmux
 # Only for the MPI build (MRSIM_MPI=ON): the library, headers and mpirun.
 MPI_PACKAGES := libopenmpi-dev openmpi-bin
 BUILD_MPI ?= build-mpi

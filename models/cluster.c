@@ -802,6 +802,35 @@ static void cluster_report(const mr_component *self, mr_report *out)
                      (double)(st->partial.overflow + st->gray.overflow + st->gray_probe.overflow));
 }
 
+/* Its state now: nodes ready and provisioning, pods serving and starting,
+ * whether it is down (its own failure, its region's or its ingress's
+ * outage) or degraded (a partial or gray failure in force), and the
+ * requests offered to its queue so far (request fidelity). */
+static void cluster_status(const mr_component *self, mr_report *out)
+{
+    const mr_cluster_state *st = self->state;
+    int64_t ready = 0, prov = 0, serving = 0, starting = 0;
+    for (int32_t i = 0; i < st->nz; i++) {
+        ready += st->z[i].ready;
+        prov += st->z[i].prov;
+        serving += st->z[i].serving;
+        starting += st->z[i].starting;
+    }
+    mr_report_scalar(out, self->name, "nodes_ready", (double)ready);
+    mr_report_scalar(out, self->name, "nodes_provisioning", (double)prov);
+    mr_report_scalar(out, self->name, "pods_serving", (double)serving);
+    mr_report_scalar(out, self->name, "pods_starting", (double)starting);
+    int down = st->down > 0 || (st->region != NULL && st->region->down > 0) ||
+               (st->ingress != NULL && st->ingress->down > 0);
+    mr_report_scalar(out, self->name, "down", down ? 1 : 0);
+    int degraded = mr__fault_set_any(&st->partial) || mr__fault_set_any(&st->gray) ||
+                   mr__fault_set_any(&st->gray_probe) ||
+                   (st->region != NULL && mr__fault_set_any(&st->region->partial)) ||
+                   (st->ingress != NULL && mr__fault_set_any(&st->ingress->partial));
+    mr_report_scalar(out, self->name, "degraded", degraded ? 1 : 0);
+    mr_report_scalar(out, self->name, "offers", (double)st->fifo.offers);
+}
+
 static const char *cluster_event_name(uint32_t kind)
 {
     switch (kind) {
@@ -840,6 +869,7 @@ const mr_model mr_model_cluster = {
     .start = cluster_start,
     .handle = cluster_handle,
     .report = cluster_report,
+    .status = cluster_status,
     .event_name = cluster_event_name,
     .fini = cluster_fini,
 };

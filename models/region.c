@@ -59,6 +59,14 @@ static void region_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "partial_faults_dropped", (double)st->partial.overflow);
 }
 
+/* Down (an outage in force) and the share a partial outage fails now. */
+static void region_status(const mr_component *self, mr_report *out)
+{
+    const mr_region_state *st = self->state;
+    mr_report_scalar(out, self->name, "down", st->down > 0 ? 1 : 0);
+    mr_report_scalar(out, self->name, "partial", mr__fault_set_any(&st->partial) ? 1 : 0);
+}
+
 const mr_model mr_model_region = {
     .kind = "region",
     .summary = "Azure region: zones, outages",
@@ -67,4 +75,5 @@ const mr_model mr_model_region = {
     .link = region_link,
     .handle = region_handle,
     .report = region_report,
+    .status = region_status,
 };

@@ -343,6 +343,22 @@ static void fd_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "requests", (double)st->requests);
 }
 
+/* Each origin now: the share of edges that hold it healthy, and
+ * endpointE_degraded 1 when none does. */
+static void fd_status(const mr_component *self, mr_report *out)
+{
+    const mr_fd_cfg *cfg = self->cfg;
+    const mr_fd_state *st = self->state;
+    char metric[48];
+    for (int64_t e = 0; e < cfg->base.n; e++) {
+        snprintf(metric, sizeof metric, "endpoint%lld_degraded", (long long)e);
+        mr_report_scalar(out, self->name, metric, st->healthy_pops[e] == 0 ? 1 : 0);
+        snprintf(metric, sizeof metric, "endpoint%lld_healthy_share", (long long)e);
+        mr_report_scalar(out, self->name, metric,
+                         cfg->pops > 0 ? (double)st->healthy_pops[e] / (double)cfg->pops : 1);
+    }
+}
+
 static const char *fd_event_name(uint32_t kind)
 {
     return kind == FD_PROBE ? "probe" : kind == FD_PROBE_FAILED ? "probe_failed" : NULL;
@@ -568,6 +584,7 @@ const mr_model mr_model_traffic_fd = {
     .handle = fd_handle,
     .finish = fd_finish,
     .report = fd_report,
+    .status = fd_status,
     .event_name = fd_event_name,
     .fini = fd_fini,
 };

@@ -267,6 +267,22 @@ static void tm_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "probes", (double)st->probes);
 }
 
+/* Each endpoint's verdict now: endpointE_degraded 1 or 0, and when it
+ * last changed (endpointE_changed_s; -1: never). */
+static void tm_status(const mr_component *self, mr_report *out)
+{
+    const mr_tm_cfg *cfg = self->cfg;
+    const mr_tm_state *st = self->state;
+    char metric[48];
+    for (int64_t e = 0; e < cfg->base.n; e++) {
+        snprintf(metric, sizeof metric, "endpoint%lld_degraded", (long long)e);
+        mr_report_scalar(out, self->name, metric, st->degraded[e] ? 1 : 0);
+        snprintf(metric, sizeof metric, "endpoint%lld_changed_s", (long long)e);
+        mr_report_scalar(out, self->name, metric,
+                         st->changes && st->changed_at[e] > 0 ? mr_time_to_s(st->changed_at[e]) : -1);
+    }
+}
+
 static const char *tm_event_name(uint32_t kind)
 {
     return kind == TM_PROBE ? "probe" : kind == TM_PROBE_FAILED ? "probe_failed" : NULL;
@@ -476,6 +492,7 @@ const mr_model mr_model_traffic_tm = {
     .handle = tm_handle,
     .finish = tm_finish,
     .report = tm_report,
+    .status = tm_status,
     .event_name = tm_event_name,
     .fini = tm_fini,
 };

@@ -94,6 +94,10 @@ struct mr_model {
     void (*finish)(mr_component *self, mr_sim *sim);
     /* Optional: adds this component's metrics to out. */
     void (*report)(const mr_component *self, mr_report *out);
+    /* Optional: its state now, as scalars (mr_report_scalar), for the live
+     * view of `mrsim tui` (sim/run/live.h): read at the screen's rate, any
+     * time during a run, never by the metrics. */
+    void (*status)(const mr_component *self, mr_report *out);
     /* Optional: the name of a private event kind, for traces. */
     const char *(*event_name)(uint32_t kind);
     /* Optional: a one-line detail of an event for traces (no commas needed;

@@ -27,6 +27,7 @@ typedef enum step_kind {
     STEP_KEY,    /* .key */
     STEP_INDEX,  /* [3] */
     STEP_SELECT, /* [key=value], or [value] for [name=value] */
+    STEP_APPEND, /* [+]: a new last item (a set's last step only) */
 } step_kind;
 
 typedef struct step {
@@ -109,6 +110,11 @@ static int parse_bracket(path *p, size_t *i, mr_diag *diag)
     if (j == open + 1)
         return bad_path(p, open, "empty []", diag);
 
+    if (j == open + 2 && s[open + 1] == '+') {
+        path_push(p, STEP_APPEND, open);
+        *i = j + 1;
+        return MR_OK;
+    }
     size_t k = open + 1;
     while (k < j && s[k] >= '0' && s[k] <= '9')
         k++;
@@ -285,7 +291,15 @@ static int path_get(mr_node *root, const path *p, mr_node **out, mr_diag *diag)
             }
             cur = next;
         } else {
-            mr_node **slot = select_item(p, k, cur, diag);
+            mr_node **slot = NULL;
+            if (st->kind == STEP_APPEND) {
+                if (diag != NULL) {
+                    mr_mark m = path_mark_at(p, st->off);
+                    mr_diag_error(diag, &m, "[+] appends: it names no existing item");
+                }
+            } else {
+                slot = select_item(p, k, cur, diag);
+            }
             if (slot == NULL)
                 return MR_ENOENT;
             cur = *slot;
@@ -328,6 +342,30 @@ static int path_put(mr_doc *doc, const path *p, mr_node *value, bool dry, mr_dia
         bool last = k + 1 == p->n;
         mr_node *cur = virt ? NULL : *slot;
 
+        if (st->kind == STEP_APPEND) {
+            /* "faults[+]=VALUE" adds an item (the TUI's injected faults,
+             * sim/run/live.c): a missing or empty key is an empty list. */
+            mr_mark m = path_mark_at(p, st->off);
+            if (!last) {
+                mr_diag_error(diag, &m, "[+] appends: it ends the path");
+                return MR_ESCENARIO;
+            }
+            if (cur != NULL && !mr_node_is_null(cur) && cur->kind != MR_NODE_SEQ) {
+                mr_diag_error(diag, &m, "%s is %s, not a sequence",
+                              prefix_name(p, k, where, sizeof where), mr_node_describe(cur));
+                return MR_ESCENARIO;
+            }
+            if (!dry) {
+                if (cur == NULL || mr_node_is_null(cur)) {
+                    mr_node *seq = mr_node_new_seq(cur ? &cur->mark : &value->mark);
+                    if (cur != NULL)
+                        mr_node_free(cur);
+                    *slot = cur = seq;
+                }
+                mr_node_seq_push(cur, value);
+            }
+            return MR_OK;
+        }
         if (st->kind != STEP_KEY) {
             /* Only keys are created, so a bracket after a missing key (virt)
              * was refused by the step before. */
@@ -373,7 +411,7 @@ static int path_put(mr_doc *doc, const path *p, mr_node *value, bool dry, mr_dia
             slot = &pair->value;
             continue;
         }
-        if (!last && p->steps[k + 1].kind != STEP_KEY) {
+        if (!last && p->steps[k + 1].kind != STEP_KEY && p->steps[k + 1].kind != STEP_APPEND) {
             mr_mark m = path_mark_at(p, p->steps[k + 1].off);
             mr_diag_error(diag, &m, "no key '%s' in %s to select from (only maps are created)",
                           st->key, prefix_name(p, k, where, sizeof where));
@@ -389,7 +427,10 @@ static int path_put(mr_doc *doc, const path *p, mr_node *value, bool dry, mr_dia
         mr_node *key = mr_node_new_scalar(st->key, &km);
         if (km.line > 0)
             key->span = mr__chars(st->key, strlen(st->key));
-        mr_node_pair *added = mr__node_map_append(cur, key, last ? value : mr_node_new_map(&km));
+        mr_node *fresh = last                                     ? value
+                         : p->steps[k + 1].kind == STEP_APPEND ? mr_node_new_null(&km)
+                                                               : mr_node_new_map(&km);
+        mr_node_pair *added = mr__node_map_append(cur, key, fresh);
         if (last)
             return MR_OK;
         slot = &added->value;

@@ -999,3 +999,33 @@ Test(yaml, intern_returns_one_copy_per_name)
     mr_doc_free(NULL);
     mr_node_free(NULL);
 }
+
+/* "PATH[+]=VALUE" appends (the TUI's injected faults, sim/run/live.c): to
+ * an existing list (length 2 -> 3, the new item last), to a missing key (a
+ * list of one) and to a key with no value; never in the middle of a path,
+ * never to a map, and --get has nothing to name with it. */
+Test(yaml, set_append_adds_a_last_item)
+{
+    mr_doc *doc = load_ok(topology);
+    mr_diag *d = mr_diag_new();
+    cr_assert_eq(mr_doc_set_arg(doc, "clusters[+]={name: aks-x}", NULL, d), MR_OK);
+    cr_expect_eq(mr_node_at(doc->root, "clusters")->n, 3);
+    cr_expect_str_eq(text_at(doc->root, "clusters[2].name"), "aks-x");
+    cr_expect_str_eq(text_at(doc->root, "clusters[0].name"), "aks-weu");
+    cr_assert_eq(mr_doc_set_arg(doc, "faults2[+]=7", NULL, d), MR_OK);
+    cr_expect_eq(mr_node_at(doc->root, "faults2")->kind, MR_NODE_SEQ);
+    cr_expect_eq(mr_node_at(doc->root, "faults2")->n, 1);
+    cr_expect_str_eq(text_at(doc->root, "faults2[0]"), "7");
+    cr_assert_eq(mr_doc_set_arg(doc, "faults2=null", NULL, d), MR_OK);
+    cr_assert_eq(mr_doc_set_arg(doc, "faults2[+]=8", NULL, d), MR_OK);
+    cr_expect_eq(mr_node_at(doc->root, "faults2")->n, 1);
+    cr_expect_eq(mr_diag_count(d), 0);
+    cr_expect_eq(mr_doc_set_arg(doc, "clusters[+].name=x", NULL, d), MR_ESCENARIO);
+    cr_expect_eq(mr_doc_set_arg(doc, "traffic[+]=1", NULL, d), MR_ESCENARIO);
+    EXPECT_DIAGS(d, "--set:1:9: error: [+] appends: it ends the path",
+                 "--set:1:8: error: 'traffic' is a map, not a sequence");
+    cr_expect_eq(mr_node_at(doc->root, "clusters")->n, 3);
+    cr_expect_null(mr_node_at(doc->root, "clusters[+]"));
+    mr_diag_free(d);
+    mr_doc_free(doc);
+}

@@ -1,0 +1,260 @@
+/* sim/tui/screen.c: the screen model (screen.h): a snapshot laid out into
+ * cells. Only ASCII is written, so that every terminal and every capture
+ * (tmux capture-pane, the tests) reads the same characters. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrsim/alloc.h"
+#include "tui/screen.h"
+
+mr_screen *mr_screen_new(int w, int h)
+{
+    mr_screen *s = mr_xcalloc(1, sizeof *s);
+    s->w = w < 1 ? 1 : w;
+    s->h = h < 1 ? 1 : h;
+    s->cells = mr_xcalloc((size_t)s->w * (size_t)s->h, sizeof *s->cells);
+    return s;
+}
+
+void mr_screen_free(mr_screen *s)
+{
+    if (s) {
+        free(s->cells);
+        free(s);
+    }
+}
+
+const mr_cell *mr_screen_at(const mr_screen *s, int x, int y)
+{
+    if (x < 0 || y < 0 || x >= s->w || y >= s->h)
+        return NULL;
+    return &s->cells[(size_t)y * (size_t)s->w + (size_t)x];
+}
+
+void mr_screen_row(const mr_screen *s, int y, char *buf)
+{
+    for (int x = 0; x < s->w; x++) {
+        const mr_cell *c = mr_screen_at(s, x, y);
+        buf[x] = c ? c->ch : ' ';
+    }
+    buf[s->w] = '\0';
+}
+
+static void set(mr_screen *s, int x, int y, char ch, unsigned char attr)
+{
+    if (x < 0 || y < 0 || x >= s->w || y >= s->h)
+        return;
+    mr_cell *c = &s->cells[(size_t)y * (size_t)s->w + (size_t)x];
+    c->ch = (ch >= 32 && ch < 127) ? ch : '?';
+    c->attr = attr;
+}
+
+/* Text at (x, y), at most n cells; the rest of the n cells padded when pad. */
+static void put(mr_screen *s, int x, int y, int n, const char *text, unsigned char attr, int pad)
+{
+    int i = 0;
+    for (; text && text[i] && i < n; i++)
+        set(s, x + i, y, text[i], attr);
+    for (; pad && i < n; i++)
+        set(s, x + i, y, ' ', attr);
+}
+
+static void fill(mr_screen *s, int x, int y, int w, int h, char ch, unsigned char attr)
+{
+    for (int r = 0; r < h; r++)
+        for (int c = 0; c < w; c++)
+            set(s, x + c, y + r, ch, attr);
+}
+
+/* A panel's title row: "-- Title ----". */
+static void title(mr_screen *s, int x, int y, int w, const char *t)
+{
+    fill(s, x, y, w, 1, '-', MR_ATTR_TITLE);
+    char buf[160];
+    snprintf(buf, sizeof buf, " %s ", t);
+    put(s, x + 2, y, w - 2, buf, MR_ATTR_TITLE, 0);
+}
+
+int mr_screen_chart_rows(int w, int h)
+{
+    (void)w;
+    int top = h - 2 - (h - 2) / 3;
+    return top / 2 - 1;
+}
+
+double mr_screen_chart_floor(double target)
+{
+    double f = 1 - 10 * (1 - target);
+    return f > 0 ? f : 0;
+}
+
+int mr_screen_bar(double share, double target, int rows)
+{
+    if (isnan(share))
+        return 0;
+    double f = mr_screen_chart_floor(target);
+    long n = lround((share - f) / (1 - f) * rows);
+    return n < 0 ? 0 : n > rows ? rows : (int)n;
+}
+
+static void lines(mr_screen *s, int x, int y, int w, int h, const mr_scr_line *l, size_t n,
+                  size_t first, int sel)
+{
+    for (int r = 0; r < h; r++) {
+        size_t i = first + (size_t)r;
+        if (i >= n) {
+            fill(s, x, y + r, w, 1, ' ', MR_ATTR_NORMAL);
+            continue;
+        }
+        int is_sel = (int)i == sel;
+        put(s, x, y + r, 1, is_sel ? ">" : " ", is_sel ? MR_ATTR_SELECT : MR_ATTR_NORMAL, 1);
+        put(s, x + 1, y + r, w - 1, l[i].text, is_sel ? MR_ATTR_SELECT : l[i].attr, 1);
+    }
+}
+
+static void chart(mr_screen *s, const mr_scr_state *st, int x, int y, int w, int rows)
+{
+    const int label = 6; /* "100% |" */
+    int cols = w - label;
+    double f = mr_screen_chart_floor(st->target);
+    for (int r = 0; r < rows; r++) {
+        int height = rows - r; /* of this row, from 1 at the bottom */
+        char lab[16] = "     |";
+        if (r == 0)
+            snprintf(lab, sizeof lab, "100%% |");
+        else if (r == rows - 1)
+            snprintf(lab, sizeof lab, "%3.0f%% |", 100 * f);
+        put(s, x, y + r, label, lab, MR_ATTR_DIM, 1);
+        int tline = mr_screen_bar(st->target, st->target, rows);
+        size_t first = st->nshare > (size_t)cols ? st->nshare - (size_t)cols : 0;
+        for (int c = 0; c < cols; c++) {
+            size_t i = first + (size_t)c;
+            char ch = ' ';
+            unsigned char a = MR_ATTR_NORMAL;
+            if (i < st->nshare) {
+                double v = st->share[i];
+                int fillh = mr_screen_bar(v, st->target, rows);
+                int shaded = st->fault && st->fault[i];
+                if (isnan(v)) {
+                    ch = height == 1 ? '.' : ' ';
+                    a = MR_ATTR_DIM;
+                } else if (height <= fillh) {
+                    ch = '#';
+                    a = v >= st->target ? MR_ATTR_OK : MR_ATTR_BAD;
+                } else if (v < st->target && height == 1) {
+                    ch = '_'; /* below the chart's floor: still a miss to see */
+                    a = MR_ATTR_BAD;
+                }
+                if (ch == ' ' && height == tline) {
+                    ch = '-';
+                    a = MR_ATTR_TARGET;
+                }
+                if (ch == ' ' && shaded) {
+                    ch = ':';
+                    a = MR_ATTR_SHADE;
+                }
+            } else if (height == tline) {
+                ch = '-';
+                a = MR_ATTR_TARGET;
+            }
+            set(s, x + label + c, y + r, ch, a);
+        }
+    }
+}
+
+static void popup(mr_screen *s, const mr_scr_state *st)
+{
+    int need = (int)strlen(st->popup_title) + 6;
+    for (size_t i = 0; i < st->npopup; i++) {
+        int l = (int)strlen(st->popup[i].text) + 6;
+        need = l > need ? l : need;
+    }
+    int w = need < s->w - 4 ? need : s->w - 4;
+    int h = (int)st->npopup + 2 < s->h - 2 ? (int)st->npopup + 2 : s->h - 2;
+    int x = (s->w - w) / 2, y = (s->h - h) / 2;
+    fill(s, x, y, w, h, ' ', MR_ATTR_NORMAL);
+    for (int c = 0; c < w; c++) {
+        set(s, x + c, y, '-', MR_ATTR_TITLE);
+        set(s, x + c, y + h - 1, '-', MR_ATTR_TITLE);
+    }
+    for (int r = 0; r < h; r++) {
+        set(s, x, y + r, r == 0 || r == h - 1 ? '+' : '|', MR_ATTR_TITLE);
+        set(s, x + w - 1, y + r, r == 0 || r == h - 1 ? '+' : '|', MR_ATTR_TITLE);
+    }
+    char buf[160];
+    snprintf(buf, sizeof buf, " %s ", st->popup_title);
+    put(s, x + 2, y, w - 4, buf, MR_ATTR_TITLE, 0);
+    int rows = h - 2;
+    size_t first = 0;
+    if (st->popup_sel >= rows)
+        first = (size_t)(st->popup_sel - rows + 1);
+    for (int r = 0; r < rows; r++) {
+        size_t i = first + (size_t)r;
+        if (i >= st->npopup)
+            break;
+        int sel = (int)i == st->popup_sel;
+        put(s, x + 1, y + 1 + r, 2, sel ? "> " : "  ", sel ? MR_ATTR_SELECT : MR_ATTR_NORMAL, 1);
+        put(s, x + 3, y + 1 + r, w - 4, st->popup[i].text,
+            sel ? MR_ATTR_SELECT : st->popup[i].attr, 1);
+    }
+}
+
+void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
+{
+    fill(s, 0, 0, s->w, s->h, ' ', MR_ATTR_NORMAL);
+    if (s->w < MR_SCREEN_MIN_W || s->h < MR_SCREEN_MIN_H) {
+        char buf[96];
+        snprintf(buf, sizeof buf, "mrsim tui needs %dx%d (now %dx%d): enlarge, or q to quit",
+                 MR_SCREEN_MIN_W, MR_SCREEN_MIN_H, s->w, s->h);
+        put(s, 0, s->h / 2, s->w, buf, MR_ATTR_WARN, 0);
+        return;
+    }
+    /* Rows: header, the top panels, the log, the key line. */
+    int logh = (s->h - 2) / 3;
+    int top = s->h - 2 - logh;
+    int lw = s->w / 2;
+    int rx = lw + 1, rw = s->w - rx;
+    put(s, 0, 0, s->w, st->header, MR_ATTR_TITLE, 1);
+
+    /* Topology: scrolled so that the selection shows. */
+    title(s, 0, 1, lw, "Topology");
+    int trows = top - 1;
+    size_t first = 0;
+    if (st->selected >= trows)
+        first = (size_t)(st->selected - trows + 1);
+    lines(s, 0, 2, lw, trows, st->topo, st->ntopo, first, st->selected);
+    for (int r = 1; r <= top; r++)
+        set(s, lw, r, '|', MR_ATTR_DIM);
+
+    /* Chart, then metrics. */
+    int crows = mr_screen_chart_rows(s->w, s->h);
+    char ct[96];
+    if (st->per_column > 1)
+        snprintf(ct, sizeof ct, "Success ratio, worst of %d windows (target %.4g%%)",
+                 st->per_column, 100 * st->target);
+    else
+        snprintf(ct, sizeof ct, "Success ratio per SLO window (target %.4g%%)", 100 * st->target);
+    title(s, rx, 1, rw, ct);
+    chart(s, st, rx, 2, rw, crows);
+    int my = 2 + crows;
+    title(s, rx, my, rw, "Metrics so far");
+    lines(s, rx, my + 1, rw, top - crows - 2, st->metrics, st->nmetrics, 0, -1);
+
+    /* The event log: its newest lines. */
+    int ly = 1 + top;
+    char lt[96];
+    if (st->filter && *st->filter)
+        snprintf(lt, sizeof lt, "Event log (filter: %s)", st->filter);
+    else
+        snprintf(lt, sizeof lt, "Event log");
+    title(s, 0, ly, s->w, lt);
+    int lrows = logh - 1;
+    size_t lfirst = st->nlog > (size_t)lrows ? st->nlog - (size_t)lrows : 0;
+    lines(s, 0, ly + 1, s->w, lrows, st->log, st->nlog, lfirst, -1);
+
+    put(s, 0, s->h - 1, s->w, st->keys, MR_ATTR_TITLE, 1);
+    if (st->popup_title)
+        popup(s, st);
+}

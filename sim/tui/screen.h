@@ -1,0 +1,101 @@
+/* sim/tui/screen.h: the screen model of `mrsim tui`: a snapshot of what to
+ * show (plain strings and numbers the front end gathered through the live
+ * API) laid out into a grid of text cells, character and attribute, at any
+ * size from 80 x 24. Plain C without curses, so the layout is tested as
+ * text; sim/tui/tui.c only copies the cells to the terminal.
+ *
+ * Layout (docs/tui.md): row 0 the header; below it the topology panel on
+ * the left and, on the right, the success-ratio chart above the metrics;
+ * the event log across the width; the key line at the bottom. A popup (a
+ * menu, the help, a prompt) is drawn over the middle. */
+#ifndef MRSIM_TUI_SCREEN_H
+#define MRSIM_TUI_SCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Cell attributes: the front end maps them to colours (or, under NO_COLOR
+ * and on monochrome terminals, to bold / reverse / plain: every state is
+ * also in words). */
+enum {
+    MR_ATTR_NORMAL = 0,
+    MR_ATTR_TITLE,  /* panel titles, the header */
+    MR_ATTR_OK,     /* Online, up */
+    MR_ATTR_WARN,   /* Degraded, starting, partial */
+    MR_ATTR_BAD,    /* down, failed */
+    MR_ATTR_DIM,    /* standby, n/a */
+    MR_ATTR_SELECT, /* the selection */
+    MR_ATTR_SHADE,  /* a chart column while a fault is in force */
+    MR_ATTR_TARGET, /* the chart's SLO target line */
+    MR_ATTR_COUNT
+};
+
+typedef struct mr_cell {
+    char ch;
+    unsigned char attr;
+} mr_cell;
+
+typedef struct mr_screen {
+    int w, h;
+    mr_cell *cells; /* w x h, row-major */
+} mr_screen;
+
+/* The smallest screen laid out; a smaller one shows only a request to
+ * enlarge the terminal. */
+#define MR_SCREEN_MIN_W 80
+#define MR_SCREEN_MIN_H 24
+
+/* A line of a panel: its text and attribute; a topology line may be
+ * selectable (a component the keys move between). */
+typedef struct mr_scr_line {
+    char text[128];
+    unsigned char attr;
+    int selectable;
+} mr_scr_line;
+
+typedef struct mr_scr_state {
+    char header[200];         /* scenario, variant, seed, time, speed, rate */
+    const mr_scr_line *topo;  /* the topology panel's lines */
+    size_t ntopo;
+    int selected;             /* index in topo of the selection, -1: none */
+    /* The success-ratio chart: one column per SLO window, oldest first;
+     * NaN: no request. fault[i] nonzero: a fault was in force. */
+    const double *share;
+    const unsigned char *fault;
+    size_t nshare;
+    double target;            /* the SLO's success target */
+    int per_column;           /* SLO windows per column (the worst shown); <= 1: one */
+    const mr_scr_line *metrics;
+    size_t nmetrics;
+    const mr_scr_line *log;   /* the event log, oldest first: the newest are shown */
+    size_t nlog;
+    const char *filter;       /* the log's / filter ("" or NULL: none), shown in its title */
+    const char *keys;         /* the key line */
+    /* A popup over the middle: a title and lines, one highlighted. */
+    const char *popup_title;  /* NULL: no popup */
+    const mr_scr_line *popup;
+    size_t npopup;
+    int popup_sel;            /* -1: none */
+} mr_scr_state;
+
+/* Allocates a w x h screen (w, h >= 1). Free with mr_screen_free. */
+mr_screen *mr_screen_new(int w, int h);
+void mr_screen_free(mr_screen *s);
+/* The cell at column x, row y (NULL outside). */
+const mr_cell *mr_screen_at(const mr_screen *s, int x, int y);
+/* Row y as text (w characters, trailing spaces kept) into buf (w + 1 bytes). */
+void mr_screen_row(const mr_screen *s, int y, char *buf);
+
+/* Lays st out over the whole screen. */
+void mr_screen_layout(mr_screen *s, const mr_scr_state *st);
+
+/* The chart's geometry at this size, for the tests and the front end:
+ * the rows of its bars, and the share its bottom row stands for (the top
+ * is 1): 1 - 10 (1 - target), at least 0 (0.9 for a 0.99 target). */
+int mr_screen_chart_rows(int w, int h);
+double mr_screen_chart_floor(double target);
+/* How many cells of a bar of `rows` rows a share fills:
+ * round((share - floor) / (1 - floor) x rows), within 0 .. rows. */
+int mr_screen_bar(double share, double target, int rows);
+
+#endif

@@ -1,0 +1,262 @@
+/* tests/e2e/test_live.c: the live run API of `mrsim tui` (sim/run/live.h).
+ * The hard requirement: a fault injected live, written to a session file,
+ * replays bit for bit through `mrsim run`'s own path with the same seed.
+ * Expected values are the replay's (same seed, same scenario text: the
+ * numbers must be identical, not close) and hand-derived times. */
+#define _GNU_SOURCE /* mkstemps */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/scenario.h"
+#include "mrsim/error.h"
+#include "mrsim/model.h"
+#include "run/build.h"
+#include "run/live.h"
+
+#define TM MRSIM_SOURCE_DIR "/scenarios/active-passive-tm.yaml"
+#define S ((mr_time)1000000000)
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int same_bits(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void diag_print(mr_diag *d)
+{
+    mr_diag_print(d, stderr);
+}
+
+/* Open active-passive-tm (seed 7), advance to 10 min, inject a region
+ * outage on westeurope for 20 min, run to the end; write the session; load
+ * the written file and run its replication 0 with seed 7 the way `mrsim
+ * run -n 1 -s 7` does. Every metric, RTO, availability and client RTO
+ * first, is the same double. */
+Test(live, injected_fault_replays_bit_for_bit, .timeout = 300)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    int rc = mr_live_open(TM, NULL, 0, 7, 1, &lv, d);
+    diag_print(d);
+    cr_assert_eq(rc, MR_OK);
+    int ended = 0;
+    cr_assert_eq(mr_live_run_until(lv, 600 * S, &ended), MR_OK);
+    cr_assert_eq(mr_live_now(lv), 600 * S);
+    cr_assert_eq(ended, 0);
+    mr_live_fault f = {.kind = MR_FAULT_REGION_OUTAGE, .target = "westeurope",
+                       .duration = 1200 * S};
+    size_t idx = 99;
+    rc = mr_live_inject(lv, &f, &idx, d);
+    diag_print(d);
+    cr_assert_eq(rc, MR_OK);
+    cr_assert_eq(idx, 0);
+    const mr_live_injected *in = mr_live_injected_at(lv, 0);
+    /* The file's two faults come first: the injected one is the third. */
+    cr_expect_eq(in->index, 2);
+    cr_expect_eq(in->at, 600 * S);
+    cr_expect_str_eq(in->entry, "{name: tui-1, kind: region_outage, target: westeurope, at: "
+                                "600s, duration: 1200s}");
+    cr_expect_eq(mr_live_now(lv), 600 * S, "the rebuilt run stands where the old one was");
+    cr_expect(mr_live_unsaved(lv));
+    while (!ended)
+        cr_assert_eq(mr_live_advance(lv, 900 * S, &ended), MR_OK);
+    const mr_live_view *v = mr_live_read(lv);
+    cr_assert(v->ended);
+    cr_expect_eq(v->now, 2 * 3600 * S);
+    double live[MR_METRIC_COUNT];
+    memcpy(live, v->metrics, sizeof live);
+    cr_assert(!isnan(live[MR_METRIC_RTO_S]));
+    cr_assert(!isnan(live[MR_METRIC_AVAILABILITY]));
+
+    char path[] = "/tmp/mrsim-live-XXXXXX.yaml";
+    int fd = mkstemps(path, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    rc = mr_live_write(lv, path, d);
+    diag_print(d);
+    cr_assert_eq(rc, MR_OK);
+    cr_expect(!mr_live_unsaved(lv));
+    char *text = read_all(path);
+    cr_expect_not_null(strstr(text, "\n  - {name: tui-1, kind: region_outage, target: westeurope, "
+                                    "at: 600s, duration: 1200s}\n\nslo:\n"),
+                       "the entry ends the faults list:\n%s", text);
+    mr_live_close(lv);
+
+    mr_scenario *sc = NULL;
+    rc = mr_scenario_load(path, NULL, 0, mr_model_registry(), &sc, d);
+    diag_print(d);
+    cr_assert_eq(rc, MR_OK);
+    cr_assert_eq(sc->nfaults, 3);
+    mr_run_opts opts = {.replications = 1, .seed = 7, .seed_set = 1, .jobs = 1};
+    mr_result res = {0};
+    rc = mr_run_scenario(sc, &opts, &res, d);
+    diag_print(d);
+    cr_assert_eq(rc, MR_OK);
+    cr_expect(same_bits(res.metrics[MR_METRIC_RTO_S].mean, live[MR_METRIC_RTO_S]), "rto %.17g %.17g",
+              res.metrics[MR_METRIC_RTO_S].mean, live[MR_METRIC_RTO_S]);
+    cr_expect(same_bits(res.metrics[MR_METRIC_AVAILABILITY].mean, live[MR_METRIC_AVAILABILITY]));
+    cr_expect(same_bits(res.metrics[MR_METRIC_CLIENT_RTO_S].mean, live[MR_METRIC_CLIENT_RTO_S]));
+    for (int m = 0; m < MR_METRIC_COUNT; m++)
+        cr_expect(same_bits(res.metrics[m].mean, live[m]), "%s: run %.17g, live %.17g",
+                  mr_metric_name((mr_metric)m), res.metrics[m].mean, live[m]);
+    mr_result_fini(&res);
+    mr_scenario_free(sc);
+    unlink(path);
+    free(text);
+    mr_diag_free(d);
+}
+
+/* Until repaired, then repaired: injected at 5 min (300 s, a whole
+ * millisecond: at 300s), repaired after advancing 180 s + 0.4 ms: the
+ * repair rounds up to the millisecond, 480.001 s, so the duration is
+ * 480.001 - 300 = 180.001 s, written 180001ms. */
+Test(live, repair_writes_the_repair_time_as_duration, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    const char *sets[] = {"run.horizon=40m"};
+    cr_assert_eq(mr_live_open(TM, sets, 1, 3, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 300 * S, NULL), MR_OK);
+    mr_live_fault f = {.kind = MR_FAULT_CLUSTER_FAILURE, .target = "aks-neu",
+                       .duration = MR_LIVE_UNTIL_REPAIRED};
+    cr_assert_eq(mr_live_inject(lv, &f, NULL, d), MR_OK);
+    const mr_live_injected *in = mr_live_injected_at(lv, 0);
+    /* Open: it outlasts the 40 min horizon (2100 s left, + 1 s). */
+    cr_expect_eq(in->duration, 2101 * S);
+    cr_assert_eq(mr_live_advance(lv, 180 * S + 400000, NULL), MR_OK);
+    size_t n = 0;
+    cr_assert_eq(mr_live_repair(lv, "aks-weu", &n, d), MR_OK);
+    cr_expect_eq(n, 0, "nothing injected on aks-weu");
+    cr_assert_eq(mr_live_repair(lv, "aks-neu", &n, d), MR_OK);
+    cr_expect_eq(n, 1);
+    cr_expect_eq(in->duration, 180 * S + 1000000);
+    cr_expect_str_eq(in->entry, "{name: tui-1, kind: cluster_failure, target: aks-neu, at: 300s, "
+                                "duration: 180001ms}");
+    cr_expect_eq(mr_live_now(lv), 480 * S + 1000000);
+    char path[] = "/tmp/mrsim-live-XXXXXX.yaml";
+    int fd = mkstemps(path, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    cr_assert_eq(mr_live_write(lv, path, d), MR_OK);
+    /* A forced store failover: a single action, written without duration. */
+    mr_live_fault g = {.kind = MR_FAULT_DATASTORE_FAILOVER, .target = "orders"};
+    cr_assert_eq(mr_live_inject(lv, &g, NULL, d), MR_OK);
+    cr_expect_str_eq(mr_live_injected_at(lv, 1)->entry,
+                     "{name: tui-2, kind: datastore_failover, target: orders, at: 480001ms, "
+                     "params: {mode: forced}}");
+    cr_assert_eq(mr_live_write(lv, path, d), MR_OK);
+    char *text = read_all(path);
+    cr_expect_not_null(strstr(text, "duration: 180001ms}   # until repaired\n"), "%s", text);
+    free(text);
+    unlink(path);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+/* A target that does not exist: the loader's located message, a code, and
+ * the live run untouched (same time, no injected fault). */
+Test(live, invalid_target_is_an_error_not_a_crash, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    const char *sets[] = {"run.horizon=40m"};
+    cr_assert_eq(mr_live_open(TM, sets, 1, 3, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 60 * S, NULL), MR_OK);
+    mr_live_fault f = {.kind = MR_FAULT_REGION_OUTAGE, .target = "nowhere", .duration = 60 * S};
+    cr_expect_eq(mr_live_inject(lv, &f, NULL, d), MR_ESCENARIO);
+    cr_assert(mr_diag_count(d) >= 1);
+    cr_expect_not_null(strstr(mr_diag_line(d, 0), "nowhere"), "%s", mr_diag_line(d, 0));
+    cr_expect_eq(strncmp(mr_diag_line(d, 0), "--set:1:", 8), 0, "%s", mr_diag_line(d, 0));
+    cr_expect_eq(mr_live_injected_count(lv), 0);
+    cr_expect_eq(mr_live_now(lv), 60 * S);
+    /* A kind aimed at the wrong kind of thing: a cluster named for a zone. */
+    mr_live_fault g = {.kind = MR_FAULT_DATASTORE_FAILURE, .target = "aks-weu",
+                       .duration = 60 * S};
+    cr_expect_eq(mr_live_inject(lv, &g, NULL, d), MR_ESCENARIO);
+    mr_live_fault h = {.kind = MR_FAULT_CLUSTER_FAILURE, .target = NULL, .duration = 60 * S};
+    cr_expect_eq(mr_live_inject(lv, &h, NULL, d), MR_EINVAL);
+    cr_expect_eq(mr_live_injected_count(lv), 0);
+    /* The session is never written over the scenario being run. */
+    cr_expect_eq(mr_live_write(lv, TM, d), MR_EINVAL);
+    /* And the run goes on. */
+    int ended = 0;
+    cr_assert_eq(mr_live_advance(lv, 3600 * S, &ended), MR_OK);
+    cr_expect(ended);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+/* Aggregate fidelity, the same promise: active-passive-tm with
+ * run.fidelity=aggregate (the override travels into the session's replay
+ * command as --set), a zone outage injected at 20 min for 15 min; the
+ * written file run with the same seed and the same --set gives the same
+ * metrics, bit for bit. */
+Test(live, aggregate_fidelity_replays_bit_for_bit, .timeout = 300)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    const char *sets[] = {"run.fidelity=aggregate"};
+    cr_assert_eq(mr_live_open(TM, sets, 1, 11, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 1200 * S, NULL), MR_OK);
+    mr_live_fault f = {.kind = MR_FAULT_ZONE_OUTAGE, .target = "westeurope", .zone = 2,
+                       .duration = 900 * S};
+    int rc = mr_live_inject(lv, &f, NULL, d);
+    diag_print(d);
+    cr_assert_eq(rc, MR_OK);
+    cr_expect_str_eq(mr_live_injected_at(lv, 0)->entry,
+                     "{name: tui-1, kind: zone_outage, target: {region: westeurope, zone: 2}, at: "
+                     "1200s, duration: 900s}");
+    int ended = 0;
+    cr_assert_eq(mr_live_run_until(lv, 3 * 3600 * S, &ended), MR_OK);
+    cr_assert(ended);
+    double live[MR_METRIC_COUNT];
+    const mr_live_view *vv = mr_live_read(lv);
+    memcpy(live, vv->metrics, sizeof live);
+    /* The windows in one pass are the windows one by one; the warm-up's
+     * 5 min / 10 s = 30 windows have none, the outage's (20 to 35 min)
+     * lost a zone of three: below 1. The 2 h horizon / 10 s = 720 windows. */
+    cr_assert_eq(vv->nwin, 720);
+    double *all = calloc(vv->nwin, sizeof *all);
+    mr_live_window_shares(lv, all, vv->nwin);
+    for (size_t i = 0; i < vv->nwin; i++)
+        cr_expect(same_bits(all[i], mr_live_window_share(lv, i)), "window %zu", i);
+    cr_expect(isnan(all[29]));
+    cr_expect(!isnan(all[30]));
+    cr_expect(all[121] < 1, "a window of the zone outage: %g", all[121]);
+    free(all);
+    char path[] = "/tmp/mrsim-live-XXXXXX.yaml";
+    int fd = mkstemps(path, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    cr_assert_eq(mr_live_write(lv, path, d), MR_OK);
+    char *text = read_all(path);
+    cr_expect_not_null(strstr(text, "--seed 11 -n 1 --set 'run.fidelity=aggregate'"), "%s", text);
+    free(text);
+    mr_live_close(lv);
+    mr_scenario *sc = NULL;
+    cr_assert_eq(mr_scenario_load(path, sets, 1, mr_model_registry(), &sc, d), MR_OK);
+    mr_run_opts opts = {.replications = 1, .seed = 11, .seed_set = 1, .jobs = 1};
+    mr_result res = {0};
+    cr_assert_eq(mr_run_scenario(sc, &opts, &res, d), MR_OK);
+    for (int m = 0; m < MR_METRIC_COUNT; m++)
+        cr_expect(same_bits(res.metrics[m].mean, live[m]), "%s: run %.17g, live %.17g",
+                  mr_metric_name((mr_metric)m), res.metrics[m].mean, live[m]);
+    mr_result_fini(&res);
+    mr_scenario_free(sc);
+    unlink(path);
+    mr_diag_free(d);
+}
