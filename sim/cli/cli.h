@@ -58,6 +58,7 @@ typedef struct mr_cli_common {
     int json, quiet;
     int check_slo;          /* --check-slo: exit 3 when a target is missed */
     const char *db_path;    /* --db FILE, or NULL */
+    mr_vectors db_vectors;  /* --db-vectors: MR_VECTORS_FIRST (summary) unless given */
     mr_db *db;              /* open between mr_cli_db_open and mr_cli_db_finish */
     const char *plot_dir;   /* --plot DIR: the figures once the runs are done */
     char tmp_db[64];        /* --plot without --db: a temporary database, removed after */

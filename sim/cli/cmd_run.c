@@ -16,7 +16,7 @@
 void mr_cmd_run_help(FILE *out)
 {
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                 [--json] [--trace FILE] [--db FILE] [--check-slo] [-q]\n\n"
+          "                 [--json] [--trace FILE] [--db FILE [--db-vectors all|summary|none]] [--check-slo] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
           "95% confidence interval and percentiles across replications.\n\n"
           "  -n, --replications N  a fixed count (default: run.replications of the file,\n"
@@ -29,6 +29,9 @@ void mr_cmd_run_help(FILE *out)
           "  --check-slo           exit 3 when an slo.targets entry or a fault's expect:\n"
           "                        is missed (nothing stated: nothing to check, exit 0)\n"
           "  --db FILE             append every replication to a SQLite results database\n"
+          "  --db-vectors all|summary|none\n"
+          "                        vectors kept there: every replication's, replication 0's\n"
+          "                        (with the success ratio of all: the default), or none\n"
           "  --plot DIR            draw the run's figures in DIR (mrsim plot --help)\n"
           "  -q, --quiet           no progress on stderr\n\n"
           "example:\n"

@@ -153,8 +153,10 @@ static int64_t assert_whole_replications(const char *path)
         "run_id)",
         "SELECT count(DISTINCT c) FROM (SELECT run_id, count(*) AS c FROM episode GROUP BY "
         "run_id)",
+        /* The whole system's vectors: every replication's (the components'
+         * are replication 0's by default, `--db-vectors summary`). */
         "SELECT count(DISTINCT c) FROM (SELECT v.run_id, count(*) AS c FROM vectordata d JOIN "
-        "vector v USING (vector_id) GROUP BY v.run_id)",
+        "vector v USING (vector_id) WHERE v.component = '' GROUP BY v.run_id)",
     };
     for (size_t i = 0; n > 0 && i < sizeof per_run / sizeof per_run[0]; i++)
         cr_assert_eq(q_int(db, per_run[i]), 1, "replications differ in size: %s", per_run[i]);
@@ -208,7 +210,7 @@ Test(db, one_row_per_replication_with_the_json_means)
     int st = sh(&out, &err, "%s run %s -q -n 5 -j 2 --json --db %s", MRSIM_BINARY, TINY, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_assert_eq(q_int(db, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(db, "PRAGMA user_version"), 4);
     cr_assert_eq(q_int(db, "PRAGMA application_id"), 0x6d72736d);
     char *mode = q_rows(db, "PRAGMA journal_mode");
     cr_assert_str_eq(mode, "wal\n");
@@ -267,7 +269,7 @@ Test(db, one_row_per_replication_with_the_json_means)
                            "'success_ratio'"),
                  5);
     cr_assert_eq(q_int(db, "SELECT count(*) FROM vectordata d JOIN vector v USING (vector_id) "
-                           "WHERE v.metric = 'success_ratio' AND v.run_id = 1"),
+                           "WHERE v.component = '' AND v.metric = 'success_ratio' AND v.run_id = 1"),
                  60);
     cr_assert_eq(q_int(db, "SELECT max(t_ns) FROM vectordata d JOIN vector v USING (vector_id) "
                            "WHERE v.run_id = 1"),
@@ -275,10 +277,10 @@ Test(db, one_row_per_replication_with_the_json_means)
     cr_assert_eq(q_int(db, "SELECT typeof(t_ns) = 'integer' FROM vectordata LIMIT 1"), 1);
     /* During the outage (window at 200 s) requests fail; before it they pass. */
     cr_assert(q_double(db, "SELECT value FROM vectordata d JOIN vector v USING (vector_id) "
-                           "WHERE v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
+                           "WHERE v.component = '' AND v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
                            "200000000000") < 0.5);
     cr_assert(q_double(db, "SELECT value FROM vectordata d JOIN vector v USING (vector_id) "
-                           "WHERE v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
+                           "WHERE v.component = '' AND v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
                            "60000000000") > 0.99);
     sqlite3_close(db);
     assert_whole_replications(f);
@@ -759,14 +761,19 @@ Test(db, aggregate_fidelity_writes_its_kept_windows)
     sqlite3 *db = open_db(f);
     cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'requests'"), 0);
     cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'success_ratio'"), 2);
+    /* The components' vectors are replication 0's (summary); the checks
+     * below are of the whole system's success ratio. */
+    cr_expect_gt(q_int(db, "SELECT count(*) FROM vector WHERE component != '' AND run_id = 1"), 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != '' AND run_id != 1"), 0);
     cr_expect_gt(q_int(db, "SELECT count(*) FROM vectordata WHERE value < 1"), 0);
     /* Every run of kept windows is closed by a 1 (the outage ends before
      * the horizon), and the first sample is at 0. */
     cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE (SELECT min(t_ns) FROM "
                            "vectordata d WHERE d.vector_id = v.vector_id) != 0"),
                  0);
-    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE (SELECT value FROM vectordata d "
-                           "WHERE d.vector_id = v.vector_id ORDER BY t_ns DESC LIMIT 1) != 1"),
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE component = '' AND (SELECT value "
+                           "FROM vectordata d WHERE d.vector_id = v.vector_id ORDER BY t_ns DESC "
+                           "LIMIT 1) != 1"),
                  0);
     cr_expect_eq(q_int(db, "SELECT count(*) FROM episode WHERE end_s IS NULL"), 0);
     sqlite3_close(db);
