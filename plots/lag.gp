@@ -15,10 +15,15 @@ set multiplot layout nstores, 1 title 'Realised replication lag per data store, 
 set logscale y 10
 set format y '%g'
 set ylabel 'lag (s, log)'
-# Every panel the same width, the legend in the right margin of them all.
-set lmargin at screen 0.07
-set rmargin at screen 0.85
-set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
+# Every panel the same width, the legend in the right margin of them all
+# (a terminal: the legend beside each panel, its own width).
+if (fmt eq 'dumb') {
+    set key outside right top vertical
+} else {
+    set lmargin at screen 0.07
+    set rmargin at screen 0.85
+    set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
+}
 do for [f = 0:nfaults - 1] {
     set object f + 1 rectangle from value(sprintf('fault%d_start', f)), graph 0 \
         to value(sprintf('fault%d_end', f)), graph 1 fc rgb '#999999' fs solid 0.2 noborder behind

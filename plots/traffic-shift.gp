@@ -23,10 +23,15 @@ set ytics 0.5
 set format y '%g'
 set ylabel 'share'
 set xrange [*:*]
-# Every panel the same width, the legend in the right margin of them all.
-set lmargin at screen 0.07
-set rmargin at screen 0.85
-set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
+# Every panel the same width, the legend in the right margin of them all
+# (a terminal: the legend beside each panel, its own width).
+if (fmt eq 'dumb') {
+    set key outside right top vertical
+} else {
+    set lmargin at screen 0.07
+    set rmargin at screen 0.85
+    set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
+}
 do for [f = 0:(fmt eq 'dumb' ? -1 : nfaults - 1)] {
     set object f + 1 rectangle from value(sprintf('fault%d_start', f)), graph 0 \
         to value(sprintf('fault%d_end', f)), graph 1 fc rgb '#000000' fs transparent solid 0.18 noborder front

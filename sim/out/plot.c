@@ -1115,26 +1115,31 @@ static int data_traffic(pl_ctx *c, FILE *f, char *vars, size_t vlen)
     return 1;
 }
 
-/* When the traffic layer first detected the fault in run `run`: its first
- * episode's start plus its "detected" milestone, in ns; -1 when none. *end:
- * when that fault ended (the answer may change back then), or INT64_MAX. */
+/* When the traffic layer first detected a fault in run `run`, in ns: the
+ * earliest "detected" milestone, at its episode's start (episode K is the
+ * run's Kth, in order) plus its time; -1 when none. *end: the latest end of
+ * the faults in force then (the answer may change back at it; INT64_MAX
+ * when one outlasted the run). */
 static sqlite3_int64 detected_at(pl_ctx *c, sqlite3_int64 run, sqlite3_int64 *end)
 {
     sqlite3_stmt *st = NULL;
     sqlite3_int64 t = -1;
     *end = INT64_MAX;
     if (sqlite3_prepare_v2(c->db,
-                           "SELECT e.start_s + m.t_s, e.end_s FROM milestone m JOIN episode e ON"
-                           " e.run_id = m.run_id AND e.rowid = (SELECT MIN(rowid) FROM episode"
-                           " WHERE run_id = m.run_id) WHERE m.run_id = ? AND m.episode = 0 AND"
-                           " m.milestone = 'detected' AND m.t_s IS NOT NULL ORDER BY m.t_s"
-                           " LIMIT 1",
+                           "WITH d AS (SELECT (SELECT e.start_s FROM episode e WHERE e.run_id ="
+                           " m.run_id AND (SELECT COUNT(*) FROM episode x WHERE x.run_id ="
+                           " e.run_id AND x.rowid < e.rowid) = m.episode) + m.t_s AS t"
+                           " FROM milestone m WHERE m.run_id = ?1 AND m.milestone = 'detected'"
+                           " AND m.t_s IS NOT NULL) SELECT MIN(d.t), (SELECT MAX(CASE WHEN"
+                           " e.end_s IS NULL THEN 1e300 ELSE e.end_s END) FROM episode e WHERE"
+                           " e.run_id = ?1 AND e.start_s <= MIN(d.t)) FROM d",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, run);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
             t = (sqlite3_int64)llround(sqlite3_column_double(st, 0) * 1e9);
-            if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-                *end = (sqlite3_int64)llround(sqlite3_column_double(st, 1) * 1e9);
+            double e = sqlite3_column_double(st, 1);
+            if (sqlite3_column_type(st, 1) != SQLITE_NULL && e < 9e9)
+                *end = (sqlite3_int64)llround(e * 1e9);
         }
     }
     sqlite3_finalize(st);
