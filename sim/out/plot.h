@@ -20,7 +20,7 @@
     X(PARETO, "pareto", "run-rate cost against downtime, the Pareto front joined")      \
     X(TRAFFIC_SHIFT, "traffic-shift", "share of requests served per region over time")  \
     X(DNS_STALE, "dns-stale", "share of resolvers still answering the failed endpoint") \
-    X(RPO, "rpo", "RPO and lost writes per data store, each replication and the mean")  \
+    X(RPO, "rpo", "RPO and lost writes per data store, dots and 95% CI")  \
     X(LAG, "lag", "realised replication lag per data store over time")
 
 typedef enum mr_plot_kind {
