@@ -15,6 +15,7 @@
  * Invariant: every request ends in exactly one mr__slo_request. */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/alloc.h"
@@ -365,6 +366,32 @@ static void clients_fini(mr_component *self)
     free(st->rt_expiry);
 }
 
+/* Vectors: the requests whose outcome was final (after the warm-up) and
+ * their successes, running counts the runner turns into counts per window
+ * (by the window of the outcome, not of the first issue). */
+static size_t clients_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
+                             size_t cap)
+{
+    (void)sim;
+    if (cap < 2)
+        return 0;
+    for (int k = 0; k < 2; k++) {
+        snprintf(out[k].component, sizeof out[k].component, "%s", self->name);
+        snprintf(out[k].metric, sizeof out[k].metric, "%s", k == 0 ? "requests" : "successes");
+        out[k].unit = "requests";
+        out[k].counter = 1;
+    }
+    return 2;
+}
+
+static void clients_sample(const mr_component *self, mr_time now, double *out)
+{
+    (void)now;
+    const mr_clients_state *st = self->state;
+    out[0] = (double)st->measured;
+    out[1] = (double)st->succeeded;
+}
+
 const mr_model mr_model_clients = {
     .kind = "clients",
     .summary = "client population: Poisson arrivals, resolvers, retries, runtime caches",
@@ -375,6 +402,8 @@ const mr_model mr_model_clients = {
     .start = clients_start,
     .handle = clients_handle,
     .report = clients_report,
+    .series = clients_series,
+    .sample = clients_sample,
     .event_name = clients_event_name,
     .fini = clients_fini,
 };

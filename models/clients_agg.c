@@ -348,6 +348,7 @@ static ag_pool *pool_for(ag_engine *g, mr_component *comp)
     ag_pool *p = &g->pool[g->npool++];
     p->comp = comp;
     p->rs = comp->state;
+    p->rs->hub = 1; /* its answers live here: the pool's vectors are the hub's */
     p->rc = comp->cfg;
     p->n = (uint32_t)p->rc->count;
     p->slot = mr_xcalloc(p->n, 1);
@@ -1898,6 +1899,45 @@ static void agg_report(const mr_component *self, mr_report *out)
                      st->measured > 0 ? st->succeeded / st->measured : NAN);
 }
 
+/* Vectors of the hub: per resolver pool and endpoint, the share of the
+ * pool's traffic units whose answer is that endpoint (docs/results.md
+ * "Vectors"); the slots change only at the hub's events, so they stand as
+ * they are between them. The populations' own counts are integrated only
+ * at the hub's events, so they have no vector at this fidelity. */
+static size_t agg_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
+                         size_t cap)
+{
+    const ag_engine *g = ((const ag_state *)self->state)->eng;
+    size_t n = 0;
+    if (g == NULL)
+        return 0;
+    for (uint32_t q = 0; q < g->npool; q++) {
+        for (uint32_t j = 0; j < g->nep && n < cap; j++, n++) {
+            const mr_component *c = mr_sim_component(sim, g->clid[j]);
+            const char *name = c ? c->name : "?", *slash = strchr(name, '/');
+            snprintf(out[n].component, sizeof out[n].component, "%s", g->pool[q].comp->name);
+            snprintf(out[n].metric, sizeof out[n].metric, "answer_share/%s",
+                     slash ? slash + 1 : name);
+            out[n].unit = "";
+            out[n].counter = 0;
+        }
+    }
+    return n;
+}
+
+static void agg_sample(const mr_component *self, mr_time now, double *out)
+{
+    (void)now;
+    const ag_engine *g = ((const ag_state *)self->state)->eng;
+    size_t n = 0;
+    for (uint32_t q = 0; q < g->npool; q++) {
+        const ag_pool *p = &g->pool[q];
+        double units = (double)p->n * (p->np ? p->np : 1);
+        for (uint32_t j = 0; j < g->nep && n < MR_SERIES_MAX; j++, n++)
+            out[n] = units > 0 ? (double)p->cnt[j] / units : 0;
+    }
+}
+
 static const char *agg_event_name(uint32_t kind)
 {
     return kind == AG_REFRESH ? "refresh" : kind == AG_TICK ? "tick" : NULL;
@@ -1943,6 +1983,8 @@ const mr_model mr_model_clients_agg = {
     .handle = agg_handle,
     .finish = agg_finish,
     .report = agg_report,
+    .series = agg_series,
+    .sample = agg_sample,
     .event_name = agg_event_name,
     .fini = agg_fini,
 };

@@ -849,6 +849,33 @@ static const char *cluster_event_name(uint32_t kind)
     }
 }
 
+/* Vectors: the requests routed to it (a running count: its queue's
+ * offers, or at aggregate fidelity the hub's expected offers, which the
+ * hub projects to any instant without advancing) and its serving pods. */
+static size_t cluster_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
+                             size_t cap)
+{
+    (void)sim;
+    if (cap < 2)
+        return 0;
+    snprintf(out[0].component, sizeof out[0].component, "%s", self->name);
+    snprintf(out[0].metric, sizeof out[0].metric, "served");
+    out[0].unit = "requests";
+    out[0].counter = 1;
+    snprintf(out[1].component, sizeof out[1].component, "%s", self->name);
+    snprintf(out[1].metric, sizeof out[1].metric, "pods_ready");
+    out[1].unit = "pods";
+    out[1].counter = 0;
+    return 2;
+}
+
+static void cluster_sample(const mr_component *self, mr_time now, double *out)
+{
+    const mr_cluster_state *st = self->state;
+    out[0] = st->agg_hub ? st->agg_offered(st->agg_hub, st->agg_ep, now) : (double)st->fifo.offers;
+    out[1] = (double)st->pods;
+}
+
 static void cluster_fini(mr_component *self)
 {
     mr_cluster_state *st = self->state;
@@ -870,6 +897,8 @@ const mr_model mr_model_cluster = {
     .handle = cluster_handle,
     .report = cluster_report,
     .status = cluster_status,
+    .series = cluster_series,
+    .sample = cluster_sample,
     .event_name = cluster_event_name,
     .fini = cluster_fini,
 };

@@ -10,6 +10,7 @@
  * Invariant: expiry[i] is the first time resolver i asks again. */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/alloc.h"
@@ -184,6 +185,50 @@ static void resolver_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "refreshes_normal", (double)st->refreshes_normal);
 }
 
+/* Vectors: per endpoint of its authority, the share of its resolvers
+ * holding that endpoint as a live (unexpired) answer; an expired one asks
+ * again at its next query, so it answers nothing until then. At
+ * aggregate fidelity the hub has the answers and reports the mix. */
+static size_t resolver_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
+                              size_t cap)
+{
+    const mr_resolver_state *st = self->state;
+    /* Front Door's resolvers answer its own anycast address, never an
+     * origin: no mix to show (a string comparison once a replication). */
+    if (st->hub || st->tm == NULL || strcmp(st->tm->model->kind, "front_door") == 0)
+        return 0;
+    const mr_traffic_base *b = mr__traffic_base(st->tm);
+    size_t n = 0;
+    for (int64_t e = 0; e < b->n && n < cap; e++, n++) {
+        const mr_component *c = mr_sim_component(sim, (uint32_t)b->cluster[e]);
+        const char *name = c ? c->name : "?";
+        const char *slash = strchr(name, '/');
+        snprintf(out[n].component, sizeof out[n].component, "%s", self->name);
+        snprintf(out[n].metric, sizeof out[n].metric, "answer_share/%s", slash ? slash + 1 : name);
+        out[n].unit = "";
+        out[n].counter = 0;
+    }
+    return n;
+}
+
+static void resolver_sample(const mr_component *self, mr_time now, double *out)
+{
+    const mr_resolver_cfg *cfg = self->cfg;
+    const mr_resolver_state *st = self->state;
+    const mr_traffic_base *b = mr__traffic_base(st->tm);
+    for (int64_t e = 0; e < b->n; e++)
+        out[e] = 0;
+    for (int64_t i = 0; i < cfg->count; i++) {
+        if (st->expiry[i] <= now)
+            continue;
+        for (int64_t e = 0; e < b->n; e++)
+            if ((int64_t)st->answer[i] == b->cluster[e])
+                out[e] += 1;
+    }
+    for (int64_t e = 0; e < b->n; e++)
+        out[e] /= cfg->count > 0 ? (double)cfg->count : 1;
+}
+
 static void resolver_fini(mr_component *self)
 {
     mr_resolver_state *st = self->state;
@@ -202,5 +247,7 @@ const mr_model mr_model_dns_resolver = {
     .start = resolver_start,
     .handle = resolver_handle,
     .report = resolver_report,
+    .series = resolver_series,
+    .sample = resolver_sample,
     .fini = resolver_fini,
 };

@@ -18,6 +18,7 @@ typedef struct mr_resolver_state {
     const struct mr_fault_clock *clock; /* normal time, for the cost's run rate */
     uint64_t refreshes;
     uint64_t refreshes_normal; /* while no fault was in force */
+    int hub; /* aggregate fidelity: the hub keeps the answers (and gives the mix) */
 } mr_resolver_state;
 
 /* The answer resolver i gives at time now, asking the authority first if

@@ -149,6 +149,8 @@ struct mr_store_head {
     double max_staleness_ms;
     mr_hist staleness_ms;  /* every read served after the warm-up, 0 when up to date */
     mr_hist lag_s;         /* realised replication lag, sampled every MR_STORE_LAG_EVERY */
+    double last_lag_s;     /* the largest over its replicas at the last sample (NaN: none yet) */
+    mr_time last_lag_t;
     mr_time next_lag;      /* the next lag sample due */
     mr_time warmup;        /* reads before it are not counted (docs/model.md rule 6) */
     mr_store_failover fo[MR_STORE_MAX_FAILOVERS];
@@ -201,6 +203,11 @@ void mr_store_note_lag(mr_store_head *h, mr_time now, double lag_s);
  * "failover_at_s"; and the store record (mrsim/report.h) the metrics read:
  * reads, stale reads, conflicts, staleness and the failovers. */
 void mr_store_report(const mr_store_head *h, const char *name, mr_report *out);
+/* Vectors of every store kind (whose state begins with its head): the
+ * realised lag as monitoring last saw it, the largest over its replicas. */
+size_t mr_store_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
+                       size_t cap);
+void mr_store_sample(const mr_component *self, mr_time now, double *out);
 
 /* ---- the store family's keys ------------------------------------------------
  * Rows every store kind's table may share (kinds that differ give their own

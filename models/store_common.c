@@ -240,6 +240,8 @@ void mr_store_head_init(mr_store_head *h, mr_store_access_fn access)
     h->patience = MR_TIME_NEVER;
     mr_hist_init(&h->staleness_ms);
     mr_hist_init(&h->lag_s);
+    h->last_lag_s = NAN;
+    h->last_lag_t = -1;
 }
 
 void mr_store_head_fini(mr_store_head *h)
@@ -317,8 +319,32 @@ int mr_store_lag_due(mr_store_head *h, mr_time now)
 
 void mr_store_note_lag(mr_store_head *h, mr_time now, double lag_s)
 {
+    if (lag_s >= 0 && (now != h->last_lag_t || !(h->last_lag_s >= lag_s))) {
+        h->last_lag_s = lag_s; /* the first of a sample, or a larger one of it */
+        h->last_lag_t = now;
+    }
     if (now >= h->warmup && lag_s >= 0)
         mr_hist_add(&h->lag_s, lag_s);
+}
+
+size_t mr_store_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
+                       size_t cap)
+{
+    (void)sim;
+    if (cap < 1)
+        return 0;
+    snprintf(out[0].component, sizeof out[0].component, "%s", self->name);
+    snprintf(out[0].metric, sizeof out[0].metric, "lag_s");
+    out[0].unit = "s";
+    out[0].counter = 0;
+    return 1;
+}
+
+void mr_store_sample(const mr_component *self, mr_time now, double *out)
+{
+    (void)now;
+    const mr_store_head *h = self->state; /* every kind's state begins with it */
+    out[0] = h->last_lag_s;
 }
 
 int mr__store_check_hold(mr_store_base *base, mr_param_ctx *ctx)

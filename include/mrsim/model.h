@@ -70,6 +70,18 @@ typedef struct mr_kinds {
     size_t n;
 } mr_kinds;
 
+/* One time series a component offers (mr_model.series): its component
+ * path ("clusters/aks-weu"), metric ("pods_ready"), unit (static), and
+ * whether it is a running count (the runner stores its increase over each
+ * window) or a level (stored as it stands at the window's start). */
+#define MR_SERIES_MAX 64 /* per component */
+typedef struct mr_series_desc {
+    char component[80];
+    char metric[64];
+    const char *unit;
+    int counter;
+} mr_series_desc;
+
 struct mr_model {
     const char *kind;       /* name used in scenario files, e.g. "cluster" */
     const char *summary;    /* one line, for --help */
@@ -98,6 +110,15 @@ struct mr_model {
      * view of `mrsim tui` (sim/run/live.h): read at the screen's rate, any
      * time during a run, never by the metrics. */
     void (*status)(const mr_component *self, mr_report *out);
+    /* Optional, the time series of docs/results.md "Vectors": `series`
+     * describes the values `sample` writes, up to cap of them (returns how
+     * many it has; called once a replication, after start); `sample` writes them as
+     * they stand at `now`. The runner calls both between SLO windows,
+     * outside the event loop, so they must change nothing a later event
+     * reads (no draw, no lazy advance). */
+    size_t (*series)(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
+                     size_t cap);
+    void (*sample)(const mr_component *self, mr_time now, double *out);
     /* Optional: the name of a private event kind, for traces. */
     const char *(*event_name)(uint32_t kind);
     /* Optional: a one-line detail of an event for traces (no commas needed;

@@ -47,6 +47,10 @@ typedef struct mr_cli_opt {
         {"--set", 0, "KEY=VALUE", "override a value by its dotted path; repeatable", NULL},  \
         {"--json", 0, NULL, "print the result document instead of the table", NULL},        \
         {"--db", 0, "FILE", "append every replication to a SQLite results database", "@file"}, \
+        {"--db-vectors", 0, "MODE",                                                          \
+         "vectors kept in --db: all (every replication's), summary\n(the default: replication "   \
+         "0's, with every one's success ratio) or none",                                      \
+         "all summary none"},                                                                \
         {"--plot", 0, "DIR", "draw the figures in DIR (mrsim plot --help)", "@dir"},         \
         {"--check-slo", 0, NULL,                                                             \
          "exit 3 when an slo.targets entry or a fault's expect:\nis missed (nothing stated: "  \
@@ -137,6 +141,7 @@ typedef struct mr_cli_common {
     int json, quiet;
     int check_slo;          /* --check-slo: exit 3 when a target is missed */
     const char *db_path;    /* --db FILE, or NULL */
+    mr_vectors db_vectors;  /* --db-vectors: MR_VECTORS_FIRST (summary) unless given */
     mr_db *db;              /* open between mr_cli_db_open and mr_cli_db_finish */
     const char *plot_dir;   /* --plot DIR: the figures once the runs are done */
     char tmp_db[64];        /* --plot without --db: a temporary database, removed after */

@@ -24,7 +24,7 @@
 void mr_cmd_compare_help(FILE *out)
 {
     fputs("usage: mrsim compare A.yaml B.yaml ... [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                     [--json] [--db FILE] [--plot DIR] [--check-slo] [-q]\n"
+          "                     [--json] [--db FILE] [--db-vectors all|summary|none] [--plot DIR] [--check-slo] [-q]\n"
           "       mrsim compare FILE.yaml        (a file with variants:)\n\n"
           "Runs every scenario (or variant) with common random numbers: the same seed\n"
           "for replication i everywhere, so the difference of each metric against the\n"

@@ -16,7 +16,7 @@
 void mr_cmd_run_help(FILE *out)
 {
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                 [--json] [--trace FILE] [--db FILE] [--check-slo] [-q]\n\n"
+          "                 [--json] [--trace FILE] [--db FILE [--db-vectors all|summary|none]] [--check-slo] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
           "95% confidence interval and percentiles across replications. SCENARIO.yaml\n"
           "may be - for standard input.\n",

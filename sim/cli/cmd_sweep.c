@@ -28,8 +28,8 @@
 void mr_cmd_sweep_help(FILE *out)
 {
     fputs("usage: mrsim sweep SCENARIO.yaml [--vary KEY=V1,V2,...]... [-n N] [-s SEED] [-j J]\n"
-          "                   [--set KEY=VALUE]... [--json] [--db FILE] [--plot DIR]\n"
-          "                   [--check-slo] [-q]\n\n"
+          "                   [--set KEY=VALUE]... [--json] [--db FILE] [--db-vectors all|summary|none]\n"
+          "                   [--plot DIR] [--check-slo] [-q]\n\n"
           "Runs the cross product of the values of every --vary key and of the file's\n"
           "sweep: section (--vary wins for a key in both), one run each, with common\n"
           "random numbers. Values are split at commas outside brackets and parentheses,\n"

@@ -114,6 +114,7 @@ void mr_cli_common_init(mr_cli_common *c, int argc, uint64_t min_replications)
     sigaction(SIGTERM, &sa, NULL);
     c->opts.stop = &interrupted;
     c->opts.jobs = mr_cpu_count();
+    c->db_vectors = MR_VECTORS_FIRST;
     c->min_replications = min_replications;
     c->sets = mr_xcalloc((size_t)argc + 1, sizeof *c->sets);
 }
@@ -166,6 +167,19 @@ int mr_cli_common_option(const char *cmd, int argc, char **argv, int *i, mr_cli_
             return -1;
         drop_tmp_db(c); /* --plot came first: the figures read this one */
         c->db_path = v;
+    } else if (strcmp(a, "--db-vectors") == 0) {
+        if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
+            return -1;
+        if (strcmp(v, "all") == 0)
+            c->db_vectors = MR_VECTORS_ALL;
+        else if (strcmp(v, "summary") == 0)
+            c->db_vectors = MR_VECTORS_FIRST;
+        else if (strcmp(v, "none") == 0)
+            c->db_vectors = MR_VECTORS_NONE;
+        else {
+            mr_cli_usage_error(cmd, "--db-vectors takes all, summary or none, not '%s'", v);
+            return -1;
+        }
     } else if (strcmp(a, "--plot") == 0) {
         if (!(v = mr_cli_optarg(cmd, argc, argv, i)))
             return -1;
@@ -411,10 +425,13 @@ void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
          * the hook here (run.c): it only says that there is a sink. */
         opts->on_rep = mr_db_rep_hook;
         opts->on_rep_ctx = NULL;
+        opts->vectors = c->db_vectors;
         return;
     }
     if (c->db == NULL)
         return;
+    mr_db_set_vectors(c->db, c->db_vectors);
+    opts->vectors = c->db_vectors;
     mr_db_begin_run(c->db, sc, variant, varied, nvaried);
     opts->on_rep = mr_db_rep_hook;
     opts->on_rep_ctx = c->db;

@@ -34,7 +34,8 @@
  * Cornish-Fisher expansion of the t quantile (below), within 1e-11 there. */
 static const char schema_sql[] =
     "CREATE TABLE invocation (invocation_id INTEGER PRIMARY KEY, command_line TEXT NOT NULL,"
-    " mrsim_version TEXT NOT NULL, scenario_hash TEXT NOT NULL, started_at TEXT NOT NULL);\n"
+    " mrsim_version TEXT NOT NULL, scenario_hash TEXT NOT NULL, started_at TEXT NOT NULL,"
+    " vectors TEXT NOT NULL);\n"
     "CREATE TABLE run (run_id INTEGER PRIMARY KEY, invocation_id INTEGER NOT NULL REFERENCES"
     " invocation, scenario TEXT NOT NULL, file TEXT,"
     " variant TEXT NOT NULL, seed INTEGER NOT NULL, replication INTEGER NOT NULL,"
@@ -133,7 +134,17 @@ typedef struct db_rec {
     mr_time window;
     uint64_t *win_total, *win_ok;
     uint64_t *win_index; /* aggregate fidelity: the kept windows' indices; NULL: every one */
+    /* The components' vectors, one value per window (docs/results.md
+     * "Vectors"): nsamp windows of `period`. */
+    struct db_series *ser;
+    size_t nser, nsamp;
+    mr_time period;
 } db_rec;
+
+typedef struct db_series {
+    char *component, *metric, *unit;
+    double *v; /* nsamp */
+} db_series;
 
 typedef struct db_attr {
     char *key, *value;
@@ -158,7 +169,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_RUN] = "INSERT INTO run (scenario, file, variant, seed, replication, started_at, wall_s,"
                " events, mrsim_version, invocation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_INVOCATION] = "INSERT INTO invocation (command_line, mrsim_version, scenario_hash,"
-                      " started_at) VALUES (?, ?, ?, ?)",
+                      " started_at, vectors) VALUES (?, ?, ?, ?, ?)",
     [ST_ATTR] = "INSERT INTO runattr (run_id, key, value, varied) VALUES (?, ?, ?, ?)",
     [ST_SCALAR] = "INSERT INTO scalar (run_id, component, metric, value) VALUES (?, ?, ?, ?)",
     [ST_STAT] = "INSERT INTO statistic (run_id, component, metric, count, sum, sumsq, min, max)"
@@ -182,6 +193,7 @@ struct mr_db {
     int failed;  /* sticky: MR_OK or the first failure */
     int writing; /* a thread is committing */
     uint64_t committed;
+    mr_vectors vectors;
     uint64_t attempts; /* commits tried, for the test build's fault injection */
     /* The current run. */
     const mr_scenario *sc;
@@ -339,6 +351,7 @@ int mr_db_open(const char *path, mr_db **out, char *err, size_t errlen)
 {
     *out = NULL;
     mr_db *db = mr_xcalloc(1, sizeof *db);
+    db->vectors = MR_VECTORS_FIRST;
     db->path = mr_xstrdup(path);
     pthread_mutex_init(&db->lock, NULL);
     int code = sqlite3_open_v2(path, &db->conn,
@@ -415,6 +428,13 @@ static void rec_free(db_rec *r)
     free(r->win_total);
     free(r->win_ok);
     free(r->win_index);
+    for (size_t i = 0; i < r->nser; i++) {
+        free(r->ser[i].component);
+        free(r->ser[i].metric);
+        free(r->ser[i].unit);
+        free(r->ser[i].v);
+    }
+    free(r->ser);
     free(r);
 }
 
@@ -460,6 +480,11 @@ int mr_db_close(mr_db *db)
     free(db->command_line);
     free(db);
     return rc;
+}
+
+void mr_db_set_vectors(mr_db *db, mr_vectors mode)
+{
+    db->vectors = mode;
 }
 
 const char *mr_db_errmsg(const mr_db *db)
@@ -757,6 +782,71 @@ static void copy_windows(db_rec *r, const mr_rep_view *v)
     }
 }
 
+static db_series *add_series(db_rec *r, const char *comp, const char *metric, const char *unit)
+{
+    db_series *s = &r->ser[r->nser++];
+    s->component = mr_xstrdup(comp);
+    s->metric = mr_xstrdup(metric);
+    s->unit = mr_xstrdup(unit ? unit : "");
+    s->v = mr_xcalloc(r->nsamp + 1, sizeof *s->v);
+    return s;
+}
+
+/* The components' vectors per window (docs/results.md "Vectors"): a
+ * level as it stood at the window's start, a counter's increase over the
+ * window. A population's successes become its success ratio (NaN for a
+ * window where none of its requests ended); each region gets the requests
+ * served by its clusters, their sum. */
+static void copy_series(db_rec *r, const mr_rep_view *v)
+{
+    if (v->nseries == 0 || v->nsamples == 0)
+        return;
+    const mr_scenario *sc = v->sc;
+    size_t n = v->nsamples, ns = v->nseries;
+    r->nsamp = n;
+    r->period = v->period;
+    r->ser = mr_xcalloc(ns + sc->nregions + 1, sizeof *r->ser);
+    const double *S = v->samples;
+    for (size_t s = 0; s < ns; s++) {
+        const mr_series_desc *d = &v->series[s];
+        int ratio = strcmp(d->metric, "successes") == 0 && s > 0 &&
+                    strcmp(v->series[s - 1].metric, "requests") == 0 &&
+                    strcmp(v->series[s - 1].component, d->component) == 0;
+        db_series *o = add_series(r, d->component, ratio ? "success_ratio" : d->metric,
+                                  ratio ? "" : d->unit);
+        for (size_t k = 0; k < n; k++) {
+            double x = d->counter ? S[(k + 1) * ns + s] - S[k * ns + s] : S[k * ns + s];
+            if (ratio) {
+                double req = S[(k + 1) * ns + s - 1] - S[k * ns + s - 1];
+                x = req > 0 ? x / req : NAN;
+            }
+            o->v[k] = x;
+        }
+    }
+    for (size_t g = 0; g < sc->nregions; g++) {
+        db_series *o = NULL;
+        for (size_t c = 0; c < sc->nclusters; c++) {
+            if (sc->clusters[c].region != g)
+                continue;
+            char comp[96];
+            snprintf(comp, sizeof comp, "clusters/%s", sc->clusters[c].name);
+            for (size_t s = 0; s < r->nser; s++) {
+                if (strcmp(r->ser[s].component, comp) != 0 ||
+                    strcmp(r->ser[s].metric, "served") != 0)
+                    continue;
+                if (o == NULL) {
+                    char rcomp[96];
+                    snprintf(rcomp, sizeof rcomp, "regions/%s", sc->regions[g].name);
+                    o = add_series(r, rcomp, "served", "requests"); /* ser was sized for it */
+                }
+                for (size_t k = 0; k < n; k++)
+                    o->v[k] += r->ser[s].v[k];
+                break;
+            }
+        }
+    }
+}
+
 /* Copies what the database keeps of the replication (the view dies with
  * the hook's call). */
 static db_rec *rec_new(const mr_rep_view *v)
@@ -778,6 +868,7 @@ static db_rec *rec_new(const mr_rep_view *v)
     if (v->client_rto_censored_s)
         copy_hist(&r->stats[r->nstats++], "client_rto_censored_s", v->client_rto_censored_s);
     copy_windows(r, v);
+    copy_series(r, v);
     assign_failovers(r, v);
     return r;
 }
@@ -930,6 +1021,9 @@ static int write_invocation(mr_db *db, const db_rec *r)
     bind_text(st, 2, MR_VERSION);
     bind_text(st, 3, db->scenario_hash);
     bind_text(st, 4, started);
+    bind_text(st, 5, db->vectors == MR_VECTORS_NONE    ? "none"
+                     : db->vectors == MR_VECTORS_ALL ? "all"
+                                                     : "summary");
     int code = step(st);
     if (code == SQLITE_DONE)
         db->invocation = sqlite3_last_insert_rowid(db->conn);
@@ -1080,6 +1174,34 @@ static int write_windows(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
     return SQLITE_DONE;
 }
 
+/* The components' vectors, sample-hold: a sample only where the value
+ * changes (and at the first window), so a level that stands still for a
+ * day is one row; NaN (no value) is a NULL sample. */
+static int write_series(mr_db *db, sqlite3_int64 run_id, const db_rec *r)
+{
+    sqlite3_stmt *vec = db->stmt[ST_VECTOR];
+    int code;
+    for (size_t i = 0; i < r->nser; i++) {
+        const db_series *s = &r->ser[i];
+        sqlite3_bind_int64(vec, 1, run_id);
+        bind_text(vec, 2, s->component);
+        bind_text(vec, 3, s->metric);
+        bind_text(vec, 4, s->unit);
+        bind_text(vec, 5, "sample-hold");
+        if ((code = step(vec)) != SQLITE_DONE)
+            return code;
+        sqlite3_int64 id = sqlite3_last_insert_rowid(db->conn);
+        for (size_t k = 0; k < r->nsamp; k++) {
+            double x = s->v[k], prev = k ? s->v[k - 1] : 0;
+            if (k > 0 && (x == prev || (isnan(x) && isnan(prev))))
+                continue;
+            if ((code = vsample(db, id, (sqlite3_int64)k * r->period, x)) != SQLITE_DONE)
+                return code;
+        }
+    }
+    return SQLITE_DONE;
+}
+
 /* Writes one replication in one transaction. Only the writer calls it.
  * Per SLO window, stamped with the window's start: the whole system's
  * success ratio (NULL for a window without requests) and its requests.
@@ -1106,9 +1228,13 @@ static int commit_rec(mr_db *db, const db_rec *r)
         (code = write_episodes(db, run_id, r)) != SQLITE_DONE ||
         (code = write_milestones(db, run_id, r)) != SQLITE_DONE)
         goto fail;
-    code = r->win_index ? write_sparse(db, run_id, r) : write_windows(db, run_id, r);
-    if (code != SQLITE_DONE)
-        goto fail;
+    if (db->vectors != MR_VECTORS_NONE) {
+        code = r->win_index ? write_sparse(db, run_id, r) : write_windows(db, run_id, r);
+        if (code == SQLITE_DONE)
+            code = write_series(db, run_id, r);
+        if (code != SQLITE_DONE)
+            goto fail;
+    }
     code = sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL);
     if (code != SQLITE_OK)
         goto fail;

@@ -20,7 +20,7 @@
 #include "config/scenario.h"
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
-#define MR_DB_SCHEMA_VERSION 3
+#define MR_DB_SCHEMA_VERSION 4
 /* PRAGMA application_id of an mrsim database: "mrsm". */
 #define MR_DB_APPLICATION_ID 0x6d72736d
 /* How long a write waits for another process's lock before failing. */
@@ -42,6 +42,14 @@ int mr_db_close(mr_db *db);
 
 /* The command line every invocation row of this handle records (copied). */
 void mr_db_set_command(mr_db *db, const char *command_line);
+
+/* Which vectors the file keeps (`--db-vectors`, docs/cli.md "Results
+ * database"): MR_VECTORS_NONE none; otherwise the whole system's success
+ * ratio and requests of every replication, and the components' vectors of
+ * the replications the run samples (give the run the same mode:
+ * mr_run_opts.vectors; MR_VECTORS_FIRST samples replication 0 only, what
+ * `summary` keeps). The default is MR_VECTORS_FIRST. */
+void mr_db_set_vectors(mr_db *db, mr_vectors mode);
 
 /* The message of the last failure, "" when none. */
 const char *mr_db_errmsg(const mr_db *db);

@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -460,8 +461,10 @@ static void series_free(pl_series *s, size_t n)
 static int timeline_of(pl_ctx *c, const pl_cand *k, FILE *f, int first)
 {
     sqlite3_stmt *st = runs_of(c, k,
-                               "SELECT d.vector_id, d.t_ns, d.value FROM run r JOIN vector v"
-                               " ON v.run_id = r.run_id JOIN vectordata d ON d.vector_id ="
+                               /* The vectors first, then their samples by the index
+                                * (load_vecs says why). */
+                               "SELECT d.vector_id, d.t_ns, d.value FROM vector v CROSS JOIN run r"
+                               " ON r.run_id = v.run_id CROSS JOIN vectordata d ON d.vector_id ="
                                " v.vector_id WHERE r.invocation_id = ? AND r.scenario = ? AND"
                                " r.variant IS ? AND v.component = '' AND v.metric ="
                                " 'success_ratio' ORDER BY d.vector_id, d.t_ns");
@@ -620,14 +623,9 @@ static int data_timeline(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 static int cdf_of(pl_ctx *c, const pl_cand *k, FILE *f, int first)
 {
     sqlite3_stmt *st = runs_of(c, k,
-                               "SELECT h.lower, SUM(CASE WHEN s.metric = 'client_rto_s' THEN"
-                               " h.count ELSE 0 END), SUM(CASE WHEN s.metric ="
-                               " 'client_rto_censored_s' THEN h.count ELSE 0 END) FROM run r"
-                               " JOIN statistic s ON s.run_id = r.run_id JOIN histbin h ON"
-                               " h.stat_id = s.stat_id WHERE r.invocation_id = ? AND"
-                               " r.scenario = ? AND r.variant IS ? AND s.component = '' AND"
-                               " s.metric IN ('client_rto_s', 'client_rto_censored_s')"
-                               " GROUP BY h.lower ORDER BY h.lower");
+                               "SELECT lower, SUM(d), SUM(cs) FROM temp.plot_rto_bins WHERE"
+                               " invocation_id = ? AND scenario = ? AND variant IS ?"
+                               " GROUP BY lower ORDER BY lower");
     if (!st)
         return 0;
     double *t = NULL, *d = NULL, *cs = NULL;
@@ -669,6 +667,22 @@ static int cdf_of(pl_ctx *c, const pl_cand *k, FILE *f, int first)
 
 static int data_cdf(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 {
+    /* histbin has no index on stat_id: read once for every candidate into
+     * a temporary table of their client-RTO bins (a scan per candidate
+     * took seconds each on a 50-point sweep). */
+    if (sqlite3_exec(c->db,
+                     "CREATE TEMP TABLE IF NOT EXISTS plot_rto_bins AS SELECT r.invocation_id AS"
+                     " invocation_id, r.scenario AS scenario, r.variant AS variant, h.lower AS"
+                     " lower, SUM(CASE WHEN s.metric = 'client_rto_s' THEN h.count ELSE 0 END)"
+                     " AS d, SUM(CASE WHEN s.metric = 'client_rto_censored_s' THEN h.count ELSE"
+                     " 0 END) AS cs FROM histbin h JOIN statistic s ON s.stat_id = h.stat_id"
+                     " JOIN run r ON r.run_id = s.run_id WHERE s.component = '' AND s.metric IN"
+                     " ('client_rto_s', 'client_rto_censored_s') GROUP BY r.invocation_id,"
+                     " r.scenario, r.variant, h.lower;"
+                     " CREATE INDEX IF NOT EXISTS temp.plot_rto_bins_key ON plot_rto_bins"
+                     " (invocation_id, scenario, variant);",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return 0;
     int blocks = 0;
     size_t vl = strlen(vars);
     for (size_t i = 0; i < c->ncand; i++)
@@ -887,6 +901,529 @@ static int data_pareto(pl_ctx *c, FILE *f, char *vars, size_t vlen)
     return 1;
 }
 
+/* ---- the vectors' figures: traffic-shift, dns-stale, lag; and rpo ---- */
+
+/* One vector of a candidate's run: its component, metric and samples. */
+typedef struct pl_vec {
+    char comp[96], metric[96];
+    sqlite3_int64 run;
+    pl_series s;
+} pl_vec;
+
+static void vecs_free(pl_vec *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].s.t);
+        free(v[i].s.v);
+    }
+    free(v);
+}
+
+/* Candidate k's vectors whose component and metric match the LIKE
+ * patterns, in vector order; *n of them (NULL when none). */
+static pl_vec *load_vecs(pl_ctx *c, const pl_cand *k, const char *comp_like,
+                         const char *metric_like, size_t *n)
+{
+    sqlite3_stmt *st = runs_of(c, k,
+                               /* The vectors first, then their samples by the index:
+                                * left to itself SQLite scans every sample of the file
+                                * (CROSS JOIN fixes the order). */
+                               "SELECT d.vector_id, r.run_id, v.component, v.metric, d.t_ns,"
+                               " d.value FROM vector v CROSS JOIN run r ON r.run_id = v.run_id"
+                               " CROSS JOIN vectordata d ON d.vector_id = v.vector_id WHERE"
+                               " r.invocation_id = ? AND r.scenario = ? AND r.variant IS ? AND"
+                               " v.component LIKE ?4 AND v.metric LIKE ?5"
+                               " ORDER BY d.vector_id, d.t_ns");
+    *n = 0;
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 4, comp_like, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, metric_like, -1, SQLITE_STATIC);
+    pl_vec *v = NULL;
+    size_t nv = 0, total = 0;
+    sqlite3_int64 last = -1;
+    while (sqlite3_step(st) == SQLITE_ROW && total < (size_t)PL_MAX_GRID * 64) {
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        if (id != last) {
+            v = mr_xrealloc(v, (nv + 1) * sizeof *v);
+            pl_vec *x = &v[nv++];
+            memset(x, 0, sizeof *x);
+            x->run = sqlite3_column_int64(st, 1);
+            copy(x->comp, sizeof x->comp, sqlite3_column_text(st, 2));
+            copy(x->metric, sizeof x->metric, sqlite3_column_text(st, 3));
+            last = id;
+        }
+        pl_series *s = &v[nv - 1].s;
+        if (s->n == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 256;
+            s->t = mr_xrealloc(s->t, s->cap * sizeof *s->t);
+            s->v = mr_xrealloc(s->v, s->cap * sizeof *s->v);
+        }
+        s->t[s->n] = sqlite3_column_int64(st, 4);
+        s->v[s->n++] = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
+        total++;
+    }
+    sqlite3_finalize(st);
+    *n = nv;
+    return v;
+}
+
+/* Every sample time of the vectors, sorted and deduplicated (*ng). */
+static sqlite3_int64 *union_grid(const pl_vec *v, size_t n, size_t *ng)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += v[i].s.n;
+    sqlite3_int64 *g = mr_xmalloc((total + 1) * sizeof *g);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < v[i].s.n; j++)
+            g[m++] = v[i].s.t[j];
+    qsort(g, m, sizeof *g, cmp_i64);
+    size_t u = 0;
+    for (size_t j = 0; j < m; j++)
+        if (u == 0 || g[j] != g[u - 1])
+            g[u++] = g[j];
+    *ng = u;
+    return g;
+}
+
+/* The time unit of the vectors' figures, as the timeline chooses it. */
+static size_t time_unit(pl_ctx *c, char *vars, size_t vlen, size_t vl)
+{
+    sqlite3_stmt *mx = NULL;
+    double span_s = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT MAX(t_ns) FROM vectordata", -1, &mx, NULL) == SQLITE_OK &&
+        sqlite3_step(mx) == SQLITE_ROW)
+        span_s = sqlite3_column_double(mx, 0) / 1e9;
+    sqlite3_finalize(mx);
+    c->tunit_s = span_s <= 3 * 3600 ? 60 : span_s <= 3 * 86400 ? 3600 : 86400;
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "tunit='%s'; ",
+                               c->tunit_s == 60 ? "min" : c->tunit_s == 3600 ? "h" : "days");
+    return vl;
+}
+
+/* vecnote: what the vectors' figures say of their replications when the
+ * database kept the components' vectors of replication 0 only (`--db-vectors
+ * summary`, the default): the subtitle's count is not theirs. */
+static size_t vec_note(pl_ctx *c, char *vars, size_t vlen, size_t vl)
+{
+    sqlite3_stmt *st = NULL;
+    int summary = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT vectors FROM invocation WHERE invocation_id = ?", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, c->cand[0].inv);
+        summary = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+                  strcmp((const char *)sqlite3_column_text(st, 0), "summary") == 0;
+    }
+    sqlite3_finalize(st);
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "vecnote='%s'; ",
+                               summary && c->cand[0].runs > 1 ? " (replication 0)" : "");
+    return vl;
+}
+
+/* The faults' spans (fault_spans) and their variables. */
+static size_t spans(pl_ctx *c, FILE *f, char *vars, size_t vlen, size_t vl, int faultindex)
+{
+    char label[256], q[300];
+    int nf = fault_spans(c, f, label, sizeof label, vars, vlen, &vl);
+    gp_quote(q, sizeof q, label);
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "nfaults=%d; faultlabel='%s'; faultindex=%d; ",
+                               nf, q, faultindex);
+    return vl;
+}
+
+/* The index of name in names (added when missing, up to max); -1 when full. */
+static int name_index(char (*names)[96], int *n, int max, const char *name)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    if (*n >= max)
+        return -1;
+    snprintf(names[*n], sizeof names[0], "%s", name);
+    return (*n)++;
+}
+
+#define PL_MAX_PANEL 6 /* candidates (traffic-shift) or stores (lag) a figure shows */
+#define PL_MAX_REGION 8
+
+/* traffic-shift: per candidate (a panel, up to PL_MAX_PANEL), the share
+ * of the requests served in each region per window: the sum over its
+ * replications of each region's served requests over the sum over every
+ * region (a ratio of sums, so a replication weighs by its traffic); a
+ * window where no region served anything has no share. Columns: t, the
+ * shares, then their running sums (the stacked bands' tops). */
+static int data_traffic(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    char regions[PL_MAX_REGION][96];
+    int nr = 0, blocks = 0;
+    size_t vl = vec_note(c, vars, vlen, time_unit(c, vars, vlen, strlen(vars)));
+    /* The regions of every candidate first, so that a region keeps its
+     * column and colour in every panel. */
+    for (size_t i = 0; i < c->ncand; i++) {
+        size_t n;
+        pl_vec *v = load_vecs(c, &c->cand[i], "regions/%", "served", &n);
+        for (size_t j = 0; j < n; j++)
+            name_index(regions, &nr, PL_MAX_REGION, v[j].comp + 8);
+        vecs_free(v, n);
+    }
+    if (nr == 0)
+        return 0;
+    for (size_t i = 0; i < c->ncand && blocks < PL_MAX_PANEL; i++) {
+        size_t n, ng;
+        pl_vec *v = load_vecs(c, &c->cand[i], "regions/%", "served", &n);
+        if (n == 0) {
+            vecs_free(v, n);
+            continue;
+        }
+        sqlite3_int64 *grid = union_grid(v, n, &ng);
+        size_t *at = mr_xcalloc(n, sizeof *at);
+        size_t runs = 0;
+        for (size_t j = 0; j < n; j++)
+            runs += j == 0 || v[j].run != v[j - 1].run;
+        fprintf(f, "%s# %s (%zu replication%s): share of requests served per region\n# t",
+                blocks ? "\n\n" : "", c->cand[i].variant, runs, runs == 1 ? "" : "s");
+        for (int r = 0; r < nr; r++)
+            fprintf(f, "\t%s", regions[r]);
+        for (int r = 0; r < nr; r++)
+            fprintf(f, "\ttop:%s", regions[r]);
+        fputc('\n', f);
+        for (size_t g = 0; g < ng; g++) {
+            double sum[PL_MAX_REGION] = {0}, all = 0;
+            for (size_t j = 0; j < n; j++) {
+                double x = hold_at(&v[j].s, &at[j], grid[g]);
+                int r = name_index(regions, &nr, PL_MAX_REGION, v[j].comp + 8);
+                if (r >= 0 && !isnan(x)) {
+                    sum[r] += x;
+                    all += x;
+                }
+            }
+            fprintf(f, "%.6f", (double)grid[g] / (c->tunit_s * 1e9));
+            double top = 0;
+            for (int r = 0; r < nr; r++)
+                fprintf(f, "\t%.6g", all > 0 ? sum[r] / all : NAN);
+            for (int r = 0; r < nr; r++) {
+                top += all > 0 ? sum[r] / all : 0;
+                fprintf(f, "\t%.6g", all > 0 ? top : NAN);
+            }
+            fputc('\n', f);
+        }
+        free(at);
+        free(grid);
+        vecs_free(v, n);
+        vl = block_vars(vars, vlen, vl, blocks++, &c->cand[i]);
+    }
+    if (!blocks)
+        return 0;
+    for (int r = 0; r < nr; r++) {
+        char q[200];
+        gp_quote(q, sizeof q, regions[r]);
+        if (vl < vlen)
+            vl += (size_t)snprintf(vars + vl, vlen - vl, "region%d='%s'; ", r, q);
+    }
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "nblocks=%d; nregions=%d; ", blocks, nr);
+    spans(c, f, vars, vlen, vl, blocks);
+    return 1;
+}
+
+/* When the traffic layer first detected a fault in run `run`, in ns: the
+ * earliest "detected" milestone, at its episode's start (episode K is the
+ * run's Kth, in order) plus its time; -1 when none. *end: the latest end of
+ * the faults in force then (the answer may change back at it; INT64_MAX
+ * when one outlasted the run). */
+static sqlite3_int64 detected_at(pl_ctx *c, sqlite3_int64 run, sqlite3_int64 *end)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 t = -1;
+    *end = INT64_MAX;
+    if (sqlite3_prepare_v2(c->db,
+                           "WITH d AS (SELECT (SELECT e.start_s FROM episode e WHERE e.run_id ="
+                           " m.run_id AND (SELECT COUNT(*) FROM episode x WHERE x.run_id ="
+                           " e.run_id AND x.rowid < e.rowid) = m.episode) + m.t_s AS t"
+                           " FROM milestone m WHERE m.run_id = ?1 AND m.milestone = 'detected'"
+                           " AND m.t_s IS NOT NULL) SELECT MIN(d.t), (SELECT MAX(CASE WHEN"
+                           " e.end_s IS NULL THEN 1e300 ELSE e.end_s END) FROM episode e WHERE"
+                           " e.run_id = ?1 AND e.start_s <= MIN(d.t)) FROM d",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, run);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            t = (sqlite3_int64)llround(sqlite3_column_double(st, 0) * 1e9);
+            double e = sqlite3_column_double(st, 1);
+            if (sqlite3_column_type(st, 1) != SQLITE_NULL && e < 9e9)
+                *end = (sqlite3_int64)llround(e * 1e9);
+        }
+    }
+    sqlite3_finalize(st);
+    return t;
+}
+
+/* dns-stale: per candidate and resolver pool, the share of resolvers whose
+ * live answer is still the endpoint they answered just before the traffic
+ * layer detected the fault (the failed one), against the time since that
+ * detection, when the authority changed its answer: the mean over the
+ * replications that have the vectors and a detection, each aligned on its
+ * own. Columns: seconds since the change (from 1 s: a log axis), share. */
+static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    int blocks = 0;
+    size_t vl = vec_note(c, vars, vlen, strlen(vars));
+    for (size_t i = 0; i < c->ncand && blocks < 2 * PL_MAX_PANEL; i++) {
+        size_t n;
+        pl_vec *v = load_vecs(c, &c->cand[i], "resolvers/%", "answer_share/%", &n);
+        char pools[PL_MAX_REGION][96];
+        int np = 0;
+        for (size_t j = 0; j < n; j++)
+            name_index(pools, &np, PL_MAX_REGION, v[j].comp);
+        for (int p = 0; p < np; p++) {
+            /* Per run: the failed endpoint's vector and the change. */
+            size_t *pick = mr_xcalloc(n + 1, sizeof *pick);
+            sqlite3_int64 *t0 = mr_xcalloc(n + 1, sizeof *t0), *t1 = mr_xcalloc(n + 1, sizeof *t1);
+            size_t nrun = 0;
+            for (size_t j = 0; j < n; j++) {
+                if (strcmp(v[j].comp, pools[p]) != 0 || (nrun && v[pick[nrun - 1]].run == v[j].run))
+                    continue;
+                sqlite3_int64 end, det = detected_at(c, v[j].run, &end);
+                if (det < 0 || end <= det)
+                    continue;
+                size_t best = SIZE_MAX;
+                double top = 0;
+                for (size_t q = j; q < n && v[q].run == v[j].run; q++) {
+                    size_t a = 0;
+                    double x = strcmp(v[q].comp, pools[p]) == 0 ? hold_at(&v[q].s, &a, det - 1) : NAN;
+                    if (!isnan(x) && x > top) {
+                        top = x;
+                        best = q;
+                    }
+                }
+                if (best == SIZE_MAX)
+                    continue;
+                pick[nrun] = best;
+                t1[nrun] = end;
+                t0[nrun++] = det;
+            }
+            if (nrun == 0) {
+                free(pick);
+                free(t0);
+                free(t1);
+                continue;
+            }
+            /* The x grid: 1 s, then every sample time after the change. */
+            size_t cap = 1, nx = 1;
+            for (size_t r = 0; r < nrun; r++)
+                cap += v[pick[r]].s.n;
+            sqlite3_int64 *x = mr_xmalloc(cap * sizeof *x);
+            x[0] = 1000000000LL;
+            for (size_t r = 0; r < nrun; r++)
+                for (size_t s = 0; s < v[pick[r]].s.n; s++)
+                    if (v[pick[r]].s.t[s] - t0[r] > x[0] && v[pick[r]].s.t[s] < t1[r])
+                        x[nx++] = v[pick[r]].s.t[s] - t0[r];
+            qsort(x, nx, sizeof *x, cmp_i64);
+            const char *ep = v[pick[0]].metric + strlen("answer_share/");
+            fprintf(f, "%s# %s, %s: share of resolvers still answering %s (%zu replication%s)\n"
+                       "# seconds_since_change\tshare\n",
+                    blocks ? "\n\n" : "", c->cand[i].variant, pools[p], ep, nrun,
+                    nrun == 1 ? "" : "s");
+            size_t *at = mr_xcalloc(nrun, sizeof *at);
+            for (size_t g = 0; g < nx; g++) {
+                if (g > 0 && x[g] == x[g - 1])
+                    continue;
+                double sum = 0;
+                size_t m = 0;
+                for (size_t r = 0; r < nrun; r++) {
+                    /* Until its fault ends: the answer may change back then. */
+                    double y = t0[r] + x[g] < t1[r] ? hold_at(&v[pick[r]].s, &at[r], t0[r] + x[g]) : NAN;
+                    if (!isnan(y)) {
+                        sum += y;
+                        m++;
+                    }
+                }
+                if (m)
+                    fprintf(f, "%.6g\t%.6g\n", (double)x[g] / 1e9, sum / (double)m);
+            }
+            free(at);
+            free(x);
+            free(pick);
+            free(t0);
+            free(t1);
+            char label[300], q[400];
+            if (np > 1)
+                snprintf(label, sizeof label, "%s, %s", c->cand[i].variant, pools[p] + 10);
+            else
+                snprintf(label, sizeof label, "%s", c->cand[i].variant);
+            gp_quote(q, sizeof q, label);
+            if (vl < vlen)
+                vl += (size_t)snprintf(vars + vl, vlen - vl, "name%d='%s'; colour%d=%d; ", blocks, q,
+                                       blocks, c->cand[i].color);
+            blocks++;
+        }
+        vecs_free(v, n);
+    }
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "nblocks=%d; ", blocks);
+    return blocks > 0;
+}
+
+/* rpo: per data store (an x position) and candidate (an offset around
+ * it), each replication's RPO and lost writes as a dot and their mean with
+ * its 95% CI (the summary view's t interval). Blocks: the stores' names;
+ * then per panel (RPO, lost writes) the dots, then the means. */
+static int data_rpo(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    char stores[PL_MAX_REGION][96];
+    int ns = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT component FROM scalar WHERE component LIKE 'data/%' AND"
+                           " metric = 'rpo_s' GROUP BY component ORDER BY MIN(rowid)",
+                           -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            char name[96];
+            copy(name, sizeof name, sqlite3_column_text(st, 0));
+            name_index(stores, &ns, PL_MAX_REGION, name);
+        }
+    sqlite3_finalize(st);
+    if (ns == 0)
+        return 0;
+    size_t vl = strlen(vars);
+    double width = c->ncand > 1 ? 0.6 / (double)c->ncand : 0;
+    static const char *const panel_metric[2] = {"rpo_s", "lost_writes"};
+    for (int m = 0; m < 2; m++) {
+        fprintf(f, "%s# %s of each replication\n# x\tvalue\tcolor\tstore\tvariant\n", m ? "\n\n" : "",
+                panel_metric[m]);
+        for (size_t i = 0; i < c->ncand; i++) {
+            double off = c->ncand > 1 ? ((double)i - (double)(c->ncand - 1) / 2) * width : 0;
+            sqlite3_stmt *q = runs_of(c, &c->cand[i],
+                                      "SELECT s.component, s.value, r.replication FROM scalar s"
+                                      " JOIN run r ON r.run_id = s.run_id WHERE r.invocation_id = ?"
+                                      " AND r.scenario = ? AND r.variant IS ? AND s.metric = ?4"
+                                      " AND s.component LIKE 'data/%' ORDER BY s.rowid");
+            if (!q)
+                continue;
+            sqlite3_bind_text(q, 4, panel_metric[m], -1, SQLITE_STATIC);
+            while (sqlite3_step(q) == SQLITE_ROW) {
+                char name[96];
+                copy(name, sizeof name, sqlite3_column_text(q, 0));
+                int s = name_index(stores, &ns, PL_MAX_REGION, name);
+                if (s < 0 || sqlite3_column_type(q, 1) == SQLITE_NULL)
+                    continue;
+                /* A small spread by replication, so that equal values stay
+                 * visible as a column of dots (deterministic). */
+                double jit = ((double)(sqlite3_column_int64(q, 2) % 9) - 4) * width / 12;
+                fprintf(f, "%.4f\t%.6g\t%d\t%s\t%s\n", s + off + jit, sqlite3_column_double(q, 1),
+                        c->cand[i].color, name + 5, c->cand[i].variant);
+            }
+            sqlite3_finalize(q);
+        }
+        fprintf(f, "\n\n# %s: mean and 95%% CI over the replications\n"
+                   "# x\tmean\tci95_lo\tci95_hi\tcolor\tstore\tvariant\n",
+                panel_metric[m]);
+        for (size_t i = 0; i < c->ncand; i++) {
+            double off = c->ncand > 1 ? ((double)i - (double)(c->ncand - 1) / 2) * width : 0;
+            for (int s = 0; s < ns; s++) {
+                sqlite3_stmt *q = runs_of(c, &c->cand[i],
+                                          "SELECT n, mean, ci95_lo, ci95_hi FROM summary WHERE"
+                                          " invocation_id = ? AND scenario = ? AND variant IS ? AND"
+                                          " component = ?4 AND metric = ?5");
+                if (!q)
+                    continue;
+                sqlite3_bind_text(q, 4, stores[s], -1, SQLITE_STATIC);
+                sqlite3_bind_text(q, 5, panel_metric[m], -1, SQLITE_STATIC);
+                if (sqlite3_step(q) == SQLITE_ROW) {
+                    double mean = sqlite3_column_double(q, 1);
+                    double lo = sqlite3_column_type(q, 2) == SQLITE_NULL ? mean : sqlite3_column_double(q, 2);
+                    double hi = sqlite3_column_type(q, 3) == SQLITE_NULL ? mean : sqlite3_column_double(q, 3);
+                    fprintf(f, "%.4f\t%.6g\t%.6g\t%.6g\t%d\t%s\t%s\n", s + off, mean, fmax(lo, 0), hi,
+                            c->cand[i].color, stores[s] + 5, c->cand[i].variant);
+                }
+                sqlite3_finalize(q);
+            }
+        }
+    }
+    for (int s = 0; s < ns; s++) {
+        char q[200];
+        gp_quote(q, sizeof q, stores[s] + 5);
+        if (vl < vlen)
+            vl += (size_t)snprintf(vars + vl, vlen - vl, "store%d='%s'; ", s, q);
+    }
+    for (size_t i = 0; i < c->ncand; i++)
+        vl = block_vars(vars, vlen, vl, (int)i, &c->cand[i]);
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "nstores=%d; ncand=%zu; ", ns, c->ncand);
+    return 1;
+}
+
+/* lag: per data store (a panel, up to PL_MAX_PANEL) and candidate (a
+ * line), the realised lag over time, the mean over the replications that
+ * have it, sample-hold. Blocks: panel s x ncand + candidate i (empty when
+ * it has no such store). */
+static int data_lag(pl_ctx *c, FILE *f, char *vars, size_t vlen)
+{
+    char stores[PL_MAX_PANEL][96];
+    int ns = 0, any = 0;
+    size_t vl = vec_note(c, vars, vlen, time_unit(c, vars, vlen, strlen(vars)));
+    for (size_t i = 0; i < c->ncand; i++) {
+        size_t n;
+        pl_vec *v = load_vecs(c, &c->cand[i], "data/%", "lag_s", &n);
+        for (size_t j = 0; j < n; j++)
+            name_index(stores, &ns, PL_MAX_PANEL, v[j].comp);
+        vecs_free(v, n);
+    }
+    if (ns == 0)
+        return 0;
+    int block = 0;
+    for (int s = 0; s < ns; s++) {
+        for (size_t i = 0; i < c->ncand; i++, block++) {
+            size_t n, ng;
+            pl_vec *v = load_vecs(c, &c->cand[i], stores[s], "lag_s", &n);
+            fprintf(f, "%s# %s, %s: realised lag (s), mean over %zu replication%s\n# t\tlag_s\tcolor\n",
+                    block ? "\n\n" : "", stores[s], c->cand[i].variant, n, n == 1 ? "" : "s");
+            sqlite3_int64 *grid = union_grid(v, n, &ng);
+            size_t *at = mr_xcalloc(n + 1, sizeof *at);
+            for (size_t g = 0; g < ng && n > 0; g++) {
+                double sum = 0;
+                size_t m = 0;
+                for (size_t j = 0; j < n; j++) {
+                    double x = hold_at(&v[j].s, &at[j], grid[g]);
+                    if (!isnan(x)) {
+                        sum += x;
+                        m++;
+                    }
+                }
+                if (m) {
+                    /* A log axis: a lag of 0 shows at its floor, 1 ms. */
+                    fprintf(f, "%.6f\t%.6g\t%d\n", (double)grid[g] / (c->tunit_s * 1e9),
+                            fmax(sum / (double)m, 1e-3), c->cand[i].color);
+                    any = 1;
+                }
+            }
+            if (n == 0 || ng == 0)
+                fputs("nan\tnan\tnan\n", f); /* an empty block still counts as one */
+            free(at);
+            free(grid);
+            vecs_free(v, n);
+        }
+    }
+    if (!any)
+        return 0;
+    for (int s = 0; s < ns; s++) {
+        char q[200];
+        gp_quote(q, sizeof q, stores[s] + 5);
+        if (vl < vlen)
+            vl += (size_t)snprintf(vars + vl, vlen - vl, "store%d='%s'; ", s, q);
+    }
+    for (size_t i = 0; i < c->ncand; i++)
+        vl = block_vars(vars, vlen, vl, (int)i, &c->cand[i]);
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "nstores=%d; ncand=%zu; ", ns, c->ncand);
+    spans(c, f, vars, vlen, vl, block);
+    return 1;
+}
+
 /* ---- writing and drawing ---- */
 
 static int write_file(pl_ctx *c, const char *path, const char *text, size_t len)
@@ -944,7 +1481,8 @@ static int draw(pl_ctx *c, mr_plot_kind k, int *drew)
     char vars[20480] = "";
     /* Each kind's data, in the order of MR_PLOT_KIND_MAP. */
     static int (*const data[MR_PLOT_KIND_COUNT])(pl_ctx *, FILE *, char *, size_t) = {
-        data_metrics, data_timeline, data_cdf, data_sweep, data_pareto};
+        data_metrics, data_timeline, data_cdf, data_sweep, data_pareto,
+        data_traffic, data_stale, data_rpo, data_lag};
     int have = data[k](c, b.f, vars, sizeof vars);
     buf_close(&b);
     *drew = 0;

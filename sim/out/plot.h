@@ -17,7 +17,11 @@
     X(TIMELINE, "timeline", "success ratio over time around the fault, 5-95% band")     \
     X(CLIENT_RTO_CDF, "client-rto-cdf", "client RTO distribution (Kaplan-Meier)")       \
     X(SWEEP, "sweep", "metrics against the swept parameters, 95% CI")                   \
-    X(PARETO, "pareto", "run-rate cost against downtime, the Pareto front joined")
+    X(PARETO, "pareto", "run-rate cost against downtime, the Pareto front joined")      \
+    X(TRAFFIC_SHIFT, "traffic-shift", "share of requests served per region over time")  \
+    X(DNS_STALE, "dns-stale", "share of resolvers still answering the failed endpoint") \
+    X(RPO, "rpo", "RPO and lost writes per data store, dots and 95% CI")  \
+    X(LAG, "lag", "realised replication lag per data store over time")
 
 typedef enum mr_plot_kind {
 #define MR_PLOT_ENUM(id, name, text) MR_PLOT_##id,

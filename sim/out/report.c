@@ -571,6 +571,17 @@ static const struct {
               "flattens, turning the knob further buys nothing."},
     {"pareto", "Run-rate cost against downtime: the candidates on the dashed front are the "
                "only ones worth paying for; the others cost more for no less downtime."},
+    {"traffic-shift", "Where the requests were served, region by region, over time: how fast "
+                      "and how completely each candidate moves its traffic off the failed "
+                      "region, and back."},
+    {"dns-stale", "Resolvers still answering the failed endpoint after the DNS answer "
+                  "changed (log time): the drop at the TTL, then the tail of resolvers that "
+                  "hold answers past it, which no TTL setting removes."},
+    {"rpo", "What each data store lost at its failovers, per candidate: every replication's "
+            "RPO and lost writes as a dot, the mean with its 95% CI."},
+    {"lag", "Realised replication lag of each data store over time (log scale): how far "
+            "behind the replica was when the failover came, and how the lag builds while "
+            "the link is cut."},
 };
 
 static int draw_figures(rp *r, mr_plot_format fmt)

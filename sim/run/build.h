@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "mrsim/diag.h"
+#include "mrsim/model.h"
 #include "run/result.h"
 #include "config/scenario.h"
 #include "mrsim/sim.h"
@@ -90,7 +91,30 @@ typedef struct mr_rep_view {
     const size_t *sparse_w;
     const double *sparse_total, *sparse_ok;
     size_t nsparse;
+    /* The components' time series (docs/results.md "Vectors"), when the
+     * run samples this replication (mr_run_opts.vectors): nseries of them
+     * described by series[], sampled at k x period for k = 0 .. nsamples
+     * (the last at the horizon), value of series s at sample k in
+     * samples[k x nseries + s]. A level's window k is its sample k, a
+     * counter's the increase from sample k to k + 1. nseries 0: none. */
+    const mr_series_desc *series;
+    size_t nseries, nsamples;
+    mr_time period;
+    const double *samples;
 } mr_rep_view;
+
+/* Which replications the run samples for vectors (mr_run_opts.vectors). */
+typedef enum mr_vectors {
+    MR_VECTORS_NONE,  /* none */
+    MR_VECTORS_FIRST, /* replication 0 only */
+    MR_VECTORS_ALL    /* every one */
+} mr_vectors;
+
+/* At most this many samples of the vectors per replication: past it the
+ * period is the smallest multiple of the SLO window that keeps within it
+ * (a year of 10 s windows: every 320 s), so that a long run's vectors stay
+ * a size a database and a figure can hold. Ours. */
+#define MR_VECTOR_MAX_SAMPLES 10000
 
 /* Called from the worker thread that ran the replication, in completion
  * order, concurrently for different replications. Returns MR_OK, or an
@@ -108,6 +132,7 @@ typedef struct mr_run_opts {
     mr_rep_hook on_rep;    /* optional: each finished replication (the results database) */
     void *on_rep_ctx;
     const atomic_int *stop; /* optional: nonzero stops handing out replications (SIGINT) */
+    mr_vectors vectors;    /* with on_rep: the replications whose vectors it gets */
 } mr_run_opts;
 
 /* Runs the scenario. On MR_OK, *out holds the summaries (its episodes array

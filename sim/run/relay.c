@@ -7,9 +7,12 @@
  * scalar component, metric, value); two histograms (present or not, then
  * the length and bytes of mr_hist_pack); the windows (count, width, totals,
  * successes); aggregate fidelity's sparse windows (count, then index, total,
- * successes per window). */
+ * successes per window); the vectors (series count, samples, period, then
+ * per series its component, metric, unit and counter flag, then the
+ * samples). */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +110,17 @@ unsigned char *mr__view_pack(const mr_rep_view *v, size_t *len)
         put_f64(&w, v->sparse_total[i]);
         put_f64(&w, v->sparse_ok[i]);
     }
+    put_u64(&w, v->nseries);
+    put_u64(&w, v->nsamples);
+    put_u64(&w, (uint64_t)v->period);
+    for (size_t i = 0; i < v->nseries; i++) {
+        put_str(&w, v->series[i].component);
+        put_str(&w, v->series[i].metric);
+        put_str(&w, v->series[i].unit ? v->series[i].unit : "");
+        put_u64(&w, (uint64_t)v->series[i].counter);
+    }
+    if (v->nseries)
+        put(&w, v->samples, (v->nsamples + 1) * v->nseries * sizeof *v->samples);
     *len = w.n;
     return w.p;
 }
@@ -243,7 +257,51 @@ int mr__view_relay(const void *buf, size_t len, const mr_scenario *sc,
     } else if (nsparse > 0) {
         r.bad = 1;
     }
+    /* The units are static strings on the sending rank: here, copies that
+     * live as long as the view. */
+    uint64_t nser = get_u64(&r), nsamp = get_u64(&r);
+    v.period = (mr_time)get_u64(&r);
+    mr_series_desc *desc = NULL;
+    char **units = NULL;
+    double *samples = NULL;
+    if (nser > 0 && nser <= (r.n - r.at) / 32 && nsamp < (r.n - r.at) / 8) {
+        desc = mr_xcalloc((size_t)nser, sizeof *desc);
+        units = mr_xcalloc((size_t)nser, sizeof *units);
+        for (uint64_t i = 0; i < nser && !r.bad; i++) {
+            char *comp = get_str(&r), *metric = get_str(&r);
+            units[i] = get_str(&r);
+            if (comp && metric) {
+                snprintf(desc[i].component, sizeof desc[i].component, "%s", comp);
+                snprintf(desc[i].metric, sizeof desc[i].metric, "%s", metric);
+            }
+            desc[i].unit = units[i];
+            desc[i].counter = (int)get_u64(&r);
+            free(comp);
+            free(metric);
+        }
+        size_t bytes = (size_t)(nsamp + 1) * (size_t)nser * sizeof *samples;
+        const unsigned char *sat = r.bad || bytes / sizeof *samples / (size_t)nser != nsamp + 1
+                                       ? NULL
+                                       : take(&r, bytes);
+        if (sat) {
+            samples = mr_xmalloc(bytes);
+            memcpy(samples, sat, bytes);
+            v.series = desc;
+            v.nseries = (size_t)nser;
+            v.nsamples = (size_t)nsamp;
+            v.samples = samples;
+        } else {
+            r.bad = 1;
+        }
+    } else if (nser > 0) {
+        r.bad = 1;
+    }
     int rc = r.bad || r.at != r.n ? MR_EINVAL : hook(hook_ctx, &v);
+    for (uint64_t i = 0; units && i < nser; i++)
+        free(units[i]);
+    free(units);
+    free(desc);
+    free(samples);
     free(sw);
     free(st);
     free(so);

@@ -22,6 +22,7 @@
 #include "run/cost.h"
 #include "run/runner.h"
 #include "timeline.h"
+#include "vectors.h"
 #include "verdict.h"
 
 typedef struct run_ctx {
@@ -62,7 +63,7 @@ static int hand_over(run_ctx *ctx, const mr_rep_view *v);
 
 /* Hands the finished replication to the sink while sim and report exist. */
 static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_report *r,
-                   const double *row, double started_at, double t0)
+                   const double *row, double started_at, double t0, const mr__vec *vec)
 {
     mr_rep_view v = {.sc = ctx->sc,
                      .seed = ctx->seed,
@@ -74,6 +75,13 @@ static int pass_on(run_ctx *ctx, uint64_t rep, const mr_sim *sim, const mr_repor
                      .report = r,
                      .fault_targets = (const char *const *)ctx->fault_targets};
     mr__metrics_view(r, &v);
+    if (vec->nsamples > 0) {
+        v.series = vec->desc;
+        v.nseries = vec->nseries;
+        v.nsamples = vec->nsamples;
+        v.period = vec->period;
+        v.samples = vec->val;
+    }
     if (ctx->relay) {
         ctx->relay_buf[rep] = mr__view_pack(&v, &ctx->relay_len[rep]);
         return MR_OK;
@@ -114,7 +122,14 @@ static int run_one(void *vctx, uint64_t rep, double *row)
         mr_sim_set_trace(sim, mr_trace_csv, ctx->trace);
     }
     mr_sim_set_interrupt(sim, ctx->opts->stop); /* a long replication stops too */
-    rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
+    /* The vectors' sampling runs the replication window by window, which
+     * changes none of its events (vectors.h). */
+    mr__vec vec = {0};
+    mr_vectors want = ctx->on_rep ? ctx->opts->vectors : MR_VECTORS_NONE;
+    if (want == MR_VECTORS_ALL || (want == MR_VECTORS_FIRST && rep == 0))
+        rc = mr__vec_run(sim, sc, &vec);
+    else
+        rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
     mr_sim_finish(sim);
     mr_report *r = mr_report_new();
     mr_sim_report(sim, r);
@@ -127,7 +142,8 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     if (client_cens)
         mr_hist_merge(&ctx->client_cens[rep], client_cens);
     if (rc == MR_OK && ctx->on_rep)
-        rc = pass_on(ctx, rep, sim, r, row, started_at, t0);
+        rc = pass_on(ctx, rep, sim, r, row, started_at, t0, &vec);
+    mr__vec_fini(&vec);
     mr_report_free(r);
     int frc = mr_sim_free(sim);
     return rc != MR_OK ? rc : frc;

@@ -153,8 +153,10 @@ static int64_t assert_whole_replications(const char *path)
         "run_id)",
         "SELECT count(DISTINCT c) FROM (SELECT run_id, count(*) AS c FROM episode GROUP BY "
         "run_id)",
+        /* The whole system's vectors: every replication's (the components'
+         * are replication 0's by default, `--db-vectors summary`). */
         "SELECT count(DISTINCT c) FROM (SELECT v.run_id, count(*) AS c FROM vectordata d JOIN "
-        "vector v USING (vector_id) GROUP BY v.run_id)",
+        "vector v USING (vector_id) WHERE v.component = '' GROUP BY v.run_id)",
     };
     for (size_t i = 0; n > 0 && i < sizeof per_run / sizeof per_run[0]; i++)
         cr_assert_eq(q_int(db, per_run[i]), 1, "replications differ in size: %s", per_run[i]);
@@ -208,7 +210,7 @@ Test(db, one_row_per_replication_with_the_json_means)
     int st = sh(&out, &err, "%s run %s -q -n 5 -j 2 --json --db %s", MRSIM_BINARY, TINY, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_assert_eq(q_int(db, "PRAGMA user_version"), 3);
+    cr_assert_eq(q_int(db, "PRAGMA user_version"), 4);
     cr_assert_eq(q_int(db, "PRAGMA application_id"), 0x6d72736d);
     char *mode = q_rows(db, "PRAGMA journal_mode");
     cr_assert_str_eq(mode, "wal\n");
@@ -267,7 +269,7 @@ Test(db, one_row_per_replication_with_the_json_means)
                            "'success_ratio'"),
                  5);
     cr_assert_eq(q_int(db, "SELECT count(*) FROM vectordata d JOIN vector v USING (vector_id) "
-                           "WHERE v.metric = 'success_ratio' AND v.run_id = 1"),
+                           "WHERE v.component = '' AND v.metric = 'success_ratio' AND v.run_id = 1"),
                  60);
     cr_assert_eq(q_int(db, "SELECT max(t_ns) FROM vectordata d JOIN vector v USING (vector_id) "
                            "WHERE v.run_id = 1"),
@@ -275,10 +277,10 @@ Test(db, one_row_per_replication_with_the_json_means)
     cr_assert_eq(q_int(db, "SELECT typeof(t_ns) = 'integer' FROM vectordata LIMIT 1"), 1);
     /* During the outage (window at 200 s) requests fail; before it they pass. */
     cr_assert(q_double(db, "SELECT value FROM vectordata d JOIN vector v USING (vector_id) "
-                           "WHERE v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
+                           "WHERE v.component = '' AND v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
                            "200000000000") < 0.5);
     cr_assert(q_double(db, "SELECT value FROM vectordata d JOIN vector v USING (vector_id) "
-                           "WHERE v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
+                           "WHERE v.component = '' AND v.metric = 'success_ratio' AND v.run_id = 1 AND t_ns = "
                            "60000000000") > 0.99);
     sqlite3_close(db);
     assert_whole_replications(f);
@@ -759,18 +761,247 @@ Test(db, aggregate_fidelity_writes_its_kept_windows)
     sqlite3 *db = open_db(f);
     cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'requests'"), 0);
     cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'success_ratio'"), 2);
+    /* The components' vectors are replication 0's (summary); the checks
+     * below are of the whole system's success ratio. */
+    cr_expect_gt(q_int(db, "SELECT count(*) FROM vector WHERE component != '' AND run_id = 1"), 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != '' AND run_id != 1"), 0);
     cr_expect_gt(q_int(db, "SELECT count(*) FROM vectordata WHERE value < 1"), 0);
     /* Every run of kept windows is closed by a 1 (the outage ends before
      * the horizon), and the first sample is at 0. */
     cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE (SELECT min(t_ns) FROM "
                            "vectordata d WHERE d.vector_id = v.vector_id) != 0"),
                  0);
-    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE (SELECT value FROM vectordata d "
-                           "WHERE d.vector_id = v.vector_id ORDER BY t_ns DESC LIMIT 1) != 1"),
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector v WHERE component = '' AND (SELECT value "
+                           "FROM vectordata d WHERE d.vector_id = v.vector_id ORDER BY t_ns DESC "
+                           "LIMIT 1) != 1"),
                  0);
     cr_expect_eq(q_int(db, "SELECT count(*) FROM episode WHERE end_s IS NULL"), 0);
     sqlite3_close(db);
     assert_intact(f);
+    free(out);
+    free(err);
+}
+
+/* ---- vectors (docs/results.md "Vectors", --db-vectors) ------------------ */
+
+/* Vector (comp, metric) of run_id expanded onto its n windows, sample-hold
+ * (a row stands until the next one): out[k], NaN before the first row or
+ * for a NULL sample. Returns the number of rows. */
+static int expand(sqlite3 *db, int run_id, const char *comp, const char *metric, double *out,
+                  int n, int64_t period_ns)
+{
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT t_ns, value FROM vectordata d JOIN vector v USING "
+                                    "(vector_id) WHERE v.run_id = ? AND v.component = ? AND "
+                                    "v.metric = ? ORDER BY t_ns",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_int(st, 1, run_id);
+    sqlite3_bind_text(st, 2, comp, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC);
+    for (int k = 0; k < n; k++)
+        out[k] = NAN;
+    int rows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int k0 = (int)(sqlite3_column_int64(st, 0) / period_ns);
+        double x = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
+        for (int k = k0; k >= 0 && k < n; k++)
+            out[k] = x;
+        rows++;
+    }
+    sqlite3_finalize(st);
+    return rows;
+}
+
+/* The default (summary): every replication's whole-system vectors, the
+ * components' of replication 0 only. tiny-tm: 10 min of 10 s windows = 60
+ * windows; each cluster runs nodes.count 2 x per_node 4 = 8 pods from the
+ * start (a hot standby runs its full count); one cluster per region, so a
+ * region's served requests are its cluster's, window by window; and a
+ * population's requests weighted by its success ratio, summed over the
+ * windows, over its requests is its availability (both count the requests
+ * after the warm-up by their final outcome): the same integers summed. */
+Test(db, summary_keeps_the_components_vectors_of_replication_0)
+{
+    char *out, *err;
+    const char *f = path_in("v.db");
+    int st = sh(&out, &err, "%s run %s -q -n 3 -j 2 --db %s", MRSIM_BINARY, TINY, f);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(f);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM invocation WHERE vectors = 'summary'"), 1);
+    cr_assert_eq(q_int(db, "SELECT count(DISTINCT run_id) FROM vector WHERE component = ''"), 3);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != '' AND run_id != 1"),
+                 0);
+    char *names = q_rows(db, "SELECT component || ' ' || metric || ' ' || unit FROM vector "
+                             "WHERE run_id = 1 AND component != '' ORDER BY component, metric");
+    cr_assert_str_eq(names, "clients/users requests requests\n"
+                            "clients/users success_ratio \n"
+                            "clusters/aks-neu pods_ready pods\n"
+                            "clusters/aks-neu served requests\n"
+                            "clusters/aks-weu pods_ready pods\n"
+                            "clusters/aks-weu served requests\n"
+                            "regions/northeurope served requests\n"
+                            "regions/westeurope served requests\n"
+                            "resolvers/isp answer_share/aks-neu \n"
+                            "resolvers/isp answer_share/aks-weu \n");
+    free(names);
+    double a[60], b[60], req[60], ok[60];
+    const int64_t W = 10000000000LL;
+    expand(db, 1, "clusters/aks-weu", "pods_ready", a, 60, W);
+    expand(db, 1, "clusters/aks-neu", "pods_ready", b, 60, W);
+    cr_assert_eq(a[0], 8);
+    cr_assert_eq(b[0], 8);
+    expand(db, 1, "clusters/aks-weu", "served", a, 60, W);
+    expand(db, 1, "regions/westeurope", "served", b, 60, W);
+    double served = 0;
+    for (int k = 0; k < 60; k++) {
+        cr_assert_eq(a[k], b[k], "window %d", k);
+        served += a[k];
+    }
+    cr_assert_gt(served, 0);
+    cr_assert_gt(expand(db, 1, "clients/users", "requests", req, 60, W), 1);
+    expand(db, 1, "clients/users", "success_ratio", ok, 60, W);
+    double n = 0, s = 0;
+    for (int k = 0; k < 60; k++) {
+        if (req[k] > 0) {
+            n += req[k];
+            s += req[k] * ok[k];
+        }
+    }
+    assert_close(s / n,
+                 q_double(db, "SELECT value FROM scalar WHERE run_id = 1 AND component = "
+                              "'clients/users' AND metric = 'availability'"),
+                 "the population's availability from its vectors");
+    /* Shares of resolvers: in [0, 1], summing to at most 1 (an expired
+     * answer counts for none). Before the fault (60 s) the authority
+     * answers aks-weu (priority routing, weu healthy): no live answer of
+     * aks-neu. By 400 s (the outage from 120 s to 420 s; Traffic Manager
+     * detects within its probes' 3 x 30 s, then a 30 s TTL) most live
+     * answers are aks-neu. */
+    expand(db, 1, "resolvers/isp", "answer_share/aks-weu", a, 60, W);
+    expand(db, 1, "resolvers/isp", "answer_share/aks-neu", b, 60, W);
+    for (int k = 0; k < 60; k++)
+        cr_assert(a[k] >= 0 && b[k] >= 0 && a[k] + b[k] <= 1 + 1e-12, "window %d", k);
+    cr_assert_eq(b[6], 0);
+    cr_assert_gt(b[40], 0.5);
+    sqlite3_close(db);
+    free(out);
+    free(err);
+}
+
+/* none: no vector at all; all: every replication's, the whole system's
+ * requests one sample per window (3 replications x 60 windows), and the
+ * same vectors in each replication. The results do not depend on the
+ * sampling: the JSON of a sampled run is the unsampled one's. */
+Test(db, none_writes_no_vector_and_all_writes_every_replications)
+{
+    char *out, *err, *plain, *sampled;
+    const char *fn = path_in("none.db"), *fa = path_in("all.db");
+    int st = sh(&out, &err, "%s run %s -q -n 3 -j 2 --db %s --db-vectors none", MRSIM_BINARY,
+                TINY, fn);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(fn);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector"), 0);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vectordata"), 0);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM invocation WHERE vectors = 'none'"), 1);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM run"), 3);
+    sqlite3_close(db);
+    free(out);
+    free(err);
+    st = sh(&sampled, &err, "%s run %s -q -n 3 -j 2 --json --db %s --db-vectors all | grep -v "
+                            "wall_s",
+            MRSIM_BINARY, TINY, fa);
+    cr_assert_eq(st, 0, "%s", err);
+    free(err);
+    cr_assert_eq(sh(&plain, NULL, "%s run %s -q -n 3 -j 1 --json | grep -v wall_s", MRSIM_BINARY,
+                    TINY),
+                 0);
+    cr_assert_str_eq(sampled, plain, "sampling the vectors changed the results");
+    free(sampled);
+    free(plain);
+    db = open_db(fa);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM invocation WHERE vectors = 'all'"), 1);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vectordata d JOIN vector v USING (vector_id) "
+                           "WHERE v.component = '' AND v.metric = 'requests'"),
+                 3 * 60);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != ''"), 3 * 10);
+    cr_assert_eq(q_int(db, "SELECT count(DISTINCT c) FROM (SELECT run_id, group_concat(component "
+                           "|| metric) AS c FROM (SELECT * FROM vector ORDER BY vector_id) GROUP "
+                           "BY run_id)"),
+                 1);
+    sqlite3_close(db);
+    cr_assert_eq(sh(NULL, &err, "%s run %s -q -n 1 --db %s --db-vectors some", MRSIM_BINARY, TINY,
+                    path_in("x.db")),
+                 2);
+    cr_assert(strstr(err, "--db-vectors takes all, summary or none") != NULL, "%s", err);
+    free(err);
+}
+
+/* Data stores: the realised lag per store, in seconds. tiny-sql's SQL
+ * database draws its lag from lognormal(median 1 s, p99 5 s) (docs/
+ * reference.md §5): under 10 s before the fault in all but a freak draw;
+ * the region outage from 120 s cuts its replication link, so the realised
+ * lag grows at one second per second: past 60 s within the outage. */
+Test(db, each_store_has_its_realised_lag)
+{
+    char *out, *err;
+    const char *f = path_in("s.db");
+    int st = sh(&out, &err, "%s run %s/tests/fixtures/run/tiny-sql.yaml -q -n 1 --db %s",
+                MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(f);
+    char *names = q_rows(db, "SELECT component || ' ' || unit FROM vector WHERE metric = 'lag_s' "
+                             "ORDER BY component");
+    cr_assert_str_eq(names, "data/cache s\ndata/files s\ndata/orders s\n");
+    free(names);
+    double lag[60];
+    expand(db, 1, "data/orders", "lag_s", lag, 60, 10000000000LL);
+    double before = 0, during = 0;
+    for (int k = 0; k < 12; k++)
+        before = isnan(lag[k]) ? before : fmax(before, lag[k]);
+    for (int k = 12; k < 42; k++)
+        during = isnan(lag[k]) ? during : fmax(during, lag[k]);
+    cr_assert_lt(before, 10);
+    cr_assert_gt(during, 60);
+    sqlite3_close(db);
+    free(out);
+    free(err);
+}
+
+/* Aggregate fidelity has the clusters', regions', resolvers' (from the
+ * hub) vectors too, and a population none (its counts are integrated only
+ * at the hub's events). A cluster's served requests there are the hub's
+ * expected offers: before the outage (the first 60 s) priority routing
+ * sends every request to aks-weu, none to aks-neu. */
+Test(db, aggregate_fidelity_has_component_vectors)
+{
+    char *out, *err;
+    const char *f = path_in("ag.db");
+    int st = sh(&out, &err, "%s run %s/tests/fixtures/run/aggregate-ap-tm.yaml -q -n 1 "
+                            "--set run.fidelity=aggregate --db %s --db-vectors all",
+                MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(f);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component LIKE 'clients/%'"), 0);
+    cr_assert_gt(q_int(db, "SELECT count(*) FROM vector WHERE component LIKE 'regions/%' AND "
+                           "metric = 'served'"),
+                 0);
+    cr_assert_gt(q_int(db, "SELECT count(*) FROM vector WHERE component LIKE 'resolvers/%' AND "
+                           "metric LIKE 'answer_share/%'"),
+                 0);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vectordata d JOIN vector v USING (vector_id) "
+                           "WHERE v.metric LIKE 'answer_share/%' AND (value < 0 OR value > 1)"),
+                 0);
+    cr_assert_gt(q_double(db, "SELECT value FROM vectordata d JOIN vector v USING (vector_id) "
+                              "WHERE v.component = 'clusters/aks-weu' AND v.metric = 'served' "
+                              "AND t_ns = 0"),
+                 0);
+    cr_assert_eq(q_double(db, "SELECT value FROM vectordata d JOIN vector v USING (vector_id) "
+                              "WHERE v.component = 'clusters/aks-neu' AND v.metric = 'served' "
+                              "AND t_ns = 0"),
+                 0);
+    sqlite3_close(db);
     free(out);
     free(err);
 }

@@ -179,8 +179,9 @@ Test(plot, svg_is_well_formed_and_deterministic, .timeout = 300)
     run_out b = plot(DIR "3/cmp.db", DIR "3/b", "--format svg");
     cr_assert_eq(a.status, 0, "%s", a.err);
     cr_assert_eq(b.status, 0, "%s", b.err);
-    const char *kinds[] = {"metrics", "timeline", "client-rto-cdf", "pareto"};
-    for (size_t k = 0; k < 4; k++) {
+    const char *kinds[] = {"metrics", "timeline", "client-rto-cdf", "pareto", "traffic-shift",
+                           "dns-stale"};
+    for (size_t k = 0; k < 6; k++) {
         char pa[256], pb[256];
         snprintf(pa, sizeof pa, DIR "3/a/%s.svg", kinds[k]);
         snprintf(pb, sizeof pb, DIR "3/b/%s.svg", kinds[k]);
@@ -277,6 +278,117 @@ Test(plot, compare_plot_option_draws_from_a_temporary_database, .timeout = 300)
     cr_expect(file_size(DIR "7/fig/metrics.png") > 20000);
     run_out ls = e2e_sh("ls -A '%s/tmp'", DIR "7");
     cr_expect_str_eq(ls.out, "", "the temporary database was left behind: %s", ls.out);
+    run_free(&ls);
+    run_free(&r);
+}
+
+/* The vectors' and the stores' figures on tiny-sql (one cluster per
+ * region behind Traffic Manager, three data stores, a forced SQL
+ * failover), every replication's vectors kept: each kind drawn at the
+ * asked size, its TSV agreeing with the database by value. */
+Test(plot, vector_figures_agree_with_the_database, .timeout = 300)
+{
+    const char *d = DIR "8";
+    run_out r = e2e_sh("rm -rf '%s' && mkdir -p '%s' && '%s' run '%stiny-sql.yaml' -n 2 -j 1 -q "
+                       "--db '%s/v.db' --db-vectors all",
+                       d, d, MRSIM_BINARY, FIX, d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = plot(DIR "8/v.db", DIR "8/png", "--only traffic-shift,dns-stale,rpo,lag");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *kinds[] = {"traffic-shift", "dns-stale", "rpo", "lag"};
+    for (size_t k = 0; k < 4; k++) {
+        char png[256];
+        snprintf(png, sizeof png, DIR "8/png/%s.png", kinds[k]);
+        cr_expect(strstr(r.out, png) != NULL, "%s not listed:\n%s", png, r.out);
+        uint32_t w, h;
+        png_size(png, &w, &h);
+        cr_expect(w == 1280 && h == 720, "%s is %ux%u", png, w, h);
+        cr_expect(file_size(png) > 20000, "%s looks blank (%ld bytes)", png, file_size(png));
+    }
+    run_free(&r);
+    const char *db = DIR "8/v.db";
+    /* traffic-shift at t = 0: West Europe's share is the sum over the
+     * replications of its served requests in the first window over the
+     * sum of both regions' (a ratio of sums). */
+    char *tsv = slurp(DIR "8/png/traffic-shift.tsv");
+    double want = db_value(db, "SELECT SUM(CASE WHEN v.component = 'regions/westeurope' THEN"
+                               " d.value END) / SUM(d.value) FROM vectordata d JOIN vector v"
+                               " USING (vector_id) WHERE v.component LIKE 'regions/%' AND"
+                               " d.t_ns = 0");
+    double got = tsv_field(tsv, "# tiny-sql (2 replications)", "0.000000", 1);
+    cr_expect(fabs(got - want) <= 1e-5 * fmax(want, 1e-9), "weu share %g, database %g", got, want);
+    cr_expect(strstr(tsv, "\twesteurope\tnortheurope\t") != NULL, "%s", tsv);
+    free(tsv);
+    /* rpo: the mean of the orders database's RPO is the summary view's. */
+    tsv = slurp(DIR "8/png/rpo.tsv");
+    want = db_value(db, "SELECT mean FROM summary WHERE component = 'data/orders' AND metric ="
+                        " 'rpo_s'");
+    got = tsv_field(tsv, "# rpo_s: mean", "1.0000", 1); /* the second store, x = 1 */
+    cr_expect(fabs(got - want) <= 1e-5 * fmax(want, 1e-9), "orders RPO %g, database %g", got,
+              want);
+    free(tsv);
+    /* lag at 10 s (the first sample a store has: nothing noted at 0):
+     * the mean over both replications of the orders database's lag. */
+    tsv = slurp(DIR "8/png/lag.tsv");
+    want = db_value(db, "SELECT AVG(d.value) FROM vectordata d JOIN vector v USING (vector_id)"
+                        " WHERE v.component = 'data/orders' AND v.metric = 'lag_s' AND"
+                        " d.t_ns = 10000000000");
+    got = tsv_field(tsv, "# data/orders, tiny-sql", "0.166667", 1);
+    cr_expect(fabs(got - fmax(want, 1e-3)) <= 1e-5 * fmax(want, 1e-3), "lag %g, database %g", got,
+              want);
+    free(tsv);
+    /* dns-stale at 1 s after the change: per replication the share of
+     * live answers of aks-weu (what the resolvers answered before) held at
+     * its own detection + 1 s, averaged. */
+    tsv = slurp(DIR "8/png/dns-stale.tsv");
+    /* The detection here falls in the episode of the forced failover at
+     * 180 s (an episode lasts until the next fault starts): episode 1. */
+    want = db_value(db, "SELECT AVG((SELECT d.value FROM vectordata d WHERE d.vector_id ="
+                        " v.vector_id AND d.t_ns <= CAST(ROUND((e.start_s + m.t_s) * 1e9) AS"
+                        " INTEGER) + 1000000000 ORDER BY d.t_ns DESC LIMIT 1)) FROM vector v"
+                        " JOIN episode e ON e.run_id = v.run_id JOIN milestone m ON m.run_id ="
+                        " v.run_id AND m.milestone = 'detected' AND m.t_s IS NOT NULL WHERE"
+                        " v.metric = 'answer_share/aks-weu' AND e.fault = 'sql-forced'");
+    cr_expect(strstr(tsv, "still answering aks-weu (2 replications)") != NULL, "%s", tsv);
+    got = tsv_field(tsv, "still answering aks-weu", "1", 1);
+    cr_expect(fabs(got - want) <= 1e-5, "stale share %g, database %g", got, want);
+    free(tsv);
+    /* The dumb terminal: the traffic-shift figure's key names both regions. */
+    r = plot(DIR "8/v.db", DIR "8/dumb", "--format dumb --only traffic-shift");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "Share of requests served per region") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "westeurope") != NULL && strstr(r.out, "northeurope") != NULL,
+              "%s", r.out);
+    cr_expect(strstr(r.out, "time since start (min)") != NULL, "%s", r.out);
+    run_free(&r);
+}
+
+/* Without their data the kinds are skipped, each with a one-line note
+ * when asked for: no data store (tiny-tm's variants): no rpo or lag; no
+ * vectors kept (--db-vectors none): no traffic-shift or dns-stale. */
+Test(plot, vector_figures_are_skipped_without_their_data, .timeout = 300)
+{
+    make_dbs(DIR "9");
+    run_out r = plot(DIR "9/cmp.db", DIR "9/a", "--only rpo,lag,traffic-shift");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.err, "no rpo figure: the database has no data for it") != NULL, "%s",
+              r.err);
+    cr_expect(strstr(r.err, "no lag figure") != NULL, "%s", r.err);
+    cr_expect(strstr(r.out, "traffic-shift.png") != NULL, "%s", r.out);
+    cr_expect(access(DIR "9/a/rpo.png", F_OK) != 0 && access(DIR "9/a/lag.tsv", F_OK) != 0);
+    run_free(&r);
+    r = e2e_sh("'%s' run '%stiny-tm.yaml' -n 2 -j 1 -q --db '%s/none.db' --db-vectors none",
+               MRSIM_BINARY, FIX, DIR "9");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = plot(DIR "9/none.db", DIR "9/b", "--only traffic-shift,dns-stale,timeline");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.err, "no traffic-shift figure") != NULL, "%s", r.err);
+    cr_expect(strstr(r.err, "no dns-stale figure") != NULL, "%s", r.err);
+    cr_expect(strstr(r.err, "no timeline figure") != NULL, "%s", r.err);
+    run_out ls = e2e_sh("ls -A '%s/b'", DIR "9");
+    cr_expect_str_eq(ls.out, "", "files written without data: %s", ls.out);
     run_free(&ls);
     run_free(&r);
 }

@@ -79,6 +79,20 @@ static int check(void *ctx, const mr_rep_view *v)
         cr_assert(memcmp(v->win_total, w->win_total, w->nwin * sizeof *w->win_total) == 0);
         cr_assert(memcmp(v->win_ok, w->win_ok, w->nwin * sizeof *w->win_ok) == 0);
     }
+    /* The vectors: descriptions and every sample, bit for bit. */
+    cr_assert_eq(v->nseries, w->nseries);
+    if (w->nseries) {
+        cr_assert_eq(v->nsamples, w->nsamples);
+        cr_assert_eq(v->period, w->period);
+        for (size_t i = 0; i < w->nseries; i++) {
+            cr_assert_str_eq(v->series[i].component, w->series[i].component);
+            cr_assert_str_eq(v->series[i].metric, w->series[i].metric);
+            cr_assert_str_eq(v->series[i].unit, w->series[i].unit);
+            cr_assert_eq(v->series[i].counter, w->series[i].counter);
+        }
+        cr_assert(memcmp(v->samples, w->samples,
+                         (w->nsamples + 1) * w->nseries * sizeof *w->samples) == 0);
+    }
     return MR_OK;
 }
 
@@ -122,6 +136,28 @@ Test(relay, a_view_round_trips_bit_for_bit)
     cr_assert_eq(mr__view_relay(buf, len, v.sc, targets, check, &s), MR_OK);
     cr_assert_eq(s.calls, 1);
     free(buf);
+
+    /* With the components' vectors: two series, three windows (four
+     * samples), a NaN (a store's lag before its first look) among them. */
+    mr_series_desc desc[2] = {{"clusters/aks-weu", "served", "requests", 1},
+                              {"data/orders", "lag_s", "s", 0}};
+    double samples[8] = {0, NAN, 1e3 / 3, 0.25, 2e3 / 3, 1.5, 1000, 0.125};
+    v.series = desc;
+    v.nseries = 2;
+    v.nsamples = 3;
+    v.period = 10000000000LL;
+    v.samples = samples;
+    buf = mr__view_pack(&v, &len);
+    cr_assert_eq(mr__view_relay(buf, len, v.sc, targets, check, &s), MR_OK);
+    cr_assert_eq(s.calls, 2);
+    for (size_t cut = 0; cut < len; cut += 11) /* cut short anywhere: refused */
+        cr_assert_eq(mr__view_relay(buf, cut, v.sc, targets, check, &s), MR_EINVAL, "%zu", cut);
+    free(buf);
+    v.series = NULL;
+    v.nseries = v.nsamples = 0;
+    v.period = 0;
+    v.samples = NULL;
+    s.calls = 1;
 
     /* Aggregate fidelity: the sparse windows instead of every window. */
     size_t sw[3] = {2, 17, 400};
