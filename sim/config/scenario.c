@@ -155,6 +155,11 @@ const mr_param mr__root_keys[] = {
      .type_doc = "map of path to sequence",
      .doc = "values to sweep, one run each (cross product)",
      .ref = "-"},
+    {.key = "recommend",
+     .type = MR_PARAM_T_CODE,
+     .type_doc = "map",
+     .doc = "a design space, objectives and what to minimise, for mrsim recommend",
+     .ref = "-"},
     MR_PARAM_END};
 
 const mr_param mr__run_keys[] = {
@@ -857,12 +862,13 @@ static void add_line(mr_diag *diag, const char *line)
  * adds the problems the main binding did not already report. A variant's
  * sets are checked together: one may need another (clients pinned to
  * stamps the same variant declares). */
-static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
-                            const mr_mark *const *marks, const mr_node *const *values)
+void mr__check_overrides(mr__bind *b, size_t n, const char *const *paths,
+                         const mr_mark *const *marks, const mr_node *const *values)
 {
     mr_doc *copy = mr_doc_clone(b->doc);
     mr_node_free(mr_node_map_remove(copy->root, "variants"));
     mr_node_free(mr_node_map_remove(copy->root, "sweep"));
+    mr_node_free(mr_node_map_remove(copy->root, "recommend"));
     mr_diag *d = mr_diag_new();
     int ok = 1;
     for (size_t k = 0; k < n && ok; k++) {
@@ -937,7 +943,7 @@ static void bind_variants(mr__bind *b, mr_node *root, bool check)
                 marks[k] = &pr->key->mark;
                 values[k] = pr->value;
             }
-            check_overrides(b, set->n, paths, marks, values);
+            mr__check_overrides(b, set->n, paths, marks, values);
         }
     }
 }
@@ -972,7 +978,7 @@ static void bind_sweep(mr__bind *b, mr_node *root, bool check)
         for (size_t i = 0; i < vals->n; i++) {
             make_override(b, &s->values[i], s->path, vals->items[i], &vals->items[i]->mark);
             if (check)
-                check_overrides(b, 1, (const char *const[]){s->path},
+                mr__check_overrides(b, 1, (const char *const[]){s->path},
                                 (const mr_mark *const[]){&pr->key->mark},
                                 (const mr_node *const[]){vals->items[i]});
         }
@@ -1115,6 +1121,7 @@ static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag
     bool check = overrides && mr_diag_count(diag) == before;
     bind_variants(&b, root, check);
     bind_sweep(&b, root, check);
+    mr__bind_recommend(&b, mr__take_map(&b, root, "recommend", ""), check);
     mr__unknown_keys(&b, root, mr__root_keys);
 
     if (mr_diag_count(diag) != before) {
