@@ -138,6 +138,8 @@ int mr_cmd_compare(int argc, char **argv);
 void mr_cmd_compare_help(FILE *out);
 int mr_cmd_sweep(int argc, char **argv);
 void mr_cmd_sweep_help(FILE *out);
+int mr_cmd_recommend(int argc, char **argv);
+void mr_cmd_recommend_help(FILE *out);
 int mr_cmd_bench(int argc, char **argv);
 void mr_cmd_bench_help(FILE *out);
 

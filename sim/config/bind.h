@@ -182,14 +182,9 @@ void mr__bind_faults(mr__bind *b, mr_node *seq);
 void mr__bind_failover(mr__bind *b, mr_node *map);
 /* `analyze:` (sc_analyze.c): settings of mrsim analyze. */
 void mr__bind_analyze(mr__bind *b, mr_node *map);
-/* `recommend:` (sc_recommend.c): the design space of mrsim recommend; each
- * candidate value checked with mr__check_overrides when check is set. */
-void mr__bind_recommend(mr__bind *b, mr_node *map, bool check);
-/* Binds a copy of the document (without variants, sweep and recommend)
- * with values[i] set at paths[i] (i < n) and adds the problems the main
- * binding did not already report (scenario.c). */
-void mr__check_overrides(mr__bind *b, size_t n, const char *const *paths,
-                         const mr_mark *const *marks, const mr_node *const *values);
+/* `recommend:` (sc_recommend.c): the design space of mrsim recommend;
+ * scenario.c then checks each candidate value on a copy. */
+void mr__bind_recommend(mr__bind *b, mr_node *map);
 /* Checks that need several sections bound (fault chains, stamps). */
 void mr__validate(mr__bind *b);
 

@@ -5,7 +5,8 @@
  * `objectives`, bounds such as "rto_s.p95 <= 5m"; the confidence they hold
  * with, what to minimise and the search's settings. Every candidate value
  * is checked like a sweep's (a copy of the scenario bound with it), so a
- * misspelt path or a bad value is reported where it is written.
+ * misspelt path or a bad value is reported where it is written (by
+ * scenario.c, which owns that check).
  * Invariant: as bind.h: one diagnostic per problem, binding never stops. */
 #include <ctype.h>
 #include <stdlib.h>
@@ -331,9 +332,7 @@ static void parse_objective(mr__bind *b, mr_node *node, const char *p, mr_sc_rec
 
 /* ---- The section ------------------------------------------------------------------ */
 
-static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space);
-
-static void bind_space(mr__bind *b, mr_sc_recommend *r, mr_node *space, bool check)
+static void bind_space(mr__bind *b, mr_sc_recommend *r, mr_node *space)
 {
     char p[MR__PATH], q[MR__PATH];
     r->keys = mr__alloc(b, (space->n ? space->n : 1) * sizeof *r->keys);
@@ -379,8 +378,8 @@ static void bind_space(mr__bind *b, mr_sc_recommend *r, mr_node *space, bool che
         key->values = mr__alloc(b, seq->n * sizeof *key->values);
         key->texts = mr__alloc(b, seq->n * sizeof *key->texts);
         for (size_t i = 0; i < seq->n; i++) {
-            /* Marked used only after the checks: a clone of a used node
-             * would hide a misspelt path from the copy's unknown-key check. */
+            /* Not marked used: a clone of a used node would hide a
+             * misspelt path from the checking copy's unknown-key check. */
             char *t = mr__flow(seq->items[i]);
             key->texts[i] = mr__str(b, t);
             key->values[i] =
@@ -422,56 +421,9 @@ static void bind_space(mr__bind *b, mr_sc_recommend *r, mr_node *space, bool che
                       "recommend.space: %.0f combinations, more than the limit of %d: fix some "
                       "keys or split the space",
                       count, MR_REC_MAX_CANDIDATES);
-    if (check)
-        check_values(b, r, space);
-    for (size_t k = 0; k < space->n; k++) {
-        mr_node *v = mr_node_pair_at(space, k)->value;
-        if (v && v->kind == MR_NODE_MAP)
-            v = mr_node_get(v, "values");
-        for (size_t i = 0; v && v->kind == MR_NODE_SEQ && i < v->n; i++)
-            v->items[i]->used = true;
-    }
 }
 
-static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space)
-{
-    /* Each value on its own, with the values its condition asks for (the
-     * first `and` group's == atoms): a value valid only under its
-     * condition (a Front Door setting) is checked where it applies. */
-    for (size_t k = 0; k < r->nkeys; k++) {
-        const mr_sc_rec_key *key = &r->keys[k];
-        size_t cap = key->nwhen + 1, n;
-        const char **paths = mr__alloc(b, cap * sizeof *paths);
-        const mr_mark **marks = mr__alloc(b, cap * sizeof *marks);
-        mr_node **nodes = mr__alloc(b, cap * sizeof *nodes);
-        mr_node *seq = mr_node_get(space, key->path);
-        if (seq && seq->kind == MR_NODE_MAP)
-            seq = mr_node_get(seq, "values");
-        for (size_t i = 0; i < key->nvalues; i++) {
-            n = 0;
-            for (size_t a = 0; a < key->nwhen && !key->when[a].or_before; a++) {
-                const mr_sc_rec_atom *at = &key->when[a];
-                if (at->neq || at->value == NULL)
-                    continue;
-                mr_node *vseq = mr_node_get(space, r->keys[at->key].path);
-                if (vseq && vseq->kind == MR_NODE_MAP)
-                    vseq = mr_node_get(vseq, "values");
-                for (size_t v = 0; v < r->keys[at->key].nvalues; v++)
-                    if (r->keys[at->key].texts[v] == at->value) {
-                        paths[n] = r->keys[at->key].path;
-                        marks[n] = &r->keys[at->key].mark;
-                        nodes[n++] = vseq->items[v];
-                    }
-            }
-            paths[n] = key->path;
-            marks[n] = &key->mark;
-            nodes[n++] = seq->items[i];
-            mr__check_overrides(b, n, paths, marks, (const mr_node *const *)nodes);
-        }
-    }
-}
-
-void mr__bind_recommend(mr__bind *b, mr_node *m, bool check)
+void mr__bind_recommend(mr__bind *b, mr_node *m)
 {
     mr_sc_recommend *r = &b->sc->recommend;
     mr__bind_keys(b, m, NULL, "recommend", mr__recommend_keys, 0, "", r);
@@ -485,7 +437,7 @@ void mr__bind_recommend(mr__bind *b, mr_node *m, bool check)
     if (space != NULL && space->n == 0)
         mr_diag_error(b->diag, &space->mark, "recommend.space: name at least one key to vary");
     else if (space != NULL)
-        bind_space(b, r, space, check);
+        bind_space(b, r, space);
     if (obj != NULL && obj->n == 0)
         mr_diag_error(b->diag, &obj->mark,
                       "recommend.objectives: state at least one bound, e.g. 'rto_s.p95 <= 5m'");

@@ -21,19 +21,6 @@
 
 _Static_assert(sizeof(mr_role) == sizeof(int), "enums are bound as int");
 
-const char *const mr__metric_names[] = {"availability",
-                                        "downtime_s",
-                                        "rto_s",
-                                        "client_rto_s",
-                                        "rpo_s",
-                                        "lost_writes",
-                                        "stale_read_ratio",
-                                        "staleness_ms_p99",
-                                        "write_conflicts",
-                                        "latency_ms_p50",
-                                        "latency_ms_p99",
-                                        "cost_usd_month",
-                                        NULL};
 
 /* ---- Key tables ---------------------------------------------------------------- */
 
@@ -862,8 +849,8 @@ static void add_line(mr_diag *diag, const char *line)
  * adds the problems the main binding did not already report. A variant's
  * sets are checked together: one may need another (clients pinned to
  * stamps the same variant declares). */
-void mr__check_overrides(mr__bind *b, size_t n, const char *const *paths,
-                         const mr_mark *const *marks, const mr_node *const *values)
+static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
+                            const mr_mark *const *marks, const mr_node *const *values)
 {
     mr_doc *copy = mr_doc_clone(b->doc);
     mr_node_free(mr_node_map_remove(copy->root, "variants"));
@@ -943,7 +930,7 @@ static void bind_variants(mr__bind *b, mr_node *root, bool check)
                 marks[k] = &pr->key->mark;
                 values[k] = pr->value;
             }
-            mr__check_overrides(b, set->n, paths, marks, values);
+            check_overrides(b, set->n, paths, marks, values);
         }
     }
 }
@@ -978,13 +965,64 @@ static void bind_sweep(mr__bind *b, mr_node *root, bool check)
         for (size_t i = 0; i < vals->n; i++) {
             make_override(b, &s->values[i], s->path, vals->items[i], &vals->items[i]->mark);
             if (check)
-                mr__check_overrides(b, 1, (const char *const[]){s->path},
+                check_overrides(b, 1, (const char *const[]){s->path},
                                 (const mr_mark *const[]){&pr->key->mark},
                                 (const mr_node *const[]){vals->items[i]});
         }
         char *t = mr__flow(vals);
         mr__record(b, p, t);
         free(t);
+    }
+}
+
+static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space);
+
+/* recommend.space: each candidate value checked on a copy, with the values
+ * its condition asks for (sc_recommend.c has bound the section). */
+static void check_recommend(mr__bind *b, mr_node *root)
+{
+    const mr_sc_recommend *r = &b->sc->recommend;
+    mr_node *rec = mr_node_get(root, "recommend");
+    mr_node *space = rec && rec->kind == MR_NODE_MAP ? mr_node_get(rec, "space") : NULL;
+    if (space == NULL || space->kind != MR_NODE_MAP)
+        return;
+    check_values(b, r, space);
+}
+static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space)
+{
+    /* Each value on its own, with the values its condition asks for (the
+     * first `and` group's == atoms): a value valid only under its
+     * condition (a Front Door setting) is checked where it applies. */
+    for (size_t k = 0; k < r->nkeys; k++) {
+        const mr_sc_rec_key *key = &r->keys[k];
+        size_t cap = key->nwhen + 1, n;
+        const char **paths = mr__alloc(b, cap * sizeof *paths);
+        const mr_mark **marks = mr__alloc(b, cap * sizeof *marks);
+        mr_node **nodes = mr__alloc(b, cap * sizeof *nodes);
+        mr_node *seq = mr_node_get(space, key->path);
+        if (seq && seq->kind == MR_NODE_MAP)
+            seq = mr_node_get(seq, "values");
+        for (size_t i = 0; i < key->nvalues; i++) {
+            n = 0;
+            for (size_t a = 0; a < key->nwhen && !key->when[a].or_before; a++) {
+                const mr_sc_rec_atom *at = &key->when[a];
+                if (at->neq || at->value == NULL)
+                    continue;
+                mr_node *vseq = mr_node_get(space, r->keys[at->key].path);
+                if (vseq && vseq->kind == MR_NODE_MAP)
+                    vseq = mr_node_get(vseq, "values");
+                for (size_t v = 0; v < r->keys[at->key].nvalues; v++)
+                    if (r->keys[at->key].texts[v] == at->value) {
+                        paths[n] = r->keys[at->key].path;
+                        marks[n] = &r->keys[at->key].mark;
+                        nodes[n++] = vseq->items[v];
+                    }
+            }
+            paths[n] = key->path;
+            marks[n] = &key->mark;
+            nodes[n++] = seq->items[i];
+            check_overrides(b, n, paths, marks, (const mr_node *const *)nodes);
+        }
     }
 }
 
@@ -1121,7 +1159,10 @@ static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag
     bool check = overrides && mr_diag_count(diag) == before;
     bind_variants(&b, root, check);
     bind_sweep(&b, root, check);
-    mr__bind_recommend(&b, mr__take_map(&b, root, "recommend", ""), check);
+    int before_rec = mr_diag_count(diag);
+    mr__bind_recommend(&b, mr__take_map(&b, root, "recommend", ""));
+    if (check && mr_diag_count(diag) == before_rec)
+        check_recommend(&b, root);
     mr__unknown_keys(&b, root, mr__root_keys);
 
     if (mr_diag_count(diag) != before) {
