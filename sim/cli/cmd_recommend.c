@@ -176,9 +176,11 @@ static void print_cand(const mr_rec_result *r, const mr_rec_cand *c)
     uint64_t n;
     const char *fid;
     const double *rows = cand_rows(c, &n, &fid, r);
-    printf("   set:%s\n", c->nsets == 0 ? " [] (the base)" : "");
-    for (size_t i = 0; i < c->nsets; i++)
-        printf("     - %s\n", c->sets[i]);
+    /* The keys it changes, a named value by its name (datastores[0]=cosmos). */
+    printf("   set:%s\n", c->nchanged == 0 ? " [] (the base)" : "");
+    for (size_t k = 0; k < r->rec->nkeys; k++)
+        if (c->idx[k] != SIZE_MAX && c->changed[k])
+            printf("     - %s=%s\n", r->rec->keys[k].path, r->rec->keys[k].texts[c->idx[k]]);
     char reps[48];
     printf("   %zu key%s changed from the base; %s at %s fidelity (95%% CIs):\n", c->nchanged,
            c->nchanged == 1 ? "" : "s",
@@ -306,10 +308,15 @@ static void json_cand(const mr_rec_result *r, const mr_rec_cand *c)
     const char *fid;
     const double *rows = cand_rows(c, &n, &fid, r);
     fputs("{\"set\": [", stdout);
-    for (size_t i = 0; i < c->nsets; i++) {
-        if (i)
-            fputs(", ", stdout);
-        jstr(c->sets[i]);
+    for (size_t k = 0, i = 0, first = 1; k < r->rec->nkeys; k++) {
+        if (c->idx[k] == SIZE_MAX)
+            continue;
+        if (c->changed[k]) {
+            fputs(first ? "" : ", ", stdout);
+            jstr(c->sets[i]);
+            first = 0;
+        }
+        i++;
     }
     printf("], \"changed\": %zu, \"state\": ", c->nchanged);
     jstr(mr_rec_state_name(c->state));

@@ -1,6 +1,7 @@
 /* sim/config/sc_recommend.c: binds the `recommend:` section, the design
  * space of `mrsim recommend` (docs/recommend.md): `space`, a map from a key
- * path (as --set takes it) to its candidate values, or to {values, when}
+ * path (as --set takes it) to its candidate values (a sequence, or a map
+ * of name to value), or to {values, when}
  * for a key that varies only when a condition on other keys holds;
  * `objectives`, bounds such as "rto_s.p95 <= 5m"; the confidence they hold
  * with, what to minimise and the search's settings. Every candidate value
@@ -355,7 +356,10 @@ static void bind_space(mr__bind *b, mr_sc_recommend *r, mr_node *space)
             }
             mr__path(p, p, "values");
         }
-        mr_node *seq = mr__seq(b, vals, p);
+        /* A map of name to value names its values: a condition and the
+         * output read the name ("cosmos"), the run the value (a whole
+         * data store). */
+        mr_node *seq = vals && vals->kind == MR_NODE_MAP ? vals : mr__seq(b, vals, p);
         if (seq == NULL) {
             if (vals == NULL || mr_node_is_null(vals))
                 mr_diag_error(b->diag, &pr->key->mark,
@@ -363,6 +367,7 @@ static void bind_space(mr__bind *b, mr_sc_recommend *r, mr_node *space)
                               p);
             continue;
         }
+        seq->used = true;
         if (seq->n == 0) {
             mr_diag_error(b->diag, &seq->mark, "%s: a key of the space needs at least one value",
                           p);
@@ -377,18 +382,22 @@ static void bind_space(mr__bind *b, mr_sc_recommend *r, mr_node *space)
         key->nvalues = seq->n;
         key->values = mr__alloc(b, seq->n * sizeof *key->values);
         key->texts = mr__alloc(b, seq->n * sizeof *key->texts);
+        key->nodes = mr__alloc(b, seq->n * sizeof *key->nodes);
         for (size_t i = 0; i < seq->n; i++) {
+            mr_node *item = seq->kind == MR_NODE_MAP ? mr_node_pair_at(seq, i)->value
+                                                     : seq->items[i];
             /* Not marked used: a clone of a used node would hide a
              * misspelt path from the checking copy's unknown-key check. */
-            char *t = mr__flow(seq->items[i]);
-            key->texts[i] = mr__str(b, t);
-            key->values[i] =
-                (mr_sc_override){.text = mr__strf(b, "%s=%s", key->path, t),
-                                 .mark = seq->items[i]->mark};
+            char *t = mr__flow(item);
+            key->nodes[i] = item;
+            key->texts[i] =
+                mr__str(b, seq->kind == MR_NODE_MAP ? mr_node_pair_at(seq, i)->key->text : t);
+            key->values[i] = (mr_sc_override){.text = mr__strf(b, "%s=%s", key->path, t),
+                                              .mark = item->mark};
             for (size_t j = 0; j < i; j++)
-                if (strcmp(key->texts[j], t) == 0)
-                    mr_diag_error(b->diag, &seq->items[i]->mark,
-                                  "%s: value %s is listed twice", p, t);
+                if (strcmp(key->texts[j], key->texts[i]) == 0)
+                    mr_diag_error(b->diag, &item->mark, "%s: value %s is listed twice", p,
+                                  key->texts[i]);
             free(t);
         }
         if (when != NULL && !mr_node_is_null(when)) {

@@ -990,6 +990,7 @@ static void check_recommend(mr__bind *b, mr_node *root)
 }
 static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space)
 {
+    (void)space;
     /* Each value on its own, with the values its condition asks for (the
      * first `and` group's == atoms): a value valid only under its
      * condition (a Front Door setting) is checked where it applies. */
@@ -998,30 +999,25 @@ static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space)
         size_t cap = key->nwhen + 1, n;
         const char **paths = mr__alloc(b, cap * sizeof *paths);
         const mr_mark **marks = mr__alloc(b, cap * sizeof *marks);
-        mr_node **nodes = mr__alloc(b, cap * sizeof *nodes);
-        mr_node *seq = mr_node_get(space, key->path);
-        if (seq && seq->kind == MR_NODE_MAP)
-            seq = mr_node_get(seq, "values");
+        const mr_node **nodes = mr__alloc(b, cap * sizeof *nodes);
         for (size_t i = 0; i < key->nvalues; i++) {
             n = 0;
             for (size_t a = 0; a < key->nwhen && !key->when[a].or_before; a++) {
                 const mr_sc_rec_atom *at = &key->when[a];
                 if (at->neq || at->value == NULL)
                     continue;
-                mr_node *vseq = mr_node_get(space, r->keys[at->key].path);
-                if (vseq && vseq->kind == MR_NODE_MAP)
-                    vseq = mr_node_get(vseq, "values");
-                for (size_t v = 0; v < r->keys[at->key].nvalues; v++)
-                    if (r->keys[at->key].texts[v] == at->value) {
-                        paths[n] = r->keys[at->key].path;
-                        marks[n] = &r->keys[at->key].mark;
-                        nodes[n++] = vseq->items[v];
+                const mr_sc_rec_key *o = &r->keys[at->key];
+                for (size_t v = 0; v < o->nvalues; v++)
+                    if (o->texts[v] == at->value) {
+                        paths[n] = o->path;
+                        marks[n] = &o->mark;
+                        nodes[n++] = o->nodes[v];
                     }
             }
             paths[n] = key->path;
             marks[n] = &key->mark;
-            nodes[n++] = seq->items[i];
-            check_overrides(b, n, paths, marks, (const mr_node *const *)nodes);
+            nodes[n++] = key->nodes[i];
+            check_overrides(b, n, paths, marks, nodes);
         }
     }
 }

@@ -450,7 +450,9 @@ typedef struct mr_sc_sweep {
 
 /* One atom of a `when:` condition: PATH == VALUE or PATH != VALUE, joined
  * to the previous atom by `and` (or_before 0) or `or` (1); `and` binds
- * tighter. PATH is a key of the space without a condition of its own. */
+ * tighter. PATH is a key of the space without a condition of its own;
+ * VALUE one of its values as written, or one of its names when its values
+ * are a map of name to value. */
 typedef struct mr_sc_rec_atom {
     size_t key;        /* index in recommend.keys */
     const char *value; /* compared as text with the key's value (flow form) */
@@ -462,8 +464,9 @@ typedef struct mr_sc_rec_atom {
 typedef struct mr_sc_rec_key {
     const char *path;       /* as --set takes it: "traffic.ttl" */
     mr_sc_override *values; /* "PATH=V", in file order */
-    const char **texts;     /* V alone (flow form) */
+    const char **texts;     /* V alone (flow form), or its name when the values are a map */
     size_t nvalues;
+    void **nodes;           /* private to sim/config: each value's node, while binding */
     mr_sc_rec_atom *when; /* NULL: always varies; else only when it holds */
     size_t nwhen;
     const char *when_text;

@@ -162,6 +162,7 @@ static void enumerate(mr_rec_result *r)
         c->idx = mr_xcalloc(rec->nkeys + 1, sizeof *c->idx);
         c->sets = mr_xcalloc(rec->nkeys + 1, sizeof *c->sets);
         c->binding = -1;
+        c->changed = mr_xcalloc(rec->nkeys + 1, 1);
         for (size_t k = 0; k < rec->nkeys; k++) {
             int active = rec->keys[k].nwhen == 0 || when_holds(rec, &rec->keys[k], idx);
             c->idx[k] = active ? idx[k] : SIZE_MAX;
@@ -221,19 +222,53 @@ static int load_cand(const char *file, const mr_rec_opts *o, const mr_rec_cand *
     return rc;
 }
 
-/* Keys whose value in sc differs from the base's. */
-static size_t changed_keys(const mr_rec_result *r, const mr_rec_cand *c, const mr_scenario *sc)
+/* The resolved values at or under one path ("datastores[0]" holds
+ * "datastores[0].kind", "datastores[0].replicas[0].region", ...), in
+ * binding order. */
+typedef struct under {
+    const char *prefix;
+    size_t plen;
+    const char **path, **value;
+    size_t n, cap;
+} under;
+
+static void collect(void *ctx, const char *path, const char *value)
+{
+    under *u = ctx;
+    if (strncmp(path, u->prefix, u->plen) != 0 ||
+        (path[u->plen] != '\0' && path[u->plen] != '.' && path[u->plen] != '['))
+        return;
+    if (u->n == u->cap) {
+        u->cap = u->cap ? 2 * u->cap : 16;
+        u->path = mr_xrealloc(u->path, u->cap * sizeof *u->path);
+        u->value = mr_xrealloc(u->value, u->cap * sizeof *u->value);
+    }
+    u->path[u->n] = path;
+    u->value[u->n++] = value;
+}
+
+/* Keys whose resolved values in sc differ from the base's: every value at
+ * or under the key's path, defaults included, so that a map-valued key
+ * (a whole data store) set to what the base has counts as unchanged. */
+static size_t changed_keys(const mr_rec_result *r, mr_rec_cand *c, const mr_scenario *sc)
 {
     size_t n = 0;
     for (size_t k = 0; k < r->rec->nkeys; k++) {
         if (c->idx[k] == SIZE_MAX)
             continue;
-        const char *a = mr_scenario_value(r->base, r->rec->keys[k].path);
-        const char *b = mr_scenario_value(sc, r->rec->keys[k].path);
-        /* A map-valued key has no one value: compare its text as written. */
-        if (b == NULL)
-            b = r->rec->keys[k].texts[c->idx[k]];
-        n += a == NULL || strcmp(a, b) != 0;
+        const char *p = r->rec->keys[k].path;
+        under a = {.prefix = p, .plen = strlen(p)}, b = a;
+        mr_scenario_each_value(r->base, collect, &a);
+        mr_scenario_each_value(sc, collect, &b);
+        int same = a.n == b.n;
+        for (size_t i = 0; same && i < a.n; i++)
+            same = strcmp(a.path[i], b.path[i]) == 0 && strcmp(a.value[i], b.value[i]) == 0;
+        n += !same;
+        c->changed[k] = !same;
+        free(a.path);
+        free(a.value);
+        free(b.path);
+        free(b.value);
     }
     return n;
 }
@@ -425,6 +460,20 @@ static int by_cost(const void *pa, const void *pb)
     return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
 }
 
+/* The mean of metric m on the candidate's latest rows (+inf when none). */
+static double latest_mean(const mr_rec_cand *c, int m)
+{
+    double v = c->n > 0 ? mean_of(c->rows, c->n, m) : mean_of(c->screen_rows, c->screen_n, m);
+    return isnan(v) ? INFINITY : v;
+}
+
+/* 1 when c can no longer be an option, given the feasible ones so far
+ * (the candidates come cheapest first, so c is no cheaper than the
+ * cheapest feasible): it has no fewer changes than the feasible one with
+ * the fewest, and it is either costlier than the cheapest's x (1 +
+ * margin) or, by its screen, no faster to recover (mean rto_s, then
+ * rpo_s) than the best feasible within the margin. The second rule reads
+ * the aggregate screen: a heuristic (docs/recommend.md). */
 static int dominated(const mr_rec_result *r, const mr_rec_cand *c)
 {
     double best = INFINITY;
@@ -438,9 +487,21 @@ static int dominated(const mr_rec_result *r, const mr_rec_cand *c)
         if (f->nchanged < fewest)
             fewest = f->nchanged;
     }
-    if (fewest == SIZE_MAX || isnan(c->cost))
+    if (fewest == SIZE_MAX || isnan(c->cost) || c->nchanged < fewest)
         return 0;
-    return c->cost > best * (1 + r->rec->margin) && c->nchanged >= fewest;
+    double cap = best * (1 + r->rec->margin);
+    if (c->cost > cap)
+        return 1;
+    double crto = latest_mean(c, MR_METRIC_RTO_S), crpo = latest_mean(c, MR_METRIC_RPO_S);
+    for (size_t i = 0; i < r->ncand; i++) {
+        const mr_rec_cand *f = &r->cands[i];
+        if (f->state != MR_REC_FEASIBLE || f->cost > cap)
+            continue;
+        double frto = latest_mean(f, MR_METRIC_RTO_S), frpo = latest_mean(f, MR_METRIC_RPO_S);
+        if (crto > frto || (crto == frto && crpo >= frpo))
+            return 1;
+    }
+    return 0;
 }
 
 static int confirm(search *s)
@@ -654,6 +715,7 @@ void mr_rec_result_fini(mr_rec_result *r)
             free(c->sets[k]);
         free(c->sets);
         free(c->idx);
+        free(c->changed);
         free(c->rows);
         free(c->screen_rows);
         free(c->v);

@@ -44,6 +44,7 @@ typedef struct mr_rec_cand {
     char **sets;         /* "PATH=VALUE" of the keys it varies, in key order */
     size_t nsets;
     size_t nchanged;     /* keys whose value differs from the base scenario's */
+    unsigned char *changed; /* per key: 1 when it differs from the base's */
     mr_rec_state state;
     int binding;         /* the objective that ruled it out (INFEASIBLE), else -1 */
     int screened_out;    /* ruled out by the screen (aggregate fidelity) */
