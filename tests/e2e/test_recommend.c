@@ -244,3 +244,24 @@ Test(recommend, write_dir_options_are_valid_scenarios, .timeout = 120)
     cr_expect(strstr(o.out, "\"traffic.ttl\": 60s") != NULL, "%s", o.out);
     run_free(&o);
 }
+
+/* Values as a map of name to value: a condition reads the name; a value
+ * equal to the base's (short = 10 s, the base's TTL) is no change. 2 x 2
+ * combinations, the interval fixed unless the TTL is `short`: 3. */
+Test(recommend, named_values_are_read_by_their_name)
+{
+    const char *sets[] = {"recommend.space={traffic.ttl: {values: {short: 10s, long: 300s}}, "
+                          "traffic.probe.interval: {values: [10s, 30s], when: traffic.ttl == "
+                          "short}}"};
+    mr_rec_result r;
+    search(FIX "recommend-tm.yaml", sets, 1, 1, &r);
+    cr_assert_eq(r.ncand, 3);
+    char *l = label(&r, 2);
+    cr_expect_str_eq(l, "traffic.ttl=300s");
+    free(l);
+    cr_expect_eq(r.cands[0].nchanged, 1); /* short, interval 10 s */
+    cr_expect_eq(r.cands[1].nchanged, 0); /* short, interval 30 s: the base */
+    cr_expect_eq(r.cands[2].nchanged, 1); /* long */
+    cr_expect_eq(r.cands[1].changed[0], 0);
+    mr_rec_result_fini(&r);
+}
