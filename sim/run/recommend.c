@@ -666,10 +666,10 @@ int mr_rec_search(const char *file, const mr_rec_opts *o, mr_rec_result *out, mr
     const mr_sc_recommend *rec = &out->base->recommend;
     out->rec = rec;
     if (!rec->present) {
-        mr_diag_error(diag, NULL,
-                      "%s: no recommend: section; add one with space: and objectives: "
-                      "(docs/recommend.md)",
-                      file);
+        mr_mark top = {.file = file, .line = 1, .column = 1};
+        mr_diag_error(diag, &top,
+                      "no recommend: section; add one with space: and objectives: "
+                      "(docs/recommend.md)");
         return MR_ESCENARIO;
     }
     out->seed = o->seed_set ? o->seed : out->base->seed;

@@ -265,3 +265,13 @@ Test(recommend, named_values_are_read_by_their_name)
     cr_expect_eq(r.cands[1].changed[0], 0);
     mr_rec_result_fini(&r);
 }
+
+/* A file without the section: a located error, exit 4. */
+Test(recommend, file_without_the_section_is_refused_where_it_starts)
+{
+    run_out o = e2e_run("recommend " MRSIM_SOURCE_DIR "/tests/fixtures/good/minimal.yaml", "");
+    cr_expect_eq(o.status, 4, "exit %d", o.status);
+    cr_expect(strstr(o.err, "minimal.yaml:1:1: error: no recommend: section") != NULL, "%s",
+              o.err);
+    run_free(&o);
+}
