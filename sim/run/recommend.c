@@ -405,10 +405,12 @@ static int screen(search *s)
         mr_diag *d = mr_diag_new();
         int rc = load_cand(s->file, s->o, c, s->confirm_fid, &sc, d);
         if (rc != MR_OK) {
-            invalid(s, c);
-            for (int k = 0; k < mr_diag_count(d); k++)
-                mr_diag_error(s->diag, NULL, "%s", mr_diag_line(d, k));
+            /* Named first, then its problems, loaded again into the
+             * caller's list (only on this path). */
             mr_diag_free(d);
+            invalid(s, c);
+            if (load_cand(s->file, s->o, c, s->confirm_fid, &sc, s->diag) == MR_OK)
+                mr_scenario_free(sc); /* cannot happen: loading is deterministic */
             return rc;
         }
         mr_diag_free(d);
@@ -444,12 +446,16 @@ static int screen(search *s)
 }
 
 /* The order of confirmation: screened cost, then fewer changes, then the
- * space's order; an unscreened cost (NaN) last. */
-static const mr_rec_result *order_r;
+ * space's order; an unscreened cost (NaN) last. Sorted on copies of the
+ * keys, so the comparison needs no pointer back to the result. */
+typedef struct order_key {
+    double cost;
+    size_t nchanged, index;
+} order_key;
+
 static int by_cost(const void *pa, const void *pb)
 {
-    const mr_rec_cand *a = &order_r->cands[*(const size_t *)pa];
-    const mr_rec_cand *b = &order_r->cands[*(const size_t *)pb];
+    const order_key *a = pa, *b = pb;
     int na = isnan(a->cost), nb = isnan(b->cost);
     if (na != nb)
         return na - nb;
@@ -457,7 +463,7 @@ static int by_cost(const void *pa, const void *pb)
         return a->cost < b->cost ? -1 : 1;
     if (a->nchanged != b->nchanged)
         return a->nchanged < b->nchanged ? -1 : 1;
-    return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
 }
 
 /* The mean of metric m on the candidate's latest rows (+inf when none). */
@@ -507,16 +513,15 @@ static int dominated(const mr_rec_result *r, const mr_rec_cand *c)
 static int confirm(search *s)
 {
     mr_rec_result *r = s->r;
-    size_t *order = mr_xcalloc(r->ncand + 1, sizeof *order);
+    order_key *order = mr_xcalloc(r->ncand + 1, sizeof *order);
     size_t n = 0;
     for (size_t i = 0; i < r->ncand; i++)
         if (r->cands[i].state == MR_REC_UNSEEN)
-            order[n++] = i;
-    order_r = r;
+            order[n++] = (order_key){r->cands[i].cost, r->cands[i].nchanged, i};
     qsort(order, n, sizeof *order, by_cost);
     int rc = MR_OK;
     for (size_t j = 0; j < n && rc == MR_OK && !r->budget_hit; j++) {
-        mr_rec_cand *c = &r->cands[order[j]];
+        mr_rec_cand *c = &r->cands[order[j].index];
         if (dominated(r, c)) {
             c->state = MR_REC_DOMINATED;
             continue;

@@ -275,3 +275,20 @@ Test(recommend, file_without_the_section_is_refused_where_it_starts)
               o.err);
     run_free(&o);
 }
+
+/* Each value is valid with the base, but a 10 s timeout with 10 s probes
+ * is not (docs/reference.md §1: at most 9 s): the search stops before any
+ * run, naming the candidate and then its problem. Exit 4. */
+Test(recommend, invalid_combination_is_named_before_any_run)
+{
+    run_out o = e2e_run("recommend " FIX "recommend-tm.yaml --set 'recommend.space={"
+                        "traffic.probe.interval: [10s, 30s], traffic.probe.timeout: [5s, 10s]}'",
+                        "");
+    cr_expect_eq(o.status, 4, "exit %d", o.status);
+    const char *a = strstr(o.err, "the candidate traffic.probe.interval=10s; "
+                                  "traffic.probe.timeout=10s is not a valid scenario");
+    const char *b = strstr(o.err, "traffic.probe.timeout: 10s is out of range [5s, 9s]");
+    cr_expect(a != NULL && b != NULL && a < b, "%s", o.err);
+    cr_expect_str_eq(o.out, "");
+    run_free(&o);
+}
