@@ -25,7 +25,7 @@
 const mr_param mr__recommend_keys[] = {
     {.key = "space",
      .type = MR_PARAM_T_CODE,
-     .type_doc = "map of path to sequence, or to {values, when}",
+     .type_doc = "map of path to values (a sequence, or a map of name to value), or to {values, when}",
      .required = true,
      .doc = "the keys that may change and their candidate values",
      .ref = "-"},
@@ -88,7 +88,7 @@ const mr_param mr__recommend_keys[] = {
 const mr_param mr__rec_key_keys[] = {
     {.key = "values",
      .type = MR_PARAM_T_CODE,
-     .type_doc = "sequence",
+     .type_doc = "sequence, or map of name to value",
      .required = true,
      .doc = "the key's candidate values",
      .ref = "-"},
