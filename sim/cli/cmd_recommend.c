@@ -244,7 +244,10 @@ static void print_table(const rec_cmd *x)
             print_cand(r, f);
         }
     } else {
-        printf("no candidate meets the objectives");
+        /* Cut short, the search has shown nothing infeasible either. */
+        printf(r->budget_hit ? "no candidate was shown to meet the objectives before the budget "
+                               "ended"
+                             : "no candidate meets the objectives");
         if (r->binding >= 0)
             printf(": %s binds, ruling out %zu of %zu candidates", rec->objectives[r->binding].text,
                    r->ruled_out[r->binding], r->ncand);
