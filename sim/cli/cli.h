@@ -272,11 +272,11 @@ void mr_cli_export_markdown(const mr_result *res, const char *const *labels, siz
 
 /* Each command's option table and examples (cmd_NAME.c). */
 extern const mr_cli_opt mr_cmd_run_opts[], mr_cmd_compare_opts[], mr_cmd_sweep_opts[],
-    mr_cmd_bench_opts[], mr_cmd_analyze_opts[], mr_cmd_plot_opts[], mr_cmd_report_opts[], mr_cmd_tui_opts[],
+    mr_cmd_bench_opts[], mr_cmd_analyze_opts[], mr_cmd_plot_opts[], mr_cmd_report_opts[], mr_cmd_tui_opts[], mr_cmd_recommend_opts[],
     mr_cmd_validate_opts[], mr_cmd_init_opts[], mr_cmd_explain_opts[], mr_cmd_export_opts[], mr_cmd_completion_opts[];
 extern const char mr_cmd_run_examples[], mr_cmd_compare_examples[], mr_cmd_sweep_examples[],
     mr_cmd_bench_examples[], mr_cmd_analyze_examples[], mr_cmd_plot_examples[],
-    mr_cmd_report_examples[], mr_cmd_tui_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[], mr_cmd_explain_examples[], mr_cmd_export_examples[], mr_cmd_completion_examples[];
+    mr_cmd_report_examples[], mr_cmd_tui_examples[], mr_cmd_recommend_examples[], mr_cmd_validate_examples[], mr_cmd_init_examples[], mr_cmd_explain_examples[], mr_cmd_export_examples[], mr_cmd_completion_examples[];
 
 int mr_cmd_run(int argc, char **argv);
 void mr_cmd_run_help(FILE *out);
@@ -284,6 +284,8 @@ int mr_cmd_compare(int argc, char **argv);
 void mr_cmd_compare_help(FILE *out);
 int mr_cmd_sweep(int argc, char **argv);
 void mr_cmd_sweep_help(FILE *out);
+int mr_cmd_recommend(int argc, char **argv);
+void mr_cmd_recommend_help(FILE *out);
 int mr_cmd_bench(int argc, char **argv);
 void mr_cmd_bench_help(FILE *out);
 

@@ -191,6 +191,9 @@ void mr__bind_faults(mr__bind *b, mr_node *seq);
 void mr__bind_failover(mr__bind *b, mr_node *map);
 /* `analyze:` (sc_analyze.c): settings of mrsim analyze. */
 void mr__bind_analyze(mr__bind *b, mr_node *map);
+/* `recommend:` (sc_recommend.c): the design space of mrsim recommend;
+ * scenario.c then checks each candidate value on a copy. */
+void mr__bind_recommend(mr__bind *b, mr_node *map);
 /* Checks that need several sections bound (fault chains, stamps). */
 void mr__validate(mr__bind *b);
 
@@ -212,6 +215,7 @@ extern const mr_param mr__root_keys[], mr__run_keys[], mr__adaptive_keys[], mr__
     mr__expect_keys[], mr__failover_keys[], mr__action_keys[], mr__failback_keys[],
     mr__runbook_keys[], mr__cold_keys[];
 extern const mr_param mr__analyze_keys[];
+extern const mr_param mr__recommend_keys[], mr__rec_key_keys[];
 
 /* Metric names of docs/cli.md's result document (run.replications.until.metric). */
 extern const char *const mr__metric_names[];

@@ -45,5 +45,7 @@ const mr__section mr__sections[] = {
     {"stamps[]", mr__stamp_keys, NULL},
     {"analyze", mr__analyze_keys, NULL},
     {"variants[]", mr__variant_keys, NULL},
+    {"recommend", mr__recommend_keys, NULL},
+    {"recommend.space (map form of a key)", mr__rec_key_keys, NULL},
     {NULL, NULL, NULL}};
 

@@ -3,6 +3,7 @@
  * and the results print the same words. */
 #include <stddef.h>
 
+#include "config/bind.h"
 #include "config/scenario.h"
 
 #define NAME2(c, s) s,
@@ -23,3 +24,18 @@ const char *const mr_aks_tier_names[] = {MR_AKS_TIER_MAP(NAME2) NULL};
 const char *const mr_fd_tier_names[] = {MR_FD_TIER_MAP(NAME2) NULL};
 #undef NAME2
 
+/* Metric names of docs/cli.md's result document (bind.h): here, with no
+ * dependency, so that every binder may read them. */
+const char *const mr__metric_names[] = {"availability",
+                                        "downtime_s",
+                                        "rto_s",
+                                        "client_rto_s",
+                                        "rpo_s",
+                                        "lost_writes",
+                                        "stale_read_ratio",
+                                        "staleness_ms_p99",
+                                        "write_conflicts",
+                                        "latency_ms_p50",
+                                        "latency_ms_p99",
+                                        "cost_usd_month",
+                                        NULL};

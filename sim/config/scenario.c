@@ -21,19 +21,6 @@
 
 _Static_assert(sizeof(mr_role) == sizeof(int), "enums are bound as int");
 
-const char *const mr__metric_names[] = {"availability",
-                                        "downtime_s",
-                                        "rto_s",
-                                        "client_rto_s",
-                                        "rpo_s",
-                                        "lost_writes",
-                                        "stale_read_ratio",
-                                        "staleness_ms_p99",
-                                        "write_conflicts",
-                                        "latency_ms_p50",
-                                        "latency_ms_p99",
-                                        "cost_usd_month",
-                                        NULL};
 
 /* ---- Key tables ---------------------------------------------------------------- */
 
@@ -154,6 +141,11 @@ const mr_param mr__root_keys[] = {
      .type = MR_PARAM_T_CODE,
      .type_doc = "map of path to sequence",
      .doc = "values to sweep, one run each (cross product)",
+     .ref = "-"},
+    {.key = "recommend",
+     .type = MR_PARAM_T_CODE,
+     .type_doc = "map",
+     .doc = "a design space, objectives and what to minimise, for mrsim recommend",
      .ref = "-"},
     MR_PARAM_END};
 
@@ -863,6 +855,7 @@ static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
     mr_doc *copy = mr_doc_clone(b->doc);
     mr_node_free(mr_node_map_remove(copy->root, "variants"));
     mr_node_free(mr_node_map_remove(copy->root, "sweep"));
+    mr_node_free(mr_node_map_remove(copy->root, "recommend"));
     mr_diag *d = mr_diag_new();
     int ok = 1;
     for (size_t k = 0; k < n && ok; k++) {
@@ -979,6 +972,53 @@ static void bind_sweep(mr__bind *b, mr_node *root, bool check)
         char *t = mr__flow(vals);
         mr__record(b, p, t);
         free(t);
+    }
+}
+
+static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space);
+
+/* recommend.space: each candidate value checked on a copy, with the values
+ * its condition asks for (sc_recommend.c has bound the section). */
+static void check_recommend(mr__bind *b, mr_node *root)
+{
+    const mr_sc_recommend *r = &b->sc->recommend;
+    mr_node *rec = mr_node_get(root, "recommend");
+    mr_node *space = rec && rec->kind == MR_NODE_MAP ? mr_node_get(rec, "space") : NULL;
+    if (space == NULL || space->kind != MR_NODE_MAP)
+        return;
+    check_values(b, r, space);
+}
+static void check_values(mr__bind *b, const mr_sc_recommend *r, mr_node *space)
+{
+    (void)space;
+    /* Each value on its own, with the values its condition asks for (the
+     * first `and` group's == atoms): a value valid only under its
+     * condition (a Front Door setting) is checked where it applies. */
+    for (size_t k = 0; k < r->nkeys; k++) {
+        const mr_sc_rec_key *key = &r->keys[k];
+        size_t cap = key->nwhen + 1, n;
+        const char **paths = mr__alloc(b, cap * sizeof *paths);
+        const mr_mark **marks = mr__alloc(b, cap * sizeof *marks);
+        const mr_node **nodes = mr__alloc(b, cap * sizeof *nodes);
+        for (size_t i = 0; i < key->nvalues; i++) {
+            n = 0;
+            for (size_t a = 0; a < key->nwhen && !key->when[a].or_before; a++) {
+                const mr_sc_rec_atom *at = &key->when[a];
+                if (at->neq || at->value == NULL)
+                    continue;
+                const mr_sc_rec_key *o = &r->keys[at->key];
+                for (size_t v = 0; v < o->nvalues; v++)
+                    if (o->texts[v] == at->value) {
+                        paths[n] = o->path;
+                        marks[n] = &o->mark;
+                        nodes[n++] = o->nodes[v];
+                    }
+            }
+            paths[n] = key->path;
+            marks[n] = &key->mark;
+            nodes[n++] = key->nodes[i];
+            check_overrides(b, n, paths, marks, nodes);
+        }
     }
 }
 
@@ -1115,6 +1155,10 @@ static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag
     bool check = overrides && mr_diag_count(diag) == before;
     bind_variants(&b, root, check);
     bind_sweep(&b, root, check);
+    int before_rec = mr_diag_count(diag);
+    mr__bind_recommend(&b, mr__take_map(&b, root, "recommend", ""));
+    if (check && mr_diag_count(diag) == before_rec)
+        check_recommend(&b, root);
     mr__unknown_keys(&b, root, mr__root_keys);
 
     if (mr_diag_count(diag) != before) {

@@ -444,6 +444,62 @@ typedef struct mr_sc_sweep {
     mr_mark mark;
 } mr_sc_sweep;
 
+/* The `recommend:` section (sim/config/sc_recommend.c; docs/recommend.md):
+ * a design space around the scenario, the objectives a candidate must meet
+ * and what to minimise, for `mrsim recommend`. */
+
+/* One atom of a `when:` condition: PATH == VALUE or PATH != VALUE, joined
+ * to the previous atom by `and` (or_before 0) or `or` (1); `and` binds
+ * tighter. PATH is a key of the space without a condition of its own;
+ * VALUE one of its values as written, or one of its names when its values
+ * are a map of name to value. */
+typedef struct mr_sc_rec_atom {
+    size_t key;        /* index in recommend.keys */
+    const char *value; /* compared as text with the key's value (flow form) */
+    int neq;           /* 1: != */
+    int or_before;     /* 1: joined to the previous atom by `or` */
+} mr_sc_rec_atom;
+
+/* One key of the space: its candidate values and when it varies. */
+typedef struct mr_sc_rec_key {
+    const char *path;       /* as --set takes it: "traffic.ttl" */
+    mr_sc_override *values; /* "PATH=V", in file order */
+    const char **texts;     /* V alone (flow form), or its name when the values are a map */
+    size_t nvalues;
+    void **nodes;           /* private to sim/config: each value's node, while binding */
+    mr_sc_rec_atom *when; /* NULL: always varies; else only when it holds */
+    size_t nwhen;
+    const char *when_text;
+    mr_mark mark;
+} mr_sc_rec_key;
+
+/* One objective: METRIC OP LIMIT (a bound on the mean over replications)
+ * or METRIC.pQ OP LIMIT (the share of replications whose value meets the
+ * bound is at least Q), each to hold at recommend.confidence. */
+typedef struct mr_sc_rec_objective {
+    const char *text;  /* as written */
+    int metric;        /* index in mr__metric_names: the mr_metric id */
+    double quantile;   /* in (0, 1); 0: the mean */
+    int ge;            /* 1: >=, 0: <= */
+    double limit;      /* in the metric's unit (seconds, ms, a ratio, USD) */
+    mr_mark mark;
+} mr_sc_rec_objective;
+
+typedef struct mr_sc_recommend {
+    bool present;
+    mr_sc_rec_key *keys;
+    size_t nkeys;
+    mr_sc_rec_objective *objectives;
+    size_t nobjectives;
+    double confidence;       /* the objectives hold with this confidence */
+    int minimise;            /* metric index; cost_usd_month by default */
+    double margin;           /* option 2: within the cheapest's cost x (1 + margin) */
+    int screen_replications; /* each candidate's screen at aggregate fidelity */
+    int stage_replications;  /* the first confirmation stage; each next doubles */
+    mr_fidelity confirm_fidelity;
+    mr_mark mark;
+} mr_sc_recommend;
+
 typedef struct mr_scenario_internal mr_scenario_internal;
 
 typedef struct mr_scenario {
@@ -480,6 +536,7 @@ typedef struct mr_scenario {
     size_t nvariants;
     mr_sc_sweep *sweeps;
     size_t nsweeps;
+    mr_sc_recommend recommend; /* present only when the file has the section */
     mr_sc_sla *sla; /* analyze.sla, in file order */
     size_t nsla;
     mr_scenario_internal *internal; /* private to sim/config */

@@ -75,9 +75,9 @@ Test(completion, every_command_and_option_of_the_tables_everywhere, .timeout = 3
         cr_expect(strstr(man, r1), "man lacks %s %s", cmd, opt);
         nopt++;
     }
-    /* run, compare, sweep, validate, analyze, plot, report, tui, init,
-     * explain, export, completion, bench; man and options are hidden. */
-    cr_expect_eq(ncmd, 13);
+    /* run, compare, sweep, recommend, validate, analyze, plot, report, tui,
+     * init, explain, export, completion, bench; man and options are hidden. */
+    cr_expect_eq(ncmd, 14);
     cr_expect_geq(nopt, 60);
     free(opts);
     free(bash);

@@ -75,6 +75,8 @@ static const section SECTIONS[] = {
     {"stamps[]", "../../scenarios/stamps-fd.yaml", "stamps[0].", ""},
     {"analyze", "composite/two-regions.yaml", "analyze.", ""},
     {"variants[]", "", "", ""},
+    {"recommend", "run/recommend-tm.yaml", "recommend.", ""},
+    {"recommend.space (map form of a key)", "", "", ""},
 };
 
 static const section *find_section(const char *name)
