@@ -62,7 +62,8 @@ Test(result, json_has_every_key_of_cli_md_and_nulls_for_what_does_not_apply)
                         "\"westeurope\", \"rto_s\": {"),
               "%s", j);
     cr_assert(strstr(j, "\"rpo_s\": null, \"censored\": 1, \"budget_share\": null, "
-                        "\"expect\": {}, \"timeline\": [], \"critical_path\": null}"),
+                        "\"incident_cost_usd\": null, \"expect\": {}, \"timeline\": [], "
+                        "\"critical_path\": null}"),
               "%s", j);
     cr_assert(strstr(j, "\"stopping\": {\"rule\": \"fixed\"}"), "%s", j);
     cr_assert(strstr(j, "\"slo\": [],\n  \"steady_state\": []\n}\n"), "%s", j);
