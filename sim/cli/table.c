@@ -173,8 +173,12 @@ static void diff_text(char *buf, size_t n, const mr_result *a, const mr_differen
     double base = a->metrics[d->metric].mean;
     if (base != 0 && isfinite(base) && d->d.mean != 0) {
         char rel[16];
-        snprintf(buf, n, "%s (%s%s%%)", v, d->d.mean > 0 ? "+" : "",
-                 factor_text(rel, sizeof rel, 100 * d->d.mean / fabs(base)));
+        double pct = 100 * d->d.mean / fabs(base);
+        if (fabs(pct) < 0.01) /* "+0.000852%" reads as noise: say so */
+            snprintf(buf, n, "%s (%s<0.01%%)", v, pct > 0 ? "+" : "-");
+        else
+            snprintf(buf, n, "%s (%s%s%%)", v, pct > 0 ? "+" : "",
+                     factor_text(rel, sizeof rel, pct));
     } else
         snprintf(buf, n, "%s", v);
 }
