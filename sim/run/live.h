@@ -65,7 +65,7 @@ typedef struct mr_live_injected {
     int until_repaired;   /* injected without a duration */
     int repaired;         /* cut short by mr_live_repair */
     size_t index;         /* its index in the scenario's faults */
-    char entry[400];      /* the flow map the file and the loader get */
+    char entry[640];      /* the flow map the file and the loader get (room for every part at its longest) */
 } mr_live_injected;
 
 /* A public message (mrsim/event.h) the replication dispatched: the event
