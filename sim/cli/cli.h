@@ -267,6 +267,9 @@ void mr_cli_sweep_table(const mr_result *res, const char *const *points, const c
  * against the first run. */
 void mr_cli_export_csv(const mr_result *res, const char *const *labels, size_t nres, FILE *f);
 /* --export-markdown: the side-by-side table as Markdown. */
+/* Writes s as one CSV field, quoted when it holds a comma, a quote, a
+ * semicolon (spreadsheets that split on it) or a line break (RFC 4180). */
+void mr_cli_csv_field(FILE *f, const char *s);
 void mr_cli_export_markdown(const mr_result *res, const char *const *labels, size_t nres,
                             const mr_cli_metrics *sel, FILE *f);
 

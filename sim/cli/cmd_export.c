@@ -107,21 +107,6 @@ static int parse_filter(const char *expr, char *where, size_t n, char **vals, si
     return status;
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void json_text(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -236,7 +221,7 @@ int mr_cmd_export(int argc, char **argv)
             } else {
                 fprintf(f, "%lld,", inv);
                 for (int k = 0; k < 4; k++) {
-                    csv_text(f, t[k]);
+                    mr_cli_csv_field(f, t[k]);
                     fputc(',', f);
                 }
                 fprintf(f, "%lld", n);

@@ -402,9 +402,9 @@ void mr_cli_sweep_table(const mr_result *res, const char *const *points, const c
 
 /* ---- exports ---- */
 
-static void csv_field(FILE *f, const char *s)
+void mr_cli_csv_field(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\"\n;") == NULL) {
+    if (strpbrk(s, ",\";\r\n") == NULL) {
         fputs(s, f);
         return;
     }
@@ -433,7 +433,7 @@ void mr_cli_export_csv(const mr_result *res, const char *const *labels, size_t n
     for (size_t r = 0; r < nres; r++)
         for (int m = 0; m < MR_METRIC_COUNT; m++) {
             const mr_summary *s = &res[r].metrics[m];
-            csv_field(f, labels[r]);
+            mr_cli_csv_field(f, labels[r]);
             fprintf(f, ",%s,%llu", mr_metric_name((mr_metric)m), (unsigned long long)s->n);
             const double v[] = {s->mean, s->ci_lo, s->ci_hi, s->p50, s->p95, s->p99, s->min, s->max};
             for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
@@ -455,7 +455,7 @@ void mr_cli_export_csv(const mr_result *res, const char *const *labels, size_t n
                     csv_num(f, d.d.ci_hi);
                 fputc(',', f);
                 if (d.verdict)
-                    csv_field(f, d.verdict > 0 ? labels[r] : labels[0]);
+                    mr_cli_csv_field(f, d.verdict > 0 ? labels[r] : labels[0]);
             } else {
                 fputs(",,,,", f);
             }

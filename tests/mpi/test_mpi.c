@@ -1,5 +1,5 @@
 /* tests/mpi/test_mpi.c: the MPI build (MRSIM_MPI=ON) under mpirun. With 2
- * and 3 ranks, run, compare, sweep and a sequentially stopped run print the
+ * and 3 ranks, run, compare, sweep, recommend and a sequentially stopped run print the
  * same JSON document, byte for byte (wall_s aside), as one process of the
  * same binary; ranks other than 0 print nothing; a failure on every rank
  * gives docs/cli.md's exit status once; a rank that fails on its own (a file it
@@ -56,6 +56,13 @@ Test(mpi, compare_is_identical_to_one_process, .timeout = 300)
 Test(mpi, sweep_is_identical_to_one_process, .timeout = 300)
 {
     same_as_one_process("sweep " FIXTURES "sweep.yaml --json -q -n 5 -j 1");
+}
+
+Test(mpi, recommend_is_identical_to_one_process, .timeout = 300)
+{
+    /* Every stage of the search is a run of its candidates: each rank takes
+     * the same eliminations from the same gathered results (docs/recommend.md). */
+    same_as_one_process("recommend " FIXTURES "recommend-tm.yaml --json -q -j 1");
 }
 
 Test(mpi, sequential_stopping_stops_at_the_same_replication, .timeout = 300)
