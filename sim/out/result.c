@@ -646,14 +646,19 @@ static void table_slo(layout *t, const mr_result *r)
     }
 }
 
-void mr_result_write_details(const mr_result *r, const char *label, FILE *out)
+/* The table's rows below the metrics' header (head, when given) and rows
+ * (when with_metrics), in two passes (measure, then print), and the
+ * recovery timelines. */
+static void write_blocks(const mr_result *r, const char *const *head, int with_metrics,
+                         FILE *out)
 {
-    fprintf(out, "\n%s:\n", label);
     layout t = {.out = out, .measure = 1};
-    const char *const head[COLS] = {"", "mean", "95% CI", "p50", "p95", "p99", "n"};
     for (int pass = 0; pass < 2; pass++) {
+        if (head)
+            lay_cells(&t, head);
+        if (with_metrics)
+            table_metrics(&t, r);
         table_unpriced(&t, &r->unpriced);
-        lay_cells(&t, head);
         table_stores(&t, r);
         table_populations(&t, r);
         table_episodes(&t, r);
@@ -663,19 +668,16 @@ void mr_result_write_details(const mr_result *r, const char *label, FILE *out)
     mr_timeline_write_table(r, out);
 }
 
+void mr_result_write_details(const mr_result *r, const char *label, FILE *out)
+{
+    fprintf(out, "\n%s:\n", label);
+    const char *const head[COLS] = {"", "mean", "95% CI", "p50", "p95", "p99", "n"};
+    write_blocks(r, head, 0, out);
+}
+
 void mr_result_write_table(const mr_result *r, FILE *out)
 {
     table_header(r, out);
     fputc('\n', out);
-    layout t = {.out = out, .measure = 1};
-    for (int pass = 0; pass < 2; pass++) {
-        table_metrics(&t, r);
-        table_unpriced(&t, &r->unpriced);
-        table_stores(&t, r);
-        table_populations(&t, r);
-        table_episodes(&t, r);
-        table_slo(&t, r);
-        t.measure = 0;
-    }
-    mr_timeline_write_table(r, out);
+    write_blocks(r, NULL, 1, out);
 }
