@@ -20,7 +20,7 @@ set ylabel 'lag (s, log)'
 if (fmt eq 'dumb') {
     set key outside right top vertical
 } else {
-    set lmargin at screen 0.07
+    set lmargin at screen 0.10
     set rmargin at screen 0.85
     set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
 }
