@@ -16,7 +16,9 @@ set logscale x 10
 set xrange [1:*]
 set yrange [0:*]
 set format x '%g'
-set bmargin 6
+# Room under the axis label for the legend's rows (two entries a row at
+# the longest names, a sweep's).
+set bmargin 4 + ceil(nblocks / 2.0)
 plot for [i = 0:nblocks - 1] datafile index i using 1:($2 * 100) with steps \
          lc rgb colour(value(sprintf('colour%d', i))) lw 2.5 dt dash(value(sprintf('colour%d', i))) \
          title value(sprintf('name%d', i))

@@ -17,7 +17,11 @@ load plotdir.'/style.gp'
 rcolour(r) = colour(int(r) + 4)
 top(r) = column(2 + nregions + r)
 low(r) = r == 0 ? 0 : column(2 + nregions + r - 1)
-set multiplot layout nblocks, 1 title 'Share of requests served per region, '.faultlabel."\n".subtitle.vecnote font ',16' noenhanced
+# Beyond three variants the panels go two abreast, so each keeps a
+# readable height.
+ncols = (nblocks > 3 && fmt ne 'dumb') ? 2 : 1
+nrows = int(ceil(nblocks * 1.0 / ncols))
+set multiplot layout nrows, ncols title 'Share of requests served per region, '.faultlabel."\n".subtitle.vecnote font ',16' noenhanced
 set yrange [0:1]
 set ytics 0.5
 set format y '%g'
@@ -29,7 +33,7 @@ if (fmt eq 'dumb') {
     set key outside right top vertical
 } else {
     set lmargin at screen 0.07
-    set rmargin at screen 0.85
+    set rmargin at screen (ncols == 1 ? 0.85 : 0.45)
     set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
 }
 do for [f = 0:(fmt eq 'dumb' ? -1 : nfaults - 1)] {
@@ -38,7 +42,11 @@ do for [f = 0:(fmt eq 'dumb' ? -1 : nfaults - 1)] {
 }
 do for [i = 0:nblocks - 1] {
     set title value(sprintf('name%d', i)) font ',13' noenhanced textcolor rgb colour(value(sprintf('colour%d', i)))
-    if (i == nblocks - 1) { set xlabel 'time since start ('.tunit.')' offset 0, 0.3 } else { unset xlabel }
+    if (i >= nblocks - ncols) { set xlabel 'time since start ('.tunit.')' offset 0, 0.3 } else { unset xlabel }
+    if (fmt ne 'dumb' && ncols == 2) {
+        set lmargin at screen (i % 2 == 0 ? 0.07 : 0.50)
+        set rmargin at screen (i % 2 == 0 ? 0.45 : 0.88)
+    }
     # The legend once, beside the first panel (the others keep its margin).
     # A terminal has no fill: each band's upper edge as a line instead.
     if (fmt eq 'dumb') {
