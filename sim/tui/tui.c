@@ -342,8 +342,10 @@ static void build_chart(ui *u, const mr_live_view *v, int cols)
     double w = mr_time_to_s(v->window);
     /* One pass over the windows, one over the episodes (a year has a
      * million windows and hundreds of episodes). */
-    mr_live_window_shares(u->lv, u->share, v->nwin);
-    memset(u->fault, 0, v->nwin);
+    if (v->nwin > 0) { /* before the first window: no buffer yet either */
+        mr_live_window_shares(u->lv, u->share, v->nwin);
+        memset(u->fault, 0, v->nwin);
+    }
     for (size_t k = 0; k < nep && w > 0; k++) {
         double end = isnan(ep[k].end_s) ? mr_time_to_s(v->now) : ep[k].end_s;
         size_t a = (size_t)(ep[k].start_s / w), b = (size_t)ceil(end / w);
