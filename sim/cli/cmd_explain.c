@@ -124,49 +124,52 @@ static const char *value(const mr_scenario *sc, const char *fmt, size_t i)
     return v ? v : "?";
 }
 
-/* What the scenario holds, one line per section. */
+/* The label of a section's first item, blanks under it for the others: one
+ * item per line keeps a many-cluster scenario readable at 80 columns. */
+static void item(FILE *out, size_t i, const char *label)
+{
+    fprintf(out, "  %-12s ", i ? "" : label);
+}
+
+/* What the scenario holds, a line per item, grouped by section. */
 static void print_summary(const mr_scenario *sc, FILE *out)
 {
     char h[MR_HU_LEN];
     mr_hu_duration(h, sizeof h, mr_time_to_s(sc->run.horizon));
     fprintf(out, "%s (%s)%s%s\n", sc->name, sc->file, sc->description[0] ? ": " : "",
             sc->description);
-    fprintf(out, "  run:         %s per replication, replications %s, seed %llu\n", h,
+    item(out, 0, "run:");
+    fprintf(out, "%s per replication, replications %s, seed %llu\n", h,
             value(sc, "run.replications", 0), (unsigned long long)sc->seed);
-    fputs("  regions:    ", out);
-    for (size_t i = 0; i < sc->nregions; i++)
-        fprintf(out, "%s %s (%d zones)", i ? "," : "", sc->regions[i].name, sc->regions[i].zones);
-    fputs("\n  clusters:   ", out);
+    for (size_t i = 0; i < sc->nregions; i++) {
+        item(out, i, "regions:");
+        fprintf(out, "%s (%d zones)\n", sc->regions[i].name, sc->regions[i].zones);
+    }
     for (size_t i = 0; i < sc->nclusters; i++) {
         const mr_sc_cluster *c = &sc->clusters[i];
-        fprintf(out, "%s %s in %s (%s%s%s, %d nodes x %d pods x %s/s)", i ? "," : "", c->name,
+        item(out, i, "clusters:");
+        fprintf(out, "%s in %s (%s%s%s, %d nodes x %d pods x %s/s)\n", c->name,
                 sc->regions[c->region].name, value(sc, "clusters[%zu].role", i),
                 c->role == MR_ROLE_STANDBY ? " " : "",
                 c->role == MR_ROLE_STANDBY ? value(sc, "clusters[%zu].standby", i) : "",
                 c->nodes.count, c->pods.per_node, value(sc, "clusters[%zu].pods.rps_per_pod", i));
     }
-    fprintf(out, "\n  traffic:     %s\n", value(sc, "traffic.kind", 0));
-    if (sc->ndatastores) {
-        fputs("  data:       ", out);
-        for (size_t i = 0; i < sc->ndatastores; i++)
-            fprintf(out, "%s %s (%s)", i ? "," : "", sc->datastores[i].name,
-                    value(sc, "datastores[%zu].kind", i));
-        fputc('\n', out);
+    item(out, 0, "traffic:");
+    fprintf(out, "%s\n", value(sc, "traffic.kind", 0));
+    for (size_t i = 0; i < sc->ndatastores; i++) {
+        item(out, i, "data:");
+        fprintf(out, "%s (%s)\n", sc->datastores[i].name, value(sc, "datastores[%zu].kind", i));
     }
-    fputs("  clients:    ", out);
     for (size_t i = 0; i < sc->nclients; i++) {
         char rate[MR_HU_LEN];
         mr_hu_count(rate, sizeof rate, sc->clients[i].rate);
-        fprintf(out, "%s %s from %s (%s requests/s)", i ? "," : "", sc->clients[i].name,
+        item(out, i, "clients:");
+        fprintf(out, "%s from %s (%s requests/s)\n", sc->clients[i].name,
                 sc->regions[sc->clients[i].origin].name, rate);
     }
-    fputc('\n', out);
-    if (sc->nfaults) {
-        fputs("  faults:     ", out);
-        for (size_t i = 0; i < sc->nfaults; i++)
-            fprintf(out, "%s %s (%s)", i ? "," : "", sc->faults[i].name,
-                    value(sc, "faults[%zu].kind", i));
-        fputc('\n', out);
+    for (size_t i = 0; i < sc->nfaults; i++) {
+        item(out, i, "faults:");
+        fprintf(out, "%s (%s)\n", sc->faults[i].name, value(sc, "faults[%zu].kind", i));
     }
 }
 
