@@ -290,6 +290,10 @@ typedef struct ag_engine {
 
 typedef struct ag_state {
     ag_engine *eng; /* the hub's only */
+    /* Every population's: the hub's engine and its index there, for its
+     * vectors (agg_sample projects the hub's integrals; read only). */
+    const ag_engine *hub;
+    uint32_t k;
     double requests, measured, succeeded;
     double requests_normal; /* while no fault was in force (the cost's run rate) */
 } ag_state;
@@ -489,6 +493,8 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         p->rate += pc->rate;
         g->diurnal |= pc->profile == MR_PROFILE_DIURNAL;
         g->pool_of[g->npop] = (uint32_t)(p - g->pool);
+        ((ag_state *)c->state)->hub = g;
+        ((ag_state *)c->state)->k = g->npop;
         g->pop[g->npop++] = c;
         if (g->traffic == NULL) {
             int64_t tid = pc->traffic >= 0 ? pc->traffic : p->rc->tm;
@@ -1899,18 +1905,35 @@ static void agg_report(const mr_component *self, mr_report *out)
                      st->measured > 0 ? st->succeeded / st->measured : NAN);
 }
 
-/* Vectors of the hub: per resolver pool and endpoint, the share of the
- * pool's traffic units whose answer is that endpoint (docs/results.md
- * "Vectors"); the slots change only at the hub's events, so they stand as
- * they are between them. The populations' own counts are integrated only
- * at the hub's events, so they have no vector at this fidelity. */
+/* Vectors (docs/results.md "Vectors"). Every population: its requests
+ * whose outcome falls after the warm-up and their successes, running
+ * counts as at request fidelity (clients.c clients_series), whose
+ * increase over a window the runner stores. They are integrated only at
+ * the hub's events (advance), so a sample projects them to its instant
+ * exactly as the next advance() will: the success share is constant
+ * between events, the rate follows the profile's closed-form integral.
+ * Read only: a sampled run keeps the events and results of an unsampled
+ * one, and the windows' increases add up to what advance() integrates
+ * (the projection to t plus advance's from t on is advance's over both).
+ * The hub also has, per resolver pool and endpoint, the share of the
+ * pool's traffic units whose answer is that endpoint; the slots change
+ * only at the hub's events, so they stand as they are between them. */
 static size_t agg_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
                          size_t cap)
 {
-    const ag_engine *g = ((const ag_state *)self->state)->eng;
+    const ag_state *st = self->state;
+    const ag_engine *g = st->eng;
     size_t n = 0;
-    if (g == NULL)
+    if (st->hub == NULL || cap < 2)
         return 0;
+    for (int k = 0; k < 2; k++, n++) {
+        snprintf(out[n].component, sizeof out[n].component, "%s", self->name);
+        snprintf(out[n].metric, sizeof out[n].metric, "%s", k == 0 ? "requests" : "successes");
+        out[n].unit = "requests";
+        out[n].counter = 1;
+    }
+    if (g == NULL)
+        return n;
     for (uint32_t q = 0; q < g->npool; q++) {
         for (uint32_t j = 0; j < g->nep && n < cap; j++, n++) {
             const mr_component *c = mr_sim_component(sim, g->clid[j]);
@@ -1925,11 +1948,37 @@ static size_t agg_series(const mr_component *self, const mr_sim *sim, mr_series_
     return n;
 }
 
+/* advance()'s measured and succeeded of population k, projected to now
+ * without changing anything. */
+static void project_counts(const ag_engine *g, uint32_t k, mr_time now, double *measured,
+                           double *succeeded)
+{
+    const ag_state *ps = g->pop[k]->state;
+    *measured = ps->measured;
+    *succeeded = ps->succeeded;
+    if (now > g->horizon)
+        now = g->horizon;
+    mr_time t0 = g->last, warm = g->slo->warmup;
+    if (now <= t0 || now <= warm)
+        return;
+    const mr_clients_cfg *cfg = g->pop[k]->cfg;
+    double cum = mr_profile_integral(cfg, now);
+    double m = t0 >= warm ? cfg->rate * (cum - g->cum_last[k])
+                          : cfg->rate * (cum - mr_profile_integral(cfg, warm));
+    *measured += m;
+    *succeeded += m * g->ok_share[k];
+}
+
 static void agg_sample(const mr_component *self, mr_time now, double *out)
 {
-    (void)now;
-    const ag_engine *g = ((const ag_state *)self->state)->eng;
-    size_t n = 0;
+    const ag_state *st = self->state;
+    if (st->hub == NULL)
+        return;
+    project_counts(st->hub, st->k, now, &out[0], &out[1]);
+    const ag_engine *g = st->eng;
+    if (g == NULL)
+        return;
+    size_t n = 2;
     for (uint32_t q = 0; q < g->npool; q++) {
         const ag_pool *p = &g->pool[q];
         double units = (double)p->n * (p->np ? p->np : 1);

@@ -747,7 +747,7 @@ Test(db, milestones_are_rows_per_episode)
 }
 
 /* Aggregate fidelity keeps only the windows below a success share of 1;
- * the success-ratio series holds those, and a 1 where each run of them
+ * the whole system's success-ratio series holds those, and a 1 where each run of them
  * ends, so that sample-hold reads the whole series: its time-weighted
  * mean is the availability's (up to the windows' request weights). */
 Test(db, aggregate_fidelity_writes_its_kept_windows)
@@ -759,8 +759,12 @@ Test(db, aggregate_fidelity_writes_its_kept_windows)
                 MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'requests'"), 0);
-    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'success_ratio'"), 2);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE component = '' AND metric = "
+                           "'requests'"),
+                 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE component = '' AND metric = "
+                           "'success_ratio'"),
+                 2);
     /* The components' vectors are replication 0's (summary); the checks
      * below are of the whole system's success ratio. */
     cr_expect_gt(q_int(db, "SELECT count(*) FROM vector WHERE component != '' AND run_id = 1"), 0);
@@ -970,8 +974,7 @@ Test(db, each_store_has_its_realised_lag)
 }
 
 /* Aggregate fidelity has the clusters', regions', resolvers' (from the
- * hub) vectors too, and a population none (its counts are integrated only
- * at the hub's events). A cluster's served requests there are the hub's
+ * hub) and populations' vectors too. A cluster's served requests there are the hub's
  * expected offers: before the outage (the first 60 s) priority routing
  * sends every request to aks-weu, none to aks-neu. */
 Test(db, aggregate_fidelity_has_component_vectors)
@@ -983,7 +986,10 @@ Test(db, aggregate_fidelity_has_component_vectors)
                 MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component LIKE 'clients/%'"), 0);
+    char *names = q_rows(db, "SELECT metric FROM vector WHERE component = 'clients/eu-users' "
+                             "ORDER BY metric");
+    cr_assert_str_eq(names, "requests\nsuccess_ratio\n");
+    free(names);
     cr_assert_gt(q_int(db, "SELECT count(*) FROM vector WHERE component LIKE 'regions/%' AND "
                            "metric = 'served'"),
                  0);
@@ -1004,4 +1010,96 @@ Test(db, aggregate_fidelity_has_component_vectors)
     sqlite3_close(db);
     free(out);
     free(err);
+}
+
+/* A population's vectors at aggregate fidelity against a hand count
+ * (tests/fixtures/run/aggregate-pop-outage.yaml): 50 requests/s, warm-up
+ * 30 s, 10 s windows, the only region down over [65 s, 125 s) with nothing
+ * to fail over to, capacity 320/s otherwise. The hub integrates expected
+ * counts, so each window after the warm-up has 50 x 10 = 500 requests
+ * (none before: windows 0-2 count nothing, their ratio NULL); the success
+ * share is 1 outside the outage and 0 inside, so the ratio of a window is
+ * the share of it outside [65, 125): window 6 [60, 70) 5/10 = 0.5, windows
+ * 7-11 0, window 12 [120, 130) 5/10 = 0.5, the others 1. Summed, the
+ * windows hold the population's availability: (210 - 60) / 210 of the
+ * requests after the warm-up (4 min horizon: 210 s measured). */
+Test(db, aggregate_population_vectors_count_rate_times_window_and_the_outage_share)
+{
+    char *out, *err;
+    const char *f = path_in("agp.db");
+    int st = sh(&out, &err, "%s run %s/tests/fixtures/run/aggregate-pop-outage.yaml -q --db %s",
+                MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(f);
+    double req[24], ok[24];
+    const int64_t W = 10000000000LL;
+    expand(db, 1, "clients/users", "requests", req, 24, W);
+    expand(db, 1, "clients/users", "success_ratio", ok, 24, W);
+    double n = 0, s = 0;
+    for (int k = 0; k < 24; k++) {
+        if (k < 3) {
+            cr_assert_eq(req[k], 0, "window %d", k);
+            cr_assert(isnan(ok[k]), "window %d: %g", k, ok[k]);
+            continue;
+        }
+        double want = k == 6 || k == 12 ? 0.5 : k >= 7 && k <= 11 ? 0 : 1;
+        cr_assert(fabs(req[k] - 500) <= 1e-9 * 500, "window %d: %.15g requests", k, req[k]);
+        cr_assert(fabs(ok[k] - want) <= 1e-9, "window %d: ratio %.15g, want %g", k, ok[k], want);
+        n += req[k];
+        s += req[k] * ok[k];
+    }
+    assert_close(s / n, 150.0 / 210.0, "availability from the vectors");
+    assert_close(q_double(db, "SELECT value FROM scalar WHERE run_id = 1 AND component = "
+                              "'clients/users' AND metric = 'availability'"),
+                 150.0 / 210.0, "the population's availability");
+    sqlite3_close(db);
+    free(out);
+    free(err);
+}
+
+/* Sampling the populations at aggregate fidelity (a projection of the
+ * hub's integrals, models/clients_agg.c agg_sample) changes nothing: the
+ * JSON of a run that keeps every vector is the unsampled run's, bit for
+ * bit, with two populations (one on a daily profile) behind two pools and
+ * an outage; and each population's windows add up to its requests after
+ * the warm-up (the counter's increases telescope; 3 h = 1080 windows). */
+Test(db, aggregate_sampling_changes_no_result)
+{
+    char *err, *plain, *sampled;
+    const char *fa = path_in("agall.db");
+    const char *sc = MRSIM_SOURCE_DIR "/tests/fixtures/run/aggregate-pops.yaml";
+    int st = sh(&sampled, &err, "%s run %s -q -n 2 -j 2 --json --db %s --db-vectors all | grep -v "
+                                "wall_s",
+                MRSIM_BINARY, sc, fa);
+    cr_assert_eq(st, 0, "%s", err);
+    free(err);
+    cr_assert_eq(sh(&plain, NULL, "%s run %s -q -n 2 -j 1 --json | grep -v wall_s", MRSIM_BINARY, sc),
+                 0);
+    cr_assert_str_eq(sampled, plain, "sampling the vectors changed the results");
+    free(sampled);
+    free(plain);
+    sqlite3 *db = open_db(fa);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component IN ('clients/u1', "
+                           "'clients/u2') AND metric IN ('requests', 'success_ratio')"),
+                 2 * 2 * 2);
+    static double req[1080], ok[1080];
+    const int64_t W = 10000000000LL;
+    const char *pops[] = {"clients/u1", "clients/u2"};
+    for (int r = 1; r <= 2; r++)
+        for (int p = 0; p < 2; p++) {
+            expand(db, r, pops[p], "requests", req, 1080, W);
+            expand(db, r, pops[p], "success_ratio", ok, 1080, W);
+            double n = 0, s = 0;
+            for (int k = 0; k < 1080; k++)
+                if (req[k] > 0) {
+                    n += req[k];
+                    s += req[k] * ok[k];
+                }
+            char q[200];
+            snprintf(q, sizeof q, "SELECT value FROM scalar WHERE run_id = %d AND component = "
+                                  "'%s' AND metric = 'availability'", r, pops[p]);
+            cr_assert(fabs(s / n - q_double(db, q)) <= 1e-9, "run %d %s: %.15g vs %.15g", r,
+                      pops[p], s / n, q_double(db, q));
+        }
+    sqlite3_close(db);
 }
