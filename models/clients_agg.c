@@ -237,6 +237,11 @@ typedef struct ag_engine {
      * recovery timeline's routed shares; clients.c counts the same). */
     double routed[AG_MAX_POPS];
     double cum_last[AG_MAX_POPS]; /* mr_profile_integral at `last` */
+    /* Per pool, the requests its populations issued up to `last` and,
+     * per endpoint, those whose answer was it (each unit carries an equal
+     * share of the pool's traffic): the vectors' request_share. */
+    double pool_req[AG_MAX_POOLS];
+    double pool_used[AG_MAX_POOLS][MR_MAX_ENDPOINTS];
     uint32_t npool;
     ag_pool pool[AG_MAX_POOLS];
     uint32_t edges;  /* Front Door edges */
@@ -1335,6 +1340,20 @@ static void reroute(ag_engine *g, mr_time now)
     }
 }
 
+/* Adds n requests of pool q, split by its units' answers, to req[q] and
+ * used[q][endpoint]. */
+static void pool_count(const ag_engine *g, uint32_t q, double n, double *req,
+                       double (*used)[MR_MAX_ENDPOINTS])
+{
+    const ag_pool *p = &g->pool[q];
+    double units = (double)p->n * (p->np ? p->np : 1);
+    if (!(n > 0) || !(units > 0))
+        return;
+    req[q] += n;
+    for (uint32_t j = 0; j < g->nep; j++)
+        used[q][j] += n * (double)p->cnt[j] / units;
+}
+
 /* Integrates every population's traffic from the last event to now. */
 static void advance(ag_engine *g, mr_time now)
 {
@@ -1345,6 +1364,7 @@ static void advance(ag_engine *g, mr_time now)
         return;
     mr_time warm = g->slo->warmup;
     double dt = mr_time_to_s(now - t0), all = 0, all_ok = 0, all_routed = 0;
+    double pool_n[AG_MAX_POOLS] = {0};
     /* The normal time's share of the interval (the cost's run rate), the
      * clock read at t0 then, not now: it may have stopped since. */
     mr_time nmark = mr__clock_at(g->clock, now);
@@ -1362,6 +1382,7 @@ static void advance(ag_engine *g, mr_time now)
         all_ok += n * g->ok_share[k];
         all_routed += n * g->routed[k];
         ps->requests += n;
+        pool_n[g->pool_of[k]] += n;
         ps->requests_normal += n * normal;
         if (now > warm) {
             double m = t0 >= warm ? n : cfg->rate * (cum - mr_profile_integral(cfg, warm));
@@ -1370,6 +1391,8 @@ static void advance(ag_engine *g, mr_time now)
         }
         g->cum_last[k] = cum;
     }
+    for (uint32_t q = 0; q < g->npool; q++)
+        pool_count(g, q, pool_n[q], g->pool_req, g->pool_used);
     /* The populations' windows are the same: one pass over them (the SLO
      * collector's windows move forward only). */
     if (all > 0)
@@ -1730,6 +1753,17 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q
     p->ev = (mr_handle){0};
     mr_time next = MR_TIME_NEVER;
     mr_sim_next_time(sim, &next);
+    /* Never past the next SLO window's start: the vectors are read there
+     * between two of the kernel's events (sim/run/vectors.c), and the
+     * hub's integrals must not stand beyond it then (agg_sample projects
+     * them forward only). The rest is one event later, sampled or not, so
+     * a sampled run is still the unsampled one; the same advance() calls
+     * are made either way. */
+    if (g->window > 0 && now >= 0 && now < MR_TIME_NEVER - g->window) {
+        mr_time bound = now - now % g->window + g->window;
+        if (bound < next)
+            next = bound;
+    }
     while (p->head < p->ndue && (p->due[p->head].t < next || p->due[p->head].t == now)) {
         ag_due d = p->due[p->head++];
         advance(g, d.t);
@@ -1905,6 +1939,14 @@ static void agg_report(const mr_component *self, mr_report *out)
                      st->measured > 0 ? st->succeeded / st->measured : NAN);
 }
 
+/* The series of one pool: answer shares, then (but behind Front Door,
+ * whose resolvers answer its own address, as at request fidelity) the
+ * requests and those per answer. */
+static size_t pool_series(const ag_engine *g)
+{
+    return g->fd ? g->nep : 2 * (size_t)g->nep + 1;
+}
+
 /* Vectors (docs/results.md "Vectors"). Every population: its requests
  * whose outcome falls after the warm-up and their successes, running
  * counts as at request fidelity (clients.c clients_series), whose
@@ -1916,8 +1958,10 @@ static void agg_report(const mr_component *self, mr_report *out)
  * one, and the windows' increases add up to what advance() integrates
  * (the projection to t plus advance's from t on is advance's over both).
  * The hub also has, per resolver pool and endpoint, the share of the
- * pool's traffic units whose answer is that endpoint; the slots change
- * only at the hub's events, so they stand as they are between them. */
+ * pool's traffic units whose answer is that endpoint (the slots change
+ * only at the hub's events, so they stand as they are between them), and
+ * the pool's requests with those per answer (integrated in advance(),
+ * projected likewise), which the database turns into request_share. */
 static size_t agg_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
                          size_t cap)
 {
@@ -1934,15 +1978,23 @@ static size_t agg_series(const mr_component *self, const mr_sim *sim, mr_series_
     }
     if (g == NULL)
         return n;
-    for (uint32_t q = 0; q < g->npool; q++) {
-        for (uint32_t j = 0; j < g->nep && n < cap; j++, n++) {
-            const mr_component *c = mr_sim_component(sim, g->clid[j]);
-            const char *name = c ? c->name : "?", *slash = strchr(name, '/');
-            snprintf(out[n].component, sizeof out[n].component, "%s", g->pool[q].comp->name);
-            snprintf(out[n].metric, sizeof out[n].metric, "answer_share/%s",
-                     slash ? slash + 1 : name);
-            out[n].unit = "";
-            out[n].counter = 0;
+    for (uint32_t q = 0; q < g->npool && n + pool_series(g) <= cap; q++) {
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && !g->fd) {
+                snprintf(out[n].component, sizeof out[n].component, "%s", g->pool[q].comp->name);
+                snprintf(out[n].metric, sizeof out[n].metric, "requests");
+                out[n].unit = "requests";
+                out[n++].counter = 1;
+            }
+            for (uint32_t j = 0; j < g->nep && (k == 0 || !g->fd); j++, n++) {
+                const mr_component *c = mr_sim_component(sim, g->clid[j]);
+                const char *name = c ? c->name : "?", *slash = strchr(name, '/');
+                snprintf(out[n].component, sizeof out[n].component, "%s", g->pool[q].comp->name);
+                snprintf(out[n].metric, sizeof out[n].metric, "%s/%s",
+                         k == 0 ? "answer_share" : "requests", slash ? slash + 1 : name);
+                out[n].unit = k == 0 ? "" : "requests";
+                out[n].counter = k;
+            }
         }
     }
     return n;
@@ -1978,12 +2030,31 @@ static void agg_sample(const mr_component *self, mr_time now, double *out)
     const ag_engine *g = st->eng;
     if (g == NULL)
         return;
+    /* The pools' requests projected to now as advance() will count them. */
+    double req[AG_MAX_POOLS], used[AG_MAX_POOLS][MR_MAX_ENDPOINTS];
+    memcpy(req, g->pool_req, sizeof req);
+    memcpy(used, g->pool_used, sizeof used);
+    mr_time t = now > g->horizon ? g->horizon : now;
+    if (t > g->last) {
+        double pool_n[AG_MAX_POOLS] = {0};
+        for (uint32_t k = 0; k < g->npop; k++) {
+            const mr_clients_cfg *cfg = g->pop[k]->cfg;
+            pool_n[g->pool_of[k]] += cfg->rate * (mr_profile_integral(cfg, t) - g->cum_last[k]);
+        }
+        for (uint32_t q = 0; q < g->npool; q++)
+            pool_count(g, q, pool_n[q], req, used);
+    }
     size_t n = 2;
-    for (uint32_t q = 0; q < g->npool; q++) {
+    for (uint32_t q = 0; q < g->npool && n + pool_series(g) <= MR_SERIES_MAX; q++) {
         const ag_pool *p = &g->pool[q];
         double units = (double)p->n * (p->np ? p->np : 1);
-        for (uint32_t j = 0; j < g->nep && n < MR_SERIES_MAX; j++, n++)
+        for (uint32_t j = 0; j < g->nep; j++, n++)
             out[n] = units > 0 ? (double)p->cnt[j] / units : 0;
+        if (g->fd)
+            continue;
+        out[n++] = req[q];
+        for (uint32_t j = 0; j < g->nep; j++, n++)
+            out[n] = used[q][j];
     }
 }
 

@@ -1167,21 +1167,26 @@ static sqlite3_int64 detected_at(pl_ctx *c, sqlite3_int64 run, sqlite3_int64 *en
  * layer detected the fault (the failed one), against the time since that
  * detection, when the authority changed its answer: the mean over the
  * replications that have the vectors and a detection, each aligned on its
- * own. Columns: seconds since the change (from 1 s: a log axis), share. */
+ * own; and the share of the pool's requests that used that endpoint's
+ * answer in the SLO window holding each instant (request_share: a request
+ * counts where its first attempt went), the mean over the replications
+ * that have it. Columns: seconds since the change (from 1 s: a log axis),
+ * resolvers' share, requests' share (nan where no replication has one). */
 static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 {
     int blocks = 0;
     size_t vl = vec_note(c, vars, vlen, strlen(vars));
     for (size_t i = 0; i < c->ncand && blocks < 2 * PL_MAX_PANEL; i++) {
-        size_t n;
+        size_t n, nq;
         pl_vec *v = load_vecs(c, &c->cand[i], "resolvers/%", "answer_share/%", &n);
+        pl_vec *w = load_vecs(c, &c->cand[i], "resolvers/%", "request_share/%", &nq);
         char pools[PL_MAX_REGION][96];
         int np = 0;
         for (size_t j = 0; j < n; j++)
             name_index(pools, &np, PL_MAX_REGION, v[j].comp);
         for (int p = 0; p < np; p++) {
-            /* Per run: the failed endpoint's vector and the change. */
-            size_t *pick = mr_xcalloc(n + 1, sizeof *pick);
+            /* Per run: the failed endpoint's vectors and the change. */
+            size_t *pick = mr_xcalloc(n + 1, sizeof *pick), *rq = mr_xcalloc(n + 1, sizeof *rq);
             sqlite3_int64 *t0 = mr_xcalloc(n + 1, sizeof *t0), *t1 = mr_xcalloc(n + 1, sizeof *t1);
             size_t nrun = 0;
             for (size_t j = 0; j < n; j++) {
@@ -1202,12 +1207,19 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
                 }
                 if (best == SIZE_MAX)
                     continue;
+                const char *ep = v[best].metric + strlen("answer_share/");
+                rq[nrun] = SIZE_MAX;
+                for (size_t q = 0; q < nq; q++)
+                    if (w[q].run == v[j].run && strcmp(w[q].comp, pools[p]) == 0 &&
+                        strcmp(w[q].metric + strlen("request_share/"), ep) == 0)
+                        rq[nrun] = q;
                 pick[nrun] = best;
                 t1[nrun] = end;
                 t0[nrun++] = det;
             }
             if (nrun == 0) {
                 free(pick);
+                free(rq);
                 free(t0);
                 free(t1);
                 continue;
@@ -1215,39 +1227,54 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
             /* The x grid: 1 s, then every sample time after the change. */
             size_t cap = 1, nx = 1;
             for (size_t r = 0; r < nrun; r++)
-                cap += v[pick[r]].s.n;
+                cap += v[pick[r]].s.n + (rq[r] != SIZE_MAX ? w[rq[r]].s.n : 0);
             sqlite3_int64 *x = mr_xmalloc(cap * sizeof *x);
             x[0] = 1000000000LL;
             for (size_t r = 0; r < nrun; r++)
-                for (size_t s = 0; s < v[pick[r]].s.n; s++)
-                    if (v[pick[r]].s.t[s] - t0[r] > x[0] && v[pick[r]].s.t[s] < t1[r])
-                        x[nx++] = v[pick[r]].s.t[s] - t0[r];
+                for (int which = 0; which < 2; which++) {
+                    const pl_series *ser = which == 0 ? &v[pick[r]].s
+                                           : rq[r] != SIZE_MAX ? &w[rq[r]].s : NULL;
+                    for (size_t s = 0; ser && s < ser->n; s++)
+                        if (ser->t[s] - t0[r] > x[0] && ser->t[s] < t1[r])
+                            x[nx++] = ser->t[s] - t0[r];
+                }
             qsort(x, nx, sizeof *x, cmp_i64);
             const char *ep = v[pick[0]].metric + strlen("answer_share/");
-            fprintf(f, "%s# %s, %s: share of resolvers still answering %s (%zu replication%s)\n"
-                       "# seconds_since_change\tshare\n",
+            fprintf(f, "%s# %s, %s: share of resolvers, and of requests, still answering %s "
+                       "(%zu replication%s)\n"
+                       "# seconds_since_change\tresolver_share\trequest_share\n",
                     blocks ? "\n\n" : "", c->cand[i].variant, pools[p], ep, nrun,
                     nrun == 1 ? "" : "s");
-            size_t *at = mr_xcalloc(nrun, sizeof *at);
+            size_t *at = mr_xcalloc(nrun, sizeof *at), *atq = mr_xcalloc(nrun, sizeof *atq);
             for (size_t g = 0; g < nx; g++) {
                 if (g > 0 && x[g] == x[g - 1])
                     continue;
-                double sum = 0;
-                size_t m = 0;
+                double sum = 0, sumq = 0;
+                size_t m = 0, mq = 0;
                 for (size_t r = 0; r < nrun; r++) {
                     /* Until its fault ends: the answer may change back then. */
-                    double y = t0[r] + x[g] < t1[r] ? hold_at(&v[pick[r]].s, &at[r], t0[r] + x[g]) : NAN;
+                    if (t0[r] + x[g] >= t1[r])
+                        continue;
+                    double y = hold_at(&v[pick[r]].s, &at[r], t0[r] + x[g]);
                     if (!isnan(y)) {
                         sum += y;
                         m++;
                     }
+                    y = rq[r] != SIZE_MAX ? hold_at(&w[rq[r]].s, &atq[r], t0[r] + x[g]) : NAN;
+                    if (!isnan(y)) {
+                        sumq += y;
+                        mq++;
+                    }
                 }
                 if (m)
-                    fprintf(f, "%.6g\t%.6g\n", (double)x[g] / 1e9, sum / (double)m);
+                    fprintf(f, "%.6g\t%.6g\t%.6g\n", (double)x[g] / 1e9, sum / (double)m,
+                            mq ? sumq / (double)mq : NAN);
             }
             free(at);
+            free(atq);
             free(x);
             free(pick);
+            free(rq);
             free(t0);
             free(t1);
             char label[300], q[400];
@@ -1262,6 +1289,7 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
             blocks++;
         }
         vecs_free(v, n);
+        vecs_free(w, nq);
     }
     if (vl < vlen)
         snprintf(vars + vl, vlen - vl, "nblocks=%d; ", blocks);

@@ -848,7 +848,10 @@ Test(db, summary_keeps_the_components_vectors_of_replication_0)
                             "regions/northeurope served requests\n"
                             "regions/westeurope served requests\n"
                             "resolvers/isp answer_share/aks-neu \n"
-                            "resolvers/isp answer_share/aks-weu \n");
+                            "resolvers/isp answer_share/aks-weu \n"
+                            "resolvers/isp request_share/aks-neu \n"
+                            "resolvers/isp request_share/aks-weu \n"
+                            "resolvers/isp requests requests\n");
     free(names);
     double a[60], b[60], req[60], ok[60];
     const int64_t W = 10000000000LL;
@@ -888,6 +891,29 @@ Test(db, summary_keeps_the_components_vectors_of_replication_0)
     for (int k = 0; k < 60; k++)
         cr_assert(a[k] >= 0 && b[k] >= 0 && a[k] + b[k] <= 1 + 1e-12, "window %d", k);
     cr_assert_eq(b[6], 0);
+    cr_assert_gt(b[40], 0.5);
+    /* Shares of the pool's requests, by the answer each request's first
+     * attempt used: each request counts once, in the window of its issue,
+     * so the pool's windows add up to the population's requests (its only
+     * one: the scalar counts every issue); the two endpoints' shares add
+     * up to at most 1 (a request without an answer counts for neither),
+     * exactly 1 before the fault (every cached answer is aks-weu's, the
+     * authority answers it) and after the fault's end, when the answers
+     * have come back (by 540 s: 420 s + 3 probes + TTL + slack). */
+    double pr[60];
+    expand(db, 1, "resolvers/isp", "requests", pr, 60, W);
+    double issued = 0;
+    for (int k = 0; k < 60; k++)
+        issued += pr[k];
+    cr_assert_eq(issued, q_double(db, "SELECT value FROM scalar WHERE run_id = 1 AND component = "
+                                      "'clients/users' AND metric = 'requests'"));
+    expand(db, 1, "resolvers/isp", "request_share/aks-weu", a, 60, W);
+    expand(db, 1, "resolvers/isp", "request_share/aks-neu", b, 60, W);
+    for (int k = 0; k < 60; k++) {
+        cr_assert(a[k] >= 0 && b[k] >= 0 && a[k] + b[k] <= 1 + 1e-12, "window %d", k);
+        if (k < 12)
+            cr_assert_eq(a[k], 1, "window %d", k);
+    }
     cr_assert_gt(b[40], 0.5);
     sqlite3_close(db);
     free(out);
@@ -929,7 +955,7 @@ Test(db, none_writes_no_vector_and_all_writes_every_replications)
     cr_assert_eq(q_int(db, "SELECT count(*) FROM vectordata d JOIN vector v USING (vector_id) "
                            "WHERE v.component = '' AND v.metric = 'requests'"),
                  3 * 60);
-    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != ''"), 3 * 10);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != ''"), 3 * 13);
     cr_assert_eq(q_int(db, "SELECT count(DISTINCT c) FROM (SELECT run_id, group_concat(component "
                            "|| metric) AS c FROM (SELECT * FROM vector ORDER BY vector_id) GROUP "
                            "BY run_id)"),
@@ -1049,6 +1075,15 @@ Test(db, aggregate_population_vectors_count_rate_times_window_and_the_outage_sha
         s += req[k] * ok[k];
     }
     assert_close(s / n, 150.0 / 210.0, "availability from the vectors");
+    /* The pool's requests: every one from 0 on (counted at issue, warm-up
+     * or not), each window 500, all of them answered aks-weu (the only
+     * endpoint; Traffic Manager answers it even when it is down). */
+    expand(db, 1, "resolvers/isp", "requests", req, 24, W);
+    expand(db, 1, "resolvers/isp", "request_share/aks-weu", ok, 24, W);
+    for (int k = 0; k < 24; k++) {
+        cr_assert(fabs(req[k] - 500) <= 1e-9 * 500, "window %d: %.15g pool requests", k, req[k]);
+        cr_assert(fabs(ok[k] - 1) <= 1e-12, "window %d: request share %.15g", k, ok[k]);
+    }
     assert_close(q_double(db, "SELECT value FROM scalar WHERE run_id = 1 AND component = "
                               "'clients/users' AND metric = 'availability'"),
                  150.0 / 210.0, "the population's availability");
@@ -1101,5 +1136,28 @@ Test(db, aggregate_sampling_changes_no_result)
             cr_assert(fabs(s / n - q_double(db, q)) <= 1e-9, "run %d %s: %.15g vs %.15g", r,
                       pops[p], s / n, q_double(db, q));
         }
+    /* Window by window, not only in sum: u2 (50/s, constant) has 500
+     * requests in every window after the warm-up (5 min: window 30 on),
+     * also while the hub's resolvers refresh in chains between the kernel's
+     * events (it must not integrate past a window's start: clients_agg.c
+     * on_refresh); its pool r2 500 in every window from 0 (counted at
+     * issue), split over the two endpoints (shares adding up to 1 before
+     * the fault at 40-50 min: every answer is ca's). */
+    double sa[1080], sb[1080];
+    for (int r = 1; r <= 2; r++) {
+        expand(db, r, "clients/u2", "requests", req, 1080, W);
+        for (int k = 30; k < 1080; k++)
+            cr_assert(fabs(req[k] - 500) <= 1e-6, "run %d window %d: %.15g", r, k, req[k]);
+        expand(db, r, "resolvers/r2", "requests", req, 1080, W);
+        expand(db, r, "resolvers/r2", "request_share/ca", sa, 1080, W);
+        expand(db, r, "resolvers/r2", "request_share/cb", sb, 1080, W);
+        for (int k = 0; k < 1080; k++) {
+            cr_assert(fabs(req[k] - 500) <= 1e-6, "run %d window %d: %.15g", r, k, req[k]);
+            cr_assert(sa[k] >= -1e-12 && sb[k] >= -1e-12 && sa[k] + sb[k] <= 1 + 1e-9,
+                      "run %d window %d", r, k);
+            if (k < 240)
+                cr_assert(fabs(sa[k] - 1) <= 1e-12, "run %d window %d: %.15g", r, k, sa[k]);
+        }
+    }
     sqlite3_close(db);
 }

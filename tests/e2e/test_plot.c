@@ -353,6 +353,22 @@ Test(plot, vector_figures_agree_with_the_database, .timeout = 300)
     cr_expect(strstr(tsv, "still answering aks-weu (2 replications)") != NULL, "%s", tsv);
     got = tsv_field(tsv, "still answering aks-weu", "1", 1);
     cr_expect(fabs(got - want) <= 1e-5, "stale share %g, database %g", got, want);
+    /* And the requests' column: per replication the pool's request_share
+     * of aks-weu in the window holding detection + 1 s (the row at or
+     * before it: sample-hold), averaged; it differs from the resolvers'
+     * (a window's share of requests, not an instant's of resolvers). */
+    double wantq = db_value(db, "SELECT AVG((SELECT d.value FROM vectordata d WHERE d.vector_id ="
+                                " v.vector_id AND d.t_ns <= CAST(ROUND((e.start_s + m.t_s) * 1e9)"
+                                " AS INTEGER) + 1000000000 ORDER BY d.t_ns DESC LIMIT 1)) FROM"
+                                " vector v JOIN episode e ON e.run_id = v.run_id JOIN milestone m"
+                                " ON m.run_id = v.run_id AND m.milestone = 'detected' AND m.t_s"
+                                " IS NOT NULL WHERE v.metric = 'request_share/aks-weu' AND"
+                                " e.fault = 'sql-forced'");
+    double gotq = tsv_field(tsv, "still answering aks-weu", "1", 2);
+    cr_expect(wantq > 0 && wantq < 1, "request share %g: not a case that tells", wantq);
+    cr_expect(fabs(gotq - wantq) <= 1e-5, "request share %g, database %g", gotq, wantq);
+    cr_expect(strstr(tsv, "# seconds_since_change\tresolver_share\trequest_share\n") != NULL,
+              "%s", tsv);
     free(tsv);
     /* The dumb terminal: the traffic-shift figure's key names both regions. */
     r = plot(DIR "8/v.db", DIR "8/dumb", "--format dumb --only traffic-shift");
