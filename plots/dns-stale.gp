@@ -8,14 +8,15 @@
 #   replications, each aligned on its own detection; the requests' share is
 #   that of the SLO window holding the instant; nan where none has it)
 # Variables: vecnote (' (replication 0)' when only its vectors were kept);
-# nblocks; name0.., colour0..
+# nblocks; name0.., colour0..; pickednote (which candidates are shown
+# when not all fit: the names then say why each was picked)
 # Resolvers and requests differ by line style, not colour (a variant keeps
 # its colour and dash): resolvers a thick step line, requests a thin line
 # with open circles; two black entries in the legend say which is which.
 load plotdir.'/style.gp'
 lastmark = -1000
 
-set title "Resolvers and requests still on the failed endpoint after the DNS answer changed\n".subtitle.vecnote font ',16' noenhanced
+set title "Resolvers and requests still on the failed endpoint after the DNS answer changed\n".subtitle.vecnote.(pickednote eq '' ? '' : "\n".pickednote) font ',16' noenhanced
 set xlabel 'time since the answer changed (s, log scale)' offset 0, 0.3
 set ylabel 'still answering it (%)'
 set logscale x 10

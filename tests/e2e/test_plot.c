@@ -408,3 +408,58 @@ Test(plot, vector_figures_are_skipped_without_their_data, .timeout = 300)
     run_free(&ls);
     run_free(&r);
 }
+
+/* More candidates than a figure over time shows (six): a sweep of eight
+ * TTLs on the tiny drill. The rule (docs/figures.md): the first, the last,
+ * the best and the worst by mean availability, the rest evenly between.
+ * A longer TTL keeps clients longer on the failed region, so availability
+ * falls with the TTL (checked below on the database): best = first (10s),
+ * worst = last (900s); the four left aim at (j + 1) x 7 / 5 = 1.4, 2.8,
+ * 4.2, 5.6, the nearest indexes 1, 3, 4, 6: 20s, 60s, 120s, 600s. So the
+ * panels are 10s, 20s, 60s, 120s, 600s, 900s, in that order, and the
+ * title says that 6 of 8 are shown; dns-stale picks the same. */
+Test(plot, more_candidates_than_panels_are_picked_and_said, .timeout = 300)
+{
+    const char *d = DIR "10";
+    run_out r = e2e_sh("rm -rf '%s' && mkdir -p '%s' && '%s' sweep '%ssweep-wide.yaml' -n 2 -j 1 "
+                       "-q --db '%s/w.db'",
+                       d, d, MRSIM_BINARY, FIX, d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    const char *db = DIR "10/w.db";
+    cr_assert_eq(db_value(db, "SELECT COUNT(*) FROM (SELECT mean, LAG(mean) OVER (ORDER BY"
+                              " MIN(r.run_id)) AS prev FROM summary s JOIN run r ON r.variant ="
+                              " s.variant WHERE s.metric = 'availability' AND s.component = ''"
+                              " GROUP BY s.variant) WHERE prev IS NOT NULL AND mean < prev"),
+                 7, "availability does not fall with the TTL: the derivation does not hold");
+    r = plot(db, DIR "10/png", "--only traffic-shift,dns-stale");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    const char *want[] = {"10s", "20s", "60s", "120s", "600s", "900s"};
+    const char *kinds[] = {"traffic-shift", "dns-stale"};
+    for (int k = 0; k < 2; k++) {
+        char path[256];
+        snprintf(path, sizeof path, DIR "10/png/%s.tsv", kinds[k]);
+        char *tsv = slurp(path);
+        const char *p = tsv;
+        for (int i = 0; i < 6; i++) {
+            char head[64];
+            snprintf(head, sizeof head, "# traffic.ttl=%s%s", want[i], k == 0 ? " (" : ", ");
+            const char *at = strstr(p, head);
+            cr_expect(at != NULL, "%s: block %d (%s) missing or out of order:\n%.400s", kinds[k],
+                      i, want[i], tsv);
+            p = at ? at + 1 : p;
+        }
+        cr_expect(strstr(tsv, "traffic.ttl=30s") == NULL && strstr(tsv, "traffic.ttl=300s") == NULL,
+                  "%s shows a candidate it should have left out", kinds[k]);
+        free(tsv);
+    }
+    /* The title says so, and each panel why it is there. */
+    r = plot(db, DIR "10/dumb", "--format dumb --only traffic-shift");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "6 of 8 shown: first, last, best and worst") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "traffic.ttl=10s (first, best)") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "traffic.ttl=900s (last, worst)") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "traffic.ttl=20s (between)") != NULL, "%s", r.out);
+    run_free(&r);
+}
