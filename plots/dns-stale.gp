@@ -8,6 +8,7 @@
 #   replications, each aligned on its own detection; the requests' share is
 #   that of the SLO window holding the instant; nan where none has it)
 # Variables: vecnote (' (replication 0)' when only its vectors were kept);
+# stepnote (the vectors' sampling step when coarser than a minute);
 # nblocks; name0.., colour0..; pickednote (which candidates are shown
 # when not all fit: the names then say why each was picked)
 # Resolvers and requests differ by line style, not colour (a variant keeps
@@ -16,7 +17,7 @@
 load plotdir.'/style.gp'
 lastmark = -1000
 
-set title "Resolvers and requests still on the failed endpoint after the DNS answer changed\n".subtitle.vecnote.(pickednote eq '' ? '' : "\n".pickednote) font ',16' noenhanced
+set title "Resolvers and requests still on the failed endpoint after the DNS answer changed\n".subtitle.vecnote.stepnote.(pickednote eq '' ? '' : "\n".pickednote) font ',16' noenhanced
 set xlabel 'time since the answer changed (s, log scale)' offset 0, 0.3
 set ylabel 'still answering it (%)'
 set logscale x 10

@@ -1262,6 +1262,7 @@ static sqlite3_int64 detected_at(pl_ctx *c, sqlite3_int64 run, sqlite3_int64 *en
 static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 {
     int blocks = 0;
+    sqlite3_int64 step = 0;
     size_t vl = vec_note(c, vars, vlen, strlen(vars));
     size_t sel[PL_MAX_CAND];
     pl_tag tag[PL_MAX_CAND];
@@ -1329,6 +1330,12 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
                             x[nx++] = ser->t[s] - t0[r];
                 }
             qsort(x, nx, sizeof *x, cmp_i64);
+            /* The vectors' sampling (a long run's is every k windows,
+             * docs/results.md): the shortest step between two samples. */
+            for (size_t r = 0; r < nrun && rq[r] != SIZE_MAX; r++)
+                for (size_t s = 1; s < w[rq[r]].s.n; s++)
+                    if (step == 0 || w[rq[r]].s.t[s] - w[rq[r]].s.t[s - 1] < step)
+                        step = w[rq[r]].s.t[s] - w[rq[r]].s.t[s - 1];
             const char *ep = v[pick[0]].metric + strlen("answer_share/");
             fprintf(f, "%s# %s, %s: share of resolvers, and of requests, still answering %s "
                        "(%zu replication%s)\n"
@@ -1383,6 +1390,15 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
         vecs_free(v, n);
         vecs_free(w, nq);
     }
+    /* Sampled coarser than a minute (a year's run: every 3,160 s), the
+     * curves are steps of that length, far coarser than DNS caches: the
+     * title says so rather than letting the steps pass for caches. */
+    if (vl < vlen && step > 60 * 1000000000LL)
+        vl += (size_t)snprintf(vars + vl, vlen - vl,
+                               "stepnote='; sampled every %.0f s, too coarse for the caches'; ",
+                               (double)step / 1e9);
+    else if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "stepnote=''; ");
     if (vl < vlen)
         snprintf(vars + vl, vlen - vl, "nblocks=%d; ", blocks);
     return blocks > 0;

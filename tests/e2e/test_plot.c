@@ -463,3 +463,28 @@ Test(plot, more_candidates_than_panels_are_picked_and_said, .timeout = 300)
     cr_expect(strstr(r.out, "traffic.ttl=20s (between)") != NULL, "%s", r.out);
     run_free(&r);
 }
+
+/* Vectors sampled coarser than a minute (here SLO windows of 90 s; a
+ * year's run is sampled every 3,160 s) make dns-stale's curves steps of
+ * that length: its title says so, with the step (the shortest between two
+ * samples: 90 s). With 10 s windows (tiny-tm) it says nothing of it. */
+Test(plot, dns_stale_says_when_its_vectors_are_coarse, .timeout = 300)
+{
+    const char *d = DIR "11";
+    run_out r = e2e_sh("rm -rf '%s' && mkdir -p '%s' && '%s' run '%stiny-tm.yaml' -n 1 -q --set "
+                       "slo.window=90s --db '%s/c.db' && '%s' run '%stiny-tm.yaml' -n 1 -q "
+                       "--db '%s/f.db'",
+                       d, d, MRSIM_BINARY, FIX, d, MRSIM_BINARY, FIX, d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = plot(DIR "11/c.db", DIR "11/c", "--format dumb --only dns-stale");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "sampled every 90 s, too coarse for the caches") != NULL, "%s", r.out);
+    run_free(&r);
+    r = plot(DIR "11/f.db", DIR "11/f", "--format dumb --only dns-stale");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "Resolvers and requests still on the failed endpoint") != NULL, "%s",
+              r.out);
+    cr_expect(strstr(r.out, "sampled every") == NULL, "%s", r.out);
+    run_free(&r);
+}
