@@ -24,9 +24,9 @@ set logscale x 10
 set xrange [1:*]
 set yrange [0:105]
 set format x '%g'
-# Room under the axis label for the legend's rows (two entries a row at
-# the longest names, a sweep's; one more row for the style entries).
-set bmargin 5 + ceil(nblocks / 2.0)
+# Room under the axis label for the legend's rows (the variants and the
+# two style entries).
+set bmargin 4 + keyrows(nblocks + 2, longest(nblocks) > 24 ? longest(nblocks) : 24)
 # The requests' share is per SLO window: a thin step line, with an open
 # circle at most six times a decade (the log axis would crowd one a row).
 mark(x) = floor(6 * log10(x))

@@ -32,3 +32,15 @@ if (fmt eq 'dumb') {
     set tics nomirror textcolor rgb '#333333'
     set grid ytics lc rgb '#dddddd' lw 1 dt solid
 }
+
+# Rows the legend below a plot takes (outside bottom, horizontal): its
+# entries laid out in as many columns as the longest name lets fit across
+# the figure (gnuplot's choice, estimated on the safe side: 9 px a
+# character at font 12 within 1,000 px, ten more for the sample); too many
+# rows only leaves a blank line. keyrows(n, len): n entries, the longest
+# len characters.
+keycols(len) = int(1000 / ((len + 10) * 9.0)) > 0 ? int(1000 / ((len + 10) * 9.0)) : 1
+keyrows(n, len) = int(ceil(n * 1.0 / keycols(len)))
+# The longest of the variables name0.. name<n-1>.
+longest(n) = (_l = 0, sum [_i = 0:n - 1] (_l = strlen(value(sprintf('name%d', _i))) > _l ? strlen(value(sprintf('name%d', _i))) : _l, 0), _l)
+
