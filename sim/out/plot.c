@@ -897,7 +897,23 @@ static int data_pareto(pl_ctx *c, FILE *f, char *vars, size_t vlen)
         }
     for (size_t i = 0; i < m; i++)
         fprintf(f, "%.6g\t%.6g\n", x[order[i]][0], y[order[i]][0]);
-    (void)vars, (void)vlen;
+    /* More than four candidates, or long names (a sweep's): the points
+     * are numbered and a legend names them (their names beside the points
+     * overlapped and ran off the figure). The rows' order. */
+    size_t vl = strlen(vars), longest = 0;
+    int row = 0;
+    for (size_t i = 0; i < c->ncand; i++)
+        if (ok[i]) {
+            if (strlen(c->cand[i].variant) > longest)
+                longest = strlen(c->cand[i].variant);
+            vl = block_vars(vars, vlen, vl, row, &c->cand[i]);
+            if (vl < vlen)
+                vl += (size_t)snprintf(vars + vl, vlen - vl, "front%d=%d; ", row, front[i]);
+            row++;
+        }
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "nrows=%d; numbered=%d; ", row,
+                 row > 4 || longest > 30);
     return 1;
 }
 

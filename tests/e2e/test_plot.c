@@ -462,6 +462,13 @@ Test(plot, more_candidates_than_panels_are_picked_and_said, .timeout = 300)
     cr_expect(strstr(r.out, "traffic.ttl=900s (last, worst)") != NULL, "%s", r.out);
     cr_expect(strstr(r.out, "traffic.ttl=20s (between)") != NULL, "%s", r.out);
     run_free(&r);
+    /* pareto has every candidate, but beyond four numbers the points and
+     * names them in a legend, in the database's order: 1 is 10s, 8 900s. */
+    r = plot(db, DIR "10/dumb", "--format dumb --only pareto");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "1: traffic.ttl=10s") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "8: traffic.ttl=900s") != NULL, "%s", r.out);
+    run_free(&r);
 }
 
 /* Vectors sampled coarser than a minute (here SLO windows of 90 s; a
