@@ -37,7 +37,7 @@ if (fmt eq 'dumb') {
     set key outside right top vertical
 } else {
     set lmargin at screen 0.07
-    set rmargin at screen (ncols == 1 ? 0.85 : 0.45)
+    set rmargin at screen (ncols == 1 ? 0.85 : 0.44)
     set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
 }
 do for [f = 0:(fmt eq 'dumb' ? -1 : nfaults - 1)] {
@@ -49,8 +49,10 @@ do for [i = 0:nblocks - 1] {
     set title value(sprintf('name%d', i)).(tg eq '' ? '' : ' ('.tg.')') font ',13' noenhanced textcolor rgb colour(value(sprintf('colour%d', i)))
     if (i >= nblocks - ncols) { set xlabel 'time since start ('.tunit.')' offset 0, 0.3 } else { unset xlabel }
     if (fmt ne 'dumb' && ncols == 2) {
-        set lmargin at screen (i % 2 == 0 ? 0.07 : 0.50)
-        set rmargin at screen (i % 2 == 0 ? 0.45 : 0.88)
+        # The right panel ends where the single column does (0.85): the
+        # legend's names need the margin beyond it.
+        set lmargin at screen (i % 2 == 0 ? 0.07 : 0.49)
+        set rmargin at screen (i % 2 == 0 ? 0.44 : 0.85)
     }
     # The legend once, beside the first panel (the others keep its margin).
     # A terminal has no fill: each band's upper edge as a line instead.
