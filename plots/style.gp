@@ -20,6 +20,10 @@ set datafile missing "nan"
 # the database), so its colour, in every figure.
 array okabe[8] = [0xE69F00, 0x56B4E9, 0x009E73, 0xCC79A7, 0x0072B2, 0xD55E00, 0xF0E442, 0x000000]
 colour(i) = okabe[int(i) % 8 + 1]
+# Text in a variant's colour (a panel's title): the palette's yellow is
+# for lines and fills; as text on white it is hardly legible, so text
+# takes a dark shade of the same hue (0x8C7E00).
+textcolour(i) = int(i) % 8 == 6 ? 0x8C7E00 : colour(i)
 # Dash types by variant too, so that a grey print still tells them apart.
 dash(i) = int(i) % 5 + 1
 

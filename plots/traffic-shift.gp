@@ -46,7 +46,7 @@ do for [f = 0:(fmt eq 'dumb' ? -1 : nfaults - 1)] {
 }
 do for [i = 0:nblocks - 1] {
     tg = value(sprintf('tag%d', i))
-    set title value(sprintf('name%d', i)).(tg eq '' ? '' : ' ('.tg.')') font ',13' noenhanced textcolor rgb colour(value(sprintf('colour%d', i)))
+    set title value(sprintf('name%d', i)).(tg eq '' ? '' : ' ('.tg.')') font ',13' noenhanced textcolor rgb textcolour(value(sprintf('colour%d', i)))
     if (i >= nblocks - ncols) { set xlabel 'time since start ('.tunit.')' offset 0, 0.3 } else { unset xlabel }
     if (fmt ne 'dumb' && ncols == 2) {
         # The right panel ends where the single column does (0.85): the
