@@ -144,6 +144,9 @@ static mr_time runtime_hold(const mr_component *self)
 static void clients_start(mr_component *self, mr_sim *sim)
 {
     mr_clients_state *st = self->state;
+    const mr_resolver_state *rs = st->pool->state;
+    st->used = rs->used;
+    st->nused = rs->nused;
     if (st->rt_answer) {
         /* Runtime caches start in steady state too (rule 3), each process
          * with its own phase (resolver-major: with one process, the draws
@@ -267,8 +270,10 @@ static void attempt(mr_component *self, mr_sim *sim, mr_time first_issue, uint32
         c = next < MR_BAD_ANSWER ? mr_sim_component(sim, next) : NULL;
     }
     int healthy = c && serves(self, c->state, now);
-    if (attempt_no == 1) /* the recovery timeline's routed shares */
+    if (attempt_no == 1) { /* the recovery timeline's routed shares; the pool's request_share */
         mr__slo_routed(st->slo, now, healthy);
+        st->used[to < st->nused ? to : st->nused]++;
+    }
     if (healthy) {
         mr_cluster_state *cl = c->state;
         const mr_cluster_cfg *ccfg = c->cfg;

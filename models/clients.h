@@ -58,6 +58,10 @@ typedef struct mr_clients_state {
     uint64_t requests_normal;    /* while no fault was in force (the cost's run rate) */
     const struct mr_fault_clock *clock;
     uint64_t measured, succeeded; /* requests after the warm-up, and their successes */
+    /* Its resolver pool's requests by answer (mr_resolver_state used,
+     * nused): read at start, when every link has run. */
+    uint64_t *used;
+    uint32_t nused;
 } mr_clients_state;
 
 

@@ -237,6 +237,11 @@ typedef struct ag_engine {
      * recovery timeline's routed shares; clients.c counts the same). */
     double routed[AG_MAX_POPS];
     double cum_last[AG_MAX_POPS]; /* mr_profile_integral at `last` */
+    /* Per pool, the requests its populations issued up to `last` and,
+     * per endpoint, those whose answer was it (each unit carries an equal
+     * share of the pool's traffic): the vectors' request_share. */
+    double pool_req[AG_MAX_POOLS];
+    double pool_used[AG_MAX_POOLS][MR_MAX_ENDPOINTS];
     uint32_t npool;
     ag_pool pool[AG_MAX_POOLS];
     uint32_t edges;  /* Front Door edges */
@@ -290,6 +295,10 @@ typedef struct ag_engine {
 
 typedef struct ag_state {
     ag_engine *eng; /* the hub's only */
+    /* Every population's: the hub's engine and its index there, for its
+     * vectors (agg_sample projects the hub's integrals; read only). */
+    const ag_engine *hub;
+    uint32_t k;
     double requests, measured, succeeded;
     double requests_normal; /* while no fault was in force (the cost's run rate) */
 } ag_state;
@@ -489,6 +498,8 @@ static int hub_link(mr_component *self, mr_sim *sim, mr_diag *diag)
         p->rate += pc->rate;
         g->diurnal |= pc->profile == MR_PROFILE_DIURNAL;
         g->pool_of[g->npop] = (uint32_t)(p - g->pool);
+        ((ag_state *)c->state)->hub = g;
+        ((ag_state *)c->state)->k = g->npop;
         g->pop[g->npop++] = c;
         if (g->traffic == NULL) {
             int64_t tid = pc->traffic >= 0 ? pc->traffic : p->rc->tm;
@@ -1329,6 +1340,20 @@ static void reroute(ag_engine *g, mr_time now)
     }
 }
 
+/* Adds n requests of pool q, split by its units' answers, to req[q] and
+ * used[q][endpoint]. */
+static void pool_count(const ag_engine *g, uint32_t q, double n, double *req,
+                       double (*used)[MR_MAX_ENDPOINTS])
+{
+    const ag_pool *p = &g->pool[q];
+    double units = (double)p->n * (p->np ? p->np : 1);
+    if (!(n > 0) || !(units > 0))
+        return;
+    req[q] += n;
+    for (uint32_t j = 0; j < g->nep; j++)
+        used[q][j] += n * (double)p->cnt[j] / units;
+}
+
 /* Integrates every population's traffic from the last event to now. */
 static void advance(ag_engine *g, mr_time now)
 {
@@ -1339,6 +1364,7 @@ static void advance(ag_engine *g, mr_time now)
         return;
     mr_time warm = g->slo->warmup;
     double dt = mr_time_to_s(now - t0), all = 0, all_ok = 0, all_routed = 0;
+    double pool_n[AG_MAX_POOLS] = {0};
     /* The normal time's share of the interval (the cost's run rate), the
      * clock read at t0 then, not now: it may have stopped since. */
     mr_time nmark = mr__clock_at(g->clock, now);
@@ -1356,6 +1382,7 @@ static void advance(ag_engine *g, mr_time now)
         all_ok += n * g->ok_share[k];
         all_routed += n * g->routed[k];
         ps->requests += n;
+        pool_n[g->pool_of[k]] += n;
         ps->requests_normal += n * normal;
         if (now > warm) {
             double m = t0 >= warm ? n : cfg->rate * (cum - mr_profile_integral(cfg, warm));
@@ -1364,6 +1391,8 @@ static void advance(ag_engine *g, mr_time now)
         }
         g->cum_last[k] = cum;
     }
+    for (uint32_t q = 0; q < g->npool; q++)
+        pool_count(g, q, pool_n[q], g->pool_req, g->pool_used);
     /* The populations' windows are the same: one pass over them (the SLO
      * collector's windows move forward only). */
     if (all > 0)
@@ -1724,6 +1753,17 @@ static void on_refresh(ag_engine *g, mr_sim *sim, mr_component *self, uint32_t q
     p->ev = (mr_handle){0};
     mr_time next = MR_TIME_NEVER;
     mr_sim_next_time(sim, &next);
+    /* Never past the next SLO window's start: the vectors are read there
+     * between two of the kernel's events (sim/run/vectors.c), and the
+     * hub's integrals must not stand beyond it then (agg_sample projects
+     * them forward only). The rest is one event later, sampled or not, so
+     * a sampled run is still the unsampled one; the same advance() calls
+     * are made either way. */
+    if (g->window > 0 && now >= 0 && now < MR_TIME_NEVER - g->window) {
+        mr_time bound = now - now % g->window + g->window;
+        if (bound < next)
+            next = bound;
+    }
     while (p->head < p->ndue && (p->due[p->head].t < next || p->due[p->head].t == now)) {
         ag_due d = p->due[p->head++];
         advance(g, d.t);
@@ -1899,42 +1939,122 @@ static void agg_report(const mr_component *self, mr_report *out)
                      st->measured > 0 ? st->succeeded / st->measured : NAN);
 }
 
-/* Vectors of the hub: per resolver pool and endpoint, the share of the
- * pool's traffic units whose answer is that endpoint (docs/results.md
- * "Vectors"); the slots change only at the hub's events, so they stand as
- * they are between them. The populations' own counts are integrated only
- * at the hub's events, so they have no vector at this fidelity. */
+/* The series of one pool: answer shares, then (but behind Front Door,
+ * whose resolvers answer its own address, as at request fidelity) the
+ * requests and those per answer. */
+static size_t pool_series(const ag_engine *g)
+{
+    return g->fd ? g->nep : 2 * (size_t)g->nep + 1;
+}
+
+/* Vectors (docs/results.md "Vectors"). Every population: its requests
+ * whose outcome falls after the warm-up and their successes, running
+ * counts as at request fidelity (clients.c clients_series), whose
+ * increase over a window the runner stores. They are integrated only at
+ * the hub's events (advance), so a sample projects them to its instant
+ * exactly as the next advance() will: the success share is constant
+ * between events, the rate follows the profile's closed-form integral.
+ * Read only: a sampled run keeps the events and results of an unsampled
+ * one, and the windows' increases add up to what advance() integrates
+ * (the projection to t plus advance's from t on is advance's over both).
+ * The hub also has, per resolver pool and endpoint, the share of the
+ * pool's traffic units whose answer is that endpoint (the slots change
+ * only at the hub's events, so they stand as they are between them), and
+ * the pool's requests with those per answer (integrated in advance(),
+ * projected likewise), which the database turns into request_share. */
 static size_t agg_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
                          size_t cap)
 {
-    const ag_engine *g = ((const ag_state *)self->state)->eng;
+    const ag_state *st = self->state;
+    const ag_engine *g = st->eng;
     size_t n = 0;
-    if (g == NULL)
+    if (st->hub == NULL || cap < 2)
         return 0;
-    for (uint32_t q = 0; q < g->npool; q++) {
-        for (uint32_t j = 0; j < g->nep && n < cap; j++, n++) {
-            const mr_component *c = mr_sim_component(sim, g->clid[j]);
-            const char *name = c ? c->name : "?", *slash = strchr(name, '/');
-            snprintf(out[n].component, sizeof out[n].component, "%s", g->pool[q].comp->name);
-            snprintf(out[n].metric, sizeof out[n].metric, "answer_share/%s",
-                     slash ? slash + 1 : name);
-            out[n].unit = "";
-            out[n].counter = 0;
+    for (int k = 0; k < 2; k++, n++) {
+        snprintf(out[n].component, sizeof out[n].component, "%s", self->name);
+        snprintf(out[n].metric, sizeof out[n].metric, "%s", k == 0 ? "requests" : "successes");
+        out[n].unit = "requests";
+        out[n].counter = 1;
+    }
+    if (g == NULL)
+        return n;
+    for (uint32_t q = 0; q < g->npool && n + pool_series(g) <= cap; q++) {
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && !g->fd) {
+                snprintf(out[n].component, sizeof out[n].component, "%s", g->pool[q].comp->name);
+                snprintf(out[n].metric, sizeof out[n].metric, "requests");
+                out[n].unit = "requests";
+                out[n++].counter = 1;
+            }
+            for (uint32_t j = 0; j < g->nep && (k == 0 || !g->fd); j++, n++) {
+                const mr_component *c = mr_sim_component(sim, g->clid[j]);
+                const char *name = c ? c->name : "?", *slash = strchr(name, '/');
+                snprintf(out[n].component, sizeof out[n].component, "%s", g->pool[q].comp->name);
+                snprintf(out[n].metric, sizeof out[n].metric, "%s/%s",
+                         k == 0 ? "answer_share" : "requests", slash ? slash + 1 : name);
+                out[n].unit = k == 0 ? "" : "requests";
+                out[n].counter = k;
+            }
         }
     }
     return n;
 }
 
+/* advance()'s measured and succeeded of population k, projected to now
+ * without changing anything. */
+static void project_counts(const ag_engine *g, uint32_t k, mr_time now, double *measured,
+                           double *succeeded)
+{
+    const ag_state *ps = g->pop[k]->state;
+    *measured = ps->measured;
+    *succeeded = ps->succeeded;
+    if (now > g->horizon)
+        now = g->horizon;
+    mr_time t0 = g->last, warm = g->slo->warmup;
+    if (now <= t0 || now <= warm)
+        return;
+    const mr_clients_cfg *cfg = g->pop[k]->cfg;
+    double cum = mr_profile_integral(cfg, now);
+    double m = t0 >= warm ? cfg->rate * (cum - g->cum_last[k])
+                          : cfg->rate * (cum - mr_profile_integral(cfg, warm));
+    *measured += m;
+    *succeeded += m * g->ok_share[k];
+}
+
 static void agg_sample(const mr_component *self, mr_time now, double *out)
 {
-    (void)now;
-    const ag_engine *g = ((const ag_state *)self->state)->eng;
-    size_t n = 0;
-    for (uint32_t q = 0; q < g->npool; q++) {
+    const ag_state *st = self->state;
+    if (st->hub == NULL)
+        return;
+    project_counts(st->hub, st->k, now, &out[0], &out[1]);
+    const ag_engine *g = st->eng;
+    if (g == NULL)
+        return;
+    /* The pools' requests projected to now as advance() will count them. */
+    double req[AG_MAX_POOLS], used[AG_MAX_POOLS][MR_MAX_ENDPOINTS];
+    memcpy(req, g->pool_req, sizeof req);
+    memcpy(used, g->pool_used, sizeof used);
+    mr_time t = now > g->horizon ? g->horizon : now;
+    if (t > g->last) {
+        double pool_n[AG_MAX_POOLS] = {0};
+        for (uint32_t k = 0; k < g->npop; k++) {
+            const mr_clients_cfg *cfg = g->pop[k]->cfg;
+            pool_n[g->pool_of[k]] += cfg->rate * (mr_profile_integral(cfg, t) - g->cum_last[k]);
+        }
+        for (uint32_t q = 0; q < g->npool; q++)
+            pool_count(g, q, pool_n[q], req, used);
+    }
+    size_t n = 2;
+    for (uint32_t q = 0; q < g->npool && n + pool_series(g) <= MR_SERIES_MAX; q++) {
         const ag_pool *p = &g->pool[q];
         double units = (double)p->n * (p->np ? p->np : 1);
-        for (uint32_t j = 0; j < g->nep && n < MR_SERIES_MAX; j++, n++)
+        for (uint32_t j = 0; j < g->nep; j++, n++)
             out[n] = units > 0 ? (double)p->cnt[j] / units : 0;
+        if (g->fd)
+            continue;
+        out[n++] = req[q];
+        for (uint32_t j = 0; j < g->nep; j++, n++)
+            out[n] = used[q][j];
     }
 }
 

@@ -67,6 +67,10 @@ static int resolver_link(mr_component *self, mr_sim *sim, mr_diag *diag)
     }
     int rc = MR_OK;
     st->clock = mr__faults_clock(sim, self, cfg->faults, diag, &rc);
+    /* Indexed by component id, so that a request counts with one
+     * increment and no search (clients.c attempt). */
+    st->nused = (uint32_t)mr_sim_component_count(sim);
+    st->used = mr_xcalloc((size_t)st->nused + 1, sizeof *st->used);
     return rc;
 }
 
@@ -186,9 +190,13 @@ static void resolver_report(const mr_component *self, mr_report *out)
 }
 
 /* Vectors: per endpoint of its authority, the share of its resolvers
- * holding that endpoint as a live (unexpired) answer; an expired one asks
- * again at its next query, so it answers nothing until then. At
- * aggregate fidelity the hub has the answers and reports the mix. */
+ * holding that endpoint as a live (unexpired) answer (a level; an expired
+ * one asks again at its next query, so it answers nothing until then);
+ * then the requests its clients issued (a running count) and, per
+ * endpoint, those whose first attempt used it (running counts, which the
+ * database turns into request_share/CLUSTER, the share of the window's
+ * requests: sim/out/db.c copy_series). At aggregate fidelity the hub has
+ * the answers and reports both (clients_agg.c agg_series). */
 static size_t resolver_series(const mr_component *self, const mr_sim *sim, mr_series_desc *out,
                               size_t cap)
 {
@@ -198,15 +206,26 @@ static size_t resolver_series(const mr_component *self, const mr_sim *sim, mr_se
     if (st->hub || st->tm == NULL || strcmp(st->tm->model->kind, "front_door") == 0)
         return 0;
     const mr_traffic_base *b = mr__traffic_base(st->tm);
+    if ((size_t)(2 * b->n + 1) > cap)
+        return 0;
     size_t n = 0;
-    for (int64_t e = 0; e < b->n && n < cap; e++, n++) {
-        const mr_component *c = mr_sim_component(sim, (uint32_t)b->cluster[e]);
-        const char *name = c ? c->name : "?";
-        const char *slash = strchr(name, '/');
-        snprintf(out[n].component, sizeof out[n].component, "%s", self->name);
-        snprintf(out[n].metric, sizeof out[n].metric, "answer_share/%s", slash ? slash + 1 : name);
-        out[n].unit = "";
-        out[n].counter = 0;
+    for (int k = 0; k < 2; k++) {
+        if (k == 1) {
+            snprintf(out[n].component, sizeof out[n].component, "%s", self->name);
+            snprintf(out[n].metric, sizeof out[n].metric, "requests");
+            out[n].unit = "requests";
+            out[n++].counter = 1;
+        }
+        for (int64_t e = 0; e < b->n; e++, n++) {
+            const mr_component *c = mr_sim_component(sim, (uint32_t)b->cluster[e]);
+            const char *name = c ? c->name : "?";
+            const char *slash = strchr(name, '/');
+            snprintf(out[n].component, sizeof out[n].component, "%s", self->name);
+            snprintf(out[n].metric, sizeof out[n].metric, "%s/%s",
+                     k == 0 ? "answer_share" : "requests", slash ? slash + 1 : name);
+            out[n].unit = k == 0 ? "" : "requests";
+            out[n].counter = k;
+        }
     }
     return n;
 }
@@ -227,6 +246,14 @@ static void resolver_sample(const mr_component *self, mr_time now, double *out)
     }
     for (int64_t e = 0; e < b->n; e++)
         out[e] /= cfg->count > 0 ? (double)cfg->count : 1;
+    uint64_t all = 0;
+    for (uint32_t c = 0; c <= st->nused; c++)
+        all += st->used[c];
+    out[b->n] = (double)all;
+    for (int64_t e = 0; e < b->n; e++)
+        out[b->n + 1 + e] = b->cluster[e] >= 0 && b->cluster[e] < (int64_t)st->nused
+                                ? (double)st->used[b->cluster[e]]
+                                : 0;
 }
 
 static void resolver_fini(mr_component *self)
@@ -235,6 +262,7 @@ static void resolver_fini(mr_component *self)
     free(st->answer);
     free(st->expiry);
     free(st->policy);
+    free(st->used);
 }
 
 const mr_model mr_model_dns_resolver = {

@@ -19,6 +19,12 @@ typedef struct mr_resolver_state {
     uint64_t refreshes;
     uint64_t refreshes_normal; /* while no fault was in force */
     int hub; /* aggregate fidelity: the hub keeps the answers (and gives the mix) */
+    /* Request fidelity: the requests its clients issued, by the answer
+     * their first attempt used (a cluster's component id; MR_NO_ANSWER and
+     * MR_BAD_ANSWER at [nused]): one increment a request, read by the
+     * vectors' request_share (resolver_sample). nused + 1 entries. */
+    uint64_t *used;
+    uint32_t nused;
 } mr_resolver_state;
 
 /* The answer resolver i gives at time now, asking the authority first if

@@ -7,11 +7,15 @@
 #   t  lag_s  colour-index   (t in tunit; a lag of 0 at the 1 ms floor)
 # then a block of the faults' mean start and end.
 # Variables: vecnote (' (replication 0)' when only its vectors were kept);
-# tunit; nstores, store0..; ncand, name0.., colour0..; nfaults,
+# tunit; nstores, store0..; ncand, name0.., colour0.., tag0.. (why a
+# candidate was picked when not all fit), pickednote, storenote; nfaults,
 # fault0_start, fault0_end..; faultlabel.
 load plotdir.'/style.gp'
 
-set multiplot layout nstores, 1 title 'Realised replication lag per data store, '.faultlabel."\n".subtitle.vecnote font ',16' noenhanced
+# What was left out (more candidates than lines, more stores than
+# panels) on a third title line.
+note = pickednote.(pickednote ne '' && storenote ne '' ? '; ' : '').storenote
+set multiplot layout nstores, 1 title 'Realised replication lag per data store, '.faultlabel."\n".subtitle.vecnote.(note eq '' ? '' : "\n".note) font ',16' noenhanced
 set logscale y 10
 set format y '%g'
 set ylabel 'lag (s, log)'
@@ -33,6 +37,6 @@ do for [s = 0:nstores - 1] {
     if (s == nstores - 1) { set xlabel 'time since start ('.tunit.')' offset 0, 0.3 } else { unset xlabel }
     plot for [i = 0:ncand - 1] datafile index s * ncand + i using 1:2 with steps \
          lc rgb colour(value(sprintf('colour%d', i))) lw 2 dt dash(value(sprintf('colour%d', i))) \
-         title (s == 0 ? value(sprintf('name%d', i)) : '')
+         title (s == 0 ? value(sprintf('name%d', i)).(value(sprintf('tag%d', i)) eq '' ? '' : ' ('.value(sprintf('tag%d', i)).')') : '')
 }
 unset multiplot

@@ -31,7 +31,11 @@ do for [i = 0:npanels - 1] {
 unset title; unset tics; unset border; unset grid
 set xrange [0:1]; set yrange [0:1]
 if (spare) {
-    set key center center vertical noenhanced font ',13' samplen 2 spacing 1.4
+    # Swatch first, names left-aligned from the cell's left edge: centred,
+    # a sweep's long names pushed the swatches off the figure.
+    keyfont = longest(ncand) > 30 ? ',11' : ',13'
+    set key at graph 0.02, graph 0.5 left center vertical reverse Left noenhanced \
+        font keyfont samplen 2 spacing 1.4
 } else {
     set multiplot next
     set origin 0, 0; set size 1, 0.1

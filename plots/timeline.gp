@@ -13,7 +13,9 @@ load plotdir.'/style.gp'
 
 set title 'Success ratio over time, '.faultlabel."\n".subtitle font ',16' noenhanced
 set xlabel 'time since start ('.tunit.')' offset 0, 0.3
-set bmargin 6
+# Room under the axis label for the legend's rows: the variants and the
+# milestones' five shapes.
+set bmargin 4 + keyrows(nblocks + (nmarks > 0 ? 5 : 0), longest(nblocks))
 set ylabel 'success ratio per SLO window'
 # The lower end follows the data, so that shallow dips of a long run show.
 set yrange [ymin:1.02]

@@ -6,8 +6,9 @@
 # (t in tunit; top-r: the running sum of the shares up to region r, the
 # band's upper edge), then a block of the faults' mean start and end.
 # Variables: vecnote (' (replication 0)' when only its vectors were kept);
-# tunit; nblocks; name0.., colour0.. (each panel's variant and
-# its colour); nregions; region0..; nfaults; fault0_start, fault0_end..;
+# tunit; nblocks; name0.., colour0.., tag0.. (each panel's variant, its
+# colour, and why it was picked when not all fit: pickednote says so);
+# nregions; region0..; nfaults; fault0_start, fault0_end..;
 # faultlabel.
 # Here the colours tell the regions apart (the variants are the panels,
 # each titled in its own colour): region r takes the palette's colour r + 4
@@ -21,7 +22,10 @@ low(r) = r == 0 ? 0 : column(2 + nregions + r - 1)
 # readable height.
 ncols = (nblocks > 3 && fmt ne 'dumb') ? 2 : 1
 nrows = int(ceil(nblocks * 1.0 / ncols))
-set multiplot layout nrows, ncols title 'Share of requests served per region, '.faultlabel."\n".subtitle.vecnote font ',16' noenhanced
+# More candidates than panels: a third title line says which are shown
+# (pickednote), each panel's title why (tag0..: first, last, best, worst,
+# between).
+set multiplot layout nrows, ncols title 'Share of requests served per region, '.faultlabel."\n".subtitle.vecnote.(pickednote eq '' ? '' : "\n".pickednote) font ',16' noenhanced
 set yrange [0:1]
 set ytics 0.5
 set format y '%g'
@@ -33,7 +37,7 @@ if (fmt eq 'dumb') {
     set key outside right top vertical
 } else {
     set lmargin at screen 0.07
-    set rmargin at screen (ncols == 1 ? 0.85 : 0.45)
+    set rmargin at screen (ncols == 1 ? 0.85 : 0.44)
     set key at screen 0.99, screen 0.86 right top vertical noenhanced font ',12' samplen 2
 }
 do for [f = 0:(fmt eq 'dumb' ? -1 : nfaults - 1)] {
@@ -41,11 +45,14 @@ do for [f = 0:(fmt eq 'dumb' ? -1 : nfaults - 1)] {
         to value(sprintf('fault%d_end', f)), graph 1 fc rgb '#000000' fs transparent solid 0.18 noborder front
 }
 do for [i = 0:nblocks - 1] {
-    set title value(sprintf('name%d', i)) font ',13' noenhanced textcolor rgb colour(value(sprintf('colour%d', i)))
+    tg = value(sprintf('tag%d', i))
+    set title value(sprintf('name%d', i)).(tg eq '' ? '' : ' ('.tg.')') font ',13' noenhanced textcolor rgb textcolour(value(sprintf('colour%d', i)))
     if (i >= nblocks - ncols) { set xlabel 'time since start ('.tunit.')' offset 0, 0.3 } else { unset xlabel }
     if (fmt ne 'dumb' && ncols == 2) {
-        set lmargin at screen (i % 2 == 0 ? 0.07 : 0.50)
-        set rmargin at screen (i % 2 == 0 ? 0.45 : 0.88)
+        # The right panel ends where the single column does (0.85): the
+        # legend's names need the margin beyond it.
+        set lmargin at screen (i % 2 == 0 ? 0.07 : 0.49)
+        set rmargin at screen (i % 2 == 0 ? 0.44 : 0.85)
     }
     # The legend once, beside the first panel (the others keep its margin).
     # A terminal has no fill: each band's upper edge as a line instead.

@@ -795,7 +795,8 @@ static db_series *add_series(db_rec *r, const char *comp, const char *metric, co
 /* The components' vectors per window (docs/results.md "Vectors"): a
  * level as it stood at the window's start, a counter's increase over the
  * window. A population's successes become its success ratio (NaN for a
- * window where none of its requests ended); each region gets the requests
+ * window where none of its requests ended), a resolver pool's requests
+ * per answer their share of its requests (request_share); each region gets the requests
  * served by its clusters, their sum. */
 static void copy_series(db_rec *r, const mr_rep_view *v)
 {
@@ -809,15 +810,32 @@ static void copy_series(db_rec *r, const mr_rep_view *v)
     const double *S = v->samples;
     for (size_t s = 0; s < ns; s++) {
         const mr_series_desc *d = &v->series[s];
-        int ratio = strcmp(d->metric, "successes") == 0 && s > 0 &&
-                    strcmp(v->series[s - 1].metric, "requests") == 0 &&
-                    strcmp(v->series[s - 1].component, d->component) == 0;
-        db_series *o = add_series(r, d->component, ratio ? "success_ratio" : d->metric,
-                                  ratio ? "" : d->unit);
+        /* The running count this one is a share of: a population's
+         * requests for its successes (just before them); a resolver
+         * pool's requests for those per answer, "requests/CLUSTER" (the
+         * pool's "requests" comes before them). */
+        size_t of = SIZE_MAX;
+        char metric[96];
+        snprintf(metric, sizeof metric, "%s", d->metric);
+        if (strcmp(d->metric, "successes") == 0 && s > 0 &&
+            strcmp(v->series[s - 1].metric, "requests") == 0 &&
+            strcmp(v->series[s - 1].component, d->component) == 0) {
+            of = s - 1;
+            snprintf(metric, sizeof metric, "success_ratio");
+        } else if (d->counter && strncmp(d->metric, "requests/", 9) == 0) {
+            for (size_t b = s; b-- > 0 && strcmp(v->series[b].component, d->component) == 0;)
+                if (v->series[b].counter && strcmp(v->series[b].metric, "requests") == 0) {
+                    of = b;
+                    break;
+                }
+            if (of != SIZE_MAX)
+                snprintf(metric, sizeof metric, "request_share/%s", d->metric + 9);
+        }
+        db_series *o = add_series(r, d->component, metric, of != SIZE_MAX ? "" : d->unit);
         for (size_t k = 0; k < n; k++) {
             double x = d->counter ? S[(k + 1) * ns + s] - S[k * ns + s] : S[k * ns + s];
-            if (ratio) {
-                double req = S[(k + 1) * ns + s - 1] - S[k * ns + s - 1];
+            if (of != SIZE_MAX) {
+                double req = S[(k + 1) * ns + of] - S[k * ns + of];
                 x = req > 0 ? x / req : NAN;
             }
             o->v[k] = x;

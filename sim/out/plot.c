@@ -897,7 +897,23 @@ static int data_pareto(pl_ctx *c, FILE *f, char *vars, size_t vlen)
         }
     for (size_t i = 0; i < m; i++)
         fprintf(f, "%.6g\t%.6g\n", x[order[i]][0], y[order[i]][0]);
-    (void)vars, (void)vlen;
+    /* More than four candidates, or long names (a sweep's): the points
+     * are numbered and a legend names them (their names beside the points
+     * overlapped and ran off the figure). The rows' order. */
+    size_t vl = strlen(vars), longest = 0;
+    int row = 0;
+    for (size_t i = 0; i < c->ncand; i++)
+        if (ok[i]) {
+            if (strlen(c->cand[i].variant) > longest)
+                longest = strlen(c->cand[i].variant);
+            vl = block_vars(vars, vlen, vl, row, &c->cand[i]);
+            if (vl < vlen)
+                vl += (size_t)snprintf(vars + vl, vlen - vl, "front%d=%d; ", row, front[i]);
+            row++;
+        }
+    if (vl < vlen)
+        snprintf(vars + vl, vlen - vl, "nrows=%d; numbered=%d; ", row,
+                 row > 4 || longest > 30);
     return 1;
 }
 
@@ -1051,6 +1067,87 @@ static int name_index(char (*names)[96], int *n, int max, const char *name)
 #define PL_MAX_PANEL 6 /* candidates (traffic-shift) or stores (lag) a figure shows */
 #define PL_MAX_REGION 8
 
+/* Why a candidate is in a figure that could not show them all. */
+typedef struct pl_tag {
+    char s[32];
+} pl_tag;
+
+static void tag_add(pl_tag *t, const char *what)
+{
+    size_t o = strlen(t->s);
+    snprintf(t->s + o, sizeof t->s - o, "%s%s", o ? ", " : "", what);
+}
+
+/* The candidates a figure over time shows when there are more than max
+ * (its panels, or lines that would repeat the palette's colours): the
+ * first (the baseline of a comparison, one end of a sweep), the last (the
+ * other end), the best and the worst by mean availability, then the
+ * others evenly spaced in the database's order; shown in that order. sel:
+ * their indexes (max of them), tag[i]: why candidate i was picked ("" when
+ * every candidate fits, else "first", "last, worst", "between"...).
+ * Writes the variable `pickednote`: '' when all fit, else how many are
+ * shown and how they were chosen, for the title. Returns how many. */
+static size_t pick_cands(pl_ctx *c, size_t max, size_t *sel, pl_tag *tag, char *vars,
+                         size_t vlen, size_t *vl)
+{
+    size_t n = c->ncand, k = 0;
+    memset(tag, 0, n * sizeof *tag);
+    if (n <= max) {
+        for (size_t i = 0; i < n; i++)
+            sel[i] = i;
+        if (*vl < vlen)
+            *vl += (size_t)snprintf(vars + *vl, vlen - *vl, "pickednote=''; ");
+        return n;
+    }
+    size_t best = SIZE_MAX, worst = SIZE_MAX;
+    double bv = -INFINITY, wv = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double mean, lo, hi;
+        if (!summary(c, &c->cand[i], "availability", &mean, &lo, &hi) || isnan(mean))
+            continue;
+        if (mean > bv) { /* the first of equals */
+            bv = mean;
+            best = i;
+        }
+        if (mean < wv) {
+            wv = mean;
+            worst = i;
+        }
+    }
+    tag_add(&tag[0], "first");
+    tag_add(&tag[n - 1], "last");
+    if (best != SIZE_MAX)
+        tag_add(&tag[best], "best");
+    if (worst != SIZE_MAX && worst != best)
+        tag_add(&tag[worst], "worst");
+    for (size_t i = 0; i < n; i++)
+        k += tag[i].s[0] != '\0';
+    /* The rest evenly: slot j of the r left aims at (j + 1) (n - 1) /
+     * (r + 1), taking the nearest candidate not yet picked. */
+    size_t r = max > k ? max - k : 0;
+    for (size_t j = 0; j < r; j++) {
+        double aim = (double)(j + 1) * (double)(n - 1) / (double)(r + 1);
+        size_t at = SIZE_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (tag[i].s[0] == '\0' &&
+                (at == SIZE_MAX || fabs((double)i - aim) < fabs((double)at - aim)))
+                at = i;
+        if (at == SIZE_MAX)
+            break;
+        tag_add(&tag[at], "between");
+    }
+    k = 0;
+    for (size_t i = 0; i < n && k < max; i++)
+        if (tag[i].s[0] != '\0')
+            sel[k++] = i;
+    if (*vl < vlen)
+        *vl += (size_t)snprintf(vars + *vl, vlen - *vl,
+                                "pickednote='%zu of %zu shown: first, last, best and worst "
+                                "(availability), evenly between'; ",
+                                k, n);
+    return k;
+}
+
 /* traffic-shift: per candidate (a panel, up to PL_MAX_PANEL), the share
  * of the requests served in each region per window: the sum over its
  * replications of each region's served requests over the sum over every
@@ -1073,8 +1170,11 @@ static int data_traffic(pl_ctx *c, FILE *f, char *vars, size_t vlen)
     }
     if (nr == 0)
         return 0;
-    for (size_t i = 0; i < c->ncand && blocks < PL_MAX_PANEL; i++) {
-        size_t n, ng;
+    size_t sel[PL_MAX_CAND];
+    pl_tag tag[PL_MAX_CAND];
+    size_t nsel = pick_cands(c, PL_MAX_PANEL, sel, tag, vars, vlen, &vl);
+    for (size_t si = 0; si < nsel; si++) {
+        size_t i = sel[si], n, ng;
         pl_vec *v = load_vecs(c, &c->cand[i], "regions/%", "served", &n);
         if (n == 0) {
             vecs_free(v, n);
@@ -1115,7 +1215,10 @@ static int data_traffic(pl_ctx *c, FILE *f, char *vars, size_t vlen)
         free(at);
         free(grid);
         vecs_free(v, n);
-        vl = block_vars(vars, vlen, vl, blocks++, &c->cand[i]);
+        vl = block_vars(vars, vlen, vl, blocks, &c->cand[i]);
+        if (vl < vlen)
+            vl += (size_t)snprintf(vars + vl, vlen - vl, "tag%d='%s'; ", blocks, tag[i].s);
+        blocks++;
     }
     if (!blocks)
         return 0;
@@ -1167,21 +1270,30 @@ static sqlite3_int64 detected_at(pl_ctx *c, sqlite3_int64 run, sqlite3_int64 *en
  * layer detected the fault (the failed one), against the time since that
  * detection, when the authority changed its answer: the mean over the
  * replications that have the vectors and a detection, each aligned on its
- * own. Columns: seconds since the change (from 1 s: a log axis), share. */
+ * own; and the share of the pool's requests that used that endpoint's
+ * answer in the SLO window holding each instant (request_share: a request
+ * counts where its first attempt went), the mean over the replications
+ * that have it. Columns: seconds since the change (from 1 s: a log axis),
+ * resolvers' share, requests' share (nan where no replication has one). */
 static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 {
     int blocks = 0;
+    sqlite3_int64 step = 0;
     size_t vl = vec_note(c, vars, vlen, strlen(vars));
-    for (size_t i = 0; i < c->ncand && blocks < 2 * PL_MAX_PANEL; i++) {
-        size_t n;
+    size_t sel[PL_MAX_CAND];
+    pl_tag tag[PL_MAX_CAND];
+    size_t nsel = pick_cands(c, PL_MAX_PANEL, sel, tag, vars, vlen, &vl);
+    for (size_t si = 0; si < nsel && blocks < 2 * PL_MAX_PANEL; si++) {
+        size_t i = sel[si], n, nq;
         pl_vec *v = load_vecs(c, &c->cand[i], "resolvers/%", "answer_share/%", &n);
+        pl_vec *w = load_vecs(c, &c->cand[i], "resolvers/%", "request_share/%", &nq);
         char pools[PL_MAX_REGION][96];
         int np = 0;
         for (size_t j = 0; j < n; j++)
             name_index(pools, &np, PL_MAX_REGION, v[j].comp);
         for (int p = 0; p < np; p++) {
-            /* Per run: the failed endpoint's vector and the change. */
-            size_t *pick = mr_xcalloc(n + 1, sizeof *pick);
+            /* Per run: the failed endpoint's vectors and the change. */
+            size_t *pick = mr_xcalloc(n + 1, sizeof *pick), *rq = mr_xcalloc(n + 1, sizeof *rq);
             sqlite3_int64 *t0 = mr_xcalloc(n + 1, sizeof *t0), *t1 = mr_xcalloc(n + 1, sizeof *t1);
             size_t nrun = 0;
             for (size_t j = 0; j < n; j++) {
@@ -1202,12 +1314,19 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
                 }
                 if (best == SIZE_MAX)
                     continue;
+                const char *ep = v[best].metric + strlen("answer_share/");
+                rq[nrun] = SIZE_MAX;
+                for (size_t q = 0; q < nq; q++)
+                    if (w[q].run == v[j].run && strcmp(w[q].comp, pools[p]) == 0 &&
+                        strcmp(w[q].metric + strlen("request_share/"), ep) == 0)
+                        rq[nrun] = q;
                 pick[nrun] = best;
                 t1[nrun] = end;
                 t0[nrun++] = det;
             }
             if (nrun == 0) {
                 free(pick);
+                free(rq);
                 free(t0);
                 free(t1);
                 continue;
@@ -1215,39 +1334,60 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
             /* The x grid: 1 s, then every sample time after the change. */
             size_t cap = 1, nx = 1;
             for (size_t r = 0; r < nrun; r++)
-                cap += v[pick[r]].s.n;
+                cap += v[pick[r]].s.n + (rq[r] != SIZE_MAX ? w[rq[r]].s.n : 0);
             sqlite3_int64 *x = mr_xmalloc(cap * sizeof *x);
             x[0] = 1000000000LL;
             for (size_t r = 0; r < nrun; r++)
-                for (size_t s = 0; s < v[pick[r]].s.n; s++)
-                    if (v[pick[r]].s.t[s] - t0[r] > x[0] && v[pick[r]].s.t[s] < t1[r])
-                        x[nx++] = v[pick[r]].s.t[s] - t0[r];
+                for (int which = 0; which < 2; which++) {
+                    const pl_series *ser = which == 0 ? &v[pick[r]].s
+                                           : rq[r] != SIZE_MAX ? &w[rq[r]].s : NULL;
+                    for (size_t s = 0; ser && s < ser->n; s++)
+                        if (ser->t[s] - t0[r] > x[0] && ser->t[s] < t1[r])
+                            x[nx++] = ser->t[s] - t0[r];
+                }
             qsort(x, nx, sizeof *x, cmp_i64);
+            /* The vectors' sampling (a long run's is every k windows,
+             * docs/results.md): the shortest step between two samples. */
+            for (size_t r = 0; r < nrun && rq[r] != SIZE_MAX; r++)
+                for (size_t s = 1; s < w[rq[r]].s.n; s++)
+                    if (step == 0 || w[rq[r]].s.t[s] - w[rq[r]].s.t[s - 1] < step)
+                        step = w[rq[r]].s.t[s] - w[rq[r]].s.t[s - 1];
             const char *ep = v[pick[0]].metric + strlen("answer_share/");
-            fprintf(f, "%s# %s, %s: share of resolvers still answering %s (%zu replication%s)\n"
-                       "# seconds_since_change\tshare\n",
+            fprintf(f, "%s# %s, %s: share of resolvers, and of requests, still answering %s "
+                       "(%zu replication%s)\n"
+                       "# seconds_since_change\tresolver_share\trequest_share\n",
                     blocks ? "\n\n" : "", c->cand[i].variant, pools[p], ep, nrun,
                     nrun == 1 ? "" : "s");
-            size_t *at = mr_xcalloc(nrun, sizeof *at);
+            size_t *at = mr_xcalloc(nrun, sizeof *at), *atq = mr_xcalloc(nrun, sizeof *atq);
             for (size_t g = 0; g < nx; g++) {
                 if (g > 0 && x[g] == x[g - 1])
                     continue;
-                double sum = 0;
-                size_t m = 0;
+                double sum = 0, sumq = 0;
+                size_t m = 0, mq = 0;
                 for (size_t r = 0; r < nrun; r++) {
                     /* Until its fault ends: the answer may change back then. */
-                    double y = t0[r] + x[g] < t1[r] ? hold_at(&v[pick[r]].s, &at[r], t0[r] + x[g]) : NAN;
+                    if (t0[r] + x[g] >= t1[r])
+                        continue;
+                    double y = hold_at(&v[pick[r]].s, &at[r], t0[r] + x[g]);
                     if (!isnan(y)) {
                         sum += y;
                         m++;
                     }
+                    y = rq[r] != SIZE_MAX ? hold_at(&w[rq[r]].s, &atq[r], t0[r] + x[g]) : NAN;
+                    if (!isnan(y)) {
+                        sumq += y;
+                        mq++;
+                    }
                 }
                 if (m)
-                    fprintf(f, "%.6g\t%.6g\n", (double)x[g] / 1e9, sum / (double)m);
+                    fprintf(f, "%.6g\t%.6g\t%.6g\n", (double)x[g] / 1e9, sum / (double)m,
+                            mq ? sumq / (double)mq : NAN);
             }
             free(at);
+            free(atq);
             free(x);
             free(pick);
+            free(rq);
             free(t0);
             free(t1);
             char label[300], q[400];
@@ -1255,6 +1395,8 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
                 snprintf(label, sizeof label, "%s, %s", c->cand[i].variant, pools[p] + 10);
             else
                 snprintf(label, sizeof label, "%s", c->cand[i].variant);
+            if (tag[i].s[0] && strlen(label) + strlen(tag[i].s) + 4 < sizeof label)
+                snprintf(label + strlen(label), sizeof label - strlen(label), " (%s)", tag[i].s);
             gp_quote(q, sizeof q, label);
             if (vl < vlen)
                 vl += (size_t)snprintf(vars + vl, vlen - vl, "name%d='%s'; colour%d=%d; ", blocks, q,
@@ -1262,7 +1404,17 @@ static int data_stale(pl_ctx *c, FILE *f, char *vars, size_t vlen)
             blocks++;
         }
         vecs_free(v, n);
+        vecs_free(w, nq);
     }
+    /* Sampled coarser than a minute (a year's run: every 3,160 s), the
+     * curves are steps of that length, far coarser than DNS caches: the
+     * title says so rather than letting the steps pass for caches. */
+    if (vl < vlen && step > 60 * 1000000000LL)
+        vl += (size_t)snprintf(vars + vl, vlen - vl,
+                               "stepnote='; sampled every %.0f s, too coarse for the caches'; ",
+                               (double)step / 1e9);
+    else if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "stepnote=''; ");
     if (vl < vlen)
         snprintf(vars + vl, vlen - vl, "nblocks=%d; ", blocks);
     return blocks > 0;
@@ -1363,22 +1515,41 @@ static int data_rpo(pl_ctx *c, FILE *f, char *vars, size_t vlen)
  * it has no such store). */
 static int data_lag(pl_ctx *c, FILE *f, char *vars, size_t vlen)
 {
-    char stores[PL_MAX_PANEL][96];
-    int ns = 0, any = 0;
+    char stores[PL_MAX_PANEL][96], more[PL_MAX_REGION][96];
+    int ns = 0, nmore = 0, any = 0;
     size_t vl = vec_note(c, vars, vlen, time_unit(c, vars, vlen, strlen(vars)));
     for (size_t i = 0; i < c->ncand; i++) {
         size_t n;
         pl_vec *v = load_vecs(c, &c->cand[i], "data/%", "lag_s", &n);
         for (size_t j = 0; j < n; j++)
-            name_index(stores, &ns, PL_MAX_PANEL, v[j].comp);
+            if (name_index(stores, &ns, PL_MAX_PANEL, v[j].comp) < 0)
+                name_index(more, &nmore, PL_MAX_REGION, v[j].comp); /* left out: named */
         vecs_free(v, n);
     }
     if (ns == 0)
         return 0;
+    /* A line a candidate: beyond six the palette's colours would repeat. */
+    size_t sel[PL_MAX_CAND];
+    pl_tag tag[PL_MAX_CAND];
+    size_t nsel = pick_cands(c, PL_MAX_PANEL, sel, tag, vars, vlen, &vl);
+    char storenote[400] = "";
+    if (nmore > 0) {
+        size_t o = (size_t)snprintf(storenote, sizeof storenote, "showing %d stores; left out:",
+                                    ns);
+        for (int m = 0; m < nmore && o < sizeof storenote; m++)
+            o += (size_t)snprintf(storenote + o, sizeof storenote - o, "%s %s",
+                                  m ? "," : "", more[m] + 5);
+        if (nmore == PL_MAX_REGION && o < sizeof storenote)
+            snprintf(storenote + o, sizeof storenote - o, " and more");
+    }
+    char q0[500];
+    gp_quote(q0, sizeof q0, storenote);
+    if (vl < vlen)
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "storenote='%s'; ", q0);
     int block = 0;
     for (int s = 0; s < ns; s++) {
-        for (size_t i = 0; i < c->ncand; i++, block++) {
-            size_t n, ng;
+        for (size_t si = 0; si < nsel; si++, block++) {
+            size_t i = sel[si], n, ng;
             pl_vec *v = load_vecs(c, &c->cand[i], stores[s], "lag_s", &n);
             fprintf(f, "%s# %s, %s: realised lag (s), mean over %zu replication%s\n# t\tlag_s\tcolor\n",
                     block ? "\n\n" : "", stores[s], c->cand[i].variant, n, n == 1 ? "" : "s");
@@ -1416,10 +1587,13 @@ static int data_lag(pl_ctx *c, FILE *f, char *vars, size_t vlen)
         if (vl < vlen)
             vl += (size_t)snprintf(vars + vl, vlen - vl, "store%d='%s'; ", s, q);
     }
-    for (size_t i = 0; i < c->ncand; i++)
-        vl = block_vars(vars, vlen, vl, (int)i, &c->cand[i]);
+    for (size_t si = 0; si < nsel; si++) {
+        vl = block_vars(vars, vlen, vl, (int)si, &c->cand[sel[si]]);
+        if (vl < vlen)
+            vl += (size_t)snprintf(vars + vl, vlen - vl, "tag%zu='%s'; ", si, tag[sel[si]].s);
+    }
     if (vl < vlen)
-        vl += (size_t)snprintf(vars + vl, vlen - vl, "nstores=%d; ncand=%zu; ", ns, c->ncand);
+        vl += (size_t)snprintf(vars + vl, vlen - vl, "nstores=%d; ncand=%zu; ", ns, nsel);
     spans(c, f, vars, vlen, vl, block);
     return 1;
 }

@@ -574,9 +574,10 @@ static const struct {
     {"traffic-shift", "Where the requests were served, region by region, over time: how fast "
                       "and how completely each candidate moves its traffic off the failed "
                       "region, and back."},
-    {"dns-stale", "Resolvers still answering the failed endpoint after the DNS answer "
-                  "changed (log time): the drop at the TTL, then the tail of resolvers that "
-                  "hold answers past it, which no TTL setting removes."},
+    {"dns-stale", "Resolvers (thick) and requests (thin, circles) still on the failed "
+                  "endpoint after the DNS answer changed (log time): the drop at the TTL, "
+                  "then the tail of resolvers that hold answers past it, which no TTL "
+                  "setting removes, and what that tail weighs in requests."},
     {"rpo", "What each data store lost at its failovers, per candidate: every replication's "
             "RPO and lost writes as a dot, the mean with its 95% CI."},
     {"lag", "Realised replication lag of each data store over time (log scale): how far "

@@ -747,7 +747,7 @@ Test(db, milestones_are_rows_per_episode)
 }
 
 /* Aggregate fidelity keeps only the windows below a success share of 1;
- * the success-ratio series holds those, and a 1 where each run of them
+ * the whole system's success-ratio series holds those, and a 1 where each run of them
  * ends, so that sample-hold reads the whole series: its time-weighted
  * mean is the availability's (up to the windows' request weights). */
 Test(db, aggregate_fidelity_writes_its_kept_windows)
@@ -759,8 +759,12 @@ Test(db, aggregate_fidelity_writes_its_kept_windows)
                 MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'requests'"), 0);
-    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE metric = 'success_ratio'"), 2);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE component = '' AND metric = "
+                           "'requests'"),
+                 0);
+    cr_expect_eq(q_int(db, "SELECT count(*) FROM vector WHERE component = '' AND metric = "
+                           "'success_ratio'"),
+                 2);
     /* The components' vectors are replication 0's (summary); the checks
      * below are of the whole system's success ratio. */
     cr_expect_gt(q_int(db, "SELECT count(*) FROM vector WHERE component != '' AND run_id = 1"), 0);
@@ -844,7 +848,10 @@ Test(db, summary_keeps_the_components_vectors_of_replication_0)
                             "regions/northeurope served requests\n"
                             "regions/westeurope served requests\n"
                             "resolvers/isp answer_share/aks-neu \n"
-                            "resolvers/isp answer_share/aks-weu \n");
+                            "resolvers/isp answer_share/aks-weu \n"
+                            "resolvers/isp request_share/aks-neu \n"
+                            "resolvers/isp request_share/aks-weu \n"
+                            "resolvers/isp requests requests\n");
     free(names);
     double a[60], b[60], req[60], ok[60];
     const int64_t W = 10000000000LL;
@@ -884,6 +891,29 @@ Test(db, summary_keeps_the_components_vectors_of_replication_0)
     for (int k = 0; k < 60; k++)
         cr_assert(a[k] >= 0 && b[k] >= 0 && a[k] + b[k] <= 1 + 1e-12, "window %d", k);
     cr_assert_eq(b[6], 0);
+    cr_assert_gt(b[40], 0.5);
+    /* Shares of the pool's requests, by the answer each request's first
+     * attempt used: each request counts once, in the window of its issue,
+     * so the pool's windows add up to the population's requests (its only
+     * one: the scalar counts every issue); the two endpoints' shares add
+     * up to at most 1 (a request without an answer counts for neither),
+     * exactly 1 before the fault (every cached answer is aks-weu's, the
+     * authority answers it) and after the fault's end, when the answers
+     * have come back (by 540 s: 420 s + 3 probes + TTL + slack). */
+    double pr[60];
+    expand(db, 1, "resolvers/isp", "requests", pr, 60, W);
+    double issued = 0;
+    for (int k = 0; k < 60; k++)
+        issued += pr[k];
+    cr_assert_eq(issued, q_double(db, "SELECT value FROM scalar WHERE run_id = 1 AND component = "
+                                      "'clients/users' AND metric = 'requests'"));
+    expand(db, 1, "resolvers/isp", "request_share/aks-weu", a, 60, W);
+    expand(db, 1, "resolvers/isp", "request_share/aks-neu", b, 60, W);
+    for (int k = 0; k < 60; k++) {
+        cr_assert(a[k] >= 0 && b[k] >= 0 && a[k] + b[k] <= 1 + 1e-12, "window %d", k);
+        if (k < 12)
+            cr_assert_eq(a[k], 1, "window %d", k);
+    }
     cr_assert_gt(b[40], 0.5);
     sqlite3_close(db);
     free(out);
@@ -925,7 +955,7 @@ Test(db, none_writes_no_vector_and_all_writes_every_replications)
     cr_assert_eq(q_int(db, "SELECT count(*) FROM vectordata d JOIN vector v USING (vector_id) "
                            "WHERE v.component = '' AND v.metric = 'requests'"),
                  3 * 60);
-    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != ''"), 3 * 10);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component != ''"), 3 * 13);
     cr_assert_eq(q_int(db, "SELECT count(DISTINCT c) FROM (SELECT run_id, group_concat(component "
                            "|| metric) AS c FROM (SELECT * FROM vector ORDER BY vector_id) GROUP "
                            "BY run_id)"),
@@ -970,8 +1000,7 @@ Test(db, each_store_has_its_realised_lag)
 }
 
 /* Aggregate fidelity has the clusters', regions', resolvers' (from the
- * hub) vectors too, and a population none (its counts are integrated only
- * at the hub's events). A cluster's served requests there are the hub's
+ * hub) and populations' vectors too. A cluster's served requests there are the hub's
  * expected offers: before the outage (the first 60 s) priority routing
  * sends every request to aks-weu, none to aks-neu. */
 Test(db, aggregate_fidelity_has_component_vectors)
@@ -983,7 +1012,10 @@ Test(db, aggregate_fidelity_has_component_vectors)
                 MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
     cr_assert_eq(st, 0, "%s", err);
     sqlite3 *db = open_db(f);
-    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component LIKE 'clients/%'"), 0);
+    char *names = q_rows(db, "SELECT metric FROM vector WHERE component = 'clients/eu-users' "
+                             "ORDER BY metric");
+    cr_assert_str_eq(names, "requests\nsuccess_ratio\n");
+    free(names);
     cr_assert_gt(q_int(db, "SELECT count(*) FROM vector WHERE component LIKE 'regions/%' AND "
                            "metric = 'served'"),
                  0);
@@ -1004,4 +1036,128 @@ Test(db, aggregate_fidelity_has_component_vectors)
     sqlite3_close(db);
     free(out);
     free(err);
+}
+
+/* A population's vectors at aggregate fidelity against a hand count
+ * (tests/fixtures/run/aggregate-pop-outage.yaml): 50 requests/s, warm-up
+ * 30 s, 10 s windows, the only region down over [65 s, 125 s) with nothing
+ * to fail over to, capacity 320/s otherwise. The hub integrates expected
+ * counts, so each window after the warm-up has 50 x 10 = 500 requests
+ * (none before: windows 0-2 count nothing, their ratio NULL); the success
+ * share is 1 outside the outage and 0 inside, so the ratio of a window is
+ * the share of it outside [65, 125): window 6 [60, 70) 5/10 = 0.5, windows
+ * 7-11 0, window 12 [120, 130) 5/10 = 0.5, the others 1. Summed, the
+ * windows hold the population's availability: (210 - 60) / 210 of the
+ * requests after the warm-up (4 min horizon: 210 s measured). */
+Test(db, aggregate_population_vectors_count_rate_times_window_and_the_outage_share)
+{
+    char *out, *err;
+    const char *f = path_in("agp.db");
+    int st = sh(&out, &err, "%s run %s/tests/fixtures/run/aggregate-pop-outage.yaml -q --db %s",
+                MRSIM_BINARY, MRSIM_SOURCE_DIR, f);
+    cr_assert_eq(st, 0, "%s", err);
+    sqlite3 *db = open_db(f);
+    double req[24], ok[24];
+    const int64_t W = 10000000000LL;
+    expand(db, 1, "clients/users", "requests", req, 24, W);
+    expand(db, 1, "clients/users", "success_ratio", ok, 24, W);
+    double n = 0, s = 0;
+    for (int k = 0; k < 24; k++) {
+        if (k < 3) {
+            cr_assert_eq(req[k], 0, "window %d", k);
+            cr_assert(isnan(ok[k]), "window %d: %g", k, ok[k]);
+            continue;
+        }
+        double want = k == 6 || k == 12 ? 0.5 : k >= 7 && k <= 11 ? 0 : 1;
+        cr_assert(fabs(req[k] - 500) <= 1e-9 * 500, "window %d: %.15g requests", k, req[k]);
+        cr_assert(fabs(ok[k] - want) <= 1e-9, "window %d: ratio %.15g, want %g", k, ok[k], want);
+        n += req[k];
+        s += req[k] * ok[k];
+    }
+    assert_close(s / n, 150.0 / 210.0, "availability from the vectors");
+    /* The pool's requests: every one from 0 on (counted at issue, warm-up
+     * or not), each window 500, all of them answered aks-weu (the only
+     * endpoint; Traffic Manager answers it even when it is down). */
+    expand(db, 1, "resolvers/isp", "requests", req, 24, W);
+    expand(db, 1, "resolvers/isp", "request_share/aks-weu", ok, 24, W);
+    for (int k = 0; k < 24; k++) {
+        cr_assert(fabs(req[k] - 500) <= 1e-9 * 500, "window %d: %.15g pool requests", k, req[k]);
+        cr_assert(fabs(ok[k] - 1) <= 1e-12, "window %d: request share %.15g", k, ok[k]);
+    }
+    assert_close(q_double(db, "SELECT value FROM scalar WHERE run_id = 1 AND component = "
+                              "'clients/users' AND metric = 'availability'"),
+                 150.0 / 210.0, "the population's availability");
+    sqlite3_close(db);
+    free(out);
+    free(err);
+}
+
+/* Sampling the populations at aggregate fidelity (a projection of the
+ * hub's integrals, models/clients_agg.c agg_sample) changes nothing: the
+ * JSON of a run that keeps every vector is the unsampled run's, bit for
+ * bit, with two populations (one on a daily profile) behind two pools and
+ * an outage; and each population's windows add up to its requests after
+ * the warm-up (the counter's increases telescope; 3 h = 1080 windows). */
+Test(db, aggregate_sampling_changes_no_result)
+{
+    char *err, *plain, *sampled;
+    const char *fa = path_in("agall.db");
+    const char *sc = MRSIM_SOURCE_DIR "/tests/fixtures/run/aggregate-pops.yaml";
+    int st = sh(&sampled, &err, "%s run %s -q -n 2 -j 2 --json --db %s --db-vectors all | grep -v "
+                                "wall_s",
+                MRSIM_BINARY, sc, fa);
+    cr_assert_eq(st, 0, "%s", err);
+    free(err);
+    cr_assert_eq(sh(&plain, NULL, "%s run %s -q -n 2 -j 1 --json | grep -v wall_s", MRSIM_BINARY, sc),
+                 0);
+    cr_assert_str_eq(sampled, plain, "sampling the vectors changed the results");
+    free(sampled);
+    free(plain);
+    sqlite3 *db = open_db(fa);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM vector WHERE component IN ('clients/u1', "
+                           "'clients/u2') AND metric IN ('requests', 'success_ratio')"),
+                 2 * 2 * 2);
+    static double req[1080], ok[1080];
+    const int64_t W = 10000000000LL;
+    const char *pops[] = {"clients/u1", "clients/u2"};
+    for (int r = 1; r <= 2; r++)
+        for (int p = 0; p < 2; p++) {
+            expand(db, r, pops[p], "requests", req, 1080, W);
+            expand(db, r, pops[p], "success_ratio", ok, 1080, W);
+            double n = 0, s = 0;
+            for (int k = 0; k < 1080; k++)
+                if (req[k] > 0) {
+                    n += req[k];
+                    s += req[k] * ok[k];
+                }
+            char q[200];
+            snprintf(q, sizeof q, "SELECT value FROM scalar WHERE run_id = %d AND component = "
+                                  "'%s' AND metric = 'availability'", r, pops[p]);
+            cr_assert(fabs(s / n - q_double(db, q)) <= 1e-9, "run %d %s: %.15g vs %.15g", r,
+                      pops[p], s / n, q_double(db, q));
+        }
+    /* Window by window, not only in sum: u2 (50/s, constant) has 500
+     * requests in every window after the warm-up (5 min: window 30 on),
+     * also while the hub's resolvers refresh in chains between the kernel's
+     * events (it must not integrate past a window's start: clients_agg.c
+     * on_refresh); its pool r2 500 in every window from 0 (counted at
+     * issue), split over the two endpoints (shares adding up to 1 before
+     * the fault at 40-50 min: every answer is ca's). */
+    double sa[1080], sb[1080];
+    for (int r = 1; r <= 2; r++) {
+        expand(db, r, "clients/u2", "requests", req, 1080, W);
+        for (int k = 30; k < 1080; k++)
+            cr_assert(fabs(req[k] - 500) <= 1e-6, "run %d window %d: %.15g", r, k, req[k]);
+        expand(db, r, "resolvers/r2", "requests", req, 1080, W);
+        expand(db, r, "resolvers/r2", "request_share/ca", sa, 1080, W);
+        expand(db, r, "resolvers/r2", "request_share/cb", sb, 1080, W);
+        for (int k = 0; k < 1080; k++) {
+            cr_assert(fabs(req[k] - 500) <= 1e-6, "run %d window %d: %.15g", r, k, req[k]);
+            cr_assert(sa[k] >= -1e-12 && sb[k] >= -1e-12 && sa[k] + sb[k] <= 1 + 1e-9,
+                      "run %d window %d", r, k);
+            if (k < 240)
+                cr_assert(fabs(sa[k] - 1) <= 1e-12, "run %d window %d: %.15g", r, k, sa[k]);
+        }
+    }
+    sqlite3_close(db);
 }

@@ -353,6 +353,22 @@ Test(plot, vector_figures_agree_with_the_database, .timeout = 300)
     cr_expect(strstr(tsv, "still answering aks-weu (2 replications)") != NULL, "%s", tsv);
     got = tsv_field(tsv, "still answering aks-weu", "1", 1);
     cr_expect(fabs(got - want) <= 1e-5, "stale share %g, database %g", got, want);
+    /* And the requests' column: per replication the pool's request_share
+     * of aks-weu in the window holding detection + 1 s (the row at or
+     * before it: sample-hold), averaged; it differs from the resolvers'
+     * (a window's share of requests, not an instant's of resolvers). */
+    double wantq = db_value(db, "SELECT AVG((SELECT d.value FROM vectordata d WHERE d.vector_id ="
+                                " v.vector_id AND d.t_ns <= CAST(ROUND((e.start_s + m.t_s) * 1e9)"
+                                " AS INTEGER) + 1000000000 ORDER BY d.t_ns DESC LIMIT 1)) FROM"
+                                " vector v JOIN episode e ON e.run_id = v.run_id JOIN milestone m"
+                                " ON m.run_id = v.run_id AND m.milestone = 'detected' AND m.t_s"
+                                " IS NOT NULL WHERE v.metric = 'request_share/aks-weu' AND"
+                                " e.fault = 'sql-forced'");
+    double gotq = tsv_field(tsv, "still answering aks-weu", "1", 2);
+    cr_expect(wantq > 0 && wantq < 1, "request share %g: not a case that tells", wantq);
+    cr_expect(fabs(gotq - wantq) <= 1e-5, "request share %g, database %g", gotq, wantq);
+    cr_expect(strstr(tsv, "# seconds_since_change\tresolver_share\trequest_share\n") != NULL,
+              "%s", tsv);
     free(tsv);
     /* The dumb terminal: the traffic-shift figure's key names both regions. */
     r = plot(DIR "8/v.db", DIR "8/dumb", "--format dumb --only traffic-shift");
@@ -390,5 +406,92 @@ Test(plot, vector_figures_are_skipped_without_their_data, .timeout = 300)
     run_out ls = e2e_sh("ls -A '%s/b'", DIR "9");
     cr_expect_str_eq(ls.out, "", "files written without data: %s", ls.out);
     run_free(&ls);
+    run_free(&r);
+}
+
+/* More candidates than a figure over time shows (six): a sweep of eight
+ * TTLs on the tiny drill. The rule (docs/figures.md): the first, the last,
+ * the best and the worst by mean availability, the rest evenly between.
+ * A longer TTL keeps clients longer on the failed region, so availability
+ * falls with the TTL (checked below on the database): best = first (10s),
+ * worst = last (900s); the four left aim at (j + 1) x 7 / 5 = 1.4, 2.8,
+ * 4.2, 5.6, the nearest indexes 1, 3, 4, 6: 20s, 60s, 120s, 600s. So the
+ * panels are 10s, 20s, 60s, 120s, 600s, 900s, in that order, and the
+ * title says that 6 of 8 are shown; dns-stale picks the same. */
+Test(plot, more_candidates_than_panels_are_picked_and_said, .timeout = 300)
+{
+    const char *d = DIR "10";
+    run_out r = e2e_sh("rm -rf '%s' && mkdir -p '%s' && '%s' sweep '%ssweep-wide.yaml' -n 2 -j 1 "
+                       "-q --db '%s/w.db'",
+                       d, d, MRSIM_BINARY, FIX, d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    const char *db = DIR "10/w.db";
+    cr_assert_eq(db_value(db, "SELECT COUNT(*) FROM (SELECT mean, LAG(mean) OVER (ORDER BY"
+                              " MIN(r.run_id)) AS prev FROM summary s JOIN run r ON r.variant ="
+                              " s.variant WHERE s.metric = 'availability' AND s.component = ''"
+                              " GROUP BY s.variant) WHERE prev IS NOT NULL AND mean < prev"),
+                 7, "availability does not fall with the TTL: the derivation does not hold");
+    r = plot(db, DIR "10/png", "--only traffic-shift,dns-stale");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    const char *want[] = {"10s", "20s", "60s", "120s", "600s", "900s"};
+    const char *kinds[] = {"traffic-shift", "dns-stale"};
+    for (int k = 0; k < 2; k++) {
+        char path[256];
+        snprintf(path, sizeof path, DIR "10/png/%s.tsv", kinds[k]);
+        char *tsv = slurp(path);
+        const char *p = tsv;
+        for (int i = 0; i < 6; i++) {
+            char head[64];
+            snprintf(head, sizeof head, "# traffic.ttl=%s%s", want[i], k == 0 ? " (" : ", ");
+            const char *at = strstr(p, head);
+            cr_expect(at != NULL, "%s: block %d (%s) missing or out of order:\n%.400s", kinds[k],
+                      i, want[i], tsv);
+            p = at ? at + 1 : p;
+        }
+        cr_expect(strstr(tsv, "traffic.ttl=30s") == NULL && strstr(tsv, "traffic.ttl=300s") == NULL,
+                  "%s shows a candidate it should have left out", kinds[k]);
+        free(tsv);
+    }
+    /* The title says so, and each panel why it is there. */
+    r = plot(db, DIR "10/dumb", "--format dumb --only traffic-shift");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "6 of 8 shown: first, last, best and worst") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "traffic.ttl=10s (first, best)") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "traffic.ttl=900s (last, worst)") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "traffic.ttl=20s (between)") != NULL, "%s", r.out);
+    run_free(&r);
+    /* pareto has every candidate, but beyond four numbers the points and
+     * names them in a legend, in the database's order: 1 is 10s, 8 900s. */
+    r = plot(db, DIR "10/dumb", "--format dumb --only pareto");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "1: traffic.ttl=10s") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "8: traffic.ttl=900s") != NULL, "%s", r.out);
+    run_free(&r);
+}
+
+/* Vectors sampled coarser than a minute (here SLO windows of 90 s; a
+ * year's run is sampled every 3,160 s) make dns-stale's curves steps of
+ * that length: its title says so, with the step (the shortest between two
+ * samples: 90 s). With 10 s windows (tiny-tm) it says nothing of it. */
+Test(plot, dns_stale_says_when_its_vectors_are_coarse, .timeout = 300)
+{
+    const char *d = DIR "11";
+    run_out r = e2e_sh("rm -rf '%s' && mkdir -p '%s' && '%s' run '%stiny-tm.yaml' -n 1 -q --set "
+                       "slo.window=90s --db '%s/c.db' && '%s' run '%stiny-tm.yaml' -n 1 -q "
+                       "--db '%s/f.db'",
+                       d, d, MRSIM_BINARY, FIX, d, MRSIM_BINARY, FIX, d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    r = plot(DIR "11/c.db", DIR "11/c", "--format dumb --only dns-stale");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "sampled every 90 s, too coarse for the caches") != NULL, "%s", r.out);
+    run_free(&r);
+    r = plot(DIR "11/f.db", DIR "11/f", "--format dumb --only dns-stale");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "Resolvers and requests still on the failed endpoint") != NULL, "%s",
+              r.out);
+    cr_expect(strstr(r.out, "sampled every") == NULL, "%s", r.out);
     run_free(&r);
 }
