@@ -204,6 +204,10 @@ void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
  * replications were committed. */
 int mr_cli_db_finish(mr_cli_common *c, int rc);
 
+/* --trace-filter EXPR (docs/cli.md "--trace") into f: MR_EXIT_OK, or
+ * MR_EXIT_USAGE after a message (an unknown kind gets the closest one). */
+int mr_cli_trace_filter(const char *expr, mr_trace_filter *f);
+
 /* An output file written whole or not at all (--trace). A regular file
  * (or a new one) is written to a temporary file beside it, made here, and
  * renamed over it on success; a symlink is followed to its target. A

@@ -127,6 +127,7 @@ typedef struct mr_run_opts {
     int seed_set;          /* 1: seed overrides the scenario's */
     int jobs;              /* >= 1 */
     FILE *trace;           /* replication 0's events as CSV, or NULL */
+    const mr_trace_filter *trace_filter; /* with trace: the events it keeps; NULL all */
     mr_run_progress_fn progress; /* optional; called on the calling thread */
     void *progress_ctx;
     mr_rep_hook on_rep;    /* optional: each finished replication (the results database) */

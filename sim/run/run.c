@@ -117,9 +117,11 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     mr_diag_free(diag);
     if (rc != MR_OK)
         return rc;
+    /* Lives as long as the replication: the hook reads it at every event. */
+    mr_trace_out trace_out = {ctx->trace, ctx->opts->trace_filter};
     if (rep == 0 && ctx->trace) {
         mr_trace_csv_header(ctx->trace);
-        mr_sim_set_trace(sim, mr_trace_csv, ctx->trace);
+        mr_sim_set_trace(sim, mr_trace_csv_filtered, &trace_out);
     }
     mr_sim_set_interrupt(sim, ctx->opts->stop); /* a long replication stops too */
     /* The vectors' sampling runs the replication window by window, which
