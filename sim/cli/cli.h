@@ -168,6 +168,8 @@ typedef struct mr_cli_progress {
     int shown;         /* a line is open */
     int len;           /* its length, to blank it */
     char label[64];    /* what runs ("ttl-300s 2/3"), or "" */
+    double drawn_s;    /* the run's elapsed time at the last redraw */
+    uint64_t drawn_done; /* replications done at the last redraw */
 } mr_cli_progress;
 
 /* Sets opts->progress when c asks for progress and stderr is a terminal. */

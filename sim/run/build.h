@@ -64,6 +64,9 @@ typedef struct mr_progress {
     int adaptive; /* total is max: the run may stop before */
     uint64_t events;
     double elapsed_s;
+    /* The replications in flight's simulated time done, in replications
+     * (0.5: half of one): the bar moves within one long replication. */
+    double partial;
 } mr_progress;
 
 typedef void (*mr_run_progress_fn)(void *ctx, const mr_progress *p);

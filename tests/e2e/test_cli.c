@@ -343,3 +343,60 @@ Test(cli, color_never_and_no_color_print_no_escape, .timeout = 120)
     cr_expect(strstr(r.err, "--color: 'sometimes' is not auto, always or never"), "%s", r.err);
     run_free(&r);
 }
+
+/* Progress within one long replication (issue 17): one replication of
+ * active-passive-tm (request fidelity, an hour: about 3 s here) under a
+ * pseudo-terminal (script(1), util-linux) shows the bar moving before the
+ * replication ends ("0/1 replications (N% simulated)", N rising), and the
+ * line is blanked at the end; the same run with stderr a pipe writes no
+ * progress at all; and the results are the same bit for bit (the chunked
+ * run changes no event). */
+Test(cli, progress_moves_within_one_replication_only_on_a_terminal, .timeout = 300)
+{
+    cr_assert_eq(system("command -v script >/dev/null 2>&1"), 0,
+                 "script(1) (util-linux, in every Debian) is needed");
+    const char *args = MRSIM_SOURCE_DIR "/scenarios/active-passive-tm.yaml -n 1 -j 1 --json "
+                                        "--set run.horizon=1h";
+    char out[] = "/tmp/mrsim-progress-XXXXXX";
+    int fd = mkstemp(out);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    run_out t = e2e_sh("script -qc \"'%s' run %s > %s\" /dev/null", MRSIM_BINARY, args, out);
+    cr_assert_eq(t.status, 0, "%s", t.err);
+    /* Two different shares within the replication: the bar moved. */
+    const char *a = strstr(t.out, "0/1 replications (");
+    cr_assert_not_null(a, "no progress within the replication:\n%.300s", t.out);
+    int first = atoi(a + strlen("0/1 replications ("));
+    const char *b = a, *next;
+    while ((next = strstr(b + 1, "0/1 replications (")) != NULL)
+        b = next;
+    int last = atoi(b + strlen("0/1 replications ("));
+    cr_expect_gt(last, first, "from %d%% to %d%%", first, last);
+    cr_expect(strstr(t.out, "ETA "), "with an ETA");
+    /* Blanked at the end: the last progress line is followed by a
+     * carriage return, blanks, and a carriage return. */
+    const char *end = strstr(b, "1/1 replications");
+    cr_assert_not_null(end, "%.200s", b);
+    const char *cr = strchr(end, '\r');
+    cr_assert_not_null(cr);
+    cr++;
+    size_t blanks = strspn(cr, " ");
+    cr_expect_gt(blanks, 40);
+    cr_expect_eq(cr[blanks], '\r', "blanked, then back to the start of the line");
+    char *tty_json = slurp(out);
+    unlink(out);
+    run_free(&t);
+
+    run_out p = e2e_sh("'%s' run %s", MRSIM_BINARY, args);
+    cr_assert_eq(p.status, 0, "%s", p.err);
+    cr_expect_null(strstr(p.err, "replications"), "progress on a pipe: %s", p.err);
+    cr_expect_null(strchr(p.err, '\r'), "%s", p.err);
+    /* Same result: the JSON without its wall-clock lines. */
+    drop_lines(tty_json, "\"wall_s\"");
+    drop_lines(p.out, "\"wall_s\"");
+    drop_lines(tty_json, "\"events_per_s\"");
+    drop_lines(p.out, "\"events_per_s\"");
+    cr_expect_str_eq(tty_json, p.out);
+    free(tty_json);
+    run_free(&p);
+}
