@@ -13,9 +13,11 @@ ifeq ($(CI),true)
 CMAKE_ARGS += -DMRSIM_WERROR=ON
 endif
 
-# Debian/Ubuntu package names of every build and run-time dependency.
+# Debian/Ubuntu package names of every build and run-time dependency;
+# zsh and fish only so that the tests can check the syntax of their
+# completion scripts (tests/e2e/test_completion.c).
 PACKAGES := cmake make gcc pkg-config libgsl-dev libyaml-dev libsqlite3-dev \
-            libncurses-dev libcriterion-dev gnuplot-nox sqlite3 tmux
+            libncurses-dev libcriterion-dev gnuplot-nox sqlite3 tmux zsh fish
 # Only for the MPI build (MRSIM_MPI=ON): the library, headers and mpirun.
 MPI_PACKAGES := libopenmpi-dev openmpi-bin
 BUILD_MPI ?= build-mpi

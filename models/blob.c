@@ -145,6 +145,7 @@ const mr_model mr_model_blob = {
     .series = mr_store_series,
     .sample = mr_store_sample,
     .event_name = mr_pstore_event_name,
+    .event_detail = mr_pstore_event_detail,
     .fini = mr_pstore_fini,
     .check = blob_check,
     .cost = blob_cost,

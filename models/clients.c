@@ -358,6 +358,25 @@ static const char *clients_event_name(uint32_t kind)
     return kind == CL_ARRIVE ? "arrive" : kind == CL_RETRY ? "retry" : NULL;
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing. */
+static int clients_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_clients_state *st = self->state;
+    if (ev->kind == CL_ARRIVE)
+        return snprintf(buf, n, "request %llu arrives (%llu attempts %llu failed so far)",
+                        (unsigned long long)st->requests + 1, (unsigned long long)st->attempts,
+                        (unsigned long long)st->failures);
+    if (ev->kind != CL_RETRY)
+        return 0; /* a public message: the trace writer describes it */
+    retry_msg m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    char t[32];
+    mr_time_format_exact(m.first_issue, t, sizeof t);
+    return snprintf(buf, n, "attempt %u of a%s request first issued at %s s via resolver %u",
+                    (unsigned)m.attempt, m.kind == 2 ? " write" : m.kind == 1 ? " read" : "",
+                    t, (unsigned)m.resolver);
+}
+
 static void clients_fini(mr_component *self)
 {
     mr_clients_state *st = self->state;
@@ -410,6 +429,7 @@ const mr_model mr_model_clients = {
     .series = clients_series,
     .sample = clients_sample,
     .event_name = clients_event_name,
+    .event_detail = clients_event_detail,
     .fini = clients_fini,
 };
 

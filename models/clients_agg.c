@@ -2063,6 +2063,25 @@ static const char *agg_event_name(uint32_t kind)
     return kind == AG_REFRESH ? "refresh" : kind == AG_TICK ? "tick" : NULL;
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing. */
+static int agg_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const ag_state *st = self->state;
+    const ag_engine *g = st->eng;
+    if (ev->kind == AG_REFRESH) {
+        refresh_msg r;
+        memcpy(&r, ev->payload.bytes, sizeof r);
+        if (g == NULL || r.pool >= g->npool)
+            return snprintf(buf, n, "resolver pool %u refreshes", (unsigned)r.pool);
+        const ag_pool *p = &g->pool[r.pool];
+        return snprintf(buf, n, "%s: %u refreshes due", p->comp ? p->comp->name : "resolver pool",
+                        (unsigned)(p->ndue - p->head));
+    }
+    if (ev->kind == AG_TICK)
+        return snprintf(buf, n, "rates recomputed (daily profile or ramp)");
+    return 0; /* a public message: the trace writer describes it */
+}
+
 static void agg_fini(mr_component *self)
 {
     ag_state *st = self->state;
@@ -2106,6 +2125,7 @@ const mr_model mr_model_clients_agg = {
     .series = agg_series,
     .sample = agg_sample,
     .event_name = agg_event_name,
+    .event_detail = agg_event_detail,
     .fini = agg_fini,
 };
 

@@ -849,6 +849,38 @@ static const char *cluster_event_name(uint32_t kind)
     }
 }
 
+/* The trace's detail (docs/cli.md "--trace"): what the event is about and
+ * the cluster as it stands before the event is handled. Called only when a
+ * trace is written, never on the untraced path. */
+static int cluster_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_cluster_cfg *cfg = self->cfg;
+    const mr_cluster_state *st = self->state;
+    int32_t ready = 0, prov = 0, serving = 0;
+    for (int z = 0; z < st->nz; z++) {
+        ready += st->z[z].ready;
+        prov += st->z[z].prov;
+        serving += st->z[z].serving;
+    }
+    char zone[24] = "";
+    if (ev->kind == CL_NODE_READY || ev->kind == CL_POD_READY) {
+        uint32_t z;
+        memcpy(&z, ev->payload.bytes, sizeof z); /* both payloads start with the zone */
+        if (nzones(cfg) > 1)
+            snprintf(zone, sizeof zone, "zone %u; ", (unsigned)z + 1);
+    }
+    const char *what = ev->kind == CL_NODE_READY   ? "a node is ready"
+                       : ev->kind == CL_POD_READY  ? "a pod is ready"
+                       : ev->kind == CL_TICK       ? "autoscaler scan"
+                       : ev->kind == CL_RESUME     ? "autoscaler scans resume"
+                       : ev->kind == CL_CREATED    ? "cluster created"
+                                                   : NULL;
+    if (what == NULL)
+        return 0; /* a public message: the trace writer describes it */
+    return snprintf(buf, n, "%s%s; before: %d nodes ready %d provisioning %d pods serving", zone,
+                    what, (int)ready, (int)prov, (int)serving);
+}
+
 /* Vectors: the requests routed to it (a running count: its queue's
  * offers, or at aggregate fidelity the hub's expected offers, which the
  * hub projects to any instant without advancing) and its serving pods. */
@@ -900,5 +932,6 @@ const mr_model mr_model_cluster = {
     .series = cluster_series,
     .sample = cluster_sample,
     .event_name = cluster_event_name,
+    .event_detail = cluster_event_detail,
     .fini = cluster_fini,
 };

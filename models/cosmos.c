@@ -815,6 +815,23 @@ static const char *cosmos_event_name(uint32_t kind)
                                  : NULL;
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing. */
+static int cosmos_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_cosmos_state *st = self->state;
+    switch (ev->kind) {
+    case CO_RECHECK:
+        return snprintf(buf, n, "re-read its regions (write region %d of %d)", st->w, st->n);
+    case CO_DECIDE:
+        return snprintf(buf, n, "failover decided (write region %d down)", st->w);
+    case CO_SWITCHED:
+        return snprintf(buf, n, "promotion done: region %d takes writes (was %d)", st->target,
+                        st->w);
+    default:
+        return 0; /* a public message: the trace writer describes it */
+    }
+}
+
 static void cosmos_fini(mr_component *self)
 {
     mr_cosmos_state *st = self->state;
@@ -1129,6 +1146,7 @@ const mr_model mr_model_cosmos = {
     .series = mr_store_series,
     .sample = mr_store_sample,
     .event_name = cosmos_event_name,
+    .event_detail = cosmos_event_detail,
     .fini = cosmos_fini,
     .params = cosmos_params,
     .family = "store",

@@ -32,6 +32,7 @@
  * Invariant: phase moves normal -> deciding -> failed over -> failing back
  * -> normal, and at most one timer (pending) is outstanding; per endpoint,
  * at most one runbook timer (op_timer) and noff counts off[]. */
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -396,6 +397,35 @@ static const char *fo_event_name(uint32_t kind)
     }
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing. */
+static int fo_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_failover_state *st = self->state;
+    static const char *const phase[] = {"normal", "deciding", "failed over", "failing back"};
+    const char *now = st->phase >= 0 && st->phase < 4 ? phase[st->phase] : "?";
+    uint32_t e = 0;
+    switch (ev->kind) {
+    case FO_ACT:
+        return snprintf(buf, n, "fail over now (was %s; %llu failovers before)", now,
+                        (unsigned long long)st->failovers);
+    case FO_FAILBACK:
+        return snprintf(buf, n, "fail back now (was %s)", now);
+    case FO_DETECT:
+    case FO_DISABLE:
+    case FO_ENABLE:
+        memcpy(&e, ev->payload.bytes, sizeof e);
+        return snprintf(buf, n, "endpoint %u: %s", (unsigned)e,
+                        ev->kind == FO_DETECT    ? "the operator has seen the SLO missed"
+                        : ev->kind == FO_DISABLE ? "the operator disables it"
+                                                 : "the operator enables it again");
+    case FO_POLL:
+        return snprintf(buf, n, "the operator looks at every endpoint (%d disabled)",
+                        (int)st->noff);
+    default:
+        return 0; /* a public message: the trace writer describes it */
+    }
+}
+
 const mr_model mr_model_failover = {
     .kind = "failover",
     .summary = "failover policy: probe or operator trigger, scale and promote actions, failback",
@@ -406,5 +436,6 @@ const mr_model mr_model_failover = {
     .handle = fo_handle,
     .report = fo_report,
     .event_name = fo_event_name,
+    .event_detail = fo_event_detail,
     .fini = fo_fini,
 };

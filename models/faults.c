@@ -298,6 +298,33 @@ static const char *faults_event_name(uint32_t kind)
     return kind == FT_START ? "start" : kind == FT_END ? "end" : NULL;
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing:
+ * the fault by its index in the scenario's `faults:` and its kind. */
+static int faults_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_faults_cfg *cfg = self->cfg;
+    if (ev->kind != FT_START && ev->kind != FT_END)
+        return 0; /* a public message: the trace writer describes it */
+    uint32_t f;
+    memcpy(&f, ev->payload.bytes, sizeof f); /* both payloads start with the fault */
+    const char *kind = f < (uint32_t)cfg->n ? mr_fault_kind_name((mr_fault_kind)cfg->f[f].kind) : NULL;
+    if (ev->kind == FT_START) {
+        start_msg m;
+        memcpy(&m, ev->payload.bytes, sizeof m);
+        if (m.k > 0) /* a repeated fault: which of its starts */
+            return snprintf(buf, n, "faults[%u] %s begins (start %u)", (unsigned)f,
+                            kind ? kind : "?", (unsigned)m.k);
+        return snprintf(buf, n, "faults[%u] %s begins", (unsigned)f, kind ? kind : "?");
+    }
+    end_msg e;
+    memcpy(&e, ev->payload.bytes, sizeof e);
+    int targets = 0;
+    for (uint64_t b = e.picked; b; b &= b - 1)
+        targets++;
+    return snprintf(buf, n, "faults[%u] %s ends (%d targets)", (unsigned)f, kind ? kind : "?",
+                    targets);
+}
+
 static void faults_fini(mr_component *self)
 {
     mr_faults_state *st = self->state;
@@ -315,5 +342,6 @@ const mr_model mr_model_faults = {
     .handle = faults_handle,
     .report = faults_report,
     .event_name = faults_event_name,
+    .event_detail = faults_event_detail,
     .fini = faults_fini,
 };

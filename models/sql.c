@@ -148,6 +148,7 @@ const mr_model mr_model_sql = {
     .series = mr_store_series,
     .sample = mr_store_sample,
     .event_name = mr_pstore_event_name,
+    .event_detail = mr_pstore_event_detail,
     .fini = mr_pstore_fini,
     .check = sql_check,
     .cost = sql_cost,

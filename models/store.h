@@ -558,6 +558,7 @@ void mr_pstore_start(mr_component *self, mr_sim *sim);
 void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev);
 void mr_pstore_report(const mr_component *self, mr_report *out);
 const char *mr_pstore_event_name(uint32_t kind);
+int mr_pstore_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n);
 void mr_pstore_fini(mr_component *self);
 /* The family ops of the single-primary kinds. */
 extern const mr_store_ops mr_pstore_ops;

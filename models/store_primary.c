@@ -9,6 +9,7 @@
  * holds every write some replica may lack; at most one switch at a time. */
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -664,6 +665,25 @@ const char *mr_pstore_event_name(uint32_t kind)
            : kind == PS_DECIDE   ? "decide"
            : kind == PS_SWITCHED ? "switched"
                                  : NULL;
+}
+
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing:
+ * shared by sql, redis and blob like the names. */
+int mr_pstore_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_pstore_state *st = self->state;
+    switch (ev->kind) {
+    case PS_RECHECK:
+        return snprintf(buf, n, "re-read its regions (primary copy %d, %s)", (int)st->primary,
+                        st->down ? "down" : "up");
+    case PS_DECIDE:
+        return snprintf(buf, n, "failover decided (primary copy %d down)", (int)st->primary);
+    case PS_SWITCHED:
+        return snprintf(buf, n, "promotion done: copy %d becomes primary (was %d)",
+                        (int)st->target, (int)st->primary);
+    default:
+        return 0; /* a public message: the trace writer describes it */
+    }
 }
 
 void mr_pstore_fini(mr_component *self)

@@ -16,6 +16,7 @@
  * listener (the aggregate clients), which re-reads the answer.
  * Invariant: at most one edit is under way (pending). */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mrsim/error.h"
@@ -149,6 +150,16 @@ static const char *dns_event_name(uint32_t kind)
     return kind == DNS_EDIT ? "operator_edit" : NULL;
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing. */
+static int dns_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_dns_state *st = self->state;
+    if (ev->kind != DNS_EDIT)
+        return 0; /* a public message: the trace writer describes it */
+    return snprintf(buf, n, "the operator edits the record (points at endpoint %d)",
+                    (int)st->record);
+}
+
 static void dns_fini(mr_component *self)
 {
     mr_dns_state *st = self->state;
@@ -247,5 +258,6 @@ const mr_model mr_model_traffic_dns = {
     .handle = dns_handle,
     .report = dns_report,
     .event_name = dns_event_name,
+    .event_detail = dns_event_detail,
     .fini = dns_fini,
 };

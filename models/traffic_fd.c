@@ -364,6 +364,21 @@ static const char *fd_event_name(uint32_t kind)
     return kind == FD_PROBE ? "probe" : kind == FD_PROBE_FAILED ? "probe_failed" : NULL;
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing. */
+static int fd_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_fd_state *st = self->state;
+    if (ev->kind != FD_PROBE && ev->kind != FD_PROBE_FAILED)
+        return 0; /* a public message: the trace writer describes it */
+    probe_msg m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    if (m.origin >= MR_MAX_ENDPOINTS)
+        return 0;
+    return snprintf(buf, n, "edge %u: %s origin %u (healthy at %d edges)", (unsigned)m.pop,
+                    ev->kind == FD_PROBE ? "probes" : "probe failed of", (unsigned)m.origin,
+                    (int)st->healthy_pops[m.origin]);
+}
+
 static void fd_fini(mr_component *self)
 {
     mr_fd_state *st = self->state;
@@ -586,5 +601,6 @@ const mr_model mr_model_traffic_fd = {
     .report = fd_report,
     .status = fd_status,
     .event_name = fd_event_name,
+    .event_detail = fd_event_detail,
     .fini = fd_fini,
 };

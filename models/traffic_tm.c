@@ -288,6 +288,25 @@ static const char *tm_event_name(uint32_t kind)
     return kind == TM_PROBE ? "probe" : kind == TM_PROBE_FAILED ? "probe_failed" : NULL;
 }
 
+/* The trace's detail (docs/cli.md "--trace"), built only when tracing. */
+static int tm_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n)
+{
+    const mr_tm_state *st = self->state;
+    if (ev->kind != TM_PROBE && ev->kind != TM_PROBE_FAILED)
+        return 0; /* a public message: the trace writer describes it */
+    probe_msg m;
+    memcpy(&m, ev->payload.bytes, sizeof m);
+    if (m.endpoint >= MR_MAX_ENDPOINTS || m.location >= MR_MAX_LOCATIONS)
+        return 0;
+    const char *status = st->degraded[m.endpoint] ? "Degraded" : "Online";
+    if (ev->kind == TM_PROBE)
+        return snprintf(buf, n, "location %u probes endpoint %u (%s)", (unsigned)m.location,
+                        (unsigned)m.endpoint, status);
+    return snprintf(buf, n, "location %u: probe of endpoint %u failed (%d before in a row; %s)",
+                    (unsigned)m.location, (unsigned)m.endpoint,
+                    (int)st->fails[m.location][m.endpoint], status);
+}
+
 static void tm_fini(mr_component *self)
 {
     mr_tm_state *st = self->state;
@@ -494,5 +513,6 @@ const mr_model mr_model_traffic_tm = {
     .report = tm_report,
     .status = tm_status,
     .event_name = tm_event_name,
+    .event_detail = tm_event_detail,
     .fini = tm_fini,
 };

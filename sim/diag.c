@@ -8,8 +8,12 @@
 #include "mrsim/alloc.h"
 #include "mrsim/diag.h"
 
+/* Each line with where it points (file copied, NULL without one), for
+ * printing sorted by line whatever order the checks ran in. */
 struct mr_diag {
     char **lines;
+    char **file;
+    int *line, *column;
     int n, cap;
 };
 
@@ -22,9 +26,14 @@ void mr_diag_free(mr_diag *d)
 {
     if (d == NULL)
         return;
-    for (int i = 0; i < d->n; i++)
+    for (int i = 0; i < d->n; i++) {
         free(d->lines[i]);
+        free(d->file[i]);
+    }
     free(d->lines);
+    free(d->file);
+    free(d->line);
+    free(d->column);
     free(d);
 }
 
@@ -82,7 +91,14 @@ void mr_diag_error(mr_diag *d, const mr_mark *mark, const char *fmt, ...)
     if (d->n == d->cap) {
         d->cap = d->cap ? 2 * d->cap : 8;
         d->lines = mr_xrealloc(d->lines, (size_t)d->cap * sizeof *d->lines);
+        d->file = mr_xrealloc(d->file, (size_t)d->cap * sizeof *d->file);
+        d->line = mr_xrealloc(d->line, (size_t)d->cap * sizeof *d->line);
+        d->column = mr_xrealloc(d->column, (size_t)d->cap * sizeof *d->column);
     }
+    int located = mark && mark->file && mark->line > 0;
+    d->file[d->n] = located ? mr_xstrdup(mark->file) : NULL;
+    d->line[d->n] = located ? mark->line : 0;
+    d->column[d->n] = located ? (mark->column > 0 ? mark->column : 1) : 0;
     d->lines[d->n++] = line;
 }
 
@@ -96,8 +112,80 @@ const char *mr_diag_line(const mr_diag *d, int i)
     return d && i >= 0 && i < d->n ? d->lines[i] : NULL;
 }
 
+/* The order lines are printed in: the located ones sorted by file (in
+ * the order files first appear), line and column, stably, among the
+ * places located lines hold; a line without a location keeps its place.
+ * Binding runs section by section and the checks across sections run
+ * last, so insertion order is not the file's order. */
+static int *print_order(const mr_diag *d)
+{
+    int *order = mr_xmalloc((size_t)(d->n ? d->n : 1) * sizeof *order);
+    int *loc = mr_xmalloc((size_t)(d->n ? d->n : 1) * sizeof *loc);
+    int *fidx = mr_xmalloc((size_t)(d->n ? d->n : 1) * sizeof *fidx);
+    int nloc = 0;
+    for (int i = 0; i < d->n; i++) {
+        order[i] = i;
+        fidx[i] = -1;
+        if (d->file[i] == NULL)
+            continue;
+        for (int j = 0; j < i && fidx[i] < 0; j++)
+            if (d->file[j] && strcmp(d->file[j], d->file[i]) == 0)
+                fidx[i] = fidx[j];
+        if (fidx[i] < 0)
+            fidx[i] = i;
+        loc[nloc++] = i;
+    }
+    /* Insertion sort: stable, and diagnostics are few (tens). */
+    for (int a = 1; a < nloc; a++) {
+        int v = loc[a], b = a - 1;
+        while (b >= 0) {
+            int u = loc[b];
+            int later = fidx[u] != fidx[v]       ? fidx[u] > fidx[v]
+                        : d->line[u] != d->line[v] ? d->line[u] > d->line[v]
+                                                   : d->column[u] > d->column[v];
+            if (!later)
+                break;
+            loc[b + 1] = u;
+            b--;
+        }
+        loc[b + 1] = v;
+    }
+    for (int i = 0, k = 0; i < d->n; i++)
+        if (d->file[i] != NULL)
+            order[i] = loc[k++];
+    free(loc);
+    free(fidx);
+    return order;
+}
+
 void mr_diag_print(const mr_diag *d, FILE *out)
 {
-    for (int i = 0; d && i < d->n; i++)
-        fprintf(out, "%s\n", d->lines[i]);
+    if (d == NULL || d->n == 0)
+        return;
+    int *order = print_order(d);
+    int shown = d->n <= MR_DIAG_SHOWN ? d->n : MR_DIAG_SHOWN;
+    for (int i = 0; i < shown; i++)
+        fprintf(out, "%s\n", d->lines[order[i]]);
+    if (shown < d->n) {
+        const char *file = d->file[order[shown]];
+        fprintf(out, "%s%serror: %d more problems not shown (the first %d are above)\n",
+                file ? file : "", file ? ": " : "", d->n - shown, shown);
+    }
+    free(order);
+}
+
+void mr_diag_add_prefixed(mr_diag *d, const mr_diag *src, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    for (int i = 0; src && i < src->n; i++) {
+        const char *line = src->lines[i];
+        const char *e = strstr(line, "error: ");
+        const char *msg = e ? e + 7 : line;
+        mr_mark m = {.file = src->file[i], .line = src->line[i], .column = src->column[i]};
+        /* A message that already names its key path keeps it once. */
+        if (strncmp(msg, prefix, plen) == 0 && msg[plen] == ':')
+            mr_diag_error(d, m.file ? &m : NULL, "%s", msg);
+        else
+            mr_diag_error(d, m.file ? &m : NULL, "%s: %s", prefix, msg);
+    }
 }

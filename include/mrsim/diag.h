@@ -31,7 +31,17 @@ int mr_diag_count(const mr_diag *d);
  * or NULL when i is out of range. Valid until the list is freed. */
 const char *mr_diag_line(const mr_diag *d, int i);
 
-/* Prints every diagnostic, one per line, in the order they were added. */
+/* Prints the diagnostics, one per line: those with a location sorted by
+ * file, line and column (files in the order they first appear; stable),
+ * those without one where they were added; at most MR_DIAG_SHOWN, then
+ * one line saying how many more there are. */
+#define MR_DIAG_SHOWN 50
 void mr_diag_print(const mr_diag *d, FILE *out);
+
+/* Adds every diagnostic of src to d with "prefix: " before its message
+ * (unless the message starts with it already), at the same location: a
+ * parser that knows no key path (units, distributions) reports through a
+ * caller that does. */
+void mr_diag_add_prefixed(mr_diag *d, const mr_diag *src, const char *prefix);
 
 #endif

@@ -158,6 +158,38 @@ void mr_trace_csv_header(FILE *f);
 void mr_trace_csv(void *file, const mr_sim *sim, const mr_component *target,
                   const mr_event *ev);
 
+/* The detail column of the trace for one event: the target model's
+ * event_detail, else, for a public message, its payload in words. Built
+ * only when a trace is written (never on the untraced path). */
+void mr_trace_detail(const mr_sim *sim, const mr_component *target, const mr_event *ev,
+                     char *buf, size_t n);
+
+/* --trace-filter (docs/cli.md "--trace"): clauses separated by blanks,
+ * each `component=GLOB[,GLOB...]`, `kind=NAME[,NAME...]` or a bare
+ * GLOB list (a component). Clauses of one key widen it (or), the two keys
+ * narrow each other (and). */
+#define MR_TRACE_FILTER_MAX 32
+typedef struct mr_trace_filter {
+    char buf[1024]; /* the expression, its lists split in place */
+    const char *comp[MR_TRACE_FILTER_MAX];
+    const char *kind[MR_TRACE_FILTER_MAX];
+    size_t ncomp, nkind;
+} mr_trace_filter;
+
+/* The command line parses it (sim/cli/tracefilter.c, which knows the
+ * kinds of every model); the kernel only matches. */
+/* 1 when an event of that component and kind passes f (NULL passes all). */
+int mr_trace_filter_match(const mr_trace_filter *f, const char *component, const char *kind);
+
+/* The --trace writer's context: the file and an optional filter. Install
+ * with mr_sim_set_trace(sim, mr_trace_csv_filtered, &out). */
+typedef struct mr_trace_out {
+    FILE *f;
+    const mr_trace_filter *filter;
+} mr_trace_out;
+void mr_trace_csv_filtered(void *out, const mr_sim *sim, const mr_component *target,
+                           const mr_event *ev);
+
 /* The name of an event's kind as the trace prints it: the public message
  * name, else the target model's event_name, else "private+N". Writes into
  * buf when it has to format; returns a pointer to the name. */

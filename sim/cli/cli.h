@@ -168,6 +168,8 @@ typedef struct mr_cli_progress {
     int shown;         /* a line is open */
     int len;           /* its length, to blank it */
     char label[64];    /* what runs ("ttl-300s 2/3"), or "" */
+    double drawn_s;    /* the run's elapsed time at the last redraw */
+    uint64_t drawn_done; /* replications done at the last redraw */
 } mr_cli_progress;
 
 /* Sets opts->progress when c asks for progress and stderr is a terminal. */
@@ -203,6 +205,10 @@ void mr_cli_db_run(mr_cli_common *c, mr_run_opts *opts, const mr_scenario *sc,
  * having printed the database's failure, or on an interrupt how many
  * replications were committed. */
 int mr_cli_db_finish(mr_cli_common *c, int rc);
+
+/* --trace-filter EXPR (docs/cli.md "--trace") into f: MR_EXIT_OK, or
+ * MR_EXIT_USAGE after a message (an unknown kind gets the closest one). */
+int mr_cli_trace_filter(const char *expr, mr_trace_filter *f);
 
 /* An output file written whole or not at all (--trace). A regular file
  * (or a new one) is written to a temporary file beside it, made here, and

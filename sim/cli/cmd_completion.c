@@ -130,7 +130,7 @@ static void zsh(FILE *out, const mr_cli_cmd *cmds, size_t n)
             plain(h, sizeof h, cmds[i].summary);
             fprintf(out, "        '%s:%s'\n", cmds[i].name, h);
         }
-    fputs("        'help:a command's usage'\n    )\n"
+    fputs("        'help:the usage of a command'\n    )\n"
           "    if (( CURRENT == 2 )); then\n        _describe 'command' commands\n        return\n"
           "    fi\n    case $words[2] in\n",
           out);

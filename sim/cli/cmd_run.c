@@ -16,7 +16,7 @@
 void mr_cmd_run_help(FILE *out)
 {
     fputs("usage: mrsim run SCENARIO.yaml [-n N] [-s SEED] [-j J] [--set KEY=VALUE]...\n"
-          "                 [--json] [--trace FILE] [--db FILE [--db-vectors all|summary|none]] [--check-slo] [-q]\n\n"
+          "                 [--json] [--trace FILE [--trace-filter EXPR]] [--db FILE [--db-vectors all|summary|none]] [--check-slo] [-q]\n\n"
           "Simulates every replication of the scenario and prints each metric's mean,\n"
           "95% confidence interval and percentiles across replications. SCENARIO.yaml\n"
           "may be - for standard input.\n",
@@ -26,6 +26,11 @@ void mr_cmd_run_help(FILE *out)
 const mr_cli_opt mr_cmd_run_opts[] = {
     MR_CLI_COMMON_OPTS,
     {"--trace", 0, "FILE", "write every event of replication 0 as CSV (- for stdout)", "@file"},
+    {"--trace-filter", 0, "EXPR",
+     "with --trace, only the events EXPR selects: blank-separated clauses\n"
+     "component=GLOB[,GLOB...] (or a bare GLOB list), kind=NAME[,NAME...];\n"
+     "e.g. 'clusters/* kind=fault_start,fault_end'",
+     NULL},
     {0},
 };
 
@@ -39,7 +44,8 @@ static void write_json(void *ctx, FILE *f)
 
 int mr_cmd_run(int argc, char **argv)
 {
-    const char *file = NULL, *trace_path = NULL;
+    const char *file = NULL, *trace_path = NULL, *filter_expr = NULL;
+    mr_trace_filter filter;
     int status = MR_EXIT_OK;
     mr_cli_common c;
     mr_cli_common_init(&c, argc, 1);
@@ -53,6 +59,11 @@ int mr_cmd_run(int argc, char **argv)
         } else if (strcmp(a, "--trace") == 0) {
             if (!(trace_path = mr_cli_optarg("run", argc, argv, &i)))
                 status = MR_EXIT_USAGE;
+        } else if (strcmp(a, "--trace-filter") == 0) {
+            if (!(filter_expr = mr_cli_optarg("run", argc, argv, &i)))
+                status = MR_EXIT_USAGE;
+            else if (filter_expr && (status = mr_cli_trace_filter(filter_expr, &filter)) != MR_EXIT_OK)
+                filter_expr = NULL;
         } else if (a[0] == '-' && a[1] != '\0') {
             status = mr_cli_usage_error("run", "unknown option '%s'", a);
         } else if (file == NULL) {
@@ -63,11 +74,14 @@ int mr_cmd_run(int argc, char **argv)
     }
     if (status == MR_EXIT_OK && file == NULL)
         status = mr_cli_usage_error("run", "which scenario? give a file");
+    if (status == MR_EXIT_OK && filter_expr && trace_path == NULL)
+        status = mr_cli_usage_error("run", "--trace-filter selects events of --trace: give --trace FILE too");
     if (status != MR_EXIT_OK) {
         mr_cli_common_fini(&c);
         return status;
     }
     mr_run_opts opts = c.opts;
+    opts.trace_filter = filter_expr ? &filter : NULL;
 
     mr_diag *diag = mr_diag_new();
     mr_scenario *sc = NULL;

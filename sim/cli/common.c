@@ -230,24 +230,38 @@ static void progress_line(void *vctx, const mr_progress *p)
     /* Only for what takes over a second: a quick run leaves no trace. */
     if (p->elapsed_s < 1.0)
         return;
+    /* At most 10 redraws a second: replications that end in a burst, or
+     * the runner's ticks, redraw only when a tenth of a second has passed
+     * (the last replication always: the line then shows the end). */
+    if (pr->shown && p->elapsed_s - pr->drawn_s < 0.1 && p->done < p->total)
+        return;
+    pr->drawn_s = p->elapsed_s;
+    pr->drawn_done = p->done;
+    /* What is done: the finished replications and the simulated time the
+     * ones in flight have done (a share of one, p->partial). */
+    double done = (double)p->done + (p->done < p->total ? p->partial : 0);
     char rate[MR_HU_LEN] = "-", eta[MR_HU_LEN] = "-";
     if (p->elapsed_s > 0)
         mr_hu_count(rate, sizeof rate, (double)p->events / p->elapsed_s);
-    if (p->done > 0 && p->done <= p->total)
-        mr_hu_duration(eta, sizeof eta,
-                       p->elapsed_s / (double)p->done * (double)(p->total - p->done));
+    if (done > 0 && done <= (double)p->total)
+        mr_hu_duration(eta, sizeof eta, p->elapsed_s / done * ((double)p->total - done));
     /* In adaptive mode total is max and the run may stop before: the ETA is
      * then an upper bound. */
     enum { BAR = 24 };
     char bar[BAR + 1];
-    size_t fill = p->total ? (size_t)(BAR * (double)p->done / (double)p->total) : 0;
+    size_t fill = p->total ? (size_t)(BAR * done / (double)p->total) : 0;
     for (size_t i = 0; i < BAR; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[BAR] = '\0';
-    int len = fprintf(stderr, "\r%s%s[%s] %llu%s%llu replications, %s events/s, ETA %s%s",
+    /* Within a replication, how much of the run's simulated time is done. */
+    char within[32] = "";
+    if (p->done < p->total && p->partial > 0)
+        snprintf(within, sizeof within, " (%.0f%% simulated)",
+                 100.0 * done / (double)(p->total ? p->total : 1));
+    int len = fprintf(stderr, "\r%s%s[%s] %llu%s%llu replications%s, %s events/s, ETA %s%s",
                       pr->label, pr->label[0] ? " " : "", bar, (unsigned long long)p->done,
-                      p->adaptive ? " of at most " : "/", (unsigned long long)p->total, rate,
-                      p->adaptive ? "at most " : "", eta);
+                      p->adaptive ? " of at most " : "/", (unsigned long long)p->total, within,
+                      rate, p->adaptive ? "at most " : "", eta);
     if (len - 1 < pr->len) /* blank what a longer line left */
         fprintf(stderr, "%*s", pr->len - (len - 1), "");
     pr->len = len - 1 > pr->len ? len - 1 : pr->len;
@@ -260,6 +274,8 @@ void mr_cli_progress_attach(const mr_cli_common *c, mr_run_opts *opts, mr_cli_pr
     pr->shown = 0;
     pr->len = 0;
     pr->label[0] = '\0';
+    pr->drawn_s = 0;
+    pr->drawn_done = 0;
     if (!c->quiet && isatty(STDERR_FILENO)) {
         opts->progress = progress_line;
         opts->progress_ctx = pr;

@@ -466,8 +466,12 @@ static int parse_unit(mr__bind *b, const mr_mark *mark, const char *path, mr_par
 static int value_dist(mr__bind *b, mr_node *node, const char *path, const mr_param *row, void *dst)
 {
     mr_dist d;
-    int rc = node ? mr_distspec_node(node, unit_of(row->type), &d, b->diag)
-                  : mr_distspec_text(row->def, unit_of(row->type), NULL, &d, b->diag);
+    /* The parser knows no key path: its messages get this one. */
+    mr_diag *own = mr_diag_new();
+    int rc = node ? mr_distspec_node(node, unit_of(row->type), &d, own)
+                  : mr_distspec_text(row->def, unit_of(row->type), NULL, &d, own);
+    mr_diag_add_prefixed(b->diag, own, path);
+    mr_diag_free(own);
     if (rc != MR_OK)
         return MR_ESCENARIO;
     mr_dist_fini((mr_dist *)dst);
@@ -644,10 +648,12 @@ static void bind_parsed(mr__bind *b, mr_node *node, const char *path, const mr_p
         if (node->kind != MR_NODE_SCALAR) {
             mr_diag_error(b->diag, &node->mark, "%s: expected %s, found %s", path,
                           k->type_doc ? k->type_doc : "a value", mr_node_describe(node));
+            mr__fail(b, path);
             return;
         }
         if (k->parse(node->text, dst, err, sizeof err) != 0) {
             mr_diag_error(b->diag, &node->mark, "%s: %s", path, err);
+            mr__fail(b, path);
             return;
         }
         mr__record(b, path, node->text);
@@ -655,6 +661,23 @@ static void bind_parsed(mr__bind *b, mr_node *node, const char *path, const mr_p
     }
     if (k->def != NULL && k->parse(k->def, dst, err, sizeof err) == 0)
         mr__record_default(b, path, k->def, k);
+}
+
+void mr__fail(mr__bind *b, const char *path)
+{
+    if (b->nfailed == b->capfailed) {
+        b->capfailed = b->capfailed ? 2 * b->capfailed : 8;
+        b->failed = mr_xrealloc(b->failed, b->capfailed * sizeof *b->failed);
+    }
+    b->failed[b->nfailed++] = mr_xstrdup(path);
+}
+
+bool mr__failed(const mr__bind *b, const char *path)
+{
+    for (size_t i = 0; i < b->nfailed; i++)
+        if (strcmp(b->failed[i], path) == 0)
+            return true;
+    return false;
 }
 
 int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path,
@@ -695,7 +718,10 @@ int mr__bind_keys(mr__bind *b, mr_node *map, const mr_mark *at, const char *path
         }
         if (node == NULL && k->def == NULL)
             continue;
-        if (mr__bind_value(b, node, p, k, (char *)base + k->off) != MR_OK && node && k->def) {
+        int bad = mr__bind_value(b, node, p, k, (char *)base + k->off) != MR_OK;
+        if (bad && node)
+            mr__fail(b, p);
+        if (bad && node && k->def) {
             /* Keep the default, so that later checks do not trip over a hole. */
             mr_diag *quiet = mr_diag_new();
             mr_diag *loud = b->diag;

@@ -49,7 +49,21 @@ typedef struct mr__bind {
     mr_doc *doc;
     mr_diag *diag;
     mr__names regions, clusters, datastores, dependencies, resolvers, clients, stamps, faults;
+    /* Key paths whose value the file gave but was refused (the binding
+     * kept the default): a check that reads one skips rather than report
+     * a follow-on that contradicts the first error (mr__failed). */
+    char **failed;
+    size_t nfailed, capfailed;
+    /* The diagnostics the scenario itself gave, before its overrides
+     * (variants, sweep, recommend) were checked on copies: a copy's
+     * problem at one of their places is theirs, not the override's. */
+    int base_lines;
 } mr__bind;
+
+/* Notes that path's value was refused (a diagnostic was given). */
+void mr__fail(mr__bind *b, const char *path);
+/* Whether path's value was refused. */
+bool mr__failed(const mr__bind *b, const char *path);
 
 /* The private half of mr_scenario: the document and every allocation. */
 struct mr_scenario_internal {

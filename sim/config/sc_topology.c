@@ -441,7 +441,12 @@ static void bind_cold(mr__bind *b, mr_node *m, const char *path, mr_sc_cluster *
     if (cm == NULL)
         return;
     mr__path(p, path, "cold");
-    if (c->role != MR_ROLE_STANDBY || c->standby != MR_STANDBY_COLD) {
+    char q[MR__PATH];
+    /* A refused role or standby was already reported: whether this cluster
+     * may have cold steps is unknown, so its keys are checked as if. */
+    bool unknown = mr__failed(b, mr__path(q, path, "role")) ||
+                   mr__failed(b, mr__path(q, path, "standby"));
+    if (!unknown && (c->role != MR_ROLE_STANDBY || c->standby != MR_STANDBY_COLD)) {
         mr_diag_error(b->diag, &cm->mark,
                       "%s: only a cluster with role: standby and standby: cold creates itself "
                       "and pulls its images on failover; add standby: cold or remove cold",
@@ -490,7 +495,15 @@ void mr__bind_clusters(mr__bind *b, mr_node *seq)
         c->standby = MR_STANDBY_HOT;
         if (sb && !mr_node_is_null(sb)) {
             int v = mr__enum(b, sb, q, mr_standby_names);
-            if (v >= 0 && c->role != MR_ROLE_STANDBY) {
+            char rq[MR__PATH];
+            if (v < 0) {
+                mr__fail(b, q);
+            } else if (mr__failed(b, mr__path(rq, p, "role"))) {
+                /* The role was refused: no claim about it here (it would
+                 * contradict the first error); the mode is left at its
+                 * default, as the role was, so later checks see the
+                 * consistent pair they would see without either key. */
+            } else if (c->role != MR_ROLE_STANDBY) {
                 mr_diag_error(b->diag, &sb->mark,
                               "%s: only a cluster with role: standby has a standby mode (this "
                               "one is active); add role: standby or remove standby",

@@ -813,12 +813,20 @@ static void bind_cost(mr__bind *b, mr_node *root)
 static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag, bool overrides,
                     mr_scenario **out);
 
-/* Adds the line (already formatted) to diag unless it is there already. */
-static void add_line(mr_diag *diag, const char *line)
+/* Adds the line (already formatted) to diag unless it is there already,
+ * or (with base, the count of the scenario's own lines) another line
+ * points at the same place among the first base. */
+static void add_line(mr_diag *diag, const char *line, int base)
 {
-    for (int i = 0; i < mr_diag_count(diag); i++)
-        if (strcmp(mr_diag_line(diag, i), line) == 0)
+    const char *e0 = strstr(line, ": error: ");
+    for (int i = 0; i < mr_diag_count(diag); i++) {
+        const char *l = mr_diag_line(diag, i);
+        if (strcmp(l, line) == 0)
             return;
+        const char *e = strstr(l, ": error: ");
+        if (i < base && e0 && e && e - l == e0 - line && strncmp(l, line, (size_t)(e - l)) == 0)
+            return;
+    }
     /* Split "FILE:LINE:COLUMN: error: MESSAGE" back into a mark and a message. */
     const char *e = strstr(line, ": error: ");
     if (e == NULL) {
@@ -871,7 +879,7 @@ static void check_overrides(mr__bind *b, size_t n, const char *const *paths,
             mr_scenario_free(sc);
     }
     for (int i = 0; i < mr_diag_count(d); i++)
-        add_line(b->diag, mr_diag_line(d, i));
+        add_line(b->diag, mr_diag_line(d, i), b->base_lines);
     mr_diag_free(d);
     mr_doc_free(copy);
 }
@@ -1151,8 +1159,12 @@ static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag
     bind_cost(&b, root);
     mr__bind_analyze(&b, mr__take_map(&b, root, "analyze", ""));
     mr__validate(&b);
-    /* Overrides are checked against a scenario that is valid without them. */
-    bool check = overrides && mr_diag_count(diag) == before;
+    /* Overrides are checked also when the scenario has problems of its
+     * own, so that every problem shows in one pass (issue 17); a line of
+     * theirs at a place the scenario's own problems point at is a
+     * follow-on and is left out (add_line). */
+    bool check = overrides;
+    b.base_lines = mr_diag_count(diag);
     bind_variants(&b, root, check);
     bind_sweep(&b, root, check);
     int before_rec = mr_diag_count(diag);
@@ -1160,6 +1172,9 @@ static int bind_doc(mr_doc *doc, const char *file, mr_kinds kinds, mr_diag *diag
     if (check && mr_diag_count(diag) == before_rec)
         check_recommend(&b, root);
     mr__unknown_keys(&b, root, mr__root_keys);
+    for (size_t i = 0; i < b.nfailed; i++)
+        free(b.failed[i]);
+    free(b.failed);
 
     if (mr_diag_count(diag) != before) {
         mr_scenario_free(sc);

@@ -64,6 +64,9 @@ typedef struct mr_progress {
     int adaptive; /* total is max: the run may stop before */
     uint64_t events;
     double elapsed_s;
+    /* The replications in flight's simulated time done, in replications
+     * (0.5: half of one): the bar moves within one long replication. */
+    double partial;
 } mr_progress;
 
 typedef void (*mr_run_progress_fn)(void *ctx, const mr_progress *p);
@@ -127,6 +130,7 @@ typedef struct mr_run_opts {
     int seed_set;          /* 1: seed overrides the scenario's */
     int jobs;              /* >= 1 */
     FILE *trace;           /* replication 0's events as CSV, or NULL */
+    const mr_trace_filter *trace_filter; /* with trace: the events it keeps; NULL all */
     mr_run_progress_fn progress; /* optional; called on the calling thread */
     void *progress_ctx;
     mr_rep_hook on_rep;    /* optional: each finished replication (the results database) */

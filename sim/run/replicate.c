@@ -10,9 +10,11 @@
  * in order has no gap. Under MPI each rank runs one block of indices this
  * way, then the blocks' rows are all-gathered into the same slots
  * (runner.h). */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mpi_sync.h"
@@ -20,6 +22,10 @@
 #include "mrsim/config.h"
 #include "mrsim/error.h"
 #include "run/runner.h"
+
+/* How often a progress display hears of the replications in flight: its
+ * redraws stay at or under 10 a second (docs/cli.md "Output streams"). */
+#define PROGRESS_TICK_NS 100000000L
 
 #if MRSIM_MPI
 #include <limits.h>
@@ -107,11 +113,30 @@ static uint64_t run_range(const mr_runner *spec, double *out, int *rcs, uint64_t
     uint64_t reported = 0;
     pthread_mutex_lock(&sh.lock);
     for (;;) {
-        while (reported == sh.done && sh.live > 0)
-            pthread_cond_wait(&sh.done_cv, &sh.lock);
+        /* With a progress display, wake every PROGRESS_TICK_NS also when no
+         * replication ended: the display then shows the replications in
+         * flight (a call with done unchanged), so one long replication
+         * moves the bar. */
+        int tick = 0;
+        while (reported == sh.done && sh.live > 0 && !tick) {
+            if (spec->progress == NULL) {
+                pthread_cond_wait(&sh.done_cv, &sh.lock);
+                continue;
+            }
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += PROGRESS_TICK_NS;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            tick = pthread_cond_timedwait(&sh.done_cv, &sh.lock, &until) == ETIMEDOUT;
+        }
         uint64_t d = sh.done;
         int over = sh.live == 0;
         pthread_mutex_unlock(&sh.lock);
+        if (tick && reported == d && !over)
+            spec->progress(spec->progress_ctx, reported, count);
         for (; reported < d; reported++) {
             if (spec->progress)
                 spec->progress(spec->progress_ctx, reported + 1, count);

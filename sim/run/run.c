@@ -34,6 +34,9 @@ typedef struct run_ctx {
     mr_hist *client_cens; /* per replication: the censored ones */
     /* For progress only: never read by the results. */
     _Atomic uint64_t events_done;
+    /* The simulated time done by the replications in flight, in
+     * millionths of a replication, summed (run_chunked). */
+    _Atomic uint64_t partial_ppm, partial_events;
     const mr_run_opts *opts;
     uint64_t done_before, total; /* replications of earlier batches; the most that may run */
     int adaptive;
@@ -100,6 +103,42 @@ static int hand_over(run_ctx *ctx, const mr_rep_view *v)
     return rc;
 }
 
+/* Progress within a replication (docs/cli.md "Output streams"): with a
+ * progress display the replication runs in PROGRESS_STEPS stretches of
+ * simulated time, each followed by one atomic add of the share done; no
+ * work per event. Running up to a time and on changes none of its events
+ * (vectors.c samples the same way): the results are those of one run to
+ * the horizon, bit for bit. */
+#define PROGRESS_STEPS 256
+
+static int run_chunked(run_ctx *ctx, mr_sim *sim)
+{
+    mr_time h = mr_sim_horizon(sim), t0 = mr_sim_now(sim);
+    if (h == MR_TIME_NEVER || h - t0 < PROGRESS_STEPS)
+        return mr_sim_run(sim, MR_RUN_HORIZON, 0);
+    mr_time span = h - t0;
+    uint64_t mine = 0, ev = 0;
+    int rc = MR_OK;
+    for (int k = 1; k < PROGRESS_STEPS; k++) {
+        mr_time until = t0 + span / PROGRESS_STEPS * k;
+        rc = mr_sim_run(sim, MR_RUN_UNTIL, until);
+        if (rc != MR_OK || mr_sim_now(sim) < until) /* interrupted, or a model stopped it */
+            break;
+        uint64_t ppm = (uint64_t)k * 1000000u / PROGRESS_STEPS;
+        atomic_fetch_add(&ctx->partial_ppm, ppm - mine);
+        mine = ppm;
+        uint64_t e = mr_sim_events(sim);
+        atomic_fetch_add(&ctx->partial_events, e - ev);
+        ev = e;
+    }
+    if (rc == MR_OK && mr_sim_now(sim) < h)
+        rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
+    /* Counted as done (and its events) once the replication returns. */
+    atomic_fetch_sub(&ctx->partial_ppm, mine);
+    atomic_fetch_sub(&ctx->partial_events, ev);
+    return rc;
+}
+
 static int run_one(void *vctx, uint64_t rep, double *row)
 {
     run_ctx *ctx = vctx;
@@ -117,9 +156,11 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     mr_diag_free(diag);
     if (rc != MR_OK)
         return rc;
+    /* Lives as long as the replication: the hook reads it at every event. */
+    mr_trace_out trace_out = {ctx->trace, ctx->opts->trace_filter};
     if (rep == 0 && ctx->trace) {
         mr_trace_csv_header(ctx->trace);
-        mr_sim_set_trace(sim, mr_trace_csv, ctx->trace);
+        mr_sim_set_trace(sim, mr_trace_csv_filtered, &trace_out);
     }
     mr_sim_set_interrupt(sim, ctx->opts->stop); /* a long replication stops too */
     /* The vectors' sampling runs the replication window by window, which
@@ -128,6 +169,8 @@ static int run_one(void *vctx, uint64_t rep, double *row)
     mr_vectors want = ctx->on_rep ? ctx->opts->vectors : MR_VECTORS_NONE;
     if (want == MR_VECTORS_ALL || (want == MR_VECTORS_FIRST && rep == 0))
         rc = mr__vec_run(sim, sc, &vec);
+    else if (ctx->opts->progress)
+        rc = run_chunked(ctx, sim);
     else
         rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
     mr_sim_finish(sim);
@@ -252,7 +295,8 @@ static void run_progress(void *vctx, uint64_t done, uint64_t total)
     mr_progress p = {.done = ctx->done_before + done,
                      .total = ctx->total,
                      .adaptive = ctx->adaptive,
-                     .events = atomic_load(&ctx->events_done),
+                     .events = atomic_load(&ctx->events_done) + atomic_load(&ctx->partial_events),
+                     .partial = (double)atomic_load(&ctx->partial_ppm) / 1e6,
                      .elapsed_s = wall_now() - ctx->t0};
     ctx->opts->progress(ctx->opts->progress_ctx, &p);
 }
@@ -333,6 +377,8 @@ static void ctx_init(run_ctx *ctx, const mr_scenario *sc, const mr_run_opts *opt
                      .on_rep = opts->on_rep,
                      .on_rep_ctx = opts->on_rep_ctx};
     atomic_init(&ctx->hook_rc, MR_OK);
+    atomic_init(&ctx->partial_ppm, 0);
+    atomic_init(&ctx->partial_events, 0);
     atomic_init(&ctx->events_done, 0);
     if (opts->on_rep) {
         ctx->fault_targets = mr_xcalloc(sc->nfaults + 1, sizeof *ctx->fault_targets);

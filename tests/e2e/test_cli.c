@@ -186,6 +186,133 @@ Test(cli, trace_dash_is_stdout, .timeout = 60)
     run_free(&r);
 }
 
+/* The trace's rows as lines (header dropped), and whether a row's
+ * component and kind (its 2nd and 3rd fields: names hold no comma) pass
+ * the filter the tests below write by hand. */
+static char *trace_of(const char *args)
+{
+    char path[] = "/tmp/mrsim-trace-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    run_out r = e2e_sh("'%s' run " TINY " -q -n 1 --trace %s %s", MRSIM_BINARY, path, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_free(&r);
+    char *s = slurp(path);
+    unlink(path);
+    cr_assert(strncmp(s, "time_s,component,kind,detail\n", 29) == 0, "%.100s", s);
+    return s;
+}
+
+static void field(const char *line, int k, char *out, size_t n)
+{
+    for (int i = 0; i < k; i++)
+        line = strchr(line, ',') + 1;
+    size_t len = strcspn(line, ",\n");
+    cr_assert_lt(len, n);
+    memcpy(out, line, len);
+    out[len] = '\0';
+}
+
+/* Every row of tiny-tm's trace (arrivals, retries, probes, the fault's
+ * start and end at the injector and at the region) has a detail: its 4th
+ * field is not empty. */
+Test(cli, trace_detail_is_filled_for_every_row, .timeout = 120)
+{
+    char *s = trace_of("");
+    size_t rows = 0;
+    for (char *line = strchr(s, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        const char *d = line;
+        for (int i = 0; i < 3; i++)
+            d = strchr(d, ',') + 1;
+        cr_assert(*d != '\n', "empty detail: %.120s", line);
+        rows++;
+    }
+    cr_expect_gt(rows, 1000);
+    free(s);
+}
+
+/* --trace-filter keeps exactly the rows a hand filter of the unfiltered
+ * trace keeps, in the same order: by component glob, by kind, and both. */
+static void filter_case(const char *expr, int (*keep)(const char *comp, const char *kind))
+{
+    char *all = trace_of(""), *got = trace_of(expr);
+    size_t cap = strlen(all) + 1, n = 0;
+    char *want = malloc(cap);
+    want[0] = '\0';
+    n = 0;
+    memcpy(want, all, 29); /* the header */
+    n = 29;
+    for (char *line = all + 29; *line;) {
+        char *end = strchr(line, '\n') + 1;
+        char comp[128], kind[64];
+        field(line, 1, comp, sizeof comp);
+        field(line, 2, kind, sizeof kind);
+        if (keep(comp, kind)) {
+            memcpy(want + n, line, (size_t)(end - line));
+            n += (size_t)(end - line);
+        }
+        line = end;
+    }
+    want[n] = '\0';
+    cr_expect(n > 29, "%s keeps some rows", expr);
+    cr_expect(n < strlen(all), "%s drops some rows", expr);
+    cr_expect_str_eq(got, want, "%s", expr);
+    free(want);
+    free(all);
+    free(got);
+}
+
+static int keep_regions(const char *comp, const char *kind)
+{
+    (void)kind;
+    return strncmp(comp, "regions/", 8) == 0 || strcmp(comp, "faults") == 0;
+}
+
+static int keep_fault_kinds(const char *comp, const char *kind)
+{
+    (void)comp;
+    return strcmp(kind, "fault_start") == 0 || strcmp(kind, "fault_end") == 0 ||
+           strcmp(kind, "probe_failed") == 0;
+}
+
+static int keep_traffic_probes(const char *comp, const char *kind)
+{
+    return strcmp(comp, "traffic") == 0 && strcmp(kind, "probe_failed") == 0;
+}
+
+Test(cli, trace_filter_keeps_exactly_the_matching_rows, .timeout = 300)
+{
+    filter_case("--trace-filter 'regions/* faults'", keep_regions);
+    filter_case("--trace-filter kind=fault_start,fault_end,probe_failed", keep_fault_kinds);
+    filter_case("--trace-filter='component=traffic,nosuch kind=probe_failed'",
+                keep_traffic_probes);
+}
+
+/* A bad filter is a usage error (exit 2) before anything runs, with the
+ * closest kind or key; a filter without --trace too. */
+Test(cli, trace_filter_errors_exit_2_with_a_hint, .timeout = 60)
+{
+    static const struct {
+        const char *args, *msg;
+    } bad[] = {
+        {"--trace /dev/null --trace-filter kind=fault_strat",
+         "no event kind 'fault_strat'; did you mean 'fault_start'?"},
+        {"--trace /dev/null --trace-filter knd=probe", "unknown key 'knd'; did you mean 'kind'?"},
+        {"--trace /dev/null --trace-filter 'kind=zzzzzzzzzz'", "the kinds are fault_start, "},
+        {"--trace /dev/null --trace-filter 'kind=probe,'", "an empty name"},
+        {"--trace /dev/null --trace-filter ' '", "an empty filter"},
+        {"--trace-filter traffic", "give --trace FILE too"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        run_out r = e2e_sh("'%s' run " TINY " -q -n 1 %s", MRSIM_BINARY, bad[i].args);
+        cr_expect_eq(r.status, 2, "%s: exit %d", bad[i].args, r.status);
+        cr_expect(strstr(r.err, bad[i].msg), "%s: %s", bad[i].args, r.err);
+        cr_expect_eq(r.out[0], '\0');
+        run_free(&r);
+    }
+}
+
 /* Colour (issue 17): none with --color never, with NO_COLOR, or (auto) on
  * a pipe; --color always colours even a pipe, so the check can fail. */
 Test(cli, color_never_and_no_color_print_no_escape, .timeout = 120)
@@ -215,4 +342,61 @@ Test(cli, color_never_and_no_color_print_no_escape, .timeout = 120)
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "--color: 'sometimes' is not auto, always or never"), "%s", r.err);
     run_free(&r);
+}
+
+/* Progress within one long replication (issue 17): one replication of
+ * active-passive-tm (request fidelity, an hour: about 3 s here) under a
+ * pseudo-terminal (script(1), util-linux) shows the bar moving before the
+ * replication ends ("0/1 replications (N% simulated)", N rising), and the
+ * line is blanked at the end; the same run with stderr a pipe writes no
+ * progress at all; and the results are the same bit for bit (the chunked
+ * run changes no event). */
+Test(cli, progress_moves_within_one_replication_only_on_a_terminal, .timeout = 300)
+{
+    cr_assert_eq(system("command -v script >/dev/null 2>&1"), 0,
+                 "script(1) (util-linux, in every Debian) is needed");
+    const char *args = MRSIM_SOURCE_DIR "/scenarios/active-passive-tm.yaml -n 1 -j 1 --json "
+                                        "--set run.horizon=1h";
+    char out[] = "/tmp/mrsim-progress-XXXXXX";
+    int fd = mkstemp(out);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    run_out t = e2e_sh("script -qc \"'%s' run %s > %s\" /dev/null", MRSIM_BINARY, args, out);
+    cr_assert_eq(t.status, 0, "%s", t.err);
+    /* Two different shares within the replication: the bar moved. */
+    const char *a = strstr(t.out, "0/1 replications (");
+    cr_assert_not_null(a, "no progress within the replication:\n%.300s", t.out);
+    int first = atoi(a + strlen("0/1 replications ("));
+    const char *b = a, *next;
+    while ((next = strstr(b + 1, "0/1 replications (")) != NULL)
+        b = next;
+    int last = atoi(b + strlen("0/1 replications ("));
+    cr_expect_gt(last, first, "from %d%% to %d%%", first, last);
+    cr_expect(strstr(t.out, "ETA "), "with an ETA");
+    /* Blanked at the end: the last progress line is followed by a
+     * carriage return, blanks, and a carriage return. */
+    const char *end = strstr(b, "1/1 replications");
+    cr_assert_not_null(end, "%.200s", b);
+    const char *cr = strchr(end, '\r');
+    cr_assert_not_null(cr);
+    cr++;
+    size_t blanks = strspn(cr, " ");
+    cr_expect_gt(blanks, 40);
+    cr_expect_eq(cr[blanks], '\r', "blanked, then back to the start of the line");
+    char *tty_json = slurp(out);
+    unlink(out);
+    run_free(&t);
+
+    run_out p = e2e_sh("'%s' run %s", MRSIM_BINARY, args);
+    cr_assert_eq(p.status, 0, "%s", p.err);
+    cr_expect_null(strstr(p.err, "replications"), "progress on a pipe: %s", p.err);
+    cr_expect_null(strchr(p.err, '\r'), "%s", p.err);
+    /* Same result: the JSON without its wall-clock lines. */
+    drop_lines(tty_json, "\"wall_s\"");
+    drop_lines(p.out, "\"wall_s\"");
+    drop_lines(tty_json, "\"events_per_s\"");
+    drop_lines(p.out, "\"events_per_s\"");
+    cr_expect_str_eq(tty_json, p.out);
+    free(tty_json);
+    run_free(&p);
 }

@@ -5,6 +5,7 @@
  * zsh and fish completions and in the man page. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "e2e.h"
 
@@ -102,6 +103,52 @@ Test(completion, bash_completes, .timeout = 60)
                   strstr(r.out, "3:png svg pdf dumb\n"),
               "%s", r.out);
     run_free(&r);
+}
+
+/* A shell the set-up installs (Makefile PACKAGES: zsh, fish) must be
+ * there where the set-up ran: as root (CI runs `make test` as root) or
+ * with CI set, its absence fails the test; elsewhere (a developer's
+ * machine without them) the check is skipped, saying why. */
+static void need_shell(const char *sh)
+{
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", sh);
+    if (system(cmd) == 0)
+        return;
+    const char *ci = getenv("CI");
+    if (geteuid() == 0 || (ci && strcmp(ci, "true") == 0))
+        cr_assert_fail("%s is missing: `make deps` installs it (Makefile PACKAGES)", sh);
+    cr_skip_test("%s is not installed (`make deps` installs it)", sh);
+}
+
+/* The zsh and fish scripts parse: `zsh -n` and `fish --no-execute` read
+ * a script without running it and exit non-zero on a syntax error (a
+ * deliberately broken copy checks that they would). */
+static void syntax_ok(const char *sh, const char *check)
+{
+    need_shell(sh);
+    char path[] = "/tmp/mrsim-completion-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    run_out r = e2e_sh("'%s' completion %s > %s && %s %s", MRSIM_BINARY, sh, path, check, path);
+    cr_expect_eq(r.status, 0, "%s: %s%s", sh, r.out, r.err);
+    run_free(&r);
+    /* The same script with an unclosed quote added must be refused. */
+    r = e2e_sh("echo 'echo \"unclosed' >> %s && %s %s", path, check, path);
+    cr_expect_neq(r.status, 0, "%s accepted a broken script", check);
+    run_free(&r);
+    unlink(path);
+}
+
+Test(completion, zsh_script_parses, .timeout = 60)
+{
+    syntax_ok("zsh", "zsh -n");
+}
+
+Test(completion, fish_script_parses, .timeout = 60)
+{
+    syntax_ok("fish", "fish --no-execute");
 }
 
 /* make install DESTDIR=... PREFIX=/usr, then the installed binary says

@@ -221,3 +221,73 @@ Test(validate, keys_prints_every_section_as_markdown)
     free(doc);
     run_free(&r);
 }
+
+/* Every problem in one pass (issue 17): 150-one-pass holds seven
+ * independent problems of every stage (a unit, a distribution, a missing
+ * rate unit, warm-up against horizon, a start_after cycle found by the
+ * checks across sections, a variant's override); all seven come in one
+ * run, each naming its key path, sorted by line (the binder visits
+ * faults and clients before clusters, the cycle check runs last and the
+ * overrides after it). */
+Test(validate, every_problem_of_a_file_in_one_pass_sorted_by_line)
+{
+    run_out r;
+    run("tests/fixtures/bad/150-one-pass.yaml", &r);
+    cr_assert_eq(r.status, 4, "%s", r.err);
+    static const char *const want[] = {
+        "faults[0].duration: unknown unit 'hours'", "faults[1].start_after: start_after chain",
+        "clients[0].rate: missing unit",            "run.warmup: 2h must be shorter",
+        "clusters[0].service_time: unknown distr",  "traffic.ttl: missing unit in '30'",
+        "traffic.ttl: missing unit in '10'",
+    };
+    const char *p = r.err;
+    int last = 0;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *hit = strstr(p, want[i]);
+        cr_assert_not_null(hit, "'%s' missing or out of order in:\n%s", want[i], r.err);
+        /* Its line number: the field before the column, after the file. */
+        const char *line_start = hit;
+        while (line_start > r.err && line_start[-1] != '\n')
+            line_start--;
+        int line = atoi(line_start + strlen("tests/fixtures/bad/150-one-pass.yaml:"));
+        cr_expect_gt(line, last, "'%s' at line %d after line %d", want[i], line, last);
+        last = line;
+        p = hit;
+    }
+    int lines = 0;
+    for (const char *c = r.err; *c; c++)
+        lines += *c == '\n';
+    cr_expect_eq(lines, 7, "nothing else:\n%s", r.err);
+    run_free(&r);
+}
+
+/* A refused role leaves the cluster's standby mode and cold steps
+ * unjudged: one error, not "(this one is active)" after "unknown value
+ * 'stanby'". */
+Test(validate, a_refused_value_is_not_the_ground_of_a_follow_on)
+{
+    run_out r;
+    run("tests/fixtures/bad/151-invalid-role-no-follow-on.yaml", &r);
+    cr_assert_eq(r.status, 4);
+    cr_expect(strstr(r.err, "clusters[1].role: unknown value 'stanby'"), "%s", r.err);
+    cr_expect_null(strstr(r.err, "this one is active"), "no claim about the role: %s", r.err);
+    cr_expect_null(strstr(r.err, "clusters[1].cold"), "nor about its cold steps: %s", r.err);
+    cr_expect_null(strchr(strchr(r.err, '\n') + 1, '\n'), "one line: %s", r.err);
+    run_free(&r);
+}
+
+/* At most 50 problems, then how many more: 152 has 55 (one per client),
+ * so 50 lines and "5 more". */
+Test(validate, at_most_50_problems_then_how_many_more)
+{
+    run_out r;
+    run("tests/fixtures/bad/152-too-many-problems.yaml", &r);
+    cr_assert_eq(r.status, 4);
+    int lines = 0;
+    for (const char *c = r.err; *c; c++)
+        lines += *c == '\n';
+    cr_expect_eq(lines, 51, "%s", r.err);
+    cr_expect(strstr(r.err, "error: 5 more problems not shown (the first 50 are above)\n"), "%s",
+              r.err);
+    run_free(&r);
+}
