@@ -111,31 +111,54 @@ static int hand_over(run_ctx *ctx, const mr_rep_view *v)
  * the horizon, bit for bit. */
 #define PROGRESS_STEPS 256
 
-static int run_chunked(run_ctx *ctx, mr_sim *sim)
+/* One replication's part of ctx->partial_*: what it has added so far. */
+typedef struct rep_progress {
+    run_ctx *ctx;
+    mr_time t0, span;
+    uint64_t ppm, events;
+} rep_progress;
+
+/* Publishes how far the replication has come (called between two runs of
+ * the kernel, never per event). */
+static void progress_note(void *vp, const mr_sim *sim)
 {
-    mr_time h = mr_sim_horizon(sim), t0 = mr_sim_now(sim);
-    if (h == MR_TIME_NEVER || h - t0 < PROGRESS_STEPS)
+    rep_progress *p = vp;
+    if (p->span <= 0)
+        return;
+    mr_time done = mr_sim_now(sim) - p->t0;
+    uint64_t ppm = done >= p->span ? 1000000u
+                                   : (uint64_t)((double)done / (double)p->span * 1e6);
+    if (ppm > p->ppm) {
+        atomic_fetch_add(&p->ctx->partial_ppm, ppm - p->ppm);
+        p->ppm = ppm;
+    }
+    uint64_t e = mr_sim_events(sim);
+    atomic_fetch_add(&p->ctx->partial_events, e - p->events);
+    p->events = e;
+}
+
+/* Counted as done (and its events) once the replication returns. */
+static void progress_end(rep_progress *p)
+{
+    atomic_fetch_sub(&p->ctx->partial_ppm, p->ppm);
+    atomic_fetch_sub(&p->ctx->partial_events, p->events);
+}
+
+static int run_chunked(rep_progress *p, mr_sim *sim)
+{
+    mr_time h = mr_sim_horizon(sim);
+    if (h == MR_TIME_NEVER || p->span < PROGRESS_STEPS)
         return mr_sim_run(sim, MR_RUN_HORIZON, 0);
-    mr_time span = h - t0;
-    uint64_t mine = 0, ev = 0;
     int rc = MR_OK;
     for (int k = 1; k < PROGRESS_STEPS; k++) {
-        mr_time until = t0 + span / PROGRESS_STEPS * k;
+        mr_time until = p->t0 + p->span / PROGRESS_STEPS * k;
         rc = mr_sim_run(sim, MR_RUN_UNTIL, until);
         if (rc != MR_OK || mr_sim_now(sim) < until) /* interrupted, or a model stopped it */
             break;
-        uint64_t ppm = (uint64_t)k * 1000000u / PROGRESS_STEPS;
-        atomic_fetch_add(&ctx->partial_ppm, ppm - mine);
-        mine = ppm;
-        uint64_t e = mr_sim_events(sim);
-        atomic_fetch_add(&ctx->partial_events, e - ev);
-        ev = e;
+        progress_note(p, sim);
     }
     if (rc == MR_OK && mr_sim_now(sim) < h)
         rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
-    /* Counted as done (and its events) once the replication returns. */
-    atomic_fetch_sub(&ctx->partial_ppm, mine);
-    atomic_fetch_sub(&ctx->partial_events, ev);
     return rc;
 }
 
@@ -167,12 +190,20 @@ static int run_one(void *vctx, uint64_t rep, double *row)
      * changes none of its events (vectors.h). */
     mr__vec vec = {0};
     mr_vectors want = ctx->on_rep ? ctx->opts->vectors : MR_VECTORS_NONE;
-    if (want == MR_VECTORS_ALL || (want == MR_VECTORS_FIRST && rep == 0))
+    rep_progress prog = {.ctx = ctx, .t0 = mr_sim_now(sim)};
+    prog.span = mr_sim_horizon(sim) == MR_TIME_NEVER ? 0 : mr_sim_horizon(sim) - prog.t0;
+    if (want == MR_VECTORS_ALL || (want == MR_VECTORS_FIRST && rep == 0)) {
+        if (ctx->opts->progress) {
+            vec.step = progress_note;
+            vec.step_ctx = &prog;
+        }
         rc = mr__vec_run(sim, sc, &vec);
-    else if (ctx->opts->progress)
-        rc = run_chunked(ctx, sim);
-    else
+    } else if (ctx->opts->progress) {
+        rc = run_chunked(&prog, sim);
+    } else {
         rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
+    }
+    progress_end(&prog);
     mr_sim_finish(sim);
     mr_report *r = mr_report_new();
     mr_sim_report(sim, r);

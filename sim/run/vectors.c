@@ -82,6 +82,8 @@ int mr__vec_run(mr_sim *sim, const mr_scenario *sc, mr__vec *v)
             return rc;
         }
         take(sim, v, k, until + 1);
+        if (v->step)
+            v->step(v->step_ctx, sim);
     }
     rc = mr_sim_run(sim, MR_RUN_HORIZON, 0);
     if (rc != MR_OK || mr_sim_now(sim) < mr_sim_horizon(sim)) {

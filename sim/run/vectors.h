@@ -21,6 +21,10 @@ typedef struct mr__vec {
     mr_time period;
     size_t nsamples; /* windows: samples 0 .. nsamples are taken */
     double *val;     /* (nsamples + 1) x nseries */
+    /* Optional, set by the caller: told after each sample how far the
+     * replication has come (a progress display's share done). */
+    void (*step)(void *ctx, const mr_sim *sim);
+    void *step_ctx;
 } mr__vec;
 
 /* The sampling period of a scenario: its SLO window, or the smallest

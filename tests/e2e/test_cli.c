@@ -400,3 +400,26 @@ Test(cli, progress_moves_within_one_replication_only_on_a_terminal, .timeout = 3
     free(tty_json);
     run_free(&p);
 }
+
+/* Replication 0 under --db is sampled window by window (sim/run/vectors.c):
+ * its bar moves too, from the samples. */
+Test(cli, progress_moves_within_a_replication_that_keeps_vectors, .timeout = 300)
+{
+    char dir[] = "/tmp/mrsim-progress-db-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    run_out t = e2e_sh("script -qc \"'%s' run %s/scenarios/active-passive-tm.yaml -n 1 -j 1 "
+                       "--set run.horizon=1h --db %s/r.db > /dev/null\" /dev/null",
+                       MRSIM_BINARY, MRSIM_SOURCE_DIR, dir);
+    cr_assert_eq(t.status, 0, "%s", t.err);
+    int shares = 0, last = -1;
+    for (const char *a = strstr(t.out, "0/1 replications ("); a;
+         a = strstr(a + 1, "0/1 replications (")) {
+        int v = atoi(a + strlen("0/1 replications ("));
+        shares += v != last;
+        last = v;
+    }
+    cr_expect_geq(shares, 2, "the bar did not move within the replication:\n%.300s", t.out);
+    run_free(&t);
+    run_out rm = e2e_sh("rm -rf %s", dir);
+    run_free(&rm);
+}
