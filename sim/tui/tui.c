@@ -15,6 +15,7 @@
 
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
+#include "out/human.h"
 #include "run/build.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
@@ -130,16 +131,6 @@ static void hms(mr_time t, char *buf, size_t n)
 {
     long long s = (long long)(t / S);
     snprintf(buf, n, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-}
-
-static void dur_text(double s, char *buf, size_t n)
-{
-    if (isnan(s))
-        snprintf(buf, n, "-");
-    else if (s < 60)
-        snprintf(buf, n, "%.3f s", s);
-    else
-        snprintf(buf, n, "%.3f s (%dm%02ds)", s, (int)(s / 60), (int)fmod(s, 60));
 }
 
 /* ---- gathering the snapshot ----------------------------------------------- */
@@ -288,21 +279,18 @@ static void build_metrics(ui *u, const mr_live_view *v)
             u->metrics[u->nmetrics++].attr = (at_);                                                \
         }                                                                                          \
     } while (0)
-    double av = v->metrics[MR_METRIC_AVAILABILITY];
-    METRIC(MR_ATTR_NORMAL, "availability      %s", isnan(av) ? "-" : (snprintf(a, sizeof a, "%.5f%%", 100 * av), a));
-    dur_text(v->metrics[MR_METRIC_RTO_S], a, sizeof a);
-    METRIC(MR_ATTR_NORMAL, "rto_s             %s", a);
-    dur_text(v->metrics[MR_METRIC_CLIENT_RTO_S], a, sizeof a);
-    METRIC(MR_ATTR_NORMAL, "client_rto_s      %s", a);
-    dur_text(v->metrics[MR_METRIC_DOWNTIME_S], a, sizeof a);
-    METRIC(MR_ATTR_NORMAL, "downtime_s        %s", a);
-    double lw = v->metrics[MR_METRIC_LOST_WRITES], rpo = v->metrics[MR_METRIC_RPO_S];
-    snprintf(a, sizeof a, "%s", isnan(lw) ? "-" : (snprintf(b, sizeof b, "%.0f", lw), b));
-    METRIC(MR_ATTR_NORMAL, "lost_writes %s  rpo_s %s", a,
-           isnan(rpo) ? "-" : (snprintf(b, sizeof b, "%.3f", rpo), b));
-    double cost = v->metrics[MR_METRIC_COST_USD_MONTH];
-    METRIC(MR_ATTR_NORMAL, "cost rate         %s",
-           isnan(cost) ? "-" : (snprintf(a, sizeof a, "%.0f USD/month", cost), a));
+    /* The run table's units and names (sim/out/human.h, the metric names
+     * without their unit suffix): what the panel shows reads as what
+     * `mrsim run` prints for the written session. */
+    const double *m = v->metrics;
+    METRIC(MR_ATTR_NORMAL, "availability  %s", mr_hu_percent(a, sizeof a, m[MR_METRIC_AVAILABILITY]));
+    METRIC(MR_ATTR_NORMAL, "downtime      %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_DOWNTIME_S]));
+    METRIC(MR_ATTR_NORMAL, "rto           %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_RTO_S]));
+    METRIC(MR_ATTR_NORMAL, "client_rto    %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_CLIENT_RTO_S]));
+    METRIC(MR_ATTR_NORMAL, "lost_writes   %-9s rpo %s", mr_hu_count(a, sizeof a, m[MR_METRIC_LOST_WRITES]),
+           mr_hu_duration(b, sizeof b, m[MR_METRIC_RPO_S]));
+    METRIC(MR_ATTR_NORMAL, "latency_p99   %s", mr_hu_ms(a, sizeof a, m[MR_METRIC_LATENCY_MS_P99]));
+    METRIC(MR_ATTR_NORMAL, "cost_month    %s", mr_hu_usd(a, sizeof a, m[MR_METRIC_COST_USD_MONTH], 1));
     /* The latest episode: elapsed, and its milestones. */
     size_t nep = 0, nms = 0;
     const mr_episode_record *ep = mr_report_episodes(v->report, &nep);
@@ -312,12 +300,14 @@ static void build_metrics(ui *u, const mr_live_view *v)
         const mr_scenario *sc = mr_live_scenario(u->lv);
         double el = mr_time_to_s(v->now) - e->start_s;
         int open = isnan(e->end_s) || e->end_s > mr_time_to_s(v->now);
-        METRIC(open ? MR_ATTR_WARN : MR_ATTR_NORMAL, "episode %zu: %s, %s %.0f s", nep,
+        METRIC(open ? MR_ATTR_WARN : MR_ATTR_NORMAL, "episode %zu: %s, %s %s", nep,
                e->fault < sc->nfaults ? sc->faults[e->fault].name : "?",
-               open ? "in force for" : "lasted", open ? el : e->end_s - e->start_s);
+               open ? "in force for" : "lasted",
+               mr_hu_duration(a, sizeof a, open ? el : e->end_s - e->start_s));
         for (size_t i = 0; i < nms; i++)
             if (ms[i].episode == nep - 1 && !isnan(ms[i].t_s))
-                METRIC(MR_ATTR_NORMAL, "  +%.0f s %s%s%s", ms[i].t_s, mr_milestone_label(ms[i].what),
+                METRIC(MR_ATTR_NORMAL, "  +%s %s%s%s", mr_hu_duration(a, sizeof a, ms[i].t_s),
+                       mr_milestone_label(ms[i].what),
                        ms[i].component[0] ? " " : "", ms[i].component);
     }
     size_t ninj = mr_live_injected_count(u->lv);
