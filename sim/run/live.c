@@ -535,6 +535,22 @@ const mr_live_view *mr_live_read(mr_live *lv)
             mr_report_set_source(lv->status, id);
             c->model->status(c, lv->status);
         }
+        /* Its series as they stand now (docs/results.md "Vectors": a
+         * resolver pool's answer shares, a store's realised lag, a
+         * cluster's requests served so far, in both fidelities), under
+         * the series' own component and metric names. Read here, once a
+         * frame, not per event; sampling changes nothing in the run. */
+        if (c->model->series && c->model->sample) {
+            mr_series_desc desc[MR_SERIES_MAX];
+            double val[MR_SERIES_MAX];
+            size_t n = c->model->series(c, lv->sim, desc, MR_SERIES_MAX);
+            if (n > 0) {
+                c->model->sample(c, mr_sim_now(lv->sim), val);
+                mr_report_set_source(lv->status, id);
+                for (size_t k = 0; k < n; k++)
+                    mr_report_scalar(lv->status, desc[k].component, desc[k].metric, val[k]);
+            }
+        }
     }
     for (size_t i = 0; i < lv->cols.ncols; i++)
         lv->row[i] = NAN;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mrsim/alloc.h"
+#include "out/human.h"
 #include "tui/screen.h"
 
 mr_screen *mr_screen_new(int w, int h)
@@ -257,4 +258,121 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
     put(s, 0, s->h - 1, s->w, st->keys, MR_ATTR_TITLE, 1);
     if (st->popup_title)
         popup(s, st);
+}
+
+/* ---- topology lines -------------------------------------------------------- */
+
+/* The first of the variants (most detailed first) that fits width, else
+ * the last, which the layout cuts. */
+static void fit(char *buf, size_t n, int width, char variants[][160], int nv)
+{
+    int i = 0;
+    while (i < nv - 1 && (int)strlen(variants[i]) > width)
+        i++;
+    snprintf(buf, n, "%s", variants[i]);
+}
+
+void mr_scr_cluster_text(const mr_scr_cluster *c, int width, char *buf, size_t n)
+{
+    char rps[24] = "", pods[24], nodes[24];
+    if (!isnan(c->rps))
+        snprintf(rps, sizeof rps, "%5.0f/s", c->rps < 0 ? 0 : c->rps);
+    if (c->starting > 0)
+        snprintf(pods, sizeof pods, "%d+%d", c->pods, c->starting);
+    else
+        snprintf(pods, sizeof pods, "%d", c->pods);
+    if (c->provisioning > 0)
+        snprintf(nodes, sizeof nodes, "%d+%d", c->nodes, c->provisioning);
+    else
+        snprintf(nodes, sizeof nodes, "%d", c->nodes);
+    char v[4][160];
+    snprintf(v[0], sizeof v[0], "  %-9s %-8s %s  %s pods  %s nodes  %s", c->name, c->state, rps, pods,
+             nodes, c->role);
+    snprintf(v[1], sizeof v[1], "  %-9s %-8s %s  %s pods  %s", c->name, c->state, rps, pods, c->role);
+    snprintf(v[2], sizeof v[2], "  %-9s %-8s %s  %s pods", c->name, c->state, rps, pods);
+    snprintf(v[3], sizeof v[3], "  %s %s %s %sp", c->name, c->state, rps, pods);
+    fit(buf, n, width, v, 4);
+}
+
+void mr_scr_store_text(const mr_scr_store *s, int width, char *buf, size_t n)
+{
+    char lag[MR_HU_LEN + 8] = "", state[48];
+    char d[MR_HU_LEN] = "";
+    /* The realised lag is the replicas': on their lines. */
+    if (!isnan(s->lag_s) && !s->primary_here) {
+        mr_hu_duration(d, sizeof d, s->lag_s);
+        snprintf(lag, sizeof lag, "  lag %s", d);
+    }
+    if (!s->primary_here)
+        snprintf(state, sizeof state, "replica");
+    else if (s->switching)
+        snprintf(state, sizeof state, "primary failing over");
+    else if (s->failovers > 0)
+        snprintf(state, sizeof state, "primary %s, %d failover%s", s->up ? "up" : "DOWN",
+                 s->failovers, s->failovers == 1 ? "" : "s");
+    else
+        snprintf(state, sizeof state, "primary %s", s->up ? "up" : "DOWN");
+    char v[4][160];
+    snprintf(v[0], sizeof v[0], "  store %s (%s) %s%s", s->name, s->kind, state, lag);
+    snprintf(v[1], sizeof v[1], "  store %s %s%s", s->name, state, lag);
+    snprintf(v[2], sizeof v[2], "  %s %s%s%s", s->name, state, d[0] ? " " : "", d);
+    snprintf(v[3], sizeof v[3], "  %s %s", s->name, state);
+    fit(buf, n, width, v, 4);
+}
+
+/* The answer shares after prefix, cut with " ..." where the next one would
+ * pass width; returns 1 when every endpoint fit. */
+static int shares(char *line, size_t cap, const char *prefix, const char *const *ep,
+                  const double *share, size_t nep, int width)
+{
+    int len = snprintf(line, cap, "%s", prefix);
+    for (size_t e = 0; e < nep; e++) {
+        char item[128], pct[32];
+        /* Whole percents: a pool's share moves by 1 / its resolvers, and
+         * a panel reads "98%" at a glance, not "98.50%". */
+        if (isnan(share[e]))
+            snprintf(pct, sizeof pct, "-");
+        else
+            snprintf(pct, sizeof pct, "%.0f%%", 100 * share[e]);
+        int il = snprintf(item, sizeof item, " %s %s", ep[e], pct);
+        /* Room for this one, and for " ..." when more follow. */
+        int need = len + il + (e + 1 < nep ? 4 : 0);
+        if (need > width || len + il + 4 >= (int)cap) {
+            snprintf(line + len, cap - (size_t)len, " ...");
+            return 0;
+        }
+        memcpy(line + len, item, (size_t)il + 1);
+        len += il;
+    }
+    return 1;
+}
+
+void mr_scr_resolver_text(const char *pool, const char *const *ep, const double *share,
+                          size_t nep, int width, char *buf, size_t n)
+{
+    if (nep == 0) {
+        char v[2][160];
+        snprintf(v[0], sizeof v[0], "resolvers %s (no endpoint answers: Front Door's anycast)", pool);
+        snprintf(v[1], sizeof v[1], "resolvers %s (anycast)", pool);
+        fit(buf, n, width, v, 2);
+        return;
+    }
+    char line[256], prefix[160];
+    snprintf(prefix, sizeof prefix, "resolvers %s ", pool);
+    if (!shares(line, sizeof line, prefix, ep, share, nep, width)) {
+        /* Short of room: the endpoints matter more than the word. */
+        snprintf(prefix, sizeof prefix, "%s:", pool);
+        shares(line, sizeof line, prefix, ep, share, nep, width);
+    }
+    snprintf(buf, n, "%s", line);
+}
+
+void mr_scr_dependency_text(const char *name, const char *kind, int down, int width, char *buf,
+                            size_t n)
+{
+    char v[3][160];
+    snprintf(v[0], sizeof v[0], "dependency %s (%s)  %s", name, kind, down ? "DOWN" : "up");
+    snprintf(v[1], sizeof v[1], "dependency %s  %s", name, down ? "DOWN" : "up");
+    snprintf(v[2], sizeof v[2], "dep %s %s", name, down ? "DOWN" : "up");
+    fit(buf, n, width, v, 3);
 }

@@ -78,6 +78,54 @@ typedef struct mr_scr_state {
     int popup_sel;            /* -1: none */
 } mr_scr_state;
 
+/* ---- topology lines ------------------------------------------------------
+ * Each writes one topology line for a panel `width` columns wide (the
+ * selection marker's column excluded) into buf (n bytes): the fields in
+ * order of importance, the least important abbreviated, then dropped,
+ * until it fits (a name longer than the panel is cut by the layout). The
+ * state is always in words. Numbers in the run table's units
+ * (sim/out/human.h). */
+
+/* A cluster: "  aks-weu   up        1234/s  68+4 pods  17 nodes  active".
+ * Dropped first: the nodes, then the role; then "pods" reads "p". */
+typedef struct mr_scr_cluster {
+    const char *name;
+    const char *state; /* up, degraded, DOWN, starting, idle */
+    const char *role;  /* active, standby */
+    double rps;        /* requests a second routed to it lately; NaN: not known yet */
+    int pods, starting; /* serving, starting */
+    int nodes, provisioning;
+} mr_scr_cluster;
+void mr_scr_cluster_text(const mr_scr_cluster *c, int width, char *buf, size_t n);
+
+/* A data store in one of its regions: where the primary is now it reads
+ * "  store orders (sql) primary up", in a replica's region
+ * "  store orders (sql) replica  lag 474 ms" (the realised lag: the largest
+ * over its replicas at the last sample); "DOWN" for a primary that is not
+ * up, "failing over" while a failover is under way, ", 1 failover" after.
+ * Dropped first: the kind, then "store", then the word "lag". */
+typedef struct mr_scr_store {
+    const char *name, *kind;
+    int primary_here;  /* this region holds the primary now */
+    int up, switching; /* the primary's */
+    int failovers;
+    double lag_s;      /* NaN: none yet */
+} mr_scr_store;
+void mr_scr_store_text(const mr_scr_store *s, int width, char *buf, size_t n);
+
+/* A resolver pool and the share of it holding each endpoint as its live
+ * answer: "resolvers isp-eu  aks-weu 92% aks-neu 7%" (the rest hold no
+ * live answer: expired, asking again); short of room "isp-eu: aks-weu 92%
+ * aks-neu 7%", then the endpoints that do not fit cut from the end, " ..."
+ * saying so. nep 0: "resolvers isp-eu (no endpoint answers: Front Door's
+ * anycast)". */
+void mr_scr_resolver_text(const char *pool, const char *const *ep, const double *share,
+                          size_t nep, int width, char *buf, size_t n);
+
+/* A shared dependency: "dependency entra-id (identity)  up" or "DOWN". */
+void mr_scr_dependency_text(const char *name, const char *kind, int down, int width, char *buf,
+                            size_t n);
+
 /* Allocates a w x h screen (w, h >= 1). Free with mr_screen_free. */
 mr_screen *mr_screen_new(int w, int h);
 void mr_screen_free(mr_screen *s);

@@ -155,15 +155,35 @@ static double stat_of(const mr_report *r, uint32_t id, const char *metric)
     return r ? mr_report_find_from(r, id, metric) : NAN;
 }
 
-static void build_topology(ui *u, const mr_live_view *v)
+/* A store's copy in region r: its primary at start, a replica, or one of
+ * an account's regions. */
+static int store_in(const mr_sc_datastore *ds, size_t r)
+{
+    if (ds->primary == r)
+        return 1;
+    for (size_t k = 0; k < ds->nreplicas; k++)
+        if (ds->replicas[k].region == r)
+            return 1;
+    for (size_t k = 0; k < ds->regions.n; k++)
+        if (ds->regions.v[k] == r)
+            return 1;
+    return 0;
+}
+
+/* The topology lines for a panel `width` columns wide (the marker's
+ * excluded): every state from the live view (mr_live_read: the
+ * components' status and their series as they stand now). */
+static void build_topology(ui *u, const mr_live_view *v, int width)
 {
     const mr_scenario *sc = mr_live_scenario(u->lv);
     u->ntopo = 0;
-    char buf[160];
-    /* Per-cluster load: requests offered since the last read. */
+    char buf[256];
+    /* Per-cluster load: requests routed to it since the last read (its
+     * `served` series: the queue's offers, or at aggregate fidelity the
+     * hub's expected offers), over at least half a simulated second. */
     double dt = (double)(v->now - u->offers_t) / 1e9;
     for (size_t c = 0; c < sc->nclusters; c++) {
-        double o = stat_of(v->status, mr_build_cluster_id(sc, c), "offers");
+        double o = stat_of(v->status, mr_build_cluster_id(sc, c), "served");
         if (!isnan(o) && dt > 0.5) {
             u->load[c] = (o - u->offers[c]) / dt;
             u->offers[c] = o;
@@ -189,46 +209,57 @@ static void build_topology(ui *u, const mr_live_view *v)
             uint32_t id = mr_build_cluster_id(sc, c);
             double cdown = stat_of(v->status, id, "down"), deg = stat_of(v->status, id, "degraded");
             double pods = stat_of(v->status, id, "pods_serving");
-            double starting = stat_of(v->status, id, "pods_starting") +
-                              stat_of(v->status, id, "nodes_provisioning");
+            double starting = stat_of(v->status, id, "pods_starting");
+            double prov = stat_of(v->status, id, "nodes_provisioning");
             double nodes = stat_of(v->status, id, "nodes_ready");
-            const char *st = cdown > 0      ? "DOWN"
-                             : deg > 0      ? "degraded"
-                             : starting > 0 ? "starting"
-                             : pods > 0     ? "up"
-                                            : "idle";
-            char load[32] = "";
-            if (!isnan(u->load[c]))
-                snprintf(load, sizeof load, " %5.0f/s", u->load[c]);
-            /* The state first: at 80 columns the end of the line is cut. */
-            snprintf(buf, sizeof buf, "  %-9s %-8s%s %3.0f pods %2.0f nodes %s", cl->name, st, load,
-                     pods, nodes, mr_role_names[cl->role]);
+            int busy = starting > 0 || prov > 0;
+            mr_scr_cluster cs = {.name = cl->name,
+                                 .state = cdown > 0 ? "DOWN"
+                                          : deg > 0 ? "degraded"
+                                          : busy    ? "starting"
+                                          : pods > 0 ? "up"
+                                                     : "idle",
+                                 .role = mr_role_names[cl->role],
+                                 .rps = u->load[c],
+                                 .pods = isnan(pods) ? 0 : (int)pods,
+                                 .starting = isnan(starting) ? 0 : (int)starting,
+                                 .nodes = isnan(nodes) ? 0 : (int)nodes,
+                                 .provisioning = isnan(prov) ? 0 : (int)prov};
+            mr_scr_cluster_text(&cs, width, buf, sizeof buf);
             target t2 = {.kind = MR_TARGET_CLUSTER};
             snprintf(t2.name, sizeof t2.name, "%s", cl->name);
             add_line(u, buf,
-                     cdown > 0                 ? MR_ATTR_BAD
-                     : deg > 0 || starting > 0 ? MR_ATTR_WARN
-                     : pods > 0                ? MR_ATTR_OK
-                                               : MR_ATTR_DIM,
+                     cdown > 0        ? MR_ATTR_BAD
+                     : deg > 0 || busy ? MR_ATTR_WARN
+                     : pods > 0       ? MR_ATTR_OK
+                                      : MR_ATTR_DIM,
                      &t2);
         }
         for (size_t d = 0; d < sc->ndatastores; d++) {
             const mr_sc_datastore *ds = &sc->datastores[d];
-            int here = ds->primary == r;
-            for (size_t k = 0; k < ds->nreplicas && !here; k++)
-                here = ds->replicas[k].region == r;
-            if (!here)
+            if (!store_in(ds, r))
                 continue;
-            double fo = stat_of(v->report, mr_build_store_id(sc, d), "failovers");
-            snprintf(buf, sizeof buf, "  store %s (%s) %s%s", ds->name, ds->model->kind,
-                     ds->primary == r ? "primary" : "replica",
-                     fo > 0 ? "  failed over" : "");
+            uint32_t sid = mr_build_store_id(sc, d);
+            double pr = stat_of(v->status, sid, "primary_region");
+            double up = stat_of(v->status, sid, "primary_up");
+            double sw = stat_of(v->status, sid, "switching");
+            double fo = stat_of(v->report, sid, "failovers");
+            mr_scr_store ss = {.name = ds->name,
+                               .kind = ds->model ? ds->model->kind : "?",
+                               .primary_here = isnan(pr) ? ds->primary == r : (size_t)pr == r,
+                               .up = !(up == 0),
+                               .switching = sw > 0,
+                               .failovers = isnan(fo) ? 0 : (int)fo,
+                               .lag_s = stat_of(v->status, sid, "lag_s")};
+            mr_scr_store_text(&ss, width, buf, sizeof buf);
             target t3 = {.kind = MR_TARGET_DATASTORE};
             snprintf(t3.name, sizeof t3.name, "%s", ds->name);
-            if (ds->primary == r)
-                add_line(u, buf, fo > 0 ? MR_ATTR_WARN : MR_ATTR_NORMAL, &t3);
-            else
-                add_line(u, buf, MR_ATTR_DIM, NULL);
+            add_line(u, buf,
+                     !ss.primary_here ? MR_ATTR_DIM
+                     : !ss.up         ? MR_ATTR_BAD
+                     : ss.switching || ss.failovers ? MR_ATTR_WARN
+                                                     : MR_ATTR_OK,
+                     &t3);
         }
     }
     const mr_sc_traffic *tr = &sc->traffic;
@@ -236,6 +267,9 @@ static void build_topology(ui *u, const mr_live_view *v)
     snprintf(buf, sizeof buf, "traffic: %s", tr->model ? tr->model->kind : "?");
     target tt = {.kind = MR_TARGET_TRAFFIC};
     add_line(u, buf, MR_ATTR_NORMAL, &tt);
+    const char *epname[64];
+    double share[64];
+    size_t nep = tr->nendpoints < 64 ? tr->nendpoints : 64;
     for (size_t e = 0; e < tr->nendpoints; e++) {
         char m[48];
         snprintf(m, sizeof m, "endpoint%zu_degraded", e);
@@ -250,15 +284,32 @@ static void build_topology(ui *u, const mr_live_view *v)
         add_line(u, buf, isnan(dg) ? MR_ATTR_DIM : dg > 0 ? MR_ATTR_WARN : MR_ATTR_OK, NULL);
     }
     for (size_t p = 0; p < sc->nresolvers; p++) {
-        snprintf(buf, sizeof buf, "resolvers %s", sc->resolvers[p].name);
-        add_line(u, buf, MR_ATTR_DIM, NULL);
+        /* The pool's answer shares: its series "answer_share/CLUSTER"
+         * under "resolvers/POOL" (none under Front Door: anycast). */
+        char comp[128];
+        snprintf(comp, sizeof comp, "resolvers/%s", sc->resolvers[p].name);
+        size_t have = 0;
+        for (size_t e = 0; e < nep; e++) {
+            char m[128];
+            epname[e] = sc->clusters[tr->endpoints[e].cluster].name;
+            snprintf(m, sizeof m, "answer_share/%s", epname[e]);
+            share[e] = v->status ? mr_report_find(v->status, comp, m) : NAN;
+            have += !isnan(share[e]);
+        }
+        mr_scr_resolver_text(sc->resolvers[p].name, epname, share, have ? nep : 0, width, buf,
+                             sizeof buf);
+        add_line(u, buf, MR_ATTR_NORMAL, NULL);
     }
     for (size_t d = 0; d < sc->ndependencies; d++) {
-        snprintf(buf, sizeof buf, "dependency %s (%s)", sc->dependencies[d].name,
-                 sc->dependencies[d].model ? sc->dependencies[d].model->kind : "?");
+        char comp[128];
+        snprintf(comp, sizeof comp, "dependencies/%s", sc->dependencies[d].name);
+        double down = v->status ? mr_report_find(v->status, comp, "down") : NAN;
+        mr_scr_dependency_text(sc->dependencies[d].name,
+                               sc->dependencies[d].model ? sc->dependencies[d].model->kind : "?",
+                               down > 0, width, buf, sizeof buf);
         target td = {.kind = MR_TARGET_DEPENDENCY};
         snprintf(td.name, sizeof td.name, "%s", sc->dependencies[d].name);
-        add_line(u, buf, MR_ATTR_NORMAL, &td);
+        add_line(u, buf, down > 0 ? MR_ATTR_BAD : MR_ATTR_OK, &td);
     }
     if (u->sel < 0 || (size_t)u->sel >= u->ntopo || !u->topo[u->sel].selectable)
         for (size_t i = 0; i < u->ntopo; i++)
@@ -511,7 +562,7 @@ static void draw(ui *u, mr_screen **scr)
     }
     const mr_live_view *v = mr_live_read(u->lv);
     u->ended = v->ended;
-    build_topology(u, v);
+    build_topology(u, v, w / 2 - 1);
     build_metrics(u, v);
     build_chart(u, v, w - (w / 2 + 1) - 6);
     build_log(u, v);

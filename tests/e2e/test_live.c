@@ -260,3 +260,63 @@ Test(live, aggregate_fidelity_replays_bit_for_bit, .timeout = 300)
     unlink(path);
     mr_diag_free(d);
 }
+
+/* The state the topology panel reads (mr_live_read's status: the models'
+ * status slots and their series as they stand). active-passive-tm, seed 7:
+ * West Europe (region 0) is down from 30m for 45m and the store `orders`
+ * is force-failed-over at 30m + triangular(10m, 20m, 1h), so by 1h30m at
+ * the latest: its primary is in region 0 and up at 20m, in region 0 and
+ * not up at 31m (its region is down and no failover before 40m), in
+ * northeurope (1) and up at 1h40m. Priority routing answers only the
+ * primary endpoint while it is Online: at 20m no resolver holds aks-neu
+ * (share exactly 0) and some hold aks-weu. */
+static double status_of(const mr_live_view *v, const char *comp, const char *metric)
+{
+    return mr_report_find(v->status, comp, metric);
+}
+
+Test(live, status_of_stores_and_resolvers, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, NULL, 0, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 1200 * S, NULL), MR_OK);
+    const mr_live_view *v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "data/orders", "primary_region"), 0);
+    cr_expect_eq(status_of(v, "data/orders", "primary_up"), 1);
+    cr_expect_eq(status_of(v, "resolvers/isp-eu", "answer_share/aks-neu"), 0);
+    double weu = status_of(v, "resolvers/isp-eu", "answer_share/aks-weu");
+    cr_expect(weu > 0 && weu <= 1, "answer_share/aks-weu %g", weu);
+    cr_expect(!isnan(status_of(v, "data/orders", "lag_s")), "the realised lag is read");
+    cr_assert_eq(mr_live_run_until(lv, 1860 * S, NULL), MR_OK);
+    v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "data/orders", "primary_region"), 0);
+    cr_expect_eq(status_of(v, "data/orders", "primary_up"), 0);
+    cr_assert_eq(mr_live_run_until(lv, 6000 * S, NULL), MR_OK);
+    v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "data/orders", "primary_region"), 1);
+    cr_expect_eq(status_of(v, "data/orders", "primary_up"), 1);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+/* shared-dependency: entra-id (global) is down from 30m for 20m; acr is
+ * hosted in West Europe, down with its region from 1h30m for 40m. */
+Test(live, status_of_dependencies, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(MRSIM_SOURCE_DIR "/scenarios/shared-dependency.yaml", NULL, 0, 7, 1,
+                              &lv, d),
+                 MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 2400 * S, NULL), MR_OK);
+    const mr_live_view *v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "dependencies/entra-id", "down"), 1);
+    cr_expect_eq(status_of(v, "dependencies/acr", "down"), 0);
+    cr_assert_eq(mr_live_run_until(lv, 6000 * S, NULL), MR_OK);
+    v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "dependencies/entra-id", "down"), 0);
+    cr_expect_eq(status_of(v, "dependencies/acr", "down"), 1);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
