@@ -137,6 +137,15 @@ double mr_live_window_share(const mr_live *lv, size_t w);
  * what mr_live_window_share gives each, in O(n + the kept windows). */
 void mr_live_window_shares(const mr_live *lv, double *out, size_t n);
 
+/* Requests routed to each region (its clusters' `served` series, both
+ * fidelities) per period: the SLO window, or the multiple of it that keeps
+ * a run within MR_VECTOR_MAX_SAMPLES periods (as vectors). Periods
+ * complete so far, and what region r received in period k (< that; NaN
+ * outside). */
+mr_time mr_live_period(const mr_live *lv);
+size_t mr_live_periods(const mr_live *lv);
+double mr_live_served(const mr_live *lv, size_t k, size_t region);
+
 /* The event log: how many entries the ring holds, and entry i (0: the
  * oldest kept). mr_live_event_text writes one line for it:
  * "fault_start region_outage westeurope (tui-1)". */

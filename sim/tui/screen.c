@@ -165,6 +165,67 @@ static void chart(mr_screen *s, const mr_scr_state *st, int x, int y, int w, int
     }
 }
 
+int mr_screen_served_bar(double v, double max, int rows)
+{
+    if (isnan(v) || !(max > 0))
+        return 0;
+    long n = lround(v / max * rows);
+    return n < 0 ? 0 : n > rows ? rows : (int)n;
+}
+
+/* The requests-per-region chart: the rows split into one band per region
+ * (as many as fit), each band's bars on the scale of the largest column
+ * shown, its region's name at the band's top left. */
+static double served_max(const mr_scr_state *st, size_t first)
+{
+    double max = 0;
+    for (size_t r = 0; r < st->nregions; r++)
+        for (size_t i = first; i < st->nserved; i++)
+            if (!isnan(st->served[r][i]) && st->served[r][i] > max)
+                max = st->served[r][i];
+    return max;
+}
+
+static void served_chart(mr_screen *s, const mr_scr_state *st, int x, int y, int w, int rows)
+{
+    const int label = 6;
+    int cols = w - label;
+    size_t first = st->nserved > (size_t)cols ? st->nserved - (size_t)cols : 0;
+    double max = served_max(st, first);
+    int bands = st->nregions < (size_t)rows ? (int)st->nregions : rows;
+    if (bands < 1) {
+        put(s, x, y, w, "(no region)", MR_ATTR_DIM, 1);
+        return;
+    }
+    int per = rows / bands;
+    for (int b = 0; b < bands; b++) {
+        for (int r = 0; r < per; r++) {
+            int yy = y + b * per + r, height = per - r;
+            char lab[16] = "     |";
+            if (r == 0)
+                snprintf(lab, sizeof lab, "%-5.5s|", st->region[b]);
+            put(s, x, yy, label, lab, MR_ATTR_DIM, 1);
+            for (int c = 0; c < cols; c++) {
+                size_t i = first + (size_t)c;
+                char ch = ' ';
+                unsigned char a = MR_ATTR_NORMAL;
+                if (i < st->nserved) {
+                    double v = st->served[b][i];
+                    int fillh = mr_screen_served_bar(v, max, per);
+                    if (height <= fillh) {
+                        ch = '#';
+                        a = MR_ATTR_OK;
+                    } else if (height == 1 && !isnan(v) && v <= 0) {
+                        ch = '_'; /* none at all: seen, not blank */
+                        a = MR_ATTR_DIM;
+                    }
+                }
+                set(s, x + label + c, yy, ch, a);
+            }
+        }
+    }
+}
+
 static void popup(mr_screen *s, const mr_scr_state *st)
 {
     int need = (int)strlen(st->popup_title) + 6;
@@ -231,14 +292,26 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
 
     /* Chart, then metrics. */
     int crows = mr_screen_chart_rows(s->w, s->h);
-    char ct[96];
-    if (st->per_column > 1)
-        snprintf(ct, sizeof ct, "Success ratio, worst of %d windows (target %.4g%%)",
-                 st->per_column, 100 * st->target);
-    else
-        snprintf(ct, sizeof ct, "Success ratio per SLO window (target %.4g%%)", 100 * st->target);
-    title(s, rx, 1, rw, ct);
-    chart(s, st, rx, 2, rw, crows);
+    char ct[128];
+    if (st->chart == MR_CHART_SERVED) {
+        int cols = rw - 6;
+        size_t from = st->nserved > (size_t)cols ? st->nserved - (size_t)cols : 0;
+        char m[MR_HU_LEN];
+        mr_hu_count(m, sizeof m, served_max(st, from));
+        /* A column of several windows is their mean: still per window. */
+        snprintf(ct, sizeof ct, "Requests/window (max %s)", m);
+        title(s, rx, 1, rw, ct);
+        served_chart(s, st, rx, 2, rw, crows);
+    } else {
+        /* Short titles: at 80 columns the panel has 39. */
+        if (st->per_column > 1)
+            snprintf(ct, sizeof ct, "Success (SLO %.4g%%), worst of %d", 100 * st->target,
+                     st->per_column);
+        else
+            snprintf(ct, sizeof ct, "Success per window (SLO %.4g%%)", 100 * st->target);
+        title(s, rx, 1, rw, ct);
+        chart(s, st, rx, 2, rw, crows);
+    }
     int my = 2 + crows;
     title(s, rx, my, rw, "Metrics so far");
     lines(s, rx, my + 1, rw, top - crows - 2, st->metrics, st->nmetrics, 0, -1);

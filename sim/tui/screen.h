@@ -65,6 +65,15 @@ typedef struct mr_scr_state {
     size_t nshare;
     double target;            /* the SLO's success target */
     int per_column;           /* SLO windows per column (the worst shown); <= 1: one */
+    /* Which chart the chart panel shows (c cycles): the success ratio, or
+     * the requests routed to each region, one band of bars per region on
+     * a common scale (its maximum in the title), a column per period
+     * (or the mean of per_served periods). NaN: none yet. */
+    int chart;                    /* MR_CHART_* */
+    const double *const *served;  /* nregions arrays of nserved columns */
+    const char *const *region;    /* their names */
+    size_t nregions, nserved;
+    int per_served;
     const mr_scr_line *metrics;
     size_t nmetrics;
     const mr_scr_line *log;   /* the event log, oldest first: the newest are shown */
@@ -125,6 +134,12 @@ void mr_scr_resolver_text(const char *pool, const char *const *ep, const double 
 /* A shared dependency: "dependency entra-id (identity)  up" or "DOWN". */
 void mr_scr_dependency_text(const char *name, const char *kind, int down, int width, char *buf,
                             size_t n);
+
+enum { MR_CHART_SUCCESS = 0, MR_CHART_SERVED, MR_CHART_COUNT };
+
+/* The served chart's bar in a band of `rows` rows: round(v / max x rows),
+ * within 0 .. rows; 0 for NaN or max <= 0. */
+int mr_screen_served_bar(double v, double max, int rows);
 
 /* Allocates a w x h screen (w, h >= 1). Free with mr_screen_free. */
 mr_screen *mr_screen_new(int w, int h);

@@ -102,6 +102,10 @@ typedef struct ui {
     size_t cap_share;
     size_t nchart;  /* columns of share / fault in use */
     int per_column; /* windows per column */
+    int chart;      /* MR_CHART_*: which the panel shows (c) */
+    double **served; /* per region: requests per column */
+    size_t cap_served, nserved;
+    int per_served;
     /* metrics, log */
     mr_scr_line metrics[24];
     size_t nmetrics;
@@ -416,6 +420,31 @@ static void build_chart(ui *u, const mr_live_view *v, int cols)
     u->per_column = (int)k;
 }
 
+/* The requests-per-region columns: one per period while they fit, else
+ * the mean of k periods per column (a column reads "per window" still). */
+static void build_served(ui *u, int cols)
+{
+    const mr_scenario *sc = mr_live_scenario(u->lv);
+    size_t np = mr_live_periods(u->lv);
+    size_t k = cols > 0 && np > (size_t)cols ? (np + (size_t)cols - 1) / (size_t)cols : 1;
+    size_t n = (np + k - 1) / k;
+    if (n > u->cap_served || u->served == NULL) {
+        u->cap_served = n + 64;
+        for (size_t r = 0; r < sc->nregions; r++)
+            u->served[r] = mr_xrealloc(u->served[r], u->cap_served * sizeof **u->served);
+    }
+    for (size_t r = 0; r < sc->nregions; r++)
+        for (size_t c = 0; c < n; c++) {
+            double sum = 0;
+            size_t m = 0;
+            for (size_t i = c * k; i < (c + 1) * k && i < np; i++, m++)
+                sum += mr_live_served(u->lv, i, r);
+            u->served[r][c] = m ? sum / (double)m : NAN;
+        }
+    u->nserved = n;
+    u->per_served = (int)k;
+}
+
 /* The traffic layer's latest verdict change per endpoint, as the status
  * reports it (a verdict reaches the event log as a message only when a
  * failover policy listens): time and text, for build_log to merge. */
@@ -565,6 +594,8 @@ static void draw(ui *u, mr_screen **scr)
     build_topology(u, v, w / 2 - 1);
     build_metrics(u, v);
     build_chart(u, v, w - (w / 2 + 1) - 6);
+    if (u->chart == MR_CHART_SERVED)
+        build_served(u, w - (w / 2 + 1) - 6);
     build_log(u, v);
     const mr_scenario *sc = mr_live_scenario(u->lv);
     mr_scr_state st = {0};
@@ -587,6 +618,15 @@ static void draw(ui *u, mr_screen **scr)
     st.nshare = u->nchart;
     st.per_column = u->per_column;
     st.target = sc->slo.success_target;
+    st.chart = u->chart;
+    const char *rname[64];
+    for (size_t r = 0; r < sc->nregions && r < 64; r++)
+        rname[r] = sc->regions[r].name;
+    st.served = (const double *const *)u->served;
+    st.region = rname;
+    st.nregions = sc->nregions < 64 ? sc->nregions : 64;
+    st.nserved = u->nserved;
+    st.per_served = u->per_served;
     st.metrics = u->metrics;
     st.nmetrics = u->nmetrics;
     st.log = u->log;
@@ -770,6 +810,7 @@ static void show_help(ui *u)
         "+ -          speed up / down (x1 x10 x60 x600 max)",
         "s / S        step one event / one SLO window",
         "g            run until a simulated time (h:mm:ss, or 90m, 2h)",
+        "c            chart: success ratio / requests per region",
         "up down j k  move the selection (tab, left right h l: by group)",
         "enter        details of the selection (report and state)",
         "f            inject a fault on the selection",
@@ -978,6 +1019,9 @@ static int key(ui *u, int ch)
         mr_live_run_until(u->lv, (now / w + 1) * w, NULL);
         break;
     }
+    case 'c':
+        u->chart = (u->chart + 1) % MR_CHART_COUNT;
+        break;
     case 'g':
         open_prompt(u, PROMPT_GOTO, "Run until (h:mm:ss, 90m, 2h)", "");
         break;
@@ -1112,6 +1156,7 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
     const mr_scenario *sc = mr_live_scenario(lv);
     u->offers = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *u->offers);
     u->load = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *u->load);
+    u->served = mr_xcalloc(sc->nregions ? sc->nregions : 1, sizeof *u->served);
     for (size_t c = 0; c < sc->nclusters; c++)
         u->load[c] = NAN;
     const char *nc = getenv("NO_COLOR");
@@ -1189,6 +1234,9 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
     free(u->load);
     free(u->share);
     free(u->fault);
+    for (size_t r = 0; r < mr_live_scenario(lv)->nregions; r++)
+        free(u->served[r]); /* the scenario now: sc was replaced at an injection */
+    free(u->served);
     free(u);
     return status;
 }

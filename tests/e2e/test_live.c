@@ -320,3 +320,43 @@ Test(live, status_of_dependencies, .timeout = 120)
     mr_live_close(lv);
     mr_diag_free(d);
 }
+
+/* Requests per region per period (mr_live_served): active-passive-tm's
+ * period is its SLO window, 10 s, so at 20m 120 periods are complete. The
+ * periods add up to the cluster's own `served` count at 20m (the same
+ * counter read at every boundary: the sum telescopes), and priority
+ * routing sends nothing to North Europe (region 1) before the outage at
+ * 30m. After an injection at 20m the run is rebuilt and the periods read
+ * again: the same sums (the run up to the injection is unchanged). */
+static void check_served_at_20m(mr_live *lv)
+{
+    cr_assert_eq(mr_live_period(lv), 10 * S);
+    cr_assert_eq(mr_live_periods(lv), 120);
+    double sum0 = 0, sum1 = 0;
+    for (size_t k = 0; k < 120; k++) {
+        sum0 += mr_live_served(lv, k, 0);
+        sum1 += mr_live_served(lv, k, 1);
+    }
+    const mr_live_view *v = mr_live_read(lv);
+    double weu = mr_report_find(v->status, "clusters/aks-weu", "served");
+    cr_expect(weu > 0);
+    cr_expect_eq(sum0, weu, "periods %.17g, the counter %.17g", sum0, weu);
+    cr_expect_eq(sum1, 0);
+    cr_expect(isnan(mr_live_served(lv, 120, 0)), "period 120 is not complete");
+}
+
+Test(live, served_per_region_per_period, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, NULL, 0, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 1200 * S, NULL), MR_OK);
+    check_served_at_20m(lv);
+    mr_live_fault f = {.kind = MR_FAULT_REGION_OUTAGE, .target = "westeurope",
+                       .duration = 600 * S};
+    size_t idx = 0;
+    cr_assert_eq(mr_live_inject(lv, &f, &idx, d), MR_OK);
+    check_served_at_20m(lv);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}

@@ -151,3 +151,57 @@ Test(screen_topo, lines_laid_out_at_160x48)
 {
     check_layout(160, 48, W160);
 }
+
+/* The requests-per-region chart (c): the chart's rows (6 at 80 x 24, 14 at
+ * 160 x 48: test_screen.c) split into one band per region, 3 or 7 rows
+ * each; bars on the scale of the largest column shown (100): westeurope's
+ * 100 fills its band, northeurope's 50 fills round(0.5 x 3) = 2 (lround:
+ * half away from zero) or round(3.5) = 4; a column of 0 shows '_' on its
+ * band's bottom row. The chart starts at column w / 2 + 1, its bars 6
+ * columns later. */
+static void check_served(int w, int h, int per, int half)
+{
+    const double a[] = {100, 0}, b[] = {0, 50};
+    const double *const served[] = {a, b};
+    const char *const names[] = {"westeurope", "northeurope"};
+    const double sh[] = {1.0, 1.0};
+    mr_scr_state st = {.header = "h", .share = sh, .nshare = 2, .target = 0.99, .keys = "k",
+                       .popup_sel = -1, .selected = -1, .chart = MR_CHART_SERVED,
+                       .served = served, .region = names, .nregions = 2, .nserved = 2,
+                       .per_served = 1};
+    mr_screen *s = mr_screen_new(w, h);
+    mr_screen_layout(s, &st);
+    int x = w / 2 + 1, top = 2;
+    char row[512];
+    mr_screen_row(s, 1, row);
+    cr_expect_not_null(strstr(row, "Requests/window (max 100)"), "%s", row);
+    mr_screen_row(s, top, row);
+    cr_expect_eq(strncmp(row + x, "weste|", 6), 0, "%s", row + x);
+    mr_screen_row(s, top + per, row);
+    cr_expect_eq(strncmp(row + x, "north|", 6), 0, "%s", row + x);
+    int n0 = 0, n1 = 0, m0 = 0, m1 = 0;
+    for (int r = 0; r < per; r++) {
+        n0 += mr_screen_at(s, x + 6, top + r)->ch == '#';
+        n1 += mr_screen_at(s, x + 6, top + per + r)->ch == '#';
+        m0 += mr_screen_at(s, x + 7, top + r)->ch == '#';
+        m1 += mr_screen_at(s, x + 7, top + per + r)->ch == '#';
+    }
+    cr_expect_eq(n0, per);
+    cr_expect_eq(n1, 0);
+    cr_expect_eq(mr_screen_at(s, x + 6, top + 2 * per - 1)->ch, '_');
+    cr_expect_eq(m0, 0);
+    cr_expect_eq(mr_screen_at(s, x + 7, top + per - 1)->ch, '_');
+    cr_expect_eq(m1, half);
+    cr_expect_eq(mr_screen_served_bar(50, 100, per), half);
+    mr_screen_free(s);
+}
+
+Test(screen_topo, served_chart_at_80x24)
+{
+    check_served(80, 24, 3, 2);
+}
+
+Test(screen_topo, served_chart_at_160x48)
+{
+    check_served(160, 48, 7, 4);
+}
