@@ -69,13 +69,19 @@ static void fill(mr_screen *s, int x, int y, int w, int h, char ch, unsigned cha
             set(s, x + c, y + r, ch, attr);
 }
 
-/* A panel's title row: "-- Title ----". */
-static void title(mr_screen *s, int x, int y, int w, const char *t)
+/* A panel's title row: "-- Title ----", or focused "=[ Title ]====". */
+static void title(mr_screen *s, int x, int y, int w, const char *t, int focused)
 {
-    fill(s, x, y, w, 1, '-', MR_ATTR_TITLE);
-    char buf[160];
-    snprintf(buf, sizeof buf, " %s ", t);
-    put(s, x + 2, y, w - 2, buf, MR_ATTR_TITLE, 0);
+    fill(s, x, y, w, 1, focused ? '=' : '-', MR_ATTR_TITLE);
+    char buf[200];
+    snprintf(buf, sizeof buf, focused ? "[ %s ]" : " %s ", t);
+    put(s, x + (focused ? 1 : 2), y, w - 2, buf, focused ? MR_ATTR_SELECT : MR_ATTR_TITLE, 0);
+}
+
+size_t mr_screen_log_first(size_t n, int rows, size_t scroll)
+{
+    size_t newest = n > (size_t)rows ? n - (size_t)rows : 0;
+    return scroll > newest ? 0 : newest - scroll;
 }
 
 int mr_screen_chart_rows(int w, int h)
@@ -281,7 +287,7 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
     put(s, 0, 0, s->w, st->header, MR_ATTR_TITLE, 1);
 
     /* Topology: scrolled so that the selection shows. */
-    title(s, 0, 1, lw, "Topology");
+    title(s, 0, 1, lw, "Topology", st->focus == MR_PANEL_TOPOLOGY);
     int trows = top - 1;
     size_t first = 0;
     if (st->selected >= trows)
@@ -300,7 +306,7 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
         mr_hu_count(m, sizeof m, served_max(st, from));
         /* A column of several windows is their mean: still per window. */
         snprintf(ct, sizeof ct, "Requests/window (max %s)", m);
-        title(s, rx, 1, rw, ct);
+        title(s, rx, 1, rw, ct, st->focus == MR_PANEL_CHART);
         served_chart(s, st, rx, 2, rw, crows);
     } else {
         /* Short titles: at 80 columns the panel has 39. */
@@ -309,23 +315,40 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
                      st->per_column);
         else
             snprintf(ct, sizeof ct, "Success per window (SLO %.4g%%)", 100 * st->target);
-        title(s, rx, 1, rw, ct);
+        title(s, rx, 1, rw, ct, st->focus == MR_PANEL_CHART);
         chart(s, st, rx, 2, rw, crows);
     }
     int my = 2 + crows;
-    title(s, rx, my, rw, "Metrics so far");
-    lines(s, rx, my + 1, rw, top - crows - 2, st->metrics, st->nmetrics, 0, -1);
+    int mrows = top - crows - 2;
+    size_t mfirst = st->metrics_scroll;
+    if (st->nmetrics <= (size_t)mrows)
+        mfirst = 0;
+    else if (mfirst > st->nmetrics - (size_t)mrows)
+        mfirst = st->nmetrics - (size_t)mrows;
+    char mt[64];
+    if (st->nmetrics > (size_t)mrows)
+        snprintf(mt, sizeof mt, "Metrics so far (%zu-%zu of %zu)", mfirst + 1,
+                 mfirst + (size_t)mrows, st->nmetrics);
+    else
+        snprintf(mt, sizeof mt, "Metrics so far");
+    title(s, rx, my, rw, mt, st->focus == MR_PANEL_METRICS);
+    lines(s, rx, my + 1, rw, mrows, st->metrics, st->nmetrics, mfirst, -1);
 
     /* The event log: its newest lines. */
     int ly = 1 + top;
-    char lt[96];
+    int lrows = logh - 1;
+    size_t lfirst = mr_screen_log_first(st->nlog, lrows, st->log_scroll);
+    size_t newest = mr_screen_log_first(st->nlog, lrows, 0);
+    char lt[160], scroll[48] = "";
+    if (lfirst < newest)
+        snprintf(scroll, sizeof scroll, ", %zu newer below", newest - lfirst);
     if (st->filter && *st->filter)
-        snprintf(lt, sizeof lt, "Event log (filter: %s)", st->filter);
+        snprintf(lt, sizeof lt, "Event log (filter: %s%s)", st->filter, scroll);
+    else if (scroll[0])
+        snprintf(lt, sizeof lt, "Event log (%s)", scroll + 2);
     else
         snprintf(lt, sizeof lt, "Event log");
-    title(s, 0, ly, s->w, lt);
-    int lrows = logh - 1;
-    size_t lfirst = st->nlog > (size_t)lrows ? st->nlog - (size_t)lrows : 0;
+    title(s, 0, ly, s->w, lt, st->focus == MR_PANEL_LOG);
     lines(s, 0, ly + 1, s->w, lrows, st->log, st->nlog, lfirst, -1);
 
     put(s, 0, s->h - 1, s->w, st->keys, MR_ATTR_TITLE, 1);

@@ -79,6 +79,9 @@ typedef struct mr_scr_state {
     const mr_scr_line *log;   /* the event log, oldest first: the newest are shown */
     size_t nlog;
     const char *filter;       /* the log's / filter ("" or NULL: none), shown in its title */
+    size_t log_scroll;        /* lines back from the newest (j/k in the log); clamped */
+    size_t metrics_scroll;    /* first metrics line shown; clamped */
+    int focus;                /* MR_PANEL_*: the panel the keys act in; its title is marked */
     const char *keys;         /* the key line */
     /* A popup over the middle: a title and lines, one highlighted. */
     const char *popup_title;  /* NULL: no popup */
@@ -136,6 +139,16 @@ void mr_scr_dependency_text(const char *name, const char *kind, int down, int wi
                             size_t n);
 
 enum { MR_CHART_SUCCESS = 0, MR_CHART_SERVED, MR_CHART_COUNT };
+
+/* The panels tab moves the focus between. The focused one's title row is
+ * drawn "=[ Title ]====" instead of "-- Title ----": in characters, so
+ * it shows without colour too. */
+enum { MR_PANEL_TOPOLOGY = 0, MR_PANEL_CHART, MR_PANEL_METRICS, MR_PANEL_LOG, MR_PANEL_COUNT };
+
+/* The log's first line shown for n lines in rows rows scrolled back by
+ * scroll (clamped to the oldest): what the layout uses, for the front end
+ * to clamp its own count. */
+size_t mr_screen_log_first(size_t n, int rows, size_t scroll);
 
 /* The served chart's bar in a band of `rows` rows: round(v / max x rows),
  * within 0 .. rows; 0 for NaN or max <= 0. */

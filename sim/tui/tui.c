@@ -103,6 +103,8 @@ typedef struct ui {
     size_t nchart;  /* columns of share / fault in use */
     int per_column; /* windows per column */
     int chart;      /* MR_CHART_*: which the panel shows (c) */
+    int focus;      /* MR_PANEL_*: where the keys act (tab) */
+    size_t log_scroll, metrics_scroll;
     double **served; /* per region: requests per column */
     size_t cap_served, nserved;
     int per_served;
@@ -550,7 +552,7 @@ static void init_attrs(int color)
     }
 }
 
-static void keys_line(const ui *u, char *buf, size_t n)
+static void keys_line(const ui *u, int w, char *buf, size_t n)
 {
     if (u->status[0]) {
         snprintf(buf, n, " %s", u->status);
@@ -571,13 +573,28 @@ static void keys_line(const ui *u, char *buf, size_t n)
         snprintf(buf, n, " w write the session   q quit without writing   esc stay");
         break;
     default:
-        if (u->ended)
-            snprintf(buf, n, " ended  w write  enter details  / filter  ? help  q quit");
-        else
-            snprintf(buf, n,
-                     " space %s  +- speed  s step  S window  g until  f fault  r repair  w write"
-                     "  / filter  ? help  q quit",
-                     u->paused ? "run" : "pause");
+        if (u->ended) {
+            snprintf(buf, n, " ended  w write  enter details  tab panel  / filter  ? help  q quit");
+        } else {
+            /* The keys that fit, the rarer dropped first (? lists them all). */
+            const char *run = u->paused ? "run" : "pause";
+            char v[3][200];
+            snprintf(v[0], sizeof v[0],
+                     " space %s  +- speed  s/S step  g until  f fault  r repair  w write  c chart"
+                     "  tab panel  / filter  ? help  q quit",
+                     run);
+            snprintf(v[1], sizeof v[1],
+                     " space %s  +- speed  s/S step  g until  f fault  r repair  w write"
+                     "  tab panel  ? help  q quit",
+                     run);
+            snprintf(v[2], sizeof v[2],
+                     " space %s  +- speed  f fault  r repair  w write  tab panel  ? help  q quit",
+                     run);
+            int i = 0;
+            while (i < 2 && (int)strlen(v[i]) > w)
+                i++;
+            snprintf(buf, n, "%s", v[i]);
+        }
     }
 }
 
@@ -632,8 +649,18 @@ static void draw(ui *u, mr_screen **scr)
     st.log = u->log;
     st.nlog = u->nlog;
     st.filter = u->filter;
+    st.focus = u->focus;
+    /* Kept within what there is, so that k after a long scroll answers at once. */
+    int logrows = (h - 2) / 3 - 1;
+    size_t oldest = mr_screen_log_first(u->nlog, logrows, 0);
+    if (u->log_scroll > oldest)
+        u->log_scroll = oldest;
+    st.log_scroll = u->log_scroll;
+    if (u->metrics_scroll >= u->nmetrics)
+        u->metrics_scroll = u->nmetrics ? u->nmetrics - 1 : 0;
+    st.metrics_scroll = u->metrics_scroll;
     char keys[200];
-    keys_line(u, keys, sizeof keys);
+    keys_line(u, w, keys, sizeof keys);
     st.keys = keys;
     st.popup_sel = -1;
     mr_scr_line prompt_line;
@@ -811,7 +838,9 @@ static void show_help(ui *u)
         "s / S        step one event / one SLO window",
         "g            run until a simulated time (h:mm:ss, or 90m, 2h)",
         "c            chart: success ratio / requests per region",
-        "up down j k  move the selection (tab, left right h l: by group)",
+        "tab S-tab    move the focus: topology, chart, metrics, event log",
+        "up down j k  in the focused panel: the selection, the chart, scroll",
+        "left right   the selection by group (h l); PgUp PgDn: the log",
         "enter        details of the selection (report and state)",
         "f            inject a fault on the selection",
         "r            repair the selection's injected faults now",
@@ -1027,20 +1056,45 @@ static int key(ui *u, int ch)
         break;
     case KEY_UP:
     case 'k':
-        move_sel(u, -1, 0);
-        break;
     case KEY_DOWN:
-    case 'j':
-        move_sel(u, 1, 0);
+    case 'j': {
+        /* Up and down in the focused panel: the selection, the chart
+         * shown, the metrics, the log (up: older). */
+        int up = ch == KEY_UP || ch == 'k';
+        if (u->focus == MR_PANEL_TOPOLOGY)
+            move_sel(u, up ? -1 : 1, 0);
+        else if (u->focus == MR_PANEL_CHART)
+            u->chart = (u->chart + (up ? MR_CHART_COUNT - 1 : 1)) % MR_CHART_COUNT;
+        else if (u->focus == MR_PANEL_METRICS)
+            u->metrics_scroll = up ? (u->metrics_scroll ? u->metrics_scroll - 1 : 0)
+                                   : u->metrics_scroll + 1;
+        else
+            u->log_scroll = up ? u->log_scroll + 1 : (u->log_scroll ? u->log_scroll - 1 : 0);
+        break;
+    }
+    case KEY_PPAGE:
+    case KEY_NPAGE:
+        if (u->focus == MR_PANEL_LOG) {
+            size_t page = 10;
+            u->log_scroll = ch == KEY_PPAGE ? u->log_scroll + page
+                            : u->log_scroll > page ? u->log_scroll - page
+                                                   : 0;
+        }
         break;
     case '\t':
-    case KEY_RIGHT:
-    case 'l':
-        move_sel(u, 1, 1);
+        u->focus = (u->focus + 1) % MR_PANEL_COUNT;
         break;
     case KEY_BTAB:
+        u->focus = (u->focus + MR_PANEL_COUNT - 1) % MR_PANEL_COUNT;
+        break;
+    case KEY_RIGHT:
+    case 'l':
+        u->focus = MR_PANEL_TOPOLOGY;
+        move_sel(u, 1, 1);
+        break;
     case KEY_LEFT:
     case 'h':
+        u->focus = MR_PANEL_TOPOLOGY;
         move_sel(u, -1, 1);
         break;
     case '\n':

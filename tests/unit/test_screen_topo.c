@@ -205,3 +205,52 @@ Test(screen_topo, served_chart_at_160x48)
 {
     check_served(160, 48, 7, 4);
 }
+
+/* Focus and scrolling at 80 x 24: the log takes (24 - 2) / 3 = 7 rows from
+ * row 1 + 15 = 16, its title there and 6 lines below (17 .. 22). Ten
+ * lines: at scroll 0 the newest six (L4 .. L9) from row 17; scrolled back
+ * 3, L1 .. L6 and "3 newer below" in the title; scrolled past the oldest,
+ * L0 first. The focused panel's title reads "=[ ... ]=", the others
+ * "-- ... --". */
+Test(screen_topo, focus_and_log_scroll_at_80x24)
+{
+    mr_scr_line log[10];
+    for (int i = 0; i < 10; i++) {
+        snprintf(log[i].text, sizeof log[i].text, "L%d", i);
+        log[i].attr = MR_ATTR_NORMAL;
+        log[i].selectable = 0;
+    }
+    const double sh[] = {1.0};
+    mr_scr_state st = {.header = "h", .share = sh, .nshare = 1, .target = 0.99, .keys = "k",
+                       .popup_sel = -1, .selected = -1, .log = log, .nlog = 10,
+                       .focus = MR_PANEL_LOG};
+    mr_screen *s = mr_screen_new(80, 24);
+    char row[128];
+    mr_screen_layout(s, &st);
+    mr_screen_row(s, 16, row);
+    cr_expect_eq(strncmp(row, "=[ Event log ]===", 17), 0, "%s", row);
+    mr_screen_row(s, 1, row);
+    cr_expect_eq(strncmp(row, "-- Topology --", 14), 0, "%s", row);
+    mr_screen_row(s, 17, row);
+    cr_expect_eq(strncmp(row, " L4 ", 4), 0, "%s", row);
+    mr_screen_row(s, 22, row);
+    cr_expect_eq(strncmp(row, " L9 ", 4), 0, "%s", row);
+    st.log_scroll = 3;
+    mr_screen_layout(s, &st);
+    mr_screen_row(s, 16, row);
+    cr_expect_eq(strncmp(row, "=[ Event log (3 newer below) ]=", 31), 0, "%s", row);
+    mr_screen_row(s, 17, row);
+    cr_expect_eq(strncmp(row, " L1 ", 4), 0, "%s", row);
+    st.log_scroll = 99;
+    mr_screen_layout(s, &st);
+    mr_screen_row(s, 17, row);
+    cr_expect_eq(strncmp(row, " L0 ", 4), 0, "%s", row);
+    cr_expect_eq(mr_screen_log_first(10, 6, 99), 0);
+    cr_expect_eq(mr_screen_log_first(10, 6, 0), 4);
+    /* The chart focused: its title on the right half, from column 41. */
+    st.focus = MR_PANEL_CHART;
+    mr_screen_layout(s, &st);
+    mr_screen_row(s, 1, row);
+    cr_expect_eq(strncmp(row + 41, "=[ Success per window (SLO 99%) ]=", 34), 0, "%s", row);
+    mr_screen_free(s);
+}
