@@ -734,6 +734,43 @@ void mr_live_window_shares(const mr_live *lv, double *out, size_t n)
                 w->sparse_total[k] > 0 ? w->sparse_ok[k] / w->sparse_total[k] : NAN;
 }
 
+double mr_live_window_worst(const mr_live *lv, size_t a, size_t b)
+{
+    const mr_windows_record *w = lv->report ? mr_report_find_windows(lv->report) : NULL;
+    if (w == NULL || w->width <= 0 || b <= a)
+        return NAN;
+    size_t first = (size_t)((lv->sc->run.warmup + w->width - 1) / w->width);
+    if (a < first)
+        a = first;
+    if (b <= a)
+        return NAN;
+    double worst = NAN;
+    if (w->n > 0) {
+        for (size_t i = a; i < b && i < w->n; i++)
+            if (w->total[i] > 0) {
+                double x = (double)w->ok[i] / (double)w->total[i];
+                if (isnan(worst) || x < worst)
+                    worst = x;
+            }
+        return worst;
+    }
+    /* Aggregate fidelity: 1 but for the kept windows in [a, b), found by
+     * bisection (they are in time order): O(log + those), not O(b - a). */
+    size_t lo = 0, hi = w->nsparse;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->sparse_w[mid] < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    worst = 1;
+    for (size_t k = lo; k < w->nsparse && w->sparse_w[k] < b; k++)
+        if (w->sparse_total[k] > 0 && w->sparse_ok[k] / w->sparse_total[k] < worst)
+            worst = w->sparse_ok[k] / w->sparse_total[k];
+    return worst;
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static char *slurp(const char *path, size_t *len)

@@ -137,6 +137,13 @@ double mr_live_window_share(const mr_live *lv, size_t w);
  * what mr_live_window_share gives each, in O(n + the kept windows). */
 void mr_live_window_shares(const mr_live *lv, double *out, size_t n);
 
+/* The lowest success share of windows a .. b - 1 (within view nwin): what
+ * the least of mr_live_window_shares over them gives (NaN: none had a
+ * request, or all are warm-up), in O(b - a) at request fidelity and
+ * O(log + the kept windows among them) at aggregate fidelity, where a
+ * year has 3 million windows: the chart's columns cost that per frame. */
+double mr_live_window_worst(const mr_live *lv, size_t a, size_t b);
+
 /* Requests routed to each region (its clusters' `served` series, both
  * fidelities) per period: the SLO window, or the multiple of it that keeps
  * a run within MR_VECTOR_MAX_SAMPLES periods (as vectors). Periods

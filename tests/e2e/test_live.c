@@ -360,3 +360,49 @@ Test(live, served_per_region_per_period, .timeout = 120)
     mr_live_close(lv);
     mr_diag_free(d);
 }
+
+/* mr_live_window_worst is the least of mr_live_window_shares over the same
+ * windows (NaN ones skipped; NaN when all are), at both fidelities:
+ * active-passive-tm at 40m (the outage from 30m: windows below 1 from
+ * 180 on; the warm-up of 5m: windows 0 .. 29 NaN). */
+static double least(const double *x, size_t a, size_t b)
+{
+    double m = NAN;
+    for (size_t i = a; i < b; i++)
+        if (!isnan(x[i]) && (isnan(m) || x[i] < m))
+            m = x[i];
+    return m;
+}
+
+static void check_worst(const char *const *sets, size_t nsets)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, sets, nsets, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 2400 * S, NULL), MR_OK);
+    const mr_live_view *v = mr_live_read(lv);
+    cr_assert_eq(v->nwin, 240);
+    double x[240];
+    mr_live_window_shares(lv, x, 240);
+    const size_t r[][2] = {{0, 240}, {0, 30}, {0, 31}, {170, 190}, {180, 240}, {100, 101}, {29, 60}};
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        double want = least(x, r[i][0], r[i][1]), got = mr_live_window_worst(lv, r[i][0], r[i][1]);
+        cr_expect(same_bits(want, got), "%s windows %zu .. %zu: %.17g, not %.17g",
+                  nsets ? sets[0] : "request", r[i][0], r[i][1], got, want);
+    }
+    cr_expect(isnan(mr_live_window_worst(lv, 0, 30)), "the warm-up only");
+    cr_expect(mr_live_window_worst(lv, 180, 240) < 1, "the outage");
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+Test(live, window_worst_request_fidelity, .timeout = 120)
+{
+    check_worst(NULL, 0);
+}
+
+Test(live, window_worst_aggregate_fidelity, .timeout = 120)
+{
+    const char *sets[] = {"run.fidelity=aggregate"};
+    check_worst(sets, 1);
+}
