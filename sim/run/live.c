@@ -104,6 +104,15 @@ const char *mr_live_component_name(const mr_live *lv, uint32_t id)
     return c ? c->name : "";
 }
 
+/* The traffic layer's endpoint e by its cluster's name ("?" out of range). */
+static const char *endpoint_name(const mr_live *lv, uint32_t e)
+{
+    const mr_sc_traffic *tr = &lv->sc->traffic;
+    return e < tr->nendpoints && tr->endpoints[e].cluster < lv->sc->nclusters
+               ? lv->sc->clusters[tr->endpoints[e].cluster].name
+               : "?";
+}
+
 void mr_live_event_text(const mr_live *lv, const mr_live_event *e, char *buf, size_t n)
 {
     const char *who = mr_live_component_name(lv, e->target);
@@ -121,7 +130,9 @@ void mr_live_event_text(const mr_live *lv, const mr_live_event *e, char *buf, si
     case MR_MSG_ENDPOINT_STATUS: {
         mr_msg_status m;
         memcpy(&m, e->payload, sizeof m);
-        snprintf(buf, n, "endpoint %s %s", mr_live_component_name(lv, m.cluster),
+        /* As the scenario names it (its cluster), the words the topology
+         * panel uses. */
+        snprintf(buf, n, "endpoint %s %s (probes)", endpoint_name(lv, m.endpoint),
                  m.healthy ? "Online" : "Degraded");
         break;
     }
@@ -140,7 +151,7 @@ void mr_live_event_text(const mr_live *lv, const mr_live_event *e, char *buf, si
     case MR_MSG_ENDPOINT_ADMIN: {
         mr_msg_admin m;
         memcpy(&m, e->payload, sizeof m);
-        snprintf(buf, n, "endpoint %u %s by the runbook", (unsigned)m.endpoint,
+        snprintf(buf, n, "endpoint %s %s by the runbook", endpoint_name(lv, m.endpoint),
                  m.enabled ? "enabled" : "disabled");
         break;
     }

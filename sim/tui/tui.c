@@ -135,10 +135,15 @@ typedef struct ui {
 
 /* ---- formatting --------------------------------------------------------- */
 
+/* h:mm:ss, and from a day on "Nd hh:mm:ss" (a year read "8760:00:00"). */
 static void hms(mr_time t, char *buf, size_t n)
 {
     long long s = (long long)(t / S);
-    snprintf(buf, n, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+    if (s >= 86400)
+        snprintf(buf, n, "%lldd %02lld:%02lld:%02lld", s / 86400, s / 3600 % 24, s / 60 % 60,
+                 s % 60);
+    else
+        snprintf(buf, n, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
 }
 
 /* ---- gathering the snapshot ----------------------------------------------- */
@@ -489,6 +494,27 @@ static void build_log(ui *u, const mr_live_view *v)
             if (ch[c].t > et || ch[c].t < 0 || u->nlog >= MAX_LOG ||
                 (u->filter[0] && !strstr(ch[c].text, u->filter)))
                 continue;
+            /* Said already by the message itself (a failover policy
+             * listens): once. */
+            char t0[32];
+            hms(ch[c].t, t0, sizeof t0);
+            char line[200];
+            snprintf(line, sizeof line, "%s  %s", t0, ch[c].text);
+            int dup = 0;
+            for (size_t q = 0; q < u->nlog && !dup; q++)
+                dup = strcmp(u->log[q].text, line) == 0;
+            for (size_t jj = j; jj-- > 0 && !dup;) {
+                const mr_live_event *nx = mr_live_log_at(u->lv, keep[jj]);
+                if (nx->t != ch[c].t)
+                    break;
+                char nt[200];
+                mr_live_event_text(u->lv, nx, nt, sizeof nt);
+                dup = strcmp(nt, ch[c].text) == 0;
+            }
+            if (dup) {
+                ch[c].t = -1;
+                continue;
+            }
             char t[32];
             hms(ch[c].t, t, sizeof t);
             mr_scr_line *l = &u->log[u->nlog++];
@@ -827,7 +853,7 @@ static void show_help(ui *u)
         "space        pause / resume",
         "+ -          speed up / down (x1 x10 x60 x600 max)",
         "s / S        step one event / one SLO window",
-        "g            run until a simulated time (h:mm:ss, or 90m, 2h)",
+        "g            run until a simulated time (h:mm:ss, or 90m, 2h, 30d)",
         "c            chart: success ratio / requests per region",
         "tab S-tab    move the focus: topology, chart, metrics, event log",
         "up down j k  in the focused panel: the selection, the chart, scroll",
@@ -901,7 +927,11 @@ static mr_time parse_when(const char *s)
     int k = sscanf(s, "%lf%c", &x, &unit);
     if (k < 1 || x < 0)
         return -1;
-    double mult = k == 1 || unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : -1;
+    double mult = k == 1 || unit == 's' ? 1
+                  : unit == 'm'         ? 60
+                  : unit == 'h'         ? 3600
+                  : unit == 'd'         ? 86400
+                                        : -1;
     return mult < 0 ? -1 : (mr_time)llround(x * mult * 1e9);
 }
 
@@ -1043,7 +1073,7 @@ static int key(ui *u, int ch)
         u->chart = (u->chart + 1) % MR_CHART_COUNT;
         break;
     case 'g':
-        open_prompt(u, PROMPT_GOTO, "Run until (h:mm:ss, 90m, 2h)", "");
+        open_prompt(u, PROMPT_GOTO, "Run until (h:mm:ss, 90m, 2h, 30d)", "");
         break;
     case KEY_UP:
     case 'k':
