@@ -406,3 +406,34 @@ Test(live, window_worst_aggregate_fidelity, .timeout = 120)
     const char *sets[] = {"run.fidelity=aggregate"};
     check_worst(sets, 1);
 }
+
+/* The event log names an endpoint by its cluster, as the topology panel
+ * does: gray-failure-runbook's gray failure on aks-weu (endpoint 0) from
+ * 30m, the runbook detecting it in 5m and acting 10m later: at 45m
+ * "endpoint aks-weu disabled by the runbook", not "endpoint 0 ...". */
+Test(live, event_text_names_endpoints, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(MRSIM_SOURCE_DIR "/scenarios/gray-failure-runbook.yaml", NULL, 0,
+                              7, 1, &lv, d),
+                 MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 3000 * S, NULL), MR_OK);
+    int found = 0;
+    char text[200];
+    for (size_t i = 0; i < mr_live_log_count(lv); i++) {
+        const mr_live_event *e = mr_live_log_at(lv, i);
+        mr_live_event_text(lv, e, text, sizeof text);
+        if (e->kind == MR_MSG_ENDPOINT_ADMIN) {
+            cr_expect_eq(e->t, 2700 * S);
+            cr_expect_str_eq(text, "endpoint aks-weu disabled by the runbook");
+            found++;
+        } else if (e->kind == MR_MSG_ENDPOINT_STATUS) {
+            cr_expect(strncmp(text, "endpoint aks-", 13) == 0 && strstr(text, " (probes)"),
+                      "%s", text);
+        }
+    }
+    cr_expect_eq(found, 1);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
