@@ -638,12 +638,21 @@ static void draw(ui *u, mr_screen **scr)
     if (!u->paused && !u->ended && u->rate > 0)
         snprintf(rate, sizeof rate, "  %.0fx wall", u->rate);
     else if (u->ended && u->run_wall > 0)
-        snprintf(rate, sizeof rate, "  ran %.3f s wall", u->run_wall);
-    snprintf(st.header, sizeof st.header, " mrsim tui  %s%s%s  seed %llu  %s / %s  %s%s%s",
-             sc->name, u->opts->variant ? "  variant " : "",
-             u->opts->variant ? u->opts->variant : "", (unsigned long long)mr_live_seed(u->lv), now,
-             hz, u->ended ? "ENDED" : u->paused ? "paused" : speed_names[u->speed], rate,
-             u->goal >= 0 && !u->ended ? "  (running to a time)" : "");
+        snprintf(rate, sizeof rate, "  ran %.3f s", u->run_wall);
+    /* Too long for the width (80 columns, a year's times): "mrsim tui"
+     * goes first, then the horizon; the time, speed and rate stay. */
+    for (int k = 0; k < 3; k++) {
+        char hzp[40] = "";
+        if (k < 2)
+            snprintf(hzp, sizeof hzp, " / %s", hz);
+        snprintf(st.header, sizeof st.header, " %s%s%s%s  seed %llu  %s%s  %s%s%s",
+                 k == 0 ? "mrsim tui  " : "", sc->name, u->opts->variant ? "  variant " : "",
+                 u->opts->variant ? u->opts->variant : "", (unsigned long long)mr_live_seed(u->lv),
+                 now, hzp, u->ended ? "ENDED" : u->paused ? "paused" : speed_names[u->speed], rate,
+                 u->goal >= 0 && !u->ended ? "  (running to a time)" : "");
+        if ((int)strlen(st.header) <= w)
+            break;
+    }
     st.topo = u->topo;
     st.ntopo = u->ntopo;
     st.selected = u->sel;
