@@ -142,6 +142,7 @@ const mr_model mr_model_blob = {
     .start = mr_pstore_start,
     .handle = mr_pstore_handle,
     .report = mr_pstore_report,
+    .status = mr_pstore_status,
     .series = mr_store_series,
     .sample = mr_store_sample,
     .event_name = mr_pstore_event_name,

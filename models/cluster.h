@@ -60,6 +60,7 @@ typedef struct mr_dep_state {
 int mr__dep_link(mr_component *self, mr_sim *sim, mr_diag *diag);
 void mr__dep_handle(mr_component *self, mr_sim *sim, const mr_event *ev);
 void mr__dep_report(const mr_component *self, mr_report *out);
+void mr__dep_status(const mr_component *self, mr_report *out);
 
 /* A dependency is up while none of its outages is in force and its region
  * (if it has one) is up. */

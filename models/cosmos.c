@@ -794,6 +794,18 @@ static void cosmos_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
     agg_wakes(self, sim, ev->time);
 }
 
+/* Its state now, for `mrsim tui`: the write region (the first of several
+ * with multi-region writes; it moves at a failover), whether it is up,
+ * whether a failover is under way. */
+static void cosmos_status(const mr_component *self, mr_report *out)
+{
+    const mr_cosmos_state *st = self->state;
+    const mr_cosmos_cfg *cfg = self->cfg;
+    mr_report_scalar(out, self->name, "primary_region", (double)cfg->base.copy[st->w]);
+    mr_report_scalar(out, self->name, "primary_up", up(st, st->w) ? 1 : 0);
+    mr_report_scalar(out, self->name, "switching", st->switching ? 1 : 0);
+}
+
 static void cosmos_report(const mr_component *self, mr_report *out)
 {
     const mr_cosmos_state *st = self->state;
@@ -1143,6 +1155,7 @@ const mr_model mr_model_cosmos = {
     .start = cosmos_start,
     .handle = cosmos_handle,
     .report = cosmos_report,
+    .status = cosmos_status,
     .series = mr_store_series,
     .sample = mr_store_sample,
     .event_name = cosmos_event_name,

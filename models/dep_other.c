@@ -25,5 +25,6 @@ const mr_model mr_model_dep_other = {
     .link = mr__dep_link,
     .handle = mr__dep_handle,
     .report = mr__dep_report,
+    .status = mr__dep_status,
     .sla = dep_other_sla,
 };

@@ -36,6 +36,13 @@ void mr__dep_handle(mr_component *self, mr_sim *sim, const mr_event *ev)
         mr_sim_unhandled(sim, ev);
 }
 
+/* Its state now, for `mrsim tui`: down (an outage of its own, or its
+ * region's) or up. */
+void mr__dep_status(const mr_component *self, mr_report *out)
+{
+    mr_report_scalar(out, self->name, "down", mr_dep_up(self->state) ? 0 : 1);
+}
+
 void mr__dep_report(const mr_component *self, mr_report *out)
 {
     const mr_dep_state *st = self->state;

@@ -557,6 +557,7 @@ int mr_pstore_link(mr_component *self, mr_sim *sim, mr_diag *diag);
 void mr_pstore_start(mr_component *self, mr_sim *sim);
 void mr_pstore_handle(mr_component *self, mr_sim *sim, const mr_event *ev);
 void mr_pstore_report(const mr_component *self, mr_report *out);
+void mr_pstore_status(const mr_component *self, mr_report *out);
 const char *mr_pstore_event_name(uint32_t kind);
 int mr_pstore_event_detail(const mr_component *self, const mr_event *ev, char *buf, size_t n);
 void mr_pstore_fini(mr_component *self);

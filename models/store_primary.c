@@ -659,6 +659,17 @@ void mr_pstore_report(const mr_component *self, mr_report *out)
     mr_report_scalar(out, self->name, "refused_failovers", (double)st->refused);
 }
 
+/* Its state now, for `mrsim tui` (sim/run/live.h): where the primary is
+ * (a region index: it moves at a failover), whether it is up, and whether
+ * a failover is under way. */
+void mr_pstore_status(const mr_component *self, mr_report *out)
+{
+    const mr_pstore_state *st = self->state;
+    mr_report_scalar(out, self->name, "primary_region", (double)st->region[st->primary]);
+    mr_report_scalar(out, self->name, "primary_up", primary_up(st) ? 1 : 0);
+    mr_report_scalar(out, self->name, "switching", st->switching ? 1 : 0);
+}
+
 const char *mr_pstore_event_name(uint32_t kind)
 {
     return kind == PS_RECHECK    ? "recheck"

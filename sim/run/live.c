@@ -17,6 +17,7 @@
 #include "mrsim/sim.h"
 #include "run/build.h"
 #include "run/live.h"
+#include "vectors.h"
 
 #define MAX_INJECTED 64
 #define MS ((mr_time)1000000)
@@ -43,6 +44,13 @@ struct mr_live {
     size_t log_head, log_n;
     mr_live_view view;
     mr_report *report, *status;
+    /* Requests routed to each region per period (served.h): the clusters'
+     * `served` series read at every period boundary the run passes. */
+    mr_time period;
+    size_t nperiods;   /* of the whole run */
+    size_t nsampled;   /* boundaries read: 0 .. nsampled - 1 */
+    double *served;    /* (nperiods + 1) x nregions, cumulative at each boundary */
+    size_t *served_at; /* per cluster: its `served` series' index, SIZE_MAX: none */
 };
 
 /* ---- the event log ------------------------------------------------------ */
@@ -96,6 +104,15 @@ const char *mr_live_component_name(const mr_live *lv, uint32_t id)
     return c ? c->name : "";
 }
 
+/* The traffic layer's endpoint e by its cluster's name ("?" out of range). */
+static const char *endpoint_name(const mr_live *lv, uint32_t e)
+{
+    const mr_sc_traffic *tr = &lv->sc->traffic;
+    return e < tr->nendpoints && tr->endpoints[e].cluster < lv->sc->nclusters
+               ? lv->sc->clusters[tr->endpoints[e].cluster].name
+               : "?";
+}
+
 void mr_live_event_text(const mr_live *lv, const mr_live_event *e, char *buf, size_t n)
 {
     const char *who = mr_live_component_name(lv, e->target);
@@ -113,7 +130,9 @@ void mr_live_event_text(const mr_live *lv, const mr_live_event *e, char *buf, si
     case MR_MSG_ENDPOINT_STATUS: {
         mr_msg_status m;
         memcpy(&m, e->payload, sizeof m);
-        snprintf(buf, n, "endpoint %s %s", mr_live_component_name(lv, m.cluster),
+        /* As the scenario names it (its cluster), the words the topology
+         * panel uses. */
+        snprintf(buf, n, "endpoint %s %s (probes)", endpoint_name(lv, m.endpoint),
                  m.healthy ? "Online" : "Degraded");
         break;
     }
@@ -132,7 +151,7 @@ void mr_live_event_text(const mr_live *lv, const mr_live_event *e, char *buf, si
     case MR_MSG_ENDPOINT_ADMIN: {
         mr_msg_admin m;
         memcpy(&m, e->payload, sizeof m);
-        snprintf(buf, n, "endpoint %u %s by the runbook", (unsigned)m.endpoint,
+        snprintf(buf, n, "endpoint %s %s by the runbook", endpoint_name(lv, m.endpoint),
                  m.enabled ? "enabled" : "disabled");
         break;
     }
@@ -141,6 +160,90 @@ void mr_live_event_text(const mr_live *lv, const mr_live_event *e, char *buf, si
         snprintf(buf, n, "%s %s", k ? k : "?", who);
     }
     }
+}
+
+/* ---- requests per region per period ----------------------------------------
+ * The clusters' `served` series (docs/results.md "Vectors") read at every
+ * period boundary (the SLO window, or the multiple of it that vectors use
+ * beyond MR_VECTOR_MAX_SAMPLES windows): the run is advanced boundary by
+ * boundary, as vectors.c does, which adds no event and changes nothing in
+ * the run; the reads are per boundary, never per event. */
+
+static void served_setup(mr_live *lv)
+{
+    const mr_scenario *sc = lv->sc;
+    size_t n = 0;
+    lv->period = mr__vec_period(sc, &n);
+    lv->nperiods = n;
+    lv->nsampled = 0;
+    size_t nr = sc->nregions ? sc->nregions : 1;
+    /* The caller (rebuild) keeps the arrays these replace. */
+    lv->served = mr_xcalloc((n + 1) * nr, sizeof *lv->served);
+    lv->served_at = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *lv->served_at);
+    for (size_t c = 0; c < sc->nclusters; c++) {
+        lv->served_at[c] = SIZE_MAX;
+        const mr_component *comp = mr_sim_component(lv->sim, mr_build_cluster_id(sc, c));
+        if (comp == NULL || comp->model->series == NULL || comp->model->sample == NULL)
+            continue;
+        mr_series_desc desc[MR_SERIES_MAX];
+        size_t k = comp->model->series(comp, lv->sim, desc, MR_SERIES_MAX);
+        for (size_t i = 0; i < k; i++)
+            if (strcmp(desc[i].metric, "served") == 0)
+                lv->served_at[c] = i;
+    }
+}
+
+/* Reads boundary lv->nsampled (the run stands at it, or just past it
+ * after a single step). */
+static void served_read(mr_live *lv)
+{
+    const mr_scenario *sc = lv->sc;
+    double *row = lv->served + lv->nsampled * sc->nregions;
+    for (size_t c = 0; c < sc->nclusters; c++) {
+        if (lv->served_at[c] == SIZE_MAX)
+            continue;
+        const mr_component *comp = mr_sim_component(lv->sim, mr_build_cluster_id(sc, c));
+        double val[MR_SERIES_MAX];
+        comp->model->sample(comp, mr_sim_now(lv->sim), val);
+        row[sc->clusters[c].region] += val[lv->served_at[c]];
+    }
+    lv->nsampled++;
+}
+
+/* mr_sim_run(MR_RUN_UNTIL, t), stopping at each period boundary on the way
+ * to read it. */
+static int run_sampled(mr_live *lv, mr_time t)
+{
+    while (lv->nsampled <= lv->nperiods) {
+        mr_time b = (mr_time)lv->nsampled * lv->period;
+        if (b > t || b > mr_sim_horizon(lv->sim))
+            break;
+        if (b > mr_sim_now(lv->sim)) {
+            int rc = mr_sim_run(lv->sim, MR_RUN_UNTIL, b);
+            if (rc != MR_OK)
+                return rc;
+        }
+        served_read(lv);
+    }
+    return t > mr_sim_now(lv->sim) ? mr_sim_run(lv->sim, MR_RUN_UNTIL, t) : MR_OK;
+}
+
+mr_time mr_live_period(const mr_live *lv)
+{
+    return lv->period;
+}
+
+size_t mr_live_periods(const mr_live *lv)
+{
+    return lv->nsampled > 0 ? lv->nsampled - 1 : 0;
+}
+
+double mr_live_served(const mr_live *lv, size_t k, size_t region)
+{
+    if (k + 1 >= lv->nsampled || region >= lv->sc->nregions)
+        return NAN;
+    size_t nr = lv->sc->nregions;
+    return lv->served[(k + 1) * nr + region] - lv->served[k * nr + region];
 }
 
 /* ---- building ------------------------------------------------------------ */
@@ -174,22 +277,48 @@ static int rebuild(mr_live *lv, mr_time to, mr_diag *diag)
     if (rc == MR_OK) {
         lv->log_head = lv->log_n = 0;
         mr_sim_set_trace(sim, on_event, lv);
+    }
+    /* The new run's periods, read afresh from time 0; the old run's kept
+     * until the new one stands. */
+    mr_sim *old_sim = lv->sim;
+    const mr_scenario *old_sc = lv->sc;
+    size_t old_nsampled = lv->nsampled, old_nperiods = lv->nperiods;
+    mr_time old_period = lv->period;
+    double *old_served = lv->served;
+    size_t *old_served_at = lv->served_at;
+    if (rc == MR_OK) {
+        lv->sim = sim;
+        lv->sc = sc;
+        served_setup(lv);
         if (to > 0)
-            rc = mr_sim_run(sim, MR_RUN_UNTIL, to);
+            rc = run_sampled(lv, to);
     }
     if (rc != MR_OK) {
         /* The old run's log is still its own (the ring was only reset for
-         * a build that ran). */
+         * a build that ran); so are its periods. */
         lv->log_head = saved_head;
         lv->log_n = saved_n;
+        if (lv->sim == sim && sim != NULL) {
+            free(lv->served);
+            free(lv->served_at);
+            lv->sim = old_sim;
+            lv->sc = (mr_scenario *)old_sc;
+            lv->served = old_served;
+            lv->served_at = old_served_at;
+            lv->nsampled = old_nsampled;
+            lv->nperiods = old_nperiods;
+            lv->period = old_period;
+        }
         if (sim)
             mr_sim_free(sim);
         mr_scenario_free(sc);
         return rc;
     }
-    if (lv->sim)
-        mr_sim_free(lv->sim);
-    mr_scenario_free(lv->sc);
+    if (old_sim)
+        mr_sim_free(old_sim);
+    mr_scenario_free((mr_scenario *)old_sc);
+    free(old_served);
+    free(old_served_at);
     lv->sim = sim;
     lv->sc = sc;
     lv->cols = mr__metric_cols_of(sc);
@@ -237,6 +366,8 @@ void mr_live_close(mr_live *lv)
     mr_scenario_free(lv->sc);
     mr_report_free(lv->report);
     mr_report_free(lv->status);
+    free(lv->served);
+    free(lv->served_at);
     for (size_t i = 0; i < lv->nbase; i++)
         free(lv->sets[i]);
     free(lv->sets);
@@ -296,7 +427,7 @@ int mr_live_run_until(mr_live *lv, mr_time t, int *ended)
         t = h;
     if (t < mr_sim_now(lv->sim))
         t = mr_sim_now(lv->sim);
-    return after(lv, mr_sim_run(lv->sim, MR_RUN_UNTIL, t), ended);
+    return after(lv, run_sampled(lv, t), ended);
 }
 
 int mr_live_advance(mr_live *lv, mr_time dt, int *ended)
@@ -311,7 +442,12 @@ int mr_live_step(mr_live *lv, int *ended)
         return after(lv, MR_OK, ended);
     int rc = mr_sim_run(lv->sim, MR_RUN_STEP, 0);
     if (rc == MR_EEMPTY) /* nothing left before the horizon: go there */
-        rc = mr_sim_run(lv->sim, MR_RUN_HORIZON, 0);
+        rc = run_sampled(lv, mr_sim_horizon(lv->sim));
+    /* A step past a boundary: read it as the run stands (at most one
+     * event late: the chart is a view, the run is not touched). */
+    while (rc == MR_OK && lv->nsampled <= lv->nperiods &&
+           (mr_time)lv->nsampled * lv->period <= mr_sim_now(lv->sim))
+        served_read(lv);
     return after(lv, rc, ended);
 }
 
@@ -535,6 +671,22 @@ const mr_live_view *mr_live_read(mr_live *lv)
             mr_report_set_source(lv->status, id);
             c->model->status(c, lv->status);
         }
+        /* Its series as they stand now (docs/results.md "Vectors": a
+         * resolver pool's answer shares, a store's realised lag, a
+         * cluster's requests served so far, in both fidelities), under
+         * the series' own component and metric names. Read here, once a
+         * frame, not per event; sampling changes nothing in the run. */
+        if (c->model->series && c->model->sample) {
+            mr_series_desc desc[MR_SERIES_MAX];
+            double val[MR_SERIES_MAX];
+            size_t n = c->model->series(c, lv->sim, desc, MR_SERIES_MAX);
+            if (n > 0) {
+                c->model->sample(c, mr_sim_now(lv->sim), val);
+                mr_report_set_source(lv->status, id);
+                for (size_t k = 0; k < n; k++)
+                    mr_report_scalar(lv->status, desc[k].component, desc[k].metric, val[k]);
+            }
+        }
     }
     for (size_t i = 0; i < lv->cols.ncols; i++)
         lv->row[i] = NAN;
@@ -591,6 +743,43 @@ void mr_live_window_shares(const mr_live *lv, double *out, size_t n)
         if (w->sparse_w[k] >= first && w->sparse_w[k] < n)
             out[w->sparse_w[k]] =
                 w->sparse_total[k] > 0 ? w->sparse_ok[k] / w->sparse_total[k] : NAN;
+}
+
+double mr_live_window_worst(const mr_live *lv, size_t a, size_t b)
+{
+    const mr_windows_record *w = lv->report ? mr_report_find_windows(lv->report) : NULL;
+    if (w == NULL || w->width <= 0 || b <= a)
+        return NAN;
+    size_t first = (size_t)((lv->sc->run.warmup + w->width - 1) / w->width);
+    if (a < first)
+        a = first;
+    if (b <= a)
+        return NAN;
+    double worst = NAN;
+    if (w->n > 0) {
+        for (size_t i = a; i < b && i < w->n; i++)
+            if (w->total[i] > 0) {
+                double x = (double)w->ok[i] / (double)w->total[i];
+                if (isnan(worst) || x < worst)
+                    worst = x;
+            }
+        return worst;
+    }
+    /* Aggregate fidelity: 1 but for the kept windows in [a, b), found by
+     * bisection (they are in time order): O(log + those), not O(b - a). */
+    size_t lo = 0, hi = w->nsparse;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->sparse_w[mid] < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    worst = 1;
+    for (size_t k = lo; k < w->nsparse && w->sparse_w[k] < b; k++)
+        if (w->sparse_total[k] > 0 && w->sparse_ok[k] / w->sparse_total[k] < worst)
+            worst = w->sparse_ok[k] / w->sparse_total[k];
+    return worst;
 }
 
 /* ---- writing ------------------------------------------------------------ */

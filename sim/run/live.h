@@ -137,6 +137,22 @@ double mr_live_window_share(const mr_live *lv, size_t w);
  * what mr_live_window_share gives each, in O(n + the kept windows). */
 void mr_live_window_shares(const mr_live *lv, double *out, size_t n);
 
+/* The lowest success share of windows a .. b - 1 (within view nwin): what
+ * the least of mr_live_window_shares over them gives (NaN: none had a
+ * request, or all are warm-up), in O(b - a) at request fidelity and
+ * O(log + the kept windows among them) at aggregate fidelity, where a
+ * year has 3 million windows: the chart's columns cost that per frame. */
+double mr_live_window_worst(const mr_live *lv, size_t a, size_t b);
+
+/* Requests routed to each region (its clusters' `served` series, both
+ * fidelities) per period: the SLO window, or the multiple of it that keeps
+ * a run within MR_VECTOR_MAX_SAMPLES periods (as vectors). Periods
+ * complete so far, and what region r received in period k (< that; NaN
+ * outside). */
+mr_time mr_live_period(const mr_live *lv);
+size_t mr_live_periods(const mr_live *lv);
+double mr_live_served(const mr_live *lv, size_t k, size_t region);
+
 /* The event log: how many entries the ring holds, and entry i (0: the
  * oldest kept). mr_live_event_text writes one line for it:
  * "fault_start region_outage westeurope (tui-1)". */

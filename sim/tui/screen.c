@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mrsim/alloc.h"
+#include "out/human.h"
 #include "tui/screen.h"
 
 mr_screen *mr_screen_new(int w, int h)
@@ -68,13 +69,19 @@ static void fill(mr_screen *s, int x, int y, int w, int h, char ch, unsigned cha
             set(s, x + c, y + r, ch, attr);
 }
 
-/* A panel's title row: "-- Title ----". */
-static void title(mr_screen *s, int x, int y, int w, const char *t)
+/* A panel's title row: "-- Title ----", or focused "=[ Title ]====". */
+static void title(mr_screen *s, int x, int y, int w, const char *t, int focused)
 {
-    fill(s, x, y, w, 1, '-', MR_ATTR_TITLE);
-    char buf[160];
-    snprintf(buf, sizeof buf, " %s ", t);
-    put(s, x + 2, y, w - 2, buf, MR_ATTR_TITLE, 0);
+    fill(s, x, y, w, 1, focused ? '=' : '-', MR_ATTR_TITLE);
+    char buf[200];
+    snprintf(buf, sizeof buf, focused ? "[ %s ]" : " %s ", t);
+    put(s, x + (focused ? 1 : 2), y, w - 2, buf, focused ? MR_ATTR_SELECT : MR_ATTR_TITLE, 0);
+}
+
+size_t mr_screen_log_first(size_t n, int rows, size_t scroll)
+{
+    size_t newest = n > (size_t)rows ? n - (size_t)rows : 0;
+    return scroll > newest ? 0 : newest - scroll;
 }
 
 int mr_screen_chart_rows(int w, int h)
@@ -164,6 +171,67 @@ static void chart(mr_screen *s, const mr_scr_state *st, int x, int y, int w, int
     }
 }
 
+int mr_screen_served_bar(double v, double max, int rows)
+{
+    if (isnan(v) || !(max > 0))
+        return 0;
+    long n = lround(v / max * rows);
+    return n < 0 ? 0 : n > rows ? rows : (int)n;
+}
+
+/* The requests-per-region chart: the rows split into one band per region
+ * (as many as fit), each band's bars on the scale of the largest column
+ * shown, its region's name at the band's top left. */
+static double served_max(const mr_scr_state *st, size_t first)
+{
+    double max = 0;
+    for (size_t r = 0; r < st->nregions; r++)
+        for (size_t i = first; i < st->nserved; i++)
+            if (!isnan(st->served[r][i]) && st->served[r][i] > max)
+                max = st->served[r][i];
+    return max;
+}
+
+static void served_chart(mr_screen *s, const mr_scr_state *st, int x, int y, int w, int rows)
+{
+    const int label = 6;
+    int cols = w - label;
+    size_t first = st->nserved > (size_t)cols ? st->nserved - (size_t)cols : 0;
+    double max = served_max(st, first);
+    int bands = st->nregions < (size_t)rows ? (int)st->nregions : rows;
+    if (bands < 1) {
+        put(s, x, y, w, "(no region)", MR_ATTR_DIM, 1);
+        return;
+    }
+    int per = rows / bands;
+    for (int b = 0; b < bands; b++) {
+        for (int r = 0; r < per; r++) {
+            int yy = y + b * per + r, height = per - r;
+            char lab[16] = "     |";
+            if (r == 0)
+                snprintf(lab, sizeof lab, "%-5.5s|", st->region[b]);
+            put(s, x, yy, label, lab, MR_ATTR_DIM, 1);
+            for (int c = 0; c < cols; c++) {
+                size_t i = first + (size_t)c;
+                char ch = ' ';
+                unsigned char a = MR_ATTR_NORMAL;
+                if (i < st->nserved) {
+                    double v = st->served[b][i];
+                    int fillh = mr_screen_served_bar(v, max, per);
+                    if (height <= fillh) {
+                        ch = '#';
+                        a = MR_ATTR_OK;
+                    } else if (height == 1 && !isnan(v) && v <= 0) {
+                        ch = '_'; /* none at all: seen, not blank */
+                        a = MR_ATTR_DIM;
+                    }
+                }
+                set(s, x + label + c, yy, ch, a);
+            }
+        }
+    }
+}
+
 static void popup(mr_screen *s, const mr_scr_state *st)
 {
     int need = (int)strlen(st->popup_title) + 6;
@@ -219,7 +287,7 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
     put(s, 0, 0, s->w, st->header, MR_ATTR_TITLE, 1);
 
     /* Topology: scrolled so that the selection shows. */
-    title(s, 0, 1, lw, "Topology");
+    title(s, 0, 1, lw, "Topology", st->focus == MR_PANEL_TOPOLOGY);
     int trows = top - 1;
     size_t first = 0;
     if (st->selected >= trows)
@@ -230,31 +298,177 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
 
     /* Chart, then metrics. */
     int crows = mr_screen_chart_rows(s->w, s->h);
-    char ct[96];
-    if (st->per_column > 1)
-        snprintf(ct, sizeof ct, "Success ratio, worst of %d windows (target %.4g%%)",
-                 st->per_column, 100 * st->target);
-    else
-        snprintf(ct, sizeof ct, "Success ratio per SLO window (target %.4g%%)", 100 * st->target);
-    title(s, rx, 1, rw, ct);
-    chart(s, st, rx, 2, rw, crows);
+    char ct[128];
+    if (st->chart == MR_CHART_SERVED) {
+        int cols = rw - 6;
+        size_t from = st->nserved > (size_t)cols ? st->nserved - (size_t)cols : 0;
+        char m[MR_HU_LEN];
+        mr_hu_count(m, sizeof m, served_max(st, from));
+        /* A column of several windows is their mean: still per window. */
+        snprintf(ct, sizeof ct, "Requests/window (max %s)", m);
+        title(s, rx, 1, rw, ct, st->focus == MR_PANEL_CHART);
+        served_chart(s, st, rx, 2, rw, crows);
+    } else {
+        /* Short titles: at 80 columns the panel has 39. */
+        if (st->per_column > 1)
+            snprintf(ct, sizeof ct, "Success (SLO %.4g%%), worst of %d", 100 * st->target,
+                     st->per_column);
+        else
+            snprintf(ct, sizeof ct, "Success per window (SLO %.4g%%)", 100 * st->target);
+        title(s, rx, 1, rw, ct, st->focus == MR_PANEL_CHART);
+        chart(s, st, rx, 2, rw, crows);
+    }
     int my = 2 + crows;
-    title(s, rx, my, rw, "Metrics so far");
-    lines(s, rx, my + 1, rw, top - crows - 2, st->metrics, st->nmetrics, 0, -1);
+    int mrows = top - crows - 2;
+    size_t mfirst = st->metrics_scroll;
+    if (st->nmetrics <= (size_t)mrows)
+        mfirst = 0;
+    else if (mfirst > st->nmetrics - (size_t)mrows)
+        mfirst = st->nmetrics - (size_t)mrows;
+    char mt[64];
+    if (st->nmetrics > (size_t)mrows)
+        snprintf(mt, sizeof mt, "Metrics so far (%zu-%zu of %zu)", mfirst + 1,
+                 mfirst + (size_t)mrows, st->nmetrics);
+    else
+        snprintf(mt, sizeof mt, "Metrics so far");
+    title(s, rx, my, rw, mt, st->focus == MR_PANEL_METRICS);
+    lines(s, rx, my + 1, rw, mrows, st->metrics, st->nmetrics, mfirst, -1);
 
     /* The event log: its newest lines. */
     int ly = 1 + top;
-    char lt[96];
+    int lrows = logh - 1;
+    size_t lfirst = mr_screen_log_first(st->nlog, lrows, st->log_scroll);
+    size_t newest = mr_screen_log_first(st->nlog, lrows, 0);
+    char lt[160], scroll[48] = "";
+    if (lfirst < newest)
+        snprintf(scroll, sizeof scroll, ", %zu newer below", newest - lfirst);
     if (st->filter && *st->filter)
-        snprintf(lt, sizeof lt, "Event log (filter: %s)", st->filter);
+        snprintf(lt, sizeof lt, "Event log (filter: %s%s)", st->filter, scroll);
+    else if (scroll[0])
+        snprintf(lt, sizeof lt, "Event log (%s)", scroll + 2);
     else
         snprintf(lt, sizeof lt, "Event log");
-    title(s, 0, ly, s->w, lt);
-    int lrows = logh - 1;
-    size_t lfirst = st->nlog > (size_t)lrows ? st->nlog - (size_t)lrows : 0;
+    title(s, 0, ly, s->w, lt, st->focus == MR_PANEL_LOG);
     lines(s, 0, ly + 1, s->w, lrows, st->log, st->nlog, lfirst, -1);
 
     put(s, 0, s->h - 1, s->w, st->keys, MR_ATTR_TITLE, 1);
     if (st->popup_title)
         popup(s, st);
+}
+
+/* ---- topology lines -------------------------------------------------------- */
+
+/* The first of the variants (most detailed first) that fits width, else
+ * the last, which the layout cuts. */
+static void fit(char *buf, size_t n, int width, char variants[][160], int nv)
+{
+    int i = 0;
+    while (i < nv - 1 && (int)strlen(variants[i]) > width)
+        i++;
+    snprintf(buf, n, "%s", variants[i]);
+}
+
+void mr_scr_cluster_text(const mr_scr_cluster *c, int width, char *buf, size_t n)
+{
+    char rps[24] = "", pods[24], nodes[24];
+    if (!isnan(c->rps))
+        snprintf(rps, sizeof rps, "%5.0f/s", c->rps < 0 ? 0 : c->rps);
+    if (c->starting > 0)
+        snprintf(pods, sizeof pods, "%d+%d", c->pods, c->starting);
+    else
+        snprintf(pods, sizeof pods, "%d", c->pods);
+    if (c->provisioning > 0)
+        snprintf(nodes, sizeof nodes, "%d+%d", c->nodes, c->provisioning);
+    else
+        snprintf(nodes, sizeof nodes, "%d", c->nodes);
+    char v[4][160];
+    snprintf(v[0], sizeof v[0], "  %-9s %-8s %s  %s pods  %s nodes  %s", c->name, c->state, rps, pods,
+             nodes, c->role);
+    snprintf(v[1], sizeof v[1], "  %-9s %-8s %s  %s pods  %s", c->name, c->state, rps, pods, c->role);
+    snprintf(v[2], sizeof v[2], "  %-9s %-8s %s  %s pods", c->name, c->state, rps, pods);
+    snprintf(v[3], sizeof v[3], "  %s %s %s %sp", c->name, c->state, rps, pods);
+    fit(buf, n, width, v, 4);
+}
+
+void mr_scr_store_text(const mr_scr_store *s, int width, char *buf, size_t n)
+{
+    char lag[MR_HU_LEN + 8] = "", state[48];
+    char d[MR_HU_LEN] = "";
+    /* The realised lag is the replicas': on their lines. */
+    if (!isnan(s->lag_s) && !s->primary_here) {
+        mr_hu_duration(d, sizeof d, s->lag_s);
+        snprintf(lag, sizeof lag, "  lag %s", d);
+    }
+    if (!s->primary_here)
+        snprintf(state, sizeof state, "replica");
+    else if (s->switching)
+        snprintf(state, sizeof state, "primary failing over");
+    else if (s->failovers > 0)
+        snprintf(state, sizeof state, "primary %s, %d failover%s", s->up ? "up" : "DOWN",
+                 s->failovers, s->failovers == 1 ? "" : "s");
+    else
+        snprintf(state, sizeof state, "primary %s", s->up ? "up" : "DOWN");
+    char v[4][160];
+    snprintf(v[0], sizeof v[0], "  store %s (%s) %s%s", s->name, s->kind, state, lag);
+    snprintf(v[1], sizeof v[1], "  store %s %s%s", s->name, state, lag);
+    snprintf(v[2], sizeof v[2], "  %s %s%s%s", s->name, state, d[0] ? " " : "", d);
+    snprintf(v[3], sizeof v[3], "  %s %s", s->name, state);
+    fit(buf, n, width, v, 4);
+}
+
+/* The answer shares after prefix, cut with " ..." where the next one would
+ * pass width; returns 1 when every endpoint fit. */
+static int shares(char *line, size_t cap, const char *prefix, const char *const *ep,
+                  const double *share, size_t nep, int width)
+{
+    int len = snprintf(line, cap, "%s", prefix);
+    for (size_t e = 0; e < nep; e++) {
+        char item[128], pct[32];
+        /* Whole percents: a pool's share moves by 1 / its resolvers, and
+         * a panel reads "98%" at a glance, not "98.50%". */
+        if (isnan(share[e]))
+            snprintf(pct, sizeof pct, "-");
+        else
+            snprintf(pct, sizeof pct, "%.0f%%", 100 * share[e]);
+        int il = snprintf(item, sizeof item, " %s %s", ep[e], pct);
+        /* Room for this one, and for " ..." when more follow. */
+        int need = len + il + (e + 1 < nep ? 4 : 0);
+        if (need > width || len + il + 4 >= (int)cap) {
+            snprintf(line + len, cap - (size_t)len, " ...");
+            return 0;
+        }
+        memcpy(line + len, item, (size_t)il + 1);
+        len += il;
+    }
+    return 1;
+}
+
+void mr_scr_resolver_text(const char *pool, const char *const *ep, const double *share,
+                          size_t nep, int width, char *buf, size_t n)
+{
+    if (nep == 0) {
+        char v[2][160];
+        snprintf(v[0], sizeof v[0], "resolvers %s (no endpoint answers: Front Door's anycast)", pool);
+        snprintf(v[1], sizeof v[1], "resolvers %s (anycast)", pool);
+        fit(buf, n, width, v, 2);
+        return;
+    }
+    char line[256], prefix[160];
+    snprintf(prefix, sizeof prefix, "resolvers %s ", pool);
+    if (!shares(line, sizeof line, prefix, ep, share, nep, width)) {
+        /* Short of room: the endpoints matter more than the word. */
+        snprintf(prefix, sizeof prefix, "%s:", pool);
+        shares(line, sizeof line, prefix, ep, share, nep, width);
+    }
+    snprintf(buf, n, "%s", line);
+}
+
+void mr_scr_dependency_text(const char *name, const char *kind, int down, int width, char *buf,
+                            size_t n)
+{
+    char v[3][160];
+    snprintf(v[0], sizeof v[0], "dependency %s (%s)  %s", name, kind, down ? "DOWN" : "up");
+    snprintf(v[1], sizeof v[1], "dependency %s  %s", name, down ? "DOWN" : "up");
+    snprintf(v[2], sizeof v[2], "dep %s %s", name, down ? "DOWN" : "up");
+    fit(buf, n, width, v, 3);
 }

@@ -65,11 +65,23 @@ typedef struct mr_scr_state {
     size_t nshare;
     double target;            /* the SLO's success target */
     int per_column;           /* SLO windows per column (the worst shown); <= 1: one */
+    /* Which chart the chart panel shows (c cycles): the success ratio, or
+     * the requests routed to each region, one band of bars per region on
+     * a common scale (its maximum in the title), a column per period
+     * (or the mean of per_served periods). NaN: none yet. */
+    int chart;                    /* MR_CHART_* */
+    const double *const *served;  /* nregions arrays of nserved columns */
+    const char *const *region;    /* their names */
+    size_t nregions, nserved;
+    int per_served;
     const mr_scr_line *metrics;
     size_t nmetrics;
     const mr_scr_line *log;   /* the event log, oldest first: the newest are shown */
     size_t nlog;
     const char *filter;       /* the log's / filter ("" or NULL: none), shown in its title */
+    size_t log_scroll;        /* lines back from the newest (j/k in the log); clamped */
+    size_t metrics_scroll;    /* first metrics line shown; clamped */
+    int focus;                /* MR_PANEL_*: the panel the keys act in; its title is marked */
     const char *keys;         /* the key line */
     /* A popup over the middle: a title and lines, one highlighted. */
     const char *popup_title;  /* NULL: no popup */
@@ -77,6 +89,70 @@ typedef struct mr_scr_state {
     size_t npopup;
     int popup_sel;            /* -1: none */
 } mr_scr_state;
+
+/* ---- topology lines ------------------------------------------------------
+ * Each writes one topology line for a panel `width` columns wide (the
+ * selection marker's column excluded) into buf (n bytes): the fields in
+ * order of importance, the least important abbreviated, then dropped,
+ * until it fits (a name longer than the panel is cut by the layout). The
+ * state is always in words. Numbers in the run table's units
+ * (sim/out/human.h). */
+
+/* A cluster: "  aks-weu   up        1234/s  68+4 pods  17 nodes  active".
+ * Dropped first: the nodes, then the role; then "pods" reads "p". */
+typedef struct mr_scr_cluster {
+    const char *name;
+    const char *state; /* up, degraded, DOWN, starting, idle */
+    const char *role;  /* active, standby */
+    double rps;        /* requests a second routed to it lately; NaN: not known yet */
+    int pods, starting; /* serving, starting */
+    int nodes, provisioning;
+} mr_scr_cluster;
+void mr_scr_cluster_text(const mr_scr_cluster *c, int width, char *buf, size_t n);
+
+/* A data store in one of its regions: where the primary is now it reads
+ * "  store orders (sql) primary up", in a replica's region
+ * "  store orders (sql) replica  lag 474 ms" (the realised lag: the largest
+ * over its replicas at the last sample); "DOWN" for a primary that is not
+ * up, "failing over" while a failover is under way, ", 1 failover" after.
+ * Dropped first: the kind, then "store", then the word "lag". */
+typedef struct mr_scr_store {
+    const char *name, *kind;
+    int primary_here;  /* this region holds the primary now */
+    int up, switching; /* the primary's */
+    int failovers;
+    double lag_s;      /* NaN: none yet */
+} mr_scr_store;
+void mr_scr_store_text(const mr_scr_store *s, int width, char *buf, size_t n);
+
+/* A resolver pool and the share of it holding each endpoint as its live
+ * answer: "resolvers isp-eu  aks-weu 92% aks-neu 7%" (the rest hold no
+ * live answer: expired, asking again); short of room "isp-eu: aks-weu 92%
+ * aks-neu 7%", then the endpoints that do not fit cut from the end, " ..."
+ * saying so. nep 0: "resolvers isp-eu (no endpoint answers: Front Door's
+ * anycast)". */
+void mr_scr_resolver_text(const char *pool, const char *const *ep, const double *share,
+                          size_t nep, int width, char *buf, size_t n);
+
+/* A shared dependency: "dependency entra-id (identity)  up" or "DOWN". */
+void mr_scr_dependency_text(const char *name, const char *kind, int down, int width, char *buf,
+                            size_t n);
+
+enum { MR_CHART_SUCCESS = 0, MR_CHART_SERVED, MR_CHART_COUNT };
+
+/* The panels tab moves the focus between. The focused one's title row is
+ * drawn "=[ Title ]====" instead of "-- Title ----": in characters, so
+ * it shows without colour too. */
+enum { MR_PANEL_TOPOLOGY = 0, MR_PANEL_CHART, MR_PANEL_METRICS, MR_PANEL_LOG, MR_PANEL_COUNT };
+
+/* The log's first line shown for n lines in rows rows scrolled back by
+ * scroll (clamped to the oldest): what the layout uses, for the front end
+ * to clamp its own count. */
+size_t mr_screen_log_first(size_t n, int rows, size_t scroll);
+
+/* The served chart's bar in a band of `rows` rows: round(v / max x rows),
+ * within 0 .. rows; 0 for NaN or max <= 0. */
+int mr_screen_served_bar(double v, double max, int rows);
 
 /* Allocates a w x h screen (w, h >= 1). Free with mr_screen_free. */
 mr_screen *mr_screen_new(int w, int h);

@@ -15,6 +15,7 @@
 
 #include "mrsim/alloc.h"
 #include "mrsim/error.h"
+#include "out/human.h"
 #include "run/build.h"
 #include "tui/screen.h"
 #include "tui/tui.h"
@@ -83,6 +84,8 @@ typedef struct ui {
     int ended;
     mr_time goal; /* run until (g, S), then pause; -1: none */
     double rate;  /* simulated seconds per wall second, measured */
+    double run_wall; /* wall seconds spent running so far */
+    double adv_wall; /* when the last slice at a finite speed was taken; 0: none since a pause */
     double rate_t0;
     mr_time rate_sim0;
     int nocolor;
@@ -101,6 +104,12 @@ typedef struct ui {
     size_t cap_share;
     size_t nchart;  /* columns of share / fault in use */
     int per_column; /* windows per column */
+    int chart;      /* MR_CHART_*: which the panel shows (c) */
+    int focus;      /* MR_PANEL_*: where the keys act (tab) */
+    size_t log_scroll, metrics_scroll;
+    double **served; /* per region: requests per column */
+    size_t cap_served, nserved;
+    int per_served;
     /* metrics, log */
     mr_scr_line metrics[24];
     size_t nmetrics;
@@ -126,20 +135,15 @@ typedef struct ui {
 
 /* ---- formatting --------------------------------------------------------- */
 
+/* h:mm:ss, and from a day on "Nd hh:mm:ss" (a year read "8760:00:00"). */
 static void hms(mr_time t, char *buf, size_t n)
 {
     long long s = (long long)(t / S);
-    snprintf(buf, n, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-}
-
-static void dur_text(double s, char *buf, size_t n)
-{
-    if (isnan(s))
-        snprintf(buf, n, "-");
-    else if (s < 60)
-        snprintf(buf, n, "%.3f s", s);
+    if (s >= 86400)
+        snprintf(buf, n, "%lldd %02lld:%02lld:%02lld", s / 86400, s / 3600 % 24, s / 60 % 60,
+                 s % 60);
     else
-        snprintf(buf, n, "%.3f s (%dm%02ds)", s, (int)(s / 60), (int)fmod(s, 60));
+        snprintf(buf, n, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
 }
 
 /* ---- gathering the snapshot ----------------------------------------------- */
@@ -164,15 +168,35 @@ static double stat_of(const mr_report *r, uint32_t id, const char *metric)
     return r ? mr_report_find_from(r, id, metric) : NAN;
 }
 
-static void build_topology(ui *u, const mr_live_view *v)
+/* A store's copy in region r: its primary at start, a replica, or one of
+ * an account's regions. */
+static int store_in(const mr_sc_datastore *ds, size_t r)
+{
+    if (ds->primary == r)
+        return 1;
+    for (size_t k = 0; k < ds->nreplicas; k++)
+        if (ds->replicas[k].region == r)
+            return 1;
+    for (size_t k = 0; k < ds->regions.n; k++)
+        if (ds->regions.v[k] == r)
+            return 1;
+    return 0;
+}
+
+/* The topology lines for a panel `width` columns wide (the marker's
+ * excluded): every state from the live view (mr_live_read: the
+ * components' status and their series as they stand now). */
+static void build_topology(ui *u, const mr_live_view *v, int width)
 {
     const mr_scenario *sc = mr_live_scenario(u->lv);
     u->ntopo = 0;
-    char buf[160];
-    /* Per-cluster load: requests offered since the last read. */
+    char buf[256];
+    /* Per-cluster load: requests routed to it since the last read (its
+     * `served` series: the queue's offers, or at aggregate fidelity the
+     * hub's expected offers), over at least half a simulated second. */
     double dt = (double)(v->now - u->offers_t) / 1e9;
     for (size_t c = 0; c < sc->nclusters; c++) {
-        double o = stat_of(v->status, mr_build_cluster_id(sc, c), "offers");
+        double o = stat_of(v->status, mr_build_cluster_id(sc, c), "served");
         if (!isnan(o) && dt > 0.5) {
             u->load[c] = (o - u->offers[c]) / dt;
             u->offers[c] = o;
@@ -198,46 +222,57 @@ static void build_topology(ui *u, const mr_live_view *v)
             uint32_t id = mr_build_cluster_id(sc, c);
             double cdown = stat_of(v->status, id, "down"), deg = stat_of(v->status, id, "degraded");
             double pods = stat_of(v->status, id, "pods_serving");
-            double starting = stat_of(v->status, id, "pods_starting") +
-                              stat_of(v->status, id, "nodes_provisioning");
+            double starting = stat_of(v->status, id, "pods_starting");
+            double prov = stat_of(v->status, id, "nodes_provisioning");
             double nodes = stat_of(v->status, id, "nodes_ready");
-            const char *st = cdown > 0      ? "DOWN"
-                             : deg > 0      ? "degraded"
-                             : starting > 0 ? "starting"
-                             : pods > 0     ? "up"
-                                            : "idle";
-            char load[32] = "";
-            if (!isnan(u->load[c]))
-                snprintf(load, sizeof load, " %5.0f/s", u->load[c]);
-            /* The state first: at 80 columns the end of the line is cut. */
-            snprintf(buf, sizeof buf, "  %-9s %-8s%s %3.0f pods %2.0f nodes %s", cl->name, st, load,
-                     pods, nodes, mr_role_names[cl->role]);
+            int busy = starting > 0 || prov > 0;
+            mr_scr_cluster cs = {.name = cl->name,
+                                 .state = cdown > 0 ? "DOWN"
+                                          : deg > 0 ? "degraded"
+                                          : busy    ? "starting"
+                                          : pods > 0 ? "up"
+                                                     : "idle",
+                                 .role = mr_role_names[cl->role],
+                                 .rps = u->load[c],
+                                 .pods = isnan(pods) ? 0 : (int)pods,
+                                 .starting = isnan(starting) ? 0 : (int)starting,
+                                 .nodes = isnan(nodes) ? 0 : (int)nodes,
+                                 .provisioning = isnan(prov) ? 0 : (int)prov};
+            mr_scr_cluster_text(&cs, width, buf, sizeof buf);
             target t2 = {.kind = MR_TARGET_CLUSTER};
             snprintf(t2.name, sizeof t2.name, "%s", cl->name);
             add_line(u, buf,
-                     cdown > 0                 ? MR_ATTR_BAD
-                     : deg > 0 || starting > 0 ? MR_ATTR_WARN
-                     : pods > 0                ? MR_ATTR_OK
-                                               : MR_ATTR_DIM,
+                     cdown > 0        ? MR_ATTR_BAD
+                     : deg > 0 || busy ? MR_ATTR_WARN
+                     : pods > 0       ? MR_ATTR_OK
+                                      : MR_ATTR_DIM,
                      &t2);
         }
         for (size_t d = 0; d < sc->ndatastores; d++) {
             const mr_sc_datastore *ds = &sc->datastores[d];
-            int here = ds->primary == r;
-            for (size_t k = 0; k < ds->nreplicas && !here; k++)
-                here = ds->replicas[k].region == r;
-            if (!here)
+            if (!store_in(ds, r))
                 continue;
-            double fo = stat_of(v->report, mr_build_store_id(sc, d), "failovers");
-            snprintf(buf, sizeof buf, "  store %s (%s) %s%s", ds->name, ds->model->kind,
-                     ds->primary == r ? "primary" : "replica",
-                     fo > 0 ? "  failed over" : "");
+            uint32_t sid = mr_build_store_id(sc, d);
+            double pr = stat_of(v->status, sid, "primary_region");
+            double up = stat_of(v->status, sid, "primary_up");
+            double sw = stat_of(v->status, sid, "switching");
+            double fo = stat_of(v->report, sid, "failovers");
+            mr_scr_store ss = {.name = ds->name,
+                               .kind = ds->model ? ds->model->kind : "?",
+                               .primary_here = isnan(pr) ? ds->primary == r : (size_t)pr == r,
+                               .up = !(up == 0),
+                               .switching = sw > 0,
+                               .failovers = isnan(fo) ? 0 : (int)fo,
+                               .lag_s = stat_of(v->status, sid, "lag_s")};
+            mr_scr_store_text(&ss, width, buf, sizeof buf);
             target t3 = {.kind = MR_TARGET_DATASTORE};
             snprintf(t3.name, sizeof t3.name, "%s", ds->name);
-            if (ds->primary == r)
-                add_line(u, buf, fo > 0 ? MR_ATTR_WARN : MR_ATTR_NORMAL, &t3);
-            else
-                add_line(u, buf, MR_ATTR_DIM, NULL);
+            add_line(u, buf,
+                     !ss.primary_here ? MR_ATTR_DIM
+                     : !ss.up         ? MR_ATTR_BAD
+                     : ss.switching || ss.failovers ? MR_ATTR_WARN
+                                                     : MR_ATTR_OK,
+                     &t3);
         }
     }
     const mr_sc_traffic *tr = &sc->traffic;
@@ -245,6 +280,9 @@ static void build_topology(ui *u, const mr_live_view *v)
     snprintf(buf, sizeof buf, "traffic: %s", tr->model ? tr->model->kind : "?");
     target tt = {.kind = MR_TARGET_TRAFFIC};
     add_line(u, buf, MR_ATTR_NORMAL, &tt);
+    const char *epname[64];
+    double share[64];
+    size_t nep = tr->nendpoints < 64 ? tr->nendpoints : 64;
     for (size_t e = 0; e < tr->nendpoints; e++) {
         char m[48];
         snprintf(m, sizeof m, "endpoint%zu_degraded", e);
@@ -255,19 +293,37 @@ static void build_topology(ui *u, const mr_live_view *v)
         if (!isnan(hs) && hs < 1)
             snprintf(extra, sizeof extra, " (healthy at %.0f%% of edges)", 100 * hs);
         snprintf(buf, sizeof buf, "  endpoint %-10s %s%s", sc->clusters[tr->endpoints[e].cluster].name,
-                 isnan(dg) ? "-" : dg > 0 ? "Degraded" : "Online", extra);
+                 /* Plain DNS has no health verdict: say so, not "-". */
+                 isnan(dg) ? "not probed" : dg > 0 ? "Degraded" : "Online", extra);
         add_line(u, buf, isnan(dg) ? MR_ATTR_DIM : dg > 0 ? MR_ATTR_WARN : MR_ATTR_OK, NULL);
     }
     for (size_t p = 0; p < sc->nresolvers; p++) {
-        snprintf(buf, sizeof buf, "resolvers %s", sc->resolvers[p].name);
-        add_line(u, buf, MR_ATTR_DIM, NULL);
+        /* The pool's answer shares: its series "answer_share/CLUSTER"
+         * under "resolvers/POOL" (none under Front Door: anycast). */
+        char comp[128];
+        snprintf(comp, sizeof comp, "resolvers/%s", sc->resolvers[p].name);
+        size_t have = 0;
+        for (size_t e = 0; e < nep; e++) {
+            char m[128];
+            epname[e] = sc->clusters[tr->endpoints[e].cluster].name;
+            snprintf(m, sizeof m, "answer_share/%s", epname[e]);
+            share[e] = v->status ? mr_report_find(v->status, comp, m) : NAN;
+            have += !isnan(share[e]);
+        }
+        mr_scr_resolver_text(sc->resolvers[p].name, epname, share, have ? nep : 0, width, buf,
+                             sizeof buf);
+        add_line(u, buf, MR_ATTR_NORMAL, NULL);
     }
     for (size_t d = 0; d < sc->ndependencies; d++) {
-        snprintf(buf, sizeof buf, "dependency %s (%s)", sc->dependencies[d].name,
-                 sc->dependencies[d].model ? sc->dependencies[d].model->kind : "?");
+        char comp[128];
+        snprintf(comp, sizeof comp, "dependencies/%s", sc->dependencies[d].name);
+        double down = v->status ? mr_report_find(v->status, comp, "down") : NAN;
+        mr_scr_dependency_text(sc->dependencies[d].name,
+                               sc->dependencies[d].model ? sc->dependencies[d].model->kind : "?",
+                               down > 0, width, buf, sizeof buf);
         target td = {.kind = MR_TARGET_DEPENDENCY};
         snprintf(td.name, sizeof td.name, "%s", sc->dependencies[d].name);
-        add_line(u, buf, MR_ATTR_NORMAL, &td);
+        add_line(u, buf, down > 0 ? MR_ATTR_BAD : MR_ATTR_OK, &td);
     }
     if (u->sel < 0 || (size_t)u->sel >= u->ntopo || !u->topo[u->sel].selectable)
         for (size_t i = 0; i < u->ntopo; i++)
@@ -288,21 +344,18 @@ static void build_metrics(ui *u, const mr_live_view *v)
             u->metrics[u->nmetrics++].attr = (at_);                                                \
         }                                                                                          \
     } while (0)
-    double av = v->metrics[MR_METRIC_AVAILABILITY];
-    METRIC(MR_ATTR_NORMAL, "availability      %s", isnan(av) ? "-" : (snprintf(a, sizeof a, "%.5f%%", 100 * av), a));
-    dur_text(v->metrics[MR_METRIC_RTO_S], a, sizeof a);
-    METRIC(MR_ATTR_NORMAL, "rto_s             %s", a);
-    dur_text(v->metrics[MR_METRIC_CLIENT_RTO_S], a, sizeof a);
-    METRIC(MR_ATTR_NORMAL, "client_rto_s      %s", a);
-    dur_text(v->metrics[MR_METRIC_DOWNTIME_S], a, sizeof a);
-    METRIC(MR_ATTR_NORMAL, "downtime_s        %s", a);
-    double lw = v->metrics[MR_METRIC_LOST_WRITES], rpo = v->metrics[MR_METRIC_RPO_S];
-    snprintf(a, sizeof a, "%s", isnan(lw) ? "-" : (snprintf(b, sizeof b, "%.0f", lw), b));
-    METRIC(MR_ATTR_NORMAL, "lost_writes %s  rpo_s %s", a,
-           isnan(rpo) ? "-" : (snprintf(b, sizeof b, "%.3f", rpo), b));
-    double cost = v->metrics[MR_METRIC_COST_USD_MONTH];
-    METRIC(MR_ATTR_NORMAL, "cost rate         %s",
-           isnan(cost) ? "-" : (snprintf(a, sizeof a, "%.0f USD/month", cost), a));
+    /* The run table's units and names (sim/out/human.h, the metric names
+     * without their unit suffix): what the panel shows reads as what
+     * `mrsim run` prints for the written session. */
+    const double *m = v->metrics;
+    METRIC(MR_ATTR_NORMAL, "availability  %s", mr_hu_percent(a, sizeof a, m[MR_METRIC_AVAILABILITY]));
+    METRIC(MR_ATTR_NORMAL, "downtime      %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_DOWNTIME_S]));
+    METRIC(MR_ATTR_NORMAL, "rto           %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_RTO_S]));
+    METRIC(MR_ATTR_NORMAL, "client_rto    %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_CLIENT_RTO_S]));
+    METRIC(MR_ATTR_NORMAL, "lost_writes   %-9s rpo %s", mr_hu_count(a, sizeof a, m[MR_METRIC_LOST_WRITES]),
+           mr_hu_duration(b, sizeof b, m[MR_METRIC_RPO_S]));
+    METRIC(MR_ATTR_NORMAL, "latency_p99   %s", mr_hu_ms(a, sizeof a, m[MR_METRIC_LATENCY_MS_P99]));
+    METRIC(MR_ATTR_NORMAL, "cost_month    %s", mr_hu_usd(a, sizeof a, m[MR_METRIC_COST_USD_MONTH], 1));
     /* The latest episode: elapsed, and its milestones. */
     size_t nep = 0, nms = 0;
     const mr_episode_record *ep = mr_report_episodes(v->report, &nep);
@@ -312,12 +365,14 @@ static void build_metrics(ui *u, const mr_live_view *v)
         const mr_scenario *sc = mr_live_scenario(u->lv);
         double el = mr_time_to_s(v->now) - e->start_s;
         int open = isnan(e->end_s) || e->end_s > mr_time_to_s(v->now);
-        METRIC(open ? MR_ATTR_WARN : MR_ATTR_NORMAL, "episode %zu: %s, %s %.0f s", nep,
+        METRIC(open ? MR_ATTR_WARN : MR_ATTR_NORMAL, "episode %zu: %s, %s %s", nep,
                e->fault < sc->nfaults ? sc->faults[e->fault].name : "?",
-               open ? "in force for" : "lasted", open ? el : e->end_s - e->start_s);
+               open ? "in force for" : "lasted",
+               mr_hu_duration(a, sizeof a, open ? el : e->end_s - e->start_s));
         for (size_t i = 0; i < nms; i++)
             if (ms[i].episode == nep - 1 && !isnan(ms[i].t_s))
-                METRIC(MR_ATTR_NORMAL, "  +%.0f s %s%s%s", ms[i].t_s, mr_milestone_label(ms[i].what),
+                METRIC(MR_ATTR_NORMAL, "  +%s %s%s%s", mr_hu_duration(a, sizeof a, ms[i].t_s),
+                       mr_milestone_label(ms[i].what),
                        ms[i].component[0] ? " " : "", ms[i].component);
     }
     size_t ninj = mr_live_injected_count(u->lv);
@@ -332,47 +387,58 @@ static void build_metrics(ui *u, const mr_live_view *v)
  * never averages away) and shaded when a fault was in force in any. */
 static void build_chart(ui *u, const mr_live_view *v, int cols)
 {
-    if (v->nwin > u->cap_share) {
-        u->cap_share = v->nwin + 64;
+    size_t nwin = v->nwin;
+    size_t k = cols > 0 && nwin > (size_t)cols ? (nwin + (size_t)cols - 1) / (size_t)cols : 1;
+    size_t n = (nwin + k - 1) / k;
+    if (n > u->cap_share) {
+        u->cap_share = n + 64;
         u->share = mr_xrealloc(u->share, u->cap_share * sizeof *u->share);
         u->fault = mr_xrealloc(u->fault, u->cap_share);
     }
+    /* Per column, not per window: a year has 3 million windows, and a
+     * pass over them every frame cost more than the run. */
+    for (size_t c = 0; c < n; c++)
+        u->share[c] = mr_live_window_worst(u->lv, c * k, (c + 1) * k < nwin ? (c + 1) * k : nwin);
+    if (n > 0)
+        memset(u->fault, 0, n);
     size_t nep = 0;
     const mr_episode_record *ep = mr_report_episodes(v->report, &nep);
     double w = mr_time_to_s(v->window);
-    /* One pass over the windows, one over the episodes (a year has a
-     * million windows and hundreds of episodes). */
-    if (v->nwin > 0) { /* before the first window: no buffer yet either */
-        mr_live_window_shares(u->lv, u->share, v->nwin);
-        memset(u->fault, 0, v->nwin);
-    }
-    for (size_t k = 0; k < nep && w > 0; k++) {
-        double end = isnan(ep[k].end_s) ? mr_time_to_s(v->now) : ep[k].end_s;
-        size_t a = (size_t)(ep[k].start_s / w), b = (size_t)ceil(end / w);
+    for (size_t e = 0; e < nep && w > 0 && n > 0; e++) {
+        double end = isnan(ep[e].end_s) ? mr_time_to_s(v->now) : ep[e].end_s;
+        size_t a = (size_t)(ep[e].start_s / w), b = (size_t)ceil(end / w);
         if (b <= a) /* an instant one (a store failover) still marks its window */
             b = a + 1;
-        for (size_t i = a; i < b && i < v->nwin; i++)
-            u->fault[i] = 1;
-    }
-    u->nchart = v->nwin;
-    u->per_column = 1;
-    if (cols < 1 || v->nwin <= (size_t)cols)
-        return;
-    size_t k = (v->nwin + (size_t)cols - 1) / (size_t)cols;
-    size_t n = 0;
-    for (size_t i = 0; i < v->nwin; i += k, n++) {
-        double worst = NAN;
-        unsigned char f = 0;
-        for (size_t j = i; j < i + k && j < v->nwin; j++) {
-            if (!isnan(u->share[j]) && (isnan(worst) || u->share[j] < worst))
-                worst = u->share[j];
-            f |= u->fault[j];
-        }
-        u->share[n] = worst; /* n <= i: read before written */
-        u->fault[n] = f;
+        for (size_t c = a / k; c <= (b - 1) / k && c < n; c++)
+            u->fault[c] = 1;
     }
     u->nchart = n;
     u->per_column = (int)k;
+}
+
+/* The requests-per-region columns: one per period while they fit, else
+ * the mean of k periods per column (a column reads "per window" still). */
+static void build_served(ui *u, int cols)
+{
+    const mr_scenario *sc = mr_live_scenario(u->lv);
+    size_t np = mr_live_periods(u->lv);
+    size_t k = cols > 0 && np > (size_t)cols ? (np + (size_t)cols - 1) / (size_t)cols : 1;
+    size_t n = (np + k - 1) / k;
+    if (n > u->cap_served || u->served == NULL) {
+        u->cap_served = n + 64;
+        for (size_t r = 0; r < sc->nregions; r++)
+            u->served[r] = mr_xrealloc(u->served[r], u->cap_served * sizeof **u->served);
+    }
+    for (size_t r = 0; r < sc->nregions; r++)
+        for (size_t c = 0; c < n; c++) {
+            double sum = 0;
+            size_t m = 0;
+            for (size_t i = c * k; i < (c + 1) * k && i < np; i++, m++)
+                sum += mr_live_served(u->lv, i, r);
+            u->served[r][c] = m ? sum / (double)m : NAN;
+        }
+    u->nserved = n;
+    u->per_served = (int)k;
 }
 
 /* The traffic layer's latest verdict change per endpoint, as the status
@@ -428,6 +494,27 @@ static void build_log(ui *u, const mr_live_view *v)
             if (ch[c].t > et || ch[c].t < 0 || u->nlog >= MAX_LOG ||
                 (u->filter[0] && !strstr(ch[c].text, u->filter)))
                 continue;
+            /* Said already by the message itself (a failover policy
+             * listens): once. */
+            char t0[32];
+            hms(ch[c].t, t0, sizeof t0);
+            char line[200];
+            snprintf(line, sizeof line, "%s  %s", t0, ch[c].text);
+            int dup = 0;
+            for (size_t q = 0; q < u->nlog && !dup; q++)
+                dup = strcmp(u->log[q].text, line) == 0;
+            for (size_t jj = j; jj-- > 0 && !dup;) {
+                const mr_live_event *nx = mr_live_log_at(u->lv, keep[jj]);
+                if (nx->t != ch[c].t)
+                    break;
+                char nt[200];
+                mr_live_event_text(u->lv, nx, nt, sizeof nt);
+                dup = strcmp(nt, ch[c].text) == 0;
+            }
+            if (dup) {
+                ch[c].t = -1;
+                continue;
+            }
             char t[32];
             hms(ch[c].t, t, sizeof t);
             mr_scr_line *l = &u->log[u->nlog++];
@@ -480,7 +567,7 @@ static void init_attrs(int color)
     }
 }
 
-static void keys_line(const ui *u, char *buf, size_t n)
+static void keys_line(const ui *u, int w, char *buf, size_t n)
 {
     if (u->status[0]) {
         snprintf(buf, n, " %s", u->status);
@@ -501,13 +588,28 @@ static void keys_line(const ui *u, char *buf, size_t n)
         snprintf(buf, n, " w write the session   q quit without writing   esc stay");
         break;
     default:
-        if (u->ended)
-            snprintf(buf, n, " ended  w write  enter details  / filter  ? help  q quit");
-        else
-            snprintf(buf, n,
-                     " space %s  +- speed  s step  S window  g until  f fault  r repair  w write"
-                     "  / filter  ? help  q quit",
-                     u->paused ? "run" : "pause");
+        if (u->ended) {
+            snprintf(buf, n, " ended  w write  enter details  tab panel  / filter  ? help  q quit");
+        } else {
+            /* The keys that fit, the rarer dropped first (? lists them all). */
+            const char *run = u->paused ? "run" : "pause";
+            char v[3][200];
+            snprintf(v[0], sizeof v[0],
+                     " space %s  +- speed  s/S step  g until  f fault  r repair  w write  c chart"
+                     "  tab panel  / filter  ? help  q quit",
+                     run);
+            snprintf(v[1], sizeof v[1],
+                     " space %s  +- speed  s/S step  g until  f fault  r repair  w write"
+                     "  tab panel  ? help  q quit",
+                     run);
+            snprintf(v[2], sizeof v[2],
+                     " space %s  +- speed  f fault  r repair  w write  tab panel  ? help  q quit",
+                     run);
+            int i = 0;
+            while (i < 2 && (int)strlen(v[i]) > w)
+                i++;
+            snprintf(buf, n, "%s", v[i]);
+        }
     }
 }
 
@@ -521,23 +623,36 @@ static void draw(ui *u, mr_screen **scr)
     }
     const mr_live_view *v = mr_live_read(u->lv);
     u->ended = v->ended;
-    build_topology(u, v);
+    build_topology(u, v, w / 2 - 1);
     build_metrics(u, v);
     build_chart(u, v, w - (w / 2 + 1) - 6);
+    if (u->chart == MR_CHART_SERVED)
+        build_served(u, w - (w / 2 + 1) - 6);
     build_log(u, v);
     const mr_scenario *sc = mr_live_scenario(u->lv);
     mr_scr_state st = {0};
     char now[32], hz[32];
     hms(v->now, now, sizeof now);
     hms(v->horizon, hz, sizeof hz);
-    char rate[48] = "";
+    char rate[64] = "";
     if (!u->paused && !u->ended && u->rate > 0)
         snprintf(rate, sizeof rate, "  %.0fx wall", u->rate);
-    snprintf(st.header, sizeof st.header, " mrsim tui  %s%s%s  seed %llu  %s / %s  %s%s%s",
-             sc->name, u->opts->variant ? "  variant " : "",
-             u->opts->variant ? u->opts->variant : "", (unsigned long long)mr_live_seed(u->lv), now,
-             hz, u->ended ? "ENDED" : u->paused ? "paused" : speed_names[u->speed], rate,
-             u->goal >= 0 && !u->ended ? "  (running to a time)" : "");
+    else if (u->ended && u->run_wall > 0)
+        snprintf(rate, sizeof rate, "  ran %.3f s", u->run_wall);
+    /* Too long for the width (80 columns, a year's times): "mrsim tui"
+     * goes first, then the horizon; the time, speed and rate stay. */
+    for (int k = 0; k < 3; k++) {
+        char hzp[40] = "";
+        if (k < 2)
+            snprintf(hzp, sizeof hzp, " / %s", hz);
+        snprintf(st.header, sizeof st.header, " %s%s%s%s  seed %llu  %s%s  %s%s%s",
+                 k == 0 ? "mrsim tui  " : "", sc->name, u->opts->variant ? "  variant " : "",
+                 u->opts->variant ? u->opts->variant : "", (unsigned long long)mr_live_seed(u->lv),
+                 now, hzp, u->ended ? "ENDED" : u->paused ? "paused" : speed_names[u->speed], rate,
+                 u->goal >= 0 && !u->ended ? "  (running to a time)" : "");
+        if ((int)strlen(st.header) <= w)
+            break;
+    }
     st.topo = u->topo;
     st.ntopo = u->ntopo;
     st.selected = u->sel;
@@ -546,13 +661,32 @@ static void draw(ui *u, mr_screen **scr)
     st.nshare = u->nchart;
     st.per_column = u->per_column;
     st.target = sc->slo.success_target;
+    st.chart = u->chart;
+    const char *rname[64];
+    for (size_t r = 0; r < sc->nregions && r < 64; r++)
+        rname[r] = sc->regions[r].name;
+    st.served = (const double *const *)u->served;
+    st.region = rname;
+    st.nregions = sc->nregions < 64 ? sc->nregions : 64;
+    st.nserved = u->nserved;
+    st.per_served = u->per_served;
     st.metrics = u->metrics;
     st.nmetrics = u->nmetrics;
     st.log = u->log;
     st.nlog = u->nlog;
     st.filter = u->filter;
+    st.focus = u->focus;
+    /* Kept within what there is, so that k after a long scroll answers at once. */
+    int logrows = (h - 2) / 3 - 1;
+    size_t oldest = mr_screen_log_first(u->nlog, logrows, 0);
+    if (u->log_scroll > oldest)
+        u->log_scroll = oldest;
+    st.log_scroll = u->log_scroll;
+    if (u->metrics_scroll >= u->nmetrics)
+        u->metrics_scroll = u->nmetrics ? u->nmetrics - 1 : 0;
+    st.metrics_scroll = u->metrics_scroll;
     char keys[200];
-    keys_line(u, keys, sizeof keys);
+    keys_line(u, w, keys, sizeof keys);
     st.keys = keys;
     st.popup_sel = -1;
     mr_scr_line prompt_line;
@@ -728,8 +862,11 @@ static void show_help(ui *u)
         "space        pause / resume",
         "+ -          speed up / down (x1 x10 x60 x600 max)",
         "s / S        step one event / one SLO window",
-        "g            run until a simulated time (h:mm:ss, or 90m, 2h)",
-        "up down j k  move the selection (tab, left right h l: by group)",
+        "g            run until a simulated time (h:mm:ss, or 90m, 2h, 30d)",
+        "c            chart: success ratio / requests per region",
+        "tab S-tab    move the focus: topology, chart, metrics, event log",
+        "up down j k  in the focused panel: the selection, the chart, scroll",
+        "left right   the selection by group (h l); PgUp PgDn: the log",
         "enter        details of the selection (report and state)",
         "f            inject a fault on the selection",
         "r            repair the selection's injected faults now",
@@ -799,7 +936,11 @@ static mr_time parse_when(const char *s)
     int k = sscanf(s, "%lf%c", &x, &unit);
     if (k < 1 || x < 0)
         return -1;
-    double mult = k == 1 || unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : -1;
+    double mult = k == 1 || unit == 's' ? 1
+                  : unit == 'm'         ? 60
+                  : unit == 'h'         ? 3600
+                  : unit == 'd'         ? 86400
+                                        : -1;
     return mult < 0 ? -1 : (mr_time)llround(x * mult * 1e9);
 }
 
@@ -937,25 +1078,53 @@ static int key(ui *u, int ch)
         mr_live_run_until(u->lv, (now / w + 1) * w, NULL);
         break;
     }
+    case 'c':
+        u->chart = (u->chart + 1) % MR_CHART_COUNT;
+        break;
     case 'g':
-        open_prompt(u, PROMPT_GOTO, "Run until (h:mm:ss, 90m, 2h)", "");
+        open_prompt(u, PROMPT_GOTO, "Run until (h:mm:ss, 90m, 2h, 30d)", "");
         break;
     case KEY_UP:
     case 'k':
-        move_sel(u, -1, 0);
-        break;
     case KEY_DOWN:
-    case 'j':
-        move_sel(u, 1, 0);
+    case 'j': {
+        /* Up and down in the focused panel: the selection, the chart
+         * shown, the metrics, the log (up: older). */
+        int up = ch == KEY_UP || ch == 'k';
+        if (u->focus == MR_PANEL_TOPOLOGY)
+            move_sel(u, up ? -1 : 1, 0);
+        else if (u->focus == MR_PANEL_CHART)
+            u->chart = (u->chart + (up ? MR_CHART_COUNT - 1 : 1)) % MR_CHART_COUNT;
+        else if (u->focus == MR_PANEL_METRICS)
+            u->metrics_scroll = up ? (u->metrics_scroll ? u->metrics_scroll - 1 : 0)
+                                   : u->metrics_scroll + 1;
+        else
+            u->log_scroll = up ? u->log_scroll + 1 : (u->log_scroll ? u->log_scroll - 1 : 0);
+        break;
+    }
+    case KEY_PPAGE:
+    case KEY_NPAGE:
+        if (u->focus == MR_PANEL_LOG) {
+            size_t page = 10;
+            u->log_scroll = ch == KEY_PPAGE ? u->log_scroll + page
+                            : u->log_scroll > page ? u->log_scroll - page
+                                                   : 0;
+        }
         break;
     case '\t':
-    case KEY_RIGHT:
-    case 'l':
-        move_sel(u, 1, 1);
+        u->focus = (u->focus + 1) % MR_PANEL_COUNT;
         break;
     case KEY_BTAB:
+        u->focus = (u->focus + MR_PANEL_COUNT - 1) % MR_PANEL_COUNT;
+        break;
+    case KEY_RIGHT:
+    case 'l':
+        u->focus = MR_PANEL_TOPOLOGY;
+        move_sel(u, 1, 1);
+        break;
     case KEY_LEFT:
     case 'h':
+        u->focus = MR_PANEL_TOPOLOGY;
         move_sel(u, -1, 1);
         break;
     case '\n':
@@ -1047,7 +1216,10 @@ static void advance(ui *u, double budget)
             double c0 = wall();
             mr_live_run_until(u->lv, to, &ended);
             double took = wall() - c0;
-            if (took < 0.002 && chunk < 3600 * S)
+            /* No cap but the horizon: a year at aggregate fidelity passes
+             * an hour of simulated time in microseconds, and a cap of an
+             * hour made its 8,760 slices cost more than the run. */
+            if (took < 0.002 && chunk < mr_live_horizon(u->lv))
                 chunk *= 2;
             else if (took > 0.008 && chunk > S / 1000)
                 chunk /= 2;
@@ -1055,7 +1227,16 @@ static void advance(ui *u, double budget)
                 break;
         }
     } else {
-        mr_live_advance(u->lv, (mr_time)(sp * budget * 1e9), &ended);
+        /* x1 .. x600: as much simulated time as the wall clock moved since
+         * the last slice (at most a quarter second of it, after a long
+         * frame), so the speed is what it says however cheap the run. */
+        (void)budget;
+        double w = wall();
+        double dtw = u->adv_wall > 0 ? w - u->adv_wall : 1.0 / 30;
+        u->adv_wall = w;
+        if (dtw > 0.25)
+            dtw = 0.25;
+        mr_live_advance(u->lv, (mr_time)(sp * dtw * 1e9), &ended);
     }
 }
 
@@ -1071,6 +1252,7 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
     const mr_scenario *sc = mr_live_scenario(lv);
     u->offers = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *u->offers);
     u->load = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *u->load);
+    u->served = mr_xcalloc(sc->nregions ? sc->nregions : 1, sizeof *u->served);
     for (size_t c = 0; c < sc->nclusters; c++)
         u->load[c] = NAN;
     const char *nc = getenv("NO_COLOR");
@@ -1100,7 +1282,7 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
 
     mr_screen *scr = NULL;
     u->scrp = &scr;
-    double last_draw = 0, frame = 1.0 / 30;
+    double last_draw = 0, frame = 1.0 / 30, draw_cost = 0;
     double rate_w0 = wall();
     mr_time rate_s0 = mr_live_now(lv);
     int quit = 0;
@@ -1108,8 +1290,15 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
     while (!quit && !got_signal) {
         int running = !u->paused && !mr_live_ended(lv) && u->mode == MODE_RUN;
         double t = wall();
+        if (!running)
+            u->adv_wall = 0;
+        int flat_out = running && (u->goal >= 0 || isinf(speeds[u->speed]));
+        /* The slice: most of a frame, and at least three times what the
+         * last frame took to draw, so that drawing (a report of every
+         * component, the chart over every window so far) never takes more
+         * than a quarter of the time at max speed, however long the run. */
         if (running)
-            advance(u, frame * 0.8);
+            advance(u, frame * 0.8 > 3 * draw_cost ? frame * 0.8 : 3 * draw_cost);
         /* The measured rate, over about a second. */
         double tw = wall();
         if (tw - rate_w0 >= 1.0) {
@@ -1117,13 +1306,17 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
             rate_w0 = tw;
             rate_s0 = mr_live_now(lv);
         }
-        if (tw - last_draw >= frame) {
+        /* The end shows at once: nothing more to run. */
+        int ended_now = mr_live_ended(lv) && !u->ended;
+        if (tw - last_draw >= frame || ended_now) {
+            double d0 = wall();
             draw(u, &scr);
             last_draw = wall();
+            draw_cost = last_draw - d0;
         }
-        /* Keys: no wait while the simulation runs, the rest of the frame
-         * otherwise. */
-        int wait_ms = running ? 0 : (int)((frame - (wall() - t)) * 1000);
+        /* Keys: no wait while the simulation runs flat out (max, run
+         * until), the rest of the frame otherwise. */
+        int wait_ms = flat_out ? 0 : (int)((frame - (wall() - t)) * 1000);
         timeout(wait_ms > 0 ? wait_ms : 0);
         int ch = getch();
         int handled = 0;
@@ -1136,6 +1329,10 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
         }
         if (handled)
             last_draw = 0; /* a key's effect shows at once */
+        /* Wall time while running (slices, the frames drawn meanwhile,
+         * keys): the header's figure at the end (bench/README.md). */
+        if (running)
+            u->run_wall += (ended_now ? tw : wall()) - t;
     }
     mr_screen_free(scr);
     endwin();
@@ -1148,6 +1345,9 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
     free(u->load);
     free(u->share);
     free(u->fault);
+    for (size_t r = 0; r < mr_live_scenario(lv)->nregions; r++)
+        free(u->served[r]); /* the scenario now: sc was replaced at an injection */
+    free(u->served);
     free(u);
     return status;
 }

@@ -260,3 +260,180 @@ Test(live, aggregate_fidelity_replays_bit_for_bit, .timeout = 300)
     unlink(path);
     mr_diag_free(d);
 }
+
+/* The state the topology panel reads (mr_live_read's status: the models'
+ * status slots and their series as they stand). active-passive-tm, seed 7:
+ * West Europe (region 0) is down from 30m for 45m and the store `orders`
+ * is force-failed-over at 30m + triangular(10m, 20m, 1h), so by 1h30m at
+ * the latest: its primary is in region 0 and up at 20m, in region 0 and
+ * not up at 31m (its region is down and no failover before 40m), in
+ * northeurope (1) and up at 1h40m. Priority routing answers only the
+ * primary endpoint while it is Online: at 20m no resolver holds aks-neu
+ * (share exactly 0) and some hold aks-weu. */
+static double status_of(const mr_live_view *v, const char *comp, const char *metric)
+{
+    return mr_report_find(v->status, comp, metric);
+}
+
+Test(live, status_of_stores_and_resolvers, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, NULL, 0, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 1200 * S, NULL), MR_OK);
+    const mr_live_view *v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "data/orders", "primary_region"), 0);
+    cr_expect_eq(status_of(v, "data/orders", "primary_up"), 1);
+    cr_expect_eq(status_of(v, "resolvers/isp-eu", "answer_share/aks-neu"), 0);
+    double weu = status_of(v, "resolvers/isp-eu", "answer_share/aks-weu");
+    cr_expect(weu > 0 && weu <= 1, "answer_share/aks-weu %g", weu);
+    cr_expect(!isnan(status_of(v, "data/orders", "lag_s")), "the realised lag is read");
+    cr_assert_eq(mr_live_run_until(lv, 1860 * S, NULL), MR_OK);
+    v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "data/orders", "primary_region"), 0);
+    cr_expect_eq(status_of(v, "data/orders", "primary_up"), 0);
+    cr_assert_eq(mr_live_run_until(lv, 6000 * S, NULL), MR_OK);
+    v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "data/orders", "primary_region"), 1);
+    cr_expect_eq(status_of(v, "data/orders", "primary_up"), 1);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+/* shared-dependency: entra-id (global) is down from 30m for 20m; acr is
+ * hosted in West Europe, down with its region from 1h30m for 40m. */
+Test(live, status_of_dependencies, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(MRSIM_SOURCE_DIR "/scenarios/shared-dependency.yaml", NULL, 0, 7, 1,
+                              &lv, d),
+                 MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 2400 * S, NULL), MR_OK);
+    const mr_live_view *v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "dependencies/entra-id", "down"), 1);
+    cr_expect_eq(status_of(v, "dependencies/acr", "down"), 0);
+    cr_assert_eq(mr_live_run_until(lv, 6000 * S, NULL), MR_OK);
+    v = mr_live_read(lv);
+    cr_expect_eq(status_of(v, "dependencies/entra-id", "down"), 0);
+    cr_expect_eq(status_of(v, "dependencies/acr", "down"), 1);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+/* Requests per region per period (mr_live_served): active-passive-tm's
+ * period is its SLO window, 10 s, so at 20m 120 periods are complete. The
+ * periods add up to the cluster's own `served` count at 20m (the same
+ * counter read at every boundary: the sum telescopes), and priority
+ * routing sends nothing to North Europe (region 1) before the outage at
+ * 30m. After an injection at 20m the run is rebuilt and the periods read
+ * again: the same sums (the run up to the injection is unchanged). */
+static void check_served_at_20m(mr_live *lv)
+{
+    cr_assert_eq(mr_live_period(lv), 10 * S);
+    cr_assert_eq(mr_live_periods(lv), 120);
+    double sum0 = 0, sum1 = 0;
+    for (size_t k = 0; k < 120; k++) {
+        sum0 += mr_live_served(lv, k, 0);
+        sum1 += mr_live_served(lv, k, 1);
+    }
+    const mr_live_view *v = mr_live_read(lv);
+    double weu = mr_report_find(v->status, "clusters/aks-weu", "served");
+    cr_expect(weu > 0);
+    cr_expect_eq(sum0, weu, "periods %.17g, the counter %.17g", sum0, weu);
+    cr_expect_eq(sum1, 0);
+    cr_expect(isnan(mr_live_served(lv, 120, 0)), "period 120 is not complete");
+}
+
+Test(live, served_per_region_per_period, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, NULL, 0, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 1200 * S, NULL), MR_OK);
+    check_served_at_20m(lv);
+    mr_live_fault f = {.kind = MR_FAULT_REGION_OUTAGE, .target = "westeurope",
+                       .duration = 600 * S};
+    size_t idx = 0;
+    cr_assert_eq(mr_live_inject(lv, &f, &idx, d), MR_OK);
+    check_served_at_20m(lv);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+/* mr_live_window_worst is the least of mr_live_window_shares over the same
+ * windows (NaN ones skipped; NaN when all are), at both fidelities:
+ * active-passive-tm at 40m (the outage from 30m: windows below 1 from
+ * 180 on; the warm-up of 5m: windows 0 .. 29 NaN). */
+static double least(const double *x, size_t a, size_t b)
+{
+    double m = NAN;
+    for (size_t i = a; i < b; i++)
+        if (!isnan(x[i]) && (isnan(m) || x[i] < m))
+            m = x[i];
+    return m;
+}
+
+static void check_worst(const char *const *sets, size_t nsets)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, sets, nsets, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 2400 * S, NULL), MR_OK);
+    const mr_live_view *v = mr_live_read(lv);
+    cr_assert_eq(v->nwin, 240);
+    double x[240];
+    mr_live_window_shares(lv, x, 240);
+    const size_t r[][2] = {{0, 240}, {0, 30}, {0, 31}, {170, 190}, {180, 240}, {100, 101}, {29, 60}};
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        double want = least(x, r[i][0], r[i][1]), got = mr_live_window_worst(lv, r[i][0], r[i][1]);
+        cr_expect(same_bits(want, got), "%s windows %zu .. %zu: %.17g, not %.17g",
+                  nsets ? sets[0] : "request", r[i][0], r[i][1], got, want);
+    }
+    cr_expect(isnan(mr_live_window_worst(lv, 0, 30)), "the warm-up only");
+    cr_expect(mr_live_window_worst(lv, 180, 240) < 1, "the outage");
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+Test(live, window_worst_request_fidelity, .timeout = 120)
+{
+    check_worst(NULL, 0);
+}
+
+Test(live, window_worst_aggregate_fidelity, .timeout = 120)
+{
+    const char *sets[] = {"run.fidelity=aggregate"};
+    check_worst(sets, 1);
+}
+
+/* The event log names an endpoint by its cluster, as the topology panel
+ * does: gray-failure-runbook's gray failure on aks-weu (endpoint 0) from
+ * 30m, the runbook detecting it in 5m and acting 10m later: at 45m
+ * "endpoint aks-weu disabled by the runbook", not "endpoint 0 ...". */
+Test(live, event_text_names_endpoints, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(MRSIM_SOURCE_DIR "/scenarios/gray-failure-runbook.yaml", NULL, 0,
+                              7, 1, &lv, d),
+                 MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 3000 * S, NULL), MR_OK);
+    int found = 0;
+    char text[200];
+    for (size_t i = 0; i < mr_live_log_count(lv); i++) {
+        const mr_live_event *e = mr_live_log_at(lv, i);
+        mr_live_event_text(lv, e, text, sizeof text);
+        if (e->kind == MR_MSG_ENDPOINT_ADMIN) {
+            cr_expect_eq(e->t, 2700 * S);
+            cr_expect_str_eq(text, "endpoint aks-weu disabled by the runbook");
+            found++;
+        } else if (e->kind == MR_MSG_ENDPOINT_STATUS) {
+            cr_expect(strncmp(text, "endpoint aks-", 13) == 0 && strstr(text, " (probes)"),
+                      "%s", text);
+        }
+    }
+    cr_expect_eq(found, 1);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}

@@ -6,8 +6,11 @@
 # max and run; at the end find the primary endpoint Degraded and the traffic
 # on North Europe; write the session; quit; the terminal restored and exit
 # status 0; then `mrsim run` of the written file with the same seed gives the
-# RTO the metrics panel showed (both to the millisecond: the panel prints
-# %.3f, the JSON 10 significant digits).
+# RTO the metrics panel showed: the panel prints it in the run table's human
+# units (sim/out/human.c: "20m 25s", "4.91 s", "95.8 ms"), so the JSON's
+# rto_s (10 significant digits) is formatted here by the same rules
+# (hu_duration below, a transcription of mr_hu_duration) and must read the
+# same; an RTO off by more than the last digit shown fails.
 #
 #   tests/e2e/tui.sh MRSIM SOURCE_DIR [WxH] [nocolor]
 #   tests/e2e/tui.sh MRSIM SOURCE_DIR notty     (not a terminal: exit 2)
@@ -104,7 +107,7 @@ neu=$(printf '%s\n' "$pane" | sed -n 's/.*aks-neu .* \([0-9][0-9]*\)\/s.*/\1/p' 
 [ -n "$neu" ] && [ "$neu" -gt 1000 ] || fail "no traffic on North Europe (aks-neu: '${neu}' requests/s)"
 weu=$(printf '%s\n' "$pane" | sed -n 's/.*aks-weu .* \([0-9][0-9]*\)\/s.*/\1/p' | head -1)
 [ -n "$weu" ] && [ "$weu" -lt 50 ] || fail "West Europe still takes traffic ('${weu}' requests/s)"
-rto=$(printf '%s\n' "$pane" | sed -n 's/.*| rto_s  *\([0-9.][0-9.]*\) s.*/\1/p' | head -1)
+rto=$(printf '%s\n' "$pane" | sed -n 's/.*| rto  *\([0-9][0-9hdms. ]*[0-9]\(s\| s\| ms\|m\|h\)\).*/\1/p' | head -1)
 [ -n "$rto" ] || fail "no rto_s in the metrics panel"
 
 T send-keys w
@@ -127,7 +130,19 @@ printf '%s\n' "$pane" | grep -q "session written to active-passive-tm-session.ya
 json=$(cd "$dir" && "$mrsim" run active-passive-tm-session.yaml --seed 7 -n 1 --json -q 2>/dev/null) ||
     fail "mrsim run of the session failed"
 run_rto=$(printf '%s\n' "$json" | sed -n 's/.*"rto_s": {"mean": \([-0-9.e+]*\),.*/\1/p' | head -1)
-run_rto=$(awk -v x="$run_rto" 'BEGIN { printf "%.3f", x }')
+# mr_hu_duration for 0 <= x < 100 days: ms below 1 s, three significant
+# digits below a minute, then "Mm SSs", "Hh MMm", "Dd HHh"; a rounding
+# that reaches the next unit carries.
+run_rto=$(awk -v x="$run_rto" '
+function dec(v, sig,   l, f, d) { l = log(v) / log(10) + 1e-12; f = int(l); if (l < 0 && f != l) f--; d = sig - 1 - f; return d < 0 ? 0 : d > 2 ? 2 : d }
+BEGIN {
+    if (x == 0) { print "0 s"; exit }
+    if (x < 1) { ms = x * 1000; d = dec(ms, 3); r = sprintf("%.*f", d, ms); if (r + 0 < 1000) { print r " ms"; exit } x = 1 }
+    if (x < 60) { d = dec(x, 3); r = sprintf("%.*f", d, x); if (r + 0 < 60) { print r " s"; exit } x = 60 }
+    if (x < 3600) { t = sprintf("%.0f", x) + 0; if (t < 3600) { printf "%dm %02ds\n", int(t / 60), t % 60; exit } x = 3600 }
+    if (x < 86400) { m = sprintf("%.0f", x / 60) + 0; if (m < 1440) { printf "%dh %02dm\n", int(m / 60), m % 60; exit } x = 86400 }
+    h = sprintf("%.0f", x / 3600) + 0; printf "%dd %02dh\n", int(h / 24), h % 24
+}')
 [ "$run_rto" = "$rto" ] || fail "mrsim run of the session: rto_s $run_rto, the TUI showed $rto"
 echo "tui.sh ($size${nocolor:+, NO_COLOR}): ok, rto_s $rto"
 exit 0

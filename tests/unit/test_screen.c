@@ -58,7 +58,8 @@ static void check_size(int w, int h, int want_rows, int want_cells)
     mr_screen *s = mr_screen_new(w, h);
     mr_screen_layout(s, &st);
     expect_row_starts(s, 0, "mrsim tui  active-passive-tm  seed 7");
-    expect_row_starts(s, 1, "-- Topology --");
+    /* The focus is on the topology (MR_PANEL_TOPOLOGY, 0): "=[ Title ]=". */
+    expect_row_starts(s, 1, "=[ Topology ]==");
     /* The topology lines from row 2, the selection marked with '>'. */
     expect_row_starts(s, 2, ">westeurope (3 zones)  DOWN");
     expect_row_starts(s, 3, "   aks-weu  active   0/64 pods  DOWN");
