@@ -206,6 +206,21 @@ Test(plot, svg_is_well_formed_and_deterministic, .timeout = 300)
         free(x);
         free(y);
     }
+    /* A dominated candidate (front 0, the TSV's last column) is faded in
+     * the pareto figure, and only it: see-through strokes and fills. */
+    char *tsv = slurp(DIR "3/a/pareto.tsv"), *svg = slurp(DIR "3/a/pareto.svg");
+    size_t dominated = 0;
+    for (const char *l = tsv, *nl; l && (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
+        size_t tabs = 0; /* block 0's rows have nine fields; block 1's two */
+        for (const char *c = l; c < nl; c++)
+            tabs += *c == '\t';
+        if (*l != '#' && tabs == 8)
+            dominated += nl[-1] == '0' && nl[-2] == '\t';
+    }
+    cr_assert_gt(dominated, 0, "the test's comparison has no dominated candidate:\n%s", tsv);
+    cr_expect_not_null(strstr(svg, "opacity='0.37'"), "the dominated point is not faded");
+    free(tsv);
+    free(svg);
     run_free(&a);
     run_free(&b);
 }
