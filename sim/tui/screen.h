@@ -5,9 +5,10 @@
  * text; sim/tui/tui.c only copies the cells to the terminal.
  *
  * Layout (docs/tui.md): row 0 the header; below it the topology panel on
- * the left and, on the right, the success-ratio chart above the metrics;
- * the event log across the width; the key line at the bottom. A popup (a
- * menu, the help, a prompt) is drawn over the middle. */
+ * the left and, on the right, the chart (success ratio, p99 latency or
+ * requests per region: c) above the metrics; the event log across the
+ * width; the key line at the bottom. A popup (a menu, the help, a prompt)
+ * is drawn over the middle. */
 #ifndef MRSIM_TUI_SCREEN_H
 #define MRSIM_TUI_SCREEN_H
 
