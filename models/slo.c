@@ -769,6 +769,18 @@ static void slo_fini(mr_component *self)
     mr_hist_fini(&st->client_cens_hist);
 }
 
+/* The live view's read-only way to the latency histogram (`mrsim tui`'s
+ * p99 chart, sim/run/live.c): a copy of it as it stands, at request
+ * fidelity (aggregate fidelity records no latency), without the full
+ * report's work (client RTO, the windows). The run layer reaches a model
+ * only through its slots; this one changes nothing in the run. */
+static void slo_status(const mr_component *self, mr_report *out)
+{
+    const mr_slo_state *st = self->state;
+    if (!st->agg)
+        mr_report_hist(out, "", "latency_ms", &st->latency_ms);
+}
+
 const mr_model mr_model_slo = {
     .kind = "slo",
     .summary = "SLO collector: availability, downtime, RTO, client RTO, latency",
@@ -778,6 +790,7 @@ const mr_model mr_model_slo = {
     .link = slo_link,
     .handle = slo_handle,
     .report = slo_report,
+    .status = slo_status,
     .fini = slo_fini,
 };
 

@@ -247,6 +247,65 @@ double mr_hist_quantile(const mr_hist *h, double q)
     return v;
 }
 
+/* The count of bucket sub of octave e in h (0 outside what it covers). */
+static uint64_t count_at(const mr_hist *h, int e, int sub)
+{
+    if (h->n_oct == 0 || e < h->lo_exp || e >= h->lo_exp + h->n_oct)
+        return 0;
+    return h->counts[(size_t)(e - h->lo_exp) * MR_HIST_SUB + (size_t)sub];
+}
+
+/* order_stat over the bucket-wise difference now - before. before being an
+ * earlier state, now covers every octave before does and each of its counts
+ * is at least before's, so the differences are counts of the new
+ * observations. */
+static double order_stat_since(const mr_hist *now, const mr_hist *before, uint64_t k)
+{
+    uint64_t seen = now->zero - before->zero;
+    if (k < seen)
+        return 0.0;
+    size_t len = (size_t)now->n_oct * MR_HIST_SUB;
+    for (size_t i = 0; i < len; i++) {
+        int e = now->lo_exp + (int)(i / MR_HIST_SUB), sub = (int)(i % MR_HIST_SUB);
+        seen += now->counts[i] - count_at(before, e, sub);
+        if (k < seen)
+            return bucket_mid(e, sub);
+    }
+    /* Unreachable while before is an earlier state of now. */
+    assert(0);
+    return now->max;
+}
+
+/* The same definition as mr_hist_quantile, on the new observations. An
+ * empty before is mr_hist_quantile itself, bit for bit (its clamp to the
+ * minimum included). Otherwise the clamp is to now's maximum only: the new
+ * observations' minimum is not kept. Called per period boundary of the
+ * live run, never per event. */
+double mr_hist_quantile_since(const mr_hist *now, const mr_hist *before, double q)
+{
+    assert(q >= 0 && q <= 1);
+    if (before->n >= now->n)
+        return NAN;
+    if (before->n == 0)
+        return mr_hist_quantile(now, q);
+    uint64_t n = now->n - before->n;
+    if (now->exact != NULL) {
+        /* now holds its sample in the order added, and before (fewer) was
+         * exact too: the new observations are now's last n. */
+        double sorted[MR_HIST_EXACT];
+        memcpy(sorted, now->exact + before->n, (size_t)n * sizeof *sorted);
+        qsort(sorted, (size_t)n, sizeof *sorted, cmp_double);
+        return gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)n, q);
+    }
+    double rank = q * (double)(n - 1);
+    uint64_t lo = (uint64_t)rank;
+    double frac = rank - (double)lo;
+    double v = order_stat_since(now, before, lo);
+    if (frac > 0 && lo + 1 < n)
+        v = (1 - frac) * v + frac * order_stat_since(now, before, lo + 1);
+    return v > now->max ? now->max : v;
+}
+
 double mr_hist_mean(const mr_hist *h)
 {
     if (h->n == 0)

@@ -95,6 +95,15 @@ void mr_hist_merge(mr_hist *dst, const mr_hist *src);
 /* The q-quantile, 0 <= q <= 1; NAN when empty. */
 double mr_hist_quantile(const mr_hist *h, double q);
 double mr_hist_mean(const mr_hist *h);
+/* The q-quantile of the observations in now but not in before, where
+ * before is an earlier state of the same histogram (copied then, e.g. by
+ * mr_hist_reset and mr_hist_merge; no reset in between): what `mrsim tui`
+ * charts per period. The layouts may differ (now may have grown octaves
+ * either way). Exact while now is (the new observations are the tail of
+ * its sample); otherwise from the differences of the buckets, within
+ * 1/(2 x MR_HIST_SUB) like mr_hist_quantile, and equal to it when before
+ * is empty. NAN when no observation came in (or before->n > now->n). */
+double mr_hist_quantile_since(const mr_hist *now, const mr_hist *before, double q);
 /* 1 while quantiles are exact. */
 int mr_hist_is_exact(const mr_hist *h);
 /* The histogram as bytes, to send it to another process of the same build

@@ -15,6 +15,7 @@
 #include "mrsim/error.h"
 #include "mrsim/model.h"
 #include "mrsim/sim.h"
+#include "mrsim/stats.h"
 #include "run/build.h"
 #include "run/live.h"
 #include "vectors.h"
@@ -51,6 +52,12 @@ struct mr_live {
     size_t nsampled;   /* boundaries read: 0 .. nsampled - 1 */
     double *served;    /* (nperiods + 1) x nregions, cumulative at each boundary */
     size_t *served_at; /* per cluster: its `served` series' index, SIZE_MAX: none */
+    /* The p99 latency per period: the SLO collector's latency histogram
+     * (its status slot) as it stood at the last boundary read, and the
+     * p99 of what it received in each period, read at its end. */
+    const mr_component *slo; /* NULL: none */
+    mr_hist lat_prev;
+    double *p99;             /* nperiods + 1 */
 };
 
 /* ---- the event log ------------------------------------------------------ */
@@ -180,6 +187,14 @@ static void served_setup(mr_live *lv)
     /* The caller (rebuild) keeps the arrays these replace. */
     lv->served = mr_xcalloc((n + 1) * nr, sizeof *lv->served);
     lv->served_at = mr_xcalloc(sc->nclusters ? sc->nclusters : 1, sizeof *lv->served_at);
+    lv->p99 = mr_xcalloc(n + 1, sizeof *lv->p99);
+    mr_hist_init(&lv->lat_prev);
+    lv->slo = NULL;
+    for (uint32_t id = 0; id < mr_sim_component_count(lv->sim); id++) {
+        const mr_component *comp = mr_sim_component(lv->sim, id);
+        if (strcmp(comp->model->kind, "slo") == 0 && comp->model->status != NULL)
+            lv->slo = comp;
+    }
     for (size_t c = 0; c < sc->nclusters; c++) {
         lv->served_at[c] = SIZE_MAX;
         const mr_component *comp = mr_sim_component(lv->sim, mr_build_cluster_id(sc, c));
@@ -191,6 +206,27 @@ static void served_setup(mr_live *lv)
             if (strcmp(desc[i].metric, "served") == 0)
                 lv->served_at[c] = i;
     }
+}
+
+/* At boundary k = lv->nsampled: the p99 of the latencies recorded since
+ * boundary k - 1 goes to p99[k - 1] (NaN: none, as at aggregate fidelity
+ * or in the warm-up), and the histogram as it stands becomes the next
+ * period's start. A copy of the histogram per boundary (tens of KiB at
+ * most), never per event; the run is only read. */
+static void latency_read(mr_live *lv)
+{
+    if (lv->slo == NULL)
+        return;
+    mr_report *r = mr_report_new();
+    mr_report_set_source(r, lv->slo->id);
+    lv->slo->model->status(lv->slo, r);
+    const mr_hist *h = mr_report_find_hist(r, "", "latency_ms");
+    if (lv->nsampled > 0)
+        lv->p99[lv->nsampled - 1] = h ? mr_hist_quantile_since(h, &lv->lat_prev, 0.99) : NAN;
+    mr_hist_reset(&lv->lat_prev);
+    if (h)
+        mr_hist_merge(&lv->lat_prev, h);
+    mr_report_free(r);
 }
 
 /* Reads boundary lv->nsampled (the run stands at it, or just past it
@@ -207,6 +243,7 @@ static void served_read(mr_live *lv)
         comp->model->sample(comp, mr_sim_now(lv->sim), val);
         row[sc->clusters[c].region] += val[lv->served_at[c]];
     }
+    latency_read(lv);
     lv->nsampled++;
 }
 
@@ -236,6 +273,11 @@ mr_time mr_live_period(const mr_live *lv)
 size_t mr_live_periods(const mr_live *lv)
 {
     return lv->nsampled > 0 ? lv->nsampled - 1 : 0;
+}
+
+double mr_live_latency_p99(const mr_live *lv, size_t k)
+{
+    return k + 1 < lv->nsampled ? lv->p99[k] : NAN;
 }
 
 double mr_live_served(const mr_live *lv, size_t k, size_t region)
@@ -286,6 +328,9 @@ static int rebuild(mr_live *lv, mr_time to, mr_diag *diag)
     mr_time old_period = lv->period;
     double *old_served = lv->served;
     size_t *old_served_at = lv->served_at;
+    double *old_p99 = lv->p99;
+    mr_hist old_prev = lv->lat_prev; /* served_setup makes a new one */
+    const mr_component *old_slo = lv->slo;
     if (rc == MR_OK) {
         lv->sim = sim;
         lv->sc = sc;
@@ -301,6 +346,11 @@ static int rebuild(mr_live *lv, mr_time to, mr_diag *diag)
         if (lv->sim == sim && sim != NULL) {
             free(lv->served);
             free(lv->served_at);
+            free(lv->p99);
+            mr_hist_fini(&lv->lat_prev);
+            lv->p99 = old_p99;
+            lv->lat_prev = old_prev;
+            lv->slo = old_slo;
             lv->sim = old_sim;
             lv->sc = (mr_scenario *)old_sc;
             lv->served = old_served;
@@ -319,6 +369,8 @@ static int rebuild(mr_live *lv, mr_time to, mr_diag *diag)
     mr_scenario_free((mr_scenario *)old_sc);
     free(old_served);
     free(old_served_at);
+    free(old_p99);
+    mr_hist_fini(&old_prev);
     lv->sim = sim;
     lv->sc = sc;
     lv->cols = mr__metric_cols_of(sc);
@@ -368,6 +420,8 @@ void mr_live_close(mr_live *lv)
     mr_report_free(lv->status);
     free(lv->served);
     free(lv->served_at);
+    free(lv->p99);
+    mr_hist_fini(&lv->lat_prev);
     for (size_t i = 0; i < lv->nbase; i++)
         free(lv->sets[i]);
     free(lv->sets);

@@ -152,6 +152,12 @@ double mr_live_window_worst(const mr_live *lv, size_t a, size_t b);
 mr_time mr_live_period(const mr_live *lv);
 size_t mr_live_periods(const mr_live *lv);
 double mr_live_served(const mr_live *lv, size_t k, size_t region);
+/* The p99 latency (ms, docs/results.md latency_ms_p99's definition: the
+ * successful requests first issued after the warm-up) of the requests
+ * whose latency was recorded in period k, that is that completed in it;
+ * NaN when none did, at aggregate fidelity (no latency is recorded), and
+ * for k not complete yet. Within the histogram's 0.4% (mrsim/stats.h). */
+double mr_live_latency_p99(const mr_live *lv, size_t k);
 
 /* The event log: how many entries the ring holds, and entry i (0: the
  * oldest kept). mr_live_event_text writes one line for it:

@@ -232,6 +232,105 @@ static void served_chart(mr_screen *s, const mr_scr_state *st, int x, int y, int
     }
 }
 
+/* The 1-2-5 value at or below (up 0) or at or above (up 1) x > 0. The
+ * small tolerance keeps 100 from reading as 99.999... through log10. */
+static double nice125(double x, int up)
+{
+    double d = pow(10, floor(log10(x) + 1e-9));
+    static const double m[] = {1, 2, 5, 10};
+    if (up) {
+        for (int i = 0; i < 4; i++)
+            if (m[i] * d >= x * (1 - 1e-12))
+                return m[i] * d;
+        return 10 * d;
+    }
+    for (int i = 3; i >= 0; i--)
+        if (m[i] * d <= x * (1 + 1e-12))
+            return m[i] * d;
+    return d;
+}
+
+int mr_screen_p99_scale(const double *v, size_t n, double *lo, double *hi)
+{
+    double mn = INFINITY, mx = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > 0) { /* NaN compares false */
+            mn = v[i] < mn ? v[i] : mn;
+            mx = v[i] > mx ? v[i] : mx;
+        }
+    if (!(mx > 0))
+        return 0;
+    *lo = nice125(mn, 0);
+    *hi = nice125(mx, 1);
+    if (*hi <= *lo)
+        *hi = nice125(*lo * 1.5, 1); /* the next step: 1 -> 2 -> 5 -> 10 */
+    return 1;
+}
+
+int mr_screen_p99_bar(double v, double lo, double hi, int rows)
+{
+    if (!(v > 0) || !(hi > lo) || !(lo > 0) || rows < 1)
+        return 0;
+    long n = 1 + lround(log(v / lo) / log(hi / lo) * (rows - 1));
+    return n < 1 ? 1 : n > rows ? rows : (int)n;
+}
+
+void mr_screen_ms_label(double ms, char *buf, size_t n)
+{
+    if (ms >= 1000)
+        snprintf(buf, n, "%.0fs", ms / 1000);
+    else if (ms >= 1)
+        snprintf(buf, n, "%.0fms", ms);
+    else
+        snprintf(buf, n, "%.1gms", ms);
+}
+
+/* The p99 latency chart: bars from the bottom on a log scale between two
+ * 1-2-5 values around the columns shown (a 20 ms steady state and a 2 s
+ * failover spike both read), the scale's ends as the labels; fault spans
+ * shaded as in the success chart. */
+static void p99_chart(mr_screen *s, const mr_scr_state *st, int x, int y, int w, int rows)
+{
+    const int label = 6; /* "500ms|" */
+    int cols = w - label;
+    if (st->no_latency) {
+        put(s, x, y + rows / 2, w, "  no latency at aggregate fidelity", MR_ATTR_DIM, 1);
+        return;
+    }
+    size_t first = st->np99 > (size_t)cols ? st->np99 - (size_t)cols : 0;
+    double lo = 1, hi = 10;
+    int scaled = mr_screen_p99_scale(st->p99 + first, st->np99 - first, &lo, &hi);
+    for (int r = 0; r < rows; r++) {
+        int height = rows - r;
+        char lab[16] = "     |", v[16];
+        if (scaled && (r == 0 || r == rows - 1)) {
+            mr_screen_ms_label(r == 0 ? hi : lo, v, sizeof v);
+            snprintf(lab, sizeof lab, "%5.5s|", v);
+        }
+        put(s, x, y + r, label, lab, MR_ATTR_DIM, 1);
+        for (int c = 0; c < cols; c++) {
+            size_t i = first + (size_t)c;
+            char ch = ' ';
+            unsigned char a = MR_ATTR_NORMAL;
+            if (i < st->np99) {
+                double p = st->p99[i];
+                if (isnan(p)) {
+                    ch = height == 1 ? '.' : ' ';
+                    a = MR_ATTR_DIM;
+                } else if (height <= mr_screen_p99_bar(p, lo, hi, rows)) {
+                    ch = '#';
+                    a = MR_ATTR_OK;
+                }
+                if (ch == ' ' && st->p99_fault && st->p99_fault[i]) {
+                    ch = ':';
+                    a = MR_ATTR_SHADE;
+                }
+            }
+            set(s, x + label + c, y + r, ch, a);
+        }
+    }
+}
+
 static void popup(mr_screen *s, const mr_scr_state *st)
 {
     int need = (int)strlen(st->popup_title) + 6;
@@ -308,6 +407,25 @@ void mr_screen_layout(mr_screen *s, const mr_scr_state *st)
         snprintf(ct, sizeof ct, "Requests/window (max %s)", m);
         title(s, rx, 1, rw, ct, st->focus == MR_PANEL_CHART);
         served_chart(s, st, rx, 2, rw, crows);
+    } else if (st->chart == MR_CHART_P99) {
+        int cols = rw - 6;
+        size_t from = st->np99 > (size_t)cols ? st->np99 - (size_t)cols : 0;
+        double mx = NAN;
+        for (size_t i = from; i < st->np99; i++)
+            if (!isnan(st->p99[i]) && !(st->p99[i] <= mx))
+                mx = st->p99[i];
+        /* Short: at 80 columns the panel has 39. */
+        char m[32] = "";
+        if (!st->no_latency && !isnan(mx))
+            snprintf(m, sizeof m, ", max %.0f", mx);
+        if (st->no_latency)
+            snprintf(ct, sizeof ct, "p99 latency, ms");
+        else if (st->per_p99 > 1)
+            snprintf(ct, sizeof ct, "p99 ms (log%s), worst of %d", m, st->per_p99);
+        else
+            snprintf(ct, sizeof ct, "p99 latency, ms (log%s)", m);
+        title(s, rx, 1, rw, ct, st->focus == MR_PANEL_CHART);
+        p99_chart(s, st, rx, 2, rw, crows);
     } else {
         /* Short titles: at 80 columns the panel has 39. */
         if (st->per_column > 1)

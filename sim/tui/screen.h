@@ -5,9 +5,10 @@
  * text; sim/tui/tui.c only copies the cells to the terminal.
  *
  * Layout (docs/tui.md): row 0 the header; below it the topology panel on
- * the left and, on the right, the success-ratio chart above the metrics;
- * the event log across the width; the key line at the bottom. A popup (a
- * menu, the help, a prompt) is drawn over the middle. */
+ * the left and, on the right, the chart (success ratio, p99 latency or
+ * requests per region: c) above the metrics; the event log across the
+ * width; the key line at the bottom. A popup (a menu, the help, a prompt)
+ * is drawn over the middle. */
 #ifndef MRSIM_TUI_SCREEN_H
 #define MRSIM_TUI_SCREEN_H
 
@@ -74,6 +75,15 @@ typedef struct mr_scr_state {
     const char *const *region;    /* their names */
     size_t nregions, nserved;
     int per_served;
+    /* The p99 latency chart: a column per period (or the worst of
+     * per_p99 periods), in ms on a log scale (mr_screen_p99_scale), shaded
+     * where p99_fault is nonzero; NaN: no completed request. no_latency:
+     * the run records none (aggregate fidelity), said in words. */
+    const double *p99;
+    const unsigned char *p99_fault;
+    size_t np99;
+    int per_p99;
+    int no_latency;
     const mr_scr_line *metrics;
     size_t nmetrics;
     const mr_scr_line *log;   /* the event log, oldest first: the newest are shown */
@@ -138,7 +148,7 @@ void mr_scr_resolver_text(const char *pool, const char *const *ep, const double 
 void mr_scr_dependency_text(const char *name, const char *kind, int down, int width, char *buf,
                             size_t n);
 
-enum { MR_CHART_SUCCESS = 0, MR_CHART_SERVED, MR_CHART_COUNT };
+enum { MR_CHART_SUCCESS = 0, MR_CHART_P99, MR_CHART_SERVED, MR_CHART_COUNT };
 
 /* The panels tab moves the focus between. The focused one's title row is
  * drawn "=[ Title ]====" instead of "-- Title ----": in characters, so
@@ -153,6 +163,19 @@ size_t mr_screen_log_first(size_t n, int rows, size_t scroll);
 /* The served chart's bar in a band of `rows` rows: round(v / max x rows),
  * within 0 .. rows; 0 for NaN or max <= 0. */
 int mr_screen_served_bar(double v, double max, int rows);
+
+/* The p99 chart's log scale for the columns shown, v[0 .. n): lo the
+ * largest of 1, 2, 5 x 10^k ms at or below their least positive value, hi
+ * the smallest at or above their largest, and above lo (the step after it
+ * when all are equal). Returns 0 (lo, hi untouched) when none is positive
+ * (all NaN). */
+int mr_screen_p99_scale(const double *v, size_t n, double *lo, double *hi);
+/* How many cells of a band of `rows` rows the p99 v fills on that scale:
+ * 1 + round(log(v / lo) / log(hi / lo) x (rows - 1)), within 1 .. rows
+ * (any latency shows); 0 for NaN or v <= 0. */
+int mr_screen_p99_bar(double v, double lo, double hi, int rows);
+/* A scale label in at most 5 characters: "20ms", "500ms", "2s", "0.5ms". */
+void mr_screen_ms_label(double ms, char *buf, size_t n);
 
 /* Allocates a w x h screen (w, h >= 1). Free with mr_screen_free. */
 mr_screen *mr_screen_new(int w, int h);

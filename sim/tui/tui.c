@@ -107,6 +107,10 @@ typedef struct ui {
     int chart;      /* MR_CHART_*: which the panel shows (c) */
     int focus;      /* MR_PANEL_*: where the keys act (tab) */
     size_t log_scroll, metrics_scroll;
+    double *p99;            /* p99 latency per column (ms) */
+    unsigned char *p99_fault;
+    size_t cap_p99, np99;
+    int per_p99;
     double **served; /* per region: requests per column */
     size_t cap_served, nserved;
     int per_served;
@@ -382,6 +386,24 @@ static void build_metrics(ui *u, const mr_live_view *v)
 #undef METRIC
 }
 
+/* Sets fault[c] (c < n) for each column of k slots of w seconds in which
+ * a fault episode was in force (n bytes cleared first). */
+static void mark_faults(const mr_live_view *v, double w, size_t k, unsigned char *fault, size_t n)
+{
+    if (n > 0)
+        memset(fault, 0, n);
+    size_t nep = 0;
+    const mr_episode_record *ep = mr_report_episodes(v->report, &nep);
+    for (size_t e = 0; e < nep && w > 0 && n > 0; e++) {
+        double end = isnan(ep[e].end_s) ? mr_time_to_s(v->now) : ep[e].end_s;
+        size_t a = (size_t)(ep[e].start_s / w), b = (size_t)ceil(end / w);
+        if (b <= a) /* an instant one (a store failover) still marks its window */
+            b = a + 1;
+        for (size_t c = a / k; c <= (b - 1) / k && c < n; c++)
+            fault[c] = 1;
+    }
+}
+
 /* The chart's columns: one per SLO window while they fit, else the whole
  * run so far with k windows per column, the worst of them shown (a miss
  * never averages away) and shaded when a fault was in force in any. */
@@ -401,19 +423,36 @@ static void build_chart(ui *u, const mr_live_view *v, int cols)
         u->share[c] = mr_live_window_worst(u->lv, c * k, (c + 1) * k < nwin ? (c + 1) * k : nwin);
     if (n > 0)
         memset(u->fault, 0, n);
-    size_t nep = 0;
-    const mr_episode_record *ep = mr_report_episodes(v->report, &nep);
-    double w = mr_time_to_s(v->window);
-    for (size_t e = 0; e < nep && w > 0 && n > 0; e++) {
-        double end = isnan(ep[e].end_s) ? mr_time_to_s(v->now) : ep[e].end_s;
-        size_t a = (size_t)(ep[e].start_s / w), b = (size_t)ceil(end / w);
-        if (b <= a) /* an instant one (a store failover) still marks its window */
-            b = a + 1;
-        for (size_t c = a / k; c <= (b - 1) / k && c < n; c++)
-            u->fault[c] = 1;
-    }
+    mark_faults(v, mr_time_to_s(v->window), k, u->fault, n);
     u->nchart = n;
     u->per_column = (int)k;
+}
+
+/* The p99 latency columns: one per period while they fit, else the
+ * largest p99 of k periods per column (a spike never averages away; the
+ * p99 of their union is not kept), shaded where a fault was in force. */
+static void build_p99(ui *u, const mr_live_view *v, int cols)
+{
+    size_t np = mr_live_periods(u->lv);
+    size_t k = cols > 0 && np > (size_t)cols ? (np + (size_t)cols - 1) / (size_t)cols : 1;
+    size_t n = (np + k - 1) / k;
+    if (n > u->cap_p99 || u->p99 == NULL) {
+        u->cap_p99 = n + 64;
+        u->p99 = mr_xrealloc(u->p99, u->cap_p99 * sizeof *u->p99);
+        u->p99_fault = mr_xrealloc(u->p99_fault, u->cap_p99);
+    }
+    for (size_t c = 0; c < n; c++) {
+        double worst = NAN;
+        for (size_t i = c * k; i < (c + 1) * k && i < np; i++) {
+            double p = mr_live_latency_p99(u->lv, i);
+            if (!isnan(p) && !(p <= worst))
+                worst = p;
+        }
+        u->p99[c] = worst;
+    }
+    mark_faults(v, mr_time_to_s(mr_live_period(u->lv)), k, u->p99_fault, n);
+    u->np99 = n;
+    u->per_p99 = (int)k;
 }
 
 /* The requests-per-region columns: one per period while they fit, else
@@ -628,6 +667,8 @@ static void draw(ui *u, mr_screen **scr)
     build_chart(u, v, w - (w / 2 + 1) - 6);
     if (u->chart == MR_CHART_SERVED)
         build_served(u, w - (w / 2 + 1) - 6);
+    if (u->chart == MR_CHART_P99)
+        build_p99(u, v, w - (w / 2 + 1) - 6);
     build_log(u, v);
     const mr_scenario *sc = mr_live_scenario(u->lv);
     mr_scr_state st = {0};
@@ -670,6 +711,11 @@ static void draw(ui *u, mr_screen **scr)
     st.nregions = sc->nregions < 64 ? sc->nregions : 64;
     st.nserved = u->nserved;
     st.per_served = u->per_served;
+    st.p99 = u->p99;
+    st.p99_fault = u->p99_fault;
+    st.np99 = u->np99;
+    st.per_p99 = u->per_p99;
+    st.no_latency = sc->run.fidelity == MR_FIDELITY_AGGREGATE;
     st.metrics = u->metrics;
     st.nmetrics = u->nmetrics;
     st.log = u->log;
@@ -863,7 +909,7 @@ static void show_help(ui *u)
         "+ -          speed up / down (x1 x10 x60 x600 max)",
         "s / S        step one event / one SLO window",
         "g            run until a simulated time (h:mm:ss, or 90m, 2h, 30d)",
-        "c            chart: success ratio / requests per region",
+        "c            chart: success ratio / p99 latency / requests per region",
         "tab S-tab    move the focus: topology, chart, metrics, event log",
         "up down j k  in the focused panel: the selection, the chart, scroll",
         "left right   the selection by group (h l); PgUp PgDn: the log",
@@ -1345,6 +1391,8 @@ int mr_tui_run(mr_live *lv, const mr_tui_opts *opts)
     free(u->load);
     free(u->share);
     free(u->fault);
+    free(u->p99);
+    free(u->p99_fault);
     for (size_t r = 0; r < mr_live_scenario(lv)->nregions; r++)
         free(u->served[r]); /* the scenario now: sc was replaced at an injection */
     free(u->served);

@@ -437,3 +437,103 @@ Test(live, event_text_names_endpoints, .timeout = 120)
     mr_live_close(lv);
     mr_diag_free(d);
 }
+
+/* The p99 latency per period (mr_live_latency_p99) on active-passive-tm,
+ * seed 7, period 10 s:
+ * - the warm-up (5m): latency_ms holds only requests first issued after
+ *   it, recorded when their last attempt is issued (no earlier), so
+ *   periods 0 .. 29 have none: NaN;
+ * - period 30 ([300 s, 310 s]) is the first with requests, and at 310 s
+ *   the cumulative p99 of the run so far (the metric latency_ms_p99 of
+ *   `mrsim run`, mr_hist_quantile over latency_ms) is over the same
+ *   requests: the same double (the histogram at 300 s is empty, and the
+ *   quantile since an empty state is mr_hist_quantile itself);
+ * - before the outage (30m) a request's latency is its service time
+ *   lognormal(25ms, 0.5) plus round trips, ingress and data access, all
+ *   >= 0: its p99 is at least the service time's, 25 exp(0.5 x 2.3263) =
+ *   80.0 ms (less a sampling margin: 20,000 requests a period put the
+ *   empirical p99 within a few percent), and a success ends within the
+ *   2 s timeout;
+ * - once the outage starts at 30m, a request whose first attempt hit
+ *   West Europe and failed succeeds only by its retry, issued after the
+ *   2 s timeout plus the backoff, in North Europe once its resolver
+ *   answers it: its latency exceeds 2 s. While the resolvers move (probes
+ *   90 s, then TTLs of 30 s and longer) such retries are more than 1% of
+ *   a period's successes, so some period's p99 exceeds 2000 ms;
+ * - no request succeeds from the outage's start until the resolvers send
+ *   the clients' retries to North Europe: NaN periods in between;
+ * - an injection at 20m rebuilds the run and reads the periods again: the
+ *   same doubles before it. */
+Test(live, latency_p99_per_period, .timeout = 300)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, NULL, 0, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 310 * S, NULL), MR_OK);
+    cr_assert_eq(mr_live_periods(lv), 31);
+    for (size_t k = 0; k < 30; k++)
+        cr_expect(isnan(mr_live_latency_p99(lv, k)), "warm-up period %zu", k);
+    const mr_live_view *v = mr_live_read(lv);
+    double cum = v->metrics[MR_METRIC_LATENCY_MS_P99], p30 = mr_live_latency_p99(lv, 30);
+    cr_expect(same_bits(p30, cum), "period 30 %.17g, the run's p99 %.17g", p30, cum);
+    cr_expect(isnan(mr_live_latency_p99(lv, 31)), "period 31 is not complete");
+
+    cr_assert_eq(mr_live_run_until(lv, 1200 * S, NULL), MR_OK);
+    double before[120];
+    for (size_t k = 30; k < 120; k++) {
+        before[k] = mr_live_latency_p99(lv, k);
+        cr_expect(before[k] >= 75 && before[k] <= 2000, "period %zu: %g ms", k, before[k]);
+    }
+    mr_live_fault f = {.kind = MR_FAULT_REGION_OUTAGE, .target = "westeurope",
+                       .duration = 600 * S};
+    size_t idx = 0;
+    cr_assert_eq(mr_live_inject(lv, &f, &idx, d), MR_OK);
+    for (size_t k = 30; k < 120; k++)
+        cr_expect(same_bits(mr_live_latency_p99(lv, k), before[k]), "period %zu rebuilt", k);
+    mr_live_close(lv);
+
+    /* The file's own outage at 30m. */
+    cr_assert_eq(mr_live_open(TM, NULL, 0, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 2400 * S, NULL), MR_OK);
+    cr_expect(isnan(mr_live_latency_p99(lv, 181)), "no success just after the outage's start");
+    double worst = 0;
+    for (size_t k = 180; k < 240; k++) {
+        double p = mr_live_latency_p99(lv, k);
+        if (!isnan(p) && p > worst)
+            worst = p;
+    }
+    cr_expect(worst > 2000, "the failover's p99 %g ms", worst);
+    /* Once the clients reach North Europe (from about 33m20s; the last
+     * ten minutes of the 40 here), a request pays the same service time,
+     * ingress and in-region data access (reads from the readable replica
+     * there; writes fail until the store fails over) plus the round trip
+     * from the clients' origin, West Europe, to North Europe: 18 ms more
+     * than in West Europe (the scenario's rtt table). A constant shift
+     * moves every quantile by it: the mean p99 of periods 210 .. 239
+     * exceeds that of periods 120 .. 179 (before the outage) by 18 ms, to
+     * within the periods' sampling noise (a few tenths of a ms on the
+     * means of 30 and 60). */
+    double m0 = 0, m1 = 0;
+    for (size_t k = 120; k < 180; k++)
+        m0 += mr_live_latency_p99(lv, k) / 60;
+    for (size_t k = 210; k < 240; k++)
+        m1 += mr_live_latency_p99(lv, k) / 30;
+    cr_expect(fabs(m1 - m0 - 18) < 2, "p99 %g ms in North Europe, %g ms before", m1, m0);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}
+
+/* Aggregate fidelity records no latency: NaN in every period. */
+Test(live, latency_p99_aggregate_fidelity_is_nan, .timeout = 120)
+{
+    const char *sets[] = {"run.fidelity=aggregate"};
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(TM, sets, 1, 7, 1, &lv, d), MR_OK);
+    cr_assert_eq(mr_live_run_until(lv, 2400 * S, NULL), MR_OK);
+    cr_assert_eq(mr_live_periods(lv), 240);
+    for (size_t k = 0; k < 240; k++)
+        cr_expect(isnan(mr_live_latency_p99(lv, k)), "period %zu", k);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}

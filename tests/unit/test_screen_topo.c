@@ -206,6 +206,91 @@ Test(screen_topo, served_chart_at_160x48)
     check_served(160, 48, 7, 4);
 }
 
+/* The p99 latency chart (c, after the success ratio): columns 20, 200,
+ * none (NaN, under a fault), 2000 ms. The scale's ends are the 1-2-5
+ * values around the columns: lo 20, hi 2000 (labels "20ms", "2s"); on a
+ * log scale of `rows` rows 20 fills 1 cell, 2000 all, and 200, half-way in
+ * log, 1 + round(0.5 x (rows - 1)): 1 + round(2.5) = 4 of 6 at 80 x 24,
+ * 1 + round(6.5) = 8 of 14 at 160 x 48 (lround: half away from zero). The
+ * NaN column shows '.' on the bottom row and the fault's ':' above it. */
+static void check_p99(int w, int h, int rows, int mid)
+{
+    const double p99[] = {20, 200, NAN, 2000};
+    const unsigned char fault[] = {0, 0, 1, 0};
+    const double sh[] = {1.0};
+    mr_scr_state st = {.header = "h", .share = sh, .nshare = 1, .target = 0.99, .keys = "k",
+                       .popup_sel = -1, .selected = -1, .chart = MR_CHART_P99, .p99 = p99,
+                       .p99_fault = fault, .np99 = 4, .per_p99 = 1};
+    mr_screen *s = mr_screen_new(w, h);
+    mr_screen_layout(s, &st);
+    int x = w / 2 + 1, top = 2;
+    char row[512];
+    mr_screen_row(s, 1, row);
+    cr_expect_not_null(strstr(row, "p99 latency, ms (log, max 2000)"), "%s", row);
+    mr_screen_row(s, top, row);
+    cr_expect_eq(strncmp(row + x, "   2s|", 6), 0, "%s", row + x);
+    mr_screen_row(s, top + rows - 1, row);
+    cr_expect_eq(strncmp(row + x, " 20ms|", 6), 0, "%s", row + x);
+    int fill[4] = {0};
+    for (int c = 0; c < 4; c++)
+        for (int r = 0; r < rows; r++)
+            fill[c] += mr_screen_at(s, x + 6 + c, top + r)->ch == '#';
+    cr_expect_eq(fill[0], 1);
+    cr_expect_eq(fill[1], mid);
+    cr_expect_eq(fill[2], 0);
+    cr_expect_eq(fill[3], rows);
+    cr_expect_eq(mr_screen_at(s, x + 8, top + rows - 1)->ch, '.');
+    cr_expect_eq(mr_screen_at(s, x + 8, top)->ch, ':');
+    cr_expect_eq(mr_screen_at(s, x + 8, top)->attr, MR_ATTR_SHADE);
+    cr_expect_eq(mr_screen_p99_bar(200, 20, 2000, rows), mid);
+    /* At aggregate fidelity: words, no bar. */
+    st.no_latency = 1;
+    mr_screen_layout(s, &st);
+    int words = 0;
+    for (int r = 0; r < rows; r++) {
+        mr_screen_row(s, top + r, row);
+        words += strstr(row + x, "no latency at aggregate fidelity") != NULL;
+        cr_expect_null(strchr(row + x, '#'), "%s", row + x);
+    }
+    cr_expect_eq(words, 1);
+    mr_screen_free(s);
+}
+
+Test(screen_topo, p99_chart_at_80x24)
+{
+    check_p99(80, 24, 6, 4);
+}
+
+Test(screen_topo, p99_chart_at_160x48)
+{
+    check_p99(160, 48, 14, 8);
+}
+
+/* The scale: 1-2-5 values around the least and largest positive column,
+ * NaN skipped: 37 and 140 ms between 20 and 200; all equal (50): 50 to
+ * the next step, 100; none: 0. Labels fit 5 characters. */
+Test(screen_topo, p99_scale_and_labels)
+{
+    double lo = 0, hi = 0;
+    const double a[] = {NAN, 37, 140};
+    cr_assert_eq(mr_screen_p99_scale(a, 3, &lo, &hi), 1);
+    cr_expect_eq(lo, 20);
+    cr_expect_eq(hi, 200);
+    const double b[] = {50, 50};
+    cr_assert_eq(mr_screen_p99_scale(b, 2, &lo, &hi), 1);
+    cr_expect_eq(lo, 50);
+    cr_expect_eq(hi, 100);
+    const double c[] = {NAN};
+    cr_expect_eq(mr_screen_p99_scale(c, 1, &lo, &hi), 0);
+    char buf[16];
+    mr_screen_ms_label(500, buf, sizeof buf);
+    cr_expect_str_eq(buf, "500ms");
+    mr_screen_ms_label(5000, buf, sizeof buf);
+    cr_expect_str_eq(buf, "5s");
+    mr_screen_ms_label(0.5, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.5ms");
+}
+
 /* Focus and scrolling at 80 x 24: the log takes (24 - 2) / 3 = 7 rows from
  * row 1 + 15 = 16, its title there and 6 lines below (17 .. 22). Ten
  * lines: at scroll 0 the newest six (L4 .. L9) from row 17; scrolled back
