@@ -216,7 +216,7 @@ Test(slo, compare_and_sweep_check_slo, .timeout = 120)
     run_free(&r);
 }
 
-Test(slo, progress_only_on_a_terminal_and_not_with_q, .timeout = 60)
+Test(slo, progress_only_on_a_terminal_and_not_with_q, .timeout = 300)
 {
     /* Not a terminal (captured): nothing. */
     run_out r = mrsim("run", TINY " -n 2 --json");
