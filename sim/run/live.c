@@ -996,3 +996,23 @@ int mr_live_write(mr_live *lv, const char *out_path, mr_diag *diag)
     lv->unsaved = 0;
     return MR_OK;
 }
+
+void mr_live_lower_bounds(const mr_live_view *v, int *rto, int *client_rto)
+{
+    *rto = 0;
+    *client_rto = 0;
+    if (v == NULL || v->report == NULL)
+        return;
+    /* The SLO collector's episodes, episode/0 on, each with its censored
+     * flag (models/slo.c report_episodes). */
+    for (size_t k = 0;; k++) {
+        char comp[32];
+        snprintf(comp, sizeof comp, "episode/%zu", k);
+        double c = mr_report_find(v->report, comp, "censored");
+        if (isnan(c))
+            break;
+        if (c > 0)
+            *rto = 1;
+    }
+    *client_rto = mr_report_find(v->report, "", "client_rto_censored") > 0;
+}

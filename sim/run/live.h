@@ -143,6 +143,10 @@ void mr_live_window_shares(const mr_live *lv, double *out, size_t n);
  * O(log + the kept windows among them) at aggregate fidelity, where a
  * year has 3 million windows: the chart's columns cost that per frame. */
 double mr_live_window_worst(const mr_live *lv, size_t a, size_t b);
+/* Whether the view's RTO and client RTO so far are lower bounds, as
+ * `mrsim run` marks them ">=": an episode not recovered (by now, or by the
+ * horizon), or a group of clients not recovered. */
+void mr_live_lower_bounds(const mr_live_view *v, int *rto, int *client_rto);
 
 /* Requests routed to each region (its clusters' `served` series, both
  * fidelities) per period: the SLO window, or the multiple of it that keeps

@@ -354,8 +354,14 @@ static void build_metrics(ui *u, const mr_live_view *v)
     const double *m = v->metrics;
     METRIC(MR_ATTR_NORMAL, "availability  %s", mr_hu_percent(a, sizeof a, m[MR_METRIC_AVAILABILITY]));
     METRIC(MR_ATTR_NORMAL, "downtime      %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_DOWNTIME_S]));
-    METRIC(MR_ATTR_NORMAL, "rto           %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_RTO_S]));
-    METRIC(MR_ATTR_NORMAL, "client_rto    %s", mr_hu_duration(a, sizeof a, m[MR_METRIC_CLIENT_RTO_S]));
+    /* ">=" where `mrsim run` prints it: an episode or a group not
+     * recovered makes the figure a lower bound. */
+    int rto_lb, crto_lb;
+    mr_live_lower_bounds(v, &rto_lb, &crto_lb);
+    METRIC(MR_ATTR_NORMAL, "rto           %s%s", rto_lb ? ">=" : "",
+           mr_hu_duration(a, sizeof a, m[MR_METRIC_RTO_S]));
+    METRIC(MR_ATTR_NORMAL, "client_rto    %s%s", crto_lb ? ">=" : "",
+           mr_hu_duration(a, sizeof a, m[MR_METRIC_CLIENT_RTO_S]));
     METRIC(MR_ATTR_NORMAL, "lost_writes   %-9s rpo %s", mr_hu_count(a, sizeof a, m[MR_METRIC_LOST_WRITES]),
            mr_hu_duration(b, sizeof b, m[MR_METRIC_RPO_S]));
     METRIC(MR_ATTR_NORMAL, "latency_p99   %s", mr_hu_ms(a, sizeof a, m[MR_METRIC_LATENCY_MS_P99]));

@@ -537,3 +537,29 @@ Test(live, latency_p99_aggregate_fidelity_is_nan, .timeout = 120)
     mr_live_close(lv);
     mr_diag_free(d);
 }
+
+/* The ">=" of the metrics panel (mr_live_lower_bounds), as `mrsim run`
+ * prints it: active-passive-tm with seed 3 has no episode before its
+ * outage at 30m (neither figure a bound); run to the end, `mrsim run
+ * --seed 3 -n 1` prints rto >=10m 25s and client_rto >=7m 41s (an episode
+ * and some groups censored), so both are bounds there. */
+Test(live, lower_bounds_as_run_marks_them, .timeout = 120)
+{
+    mr_diag *d = mr_diag_new();
+    mr_live *lv = NULL;
+    cr_assert_eq(mr_live_open(MRSIM_SOURCE_DIR "/scenarios/active-passive-tm.yaml", NULL, 0, 3, 1,
+                              &lv, d),
+                 MR_OK);
+    int rto = -1, crto = -1;
+    cr_assert_eq(mr_live_run_until(lv, 1200 * S, NULL), MR_OK);
+    mr_live_lower_bounds(mr_live_read(lv), &rto, &crto);
+    cr_expect_eq(rto, 0);
+    cr_expect_eq(crto, 0);
+    int ended = 0;
+    cr_assert_eq(mr_live_run_until(lv, mr_live_horizon(lv), &ended), MR_OK);
+    mr_live_lower_bounds(mr_live_read(lv), &rto, &crto);
+    cr_expect_eq(rto, 1);
+    cr_expect_eq(crto, 1);
+    mr_live_close(lv);
+    mr_diag_free(d);
+}

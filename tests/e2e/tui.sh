@@ -107,7 +107,7 @@ neu=$(printf '%s\n' "$pane" | sed -n 's/.*aks-neu .* \([0-9][0-9]*\)\/s.*/\1/p' 
 [ -n "$neu" ] && [ "$neu" -gt 1000 ] || fail "no traffic on North Europe (aks-neu: '${neu}' requests/s)"
 weu=$(printf '%s\n' "$pane" | sed -n 's/.*aks-weu .* \([0-9][0-9]*\)\/s.*/\1/p' | head -1)
 [ -n "$weu" ] && [ "$weu" -lt 50 ] || fail "West Europe still takes traffic ('${weu}' requests/s)"
-rto=$(printf '%s\n' "$pane" | sed -n 's/.*| rto  *\([0-9][0-9hdms. ]*[0-9]\(s\| s\| ms\|m\|h\)\).*/\1/p' | head -1)
+rto=$(printf '%s\n' "$pane" | sed -n 's/.*| rto  *\(>=\)\{0,1\}\([0-9][0-9hdms. ]*[0-9]\(s\| s\| ms\|m\|h\)\).*/\2/p' | head -1)
 [ -n "$rto" ] || fail "no rto_s in the metrics panel"
 
 T send-keys w
